@@ -1,0 +1,244 @@
+// Package exchange is one HTTP exchange: the request as composed, the
+// request as it went out (token included), the response, and the body made
+// readable. It knows nothing about the terminal.
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// Field is one header line.
+type Field struct {
+	Name, Value string
+}
+
+// Request is a request as the person composed it.
+type Request struct {
+	Method string
+	// Target is a path joined to the provider's base_url, or a full URL.
+	Target string
+	Header []Field
+	Body   string
+}
+
+// ParseHeaders reads one "Key: Value" per line; blank lines and lines that
+// start with # are skipped.
+func ParseHeaders(text string) ([]Field, error) {
+	var out []Field
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("header line %d: want \"Name: value\", got %q", i+1, line)
+		}
+		out = append(out, Field{Name: name, Value: strings.TrimSpace(value)})
+	}
+	return out, nil
+}
+
+// ResolveURL joins target to base: a full URL stands as it is; a path is
+// appended to base's path (so /Owners under https://h/api/v1 is
+// https://h/api/v1/Owners, not https://h/Owners as RFC 3986 would have it).
+func ResolveURL(base, target string) (*url.URL, error) {
+	target = strings.TrimSpace(target)
+	if strings.Contains(target, "://") {
+		u, err := url.Parse(target)
+		if err != nil {
+			return nil, fmt.Errorf("URL %q: %w", secret.RedactURL(target), err)
+		}
+		return u, nil
+	}
+	if base == "" {
+		return nil, fmt.Errorf("path %q needs the provider's base_url, which is not set", target)
+	}
+	b, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("base_url: %w", err)
+	}
+	ref, err := url.Parse("/" + strings.TrimPrefix(target, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("path %q: %w", target, err)
+	}
+	u := *b
+	u.Path = strings.TrimSuffix(b.Path, "/") + ref.Path
+	u.RawPath = ""
+	u.RawQuery = ref.RawQuery
+	if b.RawQuery != "" && ref.RawQuery != "" {
+		u.RawQuery = b.RawQuery + "&" + ref.RawQuery
+	} else if ref.RawQuery == "" {
+		u.RawQuery = b.RawQuery
+	}
+	u.Fragment = ""
+	return &u, nil
+}
+
+// Sent is the request exactly as it went out.
+type Sent struct {
+	Method string
+	URL    *url.URL
+	Header http.Header
+	Body   []byte
+	// Injection says where the token went; Token is its value, so the
+	// display can mask precisely that text.
+	Injection providers.Injection
+	Token     secret.String
+}
+
+// Response is what came back.
+type Response struct {
+	Status     int
+	StatusText string
+	Proto      string
+	Header     http.Header
+	Body       []byte
+	// Size is the number of body bytes received; Truncated is set when the
+	// body was cut at the size limit.
+	Size      int64
+	Truncated bool
+	// Duration runs from sending the request to the end of the body.
+	Duration time.Duration
+}
+
+// Exchange is one request and its outcome.
+type Exchange struct {
+	Sent     Sent
+	Response *Response
+	// Pretty is the body made readable (indented JSON), computed when the
+	// response arrives so drawing never formats.
+	Pretty string
+	Err    error
+}
+
+// Options tune Send.
+type Options struct {
+	// MaxBody cuts bodies longer than this; 0 means the default.
+	MaxBody int64
+	// Now is the clock for timings; nil means time.Now.
+	Now func() time.Time
+}
+
+// Send builds the request for provider p, attaches tok, sends it with
+// client, and reads the response. Errors carry no secret.
+func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *providers.Token, r Request, opts Options) *Exchange {
+	ex := &Exchange{}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	maxBody := opts.MaxBody
+	if maxBody <= 0 {
+		maxBody = providers.DefaultMaxBody
+	}
+	u, err := ResolveURL(p.BaseURL, r.Target)
+	if err != nil {
+		ex.Err = err
+		return ex
+	}
+	method := strings.ToUpper(strings.TrimSpace(r.Method))
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), strings.NewReader(r.Body))
+	if err != nil {
+		ex.Err = fmt.Errorf("build request: %w", err)
+		return ex
+	}
+	for _, f := range r.Header {
+		req.Header.Add(f.Name, f.Value)
+	}
+	if r.Body != "" && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", sniffContentType(r.Body))
+	}
+	if tok != nil {
+		in, err := p.Apply(req, tok, false)
+		if err != nil {
+			ex.Err = err
+			return ex
+		}
+		ex.Sent.Injection, ex.Sent.Token = in, tok.Access
+	}
+	ex.Sent.Method, ex.Sent.URL, ex.Sent.Header, ex.Sent.Body = method, req.URL, req.Header.Clone(), []byte(r.Body)
+
+	start := now()
+	resp, err := client.Do(req)
+	if err != nil {
+		ex.Err = sendError(err, ex.Sent)
+		return ex
+	}
+	defer resp.Body.Close()
+	body, truncated, err := readCapped(resp.Body, maxBody)
+	ex.Response = &Response{
+		Status:     resp.StatusCode,
+		StatusText: http.StatusText(resp.StatusCode),
+		Proto:      resp.Proto,
+		Header:     resp.Header,
+		Body:       body,
+		Size:       int64(len(body)),
+		Truncated:  truncated,
+		Duration:   now().Sub(start),
+	}
+	if err != nil {
+		ex.Err = sendError(fmt.Errorf("body cut off after %d bytes: %w", len(body), err), ex.Sent)
+	}
+	ex.Pretty = Pretty(body, resp.Header.Get("Content-Type"))
+	return ex
+}
+
+// sendError strips the URL (whose query may hold a token) from Go's error.
+func sendError(err error, s Sent) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var red secret.Redactor
+	red.Add(s.Token)
+	return fmt.Errorf("%s %s: %s", s.Method, secret.RedactURL(redactedURL(s)), red.Redact(err.Error()))
+}
+
+// redactedURL is the sent URL with the token parameter masked.
+func redactedURL(s Sent) string {
+	if s.URL == nil {
+		return ""
+	}
+	u := *s.URL
+	if s.Injection.Query != "" {
+		q := u.Query()
+		if q.Has(s.Injection.Query) {
+			q.Set(s.Injection.Query, secret.Mask)
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.String()
+}
+
+func readCapped(r io.Reader, limit int64) ([]byte, bool, error) {
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(r, limit+1))
+	if n > limit {
+		return buf.Bytes()[:limit], true, err
+	}
+	return buf.Bytes(), false, err
+}
+
+func sniffContentType(body string) string {
+	t := strings.TrimSpace(body)
+	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && jsonValid(t) {
+		return "application/json"
+	}
+	return "application/x-www-form-urlencoded"
+}

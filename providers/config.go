@@ -1,0 +1,230 @@
+// Package providers is where tokens come from: the configuration schema and
+// its loading, the grants, the token and its state, the session that caches
+// and refreshes it, and the way it is attached to a request. It knows
+// nothing about the terminal: everything takes a context.Context and an
+// *http.Client and returns typed errors.
+package providers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// Config is a parsed keyhole configuration file.
+type Config struct {
+	// Path is the file the configuration came from ("" for built-in text).
+	Path string
+	// Settings are the [settings] table with defaults filled in.
+	Settings Settings
+	// Providers in the order the file defines them.
+	Providers []*Provider
+}
+
+// Provider finds a provider by name.
+func (c *Config) Provider(name string) (*Provider, bool) {
+	for _, p := range c.Providers {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Settings is the [settings] table.
+type Settings struct {
+	Theme         string   `toml:"theme"`
+	Redact        *bool    `toml:"redact"`
+	TokenCache    string   `toml:"token_cache"`
+	RefreshBefore Duration `toml:"refresh_before"`
+	MaxBody       Size     `toml:"max_body"`
+	History       *int     `toml:"history"`
+}
+
+// Defaults for [settings].
+const (
+	DefaultRefreshBefore = 30 * time.Second
+	DefaultMaxBody       = 100 << 20
+	DefaultHistory       = 500
+	DefaultTimeout       = 30 * time.Second
+)
+
+// RedactOn reports whether secrets start masked on screen (the default).
+func (s Settings) RedactOn() bool { return s.Redact == nil || *s.Redact }
+
+// Provider is one [providers.NAME] table, as written: strings may still hold
+// ${VAR} references, which Resolve expands when the provider is used.
+type Provider struct {
+	// Name is the table's key; Line is where the table starts in the file.
+	Name string `toml:"-"`
+	Line int    `toml:"-"`
+
+	Title   string `toml:"title"`
+	BaseURL string `toml:"base_url"`
+	Grant   string `toml:"grant"`
+
+	Issuer        string `toml:"issuer"`
+	TokenURL      string `toml:"token_url"`
+	AuthURL       string `toml:"auth_url"`
+	DeviceURL     string `toml:"device_url"`
+	RevokeURL     string `toml:"revoke_url"`
+	IntrospectURL string `toml:"introspect_url"`
+
+	ClientID        string        `toml:"client_id"`
+	ClientSecret    secret.String `toml:"client_secret"`
+	ClientSecretCmd string        `toml:"client_secret_cmd"`
+	ClientAuth      string        `toml:"client_auth"`
+
+	Scopes      []string          `toml:"scopes"`
+	Audience    string            `toml:"audience"`
+	Resource    string            `toml:"resource"`
+	TokenParams map[string]string `toml:"token_params"`
+	AuthParams  map[string]string `toml:"auth_params"`
+
+	RedirectPort int `toml:"redirect_port"`
+
+	Username     string        `toml:"username"`
+	Password     secret.String `toml:"password"`
+	RefreshToken secret.String `toml:"refresh_token"`
+	Token        secret.String `toml:"token"`
+
+	Login         *CustomRequest `toml:"login"`
+	Refresh       *CustomRequest `toml:"refresh"`
+	TokenResponse *TokenResponse `toml:"token_response"`
+	TokenLifetime Duration       `toml:"token_lifetime"`
+	Inject        *Inject        `toml:"inject"`
+
+	RateLimit string   `toml:"rate_limit"`
+	Timeout   Duration `toml:"timeout"`
+	Insecure  bool     `toml:"insecure"`
+	CAFile    string   `toml:"ca_file"`
+	CertFile  string   `toml:"cert_file"`
+	KeyFile   string   `toml:"key_file"`
+
+	Vars     map[string]string `toml:"vars"`
+	Requests []SavedRequest    `toml:"requests"`
+}
+
+// DisplayTitle is the title, or the name when there is none.
+func (p *Provider) DisplayTitle() string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Name
+}
+
+// CustomRequest is a vendor's own login or refresh call.
+type CustomRequest struct {
+	Method  string            `toml:"method"`
+	URL     string            `toml:"url"`
+	Headers map[string]string `toml:"headers"`
+	Query   map[string]string `toml:"query"`
+	JSON    map[string]any    `toml:"json"`
+	Form    map[string]string `toml:"form"`
+}
+
+// TokenResponse maps a non-standard token response onto a token, each field
+// a gjson path.
+type TokenResponse struct {
+	AccessToken  string `toml:"access_token"`
+	RefreshToken string `toml:"refresh_token"`
+	ExpiresIn    string `toml:"expires_in"`
+	ExpiresAt    string `toml:"expires_at"`
+	TokenType    string `toml:"token_type"`
+	Scope        string `toml:"scope"`
+	OK           string `toml:"ok"`
+	Error        string `toml:"error"`
+}
+
+// Inject says where a request carries the token.
+type Inject struct {
+	Header string  `toml:"header"`
+	Prefix *string `toml:"prefix"`
+	Query  string  `toml:"query"`
+}
+
+// SavedRequest is one [[providers.NAME.requests]] entry.
+type SavedRequest struct {
+	Name    string            `toml:"name"`
+	Method  string            `toml:"method"`
+	Path    string            `toml:"path"`
+	Query   map[string]string `toml:"query"`
+	Headers map[string]string `toml:"headers"`
+	Body    string            `toml:"body"`
+}
+
+// file is the top level of the TOML document.
+type file struct {
+	Settings  Settings             `toml:"settings"`
+	Providers map[string]*Provider `toml:"providers"`
+}
+
+// LoadFile reads and validates the configuration at path.
+func LoadFile(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates configuration text. path names the source in
+// errors. Unknown keys, wrong types and invalid values are ConfigErrors that
+// name the file, the line and the key.
+func Parse(path string, data []byte) (*Config, error) {
+	var f file
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
+	if err != nil {
+		return nil, decodeError(path, data, err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		return nil, unknownKeyError(path, data, undecoded[0])
+	}
+	cfg := &Config{Path: path, Settings: f.Settings}
+	for _, key := range md.Keys() {
+		if len(key) != 2 || key[0] != "providers" {
+			continue
+		}
+		p := f.Providers[key[1]]
+		if p == nil || p.Name != "" {
+			continue
+		}
+		p.Name = key[1]
+		p.Line = tableLine(data, key)
+		cfg.Providers = append(cfg.Providers, p)
+	}
+	// Providers written only as dotted keys have no table key of their own.
+	var rest []string
+	for name, p := range f.Providers {
+		if p.Name == "" {
+			p.Name = name
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		p := f.Providers[name]
+		p.Line = tableLine(data, toml.Key{"providers", name})
+		cfg.Providers = append(cfg.Providers, p)
+	}
+	if err := cfg.validate(data); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// decodeError turns a toml error into a ConfigError with a position.
+func decodeError(path string, data []byte, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return &ConfigError{File: path, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message, Hint: firstLine(pe.Usage)}
+	}
+	return &ConfigError{File: path, Msg: err.Error()}
+}

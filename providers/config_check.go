@@ -1,0 +1,358 @@
+package providers
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// ConfigError is a problem in the configuration file, located as precisely
+// as the file allows.
+type ConfigError struct {
+	File string
+	Line int    // 0 when unknown
+	Key  string // dotted key path, "" when none applies
+	Msg  string
+	Hint string // what is allowed, or a likely fix
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, ": %s", e.Key)
+	}
+	fmt.Fprintf(&b, ": %s", e.Msg)
+	if e.Hint != "" {
+		fmt.Fprintf(&b, " (%s)", e.Hint)
+	}
+	return b.String()
+}
+
+var grants = []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom"}
+
+var clientAuths = []string{"basic", "basic_raw", "post", "query", "none"}
+
+// validate checks what decoding cannot: enumerations, required fields and
+// combinations.
+func (c *Config) validate(data []byte) error {
+	errAt := func(key toml.Key, msg, hint string) error {
+		return &ConfigError{File: c.Path, Line: keyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
+	}
+	s := c.Settings
+	if s.Theme != "" && !oneOf(s.Theme, "auto", "dark", "light") {
+		return errAt(toml.Key{"settings", "theme"}, fmt.Sprintf("unknown theme %q", s.Theme), "allowed: auto, dark, light")
+	}
+	if s.TokenCache != "" && !oneOf(s.TokenCache, "file", "keyring", "memory") {
+		return errAt(toml.Key{"settings", "token_cache"}, fmt.Sprintf("unknown token cache %q", s.TokenCache), "allowed: file, keyring, memory")
+	}
+	if s.History != nil && *s.History < 0 {
+		return errAt(toml.Key{"settings", "history"}, "must not be negative", "")
+	}
+	for _, p := range c.Providers {
+		key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
+		if p.Grant == "" {
+			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grants, ", ")}
+		}
+		if !oneOf(p.Grant, grants...) {
+			return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(p.Grant, grants))
+		}
+		if p.BaseURL == "" && !strings.HasPrefix(p.Name, "demo-") {
+			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
+		}
+		if p.BaseURL != "" && !strings.Contains(p.BaseURL, "${") {
+			if u, err := url.Parse(p.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+				return errAt(key("base_url"), fmt.Sprintf("not an absolute URL: %q", p.BaseURL), "like https://api.example.com/v1")
+			}
+		}
+		if p.ClientAuth != "" && !oneOf(p.ClientAuth, clientAuths...) {
+			return errAt(key("client_auth"), fmt.Sprintf("unknown client_auth %q", p.ClientAuth), "allowed: "+strings.Join(clientAuths, ", "))
+		}
+		if !p.ClientSecret.IsZero() && p.ClientSecretCmd != "" {
+			return errAt(key("client_secret_cmd"), "both client_secret and client_secret_cmd are set", "keep one")
+		}
+		if p.Grant == "client_credentials" && p.TokenURL == "" && p.Issuer == "" {
+			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
+		}
+		if p.RedirectPort < 0 || p.RedirectPort > 65535 {
+			return errAt(key("redirect_port"), "must be between 0 and 65535", "0 picks a free port")
+		}
+		if in := p.Inject; in != nil && in.Query != "" && (in.Header != "" || in.Prefix != nil) {
+			return errAt(key("inject"), "query and header/prefix both set", "inject the token in a header or in a query parameter, not both")
+		}
+		for i, r := range p.Requests {
+			if r.Path == "" {
+				return errAt(key("requests"), fmt.Sprintf("saved request %d has no path", i+1), "")
+			}
+		}
+	}
+	return nil
+}
+
+// unknownKeyError reports a key the schema does not have, with the closest
+// known key as a suggestion.
+func unknownKeyError(path string, data []byte, key toml.Key) error {
+	known := knownKeys(key)
+	hint := suggest(key[len(key)-1], known)
+	if hint == "" && len(known) > 0 {
+		hint = "allowed: " + strings.Join(known, ", ")
+	}
+	return &ConfigError{File: path, Line: keyLine(data, key), Key: key.String(), Msg: "unknown key", Hint: hint}
+}
+
+// knownKeys lists the keys allowed beside key's last element.
+func knownKeys(key toml.Key) []string {
+	var t reflect.Type
+	switch {
+	case len(key) == 1:
+		return []string{"settings", "providers"}
+	case key[0] == "settings":
+		t = reflect.TypeFor[Settings]()
+	case key[0] == "providers" && len(key) == 3:
+		t = reflect.TypeFor[Provider]()
+	case key[0] == "providers" && len(key) == 4:
+		switch key[2] {
+		case "login", "refresh":
+			t = reflect.TypeFor[CustomRequest]()
+		case "token_response":
+			t = reflect.TypeFor[TokenResponse]()
+		case "inject":
+			t = reflect.TypeFor[Inject]()
+		case "requests":
+			t = reflect.TypeFor[SavedRequest]()
+		}
+	}
+	if t == nil {
+		return nil
+	}
+	var out []string
+	for f := range t.Fields() {
+		if name := f.Tag.Get("toml"); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// suggest returns "did you mean X?" for the closest candidate, if close.
+func suggest(got string, candidates []string) string {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(got), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" || bestD > max(2, len(got)/3) {
+		return ""
+	}
+	return fmt.Sprintf("did you mean %s?", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// tableLine finds the line of a [table] header, or of the first key inside
+// the table when it is written with dotted keys.
+func tableLine(data []byte, key toml.Key) int {
+	header := "[" + key.String() + "]"
+	line := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(stripComment(sc.Text())) == header {
+			return line
+		}
+	}
+	return keyLine(data, key)
+}
+
+// keyLine finds the line where key is assigned. BurntSushi/toml reports
+// positions for syntax and type errors but not for keys it did not decode,
+// so this follows table headers the way a reader would: the last element is
+// searched for inside the table that holds it, as a plain key, a dotted key
+// or inside an inline table. 0 means not found.
+func keyLine(data []byte, key toml.Key) int {
+	if len(key) == 0 {
+		return 0
+	}
+	leaf := key[len(key)-1]
+	var table toml.Key
+	line, fallback := 0, 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(stripComment(sc.Text()))
+		if strings.HasPrefix(text, "[") {
+			table = parseHeader(text)
+			continue
+		}
+		name, value, ok := strings.Cut(text, "=")
+		if !ok {
+			continue
+		}
+		full := append(append(toml.Key{}, table...), splitDotted(strings.TrimSpace(name))...)
+		if hasPrefix(key, full) || hasPrefix(full, key) {
+			if len(full) >= len(key) || strings.Contains(value, leaf) {
+				return line
+			}
+		}
+		if fallback == 0 && (full[len(full)-1] == leaf || containsKey(value, leaf)) {
+			fallback = line
+		}
+	}
+	return fallback
+}
+
+func hasPrefix(k, prefix toml.Key) bool {
+	if len(prefix) > len(k) {
+		return false
+	}
+	for i := range prefix {
+		if k[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func containsKey(inline, leaf string) bool {
+	for _, sep := range []string{"{", ","} {
+		for _, part := range strings.Split(inline, sep)[1:] {
+			name, _, ok := strings.Cut(part, "=")
+			if ok && unquote(strings.TrimSpace(name)) == leaf {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func parseHeader(text string) toml.Key {
+	text = strings.Trim(text, "[] \t")
+	return splitDotted(text)
+}
+
+func splitDotted(s string) toml.Key {
+	var out toml.Key
+	for _, part := range strings.Split(s, ".") {
+		out = append(out, unquote(strings.TrimSpace(part)))
+	}
+	return out
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		if u, err := strconv.Unquote(`"` + s[1:len(s)-1] + `"`); err == nil {
+			return u
+		}
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// stripComment drops a trailing # comment that is not inside a string.
+func stripComment(s string) string {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0 && c == '\\' && quote == '"':
+			i++
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case quote == 0 && c == '#':
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func oneOf(s string, allowed ...string) bool {
+	for _, a := range allowed {
+		if s == a {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+// Duration is a Go duration written as a string ("30s", "1h").
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (like 30s, 5m, 1h)", b)
+	}
+	if v < 0 {
+		return fmt.Errorf("%q: a duration must not be negative", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Std returns the duration as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// Size is a byte count written as a string ("100MB", "512KB", "1GiB").
+type Size int64
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Size) UnmarshalText(b []byte) error {
+	text := strings.TrimSpace(strings.ToUpper(string(b)))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(text, u.suffix) {
+			text, mult = strings.TrimSpace(strings.TrimSuffix(text, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size (like 100MB, 512KB)", b)
+	}
+	*s = Size(n * mult)
+	return nil
+}

@@ -1,0 +1,227 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ory/fosite"
+)
+
+// Fixed, documented demo clients and the default token lifetime.
+const (
+	// CCClientID is the confidential client for the client_credentials grant.
+	CCClientID = "demo-cc"
+	// CCClientSecret is CCClientID's secret; it is public knowledge, like the
+	// rest of the demo.
+	CCClientSecret = "demo-cc-secret"
+	// PKCEClientID is the public client for authorization_code with PKCE and
+	// refresh_token.
+	PKCEClientID = "demo-pkce"
+	// DefaultTokenTTL is the access-token lifetime when Options.TokenTTL is 0:
+	// short, so that a countdown visibly moves.
+	DefaultTokenTTL = 90 * time.Second
+)
+
+// Scopes lists every scope the demo knows. demo-cc may request api:read and
+// api:write; demo-pkce may request all three. offline_access is what earns a
+// refresh token.
+var Scopes = []string{"api:read", "api:write", "offline_access"}
+
+// TokenTTLEnv names the environment variable read by TokenTTLFromEnv.
+const TokenTTLEnv = "KEYHOLE_DEMO_TOKEN_TTL"
+
+// Options configures a demo Server.
+type Options struct {
+	// Addr is the listen address, "127.0.0.1:0" when empty. It must be a
+	// loopback IP literal with a port: a name such as "localhost" may resolve
+	// elsewhere, and ":8080" or "0.0.0.0" would expose the demo's well-known
+	// credentials to the network.
+	Addr string
+	// TokenTTL is the access-token lifetime; 0 means DefaultTokenTTL.
+	TokenTTL time.Duration
+	// Log, if non-nil, gets one line per request: time, method, path (query
+	// values other than a few harmless ones masked), status and duration.
+	// Headers and bodies are never logged.
+	Log io.Writer
+}
+
+// TokenTTLFromEnv reads KEYHOLE_DEMO_TOKEN_TTL as a Go duration ("90s",
+// "1h"). It returns 0 and no error when the variable is unset or empty.
+func TokenTTLFromEnv() (time.Duration, error) {
+	v := os.Getenv(TokenTTLEnv)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q is not a duration such as 90s or 1h: %w", TokenTTLEnv, v, err)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%s=%q: the token lifetime must be positive", TokenTTLEnv, v)
+	}
+	return d, nil
+}
+
+// Server is a demo authorization server and sample API. Build one with New
+// (and serve Handler yourself) or with Start (which listens too).
+type Server struct {
+	addr     string
+	ttl      time.Duration
+	log      *lineLogger
+	oauth    fosite.OAuth2Provider
+	keys     *signingKey
+	stats    *stats
+	handler  http.Handler
+	nextItem atomic.Int64 // ids for POST /api/items
+
+	// Set by Start before anything is served, read-only afterwards.
+	url        string
+	srv        *http.Server
+	cancelBase context.CancelFunc
+	done       chan struct{}
+	serveErr   error
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// New builds the fosite provider, the clients and the routes. It does not
+// listen: serve Handler yourself, for example with httptest.NewServer, in
+// which case URLs in discovery and the JWT issuer come from each request's
+// Host.
+func New(opts Options) (*Server, error) {
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if err := checkLoopback(addr); err != nil {
+		return nil, err
+	}
+	ttl := opts.TokenTTL
+	switch {
+	case ttl == 0:
+		ttl = DefaultTokenTTL
+	case ttl < 0:
+		return nil, fmt.Errorf("demo: token lifetime %v: must be positive", ttl)
+	}
+	keys, err := newSigningKey()
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	s := &Server{
+		addr:  addr,
+		ttl:   ttl,
+		log:   newLineLogger(opts.Log),
+		keys:  keys,
+		stats: newStats(),
+	}
+	if s.oauth, err = newProvider(ttl, keys); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	s.handler = s.observe(s.routes())
+	return s, nil
+}
+
+// Start builds a Server with New, listens on opts.Addr and serves in a
+// goroutine until Close.
+func Start(opts Options) (*Server, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return nil, fmt.Errorf("demo: listen on %s: %w", s.addr, err)
+	}
+	s.url = "http://" + ln.Addr().String()
+
+	// Every request context derives from base, so Close can cancel slow and
+	// streaming handlers instead of waiting for them.
+	base, cancel := context.WithCancel(context.Background())
+	s.cancelBase = cancel
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+	s.done = make(chan struct{})
+	go func() {
+		defer close(s.done)
+		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.serveErr = fmt.Errorf("demo: serve: %w", err)
+		}
+	}()
+	return s, nil
+}
+
+// Handler returns the server's routes: the authorization server, the
+// sample API, discovery and /_stats.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// URL returns the base URL, such as "http://127.0.0.1:41234", after Start;
+// it is empty for a Server that was only built with New.
+func (s *Server) URL() string { return s.url }
+
+// Close stops the listener, cancels requests in flight and waits for the
+// serving goroutine to end. It is safe to call more than once, and a no-op
+// for a Server built with New.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		if s.srv == nil {
+			return
+		}
+		s.cancelBase()
+		// Handlers return promptly once their context is cancelled, so a
+		// graceful shutdown is quick; the timeout only guards against a
+		// connection that never becomes idle.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if err := s.srv.Shutdown(ctx); err != nil {
+			s.closeErr = errors.Join(fmt.Errorf("demo: shutdown: %w", err), s.srv.Close())
+		}
+		<-s.done
+		s.closeErr = errors.Join(s.closeErr, s.serveErr)
+	})
+	return s.closeErr
+}
+
+// Stats returns a snapshot of the request counts.
+func (s *Server) Stats() Stats { return s.stats.snapshot() }
+
+// baseURL is the server's own origin: fixed once started, else taken from
+// the request, so that discovery and JWT issuers are right under
+// httptest.NewServer too.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.url != "" {
+		return s.url
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// checkLoopback accepts only "IP:port" where IP is a loopback literal.
+func checkLoopback(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("demo: address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("demo: address %q: the demo listens on a loopback IP only (127.0.0.1 or ::1), because its credentials are public", addr)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("demo: address %q: bad port %q", addr, port)
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package providers
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+)
+
+// TokenError means the token endpoint answered, but with no token: bad
+// credentials, a refused grant, a vendor error in the body.
+type TokenError struct {
+	Provider    string
+	Status      int    // HTTP status; 0 when the failure was inside a 200 body
+	Code        string // RFC 6749 error code, or the vendor's
+	Description string
+	// Body is the start of the response body, already redacted.
+	Body string
+	Hint string
+}
+
+func (e *TokenError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: token endpoint", e.Provider)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " answered %d", e.Status)
+	}
+	switch {
+	case e.Code != "" && e.Description != "":
+		fmt.Fprintf(&b, ": %s: %s", e.Code, e.Description)
+	case e.Code != "":
+		fmt.Fprintf(&b, ": %s", e.Code)
+	case e.Body != "":
+		fmt.Fprintf(&b, ": %s", e.Body)
+	default:
+		b.WriteString(" without a token")
+	}
+	return b.String()
+}
+
+// NetworkError means a request did not get an answer: refused, DNS, TLS,
+// timeout, cancelled.
+type NetworkError struct {
+	Provider string
+	Op       string // what was being done: "token request", "request"
+	// msg is the underlying error's text with secrets redacted; the raw
+	// error is kept only for errors.Is/As.
+	msg  string
+	err  error
+	Hint string
+}
+
+func (e *NetworkError) Error() string { return fmt.Sprintf("%s: %s: %s", e.Provider, e.Op, e.msg) }
+
+// Unwrap gives errors.Is/As the cause (context.Canceled, *net.OpError...).
+func (e *NetworkError) Unwrap() error { return e.err }
+
+// newNetworkError wraps err, redacting its text with red.
+func newNetworkError(provider, op string, err error, redact func(string) string) *NetworkError {
+	return &NetworkError{Provider: provider, Op: op, msg: redact(err.Error()), err: err, Hint: networkHint(err)}
+}
+
+// networkHint names the likely fix for a failed connection.
+func networkHint(err error) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time: raise the provider's timeout, or check the server"
+	case errors.As(err, &dnsErr):
+		return "the host name does not resolve: check the URL's spelling and your DNS"
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return "TLS verification failed: point ca_file at the server's CA, or check the host name"
+	case strings.Contains(err.Error(), "connection refused"):
+		return "nothing listens there: is the server running, and is the port right?"
+	}
+	return ""
+}
+
+// Hint returns the hint carried by a keyhole error, or "".
+func Hint(err error) string {
+	var te *TokenError
+	var ne *NetworkError
+	var ce *ConfigError
+	switch {
+	case errors.As(err, &te):
+		return te.Hint
+	case errors.As(err, &ne):
+		return ne.Hint
+	case errors.As(err, &ce):
+		return ce.Hint
+	}
+	return ""
+}

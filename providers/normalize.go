@@ -1,0 +1,81 @@
+package providers
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// absoluteThreshold separates a duration in seconds from a Unix time: no
+// token lives 31 years, and one vendor's sample sends an absolute time under
+// the name expires_in.
+const absoluteThreshold = 1e9
+
+// fromOAuth2 turns an x/oauth2 token into ours. The expiry is computed
+// here from the raw fields rather than taken from ot.Expiry: x/oauth2 reads
+// its own clock, cannot tell an absolute expires_in, and writes "no expiry"
+// as the zero time, which it treats as "never expires".
+func (s *Session) fromOAuth2(ot *oauth2.Token, obtained time.Time) *Token {
+	tok := &Token{
+		Access:   secret.New(ot.AccessToken),
+		Refresh:  secret.New(ot.RefreshToken),
+		Type:     ot.TokenType,
+		Obtained: obtained,
+	}
+	if c, err := ParseJWT(ot.AccessToken); err == nil {
+		tok.Claims = c
+	}
+	tok.Expiry, tok.ExpirySource = expiry(obtained, nil, ot.Extra("expires_in"), tok.Claims, s.p.TokenLifetime.Std())
+	if scope, ok := ot.Extra("scope").(string); ok && scope != "" {
+		tok.Scopes, tok.ScopesFromServer = strings.Fields(scope), true
+	} else {
+		tok.Scopes = append([]string(nil), s.p.Scopes...)
+	}
+	return tok
+}
+
+// expiry applies DESIGN.md's order: expires_at, expires_in (absolute when
+// above 10^9), the JWT's exp, token_lifetime; otherwise unknown.
+func expiry(obtained time.Time, expiresAt, expiresIn any, claims *Claims, lifetime time.Duration) (time.Time, ExpirySource) {
+	if n, ok := number(expiresAt); ok && n > 0 {
+		return time.Unix(int64(n), 0), ExpiryAt
+	}
+	if n, ok := number(expiresIn); ok && n > 0 {
+		if n > absoluteThreshold {
+			return time.Unix(int64(n), 0), ExpiryInAbsolute
+		}
+		return obtained.Add(time.Duration(n * float64(time.Second))), ExpiryIn
+	}
+	if claims != nil && !claims.Expiry.IsZero() {
+		return claims.Expiry, ExpiryJWT
+	}
+	if lifetime > 0 {
+		return obtained.Add(lifetime), ExpiryLifetime
+	}
+	return time.Time{}, ExpiryNone
+}
+
+// number reads a JSON number, a numeric string (some servers quote
+// expires_in) or a form value.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+		return f, err == nil
+	}
+	return 0, false
+}
