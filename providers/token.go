@@ -63,17 +63,13 @@ func (t *Token) Remaining(now time.Time) time.Duration {
 	return max(0, t.Expiry.Sub(now))
 }
 
-// Lifetime is the whole span from Obtained (or the JWT's iat) to Expiry; 0
-// when unknown.
+// Lifetime is the span from Obtained to Expiry, both on keyhole's clock;
+// 0 when unknown.
 func (t *Token) Lifetime() time.Duration {
 	if t == nil || t.Expiry.IsZero() {
 		return 0
 	}
-	start := t.Obtained
-	if t.Claims != nil && !t.Claims.IssuedAt.IsZero() && t.Claims.IssuedAt.Before(start) {
-		start = t.Claims.IssuedAt
-	}
-	return t.Expiry.Sub(start)
+	return t.Expiry.Sub(t.Obtained)
 }
 
 // FractionLeft is Remaining over Lifetime in [0, 1]; 0 when unknown.

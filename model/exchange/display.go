@@ -1,10 +1,13 @@
 package exchange
 
 import (
+	"maps"
+	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -17,14 +20,17 @@ func (s Sent) Lines(reveal bool) []string {
 	if s.URL == nil {
 		return nil
 	}
-	out := []string{s.Method + " " + s.DisplayURL(reveal)}
-	names := make([]string, 0, len(s.Header))
-	for name := range s.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		for _, v := range s.Header[name] {
+	return append([]string{s.Method + " " + s.DisplayURL(reveal)}, HeaderLines(s.Header, s.Injection, s.Token, reveal)...)
+}
+
+// HeaderLines writes headers as "Name: value" lines in a stable order,
+// masking credentials (and the token tok wherever it appears, injected as
+// in says) unless reveal is set.
+func HeaderLines(h http.Header, in providers.Injection, tok secret.String, reveal bool) []string {
+	s := Sent{Header: h, Injection: in, Token: tok}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[name] {
 			out = append(out, name+": "+s.headerValue(name, v, reveal))
 		}
 	}

@@ -130,6 +130,8 @@ type Options struct {
 	MaxBody int64
 	// Now is the clock for timings; nil means time.Now.
 	Now func() time.Time
+	// Timeout bounds the whole exchange; 0 means providers.DefaultTimeout.
+	Timeout time.Duration
 }
 
 // Send builds the request for provider p, attaches tok, sends it with
@@ -140,6 +142,12 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 	if now == nil {
 		now = time.Now
 	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = providers.DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	maxBody := opts.MaxBody
 	if maxBody <= 0 {
 		maxBody = providers.DefaultMaxBody

@@ -61,15 +61,13 @@ func newProvider(ttl time.Duration, keys *signingKey) (fosite.OAuth2Provider, er
 		JWKSFetcherStrategy: noJWKSFetcher{},
 	}
 
-	store := newStore()
-	store.Clients[CCClientID] = &fosite.DefaultClient{
+	store := newStore(&fosite.DefaultClient{
 		ID:         CCClientID,
 		Secret:     ccSecret,
 		GrantTypes: fosite.Arguments{"client_credentials"},
 		Scopes:     fosite.Arguments{"api:read", "api:write"},
 		Audience:   fosite.Arguments{apiAudience},
-	}
-	store.Clients[PKCEClientID] = &fosite.DefaultClient{
+	}, &fosite.DefaultClient{
 		ID:     PKCEClientID,
 		Public: true,
 		// Registered without a port: fosite then accepts any port on the
@@ -80,7 +78,7 @@ func newProvider(ttl time.Duration, keys *signingKey) (fosite.OAuth2Provider, er
 		ResponseTypes: fosite.Arguments{"code"},
 		Scopes:        fosite.Arguments(slices.Clone(Scopes)),
 		Audience:      fosite.Arguments{apiAudience},
-	}
+	})
 
 	getKey := func(context.Context) (any, error) { return keys.private, nil }
 	strategy := compose.NewOAuth2JWTStrategy(getKey, compose.NewOAuth2HMACStrategy(cfg), cfg)

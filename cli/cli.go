@@ -1,0 +1,153 @@
+// Package cli is keyhole's command line: the Cobra commands, their flags,
+// output formats and exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"syscall"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// Exit codes, as documented in the README and DESIGN.md.
+const (
+	ExitOK      = 0
+	ExitUsage   = 1 // usage, config or no-terminal error
+	ExitToken   = 2 // the token endpoint answered but no token came
+	ExitNetwork = 3 // a network failure reaching anything
+)
+
+// exitError carries an exit code through Cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// env is what the commands read from the outside world, injected so tests
+// can run them hermetically.
+type env struct {
+	stdin          *os.File
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	lookupEnv      providers.Env
+}
+
+func osEnv() env {
+	return env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, lookupEnv: os.LookupEnv}
+}
+
+// Execute runs keyhole with os.Args and returns the process exit code.
+func Execute() int {
+	return run(context.Background(), os.Args[1:], osEnv())
+}
+
+func run(ctx context.Context, args []string, e env) int {
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := fang.Execute(ctx, root,
+		fang.WithVersion(version()),
+		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+	)
+	if err == nil {
+		return ExitOK
+	}
+	return exitCode(err)
+}
+
+// exitCode maps an error onto the documented exit codes.
+func exitCode(err error) int {
+	var ee *exitError
+	var te *providers.TokenError
+	var ne *providers.NetworkError
+	switch {
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &te):
+		return ExitToken
+	case errors.As(err, &ne):
+		return ExitNetwork
+	}
+	return ExitUsage
+}
+
+// version is the module version, with the commit when built from a checkout.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 7 {
+			v += " (" + s.Value[:7] + ")"
+		}
+	}
+	return v
+}
+
+func newRoot(e env) *cobra.Command {
+	var configPath string
+	root := &cobra.Command{
+		Use:   "keyhole",
+		Short: "Explore OAuth-protected HTTP APIs in the terminal",
+		Long: `keyhole gets an access token the way a provider wants it, shows its state
+and a live countdown to expiry, and lets you compose requests and read the
+responses side by side.
+
+With no configuration file, keyhole runs on its built-in demo: a real OAuth 2.0
+server on 127.0.0.1 with a sample API. The configuration is looked up at
+--config, then $KEYHOLE_CONFIG, then $XDG_CONFIG_HOME/keyhole/config.toml
+(~/.config/keyhole/config.toml).`,
+		Example: `  # try it on the built-in demo
+  keyhole
+
+  # your own providers
+  keyhole --config ./keyhole.toml
+
+  # a demo server for another terminal, with its ready-to-paste config
+  keyhole serve-demo --addr 127.0.0.1:8400 > demo.toml
+  keyhole --config demo.toml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), e, configPath, false)
+		},
+	}
+	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml)")
+	root.AddCommand(
+		&cobra.Command{
+			Use:   "demo",
+			Short: "Open the TUI on the built-in demo, whatever config exists",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				return runTUI(cmd.Context(), e, "", true)
+			},
+		},
+		newServeDemo(e),
+		&cobra.Command{
+			Use:   "version",
+			Short: "Print keyhole's version",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				_, err := fmt.Fprintln(e.stdout, "keyhole", version())
+				return err
+			},
+		},
+	)
+	return root
+}

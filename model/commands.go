@@ -1,0 +1,78 @@
+package model
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// tickMsg is the one-second clock that drives the countdowns.
+type tickMsg time.Time
+
+func tick() tea.Cmd {
+	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// backendMsg reports the backend started after the first frame.
+type backendMsg struct {
+	backend *Backend
+	err     error
+}
+
+func startCmd(start func(context.Context) (*Backend, error)) tea.Cmd {
+	return func() tea.Msg {
+		b, err := start(context.Background())
+		return backendMsg{backend: b, err: err}
+	}
+}
+
+// autoSelectMsg selects the first provider and fetches its token.
+type autoSelectMsg struct{}
+
+// tokenMsg is the outcome of a token request.
+type tokenMsg struct {
+	name string
+	seq  int
+	tok  *providers.Token
+	err  error
+}
+
+func fetchCmd(ctx context.Context, sess *providers.Session, name string, seq int, force bool) tea.Cmd {
+	return func() tea.Msg {
+		var tok *providers.Token
+		var err error
+		if force {
+			tok, err = sess.Fetch(ctx)
+		} else {
+			tok, err = sess.Token(ctx)
+		}
+		return tokenMsg{name: name, seq: seq, tok: tok, err: err}
+	}
+}
+
+// sentMsg is the outcome of sending a request. tok is the token it went
+// with, which may have been fetched on the way.
+type sentMsg struct {
+	seq    int
+	name   string
+	ex     *exchange.Exchange
+	tok    *providers.Token
+	tokErr error
+}
+
+func sendCmd(ctx context.Context, client *http.Client, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
+	sess, p, name := e.Session, e.Config, e.name
+	return func() tea.Msg {
+		tok, err := sess.Token(ctx)
+		if err != nil {
+			return sentMsg{seq: seq, name: name, tokErr: err}
+		}
+		ex := exchange.Send(ctx, client, p, tok, r, opts)
+		return sentMsg{seq: seq, name: name, ex: ex, tok: tok}
+	}
+}

@@ -1,0 +1,168 @@
+package model
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/demo"
+)
+
+// demoHost is the demo's address in tests: requests never leave the
+// process, so no real port or timing reaches a golden file.
+const demoHost = "http://demo.keyhole.test"
+
+// fixedNow is the clock of every model test.
+var fixedNow = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
+
+// handlerTransport serves requests with an http.Handler in-process.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// testEnv isolates a test from the machine: XDG dirs in a temp dir.
+func testEnv(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir+"/config")
+	t.Setenv("XDG_STATE_HOME", dir+"/state")
+	t.Setenv("KEYHOLE_CONFIG", dir+"/config/keyhole/config.toml")
+}
+
+// demoBackend is the demo server behind an in-process transport.
+func demoBackend(t *testing.T, opts demo.Options, now func() time.Time) (*Backend, *demo.Server) {
+	t.Helper()
+	testEnv(t)
+	srv, err := demo.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(demoHost)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
+	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: now, RefreshBefore: providers.DefaultRefreshBefore})
+	return b, srv
+}
+
+// newTestModel builds a model on the demo with a fixed clock and zone.
+func newTestModel(t *testing.T, b *Backend, now *time.Time) Model {
+	t.Helper()
+	if now == nil {
+		n := fixedNow
+		now = &n
+	}
+	m := New(Options{
+		Label:    "testdata/config.toml",
+		Backend:  b,
+		Redact:   true,
+		Now:      func() time.Time { return *now },
+		Location: time.UTC,
+	})
+	return update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+}
+
+// update runs one message through Update.
+func update(t *testing.T, m Model, msg tea.Msg) Model {
+	t.Helper()
+	nm, _ := m.Update(msg)
+	return nm.(Model)
+}
+
+// run sends msg and then runs every command it returns, feeding their
+// messages back, until none is left — except the clock and spinner ticks,
+// which would never end.
+func run(t *testing.T, m Model, msg tea.Msg) Model {
+	t.Helper()
+	queue := []tea.Msg{msg}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100 {
+			t.Fatal("too many messages")
+		}
+		next := queue[0]
+		queue = queue[1:]
+		nm, cmd := m.Update(next)
+		m = nm.(Model)
+		queue = append(queue, drain(t, cmd)...)
+	}
+	return m
+}
+
+// drain runs a command and returns the messages it yields, skipping ticks.
+func drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(50 * time.Millisecond):
+		return nil // a timer (tick, spinner): not part of the flow
+	}
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, drain(t, c)...)
+		}
+		return out
+	case tickMsg, nil:
+		return nil
+	}
+	if isSpinnerTick(msg) {
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+var ansiRE = regexp.MustCompile(`\x1b\[[0-9;:?]*[a-zA-Z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)`)
+
+// plain is the rendered screen without colours.
+func plain(m Model) string {
+	return ansiRE.ReplaceAllString(m.View().Content, "")
+}
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	}
+	if len(s) == 6 && s[:5] == "ctrl+" {
+		return tea.KeyPressMsg{Code: rune(s[5]), Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+var _ = context.Background
+
+func demoOpts() demo.Options { return demo.Options{} }

@@ -1,0 +1,228 @@
+// Package model is keyhole's root Bubble Tea model: application state, mode
+// and focus, the messages and commands, Update and the root View. It maps
+// provider and exchange state onto the ui components, masking secrets
+// before anything reaches them.
+package model
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// Provider is one provider the TUI can run: its resolved configuration and
+// session, or the reason it cannot get a token (an unset ${VAR}, say).
+type Provider struct {
+	Config  *providers.Provider
+	Session *providers.Session
+	Err     error
+}
+
+// Backend is everything the model reaches the network through.
+type Backend struct {
+	Providers []Provider
+	// Hidden explains each provider the TUI does not list, one line each.
+	Hidden []string
+	Client *http.Client
+}
+
+// NewBackend makes a session for every provider this build can run, and
+// explains the others in Hidden. Sessions share opts.Client (a new one when
+// nil) and the clock.
+func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
+	if opts.Client == nil {
+		opts.Client = &http.Client{}
+	}
+	b := &Backend{Client: opts.Client}
+	for _, p := range cfg.Providers {
+		if err := providers.Supported(p); err != nil {
+			b.Hidden = append(b.Hidden, err.Error())
+			continue
+		}
+		r, err := p.Resolve(env)
+		if err != nil {
+			b.Providers = append(b.Providers, Provider{Config: p, Err: err})
+			continue
+		}
+		sess, err := providers.NewSession(r, opts)
+		b.Providers = append(b.Providers, Provider{Config: r, Session: sess, Err: err})
+	}
+	return b
+}
+
+// Options configure a Model.
+type Options struct {
+	// Label names the configuration in the header (a path, or "built-in demo").
+	Label string
+	// Demo marks the built-in demo in the header.
+	Demo bool
+	// Backend is ready at once; or nil, with Placeholder names drawn in the
+	// first frame and Start run after it (the demo server starts there).
+	Backend     *Backend
+	Placeholder []string
+	Start       func(context.Context) (*Backend, error)
+	// AutoFetch selects the first provider and fetches its token as soon as
+	// the backend is up.
+	AutoFetch bool
+
+	Redact        bool
+	RefreshBefore time.Duration
+	MaxBody       int64
+	// Now is the clock and Location the time zone for expiry times; tests
+	// fix both. Nil means time.Now and time.Local.
+	Now      func() time.Time
+	Location *time.Location
+}
+
+type pane int
+
+const (
+	paneProviders pane = iota
+	paneToken
+	paneRequest
+	paneResponse
+	paneCount
+)
+
+var paneNames = [...]string{"Providers", "Token", "Request", "Response"}
+
+// entry is one listed provider and what is happening to its token.
+type entry struct {
+	name string
+	Provider
+	tok    *providers.Token
+	act    providers.Activity
+	err    error
+	cancel context.CancelFunc
+	seq    int // bumps on every fetch, so a stale answer is dropped
+}
+
+// Model is the root model.
+type Model struct {
+	opts   Options
+	keys   ui.KeyMap
+	styles ui.Styles
+	help   ui.Help
+
+	width, height int
+	now           time.Time
+
+	backend  *Backend
+	startErr error
+	entries  []*entry
+	list     ui.ProviderList
+
+	focus      pane
+	lastBottom pane // the bottom pane shown when only one fits
+	showHelp   bool
+	redact     bool
+	notice     string
+
+	tokenPane ui.TokenPane
+	composer  ui.Composer
+	response  ui.ResponseView
+	spinner   spinner.Model
+
+	ex         *exchange.Exchange
+	sending    bool
+	sendCancel context.CancelFunc
+	sendSeq    int
+	sendStart  time.Time
+}
+
+// New builds the model. It does no I/O: anything slow is started by Init.
+func New(opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.RefreshBefore == 0 {
+		opts.RefreshBefore = providers.DefaultRefreshBefore
+	}
+	st := ui.NewStyles(true)
+	m := Model{
+		opts:       opts,
+		keys:       ui.DefaultKeyMap(),
+		styles:     st,
+		help:       ui.NewHelp(st),
+		now:        opts.Now(),
+		redact:     opts.Redact,
+		lastBottom: paneRequest,
+		tokenPane:  ui.NewTokenPane(st),
+		composer:   ui.NewComposer(st),
+		response:   ui.NewResponseView(),
+		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	m.list.Active = -1
+	if opts.Backend != nil {
+		m.setBackend(opts.Backend)
+	} else {
+		for _, name := range opts.Placeholder {
+			m.entries = append(m.entries, &entry{name: name})
+		}
+	}
+	m.syncList()
+	return m
+}
+
+// Init starts the clock, asks the terminal for its background colour and
+// starts the backend: all after the first frame.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tick(), tea.RequestBackgroundColor}
+	if m.backend == nil && m.opts.Start != nil {
+		cmds = append(cmds, startCmd(m.opts.Start))
+	} else if m.opts.AutoFetch && len(m.entries) > 0 {
+		cmds = append(cmds, func() tea.Msg { return autoSelectMsg{} })
+	}
+	return tea.Batch(cmds...)
+}
+
+// setBackend lists the backend's providers.
+func (m *Model) setBackend(b *Backend) {
+	m.backend = b
+	m.entries = m.entries[:0]
+	for _, p := range b.Providers {
+		e := &entry{name: p.Config.Name, Provider: p}
+		if p.Session != nil {
+			e.tok = p.Session.Cached()
+		}
+		m.entries = append(m.entries, e)
+	}
+	if len(b.Hidden) > 0 {
+		m.notice = hiddenNotice(b.Hidden)
+	}
+	if m.list.Cursor >= len(m.entries) {
+		m.list.Cursor = 0
+	}
+}
+
+// active is the provider in use, or nil.
+func (m *Model) active() *entry {
+	if m.list.Active < 0 || m.list.Active >= len(m.entries) {
+		return nil
+	}
+	return m.entries[m.list.Active]
+}
+
+// inFlight reports whether anything waits on the network, so the spinner
+// keeps turning.
+func (m *Model) inFlight() bool {
+	if m.sending {
+		return true
+	}
+	for _, e := range m.entries {
+		if e.act != providers.Idle {
+			return true
+		}
+	}
+	return false
+}

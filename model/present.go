@@ -1,0 +1,283 @@
+package model
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// stateLook is how a token state is drawn.
+type stateLook struct {
+	glyph string // "" means the spinner
+	tone  ui.Tone
+}
+
+var stateLooks = map[providers.State]stateLook{
+	providers.StateNone:         {"·", ui.ToneMuted},
+	providers.StateFetching:     {"", ui.ToneInfo},
+	providers.StateAwaitingUser: {"○", ui.ToneInfo},
+	providers.StateValid:        {"●", ui.ToneGood},
+	providers.StateExpiring:     {"◐", ui.ToneWarn},
+	providers.StateRefreshing:   {"", ui.ToneInfo},
+	providers.StateExpired:      {"✗", ui.ToneBad},
+	providers.StateNeedsLogin:   {"○", ui.ToneWarn},
+	providers.StateError:        {"✗", ui.ToneBad},
+}
+
+func (m *Model) state(e *entry) providers.State {
+	err := e.err
+	if err == nil && e.Session == nil {
+		err = e.Err
+	}
+	return providers.StateOf(e.tok, e.act, err, m.now, m.opts.RefreshBefore)
+}
+
+func (m *Model) look(s providers.State) (string, ui.Tone) {
+	l := stateLooks[s]
+	if l.glyph == "" {
+		return m.spinner.View(), l.tone
+	}
+	return l.glyph, l.tone
+}
+
+// syncList rebuilds the provider list's rows from the entries.
+func (m *Model) syncList() {
+	items := make([]ui.ProviderItem, len(m.entries))
+	for i, e := range m.entries {
+		glyph, tone := m.look(m.state(e))
+		if e.Session == nil && e.Err == nil {
+			glyph, tone = m.spinner.View(), ui.ToneMuted // still starting
+		}
+		items[i] = ui.ProviderItem{Name: e.name, Glyph: glyph, Tone: tone, Insecure: e.Config != nil && e.Config.Insecure}
+	}
+	m.list.Items = items
+}
+
+// tokenView maps the active provider's token onto what the pane shows,
+// masked unless redaction is off.
+func (m *Model) tokenView() ui.TokenView {
+	e := m.active()
+	if e == nil {
+		switch {
+		case m.startErr != nil:
+			return ui.TokenView{Glyph: "✗", State: "error", Tone: ui.ToneBad, Error: m.startErr.Error()}
+		case m.backend == nil:
+			return ui.TokenView{Glyph: m.spinner.View(), State: "starting", Tone: ui.ToneInfo, Heading: m.startingLabel()}
+		}
+		return ui.TokenView{Glyph: "·", State: "none", Tone: ui.ToneMuted, Heading: "no provider selected", Keys: "enter on a provider selects it"}
+	}
+	st := m.state(e)
+	glyph, tone := m.look(st)
+	v := ui.TokenView{Glyph: glyph, State: st.String(), Tone: tone}
+	parts := []string{e.name}
+	if e.Config != nil {
+		parts = append(parts, e.Config.Grant)
+	}
+	tok := e.tok
+	if tok != nil {
+		parts = append(parts, tokenTypeLabel(tok.Type), sourceLabel(tok.Source))
+	}
+	v.Heading = strings.Join(parts, " · ")
+	switch {
+	case tok != nil && !tok.Expiry.IsZero():
+		v.HasExpiry = true
+		v.Fraction = tok.FractionLeft(m.now)
+		v.Countdown = FormatRemaining(tok.Expiry.Sub(m.now))
+		v.ExpiresAt = tok.Expiry.In(m.opts.Location).Format("15:04:05")
+		if tok.Expiry.Sub(m.now) >= 24*time.Hour {
+			v.ExpiresAt = tok.Expiry.In(m.opts.Location).Format("2006-01-02 15:04")
+		}
+	case tok != nil:
+		v.Expiry = "expiry unknown: the provider sent no expires_in and the token is not a JWT"
+	}
+	if tok != nil {
+		v.Details = tokenDetails(tok, m.redact)
+	}
+	if err := m.tokenErr(e); err != nil {
+		v.Error = err.Error()
+		v.Hint = providers.Hint(err)
+	}
+	v.Keys = "r new token · ctrl+s send · ctrl+r " + map[bool]string{true: "reveal", false: "mask"}[m.redact]
+	return v
+}
+
+func (m *Model) tokenErr(e *entry) error {
+	if e.err != nil {
+		return e.err
+	}
+	if e.Session == nil {
+		return e.Err
+	}
+	return nil
+}
+
+func (m *Model) startingLabel() string {
+	if m.opts.Demo {
+		return "starting the built-in demo server…"
+	}
+	return "starting…"
+}
+
+func sourceLabel(s providers.Source) string {
+	if s == providers.SourceCache {
+		return "from cache"
+	}
+	return string(s)
+}
+
+// tokenTypeLabel writes token_type the way the header will carry it.
+func tokenTypeLabel(t string) string {
+	if t == "" || strings.EqualFold(t, "bearer") {
+		return "Bearer"
+	}
+	return t
+}
+
+func tokenDetails(tok *providers.Token, redact bool) []string {
+	var out []string
+	if len(tok.Scopes) > 0 {
+		line := "scope " + strings.Join(tok.Scopes, " ")
+		if !tok.ScopesFromServer {
+			line += " (as requested; the server did not say)"
+		}
+		out = append(out, line)
+	}
+	if c := tok.Claims; c != nil {
+		var parts []string
+		if len(c.Audience) > 0 {
+			parts = append(parts, "aud "+strings.Join(c.Audience, " "))
+		}
+		if c.Subject != "" {
+			parts = append(parts, "sub "+c.Subject)
+		}
+		if c.Issuer != "" {
+			parts = append(parts, "iss "+c.Issuer)
+		}
+		parts = append(parts, "JWT, unverified")
+		out = append(out, strings.Join(parts, " · "))
+	}
+	out = append(out, "token "+tok.Access.Show(!redact))
+	return out
+}
+
+// FormatRemaining writes a time left the way DESIGN.md shows it: 0:41,
+// 7:59:12, 29d 23h; negative durations read as expired.
+func FormatRemaining(d time.Duration) string {
+	if d <= 0 {
+		return "0:00"
+	}
+	d = d.Truncate(time.Second)
+	h, mnt, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	switch {
+	case h >= 24:
+		return fmt.Sprintf("%dd %dh", h/24, h%24)
+	case h > 0:
+		return fmt.Sprintf("%d:%02d:%02d", h, mnt, s)
+	}
+	return fmt.Sprintf("%d:%02d", mnt, s)
+}
+
+// authPreview is the line the token will ride on, shown under the headers.
+func (m *Model) authPreview() string {
+	e := m.active()
+	if e == nil || e.Config == nil {
+		return ""
+	}
+	typ := ""
+	if e.tok != nil {
+		typ = e.tok.Type
+	}
+	in := e.Config.Injection(typ)
+	value := "••••"
+	if e.tok != nil {
+		value = e.tok.Access.Show(!m.redact)
+	}
+	if in.Query != "" {
+		return "?" + in.Query + "=" + value + " (added)"
+	}
+	return in.Header + ": " + in.Prefix + value + " (added)"
+}
+
+// showExchange puts the current exchange into the response viewer, masked
+// per the redaction switch.
+func (m *Model) showExchange() {
+	ex := m.ex
+	if ex == nil || (ex.Response == nil && ex.Err == nil) {
+		m.response.Clear()
+		return
+	}
+	var headers []string
+	body := ex.Pretty
+	if r := ex.Response; r != nil {
+		headers = responseHeaders(r, m.redact)
+		if r.Truncated {
+			body += "\n\n(body cut at " + exchange.HumanSize(r.Size) + ": raise max_body to see more)"
+		}
+	}
+	if ex.Err != nil {
+		errText := m.styles.Bad.Render("error: " + ex.Err.Error())
+		if hint := providers.Hint(ex.Err); hint != "" {
+			errText += "\n" + m.styles.Warn.Render("hint: "+hint)
+		}
+		body = errText + "\n\n" + body
+	}
+	m.response.SetContent(m.styles, headers, body)
+}
+
+func responseHeaders(r *exchange.Response, redact bool) []string {
+	return exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !redact)
+}
+
+// responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
+func (m *Model) responseTitle() string {
+	if m.sending {
+		return "Response · " + m.spinner.View() + " " + FormatElapsed(m.now.Sub(m.sendStart))
+	}
+	if m.ex == nil || m.ex.Response == nil {
+		return "Response"
+	}
+	r := m.ex.Response
+	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, r.StatusText, FormatElapsed(r.Duration), exchange.HumanSize(r.Size))
+}
+
+// FormatElapsed writes a duration as people read timings: 143 ms, 2.4 s.
+func FormatElapsed(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	}
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+func withQuery(path string, q map[string]string) string {
+	if len(q) == 0 {
+		return path
+	}
+	v := url.Values{}
+	for k, val := range q {
+		v.Set(k, val)
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + v.Encode()
+}
+
+func hiddenNotice(hidden []string) string {
+	if len(hidden) == 1 {
+		return "not listed: " + hidden[0]
+	}
+	return fmt.Sprintf("%d providers not listed (%s, …): see keyhole providers", len(hidden), hidden[0])
+}

@@ -1,0 +1,386 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// Update implements tea.Model.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.setStyles(ui.NewStyles(msg.IsDark()))
+		return m, nil
+	case tickMsg:
+		m.now = m.opts.Now()
+		return m, tick()
+	case spinner.TickMsg:
+		if !m.inFlight() {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case backendMsg:
+		return m.onBackend(msg)
+	case autoSelectMsg:
+		if len(m.entries) == 0 {
+			return m, nil
+		}
+		return m.selectProvider(0)
+	case tokenMsg:
+		return m.onToken(msg)
+	case sentMsg:
+		return m.onSent(msg)
+	case tea.PasteMsg:
+		if m.composer.Typing() {
+			return m, m.composer.Update(msg)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m Model) onBackend(msg backendMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.startErr = msg.err
+		m.entries = nil
+		m.syncList()
+		return m, nil
+	}
+	m.setBackend(msg.backend)
+	m.syncList()
+	if m.opts.AutoFetch && len(m.entries) > 0 {
+		return m.selectProvider(0)
+	}
+	return m, nil
+}
+
+func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
+	e := m.entry(msg.name)
+	if e == nil || msg.seq != e.seq {
+		return m, nil // a newer request has replaced this one
+	}
+	e.act, e.cancel = providers.Idle, nil
+	if msg.err != nil {
+		e.err = msg.err
+		return m, nil
+	}
+	e.tok, e.err = msg.tok, nil
+	return m, nil
+}
+
+func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.sendSeq {
+		return m, nil
+	}
+	m.sending, m.sendCancel = false, nil
+	if e := m.entry(msg.name); e != nil {
+		if e.act == providers.Fetching {
+			e.act = providers.Idle
+		}
+		switch {
+		case msg.tokErr != nil:
+			e.err = msg.tokErr
+		case msg.tok != nil:
+			e.tok, e.err = msg.tok, nil
+		}
+	}
+	if msg.tokErr != nil {
+		m.ex = &exchange.Exchange{Err: fmt.Errorf("no token, request not sent: %w", msg.tokErr)}
+	} else {
+		m.ex = msg.ex
+	}
+	m.showExchange()
+	if m.width < wideLayout && m.focus == paneRequest {
+		m.focus, m.lastBottom = paneResponse, paneResponse
+	}
+	return m, nil
+}
+
+func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.cancelAll()
+		return m, tea.Quit
+	case key.Matches(msg, k.Redact):
+		m.redact = !m.redact
+		m.showExchange()
+		return m, nil
+	case key.Matches(msg, k.Send):
+		m.composer.StopTyping()
+		return m.send()
+	case key.Matches(msg, k.Cancel):
+		return m.cancel(), nil
+	}
+	if m.composer.Typing() {
+		if m.composer.SingleLine() && (key.Matches(msg, k.NextPane) || key.Matches(msg, k.PrevPane)) {
+			m.composer.StopTyping()
+		} else {
+			return m, m.composer.Update(msg)
+		}
+	}
+	if m.showHelp {
+		if key.Matches(msg, k.Help) {
+			m.showHelp = false
+		} else if key.Matches(msg, k.QuitKey) {
+			m.cancelAll()
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.QuitKey):
+		m.cancelAll()
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return m, nil
+	case key.Matches(msg, k.NextPane):
+		m.setFocus((m.focus + 1) % paneCount)
+		return m, nil
+	case key.Matches(msg, k.PrevPane):
+		m.setFocus((m.focus + paneCount - 1) % paneCount)
+		return m, nil
+	}
+	switch m.focus {
+	case paneProviders:
+		return m.providersKey(msg)
+	case paneToken:
+		if key.Matches(msg, k.Refresh) {
+			return m.fetch(m.list.Active, true)
+		}
+	case paneRequest:
+		return m.requestKey(msg)
+	case paneResponse:
+		m.responseKey(msg)
+	}
+	return m, nil
+}
+
+func (m Model) providersKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.list.MoveUp()
+	case key.Matches(msg, k.Down):
+		m.list.MoveDown()
+	case key.Matches(msg, k.Select):
+		return m.selectProvider(m.list.Cursor)
+	case key.Matches(msg, k.Refresh):
+		return m.fetch(m.list.Cursor, true)
+	}
+	return m, nil
+}
+
+func (m Model) requestKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.composer.MoveField(-1)
+	case key.Matches(msg, k.Down):
+		m.composer.MoveField(1)
+	case msg.String() == "left" && m.composer.Field == ui.FieldMethod:
+		m.composer.CycleMethod(-1)
+	case msg.String() == "right" && m.composer.Field == ui.FieldMethod:
+		m.composer.CycleMethod(1)
+	case key.Matches(msg, k.Select), key.Matches(msg, k.Edit):
+		return m, m.composer.StartTyping()
+	}
+	return m, nil
+}
+
+func (m *Model) responseKey(msg tea.KeyPressMsg) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.response.ScrollBy(-1)
+	case key.Matches(msg, k.Down):
+		m.response.ScrollBy(1)
+	case key.Matches(msg, k.PageUp):
+		m.response.PageBy(-1)
+	case key.Matches(msg, k.PageDown):
+		m.response.PageBy(1)
+	case key.Matches(msg, k.Top):
+		m.response.Top()
+	case key.Matches(msg, k.Bottom):
+		m.response.Bottom()
+	}
+}
+
+// setFocus moves the focus, remembering which bottom pane was last seen.
+func (m *Model) setFocus(p pane) {
+	m.focus = p
+	if p == paneRequest || p == paneResponse {
+		m.lastBottom = p
+	}
+}
+
+// selectProvider makes provider i the one in use and fetches its token if
+// none is held.
+func (m Model) selectProvider(i int) (tea.Model, tea.Cmd) {
+	if i < 0 || i >= len(m.entries) {
+		return m, nil
+	}
+	changed := m.list.Active != i
+	m.list.Active, m.list.Cursor = i, i
+	e := m.entries[i]
+	if changed {
+		m.loadComposer(e)
+		m.ex = nil
+		m.showExchange()
+	}
+	if e.tok != nil || e.act != providers.Idle {
+		return m, nil
+	}
+	return m.fetch(i, false)
+}
+
+// fetch starts a token request for provider i.
+func (m Model) fetch(i int, force bool) (tea.Model, tea.Cmd) {
+	if i < 0 || i >= len(m.entries) {
+		return m, nil
+	}
+	e := m.entries[i]
+	if e.Session == nil {
+		if e.Err == nil && m.backend == nil {
+			m.notice = "still starting; try again in a moment"
+		}
+		return m, nil
+	}
+	if e.cancel != nil {
+		e.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e.seq++
+	e.act, e.err, e.cancel = providers.Fetching, nil, cancel
+	if e.tok != nil && !force {
+		e.act = providers.Refreshing
+	}
+	return m, tea.Batch(fetchCmd(ctx, e.Session, e.name, e.seq, force), m.spinner.Tick)
+}
+
+// send sends the composed request with the active provider's token.
+func (m Model) send() (tea.Model, tea.Cmd) {
+	e := m.active()
+	if e == nil {
+		m.notice = "select a provider first (enter in the Providers pane)"
+		return m, nil
+	}
+	if e.Session == nil {
+		m.notice = "provider " + e.name + " cannot get a token: see the Token pane"
+		return m, nil
+	}
+	method, path, headerText, body := m.composer.Request()
+	headers, err := exchange.ParseHeaders(headerText)
+	if err != nil {
+		m.ex = &exchange.Exchange{Err: err}
+		m.showExchange()
+		return m, nil
+	}
+	if m.sendCancel != nil {
+		m.sendCancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.sendSeq++
+	m.sending, m.sendCancel, m.sendStart = true, cancel, m.opts.Now()
+	m.notice = ""
+	if st := providers.StateOf(e.tok, e.act, nil, m.now, m.opts.RefreshBefore); st != providers.StateValid && e.act == providers.Idle {
+		e.act = providers.Fetching
+	}
+	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
+	opts := exchange.Options{MaxBody: m.opts.MaxBody, Now: m.opts.Now, Timeout: e.Config.Timeout.Std()}
+	return m, tea.Batch(sendCmd(ctx, m.backend.Client, e, r, m.sendSeq, opts), m.spinner.Tick)
+}
+
+// cancel is esc: first what is in flight for the focused pane, else the
+// input, else the help.
+func (m Model) cancel() Model {
+	switch {
+	case m.sending && (m.focus == paneRequest || m.focus == paneResponse):
+		m.sendCancel()
+		m.sending, m.sendCancel = false, nil
+		m.sendSeq++
+		m.ex = &exchange.Exchange{Err: errors.New("cancelled")}
+		m.showExchange()
+	case (m.focus == paneProviders || m.focus == paneToken) && m.active() != nil && m.active().cancel != nil:
+		e := m.active()
+		e.cancel()
+		e.seq++
+		e.act, e.cancel, e.err = providers.Idle, nil, errors.New("token request cancelled")
+	case m.composer.Typing():
+		m.composer.StopTyping()
+	case m.showHelp:
+		m.showHelp = false
+	}
+	return m
+}
+
+func (m *Model) cancelAll() {
+	if m.sendCancel != nil {
+		m.sendCancel()
+	}
+	for _, e := range m.entries {
+		if e.cancel != nil {
+			e.cancel()
+		}
+	}
+}
+
+func (m *Model) entry(name string) *entry {
+	for _, e := range m.entries {
+		if e.name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+func (m *Model) setStyles(st ui.Styles) {
+	m.styles = st
+	m.help.SetStyles(st)
+	m.tokenPane.SetStyles(st)
+	m.composer.SetStyles(st)
+	m.showExchange()
+}
+
+// loadComposer fills the composer with the provider's first saved request,
+// or a GET of its base URL.
+func (m *Model) loadComposer(e *entry) {
+	m.composer.StopTyping()
+	if e.Config == nil {
+		return
+	}
+	if len(e.Config.Requests) == 0 {
+		m.composer.SetRequest("GET", "/", "Accept: application/json", "")
+		return
+	}
+	r := e.Config.Requests[0]
+	var hdr []string
+	if _, ok := r.Headers["Accept"]; !ok {
+		hdr = append(hdr, "Accept: application/json")
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
+		hdr = append(hdr, name+": "+r.Headers[name])
+	}
+	m.composer.SetRequest(r.Method, withQuery(r.Path, r.Query), strings.Join(hdr, "\n"), r.Body)
+}

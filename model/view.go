@@ -1,0 +1,152 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+const (
+	// wideLayout is the width from which request and response stand side
+	// by side; below it one of them shows at a time.
+	wideLayout = 120
+	// The smallest screen keyhole lays out; below it, a note says so.
+	minWidth, minHeight = 60, 16
+	// Before the first WindowSizeMsg the size is unknown: draw for the
+	// smallest common terminal.
+	defaultWidth, defaultHeight = 80, 24
+	topHeight                   = 8
+)
+
+// layout is the size of every pane, frames included.
+type layout struct {
+	w, h            int
+	provW, tokW     int
+	topH, bottomH   int
+	reqW, respW     int
+	single          bool // one bottom pane at a time
+	bodyH, contentW int
+}
+
+func (m *Model) layout() layout {
+	w, h := m.width, m.height
+	if w == 0 || h == 0 {
+		w, h = defaultWidth, defaultHeight
+	}
+	l := layout{w: w, h: h, topH: topHeight}
+	l.provW = min(28, max(18, w/5))
+	l.tokW = w - l.provW
+	l.bottomH = max(4, h-2-l.topH)
+	if w >= wideLayout {
+		l.reqW = w * 9 / 20
+		l.respW = w - l.reqW
+	} else {
+		l.single = true
+		l.reqW, l.respW = w, w
+	}
+	return l
+}
+
+// resize hands every component its size; only WindowSizeMsg calls it.
+func (m *Model) resize() {
+	l := m.layout()
+	m.composer.SetSize(l.reqW-2, l.bottomH-2)
+	m.response.SetSize(l.respW-2, l.bottomH-2)
+}
+
+// View implements tea.Model.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "keyhole"
+	return v
+}
+
+func (m *Model) render() string {
+	l := m.layout()
+	if l.w < minWidth || l.h < minHeight {
+		return fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
+	}
+	m.syncList()
+	st := m.styles
+	header := m.header(l.w)
+	var body string
+	if m.showHelp {
+		body = ui.Box(st, "Help", m.help.Full(st, m.keys, l.w-4), l.w, l.h-2, true)
+	} else {
+		top := lipgloss.JoinHorizontal(lipgloss.Top,
+			ui.Box(st, "Providers", m.list.View(st, l.provW-2, l.topH-2, m.focus == paneProviders), l.provW, l.topH, m.focus == paneProviders),
+			ui.Box(st, "Token", m.tokenPane.View(st, m.tokenView(), l.tokW-4), l.tokW, l.topH, m.focus == paneToken),
+		)
+		body = top + "\n" + m.bottom(l)
+	}
+	return header + "\n" + body + "\n" + m.footer(l.w)
+}
+
+// bottom draws the request and response panes, side by side or one of
+// them, as the width allows.
+func (m *Model) bottom(l layout) string {
+	st := m.styles
+	req := func(w int, title string) string {
+		content := m.composer.View(st, m.authPreview(), m.sentLines(), m.focus == paneRequest)
+		return ui.Box(st, title, content, w, l.bottomH, m.focus == paneRequest)
+	}
+	resp := func(w int, title string) string {
+		placeholder := "ctrl+s sends the request; the answer shows here"
+		return ui.Box(st, title, m.response.View(st, placeholder), w, l.bottomH, m.focus == paneResponse)
+	}
+	respTitle := m.responseTitle()
+	if !l.single {
+		return lipgloss.JoinHorizontal(lipgloss.Top, req(l.reqW, "Request"), resp(l.respW, respTitle))
+	}
+	if m.lastBottom == paneResponse {
+		return resp(l.w, respTitle+" · shift+tab: Request")
+	}
+	return req(l.w, "Request · tab: Response")
+}
+
+// sentLines is the last request as it went out, masked per the switch.
+func (m *Model) sentLines() []string {
+	if m.ex == nil || m.ex.Sent.URL == nil {
+		return nil
+	}
+	return m.ex.Sent.Lines(!m.redact)
+}
+
+func (m *Model) header(w int) string {
+	st := m.styles
+	left := " " + st.HeaderMark.Render("keyhole") + "  " + st.Muted.Render(m.opts.Label)
+	var flags []string
+	if m.opts.Demo {
+		flags = append(flags, "demo")
+	}
+	if m.redact {
+		flags = append(flags, "redacted")
+	} else {
+		flags = append(flags, st.Bad.Render("SECRETS SHOWN"))
+	}
+	right := strings.Join(flags, " · ") + " "
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ui.Fit(left, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) footer(w int) string {
+	bindings := m.keys.ShortHelp()
+	mode := ""
+	if m.composer.Typing() {
+		bindings = m.keys.TypingHelp()
+		mode = m.styles.Warn.Render("typing") + " "
+	}
+	line := " " + mode
+	if m.notice != "" {
+		line += m.styles.Warn.Render(m.notice) + "  "
+	}
+	return ui.Fit(line+m.help.Short(bindings, max(10, w-lipgloss.Width(line)-1)), w)
+}

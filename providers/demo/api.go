@@ -1,0 +1,315 @@
+package demo
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ory/fosite"
+	"github.com/ory/fosite/handler/oauth2"
+)
+
+// realm names the demo in WWW-Authenticate challenges.
+const realm = "keyhole-demo"
+
+// grant describes the access token a sample-API request carries.
+type grant struct {
+	Subject   string
+	Username  string
+	ClientID  string
+	Scopes    []string
+	Audience  []string
+	ExpiresAt time.Time
+}
+
+// apiHandler serves a sample-API request that carried a valid token.
+type apiHandler func(w http.ResponseWriter, r *http.Request, g grant)
+
+// api checks the request's bearer token through fosite, and scope if it
+// is not empty, before calling h. Failures follow RFC 6750 §3: 401 with no
+// error code when there is no token, 401 invalid_token when fosite rejects
+// it, 403 insufficient_scope when it lacks scope.
+func (s *Server) api(scope string, h apiHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		raw, missing, err := bearerToken(r)
+		if err != nil {
+			challenge(w, http.StatusBadRequest, "invalid_request", err.Error(), "")
+			return
+		}
+		if raw == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", missing)
+			return
+		}
+
+		use, ar, err := s.oauth.IntrospectToken(r.Context(), raw, fosite.AccessToken, s.newSession("", "", ""))
+		if err != nil {
+			challenge(w, http.StatusUnauthorized, "invalid_token", describeTokenError(err), "")
+			return
+		}
+		// fosite falls back to refresh tokens when the access-token check
+		// fails, so a refresh token would otherwise open the API.
+		if use != fosite.AccessToken {
+			challenge(w, http.StatusUnauthorized, "invalid_token", "This is a refresh token; send the access token.", "")
+			return
+		}
+		if scope != "" && !ar.GetGrantedScopes().Has(scope) {
+			challenge(w, http.StatusForbidden, "insufficient_scope", "This request needs scope "+scope+".", scope)
+			return
+		}
+
+		g := grant{
+			ClientID: ar.GetClient().GetID(),
+			Scopes:   ar.GetGrantedScopes(),
+			Audience: ar.GetGrantedAudience(),
+		}
+		if sess, ok := ar.GetSession().(*oauth2.JWTSession); ok {
+			g.Subject = sess.GetSubject()
+			g.Username = sess.GetUsername()
+			g.ExpiresAt = sess.GetExpiresAt(fosite.AccessToken)
+		}
+		h(w, r, g)
+	}
+}
+
+// bearerToken finds the access token in the Authorization header (scheme
+// Bearer) or the access_token query parameter. With no token it returns
+// why, for the error description; a header with another scheme counts as
+// no token. Sending the token both ways is an error (RFC 6750 §2).
+func bearerToken(r *http.Request) (token, missing string, err error) {
+	fromQuery := r.URL.Query()["access_token"]
+	if len(fromQuery) > 1 {
+		return "", "", errors.New("access_token appears more than once in the query")
+	}
+	headers := r.Header.Values("Authorization")
+	if len(headers) > 1 {
+		return "", "", errors.New("more than one Authorization header")
+	}
+	if len(headers) == 1 {
+		scheme, value, _ := strings.Cut(strings.TrimSpace(headers[0]), " ")
+		value = strings.TrimSpace(value)
+		switch {
+		case !strings.EqualFold(scheme, "Bearer"):
+			missing = "The Authorization header uses scheme " + strconv.Quote(scheme) + "; this API expects \"Bearer <token>\"."
+		case value == "":
+			missing = "The Authorization header says Bearer but carries no token."
+		case len(fromQuery) == 1:
+			return "", "", errors.New("the token was sent both in the Authorization header and as access_token; use one")
+		default:
+			return value, "", nil
+		}
+	}
+	if len(fromQuery) == 1 && fromQuery[0] != "" {
+		return fromQuery[0], "", nil
+	}
+	if missing == "" {
+		missing = "No access token: send \"Authorization: Bearer <token>\"."
+	}
+	return "", missing, nil
+}
+
+// describeTokenError says, without detail an attacker could use, why
+// fosite refused a token.
+func describeTokenError(err error) string {
+	switch {
+	case errors.Is(err, fosite.ErrTokenExpired):
+		return "The access token expired."
+	case errors.Is(err, fosite.ErrTokenSignatureMismatch):
+		return "The access token's signature does not match its content."
+	case errors.Is(err, fosite.ErrInvalidTokenFormat):
+		return "The access token is malformed."
+	default:
+		return "The access token is unknown to this server or was revoked."
+	}
+}
+
+// challenge writes an RFC 6750 error: the WWW-Authenticate header and the
+// same error as a JSON body. The descriptions are our own constant text,
+// free of quotes and backslashes, so they need no escaping.
+func challenge(w http.ResponseWriter, status int, code, description, scope string) {
+	h := `Bearer realm="` + realm + `", error="` + code + `", error_description="` + description + `"`
+	if scope != "" {
+		h += `, scope="` + scope + `"`
+	}
+	w.Header().Set("WWW-Authenticate", h)
+	writeError(w, status, code, description)
+}
+
+// handleMe answers who the token belongs to.
+func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, g grant) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"sub":        g.Subject,
+		"username":   g.Username,
+		"client_id":  g.ClientID,
+		"scopes":     nonNil(g.Scopes),
+		"audience":   nonNil(g.Audience),
+		"expires_at": g.ExpiresAt.UTC().Format(time.RFC3339),
+		"expires_in": max(0, int(time.Until(g.ExpiresAt).Seconds())),
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// handleListItems serves one page of the sample items.
+func (s *Server) handleListItems(w http.ResponseWriter, r *http.Request, _ grant) {
+	page := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "invalid_request", "page must be a whole number from 1 up.")
+			return
+		}
+		page = n
+	}
+	p := sampleItemPage(page)
+	if p.Next != nil {
+		w.Header().Add("Link", "<"+*p.Next+`>; rel="next"`)
+	}
+	if p.Prev != nil {
+		w.Header().Add("Link", "<"+*p.Prev+`>; rel="prev"`)
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// handleCreateItem validates a new item and echoes it with an id. Nothing
+// is stored, so GET /api/items stays the same for everyone.
+func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, _ grant) {
+	var in struct {
+		Name  *string  `json:"name"`
+		Tags  []string `json:"tags"`
+		Price *float64 `json:"price"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err := dec.Decode(&in); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_json", "The body must be a JSON object such as {\"name\": \"Brass Hinge\"}: "+err.Error())
+		return
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		writeError(w, http.StatusBadRequest, "invalid_json", "The body must hold a single JSON object.")
+		return
+	}
+	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+		writeError(w, http.StatusBadRequest, "invalid_item", "name is required and must not be empty.")
+		return
+	}
+	if in.Price != nil && *in.Price < 0 {
+		writeError(w, http.StatusBadRequest, "invalid_item", "price must not be negative.")
+		return
+	}
+	created := item{
+		ID:        itemID(itemCount + int(s.nextItem.Add(1))),
+		Name:      strings.TrimSpace(*in.Name),
+		Tags:      nonNil(in.Tags),
+		Currency:  "EUR",
+		InStock:   true,
+		CreatedAt: time.Now().UTC().Format(time.RFC3339),
+	}
+	if in.Price != nil {
+		created.Price = *in.Price
+	}
+	w.Header().Set("Location", "/api/items/"+created.ID)
+	writeJSON(w, http.StatusCreated, created)
+}
+
+// handleBig streams about mb MiB of JSON: an array of fixed-size records,
+// so the length is known up front and memory stays flat whatever the size.
+func (s *Server) handleBig(w http.ResponseWriter, r *http.Request, _ grant) {
+	mb := 1
+	if v := r.URL.Query().Get("mb"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			writeError(w, http.StatusBadRequest, "invalid_request", "mb must be a whole number from 1 to 200.")
+			return
+		}
+		mb = n
+	}
+	records := mb << 20 / bigRecordSize
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.FormatInt(bigBodyLen(records), 10))
+	if r.Method == http.MethodHead {
+		return
+	}
+
+	ctx := r.Context()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	buf := make([]byte, 0, bigRecordSize)
+	_, _ = bw.WriteString("[\n")
+	for i := range records {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return // the client went away
+		}
+		if i > 0 {
+			_, _ = bw.WriteString(",\n")
+		}
+		if _, err := bw.Write(appendBigRecord(buf[:0], i)); err != nil {
+			return
+		}
+	}
+	_, _ = bw.WriteString("\n]\n")
+	_ = bw.Flush()
+}
+
+// maxSlow caps /api/slow, so a typo cannot hold a connection for hours.
+const maxSlow = 60 * time.Second
+
+// handleSlow answers after ms milliseconds, or gives up as soon as the
+// request's context ends.
+func (s *Server) handleSlow(w http.ResponseWriter, r *http.Request, _ grant) {
+	wait := time.Second
+	if v := r.URL.Query().Get("ms"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || time.Duration(n)*time.Millisecond > maxSlow {
+			writeError(w, http.StatusBadRequest, "invalid_request", "ms must be a whole number from 0 to 60000.")
+			return
+		}
+		wait = time.Duration(n) * time.Millisecond
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-r.Context().Done():
+		return // nobody is listening any more
+	case <-t.C:
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"waited_ms": wait.Milliseconds(), "message": "Thanks for waiting."})
+}
+
+// handleStatus answers with the status code in the path, for trying how a
+// client shows each one.
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request, _ grant) {
+	code, err := strconv.Atoi(r.PathValue("code"))
+	if err != nil || code < 100 || code > 599 {
+		writeError(w, http.StatusBadRequest, "invalid_request", "The status must be a number from 200 to 599.")
+		return
+	}
+	if code < 200 {
+		writeError(w, http.StatusBadRequest, "invalid_request", "1xx codes are interim responses and cannot end a request; pick 200 to 599.")
+		return
+	}
+	switch code {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "1")
+	case http.StatusNoContent, http.StatusNotModified:
+		w.WriteHeader(code) // these may carry no body
+		return
+	}
+	text := http.StatusText(code)
+	if text == "" {
+		text = "Unassigned status code"
+	}
+	writeJSON(w, code, map[string]any{
+		"status":      code,
+		"text":        text,
+		"description": "The demo answered " + strconv.Itoa(code) + " because /api/status/" + strconv.Itoa(code) + " asked it to.",
+	})
+}

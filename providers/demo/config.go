@@ -1,0 +1,110 @@
+package demo
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Config returns a keyhole TOML configuration for the demo providers
+// served at baseURL ("http://127.0.0.1:PORT"), ready to paste into a config
+// file: demo-cc (client_credentials) and demo-pkce (authorization_code with
+// PKCE), each with a few saved requests.
+func Config(baseURL string) string {
+	base := strings.TrimRight(baseURL, "/")
+	q := tomlString
+	var b strings.Builder
+	fmt.Fprintf(&b, `# keyhole demo server at %s
+# Its client credentials are public and fixed; it listens on loopback only.
+
+[providers.demo-cc]
+title = "Demo · client credentials"
+base_url = %s
+grant = "client_credentials"
+token_url = %s
+revoke_url = %s
+introspect_url = %s
+client_auth = "basic"
+client_id = %s
+client_secret = %s
+scopes = ["api:read", "api:write"]
+`, strings.Map(noControl, base), q(base), q(base+"/oauth2/token"), q(base+"/oauth2/revoke"),
+		q(base+"/oauth2/introspect"), q(CCClientID), q(CCClientSecret))
+	writeRequests(&b, "demo-cc", []savedRequest{
+		{name: "Who am I", method: "GET", path: "/api/me"},
+		{name: "List items", method: "GET", path: "/api/items", query: "page", value: "1"},
+		{name: "Create an item", method: "POST", path: "/api/items", body: `{"name": "Brass Hinge", "tags": ["hardware"], "price": 12.5}`},
+		{name: "Big response (5 MB)", method: "GET", path: "/api/big", query: "mb", value: "5"},
+		{name: "Slow response (3 s)", method: "GET", path: "/api/slow", query: "ms", value: "3000"},
+		{name: "Server error (503)", method: "GET", path: "/api/status/503"},
+	})
+
+	fmt.Fprintf(&b, `
+[providers.demo-pkce]
+title = "Demo · authorization code + PKCE"
+base_url = %s
+grant = "authorization_code"
+auth_url = %s
+token_url = %s
+revoke_url = %s
+client_auth = "none"
+client_id = %s
+scopes = ["api:read", "offline_access"]
+`, q(base), q(base+"/oauth2/auth"), q(base+"/oauth2/token"), q(base+"/oauth2/revoke"), q(PKCEClientID))
+	writeRequests(&b, "demo-pkce", []savedRequest{
+		{name: "Who am I", method: "GET", path: "/api/me"},
+		{name: "List items, page 2", method: "GET", path: "/api/items", query: "page", value: "2"},
+		{name: "Create an item (needs api:write: expect 403)", method: "POST", path: "/api/items", body: `{"name": "Cedar Latch"}`},
+	})
+	return b.String()
+}
+
+// savedRequest is one [[providers.NAME.requests]] entry; query and value
+// are an optional single query parameter.
+type savedRequest struct {
+	name, method, path, query, value, body string
+}
+
+func writeRequests(b *strings.Builder, provider string, reqs []savedRequest) {
+	for _, r := range reqs {
+		fmt.Fprintf(b, "\n  [[providers.%s.requests]]\n  name = %s\n  method = %s\n  path = %s\n",
+			provider, tomlString(r.name), tomlString(r.method), tomlString(r.path))
+		if r.query != "" {
+			fmt.Fprintf(b, "  query = { %s = %s }\n", tomlString(r.query), tomlString(r.value))
+		}
+		if r.body != "" {
+			fmt.Fprintf(b, "  headers = { \"Content-Type\" = \"application/json\" }\n  body = %s\n", tomlString(r.body))
+		}
+	}
+}
+
+// noControl keeps a value from breaking out of a TOML comment line.
+func noControl(r rune) rune {
+	if r < 0x20 || r == 0x7f {
+		return ' '
+	}
+	return r
+}
+
+// tomlString quotes s as a TOML basic string. strconv.Quote is not
+// enough: TOML has no \x, \a or \v escapes.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,354 @@
+package demo_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/go-jose/go-jose/v3"
+	"go.uber.org/goleak"
+	"golang.org/x/oauth2"
+
+	"github.com/keyhole-sh/keyhole/providers/demo"
+)
+
+func TestOptionsAddr(t *testing.T) {
+	t.Parallel()
+	for _, addr := range []string{"localhost:0", "0.0.0.0:0", ":8080", ":0", "10.1.2.3:80", "[::]:0", "example.com:80", "127.0.0.1", "127.0.0.1:http", "127.0.0.1:70000"} {
+		if _, err := demo.New(demo.Options{Addr: addr}); err == nil {
+			t.Errorf("New(Addr %q) succeeded, want an error", addr)
+		}
+	}
+	for _, addr := range []string{"", "127.0.0.1:0", "[::1]:0", "127.0.0.1:8080"} {
+		if _, err := demo.New(demo.Options{Addr: addr}); err != nil {
+			t.Errorf("New(Addr %q): %v", addr, err)
+		}
+	}
+	if _, err := demo.New(demo.Options{TokenTTL: -time.Second}); err == nil {
+		t.Error("New accepted a negative token lifetime")
+	}
+}
+
+// Not parallel: the goroutine check must not see other tests' servers.
+func TestStartClose(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	srv, err := demo.Start(demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(srv.URL()) {
+		t.Errorf("URL() = %q", srv.URL())
+	}
+	tok := ccToken(t, srv.URL())
+
+	// A request in flight must not keep Close waiting.
+	c := &http.Client{Transport: &http.Transport{}}
+	defer c.CloseIdleConnections()
+	req := get(t, srv.URL()+"/api/slow?ms=60000")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := c.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let the request reach the handler
+
+	start := time.Now()
+	if err := srv.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	<-done
+	if err := srv.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := http.Get(srv.URL() + "/_stats"); err == nil {
+		t.Error("server still answers after Close")
+	}
+}
+
+func TestDiscovery(t *testing.T) {
+	t.Parallel()
+	started, err := demo.Start(demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { started.Close() })
+	_, viaHTTPTest := testServer(t, demo.Options{})
+
+	for _, base := range []string{started.URL(), viaHTTPTest} {
+		for _, path := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
+			resp, body := call(t, "GET", base+path, "", nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(body, &m); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{
+				"issuer":                 base,
+				"authorization_endpoint": base + "/oauth2/auth",
+				"token_endpoint":         base + "/oauth2/token",
+				"revocation_endpoint":    base + "/oauth2/revoke",
+				"introspection_endpoint": base + "/oauth2/introspect",
+				"jwks_uri":               base + "/.well-known/jwks.json",
+			}
+			for k, v := range want {
+				if m[k] != v {
+					t.Errorf("%s%s: %s = %v, want %v", base, path, k, m[k], v)
+				}
+			}
+			list := func(k string) string {
+				b, _ := json.Marshal(m[k])
+				return string(b)
+			}
+			for k, v := range map[string]string{
+				"response_types_supported":              `["code"]`,
+				"code_challenge_methods_supported":      `["S256"]`,
+				"token_endpoint_auth_methods_supported": `["client_secret_basic","client_secret_post","none"]`,
+				"grant_types_supported":                 `["authorization_code","client_credentials","refresh_token"]`,
+				"scopes_supported":                      `["api:read","api:write","offline_access"]`,
+			} {
+				if list(k) != v {
+					t.Errorf("%s = %s, want %s", k, list(k), v)
+				}
+			}
+		}
+	}
+
+	// The published key verifies the access tokens.
+	tok := ccToken(t, viaHTTPTest)
+	_, body := call(t, "GET", viaHTTPTest+"/.well-known/jwks.json", "", nil)
+	var set jose.JSONWebKeySet
+	if err := json.Unmarshal(body, &set); err != nil || len(set.Keys) != 1 {
+		t.Fatalf("jwks: %v, %s", err, body)
+	}
+	jws, err := jose.ParseSigned(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jws.Verify(set.Keys[0]); err != nil {
+		t.Errorf("access token does not verify with the published key: %v", err)
+	}
+}
+
+func TestIntrospectAndRevoke(t *testing.T) {
+	t.Parallel()
+	_, base := testServer(t, demo.Options{})
+	tok := ccToken(t, base, "api:read")
+
+	introspect := func(user, pass string) (int, map[string]any) {
+		req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/oauth2/introspect", strings.NewReader(url.Values{"token": {tok}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		resp, body := do(t, req)
+		m := map[string]any{}
+		_ = json.Unmarshal(body, &m)
+		return resp.StatusCode, m
+	}
+	if status, m := introspect(demo.CCClientID, demo.CCClientSecret); status != 200 || m["active"] != true || m["client_id"] != demo.CCClientID || m["scope"] != "api:read" {
+		t.Errorf("introspect: %d %v", status, m)
+	}
+	if status, _ := introspect("", ""); status != 401 {
+		t.Errorf("introspect without client auth: %d, want 401", status)
+	}
+	if status, _ := introspect(demo.CCClientID, "wrong"); status != 401 {
+		t.Errorf("introspect with a wrong secret: %d, want 401", status)
+	}
+	if status, _ := introspect(demo.PKCEClientID, ""); status != 401 {
+		t.Errorf("introspect as the public client: %d, want 401", status)
+	}
+
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/oauth2/revoke", strings.NewReader(url.Values{"token": {tok}, "token_type_hint": {"access_token"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(demo.CCClientID, demo.CCClientSecret)
+	if resp, body := do(t, req); resp.StatusCode != 200 {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, body)
+	}
+	if status, m := introspect(demo.CCClientID, demo.CCClientSecret); status != 200 || m["active"] != false {
+		t.Errorf("introspect after revoke: %d %v", status, m)
+	}
+	resp, body := call(t, "GET", base+"/api/me", tok, nil)
+	wantChallenge(t, resp, body, 401, "invalid_token")
+}
+
+func TestStats(t *testing.T) {
+	t.Parallel()
+	srv, base := testServer(t, demo.Options{})
+	const n = 3
+	for range n {
+		ccToken(t, base)
+	}
+	wrong := ccConfig(base, oauth2.AuthStyleInHeader)
+	wrong.ClientSecret = "wrong"
+	if _, err := wrong.Token(clientCtx(t)); err == nil {
+		t.Fatal("wrong secret accepted")
+	}
+	call(t, "GET", base+"/api/status/503", "", nil)
+
+	st := srv.Stats()
+	if st.Grants["client_credentials"] != n+1 || st.Endpoints["/oauth2/token"] != n+1 || st.Endpoints["/api/status/{code}"] != 1 {
+		t.Errorf("Stats() = %+v", st)
+	}
+	resp, body := call(t, "GET", base+"/_stats", "", nil)
+	var served demo.Stats
+	if err := json.Unmarshal(body, &served); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/_stats: %d %s", resp.StatusCode, body)
+	}
+	if served.Grants["client_credentials"] != n+1 || served.Endpoints["/_stats"] != 1 {
+		t.Errorf("/_stats = %s", body)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestLogHasNoSecrets(t *testing.T) {
+	t.Parallel()
+	var log syncBuffer
+	_, base := testServer(t, demo.Options{Log: &log})
+
+	ctx := clientCtx(t)
+	var tokens []string
+	for _, style := range []oauth2.AuthStyle{oauth2.AuthStyleInHeader, oauth2.AuthStyleInParams} {
+		tok, err := ccConfig(base, style).Token(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, tok.AccessToken)
+	}
+	call(t, "GET", base+"/api/me?access_token="+url.QueryEscape(tokens[0]), "", nil)
+	call(t, "GET", base+"/api/items?page=2", tokens[1], nil)
+	_, pkce := pkceToken(t, base, "api:read", "offline_access")
+
+	out := log.String()
+	secrets := map[string]string{
+		"client secret":      demo.CCClientSecret,
+		"basic credentials":  base64.StdEncoding.EncodeToString([]byte(demo.CCClientID + ":" + demo.CCClientSecret)),
+		"access token 1":     tokens[0],
+		"access token 2":     tokens[1],
+		"JWT signature":      tokens[0][strings.LastIndex(tokens[0], ".")+1:],
+		"refresh token":      pkce.RefreshToken,
+		"PKCE access token":  pkce.AccessToken,
+		"authorization code": "code=",
+	}
+	for what, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("log contains the %s:\n%s", what, out)
+		}
+	}
+	for _, want := range []string{"POST /oauth2/token 200", "GET /api/me?access_token=*** 200", "GET /api/items?page=2 200", "GET /oauth2/auth?"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if lines := strings.Count(out, "\n"); lines != 6 {
+		t.Errorf("log has %d lines, want one per request (6):\n%s", lines, out)
+	}
+}
+
+func TestTokenTTLFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		value   string
+		want    time.Duration
+		wantErr bool
+	}{
+		{"", 0, false},
+		{"90s", 90 * time.Second, false},
+		{"1h", time.Hour, false},
+		{"90", 0, true},
+		{"soon", 0, true},
+		{"-5s", 0, true},
+		{"0s", 0, true},
+	} {
+		t.Setenv("KEYHOLE_DEMO_TOKEN_TTL", tc.value)
+		got, err := demo.TokenTTLFromEnv()
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("%q: %v, %v", tc.value, got, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "KEYHOLE_DEMO_TOKEN_TTL") {
+			t.Errorf("%q: error %q does not name the variable", tc.value, err)
+		}
+	}
+}
+
+func TestConfig(t *testing.T) {
+	t.Parallel()
+	const base = "http://127.0.0.1:41234"
+	var cfg struct {
+		Providers map[string]map[string]any `toml:"providers"`
+	}
+	if _, err := toml.Decode(demo.Config(base), &cfg); err != nil {
+		t.Fatalf("Config is not valid TOML: %v\n%s", err, demo.Config(base))
+	}
+	cc, pkce := cfg.Providers["demo-cc"], cfg.Providers["demo-pkce"]
+	for k, v := range map[string]any{
+		"base_url": base, "grant": "client_credentials", "token_url": base + "/oauth2/token",
+		"client_auth": "basic", "client_id": demo.CCClientID, "client_secret": demo.CCClientSecret,
+	} {
+		if cc[k] != v {
+			t.Errorf("demo-cc %s = %v, want %v", k, cc[k], v)
+		}
+	}
+	for k, v := range map[string]any{
+		"grant": "authorization_code", "auth_url": base + "/oauth2/auth", "token_url": base + "/oauth2/token",
+		"client_auth": "none", "client_id": demo.PKCEClientID,
+	} {
+		if pkce[k] != v {
+			t.Errorf("demo-pkce %s = %v, want %v", k, pkce[k], v)
+		}
+	}
+	if _, ok := pkce["client_secret"]; ok {
+		t.Error("demo-pkce has a client_secret")
+	}
+	reqs, _ := cc["requests"].([]map[string]any)
+	if len(reqs) < 3 || reqs[0]["path"] != "/api/me" {
+		t.Errorf("demo-cc requests = %v", cc["requests"])
+	}
+
+	// Whatever the URL, the text stays valid TOML.
+	odd := "http://127.0.0.1:1/\"quoted\"\\\n\x01"
+	if _, err := toml.Decode(demo.Config(odd), &cfg); err != nil || cfg.Providers["demo-cc"]["base_url"] != odd {
+		t.Errorf("Config(%q): %v", odd, err)
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := demo.New(demo.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Field is one part of the composer.
+type Field int
+
+// The composer's fields, top to bottom.
+const (
+	FieldMethod Field = iota
+	FieldPath
+	FieldHeaders
+	FieldBody
+	fieldCount
+)
+
+// Methods are offered in this order by the method picker.
+var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+
+// Composer edits a request: method, path, headers (one "Key: Value" per
+// line) and body. While browsing, a cursor marks a field; enter (or i)
+// starts typing into it and esc leaves.
+type Composer struct {
+	Method  string
+	Field   Field
+	path    textinput.Model
+	headers textarea.Model
+	body    textarea.Model
+	typing  bool
+	w, h    int
+}
+
+// NewComposer builds an empty composer.
+func NewComposer(st Styles) Composer {
+	c := Composer{Method: "GET", path: textinput.New(), headers: newArea(), body: newArea()}
+	c.path.Prompt = ""
+	c.path.Placeholder = "/path or https://full.url"
+	c.headers.Placeholder = "Accept: application/json"
+	c.body.Placeholder = "request body"
+	c.SetStyles(st)
+	return c
+}
+
+func newArea() textarea.Model {
+	a := textarea.New()
+	a.ShowLineNumbers = false
+	a.Prompt = ""
+	a.MaxHeight = 0
+	a.MaxWidth = 0
+	a.CharLimit = 0
+	return a
+}
+
+// SetStyles applies light or dark input styles.
+func (c *Composer) SetStyles(st Styles) {
+	c.path.SetStyles(textinput.DefaultStyles(st.IsDark))
+	c.headers.SetStyles(textarea.DefaultStyles(st.IsDark))
+	c.body.SetStyles(textarea.DefaultStyles(st.IsDark))
+}
+
+// SetRequest fills every field.
+func (c *Composer) SetRequest(method, path, headers, body string) {
+	c.Method = strings.ToUpper(method)
+	if c.Method == "" {
+		c.Method = "GET"
+	}
+	c.path.SetValue(path)
+	c.path.CursorEnd()
+	c.headers.SetValue(headers)
+	c.body.SetValue(body)
+}
+
+// Request returns every field's text.
+func (c *Composer) Request() (method, path, headers, body string) {
+	return c.Method, c.path.Value(), c.headers.Value(), c.body.Value()
+}
+
+// SetSize sets the content area the composer draws in.
+func (c *Composer) SetSize(w, h int) {
+	c.w, c.h = w, h
+	c.path.SetWidth(max(1, w-10)) // the method column, and a cell for the cursor
+	c.headers.SetWidth(max(1, w-2))
+	c.body.SetWidth(max(1, w-2))
+}
+
+// Typing reports whether a field has the keyboard.
+func (c *Composer) Typing() bool { return c.typing }
+
+// MoveField moves the field cursor by delta, stopping at the ends.
+func (c *Composer) MoveField(delta int) {
+	c.Field = Field(min(int(fieldCount)-1, max(0, int(c.Field)+delta)))
+}
+
+// CycleMethod moves the method picker by delta, wrapping around.
+func (c *Composer) CycleMethod(delta int) {
+	i := 0
+	for j, m := range Methods {
+		if m == c.Method {
+			i = j
+		}
+	}
+	c.Method = Methods[(i+delta+len(Methods))%len(Methods)]
+}
+
+// StartTyping gives the keyboard to the field under the cursor. On the
+// method field it moves the picker instead, as there is nothing to type.
+func (c *Composer) StartTyping() tea.Cmd {
+	switch c.Field {
+	case FieldMethod:
+		c.CycleMethod(1)
+		return nil
+	case FieldPath:
+		c.typing = true
+		return c.path.Focus()
+	case FieldHeaders:
+		c.typing = true
+		return c.headers.Focus()
+	default:
+		c.typing = true
+		return c.body.Focus()
+	}
+}
+
+// StopTyping takes the keyboard back.
+func (c *Composer) StopTyping() {
+	c.typing = false
+	c.path.Blur()
+	c.headers.Blur()
+	c.body.Blur()
+}
+
+// SingleLine reports whether the field being typed in is one line, where
+// tab moves on instead of going into the text.
+func (c *Composer) SingleLine() bool { return c.Field != FieldBody }
+
+// Update feeds a message to the field being typed in. In the body, tab
+// inserts two spaces: it belongs to the text there.
+func (c *Composer) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch c.Field {
+	case FieldPath:
+		if k, ok := msg.(tea.KeyPressMsg); ok && k.Code == tea.KeyEnter {
+			c.StopTyping()
+			return nil
+		}
+		c.path, cmd = c.path.Update(msg)
+	case FieldHeaders:
+		c.headers, cmd = c.headers.Update(msg)
+	case FieldBody:
+		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "tab" {
+			c.body.InsertString("  ")
+			return nil
+		}
+		c.body, cmd = c.body.Update(msg)
+	}
+	return cmd
+}
+
+// View draws the composer: the fields, the line the token will be sent
+// in (auth, already masked), and the request as last sent.
+func (c *Composer) View(st Styles, auth string, sent []string, focused bool) string {
+	label := func(f Field, name string) string {
+		mark := "  "
+		style := st.Field
+		if focused && c.Field == f {
+			mark, style = "> ", st.FieldFocused
+		}
+		return style.Render(mark + name)
+	}
+	var lines []string
+	methodMark := " "
+	if focused && c.Field == FieldMethod {
+		methodMark = ">"
+	}
+	pathMark := " "
+	if focused && c.Field == FieldPath {
+		pathMark = ">"
+	}
+	lines = append(lines, st.FieldFocused.Render(methodMark)+st.Method.Render(Fit(c.Method, 7))+st.FieldFocused.Render(pathMark)+c.path.View())
+
+	headerLines := max(1, min(5, strings.Count(c.headers.Value(), "\n")+1))
+	if c.typing && c.Field == FieldHeaders {
+		headerLines = min(headerLines+1, 6)
+	}
+	sentH := 0
+	if len(sent) > 0 {
+		sentH = 1 + len(sent)
+	}
+	authH := 0
+	if auth != "" {
+		authH = 1
+	}
+	fixed := 1 + 1 + headerLines + authH + 1
+	bodyH := max(2, c.h-fixed-sentH)
+	if rest := c.h - fixed - bodyH; sentH > rest {
+		sentH = max(0, rest)
+	}
+	c.headers.SetHeight(headerLines)
+	c.body.SetHeight(bodyH)
+
+	lines = append(lines, label(FieldHeaders, "Headers"))
+	lines = append(lines, indent(c.headers.View(), "  "))
+	if auth != "" {
+		lines = append(lines, "  "+st.Muted.Render(auth))
+	}
+	lines = append(lines, label(FieldBody, "Body"))
+	lines = append(lines, indent(c.body.View(), "  "))
+	if sentH > 1 {
+		lines = append(lines, st.Field.Render("  Sent"))
+		for _, s := range sent[:sentH-1] {
+			lines = append(lines, "  "+st.Muted.Render(s))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func indent(s, pad string) string {
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}

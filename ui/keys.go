@@ -1,0 +1,76 @@
+// Package ui holds keyhole's leaf components — the provider list, the token
+// pane, the composer, the response viewer, the help — with the key map and
+// the styles. It imports nothing of keyhole's: the model hands it plain,
+// already-masked data.
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key keyhole answers to. The help view is generated from
+// it, so the documented keys and the working keys cannot drift apart.
+type KeyMap struct {
+	// Global, both modes.
+	Send   key.Binding
+	Redact key.Binding
+	Cancel key.Binding
+	Quit   key.Binding
+
+	// Browsing mode.
+	NextPane key.Binding
+	PrevPane key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Select   key.Binding
+	Edit     key.Binding
+	Refresh  key.Binding
+	Help     key.Binding
+	QuitKey  key.Binding
+}
+
+// DefaultKeyMap returns keyhole's keys, as documented in DESIGN.md.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+		Redact: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/mask secrets")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel / leave input")),
+		Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+
+		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		Select:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select provider / edit field")),
+		Edit:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit field")),
+		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "get a new token")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		QuitKey:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp is the footer line while browsing.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.NextPane, k.Send, k.Refresh, k.Redact, k.Help, k.QuitKey}
+}
+
+// TypingHelp is the footer line while an input has focus: only ctrl-keys
+// and esc act then.
+func (k KeyMap) TypingHelp() []key.Binding {
+	return []key.Binding{k.Cancel, k.Send, k.Redact, k.Quit}
+}
+
+// FullHelp is the help view, one column per area.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Select, k.Edit, k.Refresh, k.Send, k.Cancel},
+		{k.Redact, k.Help, k.QuitKey, k.Quit},
+	}
+}

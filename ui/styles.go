@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+)
+
+// Styles are every style keyhole draws with, built for a light or a dark
+// background.
+type Styles struct {
+	IsDark bool
+
+	Header     lipgloss.Style
+	HeaderMark lipgloss.Style
+	Footer     lipgloss.Style
+	Muted      lipgloss.Style
+	Bold       lipgloss.Style
+	Selected   lipgloss.Style
+	Key        lipgloss.Style
+
+	Border        lipgloss.Style // pane frame, unfocused
+	BorderFocused lipgloss.Style
+	Title         lipgloss.Style
+	TitleFocused  lipgloss.Style
+
+	// Tone colours, shared by states and statuses.
+	Good, Warn, Bad, Info lipgloss.Style
+
+	Field        lipgloss.Style // a composer field label
+	FieldFocused lipgloss.Style
+	Method       lipgloss.Style
+
+	BarFull, BarEmpty color.Color
+}
+
+// NewStyles builds the styles for a dark or light background.
+func NewStyles(isDark bool) Styles {
+	ld := lipgloss.LightDark(isDark)
+	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#A58BFF"))
+	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#8A8A8A"))
+	border := ld(lipgloss.Color("#B8B8B8"), lipgloss.Color("#4A4A4A"))
+	green := ld(lipgloss.Color("#17803D"), lipgloss.Color("#4ADE80"))
+	yellow := ld(lipgloss.Color("#A16207"), lipgloss.Color("#FACC15"))
+	red := ld(lipgloss.Color("#B91C1C"), lipgloss.Color("#F87171"))
+	blue := ld(lipgloss.Color("#1D4ED8"), lipgloss.Color("#60A5FA"))
+	return Styles{
+		IsDark:        isDark,
+		Header:        lipgloss.NewStyle().Bold(true),
+		HeaderMark:    lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Footer:        lipgloss.NewStyle().Foreground(muted),
+		Muted:         lipgloss.NewStyle().Foreground(muted),
+		Bold:          lipgloss.NewStyle().Bold(true),
+		Selected:      lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Key:           lipgloss.NewStyle().Foreground(accent),
+		Border:        lipgloss.NewStyle().Foreground(border),
+		BorderFocused: lipgloss.NewStyle().Foreground(accent),
+		Title:         lipgloss.NewStyle().Foreground(muted),
+		TitleFocused:  lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Good:          lipgloss.NewStyle().Foreground(green),
+		Warn:          lipgloss.NewStyle().Foreground(yellow),
+		Bad:           lipgloss.NewStyle().Foreground(red),
+		Info:          lipgloss.NewStyle().Foreground(blue),
+		Field:         lipgloss.NewStyle().Foreground(muted),
+		FieldFocused:  lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Method:        lipgloss.NewStyle().Bold(true).Foreground(blue),
+		BarFull:       green,
+		BarEmpty:      border,
+	}
+}
+
+// Tone is a meaning a piece of text carries, drawn as a colour.
+type Tone int
+
+// The tones.
+const (
+	ToneNone Tone = iota
+	ToneGood
+	ToneWarn
+	ToneBad
+	ToneInfo
+	ToneMuted
+)
+
+// Render draws s in the tone's colour.
+func (st Styles) Render(t Tone, s string) string {
+	switch t {
+	case ToneGood:
+		return st.Good.Render(s)
+	case ToneWarn:
+		return st.Warn.Render(s)
+	case ToneBad:
+		return st.Bad.Render(s)
+	case ToneInfo:
+		return st.Info.Render(s)
+	case ToneMuted:
+		return st.Muted.Render(s)
+	}
+	return s
+}

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/progress"
+)
+
+// TokenView is what the token pane shows, already masked and formatted.
+type TokenView struct {
+	// Heading names the provider, grant, token type and source.
+	Heading string
+	Glyph   string
+	State   string
+	Tone    Tone
+	// HasExpiry is false when the expiry is unknown: no bar is drawn then.
+	HasExpiry bool
+	Fraction  float64 // of the lifetime left, 0..1
+	Countdown string  // "0:41", "7:59:12", "29d 23h"
+	ExpiresAt string  // "14:32:05"
+	// Expiry is the line shown instead of the bar when there is none.
+	Expiry  string
+	Details []string // scope, audience, subject lines
+	Error   string
+	Hint    string
+	Keys    string
+}
+
+// TokenPane draws a TokenView.
+type TokenPane struct {
+	bar progress.Model
+}
+
+// NewTokenPane builds the pane for the given styles.
+func NewTokenPane(st Styles) TokenPane {
+	return TokenPane{bar: newBar(st)}
+}
+
+func newBar(st Styles) progress.Model {
+	return progress.New(progress.WithoutPercentage(), progress.WithColors(st.BarFull), progress.WithFillCharacters('█', '░'))
+}
+
+// SetStyles rebuilds the bar's colours.
+func (p *TokenPane) SetStyles(st Styles) { p.bar = newBar(st) }
+
+// View draws v in w columns.
+func (p *TokenPane) View(st Styles, v TokenView, w int) string {
+	var lines []string
+	lines = append(lines, st.Render(v.Tone, v.Glyph+" "+v.State)+"  "+st.Bold.Render(v.Heading))
+	switch {
+	case v.HasExpiry:
+		tail := "  expires in " + v.Countdown + " (at " + v.ExpiresAt + ")"
+		if v.Fraction <= 0 {
+			tail = "  expired at " + v.ExpiresAt
+		}
+		barW := max(10, min(40, w-len([]rune(tail))))
+		p.bar.SetWidth(barW)
+		p.bar.FullColor = st.BarFull
+		p.bar.EmptyColor = st.BarEmpty
+		lines = append(lines, p.bar.ViewAs(v.Fraction)+st.Render(v.Tone, tail))
+	case v.Expiry != "":
+		lines = append(lines, st.Muted.Render(v.Expiry))
+	}
+	for _, d := range v.Details {
+		lines = append(lines, d)
+	}
+	if v.Error != "" {
+		lines = append(lines, st.Bad.Render(v.Error))
+	}
+	if v.Hint != "" {
+		lines = append(lines, st.Warn.Render("hint: "+v.Hint))
+	}
+	if v.Keys != "" {
+		lines = append(lines, st.Muted.Render(v.Keys))
+	}
+	return strings.Join(lines, "\n")
+}
