@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -162,7 +161,5 @@ func press(s string) tea.KeyPressMsg {
 	r := []rune(s)[0]
 	return tea.KeyPressMsg{Code: r, Text: s}
 }
-
-var _ = context.Background
 
 func demoOpts() demo.Options { return demo.Options{} }

@@ -110,8 +110,13 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 		m.ex = msg.ex
 	}
 	m.showExchange()
-	if m.width < wideLayout && m.focus == paneRequest {
-		m.focus, m.lastBottom = paneResponse, paneResponse
+	// Where only one bottom pane fits, the answer is what the person
+	// wants to see next.
+	if m.layout().single {
+		m.lastBottom = paneResponse
+		if m.focus == paneRequest {
+			m.focus = paneResponse
+		}
 	}
 	return m, nil
 }

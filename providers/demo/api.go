@@ -17,8 +17,8 @@ import (
 // realm names the demo in WWW-Authenticate challenges.
 const realm = "keyhole-demo"
 
-// grant describes the access token a sample-API request carries.
-type grant struct {
+// tokenInfo describes the access token a sample-API request carries.
+type tokenInfo struct {
 	Subject   string
 	Username  string
 	ClientID  string
@@ -28,7 +28,7 @@ type grant struct {
 }
 
 // apiHandler serves a sample-API request that carried a valid token.
-type apiHandler func(w http.ResponseWriter, r *http.Request, g grant)
+type apiHandler func(w http.ResponseWriter, r *http.Request, tok tokenInfo)
 
 // api checks the request's bearer token through fosite, and scope if it
 // is not empty, before calling h. Failures follow RFC 6750 §3: 401 with no
@@ -63,17 +63,17 @@ func (s *Server) api(scope string, h apiHandler) http.HandlerFunc {
 			return
 		}
 
-		g := grant{
+		tok := tokenInfo{
 			ClientID: ar.GetClient().GetID(),
 			Scopes:   ar.GetGrantedScopes(),
 			Audience: ar.GetGrantedAudience(),
 		}
 		if sess, ok := ar.GetSession().(*oauth2.JWTSession); ok {
-			g.Subject = sess.GetSubject()
-			g.Username = sess.GetUsername()
-			g.ExpiresAt = sess.GetExpiresAt(fosite.AccessToken)
+			tok.Subject = sess.GetSubject()
+			tok.Username = sess.GetUsername()
+			tok.ExpiresAt = sess.GetExpiresAt(fosite.AccessToken)
 		}
-		h(w, r, g)
+		h(w, r, tok)
 	}
 }
 
@@ -141,16 +141,19 @@ func challenge(w http.ResponseWriter, status int, code, description, scope strin
 }
 
 // handleMe answers who the token belongs to.
-func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, g grant) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"sub":        g.Subject,
-		"username":   g.Username,
-		"client_id":  g.ClientID,
-		"scopes":     nonNil(g.Scopes),
-		"audience":   nonNil(g.Audience),
-		"expires_at": g.ExpiresAt.UTC().Format(time.RFC3339),
-		"expires_in": max(0, int(time.Until(g.ExpiresAt).Seconds())),
-	})
+func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, tok tokenInfo) {
+	me := map[string]any{
+		"sub":        tok.Subject,
+		"client_id":  tok.ClientID,
+		"scopes":     nonNil(tok.Scopes),
+		"audience":   nonNil(tok.Audience),
+		"expires_at": tok.ExpiresAt.UTC().Format(time.RFC3339),
+		"expires_in": max(0, int(time.Until(tok.ExpiresAt).Seconds())),
+	}
+	if tok.Username != "" {
+		me["username"] = tok.Username
+	}
+	writeJSON(w, http.StatusOK, me)
 }
 
 func nonNil(s []string) []string {
@@ -161,7 +164,7 @@ func nonNil(s []string) []string {
 }
 
 // handleListItems serves one page of the sample items.
-func (s *Server) handleListItems(w http.ResponseWriter, r *http.Request, _ grant) {
+func (s *Server) handleListItems(w http.ResponseWriter, r *http.Request, _ tokenInfo) {
 	page := 1
 	if v := r.URL.Query().Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -183,7 +186,7 @@ func (s *Server) handleListItems(w http.ResponseWriter, r *http.Request, _ grant
 
 // handleCreateItem validates a new item and echoes it with an id. Nothing
 // is stored, so GET /api/items stays the same for everyone.
-func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, _ grant) {
+func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, _ tokenInfo) {
 	var in struct {
 		Name  *string  `json:"name"`
 		Tags  []string `json:"tags"`
@@ -191,6 +194,10 @@ func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, _ gran
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err := dec.Decode(&in); err != nil {
+		if tooBig := new(http.MaxBytesError); errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", "The body must be at most 1 MiB.")
+			return
+		}
 		writeError(w, http.StatusBadRequest, "invalid_json", "The body must be a JSON object such as {\"name\": \"Brass Hinge\"}: "+err.Error())
 		return
 	}
@@ -223,7 +230,7 @@ func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, _ gran
 
 // handleBig streams about mb MiB of JSON: an array of fixed-size records,
 // so the length is known up front and memory stays flat whatever the size.
-func (s *Server) handleBig(w http.ResponseWriter, r *http.Request, _ grant) {
+func (s *Server) handleBig(w http.ResponseWriter, r *http.Request, _ tokenInfo) {
 	mb := 1
 	if v := r.URL.Query().Get("mb"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -264,7 +271,7 @@ const maxSlow = 60 * time.Second
 
 // handleSlow answers after ms milliseconds, or gives up as soon as the
 // request's context ends.
-func (s *Server) handleSlow(w http.ResponseWriter, r *http.Request, _ grant) {
+func (s *Server) handleSlow(w http.ResponseWriter, r *http.Request, _ tokenInfo) {
 	wait := time.Second
 	if v := r.URL.Query().Get("ms"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -278,7 +285,10 @@ func (s *Server) handleSlow(w http.ResponseWriter, r *http.Request, _ grant) {
 	defer t.Stop()
 	select {
 	case <-r.Context().Done():
-		return // nobody is listening any more
+		// Either the client gave up (and this goes nowhere) or the server
+		// is closing; in both cases no 200 must suggest the wait ended.
+		writeError(w, http.StatusServiceUnavailable, "cancelled", "The request was cancelled before the wait ended.")
+		return
 	case <-t.C:
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"waited_ms": wait.Milliseconds(), "message": "Thanks for waiting."})
@@ -286,7 +296,7 @@ func (s *Server) handleSlow(w http.ResponseWriter, r *http.Request, _ grant) {
 
 // handleStatus answers with the status code in the path, for trying how a
 // client shows each one.
-func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request, _ grant) {
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request, _ tokenInfo) {
 	code, err := strconv.Atoi(r.PathValue("code"))
 	if err != nil || code < 100 || code > 599 {
 		writeError(w, http.StatusBadRequest, "invalid_request", "The status must be a number from 200 to 599.")

@@ -59,7 +59,9 @@ scopes = ["api:read", "offline_access"]
 }
 
 // savedRequest is one [[providers.NAME.requests]] entry; query and value
-// are an optional single query parameter.
+// are an optional single query parameter. These are our own constants:
+// query must be a bare TOML key and body must hold no single quote, as it
+// is written as a literal string.
 type savedRequest struct {
 	name, method, path, query, value, body string
 }
@@ -69,10 +71,10 @@ func writeRequests(b *strings.Builder, provider string, reqs []savedRequest) {
 		fmt.Fprintf(b, "\n  [[providers.%s.requests]]\n  name = %s\n  method = %s\n  path = %s\n",
 			provider, tomlString(r.name), tomlString(r.method), tomlString(r.path))
 		if r.query != "" {
-			fmt.Fprintf(b, "  query = { %s = %s }\n", tomlString(r.query), tomlString(r.value))
+			fmt.Fprintf(b, "  query = { %s = %s }\n", r.query, tomlString(r.value)) // r.query is a bare key
 		}
 		if r.body != "" {
-			fmt.Fprintf(b, "  headers = { \"Content-Type\" = \"application/json\" }\n  body = %s\n", tomlString(r.body))
+			fmt.Fprintf(b, "  headers = { \"Content-Type\" = \"application/json\" }\n  body = '%s'\n", r.body) // a literal string: no escapes in the JSON
 		}
 	}
 }

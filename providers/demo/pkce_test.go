@@ -209,6 +209,11 @@ func TestRefreshTokenRotation(t *testing.T) {
 	cfg, first := pkceToken(t, base, "api:read", "offline_access")
 	ctx := clientCtx(t)
 
+	// Refresh in a later second than the first issue, so a stale iat shows.
+	_, firstClaims := jwtParts(t, first.AccessToken)
+	firstIat, _ := firstClaims["iat"].(float64)
+	time.Sleep(time.Until(time.Unix(int64(firstIat)+1, 0)) + 10*time.Millisecond)
+
 	expired := &oauth2.Token{RefreshToken: first.RefreshToken, Expiry: time.Now().Add(-time.Minute)}
 	second, err := cfg.TokenSource(ctx, expired).Token()
 	if err != nil {
@@ -218,8 +223,8 @@ func TestRefreshTokenRotation(t *testing.T) {
 		t.Fatal("refresh did not return a new access token and a rotated refresh token")
 	}
 	_, claims := jwtParts(t, second.AccessToken)
-	if iat, _ := claims["iat"].(float64); time.Since(time.Unix(int64(iat), 0)) > 5*time.Second {
-		t.Errorf("refreshed token has a stale iat %v", iat)
+	if iat, _ := claims["iat"].(float64); iat <= firstIat {
+		t.Errorf("refreshed token has iat %v, no later than the first token's %v", iat, firstIat)
 	}
 	if resp, body := call(t, "GET", base+"/api/me", second.AccessToken, nil); resp.StatusCode != 200 {
 		t.Errorf("new access token: %d %s", resp.StatusCode, body)

@@ -55,15 +55,21 @@ func TestStartClose(t *testing.T) {
 	defer c.CloseIdleConnections()
 	req := get(t, srv.URL()+"/api/slow?ms=60000")
 	req.Header.Set("Authorization", "Bearer "+tok)
-	done := make(chan error, 1)
+	status := make(chan int, 1)
 	go func() {
 		resp, err := c.Do(req)
-		if err == nil {
-			resp.Body.Close()
+		if err != nil {
+			status <- 0
+			return
 		}
-		done <- err
+		resp.Body.Close()
+		status <- resp.StatusCode
 	}()
-	time.Sleep(50 * time.Millisecond) // let the request reach the handler
+	for deadline := time.Now().Add(5 * time.Second); srv.Stats().Endpoints["/api/slow"] == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the slow request never reached the server")
+		}
+	}
 
 	start := time.Now()
 	if err := srv.Close(); err != nil {
@@ -72,7 +78,9 @@ func TestStartClose(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Close took %v", d)
 	}
-	<-done
+	if got := <-status; got == http.StatusOK {
+		t.Error("the request cut short by Close answered 200")
+	}
 	if err := srv.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}

@@ -1,0 +1,398 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/demo"
+)
+
+// world is a model on the demo with a clock the test moves.
+type world struct {
+	t   *testing.T
+	now time.Time
+	srv *demo.Server
+	m   Model
+}
+
+func newWorld(t *testing.T) *world {
+	w := &world{t: t, now: fixedNow}
+	b, srv := demoBackend(t, demo.Options{}, w.clock)
+	w.srv = srv
+	w.m = newTestModel(t, b, &w.now)
+	return w
+}
+
+func (w *world) clock() time.Time { return w.now }
+
+func (w *world) tokenRequests() int { return w.srv.Stats().Grants["client_credentials"] }
+
+func TestFirstViewShowsProvidersBeforeAnyCommand(t *testing.T) {
+	testEnv(t)
+	started := false
+	m := New(Options{
+		Label:       "built-in demo",
+		Demo:        true,
+		Placeholder: []string{"demo-cc"},
+		Start: func(ctx context.Context) (*Backend, error) {
+			started = true
+			return nil, nil
+		},
+	})
+	// No WindowSizeMsg, no Init: the very first frame.
+	screen := plain(m)
+	for _, want := range []string{"Providers", "demo-cc", "Token", "Request", "starting the built-in demo server"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("first frame lacks %q:\n%s", want, screen)
+		}
+	}
+	if started {
+		t.Error("New or View started the backend: it must wait for Init's command")
+	}
+}
+
+func TestSelectFetchesTokenOnce(t *testing.T) {
+	w := newWorld(t)
+	m, cmd := w.m.Update(press("enter"))
+	w.m = m.(Model)
+	if cmd == nil {
+		t.Fatal("enter on a provider with no token returned no command")
+	}
+	if got := w.m.state(w.m.active()); got != providers.StateFetching {
+		t.Fatalf("state after enter = %s, want fetching", got)
+	}
+	for _, msg := range drain(t, cmd) {
+		w.m = run(t, w.m, msg)
+	}
+	e := w.m.active()
+	if e.tok == nil || w.m.state(e) != providers.StateValid {
+		t.Fatalf("no valid token after the fetch: state %s, err %v", w.m.state(e), e.err)
+	}
+	if got := w.tokenRequests(); got != 1 {
+		t.Errorf("server saw %d token requests, want 1", got)
+	}
+	// Selecting again uses the token held.
+	w.m = run(t, w.m, press("enter"))
+	if got := w.tokenRequests(); got != 1 {
+		t.Errorf("server saw %d token requests after re-selecting, want 1", got)
+	}
+	screen := plain(w.m)
+	for _, want := range []string{"● valid", "expires in 1:29", "(at 15:10:55)", "scope api:read api:write", "aud demo-api", "sub demo-cc"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("token pane lacks %q:\n%s", want, screen)
+		}
+	}
+}
+
+func TestSendShowsPrettyJSONBesideTheRequest(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.composer.SetRequest("GET", "/api/items?page=2", "Accept: application/json", "")
+	w.m = run(t, w.m, press("ctrl+s"))
+	ex := w.m.ex
+	if ex == nil || ex.Err != nil || ex.Response == nil {
+		t.Fatalf("no response: %+v", ex)
+	}
+	if ex.Response.Status != http.StatusOK {
+		t.Fatalf("status %d, want 200; body %s", ex.Response.Status, ex.Response.Body)
+	}
+	var page struct {
+		Page  int              `json:"page"`
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(ex.Response.Body, &page); err != nil || page.Page != 2 || len(page.Items) == 0 {
+		t.Fatalf("unexpected body %s (%v)", ex.Response.Body, err)
+	}
+	screen := plain(w.m)
+	for _, want := range []string{"Response · 200 OK", "\"items\": [", "GET http://demo.keyhole.test/api/items?page=2", "Authorization: Bearer ••••"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("screen lacks %q:\n%s", want, screen)
+		}
+	}
+	// The response pane stands to the right of the request pane.
+	for _, line := range strings.Split(screen, "\n") {
+		if strings.Contains(line, "┌ Request") && !strings.Contains(line, "┌ Response · 200 OK") {
+			t.Errorf("request and response are not side by side at 120 columns: %q", line)
+		}
+	}
+}
+
+func TestSendWithoutTokenFetchesFirst(t *testing.T) {
+	w := newWorld(t)
+	w.m.list.Active = 0 // chosen, but no token yet
+	w.m.loadComposer(w.m.active())
+	w.m = run(t, w.m, press("ctrl+s"))
+	if w.m.ex == nil || w.m.ex.Response == nil || w.m.ex.Response.Status != 200 {
+		t.Fatalf("send without a token did not fetch one and succeed: %+v", w.m.ex)
+	}
+	if w.m.active().tok == nil {
+		t.Error("the token fetched for the send was not kept")
+	}
+	if got := w.tokenRequests(); got != 1 {
+		t.Errorf("server saw %d token requests, want 1", got)
+	}
+}
+
+func TestTickMovesCountdownAndExpires(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	if !strings.Contains(plain(w.m), "expires in 1:29") {
+		t.Fatalf("countdown does not start at 1:29:\n%s", plain(w.m))
+	}
+	w.now = w.now.Add(30 * time.Second)
+	nm, cmd := w.m.Update(tickMsg(w.now))
+	w.m = nm.(Model)
+	if cmd == nil {
+		t.Error("tick did not schedule the next tick")
+	}
+	if !strings.Contains(plain(w.m), "expires in 0:59") {
+		t.Errorf("countdown did not move to 0:59:\n%s", plain(w.m))
+	}
+	w.now = w.now.Add(40 * time.Second)
+	w.m = update(t, w.m, tickMsg(w.now))
+	if got := w.m.state(w.m.active()); got != providers.StateExpiring {
+		t.Errorf("state 19 s before expiry = %s, want expiring", got)
+	}
+	w.now = w.now.Add(time.Minute)
+	w.m = update(t, w.m, tickMsg(w.now))
+	if got := w.m.state(w.m.active()); got != providers.StateExpired {
+		t.Errorf("state after expiry = %s, want expired", got)
+	}
+	if !strings.Contains(plain(w.m), "✗ expired") {
+		t.Errorf("expired token not shown as such:\n%s", plain(w.m))
+	}
+}
+
+func TestRedactionToggle(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m = run(t, w.m, press("ctrl+s"))
+	tok := w.m.active().tok.Access.Reveal()
+	if tok == "" {
+		t.Fatal("no token")
+	}
+	screen := plain(w.m)
+	if strings.Contains(screen, tok[:20]) {
+		t.Fatal("token on screen while redaction is on")
+	}
+	if !strings.Contains(screen, "Authorization: Bearer ••••") || !strings.Contains(screen, "redacted") {
+		t.Errorf("masked Authorization or the redacted mark missing:\n%s", screen)
+	}
+	w.m = update(t, w.m, press("ctrl+r"))
+	screen = plain(w.m)
+	if !strings.Contains(screen, "Authorization: Bearer "+tok[:20]) || !strings.Contains(screen, "SECRETS SHOWN") {
+		t.Errorf("ctrl+r did not reveal the token:\n%s", screen)
+	}
+	w.m = update(t, w.m, press("ctrl+r"))
+	if strings.Contains(plain(w.m), tok[:20]) {
+		t.Error("second ctrl+r did not mask the token again")
+	}
+}
+
+func TestTokenErrorIsShownWithHintAndNoSecret(t *testing.T) {
+	testEnv(t)
+	srv, err := demo.New(demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const badSecret = "wrong-secret-XYZ123"
+	text := strings.Replace(demo.Config(demoHost), `client_secret = "`+demo.CCClientSecret+`"`, `client_secret = "`+badSecret+`"`, 1)
+	cfg, err := providers.Parse("bad.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
+	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+	m := newTestModel(t, b, nil)
+	m = run(t, m, press("enter"))
+	e := m.active()
+	if got := m.state(e); got != providers.StateError {
+		t.Fatalf("state = %s, want error", got)
+	}
+	screen := plain(m)
+	for _, want := range []string{"✗ error", "401", "invalid_client", "hint: the token endpoint refused the client"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("screen lacks %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(screen, badSecret) {
+		t.Error("client secret on screen")
+	}
+	// Sending now shows why nothing was sent, and still no secret.
+	m = run(t, m, press("ctrl+s"))
+	if m.ex == nil || m.ex.Err == nil || !strings.Contains(m.ex.Err.Error(), "no token") {
+		t.Errorf("send with a failing token endpoint: %+v", m.ex)
+	}
+	if strings.Contains(plain(m), badSecret) {
+		t.Error("client secret on screen after send")
+	}
+}
+
+func TestTypingSendsPrintableKeysToTheInput(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m = update(t, w.m, press("tab"))
+	w.m = update(t, w.m, press("tab"))
+	if w.m.focus != paneRequest {
+		t.Fatalf("focus = %s, want Request", paneNames[w.m.focus])
+	}
+	w.m = update(t, w.m, press("down")) // method → path
+	nm, _ := w.m.Update(press("enter"))
+	w.m = nm.(Model)
+	if !w.m.composer.Typing() {
+		t.Fatal("enter on the path field did not start typing")
+	}
+	for _, k := range []string{"q", "?", "/", "x"} {
+		nm, cmd := w.m.Update(press(k))
+		w.m = nm.(Model)
+		if quits(t, cmd) {
+			t.Fatalf("%q quit while typing", k)
+		}
+	}
+	if w.m.showHelp {
+		t.Error("? opened the help while typing")
+	}
+	_, path, _, _ := w.m.composer.Request()
+	if !strings.HasSuffix(path, "q?/x") {
+		t.Errorf("typed keys did not reach the path: %q", path)
+	}
+	w.m = update(t, w.m, press("esc"))
+	if w.m.composer.Typing() {
+		t.Error("esc did not leave the input")
+	}
+	if _, cmd := w.m.Update(press("q")); !quits(t, cmd) {
+		t.Error("q while browsing did not quit")
+	}
+}
+
+func TestCtrlCQuitsWhileTyping(t *testing.T) {
+	w := newWorld(t)
+	w.m.focus = paneRequest
+	w.m.composer.Field = 1
+	w.m = update(t, w.m, press("enter"))
+	if _, cmd := w.m.Update(press("ctrl+c")); !quits(t, cmd) {
+		t.Error("ctrl+c did not quit")
+	}
+}
+
+func TestEscCancelsASlowSend(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.composer.SetRequest("GET", "/api/slow?ms=10000", "", "")
+	w.m.focus = paneRequest
+	nm, cmd := w.m.Update(press("ctrl+s"))
+	w.m = nm.(Model)
+	if !w.m.sending {
+		t.Fatal("not sending")
+	}
+	if !strings.Contains(plain(w.m), "Response · ") {
+		t.Errorf("no progress shown while sending:\n%s", plain(w.m))
+	}
+	start := time.Now()
+	w.m = update(t, w.m, press("esc"))
+	if w.m.sending || w.m.ex == nil || w.m.ex.Err == nil || !strings.Contains(w.m.ex.Err.Error(), "cancelled") {
+		t.Fatalf("esc did not cancel the send: %+v", w.m.ex)
+	}
+	// The command returns promptly once cancelled, and its late answer is dropped.
+	for _, msg := range drainWait(t, cmd, 2*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Error("the cancelled request kept running")
+	}
+	if w.m.ex.Err == nil || !strings.Contains(w.m.ex.Err.Error(), "cancelled") {
+		t.Errorf("a stale answer replaced the cancellation: %+v", w.m.ex)
+	}
+}
+
+func TestNarrowTerminalReachesEveryPane(t *testing.T) {
+	w := newWorld(t)
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	w.m = run(t, w.m, press("enter"))
+	seen := map[string]bool{}
+	for i := 0; i < int(paneCount); i++ {
+		screen := plain(w.m)
+		for _, title := range paneNames {
+			if strings.Contains(screen, "┌ "+title) {
+				seen[title] = true
+			}
+		}
+		for _, line := range strings.Split(screen, "\n") {
+			if n := len([]rune(line)); n > 80 {
+				t.Fatalf("line wider than 80 columns (%d): %q", n, line)
+			}
+		}
+		if n := strings.Count(screen, "\n") + 1; n > 24 {
+			t.Fatalf("screen taller than 24 rows: %d", n)
+		}
+		w.m = update(t, w.m, press("tab"))
+	}
+	for _, title := range paneNames {
+		if !seen[title] {
+			t.Errorf("pane %s never shown at 80x24", title)
+		}
+	}
+}
+
+func TestHelpIsGeneratedFromTheKeyMap(t *testing.T) {
+	w := newWorld(t)
+	w.m = update(t, w.m, press("?"))
+	screen := plain(w.m)
+	km := w.m.keys
+	for _, group := range km.FullHelp() {
+		for _, b := range group {
+			if !strings.Contains(screen, b.Help().Desc) {
+				t.Errorf("help lacks %q", b.Help().Desc)
+			}
+		}
+	}
+	w.m = update(t, w.m, press("esc"))
+	if w.m.showHelp {
+		t.Error("esc did not close the help")
+	}
+}
+
+// drainWait is drain with a longer wait, for commands expected to end.
+func drainWait(t *testing.T, cmd tea.Cmd, d time.Duration) []tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if b, ok := msg.(tea.BatchMsg); ok {
+			var out []tea.Msg
+			for _, c := range b {
+				out = append(out, drainWait(t, c, d)...)
+			}
+			return out
+		}
+		if _, ok := msg.(tickMsg); ok || isSpinnerTick(msg) || msg == nil {
+			return nil
+		}
+		return []tea.Msg{msg}
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// quits reports whether cmd yields tea.QuitMsg, without waiting on timers
+// such as the cursor's blink.
+func quits(t *testing.T, cmd tea.Cmd) bool {
+	t.Helper()
+	for _, msg := range drain(t, cmd) {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return true
+		}
+	}
+	return false
+}
