@@ -98,7 +98,7 @@ func bearerToken(r *http.Request) (token, missing string, err error) {
 			missing = "The Authorization header uses scheme " + strconv.Quote(scheme) + "; this API expects \"Bearer <token>\"."
 		case value == "":
 			missing = "The Authorization header says Bearer but carries no token."
-		case len(fromQuery) == 1:
+		case len(fromQuery) == 1 && fromQuery[0] != "":
 			return "", "", errors.New("the token was sent both in the Authorization header and as access_token; use one")
 		default:
 			return value, "", nil

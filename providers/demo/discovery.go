@@ -2,7 +2,6 @@ package demo
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/go-jose/go-jose/v3"
 )
@@ -39,7 +38,7 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		RevocationEndpoint:                     base + "/oauth2/revoke",
 		IntrospectionEndpoint:                  base + "/oauth2/introspect",
 		JWKSURI:                                base + "/.well-known/jwks.json",
-		ScopesSupported:                        slices.Clone(Scopes),
+		ScopesSupported:                        allScopes(),
 		ResponseTypesSupported:                 []string{"code"},
 		ResponseModesSupported:                 []string{"query"},
 		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token"},

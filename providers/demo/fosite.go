@@ -11,7 +11,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/go-jose/go-jose/v3"
@@ -76,7 +75,7 @@ func newProvider(ttl time.Duration, keys *signingKey) (fosite.OAuth2Provider, er
 		RedirectURIs:  []string{"http://127.0.0.1/callback", "http://[::1]/callback"},
 		GrantTypes:    fosite.Arguments{"authorization_code", "refresh_token"},
 		ResponseTypes: fosite.Arguments{"code"},
-		Scopes:        fosite.Arguments(slices.Clone(Scopes)),
+		Scopes:        fosite.Arguments(allScopes()),
 		Audience:      fosite.Arguments{apiAudience},
 	})
 

@@ -33,8 +33,10 @@ const (
 
 // Scopes lists every scope the demo knows. demo-cc may request api:read and
 // api:write; demo-pkce may request all three. offline_access is what earns a
-// refresh token.
-var Scopes = []string{"api:read", "api:write", "offline_access"}
+// refresh token. It is a copy: changing it changes nothing in the server.
+var Scopes = allScopes()
+
+func allScopes() []string { return []string{"api:read", "api:write", "offline_access"} }
 
 // TokenTTLEnv names the environment variable read by TokenTTLFromEnv.
 const TokenTTLEnv = "KEYHOLE_DEMO_TOKEN_TTL"
@@ -75,7 +77,6 @@ func TokenTTLFromEnv() (time.Duration, error) {
 // (and serve Handler yourself) or with Start (which listens too).
 type Server struct {
 	addr     string
-	ttl      time.Duration
 	log      *lineLogger
 	oauth    fosite.OAuth2Provider
 	keys     *signingKey
@@ -118,7 +119,6 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		addr:  addr,
-		ttl:   ttl,
 		log:   newLineLogger(opts.Log),
 		keys:  keys,
 		stats: newStats(),

@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// testEnv is a hermetic environment: temp XDG dirs, no real config, stdin
+// a regular file (not a terminal).
+func testEnv(t *testing.T) (env, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	dir := t.TempDir()
+	vars := map[string]string{
+		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
+		"XDG_STATE_HOME":  filepath.Join(dir, "state"),
+		"HOME":            dir,
+	}
+	stdin, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close() })
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	return env{
+		stdin:  stdin,
+		stdout: out,
+		stderr: errOut,
+		getenv: func(k string) string { return vars[k] },
+		lookupEnv: func(k string) (string, bool) {
+			v, ok := vars[k]
+			return v, ok
+		},
+	}, out, errOut
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestVersion(t *testing.T) {
+	e, out, _ := testEnv(t)
+	if code := run(context.Background(), []string{"version"}, e); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.HasPrefix(out.String(), "keyhole ") {
+		t.Errorf("version printed %q", out.String())
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	e, out, _ := testEnv(t)
+	if code := run(context.Background(), []string{"--help"}, e); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"serve-demo", "demo", "version", "--config", "keyhole --config ./keyhole.toml"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+}
+
+func TestTUIWithoutTerminalExits1(t *testing.T) {
+	for _, args := range [][]string{nil, {"demo"}} {
+		e, out, errOut := testEnv(t)
+		if code := run(context.Background(), args, e); code != ExitUsage {
+			t.Errorf("keyhole %v without a terminal: exit %d, want 1", args, code)
+		}
+		if !strings.Contains(errOut.String(), "needs a terminal") {
+			t.Errorf("keyhole %v: stderr %q does not say a terminal is needed", args, errOut.String())
+		}
+		if out.Len() != 0 {
+			t.Errorf("keyhole %v wrote to stdout: %q", args, out.String())
+		}
+	}
+}
+
+func (s *syncBuffer) Len() int { return len(s.String()) }
+
+func TestFindConfig(t *testing.T) {
+	e, _, _ := testEnv(t)
+	if _, found, err := findConfig("", e); err != nil || found {
+		t.Fatalf("no config anywhere: found=%v err=%v", found, err)
+	}
+	if _, _, err := findConfig("/nonexistent/keyhole.toml", e); err == nil || !strings.Contains(err.Error(), "--config") {
+		t.Errorf("a missing --config file is not an error naming the flag: %v", err)
+	}
+	def := DefaultConfigPath(e.getenv)
+	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(def, []byte("[settings]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if path, found, err := findConfig("", e); err != nil || !found || path != def {
+		t.Errorf("default config: path=%q found=%v err=%v", path, found, err)
+	}
+}
+
+func TestTUIReportsABrokenConfig(t *testing.T) {
+	e, _, _ := testEnv(t)
+	path := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(path, []byte("[providers.x]\ngrant = \"client_credentials\"\nbase_url = \"https://api\"\ntokne_url = \"https://t\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := tuiOptions(e, path, false)
+	if err == nil || !strings.Contains(err.Error(), path+":4") || !strings.Contains(err.Error(), "did you mean token_url?") {
+		t.Errorf("broken config error = %v; want file:line and a suggestion", err)
+	}
+}
+
+func TestServeDemoPrintsAWorkingConfig(t *testing.T) {
+	e, out, errOut := testEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve-demo", "--addr", "127.0.0.1:0", "--token-ttl", "1h"}, e) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(errOut.String(), "Ctrl+C stops it") {
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve-demo did not start; stderr: %s", errOut.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cfg, err := providers.Parse("served.toml", []byte(out.String()))
+	if err != nil {
+		t.Fatalf("printed config does not parse: %v\n%s", err, out.String())
+	}
+	p, ok := cfg.Provider("demo-cc")
+	if !ok {
+		t.Fatal("no demo-cc in the printed config")
+	}
+	sess, err := providers.NewSession(p, providers.SessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := sess.Token(ctx)
+	if err != nil {
+		t.Fatalf("token from the printed config: %v", err)
+	}
+	if left := time.Until(tok.Expiry); left < 59*time.Minute {
+		t.Errorf("--token-ttl 1h gave a token living %s", left)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Errorf("serve-demo exit %d after interrupt", code)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve-demo did not stop when its context ended")
+	}
+	// One log line per request, and no secret in the log.
+	log := errOut.String()
+	if !strings.Contains(log, "/oauth2/token") {
+		t.Errorf("the token request was not logged:\n%s", log)
+	}
+	for _, s := range []string{"demo-cc-secret", tok.Access.Reveal()} {
+		if strings.Contains(log, s) {
+			t.Errorf("log holds a secret %q", s[:min(12, len(s))])
+		}
+	}
+}
+
+func TestServeDemoRefusesANonLoopbackAddress(t *testing.T) {
+	e, _, errOut := testEnv(t)
+	if code := run(context.Background(), []string{"serve-demo", "--addr", "0.0.0.0:0"}, e); code == ExitOK {
+		t.Fatal("serve-demo listened on 0.0.0.0")
+	}
+	if !strings.Contains(strings.ToLower(errOut.String()), "loopback") {
+		t.Errorf("error does not explain loopback: %s", errOut.String())
+	}
+}
+
+func TestExampleConfigParses(t *testing.T) {
+	cfg, err := providers.LoadFile("../config.example.toml")
+	if err != nil {
+		t.Fatalf("config.example.toml: %v", err)
+	}
+	if len(cfg.Providers) != 5 {
+		t.Errorf("config.example.toml has %d providers, want 5", len(cfg.Providers))
+	}
+}
