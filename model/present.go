@@ -279,5 +279,5 @@ func hiddenNotice(hidden []string) string {
 	if len(hidden) == 1 {
 		return "not listed: " + hidden[0]
 	}
-	return fmt.Sprintf("%d providers not listed (%s, …): see keyhole providers", len(hidden), hidden[0])
+	return fmt.Sprintf("%d providers not listed; ? shows why", len(hidden))
 }

@@ -123,6 +123,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
+	m.notice = "" // a notice lasts until the next key
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.cancelAll()

@@ -76,7 +76,11 @@ func (m *Model) render() string {
 	header := m.header(l.w)
 	var body string
 	if m.showHelp {
-		body = ui.Box(st, "Help", m.help.Full(st, m.keys, l.w-4), l.w, l.h-2, true)
+		help := m.help.Full(st, m.keys, l.w-4)
+		if m.backend != nil && len(m.backend.Hidden) > 0 {
+			help += "\n\n" + st.Bold.Render("Not listed") + "\n" + st.Muted.Render(strings.Join(m.backend.Hidden, "\n"))
+		}
+		body = ui.Box(st, "Help", help, l.w, l.h-2, true)
 	} else {
 		top := lipgloss.JoinHorizontal(lipgloss.Top,
 			ui.Box(st, "Providers", m.list.View(st, l.provW-2, l.topH-2, m.focus == paneProviders), l.provW, l.topH, m.focus == paneProviders),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,7 +93,10 @@ func (c *Config) validate(data []byte) error {
 		}
 		for i, r := range p.Requests {
 			if r.Path == "" {
-				return errAt(key("requests"), fmt.Sprintf("saved request %d has no path", i+1), "")
+				// Point at this entry's [[...requests]] header, not at the
+				// first key of the first entry.
+				k := key("requests")
+				return &ConfigError{File: c.Path, Line: arrayTableLine(data, k, i), Key: k.String(), Msg: fmt.Sprintf("saved request %d has no path", i+1), Hint: `path = "/items"`}
 			}
 		}
 	}
@@ -181,14 +185,35 @@ func editDistance(a, b string) int {
 // tableLine finds the line of a [table] header, or of the first key inside
 // the table when it is written with dotted keys.
 func tableLine(data []byte, key toml.Key) int {
-	header := "[" + key.String() + "]"
 	line := 0
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
 	for sc.Scan() {
 		line++
-		if strings.TrimSpace(stripComment(sc.Text())) == header {
+		// Compare the parsed header, not its text: TOML allows
+		// [ providers.x ] and [providers."x"] for [providers.x].
+		text := strings.TrimSpace(stripComment(sc.Text()))
+		if strings.HasPrefix(text, "[") && !strings.HasPrefix(text, "[[") && slices.Equal(parseHeader(text), key) {
 			return line
+		}
+	}
+	return keyLine(data, key)
+}
+
+// arrayTableLine finds the line of the n-th (from 0) [[key]] header, or
+// where key is assigned when it is written as an inline array.
+func arrayTableLine(data []byte, key toml.Key, n int) int {
+	line := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(stripComment(sc.Text()))
+		if strings.HasPrefix(text, "[[") && slices.Equal(parseHeader(text), key) {
+			if n == 0 {
+				return line
+			}
+			n--
 		}
 	}
 	return keyLine(data, key)
@@ -261,12 +286,27 @@ func parseHeader(text string) toml.Key {
 	return splitDotted(text)
 }
 
+// splitDotted splits a dotted key at the dots outside quotes, so
+// providers."api.v2" is two elements, not three.
 func splitDotted(s string) toml.Key {
 	var out toml.Key
-	for _, part := range strings.Split(s, ".") {
-		out = append(out, unquote(strings.TrimSpace(part)))
+	var quote byte
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote == '"' && c == '\\':
+			i++
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case quote == 0 && c == '.':
+			out = append(out, unquote(strings.TrimSpace(s[start:i])))
+			start = i + 1
+		}
 	}
-	return out
+	return append(out, unquote(strings.TrimSpace(s[start:])))
 }
 
 func unquote(s string) string {

@@ -33,6 +33,9 @@ func (e *TokenError) Error() string {
 		fmt.Fprintf(&b, ": %s: %s", e.Code, e.Description)
 	case e.Code != "":
 		fmt.Fprintf(&b, ": %s", e.Code)
+	case e.Description != "":
+		// A 2xx answer with no usable token: no code, a description.
+		fmt.Fprintf(&b, ": %s", e.Description)
 	case e.Body != "":
 		fmt.Fprintf(&b, ": %s", e.Body)
 	default:
@@ -57,6 +60,14 @@ func (e *NetworkError) Error() string { return fmt.Sprintf("%s: %s: %s", e.Provi
 
 // Unwrap gives errors.Is/As the cause (context.Canceled, *net.OpError...).
 func (e *NetworkError) Unwrap() error { return e.err }
+
+// NewNetworkError wraps err, a failure to get an answer while doing op
+// ("request") for provider, with its text passed through redact. Other
+// packages (model/exchange) use it so that their transport failures carry
+// the same type, hint and exit code as the token request's.
+func NewNetworkError(provider, op string, err error, redact func(string) string) *NetworkError {
+	return newNetworkError(provider, op, err, redact)
+}
 
 // newNetworkError wraps err, redacting its text with red.
 func newNetworkError(provider, op string, err error, redact func(string) string) *NetworkError {

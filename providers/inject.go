@@ -3,6 +3,7 @@ package providers
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -62,11 +63,13 @@ func hostPort(u *url.URL) string {
 	if u.Port() != "" {
 		return u.Host
 	}
+	// JoinHostPort brackets an IPv6 literal again, so [::1] and [::1]:443
+	// compare equal; Hostname() + ":443" gave "::1:443".
 	switch strings.ToLower(u.Scheme) {
 	case "https":
-		return u.Hostname() + ":443"
+		return net.JoinHostPort(u.Hostname(), "443")
 	case "http":
-		return u.Hostname() + ":80"
+		return net.JoinHostPort(u.Hostname(), "80")
 	}
 	return u.Host
 }
@@ -88,9 +91,7 @@ func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, 
 	}
 	in := p.Injection(tok.Type)
 	if in.Query != "" {
-		q := req.URL.Query()
-		q.Set(in.Query, tok.Access.Reveal())
-		req.URL.RawQuery = q.Encode()
+		req.URL.RawQuery = setQueryParam(req.URL.RawQuery, in.Query, tok.Access.Reveal())
 		return in, nil
 	}
 	// A token that already carries its scheme (one vendor issues
@@ -100,4 +101,22 @@ func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, 
 	}
 	req.Header.Set(in.Header, in.Prefix+tok.Access.Reveal())
 	return in, nil
+}
+
+// setQueryParam sets name=value in a raw query, leaving every other
+// parameter exactly as written. Going through url.Values would re-sort and
+// re-encode the user's query, and silently drop any pair that holds a ';'
+// (url.ParseQuery refuses those).
+func setQueryParam(rawQuery, name, value string) string {
+	var keep []string
+	if rawQuery != "" {
+		for _, part := range strings.Split(rawQuery, "&") {
+			k, _, _ := strings.Cut(part, "=")
+			if uk, err := url.QueryUnescape(k); err == nil && uk == name {
+				continue
+			}
+			keep = append(keep, part)
+		}
+	}
+	return strings.Join(append(keep, url.QueryEscape(name)+"="+url.QueryEscape(value)), "&")
 }

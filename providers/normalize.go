@@ -2,6 +2,7 @@ package providers
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -63,6 +64,16 @@ func expiry(obtained time.Time, expiresAt, expiresIn any, claims *Claims, lifeti
 // number reads a JSON number, a numeric string (some servers quote
 // expires_in) or a form value.
 func number(v any) (float64, bool) {
+	f, ok := anyNumber(v)
+	// ParseFloat takes "NaN" and "Inf": neither is a time, and converting
+	// Inf to int64 gives a nonsense date.
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+func anyNumber(v any) (float64, bool) {
 	switch n := v.(type) {
 	case float64:
 		return n, true

@@ -2,7 +2,9 @@ package providers
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -27,8 +29,11 @@ type Env func(name string) (string, bool)
 func OSEnv() Env { return os.LookupEnv }
 
 // Resolve returns a copy of p with every ${VAR} expanded from env ($${ is a
-// literal ${). It fails on the first unset variable, naming it and the key
-// that uses it.
+// literal ${): plain strings, secrets, scopes, and the string values inside
+// nested tables (login, refresh, token_response, inject, vars, saved
+// requests), as DESIGN.md promises. p itself is not changed. It fails on the
+// first unset variable, in file order for keys and sorted order inside
+// tables, naming it and the key that uses it.
 func (p *Provider) Resolve(env Env) (*Provider, error) {
 	r := *p
 	var firstErr error
@@ -56,11 +61,56 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 			return nil
 		}
 		out := make(map[string]string, len(m))
-		for k, v := range m {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			v := m[k]
 			str(key+"."+k, &v)
 			out[k] = v
 		}
 		return out
+	}
+	// anyVal expands the strings inside a JSON-like value (a login body),
+	// copying maps and slices so p keeps its own.
+	var anyVal func(key string, v any) any
+	anyVal = func(key string, v any) any {
+		switch x := v.(type) {
+		case string:
+			str(key, &x)
+			return x
+		case map[string]any:
+			out := make(map[string]any, len(x))
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				out[k] = anyVal(key+"."+k, x[k])
+			}
+			return out
+		case []any:
+			out := make([]any, len(x))
+			for i := range x {
+				out[i] = anyVal(key, x[i])
+			}
+			return out
+		case []map[string]any:
+			out := make([]map[string]any, len(x))
+			for i := range x {
+				out[i], _ = anyVal(key, x[i]).(map[string]any)
+			}
+			return out
+		}
+		return v
+	}
+	custom := func(key string, c *CustomRequest) *CustomRequest {
+		if c == nil {
+			return nil
+		}
+		out := *c
+		str(key+".method", &out.Method)
+		str(key+".url", &out.URL)
+		out.Headers = strMap(key+".headers", c.Headers)
+		out.Query = strMap(key+".query", c.Query)
+		if c.JSON != nil {
+			out.JSON, _ = anyVal(key+".json", c.JSON).(map[string]any)
+		}
+		out.Form = strMap(key+".form", c.Form)
+		return &out
 	}
 	for _, f := range []struct {
 		key string
@@ -71,6 +121,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		{"revoke_url", &r.RevokeURL}, {"introspect_url", &r.IntrospectURL},
 		{"client_id", &r.ClientID}, {"client_secret_cmd", &r.ClientSecretCmd},
 		{"audience", &r.Audience}, {"resource", &r.Resource}, {"username", &r.Username},
+		{"rate_limit", &r.RateLimit},
 		{"ca_file", &r.CAFile}, {"cert_file", &r.CertFile}, {"key_file", &r.KeyFile},
 	} {
 		str(f.key, f.v)
@@ -85,7 +136,46 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	}
 	r.TokenParams = strMap("token_params", p.TokenParams)
 	r.AuthParams = strMap("auth_params", p.AuthParams)
+	r.Login = custom("login", p.Login)
+	r.Refresh = custom("refresh", p.Refresh)
+	if p.TokenResponse != nil {
+		tr := *p.TokenResponse
+		for _, f := range []struct {
+			key string
+			v   *string
+		}{
+			{"access_token", &tr.AccessToken}, {"refresh_token", &tr.RefreshToken}, {"expires_in", &tr.ExpiresIn},
+			{"expires_at", &tr.ExpiresAt}, {"token_type", &tr.TokenType}, {"scope", &tr.Scope}, {"ok", &tr.OK}, {"error", &tr.Error},
+		} {
+			str("token_response."+f.key, f.v)
+		}
+		r.TokenResponse = &tr
+	}
+	if p.Inject != nil {
+		in := *p.Inject
+		str("inject.header", &in.Header)
+		str("inject.query", &in.Query)
+		if p.Inject.Prefix != nil {
+			prefix := *p.Inject.Prefix
+			str("inject.prefix", &prefix)
+			in.Prefix = &prefix
+		}
+		r.Inject = &in
+	}
 	r.Vars = strMap("vars", p.Vars)
+	if p.Requests != nil {
+		r.Requests = make([]SavedRequest, len(p.Requests))
+		for i, req := range p.Requests {
+			key := fmt.Sprintf("requests[%d]", i)
+			str(key+".name", &req.Name)
+			str(key+".method", &req.Method)
+			str(key+".path", &req.Path)
+			req.Query = strMap(key+".query", req.Query)
+			req.Headers = strMap(key+".headers", req.Headers)
+			str(key+".body", &req.Body)
+			r.Requests[i] = req
+		}
+	}
 	if firstErr != nil {
 		return nil, firstErr
 	}

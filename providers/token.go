@@ -116,6 +116,11 @@ func ParseJWT(token string) (*Claims, error) {
 	if err := json.Unmarshal(payload, &raw); err != nil {
 		return nil, fmt.Errorf("JWT payload is not a JSON object: %w", err)
 	}
+	// json.Unmarshal accepts the literal null into a map, leaving it nil:
+	// that is not a claims object either.
+	if raw == nil {
+		return nil, fmt.Errorf("JWT payload is not a JSON object: null")
+	}
 	c := &Claims{Raw: raw}
 	c.Issuer, _ = raw["iss"].(string)
 	c.Subject, _ = raw["sub"].(string)

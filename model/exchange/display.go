@@ -42,8 +42,15 @@ func (s Sent) headerValue(name, v string, reveal bool) string {
 		return v
 	}
 	if s.Injection.Header != "" && strings.EqualFold(name, s.Injection.Header) && !s.Token.IsZero() {
-		if i := strings.Index(v, s.Token.Reveal()); i >= 0 {
-			return v[:i] + secret.Mask + v[i+len(s.Token.Reveal()):]
+		tok := s.Token.Reveal()
+		if i := strings.Index(v, tok); i >= 0 {
+			// A token issued with its scheme ("Bearer eyJ...", maptable)
+			// keeps the scheme readable too, like one keyhole prefixed.
+			lead := ""
+			if scheme, rest, ok := strings.Cut(tok, " "); ok && rest != "" && isScheme(scheme) {
+				lead = scheme + " "
+			}
+			return v[:i] + lead + secret.Mask + v[i+len(tok):]
 		}
 	}
 	if secret.SensitiveHeader(name) {
@@ -71,8 +78,10 @@ func isScheme(word string) bool {
 	return true
 }
 
-// DisplayURL is the final URL, with the token and credential parameters
-// masked unless reveal is set.
+// DisplayURL is the final URL, with the token, credential parameters and
+// any userinfo password masked unless reveal is set. The query is masked in
+// place, not re-encoded: the parameters keep the order and spelling they
+// went out with (url.Values would sort them and drop any pair holding a ';').
 func (s Sent) DisplayURL(reveal bool) string {
 	if s.URL == nil {
 		return ""
@@ -81,24 +90,27 @@ func (s Sent) DisplayURL(reveal bool) string {
 		return s.URL.String()
 	}
 	u := *s.URL
-	q := u.Query()
-	changed := false
-	for name, vals := range q {
-		if name == s.Injection.Query || secret.SensitiveParam(name) {
-			for i := range vals {
-				vals[i] = secret.Mask
-			}
-			changed = true
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "PASSWORD")
 		}
 	}
-	if changed {
-		u.RawQuery = encodeMasked(q)
+	if u.RawQuery != "" {
+		parts := strings.Split(u.RawQuery, "&")
+		for i, part := range parts {
+			raw, _, hasValue := strings.Cut(part, "=")
+			name, err := url.QueryUnescape(raw)
+			if err != nil {
+				name = raw
+			}
+			if hasValue && ((s.Injection.Query != "" && name == s.Injection.Query) || secret.SensitiveParam(name)) {
+				parts[i] = raw + "=" + secret.Mask
+			}
+		}
+		u.RawQuery = strings.Join(parts, "&")
 	}
-	return u.String()
-}
-
-// encodeMasked encodes a query without escaping the mask's bullets, so the
-// screen shows ••••, not %E2%80%A2.
-func encodeMasked(q url.Values) string {
-	return strings.ReplaceAll(q.Encode(), url.QueryEscape(secret.Mask), secret.Mask)
+	// The mask is written unescaped, so the screen shows ••••, not
+	// %E2%80%A2; the password placeholder goes through String's escaping
+	// and is swapped for the mask afterwards.
+	return strings.Replace(u.String(), ":PASSWORD@", ":"+secret.Mask+"@", 1)
 }

@@ -56,10 +56,18 @@ func ParseHeaders(text string) ([]Field, error) {
 // https://h/api/v1/Owners, not https://h/Owners as RFC 3986 would have it).
 func ResolveURL(base, target string) (*url.URL, error) {
 	target = strings.TrimSpace(target)
-	if strings.Contains(target, "://") {
+	if hasScheme(target) {
 		u, err := url.Parse(target)
 		if err != nil {
-			return nil, fmt.Errorf("URL %q: %w", secret.RedactURL(target), err)
+			// url.Parse's error quotes the whole URL, query and all, and
+			// RedactURL cannot mask what does not parse: keep only the
+			// cause, and mask sensitive parameters in the text shown.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			var red secret.Redactor
+			return nil, fmt.Errorf("URL %q: %s", red.Redact(target), red.Redact(err.Error()))
 		}
 		return u, nil
 	}
@@ -75,8 +83,13 @@ func ResolveURL(base, target string) (*url.URL, error) {
 		return nil, fmt.Errorf("path %q: %w", target, err)
 	}
 	u := *b
-	u.Path = strings.TrimSuffix(b.Path, "/") + ref.Path
-	u.RawPath = ""
+	// Join the escaped forms: joining Path alone would turn an escaped
+	// slash (/files/a%2Fb) into a separator (/files/a/b).
+	raw := strings.TrimSuffix(b.EscapedPath(), "/") + ref.EscapedPath()
+	if u.Path, err = url.PathUnescape(raw); err != nil {
+		return nil, fmt.Errorf("path %q: %w", target, err)
+	}
+	u.RawPath = raw
 	u.RawQuery = ref.RawQuery
 	if b.RawQuery != "" && ref.RawQuery != "" {
 		u.RawQuery = b.RawQuery + "&" + ref.RawQuery
@@ -85,6 +98,23 @@ func ResolveURL(base, target string) (*url.URL, error) {
 	}
 	u.Fragment = ""
 	return &u, nil
+}
+
+// hasScheme reports whether target starts with "scheme://", the mark of a
+// full URL. Looking for "://" anywhere would take a path whose query holds
+// a URL (/redirect?to=https://x) for a full URL.
+func hasScheme(target string) bool {
+	i := strings.Index(target, "://")
+	if i <= 0 {
+		return false
+	}
+	for j, c := range target[:i] {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (j == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
 }
 
 // Sent is the request exactly as it went out.
@@ -185,7 +215,7 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 	start := now()
 	resp, err := client.Do(req)
 	if err != nil {
-		ex.Err = sendError(err, ex.Sent)
+		ex.Err = sendError(p.Name, err, ex.Sent)
 		return ex
 	}
 	defer resp.Body.Close()
@@ -201,37 +231,28 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 		Duration:   now().Sub(start),
 	}
 	if err != nil {
-		ex.Err = sendError(fmt.Errorf("body cut off after %d bytes: %w", len(body), err), ex.Sent)
+		ex.Err = sendError(p.Name, fmt.Errorf("body cut off after %d bytes: %w", len(body), err), ex.Sent)
 	}
 	ex.Pretty = Pretty(body, resp.Header.Get("Content-Type"))
 	return ex
 }
 
-// sendError strips the URL (whose query may hold a token) from Go's error.
-func sendError(err error, s Sent) error {
+// sendError strips the URL (whose query may hold a token) from Go's error
+// and returns a *providers.NetworkError, so callers get the hint
+// (providers.Hint), errors.Is(context.DeadlineExceeded) and exit code 3
+// as for a failed token request. Its text is redacted; the cause it wraps
+// no longer holds the URL.
+func sendError(provider string, err error, s Sent) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
 	var red secret.Redactor
 	red.Add(s.Token)
-	return fmt.Errorf("%s %s: %s", s.Method, secret.RedactURL(redactedURL(s)), red.Redact(err.Error()))
-}
-
-// redactedURL is the sent URL with the token parameter masked.
-func redactedURL(s Sent) string {
-	if s.URL == nil {
-		return ""
-	}
-	u := *s.URL
-	if s.Injection.Query != "" {
-		q := u.Query()
-		if q.Has(s.Injection.Query) {
-			q.Set(s.Injection.Query, secret.Mask)
-			u.RawQuery = q.Encode()
-		}
-	}
-	return u.String()
+	// DisplayURL masks the token parameter, credential parameters and a
+	// userinfo password, and keeps the rest of the query as it was sent.
+	where := s.Method + " " + s.DisplayURL(false)
+	return providers.NewNetworkError(provider, "request", fmt.Errorf("%s: %w", where, err), red.Redact)
 }
 
 func readCapped(r io.Reader, limit int64) ([]byte, bool, error) {

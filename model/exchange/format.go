@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"mime"
 	"strconv"
 	"strings"
@@ -35,36 +36,54 @@ func Pretty(body []byte, contentType string) string {
 			return out.String()
 		}
 	}
-	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 {
+	text := trimPartialRune(body)
+	if !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0 {
 		return binaryNote(len(body))
 	}
-	return strings.ReplaceAll(string(body), "\r\n", "\n")
+	return strings.ReplaceAll(string(text), "\r\n", "\n")
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the very end: a
+// text body cut at max_body may stop inside a character, which must not
+// turn the whole body into "binary".
+func trimPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
 }
 
 func binaryNote(n int) string {
 	return "(binary body, " + HumanSize(int64(n)) + ")"
 }
 
-// HumanSize writes a byte count the way people read it: 512 B, 2.1 KB, 50 MB.
+// HumanSize writes a byte count the way people read it: 512 B, 2.1 KB,
+// 50.0 MB, 100 MB. The unit is chosen after rounding, so 1023.96 KB reads
+// 1.0 MB, not 1024 KB, and 99.96 KB reads 100 KB, not 100.0 KB.
 func HumanSize(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return strconv.FormatInt(n, 10) + " B"
 	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
+	// Up to EB: an int64 holds at most 8 EiB, so the table cannot run out
+	// (it stopped at TB and panicked from 1 PiB on).
+	suffixes := []string{"KB", "MB", "GB", "TB", "PB", "EB"}
+	v, i := float64(n)/unit, 0
+	for v >= unit && i < len(suffixes)-1 {
+		v /= unit
+		i++
 	}
-	v := float64(n) / float64(div)
-	suffix := []string{"KB", "MB", "GB", "TB"}[exp]
-	if v >= 100 {
-		return strconv.FormatInt(int64(v+0.5), 10) + " " + suffix
+	if v < 99.95 {
+		return strconv.FormatFloat(v, 'f', 1, 64) + " " + suffixes[i]
 	}
-	whole := int64(v)
-	tenth := int64((v-float64(whole))*10 + 0.5)
-	if tenth == 10 {
-		whole, tenth = whole+1, 0
+	r := math.Round(v)
+	if r >= unit && i < len(suffixes)-1 {
+		return "1.0 " + suffixes[i+1]
 	}
-	return strconv.FormatInt(whole, 10) + "." + strconv.FormatInt(tenth, 10) + " " + suffix
+	return strconv.FormatInt(int64(r), 10) + " " + suffixes[i]
 }

@@ -1,0 +1,406 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// TestMain fails the package when a test leaves a goroutine behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestResolveURL(t *testing.T) {
+	tests := []struct {
+		base, target, want string
+	}{
+		{"https://h/api/v1", "/Owners", "https://h/api/v1/Owners"},
+		{"https://h/api/v1", "Owners", "https://h/api/v1/Owners"},
+		{"https://h/api/v1/", "/Owners", "https://h/api/v1/Owners"},
+		{"https://h/api/v1/", "Owners/", "https://h/api/v1/Owners/"},
+		{"https://h", "/Owners", "https://h/Owners"},
+		{"https://h/", "/", "https://h/"},
+		{"https://h/api", "  /x  ", "https://h/api/x"},
+		{"https://h/api/v1", "/items?page=2", "https://h/api/v1/items?page=2"},
+		{"https://h/api?api-version=1", "/items", "https://h/api/items?api-version=1"},
+		{"https://h/api?api-version=1", "/items?page=2", "https://h/api/items?api-version=1&page=2"},
+		{"https://h/api", "/items#frag", "https://h/api/items"},
+		{"https://h/api", "/a b", "https://h/api/a%20b"},
+		// Escapes in the path are kept: %2F is not a path separator.
+		{"https://h/api", "/files/a%2Fb", "https://h/api/files/a%2Fb"},
+		{"https://h/my%20api", "/x", "https://h/my%20api/x"},
+		// A full URL stands as it is, base ignored.
+		{"https://h/api/v1", "https://other.example/x?y=1", "https://other.example/x?y=1"},
+		{"https://h/api/v1", "HTTP://h/x", "http://h/x"},
+		{"", "https://h/x", "https://h/x"},
+		// A path whose query holds a URL is still a path.
+		{"https://h/api", "/redirect?to=https://elsewhere/x", "https://h/api/redirect?to=https://elsewhere/x"},
+		{"https://h/api", "/proxy/http://x", "https://h/api/proxy/http://x"},
+	}
+	for _, tt := range tests {
+		u, err := ResolveURL(tt.base, tt.target)
+		if err != nil {
+			t.Errorf("ResolveURL(%q, %q) = %v", tt.base, tt.target, err)
+			continue
+		}
+		if u.String() != tt.want {
+			t.Errorf("ResolveURL(%q, %q) = %s, want %s", tt.base, tt.target, u, tt.want)
+		}
+	}
+}
+
+func TestResolveURLErrors(t *testing.T) {
+	if _, err := ResolveURL("", "/x"); err == nil || !strings.Contains(err.Error(), "base_url") {
+		t.Errorf("path without base_url: %v", err)
+	}
+	if _, err := ResolveURL("https://h/%zz", "/x"); err == nil || !strings.Contains(err.Error(), "base_url") {
+		t.Errorf("bad base_url: %v", err)
+	}
+	if _, err := ResolveURL("https://h", "/x%zz"); err == nil {
+		t.Error("bad path escape accepted")
+	}
+	// A full URL that does not parse: the error must not echo a token in it.
+	const tok = "tok-9f8e7d6c5b"
+	for _, target := range []string{
+		"https://h/x?access_token=" + tok + "\x7f",
+		"https://h:bad/x?token=" + tok,
+	} {
+		_, err := ResolveURL("https://h", target)
+		if err == nil {
+			t.Errorf("ResolveURL(%q) accepted", target)
+			continue
+		}
+		if strings.Contains(err.Error(), tok) {
+			t.Errorf("ResolveURL error leaks the token: %v", err)
+		}
+	}
+}
+
+func TestParseHeaders(t *testing.T) {
+	got, err := ParseHeaders("Accept: application/json\n\n# a comment\n  X-Empty:  \r\nX-Colon: a: b\nAuthorization: Bearer abc\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Field{{"Accept", "application/json"}, {"X-Empty", ""}, {"X-Colon", "a: b"}, {"Authorization", "Bearer abc"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("ParseHeaders = %q, want %q", got, want)
+	}
+	if got, err := ParseHeaders(""); err != nil || len(got) != 0 {
+		t.Errorf("empty: %v, %v", got, err)
+	}
+	for _, tt := range []struct {
+		text string
+		line int
+	}{
+		{"no colon here", 1},
+		{"Accept: x\n\nbroken", 3},
+		{"Accept: x\n: value", 2},
+		{"Bad Name: v", 1},
+		{"A: 1\nB: 2\nC: 3\nTab\tName: v", 4},
+	} {
+		_, err := ParseHeaders(tt.text)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d", tt.line)) {
+			t.Errorf("ParseHeaders(%q) = %v, want an error naming line %d", tt.text, err, tt.line)
+		}
+	}
+}
+
+// echo records what a test server received.
+type echo struct {
+	mu     sync.Mutex
+	method string
+	uri    string
+	header http.Header
+	body   string
+}
+
+func (e *echo) handler(respond func(w http.ResponseWriter, r *http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		e.mu.Lock()
+		e.method, e.uri, e.header, e.body = r.Method, r.RequestURI, r.Header.Clone(), string(b)
+		e.mu.Unlock()
+		respond(w, r)
+	})
+}
+
+func jsonOK(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, `{"ok":true,"items":[1,2]}`)
+}
+
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func client(t *testing.T) *http.Client {
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+func bearer(v string) *providers.Token {
+	return &providers.Token{Access: secret.New(v), Type: "bearer"}
+}
+
+func TestSendHeaderInjection(t *testing.T) {
+	var e echo
+	srv := newServer(t, e.handler(jsonOK))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL + "/api/v1"}
+	ticks := []time.Time{time.Unix(100, 0), time.Unix(100, int64(143*time.Millisecond))}
+	now := func() time.Time { t := ticks[0]; ticks = ticks[1:]; return t }
+	ex := Send(context.Background(), client(t), p, bearer("tok-abc123"), Request{
+		Method: "get",
+		Target: "/items?page=2",
+		Header: []Field{{"Accept", "application/json"}, {"X-Multi", "1"}, {"X-Multi", "2"}},
+	}, Options{Now: now})
+	if ex.Err != nil {
+		t.Fatal(ex.Err)
+	}
+	if e.method != "GET" || e.uri != "/api/v1/items?page=2" {
+		t.Errorf("server got %s %s", e.method, e.uri)
+	}
+	if got := e.header.Get("Authorization"); got != "Bearer tok-abc123" {
+		t.Errorf("Authorization = %q", got)
+	}
+	if got := e.header.Values("X-Multi"); !slices.Equal(got, []string{"1", "2"}) || e.header.Get("Accept") != "application/json" {
+		t.Errorf("headers = %v", e.header)
+	}
+	if e.header.Get("Content-Type") != "" {
+		t.Errorf("a GET without a body got Content-Type %q", e.header.Get("Content-Type"))
+	}
+	r := ex.Response
+	if r == nil || r.Status != 200 || r.StatusText != "OK" || r.Proto != "HTTP/1.1" || r.Size != int64(len(r.Body)) || r.Truncated {
+		t.Fatalf("Response = %+v", r)
+	}
+	if r.Duration != 143*time.Millisecond {
+		t.Errorf("Duration = %v, want 143ms from the injected clock", r.Duration)
+	}
+	if ex.Pretty != "{\n  \"ok\": true,\n  \"items\": [\n    1,\n    2\n  ]\n}" {
+		t.Errorf("Pretty = %q", ex.Pretty)
+	}
+	s := ex.Sent
+	if s.Method != "GET" || s.URL.String() != srv.URL+"/api/v1/items?page=2" || s.Header.Get("Authorization") != "Bearer tok-abc123" ||
+		s.Injection != (providers.Injection{Header: "Authorization", Prefix: "Bearer "}) || s.Token.Reveal() != "tok-abc123" {
+		t.Errorf("Sent = %+v", s)
+	}
+}
+
+func TestSendQueryInjection(t *testing.T) {
+	var e echo
+	srv := newServer(t, e.handler(jsonOK))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Query: "access_token"}}
+	ex := Send(context.Background(), client(t), p, bearer("tok/with+chars"), Request{Method: "GET", Target: "/x?b=2&a=1"}, Options{})
+	if ex.Err != nil {
+		t.Fatal(ex.Err)
+	}
+	if want := "/x?b=2&a=1&access_token=" + url.QueryEscape("tok/with+chars"); e.uri != want {
+		t.Errorf("server got %s, want %s", e.uri, want)
+	}
+	if e.header.Get("Authorization") != "" {
+		t.Errorf("query injection also sent Authorization: %q", e.header.Get("Authorization"))
+	}
+}
+
+func TestSendCustomHeaderAndRawPrefix(t *testing.T) {
+	var e echo
+	srv := newServer(t, e.handler(jsonOK))
+	empty := ""
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Header: "Authorization", Prefix: &empty}}
+	// maptable: the token already carries "Bearer ", sent as issued.
+	ex := Send(context.Background(), client(t), p, bearer("Bearer eyJ.x.y"), Request{Target: "/x"}, Options{})
+	if ex.Err != nil {
+		t.Fatal(ex.Err)
+	}
+	if got := e.header.Values("Authorization"); !slices.Equal(got, []string{"Bearer eyJ.x.y"}) {
+		t.Errorf("Authorization = %q", got)
+	}
+	p.Inject = &providers.Inject{Header: "X-Api-Key", Prefix: &empty}
+	if ex := Send(context.Background(), client(t), p, bearer("k-123"), Request{Target: "/x"}, Options{}); ex.Err != nil {
+		t.Fatal(ex.Err)
+	}
+	if e.header.Get("X-Api-Key") != "k-123" || e.header.Get("Authorization") != "" {
+		t.Errorf("headers = %v", e.header)
+	}
+}
+
+func TestSendBody(t *testing.T) {
+	tests := []struct {
+		name, body  string
+		header      []Field
+		contentType string
+	}{
+		{"JSON object", `{"name":"Brass Hinge"}`, nil, "application/json"},
+		{"JSON array with spaces", "  [1, 2]\n", nil, "application/json"},
+		{"form", "a=1&b=2", nil, "application/x-www-form-urlencoded"},
+		{"broken JSON is not JSON", `{"name":`, nil, "application/x-www-form-urlencoded"},
+		{"explicit type wins", `{"a":1}`, []Field{{"Content-Type", "text/plain"}}, "text/plain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e echo
+			srv := newServer(t, e.handler(jsonOK))
+			p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+			ex := Send(context.Background(), client(t), p, nil, Request{Method: "POST", Target: "/items", Header: tt.header, Body: tt.body}, Options{})
+			if ex.Err != nil {
+				t.Fatal(ex.Err)
+			}
+			if e.body != tt.body || e.method != "POST" {
+				t.Errorf("server got %s %q", e.method, e.body)
+			}
+			if got := e.header.Values("Content-Type"); !slices.Equal(got, []string{tt.contentType}) {
+				t.Errorf("Content-Type = %q, want %q", got, tt.contentType)
+			}
+			if string(ex.Sent.Body) != tt.body || ex.Sent.Header.Get("Content-Type") != tt.contentType {
+				t.Errorf("Sent = %q %q", ex.Sent.Body, ex.Sent.Header.Get("Content-Type"))
+			}
+			if e.header.Get("Authorization") != "" {
+				t.Error("a nil token sent Authorization")
+			}
+		})
+	}
+}
+
+func TestSendForeignOrigin(t *testing.T) {
+	var e echo
+	srv := newServer(t, e.handler(jsonOK))
+	p := &providers.Provider{Name: "p", BaseURL: "https://api.example.com"}
+	ex := Send(context.Background(), client(t), p, bearer("tok-secret-1"), Request{Target: srv.URL + "/steal"}, Options{})
+	if !errors.Is(ex.Err, providers.ErrForeignOrigin) {
+		t.Fatalf("Err = %v, want ErrForeignOrigin", ex.Err)
+	}
+	if e.uri != "" || ex.Response != nil {
+		t.Errorf("the request went out: server saw %q", e.uri)
+	}
+}
+
+func TestSendMaxBody(t *testing.T) {
+	body := strings.Repeat("a", 1000)
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	for _, tt := range []struct {
+		max       int64
+		size      int64
+		truncated bool
+	}{
+		{100, 100, true},
+		{999, 999, true},
+		{1000, 1000, false},
+		{5000, 1000, false},
+		{0, 1000, false}, // the default
+	} {
+		ex := Send(context.Background(), client(t), p, nil, Request{Target: "/big"}, Options{MaxBody: tt.max})
+		if ex.Err != nil {
+			t.Fatal(ex.Err)
+		}
+		r := ex.Response
+		if r.Size != tt.size || int64(len(r.Body)) != tt.size || r.Truncated != tt.truncated {
+			t.Errorf("MaxBody %d: Size %d (len %d), Truncated %v; want %d, %v", tt.max, r.Size, len(r.Body), r.Truncated, tt.size, tt.truncated)
+		}
+	}
+}
+
+func TestSendTimeout(t *testing.T) {
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	begin := time.Now()
+	ex := Send(context.Background(), client(t), p, nil, Request{Target: "/slow"}, Options{Timeout: 50 * time.Millisecond})
+	if d := time.Since(begin); d > time.Second {
+		t.Errorf("a 50ms timeout took %v", d)
+	}
+	var ne *providers.NetworkError
+	if !errors.As(ex.Err, &ne) || !errors.Is(ex.Err, context.DeadlineExceeded) || !strings.Contains(ex.Err.Error(), "deadline") {
+		t.Errorf("Err = %v, want a NetworkError naming the deadline", ex.Err)
+	}
+	if !strings.Contains(providers.Hint(ex.Err), "timeout") {
+		t.Errorf("Hint = %q", providers.Hint(ex.Err))
+	}
+	if ex.Response != nil {
+		t.Errorf("Response = %+v", ex.Response)
+	}
+}
+
+func TestSendTimeoutDuringBody(t *testing.T) {
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "partial")
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	ex := Send(context.Background(), client(t), p, nil, Request{Target: "/x"}, Options{Timeout: 50 * time.Millisecond})
+	if ex.Err == nil || !strings.Contains(ex.Err.Error(), "body cut off after 7 bytes") || !errors.Is(ex.Err, context.DeadlineExceeded) {
+		t.Errorf("Err = %v", ex.Err)
+	}
+	if ex.Response == nil || string(ex.Response.Body) != "partial" || ex.Response.Status != 200 {
+		t.Errorf("Response = %+v: what arrived should be kept", ex.Response)
+	}
+}
+
+func TestSendRefusedHasNoToken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ln.Close()
+	const tok = "tok-q8w7e6r5t4"
+	for _, inject := range []*providers.Inject{{Query: "access_token"}, {Query: "key"}, nil} {
+		p := &providers.Provider{Name: "p", BaseURL: base, Inject: inject}
+		ex := Send(context.Background(), client(t), p, bearer(tok), Request{Target: "/x?client_secret=cs-123456&page=1"}, Options{})
+		if ex.Err == nil {
+			t.Fatal("a refused connection gave no error")
+		}
+		msg := ex.Err.Error()
+		if strings.Contains(msg, tok) || strings.Contains(msg, "cs-123456") {
+			t.Errorf("inject %+v: the error leaks a secret: %s", inject, msg)
+		}
+		if !strings.Contains(msg, "refused") || !strings.Contains(msg, "page=1") || !strings.HasPrefix(msg, "p: request: GET ") {
+			t.Errorf("inject %+v: Error = %q: want the provider, the cause and the (redacted) URL", inject, msg)
+		}
+		var ne *providers.NetworkError
+		if !errors.As(ex.Err, &ne) || !strings.Contains(providers.Hint(ex.Err), "nothing listens") {
+			t.Errorf("inject %+v: Err = %T, hint %q: want a NetworkError with a hint", inject, ex.Err, providers.Hint(ex.Err))
+		}
+		var op *net.OpError
+		if !errors.As(ex.Err, &op) {
+			t.Errorf("the cause is not reachable: %v", ex.Err)
+		}
+	}
+}
+
+func TestSendBadInput(t *testing.T) {
+	p := &providers.Provider{Name: "p", BaseURL: "http://127.0.0.1:1"}
+	if ex := Send(context.Background(), client(t), p, nil, Request{Method: "BAD METHOD", Target: "/x"}, Options{}); ex.Err == nil {
+		t.Error("an invalid method was accepted")
+	}
+	if ex := Send(context.Background(), client(t), &providers.Provider{Name: "p"}, nil, Request{Target: "/x"}, Options{}); ex.Err == nil {
+		t.Error("a path with no base_url was accepted")
+	}
+}
