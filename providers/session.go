@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -29,6 +28,11 @@ type SessionOptions struct {
 	Now func() time.Time
 	// RefreshBefore is the refresh window before expiry.
 	RefreshBefore time.Duration
+	// Store keeps tokens between runs; nil keeps them in this session only.
+	Store Store
+	// Sleep waits d or until ctx ends; nil means a real timer. Tests pass
+	// one that moves their clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Session gets, holds and hands out one provider's token. It is safe for
@@ -38,11 +42,19 @@ type Session struct {
 	client *http.Client
 	now    func() time.Time
 	window time.Duration
-	red    *secret.Redactor
+	store  Store
+	sleep  func(ctx context.Context, d time.Duration) error
 
-	mu       sync.Mutex
-	tok      *Token
-	inflight *flight // the token request in flight, shared by its callers
+	redMu sync.RWMutex
+	red   *secret.Redactor
+
+	mu           sync.Mutex
+	tok          *Token
+	loaded       bool // the store has been read
+	secret       secret.String
+	secretLoaded bool
+	discovered   *metadata
+	inflight     *flight // the token request in flight, shared by its callers
 }
 
 // flight is one token request and the callers waiting for it. It runs on
@@ -57,18 +69,32 @@ type flight struct {
 	cancel  context.CancelFunc
 }
 
+// mode is what a token request may do.
+type mode int
+
+const (
+	// modeAuto refreshes with the refresh token when there is one, else
+	// runs the grant when it needs no person.
+	modeAuto mode = iota
+	// modeForce runs the grant from scratch, ignoring any refresh token.
+	modeForce
+)
+
 // NewSession prepares a session for a resolved provider (see Resolve). It
-// fails with ErrUnsupported for grants this build does not run.
+// fails with ErrUnsupported for what this build cannot run.
 func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 	if err := Supported(p); err != nil {
 		return nil, err
 	}
-	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, red: &secret.Redactor{}}
+	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}}
 	if s.client == nil {
 		s.client = &http.Client{}
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.sleep == nil {
+		s.sleep = sleepCtx
 	}
 	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)
 	s.red.AddBasic(secret.New(p.ClientID), p.ClientSecret)
@@ -77,21 +103,10 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 
 // Supported reports whether this build can get a token for p, and why not.
 func Supported(p *Provider) error {
-	if p.Grant != "client_credentials" {
-		return fmt.Errorf("%s: grant %s %w", p.Name, p.Grant, ErrUnsupported)
-	}
-	switch p.ClientAuth {
-	case "", "basic", "post", "none":
+	switch p.Grant {
+	case "client_credentials", "password", "refresh_token", "static", "custom", "authorization_code", "device_code":
 	default:
-		return fmt.Errorf("%s: client_auth %s %w", p.Name, p.ClientAuth, ErrUnsupported)
-	}
-	if p.ClientSecretCmd != "" {
-		return fmt.Errorf("%s: client_secret_cmd %w", p.Name, ErrUnsupported)
-	}
-	// Discovery is not built yet: with only an issuer there is no URL to
-	// post to, and x/oauth2 would fail with "unsupported protocol scheme".
-	if p.TokenURL == "" {
-		return fmt.Errorf("%s: issuer discovery (set token_url) %w", p.Name, ErrUnsupported)
+		return fmt.Errorf("%s: grant %s %w", p.Name, p.Grant, ErrUnsupported)
 	}
 	return nil
 }
@@ -100,60 +115,126 @@ func Supported(p *Provider) error {
 func (s *Session) Provider() *Provider { return s.p }
 
 // Redact removes this provider's secrets from text meant for people.
-func (s *Session) Redact(text string) string { return s.red.Redact(text) }
+func (s *Session) Redact(text string) string {
+	s.redMu.RLock()
+	defer s.redMu.RUnlock()
+	return s.red.Redact(text)
+}
 
-// Cached returns a copy of the token held, or nil.
+func (s *Session) addSecret(sec secret.String) {
+	s.redMu.Lock()
+	defer s.redMu.Unlock()
+	s.red.Add(sec)
+	s.red.AddBasic(secret.New(s.p.ClientID), sec)
+}
+
+// Cached returns a copy of the token held in memory, or nil. It does no
+// I/O; Peek also reads the store.
 func (s *Session) Cached() *Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tok == nil {
+	return copyToken(s.tok)
+}
+
+// Peek returns the token held, reading the store the first time, without
+// any network call. It is how a screen shows a cached token at start.
+func (s *Session) Peek() (*Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.loadLocked(); err != nil {
+		return nil, err
+	}
+	return copyToken(s.tok), nil
+}
+
+// loadLocked reads the store once. s.mu must be held.
+func (s *Session) loadLocked() error {
+	if s.loaded || s.store == nil {
+		s.loaded = true
 		return nil
 	}
-	t := *s.tok
-	return &t
+	s.loaded = true
+	tok, err := s.store.Load(s.p.CacheKey())
+	if err != nil {
+		return fmt.Errorf("%s: token cache: %w", s.p.Name, err)
+	}
+	if tok != nil && s.tok == nil {
+		tok.Source = SourceCache
+		s.tok = tok
+	}
+	return nil
+}
+
+func copyToken(t *Token) *Token {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
 }
 
 // Token returns the held token while it is outside the refresh window, and
-// otherwise gets a new one. The cache check and joining the request in
-// flight happen under one lock: checked separately, a caller could miss
-// the cache just before a request finished and start a second one.
+// otherwise gets a new one: by refresh token when one is held, else by the
+// grant when it needs no person, else ErrNeedsLogin. The cache check and
+// joining the request in flight happen under one lock: checked separately,
+// a caller could miss the cache just before a request finished and start a
+// second one.
 func (s *Session) Token(ctx context.Context) (*Token, error) {
 	s.mu.Lock()
+	if err := s.loadLocked(); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	if s.tok != nil && StateOf(s.tok, Idle, nil, s.now(), s.window) == StateValid {
 		t := *s.tok
 		s.mu.Unlock()
 		t.Source = SourceCache
 		return &t, nil
 	}
-	f := s.join(ctx)
+	f := s.join(ctx, modeAuto)
 	s.mu.Unlock()
 	return s.wait(ctx, f)
 }
 
-// Fetch runs the grant now, whatever is held. Concurrent calls share one
-// request to the token endpoint; a call made while one is in flight joins
-// it, as that request's answer is as fresh as a new one's.
+// Refresh gets a new token now, by refresh token when one is held, else
+// by the grant when it needs no person, else ErrNeedsLogin.
+func (s *Session) Refresh(ctx context.Context) (*Token, error) {
+	s.mu.Lock()
+	f := s.join(ctx, modeAuto)
+	s.mu.Unlock()
+	return s.wait(ctx, f)
+}
+
+// Fetch runs the grant from scratch, ignoring the cache and any refresh
+// token; for an interactive grant it returns ErrNeedsLogin (use Authorize).
+// Concurrent calls share one request; a call made while one is in flight
+// joins it, as that request's answer is as fresh as a new one's.
 func (s *Session) Fetch(ctx context.Context) (*Token, error) {
 	s.mu.Lock()
-	f := s.join(ctx)
+	f := s.join(ctx, modeForce)
 	s.mu.Unlock()
 	return s.wait(ctx, f)
 }
 
 // join returns the request in flight, starting one if there is none, and
 // counts the caller as waiting for it. s.mu must be held.
-func (s *Session) join(ctx context.Context) *flight {
+func (s *Session) join(ctx context.Context, m mode) *flight {
 	if s.inflight == nil {
 		// Keep the caller's values, not its cancellation.
 		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		f := &flight{done: make(chan struct{}), cancel: cancel}
 		s.inflight = f
+		held := copyToken(s.tok)
 		go func() {
 			defer cancel()
-			tok, err := s.fetch(fctx)
+			tok, err := s.fetch(fctx, m, held)
 			s.mu.Lock()
 			if err == nil {
 				s.tok = tok
+			} else if errors.Is(err, ErrNeedsLogin) && held != nil {
+				// The refresh token is spent: keep the old token for
+				// display, but it must not be offered again.
+				s.tok.Refresh = secret.String{}
 			}
 			if s.inflight == f {
 				s.inflight = nil
@@ -192,46 +273,74 @@ func (s *Session) wait(ctx context.Context, f *flight) (*Token, error) {
 	}
 }
 
-func (s *Session) fetch(ctx context.Context) (*Token, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout())
-	defer cancel()
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.client)
-
-	cc := clientcredentials.Config{
-		ClientID:       s.p.ClientID,
-		ClientSecret:   s.p.ClientSecret.Reveal(),
-		TokenURL:       s.p.TokenURL,
-		Scopes:         s.p.Scopes,
-		EndpointParams: s.endpointParams(),
-		// Pinned, never auto-detected: detection retries with the secret
-		// in the other place, sending it twice.
-		AuthStyle: oauth2.AuthStyleInHeader,
+// fetch gets a token in mode m, given the token held when it started. With
+// a store, it runs under the store's lock and first re-reads the store:
+// another process may have refreshed meanwhile, and refreshing again with
+// the refresh token it rotated away would fail, or worse, revoke the grant.
+func (s *Session) fetch(ctx context.Context, m mode, held *Token) (*Token, error) {
+	if err := s.loadSecret(ctx); err != nil {
+		return nil, err
 	}
-	if s.p.ClientAuth == "post" || s.p.ClientAuth == "none" {
-		cc.AuthStyle = oauth2.AuthStyleInParams
+	if s.store != nil {
+		unlock, err := s.store.Lock(ctx, s.p.CacheKey())
+		if err != nil {
+			return nil, fmt.Errorf("%s: token cache lock: %w", s.p.Name, err)
+		}
+		defer unlock()
+		if m == modeAuto {
+			if stored, err := s.store.Load(s.p.CacheKey()); err == nil && stored != nil {
+				if !sameToken(stored, held) && StateOf(stored, Idle, nil, s.now(), s.window) == StateValid {
+					stored.Source = SourceCache
+					return stored, nil
+				}
+				if held == nil || !stored.Refresh.IsZero() {
+					held = stored
+				}
+			}
+		}
 	}
-	obtained := s.now()
-	ot, err := cc.Token(ctx)
+	tok, err := s.get(ctx, m, held)
 	if err != nil {
-		return nil, s.tokenError(ctx, err)
+		return nil, err
 	}
-	tok := s.fromOAuth2(ot, obtained)
-	tok.Source = SourceFetched
+	s.addSecret(tok.Access)
+	s.addSecret(tok.Refresh)
+	if s.store != nil {
+		if err := s.store.Save(s.p.CacheKey(), tok); err != nil {
+			return nil, fmt.Errorf("%s: token cache: %w", s.p.Name, err)
+		}
+	}
 	return tok, nil
 }
 
-func (s *Session) endpointParams() url.Values {
-	v := url.Values{}
-	for k, val := range s.p.TokenParams {
-		v.Set(k, val)
+// get asks the network for a token.
+func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) {
+	ep, err := s.endpoints(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if s.p.Audience != "" {
-		v.Set("audience", s.p.Audience)
+	if m == modeAuto && held != nil && !held.Refresh.IsZero() {
+		tok, err := s.refreshWith(ctx, ep, held.Refresh)
+		if err == nil {
+			return tok, nil
+		}
+		var te *TokenError
+		if !errors.As(err, &te) || (te.Code != "invalid_grant" && te.Status != http.StatusUnauthorized && te.Status != http.StatusBadRequest) {
+			return nil, err // the network failed: the refresh token may still be good
+		}
+		// The refresh token was refused: fall back to the grant.
 	}
-	if s.p.Resource != "" {
-		v.Set("resource", s.p.Resource)
+	if s.p.Interactive() {
+		return nil, ErrNeedsLogin
 	}
-	return v
+	return s.obtain(ctx, ep)
+}
+
+func sameToken(a, b *Token) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Access.Equal(b.Access)
 }
 
 func (s *Session) timeout() time.Duration {
@@ -309,4 +418,16 @@ func bodySnippet(b []byte) string {
 		s = s[:cut] + "…"
 	}
 	return s
+}
+
+// sleepCtx waits d on a real timer, or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

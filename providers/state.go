@@ -1,6 +1,9 @@
 package providers
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // State is where a provider's token stands. The model maps each state to
 // what the screen draws; the names are part of the JSON output and the docs.
@@ -54,6 +57,9 @@ func StateOf(tok *Token, act Activity, lastErr error, now time.Time, refreshBefo
 		return StateAwaitingUser
 	}
 	if lastErr != nil {
+		if errors.Is(lastErr, ErrNeedsLogin) {
+			return StateNeedsLogin
+		}
 		return StateError
 	}
 	if tok == nil {

@@ -7,8 +7,9 @@ import (
 
 // Config returns a keyhole TOML configuration for the demo providers
 // served at baseURL ("http://127.0.0.1:PORT"), ready to paste into a config
-// file: demo-cc (client_credentials) and demo-pkce (authorization_code with
-// PKCE), each with a few saved requests.
+// file: demo-cc (client_credentials), demo-pkce (authorization_code with
+// PKCE, on a random loopback port) and demo-device (device_code), each with
+// a few saved requests.
 func Config(baseURL string) string {
 	base := strings.TrimRight(baseURL, "/")
 	q := tomlString
@@ -49,11 +50,30 @@ revoke_url = %s
 client_auth = "none"
 client_id = %s
 scopes = ["api:read", "offline_access"]
+# No redirect_port: keyhole listens on a random free port of 127.0.0.1.
 `, q(base), q(base+"/oauth2/auth"), q(base+"/oauth2/token"), q(base+"/oauth2/revoke"), q(PKCEClientID))
 	writeRequests(&b, "demo-pkce", []savedRequest{
 		{name: "Who am I", method: "GET", path: "/api/me"},
 		{name: "List items, page 2", method: "GET", path: "/api/items", query: "page", value: "2"},
 		{name: "Create an item (needs api:write: expect 403)", method: "POST", path: "/api/items", body: `{"name": "Cedar Latch"}`},
+	})
+
+	fmt.Fprintf(&b, `
+[providers.demo-device]
+title = "Demo · device code"
+base_url = %s
+grant = "device_code"
+device_url = %s
+token_url = %s
+revoke_url = %s
+client_auth = "none"
+client_id = %s
+scopes = ["api:read", "offline_access"]
+`, q(base), q(base+"/oauth2/device_authorization"), q(base+"/oauth2/token"), q(base+"/oauth2/revoke"), q(DeviceClientID))
+	writeRequests(&b, "demo-device", []savedRequest{
+		{name: "Who am I", method: "GET", path: "/api/me"},
+		{name: "List items, page 3", method: "GET", path: "/api/items", query: "page", value: "3"},
+		{name: "Slow response (2 s)", method: "GET", path: "/api/slow", query: "ms", value: "2000"},
 	})
 	return b.String()
 }

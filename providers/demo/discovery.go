@@ -16,6 +16,7 @@ type metadata struct {
 	TokenEndpoint                          string   `json:"token_endpoint"`
 	RevocationEndpoint                     string   `json:"revocation_endpoint"`
 	IntrospectionEndpoint                  string   `json:"introspection_endpoint"`
+	DeviceAuthorizationEndpoint            string   `json:"device_authorization_endpoint"`
 	JWKSURI                                string   `json:"jwks_uri"`
 	ScopesSupported                        []string `json:"scopes_supported"`
 	ResponseTypesSupported                 []string `json:"response_types_supported"`
@@ -37,11 +38,12 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		TokenEndpoint:                          base + "/oauth2/token",
 		RevocationEndpoint:                     base + "/oauth2/revoke",
 		IntrospectionEndpoint:                  base + "/oauth2/introspect",
+		DeviceAuthorizationEndpoint:            base + "/oauth2/device_authorization",
 		JWKSURI:                                base + "/.well-known/jwks.json",
 		ScopesSupported:                        allScopes(),
 		ResponseTypesSupported:                 []string{"code"},
 		ResponseModesSupported:                 []string{"query"},
-		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token"},
+		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token", deviceGrantType},
 		CodeChallengeMethodsSupported:          []string{"S256"},
 		TokenEndpointAuthMethodsSupported:      clientAuth,
 		RevocationEndpointAuthMethodsSupported: clientAuth,

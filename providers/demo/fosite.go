@@ -28,9 +28,10 @@ const (
 )
 
 // newProvider composes fosite: JWT access tokens, HMAC refresh tokens and
-// codes, the handlers the demo offers, and an in-memory store holding the
-// two demo clients.
-func newProvider(ttl time.Duration, keys *signingKey) (fosite.OAuth2Provider, error) {
+// codes, the handlers the demo offers (fosite's, and our RFC 8628 one
+// backed by devices), and an in-memory store holding the three demo
+// clients.
+func newProvider(ttl time.Duration, keys *signingKey, devices *deviceCodes) (*fosite.Fosite, error) {
 	secret := make([]byte, 32) // HMAC key for authorization codes and refresh tokens
 	if _, err := rand.Read(secret); err != nil {
 		return nil, fmt.Errorf("generate HMAC secret: %w", err)
@@ -77,20 +78,35 @@ func newProvider(ttl time.Duration, keys *signingKey) (fosite.OAuth2Provider, er
 		ResponseTypes: fosite.Arguments{"code"},
 		Scopes:        fosite.Arguments(allScopes()),
 		Audience:      fosite.Arguments{apiAudience},
+	}, &fosite.DefaultClient{
+		ID:         DeviceClientID,
+		Public:     true,
+		GrantTypes: fosite.Arguments{deviceGrantType, "refresh_token"},
+		Scopes:     fosite.Arguments(allScopes()),
+		Audience:   fosite.Arguments{apiAudience},
 	})
 
 	getKey := func(context.Context) (any, error) { return keys.private, nil }
 	strategy := compose.NewOAuth2JWTStrategy(getKey, compose.NewOAuth2HMACStrategy(cfg), cfg)
-	return compose.Compose(cfg, store, strategy,
+	provider := compose.Compose(cfg, store, strategy,
 		compose.OAuth2AuthorizeExplicitFactory,
 		compose.OAuth2ClientCredentialsGrantFactory,
 		compose.OAuth2RefreshTokenGrantFactory,
 		compose.OAuth2PKCEFactory,
+		deviceGrantFactory(devices),
 		// Stateful introspection: the JWT is checked and looked up in the
 		// store, so revoked tokens stop working.
 		compose.OAuth2TokenIntrospectionFactory,
 		compose.OAuth2TokenRevocationFactory,
-	), nil
+	)
+	// The concrete type, because the device authorization endpoint needs
+	// AuthenticateClient and the configured scope strategy, which the
+	// OAuth2Provider interface does not offer.
+	f, ok := provider.(*fosite.Fosite)
+	if !ok {
+		return nil, fmt.Errorf("fosite: compose returned %T, want *fosite.Fosite", provider)
+	}
+	return f, nil
 }
 
 // signingKey is the ECDSA P-256 key that signs access tokens. P-256 takes

@@ -22,6 +22,8 @@ func (s *Server) routes() http.Handler {
 	s.route(mux, "/oauth2/auth", methods{"GET": s.handleAuthorize, "POST": s.handleAuthorize})
 	s.route(mux, "/oauth2/revoke", methods{"POST": s.handleRevoke})
 	s.route(mux, "/oauth2/introspect", methods{"POST": s.handleIntrospect})
+	s.route(mux, "/oauth2/device_authorization", methods{"POST": s.handleDeviceAuthorization})
+	s.route(mux, "/device", methods{"GET": s.handleDevicePage, "POST": s.handleDeviceDecision})
 	s.route(mux, "/.well-known/openid-configuration", methods{"GET": s.handleDiscovery})
 	s.route(mux, "/.well-known/oauth-authorization-server", methods{"GET": s.handleDiscovery})
 	s.route(mux, "/.well-known/jwks.json", methods{"GET": s.handleJWKS})

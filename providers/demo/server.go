@@ -26,14 +26,24 @@ const (
 	// PKCEClientID is the public client for authorization_code with PKCE and
 	// refresh_token.
 	PKCEClientID = "demo-pkce"
+	// DeviceClientID is the public client for the device authorization
+	// grant (RFC 8628) and refresh_token.
+	DeviceClientID = "demo-device"
 	// DefaultTokenTTL is the access-token lifetime when Options.TokenTTL is 0:
 	// short, so that a countdown visibly moves.
 	DefaultTokenTTL = 90 * time.Second
+	// DefaultDeviceCodeTTL is how long a device code and its user code stay
+	// usable when Options.DeviceCodeTTL is 0.
+	DefaultDeviceCodeTTL = 10 * time.Minute
+	// DefaultDeviceInterval is the polling interval of the device grant when
+	// Options.DeviceInterval is 0; RFC 8628 §3.2 makes 5 s the default.
+	DefaultDeviceInterval = 5 * time.Second
 )
 
 // Scopes lists every scope the demo knows. demo-cc may request api:read and
-// api:write; demo-pkce may request all three. offline_access is what earns a
-// refresh token. It is a copy: changing it changes nothing in the server.
+// api:write; demo-pkce and demo-device may request all three.
+// offline_access is what earns a refresh token. It is a copy: changing it
+// changes nothing in the server.
 var Scopes = allScopes()
 
 func allScopes() []string { return []string{"api:read", "api:write", "offline_access"} }
@@ -50,6 +60,16 @@ type Options struct {
 	Addr string
 	// TokenTTL is the access-token lifetime; 0 means DefaultTokenTTL.
 	TokenTTL time.Duration
+	// DeviceCodeTTL is the lifetime of a device authorization (its device
+	// and user codes); 0 means DefaultDeviceCodeTTL.
+	DeviceCodeTTL time.Duration
+	// DeviceInterval is the least time between two token requests for one
+	// pending device code before the server answers slow_down; 0 means
+	// DefaultDeviceInterval. The wire carries whole seconds, so a
+	// sub-second value (for tests that poll by hand) is enforced exactly
+	// but announced as "interval": 1, which a client such as x/oauth2
+	// then keeps to.
+	DeviceInterval time.Duration
 	// Log, if non-nil, gets one line per request: time, method, path (query
 	// values other than a few harmless ones masked), status and duration.
 	// Headers and bodies are never logged.
@@ -78,8 +98,9 @@ func TokenTTLFromEnv() (time.Duration, error) {
 type Server struct {
 	addr     string
 	log      *lineLogger
-	oauth    fosite.OAuth2Provider
+	oauth    *fosite.Fosite
 	keys     *signingKey
+	devices  *deviceCodes // RFC 8628 authorizations in flight
 	stats    *stats
 	handler  http.Handler
 	nextItem atomic.Int64 // ids for POST /api/items
@@ -106,12 +127,17 @@ func New(opts Options) (*Server, error) {
 	if err := checkLoopback(addr); err != nil {
 		return nil, err
 	}
-	ttl := opts.TokenTTL
-	switch {
-	case ttl == 0:
-		ttl = DefaultTokenTTL
-	case ttl < 0:
-		return nil, fmt.Errorf("demo: token lifetime %v: must be positive", ttl)
+	ttl, err := positive("token lifetime", opts.TokenTTL, DefaultTokenTTL)
+	if err != nil {
+		return nil, err
+	}
+	deviceTTL, err := positive("device code lifetime", opts.DeviceCodeTTL, DefaultDeviceCodeTTL)
+	if err != nil {
+		return nil, err
+	}
+	interval, err := positive("device polling interval", opts.DeviceInterval, DefaultDeviceInterval)
+	if err != nil {
+		return nil, err
 	}
 	keys, err := newSigningKey()
 	if err != nil {
@@ -123,11 +149,25 @@ func New(opts Options) (*Server, error) {
 		keys:  keys,
 		stats: newStats(),
 	}
-	if s.oauth, err = newProvider(ttl, keys); err != nil {
+	if s.devices, err = newDeviceCodes(deviceTTL, interval); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if s.oauth, err = newProvider(ttl, keys, s.devices); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	s.handler = s.observe(s.routes())
 	return s, nil
+}
+
+// positive returns d, or def when d is 0; a negative d is an error.
+func positive(what string, d, def time.Duration) (time.Duration, error) {
+	switch {
+	case d == 0:
+		return def, nil
+	case d < 0:
+		return 0, fmt.Errorf("demo: %s %v: must be positive", what, d)
+	}
+	return d, nil
 }
 
 // Start builds a Server with New, listens on opts.Addr and serves in a

@@ -35,6 +35,12 @@ func TestOptionsAddr(t *testing.T) {
 	if _, err := demo.New(demo.Options{TokenTTL: -time.Second}); err == nil {
 		t.Error("New accepted a negative token lifetime")
 	}
+	if _, err := demo.New(demo.Options{DeviceCodeTTL: -time.Second}); err == nil {
+		t.Error("New accepted a negative device code lifetime")
+	}
+	if _, err := demo.New(demo.Options{DeviceInterval: -time.Second}); err == nil {
+		t.Error("New accepted a negative device polling interval")
+	}
 }
 
 // Not parallel: the goroutine check must not see other tests' servers.
@@ -115,6 +121,8 @@ func TestDiscovery(t *testing.T) {
 				"revocation_endpoint":    base + "/oauth2/revoke",
 				"introspection_endpoint": base + "/oauth2/introspect",
 				"jwks_uri":               base + "/.well-known/jwks.json",
+
+				"device_authorization_endpoint": base + "/oauth2/device_authorization",
 			}
 			for k, v := range want {
 				if m[k] != v {
@@ -129,7 +137,7 @@ func TestDiscovery(t *testing.T) {
 				"response_types_supported":              `["code"]`,
 				"code_challenge_methods_supported":      `["S256"]`,
 				"token_endpoint_auth_methods_supported": `["client_secret_basic","client_secret_post","none"]`,
-				"grant_types_supported":                 `["authorization_code","client_credentials","refresh_token"]`,
+				"grant_types_supported":                 `["authorization_code","client_credentials","refresh_token","urn:ietf:params:oauth:grant-type:device_code"]`,
 				"scopes_supported":                      `["api:read","api:write","offline_access"]`,
 			} {
 				if list(k) != v {
@@ -321,7 +329,7 @@ func TestConfig(t *testing.T) {
 	if _, err := toml.Decode(demo.Config(base), &cfg); err != nil {
 		t.Fatalf("Config is not valid TOML: %v\n%s", err, demo.Config(base))
 	}
-	cc, pkce := cfg.Providers["demo-cc"], cfg.Providers["demo-pkce"]
+	cc, pkce, device := cfg.Providers["demo-cc"], cfg.Providers["demo-pkce"], cfg.Providers["demo-device"]
 	for k, v := range map[string]any{
 		"base_url": base, "grant": "client_credentials", "token_url": base + "/oauth2/token",
 		"client_auth": "basic", "client_id": demo.CCClientID, "client_secret": demo.CCClientSecret,
@@ -338,8 +346,27 @@ func TestConfig(t *testing.T) {
 			t.Errorf("demo-pkce %s = %v, want %v", k, pkce[k], v)
 		}
 	}
-	if _, ok := pkce["client_secret"]; ok {
-		t.Error("demo-pkce has a client_secret")
+	for k, v := range map[string]any{
+		"base_url": base, "grant": "device_code", "device_url": base + "/oauth2/device_authorization",
+		"token_url": base + "/oauth2/token", "client_auth": "none", "client_id": demo.DeviceClientID,
+	} {
+		if device[k] != v {
+			t.Errorf("demo-device %s = %v, want %v", k, device[k], v)
+		}
+	}
+	for name, p := range map[string]map[string]any{"demo-pkce": pkce, "demo-device": device} {
+		if _, ok := p["client_secret"]; ok {
+			t.Errorf("%s has a client_secret", name)
+		}
+		if scopes, _ := p["scopes"].([]any); len(scopes) != 2 || scopes[0] != "api:read" || scopes[1] != "offline_access" {
+			t.Errorf("%s scopes = %v, want [api:read offline_access]", name, p["scopes"])
+		}
+		if reqs, _ := p["requests"].([]map[string]any); len(reqs) < 2 || reqs[0]["path"] != "/api/me" {
+			t.Errorf("%s requests = %v", name, p["requests"])
+		}
+	}
+	if _, ok := pkce["redirect_port"]; ok {
+		t.Error("demo-pkce sets redirect_port; it should leave keyhole to pick a random port")
 	}
 	reqs, _ := cc["requests"].([]map[string]any)
 	if len(reqs) < 3 || reqs[0]["path"] != "/api/me" {

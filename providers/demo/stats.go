@@ -19,7 +19,9 @@ type Stats struct {
 	// ("/oauth2/token", "/api/items", "/api/status/{code}").
 	Endpoints map[string]int `json:"endpoints"`
 	// Grants counts token-endpoint requests per grant_type, whether or not
-	// they succeeded; an unknown or missing grant_type counts as "other".
+	// they succeeded; every poll of the device grant counts. The device
+	// grant's URN counts as "device_code", the name keyhole's config uses;
+	// an unknown or missing grant_type counts as "other".
 	Grants map[string]int `json:"grants"`
 }
 
@@ -27,9 +29,10 @@ type Stats struct {
 func grantKey(grantType string) string {
 	switch grantType {
 	case "authorization_code", "client_credentials", "refresh_token", "password",
-		"urn:ietf:params:oauth:grant-type:device_code",
 		"urn:ietf:params:oauth:grant-type:jwt-bearer":
 		return grantType
+	case deviceGrantType:
+		return "device_code"
 	}
 	return "other"
 }

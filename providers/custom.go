@@ -1,0 +1,159 @@
+package providers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// customLogin runs the provider's own login request (grant = "custom").
+func (s *Session) customLogin(ctx context.Context) (*Token, error) {
+	if s.p.Login == nil {
+		return nil, fmt.Errorf("%s: grant custom needs a login table", s.p.Name)
+	}
+	return s.customCall(ctx, "login", s.p.Login, secret.String{})
+}
+
+// customRefresh runs the provider's own refresh request, or the login
+// again when it has none.
+func (s *Session) customRefresh(ctx context.Context, rt secret.String) (*Token, error) {
+	if s.p.Refresh == nil {
+		return s.customLogin(ctx)
+	}
+	tok, err := s.customCall(ctx, "refresh", s.p.Refresh, rt)
+	if err != nil {
+		return nil, err
+	}
+	if tok.Refresh.IsZero() {
+		tok.Refresh = rt
+	}
+	tok.Source = SourceRefreshed
+	return tok, nil
+}
+
+func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest, rt secret.String) (*Token, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	defer cancel()
+	fill := s.templater(rt)
+	u, err := url.Parse(fill(cr.URL))
+	if err != nil || u.Scheme == "" {
+		return nil, fmt.Errorf("%s: %s.url: not an absolute URL", s.p.Name, what)
+	}
+	if len(cr.Query) > 0 {
+		q := u.Query()
+		for k, v := range cr.Query {
+			q.Set(k, fill(v))
+		}
+		u.RawQuery = q.Encode()
+	}
+	var body io.Reader = http.NoBody
+	header := http.Header{"Accept": {"application/json"}}
+	switch {
+	case cr.JSON != nil:
+		b, err := json.Marshal(fillAny(cr.JSON, fill))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s.json: %w", s.p.Name, what, err)
+		}
+		body = bytes.NewReader(b)
+		header.Set("Content-Type", "application/json")
+	case cr.Form != nil:
+		form := url.Values{}
+		for k, v := range cr.Form {
+			form.Set(k, fill(v))
+		}
+		body = strings.NewReader(form.Encode())
+		header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range cr.Headers {
+		header.Set(k, fill(v))
+	}
+	method := strings.ToUpper(cr.Method)
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s request: %w", s.p.Name, what, err)
+	}
+	req.Header = header
+	return s.doToken(req)
+}
+
+// templater fills {{name}} placeholders: the provider's credentials, the
+// refresh token in hand, and its vars. An unknown name stays as written, so
+// the mistake shows in the request.
+func (s *Session) templater(rt secret.String) func(string) string {
+	values := map[string]string{
+		"client_id":     s.p.ClientID,
+		"client_secret": s.clientSecret().Reveal(),
+		"username":      s.p.Username,
+		"password":      s.p.Password.Reveal(),
+		"refresh_token": rt.Reveal(),
+	}
+	if tok := s.Cached(); tok != nil {
+		values["access_token"] = tok.Access.Reveal()
+	}
+	for k, v := range s.p.Vars {
+		if _, builtin := values[k]; !builtin {
+			values[k] = v
+		}
+	}
+	return func(text string) string { return fillTemplate(text, values) }
+}
+
+// fillTemplate replaces each {{name}} (spaces inside the braces allowed).
+func fillTemplate(text string, values map[string]string) string {
+	if !strings.Contains(text, "{{") {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(text[i:], "}}")
+		if j < 0 {
+			break
+		}
+		name := strings.TrimSpace(text[i+2 : i+j])
+		v, ok := values[name]
+		b.WriteString(text[:i])
+		if ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(text[i : i+j+2])
+		}
+		text = text[i+j+2:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// fillAny fills the strings inside a JSON-like value.
+func fillAny(v any, fill func(string) string) any {
+	switch x := v.(type) {
+	case string:
+		return fill(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = fillAny(e, fill)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = fillAny(e, fill)
+		}
+		return out
+	}
+	return v
+}

@@ -1,0 +1,110 @@
+package providers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// endpoints are the URLs a provider's grants use.
+type endpoints struct {
+	issuer, auth, token, device, revoke, introspect string
+}
+
+// metadata is the part of an OIDC discovery document / RFC 8414
+// authorization server metadata that keyhole uses.
+type metadata struct {
+	Issuer                      string `json:"issuer"`
+	AuthorizationEndpoint       string `json:"authorization_endpoint"`
+	TokenEndpoint               string `json:"token_endpoint"`
+	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint"`
+	RevocationEndpoint          string `json:"revocation_endpoint"`
+	IntrospectionEndpoint       string `json:"introspection_endpoint"`
+}
+
+// endpoints returns the provider's URLs: the explicit ones from the config,
+// the rest from discovery at issuer, fetched once per session and only
+// when something is missing.
+func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
+	p := s.p
+	ep := endpoints{issuer: p.Issuer, auth: p.AuthURL, token: p.TokenURL, device: p.DeviceURL, revoke: p.RevokeURL, introspect: p.IntrospectURL}
+	if p.Issuer == "" || (ep.token != "" && ep.auth != "" && ep.device != "" && ep.revoke != "" && ep.introspect != "") {
+		return ep, nil
+	}
+	s.mu.Lock()
+	md := s.discovered
+	s.mu.Unlock()
+	if md == nil {
+		var err error
+		if md, err = s.discover(ctx); err != nil {
+			if ep.token != "" {
+				return ep, nil // discovery only filled optional endpoints
+			}
+			return ep, err
+		}
+		s.mu.Lock()
+		s.discovered = md
+		s.mu.Unlock()
+	}
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&ep.auth, md.AuthorizationEndpoint)
+	fill(&ep.token, md.TokenEndpoint)
+	fill(&ep.device, md.DeviceAuthorizationEndpoint)
+	fill(&ep.revoke, md.RevocationEndpoint)
+	fill(&ep.introspect, md.IntrospectionEndpoint)
+	return ep, nil
+}
+
+// discover reads the issuer's metadata: OpenID Connect Discovery first,
+// then RFC 8414's well-known path.
+func (s *Session) discover(ctx context.Context) (*metadata, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	defer cancel()
+	base := strings.TrimSuffix(s.p.Issuer, "/")
+	var lastErr error
+	for _, path := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
+		md, err := s.fetchMetadata(ctx, base+path)
+		if err == nil {
+			if md.Issuer != "" && strings.TrimSuffix(md.Issuer, "/") != base {
+				// RFC 8414 §3.3: the issuer in the document must be the
+				// one asked for, or the metadata may be an impostor's.
+				return nil, &TokenError{Provider: s.p.Name, Description: fmt.Sprintf("discovery at %s names issuer %s", base, md.Issuer), Hint: "set issuer to exactly what the provider calls itself"}
+			}
+			return md, nil
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+func (s *Session) fetchMetadata(ctx context.Context, u string) (*metadata, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: issuer: %w", s.p.Name, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, newNetworkError(s.p.Name, "discovery", err, s.Redact)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
+	if err != nil {
+		return nil, newNetworkError(s.p.Name, "discovery", err, s.Redact)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, &TokenError{Provider: s.p.Name, Status: resp.StatusCode, Description: "discovery at " + u + " failed", Body: s.Redact(bodySnippet(body)), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}
+	}
+	var md metadata
+	if err := json.Unmarshal(body, &md); err != nil {
+		return nil, &TokenError{Provider: s.p.Name, Status: resp.StatusCode, Description: "discovery at " + u + " is not JSON metadata", Hint: "check issuer"}
+	}
+	return &md, nil
+}
