@@ -85,6 +85,11 @@ func (c *Config) validate(data []byte) error {
 		if p.Grant == "client_credentials" && p.TokenURL == "" && p.Issuer == "" {
 			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
 		}
+		if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {
+			if _, err := ParseRate(p.RateLimit); err != nil {
+				return errAt(key("rate_limit"), err.Error(), "like 60/min or 10/s")
+			}
+		}
 		if p.RedirectPort < 0 || p.RedirectPort > 65535 {
 			return errAt(key("redirect_port"), "must be between 0 and 65535", "0 picks a free port")
 		}

@@ -339,3 +339,44 @@ func TestParseRedirect(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitSlidingWindow(t *testing.T) {
+	var mu sync.Mutex
+	clock := engineNow
+	var waits []time.Duration
+	p := &Provider{Name: "m", Grant: "static", Token: secret.New("t"), RateLimit: "3/min"}
+	s, err := NewSession(p, SessionOptions{
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock },
+		Sleep: func(_ context.Context, d time.Duration) error {
+			mu.Lock()
+			defer mu.Unlock()
+			waits = append(waits, d)
+			clock = clock.Add(d)
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
+	for i := 0; i < 3; i++ {
+		if w, err := s.Pace(context.Background()); err != nil || w != 0 {
+			t.Fatalf("request %d waited %v (%v)", i+1, w, err)
+		}
+		step(10 * time.Second)
+	}
+	// The 4th comes 30 s after the 1st: it waits until the 1st is a minute old.
+	if w, _ := s.Pace(context.Background()); w != 30*time.Second {
+		t.Errorf("4th request waited %v, want 30s", w)
+	}
+	for _, bad := range []string{"", "60", "x/min", "0/s", "5/fortnight"} {
+		if _, err := ParseRate(bad); err == nil {
+			t.Errorf("ParseRate(%q) accepted", bad)
+		}
+	}
+	for in, want := range map[string]Rate{"60/min": {60, time.Minute}, "10/s": {10, time.Second}, "100/10s": {100, 10 * time.Second}, "5/hour": {5, time.Hour}} {
+		if got, err := ParseRate(in); err != nil || got != want {
+			t.Errorf("ParseRate(%q) = %v, %v", in, got, err)
+		}
+	}
+}

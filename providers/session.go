@@ -44,6 +44,7 @@ type Session struct {
 	window time.Duration
 	store  Store
 	sleep  func(ctx context.Context, d time.Duration) error
+	limit  *limiter // nil without rate_limit
 
 	redMu sync.RWMutex
 	red   *secret.Redactor
@@ -95,6 +96,13 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 	}
 	if s.sleep == nil {
 		s.sleep = sleepCtx
+	}
+	if p.RateLimit != "" {
+		rate, err := ParseRate(p.RateLimit)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		s.limit = &limiter{rate: rate, now: s.now, sleep: s.sleep}
 	}
 	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)
 	s.red.AddBasic(secret.New(p.ClientID), p.ClientSecret)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,6 +128,9 @@ type Sent struct {
 	// display can mask precisely that text.
 	Injection providers.Injection
 	Token     secret.String
+	// Withheld is set when a token was held but not sent, because the URL
+	// is outside the provider's base_url origin.
+	Withheld bool
 }
 
 // Response is what came back.
@@ -152,6 +156,12 @@ type Exchange struct {
 	// response arrives so drawing never formats.
 	Pretty string
 	Err    error
+	// Token is the token the last attempt carried: a renewed one after a
+	// 401, else the one given.
+	Token *providers.Token
+	// Notes say what Send did beyond sending: a retry, a wait, a withheld
+	// token.
+	Notes []string
 }
 
 // Options tune Send.
@@ -160,18 +170,80 @@ type Options struct {
 	MaxBody int64
 	// Now is the clock for timings; nil means time.Now.
 	Now func() time.Time
-	// Timeout bounds the whole exchange; 0 means providers.DefaultTimeout.
+	// Timeout bounds each attempt; 0 means providers.DefaultTimeout.
 	Timeout time.Duration
+	// ForceToken sends the token to a URL outside the provider's base_url
+	// origin; without it such a request goes out with no token.
+	ForceToken bool
+	// Renew gets a fresh token after a 401 to a request that carried one;
+	// the request is then sent once more. Nil: no retry.
+	Renew func(context.Context) (*providers.Token, error)
+	// Pace waits for the provider's rate limit before each attempt.
+	Pace func(context.Context) error
+	// Sleep waits out a 429's Retry-After; nil: a 429 is not retried.
+	Sleep func(context.Context, time.Duration) error
 }
 
+// MaxRetryAfter is the longest Retry-After keyhole waits out by itself;
+// a longer one is shown, not slept through.
+const MaxRetryAfter = 60 * time.Second
+
 // Send builds the request for provider p, attaches tok, sends it with
-// client, and reads the response. Errors carry no secret.
+// client, and reads the response. A 401 to a request that carried a token
+// is retried once with a renewed token, and a 429 once after its
+// Retry-After; Notes say so. Errors carry no secret.
 func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *providers.Token, r Request, opts Options) *Exchange {
-	ex := &Exchange{}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
+	ex := &Exchange{Token: tok}
+	renewed, waited := false, false
+	for {
+		if opts.Pace != nil {
+			if err := opts.Pace(ctx); err != nil {
+				ex.Err = err
+				return ex
+			}
+		}
+		attempt(ctx, client, p, ex.Token, r, opts, now, ex)
+		resp := ex.Response
+		switch {
+		case resp == nil || ex.Err != nil:
+			return ex
+		case resp.Status == http.StatusUnauthorized && !ex.Sent.Token.IsZero() && opts.Renew != nil && !renewed:
+			renewed = true
+			fresh, err := opts.Renew(ctx)
+			if err != nil || fresh == nil || fresh.Access.Equal(ex.Token.Access) {
+				return ex
+			}
+			ex.Token = fresh
+			ex.Notes = append(ex.Notes, "401 with the token held: got a new token and sent the request again")
+		case resp.Status == http.StatusTooManyRequests && opts.Sleep != nil && !waited:
+			wait, ok := RetryAfter(resp.Header.Get("Retry-After"), now())
+			if !ok {
+				ex.Notes = append(ex.Notes, "429 Too Many Requests without Retry-After: not retried")
+				return ex
+			}
+			if wait > MaxRetryAfter {
+				ex.Notes = append(ex.Notes, fmt.Sprintf("429 Too Many Requests: the server asks to wait %s, longer than keyhole waits by itself", wait.Round(time.Second)))
+				return ex
+			}
+			waited = true
+			ex.Notes = append(ex.Notes, fmt.Sprintf("429 Too Many Requests: waited %s as Retry-After asked, then sent again", wait.Round(time.Second)))
+			if err := opts.Sleep(ctx, wait); err != nil {
+				ex.Err = err
+				return ex
+			}
+		default:
+			return ex
+		}
+	}
+}
+
+// attempt sends r once, filling ex.Sent, ex.Response, ex.Pretty, ex.Err.
+func attempt(ctx context.Context, client *http.Client, p *providers.Provider, tok *providers.Token, r Request, opts Options, now func() time.Time, ex *Exchange) {
+	ex.Sent, ex.Response, ex.Pretty, ex.Err = Sent{}, nil, "", nil
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = providers.DefaultTimeout
@@ -185,7 +257,7 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 	u, err := ResolveURL(p.BaseURL, r.Target)
 	if err != nil {
 		ex.Err = err
-		return ex
+		return
 	}
 	method := strings.ToUpper(strings.TrimSpace(r.Method))
 	if method == "" {
@@ -194,7 +266,7 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), strings.NewReader(r.Body))
 	if err != nil {
 		ex.Err = fmt.Errorf("build request: %w", err)
-		return ex
+		return
 	}
 	for _, f := range r.Header {
 		req.Header.Add(f.Name, f.Value)
@@ -203,12 +275,16 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 		req.Header.Set("Content-Type", sniffContentType(r.Body))
 	}
 	if tok != nil {
-		in, err := p.Apply(req, tok, false)
-		if err != nil {
+		in, err := p.Apply(req, tok, opts.ForceToken)
+		switch {
+		case errors.Is(err, providers.ErrForeignOrigin):
+			ex.Sent.Withheld = true
+		case err != nil:
 			ex.Err = err
-			return ex
+			return
+		default:
+			ex.Sent.Injection, ex.Sent.Token = in, tok.Access
 		}
-		ex.Sent.Injection, ex.Sent.Token = in, tok.Access
 	}
 	ex.Sent.Method, ex.Sent.URL, ex.Sent.Header, ex.Sent.Body = method, req.URL, req.Header.Clone(), []byte(r.Body)
 
@@ -216,7 +292,7 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 	resp, err := client.Do(req)
 	if err != nil {
 		ex.Err = sendError(p.Name, err, ex.Sent)
-		return ex
+		return
 	}
 	defer resp.Body.Close()
 	body, truncated, err := readCapped(resp.Body, maxBody)
@@ -234,7 +310,22 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 		ex.Err = sendError(p.Name, fmt.Errorf("body cut off after %d bytes: %w", len(body), err), ex.Sent)
 	}
 	ex.Pretty = Pretty(body, resp.Header.Get("Content-Type"))
-	return ex
+}
+
+// RetryAfter reads a Retry-After header (RFC 9110 §10.2.3): seconds, or
+// an HTTP date.
+func RetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, t.Sub(now)), true
+	}
+	return 0, false
 }
 
 // sendError strips the URL (whose query may hold a token) from Go's error

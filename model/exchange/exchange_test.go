@@ -279,16 +279,102 @@ func TestSendBody(t *testing.T) {
 	}
 }
 
-func TestSendForeignOrigin(t *testing.T) {
+func TestSendForeignOriginWithholdsTheToken(t *testing.T) {
 	var e echo
 	srv := newServer(t, e.handler(jsonOK))
 	p := &providers.Provider{Name: "p", BaseURL: "https://api.example.com"}
-	ex := Send(context.Background(), client(t), p, bearer("tok-secret-1"), Request{Target: srv.URL + "/steal"}, Options{})
-	if !errors.Is(ex.Err, providers.ErrForeignOrigin) {
-		t.Fatalf("Err = %v, want ErrForeignOrigin", ex.Err)
+	ex := Send(context.Background(), client(t), p, bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{})
+	if ex.Err != nil || ex.Response == nil || ex.Response.Status != 200 {
+		t.Fatalf("the request to another origin did not go out without its token: %+v", ex)
 	}
-	if e.uri != "" || ex.Response != nil {
-		t.Errorf("the request went out: server saw %q", e.uri)
+	if !ex.Sent.Withheld || !ex.Sent.Token.IsZero() {
+		t.Errorf("Sent.Withheld = %v, token set = %v", ex.Sent.Withheld, !ex.Sent.Token.IsZero())
+	}
+	e.mu.Lock()
+	auth := e.header.Get("Authorization")
+	e.mu.Unlock()
+	if auth != "" {
+		t.Errorf("the token went to another origin: %q", auth)
+	}
+	// Forced, it goes.
+	ex = Send(context.Background(), client(t), p, bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{ForceToken: true})
+	e.mu.Lock()
+	auth = e.header.Get("Authorization")
+	e.mu.Unlock()
+	if ex.Err != nil || auth != "Bearer tok-secret-1" {
+		t.Errorf("ForceToken did not send the token: %q (%v)", auth, ex.Err)
+	}
+}
+
+func TestSendRenewsTheTokenOnceAfter401(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("Authorization"))
+		mu.Unlock()
+		if r.Header.Get("Authorization") != "Bearer fresh" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		jsonOK(w, r)
+	}))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	renewals := 0
+	renew := func(context.Context) (*providers.Token, error) { renewals++; return bearer("fresh"), nil }
+	ex := Send(context.Background(), client(t), p, bearer("stale"), Request{Target: "/x"}, Options{Renew: renew})
+	if ex.Err != nil || ex.Response.Status != 200 || ex.Token.Access.Reveal() != "fresh" || len(ex.Notes) != 1 {
+		t.Fatalf("no successful retry: status %v notes %v err %v", ex.Response, ex.Notes, ex.Err)
+	}
+	if renewals != 1 || len(seen) != 2 {
+		t.Errorf("renewals %d, requests %d; want 1 and 2", renewals, len(seen))
+	}
+	// A renewal that brings the same token stops there: one request, no loop.
+	seen = nil
+	ex = Send(context.Background(), client(t), p, bearer("stale"), Request{Target: "/x"}, Options{Renew: func(context.Context) (*providers.Token, error) { return bearer("stale"), nil }})
+	if ex.Response.Status != 401 || len(seen) != 1 {
+		t.Errorf("same-token renewal: status %d after %d requests", ex.Response.Status, len(seen))
+	}
+}
+
+func TestSendWaitsOutRetryAfter(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		jsonOK(w, r)
+	}))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	var slept []time.Duration
+	sleep := func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	ex := Send(context.Background(), client(t), p, nil, Request{Target: "/x"}, Options{Sleep: sleep})
+	if ex.Err != nil || ex.Response.Status != 200 || len(slept) != 1 || slept[0] != 7*time.Second {
+		t.Fatalf("status %v slept %v err %v", ex.Response, slept, ex.Err)
+	}
+	if len(ex.Notes) != 1 || !strings.Contains(ex.Notes[0], "waited 7s") {
+		t.Errorf("notes %v do not say it waited", ex.Notes)
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{"12": 12 * time.Second, "0": 0, now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second} {
+		if got, ok := RetryAfter(in, now); !ok || got != want {
+			t.Errorf("RetryAfter(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "-3"} {
+		if _, ok := RetryAfter(in, now); ok {
+			t.Errorf("RetryAfter(%q) accepted", in)
+		}
 	}
 }
 
