@@ -47,7 +47,9 @@ func fetchCmd(ctx context.Context, sess *providers.Session, name string, seq int
 		var tok *providers.Token
 		var err error
 		if force {
-			tok, err = sess.Fetch(ctx)
+			// r: a refresh token if one is held, else the grant when it
+			// needs no person, else needs_login — never a browser.
+			tok, err = sess.Refresh(ctx)
 		} else {
 			tok, err = sess.Token(ctx)
 		}
@@ -72,7 +74,52 @@ func sendCmd(ctx context.Context, client *http.Client, e *entry, r exchange.Requ
 		if err != nil {
 			return sentMsg{seq: seq, name: name, tokErr: err}
 		}
+		opts.Renew = sess.Refresh
+		opts.Pace = func(ctx context.Context) error {
+			_, err := sess.Pace(ctx)
+			return err
+		}
+		if opts.Sleep == nil {
+			opts.Sleep = sleep
+		}
 		ex := exchange.Send(ctx, client, p, tok, r, opts)
-		return sentMsg{seq: seq, name: name, ex: ex, tok: tok}
+		return sentMsg{seq: seq, name: name, ex: ex, tok: ex.Token}
+	}
+}
+
+// peekedMsg carries a token found in the store at start.
+type peekedMsg struct {
+	name string
+	tok  *providers.Token
+	err  error
+}
+
+// peekAll reads every session's stored token, off the UI loop: it is file
+// (or keyring) I/O.
+func (m *Model) peekAll() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, e := range m.entries {
+		if e.Session == nil {
+			continue
+		}
+		sess, name := e.Session, e.name
+		cmds = append(cmds, func() tea.Msg {
+			tok, err := sess.Peek()
+			return peekedMsg{name: name, tok: tok, err: err}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// sleep waits d on a real timer, or until ctx ends; it runs inside
+// commands, never in Update.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

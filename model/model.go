@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/model/exchange"
@@ -71,6 +72,12 @@ type Options struct {
 	// AutoFetch selects the first provider and fetches its token as soon as
 	// the backend is up.
 	AutoFetch bool
+	// OpenURL opens a browser for an interactive grant; nil, or NoBrowser,
+	// means the URL is only shown. SSH says the person is on another
+	// machine, so the paste path comes first.
+	OpenURL   func(string) error
+	NoBrowser bool
+	SSH       bool
 
 	Redact        bool
 	RefreshBefore time.Duration
@@ -102,6 +109,8 @@ type entry struct {
 	err    error
 	cancel context.CancelFunc
 	seq    int // bumps on every fetch, so a stale answer is dropped
+	// pending is the interactive grant waiting for the person.
+	pending *providers.Pending
 }
 
 // Model is the root model.
@@ -126,6 +135,9 @@ type Model struct {
 	notice     string
 
 	tokenPane ui.TokenPane
+	paste     textinput.Model // the redirect URL, when the browser cannot reach the listener
+	pasting   bool
+	overlay   *overlay // claims or introspection, shown over the bottom panes
 	composer  ui.Composer
 	response  ui.ResponseView
 	spinner   spinner.Model
@@ -158,6 +170,7 @@ func New(opts Options) Model {
 		redact:     opts.Redact,
 		lastBottom: paneRequest,
 		tokenPane:  ui.NewTokenPane(st),
+		paste:      newPasteInput(),
 		composer:   ui.NewComposer(st),
 		response:   ui.NewResponseView(),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
@@ -180,8 +193,11 @@ func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tick(), tea.RequestBackgroundColor}
 	if m.backend == nil && m.opts.Start != nil {
 		cmds = append(cmds, startCmd(m.opts.Start))
-	} else if m.opts.AutoFetch && len(m.entries) > 0 {
-		cmds = append(cmds, func() tea.Msg { return autoSelectMsg{} })
+	} else {
+		cmds = append(cmds, m.peekAll())
+		if m.opts.AutoFetch && len(m.entries) > 0 {
+			cmds = append(cmds, func() tea.Msg { return autoSelectMsg{} })
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -191,11 +207,7 @@ func (m *Model) setBackend(b *Backend) {
 	m.backend = b
 	m.entries = m.entries[:0]
 	for _, p := range b.Providers {
-		e := &entry{name: p.Config.Name, Provider: p}
-		if p.Session != nil {
-			e.tok = p.Session.Cached()
-		}
-		m.entries = append(m.entries, e)
+		m.entries = append(m.entries, &entry{name: p.Config.Name, Provider: p})
 	}
 	if len(b.Hidden) > 0 {
 		m.notice = hiddenNotice(b.Hidden)
@@ -226,3 +238,6 @@ func (m *Model) inFlight() bool {
 	}
 	return false
 }
+
+// typing reports whether an input has the keyboard.
+func (m *Model) typing() bool { return m.composer.Typing() || m.pasting }

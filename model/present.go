@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -99,12 +100,31 @@ func (m *Model) tokenView() ui.TokenView {
 	if tok != nil {
 		v.Details = tokenDetails(tok, m.redact)
 	}
-	if err := m.tokenErr(e); err != nil {
+	if err := m.tokenErr(e); err != nil && !errors.Is(err, providers.ErrNeedsLogin) {
 		v.Error = err.Error()
 		v.Hint = providers.Hint(err)
 	}
-	v.Keys = "r new token · ctrl+s send · ctrl+r " + map[bool]string{true: "reveal", false: "mask"}[m.redact]
+	if e.pending != nil {
+		v.Expiry = "waiting for you to sign in: see below"
+	}
+	v.Keys = m.tokenKeys(e)
+	if st == providers.StateNeedsLogin && v.Hint == "" {
+		v.Hint = "press a to sign in"
+	}
 	return v
+}
+
+// tokenKeys lists the token pane's keys that apply to this provider.
+func (m *Model) tokenKeys(e *entry) string {
+	keys := []string{"r new token"}
+	if e.Config != nil && e.Config.Interactive() {
+		keys = append([]string{"a sign in"}, keys...)
+	}
+	if e.tok != nil {
+		keys = append(keys, "x revoke", "i introspect", "c copy", "v claims")
+	}
+	keys = append(keys, "ctrl+r "+map[bool]string{true: "reveal", false: "mask"}[m.redact])
+	return strings.Join(keys, " · ")
 }
 
 func (m *Model) tokenErr(e *entry) error {

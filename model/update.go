@@ -46,10 +46,40 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.selectProvider(0)
 	case tokenMsg:
 		return m.onToken(msg)
+	case pendingMsg:
+		return m.onPending(msg)
+	case peekedMsg:
+		if e := m.entry(msg.name); e != nil && e.tok == nil && e.act == providers.Idle {
+			e.tok = msg.tok
+			if msg.err != nil {
+				m.notice = msg.err.Error()
+			}
+		}
+		return m, nil
+	case revokedMsg:
+		if e := m.entry(msg.name); e != nil {
+			e.tok, e.err = nil, msg.err
+			if msg.err == nil {
+				m.notice = "token revoked at the provider and forgotten here"
+			}
+		}
+		return m, nil
+	case introspectedMsg:
+		if msg.err != nil {
+			m.overlay = &overlay{title: "Introspection · failed", body: msg.err.Error() + "\n" + providers.Hint(msg.err)}
+		} else {
+			m.overlay = &overlay{title: "Introspection · the provider's answer", body: prettyJSON(msg.result)}
+		}
+		return m, nil
 	case sentMsg:
 		return m.onSent(msg)
 	case tea.PasteMsg:
-		if m.composer.Typing() {
+		switch {
+		case m.pasting:
+			var cmd tea.Cmd
+			m.paste, cmd = m.paste.Update(msg)
+			return m, cmd
+		case m.composer.Typing():
 			return m, m.composer.Update(msg)
 		}
 		return m, nil
@@ -68,10 +98,12 @@ func (m Model) onBackend(msg backendMsg) (tea.Model, tea.Cmd) {
 	}
 	m.setBackend(msg.backend)
 	m.syncList()
+	peek := m.peekAll()
 	if m.opts.AutoFetch && len(m.entries) > 0 {
-		return m.selectProvider(0)
+		nm, cmd := m.selectProvider(0)
+		return nm, tea.Batch(peek, cmd)
 	}
-	return m, nil
+	return m, peek
 }
 
 func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
@@ -79,7 +111,8 @@ func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
 	if e == nil || msg.seq != e.seq {
 		return m, nil // a newer request has replaced this one
 	}
-	e.act, e.cancel = providers.Idle, nil
+	e.act, e.cancel, e.pending = providers.Idle, nil, nil
+	m.pasting = false
 	if msg.err != nil {
 		e.err = msg.err
 		return m, nil
@@ -138,6 +171,14 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Cancel):
 		return m.cancel(), nil
 	}
+	if m.pasting {
+		if msg.Code == tea.KeyEnter {
+			return m.submitPaste()
+		}
+		var cmd tea.Cmd
+		m.paste, cmd = m.paste.Update(msg)
+		return m, cmd
+	}
 	if m.composer.Typing() {
 		if m.composer.SingleLine() && (key.Matches(msg, k.NextPane) || key.Matches(msg, k.PrevPane)) {
 			m.composer.StopTyping()
@@ -172,9 +213,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case paneProviders:
 		return m.providersKey(msg)
 	case paneToken:
-		if key.Matches(msg, k.Refresh) {
-			return m.fetch(m.list.Active, true)
-		}
+		return m.tokenKey(msg)
 	case paneRequest:
 		return m.requestKey(msg)
 	case paneResponse:
@@ -195,6 +234,52 @@ func (m Model) providersKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Refresh):
 		return m.fetch(m.list.Cursor, true)
 	}
+	return m, nil
+}
+
+func (m Model) tokenKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	e := m.active()
+	if e == nil {
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return m.fetch(m.list.Active, true)
+	case key.Matches(msg, k.Authorize):
+		return m.authorize()
+	case key.Matches(msg, k.Select) && e.pending != nil:
+		return m.startPaste()
+	case key.Matches(msg, k.Copy):
+		return m.copyToken(e)
+	case key.Matches(msg, k.Claims):
+		m.overlay = claimsOverlay(e)
+	case e.Session == nil:
+	case key.Matches(msg, k.Revoke):
+		return m, revokeCmd(e.Session, e.name)
+	case key.Matches(msg, k.Introspect):
+		return m, introspectCmd(e.Session, e.name)
+	}
+	return m, nil
+}
+
+// copyToken puts the token (or, while signing in, the address to open) on
+// the clipboard with OSC 52, which reaches the person's own clipboard over
+// SSH too.
+func (m Model) copyToken(e *entry) (tea.Model, tea.Cmd) {
+	switch {
+	case e.pending != nil:
+		target := e.pending.URL
+		if e.pending.CompleteURL != "" {
+			target = e.pending.CompleteURL
+		}
+		m.notice = "address copied to the clipboard"
+		return m, tea.SetClipboard(target)
+	case e.tok != nil:
+		m.notice = "token copied to the clipboard (OSC 52)"
+		return m, tea.SetClipboard(e.tok.Access.Reveal())
+	}
+	m.notice = "no token to copy"
 	return m, nil
 }
 
@@ -328,11 +413,17 @@ func (m Model) cancel() Model {
 		m.sendSeq++
 		m.ex = &exchange.Exchange{Err: errors.New("cancelled")}
 		m.showExchange()
+	case m.pasting:
+		m.pasting = false
+		m.paste.Blur()
 	case (m.focus == paneProviders || m.focus == paneToken) && m.active() != nil && m.active().cancel != nil:
 		e := m.active()
-		e.cancel()
+		e.cancel() // ends the wait, which cancels the grant and its listener
+		e.pending = nil
 		e.seq++
-		e.act, e.cancel, e.err = providers.Idle, nil, errors.New("token request cancelled")
+		e.act, e.cancel, e.err = providers.Idle, nil, errors.New("cancelled")
+	case m.overlay != nil:
+		m.overlay = nil
 	case m.composer.Typing():
 		m.composer.StopTyping()
 	case m.showHelp:

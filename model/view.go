@@ -76,7 +76,7 @@ func (m *Model) render() string {
 	header := m.header(l.w)
 	var body string
 	if m.showHelp {
-		help := m.help.Full(st, m.keys, l.w-4)
+		help := m.help.Full(st, m.keys, l.w-4) + "\n\n" + st.Muted.Render("Token pane: r, a, x, i, c, v act on the provider in use; in the Request pane i edits the field.")
 		if m.backend != nil && len(m.backend.Hidden) > 0 {
 			help += "\n\n" + st.Bold.Render("Not listed") + "\n" + st.Muted.Render(strings.Join(m.backend.Hidden, "\n"))
 		}
@@ -95,6 +95,16 @@ func (m *Model) render() string {
 // them, as the width allows.
 func (m *Model) bottom(l layout) string {
 	st := m.styles
+	if e := m.active(); e != nil && e.pending != nil {
+		title := "Sign in · " + e.name
+		if e.pending.Grant == "device_code" {
+			title += " · device code"
+		}
+		return ui.Box(st, title, m.signInView(e, l.w-2), l.w, l.bottomH, true)
+	}
+	if o := m.overlay; o != nil {
+		return ui.Box(st, o.title+" · esc closes", o.body, l.w, l.bottomH, true)
+	}
 	req := func(w int, title string) string {
 		content := m.composer.View(st, m.authPreview(), m.sentLines(), m.focus == paneRequest)
 		return ui.Box(st, title, content, w, l.bottomH, m.focus == paneRequest)

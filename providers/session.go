@@ -189,10 +189,9 @@ func copyToken(t *Token) *Token {
 // second one.
 func (s *Session) Token(ctx context.Context) (*Token, error) {
 	s.mu.Lock()
-	if err := s.loadLocked(); err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
+	// An unreadable cache entry is no token: the grant runs and its answer
+	// replaces the entry. Peek is where the reason is reported.
+	_ = s.loadLocked()
 	if s.tok != nil && StateOf(s.tok, Idle, nil, s.now(), s.window) == StateValid {
 		t := *s.tok
 		s.mu.Unlock()

@@ -29,6 +29,13 @@ type KeyMap struct {
 	Refresh  key.Binding
 	Help     key.Binding
 	QuitKey  key.Binding
+
+	// Token pane.
+	Authorize  key.Binding
+	Revoke     key.Binding
+	Introspect key.Binding
+	Copy       key.Binding
+	Claims     key.Binding
 }
 
 // DefaultKeyMap returns keyhole's keys, as documented in DESIGN.md.
@@ -36,7 +43,7 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
 		Redact: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/mask secrets")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel / leave input")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel / leave")),
 		Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
@@ -47,11 +54,17 @@ func DefaultKeyMap() KeyMap {
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
-		Select:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select provider / edit field")),
+		Select:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select / edit / paste")),
 		Edit:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit field")),
-		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "get a new token")),
+		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "new token")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		QuitKey:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+
+		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
+		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
+		Introspect: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "introspect")),
+		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
+		Claims:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "claims")),
 	}
 }
 
@@ -70,7 +83,8 @@ func (k KeyMap) TypingHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Select, k.Edit, k.Refresh, k.Send, k.Cancel},
+		{k.Select, k.Edit, k.Send, k.Cancel},
+		{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims},
 		{k.Redact, k.Help, k.QuitKey, k.Quit},
 	}
 }

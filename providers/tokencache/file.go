@@ -1,0 +1,297 @@
+package tokencache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// lockPoll is how often Lock retries a lock another process holds. flock
+// has no wait-with-timeout, so honouring ctx means polling; a refresh takes
+// hundreds of milliseconds, so 20 ms adds little delay for a few syscalls.
+const lockPoll = 20 * time.Millisecond
+
+// File is the Store that keeps each token in its own file under
+// <dir>/tokens: mode 0600 in a 0700 folder, replaced atomically, locked
+// across processes with flock(2) (LockFileEx on Windows).
+//
+// Permissions: a folder or token file that group or others can read is
+// tightened (to 0700 / 0600) and reported through WithWarn, rather than
+// refused: the files are ours, the fix is what the user would do, and
+// refusing would only make keyhole fetch a new token into the same place.
+// A file whose mode cannot be fixed (owned by someone else) is not read.
+type File struct {
+	tokens string // <dir>/tokens
+	warn   func(string)
+	locks  keyLocks // in-process exclusion: flock is per open file description
+}
+
+// FileOption configures NewFile.
+type FileOption func(*File)
+
+// WithWarn has the store report what it fixed on its own (a folder or file
+// that others could read). Without it such fixes are silent. fn may be
+// called from several goroutines at once, as Load may be.
+func WithWarn(fn func(msg string)) FileOption {
+	return func(f *File) { f.warn = fn }
+}
+
+// NewFile returns the file store rooted at dir, normally StateDir's answer.
+// It creates dir and dir/tokens with mode 0700, whatever the umask, and
+// tightens them if they exist with a looser mode; it fails when it cannot.
+func NewFile(dir string, opts ...FileOption) (*File, error) {
+	if dir == "" {
+		return nil, errors.New("token cache: no folder given")
+	}
+	// An absolute path keeps the store in one place even if the working
+	// directory changes later.
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("token cache folder %s: %w", dir, err)
+	}
+	f := &File{tokens: filepath.Join(abs, "tokens")}
+	for _, o := range opts {
+		o(f)
+	}
+	if err := f.ensureDirs(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Dir is the folder the token files are in, for telling the user where
+// their tokens are.
+func (f *File) Dir() string { return f.tokens }
+
+// Path is the file the token under key is stored in; it may not exist.
+func (f *File) Path(key string) string {
+	return filepath.Join(f.tokens, fileName(key)+".json")
+}
+
+func (f *File) lockPath(key string) string {
+	return filepath.Join(f.tokens, fileName(key)+".lock")
+}
+
+func (f *File) ensureDirs() error {
+	if err := f.ensureDir(filepath.Dir(f.tokens)); err != nil {
+		return err
+	}
+	return f.ensureDir(f.tokens)
+}
+
+// ensureDir makes path a directory with mode exactly 0700. MkdirAll's mode
+// passes through the umask, which can only remove bits, so the mode is set
+// explicitly afterwards: a umask of 0277 would otherwise leave us a folder
+// we cannot write into.
+func (f *File) ensureDir(path string) error {
+	before, statErr := os.Stat(path)
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return fmt.Errorf("creating the token cache folder: %w", err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("token cache folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("token cache folder %s is not a folder", path)
+	}
+	if runtime.GOOS == "windows" || fi.Mode().Perm() == 0o700 {
+		// Windows has ACLs, not mode bits; the user profile is private.
+		return nil
+	}
+	if err := os.Chmod(path, 0o700); err != nil {
+		return fmt.Errorf("token cache folder %s has mode %04o, readable by others, and it cannot be changed to 0700 (%w); fix or remove it",
+			path, fi.Mode().Perm(), err)
+	}
+	if statErr == nil && before.Mode().Perm()&0o077 != 0 {
+		f.warnf("token cache folder %s was open to others (mode %04o); changed it to 0700", path, before.Mode().Perm())
+	}
+	return nil
+}
+
+func (f *File) warnf(format string, args ...any) {
+	if f.warn != nil {
+		f.warn(fmt.Sprintf(format, args...))
+	}
+}
+
+// Load reads the token under key. A missing file is no token; a corrupt one
+// or one of an unknown format is an error wrapping ErrUnreadable.
+func (f *File) Load(key string) (*providers.Token, error) {
+	path := f.Path(key)
+	// Lstat first: opening a FIFO someone left here would block forever.
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the cached token: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file; remove it", ErrUnreadable, path)
+	}
+	fh, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // deleted between Lstat and Open
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the cached token: %w", err)
+	}
+	defer fh.Close()
+	// The mode is checked on the open file, not the path, so what is
+	// checked is what is read.
+	if fi, err = fh.Stat(); err != nil {
+		return nil, fmt.Errorf("reading the cached token: %w", err)
+	}
+	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&0o077 != 0 {
+		if err := fh.Chmod(0o600); err != nil {
+			return nil, fmt.Errorf("%w: %s is readable by others (mode %04o) and its mode cannot be fixed (%v); not using it",
+				ErrUnreadable, path, perm, err)
+		}
+		f.warnf("cached token %s was readable by others (mode %04o); changed it to 0600", path, perm)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, maxRecord+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the cached token: %w", err)
+	}
+	return decode(data, path)
+}
+
+// Save writes tok under key atomically: into a temporary file in the same
+// folder (so rename cannot cross file systems), flushed to disk, then
+// renamed over the old file. A reader sees the old token or the new one; on
+// any failure the old file is untouched and the temporary file removed.
+func (f *File) Save(key string, tok *providers.Token) error {
+	data, err := encode(tok)
+	if err != nil {
+		return err
+	}
+	err = writeAtomic(f.tokens, f.Path(key), data)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Someone removed the state folder while we ran: make it again.
+		if err := f.ensureDirs(); err != nil {
+			return err
+		}
+		err = writeAtomic(f.tokens, f.Path(key), data)
+	}
+	return err
+}
+
+func writeAtomic(dir, path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("saving the token to the cache: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+			err = fmt.Errorf("saving the token to %s: %w", path, err)
+		}
+	}()
+	// CreateTemp asks for 0600 but the umask may take bits away; set it
+	// exactly so the renamed file is neither looser nor unreadable.
+	if err = tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir flushes the rename itself to disk, so a crash right after Save
+// cannot bring the old token back. Best effort: Windows cannot open a
+// folder this way, and the token is already safely in one file or the other.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
+
+// Delete removes the token file. The lock file stays: removing it while
+// another process holds or waits on it would let a third process lock a
+// new file of the same name, and the two would no longer exclude each other.
+func (f *File) Delete(key string) error {
+	err := os.Remove(f.Path(key))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("deleting the cached token: %w", err)
+	}
+	return nil
+}
+
+// Lock holds key against other goroutines of this process and against
+// other processes, until unlock is called or ctx ends. Other processes are
+// excluded with flock on <key>.lock, polled every lockPoll so that ctx can
+// interrupt the wait. flock belongs to an open file description, so two
+// opens in one process would not exclude each other: the in-process mutex,
+// taken first, covers that. unlock may be called more than once.
+func (f *File) Lock(ctx context.Context, key string) (func(), error) {
+	unlockLocal, err := f.locks.lock(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	fl, err := f.flock(ctx, key)
+	if err != nil {
+		unlockLocal()
+		return nil, err
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			// Unlock also closes the descriptor; an error here can only
+			// mean it was closed already, and the kernel drops the lock
+			// with the descriptor anyway.
+			_ = fl.Unlock()
+			unlockLocal()
+		})
+	}, nil
+}
+
+func (f *File) flock(ctx context.Context, key string) (*flock.Flock, error) {
+	path := f.lockPath(key)
+	fl := flock.New(path, flock.SetPermissions(0o600))
+	ok, err := fl.TryLockContext(ctx, lockPoll)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := f.ensureDirs(); err != nil {
+			return nil, err
+		}
+		ok, err = fl.TryLockContext(ctx, lockPoll)
+	}
+	switch {
+	case ctx.Err() != nil && !ok:
+		return nil, lockErr(key, ctx.Err())
+	case err != nil:
+		_ = fl.Close()
+		return nil, fmt.Errorf("locking %s: %w", path, err)
+	case !ok:
+		// TryLockContext only gives up without an error when ctx ended,
+		// handled above; keep a clear error should that ever change.
+		return nil, fmt.Errorf("locking %s: not acquired", path)
+	}
+	return fl, nil
+}
