@@ -56,6 +56,7 @@ func (m *Model) resize() {
 	l := m.layout()
 	m.composer.SetSize(l.reqW-2, l.bottomH-2)
 	m.response.SetSize(l.respW-2, l.bottomH-2)
+	m.paste.SetWidth(max(10, l.w-6))
 }
 
 // View implements tea.Model.

@@ -1,0 +1,271 @@
+package model
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/demo"
+)
+
+// browser plays the person's browser: it reaches the demo through the
+// in-process transport and the loopback listener over the real network.
+type browser struct {
+	t      *testing.T
+	demo   *http.Client
+	opened chan string
+}
+
+func newBrowser(t *testing.T, srv *demo.Server) *browser {
+	return &browser{t: t, demo: &http.Client{
+		Transport:     handlerTransport{srv.Handler()},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}, opened: make(chan string, 1)}
+}
+
+// open is the model's OpenURL: it records the URL, as a real opener
+// hands it to the browser and returns at once.
+func (b *browser) open(u string) error {
+	b.opened <- u
+	return nil
+}
+
+// signIn follows the authorization URL to the loopback redirect and
+// returns the redirect address, without visiting it.
+func (b *browser) signIn(authURL string) string {
+	b.t.Helper()
+	resp, err := b.demo.Get(authURL)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode/100 != 3 || !strings.HasPrefix(loc, "http://127.0.0.1:") {
+		b.t.Fatalf("authorization answered %d, Location %q", resp.StatusCode, loc)
+	}
+	return loc
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
+
+// approveDevice approves a user code at the demo's verification page.
+func (b *browser) approveDevice(pageURL, userCode string) {
+	b.t.Helper()
+	u, _ := url.Parse(pageURL)
+	resp, err := b.demo.Get(pageURL)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfRE.FindSubmatch(page)
+	if m == nil {
+		b.t.Fatalf("no approval form at %s:\n%s", pageURL, page)
+	}
+	form := url.Values{"user_code": {userCode}, "csrf_token": {string(m[1])}, "action": {"approve"}}
+	req, _ := http.NewRequest(http.MethodPost, u.Scheme+"://"+u.Host+"/device", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = b.demo.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b.t.Fatalf("approve: %d", resp.StatusCode)
+	}
+}
+
+// signInWorld is a model on the demo whose OpenURL is a test browser.
+func signInWorld(t *testing.T, opts demo.Options) (*world, *browser) {
+	w := &world{t: t, now: fixedNow}
+	b, srv := demoBackend(t, opts, w.clock)
+	w.srv = srv
+	br := newBrowser(t, srv)
+	m := New(Options{Label: "test", Backend: b, Redact: true, Now: w.clock, Location: time.UTC, OpenURL: br.open})
+	w.m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	return w, br
+}
+
+func (w *world) selectByName(name string) {
+	w.t.Helper()
+	for i, e := range w.m.entries {
+		if e.name == name {
+			w.m.list.Cursor = i
+			w.m = run(w.t, w.m, press("enter"))
+			return
+		}
+	}
+	w.t.Fatalf("no provider %s", name)
+}
+
+// press a in the token pane and return the sign-in's messages as they come.
+func (w *world) startSignIn() tea.Cmd {
+	w.t.Helper()
+	w.m.focus = paneToken
+	nm, cmd := w.m.Update(press("a"))
+	w.m = nm.(Model)
+	if e := w.m.active(); w.m.state(e) != providers.StateAwaitingUser {
+		w.t.Fatalf("state after a = %s, want awaiting_user", w.m.state(e))
+	}
+	// The authorize command answers with the pending grant; Update turns
+	// that into the wait command.
+	var wait tea.Cmd
+	for _, msg := range drainWait(w.t, cmd, 5*time.Second) {
+		nm, c := w.m.Update(msg)
+		w.m = nm.(Model)
+		wait = c
+	}
+	if w.m.active().pending == nil {
+		w.t.Fatalf("no pending sign-in; err %v", w.m.active().err)
+	}
+	return wait
+}
+
+func TestSignInWithAuthorizationCodeAndPKCE(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	if got := w.m.state(w.m.active()); got != providers.StateNeedsLogin {
+		t.Fatalf("interactive provider without a token: state %s, want needs_login", got)
+	}
+	if !strings.Contains(plain(w.m), "press a to sign in") {
+		t.Errorf("no sign-in hint:\n%s", plain(w.m))
+	}
+	wait := w.startSignIn()
+	authURL := <-br.opened
+	screen := plain(w.m)
+	for _, want := range []string{"Sign in · demo-pkce", "Open this address in a browser", "A browser was opened", "approving client demo-pkce", "Paste that address here"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("sign-in view lacks %q:\n%s", want, screen)
+		}
+	}
+	redirect := br.signIn(authURL)
+	go func() {
+		if resp, err := http.Get(redirect); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	e := w.m.active()
+	if e.tok == nil || w.m.state(e) != providers.StateValid || e.tok.Refresh.IsZero() {
+		t.Fatalf("no valid token with a refresh token after sign-in: state %s err %v", w.m.state(e), e.err)
+	}
+	if e.pending != nil || strings.Contains(plain(w.m), "Sign in ·") {
+		t.Error("the sign-in view stayed after the token came")
+	}
+	// r now refreshes with the refresh token, never a browser.
+	w.m = run(t, w.m, press("r"))
+	if e.tok.Source != providers.SourceRefreshed {
+		t.Errorf("r after sign-in: source %s, want refreshed", e.tok.Source)
+	}
+	select {
+	case u := <-br.opened:
+		t.Errorf("r opened a browser at %s", u)
+	default:
+	}
+}
+
+func TestSignInByPastingTheRedirect(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	redirect := br.signIn(<-br.opened)
+	// The person pastes the address instead of the browser reaching it.
+	w.m = update(t, w.m, press("enter"))
+	if !w.m.pasting {
+		t.Fatal("enter in the token pane did not open the paste box")
+	}
+	if quits(t, func() tea.Cmd { _, c := w.m.Update(press("q")); return c }()) {
+		t.Fatal("q quit while pasting")
+	}
+	w.m.paste.SetValue(redirect)
+	w.m = update(t, w.m, press("enter"))
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if e := w.m.active(); e.tok == nil {
+		t.Fatalf("pasted redirect gave no token: %v", e.err)
+	}
+}
+
+func TestSignInWithDeviceCode(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{DeviceInterval: 10 * time.Millisecond})
+	w.selectByName("demo-device")
+	wait := w.startSignIn()
+	e := w.m.active()
+	p := e.pending
+	if p.UserCode == "" || !strings.Contains(plain(w.m), p.UserCode) || !strings.Contains(plain(w.m), "▀") {
+		t.Fatalf("device sign-in does not show the user code and a QR code:\n%s", plain(w.m))
+	}
+	br.approveDevice(p.CompleteURL, p.UserCode)
+	for _, msg := range drainWait(t, wait, 10*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if e.tok == nil || w.m.state(e) != providers.StateValid {
+		t.Fatalf("no token after approval: %v", e.err)
+	}
+}
+
+func TestEscCancelsASignIn(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	<-br.opened
+	w.m = update(t, w.m, press("esc"))
+	e := w.m.active()
+	if e.pending != nil || w.m.state(e) == providers.StateAwaitingUser {
+		t.Fatalf("esc did not cancel the sign-in: state %s", w.m.state(e))
+	}
+	// The wait ends promptly and its answer is dropped.
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if e.tok != nil {
+		t.Error("a cancelled sign-in produced a token")
+	}
+}
+
+func TestRevokeIntrospectClaimsCopy(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.focus = paneToken
+	w.m = run(t, w.m, press("v"))
+	if w.m.overlay == nil || !strings.Contains(plain(w.m), "NOT verified") || !strings.Contains(plain(w.m), `"sub": "demo-cc"`) {
+		t.Errorf("claims view:\n%s", plain(w.m))
+	}
+	w.m = update(t, w.m, press("esc"))
+	w.m = run(t, w.m, press("i"))
+	if w.m.overlay == nil || !strings.Contains(plain(w.m), `"active": true`) {
+		t.Errorf("introspection view:\n%s", plain(w.m))
+	}
+	w.m = update(t, w.m, press("esc"))
+	_, cmd := w.m.Update(press("c"))
+	if cmd == nil {
+		t.Error("c returned no clipboard command")
+	}
+	tok := w.m.active().tok.Access.Reveal()
+	w.m = run(t, w.m, press("x"))
+	if w.m.active().tok != nil {
+		t.Error("the token is still held after revoke")
+	}
+	// The revoked token no longer works at the API.
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, demoHost+"/api/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := (&http.Client{Transport: handlerTransport{w.srv.Handler()}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("revoked token answered %d, want 401", resp.StatusCode)
+	}
+}
