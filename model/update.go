@@ -29,7 +29,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		m.now = m.opts.Now()
-		return m, tick()
+		return m.refreshExpiring(tick())
 	case spinner.TickMsg:
 		if !m.inFlight() {
 			return m, nil
@@ -87,6 +87,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onKey(msg)
 	}
 	return m, nil
+}
+
+// refreshExpiring starts a refresh for every token that entered its
+// refresh window: by refresh token when one is held, else by the grant when
+// it needs no person; otherwise the session answers needs_login and the
+// provider says so. A failed refresh leaves the error showing, and is not
+// retried on every tick.
+func (m Model) refreshExpiring(next tea.Cmd) (tea.Model, tea.Cmd) {
+	cmds := []tea.Cmd{next}
+	for i, e := range m.entries {
+		if e.Session == nil || m.state(e) != providers.StateExpiring {
+			continue
+		}
+		nm, cmd := m.fetch(i, true)
+		m = nm.(Model)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
 }
 
 func (m Model) onBackend(msg backendMsg) (tea.Model, tea.Cmd) {
@@ -364,7 +382,7 @@ func (m Model) fetch(i int, force bool) (tea.Model, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
 	e.seq++
 	e.act, e.err, e.cancel = providers.Fetching, nil, cancel
-	if e.tok != nil && !force {
+	if e.tok != nil {
 		e.act = providers.Refreshing
 	}
 	return m, tea.Batch(fetchCmd(ctx, e.Session, e.name, e.seq, force), m.spinner.Tick)

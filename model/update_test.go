@@ -156,11 +156,22 @@ func TestTickMovesCountdownAndExpires(t *testing.T) {
 		t.Errorf("countdown did not move to 0:59:\n%s", plain(w.m))
 	}
 	w.now = w.now.Add(40 * time.Second)
-	w.m = update(t, w.m, tickMsg(w.now))
-	if got := w.m.state(w.m.active()); got != providers.StateExpiring {
-		t.Errorf("state 19 s before expiry = %s, want expiring", got)
+	nm, cmd = w.m.Update(tickMsg(w.now))
+	w.m = nm.(Model)
+	if got := w.m.state(w.m.active()); got != providers.StateRefreshing {
+		t.Errorf("state 19 s before expiry = %s, want refreshing (inside refresh_before)", got)
 	}
-	w.now = w.now.Add(time.Minute)
+	// Left to run, the refresh brings a new token.
+	before := w.tokenRequests()
+	for _, msg := range drainWait(t, cmd, 2*time.Second) {
+		w.m = run(t, w.m, msg)
+	}
+	if got := w.m.state(w.m.active()); got != providers.StateValid || w.tokenRequests() != before+1 {
+		t.Errorf("after the refresh window: state %s, token requests %d (was %d)", got, w.tokenRequests(), before)
+	}
+	// Without a session the token can only expire.
+	w.m.active().Session = nil
+	w.now = w.now.Add(2 * time.Minute)
 	w.m = update(t, w.m, tickMsg(w.now))
 	if got := w.m.state(w.m.active()); got != providers.StateExpired {
 		t.Errorf("state after expiry = %s, want expired", got)
