@@ -122,7 +122,7 @@ func TestClientAuthStylesOnTheWire(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tok.Access.Reveal() != "tok-123" || !tok.Expiry.Equal(engineNow.Add(time.Minute)) {
+			if tok.Access.Reveal() != "tok-123" || !tok.Expiry.Equal(engineNow.Add(time.Minute)) || tok.Source != SourceFetched {
 				t.Errorf("token %q expiry %v", tok.Access.Reveal(), tok.Expiry)
 			}
 			c.check(t, rec.last(t))

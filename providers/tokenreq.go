@@ -70,6 +70,9 @@ func (s *Session) clientContext(ctx context.Context) context.Context {
 // requires) and none (client_id only). The answer is read with the
 // provider's token_response mapping.
 func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Values) (*Token, error) {
+	if err := s.paceToken(ctx); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	u, err := url.Parse(tokenURL)
@@ -139,7 +142,15 @@ func (s *Session) doToken(req *http.Request) (*Token, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, s.errorAnswer(resp.StatusCode, data)
 	}
-	return s.p.mapResponse(resp.StatusCode, data, obtained, s.Redact)
+	tok, err := s.p.mapResponse(resp.StatusCode, data, obtained, s.Redact)
+	if err != nil {
+		return nil, err
+	}
+	// Mapped answers (postToken, custom login) came back with no Source,
+	// which `keyhole token --json` prints as "source": "" — set it as
+	// viaOAuth2 does; the refresh paths overwrite it with SourceRefreshed.
+	tok.Source = SourceFetched
+	return tok, nil
 }
 
 // errorAnswer reads a non-2xx token answer: RFC 6749 §5.2's error and
