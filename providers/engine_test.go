@@ -380,3 +380,31 @@ func TestRateLimitSlidingWindow(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMapResponse feeds token endpoint answers, with and without a vendor
+// mapping, to the response mapper: it must never panic, and a token it
+// returns must carry a non-empty access token.
+func FuzzMapResponse(f *testing.F) {
+	for _, seed := range []string{
+		`{"access_token":"a","expires_in":3600,"token_type":"Bearer","scope":"x y"}`,
+		`{"access_token":"a","expires":1731514947}`,
+		`{"code":0,"detail":{"token":"Bearer eyJ.eyJleHAiOjF9.x","refreshToken":"Bearer r"},"message":"OK"}`,
+		`{"code":1,"message":"错误"}`,
+		`{"error":"invalid_client"}`,
+		`<html></html>`, `null`, `[]`, `{"access_token":{"nested":true}}`, `{"expires_in":"1e400","access_token":"a"}`,
+	} {
+		f.Add(seed, false)
+		f.Add(seed, true)
+	}
+	vendor := &TokenResponse{AccessToken: "detail.token", RefreshToken: "detail.refreshToken", ExpiresAt: "expires", OK: "code == 0", Error: "message"}
+	f.Fuzz(func(t *testing.T, body string, mapped bool) {
+		p := &Provider{Name: "f", Scopes: []string{"s"}}
+		if mapped {
+			p.TokenResponse = vendor
+		}
+		tok, err := p.mapResponse(200, []byte(body), engineNow, func(s string) string { return s })
+		if err == nil && (tok == nil || tok.Access.IsZero()) {
+			t.Fatalf("no error and no token for %q", body)
+		}
+	})
+}
