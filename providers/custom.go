@@ -39,6 +39,9 @@ func (s *Session) customRefresh(ctx context.Context, rt secret.String) (*Token, 
 }
 
 func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest, rt secret.String) (*Token, error) {
+	if err := s.paceToken(ctx); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	fill := s.templater(rt)

@@ -14,7 +14,7 @@ import (
 // credentials, a refused grant, a vendor error in the body.
 type TokenError struct {
 	Provider    string
-	Status      int    // HTTP status; 0 when the failure was inside a 200 body
+	Status      int    // HTTP status: 200 when a vendor refuses inside a 200 body (maptable); 0 when unknown
 	Code        string // RFC 6749 error code, or the vendor's
 	Description string
 	// Body is the start of the response body, already redacted.

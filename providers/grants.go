@@ -141,6 +141,9 @@ func (s *Session) static() *Token {
 // viaOAuth2 runs an x/oauth2 call under the provider's timeout and turns
 // its answer or failure into ours.
 func (s *Session) viaOAuth2(ctx context.Context, get func(context.Context) (*oauth2.Token, error)) (*Token, error) {
+	if err := s.paceToken(ctx); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	obtained := s.now()

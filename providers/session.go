@@ -332,7 +332,7 @@ func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) 
 			return tok, nil
 		}
 		var te *TokenError
-		if !errors.As(err, &te) || (te.Code != "invalid_grant" && te.Status != http.StatusUnauthorized && te.Status != http.StatusBadRequest) {
+		if !errors.As(err, &te) || !refusedRefresh(te) {
 			return nil, err // the network failed: the refresh token may still be good
 		}
 		// The refresh token was refused: fall back to the grant.
@@ -341,6 +341,17 @@ func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) 
 		return nil, ErrNeedsLogin
 	}
 	return s.obtain(ctx, ep)
+}
+
+// refusedRefresh reports whether a failed refresh means the refresh token
+// was refused, not that the server failed. A vendor that answers errors
+// inside an HTTP 200 body (maptable: {"code": 401, "message": "Token is
+// invalid or expired"}) refuses that way too: a 2xx answer with a vendor
+// code counts, or a dead refresh token would block a login that needs no
+// person forever. A 2xx with no code (an HTML page from a proxy) does not.
+func refusedRefresh(te *TokenError) bool {
+	return te.Code == "invalid_grant" || te.Status == http.StatusUnauthorized || te.Status == http.StatusBadRequest ||
+		(te.Status >= 200 && te.Status < 300 && te.Code != "")
 }
 
 func sameToken(a, b *Token) bool {
