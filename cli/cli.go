@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
@@ -41,10 +42,15 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	lookupEnv      providers.Env
+	// open shows a URL in the person's browser; nil means there is none,
+	// and the URL is only printed. Tests inject one that plays the browser.
+	open func(url string) error
+	// sleep waits between device-grant polls; nil means a real timer.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func osEnv() env {
-	return env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, lookupEnv: os.LookupEnv}
+	return env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, lookupEnv: os.LookupEnv, open: openBrowser}
 }
 
 // Execute runs keyhole with os.Args and returns the process exit code.
@@ -60,6 +66,7 @@ func run(ctx context.Context, args []string, e env) int {
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version()),
 		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+		fang.WithErrorHandler(errorHandler(e)),
 	)
 	if err == nil {
 		return ExitOK
@@ -67,14 +74,48 @@ func run(ctx context.Context, args []string, e env) int {
 	return exitCode(err)
 }
 
+// silentError ends a command with a code and nothing more to say: what
+// there was to say (a response body, a status line) is already printed.
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// errorHandler prints a failed command's error on stderr, with the hint
+// keyhole's typed errors carry. On a terminal it keeps fang's styling;
+// elsewhere (a script, a log, a test) it is one plain "keyhole: ..." line
+// and a "hint: ..." line, which neither wrap nor carry escape codes.
+func errorHandler(e env) fang.ErrorHandler {
+	return func(w io.Writer, styles fang.Styles, err error) {
+		var silent *silentError
+		if errors.As(err, &silent) {
+			return
+		}
+		hint := providers.Hint(err)
+		if isTerminal(e.stderr) {
+			fang.DefaultErrorHandler(w, styles, err)
+			if hint != "" {
+				fmt.Fprintf(w, "  hint: %s\n\n", hint)
+			}
+			return
+		}
+		fmt.Fprintf(e.stderr, "keyhole: %s\n", err)
+		if hint != "" {
+			fmt.Fprintf(e.stderr, "hint: %s\n", hint)
+		}
+	}
+}
+
 // exitCode maps an error onto the documented exit codes.
 func exitCode(err error) int {
 	var ee *exitError
+	var se *silentError
 	var te *providers.TokenError
 	var ne *providers.NetworkError
 	switch {
 	case errors.As(err, &ee):
 		return ee.code
+	case errors.As(err, &se):
+		return se.code
 	case errors.As(err, &te):
 		return ExitToken
 	case errors.As(err, &ne):
@@ -120,6 +161,10 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
   # your own providers
   keyhole --config ./keyhole.toml
 
+  # a token for a script, and one request with it
+  keyhole token demo-cc
+  keyhole call demo-cc GET /api/me
+
   # a demo server for another terminal, with its ready-to-paste config
   keyhole serve-demo --addr 127.0.0.1:8400 > demo.toml
   keyhole --config demo.toml`,
@@ -138,6 +183,11 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 				return runTUI(cmd.Context(), e, "", true)
 			},
 		},
+		newInitCmd(e, &configPath),
+		newProvidersCmd(e, &configPath),
+		newTokenCmd(e, &configPath),
+		newCallCmd(e, &configPath),
+		newCurlCmd(e, &configPath),
 		newServeDemo(e),
 		&cobra.Command{
 			Use:   "version",

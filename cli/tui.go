@@ -14,6 +14,7 @@ import (
 	"github.com/keyhole-sh/keyhole/model"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
 
 // errNoTerminal is what the TUI says when it has no terminal to draw on.
@@ -50,14 +51,25 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	if err != nil {
 		return model.Options{}, nil, err
 	}
-	opts := baseOptions(cfg.Settings)
+	warnLooseSecrets(e, cfg, path)
+	// The same token store as the command line's: a token fetched by
+	// keyhole token is the TUI's cached token, and the other way round.
+	store, err := openStore(e, cfg.Settings.TokenCache)
+	if err != nil {
+		return model.Options{}, nil, err
+	}
+	opts := baseOptions(e, cfg.Settings)
 	opts.Label = path
-	opts.Backend = model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore})
+	opts.Backend = model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: store, Sleep: e.sleep})
 	return opts, func() {}, nil
 }
 
-func baseOptions(s providers.Settings) model.Options {
-	opts := model.Options{Redact: s.RedactOn(), RefreshBefore: s.RefreshBefore.Std(), MaxBody: int64(s.MaxBody)}
+func baseOptions(e env, s providers.Settings) model.Options {
+	ssh := sshSession(e.getenv)
+	opts := model.Options{
+		Redact: s.RedactOn(), RefreshBefore: s.RefreshBefore.Std(), MaxBody: int64(s.MaxBody),
+		OpenURL: e.open, NoBrowser: ssh, SSH: ssh,
+	}
 	if opts.RefreshBefore == 0 {
 		opts.RefreshBefore = providers.DefaultRefreshBefore
 	}
@@ -77,7 +89,7 @@ func demoOptions(e env) (model.Options, func(), error) {
 	if err != nil {
 		return model.Options{}, nil, fmt.Errorf("built-in demo config: %w", err)
 	}
-	opts := baseOptions(cfg.Settings)
+	opts := baseOptions(e, cfg.Settings)
 	opts.Label, opts.Demo, opts.AutoFetch = "built-in demo (no config file found)", true, true
 	for _, p := range cfg.Providers {
 		if providers.Supported(p) == nil {
@@ -98,7 +110,9 @@ func demoOptions(e env) (model.Options, func(), error) {
 		if err != nil {
 			return nil, fmt.Errorf("built-in demo config: %w", err)
 		}
-		return model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore}), nil
+		// Demo tokens are kept in memory only: the server and its
+		// signing key die with this process.
+		return model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: tokencache.NewMemory(), Sleep: e.sleep}), nil
 	}
 	cleanup := func() {
 		mu.Lock()

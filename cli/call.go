@@ -1,0 +1,315 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// Exit codes of call beyond the common ones.
+const (
+	ExitClientError = 4 // the response was a 4xx
+	ExitServerError = 5 // the response was a 5xx
+)
+
+// callJSON is what call --json prints.
+type callJSON struct {
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers"`
+	// Body is the body as a JSON value when the response is JSON, else
+	// as a string; BodyEncoding is "base64" when the bytes are not text.
+	Body         any     `json:"body"`
+	BodyEncoding string  `json:"body_encoding,omitempty"`
+	Truncated    bool    `json:"truncated,omitempty"`
+	TimeMS       float64 `json:"time_ms"`
+}
+
+type callFlags struct {
+	headers              []string
+	data                 string
+	include, asJSON      bool
+	pretty, raw          bool
+	sendToken, noBrowser bool
+}
+
+func newCallCmd(e env, configPath *string) *cobra.Command {
+	var f callFlags
+	cmd := &cobra.Command{
+		Use:   "call NAME METHOD PATH|URL",
+		Short: "Send one request with a provider's token and print the response body",
+		Long: `call gets the provider's token (cached, refreshed or new) and sends one request
+with it, where the provider wants it. A path is joined to the provider's
+base_url; a full URL to another origin gets no token unless --send-token.
+
+The body is printed as JSON indented when it is JSON and stdout is a terminal,
+unchanged otherwise; --pretty and --raw force either. -i prints the status line
+and headers first, as curl -i does. --json prints {"status", "headers", "body",
+"time_ms"}: headers as one string per name (values joined with ", "), body as
+a JSON value when the response is JSON, else as a string ("body_encoding":
+"base64" marks bytes that are not text).
+
+-d sets Content-Type: application/json when the body is a JSON object or array,
+else application/x-www-form-urlencoded, as curl does; -H overrides it.
+-d @FILE sends a file as it is, -d @- standard input.
+
+Response headers that carry credentials (Set-Cookie) are masked in -i and
+--json output.
+
+Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
+4 for a 4xx, 5 for a 5xx, 2 when no token came, 3 when the network failed,
+1 for a usage or config error.`,
+		Example: `  keyhole call demo-cc GET /api/me
+  keyhole call demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
+  keyhole call tapkey GET /Owners -i
+  keyhole call tapkey GET /Owners --json | jq .status`,
+		Args: exactArgs(3),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			switch len(args) {
+			case 0:
+				return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
+			case 1:
+				return methods, cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCall(cmd.Context(), e, *configPath, args, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&f.headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
+	fl.StringVarP(&f.data, "data", "d", "", "request body; @FILE reads a file, @- standard input")
+	fl.BoolVarP(&f.include, "include", "i", false, "print the status line and the response headers first")
+	fl.BoolVar(&f.asJSON, "json", false, `print {"status","headers","body","time_ms"}`)
+	fl.BoolVar(&f.pretty, "pretty", false, "indent a JSON body even when stdout is not a terminal")
+	fl.BoolVar(&f.raw, "raw", false, "print the body as it came, even on a terminal")
+	fl.BoolVar(&f.sendToken, "send-token", false, "send the token to a URL outside the provider's base_url origin too")
+	fl.BoolVar(&f.noBrowser, "no-browser", false, "if a sign-in is needed, print its address instead of opening a browser")
+	cmd.MarkFlagsMutuallyExclusive("pretty", "raw")
+	cmd.MarkFlagsMutuallyExclusive("json", "include")
+	return cmd
+}
+
+func runCall(ctx context.Context, e env, configPath string, args []string, f callFlags) error {
+	method, err := validMethod(args[1])
+	if err != nil {
+		return err
+	}
+	fields, err := parseHeaderFlags(f.headers)
+	if err != nil {
+		return err
+	}
+	body, err := readData(e, f.data)
+	if err != nil {
+		return err
+	}
+	b, err := newBackend(e, configPath)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	sess, err := b.session(args[0])
+	if err != nil {
+		return err
+	}
+	p := sess.Provider()
+	u, foreign, err := target(p, args[2])
+	if err != nil {
+		return err
+	}
+	// A token that will not be sent is not fetched: no sign-in for nothing.
+	var tok *providers.Token
+	if !foreign || f.sendToken {
+		if tok, err = getToken(ctx, e, sess, false, f.noBrowser); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(e.stderr, withheldNote(p, u))
+	}
+	opts := exchange.Options{
+		MaxBody:    b.maxBody(),
+		Timeout:    p.Timeout.Std(),
+		ForceToken: f.sendToken,
+		Pace: func(ctx context.Context) error {
+			_, err := sess.Pace(ctx)
+			return err
+		},
+		Sleep: sleepFor(e),
+	}
+	if tok != nil {
+		opts.Renew = sess.Refresh
+	}
+	// Redirects are shown, not followed, as curl does: a 3xx is an answer,
+	// and the token must not ride along to wherever it points.
+	client := *b.client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	ex := exchange.Send(ctx, &client, p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+	for _, n := range ex.Notes {
+		fmt.Fprintln(e.stderr, "keyhole: "+n)
+	}
+	resp := ex.Response
+	if resp == nil {
+		if ex.Err == nil {
+			return &exitError{code: ExitNetwork, err: fmt.Errorf("%s: no response", p.Name)}
+		}
+		return ex.Err
+	}
+	if err := printResponse(e, resp, f); err != nil {
+		return err
+	}
+	if resp.Truncated {
+		fmt.Fprintf(e.stderr, "keyhole: the body was cut at %s (max_body)\n", exchange.HumanSize(resp.Size))
+	}
+	if ex.Err != nil {
+		return ex.Err // the body broke off: exit 3, after printing what came
+	}
+	code := ExitOK
+	switch {
+	case resp.Status >= 500:
+		code = ExitServerError
+	case resp.Status >= 400:
+		code = ExitClientError
+	default:
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "keyhole: %s answered %d %s\n", ex.Sent.Method+" "+ex.Sent.DisplayURL(false), resp.Status, resp.StatusText)
+	if hint := statusHint(p, resp); hint != "" {
+		fmt.Fprintln(e.stderr, "hint: "+hint)
+	}
+	return &silentError{code: code}
+}
+
+// statusHint says what a 401 or 403 likely means.
+func statusHint(p *providers.Provider, resp *exchange.Response) string {
+	challenge := resp.Header.Get("WWW-Authenticate")
+	switch resp.Status {
+	case http.StatusUnauthorized:
+		h := "the token was refused"
+		if challenge != "" {
+			h += " (" + secret.RedactURL(challenge) + ")"
+		}
+		return h + "; keyhole token " + p.Name + " --force gets a new one"
+	case http.StatusForbidden:
+		if strings.Contains(challenge, "insufficient_scope") {
+			return "the token lacks a scope this call needs: check scopes"
+		}
+	}
+	return ""
+}
+
+// sleepFor is the wait used for a 429's Retry-After.
+func sleepFor(e env) func(context.Context, time.Duration) error {
+	if e.sleep != nil {
+		return e.sleep
+	}
+	return func(ctx context.Context, d time.Duration) error {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// printResponse writes the response to stdout as the flags ask.
+func printResponse(e env, resp *exchange.Response, f callFlags) error {
+	if f.asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(responseJSON(resp))
+	}
+	tty := isTerminal(e.stdout)
+	if f.include {
+		proto := resp.Proto
+		if proto == "" {
+			proto = "HTTP/1.1"
+		}
+		fmt.Fprintf(e.stdout, "%s %d %s\n", proto, resp.Status, resp.StatusText)
+		for _, line := range exchange.HeaderLines(resp.Header, providers.Injection{}, secret.String{}, false) {
+			fmt.Fprintln(e.stdout, line)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	out := resp.Body
+	isJSON := jsonBody(resp)
+	switch {
+	case f.raw:
+	case (f.pretty || tty) && isJSON:
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, bytes.TrimSpace(out), "", "  "); err == nil {
+			buf.WriteByte('\n')
+			out = buf.Bytes()
+		}
+	case tty && !isText(out):
+		fmt.Fprintf(e.stderr, "keyhole: a binary body (%s) is not printed to a terminal; use --raw, or redirect stdout to a file\n", exchange.HumanSize(resp.Size))
+		return nil
+	}
+	if _, err := e.stdout.Write(out); err != nil {
+		return err
+	}
+	// On a terminal, the prompt should not start after the body's last
+	// character; a pipe gets the bytes unchanged.
+	if tty && len(out) > 0 && out[len(out)-1] != '\n' {
+		_, err := io.WriteString(e.stdout, "\n")
+		return err
+	}
+	return nil
+}
+
+// jsonBody reports whether the response body is JSON: by its content
+// type, or, with none that says so, by its first character and validity.
+func jsonBody(resp *exchange.Response) bool {
+	t := bytes.TrimSpace(resp.Body)
+	if len(t) == 0 || !json.Valid(t) {
+		return false
+	}
+	return exchange.IsJSON(resp.Header.Get("Content-Type")) || t[0] == '{' || t[0] == '['
+}
+
+func isText(b []byte) bool {
+	return utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
+}
+
+func responseJSON(resp *exchange.Response) callJSON {
+	out := callJSON{
+		Status:    resp.Status,
+		Headers:   map[string]string{},
+		Truncated: resp.Truncated,
+		TimeMS:    math.Round(float64(resp.Duration.Microseconds())/100) / 10,
+	}
+	for name, vs := range resp.Header {
+		v := strings.Join(vs, ", ")
+		if secret.SensitiveHeader(name) {
+			v = secret.Mask
+		}
+		out.Headers[name] = v
+	}
+	switch {
+	case jsonBody(resp):
+		out.Body = json.RawMessage(bytes.TrimSpace(resp.Body))
+	case isText(resp.Body):
+		out.Body = string(resp.Body)
+	default:
+		out.Body = base64.StdEncoding.EncodeToString(resp.Body)
+		out.BodyEncoding = "base64"
+	}
+	return out
+}

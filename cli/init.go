@@ -1,0 +1,83 @@
+package cli
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+)
+
+// exampleConfig is config.example.toml. Go cannot embed a file above the
+// package's folder, so cli/ keeps a copy; TestExampleConfigCopyInSync fails
+// when it drifts from the one at the repository's root.
+//
+//go:embed config.example.toml
+var exampleConfig []byte
+
+func newInitCmd(e env, configPath *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "init",
+		Short: "Write the example config to your config path (never overwrites)",
+		Long: `init writes the example configuration — one provider of each shape keyhole is
+built for — where keyhole looks first: --config FILE, else $KEYHOLE_CONFIG,
+else $XDG_CONFIG_HOME/keyhole/config.toml (~/.config/keyhole/config.toml).
+The file is created with mode 0600, its folder with 0700. An existing file is
+never overwritten.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path := *configPath
+			if path == "" {
+				path = e.getenv("KEYHOLE_CONFIG")
+			}
+			if path == "" {
+				path = DefaultConfigPath(e.getenv)
+			}
+			if path == "" {
+				return &exitError{code: ExitUsage, err: errors.New("cannot place the config: neither XDG_CONFIG_HOME nor HOME is set; name a file with --config")}
+			}
+			if err := writeNew(path, exampleConfig); err != nil {
+				return &exitError{code: ExitUsage, err: err}
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", path)
+			fmt.Fprintln(e.stderr, "keyhole: edit it, export the ${VAR}s its providers use, then run keyhole providers to check it")
+			return nil
+		},
+	}
+}
+
+// writeNew creates path with data, mode 0600, and its folder with mode
+// 0700 if missing; it refuses to touch a file that exists.
+func writeNew(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+		// MkdirAll's mode passes through the umask, which can only take
+		// bits away; 0700 is what we want whatever it is.
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists; keyhole init never overwrites a config (move it away first, or pass --config NEWFILE)", path)
+	}
+	if err != nil {
+		return fmt.Errorf("write the config: %w", err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

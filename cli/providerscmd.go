@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// providerInfo is one provider as providers lists it; --json prints an
+// array of these.
+type providerInfo struct {
+	Name          string `json:"name"`
+	Title         string `json:"title"`
+	Grant         string `json:"grant"`
+	BaseURL       string `json:"base_url"`
+	TokenEndpoint string `json:"token_endpoint"`
+	Usable        bool   `json:"usable"`
+	// Reason says why the provider is not usable; "" when it is.
+	Reason string `json:"reason"`
+	// Builtin marks the built-in demo's providers (not in the file).
+	Builtin  bool `json:"builtin"`
+	Insecure bool `json:"insecure"`
+}
+
+func newProvidersCmd(e env, configPath *string) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "providers",
+		Short: "List the providers and validate the config",
+		Long: `providers reads and validates the configuration and lists its providers: name,
+title, grant, base URL, token endpoint, and whether keyhole can use it — and if
+not, why (an unset ${VAR}, say). The built-in demo's providers follow, unless
+the file defines the same names.
+
+Exit 0 when the file is valid, even if a provider is unusable; 1 when it is
+not, with the file, line and key at fault.`,
+		Example: `  keyhole providers
+  keyhole --config ./keyhole.toml providers --json | jq '.[] | select(.usable | not)'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			conf, err := loadConfig(e, *configPath)
+			if err != nil {
+				return err
+			}
+			var list []providerInfo
+			if conf.cfg != nil {
+				for _, p := range conf.cfg.Providers {
+					list = append(list, describeProvider(p, e.lookupEnv))
+				}
+			}
+			demoCfg := builtinDemo()
+			for _, name := range providerNames(demoCfg, conf.cfg) {
+				p, _ := demoCfg.Provider(name)
+				list = append(list, providerInfo{Name: p.Name, Title: p.DisplayTitle(), Grant: p.Grant,
+					BaseURL: "(built-in demo, started on use)", TokenEndpoint: "(built-in demo)", Usable: true, Builtin: true})
+			}
+			if asJSON {
+				if list == nil {
+					list = []providerInfo{}
+				}
+				enc := json.NewEncoder(e.stdout)
+				enc.SetEscapeHTML(false)
+				enc.SetIndent("", "  ")
+				return enc.Encode(list)
+			}
+			if conf.cfg == nil {
+				where := DefaultConfigPath(e.getenv)
+				fmt.Fprintf(e.stderr, "keyhole: no config file (looked for %s); keyhole init writes an example there\n", where)
+			} else {
+				fmt.Fprintf(e.stderr, "keyhole: %s is valid\n", conf.path)
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tTITLE\tGRANT\tBASE URL\tTOKEN ENDPOINT\tSTATUS")
+			for _, p := range list {
+				status := "ok"
+				if !p.Usable {
+					status = "unusable: " + p.Reason
+				}
+				if p.Insecure {
+					status += " (insecure: TLS not verified)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Title, p.Grant, p.BaseURL, p.TokenEndpoint, status)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the providers as a JSON array")
+	return cmd
+}
+
+// describeProvider says what a provider is and whether it can be used,
+// resolving its ${VAR}s against env. URLs are shown with credential query
+// parameters masked.
+func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
+	shown := p
+	info := providerInfo{Usable: true}
+	if err := providers.Supported(p); err != nil {
+		info.Usable, info.Reason = false, "grant "+p.Grant+" is not supported by this build"
+	} else if r, err := p.Resolve(env); err != nil {
+		info.Usable = false
+		var mv *providers.MissingVarError
+		if errors.As(err, &mv) {
+			info.Reason = fmt.Sprintf("unset ${%s} (%s)", mv.Var, mv.Key)
+		} else {
+			info.Reason = err.Error()
+		}
+	} else {
+		shown = r
+	}
+	info.Name, info.Title, info.Grant, info.Insecure = p.Name, shown.DisplayTitle(), p.Grant, p.Insecure
+	info.BaseURL = secret.RedactURL(shown.BaseURL)
+	switch {
+	case shown.TokenURL != "":
+		info.TokenEndpoint = secret.RedactURL(shown.TokenURL)
+	case shown.Grant == "custom" && shown.Login != nil:
+		info.TokenEndpoint = "login: " + secret.RedactURL(shown.Login.URL)
+	case shown.Grant == "static":
+		info.TokenEndpoint = "(static token)"
+	case shown.Issuer != "":
+		info.TokenEndpoint = "(discovery: " + secret.RedactURL(shown.Issuer) + ")"
+	}
+	return info
+}

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// tokenJSON is what token --json prints.
+type tokenJSON struct {
+	Provider    string   `json:"provider"`
+	AccessToken string   `json:"access_token"`
+	TokenType   string   `json:"token_type"`
+	ExpiresAt   *string  `json:"expires_at"` // RFC 3339 in UTC; null when unknown
+	Scopes      []string `json:"scopes"`
+	Source      string   `json:"source"` // cache, fetched or refreshed
+}
+
+func newTokenCmd(e env, configPath *string) *cobra.Command {
+	var asJSON, force, noBrowser bool
+	cmd := &cobra.Command{
+		Use:   "token NAME",
+		Short: "Print a provider's access token",
+		Long: `token prints the provider's access token exactly as the provider issued it,
+the cached one while it is still valid, else a refreshed or new one.
+
+stdout holds the token and nothing else, so $(keyhole token NAME) is safe to
+use in a script. What an interactive grant needs from you (the address to
+open, the code to enter, a QR code) goes to stderr.
+
+A demo-* name that the config does not define means the built-in demo, which
+runs inside this process only: its token is useless after the command ends.
+Use keyhole serve-demo for a demo server that outlives it.`,
+		Example: `  curl -H "Authorization: Bearer $(keyhole token tapkey)" https://my.tapkey.com/api/v1/Owners
+  keyhole token demo-cc --json | jq .expires_at
+  keyhole token my-oidc --force --no-browser`,
+		Args: exactArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := newBackend(e, *configPath)
+			if err != nil {
+				return err
+			}
+			defer b.close()
+			sess, err := b.session(args[0])
+			if err != nil {
+				return err
+			}
+			tok, err := getToken(cmd.Context(), e, sess, force, noBrowser)
+			if err != nil {
+				return err
+			}
+			if !asJSON {
+				_, err = fmt.Fprintln(e.stdout, tok.Access.Reveal())
+				return err
+			}
+			enc := json.NewEncoder(e.stdout)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			return enc.Encode(tokenOut(sess.Provider().Name, tok))
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the token and what is known about it as JSON")
+	cmd.Flags().BoolVar(&force, "force", false, "get a new token, ignoring the cache and any refresh token")
+	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the sign-in address instead of opening a browser")
+	return cmd
+}
+
+func tokenOut(name string, tok *providers.Token) tokenJSON {
+	out := tokenJSON{
+		Provider:    name,
+		AccessToken: tok.Access.Reveal(),
+		TokenType:   tok.Type,
+		Scopes:      tok.Scopes,
+		Source:      string(tok.Source),
+	}
+	if out.Scopes == nil {
+		out.Scopes = []string{}
+	}
+	if out.Source == "" {
+		out.Source = string(providers.SourceFetched)
+	}
+	if !tok.Expiry.IsZero() {
+		at := tok.Expiry.UTC().Format(time.RFC3339)
+		out.ExpiresAt = &at
+	}
+	return out
+}
