@@ -198,7 +198,18 @@ func TestExampleConfigParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config.example.toml: %v", err)
 	}
-	if len(cfg.Providers) != 5 {
-		t.Errorf("config.example.toml has %d providers, want 5", len(cfg.Providers))
+	grants := map[string]bool{}
+	for _, p := range cfg.Providers {
+		grants[p.Grant] = true
+	}
+	for _, g := range []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom"} {
+		if !grants[g] {
+			t.Errorf("config.example.toml has no example of grant %s", g)
+		}
+	}
+	for _, vendor := range []string{"tapkey", "sys303", "azurecn", "maptable"} {
+		if _, ok := cfg.Provider(vendor); !ok {
+			t.Errorf("config.example.toml lacks the %s preset", vendor)
+		}
 	}
 }
