@@ -77,15 +77,15 @@ func TestProvidersJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := h.writeConfig("example.toml", string(example))
-	h.vars["AZURECN_TENANT"], h.vars["AZURECN_CLIENT_ID"], h.vars["AZURECN_CLIENT_SECRET"], h.vars["AZURECN_RESOURCE"] = "tenant-1", "id", "s", "res"
+	h.vars["AZURECN_TENANT"], h.vars["AZURECN_CLIENT_ID"], h.vars["AZURECN_CLIENT_SECRET"], h.vars["AZURECN_RESOURCE"], h.vars["AZURECN_API_BASE"] = "tenant-1", "id", "s", "res", "https://api.example.cn"
 	r := h.run("providers", "--config", cfg, "--json")
 	r.expect(t, ExitOK, "providers --json")
 	var list []map[string]any
 	if err := json.Unmarshal([]byte(r.out), &list); err != nil {
 		t.Fatalf("%q: %v", r.out, err)
 	}
-	if len(list) != 8 {
-		t.Fatalf("%d providers, want 5 from the file and 3 built-in", len(list))
+	if len(list) != 13 {
+		t.Fatalf("%d providers, want 10 from the file and 3 built-in", len(list))
 	}
 	byName := map[string]map[string]any{}
 	for _, p := range list {
