@@ -82,7 +82,10 @@ func (m *Model) tokenView() ui.TokenView {
 	}
 	tok := e.tok
 	if tok != nil {
-		parts = append(parts, tokenTypeLabel(tok.Type), sourceLabel(tok.Source))
+		if tok.Type != "" {
+			parts = append(parts, tokenTypeLabel(tok.Type))
+		}
+		parts = append(parts, sourceLabel(tok.Source))
 	}
 	v.Heading = strings.Join(parts, " · ")
 	switch {
