@@ -29,13 +29,11 @@ type Provider struct {
 // Backend is everything the model reaches the network through.
 type Backend struct {
 	Providers []Provider
-	// Hidden explains each provider the TUI does not list, one line each.
-	Hidden []string
-	Client *http.Client
+	Client    *http.Client
 }
 
-// NewBackend makes a session for every provider this build can run, and
-// explains the others in Hidden. Sessions share opts.Client (a new one when
+// NewBackend makes a session for every provider; one that cannot have a
+// session (an unset ${VAR}) is listed with the reason. Sessions share opts.Client (a new one when
 // nil) and the clock.
 func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
 	if opts.Client == nil {
@@ -43,10 +41,6 @@ func NewBackend(cfg *providers.Config, env providers.Env, opts providers.Session
 	}
 	b := &Backend{Client: opts.Client}
 	for _, p := range cfg.Providers {
-		if err := providers.Supported(p); err != nil {
-			b.Hidden = append(b.Hidden, err.Error())
-			continue
-		}
 		r, err := p.Resolve(env)
 		if err != nil {
 			b.Providers = append(b.Providers, Provider{Config: p, Err: err})
@@ -208,9 +202,6 @@ func (m *Model) setBackend(b *Backend) {
 	m.entries = m.entries[:0]
 	for _, p := range b.Providers {
 		m.entries = append(m.entries, &entry{name: p.Config.Name, Provider: p})
-	}
-	if len(b.Hidden) > 0 {
-		m.notice = hiddenNotice(b.Hidden)
 	}
 	if m.list.Cursor >= len(m.entries) {
 		m.list.Cursor = 0

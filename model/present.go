@@ -297,10 +297,3 @@ func withQuery(path string, q map[string]string) string {
 	}
 	return path + sep + v.Encode()
 }
-
-func hiddenNotice(hidden []string) string {
-	if len(hidden) == 1 {
-		return "not listed: " + hidden[0]
-	}
-	return fmt.Sprintf("%d providers not listed; ? shows why", len(hidden))
-}

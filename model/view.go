@@ -78,9 +78,6 @@ func (m *Model) render() string {
 	var body string
 	if m.showHelp {
 		help := m.help.Full(st, m.keys, l.w-4) + "\n\n" + st.Muted.Render("Token pane: r, a, x, i, c, v act on the provider in use; in the Request pane i edits the field.")
-		if m.backend != nil && len(m.backend.Hidden) > 0 {
-			help += "\n\n" + st.Bold.Render("Not listed") + "\n" + st.Muted.Render(strings.Join(m.backend.Hidden, "\n"))
-		}
 		body = ui.Box(st, "Help", help, l.w, l.h-2, true)
 	} else {
 		top := lipgloss.JoinHorizontal(lipgloss.Top,
