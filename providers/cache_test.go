@@ -3,10 +3,14 @@ package providers_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
 
@@ -157,4 +161,27 @@ func TestEditedConfigDoesNotReuseTheCachedToken(t *testing.T) {
 	if a, b := e.provider(t, nil).CacheKey(), e.provider(t, func(p *providers.Provider) { p.ClientID = "other" }).CacheKey(); a == b {
 		t.Error("a changed client_id keeps the cache key")
 	}
+}
+
+// startDemoServer serves an already built demo on 127.0.0.1.
+func startDemoServer(t *testing.T, d *demo.Server) *demoEnv {
+	t.Helper()
+	srv := httptest.NewServer(d.Handler())
+	t.Cleanup(srv.Close)
+	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(srv.URL)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &demoEnv{srv: srv, cfg: cfg}
+}
+
+func providersSecret(v string) secret.String { return secret.New(v) }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
