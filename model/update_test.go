@@ -407,3 +407,28 @@ func quits(t *testing.T, cmd tea.Cmd) bool {
 	}
 	return false
 }
+
+func TestMouseClickFocusesAndWheelScrolls(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.composer.SetRequest("GET", "/api/items?page=1", "", "")
+	w.m = run(t, w.m, press("ctrl+s"))
+	// A click in the response pane (right half of the bottom row) focuses it.
+	w.m = update(t, w.m, tea.MouseClickMsg{X: 100, Y: 20, Button: tea.MouseLeft})
+	if w.m.focus != paneResponse {
+		t.Fatalf("click on the response pane: focus %s", paneNames[w.m.focus])
+	}
+	before := w.m.response.YOffset()
+	w.m = update(t, w.m, tea.MouseWheelMsg{X: 100, Y: 20, Button: tea.MouseWheelDown})
+	if w.m.response.YOffset() <= before {
+		t.Errorf("the wheel did not scroll the response: offset %d → %d", before, w.m.response.YOffset())
+	}
+	// A click on the providers pane picks the row under the pointer.
+	w.m = update(t, w.m, tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft})
+	if w.m.focus != paneProviders || w.m.list.Cursor != 1 {
+		t.Errorf("click on the second provider row: focus %s cursor %d", paneNames[w.m.focus], w.m.list.Cursor)
+	}
+	if w.m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("the view does not ask for mouse events")
+	}
+}

@@ -64,6 +64,9 @@ func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = "keyhole"
+	// Cell motion reports clicks and the wheel; terminals still select
+	// text with shift held.
+	v.MouseMode = tea.MouseModeCellMotion
 	return v
 }
 

@@ -22,6 +22,9 @@ type ProviderList struct {
 	offset int
 }
 
+// Offset is the first row drawn, for mapping a click onto a row.
+func (l *ProviderList) Offset() int { return l.offset }
+
 // MoveUp and MoveDown move the cursor, stopping at the ends.
 func (l *ProviderList) MoveUp() { l.Cursor = max(0, l.Cursor-1) }
 

@@ -1,0 +1,64 @@
+package model
+
+import tea "charm.land/bubbletea/v2"
+
+// paneAt is the pane drawn at screen cell (x, y), and whether there is one.
+// It follows render's layout: a header line, the top row, the bottom row.
+func (m *Model) paneAt(x, y int) (pane, bool) {
+	l := m.layout()
+	switch {
+	case m.showHelp || y < 1 || y >= l.h-1:
+		return 0, false
+	case y < 1+l.topH:
+		if x < l.provW {
+			return paneProviders, true
+		}
+		return paneToken, true
+	case l.single:
+		return m.lastBottom, true
+	case x < l.reqW:
+		return paneRequest, true
+	}
+	return paneResponse, true
+}
+
+// onMouse: a click focuses the pane under the pointer (and picks a
+// provider row); the wheel scrolls what is under the pointer.
+func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	mouse := msg.Mouse()
+	p, ok := m.paneAt(mouse.X, mouse.Y)
+	if !ok || m.typing() {
+		return m, nil
+	}
+	switch msg := msg.(type) {
+	case tea.MouseClickMsg:
+		if msg.Button != tea.MouseLeft {
+			return m, nil
+		}
+		m.setFocus(p)
+		if p == paneProviders {
+			// Rows start under the pane's top border, below the header.
+			if row := mouse.Y - 2 + m.list.Offset(); row >= 0 && row < len(m.entries) {
+				m.list.Cursor = row
+			}
+		}
+	case tea.MouseWheelMsg:
+		delta := 3
+		if msg.Button == tea.MouseWheelUp {
+			delta = -3
+		} else if msg.Button != tea.MouseWheelDown {
+			return m, nil
+		}
+		switch p {
+		case paneResponse:
+			m.response.ScrollBy(delta)
+		case paneProviders:
+			if delta < 0 {
+				m.list.MoveUp()
+			} else {
+				m.list.MoveDown()
+			}
+		}
+	}
+	return m, nil
+}
