@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"html"
 	"net"
 	"net/http"
 	"net/url"
@@ -47,7 +46,7 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 		paste: make(chan string, 1), done: make(chan struct{}), cancel: cancel,
 	}
 	callbacks := make(chan url.Values, 1)
-	srv := &http.Server{Handler: callbackHandler(callbacks), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: callbackHandler(callbacks, state), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
@@ -72,29 +71,33 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 	return p, nil
 }
 
-// callbackHandler answers the first redirect and refuses any other: the
-// listener exists for one answer only.
-func callbackHandler(out chan<- url.Values) http.Handler {
+// callbackHandler passes on the first redirect that carries this login's
+// state and refuses every other request: the listener exists for one
+// answer, and a stray request (another local process, an old tab) must
+// neither use it up nor break the login.
+func callbackHandler(out chan<- url.Values, state string) http.Handler {
 	answered := make(chan struct{}, 1)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != callbackPath {
 			http.NotFound(w, r)
 			return
 		}
+		q := r.URL.Query()
+		if q.Get("state") != state {
+			http.Error(w, "This is not the answer to keyhole's current sign-in (the state does not match).", http.StatusBadRequest)
+			return
+		}
 		select {
 		case answered <- struct{}{}:
 		default:
-			http.Error(w, "keyhole already received an answer for this login.", http.StatusGone)
+			http.Error(w, "keyhole already received an answer for this sign-in.", http.StatusGone)
 			return
 		}
-		q := r.URL.Query()
 		out <- q
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		msg := "You are signed in. You can close this tab and return to keyhole."
-		if e := q.Get("error"); e != "" {
-			msg = "The login failed: " + e + ". Return to keyhole for details."
-		}
-		fmt.Fprintf(w, "<!doctype html><title>keyhole</title><p style=\"font:16px sans-serif\">%s</p>", html.EscapeString(msg))
+		// Nothing is checked yet (the code still has to be exchanged):
+		// keyhole, not this page, says whether it worked.
+		fmt.Fprint(w, "<!doctype html><title>keyhole</title><p style=\"font:16px sans-serif\">keyhole received the answer. You can close this tab: keyhole shows whether the sign-in worked.</p>")
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -31,6 +32,9 @@ func (s *Session) loadSecret(ctx context.Context) error {
 	cmd := exec.CommandContext(ctx, "sh", "-c", s.p.ClientSecretCmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// A grandchild that keeps the pipes open must not hold Run past the
+	// timeout.
+	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if msg == "" {

@@ -113,6 +113,11 @@ type Provider struct {
 
 	Vars     map[string]string `toml:"vars"`
 	Requests []SavedRequest    `toml:"requests"`
+
+	// injected holds the values Resolve put into login, refresh and
+	// token_params from the environment, to be redacted wherever they
+	// might show.
+	injected []secret.String
 }
 
 // DisplayTitle is the title, or the name when there is none.

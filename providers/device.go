@@ -2,38 +2,35 @@ package providers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // deviceGrantType is RFC 8628's grant_type.
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
 // startDevice runs the device authorization grant (RFC 8628): ask for a
-// user code, hand it to the person, poll the token endpoint. The request
-// for the code goes through x/oauth2; the polling is ours, because
-// x/oauth2's poller sleeps on the wall clock, and keyhole's tests (and
-// their slow_down case, which adds 5 s a time) run on an injected one.
+// user code, hand it to the person, poll the token endpoint. Both requests
+// are ours, not x/oauth2's: its device authorization request carries no
+// context (it cannot time out or be cancelled) and no client
+// authentication, and its poller sleeps on the wall clock, while keyhole's
+// tests (and their slow_down case, which adds 5 s a time) run on an
+// injected one.
 func (s *Session) startDevice(ctx context.Context, ep endpoints, opts AuthorizeOptions) (*Pending, error) {
 	if ep.device == "" || ep.token == "" {
 		return nil, fmt.Errorf("%s: device_code needs device_url and token_url (or an issuer to discover them)", s.p.Name)
 	}
-	cfg := s.oauth2Config(ep)
-	actx, acancel := context.WithTimeout(s.clientContext(ctx), s.timeout())
-	da, err := cfg.DeviceAuth(actx)
-	acancel()
+	da, err := s.deviceAuth(ctx, ep)
 	if err != nil {
-		return nil, s.tokenError(actx, err)
+		return nil, err
 	}
 	deadline := s.now().Add(opts.Timeout)
-	if !da.Expiry.IsZero() {
-		// x/oauth2 computed Expiry on the wall clock; carry the span over
-		// to ours.
-		deadline = s.now().Add(time.Until(da.Expiry))
+	if da.expiresIn > 0 {
+		deadline = s.now().Add(da.expiresIn)
 	}
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Pending{
@@ -62,7 +59,7 @@ func (s *Session) startDevice(ctx context.Context, ep endpoints, opts AuthorizeO
 
 // pollDevice asks the token endpoint until the person approves, denies, or
 // the code expires, pacing itself as RFC 8628 §3.5 says.
-func (s *Session) pollDevice(ctx context.Context, ep endpoints, da *oauth2.DeviceAuthResponse, deadline time.Time) (*Token, error) {
+func (s *Session) pollDevice(ctx context.Context, ep endpoints, da *deviceAuthorization, deadline time.Time) (*Token, error) {
 	interval := time.Duration(da.Interval) * time.Second
 	if interval <= 0 {
 		interval = 5 * time.Second // RFC 8628 §3.2's default
@@ -97,4 +94,37 @@ func (s *Session) pollDevice(ctx context.Context, ep endpoints, da *oauth2.Devic
 			return nil, te
 		}
 	}
+}
+
+// deviceAuthorization is RFC 8628 §3.2's answer.
+type deviceAuthorization struct {
+	DeviceCode              string `json:"device_code"`
+	UserCode                string `json:"user_code"`
+	VerificationURI         string `json:"verification_uri"`
+	VerificationURIComplete string `json:"verification_uri_complete"`
+	ExpiresIn               int64  `json:"expires_in"`
+	Interval                int64  `json:"interval"`
+	expiresIn               time.Duration
+}
+
+// deviceAuth asks for a device code and a user code (RFC 8628 §3.1), with
+// the provider's client authentication and timeout.
+func (s *Session) deviceAuth(ctx context.Context, ep endpoints) (*deviceAuthorization, error) {
+	form := url.Values{"client_id": {s.p.ClientID}}
+	if len(s.p.Scopes) > 0 {
+		form.Set("scope", strings.Join(s.p.Scopes, " "))
+	}
+	for k, v := range s.extraParams() {
+		form[k] = v
+	}
+	body, err := s.postEndpoint(ctx, ep.device, form)
+	if err != nil {
+		return nil, err
+	}
+	var da deviceAuthorization
+	if err := json.Unmarshal(body, &da); err != nil || da.DeviceCode == "" || da.UserCode == "" || da.VerificationURI == "" {
+		return nil, &TokenError{Provider: s.p.Name, Description: "the device authorization answer lacks device_code, user_code or verification_uri", Body: s.Redact(bodySnippet(body)), Hint: "check device_url"}
+	}
+	da.expiresIn = time.Duration(da.ExpiresIn) * time.Second
+	return &da, nil
 }

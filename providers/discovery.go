@@ -35,13 +35,21 @@ func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
 		return ep, nil
 	}
 	s.mu.Lock()
-	md := s.discovered
+	md, failed := s.discovered, s.discoveryFailed
 	s.mu.Unlock()
 	if md == nil {
+		if failed && ep.token != "" {
+			return ep, nil // tried once this session; don't wait on it again
+		}
 		var err error
 		if md, err = s.discover(ctx); err != nil {
 			if ep.token != "" {
-				return ep, nil // discovery only filled optional endpoints
+				// Discovery would only have filled optional endpoints:
+				// go on, and don't pay its timeout on every request.
+				s.mu.Lock()
+				s.discoveryFailed = true
+				s.mu.Unlock()
+				return ep, nil
 			}
 			return ep, err
 		}

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"errors"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -407,4 +408,67 @@ func FuzzMapResponse(f *testing.F) {
 			t.Fatalf("no error and no token for %q", body)
 		}
 	})
+}
+
+func TestInjectedLoginValuesAreRedacted(t *testing.T) {
+	cfg, err := Parse("c.toml", []byte(`
+[providers.v]
+base_url = "https://api.v"
+grant = "custom"
+login = { method = "POST", url = "http://127.0.0.1:1/auth?appSecret=${APP_SECRET}", json = { appSecret = "${APP_SECRET}" } }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := cfg.Providers[0].Resolve(func(k string) (string, bool) { return "very-secret-app-value", k == "APP_SECRET" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newEngineSession(t, p)
+	_, err = s.Token(context.Background()) // port 1: refused, and Go's error carries the URL
+	if err == nil {
+		t.Fatal("no error from a refused login")
+	}
+	if strings.Contains(err.Error(), "very-secret-app-value") {
+		t.Errorf("the login's secret is in the error: %v", err)
+	}
+}
+
+func TestTokenEndpointRedirectIsNotFollowed(t *testing.T) {
+	var followed sync.Mutex
+	hit := false
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		followed.Lock()
+		hit = true
+		followed.Unlock()
+	}))
+	defer elsewhere.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/steal", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	p := &Provider{Grant: "client_credentials", TokenURL: srv.URL, ClientID: "c", ClientSecret: secret.New("s3cret"), ClientAuth: "post", TokenResponse: &TokenResponse{}}
+	_, err := newEngineSession(t, p).Token(context.Background())
+	var te *TokenError
+	if !errors.As(err, &te) || te.Status != http.StatusTemporaryRedirect {
+		t.Fatalf("a redirecting token endpoint gave %v", err)
+	}
+	followed.Lock()
+	defer followed.Unlock()
+	if hit {
+		t.Error("the token request, client secret in its body, followed the redirect")
+	}
+}
+
+func TestPublicClientSendsNoBasicAuth(t *testing.T) {
+	rec := &recorder{body: `{"access_token":"t"}`}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	p := &Provider{Grant: "password", TokenURL: srv.URL, ClientID: "pub", Username: "u", Password: secret.New("pw"), TokenResponse: &TokenResponse{}}
+	if _, err := newEngineSession(t, p).Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r := rec.last(t); r.auth != "" || !strings.Contains(r.body, "client_id=pub") {
+		t.Errorf("a client without a secret sent auth %q body %q", r.auth, r.body)
+	}
 }

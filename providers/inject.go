@@ -2,7 +2,6 @@ package providers
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -80,12 +79,11 @@ func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, 
 	if tok == nil || tok.Access.IsZero() {
 		return Injection{}, errors.New("no token to send")
 	}
-	if !force && p.BaseURL != "" {
+	if !force {
+		// Without a base_url no origin is the provider's: the token goes
+		// nowhere unless forced.
 		base, err := url.Parse(p.BaseURL)
-		if err != nil {
-			return Injection{}, fmt.Errorf("base_url: %w", err)
-		}
-		if !SameOrigin(base, req.URL) {
+		if err != nil || p.BaseURL == "" || !SameOrigin(base, req.URL) {
 			return Injection{}, ErrForeignOrigin
 		}
 	}

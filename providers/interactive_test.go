@@ -54,20 +54,39 @@ func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, loc := authorizeOnly(t, s)
-	q := loc.Query()
+	forged := *loc
+	q := forged.Query()
 	q.Set("state", "forged-by-someone-else")
-	loc.RawQuery = q.Encode()
-	deliver(t, loc)
-	_, err = p.Wait(context.Background())
-	var te *providers.TokenError
-	if !errors.As(err, &te) || te.Code != "state_mismatch" {
-		t.Fatalf("a wrong state gave %v, want a state_mismatch TokenError", err)
+	forged.RawQuery = q.Encode()
+	// At the listener, a wrong state is refused and does not use up the
+	// one answer: the real redirect still completes the sign-in.
+	resp, err := newClient(t).Get(forged.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("the listener answered %d to a wrong state, want 400", resp.StatusCode)
 	}
 	if e.grants(t, "authorization_code") != 0 {
-		t.Error("the code was exchanged despite the wrong state")
+		t.Error("a code was exchanged for a wrong state")
 	}
-	if s.Cached() != nil {
-		t.Error("the session holds a token from a refused sign-in")
+	deliver(t, loc)
+	if _, err := p.Wait(context.Background()); err != nil {
+		t.Fatalf("the real redirect after a forged one: %v", err)
+	}
+	// Pasted, a wrong state is an error the person sees.
+	p2, loc2 := authorizeOnly(t, s)
+	q = loc2.Query()
+	q.Set("state", "forged")
+	loc2.RawQuery = q.Encode()
+	if err := p2.Paste(loc2.String()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p2.Wait(context.Background())
+	var te *providers.TokenError
+	if !errors.As(err, &te) || te.Code != "state_mismatch" {
+		t.Fatalf("a pasted wrong state gave %v, want a state_mismatch TokenError", err)
 	}
 }
 

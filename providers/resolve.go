@@ -46,6 +46,9 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 			firstErr = &MissingVarError{Provider: p.Name, Key: key, Var: err.(missingVar).name}
 			return
 		}
+		if out != *v && secretBearing(key) {
+			r.injected = append(r.injected, secret.New(out))
+		}
 		*v = out
 	}
 	sec := func(key string, v *secret.String) {
@@ -180,6 +183,18 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		return nil, firstErr
 	}
 	return &r, nil
+}
+
+// secretBearing reports whether a key's expanded value may be a credential
+// keyhole cannot name: a vendor login's appSecret, a token_params entry.
+// Such values are redacted like client secrets.
+func secretBearing(key string) bool {
+	for _, prefix := range []string{"login.", "refresh.", "token_params."} {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 type missingVar struct{ name string }

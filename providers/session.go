@@ -49,13 +49,14 @@ type Session struct {
 	redMu sync.RWMutex
 	red   *secret.Redactor
 
-	mu           sync.Mutex
-	tok          *Token
-	loaded       bool // the store has been read
-	secret       secret.String
-	secretLoaded bool
-	discovered   *metadata
-	inflight     *flight // the token request in flight, shared by its callers
+	mu              sync.Mutex
+	tok             *Token
+	loaded          bool // the store has been read
+	secret          secret.String
+	secretLoaded    bool
+	discovered      *metadata
+	discoveryFailed bool
+	inflight        *flight // the token request in flight, shared by its callers
 }
 
 // flight is one token request and the callers waiting for it. It runs on
@@ -91,6 +92,12 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 	if s.client == nil {
 		s.client = &http.Client{}
 	}
+	// Never follow a redirect from the authorization server: on a 307 or
+	// 308 Go re-posts the body, client secret included, to wherever the
+	// Location points. A redirect is shown as the answer it is.
+	noRedirect := *s.client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	s.client = &noRedirect
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -105,6 +112,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		s.limit = &limiter{rate: rate, now: s.now, sleep: s.sleep}
 	}
 	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)
+	s.red.Add(p.injected...)
 	s.red.AddBasic(secret.New(p.ClientID), p.ClientSecret)
 	return s, nil
 }
@@ -236,12 +244,17 @@ func (s *Session) join(ctx context.Context, m mode) *flight {
 			defer cancel()
 			tok, err := s.fetch(fctx, m, held)
 			s.mu.Lock()
-			if err == nil {
-				s.tok = tok
-			} else if errors.Is(err, ErrNeedsLogin) && held != nil {
+			var refused *RefreshRefusedError
+			switch {
+			case err == nil:
+				s.tok = copyToken(tok)
+			case errors.As(err, &refused) && s.tok != nil && sameToken(s.tok, held):
 				// The refresh token is spent: keep the old token for
-				// display, but it must not be offered again.
-				s.tok.Refresh = secret.String{}
+				// display, but it must not be offered again. The token
+				// is replaced, not edited: callers may hold the old one.
+				spent := copyToken(s.tok)
+				spent.Refresh = secret.String{}
+				s.tok = spent
 			}
 			if s.inflight == f {
 				s.inflight = nil
@@ -326,20 +339,26 @@ func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) 
 	if err != nil {
 		return nil, err
 	}
+	var refused *TokenError
 	if m == modeAuto && held != nil && !held.Refresh.IsZero() {
 		tok, err := s.refreshWith(ctx, ep, held.Refresh)
 		if err == nil {
 			return tok, nil
 		}
-		var te *TokenError
-		if !errors.As(err, &te) || !refusedRefresh(te) {
+		if !errors.As(err, &refused) || !refusedRefresh(refused) {
 			return nil, err // the network failed: the refresh token may still be good
 		}
-		// The refresh token was refused: fall back to the grant.
 	}
-	if s.p.Interactive() {
+	switch {
+	case refused != nil && (s.p.Interactive() || s.p.Grant == "refresh_token"):
+		// Falling back to the configured refresh token after a rotated
+		// one was refused would present a used token: servers with reuse
+		// detection revoke the whole grant for that.
+		return nil, &RefreshRefusedError{Provider: s.p.Name, Cause: refused}
+	case s.p.Interactive():
 		return nil, ErrNeedsLogin
 	}
+	// The refresh token was refused (or there was none): run the grant.
 	return s.obtain(ctx, ep)
 }
 
@@ -353,6 +372,20 @@ func refusedRefresh(te *TokenError) bool {
 	return te.Code == "invalid_grant" || te.Status == http.StatusUnauthorized || te.Status == http.StatusBadRequest ||
 		(te.Status >= 200 && te.Status < 300 && te.Code != "")
 }
+
+// RefreshRefusedError means the server refused the refresh token and only
+// the person can get a new one. It is an ErrNeedsLogin.
+type RefreshRefusedError struct {
+	Provider string
+	Cause    *TokenError
+}
+
+func (e *RefreshRefusedError) Error() string {
+	return fmt.Sprintf("%s: needs login: the refresh token was refused (%s)", e.Provider, e.Cause.Error())
+}
+
+// Is makes errors.Is(err, ErrNeedsLogin) true.
+func (e *RefreshRefusedError) Is(target error) bool { return target == ErrNeedsLogin }
 
 func sameToken(a, b *Token) bool {
 	if a == nil || b == nil {

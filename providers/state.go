@@ -68,6 +68,12 @@ func StateOf(tok *Token, act Activity, lastErr error, now time.Time, refreshBefo
 	if tok.Expiry.IsZero() {
 		return StateValid
 	}
+	// A token that lives shorter than the refresh window would be
+	// "expiring" from birth and refreshed on every call: cap the window at
+	// half its life.
+	if life := tok.Lifetime(); life > 0 && refreshBefore > life/2 {
+		refreshBefore = life / 2
+	}
 	switch left := tok.Expiry.Sub(now); {
 	case left <= 0:
 		return StateExpired

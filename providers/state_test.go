@@ -110,3 +110,14 @@ func TestTokenTimes(t *testing.T) {
 		}
 	}
 }
+
+func TestRefreshWindowIsCappedAtHalfTheLifetime(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tok := &Token{Access: secret.New("a"), Obtained: now, Expiry: now.Add(20 * time.Second)}
+	if got := StateOf(tok, Idle, nil, now.Add(time.Second), 30*time.Second); got != StateValid {
+		t.Errorf("a fresh 20 s token with a 30 s window is %s, want valid", got)
+	}
+	if got := StateOf(tok, Idle, nil, now.Add(11*time.Second), 30*time.Second); got != StateExpiring {
+		t.Errorf("past half its life it is %s, want expiring", got)
+	}
+}

@@ -22,18 +22,31 @@ const maxTokenBody = 1 << 20
 // ("basic_raw"), and only reads the standard answer, so a provider with a
 // token_response mapping goes through postToken instead.
 func (p *Provider) usesOAuth2() bool {
-	switch p.ClientAuth {
+	switch p.clientAuth() {
 	case "", "basic", "post", "none":
 		return p.TokenResponse == nil
 	}
 	return false
 }
 
+// clientAuth is client_auth, defaulting to basic for a confidential
+// client and to none for a public one (no secret, no secret command): a
+// public client sending "Basic base64(id:)" confuses some servers.
+func (p *Provider) clientAuth() string {
+	if p.ClientAuth != "" {
+		return p.ClientAuth
+	}
+	if p.ClientSecret.IsZero() && p.ClientSecretCmd == "" {
+		return "none"
+	}
+	return "basic"
+}
+
 // authStyle pins x/oauth2's client authentication. Never auto-detect: on a
 // failure, detection retries with the secret in the other place, sending it
 // twice.
 func (p *Provider) authStyle() oauth2.AuthStyle {
-	if p.ClientAuth == "post" || p.ClientAuth == "none" {
+	if a := p.clientAuth(); a == "post" || a == "none" {
 		return oauth2.AuthStyleInParams
 	}
 	return oauth2.AuthStyleInHeader
@@ -42,7 +55,7 @@ func (p *Provider) authStyle() oauth2.AuthStyle {
 // oauth2Config is the provider as x/oauth2 sees it.
 func (s *Session) oauth2Config(ep endpoints) *oauth2.Config {
 	secret := s.clientSecret().Reveal()
-	if s.p.ClientAuth == "none" {
+	if s.p.clientAuth() == "none" {
 		secret = ""
 	}
 	return &oauth2.Config{
@@ -81,7 +94,7 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 	}
 	form = cloneValues(form)
 	header := http.Header{"Accept": {"application/json"}}
-	if s.p.ClientAuth == "query" {
+	if s.p.clientAuth() == "query" {
 		// The vendor that wants credentials in the query wants the whole
 		// request there, and an empty body.
 		q := u.Query()
@@ -109,7 +122,7 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 // authorization server, the way client_auth says.
 func (s *Session) authenticate(u *url.URL, form url.Values, header http.Header) {
 	id, sec := s.p.ClientID, s.clientSecret().Reveal()
-	switch s.p.ClientAuth {
+	switch s.p.clientAuth() {
 	case "", "basic":
 		header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(sec))))
 	case "basic_raw":
@@ -157,6 +170,11 @@ func (s *Session) doToken(req *http.Request) (*Token, error) {
 // error_description, or the vendor's message at token_response.error.
 func (s *Session) errorAnswer(status int, body []byte) error {
 	te := &TokenError{Provider: s.p.Name, Status: status, Body: s.Redact(bodySnippet(body))}
+	if status >= 300 && status < 400 {
+		te.Description = "the endpoint redirected; keyhole does not follow redirects from the authorization server"
+		te.Hint = "set the endpoint's final URL in the config (a redirect often means http:// where https:// is wanted)"
+		return te
+	}
 	if doc, ok := parseJSON(body); ok {
 		te.Code = doc.Get("error").String()
 		te.Description = s.Redact(doc.Get("error_description").String())
