@@ -262,7 +262,7 @@ func (b *backend) tokenStore() (providers.Store, error) {
 	if b.store != nil {
 		return b.store, nil
 	}
-	store, err := openStore(b.e, b.conf.cfg.Settings.TokenCache)
+	store, err := openStore(b.e, b.conf.cfg.Settings.TokenCache, func(msg string) { fmt.Fprintln(b.e.stderr, "keyhole: "+msg) })
 	if err != nil {
 		return nil, err
 	}
@@ -271,8 +271,9 @@ func (b *backend) tokenStore() (providers.Store, error) {
 }
 
 // openStore opens the token store for a token_cache setting under the
-// state folder, telling the person on stderr what it had to say.
-func openStore(e env, setting string) (providers.Store, error) {
+// state folder, handing what it has to say (a fixed file mode, no keyring
+// here) to say.
+func openStore(e env, setting string, say func(string)) (providers.Store, error) {
 	dir := ""
 	if setting != tokencache.SettingMemory {
 		d, err := tokencache.StateDir(e.getenv)
@@ -281,13 +282,12 @@ func openStore(e env, setting string) (providers.Store, error) {
 		}
 		dir = d
 	}
-	warn := tokencache.WithWarn(func(msg string) { fmt.Fprintln(e.stderr, "keyhole: "+msg) })
-	store, notice, err := tokencache.Open(setting, dir, warn)
+	store, notice, err := tokencache.Open(setting, dir, tokencache.WithWarn(say))
 	if err != nil {
 		return nil, err
 	}
 	if notice != "" {
-		fmt.Fprintln(e.stderr, "keyhole: "+notice)
+		say(notice)
 	}
 	return store, nil
 }

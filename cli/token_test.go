@@ -193,7 +193,7 @@ func pkceBrowser(t *testing.T, opened *[]string) func(string) error {
 		}
 		defer back.Body.Close()
 		page, _ := io.ReadAll(back.Body)
-		if !strings.Contains(string(page), "signed in") {
+		if !strings.Contains(string(page), "keyhole received the answer") {
 			t.Errorf("callback page: %s", page)
 		}
 		return nil
@@ -405,7 +405,14 @@ func TestTUISharesTheTokenCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cleanup()
-	for _, p := range opts.Backend.Providers {
+	if opts.Backend != nil || opts.Start == nil {
+		t.Fatal("the TUI opens its token store before the first frame")
+	}
+	b, err := opts.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range b.Providers {
 		if p.Config.Name != "demo-cc" {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -45,22 +46,33 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 		return model.Options{}, nil, err
 	}
 	if forceDemo || !found {
-		return demoOptions(e)
+		return demoOptions(e, forceDemo)
 	}
 	cfg, err := providers.LoadFile(path)
 	if err != nil {
 		return model.Options{}, nil, err
 	}
 	warnLooseSecrets(e, cfg, path)
-	// The same token store as the command line's: a token fetched by
-	// keyhole token is the TUI's cached token, and the other way round.
-	store, err := openStore(e, cfg.Settings.TokenCache)
-	if err != nil {
-		return model.Options{}, nil, err
-	}
 	opts := baseOptions(e, cfg.Settings)
 	opts.Label = path
-	opts.Backend = model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: store, Sleep: e.sleep})
+	for _, p := range cfg.Providers {
+		opts.Placeholder = append(opts.Placeholder, p.Name)
+	}
+	// The store opens after the first frame: a keyring probe may wait
+	// seconds for a locked keyring. It is the command line's store too: a
+	// token fetched by keyhole token is the TUI's cached token, and the
+	// other way round. What it has to say goes to the screen, not to
+	// stderr under the TUI.
+	opts.Start = func(context.Context) (*model.Backend, error) {
+		var notes []string
+		store, err := openStore(e, cfg.Settings.TokenCache, func(msg string) { notes = append(notes, msg) })
+		if err != nil {
+			return nil, err
+		}
+		b := model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: store, Sleep: e.sleep})
+		b.Notice = strings.Join(notes, "; ")
+		return b, nil
+	}
 	return opts, func() {}, nil
 }
 
@@ -78,7 +90,7 @@ func baseOptions(e env, s providers.Settings) model.Options {
 
 // demoOptions runs the TUI on the built-in demo: its provider names are
 // drawn at once, and the server starts in a command after the first frame.
-func demoOptions(e env) (model.Options, func(), error) {
+func demoOptions(e env, forced bool) (model.Options, func(), error) {
 	ttl, err := demo.TokenTTLFromEnv()
 	if err != nil {
 		return model.Options{}, nil, err
@@ -91,10 +103,11 @@ func demoOptions(e env) (model.Options, func(), error) {
 	}
 	opts := baseOptions(e, cfg.Settings)
 	opts.Label, opts.Demo, opts.AutoFetch = "built-in demo (no config file found)", true, true
+	if forced {
+		opts.Label = "built-in demo"
+	}
 	for _, p := range cfg.Providers {
-		if providers.Supported(p) == nil {
-			opts.Placeholder = append(opts.Placeholder, p.Name)
-		}
+		opts.Placeholder = append(opts.Placeholder, p.Name)
 	}
 	var mu sync.Mutex
 	var srv *demo.Server

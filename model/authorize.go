@@ -37,8 +37,14 @@ func waitCmd(ctx context.Context, p *providers.Pending, name string, seq int) te
 	}
 }
 
-// pasteResultMsg reports a pasted redirect URL that was refused at once.
-type pasteResultMsg struct{ err error }
+// cancelPendingCmd abandons a sign-in off the UI loop: Cancel waits for
+// the grant to wind down (its listener, a store write).
+func cancelPendingCmd(p *providers.Pending) tea.Cmd {
+	return func() tea.Msg {
+		p.Cancel()
+		return nil
+	}
+}
 
 // revokedMsg and introspectedMsg are the token pane's x and i.
 type revokedMsg struct {
@@ -74,25 +80,27 @@ func (m Model) authorize() (tea.Model, tea.Cmd) {
 		m.notice = e.name + " needs no sign-in: r gets a new token"
 		return m, nil
 	}
+	var cmds []tea.Cmd
 	if e.cancel != nil {
 		e.cancel()
 	}
 	if e.pending != nil {
-		e.pending.Cancel()
+		cmds = append(cmds, cancelPendingCmd(e.pending))
 		e.pending = nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.seq++
 	e.act, e.err, e.cancel = providers.AwaitingUser, nil, cancel
 	opts := providers.AuthorizeOptions{Open: m.opts.OpenURL, NoBrowser: m.opts.NoBrowser || m.opts.OpenURL == nil}
-	return m, tea.Batch(authorizeCmd(ctx, e.Session, e.name, e.seq, opts), m.spinner.Tick)
+	cmds = append(cmds, authorizeCmd(ctx, e.Session, e.name, e.seq, opts), m.spinner.Tick)
+	return m, tea.Batch(cmds...)
 }
 
 func (m Model) onPending(msg pendingMsg) (tea.Model, tea.Cmd) {
 	e := m.entry(msg.name)
 	if e == nil || msg.seq != e.seq {
 		if msg.pending != nil {
-			msg.pending.Cancel()
+			return m, cancelPendingCmd(msg.pending)
 		}
 		return m, nil
 	}

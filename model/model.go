@@ -30,6 +30,8 @@ type Provider struct {
 type Backend struct {
 	Providers []Provider
 	Client    *http.Client
+	// Notice is said once the backend is up (the token cache's notes).
+	Notice string
 }
 
 // NewBackend makes a session for every provider; one that cannot have a
@@ -202,6 +204,9 @@ func (m *Model) setBackend(b *Backend) {
 	m.entries = m.entries[:0]
 	for _, p := range b.Providers {
 		m.entries = append(m.entries, &entry{name: p.Config.Name, Provider: p})
+	}
+	if b.Notice != "" {
+		m.notice = b.Notice
 	}
 	if m.list.Cursor >= len(m.entries) {
 		m.list.Cursor = 0

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -243,6 +244,14 @@ func (m *Model) showExchange() {
 			body += "\n\n(body cut at " + exchange.HumanSize(r.Size) + ": raise max_body to see more)"
 		}
 	}
+	var notes []string
+	if ex.Sent.Withheld {
+		notes = append(notes, "token withheld: the URL is outside the provider's base_url origin")
+	}
+	notes = append(notes, ex.Notes...)
+	if len(notes) > 0 {
+		body = m.styles.Warn.Render("note: "+strings.Join(notes, "\nnote: ")) + "\n\n" + body
+	}
 	if ex.Err != nil {
 		errText := m.styles.Bad.Render("error: " + ex.Err.Error())
 		if hint := providers.Hint(ex.Err); hint != "" {
@@ -296,4 +305,32 @@ func withQuery(path string, q map[string]string) string {
 		sep = "&"
 	}
 	return path + sep + v.Encode()
+}
+
+// composerMask is what a composer field shows while not typed in: with
+// redaction on, credential query parameters in the path, credential
+// headers (scheme kept) and name=value credentials in the body masked.
+func (m *Model) composerMask(f ui.Field, text string) string {
+	if !m.redact || text == "" {
+		return text
+	}
+	switch f {
+	case ui.FieldPath:
+		return secret.RedactURL(text)
+	case ui.FieldHeaders:
+		fields, err := exchange.ParseHeaders(text)
+		if err != nil {
+			return text
+		}
+		var lines []string
+		for _, fl := range fields {
+			masked := exchange.HeaderLines(http.Header{fl.Name: {fl.Value}}, providers.Injection{}, secret.String{}, false)
+			lines = append(lines, masked...)
+		}
+		return strings.Join(lines, "\n")
+	case ui.FieldBody:
+		var red secret.Redactor
+		return red.Redact(text)
+	}
+	return text
 }

@@ -58,7 +58,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case revokedMsg:
 		if e := m.entry(msg.name); e != nil {
-			e.tok, e.err = nil, msg.err
+			// The session knows what it still holds: a revocation that
+			// failed before forgetting anything leaves the token in place.
+			e.tok, e.err = e.Session.Cached(), msg.err
 			if msg.err == nil {
 				m.notice = "token revoked at the provider and forgotten here"
 			}
@@ -99,7 +101,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) refreshExpiring(next tea.Cmd) (tea.Model, tea.Cmd) {
 	cmds := []tea.Cmd{next}
 	for i, e := range m.entries {
-		if e.Session == nil || m.state(e) != providers.StateExpiring {
+		if e.Session == nil || !m.renewable(e) {
 			continue
 		}
 		nm, cmd := m.fetch(i, true)
@@ -107,6 +109,19 @@ func (m Model) refreshExpiring(next tea.Cmd) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// renewable reports whether e's token should be renewed now without the
+// person: inside the refresh window, or already expired (after a suspend,
+// or loaded expired from the cache) with an automatic way back.
+func (m *Model) renewable(e *entry) bool {
+	switch m.state(e) {
+	case providers.StateExpiring:
+		return true
+	case providers.StateExpired:
+		return !e.Config.Interactive() || !e.tok.Refresh.IsZero()
+	}
+	return false
 }
 
 func (m Model) onBackend(msg backendMsg) (tea.Model, tea.Cmd) {

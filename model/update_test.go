@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // world is a model on the demo with a clock the test moves.
@@ -430,5 +431,32 @@ func TestMouseClickFocusesAndWheelScrolls(t *testing.T) {
 	}
 	if w.m.View().MouseMode != tea.MouseModeCellMotion {
 		t.Error("the view does not ask for mouse events")
+	}
+}
+
+func TestComposerMasksCredentialsWhileNotTyping(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	const key = "k3y-VALUE-123456"
+	w.m.composer.SetRequest("POST", "/api/items?access_token="+key, "X-Api-Key: "+key+"\nAuthorization: Basic "+key, "client_secret="+key)
+	screen := plain(w.m)
+	if strings.Contains(screen, key) {
+		t.Fatalf("a credential shows in the composer while redaction is on:\n%s", screen)
+	}
+	for _, want := range []string{"access_token=••••", "X-Api-Key: ••••", "Authorization: Basic ••••", "client_secret=••••"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("composer lacks %q", want)
+		}
+	}
+	// Typing in a field shows what is typed; ctrl+r shows everything.
+	w.m.focus, w.m.composer.Field = paneRequest, ui.FieldHeaders
+	w.m = update(t, w.m, press("enter"))
+	if !strings.Contains(plain(w.m), "X-Api-Key: "+key) {
+		t.Error("the headers being edited are masked")
+	}
+	w.m = update(t, w.m, press("esc"))
+	w.m = update(t, w.m, press("ctrl+r"))
+	if !strings.Contains(plain(w.m), "access_token="+key) {
+		t.Error("ctrl+r did not reveal the composer")
 	}
 }

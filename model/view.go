@@ -107,7 +107,7 @@ func (m *Model) bottom(l layout) string {
 		return ui.Box(st, o.title+" · esc closes", o.body, l.w, l.bottomH, true)
 	}
 	req := func(w int, title string) string {
-		content := m.composer.View(st, m.authPreview(), m.sentLines(), m.focus == paneRequest)
+		content := m.composer.View(st, m.authPreview(), m.sentLines(), m.focus == paneRequest, m.composerMask)
 		return ui.Box(st, title, content, w, l.bottomH, m.focus == paneRequest)
 	}
 	resp := func(w int, title string) string {
@@ -155,7 +155,7 @@ func (m *Model) header(w int) string {
 func (m *Model) footer(w int) string {
 	bindings := m.keys.ShortHelp()
 	mode := ""
-	if m.composer.Typing() {
+	if m.typing() {
 		bindings = m.keys.TypingHelp()
 		mode = m.styles.Warn.Render("typing") + " "
 	}

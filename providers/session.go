@@ -155,22 +155,25 @@ func (s *Session) Cached() *Token {
 // Peek returns the token held, reading the store the first time, without
 // any network call. It is how a screen shows a cached token at start.
 func (s *Session) Peek() (*Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.loadLocked(); err != nil {
+	if err := s.load(); err != nil {
 		return nil, err
 	}
-	return copyToken(s.tok), nil
+	return s.Cached(), nil
 }
 
-// loadLocked reads the store once. s.mu must be held.
-func (s *Session) loadLocked() error {
-	if s.loaded || s.store == nil {
-		s.loaded = true
+// load reads the store once. The read (a file, or a keyring that may be
+// slow) happens outside s.mu, so Cached never waits on I/O.
+func (s *Session) load() error {
+	s.mu.Lock()
+	done := s.loaded || s.store == nil
+	s.mu.Unlock()
+	if done {
 		return nil
 	}
-	s.loaded = true
 	tok, err := s.store.Load(s.p.CacheKey())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loaded = true
 	if err != nil {
 		return fmt.Errorf("%s: token cache: %w", s.p.Name, err)
 	}
@@ -196,10 +199,10 @@ func copyToken(t *Token) *Token {
 // a caller could miss the cache just before a request finished and start a
 // second one.
 func (s *Session) Token(ctx context.Context) (*Token, error) {
-	s.mu.Lock()
 	// An unreadable cache entry is no token: the grant runs and its answer
 	// replaces the entry. Peek is where the reason is reported.
-	_ = s.loadLocked()
+	_ = s.load()
+	s.mu.Lock()
 	if s.tok != nil && StateOf(s.tok, Idle, nil, s.now(), s.window) == StateValid {
 		t := *s.tok
 		s.mu.Unlock()

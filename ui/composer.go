@@ -164,7 +164,12 @@ func (c *Composer) Update(msg tea.Msg) tea.Cmd {
 
 // View draws the composer: the fields, the line the token will be sent
 // in (auth, already masked), and the request as last sent.
-func (c *Composer) View(st Styles, auth string, sent []string, focused bool) string {
+//
+// mask, when not nil, gives the text a field shows while it is not being
+// typed in — the model masks credentials there (a key in a header, a token
+// in the query) while redaction is on; the field being typed in always
+// shows what is typed.
+func (c *Composer) View(st Styles, auth string, sent []string, focused bool, mask func(Field, string) string) string {
 	label := func(f Field, name string) string {
 		mark := "  "
 		style := st.Field
@@ -182,7 +187,21 @@ func (c *Composer) View(st Styles, auth string, sent []string, focused bool) str
 	if focused && c.Field == FieldPath {
 		pathMark = ">"
 	}
-	lines = append(lines, st.FieldFocused.Render(methodMark)+st.Method.Render(Fit(c.Method, 7))+st.FieldFocused.Render(pathMark)+c.path.View())
+	shown := func(f Field, view func() string, value string, h int) string {
+		if mask == nil || (c.typing && c.Field == f) {
+			return view()
+		}
+		text := mask(f, value)
+		if text == value {
+			return view()
+		}
+		rows := strings.Split(text, "\n")
+		for len(rows) < h {
+			rows = append(rows, "")
+		}
+		return strings.Join(rows[:h], "\n")
+	}
+	lines = append(lines, st.FieldFocused.Render(methodMark)+st.Method.Render(Fit(c.Method, 7))+st.FieldFocused.Render(pathMark)+shown(FieldPath, c.path.View, c.path.Value(), 1))
 
 	headerLines := max(1, min(5, strings.Count(c.headers.Value(), "\n")+1))
 	if c.typing && c.Field == FieldHeaders {
@@ -205,12 +224,12 @@ func (c *Composer) View(st Styles, auth string, sent []string, focused bool) str
 	c.body.SetHeight(bodyH)
 
 	lines = append(lines, label(FieldHeaders, "Headers"))
-	lines = append(lines, indent(c.headers.View(), "  "))
+	lines = append(lines, indent(shown(FieldHeaders, c.headers.View, c.headers.Value(), headerLines), "  "))
 	if auth != "" {
 		lines = append(lines, "  "+st.Muted.Render(auth))
 	}
 	lines = append(lines, label(FieldBody, "Body"))
-	lines = append(lines, indent(c.body.View(), "  "))
+	lines = append(lines, indent(shown(FieldBody, c.body.View, c.body.Value(), bodyH), "  "))
 	if sentH > 1 {
 		lines = append(lines, st.Field.Render("  Sent"))
 		for _, s := range sent[:sentH-1] {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/progress"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TokenView is what the token pane shows, already masked and formatted.
@@ -61,15 +62,15 @@ func (p *TokenPane) View(st Styles, v TokenView, w int) string {
 	case v.Expiry != "":
 		lines = append(lines, st.Muted.Render(v.Expiry))
 	}
-	for _, d := range v.Details {
-		lines = append(lines, d)
-	}
+	// The error and its hint come before the details: the pane is short,
+	// and they are what the person needs to see.
 	if v.Error != "" {
-		lines = append(lines, st.Bad.Render(v.Error))
+		lines = append(lines, st.Bad.Render(ansi.Wordwrap(v.Error, w, " /&?=")))
 	}
 	if v.Hint != "" {
-		lines = append(lines, st.Warn.Render("hint: "+v.Hint))
+		lines = append(lines, st.Warn.Render(ansi.Wordwrap("hint: "+v.Hint, w, " ")))
 	}
+	lines = append(lines, v.Details...)
 	if v.Keys != "" {
 		lines = append(lines, st.Muted.Render(v.Keys))
 	}
