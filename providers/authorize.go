@@ -120,8 +120,7 @@ func (s *Session) Authorize(ctx context.Context, opts AuthorizeOptions) (*Pendin
 
 // adopt makes tok the session's token after an interactive grant.
 func (s *Session) adopt(ctx context.Context, tok *Token) (*Token, error) {
-	s.addSecret(tok.Access)
-	s.addSecret(tok.Refresh)
+	s.useToken(tok)
 	if s.store != nil {
 		unlock, err := s.store.Lock(ctx, s.p.CacheKey())
 		if err != nil {

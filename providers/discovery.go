@@ -100,12 +100,12 @@ func (s *Session) fetchMetadata(ctx context.Context, u string) (*metadata, error
 	req.Header.Set("Accept", "application/json")
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, newNetworkError(s.p.Name, "discovery", err, s.Redact)
+		return nil, NewNetworkError(s.p.Name, "discovery", err, s.Redact)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
 	if err != nil {
-		return nil, newNetworkError(s.p.Name, "discovery", err, s.Redact)
+		return nil, NewNetworkError(s.p.Name, "discovery", err, s.Redact)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, &TokenError{Provider: s.p.Name, Status: resp.StatusCode, Description: "discovery at " + u + " failed", Body: s.Redact(bodySnippet(body)), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}

@@ -66,11 +66,6 @@ func (e *NetworkError) Unwrap() error { return e.err }
 // packages (model/exchange) use it so that their transport failures carry
 // the same type, hint and exit code as the token request's.
 func NewNetworkError(provider, op string, err error, redact func(string) string) *NetworkError {
-	return newNetworkError(provider, op, err, redact)
-}
-
-// newNetworkError wraps err, redacting its text with red.
-func newNetworkError(provider, op string, err error, redact func(string) string) *NetworkError {
 	return &NetworkError{Provider: provider, Op: op, msg: redact(err.Error()), err: err, Hint: networkHint(err)}
 }
 

@@ -36,7 +36,7 @@ func TestNetworkError(t *testing.T) {
 	const sec = "s3cr3t-value"
 	redact := func(s string) string { return strings.ReplaceAll(s, sec, "••••") }
 	cause := &url.Error{Op: "Post", URL: "https://h/token?client_secret=" + sec, Err: context.DeadlineExceeded}
-	ne := newNetworkError("p", "token request", cause, redact)
+	ne := NewNetworkError("p", "token request", cause, redact)
 	if strings.Contains(ne.Error(), sec) || !strings.HasPrefix(ne.Error(), "p: token request: ") {
 		t.Errorf("Error() = %q", ne.Error())
 	}

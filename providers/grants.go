@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -62,7 +63,7 @@ func (s *Session) clientCredentials(ctx context.Context, ep endpoints) (*Token, 
 		form := s.extraParams()
 		form.Set("grant_type", "client_credentials")
 		if len(s.p.Scopes) > 0 {
-			form.Set("scope", joinScopes(s.p.Scopes))
+			form.Set("scope", strings.Join(s.p.Scopes, " "))
 		}
 		return s.postToken(ctx, ep.token, form)
 	}
@@ -84,7 +85,7 @@ func (s *Session) password(ctx context.Context, ep endpoints) (*Token, error) {
 		form.Set("username", s.p.Username)
 		form.Set("password", s.p.Password.Reveal())
 		if len(s.p.Scopes) > 0 {
-			form.Set("scope", joinScopes(s.p.Scopes))
+			form.Set("scope", strings.Join(s.p.Scopes, " "))
 		}
 		return s.postToken(ctx, ep.token, form)
 	}
@@ -154,15 +155,4 @@ func (s *Session) viaOAuth2(ctx context.Context, get func(context.Context) (*oau
 	tok := s.fromOAuth2(ot, obtained)
 	tok.Source = SourceFetched
 	return tok, nil
-}
-
-func joinScopes(scopes []string) string {
-	out := ""
-	for i, sc := range scopes {
-		if i > 0 {
-			out += " "
-		}
-		out += sc
-	}
-	return out
 }

@@ -77,7 +77,7 @@ func (s *Session) paceToken(ctx context.Context) error {
 		return nil
 	}
 	if err := s.limit.wait(ctx); err != nil {
-		return newNetworkError(s.p.Name, "token request", err, s.Redact)
+		return NewNetworkError(s.p.Name, "token request", err, s.Redact)
 	}
 	return nil
 }

@@ -103,12 +103,12 @@ func (s *Session) postEndpoint(ctx context.Context, endpoint string, form url.Va
 	req.Header = header
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, newNetworkError(s.p.Name, "request to "+u.Path, err, s.Redact)
+		return nil, NewNetworkError(s.p.Name, "request to "+u.Path, err, s.Redact)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
 	if err != nil {
-		return nil, newNetworkError(s.p.Name, "request to "+u.Path, err, s.Redact)
+		return nil, NewNetworkError(s.p.Name, "request to "+u.Path, err, s.Redact)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, s.errorAnswer(resp.StatusCode, data)

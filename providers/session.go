@@ -47,7 +47,11 @@ type Session struct {
 	limit  *limiter // nil without rate_limit
 
 	redMu sync.RWMutex
-	red   *secret.Redactor
+	red   *secret.Redactor // the configured secrets
+	// tokRed redacts the token in hand. It is replaced, not added to, with
+	// each new token: a long session would otherwise pile up every token
+	// ever issued, and every redaction would scan for all of them.
+	tokRed *secret.Redactor
 
 	mu              sync.Mutex
 	tok             *Token
@@ -134,7 +138,16 @@ func (s *Session) Provider() *Provider { return s.p }
 func (s *Session) Redact(text string) string {
 	s.redMu.RLock()
 	defer s.redMu.RUnlock()
-	return s.red.Redact(text)
+	return s.tokRed.Redact(s.red.Redact(text))
+}
+
+// useToken makes tok the token redacted from now on.
+func (s *Session) useToken(tok *Token) {
+	r := &secret.Redactor{}
+	r.Add(tok.Access, tok.Refresh)
+	s.redMu.Lock()
+	s.tokRed = r
+	s.redMu.Unlock()
 }
 
 func (s *Session) addSecret(sec secret.String) {
@@ -180,6 +193,7 @@ func (s *Session) load() error {
 	if tok != nil && s.tok == nil {
 		tok.Source = SourceCache
 		s.tok = tok
+		s.useToken(tok)
 	}
 	return nil
 }
@@ -292,7 +306,7 @@ func (s *Session) wait(ctx context.Context, f *flight) (*Token, error) {
 			}
 		}
 		s.mu.Unlock()
-		return nil, newNetworkError(s.p.Name, "token request", ctx.Err(), s.Redact)
+		return nil, NewNetworkError(s.p.Name, "token request", ctx.Err(), s.Redact)
 	}
 }
 
@@ -326,8 +340,7 @@ func (s *Session) fetch(ctx context.Context, m mode, held *Token) (*Token, error
 	if err != nil {
 		return nil, err
 	}
-	s.addSecret(tok.Access)
-	s.addSecret(tok.Refresh)
+	s.useToken(tok)
 	if s.store != nil {
 		if err := s.store.Save(s.p.CacheKey(), tok); err != nil {
 			return nil, fmt.Errorf("%s: token cache: %w", s.p.Name, err)
@@ -433,7 +446,7 @@ func (s *Session) tokenError(ctx context.Context, err error) error {
 		te.Hint = "the token endpoint answered without an access_token: check token_url, or map the answer with token_response"
 		return te
 	}
-	return newNetworkError(s.p.Name, "token request", err, s.Redact)
+	return NewNetworkError(s.p.Name, "token request", err, s.Redact)
 }
 
 func tokenHint(e *TokenError, p *Provider) string {

@@ -145,12 +145,12 @@ func (s *Session) doToken(req *http.Request) (*Token, error) {
 	obtained := s.now()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, newNetworkError(s.p.Name, "token request", err, s.Redact)
+		return nil, NewNetworkError(s.p.Name, "token request", err, s.Redact)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
 	if err != nil {
-		return nil, newNetworkError(s.p.Name, "token request", fmt.Errorf("answer cut off: %w", err), s.Redact)
+		return nil, NewNetworkError(s.p.Name, "token request", fmt.Errorf("answer cut off: %w", err), s.Redact)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, s.errorAnswer(resp.StatusCode, data)
