@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -146,6 +147,8 @@ type Response struct {
 	Truncated bool
 	// Duration runs from sending the request to the end of the body.
 	Duration time.Duration
+	// Timing splits the attempt into DNS, connect, TLS and first byte.
+	Timing Timing
 }
 
 // Exchange is one request and its outcome.
@@ -168,8 +171,15 @@ type Exchange struct {
 type Options struct {
 	// MaxBody cuts bodies longer than this; 0 means the default.
 	MaxBody int64
-	// Now is the clock for timings; nil means time.Now.
+	// Now is the clock for Duration and Timing.Start and Total; nil means
+	// time.Now.
 	Now func() time.Time
+	// TraceNow is the clock for the phases of Response.Timing (DNS,
+	// connect, TLS, first byte). The transport reads it from its own
+	// goroutines, so it must be safe for concurrent use, which a clock a
+	// test steps by hand is not: that is why Now is not used. Nil means
+	// time.Now.
+	TraceNow func() time.Time
 	// Timeout bounds each attempt; 0 means providers.DefaultTimeout.
 	Timeout time.Duration
 	// ForceToken sends the token to a URL outside the provider's base_url
@@ -250,6 +260,8 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	tr := newTracer(opts.TraceNow)
+	ctx = httptrace.WithClientTrace(ctx, tr.hooks())
 	maxBody := opts.MaxBody
 	if maxBody <= 0 {
 		maxBody = providers.DefaultMaxBody
@@ -289,6 +301,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 	ex.Sent.Method, ex.Sent.URL, ex.Sent.Header, ex.Sent.Body = method, req.URL, req.Header.Clone(), []byte(r.Body)
 
 	start := now()
+	tr.begin()
 	resp, err := client.Do(req)
 	if err != nil {
 		ex.Err = sendError(p.Name, err, ex.Sent)
@@ -296,6 +309,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 	}
 	defer resp.Body.Close()
 	body, truncated, err := readCapped(resp.Body, maxBody)
+	took := now().Sub(start)
 	ex.Response = &Response{
 		Status:     resp.StatusCode,
 		StatusText: http.StatusText(resp.StatusCode),
@@ -304,7 +318,8 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 		Body:       body,
 		Size:       int64(len(body)),
 		Truncated:  truncated,
-		Duration:   now().Sub(start),
+		Duration:   took,
+		Timing:     tr.timing(start, took),
 	}
 	if err != nil {
 		ex.Err = sendError(p.Name, fmt.Errorf("body cut off after %d bytes: %w", len(body), err), ex.Sent)

@@ -1,0 +1,334 @@
+package exchange
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// Curl export: the request as a runnable curl command, shared by
+// `keyhole curl` and the TUI's `y`, so both print the same text.
+
+// CurlOptions tune CurlCommand.
+type CurlOptions struct {
+	// ConfigPath is passed to the token command as --config PATH, so the
+	// printed command finds the same provider wherever it runs; "" leaves
+	// the flag out (the default config). Give it absolute.
+	ConfigPath string
+	// Reveal writes the secrets other than the token as they are.
+	Reveal bool
+	// ForceToken puts the token in a request to another origin than the
+	// provider's base_url too; without it such a command carries none.
+	ForceToken bool
+	// Token is the token held, if any. Its token_type picks the header
+	// prefix, and a token that carries its scheme ("Bearer eyJ...") gets
+	// none. Its value is never written: unless Reveal, it is masked even
+	// where the person typed it into the request.
+	Token *providers.Token
+	// BodyFile names a file that holds the body (keyhole curl -d @FILE):
+	// the command reads it with --data-binary @FILE instead of carrying
+	// the bytes. Body is still read to pick the Content-Type.
+	BodyFile string
+	// Redact masks the provider's registered secrets (Session.Redact) in
+	// every value but the token substitution, unless Reveal.
+	Redact func(string) string
+}
+
+// Curl is an exported command.
+type Curl struct {
+	// Command is the command line, one option per line.
+	Command string
+	// Masked is set when a secret other than the token was masked: the
+	// command as written will not send it.
+	Masked bool
+	// Withheld is set when the URL leaves the provider's base_url origin
+	// and so the command carries no token (see CurlOptions.ForceToken).
+	Withheld bool
+}
+
+// CurlCommand writes r, sent for provider p, as a curl command for POSIX
+// shells. The token is never in it: the command runs
+// $(keyhole [--config F] token NAME) where the provider injects the token
+// (a header with its prefix, or the query parameter). Other secrets —
+// credential headers, credential query and form parameters, a URL
+// password, anything opts.Redact knows — are masked unless opts.Reveal;
+// Curl.Masked says so.
+func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, error) {
+	method, err := curlMethod(r.Method)
+	if err != nil {
+		return Curl{}, err
+	}
+	u, err := ResolveURL(p.BaseURL, r.Target)
+	if err != nil {
+		return Curl{}, err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return Curl{}, fmt.Errorf("%s: only http and https URLs", u.Scheme)
+	}
+	if u.Host == "" {
+		return Curl{}, fmt.Errorf("%s: the URL has no host", secret.RedactURL(u.String()))
+	}
+	headers := make([]Field, 0, len(r.Header))
+	for _, h := range r.Header {
+		if !httpToken(h.Name) {
+			return Curl{}, fmt.Errorf("header name %q is not a valid HTTP field name", h.Name)
+		}
+		if strings.ContainsAny(h.Value, "\r\n") {
+			return Curl{}, fmt.Errorf("header %s: a header is one line", h.Name)
+		}
+		headers = append(headers, Field{Name: h.Name, Value: trimHTTPBlanks(h.Value)})
+	}
+
+	var out Curl
+	w := curlWriter{reveal: opts.Reveal, redact: opts.Redact}
+	if opts.Token != nil {
+		w.red.Add(opts.Token.Access, opts.Token.Refresh)
+	}
+	var in providers.Injection
+	tokenCmd := ""
+	inject := true
+	if p.BaseURL != "" && !opts.ForceToken {
+		base, err := url.Parse(p.BaseURL)
+		if err != nil {
+			return Curl{}, fmt.Errorf("base_url: %w", err)
+		}
+		inject = providers.SameOrigin(base, u)
+	}
+	if inject {
+		in = curlInjection(p, opts.Token)
+		tokenCmd = curlTokenCommand(p.Name, opts.ConfigPath)
+	} else {
+		out.Withheld = true
+	}
+	hasBody := r.Body != "" || opts.BodyFile != ""
+
+	first := []string{"curl"}
+	switch {
+	case method == "HEAD":
+		first = append(first, "--head") // -X HEAD would wait for a body
+	case method == "GET" && !hasBody, method == "POST" && hasBody:
+	default:
+		first = append(first, "-X", ShellQuote(method))
+	}
+	u.Fragment, u.RawFragment = "", "" // never sent
+	if in.Query != "" {
+		u.RawQuery = dropQueryParam(u.RawQuery, in.Query)
+	}
+	shown := w.value(Sent{URL: u}.DisplayURL(w.reveal))
+	if !w.reveal && strings.Contains(shown, secret.Mask) {
+		w.masked = true
+	}
+	if strings.ContainsAny(shown, "[]{}") {
+		first = append(first, "-g") // no curl globbing: the brackets are data
+	}
+	if seg := "/" + strings.TrimPrefix(u.EscapedPath(), "/") + "/"; strings.Contains(seg, "/./") || strings.Contains(seg, "/../") {
+		first = append(first, "--path-as-is") // do not let curl squash dot segments
+	}
+	if in.Query != "" {
+		sep := "&"
+		if u.RawQuery == "" {
+			sep = "?"
+			if strings.HasSuffix(shown, "?") {
+				sep = ""
+			}
+		}
+		first = append(first, withSubst(shown+sep+url.QueryEscape(in.Query)+"=", tokenCmd))
+	} else {
+		first = append(first, ShellQuote(shown))
+	}
+
+	lines := []string{strings.Join(first, " ")}
+	for _, h := range headers {
+		if in.Header != "" && strings.EqualFold(h.Name, in.Header) {
+			continue // the token's header replaces it, as Send does
+		}
+		v := h.Value
+		if !w.reveal && secret.SensitiveHeader(h.Name) && v != "" {
+			v, w.masked = maskCredential(v), true
+		}
+		lines = append(lines, "-H "+curlHeaderWord(h.Name, w.value(v)))
+	}
+	contentType := ""
+	if hasBody {
+		contentType = sniffContentType(r.Body)
+		explicit := false
+		for _, h := range headers {
+			if strings.EqualFold(h.Name, "Content-Type") {
+				contentType, explicit = h.Value, true
+			}
+		}
+		if !explicit {
+			lines = append(lines, "-H "+ShellQuote("Content-Type: "+contentType))
+		}
+	}
+	if in.Header != "" {
+		lines = append(lines, "-H "+withSubst(in.Header+": "+in.Prefix, tokenCmd))
+	}
+	switch {
+	case opts.BodyFile != "":
+		lines = append(lines, "--data-binary "+ShellQuote("@"+opts.BodyFile))
+	case hasBody:
+		body := r.Body
+		if !w.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") && queryHasSecret(body) {
+			body, w.masked = maskParams(body), true
+		}
+		body = w.value(body)
+		opt := "-d"
+		if strings.HasPrefix(body, "@") {
+			opt = "--data-raw" // -d @x would read the file x
+		}
+		lines = append(lines, opt+" "+ShellQuote(body))
+	}
+	out.Command = strings.Join(lines, " \\\n  ")
+	out.Masked = w.masked
+	return out, nil
+}
+
+// curlWriter masks the values written into a command.
+type curlWriter struct {
+	reveal bool
+	redact func(string) string
+	red    secret.Redactor // the held token, wherever it was typed
+	masked bool
+}
+
+// value passes v through the redactors unless reveal, and remembers
+// whether that changed anything.
+func (w *curlWriter) value(v string) string {
+	if w.reveal {
+		return v
+	}
+	out := w.red.Redact(v)
+	if w.redact != nil {
+		out = w.redact(out)
+	}
+	if out != v {
+		w.masked = true
+	}
+	return out
+}
+
+// curlHeaderWord writes one -H argument. An empty value is written
+// "Name;": curl reads "Name:" with nothing after the colon as "remove this
+// header", not as "send it empty".
+func curlHeaderWord(name, value string) string {
+	if value == "" {
+		return ShellQuote(name + ";")
+	}
+	return ShellQuote(name + ": " + value)
+}
+
+// curlInjection is where the token goes: the provider's injection for the
+// held token's type (its default without one), with no prefix when the
+// token carries its scheme already, as Provider.Apply does.
+func curlInjection(p *providers.Provider, tok *providers.Token) providers.Injection {
+	if tok == nil {
+		return p.Injection("")
+	}
+	in := p.Injection(tok.Type)
+	if in.Prefix != "" && strings.HasPrefix(strings.ToLower(tok.Access.Reveal()), strings.ToLower(in.Prefix)) {
+		in.Prefix = ""
+	}
+	return in
+}
+
+// curlTokenCommand is the keyhole command line that prints the token.
+func curlTokenCommand(provider, configPath string) string {
+	words := []string{"keyhole"}
+	if configPath != "" {
+		words = append(words, "--config", ShellQuote(configPath))
+	}
+	return strings.Join(append(words, "token", ShellQuote(provider)), " ")
+}
+
+// curlMethod normalizes and checks an HTTP method, so a typo cannot smuggle
+// a space or a newline into the command.
+func curlMethod(m string) (string, error) {
+	m = strings.ToUpper(strings.TrimSpace(m))
+	if m == "" {
+		return "GET", nil
+	}
+	if !httpToken(m) {
+		return "", fmt.Errorf("%q is not an HTTP method", m)
+	}
+	return m, nil
+}
+
+// isToken reports whether s is an RFC 9110 token (a method or field name).
+func httpToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// trimBlanks trims spaces and tabs, the blanks HTTP allows around a field
+// value (strings.TrimSpace would also eat Unicode spaces that are data).
+func trimHTTPBlanks(s string) string { return strings.Trim(s, " \t") }
+
+// maskCredential masks a credential header's value, keeping an auth scheme
+// readable ("Basic ••••").
+func maskCredential(v string) string {
+	if scheme, rest, ok := strings.Cut(v, " "); ok && rest != "" && isScheme(scheme) {
+		return scheme + " " + secret.Mask
+	}
+	return secret.Mask
+}
+
+// paramName is the decoded name of one name=value pair.
+func queryParamName(part string) (string, bool) {
+	raw, _, hasValue := strings.Cut(part, "=")
+	name, err := url.QueryUnescape(raw)
+	if err != nil {
+		name = raw
+	}
+	return name, hasValue
+}
+
+// queryHasSecret reports whether a query (or form body) has a credential
+// parameter with a value.
+func queryHasSecret(q string) bool {
+	for _, part := range strings.Split(q, "&") {
+		if name, hasValue := queryParamName(part); hasValue && secret.SensitiveParam(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskParams masks credential parameters in place, keeping the others as
+// written.
+func maskParams(q string) string {
+	parts := strings.Split(q, "&")
+	for i, part := range parts {
+		if name, hasValue := queryParamName(part); hasValue && secret.SensitiveParam(name) {
+			raw, _, _ := strings.Cut(part, "=")
+			parts[i] = raw + "=" + secret.Mask
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// dropParam removes every name=... pair, leaving the rest as written.
+func dropQueryParam(q, name string) string {
+	if q == "" {
+		return q
+	}
+	var keep []string
+	for _, part := range strings.Split(q, "&") {
+		if n, _ := queryParamName(part); n == name {
+			continue
+		}
+		keep = append(keep, part)
+	}
+	return strings.Join(keep, "&")
+}

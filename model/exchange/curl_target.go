@@ -1,0 +1,189 @@
+package exchange
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// The URL of a pasted command, and the token fetched in it.
+
+// addURL reads a URL, dropping a query parameter whose value fetched the
+// token with $(keyhole token NAME).
+func (p *curlParse) addURL(w shellWord) {
+	text := w.text
+	var kept []shellSub
+	for k := len(w.subs) - 1; k >= 0; k-- {
+		s := w.subs[k]
+		name, config, ok := keyholeToken(s.cmd)
+		if !ok || !tokenParam(text, w.subs[:k], s) {
+			kept = append(kept, s)
+			continue
+		}
+		from := strings.LastIndexAny(text[:s.start], "?&")
+		param := text[from+1 : s.start-1]
+		switch {
+		case text[from] == '&':
+			text = text[:from] + text[s.end:]
+		case s.end < len(text) && text[s.end] == '&': // ?name=$(...)&rest
+			text = text[:from+1] + text[s.end+1:]
+		default:
+			text = text[:from] + text[s.end:]
+		}
+		p.useToken(name, config)
+		p.note("dropped the %s query parameter that ran $(%s): keyhole adds %s's token itself", curlClip(param), curlClip(s.cmd), name)
+	}
+	// Notes name the substitutions kept by their command: their offsets
+	// moved when a parameter before them went.
+	p.urls = append(p.urls, p.text("URL", shellWord{text: text, vars: w.vars}))
+	for k := len(kept) - 1; k >= 0; k-- {
+		p.note("URL: kept $(%s) as written: keyhole runs no command from a paste", curlClip(kept[k].cmd))
+	}
+}
+
+// tokenParam reports whether the substitution s is the whole value of a
+// query parameter (?name=$(...) or &name=$(...), then & or # or the end),
+// with no other substitution inside that parameter.
+func tokenParam(text string, earlier []shellSub, s shellSub) bool {
+	before := text[:s.start]
+	from := strings.LastIndexAny(before, "?&")
+	eq := len(before) - 1
+	switch {
+	case from < 0 || eq <= from+1 || before[eq] != '=' || strings.ContainsAny(text[from+1:eq], "=#"):
+		return false
+	case s.end < len(text) && text[s.end] != '&' && text[s.end] != '#':
+		return false
+	case len(earlier) > 0 && earlier[len(earlier)-1].end > from:
+		return false
+	}
+	return true
+}
+
+// target checks the URL: a path stays a path (the provider's base_url
+// completes it); a host without a scheme gets http://, as curl assumes.
+func (p *curlParse) target(u string) (string, error) {
+	u = trimHTTPBlanks(u)
+	switch {
+	case u == "":
+		return "", errors.New("the curl command's URL is empty")
+	case strings.HasPrefix(u, "/"):
+		if _, err := ResolveURL("http://h", u); err != nil {
+			return "", err
+		}
+		return u, nil
+	case !hasScheme(u):
+		p.note("the URL has no scheme: curl assumes http://, and so does keyhole")
+		u = "http://" + u
+	}
+	parsed, err := ResolveURL("", u)
+	if err != nil {
+		return "", err
+	}
+	if s := parsed.Scheme; s != "http" && s != "https" {
+		return "", fmt.Errorf("%s URLs are not HTTP: keyhole sends http and https only", curlClip(s))
+	}
+	if parsed.Host == "" {
+		return "", fmt.Errorf("the URL %q has no host", curlClip(secret.RedactURL(u)))
+	}
+	if !p.globoff && strings.ContainsAny(u, "[]{}") {
+		p.note("curl expands {a,b} and [1-3] in a URL unless -g: keyhole sends the brackets as written")
+	}
+	return u, nil
+}
+
+// appendQuery adds q to the URL's query, before any fragment.
+func curlAppendQuery(u, q string) string {
+	frag := ""
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		u, frag = u[:i], u[i:]
+	}
+	switch {
+	case !strings.Contains(u, "?"):
+		u += "?" + q
+	case strings.HasSuffix(u, "?") || strings.HasSuffix(u, "&"):
+		u += q
+	default:
+		u += "&" + q
+	}
+	return u + frag
+}
+
+// keyholeToken reads a command substitution as
+// `keyhole [--config F] [flags] token NAME [flags]`.
+func keyholeToken(cmd string) (name, config string, ok bool) {
+	if len(cmd) > 4096 || !strings.Contains(cmd, "keyhole") {
+		return "", "", false
+	}
+	sp, err := splitShell(cmd)
+	if err != nil || strings.TrimSpace(sp.rest) != "" || len(sp.words) < 3 || path.Base(sp.words[0].text) != "keyhole" {
+		return "", "", false
+	}
+	w := sp.words
+	for i := 1; i < len(w); i++ {
+		t := w[i].text
+		switch {
+		case len(w[i].subs) > 0:
+			return "", "", false
+		case t == "--config" && i+1 < len(w):
+			i++
+			config = w[i].text
+		case strings.HasPrefix(t, "--config="):
+			config = strings.TrimPrefix(t, "--config=")
+		case strings.HasPrefix(t, "-"): // --force, --no-browser
+		case t == "token" && name == "" && i+1 < len(w) && !strings.HasPrefix(w[i+1].text, "-"):
+			i++
+			name = w[i].text
+		default:
+			return "", "", false // another command, or a second name
+		}
+	}
+	return name, config, name != ""
+}
+
+// RelativeTarget returns fullURL as a path under baseURL when it lies
+// there — same origin, its path inside base_url's path, base_url's query
+// (if any) at the start of its query — so the composer shows /items?page=2
+// rather than the whole URL. It returns fullURL unchanged otherwise, and
+// whenever the path would not resolve back (ResolveURL) to the same URL:
+// with userinfo, for one, or exactly base_url itself without a slash.
+func RelativeTarget(baseURL, fullURL string) string {
+	base, err := url.Parse(baseURL)
+	if err != nil || base.Scheme == "" || baseURL == "" {
+		return fullURL
+	}
+	u, err := url.Parse(fullURL)
+	if err != nil || u.User != nil || u.Scheme == "" || !providers.SameOrigin(base, u) {
+		return fullURL
+	}
+	prefix := strings.TrimSuffix(base.EscapedPath(), "/")
+	rest, ok := strings.CutPrefix(u.EscapedPath(), prefix)
+	if !ok || !strings.HasPrefix(rest, "/") {
+		return fullURL
+	}
+	query := u.RawQuery
+	if base.RawQuery != "" {
+		switch {
+		case query == base.RawQuery:
+			query = ""
+		case strings.HasPrefix(query, base.RawQuery+"&"):
+			query = strings.TrimPrefix(query, base.RawQuery+"&")
+		default:
+			return fullURL
+		}
+	}
+	target := rest
+	if query != "" {
+		target += "?" + query
+	}
+	// The proof: the path must come back to the same request.
+	back, err := ResolveURL(baseURL, target)
+	if err != nil || back.EscapedPath() != u.EscapedPath() || back.RawQuery != u.RawQuery {
+		return fullURL
+	}
+	return target
+}

@@ -1,0 +1,137 @@
+package exchange
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// shellNasty are strings a shell would mangle unless quoted right: quotes
+// of both kinds, expansions, escapes, globs, comments, newlines.
+var shellNasty = []string{
+	"", "plain", "it's", `say "hi"`, "$HOME", "${HOME}", "$(id)", "`id`",
+	`back\slash`, `\'`, "'''", `"'"'"`, "a\nb", "line1\n\nline3\n", "tab\there",
+	"*?[a-z]{1,2}", "# not a comment", "~root", "=ls", "!!", "a;b|c&d>e<f",
+	"ünïcödé •••", "-n", "@file", "$'x'", `\`,
+}
+
+// shellsHere are the POSIX shells on this machine to check quoting with.
+func shellsHere(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, s := range []string{"sh", "bash", "zsh"} {
+		if _, err := exec.LookPath(s); err == nil {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		t.Skip("no POSIX shell")
+	}
+	return out
+}
+
+func TestShellQuoteAndWithSubst(t *testing.T) {
+	for _, shell := range shellsHere(t) {
+		for _, s := range shellNasty {
+			out, err := exec.Command(shell, "-c", "printf %s "+ShellQuote(s)).Output()
+			if err != nil || string(out) != s {
+				t.Errorf("%s: ShellQuote(%q) = %s reads back as %q (%v)", shell, s, ShellQuote(s), out, err)
+			}
+			cmd := "printf %s " + withSubst(s, "printf '%s' 'T  *'")
+			out, err = exec.Command(shell, "-c", cmd).Output()
+			if want := s + "T  *"; err != nil || string(out) != want {
+				t.Errorf("%s: withSubst(%q) = %s reads back as %q, want %q (%v)", shell, s, withSubst(s, "..."), out, want, err)
+			}
+		}
+	}
+	if got := withSubst("Authorization: Bearer ", "keyhole token x"); got != `"Authorization: Bearer $(keyhole token x)"` {
+		t.Errorf("the common case is not the readable form: %s", got)
+	}
+	for s, want := range map[string]string{"plain": "plain", "a/b-c_d.e:f": "a/b-c_d.e:f", "it's": `'it'\''s'`, "": "''", "=x": "'=x'"} {
+		if got := ShellQuote(s); got != want {
+			t.Errorf("ShellQuote(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+func TestCurlCommand(t *testing.T) {
+	rawPrefix := ""
+	api := &providers.Provider{Name: "api", BaseURL: "https://api.example/v1"}
+	q := &providers.Provider{Name: "q", BaseURL: "https://api.example/v1", Inject: &providers.Inject{Query: "access_token"}}
+	raw := &providers.Provider{Name: "raw", BaseURL: "https://api.example", Inject: &providers.Inject{Header: "X-Api-Token", Prefix: &rawPrefix}}
+	for _, c := range []struct {
+		name    string
+		p       *providers.Provider
+		r       Request
+		opts    CurlOptions
+		want    string
+		masked  bool
+		foreign bool
+	}{
+		{name: "GET", p: api, r: Request{Target: "/items?page=2", Header: []Field{{"Accept", "application/json"}}},
+			want: "curl 'https://api.example/v1/items?page=2' \\\n  -H 'Accept: application/json' \\\n  -H \"Authorization: Bearer $(keyhole token api)\""},
+		{name: "config path and token type", p: api, r: Request{Method: "delete", Target: "/items/1"},
+			opts: CurlOptions{ConfigPath: "/home/me/my keys.toml", Token: &providers.Token{Access: secret.New("t0ken-value"), Type: "MAC"}},
+			want: "curl -X DELETE https://api.example/v1/items/1 \\\n  -H \"Authorization: MAC $(keyhole --config '/home/me/my keys.toml' token api)\""},
+		{name: "a token that carries its scheme", p: api, r: Request{Target: "/x"}, opts: CurlOptions{Token: &providers.Token{Access: secret.New("Bearer abc.def")}},
+			want: "curl https://api.example/v1/x \\\n  -H \"Authorization: $(keyhole token api)\""},
+		{name: "query injection", p: q, r: Request{Method: "POST", Target: "/q?x=1&access_token=old", Body: "a=b"},
+			want: "curl \"https://api.example/v1/q?x=1&access_token=$(keyhole token q)\" \\\n  -H 'Content-Type: application/x-www-form-urlencoded' \\\n  -d a=b"},
+		{name: "raw header", p: raw, r: Request{Target: "/r", Header: []Field{{"X-Api-Token", "typed"}}},
+			want: "curl https://api.example/r \\\n  -H \"X-Api-Token: $(keyhole token raw)\""},
+		{name: "empty header and a body starting with @", p: api, r: Request{Method: "PUT", Target: "/e", Header: []Field{{"X-Empty", "  "}, {"Content-Type", "text/plain"}}, Body: "@x"},
+			want: "curl -X PUT https://api.example/v1/e \\\n  -H 'X-Empty;' \\\n  -H 'Content-Type: text/plain' \\\n  -H \"Authorization: Bearer $(keyhole token api)\" \\\n  --data-raw @x"},
+		{name: "body file", p: api, r: Request{Method: "POST", Target: "/f", Body: `{"a":1}`}, opts: CurlOptions{BodyFile: "/tmp/it's.json"},
+			want: "curl https://api.example/v1/f \\\n  -H 'Content-Type: application/json' \\\n  -H \"Authorization: Bearer $(keyhole token api)\" \\\n  --data-binary '@/tmp/it'\\''s.json'"},
+		{name: "HEAD, brackets, dot segments", p: api, r: Request{Method: "HEAD", Target: "/a/../b?x[0]=1"},
+			want: "curl --head -g --path-as-is 'https://api.example/v1/a/../b?x[0]=1' \\\n  -H \"Authorization: Bearer $(keyhole token api)\""},
+		{name: "foreign origin", p: api, r: Request{Target: "https://other.example/x", Header: []Field{{"Authorization", "Basic dXNlcjpwYXNz"}}}, foreign: true, masked: true,
+			want: "curl https://other.example/x \\\n  -H 'Authorization: Basic ••••'"},
+		{name: "foreign origin, forced", p: api, r: Request{Target: "https://other.example/x"}, opts: CurlOptions{ForceToken: true},
+			want: "curl https://other.example/x \\\n  -H \"Authorization: Bearer $(keyhole token api)\""},
+		{name: "secrets masked", p: api, masked: true,
+			r:    Request{Method: "POST", Target: "https://u:url-pass@api.example/v1/x?client_secret=cs&keep=1", Header: []Field{{"Cookie", "sid=1"}, {"X-Note", "held t0ken-value, conf-secret"}}, Body: "user=me&password=hunter2"},
+			opts: CurlOptions{Token: bearer("t0ken-value"), Redact: func(s string) string { return strings.ReplaceAll(s, "conf-secret", secret.Mask) }},
+			want: "curl 'https://u:••••@api.example/v1/x?client_secret=••••&keep=1' \\\n  -H 'Cookie: ••••' \\\n  -H 'X-Note: held ••••, ••••' \\\n  -H 'Content-Type: application/x-www-form-urlencoded' \\\n  -H \"Authorization: Bearer $(keyhole token api)\" \\\n  -d 'user=me&password=••••'"},
+		{name: "secrets revealed", p: api,
+			r:    Request{Method: "POST", Target: "/x?client_secret=cs", Header: []Field{{"Cookie", "sid=1"}}, Body: "password=hunter2"},
+			opts: CurlOptions{Reveal: true, Token: bearer("t0ken-value")},
+			want: "curl 'https://api.example/v1/x?client_secret=cs' \\\n  -H 'Cookie: sid=1' \\\n  -H 'Content-Type: application/x-www-form-urlencoded' \\\n  -H \"Authorization: Bearer $(keyhole token api)\" \\\n  -d password=hunter2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := CurlCommand(c.p, c.r, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Command != c.want {
+				t.Errorf("command:\n%s\nwant:\n%s", got.Command, c.want)
+			}
+			if got.Masked != c.masked || got.Withheld != c.foreign {
+				t.Errorf("Masked, Withheld = %v, %v; want %v, %v", got.Masked, got.Withheld, c.masked, c.foreign)
+			}
+			if strings.Contains(got.Command, "t0ken-value") {
+				t.Errorf("the token is in the command:\n%s", got.Command)
+			}
+		})
+	}
+}
+
+func TestCurlCommandRefuses(t *testing.T) {
+	p := &providers.Provider{Name: "api", BaseURL: "https://api.example"}
+	for _, r := range []Request{
+		{Method: "GET X", Target: "/x"},
+		{Target: "ftp://h/x"},
+		{Target: "/x", Header: []Field{{"Bad Name", "v"}}},
+		{Target: "/x", Header: []Field{{"X", "a\r\nInjected: 1"}}},
+		{Target: "https://h:bad/x?token=t0ken-value"},
+	} {
+		if c, err := CurlCommand(p, r, CurlOptions{}); err == nil {
+			t.Errorf("%+v: no error, command:\n%s", r, c.Command)
+		} else if strings.Contains(err.Error(), "t0ken-value") {
+			t.Errorf("the error holds the token: %v", err)
+		}
+	}
+}
