@@ -79,7 +79,7 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 func baseOptions(e env, s providers.Settings) model.Options {
 	ssh := sshSession(e.getenv)
 	opts := model.Options{
-		Redact: s.RedactOn(), RefreshBefore: s.RefreshBefore.Std(), MaxBody: int64(s.MaxBody),
+		Redact: s.RedactOn(), Theme: s.Theme, RefreshBefore: s.RefreshBefore.Std(), MaxBody: int64(s.MaxBody),
 		OpenURL: e.open, NoBrowser: ssh, SSH: ssh,
 	}
 	if opts.RefreshBefore == 0 {

@@ -75,7 +75,10 @@ type Options struct {
 	NoBrowser bool
 	SSH       bool
 
-	Redact        bool
+	Redact bool
+	// Theme is "dark" or "light" to force one; "" or "auto" follows the
+	// terminal's background.
+	Theme         string
 	RefreshBefore time.Duration
 	MaxBody       int64
 	// Now is the clock and Location the time zone for expiry times; tests
@@ -156,7 +159,7 @@ func New(opts Options) Model {
 	if opts.RefreshBefore == 0 {
 		opts.RefreshBefore = providers.DefaultRefreshBefore
 	}
-	st := ui.NewStyles(true)
+	st := ui.NewStyles(opts.Theme != "light")
 	m := Model{
 		opts:       opts,
 		keys:       ui.DefaultKeyMap(),

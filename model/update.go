@@ -24,7 +24,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.setStyles(ui.NewStyles(msg.IsDark()))
+		if m.opts.Theme == "" || m.opts.Theme == "auto" {
+			m.setStyles(ui.NewStyles(msg.IsDark()))
+		}
 		return m, nil
 	case tickMsg:
 		m.now = m.opts.Now()

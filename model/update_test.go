@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"net/http"
 	"net/url"
 	"strings"
@@ -511,5 +512,19 @@ client_secret = "`+sec+`"
 				t.Errorf("%s: the screen shows %q:\n%s", auth, leak, screen)
 			}
 		}
+	}
+}
+
+func TestThemeSettingWinsOverTheTerminal(t *testing.T) {
+	testEnv(t)
+	m := New(Options{Theme: "light", Placeholder: []string{"x"}})
+	m = update(t, m, tea.BackgroundColorMsg{Color: color.Black})
+	if m.styles.IsDark {
+		t.Error("theme = light, but a dark background switched to dark styles")
+	}
+	m = New(Options{Placeholder: []string{"x"}})
+	m = update(t, m, tea.BackgroundColorMsg{Color: color.White})
+	if m.styles.IsDark {
+		t.Error("theme auto did not follow a light background")
 	}
 }
