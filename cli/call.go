@@ -216,16 +216,7 @@ func sleepFor(e env) func(context.Context, time.Duration) error {
 	if e.sleep != nil {
 		return e.sleep
 	}
-	return func(ctx context.Context, d time.Duration) error {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return providers.Sleep
 }
 
 // printResponse writes the response to stdout as the flags ask.

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"net/url"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,20 +9,6 @@ import (
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
-
-// curlSpec is a request to write as a curl command.
-type curlSpec struct {
-	method  string
-	url     *url.URL
-	headers []exchange.Field
-	body    data
-	hasBody bool
-	// inject is where the token goes; nil sends none.
-	inject *providers.Injection
-	// tokenCmd is the keyhole command line that prints the token.
-	tokenCmd string
-	reveal   bool
-}
 
 func newCurlCmd(e env, configPath *string) *cobra.Command {
 	var headers []string
@@ -92,38 +76,35 @@ keyhole --config demo.toml curl ... instead.`,
 			if err != nil {
 				return err
 			}
-			spec := curlSpec{method: method, url: u, headers: fields, body: body, hasBody: dataArg != "", reveal: reveal}
-			if !foreign || sendToken {
-				// The prefix follows token_type, known from a cached token;
-				// without one, the provider's default.
-				tokType, carries := "", false
-				in := p.Injection("")
-				if held := peek(b, args[0]); held != nil {
-					tokType = held.Type
-					in = p.Injection(tokType)
-					carries = in.Prefix != "" && strings.HasPrefix(strings.ToLower(held.Access.Reveal()), strings.ToLower(in.Prefix))
+			opts := exchange.CurlOptions{Reveal: reveal, ForceToken: sendToken, BodyFile: body.file}
+			// The session, when the provider's secrets resolve here, masks
+			// them wherever they were typed, and its cached token gives
+			// the header prefix (token_type); without one, the default.
+			if sess := session(b, args[0]); sess != nil {
+				opts.Redact = sess.Redact
+				if held, err := sess.Peek(); err == nil {
+					opts.Token = held
 				}
-				if carries {
-					in.Prefix = "" // the token carries its scheme already
-				}
+			}
+			if foreign && !sendToken {
+				fmt.Fprintln(e.stderr, withheldNote(p, u))
+			} else {
 				flag, err := b.configFlag()
 				if err != nil {
 					return err
 				}
-				words := []string{"keyhole"}
-				for _, w := range flag {
-					words = append(words, shellQuote(w))
+				if len(flag) == 2 {
+					opts.ConfigPath = flag[1]
 				}
-				spec.inject = &in
-				spec.tokenCmd = strings.Join(append(words, "token", shellQuote(p.Name)), " ")
-			} else {
-				fmt.Fprintln(e.stderr, withheldNote(p, u))
 			}
-			text, masked := spec.command()
-			if masked {
+			c, err := exchange.CurlCommand(p, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+			if err != nil {
+				return &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", p.Name, err)}
+			}
+			if c.Masked {
 				fmt.Fprintln(e.stderr, "keyhole: secrets in this command are masked as "+secret.Mask+"; --reveal prints them")
 			}
-			_, err = fmt.Fprintln(e.stdout, text)
+			_, err = fmt.Fprintln(e.stdout, c.Command)
 			return err
 		},
 	}
@@ -135,184 +116,12 @@ keyhole --config demo.toml curl ... instead.`,
 	return cmd
 }
 
-// peek returns the provider's cached token, if it is usable and has one,
-// without any network call.
-func peek(b *backend, name string) *providers.Token {
+// session returns the provider's session, or nil when it cannot be had
+// here (a ${VAR} for a secret unset): the command can be printed without.
+func session(b *backend, name string) *providers.Session {
 	sess, err := b.session(name)
 	if err != nil {
 		return nil
 	}
-	held, err := sess.Peek()
-	if err != nil {
-		return nil
-	}
-	return held
-}
-
-// command writes the curl command line, one option per line, and says
-// whether it masked anything.
-func (c curlSpec) command() (string, bool) {
-	masked := false
-	first := []string{"curl"}
-	switch {
-	case c.method == "HEAD":
-		first = append(first, "--head") // -X HEAD would wait for a body
-	case c.method == "GET" && !c.hasBody, c.method == "POST" && c.hasBody:
-	default:
-		first = append(first, "-X", shellQuote(c.method))
-	}
-
-	u := *c.url
-	u.Fragment, u.RawFragment = "", "" // never sent
-	var in providers.Injection
-	if c.inject != nil {
-		in = *c.inject
-	}
-	if in.Query != "" {
-		u.RawQuery = dropParam(u.RawQuery, in.Query)
-	}
-	if !c.reveal && (queryHasSecret(u.RawQuery) || hasPassword(&u)) {
-		masked = true
-	}
-	shown := exchange.Sent{URL: &u}.DisplayURL(c.reveal)
-	if strings.ContainsAny(shown, "[]{}") {
-		first = append(first, "-g") // no curl globbing: the brackets are data
-	}
-	if p := "/" + strings.TrimPrefix(u.EscapedPath(), "/") + "/"; strings.Contains(p, "/./") || strings.Contains(p, "/../") {
-		first = append(first, "--path-as-is") // do not let curl squash dot segments
-	}
-	if in.Query != "" {
-		sep := "&"
-		if u.RawQuery == "" {
-			sep = "?"
-			if strings.HasSuffix(shown, "?") {
-				sep = ""
-			}
-		}
-		first = append(first, withSubst(shown+sep+url.QueryEscape(in.Query)+"=", c.tokenCmd))
-	} else {
-		first = append(first, shellQuote(shown))
-	}
-
-	lines := []string{strings.Join(first, " ")}
-	for _, h := range c.headers {
-		if in.Header != "" && strings.EqualFold(h.Name, in.Header) {
-			continue // the token's header replaces it, as call does
-		}
-		v := h.Value
-		if !c.reveal && secret.SensitiveHeader(h.Name) && v != "" {
-			v, masked = maskCredential(v), true
-		}
-		lines = append(lines, "-H "+shellQuote(h.Name+": "+v))
-	}
-	contentType := ""
-	if c.hasBody {
-		contentType = contentTypeFor(c.body.body)
-		for _, h := range c.headers {
-			if strings.EqualFold(h.Name, "Content-Type") {
-				contentType = h.Value
-			}
-		}
-		if !hasHeader(c.headers, "Content-Type") {
-			lines = append(lines, "-H "+shellQuote("Content-Type: "+contentType))
-		}
-	}
-	if in.Header != "" {
-		lines = append(lines, "-H "+withSubst(in.Header+": "+in.Prefix, c.tokenCmd))
-	}
-	if c.hasBody {
-		switch {
-		case c.body.file != "":
-			lines = append(lines, "--data-binary "+shellQuote("@"+c.body.file))
-		default:
-			body := c.body.body
-			if !c.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") && queryHasSecret(body) {
-				body, masked = maskParams(body), true
-			}
-			opt := "-d"
-			if strings.HasPrefix(body, "@") {
-				opt = "--data-raw" // -d @x would read the file x
-			}
-			lines = append(lines, opt+" "+shellQuote(body))
-		}
-	}
-	return strings.Join(lines, " \\\n  "), masked
-}
-
-// maskCredential masks a credential header's value, keeping an auth scheme
-// readable ("Basic ••••").
-func maskCredential(v string) string {
-	if scheme, rest, ok := strings.Cut(v, " "); ok && rest != "" && isAuthScheme(scheme) {
-		return scheme + " " + secret.Mask
-	}
-	return secret.Mask
-}
-
-func isAuthScheme(w string) bool {
-	if w == "" || len(w) > 20 {
-		return false
-	}
-	for _, r := range w {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// paramName is the decoded name of one name=value pair.
-func paramName(part string) (string, bool) {
-	raw, _, hasValue := strings.Cut(part, "=")
-	name, err := url.QueryUnescape(raw)
-	if err != nil {
-		name = raw
-	}
-	return name, hasValue
-}
-
-// queryHasSecret reports whether a query (or form body) has a credential
-// parameter with a value.
-func queryHasSecret(q string) bool {
-	for _, part := range strings.Split(q, "&") {
-		if name, hasValue := paramName(part); hasValue && secret.SensitiveParam(name) {
-			return true
-		}
-	}
-	return false
-}
-
-// maskParams masks credential parameters in place, keeping the others as
-// written.
-func maskParams(q string) string {
-	parts := strings.Split(q, "&")
-	for i, part := range parts {
-		if name, hasValue := paramName(part); hasValue && secret.SensitiveParam(name) {
-			raw, _, _ := strings.Cut(part, "=")
-			parts[i] = raw + "=" + secret.Mask
-		}
-	}
-	return strings.Join(parts, "&")
-}
-
-// dropParam removes every name=... pair, leaving the rest as written.
-func dropParam(q, name string) string {
-	if q == "" {
-		return q
-	}
-	var keep []string
-	for _, part := range strings.Split(q, "&") {
-		if n, _ := paramName(part); n == name {
-			continue
-		}
-		keep = append(keep, part)
-	}
-	return strings.Join(keep, "&")
-}
-
-func hasPassword(u *url.URL) bool {
-	if u.User == nil {
-		return false
-	}
-	_, ok := u.User.Password()
-	return ok
+	return sess
 }

@@ -57,25 +57,6 @@ func TestShellQuote(t *testing.T) {
 	}
 }
 
-func TestWithSubst(t *testing.T) {
-	for _, shell := range shells(t) {
-		for _, prefix := range nasty {
-			cmd := "printf %s " + withSubst(prefix, "printf '%s' 'T  *'")
-			out, err := exec.Command(shell, "-c", cmd).Output()
-			if err != nil {
-				t.Errorf("%s: %s: %v", shell, cmd, err)
-				continue
-			}
-			if want := prefix + "T  *"; string(out) != want {
-				t.Errorf("%s: withSubst(%q) = %s reads back as %q, want %q", shell, prefix, withSubst(prefix, "..."), out, want)
-			}
-		}
-	}
-	if got := withSubst("Authorization: Bearer ", "keyhole token x"); got != `"Authorization: Bearer $(keyhole token x)"` {
-		t.Errorf("the common case is not the readable form: %s", got)
-	}
-}
-
 // shells are the POSIX shells to check quoting with.
 func shells(t *testing.T) []string {
 	var out []string

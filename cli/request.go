@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -72,27 +71,6 @@ func readData(e env, arg string) (data, error) {
 		return data{}, &exitError{code: ExitUsage, err: err}
 	}
 	return data{body: string(b), file: abs}, nil
-}
-
-// contentTypeFor is what -d sends as Content-Type when -H gives none:
-// JSON when the body is a JSON object or array, else what curl -d sends.
-// It is exchange.Send's own rule, so call and the curl command agree.
-func contentTypeFor(body string) string {
-	t := strings.TrimSpace(body)
-	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t)) {
-		return "application/json"
-	}
-	return "application/x-www-form-urlencoded"
-}
-
-// hasHeader reports whether fields name the header.
-func hasHeader(fields []exchange.Field, name string) bool {
-	for _, f := range fields {
-		if strings.EqualFold(f.Name, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // target resolves a path or URL for provider p and tells whether it leaves

@@ -1,43 +1,8 @@
 package cli
 
-import "strings"
+import "github.com/keyhole-sh/keyhole/model/exchange"
 
-// POSIX shell quoting for the commands keyhole prints (curl, chmod). The
-// output is for sh, bash and zsh: single quotes keep every byte as it is
-// (newlines, $, backticks, backslashes, double quotes), and a single quote
-// itself is written as '\'' (close, escaped quote, reopen).
-
-// shellQuote returns s as one shell word. Words made only of characters
-// no shell treats specially stay bare, so the common case reads cleanly.
-func shellQuote(s string) string {
-	// A word that starts with = is a command path lookup in zsh.
-	if s != "" && s[0] != '=' && strings.IndexFunc(s, func(r rune) bool { return !shellSafe(r) }) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// shellSafe lists the characters that need no quoting anywhere in a word.
-// '=' and ':' are safe as long as the word is not the command name;
-// '@' and '%' are never special in sh.
-func shellSafe(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r)
-}
-
-// dqSafe reports whether s means the same between double quotes: it holds
-// none of $ ` \ " (expansions and escapes) nor ! (history expansion in an
-// interactive bash).
-func dqSafe(s string) bool {
-	return !strings.ContainsAny(s, "$`\\\"!")
-}
-
-// withSubst writes prefix followed by the output of command as one shell
-// word: "prefix$(command)" when prefix reads the same between double
-// quotes, else 'prefix'"$(command)". The substitution itself stays
-// between double quotes, so the output is not split or globbed.
-func withSubst(prefix, command string) string {
-	if dqSafe(prefix) {
-		return `"` + prefix + `$(` + command + `)"`
-	}
-	return shellQuote(prefix) + `"$(` + command + `)"`
-}
+// shellQuote returns s as one POSIX shell word, for the commands keyhole
+// prints (curl, chmod). The quoting lives with the curl export, in
+// model/exchange, so the TUI and the command line quote alike.
+func shellQuote(s string) string { return exchange.ShellQuote(s) }

@@ -80,7 +80,7 @@ func sendCmd(ctx context.Context, client *http.Client, e *entry, r exchange.Requ
 			return err
 		}
 		if opts.Sleep == nil {
-			opts.Sleep = sleep
+			opts.Sleep = providers.Sleep
 		}
 		ex := exchange.Send(ctx, client, p, tok, r, opts)
 		return sentMsg{seq: seq, name: name, ex: ex, tok: ex.Token}
@@ -109,17 +109,4 @@ func (m *Model) peekAll() tea.Cmd {
 		})
 	}
 	return tea.Batch(cmds...)
-}
-
-// sleep waits d on a real timer, or until ctx ends; it runs inside
-// commands, never in Update.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -106,7 +106,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		s.now = time.Now
 	}
 	if s.sleep == nil {
-		s.sleep = sleepCtx
+		s.sleep = Sleep
 	}
 	if p.RateLimit != "" {
 		rate, err := ParseRate(p.RateLimit)
@@ -487,8 +487,9 @@ func bodySnippet(b []byte) string {
 	return s
 }
 
-// sleepCtx waits d on a real timer, or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d on a real timer, or until ctx ends: the default for
+// SessionOptions.Sleep, and for anyone else who waits out a Retry-After.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

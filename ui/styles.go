@@ -32,6 +32,12 @@ type Styles struct {
 	Method       lipgloss.Style
 
 	BarFull, BarEmpty color.Color
+
+	// The body viewer: JSON syntax, search hits (the current one stands
+	// out), and bytes shown in place of control characters.
+	JSONKey, JSONString, JSONNumber, JSONBool, JSONNull, JSONPunct lipgloss.Style
+	Hit, HitCurrent                                                lipgloss.Style
+	Escaped                                                        lipgloss.Style
 }
 
 // NewStyles builds the styles for a dark or light background.
@@ -66,6 +72,20 @@ func NewStyles(isDark bool) Styles {
 		Method:        lipgloss.NewStyle().Bold(true).Foreground(blue),
 		BarFull:       green,
 		BarEmpty:      border,
+		JSONKey:       lipgloss.NewStyle().Foreground(blue),
+		JSONString:    lipgloss.NewStyle().Foreground(green),
+		JSONNumber:    lipgloss.NewStyle().Foreground(yellow),
+		JSONBool:      lipgloss.NewStyle().Foreground(accent),
+		JSONNull:      lipgloss.NewStyle().Foreground(muted).Italic(true),
+		JSONPunct:     lipgloss.NewStyle().Foreground(muted),
+		// Hits are underlined too, so they still show without colour
+		// (NO_COLOR drops the background).
+		Hit: lipgloss.NewStyle().Underline(true).Foreground(lipgloss.Color("#000000")).
+			Background(ld(lipgloss.Color("#FDE68A"), lipgloss.Color("#FACC15"))),
+		HitCurrent: lipgloss.NewStyle().Underline(true).Bold(true).
+			Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#000000"))).
+			Background(ld(lipgloss.Color("#C2410C"), lipgloss.Color("#FB923C"))),
+		Escaped: lipgloss.NewStyle().Foreground(red),
 	}
 }
 

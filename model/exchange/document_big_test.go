@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/model/exchange/internal/bigbody"
+	"github.com/keyhole-sh/keyhole/internal/bigbody"
 )
 
 // The 50 MB tests the issue asks for: the last element reachable, a search

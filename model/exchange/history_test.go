@@ -95,9 +95,6 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 		}
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, HistoryFile))
-	if os.Getenv("DUMP") != "" {
-		os.Stdout.Write(raw)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

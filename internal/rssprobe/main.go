@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/bigbody"
 	"github.com/keyhole-sh/keyhole/model/exchange"
-	"github.com/keyhole-sh/keyhole/model/exchange/internal/bigbody"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
