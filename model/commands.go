@@ -63,11 +63,12 @@ type sentMsg struct {
 	seq    int
 	name   string
 	ex     *exchange.Exchange
+	doc    *exchange.Document // the body made readable, built here, off the UI loop
 	tok    *providers.Token
 	tokErr error
 }
 
-func sendCmd(ctx context.Context, client *http.Client, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
+func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
 	sess, p, name := e.Session, e.Config, e.name
 	return func() tea.Msg {
 		tok, err := sess.Token(ctx)
@@ -83,7 +84,18 @@ func sendCmd(ctx context.Context, client *http.Client, e *entry, r exchange.Requ
 			opts.Sleep = providers.Sleep
 		}
 		ex := exchange.Send(ctx, client, p, tok, r, opts)
-		return sentMsg{seq: seq, name: name, ex: ex, tok: ex.Token}
+		var doc *exchange.Document
+		if ex.Response != nil {
+			doc = exchange.BuildDocument(ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty)
+		}
+		if hist != nil && ex.Sent.URL != nil {
+			// Redacted before it is written: the history file never holds
+			// a secret.
+			if err := hist.Add(exchange.NewHistoryEntry(name, ex, sess.Redact)); err != nil {
+				ex.Notes = append(ex.Notes, "history: "+err.Error())
+			}
+		}
+		return sentMsg{seq: seq, name: name, ex: ex, doc: doc, tok: ex.Token}
 	}
 }
 

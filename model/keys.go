@@ -18,13 +18,18 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case key.Matches(msg, k.Redact):
 		m.redact = !m.redact
-		m.showExchange()
 		return m, nil
 	case key.Matches(msg, k.Send):
 		m.composer.StopTyping()
 		return m.send()
 	case key.Matches(msg, k.Cancel):
 		return m.cancel(), nil
+	}
+	if m.insp.prompt != promptNone {
+		return m.promptKey(msg)
+	}
+	if m.hist != nil {
+		return m.historyKey(msg)
 	}
 	if m.pasting {
 		if msg.Code == tea.KeyEnter {
@@ -57,6 +62,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
 		return m, nil
+	case key.Matches(msg, k.History):
+		return m.openHistory()
 	case key.Matches(msg, k.NextPane):
 		m.setFocus((m.focus + 1) % paneCount)
 		return m, nil
@@ -72,7 +79,9 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case paneRequest:
 		return m.requestKey(msg)
 	case paneResponse:
-		m.responseKey(msg)
+		if nm, cmd, ok := m.inspectorKey(msg); ok {
+			return nm, cmd
+		}
 	}
 	return m, nil
 }
@@ -151,24 +160,9 @@ func (m Model) requestKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.composer.CycleMethod(1)
 	case key.Matches(msg, k.Select), key.Matches(msg, k.Edit):
 		return m, m.composer.StartTyping()
+	case key.Matches(msg, k.Yank):
+		return m.copyCurl()
 	}
 	return m, nil
 }
 
-func (m *Model) responseKey(msg tea.KeyPressMsg) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Up):
-		m.response.ScrollBy(-1)
-	case key.Matches(msg, k.Down):
-		m.response.ScrollBy(1)
-	case key.Matches(msg, k.PageUp):
-		m.response.PageBy(-1)
-	case key.Matches(msg, k.PageDown):
-		m.response.PageBy(1)
-	case key.Matches(msg, k.Top):
-		m.response.Top()
-	case key.Matches(msg, k.Bottom):
-		m.response.Bottom()
-	}
-}

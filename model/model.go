@@ -32,6 +32,8 @@ type Backend struct {
 	Client    *http.Client
 	// Notice is said once the backend is up (the token cache's notes).
 	Notice string
+	// History keeps every exchange, redacted; nil keeps none.
+	History *exchange.History
 }
 
 // NewBackend makes a session for every provider; one that cannot have a
@@ -58,6 +60,9 @@ func NewBackend(cfg *providers.Config, env providers.Env, opts providers.Session
 type Options struct {
 	// Label names the configuration in the header (a path, or "built-in demo").
 	Label string
+	// ConfigPath is the --config a copied curl command passes to keyhole
+	// token, so it finds the same provider; "" for the default lookup.
+	ConfigPath string
 	// Demo marks the built-in demo in the header.
 	Demo bool
 	// Backend is ready at once; or nil, with Placeholder names drawn in the
@@ -138,7 +143,8 @@ type Model struct {
 	pasting   bool
 	overlay   *overlay // claims or introspection, shown over the bottom panes
 	composer  ui.Composer
-	response  ui.ResponseView
+	insp      inspector
+	hist      *historyView // the history list, when open
 	spinner   spinner.Model
 
 	ex         *exchange.Exchange
@@ -171,7 +177,7 @@ func New(opts Options) Model {
 		tokenPane:  ui.NewTokenPane(st),
 		paste:      newPasteInput(),
 		composer:   ui.NewComposer(st),
-		response:   ui.NewResponseView(),
+		insp:       newInspector(),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
 	m.list.Active = -1
@@ -239,4 +245,6 @@ func (m *Model) inFlight() bool {
 }
 
 // typing reports whether an input has the keyboard.
-func (m *Model) typing() bool { return m.composer.Typing() || m.pasting }
+func (m *Model) typing() bool {
+	return m.composer.Typing() || m.pasting || m.insp.prompt != promptNone
+}

@@ -51,7 +51,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		}
 		switch p {
 		case paneResponse:
-			m.response.ScrollBy(delta)
+			m.insp.view.ScrollBy(delta)
 		case paneProviders:
 			if delta < 0 {
 				m.list.MoveUp()

@@ -228,43 +228,7 @@ func (m *Model) authPreview() string {
 	return in.Header + ": " + in.Prefix + value + " (added)"
 }
 
-// showExchange puts the current exchange into the response viewer, masked
-// per the redaction switch.
-func (m *Model) showExchange() {
-	ex := m.ex
-	if ex == nil || (ex.Response == nil && ex.Err == nil) {
-		m.response.Clear()
-		return
-	}
-	var headers []string
-	body := ex.Pretty
-	if r := ex.Response; r != nil {
-		headers = responseHeaders(r, m.redact)
-		if r.Truncated {
-			body += "\n\n(body cut at " + exchange.HumanSize(r.Size) + ": raise max_body to see more)"
-		}
-	}
-	var notes []string
-	if ex.Sent.Withheld {
-		notes = append(notes, "token withheld: the URL is outside the provider's base_url origin")
-	}
-	notes = append(notes, ex.Notes...)
-	if len(notes) > 0 {
-		body = m.styles.Warn.Render("note: "+strings.Join(notes, "\nnote: ")) + "\n\n" + body
-	}
-	if ex.Err != nil {
-		errText := m.styles.Bad.Render("error: " + ex.Err.Error())
-		if hint := providers.Hint(ex.Err); hint != "" {
-			errText += "\n" + m.styles.Warn.Render("hint: "+hint)
-		}
-		body = errText + "\n\n" + body
-	}
-	m.response.SetContent(m.styles, headers, body)
-}
 
-func responseHeaders(r *exchange.Response, redact bool) []string {
-	return exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !redact)
-}
 
 // responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
 func (m *Model) responseTitle() string {

@@ -18,6 +18,13 @@ import (
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	nm, cmd := m.update(msg)
+	next := nm.(Model)
+	next.syncInspector()
+	return next, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -76,8 +83,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case sentMsg:
 		return m.onSent(msg)
+	case docMsg:
+		return m.onDoc(msg)
+	case searchMsg:
+		return m.onSearch(msg)
+	case filterMsg:
+		return m.onFilter(msg)
+	case savedMsg:
+		return m.onSaved(msg)
 	case tea.PasteMsg:
 		switch {
+		case isCurl(msg.Content) && m.focus == paneRequest:
+			return m.importCurl(msg.Content)
+		case m.insp.prompt != promptNone:
+			var cmd tea.Cmd
+			m.insp.input, cmd = m.insp.input.Update(msg)
+			return m, tea.Batch(cmd, m.promptChanged())
 		case m.pasting:
 			var cmd tea.Cmd
 			m.paste, cmd = m.paste.Update(msg)
@@ -178,7 +199,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 	} else {
 		m.ex = msg.ex
 	}
-	m.showExchange()
+	m.newBody(msg.doc)
 	// Where only one bottom pane fits, the answer is what the person
 	// wants to see next.
 	if m.layout().single {
@@ -210,7 +231,7 @@ func (m Model) selectProvider(i int) (tea.Model, tea.Cmd) {
 	if changed {
 		m.loadComposer(e)
 		m.ex = nil
-		m.showExchange()
+		m.newBody(nil)
 	}
 	if e.tok != nil || e.act != providers.Idle {
 		return m, nil
@@ -257,7 +278,7 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	headers, err := exchange.ParseHeaders(headerText)
 	if err != nil {
 		m.ex = &exchange.Exchange{Err: err}
-		m.showExchange()
+		m.newBody(nil)
 		return m, nil
 	}
 	if m.sendCancel != nil {
@@ -272,7 +293,7 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	}
 	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
 	opts := exchange.Options{MaxBody: m.opts.MaxBody, Now: m.opts.Now, Timeout: e.Config.Timeout.Std()}
-	return m, tea.Batch(sendCmd(ctx, m.backend.Client, e, r, m.sendSeq, opts), m.spinner.Tick)
+	return m, tea.Batch(sendCmd(ctx, m.backend.Client, m.backend.History, e, r, m.sendSeq, opts), m.spinner.Tick)
 }
 
 // cancel is esc: first what is in flight for the focused pane, else the
@@ -284,7 +305,12 @@ func (m Model) cancel() Model {
 		m.sending, m.sendCancel = false, nil
 		m.sendSeq++
 		m.ex = &exchange.Exchange{Err: errors.New("cancelled")}
-		m.showExchange()
+		m.newBody(nil)
+	case m.insp.prompt != promptNone:
+		nm, _ := m.promptKey(tea.KeyPressMsg{Code: tea.KeyEscape})
+		m = nm.(Model)
+	case m.hist != nil:
+		m.hist = nil
 	case m.pasting:
 		m.pasting = false
 		m.paste.Blur()
@@ -329,7 +355,6 @@ func (m *Model) setStyles(st ui.Styles) {
 	m.help.SetStyles(st)
 	m.tokenPane.SetStyles(st)
 	m.composer.SetStyles(st)
-	m.showExchange()
 }
 
 // loadComposer fills the composer with the provider's first saved request,

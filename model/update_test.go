@@ -431,10 +431,10 @@ func TestMouseClickFocusesAndWheelScrolls(t *testing.T) {
 	if w.m.focus != paneResponse {
 		t.Fatalf("click on the response pane: focus %s", paneNames[w.m.focus])
 	}
-	before := w.m.response.YOffset()
+	before := w.m.insp.view.TopLine()
 	w.m = update(t, w.m, tea.MouseWheelMsg{X: 100, Y: 20, Button: tea.MouseWheelDown})
-	if w.m.response.YOffset() <= before {
-		t.Errorf("the wheel did not scroll the response: offset %d → %d", before, w.m.response.YOffset())
+	if w.m.insp.view.TopLine() <= before {
+		t.Errorf("the wheel did not scroll the response: offset %d → %d", before, w.m.insp.view.TopLine())
 	}
 	// A click on the providers pane picks the row under the pointer.
 	w.m = update(t, w.m, tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft})

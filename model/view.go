@@ -55,7 +55,6 @@ func (m *Model) layout() layout {
 func (m *Model) resize() {
 	l := m.layout()
 	m.composer.SetSize(l.reqW-2, l.bottomH-2)
-	m.response.SetSize(l.respW-2, l.bottomH-2)
 	m.paste.SetWidth(max(10, l.w-6))
 }
 
@@ -106,13 +105,15 @@ func (m *Model) bottom(l layout) string {
 	if o := m.overlay; o != nil {
 		return ui.Box(st, o.title+" · esc closes", o.body, l.w, l.bottomH, true)
 	}
+	if m.hist != nil {
+		return ui.Box(st, "History", m.historyList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
+	}
 	req := func(w int, title string) string {
 		content := m.composer.View(st, m.authPreview(), m.sentLines(), m.focus == paneRequest, m.composerMask)
 		return ui.Box(st, title, content, w, l.bottomH, m.focus == paneRequest)
 	}
 	resp := func(w int, title string) string {
-		placeholder := "ctrl+s sends the request; the answer shows here"
-		return ui.Box(st, title, m.response.View(st, placeholder), w, l.bottomH, m.focus == paneResponse)
+		return ui.Box(st, title, m.responsePane(w-2, l.bottomH-2), w, l.bottomH, m.focus == paneResponse)
 	}
 	respTitle := m.responseTitle()
 	if !l.single {

@@ -30,6 +30,20 @@ type KeyMap struct {
 	Help     key.Binding
 	QuitKey  key.Binding
 
+	// Response pane (and y in the request pane).
+	Search  key.Binding
+	NextHit key.Binding
+	PrevHit key.Binding
+	Filter  key.Binding
+	Headers key.Binding
+	Raw     key.Binding
+	WrapKey key.Binding
+	Yank    key.Binding
+	Save    key.Binding
+	History key.Binding
+	Left    key.Binding
+	Right   key.Binding
+
 	// Token pane.
 	Authorize  key.Binding
 	Revoke     key.Binding
@@ -60,6 +74,19 @@ func DefaultKeyMap() KeyMap {
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		QuitKey:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 
+		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the body")),
+		NextHit: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
+		PrevHit: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
+		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "JSON path filter")),
+		Headers: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "headers on/off")),
+		Raw:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pretty/raw")),
+		WrapKey: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap on/off")),
+		Yank:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl / body")),
+		Save:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save the body")),
+		History: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
+		Left:    key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "scroll sideways")),
+		Right:   key.NewBinding(key.WithKeys("right")),
+
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
 		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
 		Introspect: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "introspect")),
@@ -85,6 +112,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Select, k.Edit, k.Send, k.Cancel},
 		{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims},
+		{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.History, k.Left},
 		{k.Redact, k.Help, k.QuitKey, k.Quit},
 	}
 }

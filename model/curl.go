@@ -1,0 +1,81 @@
+package model
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+)
+
+// isCurl reports whether pasted text is a curl command.
+func isCurl(text string) bool {
+	t := strings.TrimSpace(text)
+	t = strings.TrimPrefix(t, "$ ")
+	return strings.HasPrefix(t, "curl ") || strings.HasPrefix(t, "curl\t")
+}
+
+// importCurl fills the composer from a pasted curl command. A token in it
+// (a keyhole token substitution, a Bearer header) is dropped: the provider
+// injects its own on send.
+func (m Model) importCurl(text string) (tea.Model, tea.Cmd) {
+	r, info, err := exchange.ParseCurl(text)
+	if err != nil {
+		m.notice = "curl import: " + err.Error()
+		return m, nil
+	}
+	m.composer.StopTyping()
+	target := r.Target
+	if e := m.active(); e != nil && e.Config != nil {
+		target = exchange.RelativeTarget(e.Config.BaseURL, r.Target)
+	}
+	var hdr []string
+	for _, f := range r.Header {
+		hdr = append(hdr, f.Name+": "+f.Value)
+	}
+	m.composer.SetRequest(r.Method, target, strings.Join(hdr, "\n"), r.Body)
+	m.notice = "curl command imported"
+	if info != nil && len(info.Notes)+len(info.Unknown)+len(info.Ignored) > 0 {
+		var said []string
+		said = append(said, info.Notes...)
+		if len(info.Ignored) > 0 {
+			said = append(said, "ignored "+strings.Join(info.Ignored, " "))
+		}
+		if len(info.Unknown) > 0 {
+			said = append(said, "unknown "+strings.Join(info.Unknown, " "))
+		}
+		m.notice += ": " + strings.Join(said, "; ")
+	}
+	return m, nil
+}
+
+// copyCurl puts the composed request on the clipboard as a curl command
+// whose token comes from $(keyhole token NAME): it carries no secret.
+func (m Model) copyCurl() (tea.Model, tea.Cmd) {
+	e := m.active()
+	if e == nil || e.Config == nil {
+		m.notice = "select a provider first"
+		return m, nil
+	}
+	if m.opts.Demo {
+		m.notice = "the built-in demo dies with keyhole: run keyhole serve-demo and use its config to export"
+		return m, nil
+	}
+	method, path, headerText, body := m.composer.Request()
+	headers, err := exchange.ParseHeaders(headerText)
+	if err != nil {
+		m.notice = err.Error()
+		return m, nil
+	}
+	opts := exchange.CurlOptions{ConfigPath: m.opts.ConfigPath, Token: e.tok, Reveal: !m.redact}
+	if e.Session != nil {
+		opts.Redact = e.Session.Redact
+	}
+	c, err := exchange.CurlCommand(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
+	if err != nil {
+		m.notice = "copy as curl: " + err.Error()
+		return m, nil
+	}
+	m.notice = "copied as curl; its token comes from $(keyhole token " + e.name + ")"
+	return m, tea.SetClipboard(c.Command)
+}

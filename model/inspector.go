@@ -1,0 +1,472 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// prompt is which one-line input the response pane has open.
+type prompt int
+
+const (
+	promptNone prompt = iota
+	promptSearch
+	promptFilter
+	promptSave
+)
+
+// inspector is the response pane's state: the body as drawn, the
+// toggles, the search and the filter.
+type inspector struct {
+	view    ui.BodyView
+	doc     *exchange.Document // the whole body, pretty or raw
+	shown   *exchange.Document // doc, or the filter's result
+	raw     bool               // p: the bytes as received
+	headers bool               // h: response headers above the body
+
+	prompt prompt
+	input  textinput.Model
+
+	query        string
+	hits         []exchange.Hit
+	searchSeq    int
+	searchCancel context.CancelFunc
+
+	filter    string
+	filterErr error
+	filterSeq int
+
+	docSeq int // bumps when the body changes, so a late document is dropped
+}
+
+func newInspector() inspector {
+	in := textinput.New()
+	in.Prompt = ""
+	return inspector{view: ui.NewBodyView(), headers: true, input: in}
+}
+
+// docMsg is a document built off the UI loop.
+type docMsg struct {
+	seq int
+	doc *exchange.Document
+}
+
+// buildDocCmd formats a body off the UI loop: a 50 MB body takes a
+// noticeable fraction of a second.
+func buildDocCmd(seq int, body []byte, contentType string, mode exchange.Mode) tea.Cmd {
+	return func() tea.Msg {
+		return docMsg{seq: seq, doc: exchange.BuildDocument(body, contentType, mode)}
+	}
+}
+
+type searchMsg struct {
+	seq  int
+	hits []exchange.Hit
+}
+
+func searchCmd(ctx context.Context, seq int, doc *exchange.Document, query string) tea.Cmd {
+	return func() tea.Msg {
+		return searchMsg{seq: seq, hits: doc.Search(ctx, query, true)}
+	}
+}
+
+type filterMsg struct {
+	seq int
+	doc *exchange.Document
+	err error
+}
+
+func filterCmd(seq int, body []byte, path string) tea.Cmd {
+	return func() tea.Msg {
+		doc, err := exchange.Filter(body, path)
+		return filterMsg{seq: seq, doc: doc, err: err}
+	}
+}
+
+type savedMsg struct {
+	path string
+	err  error
+}
+
+// saveCmd writes the body to a new file; it never overwrites one.
+func saveCmd(path string, body []byte) tea.Cmd {
+	return func() tea.Msg {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return savedMsg{path: path, err: err}
+		}
+		_, err = f.Write(body)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return savedMsg{path: path, err: err}
+	}
+}
+
+// body is the response body in hand, or nil.
+func (m *Model) body() []byte {
+	if m.ex == nil || m.ex.Response == nil {
+		return nil
+	}
+	return m.ex.Response.Body
+}
+
+func (m *Model) contentType() string {
+	if m.ex == nil || m.ex.Response == nil {
+		return ""
+	}
+	return m.ex.Response.Header.Get("Content-Type")
+}
+
+// newBody resets the inspector for a new exchange whose document, built
+// in the send command, is doc (nil when there is no body).
+func (m *Model) newBody(doc *exchange.Document) {
+	in := &m.insp
+	in.docSeq++
+	if in.searchCancel != nil {
+		in.searchCancel()
+	}
+	in.doc, in.shown = doc, doc
+	in.query, in.hits, in.filter, in.filterErr = "", nil, "", nil
+	in.raw = false
+	in.prompt = promptNone
+	m.showDoc()
+}
+
+// showDoc hands the document to the viewer with its note.
+func (m *Model) showDoc() {
+	in := &m.insp
+	if in.shown == nil {
+		in.view.Clear()
+		return
+	}
+	in.view.SetDocument(in.shown, in.shown.Kind().String())
+	var notes []string
+	if r := m.ex.Response; r != nil && r.Truncated {
+		notes = append(notes, "cut at "+exchange.HumanSize(r.Size)+": raise max_body to see more")
+	}
+	if n := in.shown.Note(); n != "" {
+		notes = append(notes, n)
+	}
+	in.view.SetNote(strings.Join(notes, " · "))
+	in.view.SetHits(nil, -1)
+}
+
+func (m Model) onDoc(msg docMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.insp.docSeq {
+		return m, nil
+	}
+	top := m.insp.view.TopLine()
+	m.insp.doc, m.insp.shown = msg.doc, msg.doc
+	m.showDoc()
+	m.insp.view.GotoLine(top)
+	return m, m.rerunSearch()
+}
+
+func (m Model) onSearch(msg searchMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.insp.searchSeq {
+		return m, nil
+	}
+	m.insp.hits = msg.hits
+	hits := make([]ui.Hit, len(msg.hits))
+	for i, h := range msg.hits {
+		hits[i] = ui.Hit(h)
+	}
+	m.insp.view.SetHits(hits, -1)
+	if len(hits) > 0 {
+		m.insp.view.GotoHit(m.insp.view.NextHit(1))
+	}
+	return m, nil
+}
+
+func (m Model) onFilter(msg filterMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.insp.filterSeq {
+		return m, nil
+	}
+	m.insp.filterErr = msg.err
+	if msg.err == nil {
+		m.insp.shown = msg.doc
+		m.showDoc()
+	}
+	return m, m.rerunSearch()
+}
+
+// rerunSearch searches the shown document again for the current query.
+func (m *Model) rerunSearch() tea.Cmd {
+	in := &m.insp
+	if in.searchCancel != nil {
+		in.searchCancel()
+		in.searchCancel = nil
+	}
+	in.searchSeq++
+	if in.query == "" || in.shown == nil {
+		in.hits = nil
+		in.view.SetHits(nil, -1)
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in.searchCancel = cancel
+	return searchCmd(ctx, in.searchSeq, in.shown, in.query)
+}
+
+// openPrompt gives the keyboard to the response pane's input.
+func (m Model) openPrompt(p prompt, value string) (tea.Model, tea.Cmd) {
+	m.insp.prompt = p
+	m.insp.input.SetValue(value)
+	m.insp.input.CursorEnd()
+	m.insp.input.Placeholder = map[prompt]string{promptSearch: "text to find", promptFilter: "gjson path, like items.#.name", promptSave: "file to write"}[p]
+	return m, m.insp.input.Focus()
+}
+
+// promptKey is a key for the open input: live search and filter as the
+// text changes, enter to keep, esc to drop.
+func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	in := &m.insp
+	switch msg.Code {
+	case tea.KeyEnter:
+		p := in.prompt
+		in.prompt = promptNone
+		in.input.Blur()
+		if p == promptSave {
+			path := strings.TrimSpace(in.input.Value())
+			if path == "" || m.body() == nil {
+				return m, nil
+			}
+			return m, saveCmd(expandHome(path), m.body())
+		}
+		return m, nil
+	case tea.KeyEscape:
+		p := in.prompt
+		in.prompt = promptNone
+		in.input.Blur()
+		switch p {
+		case promptSearch:
+			in.query = ""
+			return m, m.rerunSearch()
+		case promptFilter:
+			in.filter, in.filterErr, in.shown = "", nil, in.doc
+			in.filterSeq++
+			m.showDoc()
+			return m, m.rerunSearch()
+		}
+		return m, nil
+	}
+	var cmd tea.Cmd
+	in.input, cmd = in.input.Update(msg)
+	return m, tea.Batch(cmd, m.promptChanged())
+}
+
+// promptChanged runs the live search or filter for the input's text.
+func (m *Model) promptChanged() tea.Cmd {
+	in := &m.insp
+	value := in.input.Value()
+	switch in.prompt {
+	case promptSearch:
+		if value == in.query {
+			return nil
+		}
+		in.query = value
+		return m.rerunSearch()
+	case promptFilter:
+		if value == in.filter {
+			return nil
+		}
+		in.filter = value
+		in.filterSeq++
+		if strings.TrimSpace(value) == "" || m.body() == nil {
+			in.filterErr, in.shown = nil, in.doc
+			m.showDoc()
+			return m.rerunSearch()
+		}
+		return filterCmd(in.filterSeq, m.body(), value)
+	}
+	return nil
+}
+
+// inspectorKey is a browsing key in the response pane; ok is false when
+// the key is not the inspector's.
+func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
+	k, in := m.keys, &m.insp
+	switch {
+	case key.Matches(msg, k.Up):
+		in.view.ScrollBy(-1)
+	case key.Matches(msg, k.Down):
+		in.view.ScrollBy(1)
+	case key.Matches(msg, k.PageUp):
+		in.view.PageBy(-1)
+	case key.Matches(msg, k.PageDown):
+		in.view.PageBy(1)
+	case key.Matches(msg, k.Top):
+		in.view.Top()
+	case key.Matches(msg, k.Bottom):
+		in.view.Bottom()
+	case key.Matches(msg, k.Left):
+		in.view.ScrollX(-8)
+	case key.Matches(msg, k.Right):
+		in.view.ScrollX(8)
+	case key.Matches(msg, k.Search):
+		nm, cmd := m.openPrompt(promptSearch, in.query)
+		return nm, cmd, true
+	case key.Matches(msg, k.NextHit):
+		in.view.GotoHit(in.view.NextHit(1))
+	case key.Matches(msg, k.PrevHit):
+		in.view.GotoHit(in.view.NextHit(-1))
+	case key.Matches(msg, k.Filter):
+		if in.doc == nil || in.doc.Kind() != exchange.KindJSON {
+			m.notice = "the path filter works on JSON bodies"
+			return m, nil, true
+		}
+		nm, cmd := m.openPrompt(promptFilter, in.filter)
+		return nm, cmd, true
+	case key.Matches(msg, k.Headers):
+		in.headers = !in.headers
+	case key.Matches(msg, k.WrapKey):
+		in.view.SetWrap(!in.view.Wrap())
+	case key.Matches(msg, k.Raw):
+		if m.body() == nil {
+			return m, nil, true
+		}
+		in.raw = !in.raw
+		in.docSeq++
+		in.filter, in.filterErr = "", nil
+		mode := exchange.ModePretty
+		if in.raw {
+			mode = exchange.ModeRaw
+		}
+		return m, buildDocCmd(in.docSeq, m.body(), m.contentType(), mode), true
+	case key.Matches(msg, k.Yank):
+		nm, cmd := m.copyBody()
+		return nm, cmd, true
+	case key.Matches(msg, k.Save):
+		if m.body() == nil {
+			m.notice = "no body to save"
+			return m, nil, true
+		}
+		nm, cmd := m.openPrompt(promptSave, suggestedName(m.contentType()))
+		return nm, cmd, true
+	default:
+		return m, nil, false
+	}
+	return m, nil, true
+}
+
+// maxClipboard caps what OSC 52 carries: terminals drop or choke on
+// sequences of many megabytes.
+const maxClipboard = 1 << 20
+
+func (m Model) copyBody() (tea.Model, tea.Cmd) {
+	body := m.body()
+	switch {
+	case body == nil:
+		m.notice = "no body to copy"
+		return m, nil
+	case len(body) > maxClipboard:
+		m.notice = fmt.Sprintf("the body is %s, too big for the clipboard: s saves it to a file", exchange.HumanSize(int64(len(body))))
+		return m, nil
+	}
+	m.notice = "body copied to the clipboard (OSC 52)"
+	return m, tea.SetClipboard(string(body))
+}
+
+// suggestedName is the save prompt's default file name.
+func suggestedName(contentType string) string {
+	switch {
+	case exchange.IsJSON(contentType):
+		return "response.json"
+	case strings.Contains(contentType, "html"):
+		return "response.html"
+	case strings.Contains(contentType, "xml"):
+		return "response.xml"
+	case strings.HasPrefix(contentType, "text/"):
+		return "response.txt"
+	}
+	return "response.bin"
+}
+
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
+}
+
+func (m Model) onSaved(msg savedMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case errors.Is(msg.err, os.ErrExist):
+		m.notice = msg.path + " exists: keyhole does not overwrite; s to choose another name"
+	case msg.err != nil:
+		m.notice = "save: " + msg.err.Error()
+	default:
+		m.notice = "saved the body to " + msg.path
+	}
+	return m, nil
+}
+
+// responseInfo is the line above the body: status in its colour, time and
+// its breakdown, size, kind and the toggles.
+func (m *Model) responseInfo() string {
+	st := m.styles
+	r := m.ex.Response
+	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, r.StatusText))
+	parts := []string{status}
+	if b := timingBreakdown(r.Timing); b != "" {
+		parts = append(parts, b)
+	}
+	if d := m.insp.shown; d != nil {
+		mode := "pretty"
+		if m.insp.raw {
+			mode = "raw"
+		}
+		parts = append(parts, d.Kind().String()+" · "+mode)
+		if !m.insp.view.Wrap() {
+			parts = append(parts, "no wrap")
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func timingBreakdown(t exchange.Timing) string {
+	var parts []string
+	if t.DNS > 0 {
+		parts = append(parts, "dns "+FormatElapsed(t.DNS))
+	}
+	if t.Connect > 0 {
+		parts = append(parts, "connect "+FormatElapsed(t.Connect))
+	}
+	if t.TLS > 0 {
+		parts = append(parts, "tls "+FormatElapsed(t.TLS))
+	}
+	if t.TTFB > 0 {
+		parts = append(parts, "first byte "+FormatElapsed(t.TTFB))
+	}
+	if t.Reused {
+		parts = append(parts, "reused connection")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// statusTone colours a status code.
+func statusTone(code int) ui.Tone {
+	switch {
+	case code >= 500:
+		return ui.ToneBad
+	case code >= 400:
+		return ui.ToneWarn
+	case code >= 300:
+		return ui.ToneInfo
+	}
+	return ui.ToneGood
+}
