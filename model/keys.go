@@ -165,4 +165,3 @@ func (m Model) requestKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
-

@@ -228,8 +228,6 @@ func (m *Model) authPreview() string {
 	return in.Header + ": " + in.Prefix + value + " (added)"
 }
 
-
-
 // responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
 func (m *Model) responseTitle() string {
 	if m.sending {
