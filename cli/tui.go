@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/keyhole-sh/keyhole/model"
+	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
@@ -55,6 +56,12 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	warnLooseSecrets(e, cfg, path)
 	opts := baseOptions(e, cfg.Settings)
 	opts.Label = path
+	if flagPath != "" || e.getenv("KEYHOLE_CONFIG") != "" {
+		// A copied curl command runs elsewhere: it must name this file.
+		if abs, err := filepath.Abs(path); err == nil {
+			opts.ConfigPath = abs
+		}
+	}
 	for _, p := range cfg.Providers {
 		opts.Placeholder = append(opts.Placeholder, p.Name)
 	}
@@ -70,6 +77,9 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 			return nil, err
 		}
 		b := model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: store, Sleep: e.sleep})
+		if b.History, err = openHistory(e, cfg.Settings); err != nil {
+			notes = append(notes, err.Error())
+		}
 		b.Notice = strings.Join(notes, "; ")
 		return b, nil
 	}
@@ -125,7 +135,11 @@ func demoOptions(e env, forced bool) (model.Options, func(), error) {
 		}
 		// Demo tokens are kept in memory only: the server and its
 		// signing key die with this process.
-		return model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: tokencache.NewMemory(), Sleep: e.sleep}), nil
+		b := model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: tokencache.NewMemory(), Sleep: e.sleep})
+		if b.History, err = openHistory(e, cfg.Settings); err != nil {
+			b.Notice = err.Error()
+		}
+		return b, nil
 	}
 	cleanup := func() {
 		mu.Lock()
@@ -177,4 +191,18 @@ func DefaultConfigPath(getenv func(string) string) string {
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && file != nil && term.IsTerminal(file.Fd())
+}
+
+// openHistory opens the exchange history under the state folder, bounded
+// by the history setting.
+func openHistory(e env, s providers.Settings) (*exchange.History, error) {
+	dir, err := tokencache.StateDir(e.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	limit := providers.DefaultHistory
+	if s.History != nil {
+		limit = *s.History
+	}
+	return exchange.OpenHistory(dir, limit)
 }

@@ -34,6 +34,7 @@ type inspector struct {
 	shown   *exchange.Document // doc, or the filter's result
 	raw     bool               // p: the bytes as received
 	headers bool               // h: response headers above the body
+	nowrap  bool               // w: long lines cut instead of wrapped
 
 	prompt prompt
 	input  textinput.Model
@@ -152,6 +153,8 @@ func (m *Model) showDoc() {
 		return
 	}
 	in.view.SetDocument(in.shown, in.shown.Kind().String())
+	// A hex dump is laid out in columns: wrapping it would break them.
+	in.view.SetWrap(!in.nowrap && in.shown.Kind() != exchange.KindBinary)
 	var notes []string
 	if r := m.ex.Response; r != nil && r.Truncated {
 		notes = append(notes, "cut at "+exchange.HumanSize(r.Size)+": raise max_body to see more")
@@ -332,7 +335,8 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Headers):
 		in.headers = !in.headers
 	case key.Matches(msg, k.WrapKey):
-		in.view.SetWrap(!in.view.Wrap())
+		in.nowrap = !in.nowrap
+		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != exchange.KindBinary))
 	case key.Matches(msg, k.Raw):
 		if m.body() == nil {
 			return m, nil, true
@@ -426,11 +430,14 @@ func (m *Model) responseInfo() string {
 		parts = append(parts, b)
 	}
 	if d := m.insp.shown; d != nil {
-		mode := "pretty"
-		if m.insp.raw {
-			mode = "raw"
+		mode := " · pretty"
+		switch {
+		case d.Kind() == exchange.KindBinary:
+			mode = ""
+		case m.insp.raw:
+			mode = " · raw"
 		}
-		parts = append(parts, d.Kind().String()+" · "+mode)
+		parts = append(parts, d.Kind().String()+mode)
 		if !m.insp.view.Wrap() {
 			parts = append(parts, "no wrap")
 		}

@@ -1,8 +1,15 @@
 package model
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
 )
 
 // sendBig gets /api/big?mb=N from the demo into the response pane.
@@ -49,4 +56,97 @@ func lastID(t *testing.T, screen string) string {
 	}
 	rest := screen[i+len(`"id": "`):]
 	return rest[:strings.IndexByte(rest, '"')]
+}
+
+func TestHistoryReopenAndResend(t *testing.T) {
+	w := newWorld(t)
+	hist, err := exchange.OpenHistory(t.TempDir(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.m.backend.History = hist
+	w.m = run(t, w.m, press("enter"))
+	w.m.composer.SetRequest("POST", "/api/items", "Content-Type: application/json", `{"name": "Brass Hinge"}`)
+	w.m = run(t, w.m, press("ctrl+s"))
+	if w.m.ex.Response.Status != 201 {
+		t.Fatalf("POST answered %d", w.m.ex.Response.Status)
+	}
+	tok := w.m.active().tok.Access.Reveal()
+	w.m.composer.SetRequest("GET", "/api/me", "", "")
+	w.m = update(t, w.m, press("H"))
+	if w.m.hist == nil || !strings.Contains(plain(w.m), "POST") || !strings.Contains(plain(w.m), "/api/items") {
+		t.Fatalf("the history list does not show the POST:\n%s", plain(w.m))
+	}
+	w.m = run(t, w.m, press("enter"))
+	method, path, _, body := w.m.composer.Request()
+	if method != "POST" || path != "/api/items" || body != `{"name": "Brass Hinge"}` {
+		t.Errorf("reopened request: %s %s %q", method, path, body)
+	}
+	if w.m.ex == nil || w.m.ex.Response == nil || w.m.ex.Response.Status != 201 || !strings.Contains(plain(w.m), "Brass Hinge") {
+		t.Errorf("the reopened answer is not shown:\n%s", plain(w.m))
+	}
+	w.m = run(t, w.m, press("ctrl+s"))
+	if w.m.ex.Response.Status != 201 {
+		t.Errorf("resend answered %d", w.m.ex.Response.Status)
+	}
+	data, err := os.ReadFile(hist.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), tok) || strings.Contains(string(data), tok[len(tok)-20:]) {
+		t.Error("the history file holds the token")
+	}
+}
+
+func TestPastingACurlCommandFillsTheComposer(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.focus = paneRequest
+	w.m = update(t, w.m, tea.PasteMsg{Content: `curl -X POST 'http://demo.keyhole.test/api/items?x=1' -H 'Content-Type: application/json' -H "Authorization: Bearer $(keyhole token demo-cc)" --data-raw '{"name":"Vise"}'`})
+	method, path, headers, body := w.m.composer.Request()
+	if method != "POST" || path != "/api/items?x=1" || body != `{"name":"Vise"}` || !strings.Contains(headers, "Content-Type: application/json") {
+		t.Fatalf("import: %s %s %q %q", method, path, headers, body)
+	}
+	if strings.Contains(headers, "Authorization") {
+		t.Errorf("the token substitution was kept as a header: %q", headers)
+	}
+	w.m = run(t, w.m, press("ctrl+s"))
+	if w.m.ex.Response == nil || w.m.ex.Response.Status != 201 {
+		t.Errorf("the imported request answered %+v", w.m.ex.Response)
+	}
+}
+
+func TestCopyAsCurlCarriesNoToken(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.focus = paneRequest
+	_, cmd := w.m.Update(press("y"))
+	var clip string
+	for _, msg := range drain(t, cmd) {
+		clip = fmt.Sprint(msg)
+	}
+	if !strings.Contains(clip, "$(keyhole token demo-cc)") || strings.Contains(clip, w.m.active().tok.Access.Reveal()) {
+		t.Errorf("copied curl %q", clip)
+	}
+}
+
+func TestSaveTheBodyNeverOverwrites(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m = run(t, w.m, press("ctrl+s"))
+	w.m.focus = paneResponse
+	path := filepath.Join(t.TempDir(), "me.json")
+	w.m = run(t, w.m, press("s"))
+	w.m.insp.input.SetValue(path)
+	w.m = run(t, w.m, press("enter"))
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != string(w.m.ex.Response.Body) {
+		t.Fatalf("saved %q, %v", data, err)
+	}
+	w.m = run(t, w.m, press("s"))
+	w.m.insp.input.SetValue(path)
+	w.m = run(t, w.m, press("enter"))
+	if !strings.Contains(w.m.notice, "does not overwrite") {
+		t.Errorf("a second save to the same file: notice %q", w.m.notice)
+	}
 }
