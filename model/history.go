@@ -148,7 +148,11 @@ func (m *Model) historyList(w, h int) string {
 		}
 		rows = append(rows, mark+line)
 	}
-	rows = append(rows, "", st.Muted.Render(fmt.Sprintf("%d exchanges, secrets masked · enter reopens · esc or H closes", len(hv.entries))))
+	count := fmt.Sprintf("%d exchanges", len(hv.entries))
+	if len(hv.entries) == 1 {
+		count = "1 exchange"
+	}
+	rows = append(rows, "", st.Muted.Render(count+", secrets masked · enter reopens · esc or H closes"))
 	return strings.Join(rows, "\n")
 }
 

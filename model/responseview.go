@@ -48,11 +48,13 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 		room := max(1, (h-len(top))/3)
 		if len(lines) > room {
 			more := len(lines) - room + 1
-			lines = append(lines[:room-1], st.Muted.Render(fmt.Sprintf("… %d more headers (h hides them)", more)))
+			lines = append(lines[:room-1], fmt.Sprintf("… %d more headers (h hides them)", more))
 		}
 		for _, line := range lines {
-			name, value, _ := strings.Cut(line, ":")
-			top = append(top, st.Field.Render(name+":")+value)
+			if name, value, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "…") {
+				line = st.Field.Render(name+":") + value
+			}
+			top = append(top, line)
 		}
 	}
 	if m.insp.filterErr != nil && m.insp.filter != "" {
