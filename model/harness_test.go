@@ -164,6 +164,10 @@ func press(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":
 		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
 	}
 	if len(s) == 6 && s[:5] == "ctrl+" {
 		return tea.KeyPressMsg{Code: rune(s[5]), Mod: tea.ModCtrl}
