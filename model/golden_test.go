@@ -103,3 +103,7 @@ func TestGoldenBinaryWide(t *testing.T) {
 func TestGoldenBinaryNarrow(t *testing.T) {
 	golden.RequireEqual(t, binaryScreen(t, 80, 24))
 }
+
+func TestGoldenHelpNarrow(t *testing.T) {
+	golden.RequireEqual(t, goldenScreen(t, 80, 24, "?"))
+}

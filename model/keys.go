@@ -47,11 +47,16 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	if m.showHelp {
-		if key.Matches(msg, k.Help) {
+		switch {
+		case key.Matches(msg, k.Help):
 			m.showHelp = false
-		} else if key.Matches(msg, k.QuitKey) {
+		case key.Matches(msg, k.QuitKey):
 			m.cancelAll()
 			return m, tea.Quit
+		case key.Matches(msg, k.Down), key.Matches(msg, k.PageDown):
+			m.helpOffset++
+		case key.Matches(msg, k.Up), key.Matches(msg, k.PageUp):
+			m.helpOffset = max(0, m.helpOffset-1)
 		}
 		return m, nil
 	}
@@ -60,7 +65,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.cancelAll()
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.showHelp, m.helpOffset = true, 0
 		return m, nil
 	case key.Matches(msg, k.History):
 		return m.openHistory()

@@ -135,6 +135,7 @@ type Model struct {
 	focus      pane
 	lastBottom pane // the bottom pane shown when only one fits
 	showHelp   bool
+	helpOffset int // rows of the help scrolled away, on small screens
 	redact     bool
 	notice     string
 

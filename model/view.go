@@ -79,8 +79,16 @@ func (m *Model) render() string {
 	header := m.header(l.w)
 	var body string
 	if m.showHelp {
-		help := m.help.Full(st, m.keys, l.w-4) + "\n\n" + st.Muted.Render("Token pane: r, a, x, i, c, v act on the provider in use; in the Request pane i edits the field.")
-		body = ui.Box(st, "Help", help, l.w, l.h-2, true)
+		lines := strings.Split(m.help.Full(st, m.keys, l.w-2), "\n")
+		room := l.h - 4
+		title := "Help"
+		if len(lines) > room {
+			// A small screen scrolls the help rather than cutting it.
+			off := min(m.helpOffset, len(lines)-room)
+			lines = lines[off:]
+			title = "Help · ↑/↓ scroll"
+		}
+		body = ui.Box(st, title, strings.Join(lines, "\n"), l.w, l.h-2, true)
 	} else {
 		top := lipgloss.JoinHorizontal(lipgloss.Top,
 			ui.Box(st, "Providers", m.list.View(st, l.provW-2, l.topH-2, m.focus == paneProviders), l.provW, l.topH, m.focus == paneProviders),

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 )
 
 // Help renders the footer and the full help from the key map.
@@ -28,15 +29,66 @@ func (h *Help) Short(bindings []key.Binding, w int) string {
 	return h.m.ShortHelpView(bindings)
 }
 
-// Full draws every binding, grouped, with a note on the two modes.
+// Full draws every binding, grouped, flowing into as many columns as w
+// allows, so the whole key map fits small terminals too.
 func (h *Help) Full(st Styles, km KeyMap, w int) string {
-	h.m.SetWidth(w)
-	intro := []string{
-		st.Bold.Render("Keys"),
-		"",
-		st.Muted.Render("Browsing: single keys act. Typing (a field has the keyboard): every printable"),
-		st.Muted.Render("key goes to the field; only ctrl-keys and esc act, and esc leaves the field."),
-		"",
+	type entry struct{ key, desc string }
+	var blocks [][]string // each group: its title, then its lines
+	keyW := 0
+	for _, g := range km.HelpGroups() {
+		for _, b := range g.Bindings {
+			keyW = max(keyW, lipgloss.Width(b.Help().Key))
+		}
 	}
-	return strings.Join(intro, "\n") + h.m.FullHelpView(km.FullHelp()) + "\n\n" + st.Muted.Render("esc or ? closes this help")
+	colW := 0
+	for _, g := range km.HelpGroups() {
+		block := []string{st.Bold.Render(g.Title)}
+		for _, b := range g.Bindings {
+			hb := b.Help()
+			line := st.Key.Render(Fit(hb.Key, keyW)) + "  " + hb.Desc
+			colW = max(colW, lipgloss.Width(line))
+			block = append(block, line)
+		}
+		blocks = append(blocks, block)
+	}
+	colW += 3
+	cols := max(1, min(len(blocks), w/colW))
+	// Greedy: fill columns to about the same height, groups kept whole.
+	total := 0
+	for _, b := range blocks {
+		total += len(b) + 1
+	}
+	target := (total + cols - 1) / cols
+	var columns [][]string
+	var cur []string
+	for _, b := range blocks {
+		if len(cur) > 0 && len(cur)+len(b) > target && len(columns) < cols-1 {
+			columns = append(columns, cur)
+			cur = nil
+		}
+		if len(cur) > 0 {
+			cur = append(cur, "")
+		}
+		cur = append(cur, b...)
+	}
+	columns = append(columns, cur)
+	rows := 0
+	for _, c := range columns {
+		rows = max(rows, len(c))
+	}
+	var out []string
+	out = append(out, st.Muted.Render(Fit("Browsing: single keys act. Typing: keys go to the field; ctrl-keys and esc act.", w)), "")
+	for r := 0; r < rows; r++ {
+		var line strings.Builder
+		for _, c := range columns {
+			cell := ""
+			if r < len(c) {
+				cell = c[r]
+			}
+			line.WriteString(Fit(cell, colW))
+		}
+		out = append(out, strings.TrimRight(line.String(), " "))
+	}
+	out = append(out, "", st.Muted.Render(Fit("In the Request pane i edits a field and y copies it as curl; esc or ? closes this help.", w)))
+	return strings.Join(out, "\n")
 }

@@ -108,11 +108,26 @@ func (k KeyMap) TypingHelp() []key.Binding {
 
 // FullHelp is the help view, one column per area.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Select, k.Edit, k.Send, k.Cancel},
-		{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims},
-		{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.History, k.Left},
-		{k.Redact, k.Help, k.QuitKey, k.Quit},
+	var out [][]key.Binding
+	for _, g := range k.HelpGroups() {
+		out = append(out, g.Bindings)
+	}
+	return out
+}
+
+// HelpGroup is a titled group of keys in the help view.
+type HelpGroup struct {
+	Title    string
+	Bindings []key.Binding
+}
+
+// HelpGroups is every key, grouped by where it acts.
+func (k KeyMap) HelpGroups() []HelpGroup {
+	return []HelpGroup{
+		{"Move", []key.Binding{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left}},
+		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel, k.History}},
+		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
+		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save}},
+		{"Anywhere", []key.Binding{k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}
 }
