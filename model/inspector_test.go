@@ -150,3 +150,30 @@ func TestSaveTheBodyNeverOverwrites(t *testing.T) {
 		t.Errorf("a second save to the same file: notice %q", w.m.notice)
 	}
 }
+
+func TestComposerChecksAndFormatsJSONAndOffersSavedRequests(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.focus = paneRequest
+	w.m.composer.SetRequest("POST", "/api/items", "Content-Type: application/json", `{"name": "x",}`)
+	if !strings.Contains(plain(w.m), "JSON: invalid character") {
+		t.Errorf("an invalid JSON body is not flagged:\n%s", plain(w.m))
+	}
+	w.m.composer.SetRequest("POST", "/api/items", "Content-Type: application/json", `{"name":"x","tags":["a"]}`)
+	if !strings.Contains(plain(w.m), "JSON ✓") {
+		t.Error("a valid JSON body is not marked valid")
+	}
+	w.m = update(t, w.m, press("f"))
+	if _, _, _, body := w.m.composer.Request(); body != "{\n  \"name\": \"x\",\n  \"tags\": [\n    \"a\"\n  ]\n}" {
+		t.Errorf("f did not indent the body: %q", body)
+	}
+	w.m = update(t, w.m, press("o"))
+	if w.m.saved == nil || !strings.Contains(plain(w.m), "Create an item") {
+		t.Fatalf("o did not list the saved requests:\n%s", plain(w.m))
+	}
+	w.m = update(t, w.m, press("down"))
+	w.m = update(t, w.m, press("enter"))
+	if method, path, _, _ := w.m.composer.Request(); method != "GET" || path != "/api/items?page=1" {
+		t.Errorf("the second saved request loaded as %s %s", method, path)
+	}
+}

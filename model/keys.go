@@ -31,6 +31,9 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.hist != nil {
 		return m.historyKey(msg)
 	}
+	if m.saved != nil {
+		return m.savedKey(msg)
+	}
 	if m.pasting {
 		if msg.Code == tea.KeyEnter {
 			return m.submitPaste()
@@ -167,6 +170,10 @@ func (m Model) requestKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.composer.StartTyping()
 	case key.Matches(msg, k.Yank):
 		return m.copyCurl()
+	case key.Matches(msg, k.Open):
+		return m.openSaved()
+	case key.Matches(msg, k.Filter):
+		return m.formatBody()
 	}
 	return m, nil
 }

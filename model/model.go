@@ -146,6 +146,7 @@ type Model struct {
 	composer  ui.Composer
 	insp      inspector
 	hist      *historyView // the history list, when open
+	saved     *savedPicker // the saved requests, when open
 	spinner   spinner.Model
 
 	ex         *exchange.Exchange

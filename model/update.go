@@ -311,6 +311,8 @@ func (m Model) cancel() Model {
 		m = nm.(Model)
 	case m.hist != nil:
 		m.hist = nil
+	case m.saved != nil:
+		m.saved = nil
 	case m.pasting:
 		m.pasting = false
 		m.paste.Blur()
@@ -368,7 +370,12 @@ func (m *Model) loadComposer(e *entry) {
 		m.composer.SetRequest("GET", "/", "Accept: application/json", "")
 		return
 	}
-	r := e.Config.Requests[0]
+	m.loadSaved(e.Config.Requests[0])
+}
+
+// loadSaved puts a saved request in the composer.
+func (m *Model) loadSaved(r providers.SavedRequest) {
+	m.composer.StopTyping()
 	var hdr []string
 	if _, ok := r.Headers["Accept"]; !ok {
 		hdr = append(hdr, "Accept: application/json")

@@ -116,7 +116,12 @@ func (m *Model) bottom(l layout) string {
 	if m.hist != nil {
 		return ui.Box(st, "History", m.historyList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
 	}
+	if m.saved != nil {
+		return ui.Box(st, "Saved requests · "+m.active().name, m.savedList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
+	}
 	req := func(w int, title string) string {
+		_, _, headerText, bodyText := m.composer.Request()
+		m.composer.BodyNote = bodyNote(headerText, bodyText)
 		content := m.composer.View(st, m.authPreview(), m.sentLines(), m.focus == paneRequest, m.composerMask)
 		return ui.Box(st, title, content, w, l.bottomH, m.focus == paneRequest)
 	}

@@ -27,13 +27,16 @@ var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS
 // line) and body. While browsing, a cursor marks a field; enter (or i)
 // starts typing into it and esc leaves.
 type Composer struct {
-	Method  string
-	Field   Field
-	path    textinput.Model
-	headers textarea.Model
-	body    textarea.Model
-	typing  bool
-	w, h    int
+	Method string
+	// BodyNote is shown beside the Body label: whether a JSON body
+	// parses.
+	BodyNote string
+	Field    Field
+	path     textinput.Model
+	headers  textarea.Model
+	body     textarea.Model
+	typing   bool
+	w, h     int
 }
 
 // NewComposer builds an empty composer.
@@ -228,7 +231,11 @@ func (c *Composer) View(st Styles, auth string, sent []string, focused bool, mas
 	if auth != "" {
 		lines = append(lines, "  "+st.Muted.Render(auth))
 	}
-	lines = append(lines, label(FieldBody, "Body"))
+	bodyLabel := label(FieldBody, "Body")
+	if c.BodyNote != "" {
+		bodyLabel += "  " + st.Muted.Render(c.BodyNote)
+	}
+	lines = append(lines, bodyLabel)
 	lines = append(lines, indent(shown(FieldBody, c.body.View, c.body.Value(), bodyH), "  "))
 	if sentH > 1 {
 		lines = append(lines, st.Field.Render("  Sent"))

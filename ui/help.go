@@ -89,6 +89,6 @@ func (h *Help) Full(st Styles, km KeyMap, w int) string {
 		}
 		out = append(out, strings.TrimRight(line.String(), " "))
 	}
-	out = append(out, "", st.Muted.Render(Fit("In the Request pane i edits a field and y copies it as curl; esc or ? closes this help.", w)))
+	out = append(out, "", st.Muted.Render(Fit("esc or ? closes this help.", w)))
 	return strings.Join(out, "\n")
 }

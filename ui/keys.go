@@ -41,8 +41,13 @@ type KeyMap struct {
 	Yank    key.Binding
 	Save    key.Binding
 	History key.Binding
-	Left    key.Binding
-	Right   key.Binding
+	Open    key.Binding
+	// FormatBody and CopyCurl are f and y in the Request pane; they share
+	// keys with the response pane's and are listed apart in the help.
+	FormatBody key.Binding
+	CopyCurl   key.Binding
+	Left       key.Binding
+	Right      key.Binding
 
 	// Token pane.
 	Authorize  key.Binding
@@ -74,18 +79,21 @@ func DefaultKeyMap() KeyMap {
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		QuitKey:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 
-		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the body")),
-		NextHit: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
-		PrevHit: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
-		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "JSON path filter")),
-		Headers: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "headers on/off")),
-		Raw:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pretty/raw")),
-		WrapKey: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap on/off")),
-		Yank:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl / body")),
-		Save:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save the body")),
-		History: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
-		Left:    key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "scroll sideways")),
-		Right:   key.NewBinding(key.WithKeys("right")),
+		Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the body")),
+		NextHit:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
+		PrevHit:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
+		Filter:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "JSON path filter")),
+		Headers:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "headers on/off")),
+		Raw:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pretty/raw")),
+		WrapKey:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap on/off")),
+		Yank:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the body")),
+		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save the body")),
+		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
+		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "saved requests")),
+		FormatBody: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "format a JSON body")),
+		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Left:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "scroll sideways")),
+		Right:      key.NewBinding(key.WithKeys("right")),
 
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
 		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
@@ -126,6 +134,7 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 	return []HelpGroup{
 		{"Move", []key.Binding{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left}},
 		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel, k.History}},
+		{"Request pane", []key.Binding{k.Open, k.FormatBody, k.CopyCurl}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
 		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save}},
 		{"Anywhere", []key.Binding{k.Redact, k.Help, k.QuitKey, k.Quit}},

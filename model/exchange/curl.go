@@ -57,6 +57,7 @@ type Curl struct {
 // password, anything opts.Redact knows — are masked unless opts.Reveal;
 // Curl.Masked says so.
 func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, error) {
+	r = r.WithVars(p.Vars)
 	method, err := curlMethod(r.Method)
 	if err != nil {
 		return Curl{}, err

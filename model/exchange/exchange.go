@@ -208,6 +208,7 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 		now = time.Now
 	}
 	ex := &Exchange{Token: tok}
+	r = r.WithVars(p.Vars)
 	renewed, waited := false, false
 	for {
 		if opts.Pace != nil {

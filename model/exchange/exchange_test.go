@@ -490,3 +490,21 @@ func TestSendBadInput(t *testing.T) {
 		t.Error("a path with no base_url was accepted")
 	}
 }
+
+func TestSendFillsTheProvidersVars(t *testing.T) {
+	var e echo
+	srv := newServer(t, e.handler(jsonOK))
+	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Vars: map[string]string{"owner": "acme", "id": "42"}}
+	ex := Send(context.Background(), client(t), p, nil, Request{Method: "POST", Target: "/owners/{{owner}}/items/{{ id }}?x={{missing}}", Header: []Field{{"X-Owner", "{{owner}}"}}, Body: `{"owner":"{{owner}}"}`}, Options{})
+	if ex.Err != nil {
+		t.Fatal(ex.Err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.uri != "/owners/acme/items/42?x=%7B%7Bmissing%7D%7D" && e.uri != "/owners/acme/items/42?x={{missing}}" {
+		t.Errorf("uri %q", e.uri)
+	}
+	if e.header.Get("X-Owner") != "acme" || e.body != `{"owner":"acme"}` {
+		t.Errorf("header %q body %q", e.header.Get("X-Owner"), e.body)
+	}
+}
