@@ -155,9 +155,6 @@ type Response struct {
 type Exchange struct {
 	Sent     Sent
 	Response *Response
-	// Pretty is the body made readable (indented JSON), computed when the
-	// response arrives so drawing never formats.
-	Pretty string
 	Err    error
 	// Token is the token the last attempt carried: a renewed one after a
 	// 401, else the one given.
@@ -252,9 +249,10 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 	}
 }
 
-// attempt sends r once, filling ex.Sent, ex.Response, ex.Pretty, ex.Err.
+// attempt sends r once, filling ex.Sent, ex.Response, ex.Err. Making the
+// body readable is BuildDocument's job, in the caller's command.
 func attempt(ctx context.Context, client *http.Client, p *providers.Provider, tok *providers.Token, r Request, opts Options, now func() time.Time, ex *Exchange) {
-	ex.Sent, ex.Response, ex.Pretty, ex.Err = Sent{}, nil, "", nil
+	ex.Sent, ex.Response, ex.Err = Sent{}, nil, nil
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = providers.DefaultTimeout
@@ -325,7 +323,6 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 	if err != nil {
 		ex.Err = sendError(p.Name, fmt.Errorf("body cut off after %d bytes: %w", len(body), err), ex.Sent)
 	}
-	ex.Pretty = Pretty(body, resp.Header.Get("Content-Type"))
 }
 
 // RetryAfter reads a Retry-After header (RFC 9110 §10.2.3): seconds, or

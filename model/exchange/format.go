@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"mime"
@@ -20,46 +19,6 @@ func IsJSON(contentType string) bool {
 		mt = strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
 	}
 	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json")
-}
-
-// Pretty returns the body ready to read: JSON indented by two spaces, text
-// as it is, and for bytes that are not text a note with the size instead of
-// raw bytes that would garble the terminal.
-func Pretty(body []byte, contentType string) string {
-	if len(body) == 0 {
-		return ""
-	}
-	trimmed := bytes.TrimSpace(body)
-	if IsJSON(contentType) || (len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && json.Valid(trimmed)) {
-		var out bytes.Buffer
-		if err := json.Indent(&out, trimmed, "", "  "); err == nil {
-			return out.String()
-		}
-	}
-	text := trimPartialRune(body)
-	if !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0 {
-		return binaryNote(len(body))
-	}
-	return strings.ReplaceAll(string(text), "\r\n", "\n")
-}
-
-// trimPartialRune drops an incomplete UTF-8 sequence at the very end: a
-// text body cut at max_body may stop inside a character, which must not
-// turn the whole body into "binary".
-func trimPartialRune(b []byte) []byte {
-	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
-		if utf8.RuneStart(b[i]) {
-			if !utf8.FullRune(b[i:]) {
-				return b[:i]
-			}
-			break
-		}
-	}
-	return b
-}
-
-func binaryNote(n int) string {
-	return "(binary body, " + HumanSize(int64(n)) + ")"
 }
 
 // HumanSize writes a byte count the way people read it: 512 B, 2.1 KB,
@@ -86,4 +45,19 @@ func HumanSize(n int64) string {
 		return "1.0 " + suffixes[i+1]
 	}
 	return strconv.FormatInt(int64(r), 10) + " " + suffixes[i]
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the very end: a
+// text body cut at max_body may stop inside a character, which must not
+// turn the whole body into "binary".
+func trimPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
 }

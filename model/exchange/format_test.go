@@ -5,38 +5,6 @@ import (
 	"testing"
 )
 
-func TestPretty(t *testing.T) {
-	tests := []struct {
-		name, body, ctype, want string
-	}{
-		{"empty", "", "application/json", ""},
-		{"JSON", `{"a":1,"b":[true,null]}`, "application/json", "{\n  \"a\": 1,\n  \"b\": [\n    true,\n    null\n  ]\n}"},
-		{"JSON with charset", `{"a":1}`, "application/json; charset=utf-8", "{\n  \"a\": 1\n}"},
-		{"problem+json", `{"title":"x"}`, "application/problem+json", "{\n  \"title\": \"x\"\n}"},
-		{"JSON sent as text", "  [1]\n", "text/plain", "[\n  1\n]"},
-		{"JSON without a type", `{"a":"é"}`, "", "{\n  \"a\": \"é\"\n}"},
-		{"broken JSON stays as is", `{"a":`, "application/json", `{"a":`},
-		{"text", "hello\r\nworld", "text/plain", "hello\nworld"},
-		{"HTML", "<html><body>502</body></html>", "text/html", "<html><body>502</body></html>"},
-		{"Chinese text", "没有权限", "text/plain; charset=utf-8", "没有权限"},
-		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png", "(binary body, 16 B)"},
-		{"NUL bytes", "abc\x00def", "application/octet-stream", "(binary body, 7 B)"},
-		{"invalid UTF-8", "ab\xff\xfecd", "", "(binary body, 6 B)"},
-		// A text body cut at max_body may end inside a character: still text.
-		{"text cut mid-character", "没有权限"[:10], "text/plain", "没有权"},
-	}
-	for _, tt := range tests {
-		if got := Pretty([]byte(tt.body), tt.ctype); got != tt.want {
-			t.Errorf("%s: Pretty = %q, want %q", tt.name, got, tt.want)
-		}
-	}
-	big := make([]byte, 3<<20)
-	big[0] = 0xff
-	if got := Pretty(big, "application/octet-stream"); got != "(binary body, 3.0 MB)" {
-		t.Errorf("3 MB binary: %q", got)
-	}
-}
-
 func TestIsJSON(t *testing.T) {
 	for ct, want := range map[string]bool{
 		"application/json":                  true,
