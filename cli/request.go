@@ -24,11 +24,11 @@ func parseHeaderFlags(flags []string) ([]exchange.Field, error) {
 	var out []exchange.Field
 	for _, h := range flags {
 		if strings.ContainsAny(h, "\r\n") {
-			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("-H %q: a header is one line", h)}
+			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("-H: a header is one line (the value is not repeated here: it may be a credential)")}
 		}
 		f, err := exchange.ParseHeaders(h)
 		if err != nil || len(f) != 1 {
-			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("-H %q: want 'Name: value'", h)}
+			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("-H: want 'Name: value' (the value is not repeated here: it may be a credential)")}
 		}
 		out = append(out, f[0])
 	}

@@ -176,6 +176,11 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 		if !w.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") && queryHasSecret(body) {
 			body, w.masked = maskParams(body), true
 		}
+		if !w.reveal && IsJSON(contentType) {
+			if masked, changed := maskJSONSecrets(body); changed {
+				body, w.masked = masked, true
+			}
+		}
 		body = w.value(body)
 		opt := "-d"
 		if strings.HasPrefix(body, "@") {

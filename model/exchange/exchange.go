@@ -46,7 +46,9 @@ func ParseHeaders(text string) ([]Field, error) {
 		name, value, ok := strings.Cut(line, ":")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return nil, fmt.Errorf("header line %d: want \"Name: value\", got %q", i+1, line)
+			// The line is not echoed: it may hold a credential typed
+			// without its colon ("Authorization Bearer eyJ...").
+			return nil, fmt.Errorf("header line %d: want \"Name: value\"", i+1)
 		}
 		out = append(out, Field{Name: name, Value: strings.TrimSpace(value)})
 	}
@@ -73,8 +75,10 @@ func ResolveURL(base, target string) (*url.URL, error) {
 		}
 		return u, nil
 	}
+	// Paths go into errors redacted: their query may carry a credential.
+	var red secret.Redactor
 	if base == "" {
-		return nil, fmt.Errorf("path %q needs the provider's base_url, which is not set", target)
+		return nil, fmt.Errorf("path %q needs the provider's base_url, which is not set", red.Redact(target))
 	}
 	b, err := url.Parse(base)
 	if err != nil {
@@ -82,14 +86,18 @@ func ResolveURL(base, target string) (*url.URL, error) {
 	}
 	ref, err := url.Parse("/" + strings.TrimPrefix(target, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("path %q: %w", target, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("path %q: %s", red.Redact(target), red.Redact(err.Error()))
 	}
 	u := *b
 	// Join the escaped forms: joining Path alone would turn an escaped
 	// slash (/files/a%2Fb) into a separator (/files/a/b).
 	raw := strings.TrimSuffix(b.EscapedPath(), "/") + ref.EscapedPath()
 	if u.Path, err = url.PathUnescape(raw); err != nil {
-		return nil, fmt.Errorf("path %q: %w", target, err)
+		return nil, fmt.Errorf("path %q: %s", red.Redact(target), red.Redact(err.Error()))
 	}
 	u.RawPath = raw
 	u.RawQuery = ref.RawQuery
