@@ -163,7 +163,7 @@ type Response struct {
 type Exchange struct {
 	Sent     Sent
 	Response *Response
-	Err    error
+	Err      error
 	// Token is the token the last attempt carried: a renewed one after a
 	// 401, else the one given.
 	Token *providers.Token
