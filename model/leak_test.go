@@ -1,0 +1,190 @@
+package model
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/internal/emulators"
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// recorder keeps every frame the model draws, so a leak in any of them,
+// however briefly shown, is caught.
+type recorder struct {
+	t      *testing.T
+	m      Model
+	frames []string
+}
+
+func (r *recorder) send(msg tea.Msg) {
+	r.t.Helper()
+	r.m = run(r.t, r.m, msg)
+	r.frames = append(r.frames, r.m.View().Content)
+}
+
+// secretForms are the encodings a leaked secret would show in.
+func secretForms(id, secret string) []string {
+	j, _ := json.Marshal(secret)
+	return []string{
+		secret,
+		url.QueryEscape(secret),
+		base64.StdEncoding.EncodeToString([]byte(secret)),
+		base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)),
+		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))),
+		strings.Trim(string(j), `"`),
+	}
+}
+
+// TestSecretsNeverLeakThroughAWholeSession drives the TUI through the
+// failures that tempt a leak — sys303's secret rides in the token URL and
+// its token in the API's query; its token endpoint first fails with a page
+// that echoes the URL; maptable's login is refused; a token expires — and
+// searches every frame, the history file, every error string and the curl
+// export for each secret in every form.
+func TestSecretsNeverLeakThroughAWholeSession(t *testing.T) {
+	testEnv(t)
+	var mu sync.Mutex
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+
+	var sysCfg, mapCfg string
+	env := map[string]string{}
+	var secrets [][2]string // client id, secret
+	for _, name := range []string{"sys303", "maptable"} {
+		emu, err := emulators.New(name, emulators.Options{Now: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := emu.Handler()
+		failOnce := name == "sys303"
+		var failMu sync.Mutex
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			failMu.Lock()
+			fail := failOnce && strings.Contains(r.URL.Path, "/oauth/token")
+			if fail {
+				failOnce = false
+			}
+			failMu.Unlock()
+			if fail {
+				// A broken gateway that echoes the request, query and all.
+				w.WriteHeader(http.StatusBadGateway)
+				fmt.Fprintf(w, "<html><body>502 upstream failed for %s?%s</body></html>", r.URL.Path, r.URL.RawQuery)
+				return
+			}
+			h.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		for k, v := range emu.Env() {
+			env[k] = v
+		}
+		if name == "sys303" {
+			sysCfg = emu.Config(srv.URL)
+			secrets = append(secrets, [2]string{env["SYS303_API_KEY"], env["SYS303_SECRET_KEY"]})
+		} else {
+			// Log in with a wrong secret first: the login is refused.
+			mapCfg = emu.Config(srv.URL)
+			secrets = append(secrets, [2]string{env["MAPTABLE_APP_ID"], env["MAPTABLE_APP_SECRET"]})
+		}
+	}
+	const wrongSecret = "wrong-app-secret-0123456789"
+	secrets = append(secrets, [2]string{env["MAPTABLE_APP_ID"], wrongSecret})
+	cfg, err := providers.Parse("leak.toml", []byte(sysCfg+"\n"+mapCfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(k string) (string, bool) {
+		if k == "MAPTABLE_APP_SECRET" {
+			return wrongSecret, true
+		}
+		v, ok := env[k]
+		return v, ok
+	}
+	hist, err := exchange.OpenHistory(t.TempDir(), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBackend(cfg, lookup, providers.SessionOptions{Now: clock})
+	b.History = hist
+	m := New(Options{Label: "leak.toml", Backend: b, Redact: true, Now: clock, Location: time.UTC})
+	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})}
+
+	// sys303: the token endpoint fails once (echoing its URL), then works.
+	r.send(press("enter"))
+	r.send(press("ctrl+s"))
+	r.send(press("r"))
+	r.send(press("ctrl+s"))
+	r.m.focus = paneResponse
+	r.send(press("/"))
+	for _, k := range "balance" {
+		r.send(press(string(k)))
+	}
+	r.send(press("enter"))
+	r.m.focus = paneRequest
+	_, copyCmd := r.m.Update(press("y"))
+	var exports []string
+	for _, msg := range drain(t, copyCmd) {
+		exports = append(exports, fmt.Sprint(msg))
+	}
+	// The token expires: the next send renews it.
+	mu.Lock()
+	now = now.Add(31 * 24 * time.Hour)
+	mu.Unlock()
+	r.send(tickMsg(clock()))
+	r.send(press("ctrl+s"))
+	// maptable: the login is refused with the vendor's message.
+	r.m.focus = paneProviders
+	r.send(press("down"))
+	r.send(press("enter"))
+	r.send(press("ctrl+s"))
+	r.send(press("?"))
+	r.send(press("esc"))
+
+	var errs []string
+	for _, e := range r.m.entries {
+		if e.err != nil {
+			errs = append(errs, e.err.Error())
+		}
+	}
+	if r.m.ex != nil && r.m.ex.Err != nil {
+		errs = append(errs, r.m.ex.Err.Error())
+	}
+	data, err := os.ReadFile(hist.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist.List()) < 3 {
+		t.Errorf("history holds %d exchanges; the session made more", len(hist.List()))
+	}
+	places := map[string]string{"history file": string(data), "errors": strings.Join(errs, "\n"), "curl export": strings.Join(exports, "\n")}
+	for i, f := range r.frames {
+		places[fmt.Sprintf("frame %d", i)] = f
+	}
+	// The token endpoint's failure and the vendor's refusal were shown.
+	all := strings.Join(r.frames, "\n")
+	for _, want := range []string{"502", "appId or appSecret"} {
+		if !strings.Contains(ansiRE.ReplaceAllString(all, ""), want) {
+			t.Errorf("no frame shows %q: the failures did not happen as planned", want)
+		}
+	}
+	for _, s := range secrets {
+		for _, form := range secretForms(s[0], s[1]) {
+			for where, text := range places {
+				if strings.Contains(text, form) {
+					t.Errorf("%s holds the secret of %s (as %q)", where, s[0], form)
+				}
+			}
+		}
+	}
+}
