@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,7 +114,14 @@ func run(t *testing.T, m Model, msg tea.Msg) Model {
 	return m
 }
 
+// drainWait is how long drain waits for a command. Work (a token request,
+// a send) ends well within it even under the race detector on a busy
+// machine; the clock tick and the cursor blink do not, and are skipped.
+const drainWait1 = 200 * time.Millisecond
+
 // drain runs a command and returns the messages it yields, skipping ticks.
+// The commands of a batch run concurrently, as Bubble Tea runs them, so a
+// batch costs its slowest command, not the sum.
 func drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
 	if cmd == nil {
@@ -124,14 +132,24 @@ func drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(50 * time.Millisecond):
-		return nil // a timer (tick, spinner): not part of the flow
+	case <-time.After(drainWait1):
+		return nil // a timer (tick, blink): not part of the flow
 	}
 	switch msg := msg.(type) {
 	case tea.BatchMsg:
+		results := make([][]tea.Msg, len(msg))
+		var wg sync.WaitGroup
+		for i, c := range msg {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = drain(t, c)
+			}()
+		}
+		wg.Wait()
 		var out []tea.Msg
-		for _, c := range msg {
-			out = append(out, drain(t, c)...)
+		for _, r := range results {
+			out = append(out, r...)
 		}
 		return out
 	case tickMsg, nil:

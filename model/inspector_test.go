@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -17,7 +18,13 @@ func (w *world) sendBig(mb string) {
 	w.t.Helper()
 	w.m = run(w.t, w.m, press("enter"))
 	w.m.composer.SetRequest("GET", "/api/big?mb="+mb, "", "")
-	w.m = run(w.t, w.m, press("ctrl+s"))
+	// A megabyte under the race detector on a busy machine takes longer
+	// than run's wait for a command: wait for this one.
+	nm, cmd := w.m.Update(press("ctrl+s"))
+	w.m = nm.(Model)
+	for _, msg := range drainWait(w.t, cmd, 20*time.Second) {
+		w.m = run(w.t, w.m, msg)
+	}
 	if w.m.ex == nil || w.m.ex.Response == nil || w.m.ex.Response.Status != 200 || w.m.insp.doc == nil {
 		w.t.Fatalf("no big response: %+v", w.m.ex)
 	}

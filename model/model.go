@@ -18,12 +18,17 @@ import (
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
-// Provider is one provider the TUI can run: its resolved configuration and
-// session, or the reason it cannot get a token (an unset ${VAR}, say).
+// Provider is one provider the TUI can run: its resolved configuration,
+// session and HTTP client, or the reason it cannot get a token (an unset
+// ${VAR}, an unreadable ca_file, say).
 type Provider struct {
 	Config  *providers.Provider
 	Session *providers.Session
-	Err     error
+	// Client carries this provider's API calls, with its ca_file, client
+	// certificate and insecure setting (see providers.HTTPClient); nil
+	// means the backend's Client.
+	Client *http.Client
+	Err    error
 }
 
 // Backend is everything the model reaches the network through.
@@ -37,8 +42,11 @@ type Backend struct {
 }
 
 // NewBackend makes a session for every provider; one that cannot have a
-// session (an unset ${VAR}) is listed with the reason. Sessions share opts.Client (a new one when
-// nil) and the clock.
+// session (an unset ${VAR}, a ca_file that is not there) is listed with the
+// reason. Each provider's client comes from providers.HTTPClient on
+// opts.Client (a new one when nil): providers without TLS settings share
+// it, and its pooled connections; the others get a transport of their own,
+// their files read here, once. Sessions share the clock.
 func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
 	if opts.Client == nil {
 		opts.Client = &http.Client{}
@@ -50,8 +58,15 @@ func NewBackend(cfg *providers.Config, env providers.Env, opts providers.Session
 			b.Providers = append(b.Providers, Provider{Config: p, Err: err})
 			continue
 		}
-		sess, err := providers.NewSession(r, opts)
-		b.Providers = append(b.Providers, Provider{Config: r, Session: sess, Err: err})
+		client, err := providers.HTTPClient(r, opts.Client)
+		if err != nil {
+			b.Providers = append(b.Providers, Provider{Config: r, Err: err})
+			continue
+		}
+		o := opts
+		o.Client = client
+		sess, err := providers.NewSession(r, o)
+		b.Providers = append(b.Providers, Provider{Config: r, Session: sess, Client: client, Err: err})
 	}
 	return b
 }

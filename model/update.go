@@ -293,7 +293,11 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	}
 	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
 	opts := exchange.Options{MaxBody: m.opts.MaxBody, Now: m.opts.Now, Timeout: e.Config.Timeout.Std()}
-	return m, tea.Batch(sendCmd(ctx, m.backend.Client, m.backend.History, e, r, m.sendSeq, opts), m.spinner.Tick)
+	client := e.Client
+	if client == nil {
+		client = m.backend.Client
+	}
+	return m, tea.Batch(sendCmd(ctx, client, m.backend.History, e, r, m.sendSeq, opts), m.spinner.Tick)
 }
 
 // cancel is esc: first what is in flight for the focused pane, else the
