@@ -108,6 +108,10 @@ type backend struct {
 
 	transport *http.Transport
 	client    *http.Client
+	// clients are the providers' own clients (providers.HTTPClient), by
+	// name, as session built them: b.client itself for a provider with no
+	// TLS settings.
+	clients map[string]*http.Client
 
 	store providers.Store // the token_cache store, opened on first use
 
@@ -121,8 +125,12 @@ func newBackend(e env, flagPath string) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	// http.DefaultTransport's settings, Proxy: http.ProxyFromEnvironment
+	// (HTTPS_PROXY, NO_PROXY) included. No response-header limit here: the
+	// transport is shared, and each call runs under its provider's
+	// timeout, which may be longer than the default.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	return &backend{e: e, conf: conf, transport: tr, client: &http.Client{Transport: tr}}, nil
+	return &backend{e: e, conf: conf, transport: tr, client: &http.Client{Transport: tr}, clients: map[string]*http.Client{}}, nil
 }
 
 // close stops the built-in demo, if it was started, and drops idle
@@ -132,6 +140,18 @@ func (b *backend) close() {
 		_ = b.demoSrv.Close()
 	}
 	b.transport.CloseIdleConnections()
+	for _, c := range b.clients {
+		c.CloseIdleConnections()
+	}
+}
+
+// clientFor is the client the provider called name makes its calls with:
+// the one session built for it, else the shared one.
+func (b *backend) clientFor(name string) *http.Client {
+	if c, ok := b.clients[name]; ok {
+		return c
+	}
+	return b.client
 }
 
 // provider finds name in the configuration, else among the built-in
@@ -215,10 +235,18 @@ func (b *backend) session(name string) (*providers.Session, error) {
 	if window == 0 {
 		window = providers.DefaultRefreshBefore
 	}
-	sess, err := providers.NewSession(r, providers.SessionOptions{Client: b.client, RefreshBefore: window, Store: store, Sleep: b.e.sleep})
+	client, err := providers.HTTPClient(r, b.client)
 	if err != nil {
 		return nil, &exitError{code: ExitUsage, err: err}
 	}
+	if r.Insecure {
+		fmt.Fprintln(b.e.stderr, insecureWarning(b.e, r.Name))
+	}
+	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: window, Store: store, Sleep: b.e.sleep})
+	if err != nil {
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
+	b.clients[r.Name] = client
 	return sess, nil
 }
 

@@ -155,7 +155,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	}
 	// Redirects are shown, not followed, as curl does: a 3xx is an answer,
 	// and the token must not ride along to wherever it points.
-	client := *b.client
+	client := *b.clientFor(p.Name)
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	ex := exchange.Send(ctx, &client, p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
 	for _, n := range ex.Notes {
@@ -207,6 +207,16 @@ func statusHint(p *providers.Provider, resp *exchange.Response) string {
 		if strings.Contains(challenge, "insufficient_scope") {
 			return "the token lacks a scope this call needs: check scopes"
 		}
+	case http.StatusTooManyRequests:
+		// A 429 that was not waited out, and a 5xx, had no hint line
+		// (found by internal/faults' 429 and 500/503 routes).
+		if resp.Header.Get("Retry-After") != "" {
+			return "rate limited: try again after the wait the server asks for (Retry-After: " + resp.Header.Get("Retry-After") + ")"
+		}
+		return "rate limited: wait a little before calling again; rate_limit in the provider's config paces keyhole's calls"
+	}
+	if resp.Status >= 500 {
+		return "the server failed on its side: try again later; the body above may say why"
 	}
 	return ""
 }

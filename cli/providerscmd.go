@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
 	"github.com/keyhole-sh/keyhole/providers"
@@ -83,7 +85,9 @@ not, with the file, line and key at fault.`,
 					status = "unusable: " + p.Reason
 				}
 				if p.Insecure {
-					status += " (insecure: TLS not verified)"
+					// The last column: tabwriter's alignment never
+					// counts the colour codes.
+					status += " " + red(e, e.stdout, "(insecure: TLS not verified)")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Title, p.Grant, p.BaseURL, p.TokenEndpoint, status)
 			}
@@ -110,6 +114,16 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 		} else {
 			info.Reason = err.Error()
 		}
+	} else if _, err := providers.HTTPClient(r, nil); err != nil {
+		// A ca_file, cert_file or key_file keyhole cannot use: the
+		// provider would fail at its first call, so say so now.
+		info.Usable, shown = false, r
+		var fe *providers.TLSFileError
+		if errors.As(err, &fe) {
+			info.Reason = fe.Reason()
+		} else {
+			info.Reason = err.Error()
+		}
 	} else {
 		shown = r
 	}
@@ -126,4 +140,20 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 		info.TokenEndpoint = "(discovery: " + secret.RedactURL(shown.Issuer) + ")"
 	}
 	return info
+}
+
+// red paints s red for w when w is a terminal that shows colour; a pipe, a
+// log or NO_COLOR get s as it is. It is how an insecure provider is marked
+// on the command line.
+func red(e env, w io.Writer, s string) string {
+	if colorprofile.Detect(w, environ(e.getenv)) < colorprofile.ANSI {
+		return s
+	}
+	return "\x1b[1;31m" + s + "\x1b[0m"
+}
+
+// insecureWarning is the stderr line a command using an insecure = true
+// provider prints before its first call.
+func insecureWarning(e env, name string) string {
+	return "keyhole: " + red(e, e.stderr, "warning: "+name+" has insecure = true: TLS certificates are not verified")
 }

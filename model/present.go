@@ -89,6 +89,9 @@ func (m *Model) tokenView() ui.TokenView {
 		parts = append(parts, sourceLabel(tok.Source))
 	}
 	v.Heading = strings.Join(parts, " · ")
+	if e.Config != nil && e.Config.Insecure {
+		v.Alarm = "TLS NOT VERIFIED"
+	}
 	switch {
 	case tok != nil && !tok.Expiry.IsZero():
 		v.HasExpiry = true

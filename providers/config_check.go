@@ -93,6 +93,13 @@ func (c *Config) validate(data []byte) error {
 		if p.RedirectPort < 0 || p.RedirectPort > 65535 {
 			return errAt(key("redirect_port"), "must be between 0 and 65535", "0 picks a free port")
 		}
+		if (p.CertFile == "") != (p.KeyFile == "") {
+			set, missing := "cert_file", "key_file"
+			if p.CertFile == "" {
+				set, missing = "key_file", "cert_file"
+			}
+			return errAt(key(set), set+" is set without "+missing, "a client certificate needs both cert_file and key_file (the same path when one PEM file holds both)")
+		}
 		if in := p.Inject; in != nil && in.Query != "" && (in.Header != "" || in.Prefix != nil) {
 			return errAt(key("inject"), "query and header/prefix both set", "inject the token in a header or in a query parameter, not both")
 		}

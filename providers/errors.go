@@ -84,10 +84,29 @@ func networkHint(err error) string {
 		return "the host name does not resolve: check the URL's spelling and your DNS"
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
 		return "TLS verification failed: point ca_file at the server's CA, or check the host name"
+	case clientCertRefused(err.Error()):
+		return "the server wants a TLS client certificate it accepts: set cert_file and key_file, or check they are the ones it expects"
 	case strings.Contains(err.Error(), "connection refused"):
 		return "nothing listens there: is the server running, and is the port right?"
+	case strings.Contains(err.Error(), "unexpected EOF"), strings.Contains(err.Error(), "connection reset by peer"):
+		// The answer broke off (fewer bytes than Content-Length, then the
+		// connection closed): found by internal/faults' cut-off, which had
+		// no hint. Matched by text: x/oauth2 formats this cause with %v.
+		return "the connection broke before the whole answer came: try again; if it keeps happening, check the server or a proxy in between"
 	}
 	return ""
+}
+
+// clientCertRefused reports the TLS alerts a server sends when it wants a
+// client certificate and got none, or one it does not take. crypto/tls
+// keeps the alert type unexported: its text is all there is.
+func clientCertRefused(msg string) bool {
+	for _, alert := range []string{"certificate required", "bad certificate", "unknown certificate authority", "expired certificate", "revoked certificate"} {
+		if strings.Contains(msg, "remote error: tls: "+alert) {
+			return true
+		}
+	}
+	return false
 }
 
 // Hint returns the hint carried by a keyhole error, or "".
@@ -95,6 +114,7 @@ func Hint(err error) string {
 	var te *TokenError
 	var ne *NetworkError
 	var ce *ConfigError
+	var fe *TLSFileError
 	switch {
 	case errors.As(err, &te):
 		return te.Hint
@@ -102,6 +122,8 @@ func Hint(err error) string {
 		return ne.Hint
 	case errors.As(err, &ce):
 		return ce.Hint
+	case errors.As(err, &fe):
+		return fe.Hint
 	}
 	return ""
 }

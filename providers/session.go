@@ -474,7 +474,11 @@ func orDefault(s, def string) string {
 // bodySnippet keeps error bodies short enough for one screen line.
 func bodySnippet(b []byte) string {
 	const limit = 300
-	s := strings.TrimSpace(string(b))
+	// Runs of white space, newlines included, become one space: an HTML
+	// error page spread the error over several lines of stderr (found by
+	// internal/faults' 500-html), where keyhole promises one line and a
+	// hint line.
+	s := strings.Join(strings.Fields(string(b)), " ")
 	if len(s) > limit {
 		// Back up to a character boundary: vendors answer in Chinese, and
 		// a split character shows as garbage.

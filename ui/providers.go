@@ -2,6 +2,8 @@ package ui
 
 import (
 	"strings"
+
+	"charm.land/lipgloss/v2"
 )
 
 // ProviderItem is one row of the provider list.
@@ -9,9 +11,16 @@ type ProviderItem struct {
 	Name  string
 	Glyph string // state glyph, already a spinner frame when in flight
 	Tone  Tone
-	// Insecure marks a provider with TLS verification off, in red.
+	// Insecure marks a provider with TLS verification off (insecure =
+	// true): InsecureMark in red after the name.
 	Insecure bool
 }
+
+// InsecureMark follows the name of a provider with TLS verification off.
+// It is one narrow ASCII cell, so the 18-column pane keeps room for the
+// name, and it still reads without colour (NO_COLOR); the token pane
+// spells it out as "TLS NOT VERIFIED".
+const InsecureMark = "!"
 
 // ProviderList draws the providers with a cursor and, beside the cursor's
 // row, a marker for the one in use.
@@ -49,18 +58,26 @@ func (l *ProviderList) View(st Styles, w, h int, focused bool) string {
 		if i == l.Cursor {
 			mark = "> "
 		}
-		name := it.Name
+		nameW := w - 4
 		if it.Insecure {
-			name += " !"
+			nameW -= len(InsecureMark) + 1
 		}
-		name = Fit(name, w-4)
+		// Cut, not padded yet: the insecure mark goes right after the
+		// name, and the padding after the mark.
+		name := strings.TrimRight(Fit(it.Name, nameW), " ")
+		pad := strings.Repeat(" ", max(0, nameW-lipgloss.Width(name)))
 		switch {
 		case i == l.Cursor && focused:
 			mark, name = st.Selected.Render(mark), st.Selected.Render(name)
 		case i == l.Active:
 			name = st.Bold.Render(name)
 		}
-		rows = append(rows, mark+name+" "+st.Render(it.Tone, it.Glyph))
+		if it.Insecure && nameW >= 0 {
+			// Never cut off with the name: in a narrow pane the name
+			// gives way, the mark stays.
+			name += " " + st.Bad.Bold(true).Render(InsecureMark)
+		}
+		rows = append(rows, mark+name+pad+" "+st.Render(it.Tone, it.Glyph))
 	}
 	return strings.Join(rows, "\n")
 }

@@ -11,9 +11,12 @@ import (
 type TokenView struct {
 	// Heading names the provider, grant, token type and source.
 	Heading string
-	Glyph   string
-	State   string
-	Tone    Tone
+	// Alarm is drawn in red, bold, between the state and the heading:
+	// "TLS NOT VERIFIED" for a provider with insecure = true.
+	Alarm string
+	Glyph string
+	State string
+	Tone  Tone
 	// HasExpiry is false when the expiry is unknown: no bar is drawn then.
 	HasExpiry bool
 	Fraction  float64 // of the lifetime left, 0..1
@@ -47,7 +50,12 @@ func (p *TokenPane) SetStyles(st Styles) { p.bar = newBar(st) }
 // View draws v in w columns.
 func (p *TokenPane) View(st Styles, v TokenView, w int) string {
 	var lines []string
-	lines = append(lines, st.Render(v.Tone, v.Glyph+" "+v.State)+"  "+st.Bold.Render(v.Heading))
+	head := st.Render(v.Tone, v.Glyph+" "+v.State) + "  "
+	if v.Alarm != "" {
+		// Before the heading, so a narrow pane cuts the heading, not this.
+		head += st.Bad.Bold(true).Render(v.Alarm) + "  "
+	}
+	lines = append(lines, head+st.Bold.Render(v.Heading))
 	switch {
 	case v.HasExpiry:
 		tail := "  expires in " + v.Countdown + " (at " + v.ExpiresAt + ")"

@@ -1,0 +1,142 @@
+package model
+
+import (
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// awaitSent runs a send's command batch and returns its sentMsg, waiting
+// longer than drain does: a real TLS handshake under the race detector.
+func awaitSent(t *testing.T, cmd tea.Cmd) sentMsg {
+	t.Helper()
+	out := make(chan sentMsg, 1)
+	var walk func(tea.Cmd)
+	walk = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			for _, sub := range msg {
+				go walk(sub)
+			}
+		case sentMsg:
+			out <- msg
+		}
+	}
+	go walk(cmd)
+	select {
+	case msg := <-out:
+		return msg
+	case <-time.After(10 * time.Second):
+		t.Fatal("no answer to the send")
+		return sentMsg{}
+	}
+}
+
+func TestEachProviderSendsWithItsOwnTLSSettings(t *testing.T) {
+	testEnv(t)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshake below
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	static := func(name, extra string) string {
+		return fmt.Sprintf("[providers.%s]\nbase_url = %q\ngrant = \"static\"\ntoken = \"tok-%s\"\n%s\n", name, srv.URL, name, extra)
+	}
+	text := static("trusted", "ca_file = "+fmt.Sprintf("%q", ca)) + static("plain", "") + static("risky", "insecure = true") +
+		static("broken", fmt.Sprintf("ca_file = %q", filepath.Join(dir, "missing.pem")))
+	cfg, err := providers.Parse("tls.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := &http.Client{Transport: &http.Transport{}}
+	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: base, Now: func() time.Time { return fixedNow }})
+	t.Cleanup(func() {
+		for _, p := range b.Providers {
+			if p.Client != nil {
+				p.Client.CloseIdleConnections()
+			}
+		}
+	})
+	byName := map[string]Provider{}
+	for _, p := range b.Providers {
+		byName[p.Config.Name] = p
+	}
+	if p := byName["plain"]; p.Client != base || p.Session == nil {
+		t.Errorf("plain: client %p, want the shared %p", p.Client, base)
+	}
+	for _, name := range []string{"trusted", "risky"} {
+		if p := byName[name]; p.Client == nil || p.Client == base || p.Session == nil || p.Err != nil {
+			t.Errorf("%s: %+v, want its own client and a session", name, p)
+		}
+	}
+	var fe *providers.TLSFileError
+	if p := byName["broken"]; p.Session != nil || !errors.As(p.Err, &fe) || fe.Key != "ca_file" {
+		t.Errorf("broken: %+v, want no session and the ca_file error", p)
+	}
+
+	m := newTestModel(t, b, nil)
+	send := func(i int) Model {
+		t.Helper()
+		m.list.Cursor = i
+		m = run(t, m, press("enter"))
+		nm, cmd := m.Update(press("ctrl+s"))
+		return update(t, nm.(Model), awaitSent(t, cmd))
+	}
+	for i, c := range []struct {
+		name string
+		ok   bool
+	}{{"trusted", true}, {"plain", false}, {"risky", true}} {
+		m = send(i)
+		switch {
+		case c.ok && (m.ex == nil || m.ex.Err != nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusOK):
+			t.Errorf("%s: %+v", c.name, m.ex)
+		case !c.ok && (m.ex == nil || !strings.Contains(providers.Hint(m.ex.Err), "ca_file")):
+			t.Errorf("%s: want a TLS failure hinting at ca_file, got %+v", c.name, m.ex)
+		}
+		screen := plain(m)
+		if warned := strings.Contains(screen, "TLS NOT VERIFIED"); warned != (c.name == "risky") {
+			t.Errorf("%s: TLS NOT VERIFIED shown: %v\n%s", c.name, warned, screen)
+		}
+	}
+	// The insecure provider is marked, in red, in the list and the token
+	// pane; the broken one says why it cannot be used.
+	raw := m.View().Content
+	st := ui.NewStyles(true)
+	for _, want := range []string{st.Bad.Bold(true).Render(ui.InsecureMark), st.Bad.Bold(true).Render("TLS NOT VERIFIED")} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("screen lacks %q in red", want)
+		}
+	}
+	if !strings.Contains(plain(m), "risky !") {
+		t.Errorf("list lacks the mark:\n%s", plain(m))
+	}
+	m.list.Cursor = 3
+	m = run(t, m, press("enter"))
+	if screen := plain(m); !strings.Contains(screen, "ca_file") || !strings.Contains(screen, "no such file") {
+		t.Errorf("broken provider's reason not shown:\n%s", screen)
+	}
+}
