@@ -107,6 +107,18 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 	hasBody := r.Body != "" || opts.BodyFile != ""
 
 	first := []string{"curl"}
+	// The provider's TLS settings travel with the command, or it would
+	// fail where keyhole succeeds. (--cacert replaces curl's CA bundle
+	// rather than adding to it: right for a private CA.)
+	if p.Insecure {
+		first = append(first, "-k")
+	}
+	if p.CAFile != "" {
+		first = append(first, "--cacert", ShellQuote(p.CAFile))
+	}
+	if p.CertFile != "" {
+		first = append(first, "--cert", ShellQuote(p.CertFile), "--key", ShellQuote(p.KeyFile))
+	}
 	switch {
 	case method == "HEAD":
 		first = append(first, "--head") // -X HEAD would wait for a body

@@ -3,6 +3,8 @@ package exchange
 import (
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/providers"
 )
 
 func TestMaskJSONSecrets(t *testing.T) {
@@ -26,5 +28,18 @@ func TestMaskJSONSecrets(t *testing.T) {
 	}
 	if got, _ := maskJSONSecrets(`not json "password":"x"`); got != `not json "password":"x"` {
 		t.Errorf("non-JSON changed: %s", got)
+	}
+}
+
+func TestCurlCarriesTheProvidersTLSSettings(t *testing.T) {
+	p := &providers.Provider{Name: "corp", BaseURL: "https://internal.example", Insecure: true, CAFile: "/etc/ca.pem", CertFile: "/etc/c.pem", KeyFile: "/etc/k.pem"}
+	c, err := CurlCommand(p, Request{Method: "GET", Target: "/x"}, CurlOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"curl -k --cacert /etc/ca.pem --cert /etc/c.pem --key /etc/k.pem"} {
+		if !strings.Contains(c.Command, want) {
+			t.Errorf("%q lacks %q", c.Command, want)
+		}
 	}
 }
