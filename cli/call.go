@@ -187,38 +187,17 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		return nil
 	}
 	fmt.Fprintf(e.stderr, "keyhole: %s answered %d %s\n", ex.Sent.Method+" "+ex.Sent.DisplayURL(false), resp.Status, resp.StatusText)
-	if hint := statusHint(p, resp); hint != "" {
+	if findings := ex.Diagnose(p, time.Now()); len(findings) > 0 {
+		// The 401/403 doctor: the likely cause first, each with its fix
+		// in the config's words.
+		for _, f := range findings {
+			fmt.Fprintln(e.stderr, "why: "+f.Cause)
+			fmt.Fprintln(e.stderr, "  fix: "+f.Fix)
+		}
+	} else if hint := exchange.StatusHint(resp); hint != "" {
 		fmt.Fprintln(e.stderr, "hint: "+hint)
 	}
 	return &silentError{code: code}
-}
-
-// statusHint says what a 401 or 403 likely means.
-func statusHint(p *providers.Provider, resp *exchange.Response) string {
-	challenge := resp.Header.Get("WWW-Authenticate")
-	switch resp.Status {
-	case http.StatusUnauthorized:
-		h := "the token was refused"
-		if challenge != "" {
-			h += " (" + secret.RedactURL(challenge) + ")"
-		}
-		return h + "; keyhole token " + p.Name + " --force gets a new one"
-	case http.StatusForbidden:
-		if strings.Contains(challenge, "insufficient_scope") {
-			return "the token lacks a scope this call needs: check scopes"
-		}
-	case http.StatusTooManyRequests:
-		// A 429 that was not waited out, and a 5xx, had no hint line
-		// (found by internal/faults' 429 and 500/503 routes).
-		if resp.Header.Get("Retry-After") != "" {
-			return "rate limited: try again after the wait the server asks for (Retry-After: " + resp.Header.Get("Retry-After") + ")"
-		}
-		return "rate limited: wait a little before calling again; rate_limit in the provider's config paces keyhole's calls"
-	}
-	if resp.Status >= 500 {
-		return "the server failed on its side: try again later; the body above may say why"
-	}
-	return ""
 }
 
 // sleepFor is the wait used for a 429's Retry-After.

@@ -352,6 +352,9 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Yank):
 		nm, cmd := m.copyBody()
 		return nm, cmd, true
+	case key.Matches(msg, k.Why):
+		m.overlay = m.whyOverlay()
+		return m, nil, true
 	case key.Matches(msg, k.Save):
 		if m.body() == nil {
 			m.notice = "no body to save"
@@ -429,6 +432,9 @@ func (m *Model) responseInfo() string {
 	if b := timingBreakdown(r.Timing); b != "" {
 		parts = append(parts, b)
 	}
+	if r.Status == 401 || r.Status == 403 {
+		parts = append(parts, st.Warn.Render("! explains why"))
+	}
 	if d := m.insp.shown; d != nil {
 		mode := " · pretty"
 		switch {
@@ -476,4 +482,27 @@ func statusTone(code int) ui.Tone {
 		return ui.ToneInfo
 	}
 	return ui.ToneGood
+}
+
+// whyOverlay is the 401/403 doctor's answer for the exchange shown: the
+// likely cause first, each with its fix in the config's own words.
+func (m *Model) whyOverlay() *overlay {
+	e := m.active()
+	if m.ex == nil || m.ex.Response == nil || e == nil || e.Config == nil {
+		return &overlay{title: "Why?", body: "No answer to explain yet."}
+	}
+	findings := m.ex.Diagnose(e.Config, m.now)
+	if len(findings) == 0 {
+		return &overlay{title: "Why?", body: fmt.Sprintf("The answer is %d %s: the doctor explains 401 and 403 answers.", m.ex.Response.Status, m.ex.Response.StatusText)}
+	}
+	st := m.styles
+	var b strings.Builder
+	for i, f := range findings {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + f.Cause + "\n")
+		b.WriteString(st.Good.Render("   fix: ") + f.Fix)
+	}
+	return &overlay{title: fmt.Sprintf("Why %d? · the likely cause first", m.ex.Response.Status), body: b.String()}
 }

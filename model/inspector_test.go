@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers"
 )
 
 // sendBig gets /api/big?mb=N from the demo into the response pane.
@@ -184,3 +185,31 @@ func TestComposerChecksAndFormatsJSONAndOffersSavedRequests(t *testing.T) {
 		t.Errorf("the second saved request loaded as %s %s", method, path)
 	}
 }
+
+func TestWhyExplainsA401(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	// The token goes under the wrong scheme: the demo refuses it.
+	w.m.active().Config.Inject = &providers.Inject{Header: "Authorization", Prefix: ptr("access_token ")}
+	w.m.composer.SetRequest("GET", "/api/me", "", "")
+	w.m = run(t, w.m, press("ctrl+s"))
+	if w.m.ex.Response == nil || w.m.ex.Response.Status != 401 {
+		t.Fatalf("the wrong scheme answered %+v", w.m.ex.Response)
+	}
+	if !strings.Contains(plain(w.m), "! explains why") {
+		t.Error("a 401 does not point at the doctor")
+	}
+	w.m.focus = paneResponse
+	w.m = update(t, w.m, press("!"))
+	screen := plain(w.m)
+	for _, want := range []string{"Why 401?", "access_token", `prefix = "Bearer "`} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the doctor's view lacks %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(screen, w.m.active().tok.Access.Reveal()[40:80]) {
+		t.Error("the doctor shows the token")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

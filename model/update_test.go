@@ -365,9 +365,8 @@ func TestNarrowTerminalReachesEveryPane(t *testing.T) {
 	}
 }
 
-// designKeys is DESIGN.md's key table. "!" (the 401/403 doctor) is not
-// built yet.
-var designKeys = []string{"tab", "shift+tab", "enter", "ctrl+s", "ctrl+c", "ctrl+r", "esc", "q", "?", "/", "n", "N", "r", "a", "x", "i", "c", "v", "f", "h", "p", "w", "y", "s", "H"}
+// designKeys is DESIGN.md's key table.
+var designKeys = []string{"tab", "shift+tab", "enter", "ctrl+s", "ctrl+c", "ctrl+r", "esc", "q", "?", "/", "n", "N", "r", "a", "x", "i", "c", "v", "f", "h", "p", "w", "y", "s", "H", "!"}
 
 func TestEveryDesignKeyIsBoundAndInTheHelp(t *testing.T) {
 	w := newWorld(t)

@@ -40,6 +40,7 @@ type KeyMap struct {
 	WrapKey key.Binding
 	Yank    key.Binding
 	Save    key.Binding
+	Why     key.Binding
 	History key.Binding
 	Open    key.Binding
 	// FormatBody and CopyCurl are f and y in the Request pane; they share
@@ -88,6 +89,7 @@ func DefaultKeyMap() KeyMap {
 		WrapKey:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap on/off")),
 		Yank:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the body")),
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save the body")),
+		Why:        key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "why? (401/403 doctor)")),
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
 		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "saved requests")),
 		FormatBody: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "format a JSON body")),
@@ -136,7 +138,7 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel, k.History}},
 		{"Request pane", []key.Binding{k.Open, k.FormatBody, k.CopyCurl}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
-		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save}},
+		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why}},
 		{"Anywhere", []key.Binding{k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}
 }

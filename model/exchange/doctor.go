@@ -1,0 +1,27 @@
+package exchange
+
+import (
+	"time"
+
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// Diagnose asks the 401/403 doctor about this exchange: what was sent,
+// with which token, and what came back. It returns nil for other answers.
+func (ex *Exchange) Diagnose(p *providers.Provider, now time.Time) []providers.Finding {
+	if ex == nil || ex.Response == nil {
+		return nil
+	}
+	return providers.Diagnose(providers.Evidence{
+		Provider:       p,
+		Token:          ex.Token,
+		Method:         ex.Sent.Method,
+		URL:            ex.Sent.URL,
+		Header:         ex.Sent.Header,
+		Withheld:       ex.Sent.Withheld,
+		Status:         ex.Response.Status,
+		ResponseHeader: ex.Response.Header,
+		Body:           ex.Response.Body,
+		Now:            now,
+	})
+}
