@@ -42,6 +42,10 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 		if hint := providers.Hint(ex.Err); hint != "" {
 			top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+hint, w, " ")))
 		}
+	} else if hint := exchange.StatusHint(ex.Response); hint != "" {
+		// A 5xx, or a 429 not waited out, had no hint here (found by
+		// internal/faults).
+		top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+hint, w, " ")))
 	}
 	if r := ex.Response; r != nil && m.insp.headers {
 		lines := exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !m.redact)

@@ -349,6 +349,25 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// StatusHint says what to do about an answer that is the server's
+// trouble, not the request's: a 5xx, or a 429 that was not waited out. It
+// is "" for anything else (401 and 403 get their own, naming the
+// provider). The command line and the response pane both show it:
+// without it, these answers had no hint (found by internal/faults).
+func StatusHint(r *Response) string {
+	switch {
+	case r == nil:
+		return ""
+	case r.Status == http.StatusTooManyRequests && r.Header.Get("Retry-After") != "":
+		return "rate limited: try again after the wait the server asks for (Retry-After: " + r.Header.Get("Retry-After") + ")"
+	case r.Status == http.StatusTooManyRequests:
+		return "rate limited: wait a little before calling again; rate_limit in the provider's config paces keyhole's calls"
+	case r.Status >= 500:
+		return "the server failed on its side: try again later; the body may say why"
+	}
+	return ""
+}
+
 // sendError strips the URL (whose query may hold a token) from Go's error
 // and returns a *providers.NetworkError, so callers get the hint
 // (providers.Hint), errors.Is(context.DeadlineExceeded) and exit code 3
