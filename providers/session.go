@@ -461,6 +461,10 @@ func tokenHint(e *TokenError, p *Provider) string {
 	if e.Status >= 500 {
 		return "the token endpoint failed on its side: try again later"
 	}
+	if e.Status == http.StatusTooManyRequests {
+		// A 429 had no hint (found by internal/faults' 429 token route).
+		return "the token endpoint is rate limiting this client: wait a little and try again"
+	}
 	return ""
 }
 
