@@ -229,14 +229,13 @@ func printResponse(e env, resp *exchange.Response, f callFlags) error {
 		fmt.Fprintln(e.stdout)
 	}
 	out := resp.Body
-	isJSON := jsonBody(resp)
 	switch {
 	case f.raw:
-	case (f.pretty || tty) && isJSON:
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, bytes.TrimSpace(out), "", "  "); err == nil {
-			buf.WriteByte('\n')
-			out = buf.Bytes()
+	// JSON is checked only when it is to be formatted: validating 50 MB
+	// that goes out as it came costs a quarter of a second.
+	case (f.pretty || tty) && jsonBody(resp):
+		if indented, ok := exchange.IndentJSON(out); ok {
+			out = append(indented, '\n')
 		}
 	case tty && !isText(out):
 		fmt.Fprintf(e.stderr, "keyhole: a binary body (%s) is not printed to a terminal; use --raw, or redirect stdout to a file\n", exchange.HumanSize(resp.Size))

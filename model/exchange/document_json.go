@@ -315,3 +315,14 @@ func (p *indenter) literal(i int, word string) (int, *jsonError) {
 	p.out = append(p.out, word...)
 	return i + len(word), nil
 }
+
+// IndentJSON indents a JSON body by two spaces per level, as
+// encoding/json.Indent does, at several times its speed (keyhole call
+// --pretty on large bodies). ok is false when the body is not JSON.
+func IndentJSON(src []byte) (out []byte, ok bool) {
+	text, _, err := indentJSON(bytes.TrimSpace(src))
+	if err != nil {
+		return nil, false
+	}
+	return text, true
+}

@@ -315,7 +315,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 		return
 	}
 	defer resp.Body.Close()
-	body, truncated, err := readCapped(resp.Body, maxBody)
+	body, truncated, err := readCapped(resp.Body, maxBody, resp.ContentLength)
 	took := now().Sub(start)
 	ex.Response = &Response{
 		Status:     resp.StatusCode,
@@ -386,8 +386,15 @@ func sendError(provider string, err error, s Sent) error {
 	return providers.NewNetworkError(provider, "request", fmt.Errorf("%s: %w", where, err), red.Redact)
 }
 
-func readCapped(r io.Reader, limit int64) ([]byte, bool, error) {
+// readCapped reads at most limit bytes of r, and whether there was more.
+// A known length sizes the buffer once: growing it by doubling would copy
+// a 50 MB body about six times and leave spare capacity in the resident
+// set.
+func readCapped(r io.Reader, limit, length int64) ([]byte, bool, error) {
 	var buf bytes.Buffer
+	if length > 0 {
+		buf.Grow(int(min(length, limit) + 1))
+	}
 	n, err := io.Copy(&buf, io.LimitReader(r, limit+1))
 	if n > limit {
 		return buf.Bytes()[:limit], true, err
