@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // sendBig gets /api/big?mb=N from the demo into the response pane.
@@ -213,3 +214,21 @@ func TestWhyExplainsA401(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestQueryParametersHaveTheirOwnField(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.composer.SetRequest("GET", "/api/items?page=1", "", "")
+	if !strings.Contains(plain(w.m), "Query") || !strings.Contains(plain(w.m), "page=1") {
+		t.Fatalf("the query is not its own field:\n%s", plain(w.m))
+	}
+	w.m.focus, w.m.composer.Field = paneRequest, ui.FieldQuery
+	w.m = update(t, w.m, press("enter"))
+	w.m = update(t, w.m, tea.KeyPressMsg{Code: tea.KeyEnter}) // a new line in the query field
+	w.typeText("per_page=3")
+	w.m = update(t, w.m, press("esc"))
+	w.m = run(t, w.m, press("ctrl+s"))
+	if got := w.m.ex.Sent.URL.RawQuery; got != "page=1&per_page=3" {
+		t.Errorf("sent query %q, want page=1&per_page=3", got)
+	}
+}

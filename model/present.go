@@ -282,6 +282,9 @@ func (m *Model) composerMask(f ui.Field, text string) string {
 	switch f {
 	case ui.FieldPath:
 		return secret.RedactURL(text)
+	case ui.FieldQuery:
+		var red secret.Redactor
+		return red.Redact(text)
 	case ui.FieldHeaders:
 		fields, err := exchange.ParseHeaders(text)
 		if err != nil {

@@ -15,6 +15,7 @@ type Field int
 const (
 	FieldMethod Field = iota
 	FieldPath
+	FieldQuery
 	FieldHeaders
 	FieldBody
 	fieldCount
@@ -33,6 +34,7 @@ type Composer struct {
 	BodyNote string
 	Field    Field
 	path     textinput.Model
+	query    textarea.Model // the query, a name=value parameter a line
 	headers  textarea.Model
 	body     textarea.Model
 	typing   bool
@@ -41,9 +43,10 @@ type Composer struct {
 
 // NewComposer builds an empty composer.
 func NewComposer(st Styles) Composer {
-	c := Composer{Method: "GET", path: textinput.New(), headers: newArea(), body: newArea()}
+	c := Composer{Method: "GET", path: textinput.New(), query: newArea(), headers: newArea(), body: newArea()}
 	c.path.Prompt = ""
 	c.path.Placeholder = "/path or https://full.url"
+	c.query.Placeholder = "name=value, one a line"
 	c.headers.Placeholder = "Accept: application/json"
 	c.body.Placeholder = "request body"
 	c.SetStyles(st)
@@ -63,31 +66,62 @@ func newArea() textarea.Model {
 // SetStyles applies light or dark input styles.
 func (c *Composer) SetStyles(st Styles) {
 	c.path.SetStyles(textinput.DefaultStyles(st.IsDark))
+	c.query.SetStyles(textarea.DefaultStyles(st.IsDark))
 	c.headers.SetStyles(textarea.DefaultStyles(st.IsDark))
 	c.body.SetStyles(textarea.DefaultStyles(st.IsDark))
 }
 
-// SetRequest fills every field.
+// SetRequest fills every field. The query gets its own field, a
+// parameter a line, as written: kept raw (not decoded) so that what goes
+// out is exactly what was typed.
 func (c *Composer) SetRequest(method, path, headers, body string) {
 	c.Method = strings.ToUpper(method)
 	if c.Method == "" {
 		c.Method = "GET"
 	}
-	c.path.SetValue(path)
+	p, q, _ := strings.Cut(path, "?")
+	c.path.SetValue(p)
 	c.path.CursorEnd()
+	c.query.SetValue(strings.Join(nonEmpty(strings.Split(q, "&")), "\n"))
 	c.headers.SetValue(headers)
 	c.body.SetValue(body)
 }
 
-// Request returns every field's text.
+// Request returns every field's text; path carries the query field joined
+// back on.
 func (c *Composer) Request() (method, path, headers, body string) {
-	return c.Method, c.path.Value(), c.headers.Value(), c.body.Value()
+	path = c.path.Value()
+	var params []string
+	for _, line := range strings.Split(c.query.Value(), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			params = append(params, line)
+		}
+	}
+	if len(params) > 0 {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + strings.Join(params, "&")
+	}
+	return c.Method, path, c.headers.Value(), c.body.Value()
+}
+
+func nonEmpty(parts []string) []string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // SetSize sets the content area the composer draws in.
 func (c *Composer) SetSize(w, h int) {
 	c.w, c.h = w, h
 	c.path.SetWidth(max(1, w-10)) // the method column, and a cell for the cursor
+	c.query.SetWidth(max(1, w-2))
 	c.headers.SetWidth(max(1, w-2))
 	c.body.SetWidth(max(1, w-2))
 }
@@ -121,6 +155,9 @@ func (c *Composer) StartTyping() tea.Cmd {
 	case FieldPath:
 		c.typing = true
 		return c.path.Focus()
+	case FieldQuery:
+		c.typing = true
+		return c.query.Focus()
 	case FieldHeaders:
 		c.typing = true
 		return c.headers.Focus()
@@ -134,6 +171,7 @@ func (c *Composer) StartTyping() tea.Cmd {
 func (c *Composer) StopTyping() {
 	c.typing = false
 	c.path.Blur()
+	c.query.Blur()
 	c.headers.Blur()
 	c.body.Blur()
 }
@@ -153,6 +191,8 @@ func (c *Composer) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		c.path, cmd = c.path.Update(msg)
+	case FieldQuery:
+		c.query, cmd = c.query.Update(msg)
 	case FieldHeaders:
 		c.headers, cmd = c.headers.Update(msg)
 	case FieldBody:
@@ -206,6 +246,10 @@ func (c *Composer) View(st Styles, auth string, sent []string, focused bool, mas
 	}
 	lines = append(lines, st.FieldFocused.Render(methodMark)+st.Method.Render(Fit(c.Method, 7))+st.FieldFocused.Render(pathMark)+shown(FieldPath, c.path.View, c.path.Value(), 1))
 
+	queryLines := max(1, min(4, strings.Count(c.query.Value(), "\n")+1))
+	if c.typing && c.Field == FieldQuery {
+		queryLines = min(queryLines+1, 5)
+	}
 	headerLines := max(1, min(5, strings.Count(c.headers.Value(), "\n")+1))
 	if c.typing && c.Field == FieldHeaders {
 		headerLines = min(headerLines+1, 6)
@@ -218,14 +262,17 @@ func (c *Composer) View(st Styles, auth string, sent []string, focused bool, mas
 	if auth != "" {
 		authH = 1
 	}
-	fixed := 1 + 1 + headerLines + authH + 1
+	fixed := 1 + 1 + queryLines + 1 + headerLines + authH + 1
 	bodyH := max(2, c.h-fixed-sentH)
 	if rest := c.h - fixed - bodyH; sentH > rest {
 		sentH = max(0, rest)
 	}
+	c.query.SetHeight(queryLines)
 	c.headers.SetHeight(headerLines)
 	c.body.SetHeight(bodyH)
 
+	lines = append(lines, label(FieldQuery, "Query"))
+	lines = append(lines, indent(shown(FieldQuery, c.query.View, c.query.Value(), queryLines), "  "))
 	lines = append(lines, label(FieldHeaders, "Headers"))
 	lines = append(lines, indent(shown(FieldHeaders, c.headers.View, c.headers.Value(), headerLines), "  "))
 	if auth != "" {
