@@ -108,11 +108,13 @@ func (s *Session) templater(rt secret.String) func(string) string {
 			values[k] = v
 		}
 	}
-	return func(text string) string { return fillTemplate(text, values) }
+	return func(text string) string { return FillTemplate(text, values) }
 }
 
-// fillTemplate replaces each {{name}} (spaces inside the braces allowed).
-func fillTemplate(text string, values map[string]string) string {
+// FillTemplate replaces each {{name}} (spaces inside the braces allowed)
+// with its value; a name values does not have stays as written, so the
+// mistake shows in the request.
+func FillTemplate(text string, values map[string]string) string {
 	if !strings.Contains(text, "{{") {
 		return text
 	}
