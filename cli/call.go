@@ -77,15 +77,7 @@ Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
   keyhole call tapkey GET /Owners -i
   keyhole call tapkey GET /Owners --json | jq .status`,
 		Args: exactArgs(3),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			switch len(args) {
-			case 0:
-				return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
-			case 1:
-				return methods, cobra.ShellCompDirectiveNoFileComp
-			}
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		},
+		ValidArgsFunction: completeRequestArgs(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCall(cmd.Context(), e, *configPath, args, f)
 		},
@@ -291,4 +283,17 @@ func responseJSON(resp *exchange.Response) callJSON {
 		out.BodyEncoding = "base64"
 	}
 	return out
+}
+
+// completeRequestArgs completes NAME and METHOD for call and curl.
+func completeRequestArgs(e env, configPath *string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		switch len(args) {
+		case 0:
+			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
+		case 1:
+			return methods, cobra.ShellCompDirectiveNoFileComp
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
 }

@@ -32,15 +32,7 @@ keyhole --config demo.toml curl ... instead.`,
   keyhole --config demo.toml curl demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
   sh -c "$(keyhole curl tapkey GET /Owners)"`,
 		Args: exactArgs(3),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			switch len(args) {
-			case 0:
-				return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
-			case 1:
-				return methods, cobra.ShellCompDirectiveNoFileComp
-			}
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		},
+		ValidArgsFunction: completeRequestArgs(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			method, err := validMethod(args[1])
 			if err != nil {
