@@ -76,7 +76,7 @@ Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
   keyhole call demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
   keyhole call tapkey GET /Owners -i
   keyhole call tapkey GET /Owners --json | jq .status`,
-		Args: exactArgs(3),
+		Args:              exactArgs(3),
 		ValidArgsFunction: completeRequestArgs(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCall(cmd.Context(), e, *configPath, args, f)

@@ -31,7 +31,7 @@ keyhole --config demo.toml curl ... instead.`,
 		Example: `  keyhole curl tapkey GET /Owners
   keyhole --config demo.toml curl demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
   sh -c "$(keyhole curl tapkey GET /Owners)"`,
-		Args: exactArgs(3),
+		Args:              exactArgs(3),
 		ValidArgsFunction: completeRequestArgs(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			method, err := validMethod(args[1])
