@@ -28,25 +28,12 @@ func (e *demoEnv) pkceProvider(t *testing.T) *providers.Provider {
 	return r
 }
 
-// signIn runs demo-pkce's authorization code grant, playing the browser.
+// signIn runs demo-pkce's authorization code grant, playing the browser
+// (authorizeOnly and deliver are in interactive_test.go).
 func signIn(t *testing.T, s *providers.Session) *providers.Token {
 	t.Helper()
-	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Transport: newClient(t).Transport}
-	opened := make(chan string, 1)
-	p, err := s.Authorize(context.Background(), providers.AuthorizeOptions{Open: func(u string) error { opened <- u; return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := browser.Get(<-opened)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	resp, err = browser.Get(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	p, redirect := authorizeOnly(t, s)
+	deliver(t, redirect)
 	tok, err := p.Wait(context.Background())
 	if err != nil {
 		t.Fatal(err)
