@@ -130,7 +130,7 @@ func newBackend(e env, flagPath string) (*backend, error) {
 	// transport is shared, and each call runs under its provider's
 	// timeout, which may be longer than the default.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	return &backend{e: e, conf: conf, transport: tr, client: &http.Client{Transport: tr}, clients: map[string]*http.Client{}}, nil
+	return &backend{e: e, conf: conf, transport: tr, client: providers.NewClient(&http.Client{Transport: tr}), clients: map[string]*http.Client{}}, nil
 }
 
 // close stops the built-in demo, if it was started, and drops idle

@@ -45,12 +45,11 @@ type Backend struct {
 // session (an unset ${VAR}, a ca_file that is not there) is listed with the
 // reason. Each provider's client comes from providers.HTTPClient on
 // opts.Client (a new one when nil): providers without TLS settings share
-// it, and its pooled connections; the others get a transport of their own,
-// their files read here, once. Sessions share the clock.
+// its transport, and its pooled connections; the others get a transport of
+// their own, their files read here, once. None follows a redirect: the
+// response pane shows the 3xx. Sessions share the clock.
 func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
-	if opts.Client == nil {
-		opts.Client = &http.Client{}
-	}
+	opts.Client = providers.NewClient(opts.Client)
 	b := &Backend{Client: opts.Client}
 	for _, p := range cfg.Providers {
 		r, err := p.Resolve(env)
