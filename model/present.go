@@ -159,12 +159,7 @@ func sourceLabel(s providers.Source) string {
 }
 
 // tokenTypeLabel writes token_type the way the header will carry it.
-func tokenTypeLabel(t string) string {
-	if t == "" || strings.EqualFold(t, "bearer") {
-		return "Bearer"
-	}
-	return t
-}
+func tokenTypeLabel(t string) string { return providers.Scheme(t) }
 
 func tokenDetails(tok *providers.Token, redact bool) []string {
 	var out []string
@@ -216,11 +211,7 @@ func (m *Model) authPreview() string {
 	if e == nil || e.Config == nil {
 		return ""
 	}
-	typ := ""
-	if e.tok != nil {
-		typ = e.tok.Type
-	}
-	in := e.Config.Injection(typ)
+	in := e.Config.InjectionFor(e.tok)
 	value := "••••"
 	if e.tok != nil {
 		value = e.tok.Access.Show(!m.redact)

@@ -59,6 +59,7 @@ type Session struct {
 	secret          secret.String
 	secretLoaded    bool
 	discovered      *metadata
+	notes           DiscoveryNotes // what discovered means for the person
 	discoveryFailed bool
 	inflight        *flight // the token request in flight, shared by its callers
 }
