@@ -340,7 +340,12 @@ func signInThrough(t *testing.T, s *providers.Session) (*providers.Token, error)
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	deliver(t, mustParse(t, resp.Header.Get("Location")))
+	back := mustParse(t, resp.Header.Get("Location"))
+	if back.Hostname() != "127.0.0.1" {
+		p.Cancel()
+		t.Fatalf("the browser was sent to %s, not to keyhole's loopback listener", back)
+	}
+	deliver(t, back)
 	return p.Wait(context.Background())
 }
 
