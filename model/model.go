@@ -129,6 +129,10 @@ type entry struct {
 	seq    int // bumps on every fetch, so a stale answer is dropped
 	// pending is the interactive grant waiting for the person.
 	pending *providers.Pending
+	// clear names the config's endpoints that are plain http to a host
+	// that is not loopback; disc is what discovery said, once it ran.
+	clear []string
+	disc  providers.DiscoveryNotes
 }
 
 // Model is the root model.
@@ -228,7 +232,7 @@ func (m *Model) setBackend(b *Backend) {
 	m.backend = b
 	m.entries = m.entries[:0]
 	for _, p := range b.Providers {
-		m.entries = append(m.entries, &entry{name: p.Config.Name, Provider: p})
+		m.entries = append(m.entries, &entry{name: p.Config.Name, Provider: p, clear: p.Config.ClearEndpoints()})
 	}
 	if b.Notice != "" {
 		m.notice = b.Notice

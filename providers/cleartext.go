@@ -70,15 +70,16 @@ func ClearWarning(keys []string) string {
 // DiscoveryNotes is what the person should know about the endpoints
 // discovery gave a session: said once, not on every request.
 type DiscoveryNotes struct {
-	// InClear names the metadata fields ("token_endpoint") of endpoints
+	// InClear names the metadata fields ("token_endpoint from
+	// discovery", for ClearWarning) of endpoints
 	// discovery gave, and the session uses, that are plain http to a host
 	// that is not loopback.
 	InClear []string
 	// ForeignToken is the origin of the token endpoint discovery gave,
-	// when it is not the issuer's, and Issuer is the issuer's origin. The
-	// client secret goes there: legitimate (Google's and Cognito's token
-	// endpoints are on hosts of their own), but worth knowing.
-	ForeignToken, Issuer string
+	// when it is not the issuer's. The client secret goes there:
+	// legitimate (Google's and Cognito's token endpoints are on hosts of
+	// their own), but worth knowing.
+	ForeignToken string
 }
 
 // ForeignTokenNote says where the token endpoint is, when discovery put it
@@ -87,7 +88,7 @@ func (n DiscoveryNotes) ForeignTokenNote() string {
 	if n.ForeignToken == "" {
 		return ""
 	}
-	return fmt.Sprintf("discovery put the token endpoint on %s, another origin than the issuer %s: the client credentials go there", n.ForeignToken, n.Issuer)
+	return fmt.Sprintf("token endpoint %s (from discovery) is not on the issuer's origin", n.ForeignToken)
 }
 
 // discoveryNotes reads md as the session uses it: only the endpoints the
@@ -102,7 +103,7 @@ func discoveryNotes(p *Provider, md *metadata) DiscoveryNotes {
 		{"introspection_endpoint", p.IntrospectURL, md.IntrospectionEndpoint},
 	} {
 		if f.configured == "" && f.discovered != "" && InClear(f.discovered) {
-			n.InClear = append(n.InClear, f.field)
+			n.InClear = append(n.InClear, f.field+" from discovery")
 		}
 	}
 	if p.TokenURL != "" || md.TokenEndpoint == "" {
@@ -111,7 +112,7 @@ func discoveryNotes(p *Provider, md *metadata) DiscoveryNotes {
 	tok, err1 := url.Parse(md.TokenEndpoint)
 	iss, err2 := url.Parse(p.Issuer)
 	if err1 == nil && err2 == nil && !SameOrigin(iss, tok) {
-		n.ForeignToken, n.Issuer = originOf(tok), originOf(iss)
+		n.ForeignToken = originOf(tok)
 	}
 	return n
 }

@@ -212,9 +212,9 @@ func TestDiscoveryNotes(t *testing.T) {
 		inClear                []string
 		foreign                string
 	}{
-		{"plain http, same origin", "http://idp.example.test", "http://idp.example.test/token", []string{"token_endpoint"}, ""},
+		{"plain http, same origin", "http://idp.example.test", "http://idp.example.test/token", []string{"token_endpoint from discovery"}, ""},
 		{"https, another origin", "https://accounts.example.test", "https://oauth2.example.test/token", nil, "https://oauth2.example.test"},
-		{"plain http, another origin", "https://idp.example.test", "http://tokens.example.test:8080/token", []string{"token_endpoint"}, "http://tokens.example.test:8080"},
+		{"plain http, another origin", "https://idp.example.test", "http://tokens.example.test:8080/token", []string{"token_endpoint from discovery"}, "http://tokens.example.test:8080"},
 		{"https, same origin, default port", "https://idp.example.test", "https://idp.example.test:443/token", nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
