@@ -242,6 +242,9 @@ func (b *backend) session(name string) (*providers.Session, error) {
 	if r.Insecure {
 		fmt.Fprintln(b.e.stderr, insecureWarning(b.e, r.Name))
 	}
+	if keys := r.ClearEndpoints(); len(keys) > 0 {
+		fmt.Fprintln(b.e.stderr, clearWarning(b.e, r.Name, keys))
+	}
 	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: window, Store: store, Sleep: b.e.sleep})
 	if err != nil {
 		return nil, &exitError{code: ExitUsage, err: err}
