@@ -209,3 +209,21 @@ client_secret = "s"
 		t.Errorf("stdout %q", r.out)
 	}
 }
+
+// TestProvidersRefusesAuthParamsThatSubvertTheSignIn: the config error
+// names the file, the line and the key.
+func TestProvidersRefusesAuthParamsThatSubvertTheSignIn(t *testing.T) {
+	h := newHarness(t)
+	cfg := h.writeConfig("auth.toml", `[providers.x]
+base_url = "https://api.example.test"
+grant = "authorization_code"
+issuer = "https://idp.example.test"
+client_id = "id"
+auth_params = { prompt = "consent", redirect_uri = "https://evil.example.test/cb" }
+`)
+	r := h.run("providers", "--config", cfg)
+	r.expect(t, ExitUsage, "providers")
+	if want := cfg + ":6: providers.x.auth_params.redirect_uri: keyhole sets redirect_uri itself"; !strings.Contains(r.errOut, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
+	}
+}
