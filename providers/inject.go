@@ -70,7 +70,8 @@ func TokenTypeWarning(tokenType string) string {
 	if scheme == "Bearer" {
 		return ""
 	}
-	return fmt.Sprintf("the token endpoint issued a %q token: keyhole sends it as \"%s <token>\", but the server likely expects a proof or signature with it that keyhole does not make (it only implements bearer tokens), so the API may refuse it", scheme, scheme)
+	// %q: the scheme is the server's text, and this goes to a terminal.
+	return fmt.Sprintf("the token endpoint issued a %q token: keyhole sends it with that scheme, but the server likely expects a proof or signature with it that keyhole does not make (it only implements bearer tokens), so the API may refuse it", scheme)
 }
 
 // ownSchemes are the schemes a token may arrive already carrying ("Bearer

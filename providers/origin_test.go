@@ -408,3 +408,26 @@ func TestSignInKeepsItsOwnParameters(t *testing.T) {
 		t.Errorf("the authorization request was %v", q)
 	}
 }
+
+// TestWarningsQuoteServerText: a token type and a discovered host are the
+// server's text, and the warnings go to a terminal.
+func TestWarningsQuoteServerText(t *testing.T) {
+	w := providers.TokenTypeWarning("mac\x1b]52;c;AAAA\x07\u009b2J")
+	if strings.ContainsAny(w, "\x1b\x07\u009b") {
+		t.Errorf("TokenTypeWarning wrote control bytes: %q", w)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"issuer":"http://idp.example.test","token_endpoint":"http://t\u009b2J\u202e.example.test/token"}`)
+	}))
+	t.Cleanup(srv.Close)
+	p := resolvedProvider(t, "[providers.x]\nbase_url = \"https://api.example.test\"\ngrant = \"client_credentials\"\nclient_id = \"id\"\nclient_secret = \"s\"\nissuer = \"http://idp.example.test\"\n", "x")
+	s, err := providers.NewSession(p, providers.SessionOptions{Client: redirectTo(t, srv.Listener.Addr().String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = s.Token(context.Background())
+	note := s.Discovered().ForeignTokenNote()
+	if note == "" || strings.ContainsAny(note, "\u009b\u202e") {
+		t.Errorf("ForeignTokenNote = %q", note)
+	}
+}
