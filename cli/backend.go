@@ -130,7 +130,7 @@ func newBackend(e env, flagPath string) (*backend, error) {
 	// transport is shared, and each call runs under its provider's
 	// timeout, which may be longer than the default.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	return &backend{e: e, conf: conf, transport: tr, client: &http.Client{Transport: tr}, clients: map[string]*http.Client{}}, nil
+	return &backend{e: e, conf: conf, transport: tr, client: providers.NewClient(&http.Client{Transport: tr}), clients: map[string]*http.Client{}}, nil
 }
 
 // close stops the built-in demo, if it was started, and drops idle
@@ -241,6 +241,9 @@ func (b *backend) session(name string) (*providers.Session, error) {
 	}
 	if r.Insecure {
 		fmt.Fprintln(b.e.stderr, insecureWarning(b.e, r.Name))
+	}
+	if keys := r.ClearEndpoints(); len(keys) > 0 {
+		fmt.Fprintln(b.e.stderr, clearWarning(b.e, r.Name, keys))
 	}
 	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: window, Store: store, Sleep: b.e.sleep})
 	if err != nil {

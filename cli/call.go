@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,10 +145,9 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		opts.Renew = sess.Refresh
 	}
 	// Redirects are shown, not followed, as curl does: a 3xx is an answer,
-	// and the token must not ride along to wherever it points.
-	client := *b.clientFor(p.Name)
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	ex := exchange.Send(ctx, &client, p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+	// and the token must not ride along to wherever it points. Every
+	// client keyhole makes (providers.NewClient) is built that way.
+	ex := exchange.Send(ctx, b.clientFor(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
 	for _, n := range ex.Notes {
 		fmt.Fprintln(e.stderr, "keyhole: "+n)
 	}

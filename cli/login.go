@@ -24,6 +24,13 @@ import (
 // talking to the person on stderr. force runs the grant from scratch,
 // ignoring the cache and any refresh token.
 func getToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
+	tok, err := obtainToken(ctx, e, sess, force, noBrowser)
+	sayTokenNotes(e, sess, tok)
+	return tok, err
+}
+
+// obtainToken is getToken without the notes.
+func obtainToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
 	if force && sess.Provider().Interactive() {
 		return login(ctx, e, sess, noBrowser)
 	}

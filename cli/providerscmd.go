@@ -28,6 +28,9 @@ type providerInfo struct {
 	// Builtin marks the built-in demo's providers (not in the file).
 	Builtin  bool `json:"builtin"`
 	Insecure bool `json:"insecure"`
+	// PlainHTTP names the endpoints that are plain http to a host that is
+	// not loopback (providers.ClearEndpoints).
+	PlainHTTP []string `json:"plain_http,omitempty"`
 }
 
 func newProvidersCmd(e env, configPath *string) *cobra.Command {
@@ -89,6 +92,9 @@ not, with the file, line and key at fault.`,
 					// counts the colour codes.
 					status += " " + red(e, e.stdout, "(insecure: TLS not verified)")
 				}
+				if s := clearStatus(e, p.PlainHTTP); s != "" {
+					status += " " + s
+				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Title, p.Grant, p.BaseURL, p.TokenEndpoint, status)
 			}
 			return tw.Flush()
@@ -128,6 +134,7 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 		shown = r
 	}
 	info.Name, info.Title, info.Grant, info.Insecure = p.Name, shown.DisplayTitle(), p.Grant, p.Insecure
+	info.PlainHTTP = shown.ClearEndpoints()
 	info.BaseURL = secret.RedactURL(shown.BaseURL)
 	switch {
 	case shown.TokenURL != "":

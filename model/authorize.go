@@ -104,6 +104,9 @@ func (m Model) onPending(msg pendingMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	// Discovery ran before the person is sent anywhere: say now where
+	// the sign-in goes.
+	e.noteDiscovery()
 	if msg.err != nil {
 		e.act, e.cancel, e.err = providers.Idle, nil, msg.err
 		return m, nil

@@ -15,8 +15,10 @@ import (
 )
 
 // demoHost is the demo's address in tests: requests never leave the
-// process, so no real port or timing reaches a golden file.
-const demoHost = "http://demo.keyhole.test"
+// process, so no real port or timing reaches a golden file. It is a
+// loopback name, as the real demo's address is: plain http elsewhere
+// would be marked as credentials sent in clear.
+const demoHost = "http://localhost"
 
 // fixedNow is the clock of every model test.
 var fixedNow = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)

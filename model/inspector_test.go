@@ -111,7 +111,7 @@ func TestPastingACurlCommandFillsTheComposer(t *testing.T) {
 	w := newWorld(t)
 	w.m = run(t, w.m, press("enter"))
 	w.m.focus = paneRequest
-	w.m = update(t, w.m, tea.PasteMsg{Content: `curl -X POST 'http://demo.keyhole.test/api/items?x=1' -H 'Content-Type: application/json' -H "Authorization: Bearer $(keyhole token demo-cc)" --data-raw '{"name":"Vise"}'`})
+	w.m = update(t, w.m, tea.PasteMsg{Content: `curl -X POST 'http://localhost/api/items?x=1' -H 'Content-Type: application/json' -H "Authorization: Bearer $(keyhole token demo-cc)" --data-raw '{"name":"Vise"}'`})
 	method, path, headers, body := w.m.composer.Request()
 	if method != "POST" || path != "/api/items?x=1" || body != `{"name":"Vise"}` || !strings.Contains(headers, "Content-Type: application/json") {
 		t.Fatalf("import: %s %s %q %q", method, path, headers, body)

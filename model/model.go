@@ -45,12 +45,11 @@ type Backend struct {
 // session (an unset ${VAR}, a ca_file that is not there) is listed with the
 // reason. Each provider's client comes from providers.HTTPClient on
 // opts.Client (a new one when nil): providers without TLS settings share
-// it, and its pooled connections; the others get a transport of their own,
-// their files read here, once. Sessions share the clock.
+// its transport, and its pooled connections; the others get a transport of
+// their own, their files read here, once. None follows a redirect: the
+// response pane shows the 3xx. Sessions share the clock.
 func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
-	if opts.Client == nil {
-		opts.Client = &http.Client{}
-	}
+	opts.Client = providers.NewClient(opts.Client)
 	b := &Backend{Client: opts.Client}
 	for _, p := range cfg.Providers {
 		r, err := p.Resolve(env)
@@ -130,6 +129,10 @@ type entry struct {
 	seq    int // bumps on every fetch, so a stale answer is dropped
 	// pending is the interactive grant waiting for the person.
 	pending *providers.Pending
+	// clear names the config's endpoints that are plain http to a host
+	// that is not loopback; disc is what discovery said, once it ran.
+	clear []string
+	disc  providers.DiscoveryNotes
 }
 
 // Model is the root model.
@@ -229,7 +232,7 @@ func (m *Model) setBackend(b *Backend) {
 	m.backend = b
 	m.entries = m.entries[:0]
 	for _, p := range b.Providers {
-		m.entries = append(m.entries, &entry{name: p.Config.Name, Provider: p})
+		m.entries = append(m.entries, &entry{name: p.Config.Name, Provider: p, clear: p.Config.ClearEndpoints()})
 	}
 	if b.Notice != "" {
 		m.notice = b.Notice

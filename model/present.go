@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,7 +57,8 @@ func (m *Model) syncList() {
 		if e.Session == nil && e.Err == nil {
 			glyph, tone = m.spinner.View(), ui.ToneMuted // still starting
 		}
-		items[i] = ui.ProviderItem{Name: e.name, Glyph: glyph, Tone: tone, Insecure: e.Config != nil && e.Config.Insecure}
+		insecure := (e.Config != nil && e.Config.Insecure) || len(e.inClear()) > 0
+		items[i] = ui.ProviderItem{Name: e.name, Glyph: glyph, Tone: tone, Insecure: insecure}
 	}
 	m.list.Items = items
 }
@@ -89,8 +91,19 @@ func (m *Model) tokenView() ui.TokenView {
 		parts = append(parts, sourceLabel(tok.Source))
 	}
 	v.Heading = strings.Join(parts, " · ")
+	var alarms []string
 	if e.Config != nil && e.Config.Insecure {
-		v.Alarm = "TLS NOT VERIFIED"
+		alarms = append(alarms, "TLS NOT VERIFIED")
+	}
+	if clear := e.inClear(); len(clear) > 0 {
+		alarms = append(alarms, "PLAIN HTTP")
+		v.Warnings = append(v.Warnings, providers.ClearWarning(clear))
+	}
+	v.Alarm = strings.Join(alarms, " · ")
+	if tok != nil {
+		if w := providers.TokenTypeWarning(tok.Type); w != "" {
+			v.Warnings = append(v.Warnings, w)
+		}
 	}
 	switch {
 	case tok != nil && !tok.Expiry.IsZero():
@@ -107,6 +120,9 @@ func (m *Model) tokenView() ui.TokenView {
 	if tok != nil {
 		v.Details = tokenDetails(tok, m.redact)
 	}
+	if note := e.disc.ForeignTokenNote(); note != "" {
+		v.Details = append(v.Details, note)
+	}
 	if err := m.tokenErr(e); err != nil && !errors.Is(err, providers.ErrNeedsLogin) {
 		v.Error = err.Error()
 		v.Hint = providers.Hint(err)
@@ -119,6 +135,24 @@ func (m *Model) tokenView() ui.TokenView {
 		v.Hint = "press a to sign in"
 	}
 	return v
+}
+
+// noteDiscovery copies what discovery told e's session, once it ran. It
+// is called in Update after a token request or a sign-in started, so that
+// View draws the model's own state.
+func (e *entry) noteDiscovery() {
+	if e.Session != nil {
+		e.disc = e.Session.Discovered()
+	}
+}
+
+// inClear names e's endpoints, configured or discovered, that are plain
+// http to a host that is not loopback.
+func (e *entry) inClear() []string {
+	if len(e.disc.InClear) == 0 {
+		return e.clear
+	}
+	return append(slices.Clone(e.clear), e.disc.InClear...)
 }
 
 // tokenKeys lists the token pane's keys that apply to this provider.
@@ -159,12 +193,7 @@ func sourceLabel(s providers.Source) string {
 }
 
 // tokenTypeLabel writes token_type the way the header will carry it.
-func tokenTypeLabel(t string) string {
-	if t == "" || strings.EqualFold(t, "bearer") {
-		return "Bearer"
-	}
-	return t
-}
+func tokenTypeLabel(t string) string { return providers.Scheme(t) }
 
 func tokenDetails(tok *providers.Token, redact bool) []string {
 	var out []string
@@ -216,11 +245,7 @@ func (m *Model) authPreview() string {
 	if e == nil || e.Config == nil {
 		return ""
 	}
-	typ := ""
-	if e.tok != nil {
-		typ = e.tok.Type
-	}
-	in := e.Config.Injection(typ)
+	in := e.Config.InjectionFor(e.tok)
 	value := "••••"
 	if e.tok != nil {
 		value = e.tok.Access.Show(!m.redact)

@@ -11,6 +11,10 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
+// redirectNote explains a 3xx: no client keyhole makes follows one (see
+// providers.NewClient), so the answer is shown as it came.
+const redirectNote = "redirect not followed: keyhole sends nothing on to the Location (a token would go with it); send the request there yourself if you trust it"
+
 // responseSize is the response pane's content area.
 func (m *Model) responseSize() (w, h int) {
 	l := m.layout()
@@ -34,6 +38,9 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 		notes = append(notes, "token withheld: the URL is outside the provider's base_url origin")
 	}
 	notes = append(notes, ex.Notes...)
+	if r := ex.Response; r != nil && r.Status >= 300 && r.Status < 400 && r.Header.Get("Location") != "" {
+		notes = append(notes, redirectNote)
+	}
 	for _, n := range notes {
 		top = append(top, st.Warn.Render(ansi.Wordwrap("note: "+n, w, " ")))
 	}

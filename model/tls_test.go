@@ -85,11 +85,11 @@ func TestEachProviderSendsWithItsOwnTLSSettings(t *testing.T) {
 	for _, p := range b.Providers {
 		byName[p.Config.Name] = p
 	}
-	if p := byName["plain"]; p.Client != base || p.Session == nil {
-		t.Errorf("plain: client %p, want the shared %p", p.Client, base)
+	if p := byName["plain"]; p.Client == nil || p.Client.Transport != base.Transport || p.Session == nil {
+		t.Errorf("plain: client %+v, want the shared transport %p", p.Client, base.Transport)
 	}
 	for _, name := range []string{"trusted", "risky"} {
-		if p := byName[name]; p.Client == nil || p.Client == base || p.Session == nil || p.Err != nil {
+		if p := byName[name]; p.Client == nil || p.Client.Transport == base.Transport || p.Session == nil || p.Err != nil {
 			t.Errorf("%s: %+v, want its own client and a session", name, p)
 		}
 	}

@@ -170,6 +170,7 @@ func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
 	}
 	e.act, e.cancel, e.pending = providers.Idle, nil, nil
 	m.pasting = false
+	e.noteDiscovery()
 	if msg.err != nil {
 		e.err = msg.err
 		return m, nil
@@ -187,6 +188,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 		if e.act == providers.Fetching {
 			e.act = providers.Idle
 		}
+		e.noteDiscovery()
 		switch {
 		case msg.tokErr != nil:
 			e.err = msg.tokErr

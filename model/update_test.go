@@ -116,7 +116,7 @@ func TestSendShowsPrettyJSONBesideTheRequest(t *testing.T) {
 		t.Fatalf("unexpected body %s (%v)", ex.Response.Body, err)
 	}
 	screen := plain(w.m)
-	for _, want := range []string{"Response · 200 OK", "\"items\": [", "GET http://demo.keyhole.test/api/items?page=2", "Authorization: Bearer ••••"} {
+	for _, want := range []string{"Response · 200 OK", "\"items\": [", "GET http://localhost/api/items?page=2", "Authorization: Bearer ••••"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("screen lacks %q:\n%s", want, screen)
 		}

@@ -35,10 +35,15 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 	state, verifier := randomString(24), oauth2.GenerateVerifier()
 	cfg := s.oauth2Config(ep)
 	cfg.RedirectURL = redirect
-	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	var authOpts []oauth2.AuthCodeOption
 	for k, v := range s.p.AuthParams {
-		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
+		// The config refuses these (Parse); a provider built another way
+		// must not replace them either.
+		if !reservedAuthParam(k) {
+			authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
+		}
 	}
+	authOpts = append(authOpts, oauth2.S256ChallengeOption(verifier))
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opts.Timeout)
 	p := &Pending{
 		Grant: s.p.Grant, URL: cfg.AuthCodeURL(state, authOpts...), ClientID: s.p.ClientID, Scopes: s.p.Scopes,
@@ -129,6 +134,11 @@ func (s *Session) awaitCode(ctx context.Context, cfg *oauth2.Config, ep endpoint
 	}
 	if iss := q.Get("iss"); iss != "" && ep.issuer != "" && strings.TrimSuffix(iss, "/") != strings.TrimSuffix(ep.issuer, "/") {
 		return nil, &TokenError{Provider: s.p.Name, Code: "issuer_mismatch", Description: fmt.Sprintf("the redirect came from issuer %s, not %s (RFC 9207 mix-up protection)", iss, ep.issuer)}
+	}
+	if q.Get("iss") == "" && ep.issRequired {
+		// The server's metadata promises iss in every answer: a redirect
+		// without it was made by someone else (RFC 9207 §2.4).
+		return nil, &TokenError{Provider: s.p.Name, Code: "issuer_missing", Description: fmt.Sprintf("the redirect carried no iss, though %s says it always sends one (RFC 9207 mix-up protection): it is not that server's answer", ep.issuer), Hint: "start again with a; if it happens again, something other than the provider is answering the sign-in"}
 	}
 	code := q.Get("code")
 	if code == "" {

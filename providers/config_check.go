@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"maps"
 	"net/url"
 	"reflect"
 	"slices"
@@ -43,6 +44,29 @@ func (e *ConfigError) Error() string {
 var grants = []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom"}
 
 var clientAuths = []string{"basic", "basic_raw", "post", "query", "none"}
+
+// reservedAuthParams are the authorization request's parameters keyhole
+// sets itself, each a part of what keeps the sign-in safe, with why. From
+// auth_params, redirect_uri would send the code elsewhere, state would
+// drop the CSRF check, response_type would change the flow (a token in
+// the URL), code_challenge(_method) would undo PKCE S256, and client_id
+// would have the person approve another client than the one the code is
+// exchanged for. Compared without case: a server that reads parameter
+// names loosely must not get a second value.
+var reservedAuthParams = map[string]string{
+	"client_id":             "set client_id instead",
+	"redirect_uri":          "the redirect is keyhole's loopback listener; redirect_port sets its port",
+	"state":                 "keyhole makes a new random state for each sign-in and checks it",
+	"response_type":         "keyhole runs the authorization code flow",
+	"code_challenge":        "keyhole makes a new PKCE challenge for each sign-in",
+	"code_challenge_method": "keyhole always uses PKCE S256",
+}
+
+// reservedAuthParam reports whether k is one of reservedAuthParams.
+func reservedAuthParam(k string) bool {
+	_, ok := reservedAuthParams[strings.ToLower(k)]
+	return ok
+}
 
 // validate checks what decoding cannot: enumerations, required fields and
 // combinations.
@@ -99,6 +123,11 @@ func (c *Config) validate(data []byte) error {
 				set, missing = "key_file", "cert_file"
 			}
 			return errAt(key(set), set+" is set without "+missing, "a client certificate needs both cert_file and key_file (the same path when one PEM file holds both)")
+		}
+		for _, k := range slices.Sorted(maps.Keys(p.AuthParams)) {
+			if why, ok := reservedAuthParams[strings.ToLower(k)]; ok {
+				return errAt(key("auth_params", k), "keyhole sets "+strings.ToLower(k)+" itself; auth_params may not replace it", why)
+			}
 		}
 		if in := p.Inject; in != nil && in.Query != "" && (in.Header != "" || in.Prefix != nil) {
 			return errAt(key("inject"), "query and header/prefix both set", "inject the token in a header or in a query parameter, not both")

@@ -12,6 +12,9 @@ import (
 // endpoints are the URLs a provider's grants use.
 type endpoints struct {
 	issuer, auth, token, device, revoke, introspect string
+	// issRequired says the authorization endpoint's server always sends
+	// iss in its redirect (RFC 9207): one without it is not its answer.
+	issRequired bool
 }
 
 // metadata is the part of an OIDC discovery document / RFC 8414
@@ -23,6 +26,9 @@ type metadata struct {
 	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint"`
 	RevocationEndpoint          string `json:"revocation_endpoint"`
 	IntrospectionEndpoint       string `json:"introspection_endpoint"`
+	// IssParameterSupported is RFC 9207's promise that every authorization
+	// response carries iss.
+	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // endpoints returns the provider's URLs: the explicit ones from the config,
@@ -55,6 +61,7 @@ func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
 		}
 		s.mu.Lock()
 		s.discovered = md
+		s.notes = discoveryNotes(p, md)
 		s.mu.Unlock()
 	}
 	fill := func(dst *string, v string) {
@@ -67,7 +74,18 @@ func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
 	fill(&ep.device, md.DeviceAuthorizationEndpoint)
 	fill(&ep.revoke, md.RevocationEndpoint)
 	fill(&ep.introspect, md.IntrospectionEndpoint)
+	// The promise is the metadata's server's: it holds for an auth_url of
+	// the config's own only when that is the same endpoint.
+	ep.issRequired = md.IssParameterSupported && ep.auth == md.AuthorizationEndpoint
 	return ep, nil
+}
+
+// Discovered is what the person should know about the endpoints discovery
+// gave this session; empty until discovery has run.
+func (s *Session) Discovered() DiscoveryNotes {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notes
 }
 
 // discover reads the issuer's metadata: OpenID Connect Discovery first,

@@ -48,32 +48,50 @@ func (p *Provider) HasTLSSettings() bool {
 	return p.Insecure || p.CAFile != "" || p.CertFile != "" || p.KeyFile != ""
 }
 
+// NewClient is the one way keyhole makes an HTTP client: a copy of base
+// (its Transport, Timeout and Jar; nil base means http.DefaultTransport)
+// that never follows a redirect. A 3xx is an answer, shown as it came:
+// followed, a 307 or 308 would carry a token in a custom header (Go drops
+// only Authorization, Cookie and WWW-Authenticate across origins) or a
+// token request's client secret to wherever Location points.
+func NewClient(base *http.Client) *http.Client {
+	c := http.Client{}
+	if base != nil {
+		c = *base
+	}
+	c.CheckRedirect = showRedirect
+	return &c
+}
+
+// showRedirect is every client's CheckRedirect: the 3xx itself is the
+// response.
+func showRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // HTTPClient returns the client every network call for the resolved
 // provider p goes through: token requests, discovery, revocation and the
-// API calls themselves.
+// API calls themselves. Like every client NewClient makes, it follows no
+// redirect.
 //
-// A provider with no TLS settings gets base itself, so providers share one
-// transport and its pooled connections. Otherwise the client is a copy of
-// base (its Timeout, Jar and CheckRedirect kept; a session sets its own
-// CheckRedirect) on a transport of its own: a clone of base's, or, when
-// base has none, NewTransport with the provider's timeout. Its TLS
-// configuration trusts the system roots plus ca_file, presents the client
-// certificate in cert_file and key_file, and skips verification only when
-// insecure = true. The files are read here, once; ~/ is expanded and a
-// relative path is taken from the working directory, as curl does.
+// A provider with no TLS settings gets a client on base's transport, so
+// providers share it and its pooled connections. Otherwise the client is a
+// copy of base (its Timeout and Jar kept) on a transport of its own: a
+// clone of base's, or, when base has none, NewTransport with the
+// provider's timeout. Its TLS configuration trusts the system roots plus
+// ca_file, presents the client certificate in cert_file and key_file, and
+// skips verification only when insecure = true. The files are read here,
+// once; ~/ is expanded and a relative path is taken from the working
+// directory, as curl does.
 //
 // base nil means a client on http.DefaultTransport. A base whose
 // transport is not an *http.Transport cannot carry TLS settings: that is
 // an error for a provider that has some.
 func HTTPClient(p *Provider, base *http.Client) (*http.Client, error) {
-	if base == nil {
-		base = &http.Client{}
-	}
+	c := NewClient(base)
 	if !p.HasTLSSettings() {
-		return base, nil
+		return c, nil
 	}
 	var tr *http.Transport
-	switch t := base.Transport.(type) {
+	switch t := c.Transport.(type) {
 	case nil:
 		tr = NewTransport(providerTimeout(p))
 	case *http.Transport:
@@ -87,9 +105,8 @@ func HTTPClient(p *Provider, base *http.Client) (*http.Client, error) {
 		return nil, err
 	}
 	tr.TLSClientConfig = conf
-	c := *base
 	c.Transport = tr
-	return &c, nil
+	return c, nil
 }
 
 // NewTransport is http.DefaultTransport's settings with its limits taken

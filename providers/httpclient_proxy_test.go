@@ -166,8 +166,8 @@ func TestProxyChild(t *testing.T) {
 		t.Fatalf("call through the proxy: %v %+v", ex.Err, ex.Response)
 	}
 
-	// A provider without TLS settings shares the base client, whose
-	// transport (http.DefaultTransport's) takes the proxy too.
+	// A provider without TLS settings shares the base client's transport
+	// (http.DefaultTransport's), which takes the proxy too.
 	text := "[providers.open]\nbase_url = \"http://plain.example.test\"\ngrant = \"static\"\ntoken = \"t\"\n"
 	cfg, err := providers.Parse("open.toml", []byte(text))
 	if err != nil {
@@ -177,7 +177,7 @@ func TestProxyChild(t *testing.T) {
 	base := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	defer base.CloseIdleConnections()
 	c, err := providers.HTTPClient(open, base)
-	if err != nil || c != base {
+	if err != nil || c.Transport != base.Transport {
 		t.Fatalf("HTTPClient: %v", err)
 	}
 	ex = exchange.Send(ctx, c, open, nil, exchange.Request{Method: "GET", Target: "/hello"}, exchange.Options{})

@@ -250,12 +250,12 @@ func TestClientCertificate(t *testing.T) {
 	}
 }
 
-func TestNoTLSSettingsShareTheBaseClient(t *testing.T) {
+func TestNoTLSSettingsShareTheBaseTransport(t *testing.T) {
 	base := newClient(t)
 	p := tlsProvider(t, "https://api.example.test", "")
 	c, err := providers.HTTPClient(p, base)
-	if err != nil || c != base {
-		t.Fatalf("HTTPClient = %p, %v; want the base client %p", c, err, base)
+	if err != nil || c.Transport != base.Transport || c.CheckRedirect == nil {
+		t.Fatalf("HTTPClient = %+v, %v; want the base transport %p, following no redirect", c, err, base.Transport)
 	}
 	// With TLS settings: a copy keeping the base's Timeout, and a
 	// transport of its own that still takes the proxy from the

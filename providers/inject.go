@@ -2,9 +2,11 @@ package providers
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -42,15 +44,70 @@ func (p *Provider) Injection(tokenType string) Injection {
 	return in
 }
 
-// schemePrefix maps token_type onto the Authorization scheme: "bearer" is
-// written "Bearer " (RFC 6750), any other type as sent, none as Bearer.
-func schemePrefix(tokenType string) string {
-	switch t := strings.TrimSpace(tokenType); {
-	case t == "" || strings.EqualFold(t, "bearer"):
-		return "Bearer "
-	default:
-		return t + " "
+// schemePrefix is what stands before a token of tokenType in the
+// Authorization header: its Scheme and a space.
+func schemePrefix(tokenType string) string { return Scheme(tokenType) + " " }
+
+// Scheme maps token_type onto the Authorization scheme: "bearer" is
+// written "Bearer" (RFC 6750), none means Bearer, and any other type is
+// its first word as the server wrote it. A token type is one word (RFC
+// 6749 §7.1), so "Bearer Bearer" is the Bearer scheme, not a doubled one.
+func Scheme(tokenType string) string {
+	words := strings.Fields(tokenType)
+	if len(words) == 0 || strings.EqualFold(words[0], "bearer") {
+		return "Bearer"
 	}
+	return words[0]
+}
+
+// TokenTypeWarning is what to tell the person about a token of tokenType,
+// once: "" for a bearer token, the only kind keyhole implements. Any other
+// type (mac, pop, DPoP) is sent with the server's scheme, but such a token
+// is bound to a key and the API likely wants, with each request, a proof
+// or signature that keyhole does not make.
+func TokenTypeWarning(tokenType string) string {
+	scheme := Scheme(tokenType)
+	if scheme == "Bearer" {
+		return ""
+	}
+	// %q: the scheme is the server's text, and this goes to a terminal.
+	return fmt.Sprintf("the token endpoint issued a %q token: keyhole sends it with that scheme, but the server likely expects a proof or signature with it that keyhole does not make (it only implements bearer tokens), so the API may refuse it", scheme)
+}
+
+// ownSchemes are the schemes a token may arrive already carrying ("Bearer
+// eyJ..." from one vendor), beside the one its token_type names.
+var ownSchemes = []string{"bearer", "dpop", "mac", "pop"}
+
+// carriesScheme reports whether access already starts with prefix, or,
+// when keyhole chose the prefix from token_type, with any scheme a token
+// may carry: a token holds no space (RFC 6750's b64token), so a known
+// scheme and a space before the rest is a scheme the issuer wrote itself.
+func carriesScheme(access, prefix string, derived bool) bool {
+	if prefix == "" {
+		return false
+	}
+	if len(access) >= len(prefix) && strings.EqualFold(access[:len(prefix)], prefix) {
+		return true
+	}
+	if !derived {
+		return false
+	}
+	word, rest, ok := strings.Cut(access, " ")
+	return ok && strings.TrimSpace(rest) != "" && slices.ContainsFunc(ownSchemes, func(s string) bool { return strings.EqualFold(s, word) })
+}
+
+// InjectionFor is where tok goes: Injection for its type, with no prefix
+// when the token carries its scheme already. A scheme is never doubled.
+func (p *Provider) InjectionFor(tok *Token) Injection {
+	if tok == nil {
+		return p.Injection("")
+	}
+	in := p.Injection(tok.Type)
+	derived := p.Inject == nil || p.Inject.Prefix == nil
+	if in.Query == "" && carriesScheme(tok.Access.Reveal(), in.Prefix, derived) {
+		in.Prefix = ""
+	}
+	return in
 }
 
 // SameOrigin reports whether u has the scheme, host and port of base.
@@ -87,15 +144,12 @@ func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, 
 			return Injection{}, ErrForeignOrigin
 		}
 	}
-	in := p.Injection(tok.Type)
+	// A token that already carries its scheme (one vendor issues
+	// "Bearer eyJ...") must not become "Bearer Bearer eyJ...".
+	in := p.InjectionFor(tok)
 	if in.Query != "" {
 		req.URL.RawQuery = setQueryParam(req.URL.RawQuery, in.Query, tok.Access.Reveal())
 		return in, nil
-	}
-	// A token that already carries its scheme (one vendor issues
-	// "Bearer eyJ...") must not become "Bearer Bearer eyJ...".
-	if strings.HasPrefix(strings.ToLower(tok.Access.Reveal()), strings.ToLower(in.Prefix)) {
-		in.Prefix = ""
 	}
 	req.Header.Set(in.Header, in.Prefix+tok.Access.Reveal())
 	return in, nil

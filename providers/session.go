@@ -59,6 +59,7 @@ type Session struct {
 	secret          secret.String
 	secretLoaded    bool
 	discovered      *metadata
+	notes           DiscoveryNotes // what discovered means for the person
 	discoveryFailed bool
 	inflight        *flight // the token request in flight, shared by its callers
 }
@@ -93,15 +94,10 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}}
-	if s.client == nil {
-		s.client = &http.Client{}
-	}
-	// Never follow a redirect from the authorization server: on a 307 or
-	// 308 Go re-posts the body, client secret included, to wherever the
-	// Location points. A redirect is shown as the answer it is.
-	noRedirect := *s.client
-	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	s.client = &noRedirect
+	// Whatever client the caller passed, a redirect from the authorization
+	// server is not followed: on a 307 or 308 Go re-posts the body, client
+	// secret included, to wherever the Location points.
+	s.client = NewClient(opts.Client)
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -12,14 +12,16 @@ type ProviderItem struct {
 	Glyph string // state glyph, already a spinner frame when in flight
 	Tone  Tone
 	// Insecure marks a provider with TLS verification off (insecure =
-	// true): InsecureMark in red after the name.
+	// true) or an endpoint in plain http to a host that is not loopback:
+	// InsecureMark in red after the name.
 	Insecure bool
 }
 
-// InsecureMark follows the name of a provider with TLS verification off.
+// InsecureMark follows the name of a provider with TLS verification off,
+// or whose credentials go somewhere in plain http.
 // It is one narrow ASCII cell, so the 18-column pane keeps room for the
 // name, and it still reads without colour (NO_COLOR); the token pane
-// spells it out as "TLS NOT VERIFIED".
+// spells it out as "TLS NOT VERIFIED" or "PLAIN HTTP".
 const InsecureMark = "!"
 
 // ProviderList draws the providers with a cursor and, beside the cursor's

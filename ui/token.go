@@ -12,7 +12,8 @@ type TokenView struct {
 	// Heading names the provider, grant, token type and source.
 	Heading string
 	// Alarm is drawn in red, bold, between the state and the heading:
-	// "TLS NOT VERIFIED" for a provider with insecure = true.
+	// "TLS NOT VERIFIED" for a provider with insecure = true, "PLAIN HTTP"
+	// for one whose credentials go somewhere in plain http.
 	Alarm string
 	Glyph string
 	State string
@@ -27,7 +28,10 @@ type TokenView struct {
 	Details []string // scope, audience, subject lines
 	Error   string
 	Hint    string
-	Keys    string
+	// Warnings are said under the hint, each once: credentials sent in
+	// clear, a token type keyhole cannot prove.
+	Warnings []string
+	Keys     string
 }
 
 // TokenPane draws a TokenView.
@@ -77,6 +81,9 @@ func (p *TokenPane) View(st Styles, v TokenView, w int) string {
 	}
 	if v.Hint != "" {
 		lines = append(lines, st.Warn.Render(ansi.Wordwrap("hint: "+v.Hint, w, " ")))
+	}
+	for _, warning := range v.Warnings {
+		lines = append(lines, st.Warn.Render(ansi.Wordwrap("warning: "+warning, w, " ")))
 	}
 	lines = append(lines, v.Details...)
 	if v.Keys != "" {

@@ -243,14 +243,7 @@ func curlHeaderWord(name, value string) string {
 // held token's type (its default without one), with no prefix when the
 // token carries its scheme already, as Provider.Apply does.
 func curlInjection(p *providers.Provider, tok *providers.Token) providers.Injection {
-	if tok == nil {
-		return p.Injection("")
-	}
-	in := p.Injection(tok.Type)
-	if in.Prefix != "" && strings.HasPrefix(strings.ToLower(tok.Access.Reveal()), strings.ToLower(in.Prefix)) {
-		in.Prefix = ""
-	}
-	return in
+	return p.InjectionFor(tok)
 }
 
 // curlTokenCommand is the keyhole command line that prints the token.
