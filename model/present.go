@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -56,14 +57,16 @@ func (m *Model) syncList() {
 		if e.Session == nil && e.Err == nil {
 			glyph, tone = m.spinner.View(), ui.ToneMuted // still starting
 		}
-		items[i] = ui.ProviderItem{Name: e.name, Glyph: glyph, Tone: tone, Insecure: e.Config != nil && e.Config.Insecure}
+		items[i] = ui.ProviderItem{Name: termtext.Line(e.name), Glyph: glyph, Tone: tone, Insecure: e.Config != nil && e.Config.Insecure}
 	}
 	m.list.Items = items
 }
 
 // tokenView maps the active provider's token onto what the pane shows,
-// masked unless redaction is off.
-func (m *Model) tokenView() ui.TokenView {
+// masked unless redaction is off, and made safe to draw: whatever path
+// returns, the server's and the config's words reach the pane sanitized.
+func (m *Model) tokenView() (v ui.TokenView) {
+	defer func() { v = safeTokenView(v) }()
 	e := m.active()
 	if e == nil {
 		switch {
@@ -76,7 +79,7 @@ func (m *Model) tokenView() ui.TokenView {
 	}
 	st := m.state(e)
 	glyph, tone := m.look(st)
-	v := ui.TokenView{Glyph: glyph, State: st.String(), Tone: tone}
+	v = ui.TokenView{Glyph: glyph, State: st.String(), Tone: tone}
 	parts := []string{e.name}
 	if e.Config != nil {
 		parts = append(parts, e.Config.Grant)
@@ -117,6 +120,23 @@ func (m *Model) tokenView() ui.TokenView {
 	v.Keys = m.tokenKeys(e)
 	if st == providers.StateNeedsLogin && v.Hint == "" {
 		v.Hint = "press a to sign in"
+	}
+	return v
+}
+
+// safeTokenView passes every text of v that may hold a server's or the
+// config's words through the sanitizer: the error, the token type, the
+// scopes and claims, the provider's name, the token itself when shown.
+// None of them may drive the terminal (no OSC 8 link, no colour).
+func safeTokenView(v ui.TokenView) ui.TokenView {
+	v.Heading, v.Expiry = termtext.Line(v.Heading), termtext.Line(v.Expiry)
+	v.Error, v.Hint = termtext.Line(v.Error), termtext.Line(v.Hint)
+	if len(v.Details) > 0 {
+		details := make([]string, len(v.Details))
+		for i, d := range v.Details {
+			details[i] = termtext.Line(d)
+		}
+		v.Details = details
 	}
 	return v
 }
@@ -226,9 +246,9 @@ func (m *Model) authPreview() string {
 		value = e.tok.Access.Show(!m.redact)
 	}
 	if in.Query != "" {
-		return "?" + in.Query + "=" + value + " (added)"
+		return termtext.Line("?" + in.Query + "=" + value + " (added)")
 	}
-	return in.Header + ": " + in.Prefix + value + " (added)"
+	return termtext.Line(in.Header + ": " + in.Prefix + value + " (added)")
 }
 
 // responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
@@ -240,7 +260,7 @@ func (m *Model) responseTitle() string {
 		return "Response"
 	}
 	r := m.ex.Response
-	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, r.StatusText, FormatElapsed(r.Duration), exchange.HumanSize(r.Size))
+	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, termtext.Line(r.StatusText), FormatElapsed(r.Duration), exchange.HumanSize(r.Size))
 }
 
 // FormatElapsed writes a duration as people read timings: 143 ms, 2.4 s.
