@@ -155,16 +155,22 @@ func hostileServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func hostileConfig(base string) string {
-	return fmt.Sprintf(`[settings]
-token_cache = "memory"
-
+// evilProvider is a provider whose name (from a config someone else
+// wrote) and token endpoint try to drive the terminal.
+func evilProvider(base string) string {
+	return fmt.Sprintf(`
 [providers."evil\u001b]52;c;eA==\u0007\u009b2J"]
 base_url = %[1]q
 grant = "client_credentials"
 token_url = "%[1]s/token-refused"
 client_id = "id"
 client_secret = "s3cr3t-value"
+`, base)
+}
+
+func hostileConfig(base string) string {
+	return fmt.Sprintf(`[settings]
+token_cache = "memory"
 
 [providers.ok]
 base_url = %[1]q
@@ -195,22 +201,31 @@ client_secret = "s3cr3t-value"
 // are drawn with their escape sequences as symbols; so are a provider's
 // name in the list and the heading.
 func TestTokenPaneShowsServerTextAsSymbols(t *testing.T) {
-	w := newHostileWorld(t, hostileConfig(hostileServer(t).URL))
+	base := hostileServer(t).URL
+	w := newHostileWorld(t, hostileConfig(base)+evilProvider(base))
 	w.screen("first frame", "evil␛]52;c;")
 
-	w.use(0)
+	// The pane by itself, then the whole frame.
+	pane := func(what string) {
+		t.Helper()
+		checkFrame(t, what+": token pane", w.m.tokenPane.View(w.m.styles, w.m.tokenView(), 100))
+	}
+	w.use(3)
 	if e := w.m.active(); e.err == nil {
 		t.Fatal("the refused token request left no error")
 	}
+	pane("refused token")
 	w.screen("refused token", "invalid_client"+hostileShown, "evil␛]52;c;eA==␇\\u009B2J")
 
-	w.use(1)
+	w.use(0)
 	if e := w.m.active(); e.tok == nil {
 		t.Fatalf("no token: %v", e.err)
 	}
+	pane("token")
 	w.screen("token", "scope api:read x"+hostileShown)
 	w.m.setFocus(paneToken)
 	w.m = update(t, w.m, press("ctrl+r"))
+	pane("token revealed")
 	w.screen("token revealed", "token tok-"+hostileShown)
 }
 
@@ -219,7 +234,7 @@ func TestTokenPaneShowsServerTextAsSymbols(t *testing.T) {
 // escape in it is neither opened nor made a QR code.
 func TestDeviceCodePopupShowsServerTextAsSymbols(t *testing.T) {
 	w := newHostileWorld(t, hostileConfig(hostileServer(t).URL))
-	w.use(2)
+	w.use(1)
 	w.m.setFocus(paneToken)
 	nm, cmd := w.m.Update(press("a"))
 	w.m = nm.(Model)
@@ -247,7 +262,7 @@ func TestDeviceCodePopupShowsServerTextAsSymbols(t *testing.T) {
 // body and the notes above it are drawn with their escapes as symbols.
 func TestResponsePaneShowsServerTextAsSymbols(t *testing.T) {
 	w := newHostileWorld(t, hostileConfig(hostileServer(t).URL))
-	w.use(3)
+	w.use(2)
 	w.m.composer.SetRequest("GET", "/api", "", "")
 	w.step(press("ctrl+s"))
 	if w.m.ex == nil || w.m.ex.Response == nil {
