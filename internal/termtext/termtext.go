@@ -31,9 +31,6 @@ func Line(s string) string { return clean(s, false) }
 // symbol. A lone \r would move the cursor back over what was printed.
 func Text(s string) string { return clean(s, true) }
 
-// IsClean reports whether Text would return s unchanged.
-func IsClean(s string) bool { return firstUnsafe(s, true) == len(s) }
-
 func clean(s string, lines bool) string {
 	i := firstUnsafe(s, lines)
 	if i == len(s) {
