@@ -131,12 +131,8 @@ func (m *Model) tokenView() (v ui.TokenView) {
 func safeTokenView(v ui.TokenView) ui.TokenView {
 	v.Heading, v.Expiry = termtext.Line(v.Heading), termtext.Line(v.Expiry)
 	v.Error, v.Hint = termtext.Line(v.Error), termtext.Line(v.Hint)
-	if len(v.Details) > 0 {
-		details := make([]string, len(v.Details))
-		for i, d := range v.Details {
-			details[i] = termtext.Line(d)
-		}
-		v.Details = details
+	for i, d := range v.Details { // tokenDetails builds a new slice each time
+		v.Details[i] = termtext.Line(d)
 	}
 	return v
 }
