@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
@@ -85,7 +86,7 @@ func warnLooseSecrets(e env, cfg *providers.Config, path string) {
 		return
 	}
 	fmt.Fprintf(e.stderr, "keyhole: warning: %s holds a secret (%s) and others can read it (mode %04o); run: chmod 600 %s — or take the secret from the environment with ${VAR}\n",
-		path, strings.Join(keys, ", "), fi.Mode().Perm(), shellQuote(path))
+		termtext.Line(path), termtext.Line(strings.Join(keys, ", ")), fi.Mode().Perm(), termtext.Line(shellQuote(path)))
 }
 
 // builtinDemo is the built-in demo's configuration with a placeholder
@@ -293,7 +294,7 @@ func (b *backend) tokenStore() (providers.Store, error) {
 	if b.store != nil {
 		return b.store, nil
 	}
-	store, err := openStore(b.e, b.conf.cfg.Settings.TokenCache, func(msg string) { fmt.Fprintln(b.e.stderr, "keyhole: "+msg) })
+	store, err := openStore(b.e, b.conf.cfg.Settings.TokenCache, func(msg string) { fmt.Fprintln(b.e.stderr, "keyhole: "+termtext.Line(msg)) })
 	if err != nil {
 		return nil, err
 	}

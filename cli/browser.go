@@ -4,12 +4,22 @@ import (
 	"errors"
 	"os/exec"
 	"runtime"
+
+	"github.com/keyhole-sh/keyhole/providers"
 )
 
 // openBrowser asks the desktop to show url in the default browser. It
 // returns once the helper has started: xdg-open and open hand the URL over
 // and exit, and waiting for a browser to close would be wrong.
+//
+// Only an absolute http(s) URL is opened (the session checks it too,
+// before calling any opener): it cannot start with "-", so it is never
+// taken for an option, and it goes as one argument. No "--" is passed:
+// Debian's xdg-open answers it with "unexpected option" and exits 1.
 func openBrowser(url string) error {
+	if err := providers.CheckBrowserURL(url); err != nil {
+		return err
+	}
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":

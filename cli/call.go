@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -55,7 +56,10 @@ with it, where the provider wants it. A path is joined to the provider's
 base_url; a full URL to another origin gets no token unless --send-token.
 
 The body is printed as JSON indented when it is JSON and stdout is a terminal,
-unchanged otherwise; --pretty and --raw force either. -i prints the status line
+unchanged otherwise; --pretty and --raw force either. On a terminal, control
+characters in the body (escape sequences a server could use to drive the
+terminal) are shown as symbols, --raw included; a pipe or a file gets the
+bytes as they came. -i prints the status line
 and headers first, as curl -i does. --json prints {"status", "headers", "body",
 "time_ms"}: headers as one string per name (values joined with ", "), body as
 a JSON value when the response is JSON, else as a string ("body_encoding":
@@ -87,7 +91,7 @@ Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 	fl.BoolVarP(&f.include, "include", "i", false, "print the status line and the response headers first")
 	fl.BoolVar(&f.asJSON, "json", false, `print {"status","headers","body","time_ms"}`)
 	fl.BoolVar(&f.pretty, "pretty", false, "indent a JSON body even when stdout is not a terminal")
-	fl.BoolVar(&f.raw, "raw", false, "print the body as it came, even on a terminal")
+	fl.BoolVar(&f.raw, "raw", false, "print the body unformatted, even on a terminal")
 	fl.BoolVar(&f.sendToken, "send-token", false, "send the token to a URL outside the provider's base_url origin too")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "if a sign-in is needed, print its address instead of opening a browser")
 	cmd.MarkFlagsMutuallyExclusive("pretty", "raw")
@@ -129,7 +133,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 			return err
 		}
 	} else {
-		fmt.Fprintln(e.stderr, withheldNote(p, u))
+		fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))
 	}
 	opts := exchange.Options{
 		MaxBody:    b.maxBody(),
@@ -149,7 +153,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	// client keyhole makes (providers.NewClient) is built that way.
 	ex := exchange.Send(ctx, b.clientFor(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
 	for _, n := range ex.Notes {
-		fmt.Fprintln(e.stderr, "keyhole: "+n)
+		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(n))
 	}
 	resp := ex.Response
 	if resp == nil {
@@ -176,16 +180,16 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	default:
 		return nil
 	}
-	fmt.Fprintf(e.stderr, "keyhole: %s answered %d %s\n", ex.Sent.Method+" "+ex.Sent.DisplayURL(false), resp.Status, resp.StatusText)
+	fmt.Fprintf(e.stderr, "keyhole: %s answered %d %s\n", termtext.Line(ex.Sent.Method+" "+ex.Sent.DisplayURL(false)), resp.Status, termtext.Line(resp.StatusText))
 	if findings := ex.Diagnose(p, time.Now()); len(findings) > 0 {
 		// The 401/403 doctor: the likely cause first, each with its fix
 		// in the config's words.
 		for _, f := range findings {
-			fmt.Fprintln(e.stderr, "why: "+f.Cause)
-			fmt.Fprintln(e.stderr, "  fix: "+f.Fix)
+			fmt.Fprintln(e.stderr, "why: "+termtext.Line(f.Cause))
+			fmt.Fprintln(e.stderr, "  fix: "+termtext.Line(f.Fix))
 		}
 	} else if hint := exchange.StatusHint(resp); hint != "" {
-		fmt.Fprintln(e.stderr, "hint: "+hint)
+		fmt.Fprintln(e.stderr, "hint: "+termtext.Line(hint))
 	}
 	return &silentError{code: code}
 }
@@ -206,15 +210,15 @@ func printResponse(e env, resp *exchange.Response, f callFlags) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(responseJSON(resp))
 	}
-	tty := isTerminal(e.stdout)
+	tty := e.tty(e.stdout)
 	if f.include {
 		proto := resp.Proto
 		if proto == "" {
 			proto = "HTTP/1.1"
 		}
-		fmt.Fprintf(e.stdout, "%s %d %s\n", proto, resp.Status, resp.StatusText)
+		fmt.Fprintf(e.stdout, "%s %d %s\n", termtext.Line(proto), resp.Status, termtext.Line(resp.StatusText))
 		for _, line := range exchange.HeaderLines(resp.Header, providers.Injection{}, secret.String{}, false) {
-			fmt.Fprintln(e.stdout, line)
+			fmt.Fprintln(e.stdout, termtext.Line(line))
 		}
 		fmt.Fprintln(e.stdout)
 	}
@@ -231,7 +235,7 @@ func printResponse(e env, resp *exchange.Response, f callFlags) error {
 		fmt.Fprintf(e.stderr, "keyhole: a binary body (%s) is not printed to a terminal; use --raw, or redirect stdout to a file\n", exchange.HumanSize(resp.Size))
 		return nil
 	}
-	if _, err := e.stdout.Write(out); err != nil {
+	if err := writeBody(e.stdout, out, tty); err != nil {
 		return err
 	}
 	// On a terminal, the prompt should not start after the body's last

@@ -15,6 +15,7 @@ import (
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -47,6 +48,18 @@ type env struct {
 	open func(url string) error
 	// sleep waits between device-grant polls; nil means a real timer.
 	sleep func(ctx context.Context, d time.Duration) error
+	// terminal reports whether f (stdin, stdout, stderr) is a terminal;
+	// nil means asking the system. Tests inject one to see what keyhole
+	// prints to a terminal.
+	terminal func(f any) bool
+}
+
+// tty reports whether f is a terminal, as e.terminal says.
+func (e env) tty(f any) bool {
+	if e.terminal != nil {
+		return e.terminal(f)
+	}
+	return isTerminal(f)
 }
 
 func osEnv() env {
@@ -84,14 +97,17 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.co
 // keyhole's typed errors carry. On a terminal it keeps fang's styling;
 // elsewhere (a script, a log, a test) it is one plain "keyhole: ..." line
 // and a "hint: ..." line, which neither wrap nor carry escape codes.
+// Either way the text goes through the sanitizer first: an error quotes
+// what a server or the config said, and that must not drive the terminal.
 func errorHandler(e env) fang.ErrorHandler {
 	return func(w io.Writer, styles fang.Styles, err error) {
 		var silent *silentError
 		if errors.As(err, &silent) {
 			return
 		}
-		hint := providers.Hint(err)
-		if isTerminal(e.stderr) {
+		hint := termtext.Line(providers.Hint(err))
+		err = shownError{err}
+		if e.tty(e.stderr) {
 			fang.DefaultErrorHandler(w, styles, err)
 			if hint != "" {
 				fmt.Fprintf(w, "  hint: %s\n\n", hint)
@@ -104,6 +120,13 @@ func errorHandler(e env) fang.ErrorHandler {
 		}
 	}
 }
+
+// shownError is an error as it is printed: its text made safe for a
+// terminal.
+type shownError struct{ err error }
+
+func (e shownError) Error() string { return termtext.Line(e.err.Error()) }
+func (e shownError) Unwrap() error { return e.err }
 
 // exitCode maps an error onto the documented exit codes.
 func exitCode(err error) int {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -79,7 +80,7 @@ keyhole --config demo.toml curl ... instead.`,
 				}
 			}
 			if foreign && !sendToken {
-				fmt.Fprintln(e.stderr, withheldNote(p, u))
+				fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))
 			} else {
 				flag, err := b.configFlag()
 				if err != nil {
@@ -96,7 +97,14 @@ keyhole --config demo.toml curl ... instead.`,
 			if c.Masked {
 				fmt.Fprintln(e.stderr, "keyhole: secrets in this command are masked as "+secret.Mask+"; --reveal prints them")
 			}
-			_, err = fmt.Fprintln(e.stdout, c.Command)
+			cmdline := c.Command
+			if e.tty(e.stdout) {
+				// A header or URL from the config may hold an escape
+				// sequence: a terminal shows it, a pipe gets the command
+				// exactly.
+				cmdline = termtext.Text(cmdline)
+			}
+			_, err = fmt.Fprintln(e.stdout, cmdline)
 			return err
 		},
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/muesli/cancelreader"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -67,9 +68,14 @@ func login(ctx context.Context, e env, sess *providers.Session, noBrowser bool) 
 	}
 	if pend.OpenErr != nil {
 		why = "could not open a browser: " + sess.Redact(pend.OpenErr.Error())
+		if errors.Is(pend.OpenErr, providers.ErrNotWebURL) {
+			// The server's address is shown for the person to judge, not
+			// opened: it may be javascript:, a local file, an option.
+			why = "not opened: " + pend.OpenErr.Error() + "; check it before you open it"
+		}
 	}
 	w := e.stderr
-	paste := pend.CanPaste() && isTerminal(e.stdin)
+	paste := pend.CanPaste() && e.tty(e.stdin)
 	describeLogin(w, e, p, pend, why, paste, time.Now())
 
 	stopPaste := func() {}
@@ -84,16 +90,20 @@ func login(ctx context.Context, e env, sess *providers.Session, noBrowser bool) 
 		}
 		return nil, err
 	}
-	fmt.Fprintf(w, "keyhole: signed in; %s has a token.\n", p.Name)
+	fmt.Fprintf(w, "keyhole: signed in; %s has a token.\n", termtext.Line(p.Name))
 	return tok, nil
 }
 
 // describeLogin tells the person what to do: where to go, the code to
 // enter or a QR code to scan, what is being approved, and the time left.
+// The addresses and the user code come from the server, the names from the
+// config: all are printed through the sanitizer.
 func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pending, why string, paste bool, now time.Time) {
+	line := termtext.Line
+	name, client, why := line(p.Name), line(pend.ClientID), line(why)
 	scopes := "no scopes"
 	if len(pend.Scopes) > 0 {
-		scopes = "scopes " + strings.Join(pend.Scopes, " ")
+		scopes = "scopes " + line(strings.Join(pend.Scopes, " "))
 	}
 	left := ""
 	if !pend.Expires.IsZero() {
@@ -101,24 +111,29 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 	}
 	howOpen := func(u string) {
 		if pend.Opened {
-			fmt.Fprintf(w, "Opened your browser at:\n  %s\n", u)
+			fmt.Fprintf(w, "Opened your browser at:\n  %s\n", line(u))
 			return
 		}
-		fmt.Fprintf(w, "Open this address in a browser (%s):\n  %s\n", why, u)
+		if errors.Is(pend.OpenErr, providers.ErrNotWebURL) {
+			fmt.Fprintf(w, "The server gave this address (%s):\n  %s\n", why, line(u))
+			return
+		}
+		fmt.Fprintf(w, "Open this address in a browser (%s):\n  %s\n", why, line(u))
 	}
 	if pend.Grant == "device_code" {
-		fmt.Fprintf(w, "keyhole: %s needs you to approve this device (device grant for client %s, %s).\n", p.Name, pend.ClientID, scopes)
+		fmt.Fprintf(w, "keyhole: %s needs you to approve this device (device grant for client %s, %s).\n", name, client, scopes)
 		target := pend.URL
 		if pend.Opened && pend.CompleteURL != "" {
 			target = pend.CompleteURL
 		}
 		howOpen(target)
 		if pend.Opened {
-			fmt.Fprintf(w, "and check that it shows the code  %s\n", pend.UserCode)
+			fmt.Fprintf(w, "and check that it shows the code  %s\n", line(pend.UserCode))
 		} else {
-			fmt.Fprintf(w, "and enter the code  %s\n", pend.UserCode)
+			fmt.Fprintf(w, "and enter the code  %s\n", line(pend.UserCode))
 		}
-		if pend.CompleteURL != "" {
+		// A QR code is a link the phone opens: only for a web address.
+		if pend.CompleteURL != "" && providers.CheckBrowserURL(pend.CompleteURL) == nil {
 			if q := ui.QR(pend.CompleteURL); q != "" {
 				fmt.Fprintln(w, "or scan this with a phone (it holds the code):")
 				// On a terminal, dark modules on a light ground whatever
@@ -131,7 +146,7 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 		}
 		return
 	}
-	fmt.Fprintf(w, "keyhole: %s needs you to sign in (authorization code for client %s, %s).\n", p.Name, pend.ClientID, scopes)
+	fmt.Fprintf(w, "keyhole: %s needs you to sign in (authorization code for client %s, %s).\n", name, client, scopes)
 	howOpen(pend.URL)
 	if left != "" {
 		fmt.Fprintf(w, "Waiting %s for the browser to come back to %s…\n", left, pend.Redirect)
@@ -164,7 +179,7 @@ func readPastes(e env, pend *providers.Pending) (stop func()) {
 				continue
 			}
 			if err := pend.Paste(line); err != nil {
-				fmt.Fprintf(e.stderr, "keyhole: %v\n", err)
+				fmt.Fprintf(e.stderr, "keyhole: %s\n", termtext.Line(err.Error()))
 				continue
 			}
 			fmt.Fprintln(e.stderr, "keyhole: checking the pasted address…")

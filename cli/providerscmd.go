@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -78,14 +79,18 @@ not, with the file, line and key at fault.`,
 				where := DefaultConfigPath(e.getenv)
 				fmt.Fprintf(e.stderr, "keyhole: no config file (looked for %s); keyhole init writes an example there\n", where)
 			} else {
-				fmt.Fprintf(e.stderr, "keyhole: %s is valid\n", conf.path)
+				fmt.Fprintf(e.stderr, "keyhole: %s is valid\n", termtext.Line(conf.path))
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tTITLE\tGRANT\tBASE URL\tTOKEN ENDPOINT\tSTATUS")
+			// Every cell comes from the config (or an error about it),
+			// shown as one line: a tab or an escape in a value must
+			// neither break the table nor drive the terminal.
+			line := termtext.Line
 			for _, p := range list {
 				status := "ok"
 				if !p.Usable {
-					status = "unusable: " + p.Reason
+					status = "unusable: " + line(p.Reason)
 				}
 				if p.Insecure {
 					// The last column: tabwriter's alignment never
@@ -95,7 +100,7 @@ not, with the file, line and key at fault.`,
 				if s := clearStatus(e, p.PlainHTTP); s != "" {
 					status += " " + s
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Title, p.Grant, p.BaseURL, p.TokenEndpoint, status)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", line(p.Name), line(p.Title), line(p.Grant), line(p.BaseURL), line(p.TokenEndpoint), status)
 			}
 			return tw.Flush()
 		},
@@ -162,5 +167,5 @@ func red(e env, w io.Writer, s string) string {
 // insecureWarning is the stderr line a command using an insecure = true
 // provider prints before its first call.
 func insecureWarning(e env, name string) string {
-	return "keyhole: " + red(e, e.stderr, "warning: "+name+" has insecure = true: TLS certificates are not verified")
+	return "keyhole: " + red(e, e.stderr, "warning: "+termtext.Line(name)+" has insecure = true: TLS certificates are not verified")
 }

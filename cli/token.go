@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -60,7 +61,14 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 				return err
 			}
 			if !asJSON {
-				_, err = fmt.Fprintln(e.stdout, tok.Access.Reveal())
+				access := tok.Access.Reveal()
+				if e.tty(e.stdout) {
+					// The token is the server's text: a person reading
+					// it sees it, not what it would make the terminal
+					// do. $(keyhole token x) gets it exactly.
+					access = termtext.Line(access)
+				}
+				_, err = fmt.Fprintln(e.stdout, access)
 				return err
 			}
 			enc := json.NewEncoder(e.stdout)

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -179,29 +181,38 @@ func claimTimes(c *providers.Claims) string {
 	return strings.Join(lines, "\n")
 }
 
+// prettyJSON writes what a server sent (claims, an introspection answer)
+// as indented JSON, made safe to draw: JSON escapes C0 controls but leaves
+// C1 controls and bidirectional overrides as they are.
 func prettyJSON(v any) string {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Sprint(v)
+		return termtext.Text(fmt.Sprint(v))
 	}
-	return string(b)
+	return termtext.Text(string(b))
 }
 
 // signInView is what the person must do for the pending grant, drawn in
-// the bottom area, which has the room a URL and a QR code need.
+// the bottom area, which has the room a URL and a QR code need. The
+// addresses and the user code come from the server: they are drawn
+// sanitized, and an address keyhole would not open gets no QR code.
 func (m *Model) signInView(e *entry, w int) string {
 	st := m.styles
 	p := e.pending
+	line := termtext.Line
 	var lines []string
 	scopes := strings.Join(p.Scopes, " ")
 	if scopes == "" {
 		scopes = "(none asked)"
 	}
-	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", p.ClientID, scopes))
+	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)))
 	left := FormatRemaining(p.Expires.Sub(m.now))
 	if p.Grant == "device_code" {
-		lines = append(lines, "On any device, open "+st.Bold.Render(p.URL)+" and enter the code", "", "    "+st.HeaderMark.Render(p.UserCode), "")
-		if p.CompleteURL != "" {
+		lines = append(lines, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
+		if errors.Is(p.OpenErr, providers.ErrNotWebURL) {
+			lines = append(lines, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")
+		}
+		if p.CompleteURL != "" && providers.CheckBrowserURL(p.CompleteURL) == nil {
 			if q := ui.QR(p.CompleteURL); q != "" && lipgloss.Height(q)+8 <= m.layout().bottomH {
 				lines = append(lines, q, "")
 			} else if q != "" {
@@ -212,12 +223,14 @@ func (m *Model) signInView(e *entry, w int) string {
 		return strings.Join(lines, "\n")
 	}
 	lines = append(lines, "Open this address in a browser to sign in:")
-	lines = append(lines, wrapHard(p.URL, w)...)
+	lines = append(lines, wrapHard(line(p.URL), w)...)
 	switch {
 	case p.Opened:
 		lines = append(lines, st.Good.Render("A browser was opened with it."))
+	case errors.Is(p.OpenErr, providers.ErrNotWebURL):
+		lines = append(lines, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")))
 	case p.OpenErr != nil:
-		lines = append(lines, st.Warn.Render("No browser could be opened ("+p.OpenErr.Error()+"): open it yourself."))
+		lines = append(lines, st.Warn.Render("No browser could be opened ("+line(p.OpenErr.Error())+"): open it yourself."))
 	case m.opts.SSH:
 		lines = append(lines, st.Warn.Render("This is an SSH session: open it on your own machine, then paste below."))
 	default:

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -99,7 +100,7 @@ func (m *Model) savedList(w, h int) string {
 		if len(rows) >= h-2 {
 			break
 		}
-		line := fmt.Sprintf("%-28s %-7s %s", r.Name, strings.ToUpper(orGET(r.Method)), withQuery(r.Path, r.Query))
+		line := termtext.Line(fmt.Sprintf("%-28s %-7s %s", r.Name, strings.ToUpper(orGET(r.Method)), withQuery(r.Path, r.Query)))
 		if i == m.saved.cursor {
 			rows = append(rows, "> "+st.Selected.Render(ui.Fit(line, w-2)))
 		} else {

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -140,7 +141,8 @@ func (m *Model) historyList(w, h int) string {
 			status = st.Bad.Render("ERR")
 		}
 		when := e.Time.In(m.opts.Location).Format("01-02 15:04:05")
-		line := fmt.Sprintf("%s  %s  %-7s %s  %s", when, status, e.Method, e.Provider, e.URL)
+		// The history file is read back: its words are drawn sanitized.
+		line := fmt.Sprintf("%s  %s  %-7s %s  %s", when, status, termtext.Line(e.Method), termtext.Line(e.Provider), termtext.Line(e.URL))
 		mark := "  "
 		if i == hv.cursor {
 			mark = "> "

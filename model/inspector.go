@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -427,7 +428,7 @@ func (m Model) onSaved(msg savedMsg) (tea.Model, tea.Cmd) {
 func (m *Model) responseInfo() string {
 	st := m.styles
 	r := m.ex.Response
-	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, r.StatusText))
+	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText)))
 	parts := []string{status}
 	if b := timingBreakdown(r.Timing); b != "" {
 		parts = append(parts, b)
@@ -493,7 +494,7 @@ func (m *Model) whyOverlay() *overlay {
 	}
 	findings := m.ex.Diagnose(e.Config, m.now)
 	if len(findings) == 0 {
-		return &overlay{title: "Why?", body: fmt.Sprintf("The answer is %d %s: the doctor explains 401 and 403 answers.", m.ex.Response.Status, m.ex.Response.StatusText)}
+		return &overlay{title: "Why?", body: fmt.Sprintf("The answer is %d %s: the doctor explains 401 and 403 answers.", m.ex.Response.Status, termtext.Line(m.ex.Response.StatusText))}
 	}
 	st := m.styles
 	var b strings.Builder
@@ -501,8 +502,8 @@ func (m *Model) whyOverlay() *overlay {
 		if i > 0 {
 			b.WriteString("\n\n")
 		}
-		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + f.Cause + "\n")
-		b.WriteString(st.Good.Render("   fix: ") + f.Fix)
+		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + termtext.Line(f.Cause) + "\n")
+		b.WriteString(st.Good.Render("   fix: ") + termtext.Line(f.Fix))
 	}
 	return &overlay{title: fmt.Sprintf("Why %d? · the likely cause first", m.ex.Response.Status), body: b.String()}
 }

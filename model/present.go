@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -58,14 +59,16 @@ func (m *Model) syncList() {
 			glyph, tone = m.spinner.View(), ui.ToneMuted // still starting
 		}
 		insecure := (e.Config != nil && e.Config.Insecure) || len(e.inClear()) > 0
-		items[i] = ui.ProviderItem{Name: e.name, Glyph: glyph, Tone: tone, Insecure: insecure}
+		items[i] = ui.ProviderItem{Name: termtext.Line(e.name), Glyph: glyph, Tone: tone, Insecure: insecure}
 	}
 	m.list.Items = items
 }
 
 // tokenView maps the active provider's token onto what the pane shows,
-// masked unless redaction is off.
-func (m *Model) tokenView() ui.TokenView {
+// masked unless redaction is off, and made safe to draw: whatever path
+// returns, the server's and the config's words reach the pane sanitized.
+func (m *Model) tokenView() (v ui.TokenView) {
+	defer func() { v = safeTokenView(v) }()
 	e := m.active()
 	if e == nil {
 		switch {
@@ -78,7 +81,7 @@ func (m *Model) tokenView() ui.TokenView {
 	}
 	st := m.state(e)
 	glyph, tone := m.look(st)
-	v := ui.TokenView{Glyph: glyph, State: st.String(), Tone: tone}
+	v = ui.TokenView{Glyph: glyph, State: st.String(), Tone: tone}
 	parts := []string{e.name}
 	if e.Config != nil {
 		parts = append(parts, e.Config.Grant)
@@ -153,6 +156,22 @@ func (e *entry) inClear() []string {
 		return e.clear
 	}
 	return append(slices.Clone(e.clear), e.disc.InClear...)
+}
+
+// safeTokenView passes every text of v that may hold a server's or the
+// config's words through the sanitizer: the error, the warnings, the token
+// type, the scopes and claims, the provider's name, the token itself when shown.
+// None of them may drive the terminal (no OSC 8 link, no colour).
+func safeTokenView(v ui.TokenView) ui.TokenView {
+	v.Heading, v.Expiry = termtext.Line(v.Heading), termtext.Line(v.Expiry)
+	v.Error, v.Hint = termtext.Line(v.Error), termtext.Line(v.Hint)
+	for i, d := range v.Details { // tokenDetails builds a new slice each time
+		v.Details[i] = termtext.Line(d)
+	}
+	for i, w := range v.Warnings { // built afresh by tokenView too
+		v.Warnings[i] = termtext.Line(w)
+	}
+	return v
 }
 
 // tokenKeys lists the token pane's keys that apply to this provider.
@@ -251,9 +270,9 @@ func (m *Model) authPreview() string {
 		value = e.tok.Access.Show(!m.redact)
 	}
 	if in.Query != "" {
-		return "?" + in.Query + "=" + value + " (added)"
+		return termtext.Line("?" + in.Query + "=" + value + " (added)")
 	}
-	return in.Header + ": " + in.Prefix + value + " (added)"
+	return termtext.Line(in.Header + ": " + in.Prefix + value + " (added)")
 }
 
 // responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
@@ -265,7 +284,7 @@ func (m *Model) responseTitle() string {
 		return "Response"
 	}
 	r := m.ex.Response
-	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, r.StatusText, FormatElapsed(r.Duration), exchange.HumanSize(r.Size))
+	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, termtext.Line(r.StatusText), FormatElapsed(r.Duration), exchange.HumanSize(r.Size))
 }
 
 // FormatElapsed writes a duration as people read timings: 143 ms, 2.4 s.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -41,18 +42,21 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 	if r := ex.Response; r != nil && r.Status >= 300 && r.Status < 400 && r.Header.Get("Location") != "" {
 		notes = append(notes, redirectNote)
 	}
+	// Notes, errors and headers quote the server: each goes through the
+	// sanitizer before it is styled.
+	line := termtext.Line
 	for _, n := range notes {
-		top = append(top, st.Warn.Render(ansi.Wordwrap("note: "+n, w, " ")))
+		top = append(top, st.Warn.Render(ansi.Wordwrap("note: "+line(n), w, " ")))
 	}
 	if ex.Err != nil {
-		top = append(top, st.Bad.Render(ansi.Wordwrap("error: "+ex.Err.Error(), w, " /&?=")))
+		top = append(top, st.Bad.Render(ansi.Wordwrap("error: "+line(ex.Err.Error()), w, " /&?=")))
 		if hint := providers.Hint(ex.Err); hint != "" {
-			top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+hint, w, " ")))
+			top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+line(hint), w, " ")))
 		}
 	} else if hint := exchange.StatusHint(ex.Response); hint != "" {
 		// A 5xx, or a 429 not waited out, had no hint here (found by
 		// internal/faults).
-		top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+hint, w, " ")))
+		top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+line(hint), w, " ")))
 	}
 	if r := ex.Response; r != nil && m.insp.headers {
 		lines := exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !m.redact)
@@ -61,15 +65,16 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 			more := len(lines) - room + 1
 			lines = append(lines[:room-1], fmt.Sprintf("… %d more headers (h hides them)", more))
 		}
-		for _, line := range lines {
-			if name, value, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "…") {
-				line = st.Field.Render(name+":") + value
+		for _, l := range lines {
+			l = line(l)
+			if name, value, ok := strings.Cut(l, ":"); ok && !strings.HasPrefix(l, "…") {
+				l = st.Field.Render(name+":") + value
 			}
-			top = append(top, line)
+			top = append(top, l)
 		}
 	}
 	if m.insp.filterErr != nil && m.insp.filter != "" {
-		top = append(top, st.Warn.Render("filter: "+m.insp.filterErr.Error()))
+		top = append(top, st.Warn.Render("filter: "+line(m.insp.filterErr.Error())))
 	}
 	if m.insp.prompt != promptNone {
 		label := map[prompt]string{promptSearch: "/ ", promptFilter: "filter ", promptSave: "save to "}[m.insp.prompt]

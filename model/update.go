@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -76,7 +77,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case introspectedMsg:
 		if msg.err != nil {
-			m.overlay = &overlay{title: "Introspection · failed", body: msg.err.Error() + "\n" + providers.Hint(msg.err)}
+			m.overlay = &overlay{title: "Introspection · failed", body: termtext.Line(msg.err.Error()) + "\n" + termtext.Line(providers.Hint(msg.err))}
 		} else {
 			m.overlay = &overlay{title: "Introspection · the provider's answer", body: prettyJSON(msg.result)}
 		}

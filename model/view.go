@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -104,7 +105,7 @@ func (m *Model) render() string {
 func (m *Model) bottom(l layout) string {
 	st := m.styles
 	if e := m.active(); e != nil && e.pending != nil {
-		title := "Sign in · " + e.name
+		title := "Sign in · " + termtext.Line(e.name)
 		if e.pending.Grant == "device_code" {
 			title += " · device code"
 		}
@@ -117,7 +118,7 @@ func (m *Model) bottom(l layout) string {
 		return ui.Box(st, "History", m.historyList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
 	}
 	if m.saved != nil {
-		return ui.Box(st, "Saved requests · "+m.active().name, m.savedList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
+		return ui.Box(st, "Saved requests · "+termtext.Line(m.active().name), m.savedList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
 	}
 	req := func(w int, title string) string {
 		_, _, headerText, bodyText := m.composer.Request()
@@ -138,17 +139,22 @@ func (m *Model) bottom(l layout) string {
 	return req(l.w, "Request · tab: Response")
 }
 
-// sentLines is the last request as it went out, masked per the switch.
+// sentLines is the last request as it went out, masked per the switch,
+// each line made safe to draw (a header may come from the config).
 func (m *Model) sentLines() []string {
 	if m.ex == nil || m.ex.Sent.URL == nil {
 		return nil
 	}
-	return m.ex.Sent.Lines(!m.redact)
+	lines := m.ex.Sent.Lines(!m.redact)
+	for i, l := range lines {
+		lines[i] = termtext.Line(l)
+	}
+	return lines
 }
 
 func (m *Model) header(w int) string {
 	st := m.styles
-	left := " " + st.HeaderMark.Render("keyhole") + "  " + st.Muted.Render(m.opts.Label)
+	left := " " + st.HeaderMark.Render("keyhole") + "  " + st.Muted.Render(termtext.Line(m.opts.Label))
 	var flags []string
 	if m.opts.Demo {
 		flags = append(flags, "demo")
@@ -175,7 +181,8 @@ func (m *Model) footer(w int) string {
 	}
 	line := " " + mode
 	if m.notice != "" {
-		line += m.styles.Warn.Render(m.notice) + "  "
+		// A notice often quotes an error, and so a server.
+		line += m.styles.Warn.Render(termtext.Line(m.notice)) + "  "
 	}
 	return ui.Fit(line+m.help.Short(bindings, max(10, w-lipgloss.Width(line)-1)), w)
 }

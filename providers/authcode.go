@@ -70,7 +70,7 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 		p.finish(tok, err)
 	}()
 	if opts.Open != nil && !opts.NoBrowser {
-		p.OpenErr = opts.Open(p.URL)
+		p.OpenErr = openChecked(opts.Open, p.URL)
 		p.Opened = p.OpenErr == nil
 	}
 	return p, nil

@@ -51,7 +51,7 @@ func (s *Session) startDevice(ctx context.Context, ep endpoints, opts AuthorizeO
 		if target == "" {
 			target = p.URL
 		}
-		p.OpenErr = opts.Open(target)
+		p.OpenErr = openChecked(opts.Open, target)
 		p.Opened = p.OpenErr == nil
 	}
 	return p, nil

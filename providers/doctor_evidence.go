@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 )
 
 // authPrefix is what stands before the credential in the Authorization
@@ -200,18 +201,12 @@ func docServerMessage(body []byte) string {
 	return trimmed
 }
 
-// docSanitize makes outside text safe to show in one line: valid UTF-8, no
-// control characters (a server must not drive the terminal), whitespace
-// collapsed, and cut at a readable length.
+// docSanitize makes outside text safe to show in one line: whitespace
+// collapsed, every other control character shown as a symbol by the
+// sanitizer all of keyhole's output goes through (a server must not drive
+// the terminal), and cut at a readable length.
 func docSanitize(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
+	s = termtext.Line(strings.Join(strings.Fields(s), " "))
 	if utf8.RuneCountInString(s) > docQuoteLen {
 		s = string([]rune(s)[:docQuoteLen]) + "…"
 	}
