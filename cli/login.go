@@ -23,7 +23,19 @@ import (
 // (an interactive grant with no usable refresh token), it runs the grant,
 // talking to the person on stderr. force runs the grant from scratch,
 // ignoring the cache and any refresh token.
+//
+// A token the cache could not keep is returned all the same, with a
+// warning on stderr: the server issued it, and the next run will need
+// another.
 func getToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
+	tok, err := fetchToken(ctx, e, sess, force, noBrowser)
+	if err == nil && tok.CacheErr != nil {
+		fmt.Fprintf(e.stderr, "keyhole: warning: %v\n", tok.CacheErr)
+	}
+	return tok, err
+}
+
+func fetchToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
 	if force && sess.Provider().Interactive() {
 		return login(ctx, e, sess, noBrowser)
 	}
