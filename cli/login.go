@@ -29,12 +29,18 @@ import (
 // another.
 func getToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
 	tok, err := fetchToken(ctx, e, sess, force, noBrowser)
-	if err == nil && tok.CacheErr != nil {
-		fmt.Fprintf(e.stderr, "keyhole: warning: %v\n", tok.CacheErr)
-	}
+	warnCacheErr(e, tok, err)
 	return tok, err
 }
 
+// warnCacheErr says on stderr when a token just got could not be cached.
+func warnCacheErr(e env, tok *providers.Token, err error) {
+	if err == nil && tok.CacheErr != nil {
+		fmt.Fprintf(e.stderr, "keyhole: warning: %v\n", tok.CacheErr)
+	}
+}
+
+// fetchToken is getToken before the warning.
 func fetchToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
 	if force && sess.Provider().Interactive() {
 		return login(ctx, e, sess, noBrowser)
