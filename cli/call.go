@@ -146,7 +146,11 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		Sleep: sleepFor(e),
 	}
 	if tok != nil {
-		opts.Renew = sess.Refresh
+		opts.Renew = func(ctx context.Context) (*providers.Token, error) {
+			tok, err := sess.Refresh(ctx)
+			warnCacheErr(e, tok, err)
+			return tok, err
+		}
 	}
 	// Redirects are shown, not followed, as curl does: a 3xx is an answer,
 	// and the token must not ride along to wherever it points. Every

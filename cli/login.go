@@ -24,13 +24,25 @@ import (
 // (an interactive grant with no usable refresh token), it runs the grant,
 // talking to the person on stderr. force runs the grant from scratch,
 // ignoring the cache and any refresh token.
+//
+// A token the cache could not keep is returned all the same, with a
+// warning on stderr: the server issued it, and the next run will need
+// another.
 func getToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
 	tok, err := obtainToken(ctx, e, sess, force, noBrowser)
 	sayTokenNotes(e, sess, tok)
+	warnCacheErr(e, tok, err)
 	return tok, err
 }
 
-// obtainToken is getToken without the notes.
+// warnCacheErr says on stderr when a token just got could not be cached.
+func warnCacheErr(e env, tok *providers.Token, err error) {
+	if err == nil && tok.CacheErr != nil {
+		fmt.Fprintf(e.stderr, "keyhole: warning: %s\n", termtext.Line(tok.CacheErr.Error()))
+	}
+}
+
+// obtainToken is getToken without the notes and the warning.
 func obtainToken(ctx context.Context, e env, sess *providers.Session, force, noBrowser bool) (*providers.Token, error) {
 	if force && sess.Provider().Interactive() {
 		return login(ctx, e, sess, noBrowser)

@@ -177,7 +177,16 @@ func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	e.tok, e.err = msg.tok, nil
+	m.sayCacheErr(msg.tok)
 	return m, nil
+}
+
+// sayCacheErr puts on the status line that the token just issued could
+// not be cached: it is in use, but the next start will need another.
+func (m *Model) sayCacheErr(tok *providers.Token) {
+	if tok != nil && tok.CacheErr != nil {
+		m.notice = tok.CacheErr.Error()
+	}
 }
 
 func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
@@ -195,6 +204,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 			e.err = msg.tokErr
 		case msg.tok != nil:
 			e.tok, e.err = msg.tok, nil
+			m.sayCacheErr(msg.tok)
 		}
 	}
 	if msg.tokErr != nil {

@@ -122,18 +122,19 @@ func (s *Session) Authorize(ctx context.Context, opts AuthorizeOptions) (*Pendin
 func (s *Session) adopt(ctx context.Context, tok *Token) (*Token, error) {
 	s.useToken(tok)
 	if s.store != nil {
-		unlock, err := s.store.Lock(ctx, s.p.CacheKey())
+		// The person has signed in: a lock or a store that fails must not
+		// cost them the token (see keep).
+		unlock, err := s.store.Lock(ctx, s.key)
 		if err != nil {
-			return nil, fmt.Errorf("%s: token cache lock: %w", s.p.Name, err)
-		}
-		err = s.store.Save(s.p.CacheKey(), tok)
-		unlock()
-		if err != nil {
-			return nil, fmt.Errorf("%s: token cache: %w", s.p.Name, err)
+			tok.CacheErr = fmt.Errorf("%s: the token cache could not keep the new token, so it is used for this run only: %w", s.p.Name, err)
+		} else {
+			s.keep(tok, nil)
+			unlock()
 		}
 	}
 	s.mu.Lock()
 	s.tok = copyToken(tok)
+	s.tok.CacheErr = nil
 	s.mu.Unlock()
 	return tok, nil
 }

@@ -145,7 +145,7 @@ func TestEditedConfigDoesNotReuseTheCachedToken(t *testing.T) {
 	if tok.Source == providers.SourceCache || e.grants(t, "client_credentials") != 2 {
 		t.Errorf("a changed scope reused the cached token: source %s, %d requests", tok.Source, e.grants(t, "client_credentials"))
 	}
-	if a, b := e.provider(t, nil).CacheKey(), e.provider(t, func(p *providers.Provider) { p.ClientID = "other" }).CacheKey(); a == b {
+	if a, b := e.provider(t, nil).CacheKey(store), e.provider(t, func(p *providers.Provider) { p.ClientID = "other" }).CacheKey(store); a == b {
 		t.Error("a changed client_id keeps the cache key")
 	}
 }

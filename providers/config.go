@@ -118,6 +118,9 @@ type Provider struct {
 	// token_params from the environment, to be redacted wherever they
 	// might show.
 	injected []secret.String
+	// src locates the provider's ${VAR} keys in its file; nil for a
+	// provider not parsed from one.
+	src *source
 }
 
 // DisplayTitle is the title, or the name when there is none.

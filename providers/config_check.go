@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
-	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -95,11 +94,10 @@ func (c *Config) validate(data []byte) error {
 		if p.BaseURL == "" && !strings.HasPrefix(p.Name, "demo-") {
 			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
 		}
-		if p.BaseURL != "" && !strings.Contains(p.BaseURL, "${") {
-			if u, err := url.Parse(p.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
-				return errAt(key("base_url"), fmt.Sprintf("not an absolute URL: %q", p.BaseURL), "like https://api.example.com/v1")
-			}
+		if err := checkURLs(c.Path, data, p); err != nil {
+			return err
 		}
+		p.locate(c.Path, data)
 		if p.ClientAuth != "" && !oneOf(p.ClientAuth, clientAuths...) {
 			return errAt(key("client_auth"), fmt.Sprintf("unknown client_auth %q", p.ClientAuth), "allowed: "+strings.Join(clientAuths, ", "))
 		}

@@ -45,9 +45,15 @@ func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	fill := s.templater(rt)
-	u, err := url.Parse(fill(cr.URL))
-	if err != nil || u.Scheme == "" {
-		return nil, fmt.Errorf("%s: %s.url: not an absolute URL", s.p.Name, what)
+	// Templates are filled only now, so this is where a templated URL
+	// is checked (Parse and Resolve check the others).
+	target := fill(cr.URL)
+	if err := checkURL(target); err != nil {
+		return nil, fmt.Errorf("%s: %s.url: %s", s.p.Name, what, s.Redact(err.Error()))
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s.url: %w", s.p.Name, what, err)
 	}
 	if len(cr.Query) > 0 {
 		q := u.Query()

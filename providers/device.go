@@ -58,16 +58,18 @@ func (s *Session) startDevice(ctx context.Context, ep endpoints, opts AuthorizeO
 }
 
 // pollDevice asks the token endpoint until the person approves, denies, or
-// the code expires, pacing itself as RFC 8628 §3.5 says.
+// the code expires, pacing itself as RFC 8628 §3.5 says. No wait runs past
+// the code's deadline, whatever interval the server asks for: a 100000 s
+// interval on a 5 s code ends at 5 s, as expired.
 func (s *Session) pollDevice(ctx context.Context, ep endpoints, da *deviceAuthorization, deadline time.Time) (*Token, error) {
-	interval := time.Duration(da.Interval) * time.Second
-	if interval <= 0 {
-		interval = 5 * time.Second // RFC 8628 §3.2's default
-	}
+	interval := da.interval
 	form := url.Values{"grant_type": {deviceGrantType}, "device_code": {da.DeviceCode}, "client_id": {s.p.ClientID}}
 	for {
-		if err := s.sleep(ctx, interval); err != nil {
-			return nil, err
+		left := deadline.Sub(s.now())
+		if left > 0 {
+			if err := s.sleep(ctx, min(interval, left)); err != nil {
+				return nil, err
+			}
 		}
 		if !s.now().Before(deadline) {
 			return nil, &TokenError{Provider: s.p.Name, Code: "expired_token", Description: "the user code expired before it was approved", Hint: "press a to get a new code"}
@@ -83,7 +85,7 @@ func (s *Session) pollDevice(ctx context.Context, ep endpoints, da *deviceAuthor
 		switch te.Code {
 		case "authorization_pending":
 		case "slow_down":
-			interval += 5 * time.Second
+			interval = min(interval+5*time.Second, maxDeviceWait)
 		case "access_denied":
 			te.Hint = "the request was denied at the verification page"
 			return nil, te
@@ -96,15 +98,36 @@ func (s *Session) pollDevice(ctx context.Context, ep endpoints, da *deviceAuthor
 	}
 }
 
-// deviceAuthorization is RFC 8628 §3.2's answer.
+// maxDeviceWait bounds the server's expires_in and interval. A person
+// approves a code within minutes; a larger value is a mistake or an
+// attack, and in nanoseconds it would overflow time.Duration into a
+// deadline in the past or a negative wait.
+const maxDeviceWait = 24 * time.Hour
+
+// deviceAuthorization is RFC 8628 §3.2's answer. expires_in and interval
+// are read as any number (some servers send 1800.0 or "5"), clamped to
+// maxDeviceWait.
 type deviceAuthorization struct {
 	DeviceCode              string `json:"device_code"`
 	UserCode                string `json:"user_code"`
 	VerificationURI         string `json:"verification_uri"`
 	VerificationURIComplete string `json:"verification_uri_complete"`
-	ExpiresIn               int64  `json:"expires_in"`
-	Interval                int64  `json:"interval"`
-	expiresIn               time.Duration
+	ExpiresIn               any    `json:"expires_in"`
+	Interval                any    `json:"interval"`
+	expiresIn, interval     time.Duration
+}
+
+// seconds reads a count of seconds as a duration in (0, maxDeviceWait];
+// 0 when it is missing, not a number, or not positive.
+func seconds(v any) time.Duration {
+	n, ok := number(v)
+	if !ok || n <= 0 {
+		return 0
+	}
+	if n >= maxDeviceWait.Seconds() {
+		return maxDeviceWait
+	}
+	return time.Duration(n * float64(time.Second))
 }
 
 // deviceAuth asks for a device code and a user code (RFC 8628 §3.1), with
@@ -125,6 +148,9 @@ func (s *Session) deviceAuth(ctx context.Context, ep endpoints) (*deviceAuthoriz
 	if err := json.Unmarshal(body, &da); err != nil || da.DeviceCode == "" || da.UserCode == "" || da.VerificationURI == "" {
 		return nil, &TokenError{Provider: s.p.Name, Description: "the device authorization answer lacks device_code, user_code or verification_uri", Body: s.Redact(bodySnippet(body)), Hint: "check device_url"}
 	}
-	da.expiresIn = time.Duration(da.ExpiresIn) * time.Second
+	da.expiresIn = seconds(da.ExpiresIn)
+	if da.interval = seconds(da.Interval); da.interval == 0 {
+		da.interval = 5 * time.Second // RFC 8628 §3.2's default
+	}
 	return &da, nil
 }

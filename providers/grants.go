@@ -140,7 +140,9 @@ func (s *Session) static() *Token {
 }
 
 // viaOAuth2 runs an x/oauth2 call under the provider's timeout and turns
-// its answer or failure into ours.
+// its answer or failure into ours. A successful answer x/oauth2 cannot
+// parse is read by keyhole instead (answerCapture): a token the server
+// issued is never dropped over the form of a field.
 func (s *Session) viaOAuth2(ctx context.Context, get func(context.Context) (*oauth2.Token, error)) (*Token, error) {
 	if err := s.paceToken(ctx); err != nil {
 		return nil, err
@@ -148,9 +150,15 @@ func (s *Session) viaOAuth2(ctx context.Context, get func(context.Context) (*oau
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	obtained := s.now()
-	ot, err := get(s.clientContext(ctx))
+	var answer answerCapture
+	ot, err := get(context.WithValue(ctx, oauth2.HTTPClient, s.capturing(&answer)))
 	if err != nil {
-		return nil, s.tokenError(ctx, err)
+		tok, ok := s.rescue(err, &answer, obtained)
+		if !ok {
+			return nil, s.tokenError(ctx, err)
+		}
+		tok.Source = SourceFetched
+		return tok, nil
 	}
 	tok := s.fromOAuth2(ot, obtained)
 	tok.Source = SourceFetched

@@ -41,16 +41,23 @@ func (s *Session) fromOAuth2(ot *oauth2.Token, obtained time.Time) *Token {
 }
 
 // expiry applies DESIGN.md's order: expires_at, expires_in (absolute when
-// above 10^9), the JWT's exp, token_lifetime; otherwise unknown.
+// above 10^9), the JWT's exp, token_lifetime; otherwise unknown. A time
+// past the year 9999 is taken to be in milliseconds, as some servers send
+// it; one that is absurd even so is skipped, as if the field were absent.
 func expiry(obtained time.Time, expiresAt, expiresIn any, claims *Claims, lifetime time.Duration) (time.Time, ExpirySource) {
 	if n, ok := number(expiresAt); ok && n > 0 {
-		return time.Unix(int64(n), 0), ExpiryAt
+		if at, ok := unixTime(n); ok {
+			return at, ExpiryAt
+		}
 	}
 	if n, ok := number(expiresIn); ok && n > 0 {
 		if n > absoluteThreshold {
-			return time.Unix(int64(n), 0), ExpiryInAbsolute
+			if at, ok := unixTime(n); ok {
+				return at, ExpiryInAbsolute
+			}
+		} else {
+			return obtained.Add(time.Duration(n * float64(time.Second))), ExpiryIn
 		}
-		return obtained.Add(time.Duration(n * float64(time.Second))), ExpiryIn
 	}
 	if claims != nil && !claims.Expiry.IsZero() {
 		return claims.Expiry, ExpiryJWT
@@ -59,6 +66,24 @@ func expiry(obtained time.Time, expiresAt, expiresIn any, claims *Claims, lifeti
 		return obtained.Add(lifetime), ExpiryLifetime
 	}
 	return time.Time{}, ExpiryNone
+}
+
+// maxUnixSeconds is 10000-01-01T00:00:00Z: no expiry in seconds reaches
+// it, and one in milliseconds always does (it is past 1970-04-26). Beyond
+// it a time cannot even be stored (RFC 3339 has four-digit years).
+const maxUnixSeconds = 253402300800
+
+// unixTime reads a Unix time in seconds, or in milliseconds when it is
+// past maxUnixSeconds; false when it is past that even in milliseconds.
+func unixTime(n float64) (time.Time, bool) {
+	if n >= maxUnixSeconds {
+		n /= 1000
+	}
+	if n >= maxUnixSeconds {
+		return time.Time{}, false
+	}
+	sec, frac := math.Modf(n)
+	return time.Unix(int64(sec), int64(frac*1e9)), true
 }
 
 // number reads a JSON number, a numeric string (some servers quote

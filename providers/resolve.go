@@ -33,7 +33,8 @@ func OSEnv() Env { return os.LookupEnv }
 // nested tables (login, refresh, token_response, inject, vars, saved
 // requests), as DESIGN.md promises. p itself is not changed. It fails on the
 // first unset variable, in file order for keys and sorted order inside
-// tables, naming it and the key that uses it.
+// tables, naming it and the key that uses it; and, with the file and line,
+// on a secret a ${VAR} left empty or a URL key a ${VAR} made no URL.
 func (p *Provider) Resolve(env Env) (*Provider, error) {
 	r := *p
 	var firstErr error
@@ -181,6 +182,9 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	}
 	if firstErr != nil {
 		return nil, firstErr
+	}
+	if err := r.checkResolved(p); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

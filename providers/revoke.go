@@ -35,7 +35,7 @@ func (s *Session) Revoke(ctx context.Context) error {
 	s.tok = nil
 	s.mu.Unlock()
 	if s.store != nil {
-		if err := s.store.Delete(s.p.CacheKey()); err != nil {
+		if err := s.store.Delete(s.key); err != nil {
 			return fmt.Errorf("%s: token cache: %w", s.p.Name, err)
 		}
 	}

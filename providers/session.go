@@ -43,6 +43,7 @@ type Session struct {
 	now    func() time.Time
 	window time.Duration
 	store  Store
+	key    string // the provider's key in store (CacheKey); "" without one
 	sleep  func(ctx context.Context, d time.Duration) error
 	limit  *limiter // nil without rate_limit
 
@@ -94,6 +95,9 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}}
+	if s.store != nil {
+		s.key = p.CacheKey(s.store)
+	}
 	// Whatever client the caller passed, a redirect from the authorization
 	// server is not followed: on a 307 or 308 Go re-posts the body, client
 	// secret included, to wherever the Location points.
@@ -179,14 +183,14 @@ func (s *Session) load() error {
 	if done {
 		return nil
 	}
-	tok, err := s.store.Load(s.p.CacheKey())
+	tok, err := s.store.Load(s.key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.loaded = true
 	if err != nil {
 		return fmt.Errorf("%s: token cache: %w", s.p.Name, err)
 	}
-	if tok != nil && s.tok == nil {
+	if tok != nil && !tok.Access.IsZero() && s.tok == nil {
 		tok.Source = SourceCache
 		s.tok = tok
 		s.useToken(tok)
@@ -261,6 +265,7 @@ func (s *Session) join(ctx context.Context, m mode) *flight {
 			switch {
 			case err == nil:
 				s.tok = copyToken(tok)
+				s.tok.CacheErr = nil // said once, by the callers of this request
 			case errors.As(err, &refused) && s.tok != nil && sameToken(s.tok, held):
 				// The refresh token is spent: keep the old token for
 				// display, but it must not be offered again. The token
@@ -315,13 +320,13 @@ func (s *Session) fetch(ctx context.Context, m mode, held *Token) (*Token, error
 		return nil, err
 	}
 	if s.store != nil {
-		unlock, err := s.store.Lock(ctx, s.p.CacheKey())
+		unlock, err := s.store.Lock(ctx, s.key)
 		if err != nil {
 			return nil, fmt.Errorf("%s: token cache lock: %w", s.p.Name, err)
 		}
 		defer unlock()
 		if m == modeAuto {
-			if stored, err := s.store.Load(s.p.CacheKey()); err == nil && stored != nil {
+			if stored, err := s.store.Load(s.key); err == nil && stored != nil {
 				if !sameToken(stored, held) && StateOf(stored, Idle, nil, s.now(), s.window) == StateValid {
 					stored.Source = SourceCache
 					return stored, nil
@@ -337,12 +342,28 @@ func (s *Session) fetch(ctx context.Context, m mode, held *Token) (*Token, error
 		return nil, err
 	}
 	s.useToken(tok)
-	if s.store != nil {
-		if err := s.store.Save(s.p.CacheKey(), tok); err != nil {
-			return nil, fmt.Errorf("%s: token cache: %w", s.p.Name, err)
-		}
-	}
+	s.keep(tok, held)
 	return tok, nil
+}
+
+// keep saves a token just issued. A store that fails does not cost the
+// token: it is used all the same, with CacheErr saying why the next run
+// will not find it. When the failed save leaves behind a refresh token the
+// server has just rotated away, that record is removed: the next run would
+// present a spent refresh token, which servers with reuse detection punish
+// by revoking the grant. Call it under the store's lock.
+func (s *Session) keep(tok, held *Token) {
+	if s.store == nil {
+		return
+	}
+	err := s.store.Save(s.key, tok)
+	if err == nil {
+		return
+	}
+	tok.CacheErr = fmt.Errorf("%s: the token cache could not keep the new token, so it is used for this run only: %w", s.p.Name, err)
+	if held != nil && !held.Refresh.IsZero() && !held.Refresh.Equal(tok.Refresh) {
+		_ = s.store.Delete(s.key)
+	}
 }
 
 // get asks the network for a token.
@@ -360,6 +381,7 @@ func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) 
 		if !errors.As(err, &refused) || !refusedRefresh(refused) {
 			return nil, err // the network failed: the refresh token may still be good
 		}
+		s.forgetRefresh(held)
 	}
 	switch {
 	case refused != nil && (s.p.Interactive() || s.p.Grant == "refresh_token"):
@@ -369,9 +391,33 @@ func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) 
 		return nil, &RefreshRefusedError{Provider: s.p.Name, Cause: refused}
 	case s.p.Interactive():
 		return nil, ErrNeedsLogin
+	case m == modeAuto && s.p.Grant == "refresh_token" && held != nil && held.Refresh.IsZero():
+		// A token held with no refresh token: forgetRefresh took it away
+		// when the server refused it, in this run or an earlier one. The
+		// configured refresh token began that chain and is spent too. A
+		// new one in the config changes the cache key, and starts afresh.
+		return nil, &RefreshRefusedError{Provider: s.p.Name, Cause: &TokenError{Provider: s.p.Name, Code: "invalid_grant",
+			Description: "the server refused this provider's refresh token earlier; keyhole does not send a refused or spent one again",
+			Hint:        "put a new refresh_token in the config"}}
 	}
 	// The refresh token was refused (or there was none): run the grant.
 	return s.obtain(ctx, ep)
+}
+
+// forgetRefresh removes a refresh token the server refused from the store,
+// so that no later run sends it again: servers with reuse detection revoke
+// the whole grant when a refused or rotated-away token comes back. The
+// access token stays, for display. It runs under the store's lock (get is
+// called by fetch while it holds it).
+func (s *Session) forgetRefresh(held *Token) {
+	if s.store == nil {
+		return
+	}
+	spent := copyToken(held)
+	spent.Refresh, spent.CacheErr = secret.String{}, nil
+	if err := s.store.Save(s.key, spent); err != nil {
+		_ = s.store.Delete(s.key) // the refresh token must go, if the record goes with it
+	}
 }
 
 // refusedRefresh reports whether a failed refresh means the refresh token
@@ -398,6 +444,10 @@ func (e *RefreshRefusedError) Error() string {
 
 // Is makes errors.Is(err, ErrNeedsLogin) true.
 func (e *RefreshRefusedError) Is(target error) bool { return target == ErrNeedsLogin }
+
+// Unwrap gives the server's refusal: errors.As finds the TokenError (the
+// token endpoint answered, and no token came: exit 2) and its hint.
+func (e *RefreshRefusedError) Unwrap() error { return e.Cause }
 
 func sameToken(a, b *Token) bool {
 	if a == nil || b == nil {

@@ -62,7 +62,8 @@ func StateOf(tok *Token, act Activity, lastErr error, now time.Time, refreshBefo
 		}
 		return StateError
 	}
-	if tok == nil {
+	if tok == nil || tok.Access.IsZero() {
+		// An empty access token is no token, whatever its expiry says.
 		return StateNone
 	}
 	if tok.Expiry.IsZero() {

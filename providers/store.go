@@ -2,8 +2,6 @@ package providers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -15,6 +13,11 @@ import (
 // package providers/tokencache). Keys come from CacheKey, so editing a
 // provider's auth settings leaves its old token behind.
 type Store interface {
+	// Key is the key the token of the provider called name is stored
+	// under, given its auth settings (canonical JSON, secrets included).
+	// It differs whenever the settings differ, is the same for every
+	// process sharing the store, and reveals nothing of the settings.
+	Key(name string, settings []byte) string
 	// Load returns the token stored under key, or nil and no error when
 	// there is none.
 	Load(key string) (*Token, error)
@@ -29,17 +32,18 @@ type Store interface {
 	Lock(ctx context.Context, key string) (unlock func(), err error)
 }
 
-// CacheKey is the name a provider's token is stored under: its name and a
-// fingerprint of every setting that decides which token the provider gets.
-// Change the client, the scopes or the endpoint, and the old token is not
-// reused.
-func (p *Provider) CacheKey() string {
-	return p.Name + "@" + p.fingerprint()
+// CacheKey is the name a provider's token is stored under in store: its
+// name and a fingerprint of every setting that decides which token the
+// provider gets. Change the client, the scopes, the endpoint or a secret,
+// and the old token is not reused.
+func (p *Provider) CacheKey(store Store) string {
+	return store.Key(p.Name, p.authSettings())
 }
 
-// fingerprint hashes the auth settings. Secrets are hashed with the rest, so
-// a changed secret also invalidates, and the key reveals nothing of them.
-func (p *Provider) fingerprint() string {
+// authSettings are the settings CacheKey fingerprints, as canonical JSON.
+// Secrets are in them, so that a changed secret also invalidates; the
+// store's Key keeps them from showing in the key.
+func (p *Provider) authSettings() []byte {
 	auth := map[string]any{
 		"grant":          p.Grant,
 		"issuer":         p.Issuer,
@@ -70,8 +74,7 @@ func (p *Provider) fingerprint() string {
 		// body); fall back to its printed form, still deterministic.
 		b = []byte(fmtAny(auth))
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	return b
 }
 
 func sortedPairs(m map[string]string) [][2]string {

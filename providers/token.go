@@ -53,6 +53,12 @@ type Token struct {
 	// Claims are the JWT's claims, decoded without verification; nil when
 	// the token is not a JWT.
 	Claims *Claims
+	// CacheErr is set on a token just issued that the store could not
+	// keep. The token is good and is used — discarding it would waste what
+	// the server issued, a rotated refresh token included — but the next
+	// run will not find it: say so (stderr, the TUI's status line). Only
+	// the caller that got the token sees it.
+	CacheErr error
 }
 
 // Remaining is the time left at now; 0 when expired or unknown.

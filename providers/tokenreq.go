@@ -71,11 +71,6 @@ func (s *Session) oauth2Config(ep endpoints) *oauth2.Config {
 	}
 }
 
-// clientContext hands x/oauth2 the session's HTTP client.
-func (s *Session) clientContext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, oauth2.HTTPClient, s.client)
-}
-
 // postToken sends a token request by hand, with every client_auth style:
 // basic (RFC 6749 §2.3.1: form-encoded, then base64), basic_raw (base64 of
 // the bytes as they are, which some servers expect), post (in the form),

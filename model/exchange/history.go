@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/keyhole-sh/keyhole/internal/safefile"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -71,9 +72,6 @@ func OpenHistory(dir string, limit int) (*History, error) {
 		return nil, err
 	}
 	defer unlock()
-	if err := historyTighten(h.path, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("history: %w", err)
-	}
 	entries, raw, lines, notes, err := h.read()
 	if err != nil {
 		return nil, err
@@ -87,8 +85,10 @@ func OpenHistory(dir string, limit int) (*History, error) {
 	return h, nil
 }
 
-// tighten makes a folder or file ours alone, as the token cache does: the
+// historyTighten makes the folder ours alone, as the token cache does: the
 // history holds URLs and bodies that are none of anyone else's business.
+// The file itself is tightened on its open descriptor (read), never by
+// path, which a planted symbolic link would redirect.
 func historyTighten(path string, mode fs.FileMode) error {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -153,7 +153,9 @@ func (h *History) Add(e HistoryEntry) error {
 		return err
 	}
 	defer unlock()
-	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	// Never through a symbolic link: one planted here would have the
+	// history appended to whatever file it points at.
+	f, err := safefile.Open(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
@@ -177,12 +179,14 @@ func (h *History) Add(e HistoryEntry) error {
 }
 
 // lock holds the history file against other processes (flock on a
-// separate lock file, so the atomic rename does not drop the lock).
+// separate lock file, so the atomic rename does not drop the lock). A
+// symbolic link at the lock path is refused, not followed.
 func (h *History) lock() (func(), error) {
-	fl := flock.New(h.lockPath, flock.SetPermissions(0o600))
+	fl := flock.New(h.lockPath, flock.SetPermissions(0o600), flock.SetFlag(safefile.LockFlag))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, 20*time.Millisecond)
+	err = safefile.CheckLock(h.lockPath, err)
 	if err != nil || !ok {
 		_ = fl.Close()
 		if err == nil {
@@ -195,9 +199,10 @@ func (h *History) lock() (func(), error) {
 
 // read loads the file: the newest limit entries, the raw lines of the
 // newest entries (for a rewrite), how many lines the file holds, and notes
-// for the lines skipped.
+// for the lines skipped. A file others can read is made 0600 first; a
+// symbolic link or anything else that is not a regular file is refused.
 func (h *History) read() (entries []HistoryEntry, raw [][]byte, lines int, notes []string, err error) {
-	f, err := os.Open(h.path)
+	f, err := safefile.Open(h.path, os.O_RDONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, 0, nil, nil
 	}
@@ -205,6 +210,13 @@ func (h *History) read() (entries []HistoryEntry, raw [][]byte, lines int, notes
 		return nil, nil, 0, nil, fmt.Errorf("history: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return nil, nil, 0, nil, fmt.Errorf("history: %w", err)
+	} else if fi.Mode().Perm()&^0o600 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			return nil, nil, 0, nil, fmt.Errorf("history: %w", err)
+		}
+	}
 	err = historyLines(f, historyMaxLine, func(n int, line []byte, tooLong bool) {
 		lines++
 		var e HistoryEntry

@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
 
+	"github.com/keyhole-sh/keyhole/internal/safefile"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -24,7 +26,9 @@ const lockPoll = 20 * time.Millisecond
 
 // File is the Store that keeps each token in its own file under
 // <dir>/tokens: mode 0600 in a 0700 folder, replaced atomically, locked
-// across processes with flock(2) (LockFileEx on Windows).
+// across processes with flock(2) (LockFileEx on Windows). Token and lock
+// files are named NAME@HMAC.token and NAME@HMAC.token.lock (see Key); a
+// symbolic link at either path is refused, never followed.
 //
 // Permissions: a folder or token file that group or others can read is
 // tightened (to 0700 / 0600) and reported through WithWarn, rather than
@@ -32,9 +36,10 @@ const lockPoll = 20 * time.Millisecond
 // refusing would only make keyhole fetch a new token into the same place.
 // A file whose mode cannot be fixed (owned by someone else) is not read.
 type File struct {
-	tokens string // <dir>/tokens
-	warn   func(string)
-	locks  keyLocks // in-process exclusion: flock is per open file description
+	tokens  string // <dir>/tokens
+	nameKey []byte // the installation's naming key, from <dir>/NameKeyFile
+	warn    func(string)
+	locks   keyLocks // in-process exclusion: flock is per open file description
 }
 
 // FileOption configures NewFile.
@@ -50,6 +55,8 @@ func WithWarn(fn func(msg string)) FileOption {
 // NewFile returns the file store rooted at dir, normally StateDir's answer.
 // It creates dir and dir/tokens with mode 0700, whatever the umask, and
 // tightens them if they exist with a looser mode; it fails when it cannot.
+// It reads the naming key in dir, making it on first use, and removes the
+// token files of the older format, named by an unkeyed hash.
 func NewFile(dir string, opts ...FileOption) (*File, error) {
 	if dir == "" {
 		return nil, errors.New("token cache: no folder given")
@@ -67,20 +74,65 @@ func NewFile(dir string, opts ...FileOption) (*File, error) {
 	if err := f.ensureDirs(); err != nil {
 		return nil, err
 	}
+	if f.nameKey, err = loadNameKey(abs, f.warnf); err != nil {
+		return nil, err
+	}
+	f.removeOldFormat()
 	return f, nil
+}
+
+// Key names the token of the provider called name with the given auth
+// settings: see cacheKey.
+func (f *File) Key(name string, settings []byte) string {
+	return cacheKey(f.nameKey, name, settings)
 }
 
 // Dir is the folder the token files are in, for telling the user where
 // their tokens are.
 func (f *File) Dir() string { return f.tokens }
 
+// The suffixes of token and lock files. The format before keyed names used
+// ".json" and ".lock" after a name without a dot (fileName never keeps
+// one), which is how removeOldFormat tells those files apart.
+const (
+	tokenSuffix = ".token"
+	lockSuffix  = ".token.lock"
+)
+
 // Path is the file the token under key is stored in; it may not exist.
 func (f *File) Path(key string) string {
-	return filepath.Join(f.tokens, fileName(key)+".json")
+	return filepath.Join(f.tokens, fileName(key)+tokenSuffix)
 }
 
 func (f *File) lockPath(key string) string {
-	return filepath.Join(f.tokens, fileName(key)+".lock")
+	return filepath.Join(f.tokens, fileName(key)+lockSuffix)
+}
+
+// removeOldFormat deletes the token and lock files of the older format:
+// their names carry 64 bits of a plain SHA-256 of the auth settings,
+// client secret and password included, which anyone who can list the
+// folder could test guessed passwords against. Their tokens are never
+// looked up again anyway. Best effort: a file that cannot be removed is
+// only left behind, as before.
+func (f *File) removeOldFormat() {
+	entries, err := os.ReadDir(f.tokens)
+	if err != nil {
+		return
+	}
+	tokens := 0
+	for _, e := range entries {
+		name := e.Name()
+		stem, ext, _ := strings.Cut(name, ".")
+		if stem == "" || (ext != "json" && ext != "lock") {
+			continue
+		}
+		if os.Remove(filepath.Join(f.tokens, name)) == nil && ext == "json" {
+			tokens++
+		}
+	}
+	if tokens > 0 {
+		f.warnf("removed %d cached token(s) stored by an older keyhole under names that could reveal their settings; a provider that signs in through a browser or a device code needs one new sign-in", tokens)
+	}
 }
 
 func (f *File) ensureDirs() error {
@@ -130,20 +182,14 @@ func (f *File) warnf(format string, args ...any) {
 // or one of an unknown format is an error wrapping ErrUnreadable.
 func (f *File) Load(key string) (*providers.Token, error) {
 	path := f.Path(key)
-	// Lstat first: opening a FIFO someone left here would block forever.
-	fi, err := os.Lstat(path)
+	// Never through a symbolic link, and never blocking on a FIFO someone
+	// left here.
+	fh, err := safefile.Open(path, os.O_RDONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the cached token: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file; remove it", ErrUnreadable, path)
-	}
-	fh, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // deleted between Lstat and Open
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the cached token: %w", err)
@@ -151,7 +197,8 @@ func (f *File) Load(key string) (*providers.Token, error) {
 	defer fh.Close()
 	// The mode is checked on the open file, not the path, so what is
 	// checked is what is read.
-	if fi, err = fh.Stat(); err != nil {
+	fi, err := fh.Stat()
+	if err != nil {
 		return nil, fmt.Errorf("reading the cached token: %w", err)
 	}
 	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&0o077 != 0 {
@@ -274,7 +321,9 @@ func (f *File) Lock(ctx context.Context, key string) (func(), error) {
 
 func (f *File) flock(ctx context.Context, key string) (*flock.Flock, error) {
 	path := f.lockPath(key)
-	fl := flock.New(path, flock.SetPermissions(0o600))
+	// A symbolic link at the lock path is refused: flock would create or
+	// open its target.
+	fl := flock.New(path, flock.SetPermissions(0o600), flock.SetFlag(safefile.LockFlag))
 	ok, err := fl.TryLockContext(ctx, lockPoll)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := f.ensureDirs(); err != nil {
@@ -282,6 +331,7 @@ func (f *File) flock(ctx context.Context, key string) (*flock.Flock, error) {
 		}
 		ok, err = fl.TryLockContext(ctx, lockPoll)
 	}
+	err = safefile.CheckLock(path, err)
 	switch {
 	case ctx.Err() != nil && !ok:
 		return nil, lockErr(key, ctx.Err())

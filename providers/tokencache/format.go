@@ -138,6 +138,10 @@ func decode(data []byte, where string) (*providers.Token, error) {
 		return nil, unreadable(where, fmt.Sprintf("format version %d is newer than this keyhole understands (%d); upgrade keyhole, or let this one replace it", r.Version, formatVersion))
 	case r.Version < 0:
 		return nil, unreadable(where, fmt.Sprintf("format version %d is not valid", r.Version))
+	case r.AccessToken == "":
+		// No token at all: taken for a valid one, it would be printed as
+		// an empty line and sent as "Bearer ".
+		return nil, unreadable(where, "it holds no access token")
 	}
 	return fromRecord(r), nil
 }

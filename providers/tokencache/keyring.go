@@ -146,6 +146,12 @@ func (s *keyringStore) Delete(key string) error {
 	return errors.Join(kerr, s.fallback.Delete(key))
 }
 
+// Key is the fallback's: its naming key is the one kept on disk, so a
+// keyring entry is found again by the next run.
+func (s *keyringStore) Key(name string, settings []byte) string {
+	return s.fallback.Key(name, settings)
+}
+
 // Lock is the fallback's lock: the keyring has none.
 func (s *keyringStore) Lock(ctx context.Context, key string) (func(), error) {
 	return s.fallback.Lock(ctx, key)

@@ -26,6 +26,9 @@ const (
 )
 
 func helperMain() int {
+	if os.Getenv(helperEnv) == helperKeyMode {
+		return keyHelperMain()
+	}
 	f, err := tokencache.NewFile(os.Getenv(helperDirEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -2,6 +2,7 @@ package tokencache
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"sync"
@@ -13,16 +14,24 @@ import (
 // uses it (each process has its own demo server, so a cached demo token is
 // useless elsewhere), as does token_cache = "memory".
 type memory struct {
-	mu     sync.Mutex
-	tokens map[string]*providers.Token
-	locks  keyLocks
+	mu      sync.Mutex
+	tokens  map[string]*providers.Token
+	locks   keyLocks
+	nameKey []byte // random, for this store's life: its keys never outlive it
 }
 
 // NewMemory returns a Store that keeps tokens in this process only. It is
 // safe for concurrent use; Lock excludes other goroutines of this process,
 // which are the only ones that can see its tokens.
 func NewMemory() providers.Store {
-	return &memory{tokens: map[string]*providers.Token{}}
+	m := &memory{tokens: map[string]*providers.Token{}, nameKey: make([]byte, nameKeyBytes)}
+	_, _ = rand.Read(m.nameKey) // never fails (crypto/rand panics rather than return an error)
+	return m
+}
+
+// Key names a token as the file store does, under a key of its own.
+func (m *memory) Key(name string, settings []byte) string {
+	return cacheKey(m.nameKey, name, settings)
 }
 
 // Load returns a copy of the token under key, marked as from the cache.

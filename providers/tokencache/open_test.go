@@ -90,7 +90,7 @@ func TestOpenKeyring(t *testing.T) {
 	if _, err := keyring.Get(tokencache.KeyringService, "k@1"); err != nil {
 		t.Errorf("token not in the keyring: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "tokens", "k@1.json")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(dir, "tokens", "k@1.token")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("token also written to a file: %v", err)
 	}
 }
