@@ -1,10 +1,8 @@
 package secret
 
 import (
-	"encoding/base64"
-	"encoding/json"
+	"bytes"
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -49,6 +47,56 @@ func SensitiveParam(name string) bool {
 	return sensitiveParams[strings.ToLower(name)]
 }
 
+// sensitiveFields are the names of JSON fields and config keys whose
+// values are credentials, normalized (lower case, without '_', '-', '.'
+// and spaces): access_token, accessToken and Access-Token are one name. "code"
+// is not among them: in a JSON answer it is usually a status code, which
+// people need to read (a vendor's "code": "40001").
+var sensitiveFields = map[string]bool{
+	"accesstoken": true, "refreshtoken": true, "idtoken": true, "token": true,
+	"apitoken": true, "authtoken": true, "bearertoken": true, "sessiontoken": true,
+	"xauthtoken": true, "xaccesstoken": true, "securitytoken": true,
+	"clientsecret": true, "secret": true, "appsecret": true, "secretkey": true,
+	"password": true, "passwd": true, "pwd": true, "passphrase": true,
+	"apikey": true, "xapikey": true, "privatekey": true,
+	"clientassertion": true, "assertion": true, "codeverifier": true, "devicecode": true,
+	"authorization": true, "proxyauthorization": true, "cookie": true, "setcookie": true,
+}
+
+// SensitiveField reports whether a JSON field or a config key (a vendor
+// login's appSecret, a token_params entry) names a credential: one of the
+// names above in any case and spelling (client_secret, clientSecret,
+// Client-Secret), or a name ending in secret, password or passwd.
+func SensitiveField(name string) bool { return sensitiveField([]byte(name)) }
+
+// sensitiveField is SensitiveField on bytes, without allocating: the JSON
+// masker asks it about every key of a body of many megabytes.
+func sensitiveField(name []byte) bool {
+	if len(name) > maxKey {
+		return false
+	}
+	var buf [maxKey]byte
+	n := buf[:0]
+	for _, c := range name {
+		switch {
+		case c == '_' || c == '-' || c == '.' || c == ' ':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		n = append(n, c)
+	}
+	if sensitiveFields[string(n)] {
+		return true
+	}
+	for _, suffix := range []string{"secret", "password", "passwd"} {
+		if bytes.HasSuffix(n, []byte(suffix)) {
+			return true
+		}
+	}
+	return false
+}
+
 // RedactURL returns rawURL with the values of sensitive query parameters and
 // any userinfo password replaced by the mask. Text that does not parse as a
 // URL is returned unchanged: callers pass it through a Redactor as well.
@@ -83,122 +131,4 @@ func RedactURL(rawURL string) string {
 		return rawURL
 	}
 	return u.String()
-}
-
-// Redactor replaces known secret values, in every encoding they are likely
-// to travel in, with the mask. The zero value redacts nothing and is ready
-// to use. A Redactor is not safe for concurrent mutation; build it, then
-// share it read-only.
-type Redactor struct {
-	needles []string // longest first, so a secret that contains another is replaced whole
-}
-
-// minSecretLen keeps very short values (an empty password, "x") from
-// turning every occurrence of a common letter into a mask.
-const minSecretLen = 4
-
-// Add registers secrets to redact. Empty and very short values are ignored.
-func (r *Redactor) Add(secrets ...String) {
-	for _, s := range secrets {
-		v := s.Reveal()
-		if len(v) < minSecretLen {
-			continue
-		}
-		r.needles = append(r.needles, forms(v)...)
-	}
-	sort.Slice(r.needles, func(i, j int) bool { return len(r.needles[i]) > len(r.needles[j]) })
-	r.needles = dedupe(r.needles)
-}
-
-// AddBasic registers the Basic authentication value built from user and
-// password, whose base64 form hides the password from a plain search.
-func (r *Redactor) AddBasic(user, password String) {
-	if password.IsZero() {
-		return
-	}
-	raw := user.Reveal() + ":" + password.Reveal()
-	esc := url.QueryEscape(user.Reveal()) + ":" + url.QueryEscape(password.Reveal())
-	r.Add(New(base64.StdEncoding.EncodeToString([]byte(raw))), New(base64.StdEncoding.EncodeToString([]byte(esc))))
-}
-
-// Redact returns text with every registered secret, and the values of
-// sensitive parameters in any URL-looking part, replaced by the mask.
-func (r *Redactor) Redact(text string) string {
-	if r != nil {
-		for _, n := range r.needles {
-			text = strings.ReplaceAll(text, n, Mask)
-		}
-	}
-	return redactParams(text)
-}
-
-// forms lists the encodings a secret commonly appears in.
-func forms(v string) []string {
-	out := []string{v, url.QueryEscape(v), url.PathEscape(v), base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v))}
-	if b, err := json.Marshal(v); err == nil {
-		out = append(out, string(b[1:len(b)-1]))
-	}
-	return out
-}
-
-func dedupe(s []string) []string {
-	out := s[:0]
-	seen := map[string]bool{}
-	for _, v := range s {
-		if v == "" || seen[v] {
-			continue
-		}
-		seen[v] = true
-		out = append(out, v)
-	}
-	return out
-}
-
-// redactParams masks the values of sensitive name=value pairs wherever they
-// stand in free text (URLs inside error messages, form bodies).
-func redactParams(text string) string {
-	if !strings.Contains(text, "=") {
-		return text
-	}
-	var b strings.Builder
-	i := 0
-	for i < len(text) {
-		eq := strings.IndexByte(text[i:], '=')
-		if eq < 0 {
-			b.WriteString(text[i:])
-			break
-		}
-		eq += i
-		// The parameter name runs back from '=' to the previous separator.
-		start := eq
-		for start > i && isNameByte(text[start-1]) {
-			start--
-		}
-		b.WriteString(text[i : eq+1])
-		i = eq + 1
-		if !SensitiveParam(text[start:eq]) {
-			continue
-		}
-		end := i
-		for end < len(text) && !isValueEnd(text[end]) {
-			end++
-		}
-		if end > i {
-			b.WriteString(Mask)
-		}
-		i = end
-	}
-	return b.String()
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-func isValueEnd(c byte) bool {
-	switch c {
-	case '&', ' ', '"', '\'', '\n', '\r', '\t', '#', ';', ',', '>', ')':
-		return true
-	}
-	return false
 }
