@@ -182,6 +182,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	if firstErr != nil {
 		return nil, firstErr
 	}
+	r.injected = append(r.injected, r.sentSecrets(p)...)
 	return &r, nil
 }
 

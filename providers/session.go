@@ -422,12 +422,12 @@ func (s *Session) timeout() time.Duration {
 func (s *Session) tokenError(ctx context.Context, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		te := &TokenError{Provider: s.p.Name, Code: re.ErrorCode, Description: s.Redact(re.ErrorDescription), Body: s.Redact(bodySnippet(re.Body))}
+		te := &TokenError{Provider: s.p.Name, Code: re.ErrorCode, Description: re.ErrorDescription, Body: snippet(re.Body, s.Redact)}
 		if re.Response != nil {
 			te.Status = re.Response.StatusCode
 		}
 		te.Hint = tokenHint(te, s.p)
-		return te
+		return te.redacted(s.Redact)
 	}
 	var ue *url.Error
 	switch {

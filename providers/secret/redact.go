@@ -42,9 +42,11 @@ var sensitiveParams = map[string]bool{
 }
 
 // SensitiveParam reports whether a query or form parameter carries a
-// credential.
+// credential: one of the OAuth parameters above (code included: in a
+// callback URL it is the authorization code), or any name SensitiveField
+// knows (appSecret=, api-key=).
 func SensitiveParam(name string) bool {
-	return sensitiveParams[strings.ToLower(name)]
+	return sensitiveParams[strings.ToLower(name)] || SensitiveField(name)
 }
 
 // sensitiveFields are the names of JSON fields and config keys whose
