@@ -54,7 +54,7 @@ func hostileTokenServer(t *testing.T, status int, answer func(r *http.Request) s
 // The secrets of the hostile token endpoints below. clientSecret has a '/'
 // and a '+', which percent-encoding, JSON's \/ and base64 all change.
 const (
-	clientSecret = "cs/hostile+secret-0123456789"
+	clientSecret = "cs/hostile+secret>>>?0123456789"
 	appSecret    = "envapp-98765-secret-value"
 	varSecret    = "envvar-24680-secret-value"
 	literalApp   = "litapp-13579-secret-value"
@@ -111,13 +111,13 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 		},
 		{
 			name: "unpadded base64", status: 403,
-			answer:   `{"error":"access_denied","error_description":"seen ` + base64.RawURLEncoding.EncodeToString([]byte(clientSecret)) + `"}`,
+			answer:   `{"error":"access_denied","error_description":"seen ` + base64.RawStdEncoding.EncodeToString([]byte(clientSecret)) + `"}`,
 			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
 			want:     "access_denied",
 		},
 		{
 			name: "secret across the excerpt's end", status: 500,
-			answer:   `<html>` + strings.Repeat("x", 285) + clientSecret + `</html>`,
+			answer:   `<html>` + strings.Repeat("x", 282) + clientSecret + `</html>`,
 			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
 			want:     "500",
 		},
