@@ -199,7 +199,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 	} else {
 		m.ex = msg.ex
 	}
-	m.newBody(msg.doc)
+	m.newBody(msg.docs, msg.red)
 	// Where only one bottom pane fits, the answer is what the person
 	// wants to see next.
 	if m.layout().single {
@@ -231,7 +231,7 @@ func (m Model) selectProvider(i int) (tea.Model, tea.Cmd) {
 	if changed {
 		m.loadComposer(e)
 		m.ex = nil
-		m.newBody(nil)
+		m.newBody(docPair{}, nil)
 	}
 	if e.tok != nil || e.act != providers.Idle {
 		return m, nil
@@ -278,7 +278,7 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	headers, err := exchange.ParseHeaders(headerText)
 	if err != nil {
 		m.ex = &exchange.Exchange{Err: err}
-		m.newBody(nil)
+		m.newBody(docPair{}, nil)
 		return m, nil
 	}
 	if m.sendCancel != nil {
@@ -309,7 +309,7 @@ func (m Model) cancel() Model {
 		m.sending, m.sendCancel = false, nil
 		m.sendSeq++
 		m.ex = &exchange.Exchange{Err: errors.New("cancelled")}
-		m.newBody(nil)
+		m.newBody(docPair{}, nil)
 	case m.insp.prompt != promptNone:
 		nm, _ := m.promptKey(tea.KeyPressMsg{Code: tea.KeyEscape})
 		m = nm.(Model)

@@ -141,6 +141,15 @@ func (s *Session) Redact(text string) string {
 	return s.tokRed.Redact(s.red.Redact(text))
 }
 
+// Redactor returns a Redactor that knows what Redact knows now — the
+// configured secrets and the token in hand — to mask a large text (a
+// response body on screen) in one pass with secrets of its own.
+func (s *Session) Redactor() *secret.Redactor {
+	s.redMu.RLock()
+	defer s.redMu.RUnlock()
+	return s.red.Merge(s.tokRed)
+}
+
 // useToken makes tok the token redacted from now on.
 func (s *Session) useToken(tok *Token) {
 	r := &secret.Redactor{}

@@ -22,11 +22,8 @@ func MaskJSON(text string) (string, bool) {
 // maskJSONFields is MaskJSON on bytes; it returns b itself when nothing
 // was masked, and never modifies b.
 func maskJSONFields(b []byte) ([]byte, bool) {
-	if bytes.IndexByte(b, ':') < 0 {
-		return b, false
-	}
 	s := jsonScan{b: b}
-	s.scan(0, len(b), 0)
+	s.scan()
 	if len(s.spans) == 0 {
 		return b, false
 	}
@@ -40,15 +37,16 @@ func maskJSONFields(b []byte) ([]byte, bool) {
 	return append(out, b[last:]...), true
 }
 
-// jsonScan finds the values to mask. It reads strings the way JSON does,
-// opening quote to closing quote, so that a quote inside a value is never
-// taken for the start of a key; a string followed by ':' is a key.
+// jsonScan finds the values to mask. It goes from colon to colon — every
+// key is followed by one — and reads the key backwards from it: a body of
+// many megabytes has millions of strings, and most keys are rejected by
+// their last two letters without being read whole.
 //
 // At level 0 a quote is '"' after an even number of backslashes. JSON
 // inside a JSON string (level 1) has its quotes written \" and its
 // backslashes doubled: a level-1 quote has 1, 5, 9... backslashes before
 // it, 4k+1. In general a level-L quote has n backslashes before it with
-// n mod 2^(L+1) = 2^L-1.
+// n mod 2^(L+1) = 2^L-1. The key's closing quote tells the level.
 type jsonScan struct {
 	b     []byte
 	spans []span // in order, not overlapping
@@ -63,36 +61,80 @@ type span struct {
 // string is a value, not worth comparing.
 const maxKey = 64
 
-// scan looks for credential fields in b[from:to] at the given level.
-func (s *jsonScan) scan(from, to, level int) {
+// scan looks for credential fields in the whole text.
+func (s *jsonScan) scan() {
 	b := s.b
-	for i := from; i < to; {
-		q := s.nextQuote(i, to, level)
-		if q < 0 {
+	for i := 0; i < len(b); {
+		c := bytes.IndexByte(b[i:], ':')
+		if c < 0 {
 			return
 		}
-		end := s.nextQuote(q+1, to, level)
-		if end < 0 {
-			return
+		c += i
+		i = c + 1
+		// Back over white space to the key's closing quote.
+		q := c - 1
+		for q >= 0 && (b[q] == ' ' || b[q] == '\t' || b[q] == '\n' || b[q] == '\r') {
+			q--
 		}
-		// The key's text: after the opening quote, up to the backslash
-		// that escapes the closing one at level 1.
-		nameEnd := end - quoteWidth(level) + 1
-		after := s.skipSpace(end+1, to, level)
-		if after < to && b[after] == ':' {
-			if sensitiveField(b[q+1 : nameEnd]) {
-				i = s.maskValue(s.skipSpace(after+1, to, level), to, level, authLike(b[q+1:nameEnd]))
-				continue
-			}
-			i = end + 1
+		if q < 2 || b[q] != '"' {
 			continue
 		}
-		// A value. JSON written into it is searched one level down.
-		if level == 0 && bytes.Contains(b[q+1:end], []byte(`\"`)) {
-			s.scan(q+1, end, 1)
+		n := 0
+		for k := q - 1; k >= 0 && b[k] == '\\'; k-- {
+			n++
 		}
-		i = end + 1
+		level := 0
+		switch {
+		case n%2 == 0:
+		case n%4 == 1:
+			level = 1
+		default:
+			continue
+		}
+		nameEnd := q - n%2 // before the backslash that escapes a level-1 quote
+		if nameEnd < 2 || !credentialEnding(b[nameEnd-2], b[nameEnd-1]) {
+			continue
+		}
+		open := s.prevQuote(nameEnd, level)
+		if open < 0 || !sensitiveField(b[open+1:nameEnd]) {
+			continue
+		}
+		i = s.maskValue(s.skipSpace(c+1, len(b), level), len(b), level, authLike(b[open+1:nameEnd]))
 	}
+}
+
+// credentialEnding reports whether a key ending in the letters x, y may
+// name a credential: a cheap test before the key is read whole. Every
+// name sensitiveField knows ends in one of these pairs.
+func credentialEnding(x, y byte) bool {
+	switch uint16(toLower(x))<<8 | uint16(toLower(y)) {
+	case 'e'<<8 | 'n', 'o'<<8 | 'n', 'e'<<8 | 't', 'r'<<8 | 'd', 'w'<<8 | 'd',
+		'e'<<8 | 'y', 's'<<8 | 'e', 'i'<<8 | 'e', 'd'<<8 | 'e', 'e'<<8 | 'r':
+		return true
+	}
+	return false
+}
+
+// prevQuote is the index of the level's quote that opens the key ending
+// at b[end], looking back at most maxKey bytes; -1 when there is none.
+func (s *jsonScan) prevQuote(end, level int) int {
+	b := s.b
+	for j := end - 1; j >= 0 && j >= end-1-maxKey; j-- {
+		if b[j] != '"' {
+			continue
+		}
+		n := 0
+		for k := j - 1; k >= 0 && b[k] == '\\'; k-- {
+			n++
+		}
+		if mod := 2 << level; n%mod == mod/2-1 {
+			return j
+		}
+		if level == 0 {
+			return -1 // an escaped quote inside the key: not a name worth reading
+		}
+	}
+	return -1
 }
 
 // quoteWidth is how many bytes a quote takes at a level: " or \".

@@ -49,26 +49,12 @@ func SensitiveParam(name string) bool {
 	return sensitiveParams[strings.ToLower(name)] || SensitiveField(name)
 }
 
-// sensitiveFields are the names of JSON fields and config keys whose
-// values are credentials, normalized (lower case, without '_', '-', '.'
-// and spaces): access_token, accessToken and Access-Token are one name. "code"
-// is not among them: in a JSON answer it is usually a status code, which
-// people need to read (a vendor's "code": "40001").
-var sensitiveFields = map[string]bool{
-	"accesstoken": true, "refreshtoken": true, "idtoken": true, "token": true,
-	"apitoken": true, "authtoken": true, "bearertoken": true, "sessiontoken": true,
-	"xauthtoken": true, "xaccesstoken": true, "securitytoken": true,
-	"clientsecret": true, "secret": true, "appsecret": true, "secretkey": true,
-	"password": true, "passwd": true, "pwd": true, "passphrase": true,
-	"apikey": true, "xapikey": true, "privatekey": true,
-	"clientassertion": true, "assertion": true, "codeverifier": true, "devicecode": true,
-	"authorization": true, "proxyauthorization": true, "cookie": true, "setcookie": true,
-}
-
 // SensitiveField reports whether a JSON field or a config key (a vendor
-// login's appSecret, a token_params entry) names a credential: one of the
-// names above in any case and spelling (client_secret, clientSecret,
-// Client-Secret), or a name ending in secret, password or passwd.
+// login's appSecret, a token_params entry) names a credential, in any
+// case and spelling (access_token, accessToken, Access-Token): one of the
+// names in sensitiveName, or a name ending in secret, password or passwd.
+// "code" is not among them: in a JSON answer it is usually a status code,
+// which people need to read (a vendor's "code": "40001").
 func SensitiveField(name string) bool { return sensitiveField([]byte(name)) }
 
 // sensitiveField is SensitiveField on bytes, without allocating: the JSON
@@ -88,13 +74,22 @@ func sensitiveField(name []byte) bool {
 		}
 		n = append(n, c)
 	}
-	if sensitiveFields[string(n)] {
+	return sensitiveName(n) || bytes.HasSuffix(n, []byte("secret")) ||
+		bytes.HasSuffix(n, []byte("password")) || bytes.HasSuffix(n, []byte("passwd"))
+}
+
+// sensitiveName reports whether a name, lower case without separators,
+// is a credential's. A switch, not a map: it is asked about every key of
+// a large body, and needs no hashing.
+func sensitiveName(n []byte) bool {
+	switch string(n) {
+	case "accesstoken", "refreshtoken", "idtoken", "token",
+		"apitoken", "authtoken", "bearertoken", "sessiontoken",
+		"xauthtoken", "xaccesstoken", "securitytoken",
+		"pwd", "passphrase", "secretkey", "apikey", "xapikey", "privatekey",
+		"clientassertion", "assertion", "codeverifier", "devicecode",
+		"authorization", "proxyauthorization", "cookie", "setcookie":
 		return true
-	}
-	for _, suffix := range []string{"secret", "password", "passwd"} {
-		if bytes.HasSuffix(n, []byte(suffix)) {
-			return true
-		}
 	}
 	return false
 }

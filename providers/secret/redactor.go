@@ -170,27 +170,43 @@ func toLower(c byte) byte {
 }
 
 // needleIndex finds every needle in a text in one pass, however many
-// needles there are: a bitmap of their first two bytes rejects almost
-// every position at the cost of one load, and a map of their first four
-// bytes names the few needles worth comparing. A 50 MB body is scanned
-// once, rather than once per needle (and a long needle such as a JWT
-// would make bytes.Index fall back to Rabin-Karp).
+// needles there are, with Wu and Manber's shift table over byte pairs: a
+// window as long as the shortest needle slides along the text, and the
+// pair at its end says how far it may jump — for text unlike the needles,
+// nearly the window's whole length. Only where the pair allows a match
+// are the needles starting there compared, found by their first four
+// bytes. A 50 MB body is scanned once, rather than once per needle (and a
+// long needle such as a JWT would make bytes.Index fall back to
+// Rabin-Karp).
 type needleIndex struct {
-	first  [1 << 16 / 64]uint64 // bit set for every needle's first two bytes
-	byHead map[uint32][]int     // first four bytes → needles, longest first
+	window int              // the shortest needle's length, at most maxWindow
+	shift  []uint8          // by byte pair: how far the window may move when it ends with that pair
+	byHead map[uint32][]int // first four bytes → needles, longest first
 	needle [][]byte
 }
+
+// maxWindow bounds the window, so a shift fits a byte.
+const maxWindow = 255
 
 func newNeedleIndex(needles [][]byte) *needleIndex {
 	if len(needles) == 0 {
 		return nil
 	}
-	x := &needleIndex{byHead: map[uint32][]int{}, needle: needles}
+	x := &needleIndex{window: maxWindow, shift: make([]uint8, 1<<16), byHead: map[uint32][]int{}, needle: needles}
 	for i, n := range needles {
-		h := binary.LittleEndian.Uint16(n)
-		x.first[h/64] |= 1 << (h % 64)
+		x.window = min(x.window, len(n))
 		k := binary.LittleEndian.Uint32(n)
 		x.byHead[k] = append(x.byHead[k], i)
+	}
+	w := x.window
+	for i := range x.shift {
+		x.shift[i] = uint8(w - 1)
+	}
+	for _, n := range needles {
+		for j := 0; j+2 <= w; j++ {
+			g := binary.LittleEndian.Uint16(n[j:])
+			x.shift[g] = min(x.shift[g], uint8(w-2-j))
+		}
 	}
 	return x
 }
@@ -199,11 +215,10 @@ func newNeedleIndex(needles [][]byte) *needleIndex {
 // first and longest first at each position, and whether anything was.
 func (x *needleIndex) replace(b []byte) ([]byte, bool) {
 	var out []byte
-	last := 0
-	for i := 0; i+minSecretLen <= len(b); {
-		h := binary.LittleEndian.Uint16(b[i:])
-		if x.first[h/64]&(1<<(h%64)) == 0 {
-			i++
+	last, w := 0, x.window
+	for i := 0; i+w <= len(b); {
+		if s := x.shift[binary.LittleEndian.Uint16(b[i+w-2:])]; s > 0 {
+			i += int(s)
 			continue
 		}
 		hit := -1
