@@ -64,8 +64,8 @@ type sentMsg struct {
 	seq    int
 	name   string
 	ex     *exchange.Exchange
-	docs   docPair            // the body made readable, masked and not, built here, off the UI loop
-	red    *secret.Redactor   // the exchange's secrets, for what else the screen shows of it
+	docs   docPair          // the body made readable, masked and not, built here, off the UI loop
+	red    *secret.Redactor // the exchange's secrets, for what else the screen shows of it
 	tok    *providers.Token
 	tokErr error
 }
