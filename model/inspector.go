@@ -30,19 +30,20 @@ const (
 // inspector is the response pane's state: the body as drawn, the
 // toggles, the search and the filter.
 type inspector struct {
-	view  ui.BodyView
-	doc   *exchange.Document // the whole body, pretty or raw, masked while redacting
-	shown *exchange.Document // doc, or the filter's result
+	view    ui.BodyView
+	doc     *exchange.Document // the whole body, pretty or raw, masked while redacting
+	shown   *exchange.Document // doc, or the filter's result
+	raw     bool               // p: the bytes as received
+	headers bool               // h: response headers above the body
+	nowrap  bool               // w: long lines cut instead of wrapped
+
 	// docs and filtered are the body and the filter's result laid out
 	// both ways (see docPair); doc and shown are picked from them.
 	docs, filtered docPair
 	// red knows the exchange's secrets: for the filter, p and the
 	// headers. nil for an exchange reopened from history, which was
 	// masked when it was written.
-	red     *secret.Redactor
-	raw     bool // p: the bytes as received
-	headers bool // h: response headers above the body
-	nowrap  bool // w: long lines cut instead of wrapped
+	red *secret.Redactor
 
 	prompt prompt
 	input  textinput.Model
