@@ -105,3 +105,36 @@ func TestTokenErrorsNeverLeakOnScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestIntrospectionAnswerIsMasked: an introspection endpoint that echoes
+// the token and the client secret has them masked in its overlay.
+func TestIntrospectionAnswerIsMasked(t *testing.T) {
+	testEnv(t)
+	const (
+		clientSecret = "isecret-77-client-value"
+		accessToken  = "itoken-77-access-value"
+	)
+	tokens := hostileServer(t, 200, "application/json", `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
+	intro := hostileServer(t, 200, "application/json", `{"active":true,"token":"`+accessToken+`","echo":"`+clientSecret+`","scope":"api:read"}`)
+	cfg, err := providers.Parse("i.toml", []byte(fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\nclient_secret = \"${CS}\"\ntoken_url = %q\nintrospect_url = %q\n", tokens, tokens+"/token", intro+"/introspect")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
+	m := New(Options{Label: "i.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
+	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 160, Height: 50})}
+	r.send(press("enter"))
+	r.m.setFocus(paneToken)
+	r.send(press("i"))
+	screen := plain(r.m)
+	if !strings.Contains(screen, "api:read") {
+		t.Fatalf("the introspection answer is not on screen:\n%s", screen)
+	}
+	for i, f := range r.frames {
+		for _, s := range []string{clientSecret, accessToken} {
+			if strings.Contains(f, s[:10]) {
+				t.Errorf("frame %d holds %q:\n%s", i, s, ansiRE.ReplaceAllString(f, ""))
+			}
+		}
+	}
+}

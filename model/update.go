@@ -78,7 +78,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.overlay = &overlay{title: "Introspection · failed", body: msg.err.Error() + "\n" + providers.Hint(msg.err)}
 		} else {
-			m.overlay = &overlay{title: "Introspection · the provider's answer", body: prettyJSON(msg.result)}
+			body := prettyJSON(msg.result)
+			if e := m.entry(msg.name); m.redact && e != nil && e.Session != nil {
+				// The answer is the server's text: a token or secret
+				// echoed in it is masked like any other on screen.
+				body = e.Session.Redact(body)
+			}
+			m.overlay = &overlay{title: "Introspection · the provider's answer", body: body}
 		}
 		return m, nil
 	case sentMsg:
