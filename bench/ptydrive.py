@@ -339,7 +339,7 @@ def main():
     k.set_defaults(run=keys)
     b = sub.add_parser("keyhole-big")
     b.add_argument("--cmd", required=True)
-    b.add_argument("--path", default="/api/big?mb=50", help="what the composer shows once the provider is selected")
+    b.add_argument("--path", default="/api/big", help="what the composer shows once the provider is selected (the path; the query has its own field)")
     b.add_argument("--sessions", type=int, default=3)
     b.add_argument("--keys", type=int, default=10)
     b.set_defaults(run=keyhole_big)

@@ -46,24 +46,17 @@ func loadConfig(e env, flagPath string) (loadedConfig, error) {
 }
 
 // literalSecrets names the keys of providers that hold a secret written
-// into the file itself rather than taken from a ${VAR}.
+// into the file itself rather than taken from a ${VAR}
+// (providers.Provider.LiteralSecrets).
 func literalSecrets(cfg *providers.Config) []string {
 	var out []string
 	for _, p := range cfg.Providers {
-		for _, f := range []struct {
-			key string
-			v   string
-		}{
-			{"client_secret", p.ClientSecret.Reveal()},
-			{"password", p.Password.Reveal()},
-			{"token", p.Token.Reveal()},
-			{"refresh_token", p.RefreshToken.Reveal()},
-		} {
+		for _, key := range p.LiteralSecrets() {
 			// The demo's secret is public knowledge (serve-demo prints
 			// it into every config it writes): no warning for that one.
-			public := f.key == "client_secret" && p.ClientID == demo.CCClientID && f.v == demo.CCClientSecret
-			if f.v != "" && !strings.Contains(f.v, "${") && !public {
-				out = append(out, "providers."+p.Name+"."+f.key)
+			public := key == "client_secret" && p.ClientID == demo.CCClientID && p.ClientSecret.Reveal() == demo.CCClientSecret
+			if !public {
+				out = append(out, "providers."+p.Name+"."+key)
 			}
 		}
 	}

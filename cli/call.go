@@ -3,12 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -25,18 +22,6 @@ const (
 	ExitClientError = 4 // the response was a 4xx
 	ExitServerError = 5 // the response was a 5xx
 )
-
-// callJSON is what call --json prints.
-type callJSON struct {
-	Status  int               `json:"status"`
-	Headers map[string]string `json:"headers"`
-	// Body is the body as a JSON value when the response is JSON, else
-	// as a string; BodyEncoding is "base64" when the bytes are not text.
-	Body         any     `json:"body"`
-	BodyEncoding string  `json:"body_encoding,omitempty"`
-	Truncated    bool    `json:"truncated,omitempty"`
-	TimeMS       float64 `json:"time_ms"`
-}
 
 type callFlags struct {
 	headers              []string
@@ -209,10 +194,11 @@ func sleepFor(e env) func(context.Context, time.Duration) error {
 // printResponse writes the response to stdout as the flags ask.
 func printResponse(e env, resp *exchange.Response, f callFlags) error {
 	if f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(responseJSON(resp))
+		out, flush := e.jsonStdout()
+		if err := writeResponseJSON(out, resp); err != nil {
+			return err
+		}
+		return flush()
 	}
 	tty := e.tty(e.stdout)
 	if f.include {
@@ -263,32 +249,6 @@ func jsonBody(resp *exchange.Response) bool {
 
 func isText(b []byte) bool {
 	return utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
-}
-
-func responseJSON(resp *exchange.Response) callJSON {
-	out := callJSON{
-		Status:    resp.Status,
-		Headers:   map[string]string{},
-		Truncated: resp.Truncated,
-		TimeMS:    math.Round(float64(resp.Duration.Microseconds())/100) / 10,
-	}
-	for name, vs := range resp.Header {
-		v := strings.Join(vs, ", ")
-		if secret.SensitiveHeader(name) {
-			v = secret.Mask
-		}
-		out.Headers[name] = v
-	}
-	switch {
-	case jsonBody(resp):
-		out.Body = json.RawMessage(bytes.TrimSpace(resp.Body))
-	case isText(resp.Body):
-		out.Body = string(resp.Body)
-	default:
-		out.Body = base64.StdEncoding.EncodeToString(resp.Body)
-		out.BodyEncoding = "base64"
-	}
-	return out
 }
 
 // completeRequestArgs completes NAME and METHOD for call and curl.

@@ -62,6 +62,20 @@ func (e env) tty(f any) bool {
 	return isTerminal(f)
 }
 
+// jsonStdout is where a command's JSON goes, and what must be called when
+// it is written. To a pipe or a file that is stdout itself, byte for byte.
+// On a terminal it is the sanitizer: encoding/json escapes C0 controls but
+// leaves C1 controls and bidirectional overrides raw inside strings, and
+// the sanitizer writes those as \u009B-style text, which is the same
+// character to a JSON reader.
+func (e env) jsonStdout() (io.Writer, func() error) {
+	if !e.tty(e.stdout) {
+		return e.stdout, func() error { return nil }
+	}
+	w := termtext.NewWriter(e.stdout)
+	return w, w.Flush
+}
+
 func osEnv() env {
 	return env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, lookupEnv: os.LookupEnv, open: openBrowser}
 }

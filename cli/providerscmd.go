@@ -70,10 +70,14 @@ not, with the file, line and key at fault.`,
 				if list == nil {
 					list = []providerInfo{}
 				}
-				enc := json.NewEncoder(e.stdout)
+				out, flush := e.jsonStdout()
+				enc := json.NewEncoder(out)
 				enc.SetEscapeHTML(false)
 				enc.SetIndent("", "  ")
-				return enc.Encode(list)
+				if err := enc.Encode(list); err != nil {
+					return err
+				}
+				return flush()
 			}
 			if conf.cfg == nil {
 				where := DefaultConfigPath(e.getenv)

@@ -424,3 +424,38 @@ func TestOpenBrowserRefusesNonWebAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONOnATerminalCannotDriveIt: encoding/json escapes C0 controls but
+// writes C1 controls and bidirectional overrides raw inside strings. On a
+// terminal, call --json and token --json show them as \u escapes — the
+// same characters to a JSON reader, so the output still parses to what
+// the server sent; piped, the JSON is written as encoding/json made it.
+func TestJSONOnATerminalCannotDriveIt(t *testing.T) {
+	const c1 = "a\u009b2Jb\u202Ec"
+	api := hostileAPI(t, "body "+c1)
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"access_token": "tok-" + c1, "token_type": "Bearer", "expires_in": 3600})
+	}))
+	defer tokens.Close()
+	h := newHarness(t)
+	path := h.writeConfig("api.toml", staticConfig("api", api.URL, "tok", "")+
+		fmt.Sprintf("\n[providers.cc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"id\"\nclient_secret = \"s3cr3t-value\"\n", tokens.URL, tokens.URL))
+	for _, mode := range modes {
+		for _, args := range [][]string{{"call", "api", "GET", "/x", "--json"}, {"token", "cc", "--json"}} {
+			what := mode.name + " " + strings.Join(args, " ")
+			r := runOn(h, mode.tty, append([]string{"--config", path}, args...)...)
+			if mode.tty {
+				checkTerminalSafe(t, what+" stdout", r.out, false)
+			} else if !strings.Contains(r.out, c1) {
+				t.Errorf("%s: piped JSON is not as encoding/json wrote it: %q", what, r.out)
+			}
+			var v map[string]any
+			if err := json.Unmarshal([]byte(r.out), &v); err != nil {
+				t.Fatalf("%s: not JSON (%v): %q", what, err, r.out)
+			}
+			if s := fmt.Sprint(v); !strings.Contains(s, c1) {
+				t.Errorf("%s: the JSON does not read back to what the server sent: %q", what, s)
+			}
+		}
+	}
+}

@@ -71,10 +71,14 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 				_, err = fmt.Fprintln(e.stdout, access)
 				return err
 			}
-			enc := json.NewEncoder(e.stdout)
+			out, flush := e.jsonStdout()
+			enc := json.NewEncoder(out)
 			enc.SetEscapeHTML(false)
 			enc.SetIndent("", "  ")
-			return enc.Encode(tokenOut(sess.Provider().Name, tok))
+			if err := enc.Encode(tokenOut(sess.Provider().Name, tok)); err != nil {
+				return err
+			}
+			return flush()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the token and what is known about it as JSON")

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
 	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 // BenchmarkFirstFrame is New and the first View at 120x40: what stands
@@ -26,27 +28,75 @@ func BenchmarkFirstFrame(b *testing.B) {
 func bigModel(b *testing.B) Model {
 	b.Helper()
 	body := bigbody.JSON(bigbody.Objects50MB)
-	m := New(Options{Label: "bench", Placeholder: []string{"x"}, Now: func() time.Time { return fixedNow }})
+	m := New(Options{Label: "bench", Placeholder: []string{"x"}, Now: func() time.Time { return fixedNow }, Redact: true})
 	nm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m = nm.(Model)
 	m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Size: int64(len(body))}}
-	m.newBody(exchange.BuildDocument(body, "application/json", exchange.ModePretty))
+	m.newBody(buildDocs(body, "application/json", exchange.ModePretty, benchRedactor()), benchRedactor())
 	m.setFocus(paneResponse)
 	return m
 }
 
+// benchRedactor knows what a session and an exchange usually do: a
+// client secret, a JWT access token and a refresh token, none of them in
+// the body, so the body is scanned and laid out once, as for most answers.
+func benchRedactor() *secret.Redactor {
+	var r secret.Redactor
+	r.Add(secret.New("bench-client-secret-0123456789"),
+		secret.New("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJiZW5jaCIsImV4cCI6MTcwMDAwMDAwMCwic2NvcGUiOiJhcGk6cmVhZCBhcGk6d3JpdGUifQ.c2lnbmF0dXJlLWJ5dGVzLWJlbmNoLTAxMjM0NTY3ODk"),
+		secret.New("bench-refresh-token-abcdefghijklmnop"))
+	r.AddBasic(secret.New("bench-client"), secret.New("bench-client-secret-0123456789"))
+	return &r
+}
+
 // BenchmarkOpenBigResponse is what happens between a 50 MB response
-// arriving and its first frame: building the document (in the send
-// command) and drawing.
+// arriving and its first frame: scanning it for secrets and building the
+// document (in the send command), and drawing.
 func BenchmarkOpenBigResponse(b *testing.B) {
 	body := bigbody.JSON(bigbody.Objects50MB)
-	m := New(Options{Label: "bench", Placeholder: []string{"x"}, Now: func() time.Time { return fixedNow }})
+	m := New(Options{Label: "bench", Placeholder: []string{"x"}, Now: func() time.Time { return fixedNow }, Redact: true})
+	nm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = nm.(Model)
+	red := benchRedactor()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Size: int64(len(body))}}
+		m.newBody(buildDocs(body, "application/json", exchange.ModePretty, red), red)
+		_ = m.View()
+	}
+}
+
+// BenchmarkMaskBigBody is the masking pass alone over the 50 MB body: the
+// known secrets, credential parameters and credential JSON fields, none
+// of which the body holds.
+func BenchmarkMaskBigBody(b *testing.B) {
+	body := bigbody.JSON(bigbody.Objects50MB)
+	red := benchRedactor()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, changed := red.RedactBytes(body); changed {
+			b.Fatal("the bench body holds a secret")
+		}
+	}
+}
+
+// BenchmarkOpenBigResponseWithASecret is BenchmarkOpenBigResponse for a
+// body that echoes the access token in its last object: it is laid out
+// twice, masked and not.
+func BenchmarkOpenBigResponseWithASecret(b *testing.B) {
+	red := benchRedactor()
+	body := bytes.Replace(bigbody.JSON(bigbody.Objects50MB), []byte(bigbody.Marker), []byte("bench-refresh-token-abcdefghijklmnop"), 1)
+	m := New(Options{Label: "bench", Placeholder: []string{"x"}, Now: func() time.Time { return fixedNow }, Redact: true})
 	nm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m = nm.(Model)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Size: int64(len(body))}}
-		m.newBody(exchange.BuildDocument(body, "application/json", exchange.ModePretty))
+		docs := buildDocs(body, "application/json", exchange.ModePretty, red)
+		if docs.masked == docs.plain {
+			b.Fatal("the secret in the body was not masked")
+		}
+		m.newBody(docs, red)
 		_ = m.View()
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 // tickMsg is the one-second clock that drives the countdowns.
@@ -63,7 +64,8 @@ type sentMsg struct {
 	seq    int
 	name   string
 	ex     *exchange.Exchange
-	doc    *exchange.Document // the body made readable, built here, off the UI loop
+	docs   docPair          // the body made readable, masked and not, built here, off the UI loop
+	red    *secret.Redactor // the exchange's secrets, for what else the screen shows of it
 	tok    *providers.Token
 	tokErr error
 }
@@ -84,9 +86,10 @@ func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e
 			opts.Sleep = providers.Sleep
 		}
 		ex := exchange.Send(ctx, client, p, tok, r, opts)
-		var doc *exchange.Document
+		red := exchange.ScreenRedactor(ex, sess.Redactor())
+		var docs docPair
 		if ex.Response != nil {
-			doc = exchange.BuildDocument(ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty)
+			docs = buildDocs(ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty, red)
 		}
 		if hist != nil && ex.Sent.URL != nil {
 			// Redacted before it is written: the history file never holds
@@ -95,7 +98,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e
 				ex.Notes = append(ex.Notes, "history: "+err.Error())
 			}
 		}
-		return sentMsg{seq: seq, name: name, ex: ex, doc: doc, tok: ex.Token}
+		return sentMsg{seq: seq, name: name, ex: ex, docs: docs, red: red, tok: ex.Token}
 	}
 }
 

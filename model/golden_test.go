@@ -90,7 +90,7 @@ func binaryScreen(t *testing.T, w, h int) string {
 		body[16+i] = byte(i * 7)
 	}
 	wo.m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"image/png"}}, Body: body, Size: int64(len(body))}}
-	wo.m.newBody(exchange.BuildDocument(body, "image/png", exchange.ModePretty))
+	wo.m.newBody(buildDocs(body, "image/png", exchange.ModePretty, nil), nil)
 	wo.m.setFocus(paneResponse)
 	wo.m = update(t, wo.m, tickMsg(fixedNow))
 	return plain(wo.m)

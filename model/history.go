@@ -85,7 +85,7 @@ func (m Model) reopen(e exchange.HistoryEntry) (tea.Model, tea.Cmd) {
 	m.composer.SetRequest(e.Method, target, strings.Join(sortedLines(hdr), "\n"), e.RequestBody)
 	ex := historyExchange(e)
 	m.ex = ex
-	m.newBody(nil)
+	m.newBody(docPair{}, nil)
 	m.setFocus(paneResponse)
 	m.notice = "reopened from history; ctrl+s sends it again"
 	if masked {
@@ -95,7 +95,7 @@ func (m Model) reopen(e exchange.HistoryEntry) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.insp.docSeq++
-	return m, buildDocCmd(m.insp.docSeq, ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty)
+	return m, buildDocCmd(m.insp.docSeq, ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty, nil)
 }
 
 // historyExchange rebuilds an exchange for display from a history entry.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -31,11 +32,19 @@ const (
 // toggles, the search and the filter.
 type inspector struct {
 	view    ui.BodyView
-	doc     *exchange.Document // the whole body, pretty or raw
+	doc     *exchange.Document // the whole body, pretty or raw, masked while redacting
 	shown   *exchange.Document // doc, or the filter's result
 	raw     bool               // p: the bytes as received
 	headers bool               // h: response headers above the body
 	nowrap  bool               // w: long lines cut instead of wrapped
+
+	// docs and filtered are the body and the filter's result laid out
+	// both ways (see docPair); doc and shown are picked from them.
+	docs, filtered docPair
+	// red knows the exchange's secrets: for the filter, p and the
+	// headers. nil for an exchange reopened from history, which was
+	// masked when it was written.
+	red *secret.Redactor
 
 	prompt prompt
 	input  textinput.Model
@@ -58,17 +67,17 @@ func newInspector() inspector {
 	return inspector{view: ui.NewBodyView(), headers: true, input: in}
 }
 
-// docMsg is a document built off the UI loop.
+// docMsg is a body laid out off the UI loop.
 type docMsg struct {
-	seq int
-	doc *exchange.Document
+	seq  int
+	docs docPair
 }
 
-// buildDocCmd formats a body off the UI loop: a 50 MB body takes a
-// noticeable fraction of a second.
-func buildDocCmd(seq int, body []byte, contentType string, mode exchange.Mode) tea.Cmd {
+// buildDocCmd formats a body off the UI loop, masked and not: a 50 MB
+// body takes a noticeable fraction of a second.
+func buildDocCmd(seq int, body []byte, contentType string, mode exchange.Mode, red *secret.Redactor) tea.Cmd {
 	return func() tea.Msg {
-		return docMsg{seq: seq, doc: exchange.BuildDocument(body, contentType, mode)}
+		return docMsg{seq: seq, docs: buildDocs(body, contentType, mode, red)}
 	}
 }
 
@@ -84,15 +93,15 @@ func searchCmd(ctx context.Context, seq int, doc *exchange.Document, query strin
 }
 
 type filterMsg struct {
-	seq int
-	doc *exchange.Document
-	err error
+	seq  int
+	docs docPair
+	err  error
 }
 
-func filterCmd(seq int, body []byte, path string) tea.Cmd {
+func filterCmd(seq int, body []byte, path string, red *secret.Redactor) tea.Cmd {
 	return func() tea.Msg {
-		doc, err := exchange.Filter(body, path)
-		return filterMsg{seq: seq, doc: doc, err: err}
+		docs, err := filterDocs(body, path, red)
+		return filterMsg{seq: seq, docs: docs, err: err}
 	}
 }
 
@@ -131,15 +140,18 @@ func (m *Model) contentType() string {
 	return m.ex.Response.Header.Get("Content-Type")
 }
 
-// newBody resets the inspector for a new exchange whose document, built
-// in the send command, is doc (nil when there is no body).
-func (m *Model) newBody(doc *exchange.Document) {
+// newBody resets the inspector for a new exchange whose documents, built
+// in the send command, are docs (none when there is no body), and whose
+// secrets red knows.
+func (m *Model) newBody(docs docPair, red *secret.Redactor) {
 	in := &m.insp
 	in.docSeq++
 	if in.searchCancel != nil {
 		in.searchCancel()
 	}
-	in.doc, in.shown = doc, doc
+	in.docs, in.filtered, in.red = docs, docPair{}, red
+	in.doc = docs.pick(m.redact)
+	in.shown = in.doc
 	in.query, in.hits, in.filter, in.filterErr = "", nil, "", nil
 	in.raw = false
 	in.prompt = promptNone
@@ -172,7 +184,9 @@ func (m Model) onDoc(msg docMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	top := m.insp.view.TopLine()
-	m.insp.doc, m.insp.shown = msg.doc, msg.doc
+	m.insp.docs, m.insp.filtered = msg.docs, docPair{}
+	m.insp.doc = msg.docs.pick(m.redact)
+	m.insp.shown = m.insp.doc
 	m.showDoc()
 	m.insp.view.GotoLine(top)
 	return m, m.rerunSearch()
@@ -200,7 +214,8 @@ func (m Model) onFilter(msg filterMsg) (tea.Model, tea.Cmd) {
 	}
 	m.insp.filterErr = msg.err
 	if msg.err == nil {
-		m.insp.shown = msg.doc
+		m.insp.filtered = msg.docs
+		m.insp.shown = msg.docs.pick(m.redact)
 		m.showDoc()
 	}
 	return m, m.rerunSearch()
@@ -259,7 +274,7 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			in.query = ""
 			return m, m.rerunSearch()
 		case promptFilter:
-			in.filter, in.filterErr, in.shown = "", nil, in.doc
+			in.filter, in.filterErr, in.shown, in.filtered = "", nil, in.doc, docPair{}
 			in.filterSeq++
 			m.showDoc()
 			return m, m.rerunSearch()
@@ -289,11 +304,11 @@ func (m *Model) promptChanged() tea.Cmd {
 		in.filter = value
 		in.filterSeq++
 		if strings.TrimSpace(value) == "" || m.body() == nil {
-			in.filterErr, in.shown = nil, in.doc
+			in.filterErr, in.shown, in.filtered = nil, in.doc, docPair{}
 			m.showDoc()
 			return m.rerunSearch()
 		}
-		return filterCmd(in.filterSeq, m.body(), value)
+		return filterCmd(in.filterSeq, m.body(), value, in.red)
 	}
 	return nil
 }
@@ -349,7 +364,7 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 		if in.raw {
 			mode = exchange.ModeRaw
 		}
-		return m, buildDocCmd(in.docSeq, m.body(), m.contentType(), mode), true
+		return m, buildDocCmd(in.docSeq, m.body(), m.contentType(), mode, in.red), true
 	case key.Matches(msg, k.Yank):
 		nm, cmd := m.copyBody()
 		return nm, cmd, true

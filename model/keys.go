@@ -17,8 +17,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.cancelAll()
 		return m, tea.Quit
 	case key.Matches(msg, k.Redact):
-		m.redact = !m.redact
-		return m, nil
+		return m.toggleRedact()
 	case key.Matches(msg, k.Send):
 		m.composer.StopTyping()
 		return m.send()

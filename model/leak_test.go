@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -186,5 +187,100 @@ func TestSecretsNeverLeakThroughAWholeSession(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSecretsNeverLeakFromEchoedBodies sends, with redaction on, a request
+// whose every part carries a credential — the token, an X-Api-Key, an
+// access_token= in the query, a JSON body with client_secret, password
+// and the provider's own client secret typed in — to an API that echoes
+// all of it back, in a JSON body, in a text body and in a header of its
+// own. No frame shows any of them: not the composer, not the response
+// body (pretty, raw, filtered), not its headers. ctrl+r shows them, and
+// hides them again.
+func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
+	testEnv(t)
+	const (
+		clientSecret = "provider-client-secret-0451"
+		accessToken  = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY2hvIn0.echoed-token-signature-0451"
+		apiKey       = "api-key-value-typed-0451"
+		queryToken   = "query-token-value-0451"
+		typedSecret  = "typed-client-secret-0451"
+		typedPass    = "typed-password-value-0451"
+	)
+	tokens := hostileServer(t, 200, "application/json", `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Echo-Authorization", r.Header.Get("Authorization"))
+		if r.URL.Query().Get("as") == "text" {
+			w.Header().Set("Content-Type", "text/plain")
+			fmt.Fprintf(w, "you sent %s %s\nAuthorization: %s\nX-Api-Key: %s\n%s\n", r.Method, r.URL, r.Header.Get("Authorization"), r.Header.Get("X-Api-Key"), body)
+			return
+		}
+		var parsed any
+		_ = json.Unmarshal(body, &parsed)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"url": "http://" + r.Host + r.URL.String(), "headers": r.Header, "data": string(body), "json": parsed})
+	}))
+	t.Cleanup(api.Close)
+	cfg, err := providers.Parse("echo.toml", []byte(fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.echo]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"echo-client\"\nclient_secret = \"${ECHO_SECRET}\"\ntoken_url = %q\n", api.URL, tokens+"/token")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "ECHO_SECRET" }, providers.SessionOptions{})
+	m := New(Options{Label: "echo.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
+	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 200, Height: 80})}
+	r.send(press("enter"))
+	body := `{"client_secret":"` + typedSecret + `","password":"` + typedPass + `","note":"` + clientSecret + `"}`
+	for _, as := range []string{"json", "text"} {
+		r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken+"&as="+as, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
+		r.send(tea.WindowSizeMsg{Width: 200, Height: 80})
+		r.send(press("ctrl+s"))
+		r.m.setFocus(paneResponse)
+		for range 4 {
+			r.send(press("pgdown"))
+		}
+		r.send(press("p")) // raw
+		r.send(press("p")) // pretty again
+	}
+	// The path filter digs into the JSON answer.
+	r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
+	r.send(press("ctrl+s"))
+	r.m.setFocus(paneResponse)
+	r.send(press("f"))
+	for _, k := range "json" {
+		r.send(press(string(k)))
+	}
+	r.send(press("enter"))
+	if !strings.Contains(plain(r.m), "client_secret") {
+		t.Fatalf("the filtered body is not on screen:\n%s", plain(r.m))
+	}
+	masked := len(r.frames)
+	secrets := []string{clientSecret, accessToken, apiKey, queryToken, typedSecret, typedPass}
+	for i, f := range r.frames {
+		for _, s := range secrets {
+			for _, form := range leakForms(s) {
+				if strings.Contains(f, form) {
+					t.Errorf("frame %d holds %q as %q:\n%s", i, s, form, ansiRE.ReplaceAllString(f, ""))
+				}
+			}
+		}
+	}
+	// ctrl+r shows them: the masking above is what hid them.
+	r.send(press("ctrl+r"))
+	shown := plain(r.m)
+	for _, s := range []string{typedSecret, typedPass} {
+		if !strings.Contains(shown, s) {
+			t.Errorf("with secrets shown, the filtered body lacks %q:\n%s", s, shown)
+		}
+	}
+	r.send(press("ctrl+r"))
+	for _, s := range secrets {
+		if strings.Contains(r.frames[len(r.frames)-1], s[:10]) {
+			t.Errorf("after ctrl+r twice, %q shows again", s)
+		}
+	}
+	if masked < 10 {
+		t.Errorf("only %d frames were searched", masked)
 	}
 }

@@ -318,31 +318,32 @@ func withQuery(path string, q map[string]string) string {
 
 // composerMask is what a composer field shows while not typed in: with
 // redaction on, credential query parameters in the path, credential
-// headers (scheme kept) and name=value credentials in the body masked.
+// headers (scheme kept), name=value credentials and credential JSON fields
+// (client_secret, password...) in the body, and anywhere the provider's
+// own secrets and token, typed or pasted in.
 func (m *Model) composerMask(f ui.Field, text string) string {
 	if !m.redact || text == "" {
 		return text
 	}
+	var red secret.Redactor
 	switch f {
 	case ui.FieldPath:
-		return secret.RedactURL(text)
-	case ui.FieldQuery:
-		var red secret.Redactor
-		return red.Redact(text)
+		text = secret.RedactURL(text)
+	case ui.FieldQuery, ui.FieldBody:
+		text = red.Redact(text)
 	case ui.FieldHeaders:
 		fields, err := exchange.ParseHeaders(text)
-		if err != nil {
-			return text
+		if err == nil {
+			var lines []string
+			for _, fl := range fields {
+				masked := exchange.HeaderLines(http.Header{fl.Name: {fl.Value}}, providers.Injection{}, secret.String{}, false)
+				lines = append(lines, masked...)
+			}
+			text = strings.Join(lines, "\n")
 		}
-		var lines []string
-		for _, fl := range fields {
-			masked := exchange.HeaderLines(http.Header{fl.Name: {fl.Value}}, providers.Injection{}, secret.String{}, false)
-			lines = append(lines, masked...)
-		}
-		return strings.Join(lines, "\n")
-	case ui.FieldBody:
-		var red secret.Redactor
-		return red.Redact(text)
+	}
+	if e := m.active(); e != nil && e.Session != nil {
+		text = e.Session.Redact(text)
 	}
 	return text
 }

@@ -60,6 +60,11 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 	}
 	if r := ex.Response; r != nil && m.insp.headers {
 		lines := exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !m.redact)
+		for i, line := range lines {
+			// A server echoing the request in a header of its own
+			// (X-Echo-Authorization) is masked like the body.
+			lines[i] = m.maskShown(line)
+		}
 		room := max(1, (h-len(top))/3)
 		if len(lines) > room {
 			more := len(lines) - room + 1

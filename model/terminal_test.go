@@ -124,9 +124,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// hostileServer is a token endpoint, a device grant and an API that all
+// terminalHostileServer is a token endpoint, a device grant and an API that all
 // try to drive the terminal.
-func hostileServer(t *testing.T) *httptest.Server {
+func terminalHostileServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/token-refused":
@@ -201,7 +201,7 @@ client_secret = "s3cr3t-value"
 // are drawn with their escape sequences as symbols; so are a provider's
 // name in the list and the heading.
 func TestTokenPaneShowsServerTextAsSymbols(t *testing.T) {
-	base := hostileServer(t).URL
+	base := terminalHostileServer(t).URL
 	w := newHostileWorld(t, hostileConfig(base)+evilProvider(base))
 	w.screen("first frame", "evil␛]52;c;")
 
@@ -233,7 +233,7 @@ func TestTokenPaneShowsServerTextAsSymbols(t *testing.T) {
 // code and verification address are drawn as symbols; an address with an
 // escape in it is neither opened nor made a QR code.
 func TestDeviceCodePopupShowsServerTextAsSymbols(t *testing.T) {
-	w := newHostileWorld(t, hostileConfig(hostileServer(t).URL))
+	w := newHostileWorld(t, hostileConfig(terminalHostileServer(t).URL))
 	w.use(1)
 	w.m.setFocus(paneToken)
 	nm, cmd := w.m.Update(press("a"))
@@ -261,7 +261,7 @@ func TestDeviceCodePopupShowsServerTextAsSymbols(t *testing.T) {
 // TestResponsePaneShowsServerTextAsSymbols: the response's headers, the
 // body and the notes above it are drawn with their escapes as symbols.
 func TestResponsePaneShowsServerTextAsSymbols(t *testing.T) {
-	w := newHostileWorld(t, hostileConfig(hostileServer(t).URL))
+	w := newHostileWorld(t, hostileConfig(terminalHostileServer(t).URL))
 	w.use(2)
 	w.m.composer.SetRequest("GET", "/api", "", "")
 	w.step(press("ctrl+s"))

@@ -79,7 +79,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.overlay = &overlay{title: "Introspection · failed", body: termtext.Line(msg.err.Error()) + "\n" + termtext.Line(providers.Hint(msg.err))}
 		} else {
-			m.overlay = &overlay{title: "Introspection · the provider's answer", body: prettyJSON(msg.result)}
+			body := prettyJSON(msg.result)
+			if e := m.entry(msg.name); m.redact && e != nil && e.Session != nil {
+				// The answer is the server's text: a token or secret
+				// echoed in it is masked like any other on screen.
+				body = e.Session.Redact(body)
+			}
+			m.overlay = &overlay{title: "Introspection · the provider's answer", body: body}
 		}
 		return m, nil
 	case sentMsg:
@@ -212,7 +218,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 	} else {
 		m.ex = msg.ex
 	}
-	m.newBody(msg.doc)
+	m.newBody(msg.docs, msg.red)
 	// Where only one bottom pane fits, the answer is what the person
 	// wants to see next.
 	if m.layout().single {
@@ -244,7 +250,7 @@ func (m Model) selectProvider(i int) (tea.Model, tea.Cmd) {
 	if changed {
 		m.loadComposer(e)
 		m.ex = nil
-		m.newBody(nil)
+		m.newBody(docPair{}, nil)
 	}
 	if e.tok != nil || e.act != providers.Idle {
 		return m, nil
@@ -291,7 +297,7 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	headers, err := exchange.ParseHeaders(headerText)
 	if err != nil {
 		m.ex = &exchange.Exchange{Err: err}
-		m.newBody(nil)
+		m.newBody(docPair{}, nil)
 		return m, nil
 	}
 	if m.sendCancel != nil {
@@ -322,7 +328,7 @@ func (m Model) cancel() Model {
 		m.sending, m.sendCancel = false, nil
 		m.sendSeq++
 		m.ex = &exchange.Exchange{Err: errors.New("cancelled")}
-		m.newBody(nil)
+		m.newBody(docPair{}, nil)
 	case m.insp.prompt != promptNone:
 		nm, _ := m.promptKey(tea.KeyPressMsg{Code: tea.KeyEscape})
 		m = nm.(Model)

@@ -127,13 +127,15 @@ func (s *Session) awaitCode(ctx context.Context, cfg *oauth2.Config, ep endpoint
 		}
 	}
 	if e := q.Get("error"); e != "" {
-		return nil, &TokenError{Provider: s.p.Name, Code: e, Description: q.Get("error_description"), Hint: "the authorization server refused: check client_id, scopes and auth_params"}
+		te := &TokenError{Provider: s.p.Name, Code: e, Description: q.Get("error_description"), Hint: "the authorization server refused: check client_id, scopes and auth_params"}
+		return nil, te.redacted(s.Redact)
 	}
 	if q.Get("state") != state {
 		return nil, &TokenError{Provider: s.p.Name, Code: "state_mismatch", Description: "the redirect carried the wrong state: it is not the answer to this login (CSRF protection)", Hint: "start again with a"}
 	}
 	if iss := q.Get("iss"); iss != "" && ep.issuer != "" && strings.TrimSuffix(iss, "/") != strings.TrimSuffix(ep.issuer, "/") {
-		return nil, &TokenError{Provider: s.p.Name, Code: "issuer_mismatch", Description: fmt.Sprintf("the redirect came from issuer %s, not %s (RFC 9207 mix-up protection)", iss, ep.issuer)}
+		te := &TokenError{Provider: s.p.Name, Code: "issuer_mismatch", Description: fmt.Sprintf("the redirect came from issuer %s, not %s (RFC 9207 mix-up protection)", iss, ep.issuer)}
+		return nil, te.redacted(s.Redact)
 	}
 	if q.Get("iss") == "" && ep.issRequired {
 		// The server's metadata promises iss in every answer: a redirect

@@ -40,7 +40,7 @@ func (s *Session) loadSecret(ctx context.Context) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return &TokenError{Provider: s.p.Name, Description: "client_secret_cmd failed: " + s.Redact(bodySnippet([]byte(msg))), Hint: "run `" + s.p.ClientSecretCmd + "` yourself to see why"}
+		return &TokenError{Provider: s.p.Name, Description: "client_secret_cmd failed: " + snippet([]byte(msg), s.Redact), Hint: "run `" + s.p.ClientSecretCmd + "` yourself to see why"}
 	}
 	value := strings.TrimRight(stdout.String(), "\r\n")
 	if value == "" {

@@ -115,8 +115,8 @@ type Provider struct {
 	Requests []SavedRequest    `toml:"requests"`
 
 	// injected holds the values Resolve put into login, refresh and
-	// token_params from the environment, to be redacted wherever they
-	// might show.
+	// token_params from the environment, and the credentials those send
+	// (see sentSecrets), to be redacted wherever they might show.
 	injected []secret.String
 	// src locates the provider's ${VAR} keys in its file; nil for a
 	// provider not parsed from one.

@@ -146,7 +146,7 @@ func (s *Session) deviceAuth(ctx context.Context, ep endpoints) (*deviceAuthoriz
 	}
 	var da deviceAuthorization
 	if err := json.Unmarshal(body, &da); err != nil || da.DeviceCode == "" || da.UserCode == "" || da.VerificationURI == "" {
-		return nil, &TokenError{Provider: s.p.Name, Description: "the device authorization answer lacks device_code, user_code or verification_uri", Body: s.Redact(bodySnippet(body)), Hint: "check device_url"}
+		return nil, &TokenError{Provider: s.p.Name, Description: "the device authorization answer lacks device_code, user_code or verification_uri", Body: snippet(body, s.Redact), Hint: "check device_url"}
 	}
 	da.expiresIn = seconds(da.ExpiresIn)
 	if da.interval = seconds(da.Interval); da.interval == 0 {

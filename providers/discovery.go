@@ -126,7 +126,7 @@ func (s *Session) fetchMetadata(ctx context.Context, u string) (*metadata, error
 		return nil, NewNetworkError(s.p.Name, "discovery", err, s.Redact)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, &TokenError{Provider: s.p.Name, Status: resp.StatusCode, Description: "discovery at " + u + " failed", Body: s.Redact(bodySnippet(body)), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}
+		return nil, &TokenError{Provider: s.p.Name, Status: resp.StatusCode, Description: "discovery at " + u + " failed", Body: snippet(body, s.Redact), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}
 	}
 	var md metadata
 	if err := json.Unmarshal(body, &md); err != nil {

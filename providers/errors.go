@@ -22,6 +22,24 @@ type TokenError struct {
 	Hint string
 }
 
+// redacted passes every string of e that a server supplied — the error
+// code, the description, the body excerpt — through redact, and returns
+// e: an endpoint may echo the client secret in any of them, the vendor's
+// code field included, not only in error_description.
+func (e *TokenError) redacted(redact func(string) string) *TokenError {
+	e.Code = redact(e.Code)
+	e.Description = redact(e.Description)
+	e.Body = redact(e.Body)
+	return e
+}
+
+// snippet is the start of a body for an error message, redacted before
+// it is cut: cut first, a secret standing across the cut would lose its
+// end and no longer be recognised.
+func snippet(body []byte, redact func(string) string) string {
+	return bodySnippet([]byte(redact(string(body))))
+}
+
 func (e *TokenError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: token endpoint", e.Provider)

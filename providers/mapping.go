@@ -49,7 +49,7 @@ func (p *Provider) mapping() TokenResponse {
 func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, redact func(string) string) (*Token, error) {
 	m := p.mapping()
 	if !gjson.ValidBytes(body) {
-		return nil, &TokenError{Provider: p.Name, Status: status, Description: "the answer is not JSON: " + redact(bodySnippet(body)),
+		return nil, &TokenError{Provider: p.Name, Status: status, Description: "the answer is not JSON: " + snippet(body, redact),
 			Hint: "the token endpoint did not answer JSON: check token_url (an HTML page is often a login page or a proxy)"}
 	}
 	doc := gjson.ParseBytes(body)
@@ -63,20 +63,21 @@ func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, reda
 			return nil, &TokenError{Provider: p.Name, Status: status, Description: err.Error(), Hint: "fix token_response.ok"}
 		}
 		if !ok {
-			return nil, &TokenError{Provider: p.Name, Status: status, Code: okCode(doc, m.OK), Description: redact(orDefault(vendorMsg, "the answer failed token_response.ok ("+m.OK+")")),
-				Body: redact(bodySnippet(body)), Hint: "the provider refused the login: its own message is above"}
+			te := &TokenError{Provider: p.Name, Status: status, Code: okCode(doc, m.OK), Description: orDefault(vendorMsg, "the answer failed token_response.ok ("+m.OK+")"),
+				Body: snippet(body, redact), Hint: "the provider refused the login: its own message is above"}
+			return nil, te.redacted(redact)
 		}
 	}
 	access := doc.Get(m.AccessToken)
 	if !access.Exists() || access.String() == "" {
-		te := &TokenError{Provider: p.Name, Status: status, Body: redact(bodySnippet(body))}
+		te := &TokenError{Provider: p.Name, Status: status, Body: snippet(body, redact)}
 		te.Code = doc.Get("error").String()
-		te.Description = redact(orDefault(vendorMsg, doc.Get("error_description").String()))
+		te.Description = orDefault(vendorMsg, doc.Get("error_description").String())
 		if te.Code == "" && te.Description == "" {
 			te.Description = "no " + m.AccessToken + " in the answer"
 			te.Hint = "map the answer's fields with token_response (access_token = \"path.to.token\")"
 		}
-		return nil, te
+		return nil, te.redacted(redact)
 	}
 	tok := &Token{
 		Access:   secret.New(access.String()),

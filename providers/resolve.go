@@ -186,6 +186,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	if err := r.checkResolved(p); err != nil {
 		return nil, err
 	}
+	r.injected = append(r.injected, r.sentSecrets(p)...)
 	return &r, nil
 }
 

@@ -74,7 +74,7 @@ func (s *Session) Introspect(ctx context.Context) (map[string]any, error) {
 	}
 	var out map[string]any
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, &TokenError{Provider: s.p.Name, Description: "introspection answer is not a JSON object", Body: s.Redact(bodySnippet(body))}
+		return nil, &TokenError{Provider: s.p.Name, Description: "introspection answer is not a JSON object", Body: snippet(body, s.Redact)}
 	}
 	return out, nil
 }

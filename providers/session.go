@@ -141,6 +141,15 @@ func (s *Session) Redact(text string) string {
 	return s.tokRed.Redact(s.red.Redact(text))
 }
 
+// Redactor returns a Redactor that knows what Redact knows now — the
+// configured secrets and the token in hand — to mask a large text (a
+// response body on screen) in one pass with secrets of its own.
+func (s *Session) Redactor() *secret.Redactor {
+	s.redMu.RLock()
+	defer s.redMu.RUnlock()
+	return s.red.Merge(s.tokRed)
+}
+
 // useToken makes tok the token redacted from now on.
 func (s *Session) useToken(tok *Token) {
 	r := &secret.Redactor{}
@@ -468,12 +477,12 @@ func (s *Session) timeout() time.Duration {
 func (s *Session) tokenError(ctx context.Context, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		te := &TokenError{Provider: s.p.Name, Code: re.ErrorCode, Description: s.Redact(re.ErrorDescription), Body: s.Redact(bodySnippet(re.Body))}
+		te := &TokenError{Provider: s.p.Name, Code: re.ErrorCode, Description: re.ErrorDescription, Body: snippet(re.Body, s.Redact)}
 		if re.Response != nil {
 			te.Status = re.Response.StatusCode
 		}
 		te.Hint = tokenHint(te, s.p)
-		return te
+		return te.redacted(s.Redact)
 	}
 	var ue *url.Error
 	switch {

@@ -164,7 +164,7 @@ func (s *Session) doToken(req *http.Request) (*Token, error) {
 // errorAnswer reads a non-2xx token answer: RFC 6749 §5.2's error and
 // error_description, or the vendor's message at token_response.error.
 func (s *Session) errorAnswer(status int, body []byte) error {
-	te := &TokenError{Provider: s.p.Name, Status: status, Body: s.Redact(bodySnippet(body))}
+	te := &TokenError{Provider: s.p.Name, Status: status, Body: snippet(body, s.Redact)}
 	if status >= 300 && status < 400 {
 		te.Description = "the endpoint redirected; keyhole does not follow redirects from the authorization server"
 		te.Hint = "set the endpoint's final URL in the config (a redirect often means http:// where https:// is wanted)"
@@ -172,15 +172,15 @@ func (s *Session) errorAnswer(status int, body []byte) error {
 	}
 	if doc, ok := parseJSON(body); ok {
 		te.Code = doc.Get("error").String()
-		te.Description = s.Redact(doc.Get("error_description").String())
+		te.Description = doc.Get("error_description").String()
 		if m := s.p.mapping(); m.Error != "" {
 			if msg := doc.Get(m.Error).String(); msg != "" {
-				te.Description = s.Redact(msg)
+				te.Description = msg
 			}
 		}
 	}
 	te.Hint = tokenHint(te, s.p)
-	return te
+	return te.redacted(s.Redact)
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -37,6 +37,13 @@ func HeaderLines(h http.Header, in providers.Injection, tok secret.String, revea
 	return out
 }
 
+// HeaderValue is one header value as HeaderLines writes it: masked
+// unless reveal, the same way. call --json masks with it, so that its
+// headers and -i's cannot differ.
+func HeaderValue(name, v string, in providers.Injection, tok secret.String, reveal bool) string {
+	return Sent{Injection: in, Token: tok}.headerValue(name, v, reveal)
+}
+
 func (s Sent) headerValue(name, v string, reveal bool) string {
 	if reveal {
 		return v

@@ -123,6 +123,14 @@ func historyNote(notes []string, n string) []string {
 	return append(notes, n)
 }
 
+// ScreenRedactor masks what the screen shows of ex — its response body
+// and headers — with the rule history uses: every secret the exchange
+// carried (historyRedactor) and what known knows (Session.Redactor: the
+// configured secrets and the token in hand).
+func ScreenRedactor(ex *Exchange, known *secret.Redactor) *secret.Redactor {
+	return historyRedactor(ex).Merge(known)
+}
+
 // historyRedactor knows every secret the exchange carried, so that it can
 // mask them where they turn up again: in an echoed request, a token
 // response, an error message.

@@ -1,10 +1,8 @@
 package secret
 
 import (
-	"encoding/base64"
-	"encoding/json"
+	"bytes"
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -44,9 +42,56 @@ var sensitiveParams = map[string]bool{
 }
 
 // SensitiveParam reports whether a query or form parameter carries a
-// credential.
+// credential: one of the OAuth parameters above (code included: in a
+// callback URL it is the authorization code), or any name SensitiveField
+// knows (appSecret=, api-key=).
 func SensitiveParam(name string) bool {
-	return sensitiveParams[strings.ToLower(name)]
+	return sensitiveParams[strings.ToLower(name)] || SensitiveField(name)
+}
+
+// SensitiveField reports whether a JSON field or a config key (a vendor
+// login's appSecret, a token_params entry) names a credential, in any
+// case and spelling (access_token, accessToken, Access-Token): one of the
+// names in sensitiveName, or a name ending in secret, password or passwd.
+// "code" is not among them: in a JSON answer it is usually a status code,
+// which people need to read (a vendor's "code": "40001").
+func SensitiveField(name string) bool { return sensitiveField([]byte(name)) }
+
+// sensitiveField is SensitiveField on bytes, without allocating: the JSON
+// masker asks it about every key of a body of many megabytes.
+func sensitiveField(name []byte) bool {
+	if len(name) > maxKey {
+		return false
+	}
+	var buf [maxKey]byte
+	n := buf[:0]
+	for _, c := range name {
+		switch {
+		case c == '_' || c == '-' || c == '.' || c == ' ':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		n = append(n, c)
+	}
+	return sensitiveName(n) || bytes.HasSuffix(n, []byte("secret")) ||
+		bytes.HasSuffix(n, []byte("password")) || bytes.HasSuffix(n, []byte("passwd"))
+}
+
+// sensitiveName reports whether a name, lower case without separators,
+// is a credential's. A switch, not a map: it is asked about every key of
+// a large body, and needs no hashing.
+func sensitiveName(n []byte) bool {
+	switch string(n) {
+	case "accesstoken", "refreshtoken", "idtoken", "token",
+		"apitoken", "authtoken", "bearertoken", "sessiontoken",
+		"xauthtoken", "xaccesstoken", "securitytoken",
+		"pwd", "passphrase", "secretkey", "apikey", "xapikey", "privatekey",
+		"clientassertion", "assertion", "codeverifier", "devicecode",
+		"authorization", "proxyauthorization", "cookie", "setcookie":
+		return true
+	}
+	return false
 }
 
 // RedactURL returns rawURL with the values of sensitive query parameters and
@@ -83,122 +128,4 @@ func RedactURL(rawURL string) string {
 		return rawURL
 	}
 	return u.String()
-}
-
-// Redactor replaces known secret values, in every encoding they are likely
-// to travel in, with the mask. The zero value redacts nothing and is ready
-// to use. A Redactor is not safe for concurrent mutation; build it, then
-// share it read-only.
-type Redactor struct {
-	needles []string // longest first, so a secret that contains another is replaced whole
-}
-
-// minSecretLen keeps very short values (an empty password, "x") from
-// turning every occurrence of a common letter into a mask.
-const minSecretLen = 4
-
-// Add registers secrets to redact. Empty and very short values are ignored.
-func (r *Redactor) Add(secrets ...String) {
-	for _, s := range secrets {
-		v := s.Reveal()
-		if len(v) < minSecretLen {
-			continue
-		}
-		r.needles = append(r.needles, forms(v)...)
-	}
-	sort.Slice(r.needles, func(i, j int) bool { return len(r.needles[i]) > len(r.needles[j]) })
-	r.needles = dedupe(r.needles)
-}
-
-// AddBasic registers the Basic authentication value built from user and
-// password, whose base64 form hides the password from a plain search.
-func (r *Redactor) AddBasic(user, password String) {
-	if password.IsZero() {
-		return
-	}
-	raw := user.Reveal() + ":" + password.Reveal()
-	esc := url.QueryEscape(user.Reveal()) + ":" + url.QueryEscape(password.Reveal())
-	r.Add(New(base64.StdEncoding.EncodeToString([]byte(raw))), New(base64.StdEncoding.EncodeToString([]byte(esc))))
-}
-
-// Redact returns text with every registered secret, and the values of
-// sensitive parameters in any URL-looking part, replaced by the mask.
-func (r *Redactor) Redact(text string) string {
-	if r != nil {
-		for _, n := range r.needles {
-			text = strings.ReplaceAll(text, n, Mask)
-		}
-	}
-	return redactParams(text)
-}
-
-// forms lists the encodings a secret commonly appears in.
-func forms(v string) []string {
-	out := []string{v, url.QueryEscape(v), url.PathEscape(v), base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v))}
-	if b, err := json.Marshal(v); err == nil {
-		out = append(out, string(b[1:len(b)-1]))
-	}
-	return out
-}
-
-func dedupe(s []string) []string {
-	out := s[:0]
-	seen := map[string]bool{}
-	for _, v := range s {
-		if v == "" || seen[v] {
-			continue
-		}
-		seen[v] = true
-		out = append(out, v)
-	}
-	return out
-}
-
-// redactParams masks the values of sensitive name=value pairs wherever they
-// stand in free text (URLs inside error messages, form bodies).
-func redactParams(text string) string {
-	if !strings.Contains(text, "=") {
-		return text
-	}
-	var b strings.Builder
-	i := 0
-	for i < len(text) {
-		eq := strings.IndexByte(text[i:], '=')
-		if eq < 0 {
-			b.WriteString(text[i:])
-			break
-		}
-		eq += i
-		// The parameter name runs back from '=' to the previous separator.
-		start := eq
-		for start > i && isNameByte(text[start-1]) {
-			start--
-		}
-		b.WriteString(text[i : eq+1])
-		i = eq + 1
-		if !SensitiveParam(text[start:eq]) {
-			continue
-		}
-		end := i
-		for end < len(text) && !isValueEnd(text[end]) {
-			end++
-		}
-		if end > i {
-			b.WriteString(Mask)
-		}
-		i = end
-	}
-	return b.String()
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-func isValueEnd(c byte) bool {
-	switch c {
-	case '&', ' ', '"', '\'', '\n', '\r', '\t', '#', ';', ',', '>', ')':
-		return true
-	}
-	return false
 }

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+)
+
+// leakForms are the forms a secret would show in: as is, percent-encoded
+// with upper- or lower-case hex, base64 of every kind, JSON-escaped with
+// and without \/.
+func leakForms(s string) []string {
+	q := url.QueryEscape(s)
+	j := strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`)
+	return []string{s, q, strings.ToLower(q), url.PathEscape(s),
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
+		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)),
+		j, strings.ReplaceAll(j, "/", `\/`)}
+}
+
+// assertNoLeak fails when text holds any form of any secret, or the first
+// ten bytes of one (a secret cut in half by an excerpt's end).
+func assertNoLeak(t *testing.T, where, text string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		for _, f := range append(leakForms(s), s[:10]) {
+			if strings.Contains(text, f) {
+				t.Errorf("%s holds the secret %q as %q:\n%s", where, s, f, text)
+			}
+		}
+	}
+}
+
+// hostileTokenServer answers every request with status and the body
+// answer(r) writes, after reading the request.
+func hostileTokenServer(t *testing.T, status int, answer func(r *http.Request) string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprint(w, answer(r))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// The secrets of the hostile token endpoints below. clientSecret has a '/'
+// and a '+', which percent-encoding, JSON's \/ and base64 all change.
+const (
+	clientSecret = "cs/hostile+secret>>>?0123456789"
+	appSecret    = "envapp-98765-secret-value"
+	varSecret    = "envvar-24680-secret-value"
+	literalApp   = "litapp-13579-secret-value"
+)
+
+// TestTokenErrorsNeverShowTheSecret drives `keyhole token` against token
+// endpoints that echo the credentials they were sent in every field of
+// their error answer — the RFC 6749 error code, the vendor's code field,
+// error_uri, a raw body cut at the excerpt's end — and in every encoding,
+// and that put a token in a failed answer. Nothing of it reaches stderr.
+func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
+	h := newHarness(t)
+	h.vars["CLIENT_SECRET"] = clientSecret
+	h.vars["APP_SECRET"] = appSecret
+	h.vars["VAR_SECRET"] = varSecret
+	q := url.QueryEscape(clientSecret)
+	cases := []struct {
+		name   string
+		status int
+		answer string
+		// provider is the TOML after [providers.p] with URL for token_url.
+		provider string
+		want     string // what stderr must still say
+	}{
+		{
+			name: "RFC 6749 error code (x/oauth2)", status: 400,
+			answer:   `{"error":"` + clientSecret + `","error_description":"bad","error_uri":"https://e.test/?s=` + q + `"}`,
+			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			want:     "bad",
+		},
+		{
+			name: "RFC 6749 error code (by hand)", status: 401,
+			answer:   `{"error":"` + clientSecret + `"}`,
+			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			want:     "401",
+		},
+		{
+			name: "vendor code field", status: 200,
+			answer:   `{"code":"` + appSecret + `","message":"login refused"}`,
+			provider: "grant = \"custom\"\nlogin = { method = \"POST\", url = \"URL\", json = { appId = \"a\", appSecret = \"${APP_SECRET}\" } }\ntoken_response = { access_token = \"detail.token\", ok = \"code == 0\", error = \"message\" }\n",
+			want:     "login refused",
+		},
+		{
+			name: "lower-case percent escapes", status: 400,
+			answer:   `{"error":"invalid_client","error_description":"client_secret ` + strings.ToLower(q) + ` refused"}`,
+			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			want:     "invalid_client",
+		},
+		{
+			name: `JSON with \/ in a body excerpt`, status: 502,
+			answer:   `{"detail":"upstream refused ` + strings.ReplaceAll(clientSecret, "/", `\/`) + `"}`,
+			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"post\"\ntoken_response = { expires_in = \"ttl\" }\ntoken_url = \"URL\"\n",
+			want:     "upstream refused",
+		},
+		{
+			name: "unpadded base64", status: 403,
+			answer:   `{"error":"access_denied","error_description":"seen ` + base64.RawStdEncoding.EncodeToString([]byte(clientSecret)) + `"}`,
+			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			want:     "access_denied",
+		},
+		{
+			name: "secret across the excerpt's end", status: 500,
+			answer:   `<html>` + strings.Repeat("x", 282) + clientSecret + `</html>`,
+			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			want:     "500",
+		},
+		{
+			name: "tokens in a failed answer", status: 500,
+			answer:   `{"access_token":"leaked-access-token-abcdef","refresh_token":"leaked-refresh-token-abcdef","note":"failed"}`,
+			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			want:     "failed",
+		},
+		{
+			name: "a ${VAR} value in vars, sent in a custom login", status: 401,
+			answer:   `{"message":"no such key ` + varSecret + `"}`,
+			provider: "grant = \"custom\"\nvars = { key = \"${VAR_SECRET}\" }\nlogin = { method = \"POST\", url = \"URL\", json = { apiKey = \"{{key}}\" } }\ntoken_response = { access_token = \"token\", error = \"message\" }\n",
+			want:     "no such key",
+		},
+		{
+			name: "a literal secret in login", status: 200,
+			answer:   `{"code":1,"message":"wrong appSecret ` + literalApp + `"}`,
+			provider: "grant = \"custom\"\nlogin = { method = \"POST\", url = \"URL\", json = { appId = \"a\", appSecret = \"" + literalApp + "\" } }\ntoken_response = { access_token = \"token\", ok = \"code == 0\", error = \"message\" }\n",
+			want:     "wrong appSecret",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base := hostileTokenServer(t, c.status, func(*http.Request) string { return c.answer })
+			cfg := h.writeConfig("hostile.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = \""+base+"\"\n"+strings.ReplaceAll(c.provider, "URL", base+"/token"))
+			r := h.run("token", "--config", cfg, "p")
+			r.expect(t, ExitToken, c.name)
+			if !strings.Contains(r.errOut, c.want) {
+				t.Errorf("stderr lacks %q: the failure did not happen as planned:\n%s", c.want, r.errOut)
+			}
+			assertNoLeak(t, "stderr", r.errOut, clientSecret, appSecret, varSecret, literalApp,
+				"leaked-access-token-abcdef", "leaked-refresh-token-abcdef")
+		})
+	}
+}
+
+// TestLiteralLoginSecretWarning: a secret written into a custom login or
+// token_params, not only client_secret, is what the world-readable config
+// warning is about.
+func TestLiteralLoginSecretWarning(t *testing.T) {
+	h := newHarness(t)
+	cfg := h.writeConfig("loose.toml", "[providers.v]\nbase_url = \"http://127.0.0.1:1\"\ngrant = \"custom\"\n"+
+		"login = { method = \"POST\", url = \"http://127.0.0.1:1/auth\", json = { appId = \"a\", appSecret = \""+literalApp+"\" } }\n"+
+		"token_params = { api_password = \"literal-pw-2468\", Type = \"oauth2\" }\n")
+	if err := os.Chmod(cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := h.run("providers", "--config", cfg)
+	for _, key := range []string{"providers.v.login.json.appSecret", "providers.v.token_params.api_password"} {
+		if !strings.Contains(r.errOut, key) {
+			t.Errorf("the warning does not name %s:\n%s", key, r.errOut)
+		}
+	}
+	for _, key := range []string{"appId", "Type"} {
+		if strings.Contains(r.errOut, key) {
+			t.Errorf("the warning names %s, which is no secret:\n%s", key, r.errOut)
+		}
+	}
+	assertNoLeak(t, "stderr", r.errOut, literalApp, "literal-pw-2468")
+}

@@ -1,0 +1,107 @@
+package model
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// A response body is laid out twice, off the UI loop: as received, and
+// with its secrets masked (the token an API echoes back, an X-Api-Key, an
+// access_token= in a URL, a "password" field). ctrl+r then only picks the
+// other document: no work on the UI loop, and the big-body keypress costs
+// what it did. A body with nothing to mask — nearly every one — is laid
+// out once and both views share it; one that holds a secret costs a
+// second document.
+
+// docPair is a body laid out for both states of the redaction toggle.
+// masked is plain itself when the body holds nothing to mask; both are nil
+// when there is no body.
+type docPair struct {
+	plain, masked *exchange.Document
+}
+
+// pick is the document to draw: masked when redacting.
+func (p docPair) pick(redact bool) *exchange.Document {
+	if redact {
+		return p.masked
+	}
+	return p.plain
+}
+
+// buildDocs lays body out for reading, and again with red's secrets
+// masked when it holds any. It reads the whole body: call it from a
+// tea.Cmd. red nil masks nothing (a history entry, masked when written).
+func buildDocs(body []byte, contentType string, mode exchange.Mode, red *secret.Redactor) docPair {
+	if red == nil {
+		plain := exchange.BuildDocument(body, contentType, mode)
+		return docPair{plain: plain, masked: plain}
+	}
+	// The search for secrets runs beside the layout: on two cores a 50 MB
+	// body is on screen no later for it.
+	type maskResult struct {
+		body    []byte
+		changed bool
+	}
+	done := make(chan maskResult, 1)
+	go func() {
+		b, changed := red.RedactBytes(body)
+		done <- maskResult{b, changed}
+	}()
+	plain := exchange.BuildDocument(body, contentType, mode)
+	p := docPair{plain: plain, masked: plain}
+	if r := <-done; r.changed {
+		p.masked = exchange.BuildDocument(r.body, contentType, mode)
+	}
+	return p
+}
+
+// filterDocs is the path filter's result for both states of the toggle:
+// the masked one filters the masked body, so a filter cannot dig out what
+// the screen hides.
+func filterDocs(body []byte, path string, red *secret.Redactor) (docPair, error) {
+	plain, err := exchange.Filter(body, path)
+	if err != nil {
+		return docPair{}, err
+	}
+	p := docPair{plain: plain, masked: plain}
+	if red != nil {
+		if masked, changed := red.RedactBytes(body); changed {
+			if p.masked, err = exchange.Filter(masked, path); err != nil {
+				return docPair{}, err
+			}
+		}
+	}
+	return p, nil
+}
+
+// maskShown passes text the response pane shows (a header value) through
+// the exchange's redactor while redacting.
+func (m *Model) maskShown(text string) string {
+	if !m.redact || m.insp.red == nil {
+		return text
+	}
+	return m.insp.red.Redact(text)
+}
+
+// toggleRedact flips ctrl+r: every pane draws from the redact flag, and
+// the response body switches to its other document, keeping its place;
+// the search runs again on what is now shown.
+func (m Model) toggleRedact() (tea.Model, tea.Cmd) {
+	m.redact = !m.redact
+	in := &m.insp
+	doc := in.docs.pick(m.redact)
+	shown := doc
+	if in.filtered.plain != nil {
+		shown = in.filtered.pick(m.redact)
+	}
+	if doc == in.doc && shown == in.shown {
+		return m, nil
+	}
+	top := in.view.TopLine()
+	in.doc, in.shown = doc, shown
+	m.showDoc()
+	in.view.GotoLine(top)
+	return m, m.rerunSearch()
+}
