@@ -139,15 +139,17 @@ func (m *Model) bottom(l layout) string {
 	return req(l.w, "Request · tab: Response")
 }
 
-// sentLines is the last request as it went out, masked per the switch,
-// each line made safe to draw (a header may come from the config).
+// sentLines is the last request as it went out, masked per the switch —
+// the provider's own secrets typed into any header or parameter too, as
+// the composer and the history mask them — each line made safe to draw
+// (a header may come from the config).
 func (m *Model) sentLines() []string {
 	if m.ex == nil || m.ex.Sent.URL == nil {
 		return nil
 	}
 	lines := m.ex.Sent.Lines(!m.redact)
 	for i, l := range lines {
-		lines[i] = termtext.Line(l)
+		lines[i] = termtext.Line(m.maskShown(l))
 	}
 	return lines
 }
