@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestRequestErrorsMaskTheProvidersSecrets: an error that quotes the URL
+// of a request — a send that fails, an address that does not parse —
+// masks the provider's own client secret when the person typed it into
+// the URL, as every other stderr line does; the exit code and the hint
+// are the error's.
+func TestRequestErrorsMaskTheProvidersSecrets(t *testing.T) {
+	const clientSecret = "cli-err-client/secret-0619"
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"access_token": "cli-err-token-0619", "token_type": "Bearer", "expires_in": 3600})
+	}))
+	defer tokens.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	h := newHarness(t)
+	h.vars["CS"] = clientSecret
+	cfg := h.writeConfig("p.toml", fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\nclient_secret = \"${CS}\"\ntoken_url = %q\n", tokens.URL, tokens.URL+"/token"))
+	for _, c := range []struct {
+		name   string
+		args   []string
+		code   int
+		saying string
+	}{
+		{"failed send", []string{"call", "p", "GET", dead + "/x?mine=" + clientSecret, "--send-token"}, ExitNetwork, "connection refused"},
+		{"failed send, no token", []string{"call", "p", "GET", dead + "/x?mine=" + clientSecret}, ExitNetwork, "connection refused"},
+		{"unparsable URL", []string{"call", "p", "GET", "http://me:" + clientSecret + "@" + l.Addr().String() + "/x"}, ExitUsage, "URL"},
+		{"unparsable URL, curl", []string{"curl", "p", "GET", "http://me:" + clientSecret + "@" + l.Addr().String() + "/x"}, ExitUsage, "URL"},
+	} {
+		r := h.run(append([]string{"--config", cfg}, c.args...)...)
+		r.expect(t, c.code, c.name)
+		if !strings.Contains(r.errOut, c.saying) {
+			t.Errorf("%s: stderr does not say %q: %s", c.name, c.saying, r.errOut)
+		}
+		for _, form := range []string{clientSecret, "cli-err-client%2Fsecret", "secret-0619"} {
+			if strings.Contains(r.errOut+r.out, form) {
+				t.Errorf("%s: the client secret is shown as %q:\n%s%s", c.name, form, r.out, r.errOut)
+			}
+		}
+	}
+}
