@@ -79,13 +79,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.overlay = &overlay{title: "Introspection · failed", body: termtext.Line(msg.err.Error()) + "\n" + termtext.Line(providers.Hint(msg.err))}
 		} else {
-			body := prettyJSON(msg.result)
-			if e := m.entry(msg.name); m.redact && e != nil && e.Session != nil {
-				// The answer is the server's text: a token or secret
-				// echoed in it is masked like any other on screen.
-				body = e.Session.Redact(body)
-			}
-			m.overlay = &overlay{title: "Introspection · the provider's answer", body: body}
+			// The answer is the server's text: a token or secret echoed
+			// in it is masked like any other on screen.
+			m.overlay = maskedOverlay(m.entry(msg.name), "Introspection · the provider's answer", prettyJSON(msg.result))
 		}
 		return m, nil
 	case sentMsg:

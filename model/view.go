@@ -112,7 +112,7 @@ func (m *Model) bottom(l layout) string {
 		return ui.Box(st, title, m.signInView(e, l.w-2), l.w, l.bottomH, true)
 	}
 	if o := m.overlay; o != nil {
-		return ui.Box(st, o.title+" · esc closes", o.body, l.w, l.bottomH, true)
+		return ui.Box(st, o.title+" · esc closes", o.text(m.redact), l.w, l.bottomH, true)
 	}
 	if m.hist != nil {
 		return ui.Box(st, "History", m.historyList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
