@@ -67,3 +67,30 @@ func TestSentRequestAndItsErrorAreMasked(t *testing.T) {
 		t.Errorf("ctrl+r does not show the secret in the error:\n%s", plain(r.m))
 	}
 }
+
+// TestCopyAsCurlErrorIsMasked: y on a path that cannot be exported says
+// why on the status line, quoting the path: the client secret typed into
+// it is masked there, as in the composer.
+func TestCopyAsCurlErrorIsMasked(t *testing.T) {
+	testEnv(t)
+	const clientSecret = "curl-notice-client-secret-0531"
+	cfg, err := providers.Parse("curl.toml", []byte("[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = \"http://127.0.0.1:1\"\ngrant = \"static\"\ntoken = \"curl-notice-token\"\nclient_secret = \"${CS}\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
+	m := New(Options{Label: "curl.toml", Backend: b, Redact: true, ConfigPath: "curl.toml", Now: func() time.Time { return fixedNow }, Location: time.UTC})
+	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 240, Height: 50})}
+	r.send(press("enter"))
+	r.m.setFocus(paneRequest)
+	r.m.composer.SetRequest("GET", "/files/"+clientSecret+"%zz", "", "")
+	r.send(press("y"))
+	if s := plain(r.m); !strings.Contains(s, "copy as curl:") {
+		t.Fatalf("the refusal is not on the status line:\n%s", s)
+	}
+	for i, f := range r.frames {
+		if strings.Contains(f, clientSecret[:10]) {
+			t.Errorf("frame %d holds the client secret:\n%s", i, ansiRE.ReplaceAllString(f, ""))
+		}
+	}
+}
