@@ -52,3 +52,26 @@ func TestRequestErrorsMaskTheProvidersSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestURLFromAVarDoesNotQuoteASecret: a URL key whose ${VAR} names a
+// secret by mistake (token_url = "${CS}", the variable client_secret
+// takes) is refused with the file, line and key — without quoting the
+// secret it expanded to, in keyhole providers' table or on stderr.
+func TestURLFromAVarDoesNotQuoteASecret(t *testing.T) {
+	const clientSecret = "url-var-client/secret+0733"
+	h := newHarness(t)
+	h.vars["CS"] = clientSecret
+	cfg := h.writeConfig("v.toml", "[providers.v]\nbase_url = \"https://api.example.test\"\ngrant = \"client_credentials\"\ntoken_url = \"${CS}\"\nclient_id = \"c\"\nclient_secret = \"${CS}\"\n")
+	for _, args := range [][]string{{"providers"}, {"providers", "--json"}, {"token", "v"}} {
+		r := h.run(append([]string{"--config", cfg}, args...)...)
+		all := r.out + r.errOut
+		if !strings.Contains(all, "v.toml:4: providers.v.token_url: with ${CS} expanded") {
+			t.Errorf("%v: the error does not name the file, line and key:\n%s", args, all)
+		}
+		for _, form := range []string{clientSecret, "url-var-client", "secret+0733", `url-var-client\/secret`} {
+			if strings.Contains(all, form) {
+				t.Errorf("%v: the client secret is quoted as %q:\n%s", args, form, all)
+			}
+		}
+	}
+}
