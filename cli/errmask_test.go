@@ -75,3 +75,32 @@ func TestURLFromAVarDoesNotQuoteASecret(t *testing.T) {
 		}
 	}
 }
+
+// TestWhy401DoesNotQuoteTheProvidersSecret: the 401 doctor quotes the
+// server's challenge and message; an API echoing what it was sent there
+// echoes the provider's own client secret when the person typed it into
+// a header: the "why:" lines mask it, as the rest of stderr does.
+func TestWhy401DoesNotQuoteTheProvidersSecret(t *testing.T) {
+	const clientSecret = "why-401-client-secret-0815"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/token" {
+			writeJSON(w, http.StatusOK, map[string]any{"access_token": "why-401-token-0815", "token_type": "Bearer", "expires_in": 3600})
+			return
+		}
+		echo := r.Header.Get("X-Client")
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="unknown client `+echo+`"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "unknown client " + echo})
+	}))
+	defer srv.Close()
+	h := newHarness(t)
+	h.vars["CS"] = clientSecret
+	cfg := h.writeConfig("p.toml", fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\nclient_secret = \"${CS}\"\ntoken_url = %q\n", srv.URL, srv.URL+"/token"))
+	r := h.run("--config", cfg, "call", "p", "GET", "/x", "-H", "X-Client: "+clientSecret)
+	r.expect(t, 4, "call")
+	if !strings.Contains(r.errOut, "why: ") || !strings.Contains(r.errOut, "unknown client") {
+		t.Fatalf("the doctor does not quote the server:\n%s", r.errOut)
+	}
+	if strings.Contains(r.errOut, clientSecret[:10]) {
+		t.Errorf("the why lines show the client secret:\n%s", r.errOut)
+	}
+}
