@@ -109,7 +109,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	p := sess.Provider()
 	u, foreign, err := target(p, args[2])
 	if err != nil {
-		return err
+		return maskErr(err, sess.Redact)
 	}
 	// A token that will not be sent is not fetched: no sign-in for nothing.
 	var tok *providers.Token
@@ -142,14 +142,14 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	// client keyhole makes (providers.NewClient) is built that way.
 	ex := exchange.Send(ctx, b.clientFor(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
 	for _, n := range ex.Notes {
-		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(n))
+		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(sess.Redact(n)))
 	}
 	resp := ex.Response
 	if resp == nil {
 		if ex.Err == nil {
 			return &exitError{code: ExitNetwork, err: fmt.Errorf("%s: no response", p.Name)}
 		}
-		return ex.Err
+		return maskErr(ex.Err, sess.Redact)
 	}
 	if err := printResponse(e, resp, f); err != nil {
 		return err
@@ -158,7 +158,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		fmt.Fprintf(e.stderr, "keyhole: the body was cut at %s (max_body)\n", exchange.HumanSize(resp.Size))
 	}
 	if ex.Err != nil {
-		return ex.Err // the body broke off: exit 3, after printing what came
+		return maskErr(ex.Err, sess.Redact) // the body broke off: exit 3, after printing what came
 	}
 	code := ExitOK
 	switch {

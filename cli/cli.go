@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -90,9 +91,15 @@ func run(ctx context.Context, args []string, e env) int {
 	root.SetArgs(args)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
+	// The first Ctrl+C (or SIGTERM) cancels the command's context, so it
+	// can end cleanly; from then on the signals are no longer taken, so a
+	// command stuck where no cancellation reaches (a FIFO nobody writes
+	// to, given as a file) ends at the second, as people expect.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(version()),
-		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
 		fang.WithErrorHandler(errorHandler(e)),
 	)
 	if err == nil {

@@ -65,19 +65,24 @@ keyhole --config demo.toml curl ... instead.`,
 			if err != nil {
 				return &exitError{code: ExitUsage, err: err}
 			}
-			u, foreign, err := target(p, args[2])
-			if err != nil {
-				return err
-			}
 			opts := exchange.CurlOptions{Reveal: reveal, ForceToken: sendToken, BodyFile: body.file}
 			// The session, when the provider's secrets resolve here, masks
-			// them wherever they were typed, and its cached token gives
-			// the header prefix (token_type); without one, the default.
-			if sess := session(b, args[0]); sess != nil {
+			// them wherever they were typed, an error quoting the URL
+			// included, and its cached token gives the header prefix
+			// (token_type); without one, the default.
+			sess := session(b, args[0])
+			if sess != nil {
 				opts.Redact = sess.Redact
 				if held, err := sess.Peek(); err == nil {
 					opts.Token = held
 				}
+			}
+			u, foreign, err := target(p, args[2])
+			if err != nil {
+				if sess != nil && !reveal {
+					return maskErr(err, sess.Redact)
+				}
+				return err
 			}
 			if foreign && !sendToken {
 				fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))

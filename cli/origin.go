@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
 // clearWarning is the stderr line for a provider whose endpoints, named
 // by keys, are plain http to a host that is not loopback: red on a
-// terminal, as insecure = true's is.
+// terminal, as insecure = true's is. The name is the config's text, shown
+// sanitized as insecureWarning shows it.
 func clearWarning(e env, name string, keys []string) string {
-	return "keyhole: " + red(e, e.stderr, "warning: "+name+": "+providers.ClearWarning(keys))
+	return "keyhole: " + red(e, e.stderr, "warning: "+termtext.Line(name)+": "+providers.ClearWarning(keys))
 }
 
 // sayTokenNotes tells the person, on stderr, what the token request
@@ -19,7 +21,8 @@ func clearWarning(e env, name string, keys []string) string {
 // discovery put on another origin than the issuer's, and a token type
 // keyhole cannot prove. A command runs one token request, so each is
 // said once; a token from the cache ran no discovery and says only the
-// last.
+// last. Each line names the provider and quotes the server: it goes
+// through the sanitizer whole.
 func sayTokenNotes(e env, sess *providers.Session, tok *providers.Token) {
 	name := sess.Provider().Name
 	n := sess.Discovered()
@@ -27,11 +30,11 @@ func sayTokenNotes(e env, sess *providers.Session, tok *providers.Token) {
 		fmt.Fprintln(e.stderr, clearWarning(e, name, n.InClear))
 	}
 	if note := n.ForeignTokenNote(); note != "" {
-		fmt.Fprintln(e.stderr, "keyhole: note: "+name+": "+note)
+		fmt.Fprintln(e.stderr, termtext.Line("keyhole: note: "+name+": "+note))
 	}
 	if tok != nil {
 		if w := providers.TokenTypeWarning(tok.Type); w != "" {
-			fmt.Fprintln(e.stderr, "keyhole: warning: "+name+": "+w)
+			fmt.Fprintln(e.stderr, termtext.Line("keyhole: warning: "+name+": "+w))
 		}
 	}
 }

@@ -157,6 +157,31 @@ func newPasteInput() textinput.Model {
 type overlay struct {
 	title string
 	body  string
+	// masked is body with its secrets masked, made when the overlay
+	// opens so that ctrl+r only picks one of the two; "" when body holds
+	// none.
+	masked string
+}
+
+// text is what the overlay shows: masked while redacting.
+func (o *overlay) text(redact bool) string {
+	if redact && o.masked != "" {
+		return o.masked
+	}
+	return o.body
+}
+
+// maskedOverlay is an overlay of a server's text, its secrets masked by
+// e's session (its own secrets, the token, credential fields) while
+// redacting, whatever the switch was when it opened.
+func maskedOverlay(e *entry, title, body string) *overlay {
+	o := &overlay{title: title, body: body}
+	if e != nil && e.Session != nil {
+		if masked := e.Session.Redact(body); masked != body {
+			o.masked = masked
+		}
+	}
+	return o
 }
 
 // claimsOverlay shows the token's JWT claims, marked unverified.
@@ -164,7 +189,7 @@ func claimsOverlay(e *entry) *overlay {
 	if e.tok == nil || e.tok.Claims == nil {
 		return &overlay{title: "Claims", body: "The token is not a JWT: there are no claims to decode.\nIntrospection (i) asks the provider instead, where it has the endpoint."}
 	}
-	return &overlay{title: "Claims · decoded, NOT verified", body: prettyJSON(e.tok.Claims.Raw) + "\n\n" + claimTimes(e.tok.Claims)}
+	return maskedOverlay(e, "Claims · decoded, NOT verified", prettyJSON(e.tok.Claims.Raw)+"\n\n"+claimTimes(e.tok.Claims))
 }
 
 func claimTimes(c *providers.Claims) string {

@@ -100,7 +100,10 @@ func (m *Model) savedList(w, h int) string {
 		if len(rows) >= h-2 {
 			break
 		}
-		line := termtext.Line(fmt.Sprintf("%-28s %-7s %s", r.Name, strings.ToUpper(orGET(r.Method)), withQuery(r.Path, r.Query)))
+		// The path and query may carry a credential (a ${VAR} api_key):
+		// masked as the composer masks them once loaded.
+		target := m.composerMask(ui.FieldPath, withQuery(r.Path, r.Query))
+		line := termtext.Line(fmt.Sprintf("%-28s %-7s %s", r.Name, strings.ToUpper(orGET(r.Method)), target))
 		if i == m.saved.cursor {
 			rows = append(rows, "> "+st.Selected.Render(ui.Fit(line, w-2)))
 		} else {

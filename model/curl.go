@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // isCurl reports whether pasted text is a curl command.
@@ -73,7 +74,8 @@ func (m Model) copyCurl() (tea.Model, tea.Cmd) {
 	}
 	c, err := exchange.CurlCommand(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
 	if err != nil {
-		m.notice = "copy as curl: " + err.Error()
+		// The error may quote the path, and a secret typed into it.
+		m.notice = "copy as curl: " + m.composerMask(ui.FieldBody, err.Error())
 		return m, nil
 	}
 	m.notice = "copied as curl; its token comes from $(keyhole token " + e.name + ")"

@@ -43,13 +43,15 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 		notes = append(notes, redirectNote)
 	}
 	// Notes, errors and headers quote the server: each goes through the
-	// sanitizer before it is styled.
+	// sanitizer before it is styled. An error quotes the URL, where the
+	// person may have typed one of the provider's secrets: it is masked
+	// like the request it comes from.
 	line := termtext.Line
 	for _, n := range notes {
-		top = append(top, st.Warn.Render(ansi.Wordwrap("note: "+line(n), w, " ")))
+		top = append(top, st.Warn.Render(ansi.Wordwrap("note: "+line(m.maskShown(n)), w, " ")))
 	}
 	if ex.Err != nil {
-		top = append(top, st.Bad.Render(ansi.Wordwrap("error: "+line(ex.Err.Error()), w, " /&?=")))
+		top = append(top, st.Bad.Render(ansi.Wordwrap("error: "+line(m.maskShown(ex.Err.Error())), w, " /&?=")))
 		if hint := providers.Hint(ex.Err); hint != "" {
 			top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+line(hint), w, " ")))
 		}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -79,13 +80,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.overlay = &overlay{title: "Introspection · failed", body: termtext.Line(msg.err.Error()) + "\n" + termtext.Line(providers.Hint(msg.err))}
 		} else {
-			body := prettyJSON(msg.result)
-			if e := m.entry(msg.name); m.redact && e != nil && e.Session != nil {
-				// The answer is the server's text: a token or secret
-				// echoed in it is masked like any other on screen.
-				body = e.Session.Redact(body)
-			}
-			m.overlay = &overlay{title: "Introspection · the provider's answer", body: body}
+			// The answer is the server's text: a token or secret echoed
+			// in it is masked like any other on screen.
+			m.overlay = maskedOverlay(m.entry(msg.name), "Introspection · the provider's answer", prettyJSON(msg.result))
 		}
 		return m, nil
 	case sentMsg:
@@ -140,10 +137,22 @@ func (m Model) refreshExpiring(next tea.Cmd) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// minAutoRenew is the least time between a token's arrival and its
+// renewal without the person. A token can arrive inside the refresh window
+// or already expired — a lifetime shorter than refresh_before, an expiry
+// the server put in the past (an absolute expires_in, a clock far off) —
+// and would otherwise be fetched again on every tick of the clock, for as
+// long as keyhole runs. A send still gets a fresh one when it needs it.
+const minAutoRenew = 10 * time.Second
+
 // renewable reports whether e's token should be renewed now without the
 // person: inside the refresh window, or already expired (after a suspend,
-// or loaded expired from the cache) with an automatic way back.
+// or loaded expired from the cache) with an automatic way back — and not
+// just obtained.
 func (m *Model) renewable(e *entry) bool {
+	if e.tok != nil && !e.tok.Obtained.IsZero() && m.now.Sub(e.tok.Obtained) < minAutoRenew {
+		return false
+	}
 	switch m.state(e) {
 	case providers.StateExpiring:
 		return true

@@ -112,7 +112,7 @@ func (m *Model) bottom(l layout) string {
 		return ui.Box(st, title, m.signInView(e, l.w-2), l.w, l.bottomH, true)
 	}
 	if o := m.overlay; o != nil {
-		return ui.Box(st, o.title+" · esc closes", o.body, l.w, l.bottomH, true)
+		return ui.Box(st, o.title+" · esc closes", o.text(m.redact), l.w, l.bottomH, true)
 	}
 	if m.hist != nil {
 		return ui.Box(st, "History", m.historyList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
@@ -139,15 +139,17 @@ func (m *Model) bottom(l layout) string {
 	return req(l.w, "Request · tab: Response")
 }
 
-// sentLines is the last request as it went out, masked per the switch,
-// each line made safe to draw (a header may come from the config).
+// sentLines is the last request as it went out, masked per the switch —
+// the provider's own secrets typed into any header or parameter too, as
+// the composer and the history mask them — each line made safe to draw
+// (a header may come from the config).
 func (m *Model) sentLines() []string {
 	if m.ex == nil || m.ex.Sent.URL == nil {
 		return nil
 	}
 	lines := m.ex.Sent.Lines(!m.redact)
 	for i, l := range lines {
-		lines[i] = termtext.Line(l)
+		lines[i] = termtext.Line(m.maskShown(l))
 	}
 	return lines
 }

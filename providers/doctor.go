@@ -345,12 +345,18 @@ func docCredentialParts(v string) []secret.String {
 	return out
 }
 
-// collectSecrets fills the redactor: the token held, and whatever
-// credential the request carried, held token or not (a header written by
-// hand, a parameter typed into the URL).
+// collectSecrets fills the redactor: the token held, the provider's own
+// secrets (an API echoing a request echoes one the person typed into it),
+// and whatever credential the request carried, held token or not (a
+// header written by hand, a parameter typed into the URL).
 func (d *doctor) collectSecrets() {
 	if d.tok != nil {
 		d.red.Add(d.tok.Access, secret.New(d.bare))
+	}
+	if p := d.p; p != nil {
+		d.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)
+		d.red.Add(p.injected...)
+		d.red.AddBasic(secret.New(p.ClientID), p.ClientSecret)
 	}
 	for name, values := range d.ev.Header {
 		if secret.SensitiveHeader(name) {

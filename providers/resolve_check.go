@@ -2,9 +2,12 @@ package providers
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 // source is where a provider was written: the file, and the line of each
@@ -64,10 +67,34 @@ func (r *Provider) checkResolved(p *Provider) error {
 			continue
 		}
 		if err := checkURL(resolvedURLs[i].value); err != nil {
-			return p.configError(f.key, fmt.Sprintf("with %s expanded: %v", strings.Join(braced(varNames(f.value)), ", "), err), urlHint)
+			vars := strings.Join(braced(varNames(f.value)), ", ")
+			msg := fmt.Sprintf("with %s expanded: %v", vars, err)
+			if r.secretsIn(msg) {
+				// A variable meant for a secret, named here by mistake:
+				// the error is printed and drawn, and must not carry it,
+				// whole or in the piece url.Parse quotes.
+				msg = fmt.Sprintf("with %s expanded: not an absolute http(s) URL with a host (the value holds a secret, so it is not shown)", vars)
+			}
+			return p.configError(f.key, msg, urlHint)
 		}
 	}
 	return nil
+}
+
+// secretsIn reports whether text holds one of r's secrets, in any form
+// the redactor knows, or a credential parameter. The ${VAR} values a
+// custom login or refresh sends count, except the URLs themselves
+// (login.url is one of them), which are what is being checked.
+func (r *Provider) secretsIn(text string) bool {
+	var red secret.Redactor
+	red.Add(r.ClientSecret, r.Password, r.RefreshToken, r.Token)
+	urls := r.urlFields()
+	for _, v := range r.injected {
+		if !slices.ContainsFunc(urls, func(f urlField) bool { return f.value == v.Reveal() }) {
+			red.Add(v)
+		}
+	}
+	return red.Redact(text) != text
 }
 
 // varNames lists the variables a value refers to, in order; $${ is a

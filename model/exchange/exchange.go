@@ -70,7 +70,14 @@ func ResolveURL(base, target string) (*url.URL, error) {
 				err = ue.Err
 			}
 			var red secret.Redactor
-			return nil, fmt.Errorf("URL %q: %s", red.Redact(target), red.Redact(err.Error()))
+			shown, why := red.Redact(target), red.Redact(err.Error())
+			if masked, ok := maskUserinfo(shown); ok {
+				// A password holding a '/' ends the host early, and Go's
+				// error quotes a piece of it as the port: only the
+				// URL, masked, says where the trouble is.
+				shown, why = masked, unquoted(why)
+			}
+			return nil, fmt.Errorf("URL %q: %s", shown, why)
 		}
 		return u, nil
 	}
@@ -107,6 +114,43 @@ func ResolveURL(base, target string) (*url.URL, error) {
 	}
 	u.Fragment = ""
 	return &u, nil
+}
+
+// maskUserinfo masks what may be a password in a URL that did not parse,
+// so that url.URL cannot find it: after the first ':' between "://" and
+// the last '@'. It reports whether there was one.
+func maskUserinfo(target string) (string, bool) {
+	start := strings.Index(target, "://")
+	at := strings.LastIndex(target, "@")
+	if start < 0 || at < start {
+		return target, false
+	}
+	colon := strings.Index(target[start+3:at], ":")
+	if colon < 0 {
+		return target, false
+	}
+	colon += start + 3
+	return target[:colon+1] + secret.Mask + target[at:], true
+}
+
+// unquoted is a url.Parse error without the pieces of the URL it quotes
+// ("invalid port \":x\" after host" becomes "invalid port after host").
+func unquoted(msg string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, `"`)
+		if i < 0 {
+			break
+		}
+		j := strings.Index(msg[i+1:], `"`)
+		if j < 0 {
+			break
+		}
+		b.WriteString(strings.TrimRight(msg[:i], " "))
+		msg = msg[i+1+j+1:]
+	}
+	b.WriteString(msg)
+	return b.String()
 }
 
 // hasScheme reports whether target starts with "scheme://", the mark of a

@@ -5,9 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Redactor replaces known secret values, in every encoding they are likely
@@ -118,7 +121,8 @@ func (r *Redactor) RedactBytes(b []byte) (out []byte, changed bool) {
 // wants it (space as %20), each with upper- and lower-case hex (%2F,
 // %2f); base64, standard and URL-safe, padded and not; and JSON-escaped,
 // with and without HTML escaping, and with / escaped as \/ (PHP's
-// json_encode writes that).
+// json_encode writes that), each also with its non-ASCII characters as
+// \u00e9 escapes (Python's json and PHP's write that by default).
 func forms(v string) []string {
 	q := url.QueryEscape(v)
 	out := []string{v, q, url.PathEscape(v), strings.ReplaceAll(q, "+", "%20")}
@@ -131,8 +135,31 @@ func forms(v string) []string {
 	for _, escHTML := range []bool{true, false} {
 		j := jsonEscape(v, escHTML)
 		out = append(out, j, strings.ReplaceAll(j, "/", `\/`))
+		if a := asciiJSON(j); a != j {
+			out = append(out, a, strings.ReplaceAll(a, "/", `\/`))
+		}
 	}
 	return out
+}
+
+// asciiJSON is j, the inside of a JSON string, with every non-ASCII
+// character written as a \u escape in lower-case hex, a pair of them
+// beyond the Basic Multilingual Plane.
+func asciiJSON(j string) string {
+	var b strings.Builder
+	for _, r := range j {
+		if r < utf8.RuneSelf {
+			b.WriteRune(r)
+			continue
+		}
+		if r > 0xFFFF {
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
+			continue
+		}
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
 }
 
 // jsonEscape is v as it stands between the quotes of a JSON string.

@@ -33,6 +33,8 @@ func TestRedactorForms(t *testing.T) {
 		{"JSON escaped", `{"v":"s3/cr+t \u0026\u003c\"é"}`, `s3/cr`},
 		{"JSON without HTML escapes", `{"v":"s3/cr+t &<\"é"}`, `s3/cr`},
 		{"JSON \\/ without HTML escapes", `{"v":"s3\/cr+t &<\"é"}`, `s3\/cr`},
+		{"JSON ASCII-only (Python)", `{"v": "s3/cr+t &<\"\u00e9"}`, `s3/cr+t &<\"\u00e9`},
+		{"JSON ASCII-only, \\/ (PHP)", `{"v":"s3\/cr+t &<\"\u00e9"}`, `s3\/cr+t &<\"\u00e9`},
 		{"std base64 padded", "b=" + b64(base64.StdEncoding, formSecret) + ";", b64(base64.RawStdEncoding, formSecret)},
 		{"std base64 unpadded", "b=" + b64(base64.RawStdEncoding, formSecret) + ";", b64(base64.RawStdEncoding, formSecret)},
 		{"url base64 padded", "b=" + b64(base64.URLEncoding, formSecret) + ";", b64(base64.RawURLEncoding, formSecret)},
