@@ -5,7 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
 )
 
 // isCurl reports whether pasted text is a curl command.

@@ -7,7 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
 )
 
 // goldenScreen drives the demo to a token and a response and returns the

@@ -10,7 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )

@@ -16,8 +16,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 

@@ -13,7 +13,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )

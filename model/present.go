@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"

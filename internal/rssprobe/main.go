@@ -4,7 +4,7 @@
 // 120×40 and one scroll, then prints the times and the resident set
 // (VmRSS and its peak VmHWM, from /proc/self/status) per MB of body.
 //
-//	go run ./model/exchange/internal/rssprobe [-objects 300000] [-raw]
+//	go run ./internal/rssprobe [-objects 300000] [-raw]
 //
 // The body is generated in memory, as the HTTP client would have read it;
 // the figures include it. Linux only (it reads /proc).
@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 

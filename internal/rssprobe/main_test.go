@@ -10,8 +10,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
