@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -188,7 +189,7 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 		if !w.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") && queryHasSecret(body) {
 			body, w.masked = maskParams(body), true
 		}
-		if !w.reveal && IsJSON(contentType) {
+		if !w.reveal && document.IsJSON(contentType) {
 			if masked, changed := maskJSONSecrets(body); changed {
 				body, w.masked = masked, true
 			}

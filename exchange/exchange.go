@@ -5,6 +5,7 @@ package exchange
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -257,7 +258,7 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 }
 
 // attempt sends r once, filling ex.Sent, ex.Response, ex.Err. Making the
-// body readable is BuildDocument's job, in the caller's command.
+// body readable is document.Build's job, in the caller's command.
 func attempt(ctx context.Context, client *http.Client, p *providers.Provider, tok *providers.Token, r Request, opts Options, now func() time.Time, ex *Exchange) {
 	ex.Sent, ex.Response, ex.Err = Sent{}, nil, nil
 	timeout := opts.Timeout
@@ -422,7 +423,7 @@ func readCapped(r io.Reader, limit, length int64) ([]byte, bool, error) {
 
 func sniffContentType(body string) string {
 	t := strings.TrimSpace(body)
-	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && jsonValid(t) {
+	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t)) {
 		return "application/json"
 	}
 	return "application/x-www-form-urlencoded"

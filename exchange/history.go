@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/safefile"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -222,7 +223,7 @@ func (h *History) read() (entries []HistoryEntry, raw [][]byte, lines int, notes
 		var e HistoryEntry
 		switch {
 		case tooLong:
-			notes = append(notes, fmt.Sprintf("%s line %d: longer than %s, skipped", HistoryFile, n, HumanSize(historyMaxLine)))
+			notes = append(notes, fmt.Sprintf("%s line %d: longer than %s, skipped", HistoryFile, n, document.HumanSize(historyMaxLine)))
 			return
 		case json.Unmarshal(line, &e) != nil || e.Time.IsZero():
 			notes = append(notes, fmt.Sprintf("%s line %d: not a history entry, skipped", HistoryFile, n))

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -306,9 +307,9 @@ func historyBody(which string, b []byte, clean func(string) string) (string, str
 	if !whole {
 		window = b[:HistoryBodyCap+margin]
 	}
-	text := trimPartialRune(window)
+	text := document.TrimPartialRune(window)
 	if !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0 {
-		return "", "the " + which + " body (" + HumanSize(int64(len(b))) + ", binary) is not kept in history"
+		return "", "the " + which + " body (" + document.HumanSize(int64(len(b))) + ", binary) is not kept in history"
 	}
 	s := clean(string(text))
 	if whole && len(s) <= HistoryBodyCap {
@@ -320,6 +321,6 @@ func historyBody(which string, b []byte, clean func(string) string) (string, str
 	if len(s) > HistoryBodyCap {
 		s = s[:HistoryBodyCap]
 	}
-	s = string(trimPartialRune([]byte(s)))
-	return s, "history keeps the first " + HumanSize(int64(len(s))) + " of the " + which + " body (" + HumanSize(int64(len(b))) + ")"
+	s = string(document.TrimPartialRune([]byte(s)))
+	return s, "history keeps the first " + document.HumanSize(int64(len(s))) + " of the " + which + " body (" + document.HumanSize(int64(len(b))) + ")"
 }

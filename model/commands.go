@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -89,7 +90,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e
 		red := exchange.ScreenRedactor(ex, sess.Redactor())
 		var docs docPair
 		if ex.Response != nil {
-			docs = buildDocs(ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty, red)
+			docs = buildDocs(ex.Response.Body, ex.Response.Header.Get("Content-Type"), document.ModePretty, red)
 		}
 		if hist != nil && ex.Sent.URL != nil {
 			// Redacted before it is written: the history file never holds

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -95,7 +96,7 @@ func (m Model) reopen(e exchange.HistoryEntry) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.insp.docSeq++
-	return m, buildDocCmd(m.insp.docSeq, ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty, nil)
+	return m, buildDocCmd(m.insp.docSeq, ex.Response.Body, ex.Response.Header.Get("Content-Type"), document.ModePretty, nil)
 }
 
 // historyExchange rebuilds an exchange for display from a history entry.

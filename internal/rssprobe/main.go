@@ -1,6 +1,6 @@
 // Command rssprobe measures what the body viewer costs the process that
 // shows a large response: it generates a JSON body of about 50 MB, lays it
-// out as an exchange.Document, draws the first frame of a ui.BodyView at
+// out as an document.Document, draws the first frame of a ui.BodyView at
 // 120×40 and one scroll, then prints the times and the resident set
 // (VmRSS and its peak VmHWM, from /proc/self/status) per MB of body.
 //
@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -44,12 +44,12 @@ func run(objects int, raw bool) error {
 	mb := float64(len(body)) / 1e6
 	withBody, _, _ := rss()
 
-	mode := exchange.ModePretty
+	mode := document.ModePretty
 	if raw {
-		mode = exchange.ModeRaw
+		mode = document.ModeRaw
 	}
 	start := time.Now()
-	doc := exchange.BuildDocument(body, "application/json", mode)
+	doc := document.Build(body, "application/json", mode)
 	built := time.Since(start)
 	v := ui.NewBodyView()
 	v.SetDocument(doc, doc.Kind().String())

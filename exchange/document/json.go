@@ -1,4 +1,4 @@
-package exchange
+package document
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 
 // The JSON indenter is written by hand rather than calling
 // encoding/json.Indent: it is several times faster on large bodies (see
-// BenchmarkIndent* in document_bench_test.go), validates as it goes, builds
+// BenchmarkIndent* in big_test.go), validates as it goes, builds
 // the line index while it writes, keeps what it indented when the body
 // ends early (a body cut at max_body), and accepts a stream of values
 // (NDJSON). For valid JSON its output is the same as

@@ -1,4 +1,4 @@
-package exchange
+package document
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 )
 
 func searchDoc() *Document {
-	return BuildDocument([]byte(`{"Name":"first","items":[{"name":"a"},{"NAME":"b"}],"last":"name"}`), "application/json", ModePretty)
+	return Build([]byte(`{"Name":"first","items":[{"name":"a"},{"NAME":"b"}],"last":"name"}`), "application/json", ModePretty)
 	// {
 	//   "Name": "first",
 	//   "items": [
@@ -52,7 +52,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchNoOverlap(t *testing.T) {
-	d := BuildDocument([]byte("aaaaa\naAa"), "", ModePretty)
+	d := Build([]byte("aaaaa\naAa"), "", ModePretty)
 	if got := d.Search(context.Background(), "aa", false); len(got) != 2 {
 		t.Errorf("aa: %v", got)
 	}
@@ -64,7 +64,7 @@ func TestSearchNoOverlap(t *testing.T) {
 }
 
 func TestSearchUnicodeFold(t *testing.T) {
-	d := BuildDocument([]byte("Привет мир\nпривет\nÉcole école"), "", ModePretty)
+	d := Build([]byte("Привет мир\nпривет\nÉcole école"), "", ModePretty)
 	ctx := context.Background()
 	if got := d.Search(ctx, "ПРИВЕТ", true); len(got) != 2 || got[1] != (Hit{1, 0, len("привет")}) {
 		t.Errorf("cyrillic: %v", got)
@@ -78,7 +78,7 @@ func TestSearchUnicodeFold(t *testing.T) {
 }
 
 func TestSearchCap(t *testing.T) {
-	d := BuildDocument([]byte(strings.Repeat("x\n", MaxHits+10)), "", ModePretty)
+	d := Build([]byte(strings.Repeat("x\n", MaxHits+10)), "", ModePretty)
 	got := d.Search(context.Background(), "x", false)
 	if len(got) != MaxHits || got[MaxHits-1].Line != MaxHits-1 {
 		t.Fatalf("%d hits, last %v", len(got), got[len(got)-1])
@@ -86,7 +86,7 @@ func TestSearchCap(t *testing.T) {
 }
 
 func TestSearchCancel(t *testing.T) {
-	d := BuildDocument([]byte(strings.Repeat("ab", 1<<20)), "", ModePretty)
+	d := Build([]byte(strings.Repeat("ab", 1<<20)), "", ModePretty)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if got := d.Search(ctx, "b", false); len(got) >= 1<<20 {

@@ -1,4 +1,4 @@
-package exchange
+package document
 
 import (
 	"bytes"
@@ -38,7 +38,7 @@ func bigDoc(tb testing.TB) ([]byte, *Document) {
 	tb.Helper()
 	big.once.Do(func() {
 		big.body = bigbody.JSON(bigbody.Objects50MB)
-		big.doc = BuildDocument(big.body, "application/json", ModePretty)
+		big.doc = Build(big.body, "application/json", ModePretty)
 	})
 	return big.body, big.doc
 }
@@ -90,13 +90,13 @@ func TestBig50MBFilter(t *testing.T) {
 	}
 }
 
-func BenchmarkBuildDocument50MB(b *testing.B) {
+func BenchmarkBuild50MB(b *testing.B) {
 	body := bigbody.JSON(bigbody.Objects50MB)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	var d *Document
 	for b.Loop() {
-		d = BuildDocument(body, "application/json", ModePretty)
+		d = Build(body, "application/json", ModePretty)
 	}
 	reportHeapPerByte(b, len(body), d)
 }

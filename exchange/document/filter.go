@@ -1,4 +1,4 @@
-package exchange
+package document
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func Filter(body []byte, path string) (*Document, error) {
 	body = bytes.TrimPrefix(body, []byte(utf8BOM))
 	path = strings.TrimSpace(path)
 	if path == "" {
-		return BuildDocument(body, "application/json", ModePretty), nil
+		return Build(body, "application/json", ModePretty), nil
 	}
 	if err := checkPath(path); err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func Filter(body []byte, path string) (*Document, error) {
 		// Some results (from modifiers) carry only their value.
 		raw = string(gjson.AppendJSONString(nil, res.String()))
 	}
-	return BuildDocument([]byte(raw), "application/json", ModePretty), nil
+	return Build([]byte(raw), "application/json", ModePretty), nil
 }
 
 // checkPath catches the mistakes gjson does not report (it just finds

@@ -1,4 +1,7 @@
-package exchange
+// Package document lays a response body out as lines, ready to draw: JSON
+// indented, binary bodies as a hex preview, with search and a gjson path
+// filter. It knows nothing about HTTP exchanges or the terminal.
+package document
 
 import (
 	"bytes"
@@ -11,8 +14,7 @@ import (
 // Mode is how a body is laid out in a Document.
 type Mode uint8
 
-// The modes. (Named ModePretty and ModeRaw because the package already has
-// a Pretty function.)
+// The modes.
 const (
 	// ModePretty indents JSON, normalises CRLF line ends and shows binary
 	// bodies as a hex preview.
@@ -108,14 +110,14 @@ func (d *Document) Bytes() []byte { return d.text }
 // is empty: "not valid JSON ...; shown as text", "JSON ends early ...".
 func (d *Document) Note() string { return d.note }
 
-// BuildDocument lays body out for reading. contentType is the response's
+// Build lays body out for reading. contentType is the response's
 // Content-Type header (may be empty; the body is then sniffed). It may keep
 // a reference to body instead of copying it (raw mode, text without CRLF),
 // so body must not be modified afterwards.
 //
 // It reads the whole body (a 50 MB JSON body takes a few hundred
 // milliseconds): call it from a tea.Cmd, never from Update or View.
-func BuildDocument(body []byte, contentType string, mode Mode) *Document {
+func Build(body []byte, contentType string, mode Mode) *Document {
 	kind, declared := sniffKind(body, contentType)
 	d := &Document{mode: mode, size: len(body)}
 	if isBinary(body, contentType) {
@@ -273,7 +275,7 @@ func isBinary(body []byte, contentType string) bool {
 	if bytes.IndexByte(body, 0) >= 0 {
 		return true
 	}
-	if utf8.Valid(dropPartialRune(body)) {
+	if utf8.Valid(TrimPartialRune(body)) {
 		return false
 	}
 	return !textual(mediaType(contentType))
@@ -294,19 +296,4 @@ func textual(mt string) bool {
 		return true
 	}
 	return false
-}
-
-// dropPartialRune drops an incomplete UTF-8 sequence at the very end: a
-// body cut at max_body may stop inside a character, which must not turn a
-// whole text body into "binary".
-func dropPartialRune(b []byte) []byte {
-	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
-		if utf8.RuneStart(b[i]) {
-			if !utf8.FullRune(b[i:]) {
-				return b[:i]
-			}
-			break
-		}
-	}
-	return b
 }

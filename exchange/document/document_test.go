@@ -1,4 +1,4 @@
-package exchange
+package document
 
 import (
 	"bytes"
@@ -24,8 +24,8 @@ func wantLines(t *testing.T, d *Document, want ...string) {
 	}
 }
 
-func TestBuildDocumentJSONPretty(t *testing.T) {
-	d := BuildDocument([]byte(`{"a":1,"b":[true,null,"x"],"c":{},"d":[]}`), "application/json", ModePretty)
+func TestBuildJSONPretty(t *testing.T) {
+	d := Build([]byte(`{"a":1,"b":[true,null,"x"],"c":{},"d":[]}`), "application/json", ModePretty)
 	if d.Kind() != KindJSON || d.Kind().String() != "json" {
 		t.Fatalf("kind %v", d.Kind())
 	}
@@ -102,7 +102,7 @@ func FuzzIndentJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		checkIndent(t, in)
 		// Whatever the bytes, the document is well formed.
-		d := BuildDocument(in, "application/json", ModePretty)
+		d := Build(in, "application/json", ModePretty)
 		for i := range d.Len() {
 			if bytes.IndexByte(d.Line(i), '\n') >= 0 {
 				t.Fatalf("line %d holds a newline", i)
@@ -111,21 +111,21 @@ func FuzzIndentJSON(f *testing.F) {
 	})
 }
 
-func TestBuildDocumentNDJSON(t *testing.T) {
-	d := BuildDocument([]byte("{\"a\":1}\n{\"b\":2}\n"), "application/x-ndjson", ModePretty)
+func TestBuildNDJSON(t *testing.T) {
+	d := Build([]byte("{\"a\":1}\n{\"b\":2}\n"), "application/x-ndjson", ModePretty)
 	wantLines(t, d, `{`, `  "a": 1`, `}`, `{`, `  "b": 2`, `}`)
 }
 
-func TestBuildDocumentBOM(t *testing.T) {
-	d := BuildDocument([]byte("\xEF\xBB\xBF{\"a\":1}"), "application/json", ModePretty)
+func TestBuildBOM(t *testing.T) {
+	d := Build([]byte("\xEF\xBB\xBF{\"a\":1}"), "application/json", ModePretty)
 	if d.Kind() != KindJSON {
 		t.Fatalf("kind %v note %q", d.Kind(), d.Note())
 	}
 	wantLines(t, d, `{`, `  "a": 1`, `}`)
 }
 
-func TestBuildDocumentInvalidJSON(t *testing.T) {
-	d := BuildDocument([]byte("{\"a\": nope}\r\nmore"), "application/json", ModePretty)
+func TestBuildInvalidJSON(t *testing.T) {
+	d := Build([]byte("{\"a\": nope}\r\nmore"), "application/json", ModePretty)
 	if d.Kind() != KindText {
 		t.Fatalf("kind %v", d.Kind())
 	}
@@ -134,14 +134,14 @@ func TestBuildDocumentInvalidJSON(t *testing.T) {
 		t.Errorf("note %q", d.Note())
 	}
 	// Sniffed, not declared: text without a word.
-	d = BuildDocument([]byte("{not json}"), "", ModePretty)
+	d = Build([]byte("{not json}"), "", ModePretty)
 	if d.Kind() != KindText || d.Note() != "" {
 		t.Errorf("kind %v note %q", d.Kind(), d.Note())
 	}
 }
 
-func TestBuildDocumentJSONCut(t *testing.T) {
-	d := BuildDocument([]byte(`{"items":[{"id":1},{"id":2},{"na`), "application/json", ModePretty)
+func TestBuildJSONCut(t *testing.T) {
+	d := Build([]byte(`{"items":[{"id":1},{"id":2},{"na`), "application/json", ModePretty)
 	if d.Kind() != KindJSON {
 		t.Fatalf("kind %v", d.Kind())
 	}
@@ -151,9 +151,9 @@ func TestBuildDocumentJSONCut(t *testing.T) {
 	}
 }
 
-func TestBuildDocumentDeepNesting(t *testing.T) {
+func TestBuildDeepNesting(t *testing.T) {
 	in := strings.Repeat("[", 200_000) + strings.Repeat("]", 200_000)
-	d := BuildDocument([]byte(in), "application/json", ModePretty)
+	d := Build([]byte(in), "application/json", ModePretty)
 	if d.Kind() != KindJSON || !strings.Contains(d.Note(), "shown as received") {
 		t.Fatalf("kind %v note %q", d.Kind(), d.Note())
 	}
@@ -162,63 +162,63 @@ func TestBuildDocumentDeepNesting(t *testing.T) {
 	}
 	// Shallower nesting is indented, the indentation capped.
 	in = strings.Repeat("[", 100) + strings.Repeat("]", 100)
-	d = BuildDocument([]byte(in), "application/json", ModePretty)
+	d = Build([]byte(in), "application/json", ModePretty)
 	if d.Note() != "" || d.Len() != 199 || len(d.Line(99)) != 2*maxIndentDepth+2 {
 		t.Fatalf("note %q, %d lines, middle %q", d.Note(), d.Len(), d.Line(99))
 	}
 }
 
-func TestBuildDocumentText(t *testing.T) {
+func TestBuildText(t *testing.T) {
 	body := []byte("one\r\ntwo\r\n\r\nthree\n")
-	d := BuildDocument(body, "text/plain; charset=utf-8", ModePretty)
+	d := Build(body, "text/plain; charset=utf-8", ModePretty)
 	if d.Kind() != KindText {
 		t.Fatalf("kind %v", d.Kind())
 	}
 	wantLines(t, d, "one", "two", "", "three")
 	// Raw keeps the bytes as received.
-	d = BuildDocument(body, "text/plain", ModeRaw)
+	d = Build(body, "text/plain", ModeRaw)
 	wantLines(t, d, "one\r", "two\r", "\r", "three")
 	if d.Mode() != ModeRaw || !bytes.Equal(d.Bytes(), body) {
 		t.Errorf("raw text %q", d.Bytes())
 	}
 	// No trailing newline: the last line still counts.
-	wantLines(t, BuildDocument([]byte("a\nb"), "", ModePretty), "a", "b")
-	wantLines(t, BuildDocument([]byte("\n"), "", ModePretty), "")
+	wantLines(t, Build([]byte("a\nb"), "", ModePretty), "a", "b")
+	wantLines(t, Build([]byte("\n"), "", ModePretty), "")
 }
 
-func TestBuildDocumentRawJSON(t *testing.T) {
-	d := BuildDocument([]byte(`{"a":1}`), "application/json", ModeRaw)
+func TestBuildRawJSON(t *testing.T) {
+	d := Build([]byte(`{"a":1}`), "application/json", ModeRaw)
 	if d.Kind() != KindJSON {
 		t.Fatalf("kind %v", d.Kind())
 	}
 	wantLines(t, d, `{"a":1}`)
 }
 
-func TestBuildDocumentHTMLAndXML(t *testing.T) {
-	d := BuildDocument([]byte("<!DOCTYPE html>\n<html><body>hi</body></html>"), "", ModePretty)
+func TestBuildHTMLAndXML(t *testing.T) {
+	d := Build([]byte("<!DOCTYPE html>\n<html><body>hi</body></html>"), "", ModePretty)
 	if d.Kind() != KindHTML {
 		t.Fatalf("kind %v", d.Kind())
 	}
 	wantLines(t, d, "<!DOCTYPE html>", "<html><body>hi</body></html>")
-	if k := BuildDocument([]byte("<a/>"), "application/atom+xml", ModePretty).Kind(); k != KindXML {
+	if k := Build([]byte("<a/>"), "application/atom+xml", ModePretty).Kind(); k != KindXML {
 		t.Errorf("atom: %v", k)
 	}
-	if k := BuildDocument([]byte("<?xml version=\"1.0\"?><a/>"), "", ModePretty).Kind(); k != KindXML {
+	if k := Build([]byte("<?xml version=\"1.0\"?><a/>"), "", ModePretty).Kind(); k != KindXML {
 		t.Errorf("sniffed xml: %v", k)
 	}
-	if k := BuildDocument([]byte("<p>x</p>"), "text/html", ModePretty).Kind(); k != KindHTML {
+	if k := Build([]byte("<p>x</p>"), "text/html", ModePretty).Kind(); k != KindHTML {
 		t.Errorf("text/html: %v", k)
 	}
 }
 
-func TestBuildDocumentBinary(t *testing.T) {
+func TestBuildBinary(t *testing.T) {
 	body := make([]byte, 10_000)
 	copy(body, "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
 	for i := 16; i < len(body); i++ {
 		body[i] = byte(i)
 	}
 	for _, mode := range []Mode{ModePretty, ModeRaw} {
-		d := BuildDocument(body, "", mode)
+		d := Build(body, "", mode)
 		if d.Kind() != KindBinary || d.Kind().String() != "binary" {
 			t.Fatalf("kind %v", d.Kind())
 		}
@@ -238,38 +238,38 @@ func TestBuildDocumentBinary(t *testing.T) {
 	}
 	// Invalid UTF-8 without a NUL is binary unless the type promises text.
 	latin1 := []byte("caf\xe9 au lait")
-	if k := BuildDocument(latin1, "application/octet-stream", ModePretty).Kind(); k != KindBinary {
+	if k := Build(latin1, "application/octet-stream", ModePretty).Kind(); k != KindBinary {
 		t.Errorf("octet-stream latin-1: %v", k)
 	}
-	if k := BuildDocument(latin1, "text/plain; charset=iso-8859-1", ModePretty).Kind(); k != KindText {
+	if k := Build(latin1, "text/plain; charset=iso-8859-1", ModePretty).Kind(); k != KindText {
 		t.Errorf("text/plain latin-1: %v", k)
 	}
 	// A short partial dump: no "more bytes" line, a padded last row.
-	d := BuildDocument([]byte("ab\x00"), "", ModePretty)
+	d := Build([]byte("ab\x00"), "", ModePretty)
 	wantLines(t, d, "binary body · application/octet-stream · 3 B (3 bytes)",
 		"00000000  61 62 00                                          |ab.|")
 	// A text body cut inside a character is still text.
-	if k := BuildDocument([]byte("h\xc3\xa9llo \xe6\x97"), "", ModePretty).Kind(); k != KindText {
+	if k := Build([]byte("h\xc3\xa9llo \xe6\x97"), "", ModePretty).Kind(); k != KindText {
 		t.Errorf("cut rune: %v", k)
 	}
 }
 
-func TestBuildDocumentEmpty(t *testing.T) {
+func TestBuildEmpty(t *testing.T) {
 	for _, ct := range []string{"", "application/json", "text/plain", "image/png"} {
 		for _, mode := range []Mode{ModePretty, ModeRaw} {
-			d := BuildDocument(nil, ct, mode)
+			d := Build(nil, ct, mode)
 			if d.Len() != 0 || d.Line(0) != nil || d.Size() != 0 || d.Note() != "" {
 				t.Errorf("%q %v: %d lines, note %q", ct, mode, d.Len(), d.Note())
 			}
 		}
 	}
-	if d := BuildDocument([]byte("  \n"), "application/json", ModePretty); d.Note() != "" || d.Kind() != KindText {
+	if d := Build([]byte("  \n"), "application/json", ModePretty); d.Note() != "" || d.Kind() != KindText {
 		t.Errorf("blank JSON body: kind %v, note %q", d.Kind(), d.Note())
 	}
 }
 
 func TestLineOutOfRange(t *testing.T) {
-	d := BuildDocument([]byte("a\nb"), "", ModePretty)
+	d := Build([]byte("a\nb"), "", ModePretty)
 	if d.Line(-1) != nil || d.Line(2) != nil {
 		t.Fatal("out of range lines are not empty")
 	}

@@ -1,15 +1,12 @@
-package exchange
+package document
 
 import (
-	"encoding/json"
 	"math"
 	"mime"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
-
-func jsonValid(s string) bool { return json.Valid([]byte(s)) }
 
 // IsJSON reports whether a content type names JSON (application/json,
 // application/problem+json, ...).
@@ -47,10 +44,10 @@ func HumanSize(n int64) string {
 	return strconv.FormatInt(int64(r), 10) + " " + suffixes[i]
 }
 
-// trimPartialRune drops an incomplete UTF-8 sequence at the very end: a
+// TrimPartialRune drops an incomplete UTF-8 sequence at the very end: a
 // text body cut at max_body may stop inside a character, which must not
 // turn the whole body into "binary".
-func trimPartialRune(b []byte) []byte {
+func TrimPartialRune(b []byte) []byte {
 	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
 		if utf8.RuneStart(b[i]) {
 			if !utf8.FullRune(b[i:]) {

@@ -1,4 +1,4 @@
-package exchange
+package document
 
 import (
 	"strings"
@@ -21,7 +21,7 @@ func TestFilter(t *testing.T) {
 		{"detail.#.name|@reverse", []string{"[", `  "b",`, `  "a"`, "]"}},
 		{`detail.#(name=="b").tags.0`, []string{`"y"`}},
 		{"@keys", []string{"[", `  "detail",`, `  "count",`, `  "meta"`, "]"}},
-		{"  ", strings.Split(string(BuildDocument([]byte(filterBody), "application/json", ModePretty).Bytes()), "\n")},
+		{"  ", strings.Split(string(Build([]byte(filterBody), "application/json", ModePretty).Bytes()), "\n")},
 	} {
 		d, err := Filter([]byte(filterBody), tc.path)
 		if err != nil {
