@@ -161,7 +161,7 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 		}
 		v := h.Value
 		if !w.reveal && secret.SensitiveHeader(h.Name) && v != "" {
-			v, w.masked = maskCredential(v), true
+			v, w.masked = secret.MaskCredential(v), true
 		}
 		lines = append(lines, "-H "+curlHeaderWord(h.Name, w.value(v)))
 	}
@@ -186,11 +186,13 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 		lines = append(lines, "--data-binary "+ShellQuote("@"+opts.BodyFile))
 	case hasBody:
 		body := r.Body
-		if !w.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") && queryHasSecret(body) {
-			body, w.masked = maskParams(body), true
+		if !w.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") {
+			if masked, changed := secret.MaskQuery(body, ""); changed {
+				body, w.masked = masked, true
+			}
 		}
 		if !w.reveal && document.IsJSON(contentType) {
-			if masked, changed := maskJSONSecrets(body); changed {
+			if masked, changed := secret.MaskJSON(body); changed {
 				body, w.masked = masked, true
 			}
 		}
@@ -287,15 +289,6 @@ func httpToken(s string) bool {
 // value (strings.TrimSpace would also eat Unicode spaces that are data).
 func trimHTTPBlanks(s string) string { return strings.Trim(s, " \t") }
 
-// maskCredential masks a credential header's value, keeping an auth scheme
-// readable ("Basic ••••").
-func maskCredential(v string) string {
-	if scheme, rest, ok := strings.Cut(v, " "); ok && rest != "" && isScheme(scheme) {
-		return scheme + " " + secret.Mask
-	}
-	return secret.Mask
-}
-
 // paramName is the decoded name of one name=value pair.
 func queryParamName(part string) (string, bool) {
 	raw, _, hasValue := strings.Cut(part, "=")
@@ -304,30 +297,6 @@ func queryParamName(part string) (string, bool) {
 		name = raw
 	}
 	return name, hasValue
-}
-
-// queryHasSecret reports whether a query (or form body) has a credential
-// parameter with a value.
-func queryHasSecret(q string) bool {
-	for _, part := range strings.Split(q, "&") {
-		if name, hasValue := queryParamName(part); hasValue && secret.SensitiveParam(name) {
-			return true
-		}
-	}
-	return false
-}
-
-// maskParams masks credential parameters in place, keeping the others as
-// written.
-func maskParams(q string) string {
-	parts := strings.Split(q, "&")
-	for i, part := range parts {
-		if name, hasValue := queryParamName(part); hasValue && secret.SensitiveParam(name) {
-			raw, _, _ := strings.Cut(part, "=")
-			parts[i] = raw + "=" + secret.Mask
-		}
-	}
-	return strings.Join(parts, "&")
 }
 
 // dropParam removes every name=... pair, leaving the rest as written.

@@ -7,27 +7,31 @@ import (
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-func TestMaskJSONSecrets(t *testing.T) {
-	in := `{"client_secret":"abc123", "name":"x", "nested": {"password" : "p@ss", "list": [{"access_token":"tok"}, "client_secret"]}, "token": 5}`
-	out, changed := maskJSONSecrets(in)
-	if !changed {
-		t.Fatal("nothing masked")
+// The exported command masks credential fields at any depth of a JSON
+// body, with the rule the screen uses (secret.MaskJSON).
+func TestCurlMasksJSONSecrets(t *testing.T) {
+	p := &providers.Provider{Name: "api", BaseURL: "https://api.example"}
+	body := `{"client_secret":"abc123", "name":"x", "nested": {"password" : "p@ss", "list": [{"access_token":"tok"}, "client_secret"]}, "token": 5}`
+	c, err := CurlCommand(p, Request{Method: "POST", Target: "/x", Header: []Field{{Name: "Content-Type", Value: "application/json"}}, Body: body}, CurlOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Masked {
+		t.Error("Masked not set")
 	}
 	for _, leak := range []string{"abc123", "p@ss", `"tok"`} {
-		if strings.Contains(out, leak) {
-			t.Errorf("%q still in %s", leak, out)
+		if strings.Contains(c.Command, leak) {
+			t.Errorf("%q still in %s", leak, c.Command)
 		}
 	}
 	for _, keep := range []string{`"name":"x"`, `"password" : "••••"`, `"token": 5`, `"client_secret"]`} {
-		if !strings.Contains(out, keep) {
-			t.Errorf("%q missing from %s", keep, out)
+		if !strings.Contains(c.Command, keep) {
+			t.Errorf("%q missing from %s", keep, c.Command)
 		}
 	}
-	if got, changed := maskJSONSecrets(`{"name": "x"}`); changed || got != `{"name": "x"}` {
-		t.Errorf("a body without credentials changed: %s", got)
-	}
-	if got, _ := maskJSONSecrets(`not json "password":"x"`); got != `not json "password":"x"` {
-		t.Errorf("non-JSON changed: %s", got)
+	c, err = CurlCommand(p, Request{Method: "POST", Target: "/x", Header: []Field{{Name: "Content-Type", Value: "application/json"}}, Body: `{"name": "x"}`}, CurlOptions{})
+	if err != nil || c.Masked || !strings.Contains(c.Command, `{"name": "x"}`) {
+		t.Errorf("a body without credentials changed: %v %s", err, c.Command)
 	}
 }
 

@@ -3,7 +3,6 @@ package exchange
 import (
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -49,46 +48,22 @@ func (s Sent) headerValue(name, v string, reveal bool) string {
 		return v
 	}
 	if s.Injection.Header != "" && strings.EqualFold(name, s.Injection.Header) && !s.Token.IsZero() {
-		tok := s.Token.Reveal()
-		if i := strings.Index(v, tok); i >= 0 {
-			// A token issued with its scheme ("Bearer eyJ...", maptable)
-			// keeps the scheme readable too, like one keyhole prefixed.
-			lead := ""
-			if scheme, rest, ok := strings.Cut(tok, " "); ok && rest != "" && isScheme(scheme) {
-				lead = scheme + " "
-			}
-			return v[:i] + lead + secret.Mask + v[i+len(tok):]
+		// A token issued with its scheme ("Bearer eyJ...", maptable)
+		// keeps the scheme readable too, like one keyhole prefixed.
+		if tok := s.Token.Reveal(); strings.Contains(v, tok) {
+			return strings.Replace(v, tok, secret.MaskCredential(tok), 1)
 		}
 	}
 	if secret.SensitiveHeader(name) {
-		if scheme, _, ok := strings.Cut(v, " "); ok && isScheme(scheme) {
-			return scheme + " " + secret.Mask
-		}
-		return secret.Mask
+		return secret.MaskCredential(v)
 	}
 	var red secret.Redactor
 	red.Add(s.Token)
 	return red.Redact(v)
 }
 
-// isScheme reports whether word looks like an HTTP auth scheme (Bearer,
-// Basic, Token, access_token...) rather than part of a credential.
-func isScheme(word string) bool {
-	if len(word) == 0 || len(word) > 20 {
-		return false
-	}
-	for _, c := range word {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // DisplayURL is the final URL, with the token, credential parameters and
-// any userinfo password masked unless reveal is set. The query is masked in
-// place, not re-encoded: the parameters keep the order and spelling they
-// went out with (url.Values would sort them and drop any pair holding a ';').
+// any userinfo password masked (secret.MaskURL) unless reveal is set.
 func (s Sent) DisplayURL(reveal bool) string {
 	if s.URL == nil {
 		return ""
@@ -96,28 +71,5 @@ func (s Sent) DisplayURL(reveal bool) string {
 	if reveal {
 		return s.URL.String()
 	}
-	u := *s.URL
-	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "PASSWORD")
-		}
-	}
-	if u.RawQuery != "" {
-		parts := strings.Split(u.RawQuery, "&")
-		for i, part := range parts {
-			raw, _, hasValue := strings.Cut(part, "=")
-			name, err := url.QueryUnescape(raw)
-			if err != nil {
-				name = raw
-			}
-			if hasValue && ((s.Injection.Query != "" && name == s.Injection.Query) || secret.SensitiveParam(name)) {
-				parts[i] = raw + "=" + secret.Mask
-			}
-		}
-		u.RawQuery = strings.Join(parts, "&")
-	}
-	// The mask is written unescaped, so the screen shows ••••, not
-	// %E2%80%A2; the password placeholder goes through String's escaping
-	// and is swapped for the mask afterwards.
-	return strings.Replace(u.String(), ":PASSWORD@", ":"+secret.Mask+"@", 1)
+	return secret.MaskURL(s.URL, s.Injection.Query)
 }

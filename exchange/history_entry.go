@@ -2,10 +2,7 @@ package exchange
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -57,7 +54,7 @@ func NewHistoryEntry(provider string, ex *Exchange, redact func(string) string) 
 	if ex == nil {
 		return e
 	}
-	red := historyRedactor(ex)
+	red := ex.Redactor()
 	clean := func(s string) string {
 		s = red.Redact(s)
 		if redact != nil {
@@ -72,7 +69,7 @@ func NewHistoryEntry(provider string, ex *Exchange, redact func(string) string) 
 	}
 	e.RequestHeader = historyHeader(s.Header, func(name, v string) string {
 		if strings.EqualFold(name, "Cookie") {
-			return maskCookies(v, false)
+			return secret.MaskCookies(v, false)
 		}
 		return clean(s.headerValue(name, v, false))
 	})
@@ -88,9 +85,9 @@ func NewHistoryEntry(provider string, ex *Exchange, redact func(string) string) 
 		e.ResponseHeader = historyHeader(r.Header, func(name, v string) string {
 			switch {
 			case strings.EqualFold(name, "Set-Cookie"):
-				return maskCookies(v, true)
+				return secret.MaskCookies(v, true)
 			case secret.SensitiveHeader(name):
-				return maskCredential(v)
+				return secret.MaskCredential(v)
 			}
 			return clean(v)
 		})
@@ -122,160 +119,6 @@ func historyNote(notes []string, n string) []string {
 		return notes
 	}
 	return append(notes, n)
-}
-
-// ScreenRedactor masks what the screen shows of ex — its response body
-// and headers — with the rule history uses: every secret the exchange
-// carried (historyRedactor) and what known knows (Session.Redactor: the
-// configured secrets and the token in hand).
-func ScreenRedactor(ex *Exchange, known *secret.Redactor) *secret.Redactor {
-	return historyRedactor(ex).Merge(known)
-}
-
-// historyRedactor knows every secret the exchange carried, so that it can
-// mask them where they turn up again: in an echoed request, a token
-// response, an error message.
-func historyRedactor(ex *Exchange) *secret.Redactor {
-	var red secret.Redactor
-	add := func(vs ...string) {
-		for _, v := range vs {
-			red.Add(secret.New(v))
-			// A JSON body echoed inside another JSON string escapes the
-			// secret twice; the Redactor knows the once-escaped form.
-			if b, err := json.Marshal(v); err == nil && string(b[1:len(b)-1]) != v {
-				red.Add(secret.New(string(b[1 : len(b)-1])))
-			}
-		}
-	}
-	s := ex.Sent
-	red.Add(s.Token)
-	if ex.Token != nil {
-		red.Add(ex.Token.Access, ex.Token.Refresh)
-	}
-	for name, vs := range s.Header {
-		if secret.SensitiveHeader(name) || strings.EqualFold(name, s.Injection.Header) {
-			for _, v := range vs {
-				add(credentialParts(v)...)
-			}
-		}
-	}
-	if s.URL != nil {
-		if pw, ok := s.URL.User.Password(); ok {
-			add(pw)
-			// Go's client sends URL userinfo as a Basic header.
-			red.AddBasic(secret.New(s.URL.User.Username()), secret.New(pw))
-		}
-		add(sensitiveParams(s.URL.RawQuery, s.Injection.Query)...)
-	}
-	add(sensitiveParams(string(s.Body), "")...)
-	add(sensitiveJSON(s.Body)...)
-	if r := ex.Response; r != nil {
-		for _, v := range r.Header.Values("Set-Cookie") {
-			pair, _, _ := strings.Cut(v, ";")
-			_, value, _ := strings.Cut(pair, "=")
-			add(strings.TrimSpace(value))
-		}
-		for name, vs := range r.Header {
-			if secret.SensitiveHeader(name) && !strings.EqualFold(name, "Set-Cookie") {
-				for _, v := range vs {
-					add(credentialParts(v)...)
-				}
-			}
-		}
-		add(sensitiveJSON(r.Body)...)
-	}
-	return &red
-}
-
-// credentialParts are the secret pieces of a credential header's value:
-// the whole, what follows the scheme, a Basic pair decoded and its
-// password, and each cookie's value.
-func credentialParts(v string) []string {
-	out := []string{v}
-	if scheme, rest, ok := strings.Cut(v, " "); ok && isScheme(scheme) {
-		rest = strings.TrimSpace(rest)
-		out = append(out, rest)
-		if strings.EqualFold(scheme, "Basic") {
-			if raw, err := base64.StdEncoding.DecodeString(rest); err == nil {
-				_, pw, _ := strings.Cut(string(raw), ":")
-				out = append(out, string(raw), pw)
-			}
-		}
-	}
-	for _, pair := range strings.Split(v, ";") {
-		if _, value, ok := strings.Cut(pair, "="); ok {
-			out = append(out, strings.TrimSpace(value))
-		}
-	}
-	return out
-}
-
-// sensitiveParams returns the values of credential parameters (and of
-// the token's parameter, extra) in a query or form body, raw and decoded.
-func sensitiveParams(q, extra string) []string {
-	var out []string
-	for _, part := range strings.Split(q, "&") {
-		name, hasValue := queryParamName(part)
-		if !hasValue || !(secret.SensitiveParam(name) || (extra != "" && name == extra)) {
-			continue
-		}
-		_, raw, _ := strings.Cut(part, "=")
-		out = append(out, raw)
-		if v, err := url.QueryUnescape(raw); err == nil {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// sensitiveJSON returns the string values of credential fields anywhere
-// in a JSON body ({"client_secret": "..."}, a token response).
-func sensitiveJSON(body []byte) []string {
-	t := bytes.TrimSpace(body)
-	if len(t) == 0 || len(t) > 4<<20 || (t[0] != '{' && t[0] != '[') {
-		return nil
-	}
-	var v any
-	if json.Unmarshal(t, &v) != nil {
-		return nil
-	}
-	var out []string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				if s, ok := x.(string); ok && (secret.SensitiveParam(k) || secret.SensitiveHeader(k)) {
-					out = append(out, s)
-				}
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		}
-	}
-	walk(v)
-	return out
-}
-
-// maskCookies keeps cookie names and masks their values: "sid=••••".
-// For Set-Cookie only the first pair is the cookie; the attributes after
-// it (Path, HttpOnly) stay readable.
-func maskCookies(v string, set bool) string {
-	pairs := strings.Split(v, ";")
-	for i, pair := range pairs {
-		if set && i > 0 {
-			break
-		}
-		if name, _, ok := strings.Cut(pair, "="); ok {
-			pairs[i] = name + "=" + secret.Mask
-		} else if strings.TrimSpace(pair) != "" {
-			pairs[i] = secret.Mask
-		}
-	}
-	return strings.Join(pairs, ";")
 }
 
 // historyHeader copies h with each value passed through mask.

@@ -87,7 +87,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e
 			opts.Sleep = providers.Sleep
 		}
 		ex := exchange.Send(ctx, client, p, tok, r, opts)
-		red := exchange.ScreenRedactor(ex, sess.Redactor())
+		red := ex.Redactor().Merge(sess.Redactor())
 		var docs docPair
 		if ex.Response != nil {
 			docs = buildDocs(ex.Response.Body, ex.Response.Header.Get("Content-Type"), document.ModePretty, red)
