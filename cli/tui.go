@@ -12,7 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 
-	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/model"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
@@ -195,7 +195,7 @@ func isTerminal(f any) bool {
 
 // openHistory opens the exchange history under the state folder, bounded
 // by the history setting.
-func openHistory(e env, s providers.Settings) (*exchange.History, error) {
+func openHistory(e env, s providers.Settings) (*history.History, error) {
 	dir, err := tokencache.StateDir(e.getenv)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -204,5 +204,5 @@ func openHistory(e env, s providers.Settings) (*exchange.History, error) {
 	if s.History != nil {
 		limit = *s.History
 	}
-	return exchange.OpenHistory(dir, limit)
+	return history.Open(dir, limit)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -71,7 +72,7 @@ type sentMsg struct {
 	tokErr error
 }
 
-func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
+func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
 	sess, p, name := e.Session, e.Config, e.name
 	return func() tea.Msg {
 		tok, err := sess.Token(ctx)
@@ -95,7 +96,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e
 		if hist != nil && ex.Sent.URL != nil {
 			// Redacted before it is written: the history file never holds
 			// a secret.
-			if err := hist.Add(exchange.NewHistoryEntry(name, ex, sess.Redact)); err != nil {
+			if err := hist.Add(history.NewEntry(name, ex, sess.Redact)); err != nil {
 				ex.Notes = append(ex.Notes, "history: "+err.Error())
 			}
 		}

@@ -16,7 +16,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -112,7 +112,7 @@ func TestSecretsNeverLeakThroughAWholeSession(t *testing.T) {
 		v, ok := env[k]
 		return v, ok
 	}
-	hist, err := exchange.OpenHistory(t.TempDir(), 50)
+	hist, err := history.Open(t.TempDir(), 50)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -38,7 +39,7 @@ type Backend struct {
 	// Notice is said once the backend is up (the token cache's notes).
 	Notice string
 	// History keeps every exchange, redacted; nil keeps none.
-	History *exchange.History
+	History *history.History
 }
 
 // NewBackend makes a session for every provider; one that cannot have a

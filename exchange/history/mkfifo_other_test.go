@@ -1,6 +1,6 @@
 //go:build !unix
 
-package exchange
+package history
 
 import "errors"
 

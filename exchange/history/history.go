@@ -1,4 +1,7 @@
-package exchange
+// Package history keeps the exchanges of this session and earlier ones in
+// history.jsonl: entries with every secret masked, appended under a file
+// lock, compacted to the newest few hundred.
+package history
 
 import (
 	"bufio"
@@ -21,36 +24,36 @@ import (
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// HistoryFile is the history's file name in keyhole's state folder.
-const HistoryFile = "history.jsonl"
+// FileName is the history's file name in keyhole's state folder.
+const FileName = "history.jsonl"
 
-// historyMaxLine is the longest line read back; longer ones are skipped.
-// An entry holds two bodies of at most HistoryBodyCap, which JSON may
+// maxLine is the longest line read back; longer ones are skipped.
+// An entry holds two bodies of at most BodyCap, which JSON may
 // escape to six bytes a byte.
-const historyMaxLine = 4 << 20
+const maxLine = 4 << 20
 
 // History is the exchanges of this session and earlier ones: kept in
 // memory, and appended to a JSON-lines file (0600, in a 0700 folder) that
 // holds at most about limit entries. Entries are redacted before they get
-// here (NewHistoryEntry). A History is safe for concurrent use; several
+// here (NewEntry). A History is safe for concurrent use; several
 // processes may share the file, which a lock file guards.
 type History struct {
 	path, lockPath string // "" when nothing goes to disk
 	limit          int
 
 	mu      sync.Mutex
-	entries []HistoryEntry // oldest first
-	onDisk  int            // lines in the file, as far as this process knows
+	entries []Entry // oldest first
+	onDisk  int     // lines in the file, as far as this process knows
 	notes   []string
 }
 
-// OpenHistory opens the history in dir (keyhole's state folder), creating
+// Open opens the history in dir (keyhole's state folder), creating
 // the folder with mode 0700 if needed and tightening a looser one, and
 // loads the newest limit entries. A line that does not read as an entry is
 // skipped with a note (Notes), not an error. limit is the `history`
 // setting; 0 or less keeps this session's exchanges in memory only (up to
 // providers.DefaultHistory) and writes nothing.
-func OpenHistory(dir string, limit int) (*History, error) {
+func Open(dir string, limit int) (*History, error) {
 	if limit <= 0 {
 		return &History{limit: providers.DefaultHistory}, nil
 	}
@@ -64,8 +67,8 @@ func OpenHistory(dir string, limit int) (*History, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	h := &History{path: filepath.Join(abs, HistoryFile), lockPath: filepath.Join(abs, "history.lock"), limit: limit}
-	if err := historyTighten(abs, 0o700); err != nil {
+	h := &History{path: filepath.Join(abs, FileName), lockPath: filepath.Join(abs, "history.lock"), limit: limit}
+	if err := tighten(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	unlock, err := h.lock()
@@ -86,11 +89,11 @@ func OpenHistory(dir string, limit int) (*History, error) {
 	return h, nil
 }
 
-// historyTighten makes the folder ours alone, as the token cache does: the
+// tighten makes the folder ours alone, as the token cache does: the
 // history holds URLs and bodies that are none of anyone else's business.
 // The file itself is tightened on its open descriptor (read), never by
 // path, which a planted symbolic link would redirect.
-func historyTighten(path string, mode fs.FileMode) error {
+func tighten(path string, mode fs.FileMode) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -117,10 +120,10 @@ func (h *History) Notes() []string {
 func (h *History) Path() string { return h.path }
 
 // List returns the entries, newest first.
-func (h *History) List() []HistoryEntry {
+func (h *History) List() []Entry {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make([]HistoryEntry, len(h.entries))
+	out := make([]Entry, len(h.entries))
 	for i, e := range h.entries {
 		out[len(out)-1-i] = e
 	}
@@ -130,7 +133,7 @@ func (h *History) List() []HistoryEntry {
 // Add keeps e and appends it to the file, rewriting the file with the
 // newest entries when it has grown a quarter past the limit. It does I/O:
 // call it off the UI loop. A zero Time is set to now.
-func (h *History) Add(e HistoryEntry) error {
+func (h *History) Add(e Entry) error {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
@@ -144,7 +147,7 @@ func (h *History) Add(e HistoryEntry) error {
 	defer h.mu.Unlock()
 	h.entries = append(h.entries, e)
 	if n := len(h.entries) - h.limit; n > 0 {
-		h.entries = append([]HistoryEntry(nil), h.entries[n:]...)
+		h.entries = append([]Entry(nil), h.entries[n:]...)
 	}
 	if h.path == "" {
 		return nil
@@ -202,7 +205,7 @@ func (h *History) lock() (func(), error) {
 // newest entries (for a rewrite), how many lines the file holds, and notes
 // for the lines skipped. A file others can read is made 0600 first; a
 // symbolic link or anything else that is not a regular file is refused.
-func (h *History) read() (entries []HistoryEntry, raw [][]byte, lines int, notes []string, err error) {
+func (h *History) read() (entries []Entry, raw [][]byte, lines int, notes []string, err error) {
 	f, err := safefile.Open(h.path, os.O_RDONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, 0, nil, nil
@@ -218,21 +221,21 @@ func (h *History) read() (entries []HistoryEntry, raw [][]byte, lines int, notes
 			return nil, nil, 0, nil, fmt.Errorf("history: %w", err)
 		}
 	}
-	err = historyLines(f, historyMaxLine, func(n int, line []byte, tooLong bool) {
+	err = readLines(f, maxLine, func(n int, line []byte, tooLong bool) {
 		lines++
-		var e HistoryEntry
+		var e Entry
 		switch {
 		case tooLong:
-			notes = append(notes, fmt.Sprintf("%s line %d: longer than %s, skipped", HistoryFile, n, document.HumanSize(historyMaxLine)))
+			notes = append(notes, fmt.Sprintf("%s line %d: longer than %s, skipped", FileName, n, document.HumanSize(maxLine)))
 			return
 		case json.Unmarshal(line, &e) != nil || e.Time.IsZero():
-			notes = append(notes, fmt.Sprintf("%s line %d: not a history entry, skipped", HistoryFile, n))
+			notes = append(notes, fmt.Sprintf("%s line %d: not a history entry, skipped", FileName, n))
 			return
 		}
 		entries = append(entries, e)
 		raw = append(raw, append([]byte(nil), line...))
 		if len(raw) > 2*h.limit { // keep memory bounded on a huge file
-			entries = append([]HistoryEntry(nil), entries[len(entries)-h.limit:]...)
+			entries = append([]Entry(nil), entries[len(entries)-h.limit:]...)
 			raw = append([][]byte(nil), raw[len(raw)-h.limit:]...)
 		}
 	})
@@ -280,7 +283,7 @@ func (h *History) rewrite(raw [][]byte) error {
 // readLines calls fn for each non-blank line (without its newline),
 // numbered from 1; a line longer than limit is reported as tooLong, not
 // kept in memory.
-func historyLines(r io.Reader, limit int, fn func(n int, line []byte, tooLong bool)) error {
+func readLines(r io.Reader, limit int, fn func(n int, line []byte, tooLong bool)) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var buf []byte
 	n, tooLong := 0, false

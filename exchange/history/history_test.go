@@ -1,4 +1,4 @@
-package exchange
+package history
 
 import (
 	"bytes"
@@ -17,9 +17,27 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
+
+// TestMain fails the package when a test leaves a goroutine behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func client(t *testing.T) *http.Client {
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+func bearer(v string) *providers.Token {
+	return &providers.Token{Access: secret.New(v), Type: "bearer"}
+}
 
 // secretForms are the encodings a leaked secret would show up in.
 // JSON escaping is listed once and twice: a JSON body echoed inside a JSON
@@ -71,30 +89,30 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("client:"+basicPass))
 
 	dir := filepath.Join(t.TempDir(), "state", "keyhole")
-	h, err := OpenHistory(dir, 500)
+	h, err := Open(dir, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
 		p   *providers.Provider
 		tok *providers.Token
-		r   Request
+		r   exchange.Request
 	}{
-		{api, bearer(headerTok), Request{Target: "/me?page=1", Header: []Field{{"Cookie", "sid=" + cookieVal + "; theme=dark"}, {"X-Note", "about " + registered}}}},
-		{q, bearer(queryTok), Request{Target: "/q?x=1"}},
-		{api, nil, Request{Method: "POST", Target: "/token", Header: []Field{{"Authorization", basic}}, Body: "grant_type=client_credentials&client_secret=" + url.QueryEscape(formSecret)}},
-		{api, bearer(headerTok), Request{Method: "POST", Target: "/login", Body: fmt.Sprintf(`{"client_secret":%q,"user":{"password":%q},"note":%q}`, jsonSecret, jsonPass, registered)}},
-		{api, nil, Request{Target: "http://user:" + urlPass + "@" + hostPort + "/u"}},
+		{api, bearer(headerTok), exchange.Request{Target: "/me?page=1", Header: []exchange.Field{{Name: "Cookie", Value: "sid=" + cookieVal + "; theme=dark"}, {Name: "X-Note", Value: "about " + registered}}}},
+		{q, bearer(queryTok), exchange.Request{Target: "/q?x=1"}},
+		{api, nil, exchange.Request{Method: "POST", Target: "/token", Header: []exchange.Field{{Name: "Authorization", Value: basic}}, Body: "grant_type=client_credentials&client_secret=" + url.QueryEscape(formSecret)}},
+		{api, bearer(headerTok), exchange.Request{Method: "POST", Target: "/login", Body: fmt.Sprintf(`{"client_secret":%q,"user":{"password":%q},"note":%q}`, jsonSecret, jsonPass, registered)}},
+		{api, nil, exchange.Request{Target: "http://user:" + urlPass + "@" + hostPort + "/u"}},
 	} {
-		ex := Send(context.Background(), client(t), c.p, c.tok, c.r, Options{})
+		ex := exchange.Send(context.Background(), client(t), c.p, c.tok, c.r, exchange.Options{})
 		if ex.Err != nil {
 			t.Fatal(ex.Err)
 		}
-		if err := h.Add(NewHistoryEntry(c.p.Name, ex, red.Redact)); err != nil {
+		if err := h.Add(NewEntry(c.p.Name, ex, red.Redact)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, HistoryFile))
+	raw, err := os.ReadFile(filepath.Join(dir, FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +120,7 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 	// once more on its way into a JSON line).
 	var decoded strings.Builder
 	for _, line := range bytes.Split(bytes.TrimSpace(raw), []byte("\n")) {
-		var e HistoryEntry
+		var e Entry
 		if err := json.Unmarshal(line, &e); err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +143,7 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 	if n := bytes.Count(raw, []byte("\n")); n != 5 {
 		t.Errorf("%d lines, want 5", n)
 	}
-	for path, mode := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, HistoryFile): 0o600} {
+	for path, mode := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, FileName): 0o600} {
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != mode {
 			t.Errorf("%s: mode %v, want %v (%v)", path, fi.Mode().Perm(), mode, err)
 		}
@@ -138,16 +156,16 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 
 func TestHistoryBound(t *testing.T) {
 	dir := t.TempDir()
-	h, err := OpenHistory(dir, 4)
+	h, err := Open(dir, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC)
 	for i := range 23 {
-		if err := h.Add(HistoryEntry{Time: start.Add(time.Duration(i) * time.Second), Method: "GET", URL: fmt.Sprint("https://h/", i)}); err != nil {
+		if err := h.Add(Entry{Time: start.Add(time.Duration(i) * time.Second), Method: "GET", URL: fmt.Sprint("https://h/", i)}); err != nil {
 			t.Fatal(err)
 		}
-		if n := historyFileLines(t, filepath.Join(dir, HistoryFile)); n > 5 {
+		if n := historyFileLines(t, filepath.Join(dir, FileName)); n > 5 {
 			t.Fatalf("after %d adds the file has %d lines, more than 1.25 × 4", i+1, n)
 		}
 	}
@@ -163,17 +181,17 @@ func TestHistoryBound(t *testing.T) {
 		}
 	}
 	check(h)
-	again, err := OpenHistory(dir, 4)
+	again, err := Open(dir, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
 	check(again)
 	// A smaller limit trims at open.
-	small, err := OpenHistory(dir, 1)
+	small, err := Open(dir, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := small.List(); len(l) != 1 || l[0].URL != "https://h/22" || historyFileLines(t, filepath.Join(dir, HistoryFile)) > 2 {
+	if l := small.List(); len(l) != 1 || l[0].URL != "https://h/22" || historyFileLines(t, filepath.Join(dir, FileName)) > 2 {
 		t.Errorf("limit 1: %+v", l)
 	}
 }
@@ -191,10 +209,10 @@ func TestHistoryCorruptLinesAreSkipped(t *testing.T) {
 	dir := t.TempDir()
 	good := `{"time":"2026-03-14T15:09:26Z","provider":"p","method":"GET","url":"https://h/1"}`
 	text := good + "\n{not json\n\n" + `{"no":"time"}` + "\n" + strings.Replace(good, "/1", "/2", 1) + "\n" + `{"time":"2026-03-14T15:09:27Z","url":"trunc`
-	if err := os.WriteFile(filepath.Join(dir, HistoryFile), []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, err := OpenHistory(dir, 10)
+	h, err := Open(dir, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,10 +225,10 @@ func TestHistoryCorruptLinesAreSkipped(t *testing.T) {
 			t.Errorf("Notes = %q, want %q", notes, want)
 		}
 	}
-	if fi, _ := os.Stat(filepath.Join(dir, HistoryFile)); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(filepath.Join(dir, FileName)); fi.Mode().Perm() != 0o600 {
 		t.Errorf("a loose file was left at %v", fi.Mode().Perm())
 	}
-	if err := h.Add(HistoryEntry{URL: "https://h/3"}); err != nil {
+	if err := h.Add(Entry{URL: "https://h/3"}); err != nil {
 		t.Fatal(err)
 	}
 	if l := h.List(); len(l) != 3 || l[0].URL != "https://h/3" || l[0].Time.IsZero() {
@@ -220,11 +238,11 @@ func TestHistoryCorruptLinesAreSkipped(t *testing.T) {
 
 func TestHistoryLimitZeroWritesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "keyhole")
-	h, err := OpenHistory(dir, 0)
+	h, err := Open(dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Add(HistoryEntry{URL: "https://h/x"}); err != nil {
+	if err := h.Add(Entry{URL: "https://h/x"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(h.List()) != 1 || h.Path() != "" {
@@ -237,11 +255,11 @@ func TestHistoryLimitZeroWritesNothing(t *testing.T) {
 
 func TestHistoryConcurrentAdds(t *testing.T) {
 	dir := t.TempDir()
-	a, err := OpenHistory(dir, 40)
+	a, err := Open(dir, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := OpenHistory(dir, 40) // another process, as far as the file knows
+	b, err := Open(dir, 40) // another process, as far as the file knows
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,14 +273,14 @@ func TestHistoryConcurrentAdds(t *testing.T) {
 				h = b
 			}
 			for j := range 5 {
-				if err := h.Add(HistoryEntry{URL: fmt.Sprint("https://h/", i, "/", j)}); err != nil {
+				if err := h.Add(Entry{URL: fmt.Sprint("https://h/", i, "/", j)}); err != nil {
 					t.Error(err)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	c, err := OpenHistory(dir, 40)
+	c, err := Open(dir, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,13 +294,13 @@ func TestHistoryBodies(t *testing.T) {
 	var red secret.Redactor
 	red.Add(secret.New(tok))
 	// A secret across the cap must be masked, not cut in half.
-	big := strings.Repeat("x", HistoryBodyCap-3) + tok + strings.Repeat("y", 200<<10)
-	ex := &Exchange{
-		Sent:     Sent{Method: "POST", URL: mustURL(t, "https://h/x"), Header: http.Header{}, Body: []byte(big)},
-		Response: &Response{Status: 200, Header: http.Header{"Content-Type": {"application/octet-stream"}}, Body: []byte{0xff, 0, 1, 2}, Size: 4},
+	big := strings.Repeat("x", BodyCap-3) + tok + strings.Repeat("y", 200<<10)
+	ex := &exchange.Exchange{
+		Sent:     exchange.Sent{Method: "POST", URL: &url.URL{Scheme: "https", Host: "h", Path: "/x"}, Header: http.Header{}, Body: []byte(big)},
+		Response: &exchange.Response{Status: 200, Header: http.Header{"Content-Type": {"application/octet-stream"}}, Body: []byte{0xff, 0, 1, 2}, Size: 4},
 	}
-	e := NewHistoryEntry("p", ex, red.Redact)
-	if len(e.RequestBody) > HistoryBodyCap || strings.Contains(e.RequestBody, tok[:3]) || !strings.HasPrefix(e.RequestBody, "xxx") {
+	e := NewEntry("p", ex, red.Redact)
+	if len(e.RequestBody) > BodyCap || strings.Contains(e.RequestBody, tok[:3]) || !strings.HasPrefix(e.RequestBody, "xxx") {
 		t.Errorf("request body: %d bytes, ends %q", len(e.RequestBody), e.RequestBody[max(0, len(e.RequestBody)-10):])
 	}
 	if e.ResponseBody != "" {

@@ -1,4 +1,4 @@
-package exchange
+package history
 
 import (
 	"bytes"
@@ -7,16 +7,17 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// HistoryBodyCap is the most of each body a history entry keeps: enough to
+// BodyCap is the most of each body a history entry keeps: enough to
 // recognise an exchange, small enough that 500 of them stay cheap to load.
-const HistoryBodyCap = 64 << 10
+const BodyCap = 64 << 10
 
-// HistoryEntry is one exchange as history keeps it: every secret masked.
-type HistoryEntry struct {
+// Entry is one exchange as history keeps it: every secret masked.
+type Entry struct {
 	Time     time.Time `json:"time"`
 	Provider string    `json:"provider"`
 	Method   string    `json:"method"`
@@ -30,8 +31,8 @@ type HistoryEntry struct {
 	ResponseHeader http.Header `json:"response_headers,omitempty"`
 	ResponseBody   string      `json:"response_body,omitempty"`
 	// Duration is Response.Duration; Timing its phases.
-	Duration time.Duration `json:"duration_ns,omitempty"`
-	Timing   *Timing       `json:"timing,omitempty"`
+	Duration time.Duration    `json:"duration_ns,omitempty"`
+	Timing   *exchange.Timing `json:"timing,omitempty"`
 	// Size is the number of response body bytes received.
 	Size  int64  `json:"size,omitempty"`
 	Error string `json:"error,omitempty"`
@@ -39,7 +40,7 @@ type HistoryEntry struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// NewHistoryEntry records ex, sent for provider, with its secrets masked:
+// NewEntry records ex, sent for provider, with its secrets masked:
 // the token wherever it appears (plain, URL-escaped, base64, JSON-escaped);
 // Authorization, Cookie, Set-Cookie and every other credential header;
 // credential query and form parameters and JSON fields (client_secret,
@@ -47,10 +48,10 @@ type HistoryEntry struct {
 // appear again (a server echoing the request, a token response); a URL
 // password; and whatever redact (Session.Redact) knows — in the URL, the
 // headers, both bodies, the error and the notes. Bodies are kept up to
-// HistoryBodyCap, with a note. Time is when the request went out (on
-// Options.Now), else now.
-func NewHistoryEntry(provider string, ex *Exchange, redact func(string) string) HistoryEntry {
-	e := HistoryEntry{Provider: provider}
+// BodyCap, with a note. Time is when the request went out (on
+// exchange.Options.Now), else now.
+func NewEntry(provider string, ex *exchange.Exchange, redact func(string) string) Entry {
+	e := Entry{Provider: provider}
 	if ex == nil {
 		return e
 	}
@@ -67,22 +68,22 @@ func NewHistoryEntry(provider string, ex *Exchange, redact func(string) string) 
 	if s.URL != nil {
 		e.URL = clean(s.DisplayURL(false))
 	}
-	e.RequestHeader = historyHeader(s.Header, func(name, v string) string {
+	e.RequestHeader = maskHeader(s.Header, func(name, v string) string {
 		if strings.EqualFold(name, "Cookie") {
 			return secret.MaskCookies(v, false)
 		}
-		return clean(s.headerValue(name, v, false))
+		return clean(exchange.HeaderValue(name, v, s.Injection, s.Token, false))
 	})
 	var notes []string
 	if len(s.Body) > 0 {
 		var note string
-		e.RequestBody, note = historyBody("request", s.Body, clean)
-		notes = historyNote(notes, note)
+		e.RequestBody, note = keepBody("request", s.Body, clean)
+		notes = addNote(notes, note)
 	}
 	if r := ex.Response; r != nil {
 		e.Time = r.Timing.Start
 		e.Status, e.StatusText = r.Status, r.StatusText
-		e.ResponseHeader = historyHeader(r.Header, func(name, v string) string {
+		e.ResponseHeader = maskHeader(r.Header, func(name, v string) string {
 			switch {
 			case strings.EqualFold(name, "Set-Cookie"):
 				return secret.MaskCookies(v, true)
@@ -92,8 +93,8 @@ func NewHistoryEntry(provider string, ex *Exchange, redact func(string) string) 
 			return clean(v)
 		})
 		var note string
-		e.ResponseBody, note = historyBody("response", r.Body, clean)
-		notes = historyNote(notes, note)
+		e.ResponseBody, note = keepBody("response", r.Body, clean)
+		notes = addNote(notes, note)
 		if r.Truncated {
 			notes = append(notes, "the response body was cut at max_body")
 		}
@@ -114,15 +115,15 @@ func NewHistoryEntry(provider string, ex *Exchange, redact func(string) string) 
 	return e
 }
 
-func historyNote(notes []string, n string) []string {
+func addNote(notes []string, n string) []string {
 	if n == "" {
 		return notes
 	}
 	return append(notes, n)
 }
 
-// historyHeader copies h with each value passed through mask.
-func historyHeader(h http.Header, mask func(name, v string) string) http.Header {
+// maskHeader copies h with each value passed through mask.
+func maskHeader(h http.Header, mask func(name, v string) string) http.Header {
 	if len(h) == 0 {
 		return nil
 	}
@@ -135,34 +136,34 @@ func historyHeader(h http.Header, mask func(name, v string) string) http.Header 
 	return out
 }
 
-// historyBody returns up to HistoryBodyCap of a body, redacted, and a note
+// keepBody returns up to BodyCap of a body, redacted, and a note
 // when it kept less than all of it. Redaction runs on a window a little
 // wider than the cap, whose tail is then dropped: a secret cut in two by
 // the window's edge would escape the redactor, and the tail is where such
 // a half would stand.
-func historyBody(which string, b []byte, clean func(string) string) (string, string) {
+func keepBody(which string, b []byte, clean func(string) string) (string, string) {
 	const margin = 16 << 10
 	if len(b) == 0 {
 		return "", ""
 	}
-	whole := len(b) <= HistoryBodyCap+margin
+	whole := len(b) <= BodyCap+margin
 	window := b
 	if !whole {
-		window = b[:HistoryBodyCap+margin]
+		window = b[:BodyCap+margin]
 	}
 	text := document.TrimPartialRune(window)
 	if !utf8.Valid(text) || bytes.IndexByte(text, 0) >= 0 {
 		return "", "the " + which + " body (" + document.HumanSize(int64(len(b))) + ", binary) is not kept in history"
 	}
 	s := clean(string(text))
-	if whole && len(s) <= HistoryBodyCap {
+	if whole && len(s) <= BodyCap {
 		return s, ""
 	}
 	if !whole {
 		s = s[:max(0, len(s)-margin)]
 	}
-	if len(s) > HistoryBodyCap {
-		s = s[:HistoryBodyCap]
+	if len(s) > BodyCap {
+		s = s[:BodyCap]
 	}
 	s = string(document.TrimPartialRune([]byte(s)))
 	return s, "history keeps the first " + document.HumanSize(int64(len(s))) + " of the " + which + " body (" + document.HumanSize(int64(len(b))) + ")"

@@ -1,4 +1,4 @@
-package exchange
+package history
 
 import (
 	"errors"
@@ -53,12 +53,12 @@ func TestHistoryRefusesALinkAtItsFile(t *testing.T) {
 	t.Run("before open", func(t *testing.T) {
 		dir := t.TempDir()
 		target, check := victim(t)
-		if err := os.Symlink(target, filepath.Join(dir, HistoryFile)); err != nil {
+		if err := os.Symlink(target, filepath.Join(dir, FileName)); err != nil {
 			t.Fatal(err)
 		}
-		h, err := OpenHistory(dir, 10)
+		h, err := Open(dir, 10)
 		if err == nil {
-			err = h.Add(HistoryEntry{URL: "https://api.example/leak"})
+			err = h.Add(Entry{URL: "https://api.example/leak"})
 		}
 		if !errors.Is(err, safefile.ErrNotRegular) || !strings.Contains(err.Error(), "symbolic link") {
 			t.Errorf("history over a link: %v; want a refusal naming the link", err)
@@ -67,22 +67,22 @@ func TestHistoryRefusesALinkAtItsFile(t *testing.T) {
 	})
 	t.Run("while running", func(t *testing.T) {
 		dir := t.TempDir()
-		h, err := OpenHistory(dir, 10)
+		h, err := Open(dir, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := h.Add(HistoryEntry{URL: "https://api.example/first"}); err != nil {
+		if err := h.Add(Entry{URL: "https://api.example/first"}); err != nil {
 			t.Fatal(err)
 		}
 		target, check := victim(t)
-		path := filepath.Join(dir, HistoryFile)
+		path := filepath.Join(dir, FileName)
 		if err := os.Remove(path); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.Symlink(target, path); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.Add(HistoryEntry{URL: "https://api.example/leak"}); !errors.Is(err, safefile.ErrNotRegular) {
+		if err := h.Add(Entry{URL: "https://api.example/leak"}); !errors.Is(err, safefile.ErrNotRegular) {
 			t.Errorf("Add through a link: %v; want a refusal", err)
 		}
 		check()
@@ -98,9 +98,9 @@ func TestHistoryRefusesALinkAtItsLock(t *testing.T) {
 	if err := os.Symlink(elsewhere, filepath.Join(dir, "history.lock")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := OpenHistory(dir, 10)
+	_, err := Open(dir, 10)
 	if !errors.Is(err, safefile.ErrNotRegular) {
-		t.Errorf("OpenHistory with a link at the lock: %v; want a refusal", err)
+		t.Errorf("Open with a link at the lock: %v; want a refusal", err)
 	}
 	if _, err := os.Lstat(elsewhere); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the lock link's target was created: %v", err)
@@ -111,10 +111,10 @@ func TestHistoryRefusesALinkAtItsLock(t *testing.T) {
 func TestHistoryRefusesAFIFO(t *testing.T) {
 	skipWithoutSymlinks(t)
 	dir := t.TempDir()
-	if err := mkfifo(filepath.Join(dir, HistoryFile)); err != nil {
+	if err := mkfifo(filepath.Join(dir, FileName)); err != nil {
 		t.Skip("no mkfifo here:", err)
 	}
-	if _, err := OpenHistory(dir, 10); !errors.Is(err, safefile.ErrNotRegular) {
-		t.Errorf("OpenHistory over a FIFO: %v; want a refusal", err)
+	if _, err := Open(dir, 10); !errors.Is(err, safefile.ErrNotRegular) {
+		t.Errorf("Open over a FIFO: %v; want a refusal", err)
 	}
 }
