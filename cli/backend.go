@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
@@ -79,7 +80,7 @@ func warnLooseSecrets(e env, cfg *providers.Config, path string) {
 		return
 	}
 	fmt.Fprintf(e.stderr, "keyhole: warning: %s holds a secret (%s) and others can read it (mode %04o); run: chmod 600 %s — or take the secret from the environment with ${VAR}\n",
-		termtext.Line(path), termtext.Line(strings.Join(keys, ", ")), fi.Mode().Perm(), termtext.Line(shellQuote(path)))
+		termtext.Line(path), termtext.Line(strings.Join(keys, ", ")), fi.Mode().Perm(), termtext.Line(shellword.Quote(path)))
 }
 
 // builtinDemo is the built-in demo's configuration with a placeholder

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -115,17 +116,17 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 		first = append(first, "-k")
 	}
 	if p.CAFile != "" {
-		first = append(first, "--cacert", ShellQuote(p.CAFile))
+		first = append(first, "--cacert", shellword.Quote(p.CAFile))
 	}
 	if p.CertFile != "" {
-		first = append(first, "--cert", ShellQuote(p.CertFile), "--key", ShellQuote(p.KeyFile))
+		first = append(first, "--cert", shellword.Quote(p.CertFile), "--key", shellword.Quote(p.KeyFile))
 	}
 	switch {
 	case method == "HEAD":
 		first = append(first, "--head") // -X HEAD would wait for a body
 	case method == "GET" && !hasBody, method == "POST" && hasBody:
 	default:
-		first = append(first, "-X", ShellQuote(method))
+		first = append(first, "-X", shellword.Quote(method))
 	}
 	u.Fragment, u.RawFragment = "", "" // never sent
 	if in.Query != "" {
@@ -149,9 +150,9 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 				sep = ""
 			}
 		}
-		first = append(first, withSubst(shown+sep+url.QueryEscape(in.Query)+"=", tokenCmd))
+		first = append(first, shellword.QuoteSubst(shown+sep+url.QueryEscape(in.Query)+"=", tokenCmd))
 	} else {
-		first = append(first, ShellQuote(shown))
+		first = append(first, shellword.Quote(shown))
 	}
 
 	lines := []string{strings.Join(first, " ")}
@@ -175,15 +176,15 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 			}
 		}
 		if !explicit {
-			lines = append(lines, "-H "+ShellQuote("Content-Type: "+contentType))
+			lines = append(lines, "-H "+shellword.Quote("Content-Type: "+contentType))
 		}
 	}
 	if in.Header != "" {
-		lines = append(lines, "-H "+withSubst(in.Header+": "+in.Prefix, tokenCmd))
+		lines = append(lines, "-H "+shellword.QuoteSubst(in.Header+": "+in.Prefix, tokenCmd))
 	}
 	switch {
 	case opts.BodyFile != "":
-		lines = append(lines, "--data-binary "+ShellQuote("@"+opts.BodyFile))
+		lines = append(lines, "--data-binary "+shellword.Quote("@"+opts.BodyFile))
 	case hasBody:
 		body := r.Body
 		if !w.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") {
@@ -201,7 +202,7 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 		if strings.HasPrefix(body, "@") {
 			opt = "--data-raw" // -d @x would read the file x
 		}
-		lines = append(lines, opt+" "+ShellQuote(body))
+		lines = append(lines, opt+" "+shellword.Quote(body))
 	}
 	out.Command = strings.Join(lines, " \\\n  ")
 	out.Masked = w.masked
@@ -237,9 +238,9 @@ func (w *curlWriter) value(v string) string {
 // header", not as "send it empty".
 func curlHeaderWord(name, value string) string {
 	if value == "" {
-		return ShellQuote(name + ";")
+		return shellword.Quote(name + ";")
 	}
-	return ShellQuote(name + ": " + value)
+	return shellword.Quote(name + ": " + value)
 }
 
 // curlInjection is where the token goes: the provider's injection for the
@@ -253,9 +254,9 @@ func curlInjection(p *providers.Provider, tok *providers.Token) providers.Inject
 func curlTokenCommand(provider, configPath string) string {
 	words := []string{"keyhole"}
 	if configPath != "" {
-		words = append(words, "--config", ShellQuote(configPath))
+		words = append(words, "--config", shellword.Quote(configPath))
 	}
-	return strings.Join(append(words, "token", ShellQuote(provider)), " ")
+	return strings.Join(append(words, "token", shellword.Quote(provider)), " ")
 }
 
 // curlMethod normalizes and checks an HTTP method, so a typo cannot smuggle

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -41,34 +42,34 @@ type CurlInfo struct {
 // dropped and NAME reported in CurlInfo.Provider. The command must start
 // with curl.
 func ParseCurl(cmd string) (Request, *CurlInfo, error) {
-	sp, err := splitShell(cmd)
+	sp, err := shellword.Split(cmd)
 	if err != nil {
 		return Request{}, nil, fmt.Errorf("curl command: %w", err)
 	}
-	words := sp.words
-	if len(words) > 1 && words[0].text == "$" { // a copied prompt
+	words := sp.Words
+	if len(words) > 1 && words[0].Text == "$" { // a copied prompt
 		words = words[1:]
 	}
 	if len(words) == 0 {
 		return Request{}, nil, fmt.Errorf("%w: the text is empty", ErrNotCurl)
 	}
-	if name := words[0].text; len(words[0].subs) > 0 || (path.Base(name) != "curl" && name != "curl.exe") {
+	if name := words[0].Text; len(words[0].Subs) > 0 || (path.Base(name) != "curl" && name != "curl.exe") {
 		return Request{}, nil, fmt.Errorf("%w: it starts with %q; paste a command that starts with curl", ErrNotCurl, curlClip(name))
 	}
 	p := &curlParse{info: &CurlInfo{}, derived: map[string]int{}, explicit: map[string]bool{}, noted: map[string]bool{}}
 	// Only the start of what follows is quoted: it may be another command
 	// with its own credentials.
-	if rest := strings.Fields(sp.rest); len(rest) > 0 {
+	if rest := strings.Fields(sp.Rest); len(rest) > 0 {
 		shown := curlClip(strings.Join(rest[:min(2, len(rest))], " "))
 		if len(rest) > 2 {
 			shown += " …"
 		}
 		p.note("ignored what follows the curl command: %s", shown)
 	}
-	for _, r := range sp.redirects {
+	for _, r := range sp.Redirects {
 		p.info.Ignored = append(p.info.Ignored, r)
 	}
-	if sp.lenient {
+	if sp.Lenient {
 		p.note("read a backslash followed by spaces at the end of a line as a line continuation")
 	}
 	if err := p.args(words[1:]); err != nil {
@@ -113,10 +114,10 @@ func (p *curlParse) note(format string, args ...any) {
 	}
 }
 
-func (p *curlParse) args(words []shellWord) error {
+func (p *curlParse) args(words []shellword.Word) error {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
-		t := w.text
+		t := w.Text
 		switch {
 		case strings.HasPrefix(t, "--") && len(t) > 2:
 			spec, ok := curlLong(t[2:])
@@ -130,7 +131,7 @@ func (p *curlParse) args(words []shellWord) error {
 				p.info.Unknown = append(p.info.Unknown, curlClip(t))
 				continue
 			}
-			var arg shellWord
+			var arg shellword.Word
 			if spec.arg {
 				if i+1 >= len(words) {
 					return fmt.Errorf("%s needs a value", t)
@@ -150,11 +151,11 @@ func (p *curlParse) args(words []shellWord) error {
 					p.info.Unknown = append(p.info.Unknown, curlClip(as))
 					continue
 				}
-				var arg shellWord
+				var arg shellword.Word
 				if spec.arg {
 					switch {
 					case k+1 < len(t):
-						arg = w.from(k + 1)
+						arg = w.From(k + 1)
 					case i+1 < len(words):
 						i++
 						arg = words[i]
@@ -177,7 +178,7 @@ func (p *curlParse) args(words []shellWord) error {
 }
 
 // apply carries out one option; as is how the command wrote it.
-func (p *curlParse) apply(spec curlSpec, as string, arg shellWord) error {
+func (p *curlParse) apply(spec curlSpec, as string, arg shellword.Word) error {
 	switch spec.name {
 	case "url":
 		p.addURL(arg)
@@ -242,7 +243,7 @@ func (p *curlParse) apply(spec curlSpec, as string, arg shellWord) error {
 	case "form", "form-string":
 		return fmt.Errorf("%s builds a multipart form, which keyhole does not send: put the body in the composer", as)
 	case "upload-file", "config":
-		return p.fileRefused(as, arg.text)
+		return p.fileRefused(as, arg.Text)
 	case "next":
 		return fmt.Errorf("%s starts another request: keyhole imports one at a time", as)
 	default:

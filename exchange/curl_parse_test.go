@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"errors"
-	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -152,68 +151,6 @@ func TestParseCurlErrors(t *testing.T) {
 	if _, _, err := ParseCurl("curl https://h -d @x"); errors.Is(err, ErrNotCurl) {
 		t.Errorf("a bad curl command is ErrNotCurl: %v", err)
 	}
-}
-
-// TestSplitShellMatchesShell checks the tokenizer against a real shell on
-// the nasty strings, quoted every way the exporter and people quote.
-func TestSplitShellMatchesShell(t *testing.T) {
-	sh := shellsHere(t)[0]
-	bash, _ := exec.LookPath("bash")
-	for _, s := range shellNasty {
-		for _, quoted := range []string{ShellQuote(s), dqQuote(s), withSubst(s, "printf T")} {
-			want, err := exec.Command(sh, "-c", "printf %s "+quoted).Output()
-			if err != nil {
-				t.Fatalf("%s: %v", quoted, err)
-			}
-			sp, err := splitShell("printf %s " + quoted)
-			if err != nil || len(sp.words) != 3 {
-				t.Errorf("splitShell(%s) = %+v, %v", quoted, sp.words, err)
-				continue
-			}
-			got := strings.ReplaceAll(sp.words[2].text, "$(printf T)", "T")
-			if got != string(want) {
-				t.Errorf("splitShell(%s) = %q, the shell says %q", quoted, got, want)
-			}
-		}
-		if bash != "" && !strings.ContainsRune(s, 0) {
-			quoted := ansiCQuote(s)
-			want, err := exec.Command(bash, "-c", "printf %s "+quoted).Output()
-			sp, perr := splitShell("printf %s " + quoted)
-			if err != nil || perr != nil || len(sp.words) != 3 || sp.words[2].text != string(want) {
-				t.Errorf("$'...': splitShell(%s) = %+v, %v; bash says %q, %v", quoted, sp.words, perr, want, err)
-			}
-		}
-	}
-}
-
-// dqQuote quotes s between double quotes, escaping what must be.
-func dqQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte("$`\"\\", s[i]) >= 0 {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(s[i])
-	}
-	b.WriteByte('"')
-	return strings.ReplaceAll(b.String(), "!", `"'!'"`) // no history expansion
-}
-
-// ansiC quotes s as $'...' with octal escapes for what is not plain.
-func ansiCQuote(s string) string {
-	var b strings.Builder
-	b.WriteString("$'")
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' {
-			b.WriteByte(c)
-		} else {
-			b.WriteString("\\" + string(rune('0'+c>>6)) + string(rune('0'+(c>>3)&7)) + string(rune('0'+c&7)))
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
 }
 
 func TestRelativeTarget(t *testing.T) {

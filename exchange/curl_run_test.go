@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/internal/shellword/shelltest"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -53,19 +54,6 @@ func (rec *requestRecorder) last() (seenRequest, int) {
 	return rec.all[len(rec.all)-1], len(rec.all)
 }
 
-// fakeKeyhole puts a keyhole on a PATH of its own that records its
-// arguments and prints token, as keyhole token would.
-func fakeKeyhole(t *testing.T, token string) (pathDir, argsFile string) {
-	t.Helper()
-	dir := t.TempDir()
-	argsFile = filepath.Join(dir, "args")
-	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + ShellQuote(argsFile) + "\nprintf '%s\\n' " + ShellQuote(token) + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "keyhole"), []byte(script), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	return dir, argsFile
-}
-
 // TestCurlCommandSendsWhatSendSends runs each exported command with a
 // shell and curl against a server on 127.0.0.1, a fake keyhole on PATH
 // printing the token, and checks the server saw exactly what Send sends
@@ -75,7 +63,7 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 		t.Skip("curl is not installed")
 	}
 	const token = "tok-Abc.123_~XYZ"
-	pathDir, argsFile := fakeKeyhole(t, token)
+	pathDir, argsFile := shelltest.FakeKeyhole(t, token)
 	rec := newRecorder(t)
 	base := rec.URL + "/base"
 	empty := ""
@@ -105,7 +93,7 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 		{"odd provider name", "odd name's", Request{Target: "/o"}},
 		{"empty header", "api", Request{Target: "/e", Header: []Field{{"X-Empty", ""}}}},
 	}
-	for i, s := range shellNasty {
+	for i, s := range shelltest.Nasty {
 		if !strings.ContainsAny(s, "\r\n") && s == trimHTTPBlanks(s) {
 			cases = append(cases, tc{"nasty header " + caseLabel(i), "api", Request{Target: "/h", Header: []Field{{"X-Nasty", s}}}})
 		}
@@ -113,7 +101,7 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 			cases = append(cases, tc{"nasty body " + caseLabel(i), "api", Request{Method: "PATCH", Target: "/b", Body: s}})
 		}
 	}
-	sh := shellsHere(t)[0]
+	sh := shelltest.Shells(t)[0]
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := ps[c.provider]

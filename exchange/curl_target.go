@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -15,50 +16,50 @@ import (
 
 // addURL reads a URL, dropping a query parameter whose value fetched the
 // token with $(keyhole token NAME).
-func (p *curlParse) addURL(w shellWord) {
-	text := w.text
-	var kept []shellSub
-	for k := len(w.subs) - 1; k >= 0; k-- {
-		s := w.subs[k]
-		name, config, ok := keyholeToken(s.cmd)
-		if !ok || !tokenParam(text, w.subs[:k], s) {
+func (p *curlParse) addURL(w shellword.Word) {
+	text := w.Text
+	var kept []shellword.Sub
+	for k := len(w.Subs) - 1; k >= 0; k-- {
+		s := w.Subs[k]
+		name, config, ok := keyholeToken(s.Cmd)
+		if !ok || !tokenParam(text, w.Subs[:k], s) {
 			kept = append(kept, s)
 			continue
 		}
-		from := strings.LastIndexAny(text[:s.start], "?&")
-		param := text[from+1 : s.start-1]
+		from := strings.LastIndexAny(text[:s.Start], "?&")
+		param := text[from+1 : s.Start-1]
 		switch {
 		case text[from] == '&':
-			text = text[:from] + text[s.end:]
-		case s.end < len(text) && text[s.end] == '&': // ?name=$(...)&rest
-			text = text[:from+1] + text[s.end+1:]
+			text = text[:from] + text[s.End:]
+		case s.End < len(text) && text[s.End] == '&': // ?name=$(...)&rest
+			text = text[:from+1] + text[s.End+1:]
 		default:
-			text = text[:from] + text[s.end:]
+			text = text[:from] + text[s.End:]
 		}
 		p.useToken(name, config)
-		p.note("dropped the %s query parameter that ran $(%s): keyhole adds %s's token itself", curlClip(param), curlClip(s.cmd), name)
+		p.note("dropped the %s query parameter that ran $(%s): keyhole adds %s's token itself", curlClip(param), curlClip(s.Cmd), name)
 	}
 	// Notes name the substitutions kept by their command: their offsets
 	// moved when a parameter before them went.
-	p.urls = append(p.urls, p.text("URL", shellWord{text: text, vars: w.vars}))
+	p.urls = append(p.urls, p.text("URL", shellword.Word{Text: text, Vars: w.Vars}))
 	for k := len(kept) - 1; k >= 0; k-- {
-		p.note("URL: kept $(%s) as written: keyhole runs no command from a paste", curlClip(kept[k].cmd))
+		p.note("URL: kept $(%s) as written: keyhole runs no command from a paste", curlClip(kept[k].Cmd))
 	}
 }
 
 // tokenParam reports whether the substitution s is the whole value of a
 // query parameter (?name=$(...) or &name=$(...), then & or # or the end),
 // with no other substitution inside that parameter.
-func tokenParam(text string, earlier []shellSub, s shellSub) bool {
-	before := text[:s.start]
+func tokenParam(text string, earlier []shellword.Sub, s shellword.Sub) bool {
+	before := text[:s.Start]
 	from := strings.LastIndexAny(before, "?&")
 	eq := len(before) - 1
 	switch {
 	case from < 0 || eq <= from+1 || before[eq] != '=' || strings.ContainsAny(text[from+1:eq], "=#"):
 		return false
-	case s.end < len(text) && text[s.end] != '&' && text[s.end] != '#':
+	case s.End < len(text) && text[s.End] != '&' && text[s.End] != '#':
 		return false
-	case len(earlier) > 0 && earlier[len(earlier)-1].end > from:
+	case len(earlier) > 0 && earlier[len(earlier)-1].End > from:
 		return false
 	}
 	return true
@@ -119,25 +120,25 @@ func keyholeToken(cmd string) (name, config string, ok bool) {
 	if len(cmd) > 4096 || !strings.Contains(cmd, "keyhole") {
 		return "", "", false
 	}
-	sp, err := splitShell(cmd)
-	if err != nil || strings.TrimSpace(sp.rest) != "" || len(sp.words) < 3 || path.Base(sp.words[0].text) != "keyhole" {
+	sp, err := shellword.Split(cmd)
+	if err != nil || strings.TrimSpace(sp.Rest) != "" || len(sp.Words) < 3 || path.Base(sp.Words[0].Text) != "keyhole" {
 		return "", "", false
 	}
-	w := sp.words
+	w := sp.Words
 	for i := 1; i < len(w); i++ {
-		t := w[i].text
+		t := w[i].Text
 		switch {
-		case len(w[i].subs) > 0:
+		case len(w[i].Subs) > 0:
 			return "", "", false
 		case t == "--config" && i+1 < len(w):
 			i++
-			config = w[i].text
+			config = w[i].Text
 		case strings.HasPrefix(t, "--config="):
 			config = strings.TrimPrefix(t, "--config=")
 		case strings.HasPrefix(t, "-"): // --force, --no-browser
-		case t == "token" && name == "" && i+1 < len(w) && !strings.HasPrefix(w[i+1].text, "-"):
+		case t == "token" && name == "" && i+1 < len(w) && !strings.HasPrefix(w[i+1].Text, "-"):
 			i++
-			name = w[i].text
+			name = w[i].Text
 		default:
 			return "", "", false // another command, or a second name
 		}

@@ -1,61 +1,12 @@
 package exchange
 
 import (
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
-
-// shellNasty are strings a shell would mangle unless quoted right: quotes
-// of both kinds, expansions, escapes, globs, comments, newlines.
-var shellNasty = []string{
-	"", "plain", "it's", `say "hi"`, "$HOME", "${HOME}", "$(id)", "`id`",
-	`back\slash`, `\'`, "'''", `"'"'"`, "a\nb", "line1\n\nline3\n", "tab\there",
-	"*?[a-z]{1,2}", "# not a comment", "~root", "=ls", "!!", "a;b|c&d>e<f",
-	"ünïcödé •••", "-n", "@file", "$'x'", `\`,
-}
-
-// shellsHere are the POSIX shells on this machine to check quoting with.
-func shellsHere(t *testing.T) []string {
-	t.Helper()
-	var out []string
-	for _, s := range []string{"sh", "bash", "zsh"} {
-		if _, err := exec.LookPath(s); err == nil {
-			out = append(out, s)
-		}
-	}
-	if len(out) == 0 {
-		t.Skip("no POSIX shell")
-	}
-	return out
-}
-
-func TestShellQuoteAndWithSubst(t *testing.T) {
-	for _, shell := range shellsHere(t) {
-		for _, s := range shellNasty {
-			out, err := exec.Command(shell, "-c", "printf %s "+ShellQuote(s)).Output()
-			if err != nil || string(out) != s {
-				t.Errorf("%s: ShellQuote(%q) = %s reads back as %q (%v)", shell, s, ShellQuote(s), out, err)
-			}
-			cmd := "printf %s " + withSubst(s, "printf '%s' 'T  *'")
-			out, err = exec.Command(shell, "-c", cmd).Output()
-			if want := s + "T  *"; err != nil || string(out) != want {
-				t.Errorf("%s: withSubst(%q) = %s reads back as %q, want %q (%v)", shell, s, withSubst(s, "..."), out, want, err)
-			}
-		}
-	}
-	if got := withSubst("Authorization: Bearer ", "keyhole token x"); got != `"Authorization: Bearer $(keyhole token x)"` {
-		t.Errorf("the common case is not the readable form: %s", got)
-	}
-	for s, want := range map[string]string{"plain": "plain", "a/b-c_d.e:f": "a/b-c_d.e:f", "it's": `'it'\''s'`, "": "''", "=x": "'=x'"} {
-		if got := ShellQuote(s); got != want {
-			t.Errorf("ShellQuote(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
 
 func TestCurlCommand(t *testing.T) {
 	rawPrefix := ""

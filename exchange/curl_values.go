@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -12,28 +13,28 @@ import (
 
 // text is the value of an option as the request will carry it, noting
 // what the shell would have expanded and keyhole leaves as written.
-func (p *curlParse) text(as string, w shellWord) string {
-	for _, s := range w.subs {
-		p.note("%s: kept %s as written: keyhole runs no command from a paste", as, curlClip(w.text[s.start:s.end]))
+func (p *curlParse) text(as string, w shellword.Word) string {
+	for _, s := range w.Subs {
+		p.note("%s: kept %s as written: keyhole runs no command from a paste", as, curlClip(w.Text[s.Start:s.End]))
 	}
-	for _, v := range w.vars {
+	for _, v := range w.Vars {
 		p.note("%s: kept %s as written: keyhole expands no shell variable", as, curlClip(v))
 	}
-	if strings.Contains(w.text, secret.Mask) && !p.masked {
+	if strings.Contains(w.Text, secret.Mask) && !p.masked {
 		p.masked = true
 		p.note("the command holds masked values (%s): put the real ones in before sending", secret.Mask)
 	}
-	return w.text
+	return w.Text
 }
 
 // tokenSub reports whether w fetches a token with $(keyhole token NAME),
 // recording NAME; such a value is dropped, as keyhole injects the token.
 // what names the value in the note ("the Authorization header").
-func (p *curlParse) tokenSub(what string, w shellWord) bool {
-	for _, s := range w.subs {
-		if name, config, ok := keyholeToken(s.cmd); ok {
+func (p *curlParse) tokenSub(what string, w shellword.Word) bool {
+	for _, s := range w.Subs {
+		if name, config, ok := keyholeToken(s.Cmd); ok {
 			p.useToken(name, config)
-			p.note("dropped %s, which ran $(%s): keyhole adds %s's token itself", what, curlClip(s.cmd), name)
+			p.note("dropped %s, which ran $(%s): keyhole adds %s's token itself", what, curlClip(s.Cmd), name)
 			return true
 		}
 	}
@@ -51,8 +52,8 @@ func (p *curlParse) useToken(name, config string) {
 
 // header reads -H: "Name: value", "Name;" (sent empty) or "Name:"
 // (removes the header, as curl does).
-func (p *curlParse) header(as string, w shellWord) error {
-	v := w.text
+func (p *curlParse) header(as string, w shellword.Word) error {
+	v := w.Text
 	if strings.HasPrefix(v, "@") {
 		return p.fileRefused(as, v)
 	}
@@ -99,7 +100,7 @@ func (p *curlParse) setDerived(name, value string) {
 
 // addData reads one of the -d family; curl joins them with &, except
 // --json pieces, which it joins with nothing.
-func (p *curlParse) addData(kind, as string, w shellWord) error {
+func (p *curlParse) addData(kind, as string, w shellword.Word) error {
 	v := p.text(as, w)
 	switch kind {
 	case "data", "data-ascii", "data-binary", "json":

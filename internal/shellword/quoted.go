@@ -1,18 +1,18 @@
-package exchange
+package shellword
 
 import "strings"
 
-// The quoted and expanding forms of shell words, for splitShell.
+// The quoted and expanding forms of shell words, for Split.
 
 // double reads "...": \ escapes only $ ` " \ and a newline; $ and ` still
 // start substitutions.
-func (lx *shellLexer) double() error {
+func (lx *lexer) double() error {
 	open := lx.i
 	lx.inWord, lx.quoted = true, true
 	lx.i++
 	for {
 		if lx.i >= len(lx.s) {
-			return &shellError{`double quote (")`, open}
+			return &syntaxError{`double quote (")`, open}
 		}
 		c := lx.s[lx.i]
 		switch {
@@ -50,7 +50,7 @@ func (lx *shellLexer) double() error {
 
 // dollar reads what starts with $: a command substitution, a parameter
 // expansion (both kept as written), or a plain dollar sign.
-func (lx *shellLexer) dollar() error {
+func (lx *lexer) dollar() error {
 	lx.inWord = true
 	start := lx.i
 	switch n := lx.peek(1); {
@@ -61,18 +61,18 @@ func (lx *shellLexer) dollar() error {
 		}
 		at := lx.cur.Len()
 		lx.cur.WriteString(lx.s[start : end+1])
-		lx.word.subs = append(lx.word.subs, shellSub{at, lx.cur.Len(), lx.s[start+2 : end]})
+		lx.word.Subs = append(lx.word.Subs, Sub{at, lx.cur.Len(), lx.s[start+2 : end]})
 		lx.i = end + 1
 		return nil
 	case n == '{':
 		j := strings.IndexByte(lx.s[lx.i:], '}')
 		if j < 0 {
-			return &shellError{"${", start}
+			return &syntaxError{"${", start}
 		}
 		lx.i += j + 1
 	case n == '_' || n >= 'a' && n <= 'z' || n >= 'A' && n <= 'Z':
 		lx.i += 2
-		for lx.i < len(lx.s) && shellNameChar(lx.s[lx.i]) {
+		for lx.i < len(lx.s) && nameChar(lx.s[lx.i]) {
 			lx.i++
 		}
 	case n >= '0' && n <= '9' || n != 0 && strings.IndexByte("@*#?$!-", n) >= 0:
@@ -83,16 +83,16 @@ func (lx *shellLexer) dollar() error {
 		return nil
 	}
 	lx.cur.WriteString(lx.s[start:lx.i])
-	lx.word.vars = append(lx.word.vars, lx.s[start:lx.i])
+	lx.word.Vars = append(lx.word.Vars, lx.s[start:lx.i])
 	return nil
 }
 
-func shellNameChar(c byte) bool {
+func nameChar(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // backtick reads `...`, the old form of $(...), kept as written.
-func (lx *shellLexer) backtick() error {
+func (lx *lexer) backtick() error {
 	lx.inWord = true
 	var cmd strings.Builder
 	for j := lx.i + 1; j < len(lx.s); j++ {
@@ -103,14 +103,14 @@ func (lx *shellLexer) backtick() error {
 		case c == '`':
 			at := lx.cur.Len()
 			lx.cur.WriteString(lx.s[lx.i : j+1])
-			lx.word.subs = append(lx.word.subs, shellSub{at, lx.cur.Len(), cmd.String()})
+			lx.word.Subs = append(lx.word.Subs, Sub{at, lx.cur.Len(), cmd.String()})
 			lx.i = j + 1
 			return nil
 		default:
 			cmd.WriteByte(c)
 		}
 	}
-	return &shellError{"backquote (`)", lx.i}
+	return &syntaxError{"backquote (`)", lx.i}
 }
 
 // scanSubst finds the ) that closes a $( whose body starts at from,
@@ -124,7 +124,7 @@ func scanSubst(s string, from int) (int, error) {
 		case '\'':
 			j := strings.IndexByte(s[i+1:], '\'')
 			if j < 0 {
-				return 0, &shellError{"single quote (')", i}
+				return 0, &syntaxError{"single quote (')", i}
 			}
 			i += j + 1
 		case '"':
@@ -135,7 +135,7 @@ func scanSubst(s string, from int) (int, error) {
 				}
 			}
 			if i >= len(s) {
-				return 0, &shellError{`double quote (")`, open}
+				return 0, &syntaxError{`double quote (")`, open}
 			}
 		case '(':
 			depth++
@@ -145,12 +145,12 @@ func scanSubst(s string, from int) (int, error) {
 			}
 		}
 	}
-	return 0, &shellError{"$(", from - 2}
+	return 0, &syntaxError{"$(", from - 2}
 }
 
 // ansiC reads $'...', bash's ANSI-C quoting: \n, \t, \xHH, \uHHHH, octal
 // and the other C escapes. Like bash, it drops what follows a NUL.
-func (lx *shellLexer) ansiC() error {
+func (lx *lexer) ansiC() error {
 	open := lx.i
 	lx.inWord, lx.quoted = true, true
 	lx.i += 2
@@ -167,7 +167,7 @@ func (lx *shellLexer) ansiC() error {
 	}
 	for {
 		if lx.i >= len(lx.s) {
-			return &shellError{"$'", open}
+			return &syntaxError{"$'", open}
 		}
 		c := lx.s[lx.i]
 		if c == '\'' {
@@ -236,9 +236,9 @@ func (lx *shellLexer) ansiC() error {
 }
 
 // digits reads up to limit digits in base, for an escape.
-func (lx *shellLexer) digits(base, limit int) (v, n int) {
+func (lx *lexer) digits(base, limit int) (v, n int) {
 	for n < limit && lx.i < len(lx.s) {
-		d := shellDigit(lx.s[lx.i])
+		d := digitValue(lx.s[lx.i])
 		if d < 0 || d >= base {
 			break
 		}
@@ -249,7 +249,7 @@ func (lx *shellLexer) digits(base, limit int) (v, n int) {
 	return v, n
 }
 
-func shellDigit(c byte) int {
+func digitValue(c byte) int {
 	switch {
 	case c >= '0' && c <= '9':
 		return int(c - '0')
