@@ -55,78 +55,6 @@ func ParseHeaders(text string) ([]Field, error) {
 	return out, nil
 }
 
-// ResolveURL joins target to base: a full URL stands as it is; a path is
-// appended to base's path (so /Owners under https://h/api/v1 is
-// https://h/api/v1/Owners, not https://h/Owners as RFC 3986 would have it).
-func ResolveURL(base, target string) (*url.URL, error) {
-	target = strings.TrimSpace(target)
-	if hasScheme(target) {
-		u, err := url.Parse(target)
-		if err != nil {
-			// url.Parse's error quotes the whole URL, query and all, and
-			// RedactURL cannot mask what does not parse: keep only the
-			// cause, and mask sensitive parameters in the text shown.
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			var red secret.Redactor
-			return nil, fmt.Errorf("URL %q: %s", red.Redact(target), red.Redact(err.Error()))
-		}
-		return u, nil
-	}
-	// Paths go into errors redacted: their query may carry a credential.
-	var red secret.Redactor
-	if base == "" {
-		return nil, fmt.Errorf("path %q needs the provider's base_url, which is not set", red.Redact(target))
-	}
-	b, err := url.Parse(base)
-	if err != nil {
-		return nil, fmt.Errorf("base_url: %w", err)
-	}
-	ref, err := url.Parse("/" + strings.TrimPrefix(target, "/"))
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("path %q: %s", red.Redact(target), red.Redact(err.Error()))
-	}
-	u := *b
-	// Join the escaped forms: joining Path alone would turn an escaped
-	// slash (/files/a%2Fb) into a separator (/files/a/b).
-	raw := strings.TrimSuffix(b.EscapedPath(), "/") + ref.EscapedPath()
-	if u.Path, err = url.PathUnescape(raw); err != nil {
-		return nil, fmt.Errorf("path %q: %s", red.Redact(target), red.Redact(err.Error()))
-	}
-	u.RawPath = raw
-	u.RawQuery = ref.RawQuery
-	if b.RawQuery != "" && ref.RawQuery != "" {
-		u.RawQuery = b.RawQuery + "&" + ref.RawQuery
-	} else if ref.RawQuery == "" {
-		u.RawQuery = b.RawQuery
-	}
-	u.Fragment = ""
-	return &u, nil
-}
-
-// hasScheme reports whether target starts with "scheme://", the mark of a
-// full URL. Looking for "://" anywhere would take a path whose query holds
-// a URL (/redirect?to=https://x) for a full URL.
-func hasScheme(target string) bool {
-	i := strings.Index(target, "://")
-	if i <= 0 {
-		return false
-	}
-	for j, c := range target[:i] {
-		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (j == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			return false
-		}
-	}
-	return true
-}
-
 // Sent is the request exactly as it went out.
 type Sent struct {
 	Method string
@@ -291,7 +219,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 		req.Header.Add(f.Name, f.Value)
 	}
 	if r.Body != "" && req.Header.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", sniffContentType(r.Body))
+		req.Header.Set("Content-Type", SniffContentType(r.Body))
 	}
 	if tok != nil {
 		in, err := p.Apply(req, tok, opts.ForceToken)
@@ -421,7 +349,10 @@ func readCapped(r io.Reader, limit, length int64) ([]byte, bool, error) {
 	return buf, false, err
 }
 
-func sniffContentType(body string) string {
+// SniffContentType is the Content-Type for a body sent without one, as
+// curl picks it for -d: JSON for an object or array that parses, else a
+// form.
+func SniffContentType(body string) string {
 	t := strings.TrimSpace(body)
 	if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t)) {
 		return "application/json"

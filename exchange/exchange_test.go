@@ -17,79 +17,13 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
-	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 // TestMain fails the package when a test leaves a goroutine behind.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-func TestResolveURL(t *testing.T) {
-	tests := []struct {
-		base, target, want string
-	}{
-		{"https://h/api/v1", "/Owners", "https://h/api/v1/Owners"},
-		{"https://h/api/v1", "Owners", "https://h/api/v1/Owners"},
-		{"https://h/api/v1/", "/Owners", "https://h/api/v1/Owners"},
-		{"https://h/api/v1/", "Owners/", "https://h/api/v1/Owners/"},
-		{"https://h", "/Owners", "https://h/Owners"},
-		{"https://h/", "/", "https://h/"},
-		{"https://h/api", "  /x  ", "https://h/api/x"},
-		{"https://h/api/v1", "/items?page=2", "https://h/api/v1/items?page=2"},
-		{"https://h/api?api-version=1", "/items", "https://h/api/items?api-version=1"},
-		{"https://h/api?api-version=1", "/items?page=2", "https://h/api/items?api-version=1&page=2"},
-		{"https://h/api", "/items#frag", "https://h/api/items"},
-		{"https://h/api", "/a b", "https://h/api/a%20b"},
-		// Escapes in the path are kept: %2F is not a path separator.
-		{"https://h/api", "/files/a%2Fb", "https://h/api/files/a%2Fb"},
-		{"https://h/my%20api", "/x", "https://h/my%20api/x"},
-		// A full URL stands as it is, base ignored.
-		{"https://h/api/v1", "https://other.example/x?y=1", "https://other.example/x?y=1"},
-		{"https://h/api/v1", "HTTP://h/x", "http://h/x"},
-		{"", "https://h/x", "https://h/x"},
-		// A path whose query holds a URL is still a path.
-		{"https://h/api", "/redirect?to=https://elsewhere/x", "https://h/api/redirect?to=https://elsewhere/x"},
-		{"https://h/api", "/proxy/http://x", "https://h/api/proxy/http://x"},
-	}
-	for _, tt := range tests {
-		u, err := ResolveURL(tt.base, tt.target)
-		if err != nil {
-			t.Errorf("ResolveURL(%q, %q) = %v", tt.base, tt.target, err)
-			continue
-		}
-		if u.String() != tt.want {
-			t.Errorf("ResolveURL(%q, %q) = %s, want %s", tt.base, tt.target, u, tt.want)
-		}
-	}
-}
-
-func TestResolveURLErrors(t *testing.T) {
-	if _, err := ResolveURL("", "/x"); err == nil || !strings.Contains(err.Error(), "base_url") {
-		t.Errorf("path without base_url: %v", err)
-	}
-	if _, err := ResolveURL("https://h/%zz", "/x"); err == nil || !strings.Contains(err.Error(), "base_url") {
-		t.Errorf("bad base_url: %v", err)
-	}
-	if _, err := ResolveURL("https://h", "/x%zz"); err == nil {
-		t.Error("bad path escape accepted")
-	}
-	// A full URL that does not parse: the error must not echo a token in it.
-	const tok = "tok-9f8e7d6c5b"
-	for _, target := range []string{
-		"https://h/x?access_token=" + tok + "\x7f",
-		"https://h:bad/x?token=" + tok,
-	} {
-		_, err := ResolveURL("https://h", target)
-		if err == nil {
-			t.Errorf("ResolveURL(%q) accepted", target)
-			continue
-		}
-		if strings.Contains(err.Error(), tok) {
-			t.Errorf("ResolveURL error leaks the token: %v", err)
-		}
-	}
 }
 
 func TestParseHeaders(t *testing.T) {
@@ -151,23 +85,13 @@ func newServer(t *testing.T, h http.Handler) *httptest.Server {
 	return srv
 }
 
-func client(t *testing.T) *http.Client {
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}
-
-func bearer(v string) *providers.Token {
-	return &providers.Token{Access: secret.New(v), Type: "bearer"}
-}
-
 func TestSendHeaderInjection(t *testing.T) {
 	var e echo
 	srv := newServer(t, e.handler(jsonOK))
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL + "/api/v1"}
 	ticks := []time.Time{time.Unix(100, 0), time.Unix(100, int64(143*time.Millisecond))}
 	now := func() time.Time { t := ticks[0]; ticks = ticks[1:]; return t }
-	ex := Send(context.Background(), client(t), p, bearer("tok-abc123"), Request{
+	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok-abc123"), Request{
 		Method: "get",
 		Target: "/items?page=2",
 		Header: []Field{{"Accept", "application/json"}, {"X-Multi", "1"}, {"X-Multi", "2"}},
@@ -205,7 +129,7 @@ func TestSendQueryInjection(t *testing.T) {
 	var e echo
 	srv := newServer(t, e.handler(jsonOK))
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Query: "access_token"}}
-	ex := Send(context.Background(), client(t), p, bearer("tok/with+chars"), Request{Method: "GET", Target: "/x?b=2&a=1"}, Options{})
+	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok/with+chars"), Request{Method: "GET", Target: "/x?b=2&a=1"}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
@@ -223,7 +147,7 @@ func TestSendCustomHeaderAndRawPrefix(t *testing.T) {
 	empty := ""
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Header: "Authorization", Prefix: &empty}}
 	// maptable: the token already carries "Bearer ", sent as issued.
-	ex := Send(context.Background(), client(t), p, bearer("Bearer eyJ.x.y"), Request{Target: "/x"}, Options{})
+	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("Bearer eyJ.x.y"), Request{Target: "/x"}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
@@ -231,7 +155,7 @@ func TestSendCustomHeaderAndRawPrefix(t *testing.T) {
 		t.Errorf("Authorization = %q", got)
 	}
 	p.Inject = &providers.Inject{Header: "X-Api-Key", Prefix: &empty}
-	if ex := Send(context.Background(), client(t), p, bearer("k-123"), Request{Target: "/x"}, Options{}); ex.Err != nil {
+	if ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("k-123"), Request{Target: "/x"}, Options{}); ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
 	if e.header.Get("X-Api-Key") != "k-123" || e.header.Get("Authorization") != "" {
@@ -256,7 +180,7 @@ func TestSendBody(t *testing.T) {
 			var e echo
 			srv := newServer(t, e.handler(jsonOK))
 			p := &providers.Provider{Name: "p", BaseURL: srv.URL}
-			ex := Send(context.Background(), client(t), p, nil, Request{Method: "POST", Target: "/items", Header: tt.header, Body: tt.body}, Options{})
+			ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "POST", Target: "/items", Header: tt.header, Body: tt.body}, Options{})
 			if ex.Err != nil {
 				t.Fatal(ex.Err)
 			}
@@ -280,7 +204,7 @@ func TestSendForeignOriginWithholdsTheToken(t *testing.T) {
 	var e echo
 	srv := newServer(t, e.handler(jsonOK))
 	p := &providers.Provider{Name: "p", BaseURL: "https://api.example.com"}
-	ex := Send(context.Background(), client(t), p, bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{})
+	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{})
 	if ex.Err != nil || ex.Response == nil || ex.Response.Status != 200 {
 		t.Fatalf("the request to another origin did not go out without its token: %+v", ex)
 	}
@@ -294,7 +218,7 @@ func TestSendForeignOriginWithholdsTheToken(t *testing.T) {
 		t.Errorf("the token went to another origin: %q", auth)
 	}
 	// Forced, it goes.
-	ex = Send(context.Background(), client(t), p, bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{ForceToken: true})
+	ex = Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{ForceToken: true})
 	e.mu.Lock()
 	auth = e.header.Get("Authorization")
 	e.mu.Unlock()
@@ -318,8 +242,8 @@ func TestSendRenewsTheTokenOnceAfter401(t *testing.T) {
 	}))
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
 	renewals := 0
-	renew := func(context.Context) (*providers.Token, error) { renewals++; return bearer("fresh"), nil }
-	ex := Send(context.Background(), client(t), p, bearer("stale"), Request{Target: "/x"}, Options{Renew: renew})
+	renew := func(context.Context) (*providers.Token, error) { renewals++; return exchangetest.Bearer("fresh"), nil }
+	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("stale"), Request{Target: "/x"}, Options{Renew: renew})
 	if ex.Err != nil || ex.Response.Status != 200 || ex.Token.Access.Reveal() != "fresh" || len(ex.Notes) != 1 {
 		t.Fatalf("no successful retry: status %v notes %v err %v", ex.Response, ex.Notes, ex.Err)
 	}
@@ -328,7 +252,7 @@ func TestSendRenewsTheTokenOnceAfter401(t *testing.T) {
 	}
 	// A renewal that brings the same token stops there: one request, no loop.
 	seen = nil
-	ex = Send(context.Background(), client(t), p, bearer("stale"), Request{Target: "/x"}, Options{Renew: func(context.Context) (*providers.Token, error) { return bearer("stale"), nil }})
+	ex = Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("stale"), Request{Target: "/x"}, Options{Renew: func(context.Context) (*providers.Token, error) { return exchangetest.Bearer("stale"), nil }})
 	if ex.Response.Status != 401 || len(seen) != 1 {
 		t.Errorf("same-token renewal: status %d after %d requests", ex.Response.Status, len(seen))
 	}
@@ -352,7 +276,7 @@ func TestSendWaitsOutRetryAfter(t *testing.T) {
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
 	var slept []time.Duration
 	sleep := func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
-	ex := Send(context.Background(), client(t), p, nil, Request{Target: "/x"}, Options{Sleep: sleep})
+	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Target: "/x"}, Options{Sleep: sleep})
 	if ex.Err != nil || ex.Response.Status != 200 || len(slept) != 1 || slept[0] != 7*time.Second {
 		t.Fatalf("status %v slept %v err %v", ex.Response, slept, ex.Err)
 	}
@@ -390,7 +314,7 @@ func TestSendMaxBody(t *testing.T) {
 		{5000, 1000, false},
 		{0, 1000, false}, // the default
 	} {
-		ex := Send(context.Background(), client(t), p, nil, Request{Target: "/big"}, Options{MaxBody: tt.max})
+		ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Target: "/big"}, Options{MaxBody: tt.max})
 		if ex.Err != nil {
 			t.Fatal(ex.Err)
 		}
@@ -410,7 +334,7 @@ func TestSendTimeout(t *testing.T) {
 	}))
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
 	begin := time.Now()
-	ex := Send(context.Background(), client(t), p, nil, Request{Target: "/slow"}, Options{Timeout: 50 * time.Millisecond})
+	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Target: "/slow"}, Options{Timeout: 50 * time.Millisecond})
 	if d := time.Since(begin); d > time.Second {
 		t.Errorf("a 50ms timeout took %v", d)
 	}
@@ -437,7 +361,7 @@ func TestSendTimeoutDuringBody(t *testing.T) {
 		}
 	}))
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
-	ex := Send(context.Background(), client(t), p, nil, Request{Target: "/x"}, Options{Timeout: 50 * time.Millisecond})
+	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Target: "/x"}, Options{Timeout: 50 * time.Millisecond})
 	if ex.Err == nil || !strings.Contains(ex.Err.Error(), "body cut off after 7 bytes") || !errors.Is(ex.Err, context.DeadlineExceeded) {
 		t.Errorf("Err = %v", ex.Err)
 	}
@@ -456,7 +380,7 @@ func TestSendRefusedHasNoToken(t *testing.T) {
 	const tok = "tok-q8w7e6r5t4"
 	for _, inject := range []*providers.Inject{{Query: "access_token"}, {Query: "key"}, nil} {
 		p := &providers.Provider{Name: "p", BaseURL: base, Inject: inject}
-		ex := Send(context.Background(), client(t), p, bearer(tok), Request{Target: "/x?client_secret=cs-123456&page=1"}, Options{})
+		ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer(tok), Request{Target: "/x?client_secret=cs-123456&page=1"}, Options{})
 		if ex.Err == nil {
 			t.Fatal("a refused connection gave no error")
 		}
@@ -480,10 +404,10 @@ func TestSendRefusedHasNoToken(t *testing.T) {
 
 func TestSendBadInput(t *testing.T) {
 	p := &providers.Provider{Name: "p", BaseURL: "http://127.0.0.1:1"}
-	if ex := Send(context.Background(), client(t), p, nil, Request{Method: "BAD METHOD", Target: "/x"}, Options{}); ex.Err == nil {
+	if ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "BAD METHOD", Target: "/x"}, Options{}); ex.Err == nil {
 		t.Error("an invalid method was accepted")
 	}
-	if ex := Send(context.Background(), client(t), &providers.Provider{Name: "p"}, nil, Request{Target: "/x"}, Options{}); ex.Err == nil {
+	if ex := Send(context.Background(), exchangetest.Client(t), &providers.Provider{Name: "p"}, nil, Request{Target: "/x"}, Options{}); ex.Err == nil {
 		t.Error("a path with no base_url was accepted")
 	}
 }
@@ -492,7 +416,7 @@ func TestSendFillsTheProvidersVars(t *testing.T) {
 	var e echo
 	srv := newServer(t, e.handler(jsonOK))
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Vars: map[string]string{"owner": "acme", "id": "42"}}
-	ex := Send(context.Background(), client(t), p, nil, Request{Method: "POST", Target: "/owners/{{owner}}/items/{{ id }}?x={{missing}}", Header: []Field{{"X-Owner", "{{owner}}"}}, Body: `{"owner":"{{owner}}"}`}, Options{})
+	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "POST", Target: "/owners/{{owner}}/items/{{ id }}?x={{missing}}", Header: []Field{{"X-Owner", "{{owner}}"}}, Body: `{"owner":"{{owner}}"}`}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}

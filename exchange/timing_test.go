@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -39,7 +40,7 @@ func TestTimingPlainAndTLS(t *testing.T) {
 		client *http.Client
 		tls    bool
 	}{
-		{"plain", plain, client(t), false},
+		{"plain", plain, exchangetest.Client(t), false},
 		{"TLS", secure, secure.Client(), true},
 	} {
 		t.Run(c.name, func(t *testing.T) {

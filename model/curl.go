@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/curl"
 )
 
 // isCurl reports whether pasted text is a curl command.
@@ -19,7 +20,7 @@ func isCurl(text string) bool {
 // (a keyhole token substitution, a Bearer header) is dropped: the provider
 // injects its own on send.
 func (m Model) importCurl(text string) (tea.Model, tea.Cmd) {
-	r, info, err := exchange.ParseCurl(text)
+	r, info, err := curl.Parse(text)
 	if err != nil {
 		m.notice = "curl import: " + err.Error()
 		return m, nil
@@ -67,11 +68,11 @@ func (m Model) copyCurl() (tea.Model, tea.Cmd) {
 		m.notice = err.Error()
 		return m, nil
 	}
-	opts := exchange.CurlOptions{ConfigPath: m.opts.ConfigPath, Token: e.tok, Reveal: !m.redact}
+	opts := curl.Options{ConfigPath: m.opts.ConfigPath, Token: e.tok, Reveal: !m.redact}
 	if e.Session != nil {
 		opts.Redact = e.Session.Redact
 	}
-	c, err := exchange.CurlCommand(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
+	c, err := curl.Export(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
 	if err != nil {
 		m.notice = "copy as curl: " + err.Error()
 		return m, nil

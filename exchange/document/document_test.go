@@ -5,7 +5,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"go.uber.org/goleak"
 )
+
+// TestMain fails the package when a test leaves a goroutine behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 // lines returns every line of d as strings, for comparing.
 func lines(d *Document) []string {

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -27,16 +28,6 @@ import (
 // TestMain fails the package when a test leaves a goroutine behind.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-func client(t *testing.T) *http.Client {
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}
-
-func bearer(v string) *providers.Token {
-	return &providers.Token{Access: secret.New(v), Type: "bearer"}
 }
 
 // secretForms are the encodings a leaked secret would show up in.
@@ -98,13 +89,13 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 		tok *providers.Token
 		r   exchange.Request
 	}{
-		{api, bearer(headerTok), exchange.Request{Target: "/me?page=1", Header: []exchange.Field{{Name: "Cookie", Value: "sid=" + cookieVal + "; theme=dark"}, {Name: "X-Note", Value: "about " + registered}}}},
-		{q, bearer(queryTok), exchange.Request{Target: "/q?x=1"}},
+		{api, exchangetest.Bearer(headerTok), exchange.Request{Target: "/me?page=1", Header: []exchange.Field{{Name: "Cookie", Value: "sid=" + cookieVal + "; theme=dark"}, {Name: "X-Note", Value: "about " + registered}}}},
+		{q, exchangetest.Bearer(queryTok), exchange.Request{Target: "/q?x=1"}},
 		{api, nil, exchange.Request{Method: "POST", Target: "/token", Header: []exchange.Field{{Name: "Authorization", Value: basic}}, Body: "grant_type=client_credentials&client_secret=" + url.QueryEscape(formSecret)}},
-		{api, bearer(headerTok), exchange.Request{Method: "POST", Target: "/login", Body: fmt.Sprintf(`{"client_secret":%q,"user":{"password":%q},"note":%q}`, jsonSecret, jsonPass, registered)}},
+		{api, exchangetest.Bearer(headerTok), exchange.Request{Method: "POST", Target: "/login", Body: fmt.Sprintf(`{"client_secret":%q,"user":{"password":%q},"note":%q}`, jsonSecret, jsonPass, registered)}},
 		{api, nil, exchange.Request{Target: "http://user:" + urlPass + "@" + hostPort + "/u"}},
 	} {
-		ex := exchange.Send(context.Background(), client(t), c.p, c.tok, c.r, exchange.Options{})
+		ex := exchange.Send(context.Background(), exchangetest.Client(t), c.p, c.tok, c.r, exchange.Options{})
 		if ex.Err != nil {
 			t.Fatal(ex.Err)
 		}

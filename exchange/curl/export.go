@@ -1,21 +1,23 @@
-package exchange
+// Package curl reads and writes curl commands. Parse reads one as people
+// paste it, expanding and running nothing; Export writes a request as a
+// runnable command that carries no secret, shared by `keyhole curl` and
+// the TUI's `y`, so both print the same text.
+package curl
 
 import (
 	"fmt"
 	"net/url"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// Curl export: the request as a runnable curl command, shared by
-// `keyhole curl` and the TUI's `y`, so both print the same text.
-
-// CurlOptions tune CurlCommand.
-type CurlOptions struct {
+// Options tune Export.
+type Options struct {
 	// ConfigPath is passed to the token command as --config PATH, so the
 	// printed command finds the same provider wherever it runs; "" leaves
 	// the flag out (the default config). Give it absolute.
@@ -39,54 +41,54 @@ type CurlOptions struct {
 	Redact func(string) string
 }
 
-// Curl is an exported command.
-type Curl struct {
+// Command is an exported command.
+type Command struct {
 	// Command is the command line, one option per line.
 	Command string
 	// Masked is set when a secret other than the token was masked: the
 	// command as written will not send it.
 	Masked bool
 	// Withheld is set when the URL leaves the provider's base_url origin
-	// and so the command carries no token (see CurlOptions.ForceToken).
+	// and so the command carries no token (see Options.ForceToken).
 	Withheld bool
 }
 
-// CurlCommand writes r, sent for provider p, as a curl command for POSIX
+// Export writes r, sent for provider p, as a curl command for POSIX
 // shells. The token is never in it: the command runs
 // $(keyhole [--config F] token NAME) where the provider injects the token
 // (a header with its prefix, or the query parameter). Other secrets —
 // credential headers, credential query and form parameters, a URL
 // password, anything opts.Redact knows — are masked unless opts.Reveal;
-// Curl.Masked says so.
-func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, error) {
+// Command.Masked says so.
+func Export(p *providers.Provider, r exchange.Request, opts Options) (Command, error) {
 	r = r.WithVars(p.Vars)
-	method, err := curlMethod(r.Method)
+	method, err := checkMethod(r.Method)
 	if err != nil {
-		return Curl{}, err
+		return Command{}, err
 	}
-	u, err := ResolveURL(p.BaseURL, r.Target)
+	u, err := exchange.ResolveURL(p.BaseURL, r.Target)
 	if err != nil {
-		return Curl{}, err
+		return Command{}, err
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return Curl{}, fmt.Errorf("%s: only http and https URLs", u.Scheme)
+		return Command{}, fmt.Errorf("%s: only http and https URLs", u.Scheme)
 	}
 	if u.Host == "" {
-		return Curl{}, fmt.Errorf("%s: the URL has no host", secret.RedactURL(u.String()))
+		return Command{}, fmt.Errorf("%s: the URL has no host", secret.RedactURL(u.String()))
 	}
-	headers := make([]Field, 0, len(r.Header))
+	headers := make([]exchange.Field, 0, len(r.Header))
 	for _, h := range r.Header {
 		if !httpToken(h.Name) {
-			return Curl{}, fmt.Errorf("header name %q is not a valid HTTP field name", h.Name)
+			return Command{}, fmt.Errorf("header name %q is not a valid HTTP field name", h.Name)
 		}
 		if strings.ContainsAny(h.Value, "\r\n") {
-			return Curl{}, fmt.Errorf("header %s: a header is one line", h.Name)
+			return Command{}, fmt.Errorf("header %s: a header is one line", h.Name)
 		}
-		headers = append(headers, Field{Name: h.Name, Value: trimHTTPBlanks(h.Value)})
+		headers = append(headers, exchange.Field{Name: h.Name, Value: trimHTTPBlanks(h.Value)})
 	}
 
-	var out Curl
-	w := curlWriter{reveal: opts.Reveal, redact: opts.Redact}
+	var out Command
+	w := writer{reveal: opts.Reveal, redact: opts.Redact}
 	if opts.Token != nil {
 		w.red.Add(opts.Token.Access, opts.Token.Refresh)
 	}
@@ -96,13 +98,13 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 	if p.BaseURL != "" && !opts.ForceToken {
 		base, err := url.Parse(p.BaseURL)
 		if err != nil {
-			return Curl{}, fmt.Errorf("base_url: %w", err)
+			return Command{}, fmt.Errorf("base_url: %w", err)
 		}
 		inject = providers.SameOrigin(base, u)
 	}
 	if inject {
-		in = curlInjection(p, opts.Token)
-		tokenCmd = curlTokenCommand(p.Name, opts.ConfigPath)
+		in = injection(p, opts.Token)
+		tokenCmd = tokenCommand(p.Name, opts.ConfigPath)
 	} else {
 		out.Withheld = true
 	}
@@ -132,7 +134,7 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 	if in.Query != "" {
 		u.RawQuery = dropQueryParam(u.RawQuery, in.Query)
 	}
-	shown := w.value(Sent{URL: u}.DisplayURL(w.reveal))
+	shown := w.value(exchange.Sent{URL: u}.DisplayURL(w.reveal))
 	if !w.reveal && strings.Contains(shown, secret.Mask) {
 		w.masked = true
 	}
@@ -164,11 +166,11 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 		if !w.reveal && secret.SensitiveHeader(h.Name) && v != "" {
 			v, w.masked = secret.MaskCredential(v), true
 		}
-		lines = append(lines, "-H "+curlHeaderWord(h.Name, w.value(v)))
+		lines = append(lines, "-H "+headerWord(h.Name, w.value(v)))
 	}
 	contentType := ""
 	if hasBody {
-		contentType = sniffContentType(r.Body)
+		contentType = exchange.SniffContentType(r.Body)
 		explicit := false
 		for _, h := range headers {
 			if strings.EqualFold(h.Name, "Content-Type") {
@@ -209,8 +211,8 @@ func CurlCommand(p *providers.Provider, r Request, opts CurlOptions) (Curl, erro
 	return out, nil
 }
 
-// curlWriter masks the values written into a command.
-type curlWriter struct {
+// writer masks the values written into a command.
+type writer struct {
 	reveal bool
 	redact func(string) string
 	red    secret.Redactor // the held token, wherever it was typed
@@ -219,7 +221,7 @@ type curlWriter struct {
 
 // value passes v through the redactors unless reveal, and remembers
 // whether that changed anything.
-func (w *curlWriter) value(v string) string {
+func (w *writer) value(v string) string {
 	if w.reveal {
 		return v
 	}
@@ -233,25 +235,25 @@ func (w *curlWriter) value(v string) string {
 	return out
 }
 
-// curlHeaderWord writes one -H argument. An empty value is written
+// headerWord writes one -H argument. An empty value is written
 // "Name;": curl reads "Name:" with nothing after the colon as "remove this
 // header", not as "send it empty".
-func curlHeaderWord(name, value string) string {
+func headerWord(name, value string) string {
 	if value == "" {
 		return shellword.Quote(name + ";")
 	}
 	return shellword.Quote(name + ": " + value)
 }
 
-// curlInjection is where the token goes: the provider's injection for the
+// injection is where the token goes: the provider's injection for the
 // held token's type (its default without one), with no prefix when the
 // token carries its scheme already, as Provider.Apply does.
-func curlInjection(p *providers.Provider, tok *providers.Token) providers.Injection {
+func injection(p *providers.Provider, tok *providers.Token) providers.Injection {
 	return p.InjectionFor(tok)
 }
 
-// curlTokenCommand is the keyhole command line that prints the token.
-func curlTokenCommand(provider, configPath string) string {
+// tokenCommand is the keyhole command line that prints the token.
+func tokenCommand(provider, configPath string) string {
 	words := []string{"keyhole"}
 	if configPath != "" {
 		words = append(words, "--config", shellword.Quote(configPath))
@@ -259,9 +261,9 @@ func curlTokenCommand(provider, configPath string) string {
 	return strings.Join(append(words, "token", shellword.Quote(provider)), " ")
 }
 
-// curlMethod normalizes and checks an HTTP method, so a typo cannot smuggle
+// checkMethod normalizes and checks an HTTP method, so a typo cannot smuggle
 // a space or a newline into the command.
-func curlMethod(m string) (string, error) {
+func checkMethod(m string) (string, error) {
 	m = strings.ToUpper(strings.TrimSpace(m))
 	if m == "" {
 		return "GET", nil

@@ -1,10 +1,11 @@
-package exchange
+package curl
 
 import (
 	"fmt"
 	"net/url"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -13,12 +14,12 @@ import (
 
 // text is the value of an option as the request will carry it, noting
 // what the shell would have expanded and keyhole leaves as written.
-func (p *curlParse) text(as string, w shellword.Word) string {
+func (p *parser) text(as string, w shellword.Word) string {
 	for _, s := range w.Subs {
-		p.note("%s: kept %s as written: keyhole runs no command from a paste", as, curlClip(w.Text[s.Start:s.End]))
+		p.note("%s: kept %s as written: keyhole runs no command from a paste", as, clip(w.Text[s.Start:s.End]))
 	}
 	for _, v := range w.Vars {
-		p.note("%s: kept %s as written: keyhole expands no shell variable", as, curlClip(v))
+		p.note("%s: kept %s as written: keyhole expands no shell variable", as, clip(v))
 	}
 	if strings.Contains(w.Text, secret.Mask) && !p.masked {
 		p.masked = true
@@ -30,18 +31,18 @@ func (p *curlParse) text(as string, w shellword.Word) string {
 // tokenSub reports whether w fetches a token with $(keyhole token NAME),
 // recording NAME; such a value is dropped, as keyhole injects the token.
 // what names the value in the note ("the Authorization header").
-func (p *curlParse) tokenSub(what string, w shellword.Word) bool {
+func (p *parser) tokenSub(what string, w shellword.Word) bool {
 	for _, s := range w.Subs {
 		if name, config, ok := keyholeToken(s.Cmd); ok {
 			p.useToken(name, config)
-			p.note("dropped %s, which ran $(%s): keyhole adds %s's token itself", what, curlClip(s.Cmd), name)
+			p.note("dropped %s, which ran $(%s): keyhole adds %s's token itself", what, clip(s.Cmd), name)
 			return true
 		}
 	}
 	return false
 }
 
-func (p *curlParse) useToken(name, config string) {
+func (p *parser) useToken(name, config string) {
 	switch {
 	case p.info.Provider == "":
 		p.info.Provider, p.info.ConfigPath = name, config
@@ -52,7 +53,7 @@ func (p *curlParse) useToken(name, config string) {
 
 // header reads -H: "Name: value", "Name;" (sent empty) or "Name:"
 // (removes the header, as curl does).
-func (p *curlParse) header(as string, w shellword.Word) error {
+func (p *parser) header(as string, w shellword.Word) error {
 	v := w.Text
 	if strings.HasPrefix(v, "@") {
 		return p.fileRefused(as, v)
@@ -64,7 +65,7 @@ func (p *curlParse) header(as string, w shellword.Word) error {
 	if !ok {
 		n, semi := strings.CutSuffix(trimHTTPBlanks(v), ";")
 		if !semi {
-			return fmt.Errorf("%s %q: want 'Name: value'", as, curlClip(strings.Fields(v + " ")[0]))
+			return fmt.Errorf("%s %q: want 'Name: value'", as, clip(strings.Fields(v + " ")[0]))
 		}
 		name, value = n, ""
 	} else {
@@ -72,7 +73,7 @@ func (p *curlParse) header(as string, w shellword.Word) error {
 	}
 	name, value = trimHTTPBlanks(name), trimHTTPBlanks(value)
 	if !httpToken(name) {
-		return fmt.Errorf("%s: %q is not a header name", as, curlClip(name))
+		return fmt.Errorf("%s: %q is not a header name", as, clip(name))
 	}
 	if strings.ContainsAny(value, "\r\n") {
 		return fmt.Errorf("%s %s: the value holds a line break; a header is one line", as, name)
@@ -82,25 +83,25 @@ func (p *curlParse) header(as string, w shellword.Word) error {
 		return nil
 	}
 	p.text(as, w)
-	p.headers = append(p.headers, curlHeader{Field: Field{Name: name, Value: value}, remove: remove})
+	p.headers = append(p.headers, parsedHeader{Field: exchange.Field{Name: name, Value: value}, remove: remove})
 	return nil
 }
 
 // setDerived sets a header an option makes; a later option of the same
 // header replaces it, as in curl.
-func (p *curlParse) setDerived(name, value string) {
+func (p *parser) setDerived(name, value string) {
 	key := strings.ToLower(name)
 	if i, ok := p.derived[key]; ok {
 		p.headers[i].Value = value
 		return
 	}
 	p.derived[key] = len(p.headers)
-	p.headers = append(p.headers, curlHeader{Field: Field{Name: name, Value: value}, derived: true})
+	p.headers = append(p.headers, parsedHeader{Field: exchange.Field{Name: name, Value: value}, derived: true})
 }
 
 // addData reads one of the -d family; curl joins them with &, except
 // --json pieces, which it joins with nothing.
-func (p *curlParse) addData(kind, as string, w shellword.Word) error {
+func (p *parser) addData(kind, as string, w shellword.Word) error {
 	v := p.text(as, w)
 	switch kind {
 	case "data", "data-ascii", "data-binary", "json":
@@ -130,7 +131,7 @@ func (p *curlParse) addData(kind, as string, w shellword.Word) error {
 // urlencode reads --data-urlencode's forms: content, =content,
 // name=content (the content encoded as curl does: space as +, all but
 // letters, digits and -._~ as %XX), and name@file, which is refused.
-func (p *curlParse) urlencode(as, v string) (string, error) {
+func (p *parser) urlencode(as, v string) (string, error) {
 	if name, content, ok := strings.Cut(v, "="); ok {
 		if name == "" {
 			return url.QueryEscape(content), nil
@@ -143,12 +144,12 @@ func (p *curlParse) urlencode(as, v string) (string, error) {
 	return url.QueryEscape(v), nil
 }
 
-func (p *curlParse) fileRefused(as, v string) error {
-	return fmt.Errorf("%s %s reads a file: keyhole does not read files named in a pasted command; put the content in the composer instead", as, curlClip(v))
+func (p *parser) fileRefused(as, v string) error {
+	return fmt.Errorf("%s %s reads a file: keyhole does not read files named in a pasted command; put the content in the composer instead", as, clip(v))
 }
 
 // clip shortens text quoted in a message.
-func curlClip(s string) string {
+func clip(s string) string {
 	const limit = 60
 	if len(s) <= limit {
 		return s

@@ -1,4 +1,4 @@
-package exchange
+package curl
 
 import (
 	"net/url"
@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// FuzzParseCurl checks that ParseCurl never panics on any text, and the
-// round trip both ways: a command CurlCommand writes parses back to the
-// request it was written from, and a request ParseCurl read, written out
+// FuzzParseCurl checks that Parse never panics on any text, and the
+// round trip both ways: a command Export writes parses back to the
+// request it was written from, and a request Parse read, written out
 // again, parses back to itself.
 func FuzzParseCurl(f *testing.F) {
 	for _, s := range []string{
@@ -34,52 +35,52 @@ func FuzzParseCurl(f *testing.F) {
 		if inQuery {
 			p = &providers.Provider{Name: "q", BaseURL: "https://api.example/v1", Inject: &providers.Inject{Query: "access_token"}}
 		}
-		r, info, err := ParseCurl(cmd)
+		r, info, err := Parse(cmd)
 		if err == nil {
 			if info == nil {
-				t.Fatal("ParseCurl returned no info and no error")
+				t.Fatal("Parse returned no info and no error")
 			}
-			curlRoundTrip(t, p, r)
+			roundTrip(t, p, r)
 		}
-		curlRoundTrip(t, p, Request{Method: method, Target: target, Header: []Field{{name, value}}, Body: body})
+		roundTrip(t, p, exchange.Request{Method: method, Target: target, Header: []exchange.Field{{Name: name, Value: value}}, Body: body})
 	})
 }
 
-// curlRoundTrip writes r as a command, reads it back, and checks the
+// roundTrip writes r as a command, reads it back, and checks the
 // request read is the one written: the token's header and parameter gone
 // (the command fetches them from keyhole), the Content-Type the command
 // spells out added.
-func curlRoundTrip(t *testing.T, p *providers.Provider, r Request) {
+func roundTrip(t *testing.T, p *providers.Provider, r exchange.Request) {
 	t.Helper()
-	c, err := CurlCommand(p, r, CurlOptions{Reveal: true, ConfigPath: "/cfg/it's.toml"})
+	c, err := Export(p, r, Options{Reveal: true, ConfigPath: "/cfg/it's.toml"})
 	if err != nil {
 		return // not a request keyhole could send either
 	}
-	got, info, err := ParseCurl(c.Command)
+	got, info, err := Parse(c.Command)
 	if err != nil {
 		t.Fatalf("the command does not parse back: %v\nrequest: %#v\ncommand:\n%s", err, r, c.Command)
 	}
 	in := providers.Injection{}
 	if !c.Withheld {
-		in = curlInjection(p, nil)
+		in = injection(p, nil)
 		if info.Provider != p.Name || info.ConfigPath != "/cfg/it's.toml" {
 			t.Fatalf("token command read as %q, %q\ncommand:\n%s", info.Provider, info.ConfigPath, c.Command)
 		}
 	}
-	method, _ := curlMethod(r.Method)
-	want := Request{Method: method, Body: r.Body}
+	method, _ := checkMethod(r.Method)
+	want := exchange.Request{Method: method, Body: r.Body}
 	explicitType := false
 	for _, h := range r.Header {
 		if in.Header != "" && strings.EqualFold(h.Name, in.Header) {
 			continue
 		}
 		explicitType = explicitType || strings.EqualFold(h.Name, "Content-Type")
-		want.Header = append(want.Header, Field{h.Name, trimHTTPBlanks(h.Value)})
+		want.Header = append(want.Header, exchange.Field{Name: h.Name, Value: trimHTTPBlanks(h.Value)})
 	}
 	if r.Body != "" && !explicitType {
-		want.Header = append(want.Header, Field{"Content-Type", sniffContentType(r.Body)})
+		want.Header = append(want.Header, exchange.Field{Name: "Content-Type", Value: exchange.SniffContentType(r.Body)})
 	}
-	u, _ := ResolveURL(p.BaseURL, r.Target)
+	u, _ := exchange.ResolveURL(p.BaseURL, r.Target)
 	u.Fragment, u.RawFragment = "", ""
 	if in.Query != "" {
 		u.RawQuery = dropQueryParam(u.RawQuery, in.Query)

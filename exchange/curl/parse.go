@@ -1,4 +1,4 @@
-package exchange
+package curl
 
 import (
 	"encoding/base64"
@@ -7,16 +7,17 @@ import (
 	"path"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// ErrNotCurl is wrapped by ParseCurl's error when the text is not a curl
+// ErrNotCurl is wrapped by Parse's error when the text is not a curl
 // command at all, so a paste box can tell "not curl" from "bad curl".
 var ErrNotCurl = errors.New("not a curl command")
 
-// CurlInfo is what ParseCurl learned besides the request.
-type CurlInfo struct {
+// Info is what Parse learned besides the request.
+type Info struct {
 	// Provider is NAME when the command fetched its token with
 	// $(keyhole token NAME); that substitution was dropped, since keyhole
 	// injects the token itself. ConfigPath is the --config it named.
@@ -30,8 +31,8 @@ type CurlInfo struct {
 	Notes []string
 }
 
-// ParseCurl reads a curl command line, as people paste it, into a
-// Request: method, full URL (or a path, when the command had one), the
+// Parse reads a curl command line, as people paste it, into a
+// exchange.Request: method, full URL (or a path, when the command had one), the
 // headers in order and the body, as curl would send them — data joined
 // with & (--json pieces without), the form Content-Type curl adds to -d,
 // -G's data in the query, -u as a Basic Authorization header, -A, -e, -b,
@@ -39,28 +40,28 @@ type CurlInfo struct {
 // and expands nothing: no file is read (@file is refused, a paste must not
 // make keyhole read files), no command is run, no variable is expanded.
 // A header or query parameter whose value is $(keyhole ... token NAME) is
-// dropped and NAME reported in CurlInfo.Provider. The command must start
+// dropped and NAME reported in Info.Provider. The command must start
 // with curl.
-func ParseCurl(cmd string) (Request, *CurlInfo, error) {
+func Parse(cmd string) (exchange.Request, *Info, error) {
 	sp, err := shellword.Split(cmd)
 	if err != nil {
-		return Request{}, nil, fmt.Errorf("curl command: %w", err)
+		return exchange.Request{}, nil, fmt.Errorf("curl command: %w", err)
 	}
 	words := sp.Words
 	if len(words) > 1 && words[0].Text == "$" { // a copied prompt
 		words = words[1:]
 	}
 	if len(words) == 0 {
-		return Request{}, nil, fmt.Errorf("%w: the text is empty", ErrNotCurl)
+		return exchange.Request{}, nil, fmt.Errorf("%w: the text is empty", ErrNotCurl)
 	}
 	if name := words[0].Text; len(words[0].Subs) > 0 || (path.Base(name) != "curl" && name != "curl.exe") {
-		return Request{}, nil, fmt.Errorf("%w: it starts with %q; paste a command that starts with curl", ErrNotCurl, curlClip(name))
+		return exchange.Request{}, nil, fmt.Errorf("%w: it starts with %q; paste a command that starts with curl", ErrNotCurl, clip(name))
 	}
-	p := &curlParse{info: &CurlInfo{}, derived: map[string]int{}, explicit: map[string]bool{}, noted: map[string]bool{}}
+	p := &parser{info: &Info{}, derived: map[string]int{}, explicit: map[string]bool{}, noted: map[string]bool{}}
 	// Only the start of what follows is quoted: it may be another command
 	// with its own credentials.
 	if rest := strings.Fields(sp.Rest); len(rest) > 0 {
-		shown := curlClip(strings.Join(rest[:min(2, len(rest))], " "))
+		shown := clip(strings.Join(rest[:min(2, len(rest))], " "))
 		if len(rest) > 2 {
 			shown += " …"
 		}
@@ -73,14 +74,14 @@ func ParseCurl(cmd string) (Request, *CurlInfo, error) {
 		p.note("read a backslash followed by spaces at the end of a line as a line continuation")
 	}
 	if err := p.args(words[1:]); err != nil {
-		return Request{}, nil, err
+		return exchange.Request{}, nil, err
 	}
 	return p.request()
 }
 
-// curlParse is ParseCurl's state.
-type curlParse struct {
-	info     *CurlInfo
+// parser is Parse's state.
+type parser struct {
+	info     *Info
 	urls     []string
 	method   string
 	head     bool
@@ -90,7 +91,7 @@ type curlParse struct {
 	json     bool
 	data     strings.Builder
 	query    []string
-	headers  []curlHeader
+	headers  []parsedHeader
 	derived  map[string]int  // lower-case name -> index of a header an option made
 	explicit map[string]bool // lower-case names -H set or removed
 	cookies  []string        // -b pairs, joined at the end
@@ -98,15 +99,15 @@ type curlParse struct {
 	noted    map[string]bool
 }
 
-// curlHeader is a header in the order the command gave it.
-type curlHeader struct {
-	Field
+// parsedHeader is a header in the order the command gave it.
+type parsedHeader struct {
+	exchange.Field
 	derived bool // made by an option (-A, -u, ...): -H of that name wins, as in curl
 	remove  bool // -H 'Name:' removes the header
 }
 
 // note adds a note once: a command that uses $TOKEN ten times gets one.
-func (p *curlParse) note(format string, args ...any) {
+func (p *parser) note(format string, args ...any) {
 	n := fmt.Sprintf(format, args...)
 	if !p.noted[n] {
 		p.noted[n] = true
@@ -114,21 +115,21 @@ func (p *curlParse) note(format string, args ...any) {
 	}
 }
 
-func (p *curlParse) args(words []shellword.Word) error {
+func (p *parser) args(words []shellword.Word) error {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		t := w.Text
 		switch {
 		case strings.HasPrefix(t, "--") && len(t) > 2:
-			spec, ok := curlLong(t[2:])
+			spec, ok := longOption(t[2:])
 			if !ok {
 				if base, neg := strings.CutPrefix(t[2:], "no-"); neg {
-					if s, ok := curlLong(base); ok && !s.arg {
+					if s, ok := longOption(base); ok && !s.arg {
 						p.info.Ignored = append(p.info.Ignored, t)
 						continue
 					}
 				}
-				p.info.Unknown = append(p.info.Unknown, curlClip(t))
+				p.info.Unknown = append(p.info.Unknown, clip(t))
 				continue
 			}
 			var arg shellword.Word
@@ -146,9 +147,9 @@ func (p *curlParse) args(words []shellword.Word) error {
 			// A cluster of short options: -sSL, -XPOST, -HAccept:x.
 			for k := 1; k < len(t); k++ {
 				as := "-" + t[k:k+1]
-				spec, ok := curlShort(t[k])
+				spec, ok := shortOption(t[k])
 				if !ok {
-					p.info.Unknown = append(p.info.Unknown, curlClip(as))
+					p.info.Unknown = append(p.info.Unknown, clip(as))
 					continue
 				}
 				var arg shellword.Word
@@ -178,7 +179,7 @@ func (p *curlParse) args(words []shellword.Word) error {
 }
 
 // apply carries out one option; as is how the command wrote it.
-func (p *curlParse) apply(spec curlSpec, as string, arg shellword.Word) error {
+func (p *parser) apply(spec spec, as string, arg shellword.Word) error {
 	switch spec.name {
 	case "url":
 		p.addURL(arg)
@@ -233,7 +234,7 @@ func (p *curlParse) apply(spec curlSpec, as string, arg shellword.Word) error {
 		v := p.text(as, arg)
 		if !strings.Contains(v, "=") {
 			p.info.Ignored = append(p.info.Ignored, as)
-			p.note("%s %s names a cookie file: not read", as, curlClip(v))
+			p.note("%s %s names a cookie file: not read", as, clip(v))
 			return nil
 		}
 		if len(p.cookies) == 0 {
@@ -248,7 +249,7 @@ func (p *curlParse) apply(spec curlSpec, as string, arg shellword.Word) error {
 		return fmt.Errorf("%s starts another request: keyhole imports one at a time", as)
 	default:
 		p.info.Ignored = append(p.info.Ignored, as)
-		if n := curlIgnoredNote(spec.name); n != "" {
+		if n := ignoredNote(spec.name); n != "" {
 			p.note("%s", n)
 		}
 	}
@@ -256,22 +257,22 @@ func (p *curlParse) apply(spec curlSpec, as string, arg shellword.Word) error {
 }
 
 // request puts what was read together.
-func (p *curlParse) request() (Request, *CurlInfo, error) {
+func (p *parser) request() (exchange.Request, *Info, error) {
 	switch len(p.urls) {
 	case 0:
-		return Request{}, nil, errors.New("the curl command has no URL")
+		return exchange.Request{}, nil, errors.New("the curl command has no URL")
 	case 1:
 	default:
-		return Request{}, nil, fmt.Errorf("the curl command has %d URLs (%s, ...): keyhole imports one request", len(p.urls), curlClip(secret.RedactURL(p.urls[0])))
+		return exchange.Request{}, nil, fmt.Errorf("the curl command has %d URLs (%s, ...): keyhole imports one request", len(p.urls), clip(secret.RedactURL(p.urls[0])))
 	}
 	target, err := p.target(p.urls[0])
 	if err != nil {
-		return Request{}, nil, err
+		return exchange.Request{}, nil, err
 	}
 	body := ""
 	if p.hasData {
 		if p.get {
-			target = curlAppendQuery(target, p.data.String())
+			target = appendQuery(target, p.data.String())
 		} else {
 			body = p.data.String()
 			if !p.json {
@@ -280,13 +281,13 @@ func (p *curlParse) request() (Request, *CurlInfo, error) {
 		}
 	}
 	for _, q := range p.query {
-		target = curlAppendQuery(target, q)
+		target = appendQuery(target, q)
 	}
 	method := "GET"
 	switch {
 	case p.method != "":
-		if method, err = curlMethod(p.method); err != nil {
-			return Request{}, nil, fmt.Errorf("-X: %w", err)
+		if method, err = checkMethod(p.method); err != nil {
+			return exchange.Request{}, nil, fmt.Errorf("-X: %w", err)
 		}
 	case p.head:
 		method = "HEAD"
@@ -296,7 +297,7 @@ func (p *curlParse) request() (Request, *CurlInfo, error) {
 	if i, ok := p.derived["cookie"]; ok && len(p.cookies) > 0 {
 		p.headers[i].Value = strings.Join(p.cookies, "; ")
 	}
-	r := Request{Method: method, Target: target, Body: body}
+	r := exchange.Request{Method: method, Target: target, Body: body}
 	for _, h := range p.headers {
 		if h.remove || h.derived && p.explicit[strings.ToLower(h.Name)] {
 			continue

@@ -1,14 +1,13 @@
-package exchange
+package curl
 
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"path"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
-	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -16,7 +15,7 @@ import (
 
 // addURL reads a URL, dropping a query parameter whose value fetched the
 // token with $(keyhole token NAME).
-func (p *curlParse) addURL(w shellword.Word) {
+func (p *parser) addURL(w shellword.Word) {
 	text := w.Text
 	var kept []shellword.Sub
 	for k := len(w.Subs) - 1; k >= 0; k-- {
@@ -37,13 +36,13 @@ func (p *curlParse) addURL(w shellword.Word) {
 			text = text[:from] + text[s.End:]
 		}
 		p.useToken(name, config)
-		p.note("dropped the %s query parameter that ran $(%s): keyhole adds %s's token itself", curlClip(param), curlClip(s.Cmd), name)
+		p.note("dropped the %s query parameter that ran $(%s): keyhole adds %s's token itself", clip(param), clip(s.Cmd), name)
 	}
 	// Notes name the substitutions kept by their command: their offsets
 	// moved when a parameter before them went.
 	p.urls = append(p.urls, p.text("URL", shellword.Word{Text: text, Vars: w.Vars}))
 	for k := len(kept) - 1; k >= 0; k-- {
-		p.note("URL: kept $(%s) as written: keyhole runs no command from a paste", curlClip(kept[k].Cmd))
+		p.note("URL: kept $(%s) as written: keyhole runs no command from a paste", clip(kept[k].Cmd))
 	}
 }
 
@@ -67,29 +66,29 @@ func tokenParam(text string, earlier []shellword.Sub, s shellword.Sub) bool {
 
 // target checks the URL: a path stays a path (the provider's base_url
 // completes it); a host without a scheme gets http://, as curl assumes.
-func (p *curlParse) target(u string) (string, error) {
+func (p *parser) target(u string) (string, error) {
 	u = trimHTTPBlanks(u)
 	switch {
 	case u == "":
 		return "", errors.New("the curl command's URL is empty")
 	case strings.HasPrefix(u, "/"):
-		if _, err := ResolveURL("http://h", u); err != nil {
+		if _, err := exchange.ResolveURL("http://h", u); err != nil {
 			return "", err
 		}
 		return u, nil
-	case !hasScheme(u):
+	case !exchange.HasScheme(u):
 		p.note("the URL has no scheme: curl assumes http://, and so does keyhole")
 		u = "http://" + u
 	}
-	parsed, err := ResolveURL("", u)
+	parsed, err := exchange.ResolveURL("", u)
 	if err != nil {
 		return "", err
 	}
 	if s := parsed.Scheme; s != "http" && s != "https" {
-		return "", fmt.Errorf("%s URLs are not HTTP: keyhole sends http and https only", curlClip(s))
+		return "", fmt.Errorf("%s URLs are not HTTP: keyhole sends http and https only", clip(s))
 	}
 	if parsed.Host == "" {
-		return "", fmt.Errorf("the URL %q has no host", curlClip(secret.RedactURL(u)))
+		return "", fmt.Errorf("the URL %q has no host", clip(secret.RedactURL(u)))
 	}
 	if !p.globoff && strings.ContainsAny(u, "[]{}") {
 		p.note("curl expands {a,b} and [1-3] in a URL unless -g: keyhole sends the brackets as written")
@@ -98,7 +97,7 @@ func (p *curlParse) target(u string) (string, error) {
 }
 
 // appendQuery adds q to the URL's query, before any fragment.
-func curlAppendQuery(u, q string) string {
+func appendQuery(u, q string) string {
 	frag := ""
 	if i := strings.IndexByte(u, '#'); i >= 0 {
 		u, frag = u[:i], u[i:]
@@ -144,47 +143,4 @@ func keyholeToken(cmd string) (name, config string, ok bool) {
 		}
 	}
 	return name, config, name != ""
-}
-
-// RelativeTarget returns fullURL as a path under baseURL when it lies
-// there — same origin, its path inside base_url's path, base_url's query
-// (if any) at the start of its query — so the composer shows /items?page=2
-// rather than the whole URL. It returns fullURL unchanged otherwise, and
-// whenever the path would not resolve back (ResolveURL) to the same URL:
-// with userinfo, for one, or exactly base_url itself without a slash.
-func RelativeTarget(baseURL, fullURL string) string {
-	base, err := url.Parse(baseURL)
-	if err != nil || base.Scheme == "" || baseURL == "" {
-		return fullURL
-	}
-	u, err := url.Parse(fullURL)
-	if err != nil || u.User != nil || u.Scheme == "" || !providers.SameOrigin(base, u) {
-		return fullURL
-	}
-	prefix := strings.TrimSuffix(base.EscapedPath(), "/")
-	rest, ok := strings.CutPrefix(u.EscapedPath(), prefix)
-	if !ok || !strings.HasPrefix(rest, "/") {
-		return fullURL
-	}
-	query := u.RawQuery
-	if base.RawQuery != "" {
-		switch {
-		case query == base.RawQuery:
-			query = ""
-		case strings.HasPrefix(query, base.RawQuery+"&"):
-			query = strings.TrimPrefix(query, base.RawQuery+"&")
-		default:
-			return fullURL
-		}
-	}
-	target := rest
-	if query != "" {
-		target += "?" + query
-	}
-	// The proof: the path must come back to the same request.
-	back, err := ResolveURL(baseURL, target)
-	if err != nil || back.EscapedPath() != u.EscapedPath() || back.RawQuery != u.RawQuery {
-		return fullURL
-	}
-	return target
 }

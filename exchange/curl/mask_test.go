@@ -1,9 +1,10 @@
-package exchange
+package curl
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -12,7 +13,7 @@ import (
 func TestCurlMasksJSONSecrets(t *testing.T) {
 	p := &providers.Provider{Name: "api", BaseURL: "https://api.example"}
 	body := `{"client_secret":"abc123", "name":"x", "nested": {"password" : "p@ss", "list": [{"access_token":"tok"}, "client_secret"]}, "token": 5}`
-	c, err := CurlCommand(p, Request{Method: "POST", Target: "/x", Header: []Field{{Name: "Content-Type", Value: "application/json"}}, Body: body}, CurlOptions{})
+	c, err := Export(p, exchange.Request{Method: "POST", Target: "/x", Header: []exchange.Field{{Name: "Content-Type", Value: "application/json"}}, Body: body}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func TestCurlMasksJSONSecrets(t *testing.T) {
 			t.Errorf("%q missing from %s", keep, c.Command)
 		}
 	}
-	c, err = CurlCommand(p, Request{Method: "POST", Target: "/x", Header: []Field{{Name: "Content-Type", Value: "application/json"}}, Body: `{"name": "x"}`}, CurlOptions{})
+	c, err = Export(p, exchange.Request{Method: "POST", Target: "/x", Header: []exchange.Field{{Name: "Content-Type", Value: "application/json"}}, Body: `{"name": "x"}`}, Options{})
 	if err != nil || c.Masked || !strings.Contains(c.Command, `{"name": "x"}`) {
 		t.Errorf("a body without credentials changed: %v %s", err, c.Command)
 	}
@@ -37,7 +38,7 @@ func TestCurlMasksJSONSecrets(t *testing.T) {
 
 func TestCurlCarriesTheProvidersTLSSettings(t *testing.T) {
 	p := &providers.Provider{Name: "corp", BaseURL: "https://internal.example", Insecure: true, CAFile: "/etc/ca.pem", CertFile: "/etc/c.pem", KeyFile: "/etc/k.pem"}
-	c, err := CurlCommand(p, Request{Method: "GET", Target: "/x"}, CurlOptions{})
+	c, err := Export(p, exchange.Request{Method: "GET", Target: "/x"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package exchange
+package curl
 
 import (
 	"context"
@@ -12,9 +12,18 @@ import (
 	"sync"
 	"testing"
 
+	"go.uber.org/goleak"
+
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/shellword/shelltest"
 	"github.com/keyhole-sh/keyhole/providers"
 )
+
+// TestMain fails the package when a test leaves a goroutine behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 // seenRequest is one request as a test server received it.
 type seenRequest struct {
@@ -76,41 +85,41 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 	config := filepath.Join(t.TempDir(), "it's a config.toml")
 	type tc struct {
 		name, provider string
-		r              Request
+		r              exchange.Request
 	}
 	cases := []tc{
-		{"GET", "api", Request{Target: "/items?page=2", Header: []Field{{"Accept", "application/json"}}}},
-		{"user Authorization replaced", "api", Request{Target: "/h", Header: []Field{{"Authorization", "Basic dXNlcjpwYXNz"}}}},
-		{"DELETE", "api", Request{Method: "DELETE", Target: "/items/1"}},
-		{"HEAD", "api", Request{Method: "HEAD", Target: "/items/1"}},
-		{"GET with a body", "api", Request{Target: "/search", Body: `{"q": 1}`}},
-		{"odd path", "api", Request{Target: "/it's/$x/(y)"}},
-		{"brackets", "api", Request{Target: "/q?a[0]=1&b={x}"}},
-		{"dot segments", "api", Request{Target: "/a/../b/./c"}},
-		{"query injection", "q", Request{Target: "/q?x=1&access_token=old&y=2"}},
-		{"query injection, no query", "q", Request{Method: "POST", Target: "/q", Body: "a=b"}},
-		{"raw header", "raw", Request{Target: "/r"}},
-		{"odd provider name", "odd name's", Request{Target: "/o"}},
-		{"empty header", "api", Request{Target: "/e", Header: []Field{{"X-Empty", ""}}}},
+		{"GET", "api", exchange.Request{Target: "/items?page=2", Header: []exchange.Field{{Name: "Accept", Value: "application/json"}}}},
+		{"user Authorization replaced", "api", exchange.Request{Target: "/h", Header: []exchange.Field{{Name: "Authorization", Value: "Basic dXNlcjpwYXNz"}}}},
+		{"DELETE", "api", exchange.Request{Method: "DELETE", Target: "/items/1"}},
+		{"HEAD", "api", exchange.Request{Method: "HEAD", Target: "/items/1"}},
+		{"GET with a body", "api", exchange.Request{Target: "/search", Body: `{"q": 1}`}},
+		{"odd path", "api", exchange.Request{Target: "/it's/$x/(y)"}},
+		{"brackets", "api", exchange.Request{Target: "/q?a[0]=1&b={x}"}},
+		{"dot segments", "api", exchange.Request{Target: "/a/../b/./c"}},
+		{"query injection", "q", exchange.Request{Target: "/q?x=1&access_token=old&y=2"}},
+		{"query injection, no query", "q", exchange.Request{Method: "POST", Target: "/q", Body: "a=b"}},
+		{"raw header", "raw", exchange.Request{Target: "/r"}},
+		{"odd provider name", "odd name's", exchange.Request{Target: "/o"}},
+		{"empty header", "api", exchange.Request{Target: "/e", Header: []exchange.Field{{Name: "X-Empty", Value: ""}}}},
 	}
 	for i, s := range shelltest.Nasty {
 		if !strings.ContainsAny(s, "\r\n") && s == trimHTTPBlanks(s) {
-			cases = append(cases, tc{"nasty header " + caseLabel(i), "api", Request{Target: "/h", Header: []Field{{"X-Nasty", s}}}})
+			cases = append(cases, tc{"nasty header " + caseLabel(i), "api", exchange.Request{Target: "/h", Header: []exchange.Field{{Name: "X-Nasty", Value: s}}}})
 		}
 		if s != "" {
-			cases = append(cases, tc{"nasty body " + caseLabel(i), "api", Request{Method: "PATCH", Target: "/b", Body: s}})
+			cases = append(cases, tc{"nasty body " + caseLabel(i), "api", exchange.Request{Method: "PATCH", Target: "/b", Body: s}})
 		}
 	}
 	sh := shelltest.Shells(t)[0]
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := ps[c.provider]
-			ex := Send(context.Background(), client(t), p, bearer(token), c.r, Options{})
+			ex := exchange.Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer(token), c.r, exchange.Options{})
 			if ex.Err != nil {
 				t.Fatal(ex.Err)
 			}
 			want, n := rec.last()
-			cmd, err := CurlCommand(p, c.r, CurlOptions{ConfigPath: config})
+			cmd, err := Export(p, c.r, Options{ConfigPath: config})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +158,7 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 	}
 }
 
-func fieldsHave(fs []Field, name string) bool {
+func fieldsHave(fs []exchange.Field, name string) bool {
 	for _, f := range fs {
 		if strings.EqualFold(f.Name, name) {
 			return true

@@ -1,18 +1,18 @@
-package exchange
+package curl
 
-// The curl options ParseCurl knows. Knowing an option means knowing
+// The curl options Parse knows. Knowing an option means knowing
 // whether it takes a value: an unknown one is reported and skipped alone,
 // so its value, if it had one, would be read as a URL — which is why the
 // list of ignored options is long.
 
-// curlSpec is one curl option.
-type curlSpec struct {
+// spec is one curl option.
+type spec struct {
 	name string // the long name, without dashes
 	arg  bool   // it takes a value
 }
 
-// curlShort maps a short option letter onto its long form.
-func curlShort(c byte) (curlSpec, bool) {
+// shortOption maps a short option letter onto its long form.
+func shortOption(c byte) (spec, bool) {
 	// A switch rather than a map: no package-level table to mutate.
 	var long string
 	switch c {
@@ -135,15 +135,15 @@ func curlShort(c byte) (curlSpec, bool) {
 	case 'V':
 		long = "version"
 	default:
-		return curlSpec{}, false
+		return spec{}, false
 	}
-	return curlLong(long)
+	return longOption(long)
 }
 
-// curlLong looks up a long option by name.
-func curlLong(name string) (curlSpec, bool) {
+// longOption looks up a long option by name.
+func longOption(name string) (spec, bool) {
 	switch name {
-	// Read by ParseCurl.
+	// Read by Parse.
 	case "url", "request", "header", "data", "data-ascii", "data-binary", "data-raw",
 		"data-urlencode", "json", "user", "user-agent", "referer", "cookie",
 		"oauth2-bearer", "range", "url-query",
@@ -173,8 +173,8 @@ func curlLong(name string) (curlSpec, bool) {
 		"trace-config", "ech", "ipfs-gateway", "keepalive-cnt", "ssl-sessions",
 		"write-out-file", "proxy-tls13-ciphers", "proxy-tlsuser", "proxy-tlspassword",
 		"proxy-tlsauthtype", "tlsuser", "tlspassword", "tlsauthtype", "vlan-priority":
-		return curlSpec{name: name, arg: true}, true
-	// Read by ParseCurl.
+		return spec{name: name, arg: true}, true
+	// Read by Parse.
 	case "get", "head", "globoff", "next",
 		// Ignored, without a value.
 		"silent", "show-error", "insecure", "location", "location-trusted", "include",
@@ -203,14 +203,14 @@ func curlLong(name string) (curlSpec, bool) {
 		"socks5-gssapi", "socks5-gssapi-nec", "ssl-auto-client-cert",
 		"proxy-ssl-auto-client-cert", "ssl-no-revoke-proxy", "tftp-no-options",
 		"unrestricted-auth", "fail-on-empty":
-		return curlSpec{name: name}, true
+		return spec{name: name}, true
 	}
-	return curlSpec{}, false
+	return spec{}, false
 }
 
-// curlIgnoredNote says why an ignored option matters, for the few where
+// ignoredNote says why an ignored option matters, for the few where
 // the request keyhole sends differs from curl's in a way people notice.
-func curlIgnoredNote(name string) string {
+func ignoredNote(name string) string {
 	switch name {
 	case "insecure":
 		return "-k ignored: keyhole checks TLS certificates (insecure = true on the provider turns that off)"
