@@ -122,7 +122,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))
 	}
 	opts := exchange.Options{
-		MaxBody:    b.maxBody(),
+		MaxBody:    b.app.MaxBody(),
 		Timeout:    p.Timeout.Std(),
 		ForceToken: f.sendToken,
 		Pace: func(ctx context.Context) error {
@@ -141,7 +141,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	// Redirects are shown, not followed, as curl does: a 3xx is an answer,
 	// and the token must not ride along to wherever it points. Every
 	// client keyhole makes (providers.NewClient) is built that way.
-	ex := exchange.Send(ctx, b.clientFor(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+	ex := exchange.Send(ctx, b.app.Client(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
 	for _, n := range ex.Notes {
 		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(n))
 	}

@@ -83,7 +83,7 @@ keyhole --config demo.toml curl ... instead.`,
 			if foreign && !sendToken {
 				fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))
 			} else {
-				flag, err := b.configFlag()
+				flag, err := b.conf.configFlag()
 				if err != nil {
 					return err
 				}

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/exchange/history"
@@ -23,11 +24,11 @@ func tick() tea.Cmd {
 
 // backendMsg reports the backend started after the first frame.
 type backendMsg struct {
-	backend *Backend
+	backend *app.Backend
 	err     error
 }
 
-func startCmd(start func(context.Context) (*Backend, error)) tea.Cmd {
+func startCmd(start func(context.Context) (*app.Backend, error)) tea.Cmd {
 	return func() tea.Msg {
 		b, err := start(context.Background())
 		return backendMsg{backend: b, err: err}

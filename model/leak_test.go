@@ -16,6 +16,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -116,7 +117,7 @@ func TestSecretsNeverLeakThroughAWholeSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, lookup, providers.SessionOptions{Now: clock})
+	b := app.NewBackend(cfg, lookup, providers.SessionOptions{Now: clock})
 	b.History = hist
 	m := New(Options{Label: "leak.toml", Backend: b, Redact: true, Now: clock, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})}
@@ -227,7 +228,7 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "ECHO_SECRET" }, providers.SessionOptions{})
+	b := app.NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "ECHO_SECRET" }, providers.SessionOptions{})
 	m := New(Options{Label: "echo.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 200, Height: 80})}
 	r.send(press("enter"))
