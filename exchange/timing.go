@@ -123,7 +123,7 @@ func (tr *tracer) timing(start time.Time, total time.Duration) Timing {
 	return t
 }
 
-// since is now-from, or 0 when from was never set.
+// traceSince is now-from, or 0 when from was never set.
 func traceSince(from, now time.Time) time.Duration {
 	if from.IsZero() {
 		return 0

@@ -274,7 +274,7 @@ func checkMethod(m string) (string, error) {
 	return m, nil
 }
 
-// isToken reports whether s is an RFC 9110 token (a method or field name).
+// httpToken reports whether s is an RFC 9110 token (a method or field name).
 func httpToken(s string) bool {
 	if s == "" {
 		return false
@@ -288,28 +288,19 @@ func httpToken(s string) bool {
 	return true
 }
 
-// trimBlanks trims spaces and tabs, the blanks HTTP allows around a field
+// trimHTTPBlanks trims spaces and tabs, the blanks HTTP allows around a field
 // value (strings.TrimSpace would also eat Unicode spaces that are data).
 func trimHTTPBlanks(s string) string { return strings.Trim(s, " \t") }
 
-// paramName is the decoded name of one name=value pair.
-func queryParamName(part string) (string, bool) {
-	raw, _, hasValue := strings.Cut(part, "=")
-	name, err := url.QueryUnescape(raw)
-	if err != nil {
-		name = raw
-	}
-	return name, hasValue
-}
-
-// dropParam removes every name=... pair, leaving the rest as written.
+// dropQueryParam removes every name=... pair, leaving the rest as
+// written. The names are read as the masking rules read them.
 func dropQueryParam(q, name string) string {
 	if q == "" {
 		return q
 	}
 	var keep []string
 	for _, part := range strings.Split(q, "&") {
-		if n, _ := queryParamName(part); n == name {
+		if n, _ := secret.ParamName(part); n == name {
 			continue
 		}
 		keep = append(keep, part)

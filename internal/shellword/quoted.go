@@ -33,12 +33,8 @@ func (lx *lexer) double() error {
 				lx.cur.WriteByte('\\')
 				lx.i++
 			}
-		case c == '$':
-			if err := lx.dollar(); err != nil {
-				return err
-			}
-		case c == '`':
-			if err := lx.backtick(); err != nil {
+		case c == '$' || c == '`':
+			if err := lx.expand(c); err != nil {
 				return err
 			}
 		default:
@@ -46,6 +42,15 @@ func (lx *lexer) double() error {
 			lx.i++
 		}
 	}
+}
+
+// expand reads what $ or ` starts, alike unquoted and between double
+// quotes.
+func (lx *lexer) expand(c byte) error {
+	if c == '`' {
+		return lx.backtick()
+	}
+	return lx.dollar()
 }
 
 // dollar reads what starts with $: a command substitution, a parameter

@@ -141,12 +141,8 @@ func (lx *lexer) run() error {
 			if err := lx.double(); err != nil {
 				return err
 			}
-		case c == '$':
-			if err := lx.dollar(); err != nil {
-				return err
-			}
-		case c == '`':
-			if err := lx.backtick(); err != nil {
+		case c == '$' || c == '`':
+			if err := lx.expand(c); err != nil {
 				return err
 			}
 		default:

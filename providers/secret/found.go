@@ -56,7 +56,7 @@ func CredentialParts(v string) []string {
 func ParamValues(q, param string) []string {
 	var out []string
 	for _, part := range strings.Split(q, "&") {
-		name, hasValue := pairName(part)
+		name, hasValue := ParamName(part)
 		if !hasValue || !(SensitiveParam(name) || param != "" && name == param) {
 			continue
 		}

@@ -62,9 +62,10 @@ func MaskCookies(v string, set bool) string {
 	return strings.Join(pairs, ";")
 }
 
-// pairName is the decoded name of one name=value pair of a query or form,
-// and whether the pair has a value.
-func pairName(pair string) (string, bool) {
+// ParamName is the decoded name of one name=value pair of a query or form
+// (a name that does not decode stays as written), and whether the pair has
+// a value: how every rule here reads a parameter's name.
+func ParamName(pair string) (string, bool) {
 	raw, _, hasValue := strings.Cut(pair, "=")
 	name, err := url.QueryUnescape(raw)
 	if err != nil {
@@ -84,7 +85,7 @@ func MaskQuery(q, param string) (string, bool) {
 	parts := strings.Split(q, "&")
 	changed := false
 	for i, part := range parts {
-		if name, hasValue := pairName(part); hasValue && (SensitiveParam(name) || param != "" && name == param) {
+		if name, hasValue := ParamName(part); hasValue && (SensitiveParam(name) || param != "" && name == param) {
 			raw, _, _ := strings.Cut(part, "=")
 			parts[i] = raw + "=" + Mask
 			changed = true
