@@ -1,18 +1,19 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
-	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
 
 // loadedConfig is the configuration a command runs on.
@@ -79,39 +80,18 @@ func warnLooseSecrets(e env, cfg *providers.Config, path string) {
 		return
 	}
 	fmt.Fprintf(e.stderr, "keyhole: warning: %s holds a secret (%s) and others can read it (mode %04o); run: chmod 600 %s — or take the secret from the environment with ${VAR}\n",
-		termtext.Line(path), termtext.Line(strings.Join(keys, ", ")), fi.Mode().Perm(), termtext.Line(shellQuote(path)))
+		termtext.Line(path), termtext.Line(strings.Join(keys, ", ")), fi.Mode().Perm(), termtext.Line(shellword.Quote(path)))
 }
 
-// builtinDemo is the built-in demo's configuration with a placeholder
-// base URL: enough to know its provider names without starting it.
-func builtinDemo() *providers.Config {
-	cfg, err := providers.Parse("built-in demo", []byte(demo.Config("http://127.0.0.1:1")))
-	if err != nil {
-		// demo.Config is our own constant text; its tests parse it.
-		panic("built-in demo config: " + err.Error())
-	}
-	return cfg
-}
-
-// backend is what token, call and curl share: the configuration, one HTTP
-// client, the token store, and the built-in demo, started in this process
-// when a demo-* name is asked for that the configuration does not define.
+// backend is what token, call and curl share: the configuration and the
+// app wired from it (sessions, clients, the token store, the built-in
+// demo, started in this process when a demo-* name is asked for that the
+// configuration does not define). It turns app's errors into exit codes
+// and says on stderr what the command line says there.
 type backend struct {
 	e    env
 	conf loadedConfig
-
-	transport *http.Transport
-	client    *http.Client
-	// clients are the providers' own clients (providers.HTTPClient), by
-	// name, as session built them: b.client itself for a provider with no
-	// TLS settings.
-	clients map[string]*http.Client
-
-	store providers.Store // the token_cache store, opened on first use
-
-	demoSrv   *demo.Server
-	demoCfg   *providers.Config
-	demoStore providers.Store
+	app  *app.App
 }
 
 func newBackend(e env, flagPath string) (*backend, error) {
@@ -119,229 +99,94 @@ func newBackend(e env, flagPath string) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	// http.DefaultTransport's settings, Proxy: http.ProxyFromEnvironment
-	// (HTTPS_PROXY, NO_PROXY) included. No response-header limit here: the
-	// transport is shared, and each call runs under its provider's
-	// timeout, which may be longer than the default.
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	return &backend{e: e, conf: conf, transport: tr, client: providers.NewClient(&http.Client{Transport: tr}), clients: map[string]*http.Client{}}, nil
+	return &backend{e: e, conf: conf, app: newApp(e, conf.cfg)}, nil
+}
+
+// newApp wires cfg (nil: no config file) for this environment. What the
+// token store has to say (no keyring over SSH, a file mode fixed) goes to
+// stderr.
+func newApp(e env, cfg *providers.Config) *app.App {
+	return app.New(cfg, app.Options{Env: e.lookupEnv, Getenv: e.getenv, Sleep: e.sleep,
+		Say: func(msg string) { fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(msg)) }})
 }
 
 // close stops the built-in demo, if it was started, and drops idle
 // connections.
-func (b *backend) close() {
-	if b.demoSrv != nil {
-		_ = b.demoSrv.Close()
-	}
-	b.transport.CloseIdleConnections()
-	for _, c := range b.clients {
-		c.CloseIdleConnections()
-	}
-}
+func (b *backend) close() { b.app.Close() }
 
-// clientFor is the client the provider called name makes its calls with:
-// the one session built for it, else the shared one.
-func (b *backend) clientFor(name string) *http.Client {
-	if c, ok := b.clients[name]; ok {
-		return c
+// exitFor gives an error from app its exit code: 3 when the built-in demo
+// could not start, else 1 (a usage or config error).
+func exitFor(err error) error {
+	if errors.Is(err, app.ErrDemoStart) {
+		return &exitError{code: ExitNetwork, err: err}
 	}
-	return b.client
+	return &exitError{code: ExitUsage, err: err}
 }
 
 // provider finds name in the configuration, else among the built-in
 // demo's providers (builtin is then true). The provider is as written:
 // ${VAR}s are not resolved yet.
 func (b *backend) provider(name string) (p *providers.Provider, builtin bool, err error) {
-	if b.conf.cfg != nil {
-		if p, ok := b.conf.cfg.Provider(name); ok {
-			return p, false, nil
-		}
+	p, builtin, err = b.app.Provider(name)
+	if err != nil {
+		return nil, false, exitFor(err)
 	}
-	if p, ok := builtinDemo().Provider(name); ok {
-		return p, true, nil
-	}
-	return nil, false, &exitError{code: ExitUsage, err: b.unknown(name)}
+	return p, builtin, nil
 }
 
-// unknown explains that no provider has this name, listing those there are.
-func (b *backend) unknown(name string) error {
-	where := "no config file was found"
-	if b.conf.cfg != nil {
-		where = b.conf.path + " defines " + orNone(providerNames(b.conf.cfg, nil))
-	}
-	names := providerNames(builtinDemo(), b.conf.cfg)
-	return fmt.Errorf("no provider %q: %s; the built-in demo has %s (keyhole providers lists them)", name, where, orNone(names))
-}
-
-func orNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ", ")
-}
-
-// providerNames lists cfg's provider names, leaving out those shadow
-// defines.
-func providerNames(cfg, shadow *providers.Config) []string {
-	var out []string
-	for _, p := range cfg.Providers {
-		if shadow != nil {
-			if _, ok := shadow.Provider(p.Name); ok {
-				continue
-			}
-		}
-		out = append(out, p.Name)
-	}
-	return out
-}
-
-// session returns a session for the provider called name, resolved
-// against the environment. A built-in demo provider starts the demo server
-// in this process first, and keeps its tokens in memory only: the server
-// and its signing key die with the process.
+// session returns a session for the provider called name (app.Session),
+// and warns on stderr about an insecure provider and endpoints in plain
+// http.
 func (b *backend) session(name string) (*providers.Session, error) {
-	p, builtin, err := b.provider(name)
+	sess, err := b.app.Session(name)
 	if err != nil {
-		return nil, err
+		return nil, exitFor(err)
 	}
-	settings := providers.Settings{}
-	if builtin {
-		if p, err = b.startDemo(name); err != nil {
-			return nil, err
-		}
-	} else {
-		settings = b.conf.cfg.Settings
-	}
-	if err := providers.Supported(p); err != nil {
-		return nil, &exitError{code: ExitUsage, err: err}
-	}
-	r, err := p.Resolve(b.e.lookupEnv)
-	if err != nil {
-		return nil, &exitError{code: ExitUsage, err: err}
-	}
-	store := b.demoStore
-	if !builtin {
-		if store, err = b.tokenStore(); err != nil {
-			return nil, &exitError{code: ExitUsage, err: err}
-		}
-	}
-	window := settings.RefreshBefore.Std()
-	if window == 0 {
-		window = providers.DefaultRefreshBefore
-	}
-	client, err := providers.HTTPClient(r, b.client)
-	if err != nil {
-		return nil, &exitError{code: ExitUsage, err: err}
-	}
+	r := sess.Provider()
 	if r.Insecure {
 		fmt.Fprintln(b.e.stderr, insecureWarning(b.e, r.Name))
 	}
 	if keys := r.ClearEndpoints(); len(keys) > 0 {
 		fmt.Fprintln(b.e.stderr, clearWarning(b.e, r.Name, keys))
 	}
-	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: window, Store: store, Sleep: b.e.sleep})
-	if err != nil {
-		return nil, &exitError{code: ExitUsage, err: err}
-	}
-	b.clients[r.Name] = client
 	return sess, nil
-}
-
-// maxBody is the body limit the settings ask for.
-func (b *backend) maxBody() int64 {
-	if b.conf.cfg != nil && b.conf.cfg.Settings.MaxBody > 0 {
-		return int64(b.conf.cfg.Settings.MaxBody)
-	}
-	return providers.DefaultMaxBody
-}
-
-// startDemo starts the built-in demo server (once) and returns its
-// provider called name, with the real base URL.
-func (b *backend) startDemo(name string) (*providers.Provider, error) {
-	if b.demoSrv == nil {
-		ttl, err := demo.TokenTTLFromEnv()
-		if err != nil {
-			return nil, &exitError{code: ExitUsage, err: err}
-		}
-		srv, err := demo.Start(demo.Options{TokenTTL: ttl})
-		if err != nil {
-			return nil, &exitError{code: ExitNetwork, err: fmt.Errorf("start the built-in demo: %w", err)}
-		}
-		cfg, err := providers.Parse("built-in demo", []byte(demo.Config(srv.URL())))
-		if err != nil {
-			_ = srv.Close()
-			return nil, fmt.Errorf("built-in demo config: %w", err)
-		}
-		b.demoSrv, b.demoCfg, b.demoStore = srv, cfg, tokencache.NewMemory()
-	}
-	p, ok := b.demoCfg.Provider(name)
-	if !ok {
-		return nil, &exitError{code: ExitUsage, err: b.unknown(name)}
-	}
-	return p, nil
-}
-
-// tokenStore opens the store token_cache asks for, once, printing its
-// notice (no keyring over SSH, say) and anything it fixed on stderr.
-func (b *backend) tokenStore() (providers.Store, error) {
-	if b.store != nil {
-		return b.store, nil
-	}
-	store, err := openStore(b.e, b.conf.cfg.Settings.TokenCache, func(msg string) { fmt.Fprintln(b.e.stderr, "keyhole: "+termtext.Line(msg)) })
-	if err != nil {
-		return nil, err
-	}
-	b.store = store
-	return store, nil
-}
-
-// openStore opens the token store for a token_cache setting under the
-// state folder, handing what it has to say (a fixed file mode, no keyring
-// here) to say.
-func openStore(e env, setting string, say func(string)) (providers.Store, error) {
-	dir := ""
-	if setting != tokencache.SettingMemory {
-		d, err := tokencache.StateDir(e.getenv)
-		if err != nil {
-			return nil, err
-		}
-		dir = d
-	}
-	store, notice, err := tokencache.Open(setting, dir, tokencache.WithWarn(say))
-	if err != nil {
-		return nil, err
-	}
-	if notice != "" {
-		say(notice)
-	}
-	return store, nil
 }
 
 // configFlag is the --config part of a keyhole command line that must
 // find the same configuration as this run: empty when the default location
 // was used, else the absolute path.
-func (b *backend) configFlag() ([]string, error) {
-	if !b.conf.explicit || b.conf.path == "" {
+func (c loadedConfig) configFlag() ([]string, error) {
+	if !c.explicit || c.path == "" {
 		return nil, nil
 	}
-	abs, err := filepath.Abs(b.conf.path)
+	abs, err := filepath.Abs(c.path)
 	if err != nil {
 		return nil, err
 	}
 	return []string{"--config", abs}, nil
 }
 
-// completeProviders offers provider names for shell completion.
+// completeProviders offers provider names for shell completion: the
+// config's, then the built-in demo's it does not shadow.
 func completeProviders(e env, flagPath string) []string {
-	conf, err := loadConfig(env{stdout: e.stdout, stderr: discard{}, getenv: e.getenv, lookupEnv: e.lookupEnv}, flagPath)
+	quiet := env{stdout: e.stdout, stderr: discard{}, getenv: e.getenv, lookupEnv: e.lookupEnv}
+	conf, err := loadConfig(quiet, flagPath)
 	if err != nil {
 		return nil
 	}
 	var names []string
 	if conf.cfg != nil {
-		names = providerNames(conf.cfg, nil)
+		for _, p := range conf.cfg.Providers {
+			names = append(names, p.Name)
+		}
 	}
-	names = append(names, providerNames(builtinDemo(), conf.cfg)...)
+	demo, err := newApp(quiet, conf.cfg).DemoProviders()
+	if err != nil {
+		return nil
+	}
+	for _, p := range demo {
+		names = append(names, p.Name)
+	}
 	return slices.Compact(names)
 }
 

@@ -11,8 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -121,7 +122,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))
 	}
 	opts := exchange.Options{
-		MaxBody:    b.maxBody(),
+		MaxBody:    b.app.MaxBody(),
 		Timeout:    p.Timeout.Std(),
 		ForceToken: f.sendToken,
 		Pace: func(ctx context.Context) error {
@@ -140,7 +141,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	// Redirects are shown, not followed, as curl does: a 3xx is an answer,
 	// and the token must not ride along to wherever it points. Every
 	// client keyhole makes (providers.NewClient) is built that way.
-	ex := exchange.Send(ctx, b.clientFor(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+	ex := exchange.Send(ctx, b.app.Client(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
 	for _, n := range ex.Notes {
 		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(sess.Redact(n)))
 	}
@@ -155,7 +156,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		return err
 	}
 	if resp.Truncated {
-		fmt.Fprintf(e.stderr, "keyhole: the body was cut at %s (max_body)\n", exchange.HumanSize(resp.Size))
+		fmt.Fprintf(e.stderr, "keyhole: the body was cut at %s (max_body)\n", document.HumanSize(resp.Size))
 	}
 	if ex.Err != nil {
 		return maskErr(ex.Err, sess.Redact) // the body broke off: exit 3, after printing what came
@@ -218,11 +219,11 @@ func printResponse(e env, resp *exchange.Response, f callFlags) error {
 	// JSON is checked only when it is to be formatted: validating 50 MB
 	// that goes out as it came costs a quarter of a second.
 	case (f.pretty || tty) && jsonBody(resp):
-		if indented, ok := exchange.IndentJSON(out); ok {
+		if indented, ok := document.IndentJSON(out); ok {
 			out = append(indented, '\n')
 		}
 	case tty && !isText(out):
-		fmt.Fprintf(e.stderr, "keyhole: a binary body (%s) is not printed to a terminal; use --raw, or redirect stdout to a file\n", exchange.HumanSize(resp.Size))
+		fmt.Fprintf(e.stderr, "keyhole: a binary body (%s) is not printed to a terminal; use --raw, or redirect stdout to a file\n", document.HumanSize(resp.Size))
 		return nil
 	}
 	if err := writeBody(e.stdout, out, tty); err != nil {
@@ -244,7 +245,7 @@ func jsonBody(resp *exchange.Response) bool {
 	if len(t) == 0 || !json.Valid(t) {
 		return false
 	}
-	return exchange.IsJSON(resp.Header.Get("Content-Type")) || t[0] == '{' || t[0] == '['
+	return document.IsJSON(resp.Header.Get("Content-Type")) || t[0] == '{' || t[0] == '['
 }
 
 func isText(b []byte) bool {

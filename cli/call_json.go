@@ -13,7 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -99,19 +100,10 @@ func writeHeadersJSON(w *bufio.Writer, resp *exchange.Response) {
 // textPart is the body to judge as text: without the partial character a
 // body cut at max_body may end in.
 func textPart(resp *exchange.Response) []byte {
-	b := resp.Body
 	if !resp.Truncated {
-		return b
+		return resp.Body
 	}
-	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
-		if utf8.RuneStart(b[i]) {
-			if !utf8.FullRune(b[i:]) {
-				return b[:i]
-			}
-			break
-		}
-	}
-	return b
+	return document.TrimPartialRune(resp.Body)
 }
 
 // writeJSONString writes s as a JSON string the way encoding/json does

@@ -5,8 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/curl"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -65,7 +66,7 @@ keyhole --config demo.toml curl ... instead.`,
 			if err != nil {
 				return &exitError{code: ExitUsage, err: err}
 			}
-			opts := exchange.CurlOptions{Reveal: reveal, ForceToken: sendToken, BodyFile: body.file}
+			opts := curl.Options{Reveal: reveal, ForceToken: sendToken, BodyFile: body.file}
 			// The session, when the provider's secrets resolve here, masks
 			// them wherever they were typed, an error quoting the URL
 			// included, and its cached token gives the header prefix
@@ -87,7 +88,7 @@ keyhole --config demo.toml curl ... instead.`,
 			if foreign && !sendToken {
 				fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))
 			} else {
-				flag, err := b.configFlag()
+				flag, err := b.conf.configFlag()
 				if err != nil {
 					return err
 				}
@@ -95,7 +96,7 @@ keyhole --config demo.toml curl ... instead.`,
 					opts.ConfigPath = flag[1]
 				}
 			}
-			c, err := exchange.CurlCommand(p, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+			c, err := curl.Export(p, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
 			if err != nil {
 				return &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", p.Name, err)}
 			}

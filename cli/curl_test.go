@@ -6,90 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/shellword"
+	"github.com/keyhole-sh/keyhole/internal/shellword/shelltest"
 )
-
-// nasty strings for the shell: quotes of both kinds, expansions, escapes,
-// globs, comments, newlines.
-var nasty = []string{
-	"",
-	"plain",
-	"it's",
-	`say "hi"`,
-	"$HOME",
-	"${HOME}",
-	"$(id)",
-	"`id`",
-	`back\slash`,
-	`\'`,
-	"'''",
-	`"'"'"`,
-	"a\nb",
-	"line1\n\nline3\n",
-	"tab\there",
-	"*?[a-z]{1,2}",
-	"# not a comment",
-	"~root",
-	"=ls",
-	"!!",
-	"a;b|c&d>e<f",
-	"ünïcödé •••",
-	"-n",
-	"@file",
-}
-
-func TestShellQuote(t *testing.T) {
-	for _, shell := range shells(t) {
-		for _, s := range nasty {
-			out, err := exec.Command(shell, "-c", "printf %s "+shellQuote(s)).Output()
-			if err != nil {
-				t.Errorf("%s: printf %s: %v", shell, shellQuote(s), err)
-				continue
-			}
-			if string(out) != s {
-				t.Errorf("%s: shellQuote(%q) = %s reads back as %q", shell, s, shellQuote(s), out)
-			}
-		}
-	}
-	for s, want := range map[string]string{"plain": "plain", "a/b-c_d.e:f": "a/b-c_d.e:f", "it's": `'it'\''s'`, "": "''", "=x": "'=x'"} {
-		if got := shellQuote(s); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
-
-// shells are the POSIX shells to check quoting with.
-func shells(t *testing.T) []string {
-	var out []string
-	for _, s := range []string{"sh", "bash", "zsh"} {
-		if _, err := exec.LookPath(s); err == nil {
-			out = append(out, s)
-		}
-	}
-	if len(out) == 0 {
-		t.Skip("no POSIX shell")
-	}
-	return out
-}
-
-// fakeKeyhole puts a keyhole on a PATH of its own that records its
-// arguments and prints token, as keyhole token would.
-func fakeKeyhole(t *testing.T, token string) (pathDir, argsFile string) {
-	t.Helper()
-	dir := t.TempDir()
-	argsFile = filepath.Join(dir, "args")
-	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + shellQuote(argsFile) + "\nprintf '%s\\n' " + shellQuote(token) + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "keyhole"), []byte(script), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	return dir, argsFile
-}
 
 func TestCurlRoundTrip(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed")
 	}
 	const token = "tok-Abc.123_~XYZ"
-	pathDir, argsFile := fakeKeyhole(t, token)
+	pathDir, argsFile := shelltest.FakeKeyhole(t, token)
 	h := newHarness(t)
 	es := newEchoServer(t)
 	base := es.URL + "/base"
@@ -120,7 +47,7 @@ func TestCurlRoundTrip(t *testing.T) {
 		wantInCmd []string
 	}{
 		{name: "GET with header token", provider: "api", args: []string{"GET", "/items?page=2"}, method: "GET", uri: "/base/items?page=2",
-			header: map[string]string{"Authorization": "Bearer " + token}, wantInCmd: []string{`-H "Authorization: Bearer $(keyhole --config ` + shellQuote(absCfg) + ` token api)"`}},
+			header: map[string]string{"Authorization": "Bearer " + token}, wantInCmd: []string{`-H "Authorization: Bearer $(keyhole --config ` + shellword.Quote(absCfg) + ` token api)"`}},
 		{name: "nasty header", provider: "api", args: []string{"GET", "/h", "-H", "X-Nasty: " + nastyHeader, "-H", "X-Empty:"}, method: "GET", uri: "/base/h",
 			header: map[string]string{"X-Nasty": nastyHeader, "Authorization": "Bearer " + token}},
 		{name: "user Authorization is replaced by the token's", provider: "api", args: []string{"GET", "/h", "-H", "Authorization: Basic dXNlcjpwYXNz"}, method: "GET", uri: "/base/h",
@@ -132,7 +59,7 @@ func TestCurlRoundTrip(t *testing.T) {
 		{name: "stdin starting with @", provider: "api", args: []string{"POST", "/at", "-d", "@-", "-H", "Content-Type: text/plain"}, stdin: "@not-a-file", method: "POST", uri: "/base/at", body: "@not-a-file",
 			header: map[string]string{"Content-Type": "text/plain"}, wantInCmd: []string{"--data-raw @not-a-file"}},
 		{name: "-d @file", provider: "api", args: []string{"PATCH", "/file", "-d", "@" + bodyFile}, method: "PATCH", uri: "/base/file", body: fileBody,
-			wantInCmd: []string{"--data-binary " + shellQuote("@"+bodyFile)}},
+			wantInCmd: []string{"--data-binary " + shellword.Quote("@"+bodyFile)}},
 		{name: "DELETE", provider: "api", args: []string{"DELETE", "/items/1"}, method: "DELETE", uri: "/base/items/1", wantInCmd: []string{"-X DELETE"}},
 		{name: "HEAD", provider: "api", args: []string{"HEAD", "/items/1"}, method: "HEAD", uri: "/base/items/1", wantInCmd: []string{"--head"}},
 		{name: "GET with a body", provider: "api", args: []string{"GET", "/search", "-d", `{"q": 1}`}, method: "GET", uri: "/base/search", body: `{"q": 1}`},
@@ -172,7 +99,7 @@ func TestCurlRoundTrip(t *testing.T) {
 					t.Errorf("command lacks %q:\n%s", s, cmd)
 				}
 			}
-			for _, shell := range shells(t) {
+			for _, shell := range shelltest.Shells(t) {
 				_, before := es.lastRequest()
 				run := exec.Command(shell, "-c", "set -e\n"+cmd)
 				run.Env = []string{"PATH=" + pathDir + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=/nonexistent-home"}
@@ -235,7 +162,7 @@ func TestCurlConfigFlag(t *testing.T) {
 	h.vars["KEYHOLE_CONFIG"] = rel
 	r = h.run("curl", "api", "GET", "/x")
 	r.expect(t, ExitOK, "curl with $KEYHOLE_CONFIG")
-	if !strings.Contains(r.out, "$(keyhole --config "+shellQuote(filepath.Join(h.dir, "rel.toml"))+" token api)") {
+	if !strings.Contains(r.out, "$(keyhole --config "+shellword.Quote(filepath.Join(h.dir, "rel.toml"))+" token api)") {
 		t.Errorf("command:\n%s", r.out)
 	}
 	// The secret's ${VAR} need not be set to print the command: the

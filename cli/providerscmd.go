@@ -60,9 +60,11 @@ not, with the file, line and key at fault.`,
 					list = append(list, describeProvider(p, e.lookupEnv))
 				}
 			}
-			demoCfg := builtinDemo()
-			for _, name := range providerNames(demoCfg, conf.cfg) {
-				p, _ := demoCfg.Provider(name)
+			demo, err := newApp(e, conf.cfg).DemoProviders()
+			if err != nil {
+				return err
+			}
+			for _, p := range demo {
 				list = append(list, providerInfo{Name: p.Name, Title: p.DisplayTitle(), Grant: p.Grant,
 					BaseURL: "(built-in demo, started on use)", TokenEndpoint: "(built-in demo)", Usable: true, Builtin: true})
 			}

@@ -6,17 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/model"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
-	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
 
 // errNoTerminal is what the TUI says when it has no terminal to draw on.
@@ -39,51 +36,55 @@ func runTUI(ctx context.Context, e env, flagPath string, forceDemo bool) error {
 }
 
 // tuiOptions decides between the user's configuration and the built-in
-// demo. Nothing slow happens here: the demo server starts after the first
-// frame. cleanup stops whatever was started.
+// demo, and wires it through app. Nothing slow happens here: the token
+// store opens, and the demo server starts, after the first frame. cleanup
+// stops whatever was started.
 func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), error) {
-	path, found, err := findConfig(flagPath, e)
+	conf := loadedConfig{}
+	var err error
+	if forceDemo {
+		// The demo ignores the config, but a --config or $KEYHOLE_CONFIG
+		// naming no file is still a mistake worth saying.
+		_, _, err = findConfig(flagPath, e)
+	} else {
+		conf, err = loadConfig(e, flagPath)
+	}
 	if err != nil {
 		return model.Options{}, nil, err
 	}
-	if forceDemo || !found {
-		return demoOptions(e, forceDemo)
+	if conf.cfg == nil {
+		// A bad $KEYHOLE_DEMO_TOKEN_TTL is said before the first frame,
+		// not after it.
+		if _, err := demo.TokenTTLFromEnv(); err != nil {
+			return model.Options{}, nil, err
+		}
 	}
-	cfg, err := providers.LoadFile(path)
+	// What the token store has to say goes to the screen (Backend's
+	// Notice), not to stderr under the TUI.
+	a := app.New(conf.cfg, app.Options{Env: e.lookupEnv, Getenv: e.getenv, Sleep: e.sleep})
+	settings, err := a.Settings()
 	if err != nil {
 		return model.Options{}, nil, err
 	}
-	warnLooseSecrets(e, cfg, path)
-	opts := baseOptions(e, cfg.Settings)
-	opts.Label = path
-	if flagPath != "" || e.getenv("KEYHOLE_CONFIG") != "" {
+	names, err := a.Names()
+	if err != nil {
+		return model.Options{}, nil, err
+	}
+	opts := baseOptions(e, settings)
+	opts.Placeholder, opts.Start = names, a.Backend
+	switch {
+	case conf.cfg != nil:
+		opts.Label = conf.path
 		// A copied curl command runs elsewhere: it must name this file.
-		if abs, err := filepath.Abs(path); err == nil {
-			opts.ConfigPath = abs
+		if flag, err := conf.configFlag(); err == nil && len(flag) == 2 {
+			opts.ConfigPath = flag[1]
 		}
+	case forceDemo:
+		opts.Label, opts.Demo, opts.AutoFetch = "built-in demo", true, true
+	default:
+		opts.Label, opts.Demo, opts.AutoFetch = "built-in demo (no config file found)", true, true
 	}
-	for _, p := range cfg.Providers {
-		opts.Placeholder = append(opts.Placeholder, p.Name)
-	}
-	// The store opens after the first frame: a keyring probe may wait
-	// seconds for a locked keyring. It is the command line's store too: a
-	// token fetched by keyhole token is the TUI's cached token, and the
-	// other way round. What it has to say goes to the screen, not to
-	// stderr under the TUI.
-	opts.Start = func(context.Context) (*model.Backend, error) {
-		var notes []string
-		store, err := openStore(e, cfg.Settings.TokenCache, func(msg string) { notes = append(notes, msg) })
-		if err != nil {
-			return nil, err
-		}
-		b := model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: store, Sleep: e.sleep})
-		if b.History, err = openHistory(e, cfg.Settings); err != nil {
-			notes = append(notes, err.Error())
-		}
-		b.Notice = strings.Join(notes, "; ")
-		return b, nil
-	}
-	return opts, func() {}, nil
+	return opts, a.Close, nil
 }
 
 func baseOptions(e env, s providers.Settings) model.Options {
@@ -96,59 +97,6 @@ func baseOptions(e env, s providers.Settings) model.Options {
 		opts.RefreshBefore = providers.DefaultRefreshBefore
 	}
 	return opts
-}
-
-// demoOptions runs the TUI on the built-in demo: its provider names are
-// drawn at once, and the server starts in a command after the first frame.
-func demoOptions(e env, forced bool) (model.Options, func(), error) {
-	ttl, err := demo.TokenTTLFromEnv()
-	if err != nil {
-		return model.Options{}, nil, err
-	}
-	// The placeholder base URL only serves to list the providers: the
-	// real one is known once the server listens.
-	cfg, err := providers.Parse("built-in demo", []byte(demo.Config("http://127.0.0.1:1")))
-	if err != nil {
-		return model.Options{}, nil, fmt.Errorf("built-in demo config: %w", err)
-	}
-	opts := baseOptions(e, cfg.Settings)
-	opts.Label, opts.Demo, opts.AutoFetch = "built-in demo (no config file found)", true, true
-	if forced {
-		opts.Label = "built-in demo"
-	}
-	for _, p := range cfg.Providers {
-		opts.Placeholder = append(opts.Placeholder, p.Name)
-	}
-	var mu sync.Mutex
-	var srv *demo.Server
-	opts.Start = func(context.Context) (*model.Backend, error) {
-		s, err := demo.Start(demo.Options{TokenTTL: ttl})
-		if err != nil {
-			return nil, fmt.Errorf("start the demo server: %w", err)
-		}
-		mu.Lock()
-		srv = s
-		mu.Unlock()
-		cfg, err := providers.Parse("built-in demo", []byte(demo.Config(s.URL())))
-		if err != nil {
-			return nil, fmt.Errorf("built-in demo config: %w", err)
-		}
-		// Demo tokens are kept in memory only: the server and its
-		// signing key die with this process.
-		b := model.NewBackend(cfg, e.lookupEnv, providers.SessionOptions{RefreshBefore: opts.RefreshBefore, Store: tokencache.NewMemory(), Sleep: e.sleep})
-		if b.History, err = openHistory(e, cfg.Settings); err != nil {
-			b.Notice = err.Error()
-		}
-		return b, nil
-	}
-	cleanup := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if srv != nil {
-			_ = srv.Close()
-		}
-	}
-	return opts, cleanup, nil
 }
 
 // findConfig looks for the configuration: --config, then $KEYHOLE_CONFIG,
@@ -191,18 +139,4 @@ func DefaultConfigPath(getenv func(string) string) string {
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && file != nil && term.IsTerminal(file.Fd())
-}
-
-// openHistory opens the exchange history under the state folder, bounded
-// by the history setting.
-func openHistory(e env, s providers.Settings) (*exchange.History, error) {
-	dir, err := tokencache.StateDir(e.getenv)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	limit := providers.DefaultHistory
-	if s.History != nil {
-		limit = *s.History
-	}
-	return exchange.OpenHistory(dir, limit)
 }

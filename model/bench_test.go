@@ -8,8 +8,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -32,7 +33,7 @@ func bigModel(b *testing.B) Model {
 	nm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m = nm.(Model)
 	m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Size: int64(len(body))}}
-	m.newBody(buildDocs(body, "application/json", exchange.ModePretty, benchRedactor()), benchRedactor())
+	m.newBody(buildDocs(body, "application/json", document.ModePretty, benchRedactor()), benchRedactor())
 	m.setFocus(paneResponse)
 	return m
 }
@@ -61,7 +62,7 @@ func BenchmarkOpenBigResponse(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Size: int64(len(body))}}
-		m.newBody(buildDocs(body, "application/json", exchange.ModePretty, red), red)
+		m.newBody(buildDocs(body, "application/json", document.ModePretty, red), red)
 		_ = m.View()
 	}
 }
@@ -92,7 +93,7 @@ func BenchmarkOpenBigResponseWithASecret(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Size: int64(len(body))}}
-		docs := buildDocs(body, "application/json", exchange.ModePretty, red)
+		docs := buildDocs(body, "application/json", document.ModePretty, red)
 		if docs.masked == docs.plain {
 			b.Fatal("the secret in the body was not masked")
 		}

@@ -3,7 +3,7 @@ package model
 import (
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -19,11 +19,11 @@ import (
 // masked is plain itself when the body holds nothing to mask; both are nil
 // when there is no body.
 type docPair struct {
-	plain, masked *exchange.Document
+	plain, masked *document.Document
 }
 
 // pick is the document to draw: masked when redacting.
-func (p docPair) pick(redact bool) *exchange.Document {
+func (p docPair) pick(redact bool) *document.Document {
 	if redact {
 		return p.masked
 	}
@@ -33,9 +33,9 @@ func (p docPair) pick(redact bool) *exchange.Document {
 // buildDocs lays body out for reading, and again with red's secrets
 // masked when it holds any. It reads the whole body: call it from a
 // tea.Cmd. red nil masks nothing (a history entry, masked when written).
-func buildDocs(body []byte, contentType string, mode exchange.Mode, red *secret.Redactor) docPair {
+func buildDocs(body []byte, contentType string, mode document.Mode, red *secret.Redactor) docPair {
 	if red == nil {
-		plain := exchange.BuildDocument(body, contentType, mode)
+		plain := document.Build(body, contentType, mode)
 		return docPair{plain: plain, masked: plain}
 	}
 	// The search for secrets runs beside the layout: on two cores a 50 MB
@@ -49,10 +49,10 @@ func buildDocs(body []byte, contentType string, mode exchange.Mode, red *secret.
 		b, changed := red.RedactBytes(body)
 		done <- maskResult{b, changed}
 	}()
-	plain := exchange.BuildDocument(body, contentType, mode)
+	plain := document.Build(body, contentType, mode)
 	p := docPair{plain: plain, masked: plain}
 	if r := <-done; r.changed {
-		p.masked = exchange.BuildDocument(r.body, contentType, mode)
+		p.masked = document.Build(r.body, contentType, mode)
 	}
 	return p
 }
@@ -61,14 +61,14 @@ func buildDocs(body []byte, contentType string, mode exchange.Mode, red *secret.
 // the masked one filters the masked body, so a filter cannot dig out what
 // the screen hides.
 func filterDocs(body []byte, path string, red *secret.Redactor) (docPair, error) {
-	plain, err := exchange.Filter(body, path)
+	plain, err := document.Filter(body, path)
 	if err != nil {
 		return docPair{}, err
 	}
 	p := docPair{plain: plain, masked: plain}
 	if red != nil {
 		if masked, changed := red.RedactBytes(body); changed {
-			if p.masked, err = exchange.Filter(masked, path); err != nil {
+			if p.masked, err = document.Filter(masked, path); err != nil {
 				return docPair{}, err
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
@@ -33,7 +34,7 @@ func TestTokenKeptWhenTheCacheCannotStoreIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }, Store: store})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }, Store: store})
 	m := newTestModel(t, b, nil)
 	m = run(t, m, press("enter"))
 	// A non-empty folder where the token file is: the next save fails.

@@ -7,7 +7,10 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -21,11 +24,11 @@ func tick() tea.Cmd {
 
 // backendMsg reports the backend started after the first frame.
 type backendMsg struct {
-	backend *Backend
+	backend *app.Backend
 	err     error
 }
 
-func startCmd(start func(context.Context) (*Backend, error)) tea.Cmd {
+func startCmd(start func(context.Context) (*app.Backend, error)) tea.Cmd {
 	return func() tea.Msg {
 		b, err := start(context.Background())
 		return backendMsg{backend: b, err: err}
@@ -70,7 +73,7 @@ type sentMsg struct {
 	tokErr error
 }
 
-func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
+func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
 	sess, p, name := e.Session, e.Config, e.name
 	return func() tea.Msg {
 		tok, err := sess.Token(ctx)
@@ -86,15 +89,15 @@ func sendCmd(ctx context.Context, client *http.Client, hist *exchange.History, e
 			opts.Sleep = providers.Sleep
 		}
 		ex := exchange.Send(ctx, client, p, tok, r, opts)
-		red := exchange.ScreenRedactor(ex, sess.Redactor())
+		red := ex.Redactor().Merge(sess.Redactor())
 		var docs docPair
 		if ex.Response != nil {
-			docs = buildDocs(ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty, red)
+			docs = buildDocs(ex.Response.Body, ex.Response.Header.Get("Content-Type"), document.ModePretty, red)
 		}
 		if hist != nil && ex.Sent.URL != nil {
 			// Redacted before it is written: the history file never holds
 			// a secret.
-			if err := hist.Add(exchange.NewHistoryEntry(name, ex, sess.Redact)); err != nil {
+			if err := hist.Add(history.NewEntry(name, ex, sess.Redact)); err != nil {
 				ex.Notes = append(ex.Notes, "history: "+err.Error())
 			}
 		}

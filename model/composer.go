@@ -10,8 +10,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -22,7 +23,7 @@ func bodyIsJSON(headerText, body string) bool {
 	fields, _ := exchange.ParseHeaders(headerText)
 	for _, f := range fields {
 		if strings.EqualFold(f.Name, "Content-Type") {
-			return exchange.IsJSON(f.Value)
+			return document.IsJSON(f.Value)
 		}
 	}
 	t := strings.TrimSpace(body)

@@ -5,7 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/curl"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -20,7 +21,7 @@ func isCurl(text string) bool {
 // (a keyhole token substitution, a Bearer header) is dropped: the provider
 // injects its own on send.
 func (m Model) importCurl(text string) (tea.Model, tea.Cmd) {
-	r, info, err := exchange.ParseCurl(text)
+	r, info, err := curl.Parse(text)
 	if err != nil {
 		m.notice = "curl import: " + err.Error()
 		return m, nil
@@ -68,11 +69,11 @@ func (m Model) copyCurl() (tea.Model, tea.Cmd) {
 		m.notice = err.Error()
 		return m, nil
 	}
-	opts := exchange.CurlOptions{ConfigPath: m.opts.ConfigPath, Token: e.tok, Reveal: !m.redact}
+	opts := curl.Options{ConfigPath: m.opts.ConfigPath, Token: e.tok, Reveal: !m.redact}
 	if e.Session != nil {
 		opts.Redact = e.Session.Redact
 	}
-	c, err := exchange.CurlCommand(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
+	c, err := curl.Export(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
 	if err != nil {
 		// The error may quote the path, and a secret typed into it.
 		m.notice = "copy as curl: " + m.composerMask(ui.FieldBody, err.Error())

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -37,7 +38,7 @@ func newFaultWorld(t *testing.T, s *faults.Server, timeout time.Duration) *fault
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: faults.Client(t), Now: w.clock})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: faults.Client(t), Now: w.clock})
 	w.m = New(Options{Label: "faults.toml", Backend: b, Redact: true, Now: w.clock, Location: time.UTC})
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	return w

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -24,13 +25,13 @@ func TestFlowStartToQuit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := func(context.Context) (*Backend, error) {
+	start := func(context.Context) (*app.Backend, error) {
 		cfg, err := providers.Parse("demo", []byte(demo.Config(demoHost)))
 		if err != nil {
 			return nil, err
 		}
 		client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-		return NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client}), nil
+		return app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client}), nil
 	}
 	m := New(Options{Label: "built-in demo", Demo: true, Placeholder: []string{"demo-cc"}, Start: start, AutoFetch: true, Redact: true})
 	tm := teatest.NewTestModel(t, m,

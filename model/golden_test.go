@@ -7,7 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 )
 
 // goldenScreen drives the demo to a token and a response and returns the
@@ -90,7 +91,7 @@ func binaryScreen(t *testing.T, w, h int) string {
 		body[16+i] = byte(i * 7)
 	}
 	wo.m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {"image/png"}}, Body: body, Size: int64(len(body))}}
-	wo.m.newBody(buildDocs(body, "image/png", exchange.ModePretty, nil), nil)
+	wo.m.newBody(buildDocs(body, "image/png", document.ModePretty, nil), nil)
 	wo.m.setFocus(paneResponse)
 	wo.m = update(t, wo.m, tickMsg(fixedNow))
 	return plain(wo.m)

@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -57,7 +58,7 @@ func testEnv(t *testing.T) {
 }
 
 // demoBackend is the demo server behind an in-process transport.
-func demoBackend(t *testing.T, opts demo.Options, now func() time.Time) (*Backend, *demo.Server) {
+func demoBackend(t *testing.T, opts demo.Options, now func() time.Time) (*app.Backend, *demo.Server) {
 	t.Helper()
 	testEnv(t)
 	srv, err := demo.New(opts)
@@ -69,12 +70,12 @@ func demoBackend(t *testing.T, opts demo.Options, now func() time.Time) (*Backen
 		t.Fatal(err)
 	}
 	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: now, RefreshBefore: providers.DefaultRefreshBefore})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: now, RefreshBefore: providers.DefaultRefreshBefore})
 	return b, srv
 }
 
 // newTestModel builds a model on the demo with a fixed clock and zone.
-func newTestModel(t *testing.T, b *Backend, now *time.Time) Model {
+func newTestModel(t *testing.T, b *app.Backend, now *time.Time) Model {
 	t.Helper()
 	if now == nil {
 		n := fixedNow

@@ -9,14 +9,16 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // historyView is the history list (H): the exchanges kept, newest first.
 type historyView struct {
-	entries []exchange.HistoryEntry
+	entries []history.Entry
 	cursor  int
 }
 
@@ -58,7 +60,7 @@ func (m Model) historyKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // reopen shows a past exchange and puts its request in the composer, ready
 // to send again. History keeps secrets masked: a header it masked must be
 // typed again (the token itself is added on send, as always).
-func (m Model) reopen(e exchange.HistoryEntry) (tea.Model, tea.Cmd) {
+func (m Model) reopen(e history.Entry) (tea.Model, tea.Cmd) {
 	m.hist = nil
 	if i := m.entryIndex(e.Provider); i >= 0 && i != m.list.Active {
 		nm, cmd := m.selectProvider(i)
@@ -95,11 +97,11 @@ func (m Model) reopen(e exchange.HistoryEntry) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.insp.docSeq++
-	return m, buildDocCmd(m.insp.docSeq, ex.Response.Body, ex.Response.Header.Get("Content-Type"), exchange.ModePretty, nil)
+	return m, buildDocCmd(m.insp.docSeq, ex.Response.Body, ex.Response.Header.Get("Content-Type"), document.ModePretty, nil)
 }
 
 // historyExchange rebuilds an exchange for display from a history entry.
-func historyExchange(e exchange.HistoryEntry) *exchange.Exchange {
+func historyExchange(e history.Entry) *exchange.Exchange {
 	ex := &exchange.Exchange{Notes: e.Notes}
 	if u, err := url.Parse(e.URL); err == nil {
 		ex.Sent = exchange.Sent{Method: e.Method, URL: u, Header: e.RequestHeader, Body: []byte(e.RequestBody)}

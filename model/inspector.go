@@ -12,8 +12,9 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -32,8 +33,8 @@ const (
 // toggles, the search and the filter.
 type inspector struct {
 	view    ui.BodyView
-	doc     *exchange.Document // the whole body, pretty or raw, masked while redacting
-	shown   *exchange.Document // doc, or the filter's result
+	doc     *document.Document // the whole body, pretty or raw, masked while redacting
+	shown   *document.Document // doc, or the filter's result
 	raw     bool               // p: the bytes as received
 	headers bool               // h: response headers above the body
 	nowrap  bool               // w: long lines cut instead of wrapped
@@ -50,7 +51,7 @@ type inspector struct {
 	input  textinput.Model
 
 	query        string
-	hits         []exchange.Hit
+	hits         []document.Hit
 	searchSeq    int
 	searchCancel context.CancelFunc
 
@@ -75,7 +76,7 @@ type docMsg struct {
 
 // buildDocCmd formats a body off the UI loop, masked and not: a 50 MB
 // body takes a noticeable fraction of a second.
-func buildDocCmd(seq int, body []byte, contentType string, mode exchange.Mode, red *secret.Redactor) tea.Cmd {
+func buildDocCmd(seq int, body []byte, contentType string, mode document.Mode, red *secret.Redactor) tea.Cmd {
 	return func() tea.Msg {
 		return docMsg{seq: seq, docs: buildDocs(body, contentType, mode, red)}
 	}
@@ -83,10 +84,10 @@ func buildDocCmd(seq int, body []byte, contentType string, mode exchange.Mode, r
 
 type searchMsg struct {
 	seq  int
-	hits []exchange.Hit
+	hits []document.Hit
 }
 
-func searchCmd(ctx context.Context, seq int, doc *exchange.Document, query string) tea.Cmd {
+func searchCmd(ctx context.Context, seq int, doc *document.Document, query string) tea.Cmd {
 	return func() tea.Msg {
 		return searchMsg{seq: seq, hits: doc.Search(ctx, query, true)}
 	}
@@ -167,10 +168,10 @@ func (m *Model) showDoc() {
 	}
 	in.view.SetDocument(in.shown, in.shown.Kind().String())
 	// A hex dump is laid out in columns: wrapping it would break them.
-	in.view.SetWrap(!in.nowrap && in.shown.Kind() != exchange.KindBinary)
+	in.view.SetWrap(!in.nowrap && in.shown.Kind() != document.KindBinary)
 	var notes []string
 	if r := m.ex.Response; r != nil && r.Truncated {
-		notes = append(notes, "cut at "+exchange.HumanSize(r.Size)+": raise max_body to see more")
+		notes = append(notes, "cut at "+document.HumanSize(r.Size)+": raise max_body to see more")
 	}
 	if n := in.shown.Note(); n != "" {
 		notes = append(notes, n)
@@ -342,7 +343,7 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.PrevHit):
 		in.view.GotoHit(in.view.NextHit(-1))
 	case key.Matches(msg, k.Filter):
-		if in.doc == nil || in.doc.Kind() != exchange.KindJSON {
+		if in.doc == nil || in.doc.Kind() != document.KindJSON {
 			m.notice = "the path filter works on JSON bodies"
 			return m, nil, true
 		}
@@ -352,7 +353,7 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 		in.headers = !in.headers
 	case key.Matches(msg, k.WrapKey):
 		in.nowrap = !in.nowrap
-		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != exchange.KindBinary))
+		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != document.KindBinary))
 	case key.Matches(msg, k.Raw):
 		if m.body() == nil {
 			return m, nil, true
@@ -360,9 +361,9 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 		in.raw = !in.raw
 		in.docSeq++
 		in.filter, in.filterErr = "", nil
-		mode := exchange.ModePretty
+		mode := document.ModePretty
 		if in.raw {
-			mode = exchange.ModeRaw
+			mode = document.ModeRaw
 		}
 		return m, buildDocCmd(in.docSeq, m.body(), m.contentType(), mode, in.red), true
 	case key.Matches(msg, k.Yank):
@@ -395,7 +396,7 @@ func (m Model) copyBody() (tea.Model, tea.Cmd) {
 		m.notice = "no body to copy"
 		return m, nil
 	case len(body) > maxClipboard:
-		m.notice = fmt.Sprintf("the body is %s, too big for the clipboard: s saves it to a file", exchange.HumanSize(int64(len(body))))
+		m.notice = fmt.Sprintf("the body is %s, too big for the clipboard: s saves it to a file", document.HumanSize(int64(len(body))))
 		return m, nil
 	}
 	m.notice = "body copied to the clipboard (OSC 52)"
@@ -405,7 +406,7 @@ func (m Model) copyBody() (tea.Model, tea.Cmd) {
 // suggestedName is the save prompt's default file name.
 func suggestedName(contentType string) string {
 	switch {
-	case exchange.IsJSON(contentType):
+	case document.IsJSON(contentType):
 		return "response.json"
 	case strings.Contains(contentType, "html"):
 		return "response.html"
@@ -454,7 +455,7 @@ func (m *Model) responseInfo() string {
 	if d := m.insp.shown; d != nil {
 		mode := " · pretty"
 		switch {
-		case d.Kind() == exchange.KindBinary:
+		case d.Kind() == document.KindBinary:
 			mode = ""
 		case m.insp.raw:
 			mode = " · raw"

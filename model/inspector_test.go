@@ -10,7 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -69,7 +69,7 @@ func lastID(t *testing.T, screen string) string {
 
 func TestHistoryReopenAndResend(t *testing.T) {
 	w := newWorld(t)
-	hist, err := exchange.OpenHistory(t.TempDir(), 10)
+	hist, err := history.Open(t.TempDir(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -112,11 +113,11 @@ func TestSecretsNeverLeakThroughAWholeSession(t *testing.T) {
 		v, ok := env[k]
 		return v, ok
 	}
-	hist, err := exchange.OpenHistory(t.TempDir(), 50)
+	hist, err := history.Open(t.TempDir(), 50)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, lookup, providers.SessionOptions{Now: clock})
+	b := app.NewBackend(cfg, lookup, providers.SessionOptions{Now: clock})
 	b.History = hist
 	m := New(Options{Label: "leak.toml", Backend: b, Redact: true, Now: clock, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})}
@@ -227,7 +228,7 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "ECHO_SECRET" }, providers.SessionOptions{})
+	b := app.NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "ECHO_SECRET" }, providers.SessionOptions{})
 	m := New(Options{Label: "echo.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 200, Height: 80})}
 	r.send(press("enter"))

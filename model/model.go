@@ -6,69 +6,17 @@ package model
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
-
-// Provider is one provider the TUI can run: its resolved configuration,
-// session and HTTP client, or the reason it cannot get a token (an unset
-// ${VAR}, an unreadable ca_file, say).
-type Provider struct {
-	Config  *providers.Provider
-	Session *providers.Session
-	// Client carries this provider's API calls, with its ca_file, client
-	// certificate and insecure setting (see providers.HTTPClient); nil
-	// means the backend's Client.
-	Client *http.Client
-	Err    error
-}
-
-// Backend is everything the model reaches the network through.
-type Backend struct {
-	Providers []Provider
-	Client    *http.Client
-	// Notice is said once the backend is up (the token cache's notes).
-	Notice string
-	// History keeps every exchange, redacted; nil keeps none.
-	History *exchange.History
-}
-
-// NewBackend makes a session for every provider; one that cannot have a
-// session (an unset ${VAR}, a ca_file that is not there) is listed with the
-// reason. Each provider's client comes from providers.HTTPClient on
-// opts.Client (a new one when nil): providers without TLS settings share
-// its transport, and its pooled connections; the others get a transport of
-// their own, their files read here, once. None follows a redirect: the
-// response pane shows the 3xx. Sessions share the clock.
-func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
-	opts.Client = providers.NewClient(opts.Client)
-	b := &Backend{Client: opts.Client}
-	for _, p := range cfg.Providers {
-		r, err := p.Resolve(env)
-		if err != nil {
-			b.Providers = append(b.Providers, Provider{Config: p, Err: err})
-			continue
-		}
-		client, err := providers.HTTPClient(r, opts.Client)
-		if err != nil {
-			b.Providers = append(b.Providers, Provider{Config: r, Err: err})
-			continue
-		}
-		o := opts
-		o.Client = client
-		sess, err := providers.NewSession(r, o)
-		b.Providers = append(b.Providers, Provider{Config: r, Session: sess, Client: client, Err: err})
-	}
-	return b
-}
 
 // Options configure a Model.
 type Options struct {
@@ -81,9 +29,10 @@ type Options struct {
 	Demo bool
 	// Backend is ready at once; or nil, with Placeholder names drawn in the
 	// first frame and Start run after it (the demo server starts there).
-	Backend     *Backend
+	// The model builds no session of its own: app does.
+	Backend     *app.Backend
 	Placeholder []string
-	Start       func(context.Context) (*Backend, error)
+	Start       func(context.Context) (*app.Backend, error)
 	// AutoFetch selects the first provider and fetches its token as soon as
 	// the backend is up.
 	AutoFetch bool
@@ -121,7 +70,7 @@ var paneNames = [...]string{"Providers", "Token", "Request", "Response"}
 // entry is one listed provider and what is happening to its token.
 type entry struct {
 	name string
-	Provider
+	app.Provider
 	tok    *providers.Token
 	act    providers.Activity
 	err    error
@@ -145,7 +94,7 @@ type Model struct {
 	width, height int
 	now           time.Time
 
-	backend  *Backend
+	backend  *app.Backend
 	startErr error
 	entries  []*entry
 	list     ui.ProviderList
@@ -228,7 +177,7 @@ func (m Model) Init() tea.Cmd {
 }
 
 // setBackend lists the backend's providers.
-func (m *Model) setBackend(b *Backend) {
+func (m *Model) setBackend(b *app.Backend) {
 	m.backend = b
 	m.entries = m.entries[:0]
 	for _, p := range b.Providers {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -42,7 +43,7 @@ inject = { header = "X-Api-Key", prefix = "" }
 		t.Fatal(err)
 	}
 	// No client passed: the backend builds its own, as the TUI does.
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
 	t.Cleanup(func() {
 		for _, p := range b.Providers {
 			p.Client.CloseIdleConnections()
@@ -110,7 +111,7 @@ func idpModel(t *testing.T, h *hostileIdP, cfgText string) Model {
 		t.Fatal(err)
 	}
 	client := &http.Client{Transport: handlerTransport{h}}
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
 	return newTestModel(t, b, nil)
 }
 

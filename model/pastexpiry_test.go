@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -39,7 +40,7 @@ func TestTokenThatArrivesExpiredIsNotFetchedEverySecond(t *testing.T) {
 			}
 			now := fixedNow
 			clock := func() time.Time { return now }
-			b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: clock})
+			b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: clock})
 			m := New(Options{Label: "past.toml", Backend: b, Redact: true, Now: clock, Location: time.UTC})
 			m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
 			m = run(t, m, press("enter"))

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -284,7 +285,7 @@ func (m *Model) responseTitle() string {
 		return "Response"
 	}
 	r := m.ex.Response
-	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, termtext.Line(r.StatusText), FormatElapsed(r.Duration), exchange.HumanSize(r.Size))
+	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, termtext.Line(r.StatusText), FormatElapsed(r.Duration), document.HumanSize(r.Size))
 }
 
 // FormatElapsed writes a duration as people read timings: 143 ms, 2.4 s.

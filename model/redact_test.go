@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -82,7 +83,7 @@ func TestTokenErrorsNeverLeakOnScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	b := NewBackend(cfg, lookup, providers.SessionOptions{})
+	b := app.NewBackend(cfg, lookup, providers.SessionOptions{})
 	m := New(Options{Label: "hostile.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 200, Height: 50})}
 	for i, c := range cases {
@@ -120,7 +121,7 @@ func TestIntrospectionAnswerIsMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
+	b := app.NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
 	m := New(Options{Label: "i.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 160, Height: 50})}
 	r.send(press("enter"))

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -34,7 +35,7 @@ client_secret = "${CS}"
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
+	b := app.NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
 	m := New(Options{Label: "saved.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 200, Height: 50})}
 	r.send(press("enter"))

@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -43,7 +44,7 @@ func TestSentRequestAndItsErrorAreMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
+	b := app.NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
 	m := New(Options{Label: "sent.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 240, Height: 60})}
 	r.send(press("enter"))
@@ -78,7 +79,7 @@ func TestCopyAsCurlErrorIsMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
+	b := app.NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "CS" }, providers.SessionOptions{})
 	m := New(Options{Label: "curl.toml", Backend: b, Redact: true, ConfigPath: "curl.toml", Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 240, Height: 50})}
 	r.send(press("enter"))

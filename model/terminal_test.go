@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -71,7 +72,7 @@ func newHostileWorld(t *testing.T, config string) *hostileWorld {
 	now := fixedNow
 	clock := func() time.Time { return now }
 	w := &hostileWorld{t: t}
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{
 		Client: &http.Client{Timeout: 5 * time.Second}, Now: clock,
 		Sleep: func(ctx context.Context, d time.Duration) error { <-ctx.Done(); return ctx.Err() },
 	})

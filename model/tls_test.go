@@ -16,6 +16,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -73,7 +74,7 @@ func TestEachProviderSendsWithItsOwnTLSSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := &http.Client{Transport: &http.Transport{}}
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: base, Now: func() time.Time { return fixedNow }})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: base, Now: func() time.Time { return fixedNow }})
 	t.Cleanup(func() {
 		for _, p := range b.Providers {
 			if p.Client != nil {
@@ -81,7 +82,7 @@ func TestEachProviderSendsWithItsOwnTLSSettings(t *testing.T) {
 			}
 		}
 	})
-	byName := map[string]Provider{}
+	byName := map[string]app.Provider{}
 	for _, p := range b.Providers {
 		byName[p.Config.Name] = p
 	}

@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -46,7 +47,7 @@ func TestFirstViewShowsProvidersBeforeAnyCommand(t *testing.T) {
 		Label:       "built-in demo",
 		Demo:        true,
 		Placeholder: []string{"demo-cc"},
-		Start: func(ctx context.Context) (*Backend, error) {
+		Start: func(ctx context.Context) (*app.Backend, error) {
 			started = true
 			return nil, nil
 		},
@@ -230,7 +231,7 @@ func TestTokenErrorIsShownWithHintAndNoSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-	b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
 	m := newTestModel(t, b, nil)
 	m = run(t, m, press("enter"))
 	e := m.active()
@@ -521,7 +522,7 @@ client_secret = "`+sec+`"
 			t.Fatal(err)
 		}
 		client := &http.Client{Transport: handlerTransport{echo}}
-		b := NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+		b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
 		m := newTestModel(t, b, nil)
 		m = run(t, m, press("enter"))
 		m = run(t, m, press("ctrl+s"))

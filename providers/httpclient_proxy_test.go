@@ -16,7 +16,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 

@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keyhole-sh/keyhole/model/exchange"
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 

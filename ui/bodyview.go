@@ -3,7 +3,7 @@ package ui
 import "sort"
 
 // Lines is a body laid out in lines, ready to draw (the model passes its
-// exchange.Document). Line returns line i without its newline; the viewer
+// document.Document). Line returns line i without its newline; the viewer
 // only reads it, and only the lines on screen.
 type Lines interface {
 	Len() int
@@ -11,7 +11,7 @@ type Lines interface {
 }
 
 // Hit is a search match: its line, its start as a byte offset in the
-// line, and its length in bytes. It has the fields of exchange.Hit, so the
+// line, and its length in bytes. It has the fields of document.Hit, so the
 // model converts one with ui.Hit(h).
 type Hit struct {
 	Line, Col, Len int
@@ -116,7 +116,7 @@ func (v *BodyView) SetStatusRow(on bool) {
 func (v *BodyView) SetNote(note string) { v.note = note }
 
 // SetHits sets the search hits to highlight, in document order (as
-// exchange's Search returns them), and the current one (-1 for none). It
+// document's Search returns them), and the current one (-1 for none). It
 // does not scroll: GotoHit does.
 func (v *BodyView) SetHits(hits []Hit, current int) {
 	v.hits = hits

@@ -9,7 +9,7 @@ import (
 
 // The viewer on big bodies. ui cannot import exchange, so these build the
 // text as exchange's indenter lays it out; the end-to-end test (exchange
-// document in this viewer) is in model/exchange/internal/rssprobe. All run
+// document in this viewer) is in internal/rssprobe. All run
 // always: building 50 MB of lines takes about 0.3 s (2 s under -race on
 // two cores), drawing a frame microseconds.
 

@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 )
 
-// textLines is a Lines over one buffer, as exchange.Document is (ui cannot
+// textLines is a Lines over one buffer, as document.Document is (ui cannot
 // import it).
 type textLines struct {
 	text   []byte

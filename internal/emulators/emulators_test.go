@@ -14,6 +14,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/keyhole-sh/keyhole/internal/emulators"
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 )
 
 func TestNamesAndNew(t *testing.T) {
@@ -125,7 +126,7 @@ func TestConfigIsValidKeyholeTOML(t *testing.T) {
 				if !seen[k] {
 					t.Errorf("Env() has %s, which the config never uses", k)
 				}
-				if !strings.Contains(text, "#   export "+k+"='"+v+"'") {
+				if !strings.Contains(text, "#   export "+k+"="+shellword.Quote(v)) {
 					t.Errorf("comment lacks the value of %s", k)
 				}
 				if strings.Contains(strings.SplitN(text, "[providers.", 2)[1], v) {

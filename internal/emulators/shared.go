@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 )
 
 // core is what every emulator shares: identity, credentials, clock, the
@@ -259,11 +261,6 @@ func tomlString(s string) string {
 	return b.String()
 }
 
-// shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // envHeader is the comment that opens every Config: what the table is for
 // and the export lines for its ${VAR} references, in a stable order.
 func envHeader(title, seed, baseURL string, env map[string]string) string {
@@ -271,7 +268,7 @@ func envHeader(title, seed, baseURL string, env map[string]string) string {
 	fmt.Fprintf(&b, "# keyhole provider for the %s emulator (%s) at %s.\n", title, seed, baseURL)
 	b.WriteString("# Its secrets come from the environment; this emulator's values:\n")
 	for _, k := range slices.Sorted(maps.Keys(env)) {
-		fmt.Fprintf(&b, "#   export %s=%s\n", k, shellQuote(env[k]))
+		fmt.Fprintf(&b, "#   export %s=%s\n", k, shellword.Quote(env[k]))
 	}
 	return b.String()
 }

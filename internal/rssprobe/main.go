@@ -1,10 +1,10 @@
 // Command rssprobe measures what the body viewer costs the process that
 // shows a large response: it generates a JSON body of about 50 MB, lays it
-// out as an exchange.Document, draws the first frame of a ui.BodyView at
+// out as an document.Document, draws the first frame of a ui.BodyView at
 // 120×40 and one scroll, then prints the times and the resident set
 // (VmRSS and its peak VmHWM, from /proc/self/status) per MB of body.
 //
-//	go run ./model/exchange/internal/rssprobe [-objects 300000] [-raw]
+//	go run ./internal/rssprobe [-objects 300000] [-raw]
 //
 // The body is generated in memory, as the HTTP client would have read it;
 // the figures include it. Linux only (it reads /proc).
@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -44,12 +44,12 @@ func run(objects int, raw bool) error {
 	mb := float64(len(body)) / 1e6
 	withBody, _, _ := rss()
 
-	mode := exchange.ModePretty
+	mode := document.ModePretty
 	if raw {
-		mode = exchange.ModeRaw
+		mode = document.ModeRaw
 	}
 	start := time.Now()
-	doc := exchange.BuildDocument(body, "application/json", mode)
+	doc := document.Build(body, "application/json", mode)
 	built := time.Since(start)
 	v := ui.NewBodyView()
 	v.SetDocument(doc, doc.Kind().String())

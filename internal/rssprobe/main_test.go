@@ -10,24 +10,24 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
-	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // The end-to-end checks and benchmarks for a 50 MB JSON response:
-// an exchange.Document drawn by ui.BodyView, as the model will wire them.
+// an document.Document drawn by ui.BodyView, as the model will wire them.
 // This is the one package that may import both (ui imports nothing of
 // ours; exchange has no Bubble Tea). Generating and indenting the body
 // takes 0.3 s, 5 s under -race on two cores: the test skips under -short,
 // and runs in CI, which does not pass -short.
 
-var big = sync.OnceValues(func() ([]byte, *exchange.Document) {
+var big = sync.OnceValues(func() ([]byte, *document.Document) {
 	body := bigbody.JSON(bigbody.Objects50MB)
-	return body, exchange.BuildDocument(body, "application/json", exchange.ModePretty)
+	return body, document.Build(body, "application/json", document.ModePretty)
 })
 
-func open(doc *exchange.Document, w, h int) *ui.BodyView {
+func open(doc *document.Document, w, h int) *ui.BodyView {
 	v := ui.NewBodyView()
 	v.SetDocument(doc, doc.Kind().String())
 	v.SetSize(w, h)
@@ -66,7 +66,7 @@ func TestEndToEnd50MB(t *testing.T) {
 	}
 
 	// A path filter narrows the 50 MB to the ids, last one included.
-	filtered, err := exchange.Filter(body, "#.id")
+	filtered, err := document.Filter(body, "#.id")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func BenchmarkOpen50MB(b *testing.B) {
 	b.ReportAllocs()
 	var v *ui.BodyView
 	for b.Loop() {
-		doc := exchange.BuildDocument(body, "application/json", exchange.ModePretty)
+		doc := document.Build(body, "application/json", document.ModePretty)
 		v = open(doc, 120, 40)
 		_ = v.View(st)
 	}

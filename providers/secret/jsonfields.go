@@ -244,13 +244,8 @@ func authLike(name []byte) bool {
 // schemeLen is the length of a leading "Scheme " in v, or 0.
 func schemeLen(v []byte) int {
 	sp := bytes.IndexByte(v, ' ')
-	if sp <= 0 || sp > 20 {
+	if sp <= 0 || !isScheme(v[:sp]) {
 		return 0
-	}
-	for _, c := range v[:sp] {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
-			return 0
-		}
 	}
 	return sp + 1
 }

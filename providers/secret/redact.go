@@ -95,37 +95,17 @@ func sensitiveName(n []byte) bool {
 }
 
 // RedactURL returns rawURL with the values of sensitive query parameters and
-// any userinfo password replaced by the mask. Text that does not parse as a
-// URL is returned unchanged: callers pass it through a Redactor as well.
+// any userinfo password replaced by the mask (MaskURL). Text that does not
+// parse as a URL, or holds nothing to mask, is returned unchanged: callers
+// pass it through a Redactor as well.
 func RedactURL(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return rawURL
 	}
-	changed := false
-	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), Mask)
-			changed = true
-		}
-	}
-	if u.RawQuery != "" {
-		parts := strings.Split(u.RawQuery, "&")
-		for i, part := range parts {
-			name, _, hasValue := strings.Cut(part, "=")
-			key, err := url.QueryUnescape(name)
-			if err != nil {
-				key = name
-			}
-			if hasValue && SensitiveParam(key) {
-				parts[i] = name + "=" + Mask
-				changed = true
-			}
-		}
-		u.RawQuery = strings.Join(parts, "&")
-	}
-	if !changed {
+	_, password := u.User.Password()
+	if _, changed := MaskQuery(u.RawQuery, ""); !changed && !password {
 		return rawURL
 	}
-	return u.String()
+	return MaskURL(u, "")
 }

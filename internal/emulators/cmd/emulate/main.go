@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/internal/emulators"
+	"github.com/keyhole-sh/keyhole/internal/shellword"
 )
 
 func main() {
@@ -117,7 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "# ---- %s emulator listening on %s\n", name, base)
 		env := emu.Env()
 		for _, k := range slices.Sorted(maps.Keys(env)) {
-			fmt.Fprintf(stdout, "export %s=%s\n", k, shellQuote(env[k]))
+			fmt.Fprintf(stdout, "export %s=%s\n", k, shellword.Quote(env[k]))
 		}
 		fmt.Fprintf(stdout, "\n%s\n", emu.Config(base))
 	}
@@ -145,16 +146,4 @@ func loopback(addr string) (host string, port int, err error) {
 		return "", 0, fmt.Errorf("--addr %q: bad port", addr)
 	}
 	return h, n, nil
-}
-
-func shellQuote(s string) string {
-	out := "'"
-	for _, r := range s {
-		if r == '\'' {
-			out += `'\''`
-		} else {
-			out += string(r)
-		}
-	}
-	return out + "'"
 }

@@ -72,7 +72,7 @@ func TestServesPrintsConfigAndStops(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	text := out.String()
-	if !strings.Contains(text, "export MAPTABLE_APP_SECRET='6d3a45095e1127d99338f668ccec1f35ff60148a'") {
+	if !strings.Contains(text, "export MAPTABLE_APP_SECRET=6d3a45095e1127d99338f668ccec1f35ff60148a\n") {
 		t.Errorf("no export lines:\n%s", text)
 	}
 	// Without the "export" lines the output is one valid TOML document.
