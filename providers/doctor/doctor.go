@@ -1,6 +1,13 @@
-package providers
+// Package doctor explains a 401 or 403: Diagnose compares what was sent
+// with what the provider's config and the token say, and with what the
+// server answered (its WWW-Authenticate challenges, its Date, its own
+// words), and says what is wrong and how to fix it in the config's own
+// words. It also holds the WWW-Authenticate parser it reads challenges
+// with. It never shows a token or another secret.
+package doctor
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -53,13 +61,13 @@ const (
 
 // Evidence is everything the doctor looks at: the provider's config, the
 // token held, the request as it went out and the response. It takes plain
-// types so that providers does not import model/exchange.
+// types so that the doctor does not import the exchange package.
 type Evidence struct {
 	// Provider is the (resolved) provider the request was made for; nil is
 	// treated as a provider with every default.
-	Provider *Provider
+	Provider *providers.Provider
 	// Token is the token held, nil when there was none.
-	Token *Token
+	Token *providers.Token
 	// Method, URL and Header are the request as sent, after injection.
 	Method string
 	URL    *url.URL
@@ -121,15 +129,15 @@ const (
 	// skewThreshold is the clock difference worth reporting: Date has a
 	// one-second grain and the answer takes time to arrive.
 	skewThreshold = 30 * time.Second
-	// docShortToken is the length below which a token is only matched
+	// shortToken is the length below which a token is only matched
 	// whole, never inside other text.
-	docShortToken = 8
-	// docQuoteLen caps text quoted from the server.
-	docQuoteLen = 160
+	shortToken = 8
+	// quoteLen caps text quoted from the server.
+	quoteLen = 160
 )
 
-// docRanked is a finding with its place in the answer.
-type docRanked struct {
+// ranked is a finding with its place in the answer.
+type ranked struct {
 	Finding
 	rank int
 }
@@ -138,18 +146,18 @@ type docRanked struct {
 // lives for one Diagnose call.
 type doctor struct {
 	ev   Evidence
-	p    *Provider // never nil
-	name string    // provider name for commands, "NAME" when unknown
+	p    *providers.Provider // never nil
+	name string              // provider name for commands, "NAME" when unknown
 	now  time.Time
 
-	tok    *Token  // may be nil
-	plain  string  // the token as held, "" when none
-	bare   string  // the token without a scheme it carries itself ("Bearer x" -> "x")
-	claims *Claims // the token's JWT claims, nil when it is not a JWT
+	tok    *providers.Token  // may be nil
+	plain  string            // the token as held, "" when none
+	bare   string            // the token without a scheme it carries itself ("Bearer x" -> "x")
+	claims *providers.Claims // the token's JWT claims, nil when it is not a JWT
 
-	want  Injection    // where the config puts the token
-	auth  string       // the Authorization header sent, "" when none
-	where docPlacement // where the token actually went
+	want  providers.Injection // where the config puts the token
+	auth  string              // the Authorization header sent, "" when none
+	where placement           // where the token actually went
 
 	challenges []Challenge
 	errCh      Challenge // the first challenge with an error param, Bearer preferred
@@ -157,11 +165,11 @@ type doctor struct {
 	serverNow  time.Time // the response's Date, zero when absent
 
 	red   secret.Redactor // the token and every credential the request carried
-	found []docRanked
+	found []ranked
 }
 
-// docPlacement is where the token showed up in the request as sent.
-type docPlacement struct {
+// placement is where the token showed up in the request as sent.
+type placement struct {
 	header      string // header that carried it, "" when none
 	headerValue string
 	query       string // query parameter that carried it, "" when none
@@ -170,9 +178,9 @@ type docPlacement struct {
 func newDoctor(ev Evidence) *doctor {
 	d := &doctor{ev: ev, p: ev.Provider, tok: ev.Token, now: ev.Now}
 	if d.p == nil {
-		d.p = &Provider{}
+		d.p = &providers.Provider{}
 	}
-	d.name = docOr(d.p.Name, "NAME")
+	d.name = cmp.Or(d.p.Name, "NAME")
 	if d.now.IsZero() {
 		d.now = time.Now()
 	}
@@ -186,12 +194,12 @@ func newDoctor(ev Evidence) *doctor {
 		d.bare = d.plain
 		// maptable issues "Bearer eyJ...": what travels after any scheme
 		// is the part to look for.
-		if i := strings.IndexByte(d.plain, ' '); i > 0 && docSchemeWord(d.plain[:i]) {
+		if i := strings.IndexByte(d.plain, ' '); i > 0 && schemeWord(d.plain[:i]) {
 			d.bare = strings.TrimSpace(d.plain[i+1:])
 		}
 		d.claims = d.tok.Claims
 		if d.claims == nil {
-			d.claims, _ = ParseJWT(d.plain)
+			d.claims, _ = providers.ParseJWT(d.plain)
 		}
 	}
 	d.want = d.p.Injection(tokenType)
@@ -204,7 +212,7 @@ func newDoctor(ev Evidence) *doctor {
 		}
 	}
 	d.collectSecrets()
-	d.serverMsg = d.quote(docServerMessage(ev.Body))
+	d.serverMsg = d.quote(serverMessage(ev.Body))
 	if date := ev.ResponseHeader.Get("Date"); date != "" {
 		if t, err := http.ParseTime(date); err == nil {
 			d.serverNow = t
@@ -217,8 +225,8 @@ func newDoctor(ev Evidence) *doctor {
 // Authorization header first), or in a query parameter. Without a token
 // in hand, an Authorization header or a credential-named query parameter
 // stands for it.
-func (d *doctor) locate() docPlacement {
-	var pl docPlacement
+func (d *doctor) locate() placement {
+	var pl placement
 	names := make([]string, 0, len(d.ev.Header))
 	for name := range d.ev.Header {
 		names = append(names, name)
@@ -245,7 +253,7 @@ func (d *doctor) locate() docPlacement {
 			pl.header, pl.headerValue = "Authorization", d.auth
 		}
 		for _, name := range qnames {
-			if docCredentialParam(name) && query.Get(name) != "" {
+			if credentialParam(name) && query.Get(name) != "" {
 				pl.query = name
 				break
 			}
@@ -276,13 +284,13 @@ func (d *doctor) carries(v string) bool {
 	if v == d.bare || v == d.plain || strings.HasSuffix(v, " "+d.bare) {
 		return true
 	}
-	return len(d.bare) >= docShortToken && strings.Contains(v, d.bare)
+	return len(d.bare) >= shortToken && strings.Contains(v, d.bare)
 }
 
-// docCredentialParam reports whether a query parameter of a request to an
+// credentialParam reports whether a query parameter of a request to an
 // API carries an access credential (access_token, api_key...): how a token
 // sent in the URL is recognised when keyhole does not hold its value.
-func docCredentialParam(name string) bool {
+func credentialParam(name string) bool {
 	switch strings.ToLower(name) {
 	case "client_secret", "password", "code", "code_verifier", "refresh_token":
 		// Credentials for the token endpoint, not for an API call.
@@ -293,7 +301,7 @@ func docCredentialParam(name string) bool {
 
 // add records a finding.
 func (d *doctor) add(rank int, code, cause, fix string) {
-	d.found = append(d.found, docRanked{Finding: Finding{Code: code, Cause: cause, Fix: fix}, rank: rank})
+	d.found = append(d.found, ranked{Finding: Finding{Code: code, Cause: cause, Fix: fix}, rank: rank})
 }
 
 // has reports whether a finding with one of codes was recorded.
@@ -330,10 +338,10 @@ func (d *doctor) result() []Finding {
 	return out
 }
 
-// docCredentialParts are the secret parts of a credential header value:
+// credentialParts are the secret parts of a credential header value:
 // all of it, and what follows the scheme. The scheme alone is not secret:
 // masking "Bearer" would hide every mention of it.
-func docCredentialParts(v string) []secret.String {
+func credentialParts(v string) []secret.String {
 	v = strings.TrimSpace(v)
 	out := []secret.String{secret.New(v)}
 	if _, rest, ok := strings.Cut(v, " "); ok {
@@ -355,14 +363,14 @@ func (d *doctor) collectSecrets() {
 	for name, values := range d.ev.Header {
 		if secret.SensitiveHeader(name) {
 			for _, v := range values {
-				d.red.Add(docCredentialParts(v)...)
+				d.red.Add(credentialParts(v)...)
 			}
 		}
 	}
 	if d.ev.URL != nil {
 		query, _ := url.ParseQuery(d.ev.URL.RawQuery)
 		for name, values := range query {
-			if docCredentialParam(name) {
+			if credentialParam(name) {
 				for _, v := range values {
 					d.red.Add(secret.New(v))
 				}
@@ -374,4 +382,4 @@ func (d *doctor) collectSecrets() {
 // quote makes outside text (the server's words, a header) fit to show:
 // credentials masked, then made safe for the terminal. Redacting first
 // means a token cut short by the length cap is never half-shown.
-func (d *doctor) quote(s string) string { return docSanitize(d.red.Redact(s)) }
+func (d *doctor) quote(s string) string { return sanitize(d.red.Redact(s)) }

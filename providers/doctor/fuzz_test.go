@@ -1,4 +1,4 @@
-package providers_test
+package doctor_test
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/doctor"
 )
 
 // FuzzDiagnose feeds the doctor what a server controls (WWW-Authenticate,
@@ -22,7 +23,7 @@ func FuzzDiagnose(f *testing.F) {
 	f.Add("", "", "", "", "")
 	f.Fuzz(func(t *testing.T, challenge, date, body, auth, rawQuery string) {
 		p := &providers.Provider{Name: "x", BaseURL: "https://api.example.com", Scopes: []string{"api:read"}, Audience: "api"}
-		tok := docToken(plain, "Bearer", "api:read")
+		tok := newToken(plain, "Bearer", "api:read")
 		h := http.Header{}
 		if auth != "" {
 			h.Set("Authorization", auth)
@@ -36,9 +37,9 @@ func FuzzDiagnose(f *testing.F) {
 		}
 		u := &url.URL{Scheme: "https", Host: "api.example.com", Path: "/x", RawQuery: rawQuery}
 		for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
-			fs := providers.Diagnose(providers.Evidence{
+			fs := doctor.Diagnose(doctor.Evidence{
 				Provider: p, Token: tok, Method: "GET", URL: u, Header: h,
-				Status: status, ResponseHeader: rh, Body: []byte(body), Now: docNow.Add(time.Duration(len(body)) * time.Minute),
+				Status: status, ResponseHeader: rh, Body: []byte(body), Now: clockNow.Add(time.Duration(len(body)) * time.Minute),
 			})
 			if len(fs) == 0 {
 				t.Fatalf("%d with no findings", status)

@@ -1,4 +1,4 @@
-package providers
+package doctor
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
 )
 
 // authPrefix is what stands before the credential in the Authorization
@@ -44,14 +45,13 @@ func (d *doctor) currentInject() string {
 	if d.p.Inject == nil {
 		return fmt.Sprintf("the default (`Authorization: %s…`)", d.want.Prefix)
 	}
-	return docInjectLine(d.want)
+	return injectLine(d.want)
 }
 
 // renewKey is how the person gets a new token in the TUI: r, or a when
 // only a browser login can give one (DESIGN.md: r never opens a browser).
 func (d *doctor) renewKey() string {
-	interactive := d.p.Grant == "authorization_code" || d.p.Grant == "device_code"
-	if interactive && (d.tok == nil || d.tok.Refresh.IsZero()) {
+	if d.p.Interactive() && (d.tok == nil || d.tok.Refresh.IsZero()) {
 		return "press a to log in again"
 	}
 	return "press r"
@@ -76,27 +76,27 @@ func (d *doctor) bareChallenge() (Challenge, bool) {
 func (d *doctor) serverWantsQuery() string {
 	text := strings.ToLower(d.serverMsg + " " + d.errCh.ErrorDescription())
 	for _, name := range []string{"access_token", "auth_token", "api_key", "apikey"} {
-		at := docWordIndex(text, name)
+		at := wordIndex(text, name)
 		if at < 0 {
 			continue
 		}
-		near := text[max(0, at-docNear):min(len(text), at+len(name)+docNear)]
-		if docMentionsAny(near, "query", "parameter", "?"+name+"=") || docMentionsWord(near, "param") {
+		near := text[max(0, at-nearBytes):min(len(text), at+len(name)+nearBytes)]
+		if mentionsAny(near, "query", "parameter", "?"+name+"=") || mentionsWord(near, "param") {
 			return name
 		}
 	}
 	return ""
 }
 
-// docNear is how close, in bytes, a word about the URL must stand to a
+// nearBytes is how close, in bytes, a word about the URL must stand to a
 // parameter name for the server to mean that parameter.
-const docNear = 40
+const nearBytes = 40
 
 // serverWantsHeader returns the scheme the server expects in an
 // Authorization header and why it thinks so, or "" when it does not say.
 func (d *doctor) serverWantsHeader() (string, string) {
 	if c, ok := d.bareChallenge(); ok {
-		return docSchemeName(c.Scheme), fmt.Sprintf("its challenge `%s` carries no error, so it saw no credentials", d.quote(c.String()))
+		return providers.Scheme(c.Scheme), fmt.Sprintf("its challenge `%s` carries no error, so it saw no credentials", d.quote(c.String()))
 	}
 	if strings.Contains(strings.ToLower(d.serverMsg), "authorization header") {
 		return "Bearer", fmt.Sprintf("it answered %q", d.serverMsg)
@@ -107,7 +107,7 @@ func (d *doctor) serverWantsHeader() (string, string) {
 // serverSaysAudience reports whether the server blames the audience.
 func (d *doctor) serverSaysAudience() bool {
 	text := strings.ToLower(d.errCh.ErrorDescription() + " " + d.serverMsg)
-	return strings.Contains(text, "audience") || docMentionsWord(text, "aud")
+	return strings.Contains(text, "audience") || mentionsWord(text, "aud")
 }
 
 // checked lists, for the generic finding, what the doctor looked at and
@@ -116,14 +116,14 @@ func (d *doctor) checked() []string {
 	var out []string
 	switch {
 	case d.where.header != "":
-		out = append(out, fmt.Sprintf("the token went in `%s: %s`", d.where.header, docMask(d.prefixOf(d.where.headerValue))))
+		out = append(out, fmt.Sprintf("the token went in `%s: %s`", d.where.header, mask(d.prefixOf(d.where.headerValue))))
 	case d.where.query != "":
-		out = append(out, fmt.Sprintf("the token went in ?%s=%s", d.where.query, docMask("")))
+		out = append(out, fmt.Sprintf("the token went in ?%s=%s", d.where.query, mask("")))
 	}
 	switch {
 	case d.tok == nil:
 	case !d.tok.Expiry.IsZero():
-		out = append(out, fmt.Sprintf("it is valid until %s (%s left)", d.clock(d.tok.Expiry), docDur(d.tok.Expiry.Sub(d.now))))
+		out = append(out, fmt.Sprintf("it is valid until %s (%s left)", d.clock(d.tok.Expiry), span(d.tok.Expiry.Sub(d.now))))
 	default:
 		out = append(out, "its expiry is unknown")
 	}
@@ -136,10 +136,10 @@ func (d *doctor) checked() []string {
 		out = append(out, "WWW-Authenticate: "+d.quote(FormatWWWAuthenticate(d.challenges)))
 	}
 	if have, ok := d.grantedScopes(); ok {
-		out = append(out, "scopes granted: "+docScopeText(have, true))
+		out = append(out, "scopes granted: "+scopeText(have, true))
 	}
 	if d.claims != nil && len(d.claims.Audience) > 0 {
-		out = append(out, "aud "+docQuoteList(d.claims.Audience))
+		out = append(out, "aud "+quoteList(d.claims.Audience))
 	}
 	if d.serverMsg != "" {
 		out = append(out, fmt.Sprintf("the server said %q", d.serverMsg))
@@ -161,11 +161,11 @@ func (d *doctor) prefixOf(v string) string {
 	return ""
 }
 
-// docServerMessage pulls the server's own explanation out of an error
+// serverMessage pulls the server's own explanation out of an error
 // body: RFC 6749's error_description, or the message field vendors use
 // (sys303's error_msg, maptable's message), else a short plain-text body.
 // HTML pages and long bodies give "". The text is raw: callers quote it.
-func docServerMessage(body []byte) string {
+func serverMessage(body []byte) string {
 	const maxJSON = 64 << 10
 	trimmed := strings.TrimSpace(string(body[:min(len(body), maxJSON)]))
 	if trimmed == "" {
@@ -195,26 +195,26 @@ func docServerMessage(body []byte) string {
 		}
 		return msg
 	}
-	if strings.HasPrefix(trimmed, "<") || len(trimmed) > docQuoteLen {
+	if strings.HasPrefix(trimmed, "<") || len(trimmed) > quoteLen {
 		return ""
 	}
 	return trimmed
 }
 
-// docSanitize makes outside text safe to show in one line: whitespace
+// sanitize makes outside text safe to show in one line: whitespace
 // collapsed, every other control character shown as a symbol by the
 // sanitizer all of keyhole's output goes through (a server must not drive
 // the terminal), and cut at a readable length.
-func docSanitize(s string) string {
+func sanitize(s string) string {
 	s = termtext.Line(strings.Join(strings.Fields(s), " "))
-	if utf8.RuneCountInString(s) > docQuoteLen {
-		s = string([]rune(s)[:docQuoteLen]) + "…"
+	if utf8.RuneCountInString(s) > quoteLen {
+		s = string([]rune(s)[:quoteLen]) + "…"
 	}
 	return s
 }
 
-// docParseBase parses base_url, refusing one with no host.
-func docParseBase(raw string) (*url.URL, error) {
+// parseBase parses base_url, refusing one with no host.
+func parseBase(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, err
@@ -225,8 +225,8 @@ func docParseBase(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// docOrigin is scheme://host[:port]: never the path or the query, which may
+// origin is scheme://host[:port]: never the path or the query, which may
 // hold a credential.
-func docOrigin(u *url.URL) string {
+func origin(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
 }

@@ -1,9 +1,13 @@
-package providers
+package doctor
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/providers"
 )
 
 // checkWithheld: the token never left keyhole, because the URL is not the
@@ -14,17 +18,17 @@ func (d *doctor) checkWithheld() {
 	}
 	target := "this URL"
 	if d.ev.URL != nil && d.ev.URL.Host != "" {
-		target = docOrigin(d.ev.URL)
+		target = origin(d.ev.URL)
 	}
 	if d.p.BaseURL == "" {
 		d.add(rankWithheld, CodeTokenWithheld,
 			fmt.Sprintf("keyhole held a token but did not send it: %s has no base_url, so no origin is its own", d.name),
-			fmt.Sprintf("set `base_url = %s` if %s is this API; to send the token once anyway, use --send-token", docTOMLString(target), target))
+			fmt.Sprintf("set `base_url = %s` if %s is this API; to send the token once anyway, use --send-token", tomlString(target), target))
 		return
 	}
 	d.add(rankWithheld, CodeTokenWithheld,
 		fmt.Sprintf("keyhole held a token but did not send it: %s is another origin than base_url %s", target, d.quote(d.p.BaseURL)),
-		fmt.Sprintf("call a path under base_url; if %s is this API, set `base_url = %s`; to send the token there for this one request, use --send-token", target, docTOMLString(target)))
+		fmt.Sprintf("call a path under base_url; if %s is this API, set `base_url = %s`; to send the token there for this one request, use --send-token", target, tomlString(target)))
 }
 
 // checkPlacement compares where the token went (a header, the query,
@@ -54,12 +58,12 @@ func (d *doctor) noAuthorization() {
 	if d.auth != "" {
 		d.add(rankNoAuth, CodeNoAuthorization,
 			fmt.Sprintf("the Authorization header sent is not the token keyhole holds for %s: it was written in the request", d.name),
-			fmt.Sprintf("remove that header and let keyhole add its token as the config says, %s", docInjectLine(d.want)))
+			fmt.Sprintf("remove that header and let keyhole add its token as the config says, %s", injectLine(d.want)))
 		return
 	}
 	d.add(rankNoAuth, CodeNoAuthorization,
 		"the request carried no Authorization header and not the token keyhole holds: something left it out",
-		fmt.Sprintf("let keyhole add it as the config says, %s, and write no header or parameter of that name yourself", docInjectLine(d.want)))
+		fmt.Sprintf("let keyhole add it as the config says, %s, and write no header or parameter of that name yourself", injectLine(d.want)))
 }
 
 // headerOnly: the token rode in a header. Wrong when the config or the
@@ -70,20 +74,20 @@ func (d *doctor) headerOnly() {
 	if d.want.Query != "" {
 		d.add(rankPlacement, CodeHeaderVsQuery,
 			fmt.Sprintf("the token went in the %s header, but %s takes it in the %s query parameter", h, d.name, d.want.Query),
-			fmt.Sprintf("drop the %s header written in the request: keyhole adds ?%s=… itself, as %s says", h, d.want.Query, docInjectLine(d.want)))
+			fmt.Sprintf("drop the %s header written in the request: keyhole adds ?%s=… itself, as %s says", h, d.want.Query, injectLine(d.want)))
 		return
 	}
 	if param := d.serverWantsQuery(); param != "" {
 		d.add(rankPlacement, CodeHeaderVsQuery,
 			fmt.Sprintf("the token went in the %s header, but the server looks for it in the %s query parameter (it answered %q)", h, param, d.serverMsg),
-			fmt.Sprintf("%s in [providers.%s], in place of %s", docInjectLine(Injection{Query: param}), d.name, d.currentInject()))
+			fmt.Sprintf("%s in [providers.%s], in place of %s", injectLine(providers.Injection{Query: param}), d.name, d.currentInject()))
 		return
 	}
 	if !strings.EqualFold(h, "Authorization") && d.auth == "" {
 		if c, ok := d.bareChallenge(); ok {
 			d.add(rankNoAuth, CodeNoAuthorization,
 				fmt.Sprintf("the request carried no Authorization header: the token went in %s, and the server's challenge `%s` carries no error, so it saw no credentials", h, d.quote(c.String())),
-				fmt.Sprintf("%s in place of %s", docInjectLine(Injection{Header: "Authorization", Prefix: docSchemeName(c.Scheme) + " "}), d.currentInject()))
+				fmt.Sprintf("%s in place of %s", injectLine(providers.Injection{Header: "Authorization", Prefix: providers.Scheme(c.Scheme) + " "}), d.currentInject()))
 		}
 	}
 }
@@ -95,13 +99,13 @@ func (d *doctor) queryOnly() {
 	if d.want.Query == "" {
 		d.add(rankPlacement, CodeQueryVsHeader,
 			fmt.Sprintf("the token went in the %s query parameter, but %s sends it in the %s header", q, d.name, d.want.Header),
-			fmt.Sprintf("remove %s from the URL: keyhole adds `%s: %s…` itself, as %s says", q, d.want.Header, d.want.Prefix, docInjectLine(d.want)))
+			fmt.Sprintf("remove %s from the URL: keyhole adds `%s: %s…` itself, as %s says", q, d.want.Header, d.want.Prefix, injectLine(d.want)))
 		return
 	}
 	if scheme, why := d.serverWantsHeader(); scheme != "" {
 		d.add(rankPlacement, CodeQueryVsHeader,
 			fmt.Sprintf("the token went in the %s query parameter, but the server wants it in the Authorization header: %s", q, why),
-			fmt.Sprintf("%s in place of %s", docInjectLine(Injection{Header: "Authorization", Prefix: scheme + " "}), docInjectLine(d.want)))
+			fmt.Sprintf("%s in place of %s", injectLine(providers.Injection{Header: "Authorization", Prefix: scheme + " "}), injectLine(d.want)))
 	}
 }
 
@@ -114,9 +118,9 @@ func (d *doctor) checkScheme() {
 		return
 	}
 	words := strings.Fields(d.authPrefix())
-	shown := fmt.Sprintf("`Authorization: %s`", docMask(strings.Join(words, " ")))
+	shown := fmt.Sprintf("`Authorization: %s`", mask(strings.Join(words, " ")))
 	if len(words) >= 2 && strings.EqualFold(words[0], words[1]) {
-		scheme := docSchemeName(words[0])
+		scheme := providers.Scheme(words[0])
 		if d.plain != d.bare {
 			d.add(rankDouble, CodeDoublePrefix,
 				fmt.Sprintf("the header reads %s: the scheme is there twice, because the token as issued already starts with `%s `", shown, scheme),
@@ -125,7 +129,7 @@ func (d *doctor) checkScheme() {
 		}
 		d.add(rankDouble, CodeDoublePrefix,
 			fmt.Sprintf("the header reads %s: the scheme is there twice", shown),
-			fmt.Sprintf("write it once: %s", docInjectLine(Injection{Header: "Authorization", Prefix: scheme + " "})))
+			fmt.Sprintf("write it once: %s", injectLine(providers.Injection{Header: "Authorization", Prefix: scheme + " "})))
 		return
 	}
 	sent := strings.Join(words, " ")
@@ -133,17 +137,17 @@ func (d *doctor) checkScheme() {
 	if want == "" || strings.EqualFold(sent, want) {
 		return
 	}
-	cause := fmt.Sprintf("the header reads %s, but %s, so it must read `Authorization: %s %s`", shown, why, want, docMask(""))
+	cause := fmt.Sprintf("the header reads %s, but %s, so it must read `Authorization: %s %s`", shown, why, want, mask(""))
 	if sent == "" {
-		cause = fmt.Sprintf("the Authorization header carries the bare token with no scheme, but %s, so it must read `Authorization: %s %s`", why, want, docMask(""))
+		cause = fmt.Sprintf("the Authorization header carries the bare token with no scheme, but %s, so it must read `Authorization: %s %s`", why, want, mask(""))
 	}
-	line := docInjectLine(Injection{Header: "Authorization", Prefix: want + " "})
+	line := injectLine(providers.Injection{Header: "Authorization", Prefix: want + " "})
 	fix := line
 	switch {
 	case !d.configProduced():
 		fix = fmt.Sprintf("remove the Authorization header written in the request and let keyhole add it: %s", line)
 	case d.p.Inject != nil && d.p.Inject.Prefix != nil:
-		fix = fmt.Sprintf("%s (it now says prefix = %s)", line, docTOMLString(*d.p.Inject.Prefix))
+		fix = fmt.Sprintf("%s (it now says prefix = %s)", line, tomlString(*d.p.Inject.Prefix))
 	}
 	d.add(rankScheme, CodeWrongScheme, cause, fix)
 }
@@ -153,8 +157,8 @@ func (d *doctor) checkScheme() {
 // with. "" when neither says, or when the server accepts what was sent.
 func (d *doctor) expectedScheme(sent string) (string, string) {
 	if d.tok != nil {
-		if t := strings.TrimSpace(d.tok.Type); docSchemeWord(t) {
-			return docSchemeName(t), "the provider issued token_type=" + t
+		if t := strings.TrimSpace(d.tok.Type); schemeWord(t) {
+			return providers.Scheme(t), "the provider issued token_type=" + t
 		}
 	}
 	var schemes []string
@@ -163,9 +167,9 @@ func (d *doctor) expectedScheme(sent string) (string, string) {
 		if strings.EqualFold(c.Scheme, sent) {
 			return "", ""
 		}
-		schemes = append(schemes, docSchemeName(c.Scheme))
+		schemes = append(schemes, providers.Scheme(c.Scheme))
 		if best == "" || c.Is("Bearer") {
-			best = docSchemeName(c.Scheme)
+			best = providers.Scheme(c.Scheme)
 		}
 	}
 	if best == "" {
@@ -182,20 +186,20 @@ func (d *doctor) checkExpiry() {
 		switch {
 		case !exp.IsZero() && !d.now.Before(exp):
 			from := ""
-			if d.tok.ExpirySource != ExpiryNone {
+			if d.tok.ExpirySource != providers.ExpiryNone {
 				from = fmt.Sprintf(" (expiry from %s)", d.tok.ExpirySource)
 			}
 			d.add(rankExpired, CodeExpiredLocal,
-				fmt.Sprintf("the token expired at %s, %s ago by keyhole's clock%s", d.clock(exp), docDur(d.now.Sub(exp)), from),
+				fmt.Sprintf("the token expired at %s, %s ago by keyhole's clock%s", d.clock(exp), span(d.now.Sub(exp)), from),
 				fmt.Sprintf("the token expired at %s: %s, or run `keyhole token %s --force`", d.clock(exp), d.renewKey(), d.name))
 		case d.claims != nil && !d.claims.Expiry.IsZero() && !d.now.Before(d.claims.Expiry):
 			jexp := d.claims.Expiry
 			record := "the provider gave no other expiry"
 			if !exp.IsZero() {
-				record = fmt.Sprintf("keyhole's record (from %s) runs to %s", docOr(string(d.tok.ExpirySource), "the token response"), d.clock(exp))
+				record = fmt.Sprintf("keyhole's record (from %s) runs to %s", cmp.Or(string(d.tok.ExpirySource), "the token response"), d.clock(exp))
 			}
 			d.add(rankExpired+1, CodeExpiredJWT,
-				fmt.Sprintf("the token's JWT exp says it expired at %s, %s ago, though %s", d.clock(jexp), docDur(d.now.Sub(jexp)), record),
+				fmt.Sprintf("the token's JWT exp says it expired at %s, %s ago, though %s", d.clock(jexp), span(d.now.Sub(jexp)), record),
 				fmt.Sprintf("the token expired at %s: %s, or run `keyhole token %s --force`", d.clock(jexp), d.renewKey(), d.name))
 		}
 	}
@@ -220,16 +224,16 @@ func (d *doctor) checkSkew() {
 	rank, because := rankSkewInfo, ""
 	if exp := d.earliestExpiry(); off < 0 && !exp.IsZero() && d.now.Before(exp) && !d.serverNow.Before(exp) {
 		rank = rankSkewCause
-		because = fmt.Sprintf(": by the server's clock the token expired at %s, though keyhole's shows %s left", d.clock(exp), docDur(exp.Sub(d.now)))
+		because = fmt.Sprintf(": by the server's clock the token expired at %s, though keyhole's shows %s left", d.clock(exp), span(exp.Sub(d.now)))
 	}
-	fix := fmt.Sprintf("your clock is %s %s the server's: sync it with NTP (`timedatectl set-ntp true`)", docDur(off.Abs()), dir)
+	fix := fmt.Sprintf("your clock is %s %s the server's: sync it with NTP (`timedatectl set-ntp true`)", span(off.Abs()), dir)
 	if off < 0 {
 		// Behind the server, keyhole renews too late; a wider window
 		// covers the gap until the clock is fixed.
-		fix += fmt.Sprintf("; until then `refresh_before = %s` in [settings] renews tokens before the server sees them expire", docTOMLString(docDur((off.Abs() + skewThreshold).Round(time.Minute))))
+		fix += fmt.Sprintf("; until then `refresh_before = %s` in [settings] renews tokens before the server sees them expire", tomlString(span((off.Abs() + skewThreshold).Round(time.Minute))))
 	}
 	d.add(rank, CodeClockSkew,
-		fmt.Sprintf("keyhole's clock is %s %s the server's (its Date: %s)%s", docDur(off.Abs()), dir, d.quote(d.ev.ResponseHeader.Get("Date")), because),
+		fmt.Sprintf("keyhole's clock is %s %s the server's (its Date: %s)%s", span(off.Abs()), dir, d.quote(d.ev.ResponseHeader.Get("Date")), because),
 		fix)
 }
 
@@ -266,9 +270,9 @@ func (d *doctor) checkChallenge() {
 	case "insufficient_scope":
 		d.insufficientScope(c, said)
 	case "invalid_request":
-		fix := fmt.Sprintf("check the headers and query parameters written in the request; keyhole itself sends the token as %s", docInjectLine(d.want))
+		fix := fmt.Sprintf("check the headers and query parameters written in the request; keyhole itself sends the token as %s", injectLine(d.want))
 		if d.where.header != "" && d.where.query != "" {
-			fix = fmt.Sprintf("send the token one way only (RFC 6750 §2): it went in the %s header and in ?%s=; keep %s and remove the other from the request", d.where.header, d.where.query, docInjectLine(d.want))
+			fix = fmt.Sprintf("send the token one way only (RFC 6750 §2): it went in the %s header and in ?%s=; keep %s and remove the other from the request", d.where.header, d.where.query, injectLine(d.want))
 		}
 		d.add(rankInvalidReq, CodeInvalidRequest, "the server found the request malformed: invalid_request"+said, fix)
 	}
@@ -277,24 +281,24 @@ func (d *doctor) checkChallenge() {
 func (d *doctor) insufficientScope(c Challenge, said string) {
 	need := c.Scopes()
 	have, fromServer := d.grantedScopes()
-	missing := docMinus(need, have)
+	missing := minus(need, have)
 	switch {
 	case len(need) == 0:
 		d.add(rankScope, CodeInsufficientScope,
 			"the server answered insufficient_scope without naming the scope it needs"+said,
-			fmt.Sprintf("add the scope this call needs (see the API's documentation) to `scopes = %s`, then %s", docTOMLArray(d.p.Scopes), d.renewKey()))
+			fmt.Sprintf("add the scope this call needs (see the API's documentation) to `scopes = %s`, then %s", tomlArray(d.p.Scopes), d.renewKey()))
 	case len(missing) == 0:
 		d.add(rankScope, CodeInsufficientScope,
 			fmt.Sprintf("the server answered insufficient_scope for %s, which the token says it carries%s", strings.Join(need, " "), said),
 			"the grant may not cover this resource or account: press i to introspect the token, and check the client's roles at the authorization server")
-	case len(docMinus(missing, d.p.Scopes)) == 0:
+	case len(minus(missing, d.p.Scopes)) == 0:
 		d.add(rankScope, CodeInsufficientScope,
-			fmt.Sprintf("the server needs scope %s, which the token does not carry (it has %s)", strings.Join(missing, " "), docScopeText(have, fromServer)),
-			fmt.Sprintf("the config already asks for it (`scopes = %s`) but it was not granted: allow %s for this client at the authorization server, then %s", docTOMLArray(d.p.Scopes), strings.Join(missing, " "), d.renewKey()))
+			fmt.Sprintf("the server needs scope %s, which the token does not carry (it has %s)", strings.Join(missing, " "), scopeText(have, fromServer)),
+			fmt.Sprintf("the config already asks for it (`scopes = %s`) but it was not granted: allow %s for this client at the authorization server, then %s", tomlArray(d.p.Scopes), strings.Join(missing, " "), d.renewKey()))
 	default:
 		d.add(rankScope, CodeInsufficientScope,
-			fmt.Sprintf("the server needs scope %s, which the token does not carry (it has %s)", strings.Join(missing, " "), docScopeText(have, fromServer)),
-			fmt.Sprintf("`scopes = %s`, then %s (or run `keyhole token %s --force`) for a token that carries it", docTOMLArray(docUnion(d.p.Scopes, missing)), d.renewKey(), d.name))
+			fmt.Sprintf("the server needs scope %s, which the token does not carry (it has %s)", strings.Join(missing, " "), scopeText(have, fromServer)),
+			fmt.Sprintf("`scopes = %s`, then %s (or run `keyhole token %s --force`) for a token that carries it", tomlArray(union(d.p.Scopes, missing)), d.renewKey(), d.name))
 	}
 }
 
@@ -323,31 +327,31 @@ func (d *doctor) checkAudience() {
 		aud = d.claims.Audience
 	}
 	if want := d.p.Audience; want != "" {
-		if len(aud) == 0 || docAudHas(aud, want) {
+		if len(aud) == 0 || audHas(aud, want) {
 			return
 		}
 		d.add(rankAudience, CodeAudienceMismatch,
-			fmt.Sprintf("the token's aud is %s, not %q as `audience` asks", docQuoteList(aud), want),
-			fmt.Sprintf("%s for a token issued for `audience = %s` (keyhole sends it with the token request); if the new one still says aud %s, the authorization server ignores that parameter: look up how it names this API (some take `resource = %s` instead)", d.renewKey(), docTOMLString(want), docQuoteList(aud), docTOMLString(want)))
+			fmt.Sprintf("the token's aud is %s, not %q as `audience` asks", quoteList(aud), want),
+			fmt.Sprintf("%s for a token issued for `audience = %s` (keyhole sends it with the token request); if the new one still says aud %s, the authorization server ignores that parameter: look up how it names this API (some take `resource = %s` instead)", d.renewKey(), tomlString(want), quoteList(aud), tomlString(want)))
 		return
 	}
 	if !d.serverSaysAudience() {
 		return
 	}
 	api := ""
-	if base, err := docParseBase(d.p.BaseURL); err == nil {
-		api = docOrigin(base)
+	if base, err := parseBase(d.p.BaseURL); err == nil {
+		api = origin(base)
 	}
 	cause := "the server rejects the token's audience, and the token carries no aud keyhole can read"
 	if len(aud) > 0 {
-		cause = fmt.Sprintf("the server rejects the token's audience: aud is %s", docQuoteList(aud))
-		if api != "" && docURLLike(aud) && !docAudSharesHost(aud, api) {
+		cause = fmt.Sprintf("the server rejects the token's audience: aud is %s", quoteList(aud))
+		if api != "" && urlLike(aud) && !audSharesHost(aud, api) {
 			cause += ", not this API's " + api
 		}
 	}
 	fix := fmt.Sprintf("set `audience = \"…\"` to the identifier this API expects, then %s", d.renewKey())
 	if api != "" {
-		fix = fmt.Sprintf("`audience = %s` (this API's origin, or the identifier its documentation gives), then %s", docTOMLString(api), d.renewKey())
+		fix = fmt.Sprintf("`audience = %s` (this API's origin, or the identifier its documentation gives), then %s", tomlString(api), d.renewKey())
 	}
 	d.add(rankAudience, CodeAudienceMismatch, cause, fix)
 }
@@ -362,7 +366,7 @@ func (d *doctor) checkScopes() {
 	}
 	var missing, kept []string
 	for _, s := range d.p.Scopes {
-		if !docIgnorableScope(s) && !docHas(have, s) {
+		if !ignorableScope(s) && !slices.Contains(have, s) {
 			missing = append(missing, s)
 			continue
 		}
@@ -372,8 +376,8 @@ func (d *doctor) checkScopes() {
 		return
 	}
 	d.add(rankNotGranted, CodeScopeNotGranted,
-		fmt.Sprintf("the config asks for %s, but the server granted %s", strings.Join(missing, " "), docScopeText(have, true)),
-		fmt.Sprintf("the authorization server did not grant %s to this client: allow it there and %s; if this API does not need it, `scopes = %s`", strings.Join(missing, " "), d.renewKey(), docTOMLArray(kept)))
+		fmt.Sprintf("the config asks for %s, but the server granted %s", strings.Join(missing, " "), scopeText(have, true)),
+		fmt.Sprintf("the authorization server did not grant %s to this client: allow it there and %s; if this API does not need it, `scopes = %s`", strings.Join(missing, " "), d.renewKey(), tomlArray(kept)))
 }
 
 // checkFallback answers a 401 or 403 that nothing above explains, saying
@@ -391,7 +395,7 @@ func (d *doctor) checkFallback() {
 		if d.ev.URL != nil {
 			target = " " + d.quote(d.ev.URL.Path)
 		}
-		fix = fmt.Sprintf("the server knows the token but refuses %s%s to it: compare its scopes and roles (press v) with what the API requires, ask for more with `scopes = %s`, then %s", docOr(d.ev.Method, "this request"), target, docTOMLArray(d.p.Scopes), d.renewKey())
+		fix = fmt.Sprintf("the server knows the token but refuses %s%s to it: compare its scopes and roles (press v) with what the API requires, ask for more with `scopes = %s`, then %s", cmp.Or(d.ev.Method, "this request"), target, tomlArray(d.p.Scopes), d.renewKey())
 	}
 	d.add(rankUnexplained, CodeUnexplained, cause, fix)
 }

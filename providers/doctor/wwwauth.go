@@ -1,4 +1,4 @@
-package providers
+package doctor
 
 import (
 	"net/http"
@@ -67,7 +67,7 @@ func (c Challenge) String() string {
 		}
 		b.WriteString(name)
 		b.WriteString("=")
-		b.WriteString(wwwQuote(c.Params[name]))
+		b.WriteString(quoteString(c.Params[name]))
 	}
 	return b.String()
 }
@@ -103,11 +103,11 @@ func Challenges(h http.Header) []Challenge {
 // is skipped a byte or a quoted string at a time, which also guarantees
 // that every turn of the loop moves forward, so it always ends.
 func ParseWWWAuthenticate(header string) []Challenge {
-	p := &wwwAuthParser{s: header}
+	p := &parser{s: header}
 	var out []Challenge
 	cur := -1 // index in out of the challenge params attach to; -1 none
 	for {
-		p.skip(func(c byte) bool { return wwwOWS(c) || c == ',' })
+		p.skip(func(c byte) bool { return isOWS(c) || c == ',' })
 		if p.done() {
 			return out
 		}
@@ -117,7 +117,7 @@ func ParseWWWAuthenticate(header string) []Challenge {
 			continue
 		}
 		afterName := p.i
-		p.skip(wwwOWS)
+		p.skip(isOWS)
 		if p.peek() == '=' {
 			p.i++
 			value := p.value()
@@ -138,10 +138,10 @@ func ParseWWWAuthenticate(header string) []Challenge {
 		p.i = afterName
 		out = append(out, Challenge{Scheme: name})
 		cur = len(out) - 1
-		if !wwwOWS(p.peek()) {
+		if !isOWS(p.peek()) {
 			continue
 		}
-		p.skip(wwwOWS)
+		p.skip(isOWS)
 		if t68, ok := p.token68(); ok {
 			out[cur].Token68 = t68
 			cur = -1
@@ -149,32 +149,32 @@ func ParseWWWAuthenticate(header string) []Challenge {
 	}
 }
 
-// wwwAuthParser walks a header value; i only ever grows.
-type wwwAuthParser struct {
+// parser walks a header value; i only ever grows.
+type parser struct {
 	s string
 	i int
 }
 
-func (p *wwwAuthParser) done() bool { return p.i >= len(p.s) }
+func (p *parser) done() bool { return p.i >= len(p.s) }
 
 // peek returns the current byte, or 0 at the end.
-func (p *wwwAuthParser) peek() byte {
+func (p *parser) peek() byte {
 	if p.done() {
 		return 0
 	}
 	return p.s[p.i]
 }
 
-func (p *wwwAuthParser) skip(match func(byte) bool) {
+func (p *parser) skip(match func(byte) bool) {
 	for !p.done() && match(p.s[p.i]) {
 		p.i++
 	}
 }
 
 // token reads a run of tchars (RFC 9110 §5.6.2), possibly empty.
-func (p *wwwAuthParser) token() string {
+func (p *parser) token() string {
 	start := p.i
-	p.skip(wwwTchar)
+	p.skip(isTchar)
 	return p.s[start:p.i]
 }
 
@@ -182,9 +182,9 @@ func (p *wwwAuthParser) token() string {
 // holds (it must be followed by a comma or the end); otherwise it leaves
 // the position alone and reports false. "realm=x" is not one: the "="
 // padding would have to end the value.
-func (p *wwwAuthParser) token68() (string, bool) {
+func (p *parser) token68() (string, bool) {
 	j := p.i
-	for j < len(p.s) && wwwToken68(p.s[j]) {
+	for j < len(p.s) && isToken68(p.s[j]) {
 		j++
 	}
 	if j == p.i {
@@ -194,7 +194,7 @@ func (p *wwwAuthParser) token68() (string, bool) {
 		j++
 	}
 	k := j
-	for k < len(p.s) && wwwOWS(p.s[k]) {
+	for k < len(p.s) && isOWS(p.s[k]) {
 		k++
 	}
 	if k < len(p.s) && p.s[k] != ',' {
@@ -207,8 +207,8 @@ func (p *wwwAuthParser) token68() (string, bool) {
 
 // value reads an auth-param value after "=": optional whitespace, then a
 // quoted-string or a token (possibly empty).
-func (p *wwwAuthParser) value() string {
-	p.skip(wwwOWS)
+func (p *parser) value() string {
+	p.skip(isOWS)
 	if p.peek() == '"' {
 		return p.quoted()
 	}
@@ -217,7 +217,7 @@ func (p *wwwAuthParser) value() string {
 
 // quoted reads a quoted-string starting at its opening quote, undoing
 // backslash escapes. An unterminated string runs to the end of the header.
-func (p *wwwAuthParser) quoted() string {
+func (p *parser) quoted() string {
 	p.i++ // the opening quote
 	var b strings.Builder
 	for !p.done() {
@@ -238,7 +238,7 @@ func (p *wwwAuthParser) quoted() string {
 
 // skipJunk steps over one byte that cannot start a name, or over a whole
 // quoted string so that a comma inside it is not taken for a separator.
-func (p *wwwAuthParser) skipJunk() {
+func (p *parser) skipJunk() {
 	if p.peek() == '"' {
 		p.quoted()
 		return
@@ -246,8 +246,8 @@ func (p *wwwAuthParser) skipJunk() {
 	p.i++
 }
 
-// wwwQuote writes v as a quoted-string, escaping only what must be.
-func wwwQuote(v string) string {
+// quoteString writes v as a quoted-string, escaping only what must be.
+func quoteString(v string) string {
 	var b strings.Builder
 	b.Grow(len(v) + 2)
 	b.WriteByte('"')
@@ -261,10 +261,10 @@ func wwwQuote(v string) string {
 	return b.String()
 }
 
-func wwwOWS(c byte) bool { return c == ' ' || c == '\t' }
+func isOWS(c byte) bool { return c == ' ' || c == '\t' }
 
-// wwwTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
-func wwwTchar(c byte) bool {
+// isTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
+func isTchar(c byte) bool {
 	switch {
 	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
 		return true
@@ -272,9 +272,9 @@ func wwwTchar(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
-// wwwToken68 reports whether c may appear in a token68 before its
+// isToken68 reports whether c may appear in a token68 before its
 // trailing "=" padding (RFC 9110 §11.2).
-func wwwToken68(c byte) bool {
+func isToken68(c byte) bool {
 	switch {
 	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
 		return true

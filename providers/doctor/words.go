@@ -1,17 +1,20 @@
-package providers
+package doctor
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// docTOMLString writes s as a TOML basic string, so a fix can be pasted into
+// tomlString writes s as a TOML basic string, so a fix can be pasted into
 // the config as it stands.
-func docTOMLString(s string) string {
+func tomlString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
@@ -29,30 +32,30 @@ func docTOMLString(s string) string {
 	return b.String()
 }
 
-// docTOMLArray writes a TOML array of strings; an empty one shows a
+// tomlArray writes a TOML array of strings; an empty one shows a
 // placeholder to fill in rather than a bare [].
-func docTOMLArray(ss []string) string {
+func tomlArray(ss []string) string {
 	if len(ss) == 0 {
 		return `["…"]`
 	}
 	parts := make([]string, len(ss))
 	for i, s := range ss {
-		parts[i] = docTOMLString(s)
+		parts[i] = tomlString(s)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// docInjectLine writes an injection as the config's inject table.
-func docInjectLine(in Injection) string {
+// injectLine writes an injection as the config's inject table.
+func injectLine(in providers.Injection) string {
 	if in.Query != "" {
-		return fmt.Sprintf("`inject = { query = %s }`", docTOMLString(in.Query))
+		return fmt.Sprintf("`inject = { query = %s }`", tomlString(in.Query))
 	}
-	return fmt.Sprintf("`inject = { header = %s, prefix = %s }`", docTOMLString(docOr(in.Header, "Authorization")), docTOMLString(in.Prefix))
+	return fmt.Sprintf("`inject = { header = %s, prefix = %s }`", tomlString(cmp.Or(in.Header, "Authorization")), tomlString(in.Prefix))
 }
 
-// docMask shows a credential as its scheme (or whatever text stands before
+// mask shows a credential as its scheme (or whatever text stands before
 // it) followed by the mask.
-func docMask(prefix string) string {
+func mask(prefix string) string {
 	if prefix = strings.TrimSpace(prefix); prefix == "" {
 		return secret.Mask
 	}
@@ -69,9 +72,9 @@ func (d *doctor) clock(t time.Time) string {
 	return t.Format("15:04:05")
 }
 
-// docDur writes a duration to the second ("3m12s"), in days and hours past
+// span writes a duration to the second ("3m12s"), in days and hours past
 // two days.
-func docDur(d time.Duration) string {
+func span(d time.Duration) string {
 	d = d.Round(time.Second)
 	if d >= 48*time.Hour {
 		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), (d%(24*time.Hour))/time.Hour)
@@ -79,33 +82,23 @@ func docDur(d time.Duration) string {
 	return d.String()
 }
 
-// docSchemeWord reports whether s can be an auth-scheme: one token.
-func docSchemeWord(s string) bool {
+// schemeWord reports whether s can be an auth-scheme: one token.
+func schemeWord(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !wwwTchar(s[i]) {
+		if !isTchar(s[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-// docSchemeName writes a token type as the scheme RFC 6750 spells: any case
-// of "bearer" is "Bearer"; others stand as sent.
-func docSchemeName(t string) string {
-	t = strings.TrimSpace(t)
-	if strings.EqualFold(t, "bearer") {
-		return "Bearer"
-	}
-	return t
-}
-
-// docIgnorableScope reports whether servers commonly grant a scope without
+// ignorableScope reports whether servers commonly grant a scope without
 // listing it in the answer: OIDC's own scopes and Azure's "<resource>/.default",
 // which the token response replaces with the permissions it stands for.
-func docIgnorableScope(s string) bool {
+func ignorableScope(s string) bool {
 	switch s {
 	case "openid", "offline_access", "profile", "email", "address", "phone":
 		return true
@@ -113,33 +106,24 @@ func docIgnorableScope(s string) bool {
 	return strings.HasSuffix(s, ".default")
 }
 
-func docHas(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// docMinus is a without the members of b, in a's order.
-func docMinus(a, b []string) []string {
+// minus is a without the members of b, in a's order.
+func minus(a, b []string) []string {
 	var out []string
 	for _, s := range a {
-		if !docHas(b, s) {
+		if !slices.Contains(b, s) {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-// docUnion is a followed by the members of b it lacks.
-func docUnion(a, b []string) []string {
+// union is a followed by the members of b it lacks.
+func union(a, b []string) []string {
 	out := append([]string(nil), a...)
-	return append(out, docMinus(b, a)...)
+	return append(out, minus(b, a)...)
 }
 
-func docMentionsAny(text string, subs ...string) bool {
+func mentionsAny(text string, subs ...string) bool {
 	for _, s := range subs {
 		if strings.Contains(text, s) {
 			return true
@@ -148,12 +132,12 @@ func docMentionsAny(text string, subs ...string) bool {
 	return false
 }
 
-// docMentionsWord reports whether word stands in text with no letter,
+// mentionsWord reports whether word stands in text with no letter,
 // digit or underscore on either side, so "aud" does not match "audit".
-func docMentionsWord(text, word string) bool { return docWordIndex(text, word) >= 0 }
+func mentionsWord(text, word string) bool { return wordIndex(text, word) >= 0 }
 
-// docWordIndex is where word first stands alone in text, or -1.
-func docWordIndex(text, word string) int {
+// wordIndex is where word first stands alone in text, or -1.
+func wordIndex(text, word string) int {
 	if word == "" {
 		return -1
 	}
@@ -163,7 +147,7 @@ func docWordIndex(text, word string) int {
 			return -1
 		}
 		start, end := i+j, i+j+len(word)
-		if (start == 0 || !docWordByte(text[start-1])) && (end == len(text) || !docWordByte(text[end])) {
+		if (start == 0 || !wordByte(text[start-1])) && (end == len(text) || !wordByte(text[end])) {
 			return start
 		}
 		i = start + 1
@@ -171,13 +155,13 @@ func docWordIndex(text, word string) int {
 	return -1
 }
 
-func docWordByte(c byte) bool {
+func wordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// docAudHas reports whether aud holds want, ignoring a trailing slash
+// audHas reports whether aud holds want, ignoring a trailing slash
 // and the case of a URL's scheme and host.
-func docAudHas(aud []string, want string) bool {
+func audHas(aud []string, want string) bool {
 	for _, a := range aud {
 		if strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(want, "/")) {
 			return true
@@ -186,8 +170,8 @@ func docAudHas(aud []string, want string) bool {
 	return false
 }
 
-// docURLLike reports whether every aud value is an absolute URL.
-func docURLLike(aud []string) bool {
+// urlLike reports whether every aud value is an absolute URL.
+func urlLike(aud []string) bool {
 	for _, a := range aud {
 		if !strings.Contains(a, "://") {
 			return false
@@ -196,8 +180,8 @@ func docURLLike(aud []string) bool {
 	return len(aud) > 0
 }
 
-// docAudSharesHost reports whether some aud URL names the host of api.
-func docAudSharesHost(aud []string, api string) bool {
+// audSharesHost reports whether some aud URL names the host of api.
+func audSharesHost(aud []string, api string) bool {
 	au, err := url.Parse(api)
 	if err != nil {
 		return false
@@ -210,31 +194,24 @@ func docAudSharesHost(aud []string, api string) bool {
 	return false
 }
 
-// docQuoteList quotes each value, sanitised: aud values come from the token.
-func docQuoteList(ss []string) string {
+// quoteList quotes each value, sanitised: aud values come from the token.
+func quoteList(ss []string) string {
 	parts := make([]string, len(ss))
 	for i, s := range ss {
-		parts[i] = fmt.Sprintf("%q", docSanitize(s))
+		parts[i] = fmt.Sprintf("%q", sanitize(s))
 	}
 	return strings.Join(parts, ", ")
 }
 
-// docScopeText lists scopes for a sentence, saying when they are only the
+// scopeText lists scopes for a sentence, saying when they are only the
 // ones asked for.
-func docScopeText(have []string, fromServer bool) string {
+func scopeText(have []string, fromServer bool) string {
 	s := "none"
 	if len(have) > 0 {
 		s = strings.Join(have, " ")
 	}
 	if !fromServer {
 		s += ", assumed from the request: the server did not list them"
-	}
-	return s
-}
-
-func docOr(s, def string) string {
-	if s == "" {
-		return def
 	}
 	return s
 }

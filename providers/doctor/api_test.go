@@ -1,6 +1,6 @@
-package providers_test
+package doctor_test
 
-// The doctor's tests run real HTTP exchanges: docAPI is an API on
+// The doctor's tests run real HTTP exchanges: apiServer is an API on
 // 127.0.0.1 that enforces one rule per field, the request is built the
 // way keyhole builds it (Provider.Apply), and the Evidence is read off the
 // real request and response.
@@ -19,18 +19,19 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/doctor"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// docNow is keyhole's clock in these tests, far from the real time so a
+// clockNow is keyhole's clock in these tests, far from the real time so a
 // check that reads the wall clock by mistake shows up.
-var docNow = time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC)
+var clockNow = time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC)
 
-// docAPI is a resource server. Its zero value (with token set) accepts
+// apiServer is a resource server. Its zero value (with token set) accepts
 // only "Authorization: Bearer <token>" and answers as RFC 6750 §3.1 says:
 // a bare challenge when no credentials it understands came, invalid_token
 // for a token it refuses, insufficient_scope for a missing scope.
-type docAPI struct {
+type apiServer struct {
 	token   string        // the one token it knows, as it travels after "Bearer "
 	skew    time.Duration // the server's clock minus keyhole's
 	query   string        // take the token from this query parameter only (sys303)
@@ -42,8 +43,8 @@ type docAPI struct {
 	refuse  int           // when set, refuse every request with this status and nothing else
 }
 
-func (a docAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := docNow.Add(a.skew)
+func (a apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := clockNow.Add(a.skew)
 	// net/http keeps a Date the handler set: the server's clock is ours.
 	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	if a.refuse != 0 {
@@ -53,11 +54,11 @@ func (a docAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.query != "" {
 		switch r.URL.Query().Get(a.query) {
 		case "":
-			docJSON(w, http.StatusUnauthorized, map[string]any{"error_code": 110, "error_msg": "access_token URL query parameter is required"})
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error_code": 110, "error_msg": "access_token URL query parameter is required"})
 		case a.token:
-			docJSON(w, http.StatusOK, map[string]any{"ok": true})
+			writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 		default:
-			docJSON(w, http.StatusUnauthorized, map[string]any{"error_code": 111, "error_msg": "Access token invalid"})
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error_code": 111, "error_msg": "Access token invalid"})
 		}
 		return
 	}
@@ -65,51 +66,51 @@ func (a docAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	claims, _ := providers.ParseJWT(cred)
 	switch {
 	case !strings.EqualFold(scheme, "Bearer"):
-		docChallenge(w, http.StatusUnauthorized, `Bearer realm="api"`)
+		writeChallenge(w, http.StatusUnauthorized, `Bearer realm="api"`)
 	case r.URL.Query().Has("access_token"):
-		docChallenge(w, http.StatusUnauthorized, `Bearer realm="api", error="invalid_request", error_description="the token came by more than one method"`)
+		writeChallenge(w, http.StatusUnauthorized, `Bearer realm="api", error="invalid_request", error_description="the token came by more than one method"`)
 	case cred != a.token:
 		// Echoes what it got, as careless servers do: the doctor must
 		// still never show it.
-		docChallenge(w, http.StatusUnauthorized, fmt.Sprintf(`Bearer realm="api", error="invalid_token", error_description="unknown token %s"`, cred))
+		writeChallenge(w, http.StatusUnauthorized, fmt.Sprintf(`Bearer realm="api", error="invalid_token", error_description="unknown token %s"`, cred))
 	case !a.expires.IsZero() && !now.Before(a.expires),
 		claims != nil && !claims.Expiry.IsZero() && !now.Before(claims.Expiry):
-		docChallenge(w, http.StatusUnauthorized, `Bearer realm="api", error="invalid_token", error_description="The access token expired"`)
+		writeChallenge(w, http.StatusUnauthorized, `Bearer realm="api", error="invalid_token", error_description="The access token expired"`)
 	case a.aud != "" && (claims == nil || !slices.Contains(claims.Audience, a.aud)):
-		docChallenge(w, http.StatusUnauthorized, `Bearer realm="api", error="invalid_token", error_description="The audience of the token is not this API"`)
+		writeChallenge(w, http.StatusUnauthorized, `Bearer realm="api", error="invalid_token", error_description="The audience of the token is not this API"`)
 	case a.needs != "" && !slices.Contains(a.scopes, a.needs) && a.plain:
-		docJSON(w, http.StatusForbidden, map[string]any{"error": "forbidden"})
+		writeJSON(w, http.StatusForbidden, map[string]any{"error": "forbidden"})
 	case a.needs != "" && !slices.Contains(a.scopes, a.needs):
-		docChallenge(w, http.StatusForbidden, fmt.Sprintf(`Bearer realm="api", error="insufficient_scope", scope=%q`, a.needs))
+		writeChallenge(w, http.StatusForbidden, fmt.Sprintf(`Bearer realm="api", error="insufficient_scope", scope=%q`, a.needs))
 	default:
-		docJSON(w, http.StatusOK, map[string]any{"ok": true})
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	}
 }
 
-func docChallenge(w http.ResponseWriter, status int, challenge string) {
+func writeChallenge(w http.ResponseWriter, status int, challenge string) {
 	w.Header().Set("WWW-Authenticate", challenge)
 	w.WriteHeader(status)
 }
 
-func docJSON(w http.ResponseWriter, status int, v any) {
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// docServe starts h on 127.0.0.1 for the test's lifetime.
-func docServe(t *testing.T, h http.Handler) *httptest.Server {
+// serve starts h on 127.0.0.1 for the test's lifetime.
+func serve(t *testing.T, h http.Handler) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-// docExchange sends GET target the way keyhole does: the request's own
+// evidenceOf sends GET target the way keyhole does: the request's own
 // headers first, then Provider.Apply puts tok where the config says (or
 // withholds it from another origin). The Evidence comes from the request
 // as it went out and the response as it came back.
-func docExchange(t *testing.T, p *providers.Provider, tok *providers.Token, target string, header http.Header) providers.Evidence {
+func evidenceOf(t *testing.T, p *providers.Provider, tok *providers.Token, target string, header http.Header) doctor.Evidence {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
@@ -139,26 +140,26 @@ func docExchange(t *testing.T, p *providers.Provider, tok *providers.Token, targ
 	if err != nil {
 		t.Fatal(err)
 	}
-	return providers.Evidence{
+	return doctor.Evidence{
 		Provider: p, Token: tok,
 		Method: req.Method, URL: req.URL, Header: req.Header.Clone(), Withheld: withheld,
 		Status: resp.StatusCode, ResponseHeader: resp.Header, Body: body,
-		Now: docNow,
+		Now: clockNow,
 	}
 }
 
-// docToken is a token as a grant leaves it: valid for 30 more minutes by
+// newToken is a token as a grant leaves it: valid for 30 more minutes by
 // expires_in, scopes as the server listed them.
-func docToken(access, tokenType string, scopes ...string) *providers.Token {
+func newToken(access, tokenType string, scopes ...string) *providers.Token {
 	return &providers.Token{
 		Access: secret.New(access), Type: tokenType,
-		Obtained: docNow.Add(-time.Minute), Expiry: docNow.Add(30 * time.Minute), ExpirySource: providers.ExpiryIn,
+		Obtained: clockNow.Add(-time.Minute), Expiry: clockNow.Add(30 * time.Minute), ExpirySource: providers.ExpiryIn,
 		Scopes: scopes, ScopesFromServer: len(scopes) > 0, Source: providers.SourceFetched,
 	}
 }
 
-// docJWT builds an unsigned JWT (keyhole never verifies one).
-func docJWT(t *testing.T, claims map[string]any) string {
+// makeJWT builds an unsigned JWT (keyhole never verifies one).
+func makeJWT(t *testing.T, claims map[string]any) string {
 	t.Helper()
 	payload, err := json.Marshal(claims)
 	if err != nil {
@@ -168,8 +169,8 @@ func docJWT(t *testing.T, claims map[string]any) string {
 	return enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString(payload) + "." + enc.EncodeToString([]byte("unsigned"))
 }
 
-// docCheckNoSecret fails when any finding shows one of the secrets.
-func docCheckNoSecret(t *testing.T, fs []providers.Finding, secrets ...string) {
+// checkNoSecret fails when any finding shows one of the secrets.
+func checkNoSecret(t *testing.T, fs []doctor.Finding, secrets ...string) {
 	t.Helper()
 	for _, f := range fs {
 		for _, s := range secrets {
@@ -185,7 +186,7 @@ func docCheckNoSecret(t *testing.T, fs []providers.Finding, secrets ...string) {
 	}
 }
 
-func docCodes(fs []providers.Finding) []string {
+func codes(fs []doctor.Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = f.Code
