@@ -132,7 +132,7 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 		}
 		fmt.Fprintf(w, "Open this address in a browser (%s):\n  %s\n", why, line(u))
 	}
-	if pend.Grant == "device_code" {
+	if pend.Grant == providers.GrantDeviceCode {
 		fmt.Fprintf(w, "keyhole: %s needs you to approve this device (device grant for client %s, %s).\n", name, client, scopes)
 		target := pend.URL
 		if pend.Opened && pend.CompleteURL != "" {

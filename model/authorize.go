@@ -207,7 +207,7 @@ func (m *Model) signInView(e *entry, w int) string {
 	}
 	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)))
 	left := FormatRemaining(p.Expires.Sub(m.now))
-	if p.Grant == "device_code" {
+	if p.Grant == providers.GrantDeviceCode {
 		lines = append(lines, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
 		if errors.Is(p.OpenErr, providers.ErrNotWebURL) {
 			lines = append(lines, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")

@@ -84,7 +84,7 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	v = ui.TokenView{Glyph: glyph, State: st.String(), Tone: tone}
 	parts := []string{e.name}
 	if e.Config != nil {
-		parts = append(parts, e.Config.Grant)
+		parts = append(parts, string(e.Config.Grant))
 	}
 	tok := e.tok
 	if tok != nil {

@@ -71,7 +71,7 @@ type Provider struct {
 
 	Title   string `toml:"title"`
 	BaseURL string `toml:"base_url"`
-	Grant   string `toml:"grant"`
+	Grant   Grant  `toml:"grant"`
 
 	Issuer        string `toml:"issuer"`
 	TokenURL      string `toml:"token_url"`

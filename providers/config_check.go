@@ -40,8 +40,6 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-var grants = []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom"}
-
 var clientAuths = []string{"basic", "basic_raw", "post", "query", "none"}
 
 // reservedAuthParams are the authorization request's parameters keyhole
@@ -86,10 +84,10 @@ func (c *Config) validate(data []byte) error {
 	for _, p := range c.Providers {
 		key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
 		if p.Grant == "" {
-			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grants, ", ")}
+			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grantNames(), ", ")}
 		}
-		if !oneOf(p.Grant, grants...) {
-			return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(p.Grant, grants))
+		if !p.Grant.Known() {
+			return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(string(p.Grant), grantNames()))
 		}
 		if p.BaseURL == "" && !strings.HasPrefix(p.Name, "demo-") {
 			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
@@ -104,7 +102,7 @@ func (c *Config) validate(data []byte) error {
 		if !p.ClientSecret.IsZero() && p.ClientSecretCmd != "" {
 			return errAt(key("client_secret_cmd"), "both client_secret and client_secret_cmd are set", "keep one")
 		}
-		if p.Grant == "client_credentials" && p.TokenURL == "" && p.Issuer == "" {
+		if p.Grant == GrantClientCredentials && p.TokenURL == "" && p.Issuer == "" {
 			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
 		}
 		if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {

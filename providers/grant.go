@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -18,26 +19,62 @@ import (
 // token, or the refresh token was refused. Start Authorize.
 var ErrNeedsLogin = errors.New("needs login: only an interactive grant can get a new token (press a, or run keyhole token)")
 
-// Interactive reports whether the provider's grant needs a person.
-func (p *Provider) Interactive() bool {
-	return p.Grant == "authorization_code" || p.Grant == "device_code"
+// Grant is how a provider gets its token: the grant key of its table,
+// read from the config as the same string.
+type Grant string
+
+// The grants keyhole runs, in the order the config's errors list them.
+const (
+	GrantClientCredentials Grant = "client_credentials"
+	GrantAuthorizationCode Grant = "authorization_code"
+	GrantDeviceCode        Grant = "device_code"
+	GrantRefreshToken      Grant = "refresh_token"
+	GrantPassword          Grant = "password"
+	GrantStatic            Grant = "static" // the token pasted into the config
+	GrantCustom            Grant = "custom" // the vendor's own login and refresh requests
+)
+
+// grants are the grants a config may name.
+var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom}
+
+// Known reports whether g is a grant a config may name.
+func (g Grant) Known() bool { return slices.Contains(grants, g) }
+
+// Interactive reports whether g needs a person: a browser sign-in or a
+// code typed on another device.
+func (g Grant) Interactive() bool { return g == GrantAuthorizationCode || g == GrantDeviceCode }
+
+// UsesTokenEndpoint reports whether g asks a token endpoint (token_url, or
+// the issuer's) for its token: all do but static and custom.
+func (g Grant) UsesTokenEndpoint() bool { return g != GrantStatic && g != GrantCustom }
+
+// grantNames are the grants as the config spells them.
+func grantNames() []string {
+	out := make([]string, len(grants))
+	for i, g := range grants {
+		out[i] = string(g)
+	}
+	return out
 }
+
+// Interactive reports whether the provider's grant needs a person.
+func (p *Provider) Interactive() bool { return p.Grant.Interactive() }
 
 // obtain runs the provider's grant from scratch, without the person.
 func (s *Session) obtain(ctx context.Context, ep endpoints) (*Token, error) {
-	if ep.token == "" && s.p.Grant != "static" && s.p.Grant != "custom" {
+	if ep.token == "" && s.p.Grant.UsesTokenEndpoint() {
 		return nil, fmt.Errorf("%s: no token_url, and none from discovery", s.p.Name)
 	}
 	switch s.p.Grant {
-	case "client_credentials":
+	case GrantClientCredentials:
 		return s.clientCredentials(ctx, ep)
-	case "password":
+	case GrantPassword:
 		return s.password(ctx, ep)
-	case "refresh_token":
+	case GrantRefreshToken:
 		return s.refreshWith(ctx, ep, s.p.RefreshToken)
-	case "static":
+	case GrantStatic:
 		return s.static(), nil
-	case "custom":
+	case GrantCustom:
 		return s.customLogin(ctx)
 	}
 	return nil, ErrNeedsLogin
@@ -101,7 +138,7 @@ func (s *Session) refreshWith(ctx context.Context, ep endpoints, rt secret.Strin
 	if rt.IsZero() {
 		return nil, ErrNeedsLogin
 	}
-	if s.p.Grant == "custom" {
+	if s.p.Grant == GrantCustom {
 		return s.customRefresh(ctx, rt)
 	}
 	var tok *Token

@@ -26,7 +26,7 @@ type AuthorizeOptions struct {
 // Paste accepts the redirect URL when the browser cannot reach the loopback
 // listener (another machine, a container).
 type Pending struct {
-	Grant string
+	Grant Grant
 	// URL is where the person goes: the authorization URL, or the device
 	// grant's verification URI.
 	URL string
@@ -112,7 +112,7 @@ func (s *Session) Authorize(ctx context.Context, opts AuthorizeOptions) (*Pendin
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultAuthTimeout
 	}
-	if s.p.Grant == "device_code" {
+	if s.p.Grant == GrantDeviceCode {
 		return s.startDevice(ctx, ep, opts)
 	}
 	return s.startAuthCode(ctx, ep, opts)

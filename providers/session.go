@@ -123,9 +123,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 
 // Supported reports whether this build can get a token for p, and why not.
 func Supported(p *Provider) error {
-	switch p.Grant {
-	case "client_credentials", "password", "refresh_token", "static", "custom", "authorization_code", "device_code":
-	default:
+	if !p.Grant.Known() {
 		return fmt.Errorf("%s: grant %s %w", p.Name, p.Grant, ErrUnsupported)
 	}
 	return nil
@@ -366,7 +364,7 @@ func tokenHint(e *TokenError, p *Provider) string {
 	case "invalid_scope":
 		return "a requested scope is not allowed for this client: check scopes"
 	case "unauthorized_client":
-		return "this client may not use grant " + p.Grant
+		return "this client may not use grant " + string(p.Grant)
 	}
 	if e.Status >= 500 {
 		return "the token endpoint failed on its side: try again later"

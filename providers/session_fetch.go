@@ -82,14 +82,14 @@ func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) 
 		s.forgetRefresh(held)
 	}
 	switch {
-	case refused != nil && (s.p.Interactive() || s.p.Grant == "refresh_token"):
+	case refused != nil && (s.p.Interactive() || s.p.Grant == GrantRefreshToken):
 		// Falling back to the configured refresh token after a rotated
 		// one was refused would present a used token: servers with reuse
 		// detection revoke the whole grant for that.
 		return nil, &RefreshRefusedError{Provider: s.p.Name, Cause: refused}
 	case s.p.Interactive():
 		return nil, ErrNeedsLogin
-	case m == modeAuto && s.p.Grant == "refresh_token" && held != nil && held.Refresh.IsZero():
+	case m == modeAuto && s.p.Grant == GrantRefreshToken && held != nil && held.Refresh.IsZero():
 		// A token held with no refresh token: forgetRefresh took it away
 		// when the server refused it, in this run or an earlier one. The
 		// configured refresh token began that chain and is spent too. A
