@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -206,7 +207,7 @@ func (m *Model) signInView(e *entry, w int) string {
 		scopes = "(none asked)"
 	}
 	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)))
-	left := FormatRemaining(p.Expires.Sub(m.now))
+	left := durfmt.Clock(p.Expires.Sub(m.now))
 	if p.Grant == providers.GrantDeviceCode {
 		lines = append(lines, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
 		if errors.Is(p.OpenErr, providers.ErrNotWebURL) {

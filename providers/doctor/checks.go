@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -190,7 +191,7 @@ func (d *doctor) checkExpiry() {
 				from = fmt.Sprintf(" (expiry from %s)", d.tok.ExpirySource)
 			}
 			d.add(rankExpired, CodeExpiredLocal,
-				fmt.Sprintf("the token expired at %s, %s ago by keyhole's clock%s", d.clock(exp), span(d.now.Sub(exp)), from),
+				fmt.Sprintf("the token expired at %s, %s ago by keyhole's clock%s", d.clock(exp), durfmt.Words(d.now.Sub(exp)), from),
 				fmt.Sprintf("the token expired at %s: %s, or run `keyhole token %s --force`", d.clock(exp), d.renewKey(), d.name))
 		case d.claims != nil && !d.claims.Expiry.IsZero() && !d.now.Before(d.claims.Expiry):
 			jexp := d.claims.Expiry
@@ -199,7 +200,7 @@ func (d *doctor) checkExpiry() {
 				record = fmt.Sprintf("keyhole's record (from %s) runs to %s", cmp.Or(string(d.tok.ExpirySource), "the token response"), d.clock(exp))
 			}
 			d.add(rankExpired+1, CodeExpiredJWT,
-				fmt.Sprintf("the token's JWT exp says it expired at %s, %s ago, though %s", d.clock(jexp), span(d.now.Sub(jexp)), record),
+				fmt.Sprintf("the token's JWT exp says it expired at %s, %s ago, though %s", d.clock(jexp), durfmt.Words(d.now.Sub(jexp)), record),
 				fmt.Sprintf("the token expired at %s: %s, or run `keyhole token %s --force`", d.clock(jexp), d.renewKey(), d.name))
 		}
 	}
@@ -224,16 +225,19 @@ func (d *doctor) checkSkew() {
 	rank, because := rankSkewInfo, ""
 	if exp := d.earliestExpiry(); off < 0 && !exp.IsZero() && d.now.Before(exp) && !d.serverNow.Before(exp) {
 		rank = rankSkewCause
-		because = fmt.Sprintf(": by the server's clock the token expired at %s, though keyhole's shows %s left", d.clock(exp), span(exp.Sub(d.now)))
+		because = fmt.Sprintf(": by the server's clock the token expired at %s, though keyhole's shows %s left", d.clock(exp), durfmt.Words(exp.Sub(d.now)))
 	}
-	fix := fmt.Sprintf("your clock is %s %s the server's: sync it with NTP (`timedatectl set-ntp true`)", span(off.Abs()), dir)
+	fix := fmt.Sprintf("your clock is %s %s the server's: sync it with NTP (`timedatectl set-ntp true`)", durfmt.Words(off.Abs()), dir)
 	if off < 0 {
 		// Behind the server, keyhole renews too late; a wider window
 		// covers the gap until the clock is fixed.
-		fix += fmt.Sprintf("; until then `refresh_before = %s` in [settings] renews tokens before the server sees them expire", tomlString(span((off.Abs() + skewThreshold).Round(time.Minute))))
+		// The value is written in the config's own notation, Go's, which
+		// has no days: a skew of days still gives a value it reads back.
+		window := (off.Abs() + skewThreshold).Round(time.Minute)
+		fix += fmt.Sprintf("; until then `refresh_before = %s` in [settings] renews tokens before the server sees them expire", tomlString(window.String()))
 	}
 	d.add(rank, CodeClockSkew,
-		fmt.Sprintf("keyhole's clock is %s %s the server's (its Date: %s)%s", span(off.Abs()), dir, d.quote(d.ev.ResponseHeader.Get("Date")), because),
+		fmt.Sprintf("keyhole's clock is %s %s the server's (its Date: %s)%s", durfmt.Words(off.Abs()), dir, d.quote(d.ev.ResponseHeader.Get("Date")), because),
 		fix)
 }
 

@@ -227,6 +227,36 @@ func TestDiagnoseAudienceNeedsSomeoneToSaySo(t *testing.T) {
 	checkNoSecret(t, fs, tok)
 }
 
+// TestDiagnoseSkewOfDaysGivesAValueTheConfigReads: a clock days behind the
+// server's gets a refresh_before the config reads back (it once came as
+// "3d0h", which no config accepts), and the skew reads as every other
+// span of days does.
+func TestDiagnoseSkewOfDaysGivesAValueTheConfigReads(t *testing.T) {
+	const plain = "tok-8f2a91c4d7e6b3a5"
+	srv := serve(t, apiServer{token: plain, skew: 72 * time.Hour, expires: clockNow.Add(2 * time.Minute)})
+	tok := newToken(plain, "Bearer")
+	tok.Expiry = clockNow.Add(2 * time.Minute)
+	fs := doctor.Diagnose(evidenceOf(t, &providers.Provider{Name: "x", BaseURL: srv.URL}, tok, srv.URL+"/x", nil))
+	if len(fs) == 0 || fs[0].Code != doctor.CodeClockSkew {
+		t.Fatalf("findings %v, want %s first\n%s", codes(fs), doctor.CodeClockSkew, findingsText(fs))
+	}
+	if !strings.Contains(fs[0].Cause, "3d 0h behind the server's") {
+		t.Errorf("Cause does not say 3d 0h behind: %s", fs[0].Cause)
+	}
+	_, rest, ok := strings.Cut(fs[0].Fix, "`refresh_before = ")
+	line, _, _ := strings.Cut(rest, "`")
+	if !ok || line == "" {
+		t.Fatalf("Fix suggests no refresh_before: %s", fs[0].Fix)
+	}
+	cfg, err := providers.Parse("k.toml", []byte("[settings]\nrefresh_before = "+line+"\n"))
+	if err != nil {
+		t.Fatalf("the suggested refresh_before = %s does not parse: %v", line, err)
+	}
+	if got := cfg.Settings.RefreshBefore.Std(); got < 72*time.Hour {
+		t.Errorf("refresh_before = %s reads as %s, less than the skew", line, got)
+	}
+}
+
 // TestDiagnoseScopesServersLeaveOut: openid, offline_access and Azure's
 // .default are not "asked for but not granted" when the answer omits them.
 func TestDiagnoseScopesServersLeaveOut(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -123,7 +124,7 @@ func (d *doctor) checked() []string {
 	switch {
 	case d.tok == nil:
 	case !d.tok.Expiry.IsZero():
-		out = append(out, fmt.Sprintf("it is valid until %s (%s left)", d.clock(d.tok.Expiry), span(d.tok.Expiry.Sub(d.now))))
+		out = append(out, fmt.Sprintf("it is valid until %s (%s left)", d.clock(d.tok.Expiry), durfmt.Words(d.tok.Expiry.Sub(d.now))))
 	default:
 		out = append(out, "its expiry is unknown")
 	}

@@ -72,16 +72,6 @@ func (d *doctor) clock(t time.Time) string {
 	return t.Format("15:04:05")
 }
 
-// span writes a duration to the second ("3m12s"), in days and hours past
-// two days.
-func span(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d >= 48*time.Hour {
-		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), (d%(24*time.Hour))/time.Hour)
-	}
-	return d.String()
-}
-
 // schemeWord reports whether s can be an auth-scheme: one token.
 func schemeWord(s string) bool {
 	if s == "" {
