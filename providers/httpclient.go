@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -21,7 +20,7 @@ import (
 type TLSFileError struct {
 	Provider string
 	Key      string // "ca_file", "cert_file" or "key_file"
-	File     string // the path, with ~/ expanded
+	File     string // the path as read (see Provider.FilePath)
 	Msg      string
 	Hint     string
 }
@@ -79,8 +78,8 @@ func showRedirect(*http.Request, []*http.Request) error { return http.ErrUseLast
 // provider's timeout. Its TLS configuration trusts the system roots plus
 // ca_file, presents the client certificate in cert_file and key_file, and
 // skips verification only when insecure = true. The files are read here,
-// once; ~/ is expanded and a relative path is taken from the working
-// directory, as curl does.
+// once, where Provider.FilePath says they are: ~/ is the home folder and a
+// relative path is taken from the config file's folder.
 //
 // base nil means a client on http.DefaultTransport. A base whose
 // transport is not an *http.Transport cannot carry TLS settings: that is
@@ -298,11 +297,11 @@ func encryptedLegacyKey(data []byte) bool {
 	}
 }
 
-// readTLSFile reads one of p's TLS files, ~/ expanded. Its error names the
-// provider, the key and the path, and says why, without the OS error's
-// repetition of the path.
+// readTLSFile reads one of p's TLS files, where FilePath says it is. Its
+// error names the provider, the key and the path, and says why, without
+// the OS error's repetition of the path.
 func readTLSFile(p *Provider, key, path string) (string, []byte, error) {
-	path, err := expandHome(path)
+	path, err := p.FilePath(path)
 	if err != nil {
 		return path, nil, &TLSFileError{Provider: p.Name, Key: key, File: path, Msg: err.Error()}
 	}
@@ -314,7 +313,7 @@ func readTLSFile(p *Provider, key, path string) (string, []byte, error) {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		fe.Msg, fe.Hint = "no such file", "check the path; a relative one is taken from the directory keyhole runs in"
+		fe.Msg, fe.Hint = "no such file", "check the path; a relative one is taken from the config file's folder"
 	case errors.Is(err, fs.ErrPermission):
 		fe.Msg, fe.Hint = "permission denied", "keyhole must be able to read the file"
 	case errors.As(err, &pe):
@@ -323,16 +322,4 @@ func readTLSFile(p *Provider, key, path string) (string, []byte, error) {
 		fe.Msg = err.Error()
 	}
 	return path, nil, fe
-}
-
-// expandHome turns a leading ~/ into the home directory.
-func expandHome(path string) (string, error) {
-	if path != "~" && !strings.HasPrefix(path, "~/") && !strings.HasPrefix(path, `~\`) {
-		return path, nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return path, fmt.Errorf("cannot expand ~: %w", err)
-	}
-	return filepath.Join(home, path[1:]), nil
 }
