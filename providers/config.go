@@ -7,17 +7,14 @@ package providers
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -193,7 +190,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	var f file
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
 	if err != nil {
-		return nil, decodeError(path, data, err)
+		return nil, decodeError(path, err)
 	}
 	for _, key := range md.Undecoded() {
 		if !freeForm(key) {
@@ -205,7 +202,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	// leave the user with no providers and no reason why.
 	if t := md.Type("providers"); t != "" && t != "Hash" {
 		key := toml.Key{"providers"}
-		return nil, &ConfigError{File: path, Line: keyLine(data, key), Key: key.String(), Msg: "must be a table of providers", Hint: "write each one as [providers.NAME]"}
+		return nil, &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of providers", Hint: "write each one as [providers.NAME]"}
 	}
 	cfg := &Config{Path: path, Settings: f.Settings}
 	for _, key := range md.Keys() {
@@ -217,7 +214,7 @@ func Parse(path string, data []byte) (*Config, error) {
 			continue
 		}
 		p.Name = key[1]
-		p.Line = tableLine(data, key)
+		p.Line = tomltext.TableLine(data, key)
 		cfg.Providers = append(cfg.Providers, p)
 	}
 	// Providers written only as dotted keys have no table key of their own.
@@ -231,7 +228,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	sort.Strings(rest)
 	for _, name := range rest {
 		p := f.Providers[name]
-		p.Line = tableLine(data, toml.Key{"providers", name})
+		p.Line = tomltext.TableLine(data, toml.Key{"providers", name})
 		cfg.Providers = append(cfg.Providers, p)
 	}
 	if err := cfg.validate(data); err != nil {
@@ -250,71 +247,7 @@ func freeForm(key toml.Key) bool {
 }
 
 // decodeError turns a toml error into a ConfigError with a position.
-func decodeError(path string, data []byte, err error) error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		return &ConfigError{File: path, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message, Hint: firstLine(pe.Usage)}
-	}
-	// Type mismatches (scopes = "x", redirect_port = "a") are not
-	// ParseErrors: BurntSushi/toml writes the line and the key into the
-	// text only, as `toml: line 5 (last key "providers.x.scopes"): ...`.
-	// Read them back so these errors are located like every other one.
-	if m := decodeErrRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		msg, hint := typeMismatch(m[3])
-		return &ConfigError{File: path, Line: line, Key: m[2], Msg: msg, Hint: hint}
-	}
-	return &ConfigError{File: path, Msg: err.Error()}
-}
-
-var (
-	decodeErrRE    = regexp.MustCompile(`(?s)^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
-	incompatibleRE = regexp.MustCompile(`^incompatible types: TOML value has type (\S+); destination has type (.+)$`)
-	mismatchRE     = regexp.MustCompile(`^type mismatch for \S+: expected table but found (\S+)$`)
-)
-
-// typeMismatch rewrites the decoder's Go-flavoured type message in the
-// config file's own words.
-func typeMismatch(msg string) (string, string) {
-	if m := incompatibleRE.FindStringSubmatch(msg); m != nil {
-		want := map[string]string{"slice": "an array", "map": "a table", "string": "a string", "integer": "an integer",
-			"float": "a number", "boolean": "true or false", "primitive (string-like)": "a string"}[m[2]]
-		if want == "" {
-			want = m[2]
-		}
-		hint := ""
-		switch m[2] {
-		case "slice":
-			hint = `write an array, like ["a", "b"]`
-		case "string", "primitive (string-like)":
-			hint = "quote the value"
-		}
-		return fmt.Sprintf("wrong type: want %s, got %s", want, tomlTypeName(m[1])), hint
-	}
-	if m := mismatchRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("wrong type: want a table, got %s", tomlTypeName(m[1])), ""
-	}
-	return msg, ""
-}
-
-// tomlTypeName names the Go type BurntSushi/toml decoded a value into as
-// the TOML type the user wrote.
-func tomlTypeName(goType string) string {
-	switch {
-	case goType == "string":
-		return "a string"
-	case goType == "int64":
-		return "an integer"
-	case goType == "float64":
-		return "a float"
-	case goType == "bool":
-		return "a boolean"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case strings.HasPrefix(goType, "map["):
-		return "a table"
-	case strings.Contains(goType, "Date") || strings.Contains(goType, "Time"):
-		return "a date/time"
-	}
-	return goType
+func decodeError(path string, err error) error {
+	pr := tomltext.DecodeProblem(err)
+	return &ConfigError{File: path, Line: pr.Line, Key: pr.Key, Msg: pr.Msg, Hint: pr.Hint}
 }

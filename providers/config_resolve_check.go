@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // source is where a provider was written: the file, and the line of each
@@ -22,7 +24,7 @@ func (p *Provider) locate(path string, data []byte) {
 	for _, f := range keys {
 		if strings.Contains(f.value, "${") {
 			key := append(toml.Key{"providers", p.Name}, strings.Split(f.key, ".")...)
-			p.src.lines[f.key] = keyLine(data, key)
+			p.src.lines[f.key] = tomltext.KeyLine(data, key)
 		}
 	}
 }

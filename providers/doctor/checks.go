@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -24,12 +25,12 @@ func (d *doctor) checkWithheld() {
 	if d.p.BaseURL == "" {
 		d.add(rankWithheld, CodeTokenWithheld,
 			fmt.Sprintf("keyhole held a token but did not send it: %s has no base_url, so no origin is its own", d.name),
-			fmt.Sprintf("set `base_url = %s` if %s is this API; to send the token once anyway, use --send-token", tomlString(target), target))
+			fmt.Sprintf("set `base_url = %s` if %s is this API; to send the token once anyway, use --send-token", tomltext.Quote(target), target))
 		return
 	}
 	d.add(rankWithheld, CodeTokenWithheld,
 		fmt.Sprintf("keyhole held a token but did not send it: %s is another origin than base_url %s", target, d.quote(d.p.BaseURL)),
-		fmt.Sprintf("call a path under base_url; if %s is this API, set `base_url = %s`; to send the token there for this one request, use --send-token", target, tomlString(target)))
+		fmt.Sprintf("call a path under base_url; if %s is this API, set `base_url = %s`; to send the token there for this one request, use --send-token", target, tomltext.Quote(target)))
 }
 
 // checkPlacement compares where the token went (a header, the query,
@@ -148,7 +149,7 @@ func (d *doctor) checkScheme() {
 	case !d.configProduced():
 		fix = fmt.Sprintf("remove the Authorization header written in the request and let keyhole add it: %s", line)
 	case d.p.Inject != nil && d.p.Inject.Prefix != nil:
-		fix = fmt.Sprintf("%s (it now says prefix = %s)", line, tomlString(*d.p.Inject.Prefix))
+		fix = fmt.Sprintf("%s (it now says prefix = %s)", line, tomltext.Quote(*d.p.Inject.Prefix))
 	}
 	d.add(rankScheme, CodeWrongScheme, cause, fix)
 }
@@ -234,7 +235,7 @@ func (d *doctor) checkSkew() {
 		// The value is written in the config's own notation, Go's, which
 		// has no days: a skew of days still gives a value it reads back.
 		window := (off.Abs() + skewThreshold).Round(time.Minute)
-		fix += fmt.Sprintf("; until then `refresh_before = %s` in [settings] renews tokens before the server sees them expire", tomlString(window.String()))
+		fix += fmt.Sprintf("; until then `refresh_before = %s` in [settings] renews tokens before the server sees them expire", tomltext.Quote(window.String()))
 	}
 	d.add(rank, CodeClockSkew,
 		fmt.Sprintf("keyhole's clock is %s %s the server's (its Date: %s)%s", durfmt.Words(off.Abs()), dir, d.quote(d.ev.ResponseHeader.Get("Date")), because),
@@ -336,7 +337,7 @@ func (d *doctor) checkAudience() {
 		}
 		d.add(rankAudience, CodeAudienceMismatch,
 			fmt.Sprintf("the token's aud is %s, not %q as `audience` asks", quoteList(aud), want),
-			fmt.Sprintf("%s for a token issued for `audience = %s` (keyhole sends it with the token request); if the new one still says aud %s, the authorization server ignores that parameter: look up how it names this API (some take `resource = %s` instead)", d.renewKey(), tomlString(want), quoteList(aud), tomlString(want)))
+			fmt.Sprintf("%s for a token issued for `audience = %s` (keyhole sends it with the token request); if the new one still says aud %s, the authorization server ignores that parameter: look up how it names this API (some take `resource = %s` instead)", d.renewKey(), tomltext.Quote(want), quoteList(aud), tomltext.Quote(want)))
 		return
 	}
 	if !d.serverSaysAudience() {
@@ -355,7 +356,7 @@ func (d *doctor) checkAudience() {
 	}
 	fix := fmt.Sprintf("set `audience = \"…\"` to the identifier this API expects, then %s", d.renewKey())
 	if api != "" {
-		fix = fmt.Sprintf("`audience = %s` (this API's origin, or the identifier its documentation gives), then %s", tomlString(api), d.renewKey())
+		fix = fmt.Sprintf("`audience = %s` (this API's origin, or the identifier its documentation gives), then %s", tomltext.Quote(api), d.renewKey())
 	}
 	d.add(rankAudience, CodeAudienceMismatch, cause, fix)
 }

@@ -8,29 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
-
-// tomlString writes s as a TOML basic string, so a fix can be pasted into
-// the config as it stands.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, "\\u%04X", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
 
 // tomlArray writes a TOML array of strings; an empty one shows a
 // placeholder to fill in rather than a bare [].
@@ -40,7 +21,7 @@ func tomlArray(ss []string) string {
 	}
 	parts := make([]string, len(ss))
 	for i, s := range ss {
-		parts[i] = tomlString(s)
+		parts[i] = tomltext.Quote(s)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
@@ -48,9 +29,9 @@ func tomlArray(ss []string) string {
 // injectLine writes an injection as the config's inject table.
 func injectLine(in providers.Injection) string {
 	if in.Query != "" {
-		return fmt.Sprintf("`inject = { query = %s }`", tomlString(in.Query))
+		return fmt.Sprintf("`inject = { query = %s }`", tomltext.Quote(in.Query))
 	}
-	return fmt.Sprintf("`inject = { header = %s, prefix = %s }`", tomlString(cmp.Or(in.Header, "Authorization")), tomlString(in.Prefix))
+	return fmt.Sprintf("`inject = { header = %s, prefix = %s }`", tomltext.Quote(cmp.Or(in.Header, "Authorization")), tomltext.Quote(in.Prefix))
 }
 
 // mask shows a credential as its scheme (or whatever text stands before
