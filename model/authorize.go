@@ -14,6 +14,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -168,7 +169,7 @@ func claimsOverlay(e *entry) *overlay {
 	return &overlay{title: "Claims · decoded, NOT verified", body: prettyJSON(e.tok.Claims.Raw) + "\n\n" + claimTimes(e.tok.Claims)}
 }
 
-func claimTimes(c *providers.Claims) string {
+func claimTimes(c *jwt.Claims) string {
 	var lines []string
 	if !c.Expiry.IsZero() {
 		lines = append(lines, "exp "+c.Expiry.UTC().Format("2006-01-02 15:04:05 UTC"))

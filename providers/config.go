@@ -8,7 +8,9 @@ package providers
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
@@ -136,6 +138,49 @@ type CustomRequest struct {
 	Query   map[string]string `toml:"query"`
 	JSON    map[string]any    `toml:"json"`
 	Form    map[string]string `toml:"form"`
+}
+
+// mapStrings copies a JSON-like value (a login or refresh body) with f
+// applied to every string in it; f is told the dotted key the string
+// stands under ("login.json.user.name"; key is the value's own). Tables
+// are walked in sorted key order, so f sees the strings in a stable order.
+func mapStrings(key string, v any, f func(key, s string) string) any {
+	switch x := v.(type) {
+	case string:
+		return f(key, x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			out[k] = mapStrings(key+"."+k, x[k], f)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = mapStrings(key, e, f)
+		}
+		return out
+	case []map[string]any:
+		out := make([]map[string]any, len(x))
+		for i, e := range x {
+			out[i], _ = mapStrings(key, e, f).(map[string]any)
+		}
+		return out
+	}
+	return v
+}
+
+// mapStringMap is mapStrings for a table of strings (headers, a query, a
+// form); nil stays nil.
+func mapStringMap(key string, m map[string]string, f func(key, s string) string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out[k] = f(key+"."+k, m[k])
+	}
+	return out
 }
 
 // TokenResponse maps a non-standard token response onto a token, each field

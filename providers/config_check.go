@@ -11,6 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/keyhole-sh/keyhole/internal/ratelimit"
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
@@ -106,7 +107,7 @@ func (c *Config) validate(data []byte) error {
 			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
 		}
 		if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {
-			if _, err := ParseRate(p.RateLimit); err != nil {
+			if _, err := ratelimit.Parse(p.RateLimit); err != nil {
 				return errAt(key("rate_limit"), err.Error(), "like 60/min or 10/s")
 			}
 		}

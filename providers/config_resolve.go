@@ -2,9 +2,7 @@ package providers
 
 import (
 	"fmt"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -60,47 +58,12 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		str(key, &plain)
 		*v = secret.New(plain)
 	}
-	strMap := func(key string, m map[string]string) map[string]string {
-		if m == nil {
-			return nil
-		}
-		out := make(map[string]string, len(m))
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			v := m[k]
-			str(key+"."+k, &v)
-			out[k] = v
-		}
-		return out
-	}
-	// anyVal expands the strings inside a JSON-like value (a login body),
-	// copying maps and slices so p keeps its own.
-	var anyVal func(key string, v any) any
-	anyVal = func(key string, v any) any {
-		switch x := v.(type) {
-		case string:
-			str(key, &x)
-			return x
-		case map[string]any:
-			out := make(map[string]any, len(x))
-			for _, k := range slices.Sorted(maps.Keys(x)) {
-				out[k] = anyVal(key+"."+k, x[k])
-			}
-			return out
-		case []any:
-			out := make([]any, len(x))
-			for i := range x {
-				out[i] = anyVal(key, x[i])
-			}
-			return out
-		case []map[string]any:
-			out := make([]map[string]any, len(x))
-			for i := range x {
-				out[i], _ = anyVal(key, x[i]).(map[string]any)
-			}
-			return out
-		}
+	expanded := func(key, v string) string {
+		str(key, &v)
 		return v
 	}
+	// Tables are copied, so p keeps its own.
+	strMap := func(key string, m map[string]string) map[string]string { return mapStringMap(key, m, expanded) }
 	custom := func(key string, c *CustomRequest) *CustomRequest {
 		if c == nil {
 			return nil
@@ -111,7 +74,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		out.Headers = strMap(key+".headers", c.Headers)
 		out.Query = strMap(key+".query", c.Query)
 		if c.JSON != nil {
-			out.JSON, _ = anyVal(key+".json", c.JSON).(map[string]any)
+			out.JSON, _ = mapStrings(key+".json", c.JSON, expanded).(map[string]any)
 		}
 		out.Form = strMap(key+".form", c.Form)
 		return &out

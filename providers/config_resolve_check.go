@@ -72,24 +72,15 @@ func (r *Provider) checkResolved(p *Provider) error {
 	return nil
 }
 
-// varNames lists the variables a value refers to, in order; $${ is a
-// literal, not a reference.
+// varNames lists the variables a value refers to, in order, as expand
+// reads them; $${ is a literal, not a reference.
 func varNames(s string) []string {
 	var names []string
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			return names
-		}
-		end := strings.IndexByte(s[i:], '}')
-		if end < 0 {
-			return names
-		}
-		if i == 0 || s[i-1] != '$' {
-			names = append(names, s[i+2:i+end])
-		}
-		s = s[i+end+1:]
-	}
+	_, _ = expand(s, func(name string) (string, bool) {
+		names = append(names, name)
+		return "", true
+	})
+	return names
 }
 
 func braced(names []string) []string {

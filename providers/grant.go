@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -132,8 +133,7 @@ func (s *Session) password(ctx context.Context, ep endpoints) (*Token, error) {
 	})
 }
 
-// refreshWith runs the refresh_token grant (RFC 6749 §6). When the server
-// sends no new refresh token, the one used stays valid and is kept.
+// refreshWith runs the refresh_token grant (RFC 6749 §6).
 func (s *Session) refreshWith(ctx context.Context, ep endpoints, rt secret.String) (*Token, error) {
 	if rt.IsZero() {
 		return nil, ErrNeedsLogin
@@ -156,6 +156,12 @@ func (s *Session) refreshWith(ctx context.Context, ep endpoints, rt secret.Strin
 			return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rt.Reveal()}).Token()
 		})
 	}
+	return refreshed(tok, err, rt)
+}
+
+// refreshed is the outcome of a refresh with rt. When the server sends no
+// new refresh token, the one used stays valid and is kept.
+func refreshed(tok *Token, err error, rt secret.String) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +175,7 @@ func (s *Session) refreshWith(ctx context.Context, ep endpoints, rt secret.Strin
 // static is the token pasted into the config.
 func (s *Session) static() *Token {
 	tok := &Token{Access: s.p.Token, Obtained: s.now(), Source: SourceFetched}
-	if c, err := ParseJWT(tok.Access.Reveal()); err == nil {
-		tok.Claims = c
-	}
+	tok.Claims, _ = jwt.Parse(tok.Access.Reveal())
 	tok.Expiry, tok.ExpirySource = expiry(tok.Obtained, nil, nil, tok.Claims, s.p.TokenLifetime.Std())
 	return tok
 }

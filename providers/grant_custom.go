@@ -28,14 +28,7 @@ func (s *Session) customRefresh(ctx context.Context, rt secret.String) (*Token, 
 		return s.customLogin(ctx)
 	}
 	tok, err := s.customCall(ctx, "refresh", s.p.Refresh, rt)
-	if err != nil {
-		return nil, err
-	}
-	if tok.Refresh.IsZero() {
-		tok.Refresh = rt
-	}
-	tok.Source = SourceRefreshed
-	return tok, nil
+	return refreshed(tok, err, rt)
 }
 
 func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest, rt secret.String) (*Token, error) {
@@ -66,7 +59,7 @@ func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest
 	header := http.Header{"Accept": {"application/json"}}
 	switch {
 	case cr.JSON != nil:
-		b, err := json.Marshal(fillAny(cr.JSON, fill))
+		b, err := json.Marshal(mapStrings("", cr.JSON, func(_, v string) string { return fill(v) }))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s.json: %w", s.p.Name, what, err)
 		}
@@ -121,6 +114,15 @@ func (s *Session) templater(rt secret.String) func(string) string {
 // with its value; a name values does not have stays as written, so the
 // mistake shows in the request.
 func FillTemplate(text string, values map[string]string) string {
+	return fillTemplate(text, func(name string) (string, bool) {
+		v, ok := values[name]
+		return v, ok
+	})
+}
+
+// fillTemplate replaces each {{name}} that lookup knows; the one scan of
+// {{...}} both FillTemplate and templateNames read templates with.
+func fillTemplate(text string, lookup func(name string) (string, bool)) string {
 	if !strings.Contains(text, "{{") {
 		return text
 	}
@@ -134,10 +136,8 @@ func FillTemplate(text string, values map[string]string) string {
 		if j < 0 {
 			break
 		}
-		name := strings.TrimSpace(text[i+2 : i+j])
-		v, ok := values[name]
 		b.WriteString(text[:i])
-		if ok {
+		if v, ok := lookup(strings.TrimSpace(text[i+2 : i+j])); ok {
 			b.WriteString(v)
 		} else {
 			b.WriteString(text[i : i+j+2])
@@ -146,25 +146,4 @@ func FillTemplate(text string, values map[string]string) string {
 	}
 	b.WriteString(text)
 	return b.String()
-}
-
-// fillAny fills the strings inside a JSON-like value.
-func fillAny(v any, fill func(string) string) any {
-	switch x := v.(type) {
-	case string:
-		return fill(x)
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = fillAny(e, fill)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = fillAny(e, fill)
-		}
-		return out
-	}
-	return v
 }

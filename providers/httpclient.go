@@ -243,7 +243,7 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	leaf := firstBlock(certPEM, func(t string) bool { return t == "CERTIFICATE" })
+	leaf := firstBlock(certPEM, func(b *pem.Block) bool { return b.Type == "CERTIFICATE" })
 	if leaf == nil {
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "cert_file", File: certPath, Msg: "holds no PEM certificate",
 			Hint: "cert_file wants the client certificate as a -----BEGIN CERTIFICATE----- block"}
@@ -252,10 +252,10 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "cert_file", File: certPath, Msg: fmt.Sprintf("not a valid certificate: %v", err)}
 	}
 	switch {
-	case hasBlock(keyPEM, func(t string) bool { return t == "ENCRYPTED PRIVATE KEY" }) || encryptedLegacyKey(keyPEM):
+	case firstBlock(keyPEM, encryptedKey) != nil:
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "key_file", File: keyPath, Msg: "the private key is encrypted",
 			Hint: "keyhole needs an unencrypted key: openssl pkey -in FILE -out key.pem, kept private (chmod 600)"}
-	case !hasBlock(keyPEM, func(t string) bool { return strings.HasSuffix(t, "PRIVATE KEY") }):
+	case firstBlock(keyPEM, func(b *pem.Block) bool { return strings.HasSuffix(b.Type, "PRIVATE KEY") }) == nil:
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "key_file", File: keyPath, Msg: "holds no PEM private key",
 			Hint: "key_file wants a -----BEGIN PRIVATE KEY----- (or RSA / EC PRIVATE KEY) block"}
 	}
@@ -268,33 +268,21 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 	return cert, nil
 }
 
-// hasBlock reports whether data holds a PEM block whose type passes ok.
-func hasBlock(data []byte, ok func(string) bool) bool { return firstBlock(data, ok) != nil }
-
-// firstBlock is data's first PEM block whose type passes ok, or nil.
-func firstBlock(data []byte, ok func(string) bool) *pem.Block {
+// firstBlock is data's first PEM block that passes ok, or nil.
+func firstBlock(data []byte, ok func(*pem.Block) bool) *pem.Block {
 	for {
 		var block *pem.Block
 		block, data = pem.Decode(data)
-		if block == nil || ok(block.Type) {
+		if block == nil || ok(block) {
 			return block
 		}
 	}
 }
 
-// encryptedLegacyKey reports an OpenSSL-encrypted PEM key (Proc-Type:
-// 4,ENCRYPTED), which crypto/tls cannot read.
-func encryptedLegacyKey(data []byte) bool {
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			return false
-		}
-		if strings.HasSuffix(block.Type, "PRIVATE KEY") && strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-			return true
-		}
-	}
+// encryptedKey reports an encrypted private key, PKCS #8 or OpenSSL's
+// older Proc-Type: 4,ENCRYPTED, which crypto/tls cannot read.
+func encryptedKey(b *pem.Block) bool {
+	return b.Type == "ENCRYPTED PRIVATE KEY" || strings.HasSuffix(b.Type, "PRIVATE KEY") && strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED")
 }
 
 // readTLSFile reads one of p's TLS files, where FilePath says it is. Its

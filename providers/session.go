@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/keyhole-sh/keyhole/internal/ratelimit"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -45,7 +47,7 @@ type Session struct {
 	store  Store
 	key    string // the provider's key in store (CacheKey); "" without one
 	sleep  func(ctx context.Context, d time.Duration) error
-	limit  *limiter // nil without rate_limit
+	limit  *ratelimit.Limiter // nil without rate_limit
 
 	redMu sync.RWMutex
 	red   *secret.Redactor // the configured secrets
@@ -109,11 +111,11 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		s.sleep = Sleep
 	}
 	if p.RateLimit != "" {
-		rate, err := ParseRate(p.RateLimit)
+		rate, err := ratelimit.Parse(p.RateLimit)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Name, err)
 		}
-		s.limit = &limiter{rate: rate, now: s.now, sleep: s.sleep}
+		s.limit = ratelimit.New(rate, s.now, s.sleep)
 	}
 	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)
 	s.red.Add(p.injected...)
@@ -318,12 +320,8 @@ func (s *Session) wait(ctx context.Context, f *flight) (*Token, error) {
 	}
 }
 
-func (s *Session) timeout() time.Duration {
-	if s.p.Timeout > 0 {
-		return s.p.Timeout.Std()
-	}
-	return DefaultTimeout
-}
+// timeout bounds each call the session makes (see providerTimeout).
+func (s *Session) timeout() time.Duration { return providerTimeout(s.p) }
 
 // tokenError classifies an x/oauth2 failure, with secrets redacted: an
 // answer without a token is a TokenError, no answer a NetworkError.
@@ -360,7 +358,7 @@ func (s *Session) tokenError(ctx context.Context, err error) error {
 func tokenHint(e *TokenError, p *Provider) string {
 	switch e.Code {
 	case "invalid_client":
-		return "the token endpoint refused the client: check client_id, client_secret and client_auth (" + orDefault(p.ClientAuth, "basic") + ")"
+		return "the token endpoint refused the client: check client_id, client_secret and client_auth (" + cmp.Or(p.ClientAuth, "basic") + ")"
 	case "invalid_scope":
 		return "a requested scope is not allowed for this client: check scopes"
 	case "unauthorized_client":
@@ -374,13 +372,6 @@ func tokenHint(e *TokenError, p *Provider) string {
 		return "the token endpoint is rate limiting this client: wait a little and try again"
 	}
 	return ""
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // bodySnippet keeps error bodies short enough for one screen line.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -116,21 +115,16 @@ func (s *Session) fetchMetadata(ctx context.Context, u string) (*metadata, error
 		return nil, fmt.Errorf("%s: issuer: %w", s.p.Name, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := s.client.Do(req)
+	status, body, err := s.roundTrip(req, "discovery")
 	if err != nil {
-		return nil, NewNetworkError(s.p.Name, "discovery", err, s.Redact)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
-	if err != nil {
-		return nil, NewNetworkError(s.p.Name, "discovery", err, s.Redact)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, &TokenError{Provider: s.p.Name, Status: resp.StatusCode, Description: "discovery at " + u + " failed", Body: snippet(body, s.Redact), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}
+	if status != http.StatusOK {
+		return nil, &TokenError{Provider: s.p.Name, Status: status, Description: "discovery at " + u + " failed", Body: snippet(body, s.Redact), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}
 	}
 	var md metadata
 	if err := json.Unmarshal(body, &md); err != nil {
-		return nil, &TokenError{Provider: s.p.Name, Status: resp.StatusCode, Description: "discovery at " + u + " is not JSON metadata", Hint: "check issuer"}
+		return nil, &TokenError{Provider: s.p.Name, Status: status, Description: "discovery at " + u + " is not JSON metadata", Hint: "check issuer"}
 	}
 	return &md, nil
 }

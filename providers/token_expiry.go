@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -28,9 +29,7 @@ func (s *Session) fromOAuth2(ot *oauth2.Token, obtained time.Time) *Token {
 		Type:     ot.TokenType,
 		Obtained: obtained,
 	}
-	if c, err := ParseJWT(ot.AccessToken); err == nil {
-		tok.Claims = c
-	}
+	tok.Claims, _ = jwt.Parse(ot.AccessToken)
 	tok.Expiry, tok.ExpirySource = expiry(obtained, nil, ot.Extra("expires_in"), tok.Claims, s.p.TokenLifetime.Std())
 	if scope, ok := ot.Extra("scope").(string); ok && scope != "" {
 		tok.Scopes, tok.ScopesFromServer = strings.Fields(scope), true
@@ -44,7 +43,7 @@ func (s *Session) fromOAuth2(ot *oauth2.Token, obtained time.Time) *Token {
 // above 10^9), the JWT's exp, token_lifetime; otherwise unknown. A time
 // past the year 9999 is taken to be in milliseconds, as some servers send
 // it; one that is absurd even so is skipped, as if the field were absent.
-func expiry(obtained time.Time, expiresAt, expiresIn any, claims *Claims, lifetime time.Duration) (time.Time, ExpirySource) {
+func expiry(obtained time.Time, expiresAt, expiresIn any, claims *jwt.Claims, lifetime time.Duration) (time.Time, ExpirySource) {
 	if n, ok := number(expiresAt); ok && n > 0 {
 		if at, ok := unixTime(n); ok {
 			return at, ExpiryAt

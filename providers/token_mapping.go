@@ -1,12 +1,14 @@
 package providers
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
 
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -63,7 +65,7 @@ func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, reda
 			return nil, &TokenError{Provider: p.Name, Status: status, Description: err.Error(), Hint: "fix token_response.ok"}
 		}
 		if !ok {
-			te := &TokenError{Provider: p.Name, Status: status, Code: okCode(doc, m.OK), Description: orDefault(vendorMsg, "the answer failed token_response.ok ("+m.OK+")"),
+			te := &TokenError{Provider: p.Name, Status: status, Code: okCode(doc, m.OK), Description: cmp.Or(vendorMsg, "the answer failed token_response.ok ("+m.OK+")"),
 				Body: snippet(body, redact), Hint: "the provider refused the login: its own message is above"}
 			return nil, te.redacted(redact)
 		}
@@ -72,7 +74,7 @@ func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, reda
 	if !access.Exists() || access.String() == "" {
 		te := &TokenError{Provider: p.Name, Status: status, Body: snippet(body, redact)}
 		te.Code = doc.Get("error").String()
-		te.Description = orDefault(vendorMsg, doc.Get("error_description").String())
+		te.Description = cmp.Or(vendorMsg, doc.Get("error_description").String())
 		if te.Code == "" && te.Description == "" {
 			te.Description = "no " + m.AccessToken + " in the answer"
 			te.Hint = "map the answer's fields with token_response (access_token = \"path.to.token\")"
@@ -85,9 +87,7 @@ func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, reda
 		Type:     doc.Get(m.TokenType).String(),
 		Obtained: obtained,
 	}
-	if c, err := ParseJWT(tok.Access.Reveal()); err == nil {
-		tok.Claims = c
-	}
+	tok.Claims, _ = jwt.Parse(tok.Access.Reveal())
 	var at, in any
 	if m.ExpiresAt != "" {
 		at = doc.Get(m.ExpiresAt).Value()

@@ -88,7 +88,6 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 		return nil, fmt.Errorf("%s: token_url: %w", s.p.Name, err)
 	}
 	form = cloneValues(form)
-	header := http.Header{"Accept": {"application/json"}}
 	if s.p.clientAuth() == "query" {
 		// The vendor that wants credentials in the query wants the whole
 		// request there, and an empty body.
@@ -99,6 +98,18 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 		u.RawQuery = q.Encode()
 		form = nil
 	}
+	req, err := s.postForm(ctx, u, form)
+	if err != nil {
+		return nil, err
+	}
+	return s.doToken(req)
+}
+
+// postForm makes a POST of form (no body when it is empty) to the
+// authorization server, with the client's credentials as client_auth
+// says, asking for JSON.
+func (s *Session) postForm(ctx context.Context, u *url.URL, form url.Values) (*http.Request, error) {
+	header := http.Header{"Accept": {"application/json"}}
 	s.authenticate(u, form, header)
 	var body io.Reader = http.NoBody
 	if len(form) > 0 {
@@ -107,10 +118,25 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
-		return nil, fmt.Errorf("%s: token request: %w", s.p.Name, err)
+		return nil, fmt.Errorf("%s: %w", s.p.Name, err)
 	}
 	req.Header = header
-	return s.doToken(req)
+	return req, nil
+}
+
+// roundTrip sends req and reads the answer, up to maxTokenBody. No
+// answer, or one cut off, is a NetworkError doing op.
+func (s *Session) roundTrip(req *http.Request, op string) (int, []byte, error) {
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, nil, NewNetworkError(s.p.Name, op, err, s.Redact)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
+	if err != nil {
+		return 0, nil, NewNetworkError(s.p.Name, op, fmt.Errorf("answer cut off: %w", err), s.Redact)
+	}
+	return resp.StatusCode, data, nil
 }
 
 // authenticate adds the client's credentials to a request to the
@@ -138,19 +164,14 @@ func (s *Session) authenticate(u *url.URL, form url.Values, header http.Header) 
 // doToken sends a prepared token request and maps its answer.
 func (s *Session) doToken(req *http.Request) (*Token, error) {
 	obtained := s.now()
-	resp, err := s.client.Do(req)
+	status, data, err := s.roundTrip(req, "token request")
 	if err != nil {
-		return nil, NewNetworkError(s.p.Name, "token request", err, s.Redact)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
-	if err != nil {
-		return nil, NewNetworkError(s.p.Name, "token request", fmt.Errorf("answer cut off: %w", err), s.Redact)
+	if status < 200 || status > 299 {
+		return nil, s.errorAnswer(status, data)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, s.errorAnswer(resp.StatusCode, data)
-	}
-	tok, err := s.p.mapResponse(resp.StatusCode, data, obtained, s.Redact)
+	tok, err := s.p.mapResponse(status, data, obtained, s.Redact)
 	if err != nil {
 		return nil, err
 	}

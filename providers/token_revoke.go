@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
-	"strings"
 )
 
 // ErrNoEndpoint means the provider has no revocation or introspection
@@ -88,30 +85,16 @@ func (s *Session) postEndpoint(ctx context.Context, endpoint string, form url.Va
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.p.Name, err)
 	}
-	header := http.Header{}
-	s.authenticate(u, form, header)
-	var body io.Reader = http.NoBody
-	if len(form) > 0 {
-		body = strings.NewReader(form.Encode())
-		header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	req, err := s.postForm(ctx, u, form)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.p.Name, err)
+		return nil, err
 	}
-	header.Set("Accept", "application/json")
-	req.Header = header
-	resp, err := s.client.Do(req)
+	status, data, err := s.roundTrip(req, "request to "+u.Path)
 	if err != nil {
-		return nil, NewNetworkError(s.p.Name, "request to "+u.Path, err, s.Redact)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
-	if err != nil {
-		return nil, NewNetworkError(s.p.Name, "request to "+u.Path, err, s.Redact)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, s.errorAnswer(resp.StatusCode, data)
+	if status < 200 || status > 299 {
+		return nil, s.errorAnswer(status, data)
 	}
 	return data, nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -63,7 +64,7 @@ func (a apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	claims, _ := providers.ParseJWT(cred)
+	claims, _ := jwt.Parse(cred)
 	switch {
 	case !strings.EqualFold(scheme, "Bearer"):
 		writeChallenge(w, http.StatusUnauthorized, `Bearer realm="api"`)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -150,10 +151,10 @@ type doctor struct {
 	name string              // provider name for commands, "NAME" when unknown
 	now  time.Time
 
-	tok    *providers.Token  // may be nil
-	plain  string            // the token as held, "" when none
-	bare   string            // the token without a scheme it carries itself ("Bearer x" -> "x")
-	claims *providers.Claims // the token's JWT claims, nil when it is not a JWT
+	tok    *providers.Token // may be nil
+	plain  string           // the token as held, "" when none
+	bare   string           // the token without a scheme it carries itself ("Bearer x" -> "x")
+	claims *jwt.Claims      // the token's JWT claims, nil when it is not a JWT
 
 	want  providers.Injection // where the config puts the token
 	auth  string              // the Authorization header sent, "" when none
@@ -199,7 +200,7 @@ func newDoctor(ev Evidence) *doctor {
 		}
 		d.claims = d.tok.Claims
 		if d.claims == nil {
-			d.claims, _ = providers.ParseJWT(d.plain)
+			d.claims, _ = jwt.Parse(d.plain)
 		}
 	}
 	d.want = d.p.Injection(tokenType)
