@@ -20,31 +20,11 @@ import (
 // answered, not yet delivered to the loopback listener.
 func authorizeOnly(t *testing.T, s *providers.Session) (*providers.Pending, *url.URL) {
 	t.Helper()
-	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Transport: newClient(t).Transport}
-	opened := make(chan string, 1)
-	p, err := s.Authorize(context.Background(), providers.AuthorizeOptions{Open: func(u string) error { opened <- u; return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := browser.Get(<-opened)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" {
-		t.Fatalf("no code in the redirect %q", resp.Header.Get("Location"))
+	p, loc := openSignIn(t, s)
+	if loc.Query().Get("code") == "" {
+		t.Fatalf("no code in the redirect %s", loc)
 	}
 	return p, loc
-}
-
-func deliver(t *testing.T, redirect *url.URL) {
-	t.Helper()
-	resp, err := newClient(t).Get(redirect.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
 }
 
 func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {

@@ -146,16 +146,7 @@ func tlsProvider(t *testing.T, srvURL, extra string) *providers.Provider {
 	t.Helper()
 	text := fmt.Sprintf("[providers.corp]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"id\"\nclient_secret = \"s\"\n%s",
 		srvURL, srvURL+"/token", extra)
-	cfg, err := providers.Parse("tls.toml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := cfg.Provider("corp")
-	r, err := p.Resolve(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return resolvedProvider(t, text, "corp")
 }
 
 // tokenAndCall gets a token through a session on the provider's own

@@ -29,7 +29,7 @@ func (e *demoEnv) pkceProvider(t *testing.T) *providers.Provider {
 }
 
 // signIn runs demo-pkce's authorization code grant, playing the browser
-// (authorizeOnly and deliver are in interactive_test.go).
+// (authorizeOnly is in grant_interactive_test.go, deliver in helpers_test.go).
 func signIn(t *testing.T, s *providers.Session) *providers.Token {
 	t.Helper()
 	p, redirect := authorizeOnly(t, s)

@@ -20,18 +20,7 @@ const faultTimeout = 200 * time.Millisecond
 // client whose name lookups never leave the process.
 func faultSession(t *testing.T, s *faults.Server, name string) *providers.Session {
 	t.Helper()
-	cfg, err := providers.Parse("faults.toml", []byte(s.Config(faultTimeout)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, ok := cfg.Provider(name)
-	if !ok {
-		t.Fatalf("no provider %s", name)
-	}
-	r, err := p.Resolve(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := resolvedProvider(t, s.Config(faultTimeout), name)
 	sess, err := providers.NewSession(r, providers.SessionOptions{Client: faults.Client(t)})
 	if err != nil {
 		t.Fatal(err)

@@ -117,22 +117,14 @@ func parseHeader(text string) toml.Key {
 // providers."api.v2" is two elements, not three.
 func splitDotted(s string) toml.Key {
 	var out toml.Key
-	var quote byte
 	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote == '"' && c == '\\':
-			i++
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '"' || c == '\''):
-			quote = c
-		case quote == 0 && c == '.':
+	unquoted(s, func(i int, c byte) bool {
+		if c == '.' {
 			out = append(out, unquote(strings.TrimSpace(s[start:i])))
 			start = i + 1
 		}
-	}
+		return true
+	})
 	return append(out, unquote(strings.TrimSpace(s[start:])))
 }
 
@@ -148,19 +140,32 @@ func unquote(s string) string {
 
 // stripComment drops a trailing # comment that is not inside a string.
 func stripComment(s string) string {
+	end := len(s)
+	unquoted(s, func(i int, c byte) bool {
+		if c == '#' {
+			end = i
+			return false
+		}
+		return true
+	})
+	return s[:end]
+}
+
+// unquoted calls f with each byte of s that stands outside a quoted
+// string, and its index, until f returns false.
+func unquoted(s string, f func(i int, c byte) bool) {
 	var quote byte
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case quote != 0 && c == '\\' && quote == '"':
-			i++
+		case quote == '"' && c == '\\':
+			i++ // an escaped byte inside a basic string
 		case quote != 0 && c == quote:
 			quote = 0
 		case quote == 0 && (c == '"' || c == '\''):
 			quote = c
-		case quote == 0 && c == '#':
-			return s[:i]
+		case quote == 0 && !f(i, c):
+			return
 		}
 	}
-	return s
 }
