@@ -58,12 +58,19 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 		_ = srv.Serve(ln)
 	}()
 	go func() {
-		defer func() {
-			_ = srv.Close()
-			<-served
-			cancel()
-		}()
+		defer cancel()
 		tok, err := s.awaitCode(wctx, cfg, ep, state, verifier, callbacks, p.paste)
+		// The listener's one answer is in: stop it before the outcome is
+		// known, so nothing answers there once Wait returns. Shutdown, not
+		// Close: the browser may still wait for its page when the redirect
+		// was refused at once (a wrong state, no iss), and Close would
+		// cut it off.
+		ctx, stop := context.WithTimeout(context.WithoutCancel(wctx), time.Second)
+		if srv.Shutdown(ctx) != nil {
+			_ = srv.Close()
+		}
+		stop()
+		<-served
 		if err == nil {
 			tok, err = s.adopt(wctx, tok)
 		}

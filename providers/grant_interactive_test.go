@@ -3,6 +3,7 @@ package providers_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -277,5 +278,34 @@ func TestClientSecretCmdRunsOnce(t *testing.T) {
 	_, err := failing.Token(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "vault is sealed") {
 		t.Errorf("a failing client_secret_cmd gave %v, want its stderr", err)
+	}
+}
+
+// TestRefusedRedirectStillGetsItsPage: a redirect keyhole refuses at once
+// (here, no iss though the server promised one) still gets its page in the
+// browser. The listener used to be closed under the browser's request,
+// which then saw the connection drop.
+func TestRefusedRedirectStillGetsItsPage(t *testing.T) {
+	h := newHostileAuthServer(t)
+	p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
+	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		pend, back := openSignIn(t, s)
+		resp, err := newClient(t).Get(back.String())
+		if err != nil {
+			pend.Cancel()
+			t.Fatalf("sign-in %d: the browser got no page: %v", i+1, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), "keyhole received the answer") {
+			t.Fatalf("sign-in %d: the browser got %d %q", i+1, resp.StatusCode, body)
+		}
+		if _, err := pend.Wait(t.Context()); err == nil {
+			t.Fatalf("sign-in %d: a redirect without the promised iss was accepted", i+1)
+		}
 	}
 }
