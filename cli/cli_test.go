@@ -200,7 +200,7 @@ func TestExampleConfigParses(t *testing.T) {
 	}
 	grants := map[string]bool{}
 	for _, p := range cfg.Providers {
-		grants[p.Grant] = true
+		grants[string(p.Grant)] = true
 	}
 	for _, g := range []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom"} {
 		if !grants[g] {

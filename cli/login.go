@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/muesli/cancelreader"
 
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -119,7 +120,7 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 	}
 	left := ""
 	if !pend.Expires.IsZero() {
-		left = fmt.Sprintf("%s (until %s)", clock(pend.Expires.Sub(now)), pend.Expires.Format("15:04:05"))
+		left = fmt.Sprintf("%s (until %s)", durfmt.Clock(pend.Expires.Sub(now)), pend.Expires.Format("15:04:05"))
 	}
 	howOpen := func(u string) {
 		if pend.Opened {
@@ -132,7 +133,7 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 		}
 		fmt.Fprintf(w, "Open this address in a browser (%s):\n  %s\n", why, line(u))
 	}
-	if pend.Grant == "device_code" {
+	if pend.Grant == providers.GrantDeviceCode {
 		fmt.Fprintf(w, "keyhole: %s needs you to approve this device (device grant for client %s, %s).\n", name, client, scopes)
 		target := pend.URL
 		if pend.Opened && pend.CompleteURL != "" {
@@ -203,18 +204,6 @@ func readPastes(e env, pend *providers.Pending) (stop func()) {
 		wg.Wait()
 		_ = cr.Close()
 	}
-}
-
-// clock writes a span as people read a countdown: 0:41, 4:59, 1:02:03.
-func clock(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	s := int(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // environ rebuilds the part of the environment colour detection reads.

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // TestTokenNotesNameTheProviderSafely: the warnings and notes a token
@@ -28,7 +30,7 @@ func TestTokenNotesNameTheProviderSafely(t *testing.T) {
 	// revoke_url is never called by keyhole token: it is there to be
 	// warned about, in plain http to a host that is not loopback.
 	path := h.writeConfig("shared.toml", fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.%s]\nbase_url = %q\ngrant = \"client_credentials\"\nissuer = %q\nrevoke_url = \"http://revoke.example.test/revoke\"\nclient_id = \"id\"\nclient_secret = \"s3cr3t-value\"\n",
-		tomlQuote(name), idp.URL, idp.URL))
+		tomltext.Quote(name), idp.URL, idp.URL))
 	for _, mode := range modes {
 		r := runOn(h, mode.tty, "--config", path, "token", name)
 		r.expect(t, ExitOK, mode.name+" token")

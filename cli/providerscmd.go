@@ -65,7 +65,7 @@ not, with the file, line and key at fault.`,
 				return err
 			}
 			for _, p := range demo {
-				list = append(list, providerInfo{Name: p.Name, Title: p.DisplayTitle(), Grant: p.Grant,
+				list = append(list, providerInfo{Name: p.Name, Title: p.DisplayTitle(), Grant: string(p.Grant),
 					BaseURL: "(built-in demo, started on use)", TokenEndpoint: "(built-in demo)", Usable: true, Builtin: true})
 			}
 			if asJSON {
@@ -122,7 +122,7 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 	shown := p
 	info := providerInfo{Usable: true}
 	if err := providers.Supported(p); err != nil {
-		info.Usable, info.Reason = false, "grant "+p.Grant+" is not supported by this build"
+		info.Usable, info.Reason = false, "grant "+string(p.Grant)+" is not supported by this build"
 	} else if r, err := p.Resolve(env); err != nil {
 		info.Usable = false
 		var mv *providers.MissingVarError
@@ -144,15 +144,15 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 	} else {
 		shown = r
 	}
-	info.Name, info.Title, info.Grant, info.Insecure = p.Name, shown.DisplayTitle(), p.Grant, p.Insecure
+	info.Name, info.Title, info.Grant, info.Insecure = p.Name, shown.DisplayTitle(), string(p.Grant), p.Insecure
 	info.PlainHTTP = shown.ClearEndpoints()
 	info.BaseURL = secret.RedactURL(shown.BaseURL)
 	switch {
 	case shown.TokenURL != "":
 		info.TokenEndpoint = secret.RedactURL(shown.TokenURL)
-	case shown.Grant == "custom" && shown.Login != nil:
+	case shown.Grant == providers.GrantCustom && shown.Login != nil:
 		info.TokenEndpoint = "login: " + secret.RedactURL(shown.Login.URL)
-	case shown.Grant == "static":
+	case shown.Grant == providers.GrantStatic:
 		info.TokenEndpoint = "(static token)"
 	case shown.Issuer != "":
 		info.TokenEndpoint = "(discovery: " + secret.RedactURL(shown.Issuer) + ")"

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // hostile is what a server, or a config someone else wrote, sends to take
@@ -84,25 +86,6 @@ var modes = []struct {
 	name string
 	tty  bool
 }{{"piped", false}, {"terminal", true}}
-
-// tomlQuote writes s as a TOML basic string, controls escaped.
-func tomlQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r >= 0x7F && r <= 0x9F:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -298,7 +281,7 @@ func TestSignInCallbackTextCannotDriveTheTerminal(t *testing.T) {
 func TestConfigTextCannotDriveTheTerminal(t *testing.T) {
 	h := newHarness(t)
 	name := "evil" + hostile
-	path := h.writeConfig("shared.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers."+tomlQuote(name)+"]\ntitle = "+tomlQuote("Title "+hostile)+
+	path := h.writeConfig("shared.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers."+tomltext.Quote(name)+"]\ntitle = "+tomltext.Quote("Title "+hostile)+
 		"\nbase_url = \"http://127.0.0.1:1\"\ngrant = \"static\"\ntoken = \"tok\"\ninsecure = true\n")
 	for _, mode := range modes {
 		r := runOn(h, mode.tty, "--config", path, "providers")

@@ -109,3 +109,43 @@ func TestProvidersMarksInsecureInRedOnATerminal(t *testing.T) {
 		t.Errorf("NO_COLOR: %q", r.out)
 	}
 }
+
+// TestRelativeCAFileIsTakenFromTheConfigFolder: a config in another folder
+// names its CA as certs/ca.pem; keyhole, run from elsewhere, finds it
+// beside the config, and a missing one is named by where it was looked
+// for.
+func TestRelativeCAFileIsTakenFromTheConfigFolder(t *testing.T) {
+	h := newHarness(t)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	folder := filepath.Join(h.dir, "project")
+	if err := os.MkdirAll(filepath.Join(folder, "certs"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(filepath.Join(folder, "certs", "ca.pem"), ca, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := "[settings]\ntoken_cache = \"memory\"\n"
+	for _, p := range []struct{ name, file string }{{"trusted", "certs/ca.pem"}, {"broken", "missing.pem"}} {
+		text += fmt.Sprintf("\n[providers.%s]\nbase_url = %q\ngrant = \"static\"\ntoken = \"t\"\nca_file = %q\n", p.name, srv.URL, p.file)
+	}
+	cfg := h.writeConfig(filepath.Join("project", "keyhole.toml"), text)
+	t.Chdir(t.TempDir())
+
+	r := h.run("--config", cfg, "call", "trusted", "GET", "/")
+	r.expect(t, ExitOK, "call with ca_file relative to the config")
+	if !strings.Contains(r.out, `"ok"`) {
+		t.Errorf("stdout %q stderr %q", r.out, r.errOut)
+	}
+	r = h.run("--config", cfg, "token", "broken")
+	r.expect(t, ExitUsage, "token with a missing relative ca_file")
+	if want := "ca_file " + filepath.Join(folder, "missing.pem") + ": no such file"; !strings.Contains(r.errOut, want) {
+		t.Errorf("stderr %q, want %q", r.errOut, want)
+	}
+}

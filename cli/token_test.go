@@ -373,16 +373,6 @@ func TestSSHSession(t *testing.T) {
 	}
 }
 
-func TestClock(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0: "0:00", 41 * time.Second: "0:41", 299500 * time.Millisecond: "5:00", time.Hour + 2*time.Minute + 3*time.Second: "1:02:03", -time.Second: "0:00",
-	} {
-		if got := clock(d); got != want {
-			t.Errorf("clock(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 // closedAddr is a loopback address nothing listens on.
 func closedAddr(t *testing.T) string {
 	t.Helper()

@@ -4,15 +4,16 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/doctor"
 )
 
 // Diagnose asks the 401/403 doctor about this exchange: what was sent,
 // with which token, and what came back. It returns nil for other answers.
-func (ex *Exchange) Diagnose(p *providers.Provider, now time.Time) []providers.Finding {
+func (ex *Exchange) Diagnose(p *providers.Provider, now time.Time) []doctor.Finding {
 	if ex == nil || ex.Response == nil {
 		return nil
 	}
-	return providers.Diagnose(providers.Evidence{
+	return doctor.Diagnose(doctor.Evidence{
 		Provider:       p,
 		Token:          ex.Token,
 		Method:         ex.Sent.Method,

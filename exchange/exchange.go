@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -170,11 +171,11 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 				return ex
 			}
 			if wait > MaxRetryAfter {
-				ex.Notes = append(ex.Notes, fmt.Sprintf("429 Too Many Requests: the server asks to wait %s, longer than keyhole waits by itself", wait.Round(time.Second)))
+				ex.Notes = append(ex.Notes, fmt.Sprintf("429 Too Many Requests: the server asks to wait %s, longer than keyhole waits by itself", durfmt.Words(wait)))
 				return ex
 			}
 			waited = true
-			ex.Notes = append(ex.Notes, fmt.Sprintf("429 Too Many Requests: waited %s as Retry-After asked, then sent again", wait.Round(time.Second)))
+			ex.Notes = append(ex.Notes, fmt.Sprintf("429 Too Many Requests: waited %s as Retry-After asked, then sent again", durfmt.Words(wait)))
 			if err := opts.Sleep(ctx, wait); err != nil {
 				ex.Err = err
 				return ex

@@ -11,8 +11,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -192,7 +194,7 @@ func claimsOverlay(e *entry) *overlay {
 	return maskedOverlay(e, "Claims · decoded, NOT verified", prettyJSON(e.tok.Claims.Raw)+"\n\n"+claimTimes(e.tok.Claims))
 }
 
-func claimTimes(c *providers.Claims) string {
+func claimTimes(c *jwt.Claims) string {
 	var lines []string
 	if !c.Expiry.IsZero() {
 		lines = append(lines, "exp "+c.Expiry.UTC().Format("2006-01-02 15:04:05 UTC"))
@@ -231,8 +233,8 @@ func (m *Model) signInView(e *entry, w int) string {
 		scopes = "(none asked)"
 	}
 	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)))
-	left := FormatRemaining(p.Expires.Sub(m.now))
-	if p.Grant == "device_code" {
+	left := durfmt.Clock(p.Expires.Sub(m.now))
+	if p.Grant == providers.GrantDeviceCode {
 		lines = append(lines, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
 		if errors.Is(p.OpenErr, providers.ErrNotWebURL) {
 			lines = append(lines, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")

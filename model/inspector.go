@@ -14,6 +14,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -471,16 +472,16 @@ func (m *Model) responseInfo() string {
 func timingBreakdown(t exchange.Timing) string {
 	var parts []string
 	if t.DNS > 0 {
-		parts = append(parts, "dns "+FormatElapsed(t.DNS))
+		parts = append(parts, "dns "+durfmt.Timing(t.DNS))
 	}
 	if t.Connect > 0 {
-		parts = append(parts, "connect "+FormatElapsed(t.Connect))
+		parts = append(parts, "connect "+durfmt.Timing(t.Connect))
 	}
 	if t.TLS > 0 {
-		parts = append(parts, "tls "+FormatElapsed(t.TLS))
+		parts = append(parts, "tls "+durfmt.Timing(t.TLS))
 	}
 	if t.TTFB > 0 {
-		parts = append(parts, "first byte "+FormatElapsed(t.TTFB))
+		parts = append(parts, "first byte "+durfmt.Timing(t.TTFB))
 	}
 	if t.Reused {
 		parts = append(parts, "reused connection")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -85,7 +86,7 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	v = ui.TokenView{Glyph: glyph, State: st.String(), Tone: tone}
 	parts := []string{e.name}
 	if e.Config != nil {
-		parts = append(parts, e.Config.Grant)
+		parts = append(parts, string(e.Config.Grant))
 	}
 	tok := e.tok
 	if tok != nil {
@@ -113,7 +114,7 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	case tok != nil && !tok.Expiry.IsZero():
 		v.HasExpiry = true
 		v.Fraction = tok.FractionLeft(m.now)
-		v.Countdown = FormatRemaining(tok.Expiry.Sub(m.now))
+		v.Countdown = durfmt.Clock(tok.Expiry.Sub(m.now))
 		v.ExpiresAt = tok.Expiry.In(m.opts.Location).Format("15:04:05")
 		if tok.Expiry.Sub(m.now) >= 24*time.Hour {
 			v.ExpiresAt = tok.Expiry.In(m.opts.Location).Format("2006-01-02 15:04")
@@ -242,23 +243,6 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 	return out
 }
 
-// FormatRemaining writes a time left the way DESIGN.md shows it: 0:41,
-// 7:59:12, 29d 23h; negative durations read as expired.
-func FormatRemaining(d time.Duration) string {
-	if d <= 0 {
-		return "0:00"
-	}
-	d = d.Truncate(time.Second)
-	h, mnt, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	switch {
-	case h >= 24:
-		return fmt.Sprintf("%dd %dh", h/24, h%24)
-	case h > 0:
-		return fmt.Sprintf("%d:%02d:%02d", h, mnt, s)
-	}
-	return fmt.Sprintf("%d:%02d", mnt, s)
-}
-
 // authPreview is the line the token will ride on, shown under the headers.
 func (m *Model) authPreview() string {
 	e := m.active()
@@ -279,27 +263,13 @@ func (m *Model) authPreview() string {
 // responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
 func (m *Model) responseTitle() string {
 	if m.sending {
-		return "Response · " + m.spinner.View() + " " + FormatElapsed(m.now.Sub(m.sendStart))
+		return "Response · " + m.spinner.View() + " " + durfmt.Timing(m.now.Sub(m.sendStart))
 	}
 	if m.ex == nil || m.ex.Response == nil {
 		return "Response"
 	}
 	r := m.ex.Response
-	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, termtext.Line(r.StatusText), FormatElapsed(r.Duration), document.HumanSize(r.Size))
-}
-
-// FormatElapsed writes a duration as people read timings: 143 ms, 2.4 s.
-func FormatElapsed(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	if d < 10*time.Millisecond {
-		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
-	}
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
+	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, termtext.Line(r.StatusText), durfmt.Timing(r.Duration), document.HumanSize(r.Size))
 }
 
 func withQuery(path string, q map[string]string) string {

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -106,7 +107,7 @@ func (m *Model) bottom(l layout) string {
 	st := m.styles
 	if e := m.active(); e != nil && e.pending != nil {
 		title := "Sign in · " + termtext.Line(e.name)
-		if e.pending.Grant == "device_code" {
+		if e.pending.Grant == providers.GrantDeviceCode {
 			title += " · device code"
 		}
 		return ui.Box(st, title, m.signInView(e, l.w-2), l.w, l.bottomH, true)

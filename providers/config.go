@@ -7,17 +7,16 @@ package providers
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"regexp"
+	"slices"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -71,7 +70,7 @@ type Provider struct {
 
 	Title   string `toml:"title"`
 	BaseURL string `toml:"base_url"`
-	Grant   string `toml:"grant"`
+	Grant   Grant  `toml:"grant"`
 
 	Issuer        string `toml:"issuer"`
 	TokenURL      string `toml:"token_url"`
@@ -141,6 +140,49 @@ type CustomRequest struct {
 	Form    map[string]string `toml:"form"`
 }
 
+// mapStrings copies a JSON-like value (a login or refresh body) with f
+// applied to every string in it; f is told the dotted key the string
+// stands under ("login.json.user.name"; key is the value's own). Tables
+// are walked in sorted key order, so f sees the strings in a stable order.
+func mapStrings(key string, v any, f func(key, s string) string) any {
+	switch x := v.(type) {
+	case string:
+		return f(key, x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			out[k] = mapStrings(key+"."+k, x[k], f)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = mapStrings(key, e, f)
+		}
+		return out
+	case []map[string]any:
+		out := make([]map[string]any, len(x))
+		for i, e := range x {
+			out[i], _ = mapStrings(key, e, f).(map[string]any)
+		}
+		return out
+	}
+	return v
+}
+
+// mapStringMap is mapStrings for a table of strings (headers, a query, a
+// form); nil stays nil.
+func mapStringMap(key string, m map[string]string, f func(key, s string) string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out[k] = f(key+"."+k, m[k])
+	}
+	return out
+}
+
 // TokenResponse maps a non-standard token response onto a token, each field
 // a gjson path.
 type TokenResponse struct {
@@ -193,7 +235,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	var f file
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
 	if err != nil {
-		return nil, decodeError(path, data, err)
+		return nil, decodeError(path, err)
 	}
 	for _, key := range md.Undecoded() {
 		if !freeForm(key) {
@@ -205,7 +247,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	// leave the user with no providers and no reason why.
 	if t := md.Type("providers"); t != "" && t != "Hash" {
 		key := toml.Key{"providers"}
-		return nil, &ConfigError{File: path, Line: keyLine(data, key), Key: key.String(), Msg: "must be a table of providers", Hint: "write each one as [providers.NAME]"}
+		return nil, &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of providers", Hint: "write each one as [providers.NAME]"}
 	}
 	cfg := &Config{Path: path, Settings: f.Settings}
 	for _, key := range md.Keys() {
@@ -217,7 +259,7 @@ func Parse(path string, data []byte) (*Config, error) {
 			continue
 		}
 		p.Name = key[1]
-		p.Line = tableLine(data, key)
+		p.Line = tomltext.TableLine(data, key)
 		cfg.Providers = append(cfg.Providers, p)
 	}
 	// Providers written only as dotted keys have no table key of their own.
@@ -231,7 +273,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	sort.Strings(rest)
 	for _, name := range rest {
 		p := f.Providers[name]
-		p.Line = tableLine(data, toml.Key{"providers", name})
+		p.Line = tomltext.TableLine(data, toml.Key{"providers", name})
 		cfg.Providers = append(cfg.Providers, p)
 	}
 	if err := cfg.validate(data); err != nil {
@@ -250,71 +292,12 @@ func freeForm(key toml.Key) bool {
 }
 
 // decodeError turns a toml error into a ConfigError with a position.
-func decodeError(path string, data []byte, err error) error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		return &ConfigError{File: path, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message, Hint: firstLine(pe.Usage)}
-	}
-	// Type mismatches (scopes = "x", redirect_port = "a") are not
-	// ParseErrors: BurntSushi/toml writes the line and the key into the
-	// text only, as `toml: line 5 (last key "providers.x.scopes"): ...`.
-	// Read them back so these errors are located like every other one.
-	if m := decodeErrRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		msg, hint := typeMismatch(m[3])
-		return &ConfigError{File: path, Line: line, Key: m[2], Msg: msg, Hint: hint}
-	}
-	return &ConfigError{File: path, Msg: err.Error()}
+func decodeError(path string, err error) error {
+	pr := tomltext.DecodeProblem(err)
+	return &ConfigError{File: path, Line: pr.Line, Key: pr.Key, Msg: pr.Msg, Hint: pr.Hint}
 }
 
-var (
-	decodeErrRE    = regexp.MustCompile(`(?s)^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
-	incompatibleRE = regexp.MustCompile(`^incompatible types: TOML value has type (\S+); destination has type (.+)$`)
-	mismatchRE     = regexp.MustCompile(`^type mismatch for \S+: expected table but found (\S+)$`)
-)
-
-// typeMismatch rewrites the decoder's Go-flavoured type message in the
-// config file's own words.
-func typeMismatch(msg string) (string, string) {
-	if m := incompatibleRE.FindStringSubmatch(msg); m != nil {
-		want := map[string]string{"slice": "an array", "map": "a table", "string": "a string", "integer": "an integer",
-			"float": "a number", "boolean": "true or false", "primitive (string-like)": "a string"}[m[2]]
-		if want == "" {
-			want = m[2]
-		}
-		hint := ""
-		switch m[2] {
-		case "slice":
-			hint = `write an array, like ["a", "b"]`
-		case "string", "primitive (string-like)":
-			hint = "quote the value"
-		}
-		return fmt.Sprintf("wrong type: want %s, got %s", want, tomlTypeName(m[1])), hint
-	}
-	if m := mismatchRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("wrong type: want a table, got %s", tomlTypeName(m[1])), ""
-	}
-	return msg, ""
-}
-
-// tomlTypeName names the Go type BurntSushi/toml decoded a value into as
-// the TOML type the user wrote.
-func tomlTypeName(goType string) string {
-	switch {
-	case goType == "string":
-		return "a string"
-	case goType == "int64":
-		return "an integer"
-	case goType == "float64":
-		return "a float"
-	case goType == "bool":
-		return "a boolean"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case strings.HasPrefix(goType, "map["):
-		return "a table"
-	case strings.Contains(goType, "Date") || strings.Contains(goType, "Time"):
-		return "a date/time"
-	}
-	return goType
-}
+// Injected returns the secrets Resolve put into login, refresh and
+// token_params from the environment, and the credentials those send: a
+// redactor that masks the provider's secrets needs them too.
+func (p *Provider) Injected() []secret.String { return slices.Clone(p.injected) }

@@ -1,8 +1,6 @@
 package providers
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"maps"
 	"reflect"
@@ -12,6 +10,9 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/keyhole-sh/keyhole/internal/ratelimit"
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // ConfigError is a problem in the configuration file, located as precisely
@@ -39,8 +40,6 @@ func (e *ConfigError) Error() string {
 	}
 	return b.String()
 }
-
-var grants = []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom"}
 
 var clientAuths = []string{"basic", "basic_raw", "post", "query", "none"}
 
@@ -71,13 +70,13 @@ func reservedAuthParam(k string) bool {
 // combinations.
 func (c *Config) validate(data []byte) error {
 	errAt := func(key toml.Key, msg, hint string) error {
-		return &ConfigError{File: c.Path, Line: keyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
+		return &ConfigError{File: c.Path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
 	}
 	s := c.Settings
-	if s.Theme != "" && !oneOf(s.Theme, "auto", "dark", "light") {
+	if s.Theme != "" && !slices.Contains([]string{"auto", "dark", "light"}, s.Theme) {
 		return errAt(toml.Key{"settings", "theme"}, fmt.Sprintf("unknown theme %q", s.Theme), "allowed: auto, dark, light")
 	}
-	if s.TokenCache != "" && !oneOf(s.TokenCache, "file", "keyring", "memory") {
+	if s.TokenCache != "" && !slices.Contains([]string{"file", "keyring", "memory"}, s.TokenCache) {
 		return errAt(toml.Key{"settings", "token_cache"}, fmt.Sprintf("unknown token cache %q", s.TokenCache), "allowed: file, keyring, memory")
 	}
 	if s.History != nil && *s.History < 0 {
@@ -86,10 +85,10 @@ func (c *Config) validate(data []byte) error {
 	for _, p := range c.Providers {
 		key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
 		if p.Grant == "" {
-			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grants, ", ")}
+			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grantNames(), ", ")}
 		}
-		if !oneOf(p.Grant, grants...) {
-			return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(p.Grant, grants))
+		if !p.Grant.Known() {
+			return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(string(p.Grant), grantNames()))
 		}
 		if p.BaseURL == "" && !strings.HasPrefix(p.Name, "demo-") {
 			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
@@ -98,17 +97,17 @@ func (c *Config) validate(data []byte) error {
 			return err
 		}
 		p.locate(c.Path, data)
-		if p.ClientAuth != "" && !oneOf(p.ClientAuth, clientAuths...) {
+		if p.ClientAuth != "" && !slices.Contains(clientAuths, p.ClientAuth) {
 			return errAt(key("client_auth"), fmt.Sprintf("unknown client_auth %q", p.ClientAuth), "allowed: "+strings.Join(clientAuths, ", "))
 		}
 		if !p.ClientSecret.IsZero() && p.ClientSecretCmd != "" {
 			return errAt(key("client_secret_cmd"), "both client_secret and client_secret_cmd are set", "keep one")
 		}
-		if p.Grant == "client_credentials" && p.TokenURL == "" && p.Issuer == "" {
+		if p.Grant == GrantClientCredentials && p.TokenURL == "" && p.Issuer == "" {
 			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
 		}
 		if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {
-			if _, err := ParseRate(p.RateLimit); err != nil {
+			if _, err := ratelimit.Parse(p.RateLimit); err != nil {
 				return errAt(key("rate_limit"), err.Error(), "like 60/min or 10/s")
 			}
 		}
@@ -135,7 +134,7 @@ func (c *Config) validate(data []byte) error {
 				// Point at this entry's [[...requests]] header, not at the
 				// first key of the first entry.
 				k := key("requests")
-				return &ConfigError{File: c.Path, Line: arrayTableLine(data, k, i), Key: k.String(), Msg: fmt.Sprintf("saved request %d has no path", i+1), Hint: `path = "/items"`}
+				return &ConfigError{File: c.Path, Line: tomltext.ArrayTableLine(data, k, i), Key: k.String(), Msg: fmt.Sprintf("saved request %d has no path", i+1), Hint: `path = "/items"`}
 			}
 		}
 	}
@@ -150,7 +149,7 @@ func unknownKeyError(path string, data []byte, key toml.Key) error {
 	if hint == "" && len(known) > 0 {
 		hint = "allowed: " + strings.Join(known, ", ")
 	}
-	return &ConfigError{File: path, Line: keyLine(data, key), Key: key.String(), Msg: "unknown key", Hint: hint}
+	return &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "unknown key", Hint: hint}
 }
 
 // knownKeys lists the keys allowed beside key's last element.
@@ -219,177 +218,6 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// tableLine finds the line of a [table] header, or of the first key inside
-// the table when it is written with dotted keys.
-func tableLine(data []byte, key toml.Key) int {
-	line := 0
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
-	for sc.Scan() {
-		line++
-		// Compare the parsed header, not its text: TOML allows
-		// [ providers.x ] and [providers."x"] for [providers.x].
-		text := strings.TrimSpace(stripComment(sc.Text()))
-		if strings.HasPrefix(text, "[") && !strings.HasPrefix(text, "[[") && slices.Equal(parseHeader(text), key) {
-			return line
-		}
-	}
-	return keyLine(data, key)
-}
-
-// arrayTableLine finds the line of the n-th (from 0) [[key]] header, or
-// where key is assigned when it is written as an inline array.
-func arrayTableLine(data []byte, key toml.Key, n int) int {
-	line := 0
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(stripComment(sc.Text()))
-		if strings.HasPrefix(text, "[[") && slices.Equal(parseHeader(text), key) {
-			if n == 0 {
-				return line
-			}
-			n--
-		}
-	}
-	return keyLine(data, key)
-}
-
-// keyLine finds the line where key is assigned. BurntSushi/toml reports
-// positions for syntax and type errors but not for keys it did not decode,
-// so this follows table headers the way a reader would: the last element is
-// searched for inside the table that holds it, as a plain key, a dotted key
-// or inside an inline table. 0 means not found.
-func keyLine(data []byte, key toml.Key) int {
-	if len(key) == 0 {
-		return 0
-	}
-	leaf := key[len(key)-1]
-	var table toml.Key
-	line, fallback := 0, 0
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(stripComment(sc.Text()))
-		if strings.HasPrefix(text, "[") {
-			table = parseHeader(text)
-			continue
-		}
-		name, value, ok := strings.Cut(text, "=")
-		if !ok {
-			continue
-		}
-		full := append(append(toml.Key{}, table...), splitDotted(strings.TrimSpace(name))...)
-		if hasPrefix(key, full) || hasPrefix(full, key) {
-			if len(full) >= len(key) || strings.Contains(value, leaf) {
-				return line
-			}
-		}
-		if fallback == 0 && (full[len(full)-1] == leaf || containsKey(value, leaf)) {
-			fallback = line
-		}
-	}
-	return fallback
-}
-
-func hasPrefix(k, prefix toml.Key) bool {
-	if len(prefix) > len(k) {
-		return false
-	}
-	for i := range prefix {
-		if k[i] != prefix[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func containsKey(inline, leaf string) bool {
-	for _, sep := range []string{"{", ","} {
-		for _, part := range strings.Split(inline, sep)[1:] {
-			name, _, ok := strings.Cut(part, "=")
-			if ok && unquote(strings.TrimSpace(name)) == leaf {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func parseHeader(text string) toml.Key {
-	text = strings.Trim(text, "[] \t")
-	return splitDotted(text)
-}
-
-// splitDotted splits a dotted key at the dots outside quotes, so
-// providers."api.v2" is two elements, not three.
-func splitDotted(s string) toml.Key {
-	var out toml.Key
-	var quote byte
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote == '"' && c == '\\':
-			i++
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '"' || c == '\''):
-			quote = c
-		case quote == 0 && c == '.':
-			out = append(out, unquote(strings.TrimSpace(s[start:i])))
-			start = i + 1
-		}
-	}
-	return append(out, unquote(strings.TrimSpace(s[start:])))
-}
-
-func unquote(s string) string {
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
-		if u, err := strconv.Unquote(`"` + s[1:len(s)-1] + `"`); err == nil {
-			return u
-		}
-		return s[1 : len(s)-1]
-	}
-	return s
-}
-
-// stripComment drops a trailing # comment that is not inside a string.
-func stripComment(s string) string {
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0 && c == '\\' && quote == '"':
-			i++
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '"' || c == '\''):
-			quote = c
-		case quote == 0 && c == '#':
-			return s[:i]
-		}
-	}
-	return s
-}
-
-func oneOf(s string, allowed ...string) bool {
-	for _, a := range allowed {
-		if s == a {
-			return true
-		}
-	}
-	return false
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	first, _, _ := strings.Cut(s, "\n")
-	return first
 }
 
 // Duration is a Go duration written as a string ("30s", "1h").

@@ -1,9 +1,7 @@
 package providers
 
 import (
-	"maps"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -25,30 +23,11 @@ type customString struct {
 // token_params, keys in sorted order for a stable output.
 func (p *Provider) customStrings() []customString {
 	var out []customString
-	strMap := func(prefix string, m map[string]string) {
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			out = append(out, customString{prefix + "." + k, m[k]})
-		}
+	collect := func(key, v string) string {
+		out = append(out, customString{key, v})
+		return v
 	}
-	var anyVal func(key string, v any)
-	anyVal = func(key string, v any) {
-		switch x := v.(type) {
-		case string:
-			out = append(out, customString{key, x})
-		case map[string]any:
-			for _, k := range slices.Sorted(maps.Keys(x)) {
-				anyVal(key+"."+k, x[k])
-			}
-		case []any:
-			for _, e := range x {
-				anyVal(key, e)
-			}
-		case []map[string]any:
-			for _, e := range x {
-				anyVal(key, e)
-			}
-		}
-	}
+	strMap := func(key string, m map[string]string) { mapStringMap(key, m, collect) }
 	for _, c := range []struct {
 		key string
 		req *CustomRequest
@@ -60,7 +39,7 @@ func (p *Provider) customStrings() []customString {
 		strMap(c.key+".headers", c.req.Headers)
 		strMap(c.key+".query", c.req.Query)
 		if c.req.JSON != nil {
-			anyVal(c.key+".json", c.req.JSON)
+			mapStrings(c.key+".json", c.req.JSON, collect)
 		}
 		strMap(c.key+".form", c.req.Form)
 	}
@@ -174,16 +153,9 @@ func (r *Provider) sentSecrets(raw *Provider) []secret.String {
 // templateNames lists the {{name}}s in text, as FillTemplate reads them.
 func templateNames(text string) []string {
 	var out []string
-	for {
-		i := strings.Index(text, "{{")
-		if i < 0 {
-			return out
-		}
-		j := strings.Index(text[i:], "}}")
-		if j < 0 {
-			return out
-		}
-		out = append(out, strings.TrimSpace(text[i+2:i+j]))
-		text = text[i+j+2:]
-	}
+	fillTemplate(text, func(name string) (string, bool) {
+		out = append(out, name)
+		return "", false
+	})
+	return out
 }

@@ -473,21 +473,6 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-func TestKeyLineHelpers(t *testing.T) {
-	if got := stripComment(`a = "x # not a comment" # comment`); got != `a = "x # not a comment" ` {
-		t.Errorf("stripComment = %q", got)
-	}
-	if got := stripComment(`a = 'it''s' # c`); got != `a = 'it''s' ` {
-		t.Errorf("stripComment single quotes = %q", got)
-	}
-	if got := splitDotted(`providers."a.b" . c`); !slices.Equal(got, []string{"providers", "a.b", "c"}) {
-		t.Errorf("splitDotted = %q", got)
-	}
-	if got := parseHeader(`[[providers.x.requests]]`); !slices.Equal(got, []string{"providers", "x", "requests"}) {
-		t.Errorf("parseHeader = %q", got)
-	}
-}
-
 // FuzzParse: configuration text is outside bytes; Parse must return a
 // config or an error, never panic.
 func FuzzParse(f *testing.F) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // urlField is one of a provider's keys that hold a URL, by its dotted
@@ -77,7 +79,7 @@ func checkURLs(path string, data []byte, p *Provider) error {
 		}
 		if err := checkURL(f.value); err != nil {
 			key := append(toml.Key{"providers", p.Name}, strings.Split(f.key, ".")...)
-			return &ConfigError{File: path, Line: keyLine(data, key), Key: key.String(), Msg: err.Error(), Hint: urlHint}
+			return &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: err.Error(), Hint: urlHint}
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Every URL key takes only an absolute http(s) URL with a host; anything
@@ -49,7 +51,7 @@ func TestParseRefusesURLsThatAreNone(t *testing.T) {
 				} else {
 					head += "audience = \"api\"\n"
 				}
-				text := head + strings.Replace(k.text, "%s", tomlQuote(b.value), 1)
+				text := head + strings.Replace(k.text, "%s", tomltext.Quote(b.value), 1)
 				_, err := Parse("keyhole.toml", []byte(text))
 				var ce *ConfigError
 				if !errors.As(err, &ce) {
@@ -64,26 +66,6 @@ func TestParseRefusesURLsThatAreNone(t *testing.T) {
 			})
 		}
 	}
-}
-
-func tomlQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20:
-			b.WriteString(`\u00`)
-			b.WriteByte("0123456789abcdef"[r>>4])
-			b.WriteByte("0123456789abcdef"[r&15])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // Good URLs, ${VAR}s and {{templates}} pass at parse time; the example

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -21,7 +20,7 @@ import (
 type TLSFileError struct {
 	Provider string
 	Key      string // "ca_file", "cert_file" or "key_file"
-	File     string // the path, with ~/ expanded
+	File     string // the path as read (see Provider.FilePath)
 	Msg      string
 	Hint     string
 }
@@ -79,8 +78,8 @@ func showRedirect(*http.Request, []*http.Request) error { return http.ErrUseLast
 // provider's timeout. Its TLS configuration trusts the system roots plus
 // ca_file, presents the client certificate in cert_file and key_file, and
 // skips verification only when insecure = true. The files are read here,
-// once; ~/ is expanded and a relative path is taken from the working
-// directory, as curl does.
+// once, where Provider.FilePath says they are: ~/ is the home folder and a
+// relative path is taken from the config file's folder.
 //
 // base nil means a client on http.DefaultTransport. A base whose
 // transport is not an *http.Transport cannot carry TLS settings: that is
@@ -244,7 +243,7 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	leaf := firstBlock(certPEM, func(t string) bool { return t == "CERTIFICATE" })
+	leaf := firstBlock(certPEM, func(b *pem.Block) bool { return b.Type == "CERTIFICATE" })
 	if leaf == nil {
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "cert_file", File: certPath, Msg: "holds no PEM certificate",
 			Hint: "cert_file wants the client certificate as a -----BEGIN CERTIFICATE----- block"}
@@ -253,10 +252,10 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "cert_file", File: certPath, Msg: fmt.Sprintf("not a valid certificate: %v", err)}
 	}
 	switch {
-	case hasBlock(keyPEM, func(t string) bool { return t == "ENCRYPTED PRIVATE KEY" }) || encryptedLegacyKey(keyPEM):
+	case firstBlock(keyPEM, encryptedKey) != nil:
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "key_file", File: keyPath, Msg: "the private key is encrypted",
 			Hint: "keyhole needs an unencrypted key: openssl pkey -in FILE -out key.pem, kept private (chmod 600)"}
-	case !hasBlock(keyPEM, func(t string) bool { return strings.HasSuffix(t, "PRIVATE KEY") }):
+	case firstBlock(keyPEM, func(b *pem.Block) bool { return strings.HasSuffix(b.Type, "PRIVATE KEY") }) == nil:
 		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "key_file", File: keyPath, Msg: "holds no PEM private key",
 			Hint: "key_file wants a -----BEGIN PRIVATE KEY----- (or RSA / EC PRIVATE KEY) block"}
 	}
@@ -269,40 +268,28 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 	return cert, nil
 }
 
-// hasBlock reports whether data holds a PEM block whose type passes ok.
-func hasBlock(data []byte, ok func(string) bool) bool { return firstBlock(data, ok) != nil }
-
-// firstBlock is data's first PEM block whose type passes ok, or nil.
-func firstBlock(data []byte, ok func(string) bool) *pem.Block {
+// firstBlock is data's first PEM block that passes ok, or nil.
+func firstBlock(data []byte, ok func(*pem.Block) bool) *pem.Block {
 	for {
 		var block *pem.Block
 		block, data = pem.Decode(data)
-		if block == nil || ok(block.Type) {
+		if block == nil || ok(block) {
 			return block
 		}
 	}
 }
 
-// encryptedLegacyKey reports an OpenSSL-encrypted PEM key (Proc-Type:
-// 4,ENCRYPTED), which crypto/tls cannot read.
-func encryptedLegacyKey(data []byte) bool {
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			return false
-		}
-		if strings.HasSuffix(block.Type, "PRIVATE KEY") && strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-			return true
-		}
-	}
+// encryptedKey reports an encrypted private key, PKCS #8 or OpenSSL's
+// older Proc-Type: 4,ENCRYPTED, which crypto/tls cannot read.
+func encryptedKey(b *pem.Block) bool {
+	return b.Type == "ENCRYPTED PRIVATE KEY" || strings.HasSuffix(b.Type, "PRIVATE KEY") && strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED")
 }
 
-// readTLSFile reads one of p's TLS files, ~/ expanded. Its error names the
-// provider, the key and the path, and says why, without the OS error's
-// repetition of the path.
+// readTLSFile reads one of p's TLS files, where FilePath says it is. Its
+// error names the provider, the key and the path, and says why, without
+// the OS error's repetition of the path.
 func readTLSFile(p *Provider, key, path string) (string, []byte, error) {
-	path, err := expandHome(path)
+	path, err := p.FilePath(path)
 	if err != nil {
 		return path, nil, &TLSFileError{Provider: p.Name, Key: key, File: path, Msg: err.Error()}
 	}
@@ -314,7 +301,7 @@ func readTLSFile(p *Provider, key, path string) (string, []byte, error) {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		fe.Msg, fe.Hint = "no such file", "check the path; a relative one is taken from the directory keyhole runs in"
+		fe.Msg, fe.Hint = "no such file", "check the path; a relative one is taken from the config file's folder"
 	case errors.Is(err, fs.ErrPermission):
 		fe.Msg, fe.Hint = "permission denied", "keyhole must be able to read the file"
 	case errors.As(err, &pe):
@@ -323,16 +310,4 @@ func readTLSFile(p *Provider, key, path string) (string, []byte, error) {
 		fe.Msg = err.Error()
 	}
 	return path, nil, fe
-}
-
-// expandHome turns a leading ~/ into the home directory.
-func expandHome(path string) (string, error) {
-	if path != "~" && !strings.HasPrefix(path, "~/") && !strings.HasPrefix(path, `~\`) {
-		return path, nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return path, fmt.Errorf("cannot expand ~: %w", err)
-	}
-	return filepath.Join(home, path[1:]), nil
 }

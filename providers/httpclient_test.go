@@ -146,16 +146,7 @@ func tlsProvider(t *testing.T, srvURL, extra string) *providers.Provider {
 	t.Helper()
 	text := fmt.Sprintf("[providers.corp]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"id\"\nclient_secret = \"s\"\n%s",
 		srvURL, srvURL+"/token", extra)
-	cfg, err := providers.Parse("tls.toml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := cfg.Provider("corp")
-	r, err := p.Resolve(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return resolvedProvider(t, text, "corp")
 }
 
 // tokenAndCall gets a token through a session on the provider's own
@@ -364,5 +355,39 @@ func TestConfigNeedsCertAndKeyTogether(t *testing.T) {
 	text := "[providers.corp]\nbase_url = \"https://api.example.test\"\ngrant = \"static\"\ntoken = \"t\"\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n"
 	if _, err := providers.Parse("tls.toml", []byte(text)); err != nil {
 		t.Errorf("both set: %v", err)
+	}
+}
+
+// TestRelativeTLSFilesAreTakenFromTheConfigFolder: ca_file, cert_file and
+// key_file written as relative paths, or as a ${VAR} holding one, name
+// files beside the config, wherever keyhole runs from.
+func TestRelativeTLSFilesAreTakenFromTheConfigFolder(t *testing.T) {
+	pki := newPKI(t)
+	srv := tlsAPI(t, pki, tls.RequireAndVerifyClientCert)
+	text := fmt.Sprintf("[providers.corp]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"id\"\nclient_secret = \"s\"\n"+
+		"ca_file = \"ca.pem\"\ncert_file = \"${CLIENT_CERT}\"\nkey_file = \"./client-key.pem\"\n", srv.URL, srv.URL+"/token")
+	cfgPath := filepath.Join(pki.dir, "keyhole.toml")
+	if err := os.WriteFile(cfgPath, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir()) // not the config's folder: nothing there to find
+	cfg, err := providers.LoadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := cfg.Provider("corp")
+	r, err := p.Resolve(func(name string) (string, bool) { return "client.pem", name == "CLIENT_CERT" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := tokenAndCall(t, r)
+	if err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	if ex.Err != nil || ex.Response.Status != http.StatusOK || !strings.Contains(string(ex.Response.Body), "keyhole test client") {
+		t.Fatalf("call: %v %+v", ex.Err, ex.Response)
+	}
+	if got, _ := r.FilePath("ca.pem"); got != pki.caFile {
+		t.Errorf("FilePath(ca.pem) = %s, want %s", got, pki.caFile)
 	}
 }

@@ -18,25 +18,6 @@ import (
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// resolvedProvider parses text and returns its provider name, resolved
-// against an empty environment.
-func resolvedProvider(t *testing.T, text, name string) *providers.Provider {
-	t.Helper()
-	cfg, err := providers.Parse("origin.toml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, ok := cfg.Provider(name)
-	if !ok {
-		t.Fatalf("no provider %s", name)
-	}
-	r, err := p.Resolve(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 // TestClientsNeverFollowRedirects: whichever way a client is made, with
 // TLS settings or without, a token request's 307 and an API's 307 to
 // another origin are answers, not followed.
@@ -329,33 +310,13 @@ func newHostileAuthServer(t *testing.T) *hostileAuthServer {
 // the server and brings its redirect to keyhole's loopback listener.
 func signInThrough(t *testing.T, s *providers.Session) (*providers.Token, error) {
 	t.Helper()
-	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Transport: newClient(t).Transport}
-	opened := make(chan string, 1)
-	p, err := s.Authorize(context.Background(), providers.AuthorizeOptions{Open: func(u string) error { opened <- u; return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := browser.Get(<-opened)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	back := mustParse(t, resp.Header.Get("Location"))
+	p, back := openSignIn(t, s)
 	if back.Hostname() != "127.0.0.1" {
 		p.Cancel()
 		t.Fatalf("the browser was sent to %s, not to keyhole's loopback listener", back)
 	}
 	deliver(t, back)
 	return p.Wait(context.Background())
-}
-
-func mustParse(t *testing.T, raw string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 func TestSignInRefusesARedirectWithoutThePromisedIss(t *testing.T) {

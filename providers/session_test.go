@@ -126,7 +126,7 @@ func newSession(t *testing.T, p *providers.Provider, now func() time.Time, windo
 	return s
 }
 
-// claimsOf decodes a JWT's payload independently of providers.ParseJWT.
+// claimsOf decodes a JWT's payload independently of jwt.Parse.
 func claimsOf(t *testing.T, token string) map[string]any {
 	t.Helper()
 	parts := strings.Split(token, ".")

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Azure AD China (seed 003): the v2.0 token endpoint
@@ -277,6 +279,6 @@ token_params = { Type = "oauth2" }
   name = "One app"
   method = "GET"
   path = "/devcenter/apps/app-001"
-`, tomlString(baseURL+"/api"), tomlString(baseURL+"/${AZURECN_TENANT}/oauth2/v2.0/token"))
+`, tomltext.Quote(baseURL+"/api"), tomltext.Quote(baseURL+"/${AZURECN_TENANT}/oauth2/v2.0/token"))
 	return b.String()
 }

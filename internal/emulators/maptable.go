@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // maptable (seed 004): a custom JSON login at /open/api/v1/auth/, a
@@ -352,6 +354,6 @@ inject = { header = "Authorization", prefix = "" }
   name = "One workspace"
   method = "GET"
   path = "/workspaces/164/"
-`, tomlString(baseURL+"/open/api/v1"), tomlString(baseURL+"/open/api/v1/auth/"), tomlString(baseURL+"/open/api/v1/token/refresh/"))
+`, tomltext.Quote(baseURL+"/open/api/v1"), tomltext.Quote(baseURL+"/open/api/v1/auth/"), tomltext.Quote(baseURL+"/open/api/v1/token/refresh/"))
 	return b.String()
 }

@@ -242,25 +242,6 @@ func bearerToken(r *http.Request) (tok, reason string) {
 	return rest, ""
 }
 
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
 // envHeader is the comment that opens every Config: what the table is for
 // and the export lines for its ${VAR} references, in a stable order.
 func envHeader(title, seed, baseURL string, env map[string]string) string {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // sys303 (seed 002), the 晟邦 OCR open platform: the token endpoint
@@ -258,6 +260,6 @@ inject = { query = "access_token" }
   path = "/ocr/general_basic"
   headers = { "Content-Type" = "application/json" }
   body = '{"url": "https://example.com/receipt.png"}'
-`, tomlString(baseURL+"/api/v1"), tomlString(baseURL+"/api/v1/oauth/token"))
+`, tomltext.Quote(baseURL+"/api/v1"), tomltext.Quote(baseURL+"/api/v1/oauth/token"))
 	return b.String()
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Tapkey (seed 000): an IdentityServer-style token endpoint at
@@ -251,6 +253,6 @@ scopes = ["read:owneraccounts", "read:owneraccount:permissions"]
   name = "Grants of the owner account"
   method = "GET"
   path = "/Owners/%s/Grants"
-`, tomlString(baseURL+"/api/v1"), tomlString(baseURL+"/connect/token"), tapkeyOwnerID)
+`, tomltext.Quote(baseURL+"/api/v1"), tomltext.Quote(baseURL+"/connect/token"), tapkeyOwnerID)
 	return b.String()
 }

@@ -3,6 +3,8 @@ package demo
 import (
 	"fmt"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Config returns a keyhole TOML configuration for the demo providers
@@ -12,7 +14,7 @@ import (
 // a few saved requests.
 func Config(baseURL string) string {
 	base := strings.TrimRight(baseURL, "/")
-	q := tomlString
+	q := tomltext.Quote
 	var b strings.Builder
 	fmt.Fprintf(&b, `# keyhole demo server at %s
 # Its client credentials are public and fixed; it listens on loopback only.
@@ -89,9 +91,9 @@ type savedRequest struct {
 func writeRequests(b *strings.Builder, provider string, reqs []savedRequest) {
 	for _, r := range reqs {
 		fmt.Fprintf(b, "\n  [[providers.%s.requests]]\n  name = %s\n  method = %s\n  path = %s\n",
-			provider, tomlString(r.name), tomlString(r.method), tomlString(r.path))
+			provider, tomltext.Quote(r.name), tomltext.Quote(r.method), tomltext.Quote(r.path))
 		if r.query != "" {
-			fmt.Fprintf(b, "  query = { %s = %s }\n", r.query, tomlString(r.value)) // r.query is a bare key
+			fmt.Fprintf(b, "  query = { %s = %s }\n", r.query, tomltext.Quote(r.value)) // r.query is a bare key
 		}
 		if r.body != "" {
 			fmt.Fprintf(b, "  headers = { \"Content-Type\" = \"application/json\" }\n  body = '%s'\n", r.body) // a literal string: no escapes in the JSON
@@ -105,28 +107,4 @@ func noControl(r rune) rune {
 		return ' '
 	}
 	return r
-}
-
-// tomlString quotes s as a TOML basic string. strconv.Quote is not
-// enough: TOML has no \x, \a or \v escapes.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

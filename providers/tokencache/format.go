@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -48,7 +49,7 @@ var ErrUnreadable = errors.New("cached token is unreadable")
 // so the secrets are revealed into plain strings here, and only here.
 //
 // Not stored: Source (a loaded token is always providers.SourceCache) and
-// Claims (re-derived from the access token by providers.ParseJWT, so a
+// Claims (re-derived from the access token by jwt.Parse, so a
 // fixed parser fixes old records too). A new Token field goes into this
 // struct, toRecord and fromRecord — nowhere else.
 type record struct {
@@ -163,8 +164,8 @@ func clone(tok *providers.Token) *providers.Token {
 
 // claims decodes the access token's claims; nil when it is not a JWT,
 // which for an opaque token is the normal case, not an error.
-func claims(access string) *providers.Claims {
-	c, err := providers.ParseJWT(access)
+func claims(access string) *jwt.Claims {
+	c, err := jwt.Parse(access)
 	if err != nil {
 		return nil
 	}

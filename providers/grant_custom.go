@@ -1,0 +1,149 @@
+package providers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// customLogin runs the provider's own login request (grant = "custom").
+func (s *Session) customLogin(ctx context.Context) (*Token, error) {
+	if s.p.Login == nil {
+		return nil, fmt.Errorf("%s: grant custom needs a login table", s.p.Name)
+	}
+	return s.customCall(ctx, "login", s.p.Login, secret.String{})
+}
+
+// customRefresh runs the provider's own refresh request, or the login
+// again when it has none.
+func (s *Session) customRefresh(ctx context.Context, rt secret.String) (*Token, error) {
+	if s.p.Refresh == nil {
+		return s.customLogin(ctx)
+	}
+	tok, err := s.customCall(ctx, "refresh", s.p.Refresh, rt)
+	return refreshed(tok, err, rt)
+}
+
+func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest, rt secret.String) (*Token, error) {
+	if err := s.paceToken(ctx); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	defer cancel()
+	fill := s.templater(rt)
+	// Templates are filled only now, so this is where a templated URL
+	// is checked (Parse and Resolve check the others).
+	target := fill(cr.URL)
+	if err := checkURL(target); err != nil {
+		return nil, fmt.Errorf("%s: %s.url: %s", s.p.Name, what, s.Redact(err.Error()))
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s.url: %w", s.p.Name, what, err)
+	}
+	if len(cr.Query) > 0 {
+		q := u.Query()
+		for k, v := range cr.Query {
+			q.Set(k, fill(v))
+		}
+		u.RawQuery = q.Encode()
+	}
+	var body io.Reader = http.NoBody
+	header := http.Header{"Accept": {"application/json"}}
+	switch {
+	case cr.JSON != nil:
+		b, err := json.Marshal(mapStrings("", cr.JSON, func(_, v string) string { return fill(v) }))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s.json: %w", s.p.Name, what, err)
+		}
+		body = bytes.NewReader(b)
+		header.Set("Content-Type", "application/json")
+	case cr.Form != nil:
+		form := url.Values{}
+		for k, v := range cr.Form {
+			form.Set(k, fill(v))
+		}
+		body = strings.NewReader(form.Encode())
+		header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range cr.Headers {
+		header.Set(k, fill(v))
+	}
+	method := strings.ToUpper(cr.Method)
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s request: %w", s.p.Name, what, err)
+	}
+	req.Header = header
+	return s.doToken(req)
+}
+
+// templater fills {{name}} placeholders: the provider's credentials, the
+// refresh token in hand, and its vars. An unknown name stays as written, so
+// the mistake shows in the request.
+func (s *Session) templater(rt secret.String) func(string) string {
+	values := map[string]string{
+		"client_id":     s.p.ClientID,
+		"client_secret": s.clientSecret().Reveal(),
+		"username":      s.p.Username,
+		"password":      s.p.Password.Reveal(),
+		"refresh_token": rt.Reveal(),
+	}
+	if tok := s.Cached(); tok != nil {
+		values["access_token"] = tok.Access.Reveal()
+	}
+	for k, v := range s.p.Vars {
+		if _, builtin := values[k]; !builtin {
+			values[k] = v
+		}
+	}
+	return func(text string) string { return FillTemplate(text, values) }
+}
+
+// FillTemplate replaces each {{name}} (spaces inside the braces allowed)
+// with its value; a name values does not have stays as written, so the
+// mistake shows in the request.
+func FillTemplate(text string, values map[string]string) string {
+	return fillTemplate(text, func(name string) (string, bool) {
+		v, ok := values[name]
+		return v, ok
+	})
+}
+
+// fillTemplate replaces each {{name}} that lookup knows; the one scan of
+// {{...}} both FillTemplate and templateNames read templates with.
+func fillTemplate(text string, lookup func(name string) (string, bool)) string {
+	if !strings.Contains(text, "{{") {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(text[i:], "}}")
+		if j < 0 {
+			break
+		}
+		b.WriteString(text[:i])
+		if v, ok := lookup(strings.TrimSpace(text[i+2 : i+j])); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(text[i : i+j+2])
+		}
+		text = text[i+j+2:]
+	}
+	b.WriteString(text)
+	return b.String()
+}

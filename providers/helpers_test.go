@@ -1,0 +1,69 @@
+package providers_test
+
+// Helpers that several test files of this package share.
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// resolvedProvider parses text and returns its provider name, resolved
+// against an empty environment.
+func resolvedProvider(t *testing.T, text, name string) *providers.Provider {
+	t.Helper()
+	cfg, err := providers.Parse("test.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := cfg.Provider(name)
+	if !ok {
+		t.Fatalf("no provider %s", name)
+	}
+	r, err := p.Resolve(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// openSignIn starts a sign-in and plays the browser up to the server's
+// answer: it opens the authorization URL, follows no redirect, and returns
+// the pending grant with the address the server sent the browser back to.
+func openSignIn(t *testing.T, s *providers.Session) (*providers.Pending, *url.URL) {
+	t.Helper()
+	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Transport: newClient(t).Transport}
+	opened := make(chan string, 1)
+	p, err := s.Authorize(context.Background(), providers.AuthorizeOptions{Open: func(u string) error { opened <- u; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := browser.Get(<-opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return p, mustParse(t, resp.Header.Get("Location"))
+}
+
+// deliver is the browser arriving at the redirect.
+func deliver(t *testing.T, redirect *url.URL) {
+	t.Helper()
+	resp, err := newClient(t).Get(redirect.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

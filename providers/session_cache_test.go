@@ -1,0 +1,174 @@
+package providers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/providers/tokencache"
+)
+
+// pkceProvider is demo-pkce, resolved.
+func (e *demoEnv) pkceProvider(t *testing.T) *providers.Provider {
+	t.Helper()
+	p, ok := e.cfg.Provider("demo-pkce")
+	if !ok {
+		t.Fatal("demo config has no demo-pkce")
+	}
+	r, err := p.Resolve(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// signIn runs demo-pkce's authorization code grant, playing the browser
+// (authorizeOnly is in grant_interactive_test.go, deliver in helpers_test.go).
+func signIn(t *testing.T, s *providers.Session) *providers.Token {
+	t.Helper()
+	p, redirect := authorizeOnly(t, s)
+	deliver(t, redirect)
+	tok, err := p.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func apiStatus(t *testing.T, e *demoEnv, tok *providers.Token) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/api/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Access.Reveal())
+	resp, err := newClient(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestRotatedRefreshTokenSurvivesTwoProcesses runs two sessions that
+// share nothing but the cache folder — two file stores, two locks, as two
+// keyhole processes would. The demo rotates refresh tokens strictly: a used
+// one presented again revokes the whole grant. When one process refreshes,
+// the other must pick up the rotated token from the cache instead of
+// spending its stale refresh token.
+func TestRotatedRefreshTokenSurvivesTwoProcesses(t *testing.T) {
+	e := startDemo(t, time.Minute, nil)
+	dir := t.TempDir()
+	open := func() providers.Store {
+		st, err := tokencache.NewFile(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	p := e.pkceProvider(t)
+	first, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t), Store: open()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, first)
+
+	second, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t), Store: open()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := second.Peek()
+	if err != nil || held == nil || held.Refresh.IsZero() {
+		t.Fatalf("the second process does not find the first one's token: %v", err)
+	}
+
+	a, err := first.Refresh(context.Background()) // rotates the refresh token
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := second.Refresh(context.Background()) // holds the old one
+	if err != nil {
+		t.Fatalf("the second process's refresh failed: %v", err)
+	}
+	if got := e.grants(t, "refresh_token"); got != 1 {
+		t.Errorf("the demo saw %d refresh requests, want 1: the second process spent a stale refresh token", got)
+	}
+	if !a.Access.Equal(b.Access) {
+		t.Error("the second process did not take the rotated token from the cache")
+	}
+	for name, tok := range map[string]*providers.Token{"first": a, "second": b} {
+		if got := apiStatus(t, e, tok); got != http.StatusOK {
+			t.Errorf("%s process's token answers %d: the grant was revoked", name, got)
+		}
+	}
+	// Both go on refreshing, in turn.
+	if _, err := second.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Refresh(context.Background()); err != nil {
+		t.Fatalf("the first process after the second refreshed: %v", err)
+	}
+}
+
+// TestEditedConfigDoesNotReuseTheCachedToken: the cache key carries a
+// fingerprint of the auth settings.
+func TestEditedConfigDoesNotReuseTheCachedToken(t *testing.T) {
+	e := startDemo(t, time.Minute, nil)
+	store, err := tokencache.NewFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := func(edit func(*providers.Provider)) *providers.Session {
+		s, err := providers.NewSession(e.provider(t, edit), providers.SessionOptions{Client: newClient(t), Store: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := session(nil).Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := session(nil).Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Source != providers.SourceCache || e.grants(t, "client_credentials") != 1 {
+		t.Fatalf("an unchanged config did not reuse the cached token: source %s, %d requests", tok.Source, e.grants(t, "client_credentials"))
+	}
+	tok, err = session(func(p *providers.Provider) { p.Scopes = []string{"api:read"} }).Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Source == providers.SourceCache || e.grants(t, "client_credentials") != 2 {
+		t.Errorf("a changed scope reused the cached token: source %s, %d requests", tok.Source, e.grants(t, "client_credentials"))
+	}
+	if a, b := e.provider(t, nil).CacheKey(store), e.provider(t, func(p *providers.Provider) { p.ClientID = "other" }).CacheKey(store); a == b {
+		t.Error("a changed client_id keeps the cache key")
+	}
+}
+
+// startDemoServer serves an already built demo on 127.0.0.1.
+func startDemoServer(t *testing.T, d *demo.Server) *demoEnv {
+	t.Helper()
+	srv := httptest.NewServer(d.Handler())
+	t.Cleanup(srv.Close)
+	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(srv.URL)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &demoEnv{srv: srv, cfg: cfg}
+}
+
+func providersSecret(v string) secret.String { return secret.New(v) }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
