@@ -405,32 +405,6 @@ func TestEveryDesignKeyIsBoundAndInTheHelp(t *testing.T) {
 	}
 }
 
-// drainWait is drain with a longer wait, for commands expected to end.
-func drainWait(t *testing.T, cmd tea.Cmd, d time.Duration) []tea.Msg {
-	t.Helper()
-	if cmd == nil {
-		return nil
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		if b, ok := msg.(tea.BatchMsg); ok {
-			var out []tea.Msg
-			for _, c := range b {
-				out = append(out, drainWait(t, c, d)...)
-			}
-			return out
-		}
-		if _, ok := msg.(tickMsg); ok || isSpinnerTick(msg) || msg == nil {
-			return nil
-		}
-		return []tea.Msg{msg}
-	case <-time.After(d):
-		return nil
-	}
-}
-
 // quits reports whether cmd yields tea.QuitMsg, without waiting on timers
 // such as the cursor's blink.
 func quits(t *testing.T, cmd tea.Cmd) bool {
