@@ -92,6 +92,9 @@ func (m Model) authorize() (tea.Model, tea.Cmd) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.seq++
+	if e.act == providers.Idle {
+		e.before = e.err
+	}
 	e.act, e.err, e.cancel = providers.AwaitingUser, nil, cancel
 	opts := providers.AuthorizeOptions{Open: m.opts.OpenURL, NoBrowser: m.opts.NoBrowser || m.opts.OpenURL == nil}
 	cmds = append(cmds, authorizeCmd(ctx, e.Session, e.name, e.seq, opts), m.spinner.Tick)

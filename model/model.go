@@ -125,6 +125,9 @@ type entry struct {
 	tok    *providers.Token
 	act    providers.Activity
 	err    error
+	// before is err as it was when the attempt in flight started: a
+	// cancelled attempt puts it back, with the token it left alone.
+	before error
 	cancel context.CancelFunc
 	seq    int // bumps on every fetch, so a stale answer is dropped
 	// pending is the interactive grant waiting for the person.

@@ -269,3 +269,42 @@ func TestRevokeIntrospectClaimsCopy(t *testing.T) {
 		t.Errorf("revoked token answered %d, want 401", resp.StatusCode)
 	}
 }
+
+// TestEscOnASecondSignInKeepsTheToken: a person signed in, starts another
+// sign-in on the same provider and thinks better of it. The cancelled
+// attempt leaves the token and its state as they were: valid, not
+// "✗ error · cancelled".
+func TestEscOnASecondSignInKeepsTheToken(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	redirect := br.signIn(<-br.opened)
+	go func() {
+		if resp, err := http.Get(redirect); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	w.m, _ = await[tokenMsg](t, w.m, wait)
+	e := w.m.active()
+	tok := e.tok
+	if tok == nil || w.m.state(e) != providers.StateValid {
+		t.Fatalf("no valid token after the first sign-in: state %s err %v", w.m.state(e), e.err)
+	}
+	wait = w.startSignIn()
+	<-br.opened
+	w.m = update(t, w.m, press("esc"))
+	if got := w.m.state(e); got != providers.StateValid || e.tok != tok || e.err != nil {
+		t.Errorf("after esc on the second sign-in: state %s, err %v, same token %v; want valid and the token kept", got, e.err, e.tok == tok)
+	}
+	screen := plain(w.m)
+	if strings.Contains(screen, "cancelled") && strings.Contains(screen, "✗ error") {
+		t.Errorf("the token pane shows the cancelled attempt as an error:\n%s", screen)
+	}
+	// The wait ends and its late answer changes nothing.
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if got := w.m.state(e); got != providers.StateValid || e.tok != tok {
+		t.Errorf("after the cancelled wait ended: state %s", got)
+	}
+}

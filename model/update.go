@@ -275,6 +275,9 @@ func (m Model) fetch(i int, force bool) (tea.Model, tea.Cmd) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.seq++
+	if e.act == providers.Idle {
+		e.before = e.err
+	}
 	e.act, e.err, e.cancel = providers.Fetching, nil, cancel
 	if e.tok != nil {
 		e.act = providers.Refreshing
@@ -344,7 +347,10 @@ func (m Model) cancel() Model {
 		e.cancel() // ends the wait, which cancels the grant and its listener
 		e.pending = nil
 		e.seq++
-		e.act, e.cancel, e.err = providers.Idle, nil, errors.New("cancelled")
+		// A cancelled attempt changes nothing: the token held, if any,
+		// is still good, and the session kept it.
+		e.act, e.cancel, e.err = providers.Idle, nil, e.before
+		m.notice = "cancelled"
 	case m.overlay != nil:
 		m.overlay = nil
 	case m.composer.Typing():
