@@ -287,6 +287,17 @@ func press(s string) tea.KeyPressMsg {
 
 func demoOpts() demo.Options { return demo.Options{} }
 
+// settle runs Update with no news: after a test changed the model's state
+// directly (SetRequest on the composer), the components get what they
+// draw, as after any message.
+func settle(t *testing.T, m Model) Model {
+	t.Helper()
+	return update(t, m, nil)
+}
+
+// hasPopup reports whether a popup of kind is open.
+func hasPopup(m Model, kind popupKind) bool { return m.popups.find(kind) != nil }
+
 // TestHarnessWaitsForSlowWork: drain waits for a command that does work,
 // however long it takes within cmdDeadline, and skips only the timers,
 // which it knows by name. The old helper dropped anything slower than

@@ -2,30 +2,14 @@ package model
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
-)
-
-// prompt is which one-line input the response pane has open.
-type prompt int
-
-const (
-	promptNone prompt = iota
-	promptSearch
-	promptFilter
-	promptSave
 )
 
 // inspector is the response pane's state: the body as drawn, the
@@ -46,9 +30,6 @@ type inspector struct {
 	// masked when it was written.
 	red *secret.Redactor
 
-	prompt prompt
-	input  textinput.Model
-
 	query        string
 	hits         []exchange.Hit
 	searchSeq    int
@@ -62,9 +43,7 @@ type inspector struct {
 }
 
 func newInspector() inspector {
-	in := textinput.New()
-	in.Prompt = ""
-	return inspector{view: ui.NewBodyView(), headers: true, input: in}
+	return inspector{view: ui.NewBodyView(), headers: true}
 }
 
 // docMsg is a body laid out off the UI loop.
@@ -105,26 +84,6 @@ func filterCmd(seq int, body []byte, path string, red *secret.Redactor) tea.Cmd 
 	}
 }
 
-type savedMsg struct {
-	path string
-	err  error
-}
-
-// saveCmd writes the body to a new file; it never overwrites one.
-func saveCmd(path string, body []byte) tea.Cmd {
-	return func() tea.Msg {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return savedMsg{path: path, err: err}
-		}
-		_, err = f.Write(body)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return savedMsg{path: path, err: err}
-	}
-}
-
 // body is the response body in hand, or nil.
 func (m *Model) body() []byte {
 	if m.ex == nil || m.ex.Response == nil {
@@ -154,7 +113,8 @@ func (m *Model) newBody(docs docPair, red *secret.Redactor) {
 	in.shown = in.doc
 	in.query, in.hits, in.filter, in.filterErr = "", nil, "", nil
 	in.raw = false
-	in.prompt = promptNone
+	// A prompt was for the body it replaces.
+	m.popups = m.popups.withoutKinds(popSearch, popFilter, popSave)
 	m.showDoc()
 }
 
@@ -239,65 +199,32 @@ func (m *Model) rerunSearch() tea.Cmd {
 	return searchCmd(ctx, in.searchSeq, in.shown, in.query)
 }
 
-// openPrompt gives the keyboard to the response pane's input.
-func (m Model) openPrompt(p prompt, value string) (tea.Model, tea.Cmd) {
-	m.insp.prompt = p
-	m.insp.input.SetValue(value)
-	m.insp.input.CursorEnd()
-	m.insp.input.Placeholder = map[prompt]string{promptSearch: "text to find", promptFilter: "gjson path, like items.#.name", promptSave: "file to write"}[p]
-	return m, m.insp.input.Focus()
-}
-
-// promptKey is a key for the open input: live search and filter as the
-// text changes, enter to keep, esc to drop.
-func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	in := &m.insp
-	switch msg.Code {
-	case tea.KeyEnter:
-		p := in.prompt
-		in.prompt = promptNone
-		in.input.Blur()
-		if p == promptSave {
-			path := strings.TrimSpace(in.input.Value())
-			if path == "" || m.body() == nil {
-				return m, nil
-			}
-			return m, saveCmd(expandHome(path), m.body())
-		}
-		return m, nil
-	case tea.KeyEscape:
-		p := in.prompt
-		in.prompt = promptNone
-		in.input.Blur()
-		switch p {
-		case promptSearch:
-			in.query = ""
-			return m, m.rerunSearch()
-		case promptFilter:
-			in.filter, in.filterErr, in.shown, in.filtered = "", nil, in.doc, docPair{}
-			in.filterSeq++
-			m.showDoc()
-			return m, m.rerunSearch()
-		}
-		return m, nil
+// openPrompt gives the keyboard to one of the response pane's prompts.
+func (m Model) openPrompt(kind popupKind, value string) (tea.Model, tea.Cmd) {
+	label, placeholder := "/ ", "text to find"
+	switch kind {
+	case popFilter:
+		label, placeholder = "filter ", "gjson path, like items.#.name"
+	case popSave:
+		label, placeholder = "save to ", "file to write"
 	}
-	var cmd tea.Cmd
-	in.input, cmd = in.input.Update(msg)
-	return m, tea.Batch(cmd, m.promptChanged())
+	p, cmd := ui.NewPrompt(m.styles, m.keys, label, placeholder, value)
+	m.open(&popup{Popup: p, kind: kind})
+	return m, cmd
 }
 
-// promptChanged runs the live search or filter for the input's text.
-func (m *Model) promptChanged() tea.Cmd {
+// promptChanged runs the live search or filter for the prompt's text.
+func (m *Model) promptChanged(p *popup) tea.Cmd {
 	in := &m.insp
-	value := in.input.Value()
-	switch in.prompt {
-	case promptSearch:
+	value := p.Popup.(*ui.Prompt).Value()
+	switch p.kind {
+	case popSearch:
 		if value == in.query {
 			return nil
 		}
 		in.query = value
 		return m.rerunSearch()
-	case promptFilter:
+	case popFilter:
 		if value == in.filter {
 			return nil
 		}
@@ -313,9 +240,35 @@ func (m *Model) promptChanged() tea.Cmd {
 	return nil
 }
 
-// inspectorKey is a browsing key in the response pane; ok is false when
-// the key is not the inspector's.
-func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
+// promptClosed keeps what enter kept (a search, a filter, a file to
+// write) and drops what esc dropped.
+func (m Model) promptClosed(p *popup, kept bool) (tea.Model, tea.Cmd) {
+	in := &m.insp
+	if kept {
+		if p.kind != popSave {
+			return m, nil
+		}
+		path := strings.TrimSpace(p.Popup.(*ui.Prompt).Value())
+		if path == "" || m.body() == nil {
+			return m, nil
+		}
+		return m, saveCmd(expandHome(path), m.body())
+	}
+	switch p.kind {
+	case popSearch:
+		in.query = ""
+		return m, m.rerunSearch()
+	case popFilter:
+		in.filter, in.filterErr, in.shown, in.filtered = "", nil, in.doc, docPair{}
+		in.filterSeq++
+		m.showDoc()
+		return m, m.rerunSearch()
+	}
+	return m, nil
+}
+
+// inspectorKey is a browsing key in the response pane.
+func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k, in := m.keys, &m.insp
 	switch {
 	case key.Matches(msg, k.Up):
@@ -335,8 +288,7 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Right):
 		in.view.ScrollX(8)
 	case key.Matches(msg, k.Search):
-		nm, cmd := m.openPrompt(promptSearch, in.query)
-		return nm, cmd, true
+		return m.openPrompt(popSearch, in.query)
 	case key.Matches(msg, k.NextHit):
 		in.view.GotoHit(in.view.NextHit(1))
 	case key.Matches(msg, k.PrevHit):
@@ -344,10 +296,9 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Filter):
 		if in.doc == nil || in.doc.Kind() != exchange.KindJSON {
 			m.notice = "the path filter works on JSON bodies"
-			return m, nil, true
+			return m, nil
 		}
-		nm, cmd := m.openPrompt(promptFilter, in.filter)
-		return nm, cmd, true
+		return m.openPrompt(popFilter, in.filter)
 	case key.Matches(msg, k.Headers):
 		in.headers = !in.headers
 	case key.Matches(msg, k.WrapKey):
@@ -355,7 +306,7 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != exchange.KindBinary))
 	case key.Matches(msg, k.Raw):
 		if m.body() == nil {
-			return m, nil, true
+			return m, nil
 		}
 		in.raw = !in.raw
 		in.docSeq++
@@ -364,161 +315,17 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 		if in.raw {
 			mode = exchange.ModeRaw
 		}
-		return m, buildDocCmd(in.docSeq, m.body(), m.contentType(), mode, in.red), true
+		return m, buildDocCmd(in.docSeq, m.body(), m.contentType(), mode, in.red)
 	case key.Matches(msg, k.Yank):
-		nm, cmd := m.copyBody()
-		return nm, cmd, true
+		return m.copyBody()
 	case key.Matches(msg, k.Why):
-		m.overlay = m.whyOverlay()
-		return m, nil, true
+		m.openText(m.whyText())
 	case key.Matches(msg, k.Save):
 		if m.body() == nil {
 			m.notice = "no body to save"
-			return m, nil, true
+			return m, nil
 		}
-		nm, cmd := m.openPrompt(promptSave, suggestedName(m.contentType()))
-		return nm, cmd, true
-	default:
-		return m, nil, false
-	}
-	return m, nil, true
-}
-
-// maxClipboard caps what OSC 52 carries: terminals drop or choke on
-// sequences of many megabytes.
-const maxClipboard = 1 << 20
-
-func (m Model) copyBody() (tea.Model, tea.Cmd) {
-	body := m.body()
-	switch {
-	case body == nil:
-		m.notice = "no body to copy"
-		return m, nil
-	case len(body) > maxClipboard:
-		m.notice = fmt.Sprintf("the body is %s, too big for the clipboard: s saves it to a file", exchange.HumanSize(int64(len(body))))
-		return m, nil
-	}
-	m.notice = "body copied to the clipboard (OSC 52)"
-	return m, tea.SetClipboard(string(body))
-}
-
-// suggestedName is the save prompt's default file name.
-func suggestedName(contentType string) string {
-	switch {
-	case exchange.IsJSON(contentType):
-		return "response.json"
-	case strings.Contains(contentType, "html"):
-		return "response.html"
-	case strings.Contains(contentType, "xml"):
-		return "response.xml"
-	case strings.HasPrefix(contentType, "text/"):
-		return "response.txt"
-	}
-	return "response.bin"
-}
-
-func expandHome(path string) string {
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, rest)
-		}
-	}
-	return path
-}
-
-func (m Model) onSaved(msg savedMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case errors.Is(msg.err, os.ErrExist):
-		m.notice = msg.path + " exists: keyhole does not overwrite; s to choose another name"
-	case msg.err != nil:
-		m.notice = "save: " + msg.err.Error()
-	default:
-		m.notice = "saved the body to " + msg.path
+		return m.openPrompt(popSave, suggestedName(m.contentType()))
 	}
 	return m, nil
-}
-
-// responseInfo is the line above the body: status in its colour, time and
-// its breakdown, size, kind and the toggles.
-func (m *Model) responseInfo() string {
-	st := m.styles
-	r := m.ex.Response
-	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText)))
-	parts := []string{status}
-	if b := timingBreakdown(r.Timing); b != "" {
-		parts = append(parts, b)
-	}
-	if r.Status == 401 || r.Status == 403 {
-		parts = append(parts, st.Warn.Render("! explains why"))
-	}
-	if d := m.insp.shown; d != nil {
-		mode := " · pretty"
-		switch {
-		case d.Kind() == exchange.KindBinary:
-			mode = ""
-		case m.insp.raw:
-			mode = " · raw"
-		}
-		parts = append(parts, d.Kind().String()+mode)
-		if !m.insp.view.Wrap() {
-			parts = append(parts, "no wrap")
-		}
-	}
-	return strings.Join(parts, " · ")
-}
-
-func timingBreakdown(t exchange.Timing) string {
-	var parts []string
-	if t.DNS > 0 {
-		parts = append(parts, "dns "+FormatElapsed(t.DNS))
-	}
-	if t.Connect > 0 {
-		parts = append(parts, "connect "+FormatElapsed(t.Connect))
-	}
-	if t.TLS > 0 {
-		parts = append(parts, "tls "+FormatElapsed(t.TLS))
-	}
-	if t.TTFB > 0 {
-		parts = append(parts, "first byte "+FormatElapsed(t.TTFB))
-	}
-	if t.Reused {
-		parts = append(parts, "reused connection")
-	}
-	return strings.Join(parts, " · ")
-}
-
-// statusTone colours a status code.
-func statusTone(code int) ui.Tone {
-	switch {
-	case code >= 500:
-		return ui.ToneBad
-	case code >= 400:
-		return ui.ToneWarn
-	case code >= 300:
-		return ui.ToneInfo
-	}
-	return ui.ToneGood
-}
-
-// whyOverlay is the 401/403 doctor's answer for the exchange shown: the
-// likely cause first, each with its fix in the config's own words.
-func (m *Model) whyOverlay() *overlay {
-	e := m.active()
-	if m.ex == nil || m.ex.Response == nil || e == nil || e.Config == nil {
-		return &overlay{title: "Why?", body: "No answer to explain yet."}
-	}
-	findings := m.ex.Diagnose(e.Config, m.now)
-	if len(findings) == 0 {
-		return &overlay{title: "Why?", body: fmt.Sprintf("The answer is %d %s: the doctor explains 401 and 403 answers.", m.ex.Response.Status, termtext.Line(m.ex.Response.StatusText))}
-	}
-	st := m.styles
-	var b strings.Builder
-	for i, f := range findings {
-		if i > 0 {
-			b.WriteString("\n\n")
-		}
-		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + termtext.Line(f.Cause) + "\n")
-		b.WriteString(st.Good.Render("   fix: ") + termtext.Line(f.Fix))
-	}
-	return &overlay{title: fmt.Sprintf("Why %d? · the likely cause first", m.ex.Response.Status), body: b.String()}
 }

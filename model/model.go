@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/model/exchange"
@@ -122,9 +121,9 @@ var paneNames = [...]string{"Providers", "Token", "Request", "Response"}
 type entry struct {
 	name string
 	Provider
-	tok    *providers.Token
-	act    providers.Activity
-	err    error
+	tok *providers.Token
+	act providers.Activity
+	err error
 	// before is err as it was when the attempt in flight started: a
 	// cancelled attempt puts it back, with the token it left alone.
 	before error
@@ -155,19 +154,15 @@ type Model struct {
 
 	focus      pane
 	lastBottom pane // the bottom pane shown when only one fits
-	showHelp   bool
-	helpOffset int // rows of the help scrolled away, on small screens
 	redact     bool
 	notice     string
 
+	// popups are drawn over the panes; the one on top gets every key
+	// first (popupKey).
+	popups    popupStack
 	tokenPane ui.TokenPane
-	paste     textinput.Model // the redirect URL, when the browser cannot reach the listener
-	pasting   bool
-	overlay   *overlay // claims or introspection, shown over the bottom panes
 	composer  ui.Composer
 	insp      inspector
-	hist      *historyView // the history list, when open
-	saved     *savedPicker // the saved requests, when open
 	spinner   spinner.Model
 
 	ex         *exchange.Exchange
@@ -189,21 +184,21 @@ func New(opts Options) Model {
 		opts.RefreshBefore = providers.DefaultRefreshBefore
 	}
 	st := ui.NewStyles(opts.Theme != "light")
+	keys := ui.DefaultKeyMap()
 	m := Model{
 		opts:       opts,
-		keys:       ui.DefaultKeyMap(),
+		keys:       keys,
 		styles:     st,
 		help:       ui.NewHelp(st),
 		now:        opts.Now(),
 		redact:     opts.Redact,
 		lastBottom: paneRequest,
+		list:       ui.NewProviderList(st, keys),
 		tokenPane:  ui.NewTokenPane(st),
-		paste:      newPasteInput(),
-		composer:   ui.NewComposer(st),
+		composer:   ui.NewComposer(st, keys),
 		insp:       newInspector(),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
-	m.list.Active = -1
 	if opts.Backend != nil {
 		m.setBackend(opts.Backend)
 	} else {
@@ -211,7 +206,10 @@ func New(opts Options) Model {
 			m.entries = append(m.entries, &entry{name: name})
 		}
 	}
-	m.syncList()
+	// The first frame is drawn before any message: it needs the
+	// components sized and filled as Update leaves them.
+	m.resize()
+	m.sync()
 	return m
 }
 
@@ -240,17 +238,17 @@ func (m *Model) setBackend(b *Backend) {
 	if b.Notice != "" {
 		m.notice = b.Notice
 	}
-	if m.list.Cursor >= len(m.entries) {
-		m.list.Cursor = 0
+	if m.list.Cursor() >= len(m.entries) {
+		m.list.SetCursor(0)
 	}
 }
 
 // active is the provider in use, or nil.
 func (m *Model) active() *entry {
-	if m.list.Active < 0 || m.list.Active >= len(m.entries) {
-		return nil
+	if i := m.list.Active(); i >= 0 && i < len(m.entries) {
+		return m.entries[i]
 	}
-	return m.entries[m.list.Active]
+	return nil
 }
 
 // inFlight reports whether anything waits on the network, so the spinner
@@ -267,7 +265,11 @@ func (m *Model) inFlight() bool {
 	return false
 }
 
-// typing reports whether an input has the keyboard.
+// typing reports whether an input has the keyboard: a composer field, or
+// the popup on top (a prompt, a picker's filter, the paste box).
 func (m *Model) typing() bool {
-	return m.composer.Typing() || m.pasting || m.insp.prompt != promptNone
+	if p := m.popups.top(); p != nil {
+		return p.Typing()
+	}
+	return m.composer.Typing()
 }

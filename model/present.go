@@ -61,7 +61,7 @@ func (m *Model) syncList() {
 		insecure := (e.Config != nil && e.Config.Insecure) || len(e.inClear()) > 0
 		items[i] = ui.ProviderItem{Name: termtext.Line(e.name), Glyph: glyph, Tone: tone, Insecure: insecure}
 	}
-	m.list.Items = items
+	m.list.SetItems(items)
 }
 
 // tokenView maps the active provider's token onto what the pane shows,

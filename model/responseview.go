@@ -10,6 +10,7 @@ import (
 	"github.com/keyhole-sh/keyhole/model/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // redirectNote explains a 3xx: no client keyhole makes follows one (see
@@ -81,13 +82,8 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 	if m.insp.filterErr != nil && m.insp.filter != "" {
 		top = append(top, st.Warn.Render("filter: "+line(m.insp.filterErr.Error())))
 	}
-	if m.insp.prompt != promptNone {
-		label := map[prompt]string{promptSearch: "/ ", promptFilter: "filter ", promptSave: "save to "}[m.insp.prompt]
-		m.insp.input.SetWidth(max(5, w-len(label)-12))
-		promptLine = st.Key.Render(label) + m.insp.input.View()
-		if m.insp.prompt == promptSearch && m.insp.query != "" {
-			promptLine += st.Muted.Render(fmt.Sprintf("  %d hits", len(m.insp.hits)))
-		}
+	if p := m.prompt(); p != nil {
+		promptLine = p.View()
 	}
 	// Top lines are counted as drawn: a wrapped note takes several rows.
 	rows := 0
@@ -102,8 +98,16 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 }
 
 // syncInspector gives the body view the rows the pane leaves it, so that
-// scrolling in Update works on the size View will draw.
+// scrolling in Update works on the size View will draw, and the search
+// prompt its count of hits.
 func (m *Model) syncInspector() {
+	if p := m.prompt(); p != nil && p.kind == popSearch {
+		note := ""
+		if m.insp.query != "" {
+			note = fmt.Sprintf("%d hits", len(m.insp.hits))
+		}
+		p.Popup.(*ui.Prompt).SetNote(note)
+	}
 	w, h := m.responseSize()
 	_, _, bodyH := m.responseParts(w, h)
 	m.insp.view.SetSize(w, bodyH)
@@ -114,8 +118,7 @@ func (m *Model) responsePane(w, h int) string {
 	if m.ex == nil {
 		return m.styles.Muted.Render("ctrl+s sends the request; the answer shows here")
 	}
-	top, prompt, bodyH := m.responseParts(w, h)
-	m.insp.view.SetSize(w, bodyH)
+	top, prompt, _ := m.responseParts(w, h)
 	parts := append([]string(nil), top...)
 	if m.ex.Response != nil {
 		parts = append(parts, m.insp.view.View(m.styles))
@@ -124,4 +127,89 @@ func (m *Model) responsePane(w, h int) string {
 		parts = append(parts, prompt)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// responseInfo is the line above the body: status in its colour, time and
+// its breakdown, size, kind and the toggles.
+func (m *Model) responseInfo() string {
+	st := m.styles
+	r := m.ex.Response
+	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText)))
+	parts := []string{status}
+	if b := timingBreakdown(r.Timing); b != "" {
+		parts = append(parts, b)
+	}
+	if r.Status == 401 || r.Status == 403 {
+		parts = append(parts, st.Warn.Render("! explains why"))
+	}
+	if d := m.insp.shown; d != nil {
+		mode := " · pretty"
+		switch {
+		case d.Kind() == exchange.KindBinary:
+			mode = ""
+		case m.insp.raw:
+			mode = " · raw"
+		}
+		parts = append(parts, d.Kind().String()+mode)
+		if !m.insp.view.Wrap() {
+			parts = append(parts, "no wrap")
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func timingBreakdown(t exchange.Timing) string {
+	var parts []string
+	if t.DNS > 0 {
+		parts = append(parts, "dns "+FormatElapsed(t.DNS))
+	}
+	if t.Connect > 0 {
+		parts = append(parts, "connect "+FormatElapsed(t.Connect))
+	}
+	if t.TLS > 0 {
+		parts = append(parts, "tls "+FormatElapsed(t.TLS))
+	}
+	if t.TTFB > 0 {
+		parts = append(parts, "first byte "+FormatElapsed(t.TTFB))
+	}
+	if t.Reused {
+		parts = append(parts, "reused connection")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// statusTone colours a status code.
+func statusTone(code int) ui.Tone {
+	switch {
+	case code >= 500:
+		return ui.ToneBad
+	case code >= 400:
+		return ui.ToneWarn
+	case code >= 300:
+		return ui.ToneInfo
+	}
+	return ui.ToneGood
+}
+
+// whyText is the 401/403 doctor's answer for the exchange shown: the
+// likely cause first, each with its fix in the config's own words.
+func (m *Model) whyText() (title, body string) {
+	e := m.active()
+	if m.ex == nil || m.ex.Response == nil || e == nil || e.Config == nil {
+		return "Why?", "No answer to explain yet."
+	}
+	findings := m.ex.Diagnose(e.Config, m.now)
+	if len(findings) == 0 {
+		return "Why?", fmt.Sprintf("The answer is %d %s: the doctor explains 401 and 403 answers.", m.ex.Response.Status, termtext.Line(m.ex.Response.StatusText))
+	}
+	st := m.styles
+	var b strings.Builder
+	for i, f := range findings {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + termtext.Line(f.Cause) + "\n")
+		b.WriteString(st.Good.Render("   fix: ") + termtext.Line(f.Fix))
+	}
+	return fmt.Sprintf("Why %d? · the likely cause first", m.ex.Response.Status), b.String()
 }

@@ -98,7 +98,7 @@ func (w *world) selectByName(name string) {
 	w.t.Helper()
 	for i, e := range w.m.entries {
 		if e.name == name {
-			w.m.list.Cursor = i
+			w.m.list.SetCursor(i)
 			w.m = run(w.t, w.m, press("enter"))
 			return
 		}
@@ -181,13 +181,13 @@ func TestSignInByPastingTheRedirect(t *testing.T) {
 	redirect := br.signIn(<-br.opened)
 	// The person pastes the address instead of the browser reaching it.
 	w.m = update(t, w.m, press("enter"))
-	if !w.m.pasting {
+	if !w.m.typing() || !hasPopup(w.m, popSignIn) {
 		t.Fatal("enter in the token pane did not open the paste box")
 	}
 	if quits(t, func() tea.Cmd { _, c := w.m.Update(press("q")); return c }()) {
 		t.Fatal("q quit while pasting")
 	}
-	w.m.paste.SetValue(redirect)
+	w.m = update(t, w.m, tea.PasteMsg{Content: redirect})
 	w.m = update(t, w.m, press("enter"))
 	for _, msg := range drainWait(t, wait, 5*time.Second) {
 		w.m = update(t, w.m, msg)
@@ -239,12 +239,12 @@ func TestRevokeIntrospectClaimsCopy(t *testing.T) {
 	w.m = run(t, w.m, press("enter"))
 	w.m.focus = paneToken
 	w.m = run(t, w.m, press("v"))
-	if w.m.overlay == nil || !strings.Contains(plain(w.m), "NOT verified") || !strings.Contains(plain(w.m), `"sub": "demo-cc"`) {
+	if !hasPopup(w.m, popText) || !strings.Contains(plain(w.m), "NOT verified") || !strings.Contains(plain(w.m), `"sub": "demo-cc"`) {
 		t.Errorf("claims view:\n%s", plain(w.m))
 	}
 	w.m = update(t, w.m, press("esc"))
 	w.m = run(t, w.m, press("i"))
-	if w.m.overlay == nil || !strings.Contains(plain(w.m), `"active": true`) {
+	if !hasPopup(w.m, popText) || !strings.Contains(plain(w.m), `"active": true`) {
 		t.Errorf("introspection view:\n%s", plain(w.m))
 	}
 	w.m = update(t, w.m, press("esc"))

@@ -21,7 +21,7 @@ import (
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	nm, cmd := m.update(msg)
 	next := nm.(Model)
-	next.syncInspector()
+	next.sync()
 	return next, cmd
 }
 
@@ -77,7 +77,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case introspectedMsg:
 		if msg.err != nil {
-			m.overlay = &overlay{title: "Introspection · failed", body: termtext.Line(msg.err.Error()) + "\n" + termtext.Line(providers.Hint(msg.err))}
+			m.openText("Introspection · failed", termtext.Line(msg.err.Error())+"\n"+termtext.Line(providers.Hint(msg.err)))
 		} else {
 			body := prettyJSON(msg.result)
 			if e := m.entry(msg.name); m.redact && e != nil && e.Session != nil {
@@ -85,7 +85,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				// echoed in it is masked like any other on screen.
 				body = e.Session.Redact(body)
 			}
-			m.overlay = &overlay{title: "Introspection · the provider's answer", body: body}
+			m.openText("Introspection · the provider's answer", body)
 		}
 		return m, nil
 	case sentMsg:
@@ -99,17 +99,11 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case savedMsg:
 		return m.onSaved(msg)
 	case tea.PasteMsg:
-		switch {
+		switch p := m.popups.top(); {
+		case p != nil:
+			return m.afterPopup(p, p.Update(msg))
 		case isCurl(msg.Content) && m.focus == paneRequest:
 			return m.importCurl(msg.Content)
-		case m.insp.prompt != promptNone:
-			var cmd tea.Cmd
-			m.insp.input, cmd = m.insp.input.Update(msg)
-			return m, tea.Batch(cmd, m.promptChanged())
-		case m.pasting:
-			var cmd tea.Cmd
-			m.paste, cmd = m.paste.Update(msg)
-			return m, cmd
 		case m.composer.Typing():
 			return m, m.composer.Update(msg)
 		}
@@ -176,7 +170,9 @@ func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
 		return m, nil // a newer request has replaced this one
 	}
 	e.act, e.cancel, e.pending = providers.Idle, nil, nil
-	m.pasting = false
+	if p := m.popups.find(popSignIn); p != nil && p.entry == e.name {
+		m.popups = m.popups.without(p) // signed in, or failed: the token pane says which
+	}
 	e.noteDiscovery()
 	if msg.err != nil {
 		e.err = msg.err
@@ -244,8 +240,9 @@ func (m Model) selectProvider(i int) (tea.Model, tea.Cmd) {
 	if i < 0 || i >= len(m.entries) {
 		return m, nil
 	}
-	changed := m.list.Active != i
-	m.list.Active, m.list.Cursor = i, i
+	changed := m.list.Active() != i
+	m.list.SetActive(i)
+	m.list.SetCursor(i)
 	e := m.entries[i]
 	if changed {
 		m.loadComposer(e)
@@ -322,8 +319,9 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	return m, tea.Batch(sendCmd(ctx, client, m.backend.History, e, r, m.sendSeq, opts), m.spinner.Tick)
 }
 
-// cancel is esc: first what is in flight for the focused pane, else the
-// input, else the help.
+// cancel is esc while browsing with no popup open: it cancels what is in
+// flight for the focused pane. (A popup takes esc first; the composer
+// leaves its field on esc.)
 func (m Model) cancel() Model {
 	switch {
 	case m.sending && (m.focus == paneRequest || m.focus == paneResponse):
@@ -332,16 +330,6 @@ func (m Model) cancel() Model {
 		m.sendSeq++
 		m.ex = &exchange.Exchange{Err: errors.New("cancelled")}
 		m.newBody(docPair{}, nil)
-	case m.insp.prompt != promptNone:
-		nm, _ := m.promptKey(tea.KeyPressMsg{Code: tea.KeyEscape})
-		m = nm.(Model)
-	case m.hist != nil:
-		m.hist = nil
-	case m.saved != nil:
-		m.saved = nil
-	case m.pasting:
-		m.pasting = false
-		m.paste.Blur()
 	case (m.focus == paneProviders || m.focus == paneToken) && m.active() != nil && m.active().cancel != nil:
 		e := m.active()
 		e.cancel() // ends the wait, which cancels the grant and its listener
@@ -351,12 +339,6 @@ func (m Model) cancel() Model {
 		// is still good, and the session kept it.
 		e.act, e.cancel, e.err = providers.Idle, nil, e.before
 		m.notice = "cancelled"
-	case m.overlay != nil:
-		m.overlay = nil
-	case m.composer.Typing():
-		m.composer.StopTyping()
-	case m.showHelp:
-		m.showHelp = false
 	}
 	return m
 }
@@ -384,6 +366,7 @@ func (m *Model) entry(name string) *entry {
 func (m *Model) setStyles(st ui.Styles) {
 	m.styles = st
 	m.help.SetStyles(st)
+	m.list.SetStyles(st)
 	m.tokenPane.SetStyles(st)
 	m.composer.SetStyles(st)
 }
