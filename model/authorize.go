@@ -101,7 +101,7 @@ func (m Model) authorize() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onPending(msg pendingMsg) (tea.Model, tea.Cmd) {
-	e := m.entry(msg.name)
+	e := m.entries.named(msg.name)
 	if e == nil || msg.seq != e.seq {
 		if msg.pending != nil {
 			return m, cancelPendingCmd(msg.pending)
@@ -146,7 +146,7 @@ func (m *Model) openSignIn(e *entry) {
 // submitPaste hands the address pasted in the sign-in to the waiting
 // grant.
 func (m *Model) submitPaste(name, text string) {
-	e := m.entry(name)
+	e := m.entries.named(name)
 	if e == nil || e.pending == nil {
 		return
 	}
@@ -159,7 +159,7 @@ func (m *Model) submitPaste(name, text string) {
 // attempt changes nothing: the token held, if any, is still good, and the
 // session kept it.
 func (m *Model) cancelSignIn(name string) {
-	e := m.entry(name)
+	e := m.entries.named(name)
 	if e == nil || e.cancel == nil {
 		return
 	}
@@ -214,7 +214,7 @@ func (m *Model) syncSignIn() {
 	if p == nil {
 		return
 	}
-	e := m.entry(p.entry)
+	e := m.entries.named(p.entry)
 	if e == nil || e.pending == nil {
 		return
 	}

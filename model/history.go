@@ -15,7 +15,7 @@ import (
 // to send again. History keeps secrets masked: a header it masked must be
 // typed again (the token itself is added on send, as always).
 func (m Model) reopen(e exchange.HistoryEntry) (tea.Model, tea.Cmd) {
-	if i := m.entryIndex(e.Provider); i >= 0 && i != m.list.Active() {
+	if i := m.entries.index(e.Provider); i >= 0 && i != m.list.Active() {
 		nm, cmd := m.selectProvider(i)
 		m = nm.(Model)
 		_ = cmd // the token, if needed, is fetched on send
@@ -72,15 +72,6 @@ func historyExchange(e exchange.HistoryEntry) *exchange.Exchange {
 		}
 	}
 	return ex
-}
-
-func (m *Model) entryIndex(name string) int {
-	for i, e := range m.entries {
-		if e.name == name {
-			return i
-		}
-	}
-	return -1
 }
 
 func sortedLines(lines []string) []string {

@@ -40,6 +40,11 @@ type inspector struct {
 	filterSeq int
 
 	docSeq int // bumps when the body changes, so a late document is dropped
+
+	// resp is the response shown (nil when there is none), and redact
+	// the model's switch, as the inspector last heard them.
+	resp   *exchange.Response
+	redact bool
 }
 
 func newInspector() inspector {
@@ -85,42 +90,50 @@ func filterCmd(seq int, body []byte, path string, red *secret.Redactor) tea.Cmd 
 }
 
 // body is the response body in hand, or nil.
-func (m *Model) body() []byte {
-	if m.ex == nil || m.ex.Response == nil {
+func (in *inspector) body() []byte {
+	if in.resp == nil {
 		return nil
 	}
-	return m.ex.Response.Body
+	return in.resp.Body
 }
 
-func (m *Model) contentType() string {
-	if m.ex == nil || m.ex.Response == nil {
+func (in *inspector) contentType() string {
+	if in.resp == nil {
 		return ""
 	}
-	return m.ex.Response.Header.Get("Content-Type")
+	return in.resp.Header.Get("Content-Type")
 }
 
-// newBody resets the inspector for a new exchange whose documents, built
-// in the send command, are docs (none when there is no body), and whose
-// secrets red knows.
+// newBody resets the response pane for the exchange shown (m.ex), whose
+// documents, built in the send command, are docs (none when there is no
+// body), and whose secrets red knows. A prompt was for the body it
+// replaces: it closes.
 func (m *Model) newBody(docs docPair, red *secret.Redactor) {
-	in := &m.insp
+	var resp *exchange.Response
+	if m.ex != nil {
+		resp = m.ex.Response
+	}
+	m.insp.reset(resp, docs, red, m.redact)
+	m.popups = m.popups.withoutKinds(popSearch, popFilter, popSave)
+}
+
+// reset shows a new response.
+func (in *inspector) reset(resp *exchange.Response, docs docPair, red *secret.Redactor, redact bool) {
 	in.docSeq++
 	if in.searchCancel != nil {
 		in.searchCancel()
 	}
+	in.resp, in.redact = resp, redact
 	in.docs, in.filtered, in.red = docs, docPair{}, red
-	in.doc = docs.pick(m.redact)
+	in.doc = docs.pick(redact)
 	in.shown = in.doc
 	in.query, in.hits, in.filter, in.filterErr = "", nil, "", nil
 	in.raw = false
-	// A prompt was for the body it replaces.
-	m.popups = m.popups.withoutKinds(popSearch, popFilter, popSave)
-	m.showDoc()
+	in.showDoc()
 }
 
 // showDoc hands the document to the viewer with its note.
-func (m *Model) showDoc() {
-	in := &m.insp
+func (in *inspector) showDoc() {
 	if in.shown == nil {
 		in.view.Clear()
 		return
@@ -129,7 +142,7 @@ func (m *Model) showDoc() {
 	// A hex dump is laid out in columns: wrapping it would break them.
 	in.view.SetWrap(!in.nowrap && in.shown.Kind() != exchange.KindBinary)
 	var notes []string
-	if r := m.ex.Response; r != nil && r.Truncated {
+	if r := in.resp; r != nil && r.Truncated {
 		notes = append(notes, "cut at "+exchange.HumanSize(r.Size)+": raise max_body to see more")
 	}
 	if n := in.shown.Note(); n != "" {
@@ -139,51 +152,50 @@ func (m *Model) showDoc() {
 	in.view.SetHits(nil, -1)
 }
 
-func (m Model) onDoc(msg docMsg) (tea.Model, tea.Cmd) {
-	if msg.seq != m.insp.docSeq {
-		return m, nil
+// onDoc shows a body laid out again (p), keeping the place.
+func (in *inspector) onDoc(msg docMsg) tea.Cmd {
+	if msg.seq != in.docSeq {
+		return nil
 	}
-	top := m.insp.view.TopLine()
-	m.insp.docs, m.insp.filtered = msg.docs, docPair{}
-	m.insp.doc = msg.docs.pick(m.redact)
-	m.insp.shown = m.insp.doc
-	m.showDoc()
-	m.insp.view.GotoLine(top)
-	return m, m.rerunSearch()
+	top := in.view.TopLine()
+	in.docs, in.filtered = msg.docs, docPair{}
+	in.doc = msg.docs.pick(in.redact)
+	in.shown = in.doc
+	in.showDoc()
+	in.view.GotoLine(top)
+	return in.rerunSearch()
 }
 
-func (m Model) onSearch(msg searchMsg) (tea.Model, tea.Cmd) {
-	if msg.seq != m.insp.searchSeq {
-		return m, nil
+func (in *inspector) onSearch(msg searchMsg) {
+	if msg.seq != in.searchSeq {
+		return
 	}
-	m.insp.hits = msg.hits
+	in.hits = msg.hits
 	hits := make([]ui.Hit, len(msg.hits))
 	for i, h := range msg.hits {
 		hits[i] = ui.Hit(h)
 	}
-	m.insp.view.SetHits(hits, -1)
+	in.view.SetHits(hits, -1)
 	if len(hits) > 0 {
-		m.insp.view.GotoHit(m.insp.view.NextHit(1))
+		in.view.GotoHit(in.view.NextHit(1))
 	}
-	return m, nil
 }
 
-func (m Model) onFilter(msg filterMsg) (tea.Model, tea.Cmd) {
-	if msg.seq != m.insp.filterSeq {
-		return m, nil
+func (in *inspector) onFilter(msg filterMsg) tea.Cmd {
+	if msg.seq != in.filterSeq {
+		return nil
 	}
-	m.insp.filterErr = msg.err
+	in.filterErr = msg.err
 	if msg.err == nil {
-		m.insp.filtered = msg.docs
-		m.insp.shown = msg.docs.pick(m.redact)
-		m.showDoc()
+		in.filtered = msg.docs
+		in.shown = msg.docs.pick(in.redact)
+		in.showDoc()
 	}
-	return m, m.rerunSearch()
+	return in.rerunSearch()
 }
 
 // rerunSearch searches the shown document again for the current query.
-func (m *Model) rerunSearch() tea.Cmd {
-	in := &m.insp
+func (in *inspector) rerunSearch() tea.Cmd {
 	if in.searchCancel != nil {
 		in.searchCancel()
 		in.searchCancel = nil
@@ -197,6 +209,105 @@ func (m *Model) rerunSearch() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	in.searchCancel = cancel
 	return searchCmd(ctx, in.searchSeq, in.shown, in.query)
+}
+
+// search searches for query, as it is typed.
+func (in *inspector) search(query string) tea.Cmd {
+	if query == in.query {
+		return nil
+	}
+	in.query = query
+	return in.rerunSearch()
+}
+
+// filterBy filters the body by a gjson path, as it is typed; "" shows the
+// whole body again.
+func (in *inspector) filterBy(path string) tea.Cmd {
+	if path == in.filter {
+		return nil
+	}
+	in.filter = path
+	in.filterSeq++
+	if strings.TrimSpace(path) == "" || in.body() == nil {
+		in.filterErr, in.shown, in.filtered = nil, in.doc, docPair{}
+		in.showDoc()
+		return in.rerunSearch()
+	}
+	return filterCmd(in.filterSeq, in.body(), path, in.red)
+}
+
+// setRedact switches to the body's other document for the redaction
+// switch, keeping its place; the search runs again on what is now shown.
+func (in *inspector) setRedact(redact bool) tea.Cmd {
+	in.redact = redact
+	doc := in.docs.pick(redact)
+	shown := doc
+	if in.filtered.plain != nil {
+		shown = in.filtered.pick(redact)
+	}
+	if doc == in.doc && shown == in.shown {
+		return nil
+	}
+	top := in.view.TopLine()
+	in.doc, in.shown = doc, shown
+	in.showDoc()
+	in.view.GotoLine(top)
+	return in.rerunSearch()
+}
+
+// maskShown passes text the response pane shows (a header value) through
+// the exchange's redactor while redacting.
+func (in *inspector) maskShown(text string) string {
+	if !in.redact || in.red == nil {
+		return text
+	}
+	return in.red.Redact(text)
+}
+
+// Update takes the response pane's own keys: scrolling, the next and
+// previous hit, and the toggles (headers, wrap, pretty/raw). The keys
+// that open a popup or leave the pane (/, f, s, y, !) are the root's.
+func (in *inspector) Update(k ui.KeyMap, msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, k.Up):
+		in.view.ScrollBy(-1)
+	case key.Matches(msg, k.Down):
+		in.view.ScrollBy(1)
+	case key.Matches(msg, k.PageUp):
+		in.view.PageBy(-1)
+	case key.Matches(msg, k.PageDown):
+		in.view.PageBy(1)
+	case key.Matches(msg, k.Top):
+		in.view.Top()
+	case key.Matches(msg, k.Bottom):
+		in.view.Bottom()
+	case key.Matches(msg, k.Left):
+		in.view.ScrollX(-8)
+	case key.Matches(msg, k.Right):
+		in.view.ScrollX(8)
+	case key.Matches(msg, k.NextHit):
+		in.view.GotoHit(in.view.NextHit(1))
+	case key.Matches(msg, k.PrevHit):
+		in.view.GotoHit(in.view.NextHit(-1))
+	case key.Matches(msg, k.Headers):
+		in.headers = !in.headers
+	case key.Matches(msg, k.WrapKey):
+		in.nowrap = !in.nowrap
+		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != exchange.KindBinary))
+	case key.Matches(msg, k.Raw):
+		if in.body() == nil {
+			return nil
+		}
+		in.raw = !in.raw
+		in.docSeq++
+		in.filter, in.filterErr = "", nil
+		mode := exchange.ModePretty
+		if in.raw {
+			mode = exchange.ModeRaw
+		}
+		return buildDocCmd(in.docSeq, in.body(), in.contentType(), mode, in.red)
+	}
+	return nil
 }
 
 // openPrompt gives the keyboard to one of the response pane's prompts.
@@ -215,27 +326,12 @@ func (m Model) openPrompt(kind popupKind, value string) (tea.Model, tea.Cmd) {
 
 // promptChanged runs the live search or filter for the prompt's text.
 func (m *Model) promptChanged(p *popup) tea.Cmd {
-	in := &m.insp
 	value := p.Popup.(*ui.Prompt).Value()
 	switch p.kind {
 	case popSearch:
-		if value == in.query {
-			return nil
-		}
-		in.query = value
-		return m.rerunSearch()
+		return m.insp.search(value)
 	case popFilter:
-		if value == in.filter {
-			return nil
-		}
-		in.filter = value
-		in.filterSeq++
-		if strings.TrimSpace(value) == "" || m.body() == nil {
-			in.filterErr, in.shown, in.filtered = nil, in.doc, docPair{}
-			m.showDoc()
-			return m.rerunSearch()
-		}
-		return filterCmd(in.filterSeq, m.body(), value, in.red)
+		return m.insp.filterBy(value)
 	}
 	return nil
 }
@@ -244,88 +340,47 @@ func (m *Model) promptChanged(p *popup) tea.Cmd {
 // write) and drops what esc dropped.
 func (m Model) promptClosed(p *popup, kept bool) (tea.Model, tea.Cmd) {
 	in := &m.insp
-	if kept {
-		if p.kind != popSave {
-			return m, nil
-		}
+	switch {
+	case kept && p.kind == popSave:
 		path := strings.TrimSpace(p.Popup.(*ui.Prompt).Value())
-		if path == "" || m.body() == nil {
+		if path == "" || in.body() == nil {
 			return m, nil
 		}
-		return m, saveCmd(expandHome(path), m.body())
-	}
-	switch p.kind {
-	case popSearch:
-		in.query = ""
-		return m, m.rerunSearch()
-	case popFilter:
-		in.filter, in.filterErr, in.shown, in.filtered = "", nil, in.doc, docPair{}
-		in.filterSeq++
-		m.showDoc()
-		return m, m.rerunSearch()
+		return m, saveCmd(expandHome(path), in.body())
+	case kept:
+		return m, nil
+	case p.kind == popSearch:
+		return m, in.search("")
+	case p.kind == popFilter:
+		return m, in.filterBy("")
 	}
 	return m, nil
 }
 
-// inspectorKey is a browsing key in the response pane.
+// inspectorKey is a browsing key in the response pane: the keys that open
+// a popup are the root's, the rest the pane's own.
 func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k, in := m.keys, &m.insp
 	switch {
-	case key.Matches(msg, k.Up):
-		in.view.ScrollBy(-1)
-	case key.Matches(msg, k.Down):
-		in.view.ScrollBy(1)
-	case key.Matches(msg, k.PageUp):
-		in.view.PageBy(-1)
-	case key.Matches(msg, k.PageDown):
-		in.view.PageBy(1)
-	case key.Matches(msg, k.Top):
-		in.view.Top()
-	case key.Matches(msg, k.Bottom):
-		in.view.Bottom()
-	case key.Matches(msg, k.Left):
-		in.view.ScrollX(-8)
-	case key.Matches(msg, k.Right):
-		in.view.ScrollX(8)
 	case key.Matches(msg, k.Search):
 		return m.openPrompt(popSearch, in.query)
-	case key.Matches(msg, k.NextHit):
-		in.view.GotoHit(in.view.NextHit(1))
-	case key.Matches(msg, k.PrevHit):
-		in.view.GotoHit(in.view.NextHit(-1))
 	case key.Matches(msg, k.Filter):
 		if in.doc == nil || in.doc.Kind() != exchange.KindJSON {
 			m.notice = "the path filter works on JSON bodies"
 			return m, nil
 		}
 		return m.openPrompt(popFilter, in.filter)
-	case key.Matches(msg, k.Headers):
-		in.headers = !in.headers
-	case key.Matches(msg, k.WrapKey):
-		in.nowrap = !in.nowrap
-		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != exchange.KindBinary))
-	case key.Matches(msg, k.Raw):
-		if m.body() == nil {
-			return m, nil
-		}
-		in.raw = !in.raw
-		in.docSeq++
-		in.filter, in.filterErr = "", nil
-		mode := exchange.ModePretty
-		if in.raw {
-			mode = exchange.ModeRaw
-		}
-		return m, buildDocCmd(in.docSeq, m.body(), m.contentType(), mode, in.red)
 	case key.Matches(msg, k.Yank):
 		return m.copyBody()
 	case key.Matches(msg, k.Why):
 		m.openText(m.whyText())
+		return m, nil
 	case key.Matches(msg, k.Save):
-		if m.body() == nil {
+		if in.body() == nil {
 			m.notice = "no body to save"
 			return m, nil
 		}
-		return m.openPrompt(popSave, suggestedName(m.contentType()))
+		return m.openPrompt(popSave, suggestedName(in.contentType()))
 	}
-	return m, nil
+	return m, in.Update(k, msg)
 }

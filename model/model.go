@@ -137,6 +137,9 @@ type entry struct {
 	disc  providers.DiscoveryNotes
 }
 
+// entries are the listed providers, in the config's order.
+type entries []*entry
+
 // Model is the root model.
 type Model struct {
 	opts   Options
@@ -149,7 +152,7 @@ type Model struct {
 
 	backend  *Backend
 	startErr error
-	entries  []*entry
+	entries  entries
 	list     ui.ProviderList
 
 	focus      pane

@@ -108,7 +108,7 @@ func (m Model) choose(p pick) (tea.Model, tea.Cmd) {
 	if p.hist != nil {
 		return m.reopen(*p.hist)
 	}
-	if i := m.entryIndex(p.provider); i >= 0 && i != m.list.Active() {
+	if i := m.entries.index(p.provider); i >= 0 && i != m.list.Active() {
 		nm, cmd := m.selectProvider(i)
 		m = nm.(Model)
 		m.loadSaved(*p.saved)

@@ -76,7 +76,7 @@ func (s popupStack) find(kinds ...popupKind) *popup {
 // open puts a popup on the stack, sized for where it is drawn.
 func (m *Model) open(p *popup) {
 	m.popups = m.popups.push(p)
-	m.sizePopup(p)
+	m.layout().sizePopup(p)
 }
 
 // openText shows a titled text where the request and response stand.
@@ -146,18 +146,15 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// bottomPopup is the topmost popup drawn where the request and response
+// bottom is the topmost popup drawn where the request and response
 // stand, or nil.
-func (m *Model) bottomPopup() *popup {
-	return m.popups.find(popText, popRequests, popHistory, popSignIn)
-}
+func (s popupStack) bottom() *popup { return s.find(popText, popRequests, popHistory, popSignIn) }
 
 // prompt is the response pane's open prompt, or nil.
-func (m *Model) prompt() *popup { return m.popups.find(popSearch, popFilter, popSave) }
+func (s popupStack) prompt() *popup { return s.find(popSearch, popFilter, popSave) }
 
 // sizePopup gives p the content area of where it is drawn.
-func (m *Model) sizePopup(p *popup) {
-	l := m.layout()
+func (l layout) sizePopup(p *popup) {
 	switch p.kind {
 	case popHelp:
 		p.SetSize(l.w-2, l.h-4)

@@ -17,23 +17,15 @@ import (
 // providers.NewClient), so the answer is shown as it came.
 const redirectNote = "redirect not followed: keyhole sends nothing on to the Location (a token would go with it); send the request there yourself if you trust it"
 
-// responseSize is the response pane's content area.
-func (m *Model) responseSize() (w, h int) {
-	l := m.layout()
-	return l.respW - 2, l.bottomH - 2
-}
-
 // responseParts lays out the response pane above and below the body: the
 // info line, notes and errors, headers, and the open prompt. The body view
 // gets the rows that are left.
-func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH int) {
-	st := m.styles
-	ex := m.ex
+func (in *inspector) parts(st ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) (top []string, promptLine string, bodyH int) {
 	if ex == nil {
 		return nil, "", h
 	}
 	if ex.Response != nil {
-		top = append(top, m.responseInfo())
+		top = append(top, in.info(st))
 	}
 	var notes []string
 	if ex.Sent.Withheld {
@@ -59,12 +51,12 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 		// internal/faults).
 		top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+line(hint), w, " ")))
 	}
-	if r := ex.Response; r != nil && m.insp.headers {
-		lines := exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !m.redact)
+	if r := ex.Response; r != nil && in.headers {
+		lines := exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !in.redact)
 		for i, line := range lines {
 			// A server echoing the request in a header of its own
 			// (X-Echo-Authorization) is masked like the body.
-			lines[i] = m.maskShown(line)
+			lines[i] = in.maskShown(line)
 		}
 		room := max(1, (h-len(top))/3)
 		if len(lines) > room {
@@ -79,11 +71,11 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 			top = append(top, l)
 		}
 	}
-	if m.insp.filterErr != nil && m.insp.filter != "" {
-		top = append(top, st.Warn.Render("filter: "+line(m.insp.filterErr.Error())))
+	if in.filterErr != nil && in.filter != "" {
+		top = append(top, st.Warn.Render("filter: "+line(in.filterErr.Error())))
 	}
-	if p := m.prompt(); p != nil {
-		promptLine = p.View()
+	if prompt != nil {
+		promptLine = prompt.View()
 	}
 	// Top lines are counted as drawn: a wrapped note takes several rows.
 	rows := 0
@@ -101,39 +93,39 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 // scrolling in Update works on the size View will draw, and the search
 // prompt its count of hits.
 func (m *Model) syncInspector() {
-	if p := m.prompt(); p != nil && p.kind == popSearch {
+	if p := m.popups.prompt(); p != nil && p.kind == popSearch {
 		note := ""
 		if m.insp.query != "" {
 			note = fmt.Sprintf("%d hits", len(m.insp.hits))
 		}
 		p.Popup.(*ui.Prompt).SetNote(note)
 	}
-	w, h := m.responseSize()
-	_, _, bodyH := m.responseParts(w, h)
+	l := m.layout()
+	w, h := l.respW-2, l.bottomH-2
+	_, _, bodyH := m.insp.parts(m.styles, m.ex, m.popups.prompt(), w, h)
 	m.insp.view.SetSize(w, bodyH)
 }
 
-// responsePane draws the response pane's content.
-func (m *Model) responsePane(w, h int) string {
-	if m.ex == nil {
-		return m.styles.Muted.Render("ctrl+s sends the request; the answer shows here")
+// pane draws the response pane's content.
+func (in *inspector) pane(st ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) string {
+	if ex == nil {
+		return st.Muted.Render("ctrl+s sends the request; the answer shows here")
 	}
-	top, prompt, _ := m.responseParts(w, h)
+	top, promptLine, _ := in.parts(st, ex, prompt, w, h)
 	parts := append([]string(nil), top...)
-	if m.ex.Response != nil {
-		parts = append(parts, m.insp.view.View(m.styles))
+	if ex.Response != nil {
+		parts = append(parts, in.view.View(st))
 	}
-	if prompt != "" {
-		parts = append(parts, prompt)
+	if promptLine != "" {
+		parts = append(parts, promptLine)
 	}
 	return strings.Join(parts, "\n")
 }
 
-// responseInfo is the line above the body: status in its colour, time and
-// its breakdown, size, kind and the toggles.
-func (m *Model) responseInfo() string {
-	st := m.styles
-	r := m.ex.Response
+// info is the line above the body: status in its colour, time and its
+// breakdown, size, kind and the toggles.
+func (in *inspector) info(st ui.Styles) string {
+	r := in.resp
 	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText)))
 	parts := []string{status}
 	if b := timingBreakdown(r.Timing); b != "" {
@@ -142,16 +134,16 @@ func (m *Model) responseInfo() string {
 	if r.Status == 401 || r.Status == 403 {
 		parts = append(parts, st.Warn.Render("! explains why"))
 	}
-	if d := m.insp.shown; d != nil {
+	if d := in.shown; d != nil {
 		mode := " · pretty"
 		switch {
 		case d.Kind() == exchange.KindBinary:
 			mode = ""
-		case m.insp.raw:
+		case in.raw:
 			mode = " · raw"
 		}
 		parts = append(parts, d.Kind().String()+mode)
-		if !m.insp.view.Wrap() {
+		if !in.view.Wrap() {
 			parts = append(parts, "no wrap")
 		}
 	}

@@ -40,7 +40,7 @@ func saveCmd(path string, body []byte) tea.Cmd {
 const maxClipboard = 1 << 20
 
 func (m Model) copyBody() (tea.Model, tea.Cmd) {
-	body := m.body()
+	body := m.insp.body()
 	switch {
 	case body == nil:
 		m.notice = "no body to copy"

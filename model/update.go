@@ -58,7 +58,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pendingMsg:
 		return m.onPending(msg)
 	case peekedMsg:
-		if e := m.entry(msg.name); e != nil && e.tok == nil && e.act == providers.Idle {
+		if e := m.entries.named(msg.name); e != nil && e.tok == nil && e.act == providers.Idle {
 			e.tok = msg.tok
 			if msg.err != nil {
 				m.notice = msg.err.Error()
@@ -66,7 +66,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case revokedMsg:
-		if e := m.entry(msg.name); e != nil {
+		if e := m.entries.named(msg.name); e != nil {
 			// The session knows what it still holds: a revocation that
 			// failed before forgetting anything leaves the token in place.
 			e.tok, e.err = e.Session.Cached(), msg.err
@@ -80,7 +80,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.openText("Introspection · failed", termtext.Line(msg.err.Error())+"\n"+termtext.Line(providers.Hint(msg.err)))
 		} else {
 			body := prettyJSON(msg.result)
-			if e := m.entry(msg.name); m.redact && e != nil && e.Session != nil {
+			if e := m.entries.named(msg.name); m.redact && e != nil && e.Session != nil {
 				// The answer is the server's text: a token or secret
 				// echoed in it is masked like any other on screen.
 				body = e.Session.Redact(body)
@@ -91,11 +91,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sentMsg:
 		return m.onSent(msg)
 	case docMsg:
-		return m.onDoc(msg)
+		return m, m.insp.onDoc(msg)
 	case searchMsg:
-		return m.onSearch(msg)
+		m.insp.onSearch(msg)
+		return m, nil
 	case filterMsg:
-		return m.onFilter(msg)
+		return m, m.insp.onFilter(msg)
 	case savedMsg:
 		return m.onSaved(msg)
 	case tea.PasteMsg:
@@ -165,7 +166,7 @@ func (m Model) onBackend(msg backendMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
-	e := m.entry(msg.name)
+	e := m.entries.named(msg.name)
 	if e == nil || msg.seq != e.seq {
 		return m, nil // a newer request has replaced this one
 	}
@@ -196,7 +197,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.sending, m.sendCancel = false, nil
-	if e := m.entry(msg.name); e != nil {
+	if e := m.entries.named(msg.name); e != nil {
 		if e.act == providers.Fetching {
 			e.act = providers.Idle
 		}
@@ -354,13 +355,22 @@ func (m *Model) cancelAll() {
 	}
 }
 
-func (m *Model) entry(name string) *entry {
-	for _, e := range m.entries {
-		if e.name == name {
-			return e
-		}
+// named is the provider called name, or nil.
+func (es entries) named(name string) *entry {
+	if i := es.index(name); i >= 0 {
+		return es[i]
 	}
 	return nil
+}
+
+// index is the place of the provider called name in the list, or -1.
+func (es entries) index(name string) int {
+	for i, e := range es {
+		if e.name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Model) setStyles(st ui.Styles) {

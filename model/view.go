@@ -60,7 +60,7 @@ func (m *Model) resize() {
 	m.tokenPane.SetSize(l.tokW-4, l.topH-2)
 	m.composer.SetSize(l.reqW-2, l.bottomH-2)
 	for _, p := range m.popups {
-		m.sizePopup(p)
+		l.sizePopup(p)
 	}
 }
 
@@ -112,14 +112,14 @@ func (m *Model) render() string {
 // them, as the width allows; or the popup drawn in their place.
 func (m *Model) bottom(l layout) string {
 	st := m.styles
-	if p := m.bottomPopup(); p != nil {
+	if p := m.popups.bottom(); p != nil {
 		return ui.Box(st, p.Title(), p.View(), l.w, l.bottomH, true)
 	}
 	req := func(w int, title string) string {
 		return ui.Box(st, title, m.composer.View(), w, l.bottomH, m.focus == paneRequest)
 	}
 	resp := func(w int, title string) string {
-		return ui.Box(st, title, m.responsePane(w-2, l.bottomH-2), w, l.bottomH, m.focus == paneResponse)
+		return ui.Box(st, title, m.insp.pane(st, m.ex, m.popups.prompt(), w-2, l.bottomH-2), w, l.bottomH, m.focus == paneResponse)
 	}
 	respTitle := m.responseTitle()
 	if !l.single {
