@@ -69,7 +69,7 @@ type pickerLine struct {
 // NewPicker builds a picker over items, cursor on the first.
 func NewPicker(st Styles, keys PickerKeys, title string, items []PickerItem) *Picker {
 	f := textinput.New()
-	f.Prompt = "> "
+	f.Prompt = "filter: "
 	f.Placeholder = "type to filter"
 	f.SetStyles(textinput.DefaultStyles(st.IsDark))
 	f.Focus()
