@@ -267,7 +267,7 @@ func (in *inspector) maskShown(text string) string {
 // Update takes the response pane's own keys: scrolling, the next and
 // previous hit, and the toggles (headers, wrap, pretty/raw). The keys
 // that open a popup or leave the pane (/, f, s, y, !) are the root's.
-func (in *inspector) Update(k ui.KeyMap, msg tea.KeyPressMsg) tea.Cmd {
+func (in *inspector) Update(k *ui.KeyMap, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Up):
 		in.view.ScrollBy(-1)

@@ -30,6 +30,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.composer.Typing() {
 		switch {
+		case key.Matches(msg, k.Cancel) && m.sending:
+			return m.cancel(), nil // what is in flight first, then the input
 		case key.Matches(msg, k.Cancel):
 			m.composer.StopTyping()
 			return m, nil

@@ -142,9 +142,12 @@ type entries []*entry
 
 // Model is the root model.
 type Model struct {
-	opts   Options
-	keys   ui.KeyMap
-	styles ui.Styles
+	opts Options
+	// keys and styles are shared with every component, which keeps the
+	// pointers: the model is copied on every message, and these are the
+	// largest values it has.
+	keys   *ui.KeyMap
+	styles *ui.Styles
 	help   ui.Help
 
 	width, height int
@@ -190,15 +193,15 @@ func New(opts Options) Model {
 	keys := ui.DefaultKeyMap()
 	m := Model{
 		opts:       opts,
-		keys:       keys,
-		styles:     st,
+		keys:       &keys,
+		styles:     &st,
 		help:       ui.NewHelp(st),
 		now:        opts.Now(),
 		redact:     opts.Redact,
 		lastBottom: paneRequest,
-		list:       ui.NewProviderList(st, keys),
-		tokenPane:  ui.NewTokenPane(st),
-		composer:   ui.NewComposer(st, keys),
+		list:       ui.NewProviderList(&st, &keys),
+		tokenPane:  ui.NewTokenPane(&st),
+		composer:   ui.NewComposer(&st, &keys),
 		insp:       newInspector(),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}

@@ -20,7 +20,7 @@ const redirectNote = "redirect not followed: keyhole sends nothing on to the Loc
 // responseParts lays out the response pane above and below the body: the
 // info line, notes and errors, headers, and the open prompt. The body view
 // gets the rows that are left.
-func (in *inspector) parts(st ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) (top []string, promptLine string, bodyH int) {
+func (in *inspector) parts(st *ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) (top []string, promptLine string, bodyH int) {
 	if ex == nil {
 		return nil, "", h
 	}
@@ -107,14 +107,14 @@ func (m *Model) syncInspector() {
 }
 
 // pane draws the response pane's content.
-func (in *inspector) pane(st ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) string {
+func (in *inspector) pane(st *ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) string {
 	if ex == nil {
 		return st.Muted.Render("ctrl+s sends the request; the answer shows here")
 	}
 	top, promptLine, _ := in.parts(st, ex, prompt, w, h)
 	parts := append([]string(nil), top...)
 	if ex.Response != nil {
-		parts = append(parts, in.view.View(st))
+		parts = append(parts, in.view.View(*st))
 	}
 	if promptLine != "" {
 		parts = append(parts, promptLine)
@@ -124,7 +124,7 @@ func (in *inspector) pane(st ui.Styles, ex *exchange.Exchange, prompt *popup, w,
 
 // info is the line above the body: status in its colour, time and its
 // breakdown, size, kind and the toggles.
-func (in *inspector) info(st ui.Styles) string {
+func (in *inspector) info(st *ui.Styles) string {
 	r := in.resp
 	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText)))
 	parts := []string{status}

@@ -374,11 +374,11 @@ func (es entries) index(name string) int {
 }
 
 func (m *Model) setStyles(st ui.Styles) {
-	m.styles = st
+	m.styles = &st
 	m.help.SetStyles(st)
-	m.list.SetStyles(st)
-	m.tokenPane.SetStyles(st)
-	m.composer.SetStyles(st)
+	m.list.SetStyles(&st)
+	m.tokenPane.SetStyles(&st)
+	m.composer.SetStyles(&st)
 }
 
 // loadComposer fills the composer with the provider's first saved request,

@@ -366,7 +366,7 @@ func TestNarrowTerminalReachesEveryPane(t *testing.T) {
 }
 
 // designKeys is DESIGN.md's key table.
-var designKeys = []string{"tab", "shift+tab", "enter", "ctrl+s", "ctrl+c", "ctrl+r", "esc", "q", "?", "/", "n", "N", "r", "a", "x", "i", "c", "v", "f", "h", "p", "w", "y", "s", "H", "!"}
+var designKeys = []string{"tab", "shift+tab", "enter", "ctrl+s", "ctrl+c", "ctrl+r", "esc", "q", "?", "/", "n", "N", "r", "a", "x", "i", "c", "v", "f", "h", "p", "w", "y", "s", "H", "o", "!"}
 
 func TestEveryDesignKeyIsBoundAndInTheHelp(t *testing.T) {
 	w := newWorld(t)

@@ -31,8 +31,8 @@ var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS
 // it; esc leaves. The root sets what the composer shows beside the fields
 // (SetContext, SetNote, SetMasked); View only draws.
 type Composer struct {
-	st   Styles
-	keys KeyMap
+	st   *Styles
+	keys *KeyMap
 	// Method is the method picked.
 	Method string
 	// Field is the field under the cursor.
@@ -57,7 +57,7 @@ type Composer struct {
 }
 
 // NewComposer builds an empty composer.
-func NewComposer(st Styles, keys KeyMap) Composer {
+func NewComposer(st *Styles, keys *KeyMap) Composer {
 	c := Composer{Method: "GET", keys: keys, path: textinput.New(), query: newArea(), headers: newArea(), body: newArea()}
 	c.path.Prompt = ""
 	c.path.Placeholder = "/path or https://full.url"
@@ -79,7 +79,7 @@ func newArea() textarea.Model {
 }
 
 // SetStyles applies light or dark input styles.
-func (c *Composer) SetStyles(st Styles) {
+func (c *Composer) SetStyles(st *Styles) {
 	c.st = st
 	c.path.SetStyles(textinput.DefaultStyles(st.IsDark))
 	c.query.SetStyles(textarea.DefaultStyles(st.IsDark))

@@ -47,7 +47,7 @@ type Picker struct {
 	title  string
 	items  []PickerItem
 	keys   PickerKeys
-	st     Styles
+	st     *Styles
 	filter textinput.Model
 	query  string // the filter's text the list was made for
 
@@ -67,7 +67,7 @@ type pickerLine struct {
 }
 
 // NewPicker builds a picker over items, cursor on the first.
-func NewPicker(st Styles, keys PickerKeys, title string, items []PickerItem) *Picker {
+func NewPicker(st *Styles, keys PickerKeys, title string, items []PickerItem) *Picker {
 	f := textinput.New()
 	f.Prompt = "filter: "
 	f.Placeholder = "type to filter"

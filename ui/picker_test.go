@@ -24,7 +24,8 @@ func typeInto(p *Picker, s string) {
 }
 
 func TestPickerFiltersFuzzilyBestFirst(t *testing.T) {
-	p := NewPicker(NewStyles(true), DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
+	st := NewStyles(true)
+	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
 	p.SetSize(60, 12)
 	view := ansi.Strip(p.View())
 	for _, h := range []string{"Saved · a", "Saved · b"} {
@@ -48,7 +49,8 @@ func TestPickerScrollsWithTheCursor(t *testing.T) {
 	for i := range 50 {
 		items = append(items, PickerItem{Group: fmt.Sprintf("group %d", i/10), Title: fmt.Sprintf("row %02d", i)})
 	}
-	p := NewPicker(NewStyles(false), DefaultKeyMap().PickerKeys(), "Rows", items)
+	st := NewStyles(false)
+	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Rows", items)
 	p.SetSize(40, 10)
 	for i := 1; i < 50; i++ {
 		p.Update(tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl})

@@ -18,25 +18,25 @@ type TextPopup struct {
 	lines   []string
 	offset  int
 	w, h    int
-	keys    KeyMap
+	keys    *KeyMap
 	close   []key.Binding
 	result  Result
 }
 
 // NewTextPopup shows body; esc closes it.
-func NewTextPopup(keys KeyMap, title, body string) *TextPopup {
+func NewTextPopup(keys *KeyMap, title, body string) *TextPopup {
 	return newTextPopup(keys, title, func(int) string { return body }, keys.Close)
 }
 
 // NewHelpPopup shows the full help generated from the key map; esc and ?
 // close it.
-func NewHelpPopup(st Styles, keys KeyMap) *TextPopup {
-	h := NewHelp(st)
-	help := func(w int) string { return h.Full(st, keys, w) }
+func NewHelpPopup(st *Styles, keys *KeyMap) *TextPopup {
+	h := NewHelp(*st)
+	help := func(w int) string { return h.Full(*st, *keys, w) }
 	return newTextPopup(keys, "Help", help, keys.Close, keys.Help)
 }
 
-func newTextPopup(keys KeyMap, title string, content func(int) string, close ...key.Binding) *TextPopup {
+func newTextPopup(keys *KeyMap, title string, content func(int) string, close ...key.Binding) *TextPopup {
 	p := &TextPopup{title: title, content: content, keys: keys, close: close}
 	p.SetSize(defaultPopupW, defaultPopupH)
 	return p
@@ -127,8 +127,8 @@ func (p *TextPopup) View() string {
 // filter, save to): enter keeps what is typed, esc drops it. The root
 // reads Value after every key, to search or filter as the text changes.
 type Prompt struct {
-	st     Styles
-	keys   KeyMap
+	st     *Styles
+	keys   *KeyMap
 	label  string
 	input  textinput.Model
 	note   string
@@ -138,7 +138,7 @@ type Prompt struct {
 
 // NewPrompt opens a prompt holding value, and the command that starts its
 // cursor.
-func NewPrompt(st Styles, keys KeyMap, label, placeholder, value string) (*Prompt, tea.Cmd) {
+func NewPrompt(st *Styles, keys *KeyMap, label, placeholder, value string) (*Prompt, tea.Cmd) {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = placeholder

@@ -31,8 +31,8 @@ const InsecureMark = "!"
 // wheel, a click on a row) and keeps the cursor's row on screen there, in
 // Update: View only draws.
 type ProviderList struct {
-	st      Styles
-	keys    KeyMap
+	st      *Styles
+	keys    *KeyMap
 	items   []ProviderItem
 	cursor  int
 	active  int // the provider in use; -1 for none
@@ -42,12 +42,12 @@ type ProviderList struct {
 }
 
 // NewProviderList builds an empty list, nothing in use.
-func NewProviderList(st Styles, keys KeyMap) ProviderList {
+func NewProviderList(st *Styles, keys *KeyMap) ProviderList {
 	return ProviderList{st: st, keys: keys, active: -1, w: 16, h: 6}
 }
 
 // SetStyles applies light or dark styles.
-func (l *ProviderList) SetStyles(st Styles) { l.st = st }
+func (l *ProviderList) SetStyles(st *Styles) { l.st = st }
 
 // SetItems replaces the rows, keeping the cursor on the list.
 func (l *ProviderList) SetItems(items []ProviderItem) {

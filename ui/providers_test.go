@@ -11,7 +11,8 @@ import (
 func TestInsecureProviderIsMarkedInRed(t *testing.T) {
 	st := NewStyles(true)
 	red := st.Bad.Bold(true).Render(InsecureMark)
-	l := NewProviderList(st, DefaultKeyMap())
+	keys := DefaultKeyMap()
+	l := NewProviderList(&st, &keys)
 	items := []ProviderItem{
 		{Name: "safe", Glyph: "●", Tone: ToneGood},
 		{Name: "corp", Glyph: "●", Tone: ToneGood, Insecure: true},
@@ -51,7 +52,7 @@ func TestInsecureProviderIsMarkedInRed(t *testing.T) {
 
 func TestTokenPaneAlarmIsRed(t *testing.T) {
 	st := NewStyles(false)
-	p := NewTokenPane(st)
+	p := NewTokenPane(&st)
 	p.SetSize(60, 6)
 	p.SetView(TokenView{Glyph: "●", State: "valid", Heading: "corp · client_credentials", Alarm: "TLS NOT VERIFIED"})
 	out := p.View()

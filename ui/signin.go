@@ -14,8 +14,8 @@ import (
 // browser ended on. The root gives it its text, already masked and made
 // safe to draw, and reads TakePaste after each key.
 type SignIn struct {
-	st    Styles
-	keys  KeyMap
+	st    *Styles
+	keys  *KeyMap
 	title string
 	// body is drawn above the paste box, foot under it.
 	body, foot []string
@@ -31,7 +31,7 @@ type SignIn struct {
 
 // NewSignIn builds the sign-in popup; canPaste says whether the grant
 // takes a pasted address, address is what c copies.
-func NewSignIn(st Styles, keys KeyMap, title, address string, canPaste bool) *SignIn {
+func NewSignIn(st *Styles, keys *KeyMap, title, address string, canPaste bool) *SignIn {
 	ti := textinput.New()
 	ti.Prompt = "> "
 	ti.Placeholder = "paste the address the browser ended on"

@@ -37,15 +37,15 @@ type TokenView struct {
 // TokenPane draws a TokenView. It has no keys of its own: r, a, x, i, c
 // and v act on the provider, which the root holds.
 type TokenPane struct {
-	st   Styles
+	st   *Styles
 	bar  progress.Model
 	v    TokenView
 	w, h int
 }
 
 // NewTokenPane builds the pane for the given styles.
-func NewTokenPane(st Styles) TokenPane {
-	return TokenPane{st: st, bar: newBar(st), w: 40, h: 6}
+func NewTokenPane(st *Styles) TokenPane {
+	return TokenPane{st: st, bar: newBar(*st), w: 40, h: 6}
 }
 
 func newBar(st Styles) progress.Model {
@@ -53,7 +53,7 @@ func newBar(st Styles) progress.Model {
 }
 
 // SetStyles rebuilds the bar's colours.
-func (p *TokenPane) SetStyles(st Styles) { p.st, p.bar = st, newBar(st) }
+func (p *TokenPane) SetStyles(st *Styles) { p.st, p.bar = st, newBar(*st) }
 
 // SetView sets what the pane shows, already masked and made safe to draw.
 func (p *TokenPane) SetView(v TokenView) {
