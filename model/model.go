@@ -200,7 +200,7 @@ func New(opts Options) Model {
 		redact:     opts.Redact,
 		lastBottom: paneRequest,
 		list:       ui.NewProviderList(&st, &keys),
-		tokenPane:  ui.NewTokenPane(&st),
+		tokenPane:  ui.NewTokenPane(&st, &keys),
 		composer:   ui.NewComposer(&st, &keys),
 		insp:       newInspector(),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),

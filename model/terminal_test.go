@@ -209,7 +209,7 @@ func TestTokenPaneShowsServerTextAsSymbols(t *testing.T) {
 	// The pane by itself, then the whole frame.
 	pane := func(what string) {
 		t.Helper()
-		tp := ui.NewTokenPane(w.m.styles)
+		tp := ui.NewTokenPane(w.m.styles, w.m.keys)
 		tp.SetSize(100, 6)
 		tp.SetView(w.m.tokenView())
 		checkFrame(t, what+": token pane", tp.View())

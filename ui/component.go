@@ -20,6 +20,17 @@ type Component interface {
 	help.KeyMap
 }
 
+// Every component keeps the contract; every popup is a Popup.
+var (
+	_ Component = (*ProviderList)(nil)
+	_ Component = (*TokenPane)(nil)
+	_ Component = (*Composer)(nil)
+	_ Popup     = (*Picker)(nil)
+	_ Popup     = (*TextPopup)(nil)
+	_ Popup     = (*Prompt)(nil)
+	_ Popup     = (*SignIn)(nil)
+)
+
 // Result is where a popup stands after a message.
 type Result int
 

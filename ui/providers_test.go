@@ -52,7 +52,8 @@ func TestInsecureProviderIsMarkedInRed(t *testing.T) {
 
 func TestTokenPaneAlarmIsRed(t *testing.T) {
 	st := NewStyles(false)
-	p := NewTokenPane(&st)
+	keys := DefaultKeyMap()
+	p := NewTokenPane(&st, &keys)
 	p.SetSize(60, 6)
 	p.SetView(TokenView{Glyph: "●", State: "valid", Heading: "corp · client_credentials", Alarm: "TLS NOT VERIFIED"})
 	out := p.View()

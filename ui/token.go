@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"charm.land/bubbles/v2/progress"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -34,18 +37,20 @@ type TokenView struct {
 	Keys     string
 }
 
-// TokenPane draws a TokenView. It has no keys of its own: r, a, x, i, c
-// and v act on the provider, which the root holds.
+// TokenPane draws a TokenView. Its keys (r, a, x, i, c, v) act on the
+// provider, which the root holds: the root matches them, and the pane
+// lists them for the help.
 type TokenPane struct {
 	st   *Styles
+	keys *KeyMap
 	bar  progress.Model
 	v    TokenView
 	w, h int
 }
 
 // NewTokenPane builds the pane for the given styles.
-func NewTokenPane(st *Styles) TokenPane {
-	return TokenPane{st: st, bar: newBar(*st), w: 40, h: 6}
+func NewTokenPane(st *Styles, keys *KeyMap) TokenPane {
+	return TokenPane{st: st, keys: keys, bar: newBar(*st), w: 40, h: 6}
 }
 
 func newBar(st Styles) progress.Model {
@@ -78,7 +83,21 @@ func (p *TokenPane) layout() {
 	p.bar.EmptyColor = p.st.BarEmpty
 }
 
-// View draws the pane.
+// Update implements Component: the pane's keys act on the provider, and
+// the root matches them.
+func (p *TokenPane) Update(tea.Msg) tea.Cmd { return nil }
+
+// ShortHelp implements help.KeyMap.
+func (p *TokenPane) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Refresh, p.keys.Authorize, p.keys.Copy, p.keys.Claims}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *TokenPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.ShortHelp(), {p.keys.Revoke, p.keys.Introspect}}
+}
+
+// View implements Component.
 func (p *TokenPane) View() string {
 	st, v, w := p.st, p.v, p.w
 	var lines []string
