@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -115,11 +116,12 @@ type silentError struct{ code int }
 func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // errorHandler prints a failed command's error on stderr, with the hint
-// keyhole's typed errors carry. On a terminal it keeps fang's styling;
-// elsewhere (a script, a log, a test) it is one plain "keyhole: ..." line
-// and a "hint: ..." line, which neither wrap nor carry escape codes.
-// Either way the text goes through the sanitizer first: an error quotes
-// what a server or the config said, and that must not drive the terminal.
+// keyhole's typed errors carry. On a terminal it is fang's ERROR badge over
+// the error's text, verbatim; elsewhere (a script, a log, a test) it is one
+// plain "keyhole: ..." line and a "hint: ..." line, which neither wrap nor
+// carry escape codes. Either way the text goes through the sanitizer first:
+// an error quotes what a server or the config said, and that must not drive
+// the terminal.
 func errorHandler(e env) fang.ErrorHandler {
 	return func(w io.Writer, styles fang.Styles, err error) {
 		var silent *silentError
@@ -129,10 +131,7 @@ func errorHandler(e env) fang.ErrorHandler {
 		hint := termtext.Line(providers.Hint(err))
 		err = shownError{err}
 		if e.tty(e.stderr) {
-			fang.DefaultErrorHandler(w, styles, err)
-			if hint != "" {
-				fmt.Fprintf(w, "  hint: %s\n\n", hint)
-			}
+			printTerminalError(w, styles, err, hint)
 			return
 		}
 		fmt.Fprintf(e.stderr, "keyhole: %s\n", err)
@@ -140,6 +139,35 @@ func errorHandler(e env) fang.ErrorHandler {
 			fmt.Fprintf(e.stderr, "hint: %s\n", hint)
 		}
 	}
+}
+
+// printTerminalError writes err under fang's ERROR badge, once and as it
+// is: fang's own handler title-cases the first word (a config path became
+// /Tmp/Work/Bad-Cfg.toml), wraps it at the terminal's width and adds a full
+// stop. The hint gets its own line unless the text already says it, as a
+// config error's "(quote the value)" does.
+func printTerminalError(w io.Writer, styles fang.Styles, err error, hint string) {
+	text := err.Error()
+	fmt.Fprintln(w, styles.ErrorHeader.String())
+	fmt.Fprintf(w, "  %s\n", text)
+	if isUsageError(text) {
+		fmt.Fprintf(w, "\n  Try %s for usage.\n", styles.Program.Flag.Render("--help"))
+	}
+	if hint != "" && !strings.Contains(text, hint) {
+		fmt.Fprintf(w, "\n  hint: %s\n", hint)
+	}
+	fmt.Fprintln(w)
+}
+
+// isUsageError reports whether Cobra refused the command line itself, as
+// fang tells them apart.
+func isUsageError(text string) bool {
+	for _, prefix := range []string{"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "unknown command", "invalid argument"} {
+		if strings.HasPrefix(text, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // shownError is an error as it is printed: its text made safe for a

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -94,6 +93,9 @@ func (m Model) authorize() (tea.Model, tea.Cmd) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.seq++
+	if e.act == providers.Idle {
+		e.before = e.err
+	}
 	e.act, e.err, e.cancel = providers.AwaitingUser, nil, cancel
 	opts := providers.AuthorizeOptions{Open: m.opts.OpenURL, NoBrowser: m.opts.NoBrowser || m.opts.OpenURL == nil}
 	cmds = append(cmds, authorizeCmd(ctx, e.Session, e.name, e.seq, opts), m.spinner.Tick)
@@ -101,7 +103,7 @@ func (m Model) authorize() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onPending(msg pendingMsg) (tea.Model, tea.Cmd) {
-	e := m.entry(msg.name)
+	e := m.entries.named(msg.name)
 	if e == nil || msg.seq != e.seq {
 		if msg.pending != nil {
 			return m, cancelPendingCmd(msg.pending)
@@ -116,82 +118,66 @@ func (m Model) onPending(msg pendingMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	e.pending = msg.pending
-	m.paste.SetValue("")
 	m.setFocus(paneToken)
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
+	m.openSignIn(e)
 	return m, waitCmd(ctx, msg.pending, e.name, e.seq)
 }
 
-// startPaste gives the keyboard to the paste box.
-func (m Model) startPaste() (tea.Model, tea.Cmd) {
-	e := m.active()
-	if e == nil || e.pending == nil || !e.pending.CanPaste() {
-		return m, nil
-	}
-	m.pasting = true
-	return m, m.paste.Focus()
-}
-
-// submitPaste hands the pasted redirect to the waiting grant.
-func (m Model) submitPaste() (tea.Model, tea.Cmd) {
-	m.pasting = false
-	m.paste.Blur()
-	e := m.active()
-	if e == nil || e.pending == nil {
-		return m, nil
-	}
-	if err := e.pending.Paste(m.paste.Value()); err != nil {
-		m.notice = err.Error()
-	}
-	return m, nil
-}
-
-func newPasteInput() textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = "> "
-	ti.Placeholder = "paste the address the browser ended on"
-	return ti
-}
-
-// overlay is a titled text shown where the request and response stand:
-// decoded claims, an introspection answer.
-type overlay struct {
-	title string
-	body  string
-	// masked is body with its secrets masked, made when the overlay
-	// opens so that ctrl+r only picks one of the two; "" when body holds
-	// none.
-	masked string
-}
-
-// text is what the overlay shows: masked while redacting.
-func (o *overlay) text(redact bool) string {
-	if redact && o.masked != "" {
-		return o.masked
-	}
-	return o.body
-}
-
-// maskedOverlay is an overlay of a server's text, its secrets masked by
-// e's session (its own secrets, the token, credential fields) while
-// redacting, whatever the switch was when it opened.
-func maskedOverlay(e *entry, title, body string) *overlay {
-	o := &overlay{title: title, body: body}
-	if e != nil && e.Session != nil {
-		if masked := e.Session.Redact(body); masked != body {
-			o.masked = masked
+// openSignIn puts e's sign-in on the stack, in place of one still there.
+func (m *Model) openSignIn(e *entry) {
+	m.popups = m.popups.withoutKinds(popSignIn)
+	p := e.pending
+	title := "Sign in · " + termtext.Line(e.name)
+	address := p.URL
+	if p.Grant == providers.GrantDeviceCode {
+		title += " · device code"
+		if p.CompleteURL != "" {
+			address = p.CompleteURL
 		}
 	}
-	return o
+	sp := &popup{Popup: ui.NewSignIn(m.styles, m.keys, title, address, p.CanPaste()), kind: popSignIn, entry: e.name}
+	if p.CompleteURL != "" && providers.CheckBrowserURL(p.CompleteURL) == nil {
+		sp.qr = ui.QR(p.CompleteURL) // once: it is the same code until the sign-in ends
+	}
+	m.open(sp)
+	m.syncSignIn()
 }
 
-// claimsOverlay shows the token's JWT claims, marked unverified.
-func claimsOverlay(e *entry) *overlay {
-	if e.tok == nil || e.tok.Claims == nil {
-		return &overlay{title: "Claims", body: "The token is not a JWT: there are no claims to decode.\nIntrospection (i) asks the provider instead, where it has the endpoint."}
+// submitPaste hands the address pasted in the sign-in to the waiting
+// grant.
+func (m *Model) submitPaste(name, text string) {
+	e := m.entries.named(name)
+	if e == nil || e.pending == nil {
+		return
 	}
-	return maskedOverlay(e, "Claims · decoded, NOT verified", prettyJSON(e.tok.Claims.Raw)+"\n\n"+claimTimes(e.tok.Claims))
+	if err := e.pending.Paste(text); err != nil {
+		m.notice = err.Error()
+	}
+}
+
+// cancelSignIn abandons e's sign-in (esc in its popup). A cancelled
+// attempt changes nothing: the token held, if any, is still good, and the
+// session kept it.
+func (m *Model) cancelSignIn(name string) {
+	e := m.entries.named(name)
+	if e == nil || e.cancel == nil {
+		return
+	}
+	e.cancel() // ends the wait, which cancels the grant and its listener
+	e.pending = nil
+	e.seq++
+	e.act, e.cancel, e.err = providers.Idle, nil, e.before
+	m.notice = "sign-in cancelled"
+}
+
+// claimsText shows the token's JWT claims, marked unverified.
+func claimsText(e *entry) (title, body string) {
+	if e.tok == nil || e.tok.Claims == nil {
+		return "Claims", "The token is not a JWT: there are no claims to decode.\nIntrospection (i) asks the provider instead, where it has the endpoint."
+	}
+	return "Claims · decoded, NOT verified", prettyJSON(e.tok.Claims.Raw) + "\n\n" + claimTimes(e.tok.Claims)
 }
 
 func claimTimes(c *jwt.Claims) string {
@@ -219,15 +205,30 @@ func prettyJSON(v any) string {
 	return termtext.Text(string(b))
 }
 
-// signInView is what the person must do for the pending grant, drawn in
-// the bottom area, which has the room a URL and a QR code need. The
-// addresses and the user code come from the server: they are drawn
-// sanitized, and an address keyhole would not open gets no QR code.
-func (m *Model) signInView(e *entry, w int) string {
+// syncSignIn gives the sign-in popup what the person must do for the
+// pending grant: it is drawn where the request and response stand, which
+// has the room a URL and a QR code need. The addresses and the user code
+// come from the server: they are drawn sanitized, and an address keyhole
+// would not open gets no QR code. The countdown moves with the clock, so
+// this runs after every message.
+func (m *Model) syncSignIn() {
+	p := m.popups.find(popSignIn)
+	if p == nil {
+		return
+	}
+	e := m.entries.named(p.entry)
+	if e == nil || e.pending == nil {
+		return
+	}
+	body, foot := m.signInLines(e, m.layout().w-2, p.qr)
+	p.Popup.(*ui.SignIn).SetContent(body, foot)
+}
+
+// signInLines are the sign-in's lines above and under the paste box.
+func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 	st := m.styles
 	p := e.pending
 	line := termtext.Line
-	var lines []string
 	scopes := strings.Join(p.Scopes, " ")
 	if scopes == "" {
 		scopes = "(none asked)"
@@ -235,36 +236,35 @@ func (m *Model) signInView(e *entry, w int) string {
 	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)))
 	left := durfmt.Clock(p.Expires.Sub(m.now))
 	if p.Grant == providers.GrantDeviceCode {
-		lines = append(lines, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
+		body = append(body, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
 		if errors.Is(p.OpenErr, providers.ErrNotWebURL) {
-			lines = append(lines, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")
+			body = append(body, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")
 		}
-		if p.CompleteURL != "" && providers.CheckBrowserURL(p.CompleteURL) == nil {
-			if q := ui.QR(p.CompleteURL); q != "" && lipgloss.Height(q)+8 <= m.layout().bottomH {
-				lines = append(lines, q, "")
-			} else if q != "" {
-				lines = append(lines, st.Muted.Render("(enlarge the terminal to see a QR code)"), "")
-			}
+		if qr != "" && lipgloss.Height(qr)+8 <= m.layout().bottomH {
+			body = append(body, qr, "")
+		} else if qr != "" {
+			body = append(body, st.Muted.Render("(enlarge the terminal to see a QR code)"), "")
 		}
-		lines = append(lines, approving, st.Muted.Render("code expires in "+left+" · c copies the address · esc cancels"))
-		return strings.Join(lines, "\n")
+		body = append(body, approving, st.Muted.Render("code expires in "+left+" · c copies the address · esc cancels"))
+		return body, nil
 	}
-	lines = append(lines, "Open this address in a browser to sign in:")
-	lines = append(lines, wrapHard(line(p.URL), w)...)
+	body = append(body, "Open this address in a browser to sign in:")
+	body = append(body, wrapHard(line(p.URL), w)...)
 	switch {
 	case p.Opened:
-		lines = append(lines, st.Good.Render("A browser was opened with it."))
+		body = append(body, st.Good.Render("A browser was opened with it."))
 	case errors.Is(p.OpenErr, providers.ErrNotWebURL):
-		lines = append(lines, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")))
+		body = append(body, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")))
 	case p.OpenErr != nil:
-		lines = append(lines, st.Warn.Render("No browser could be opened ("+line(p.OpenErr.Error())+"): open it yourself."))
+		body = append(body, st.Warn.Render("No browser could be opened ("+line(p.OpenErr.Error())+"): open it yourself."))
 	case m.opts.SSH:
-		lines = append(lines, st.Warn.Render("This is an SSH session: open it on your own machine, then paste below."))
+		body = append(body, st.Warn.Render("This is an SSH session: open it on your own machine, then paste below."))
 	default:
-		lines = append(lines, st.Muted.Render("No browser was opened: open it yourself."))
+		body = append(body, st.Muted.Render("No browser was opened: open it yourself."))
 	}
-	lines = append(lines, "", approving, "", "If the browser cannot reach this machine, it ends on an address starting "+p.Redirect+".", "Paste that address here (enter to type, enter again to send):", m.paste.View(), "", st.Muted.Render("waits "+left+" more · c copies the address · esc cancels"))
-	return strings.Join(lines, "\n")
+	body = append(body, "", approving, "", "If the browser cannot reach this machine, it ends on an address starting "+p.Redirect+".", "Paste that address here (enter to type, enter again to send):")
+	foot = []string{"", st.Muted.Render("waits " + left + " more · c copies the address · esc cancels")}
+	return body, foot
 }
 
 // wrapHard cuts s into lines of w cells: a URL has no spaces to wrap at,

@@ -76,32 +76,10 @@ func filterDocs(body []byte, path string, red *secret.Redactor) (docPair, error)
 	return p, nil
 }
 
-// maskShown passes text the response pane shows (a header value) through
-// the exchange's redactor while redacting.
-func (m *Model) maskShown(text string) string {
-	if !m.redact || m.insp.red == nil {
-		return text
-	}
-	return m.insp.red.Redact(text)
-}
-
 // toggleRedact flips ctrl+r: every pane draws from the redact flag, and
-// the response body switches to its other document, keeping its place;
-// the search runs again on what is now shown.
+// the response body switches to its other document, keeping its place.
 func (m Model) toggleRedact() (tea.Model, tea.Cmd) {
 	m.redact = !m.redact
-	in := &m.insp
-	doc := in.docs.pick(m.redact)
-	shown := doc
-	if in.filtered.plain != nil {
-		shown = in.filtered.pick(m.redact)
-	}
-	if doc == in.doc && shown == in.shown {
-		return m, nil
-	}
-	top := in.view.TopLine()
-	in.doc, in.shown = doc, shown
-	m.showDoc()
-	in.view.GotoLine(top)
-	return m, m.rerunSearch()
+	m.followRedact()
+	return m, m.insp.setRedact(m.redact)
 }

@@ -104,11 +104,11 @@ func (w *faultWorld) stillResponds() {
 		w.t.Error("tab did not move the focus after the fault")
 	}
 	w.m = update(w.t, w.m, press("?"))
-	if !w.m.showHelp {
+	if !hasPopup(w.m, popHelp) {
 		w.t.Error("? did not open the help after the fault")
 	}
 	w.m = update(w.t, w.m, press("esc"))
-	if w.m.showHelp {
+	if hasPopup(w.m, popHelp) {
 		w.t.Error("esc did not close the help after the fault")
 	}
 }

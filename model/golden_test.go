@@ -3,12 +3,14 @@ package model
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
 // goldenScreen drives the demo to a token and a response and returns the
@@ -107,4 +109,47 @@ func TestGoldenBinaryNarrow(t *testing.T) {
 
 func TestGoldenHelpNarrow(t *testing.T) {
 	golden.RequireEqual(t, goldenScreen(t, 80, 24, "?"))
+}
+
+// styledScreen is a main screen as drawn, colours and all, in the dark or
+// the light styles: the demo at w×h with a token and a response, then
+// keys.
+func styledScreen(t *testing.T, theme string, w, h int, keys ...string) string {
+	t.Helper()
+	now := fixedNow
+	b, _ := demoBackend(t, demo.Options{}, func() time.Time { return now })
+	m := New(Options{Label: "testdata/config.toml", Backend: b, Redact: true, Theme: theme,
+		Now: func() time.Time { return now }, Location: time.UTC})
+	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	m = run(t, m, press("enter"))
+	m.composer.SetRequest("GET", "/api/items?page=1", "Accept: application/json", "")
+	m = run(t, m, press("ctrl+s"))
+	for _, k := range keys {
+		m = run(t, m, press(k))
+	}
+	return m.View().Content
+}
+
+// TestGoldenStyles: the main screens in both styles — the request and
+// response side by side, the response alone on a narrow terminal, the
+// picker, the help — with their colours. Regenerate with
+// go test ./model -run GoldenStyles -update.
+func TestGoldenStyles(t *testing.T) {
+	screens := []struct {
+		name string
+		w, h int
+		keys []string
+	}{
+		{"wide", 120, 40, nil},
+		{"narrow", 80, 24, nil},
+		{"picker", 120, 40, []string{"o"}},
+		{"help", 120, 40, []string{"?"}},
+	}
+	for _, theme := range []string{"dark", "light"} {
+		for _, s := range screens {
+			t.Run(theme+"_"+s.name, func(t *testing.T) {
+				golden.RequireEqual(t, styledScreen(t, theme, s.w, s.h, s.keys...))
+			})
+		}
+	}
 }

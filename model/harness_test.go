@@ -1,13 +1,18 @@
 package model
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
@@ -99,8 +104,9 @@ func update(t *testing.T, m Model, msg tea.Msg) Model {
 }
 
 // run sends msg and then runs every command it returns, feeding their
-// messages back, until none is left — except the clock and spinner ticks,
-// which would never end.
+// messages back, until none is left. What it waits for is said by kind,
+// never by a stopwatch (see drain): a slow machine makes a test slower,
+// never a failure into a pass.
 func run(t *testing.T, m Model, msg tea.Msg) Model {
 	t.Helper()
 	queue := []tea.Msg{msg}
@@ -117,17 +123,54 @@ func run(t *testing.T, m Model, msg tea.Msg) Model {
 	return m
 }
 
-// drainWait is how long drain waits for a command. Work (a token request,
-// a send) ends well within it even under the race detector on a busy
-// machine; the clock tick and the cursor blink do not, and are skipped.
-const drainWait1 = 200 * time.Millisecond
+// cmdDeadline is how long the harness waits for a command that does work
+// (a token request, a send, a file write, a search). One still running
+// then fails the test, naming it: it is hung, or the test forgot that it
+// waits for the person (a sign-in's wait, which tests run with drainWait).
+const cmdDeadline = 60 * time.Second
 
-// drain runs a command and returns the messages it yields, skipping ticks.
-// The commands of a batch run concurrently, as Bubble Tea runs them, so a
-// batch costs its slowest command, not the sum.
+// timerFuncs are the commands that only wait for the clock: Bubble Tea's
+// Every (the one-second tick) and Tick (the spinner's next frame), and a
+// cursor's blink. The harness never runs them: a test moves the clock by
+// sending tickMsg itself. They are known by the function that made them,
+// which inlining may prefix but never renames.
+var timerFuncs = []string{".Every.func", ".Tick.func", "cursor.(*Model).Blink.func"}
+
+// cmdName is the name of the function behind cmd.
+func cmdName(cmd tea.Cmd) string {
+	if f := runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()); f != nil {
+		return f.Name()
+	}
+	return "?"
+}
+
+// isTimer reports whether cmd is one of timerFuncs.
+func isTimer(cmd tea.Cmd) bool {
+	name := cmdName(cmd)
+	for _, f := range timerFuncs {
+		if strings.Contains(name, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// drain runs cmd and returns the messages it yields. Timers are not run
+// (see timerFuncs); the clock's and the spinner's ticks are dropped by
+// type, since feeding them back would never end; every other command is
+// waited for, up to cmdDeadline. The commands of a batch run concurrently,
+// as Bubble Tea runs them, so a batch costs its slowest command, not the
+// sum.
 func drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
-	if cmd == nil {
+	return drainWait(t, cmd, cmdDeadline)
+}
+
+// drainWait is drain with its own deadline, for a test that says how long
+// the work it started may take (a cancelled request must end at once).
+func drainWait(t *testing.T, cmd tea.Cmd, deadline time.Duration) []tea.Msg {
+	t.Helper()
+	if cmd == nil || isTimer(cmd) {
 		return nil
 	}
 	done := make(chan tea.Msg, 1)
@@ -135,33 +178,79 @@ func drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(drainWait1):
-		return nil // a timer (tick, blink): not part of the flow
+	case <-time.After(deadline):
+		t.Fatalf("a command (%s) has not finished after %v", cmdName(cmd), deadline)
 	}
 	switch msg := msg.(type) {
 	case tea.BatchMsg:
 		results := make([][]tea.Msg, len(msg))
+		failed := make([]string, len(msg))
 		var wg sync.WaitGroup
 		for i, c := range msg {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i] = drain(t, c)
+				// t.Fatal must not be called from another goroutine: each
+				// command reports back, and the test fails here.
+				results[i], failed[i] = drainOne(c, deadline)
 			}()
 		}
 		wg.Wait()
 		var out []tea.Msg
-		for _, r := range results {
-			out = append(out, r...)
+		for i, r := range results {
+			if failed[i] != "" {
+				t.Fatal(failed[i])
+			}
+			for _, m := range r {
+				out = append(out, drainWait(t, func() tea.Msg { return m }, deadline)...)
+			}
 		}
 		return out
-	case tickMsg, nil:
-		return nil
-	}
-	if isSpinnerTick(msg) {
+	case tickMsg, spinner.TickMsg, nil:
 		return nil
 	}
 	return []tea.Msg{msg}
+}
+
+// drainOne runs one command of a batch and returns what it yields, or why
+// it did not: drainWait unpacks a nested batch.
+func drainOne(cmd tea.Cmd, deadline time.Duration) ([]tea.Msg, string) {
+	if cmd == nil || isTimer(cmd) {
+		return nil, ""
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		return []tea.Msg{msg}, ""
+	case <-time.After(deadline):
+		return nil, fmt.Sprintf("a command (%s) has not finished after %v", cmdName(cmd), deadline)
+	}
+}
+
+// await runs cmd, and what the messages it yields start, until a message
+// of type T arrives; it fails the test if none does. It is for work that
+// ends on its own but not at once (a sign-in the test's browser
+// completes): the test names what it waits for.
+func await[T tea.Msg](t *testing.T, m Model, cmd tea.Cmd) (Model, T) {
+	t.Helper()
+	queue := drain(t, cmd)
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100 {
+			t.Fatal("too many messages")
+		}
+		next := queue[0]
+		queue = queue[1:]
+		nm, c := m.Update(next)
+		m = nm.(Model)
+		if got, ok := next.(T); ok {
+			return m, got
+		}
+		queue = append(queue, drain(t, c)...)
+	}
+	var zero T
+	t.Fatalf("no %T arrived", zero)
+	return m, zero
 }
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;:?]*[a-zA-Z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)`)
@@ -198,3 +287,30 @@ func press(s string) tea.KeyPressMsg {
 }
 
 func demoOpts() demo.Options { return demo.Options{} }
+
+// settle runs Update with no news: after a test changed the model's state
+// directly (SetRequest on the composer), the components get what they
+// draw, as after any message.
+func settle(t *testing.T, m Model) Model {
+	t.Helper()
+	return update(t, m, nil)
+}
+
+// hasPopup reports whether a popup of kind is open.
+func hasPopup(m Model, kind popupKind) bool { return m.popups.find(kind) != nil }
+
+// TestHarnessWaitsForSlowWork: drain waits for a command that does work,
+// however long it takes within cmdDeadline, and skips only the timers,
+// which it knows by name. The old helper dropped anything slower than
+// 200 ms, so a send that was slow on a busy machine passed unseen.
+func TestHarnessWaitsForSlowWork(t *testing.T) {
+	type slowMsg struct{}
+	slow := func() tea.Msg { time.Sleep(300 * time.Millisecond); return slowMsg{} }
+	msgs := drain(t, tea.Batch(slow, tick(), tea.Tick(time.Hour, func(time.Time) tea.Msg { return slowMsg{} })))
+	if len(msgs) != 1 {
+		t.Fatalf("drain gave %d messages (%v), want the slow command's one", len(msgs), msgs)
+	}
+	if _, ok := msgs[0].(slowMsg); !ok {
+		t.Errorf("drain gave %T, want slowMsg", msgs[0])
+	}
+}

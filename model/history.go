@@ -6,63 +6,18 @@ import (
 	"net/url"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/exchange/history"
-	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/ui"
 )
-
-// historyView is the history list (H): the exchanges kept, newest first.
-type historyView struct {
-	entries []history.Entry
-	cursor  int
-}
-
-// openHistory shows the list. History.List reads memory only: the file
-// was loaded when the backend started.
-func (m Model) openHistory() (tea.Model, tea.Cmd) {
-	if m.backend == nil || m.backend.History == nil {
-		m.notice = "no history here"
-		return m, nil
-	}
-	entries := m.backend.History.List()
-	if len(entries) == 0 {
-		m.notice = "no exchanges yet: ctrl+s sends one"
-		return m, nil
-	}
-	m.hist = &historyView{entries: entries}
-	return m, nil
-}
-
-func (m Model) historyKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k, h := m.keys, m.hist
-	switch {
-	case key.Matches(msg, k.Up):
-		h.cursor = max(0, h.cursor-1)
-	case key.Matches(msg, k.Down):
-		h.cursor = min(len(h.entries)-1, h.cursor+1)
-	case key.Matches(msg, k.Top):
-		h.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		h.cursor = len(h.entries) - 1
-	case key.Matches(msg, k.History), key.Matches(msg, k.QuitKey):
-		m.hist = nil
-	case key.Matches(msg, k.Select):
-		return m.reopen(h.entries[h.cursor])
-	}
-	return m, nil
-}
 
 // reopen shows a past exchange and puts its request in the composer, ready
 // to send again. History keeps secrets masked: a header it masked must be
 // typed again (the token itself is added on send, as always).
 func (m Model) reopen(e history.Entry) (tea.Model, tea.Cmd) {
-	m.hist = nil
-	if i := m.entryIndex(e.Provider); i >= 0 && i != m.list.Active {
+	if i := m.entries.index(e.Provider); i >= 0 && i != m.list.Active() {
 		nm, cmd := m.selectProvider(i)
 		m = nm.(Model)
 		_ = cmd // the token, if needed, is fetched on send
@@ -119,45 +74,6 @@ func historyExchange(e history.Entry) *exchange.Exchange {
 		}
 	}
 	return ex
-}
-
-func (m *Model) entryIndex(name string) int {
-	for i, e := range m.entries {
-		if e.name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// historyList draws the list in w×h cells.
-func (m *Model) historyList(w, h int) string {
-	st := m.styles
-	hv := m.hist
-	start := max(0, min(hv.cursor-h/2, len(hv.entries)-h))
-	var rows []string
-	for i := start; i < len(hv.entries) && len(rows) < h-2; i++ {
-		e := hv.entries[i]
-		status := st.Render(statusTone(e.Status), fmt.Sprintf("%3d", e.Status))
-		if e.Status == 0 {
-			status = st.Bad.Render("ERR")
-		}
-		when := e.Time.In(m.opts.Location).Format("01-02 15:04:05")
-		// The history file is read back: its words are drawn sanitized.
-		line := fmt.Sprintf("%s  %s  %-7s %s  %s", when, status, termtext.Line(e.Method), termtext.Line(e.Provider), termtext.Line(e.URL))
-		mark := "  "
-		if i == hv.cursor {
-			mark = "> "
-			line = st.Selected.Render(ui.Fit(line, w-2))
-		}
-		rows = append(rows, mark+line)
-	}
-	count := fmt.Sprintf("%d exchanges", len(hv.entries))
-	if len(hv.entries) == 1 {
-		count = "1 exchange"
-	}
-	rows = append(rows, "", st.Muted.Render(count+", secrets masked · enter reopens · esc or H closes"))
-	return strings.Join(rows, "\n")
 }
 
 func sortedLines(lines []string) []string {

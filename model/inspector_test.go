@@ -83,7 +83,7 @@ func TestHistoryReopenAndResend(t *testing.T) {
 	tok := w.m.active().tok.Access.Reveal()
 	w.m.composer.SetRequest("GET", "/api/me", "", "")
 	w.m = update(t, w.m, press("H"))
-	if w.m.hist == nil || !strings.Contains(plain(w.m), "POST") || !strings.Contains(plain(w.m), "/api/items") {
+	if !hasPopup(w.m, popHistory) || !strings.Contains(plain(w.m), "POST") || !strings.Contains(plain(w.m), "/api/items") {
 		t.Fatalf("the history list does not show the POST:\n%s", plain(w.m))
 	}
 	w.m = run(t, w.m, press("enter"))
@@ -146,14 +146,16 @@ func TestSaveTheBodyNeverOverwrites(t *testing.T) {
 	w.m.focus = paneResponse
 	path := filepath.Join(t.TempDir(), "me.json")
 	w.m = run(t, w.m, press("s"))
-	w.m.insp.input.SetValue(path)
+	w.m = run(t, w.m, press("ctrl+u")) // the suggested name goes
+	w.typeText(path)
 	w.m = run(t, w.m, press("enter"))
 	data, err := os.ReadFile(path)
 	if err != nil || string(data) != string(w.m.ex.Response.Body) {
 		t.Fatalf("saved %q, %v", data, err)
 	}
 	w.m = run(t, w.m, press("s"))
-	w.m.insp.input.SetValue(path)
+	w.m = run(t, w.m, press("ctrl+u"))
+	w.typeText(path)
 	w.m = run(t, w.m, press("enter"))
 	if !strings.Contains(w.m.notice, "does not overwrite") {
 		t.Errorf("a second save to the same file: notice %q", w.m.notice)
@@ -165,10 +167,12 @@ func TestComposerChecksAndFormatsJSONAndOffersSavedRequests(t *testing.T) {
 	w.m = run(t, w.m, press("enter"))
 	w.m.focus = paneRequest
 	w.m.composer.SetRequest("POST", "/api/items", "Content-Type: application/json", `{"name": "x",}`)
+	w.m = settle(t, w.m)
 	if !strings.Contains(plain(w.m), "JSON: invalid character") {
 		t.Errorf("an invalid JSON body is not flagged:\n%s", plain(w.m))
 	}
 	w.m.composer.SetRequest("POST", "/api/items", "Content-Type: application/json", `{"name":"x","tags":["a"]}`)
+	w.m = settle(t, w.m)
 	if !strings.Contains(plain(w.m), "JSON ✓") {
 		t.Error("a valid JSON body is not marked valid")
 	}
@@ -177,7 +181,7 @@ func TestComposerChecksAndFormatsJSONAndOffersSavedRequests(t *testing.T) {
 		t.Errorf("f did not indent the body: %q", body)
 	}
 	w.m = update(t, w.m, press("o"))
-	if w.m.saved == nil || !strings.Contains(plain(w.m), "Create an item") {
+	if !hasPopup(w.m, popRequests) || !strings.Contains(plain(w.m), "Create an item") {
 		t.Fatalf("o did not list the saved requests:\n%s", plain(w.m))
 	}
 	w.m = update(t, w.m, press("down"))
@@ -219,6 +223,7 @@ func TestQueryParametersHaveTheirOwnField(t *testing.T) {
 	w := newWorld(t)
 	w.m = run(t, w.m, press("enter"))
 	w.m.composer.SetRequest("GET", "/api/items?page=1", "", "")
+	w.m = settle(t, w.m)
 	if !strings.Contains(plain(w.m), "Query") || !strings.Contains(plain(w.m), "page=1") {
 		t.Fatalf("the query is not its own field:\n%s", plain(w.m))
 	}

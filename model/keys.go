@@ -7,7 +7,10 @@ import (
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
-// Keys: onKey routes a key press by mode, then by the focused pane.
+// Keys: onKey is the one place a key press is routed. The ctrl-keys act
+// over everything; then the popup on top of the stack gets the key; then
+// the composer, while a field is typed in; then the keys of browsing mode
+// that act anywhere; then the focused pane.
 
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
@@ -21,56 +24,36 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Send):
 		m.composer.StopTyping()
 		return m.send()
-	case key.Matches(msg, k.Cancel):
-		return m.cancel(), nil
 	}
-	if m.insp.prompt != promptNone {
-		return m.promptKey(msg)
-	}
-	if m.hist != nil {
-		return m.historyKey(msg)
-	}
-	if m.saved != nil {
-		return m.savedKey(msg)
-	}
-	if m.pasting {
-		if msg.Code == tea.KeyEnter {
-			return m.submitPaste()
-		}
-		var cmd tea.Cmd
-		m.paste, cmd = m.paste.Update(msg)
-		return m, cmd
+	if p := m.popups.top(); p != nil {
+		return m.popupKey(p, msg)
 	}
 	if m.composer.Typing() {
-		if m.composer.SingleLine() && (key.Matches(msg, k.NextPane) || key.Matches(msg, k.PrevPane)) {
+		switch {
+		case key.Matches(msg, k.Cancel) && m.sending:
+			return m.cancel(), nil // what is in flight first, then the input
+		case key.Matches(msg, k.Cancel):
 			m.composer.StopTyping()
-		} else {
+			return m, nil
+		case m.composer.SingleLine() && (key.Matches(msg, k.NextPane) || key.Matches(msg, k.PrevPane)):
+			m.composer.StopTyping() // and tab moves on, below
+		default:
 			return m, m.composer.Update(msg)
 		}
 	}
-	if m.showHelp {
-		switch {
-		case key.Matches(msg, k.Help):
-			m.showHelp = false
-		case key.Matches(msg, k.QuitKey):
-			m.cancelAll()
-			return m, tea.Quit
-		case key.Matches(msg, k.Down), key.Matches(msg, k.PageDown):
-			m.helpOffset++
-		case key.Matches(msg, k.Up), key.Matches(msg, k.PageUp):
-			m.helpOffset = max(0, m.helpOffset-1)
-		}
-		return m, nil
-	}
 	switch {
+	case key.Matches(msg, k.Cancel):
+		return m.cancel(), nil
 	case key.Matches(msg, k.QuitKey):
 		m.cancelAll()
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp, m.helpOffset = true, 0
+		m.open(&popup{Popup: ui.NewHelpPopup(m.styles, m.keys), kind: popHelp})
 		return m, nil
 	case key.Matches(msg, k.History):
 		return m.openHistory()
+	case key.Matches(msg, k.Open):
+		return m.openRequests()
 	case key.Matches(msg, k.NextPane):
 		m.setFocus((m.focus + 1) % paneCount)
 		return m, nil
@@ -86,9 +69,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case paneRequest:
 		return m.requestKey(msg)
 	case paneResponse:
-		if nm, cmd, ok := m.inspectorKey(msg); ok {
-			return nm, cmd
-		}
+		return m.inspectorKey(msg)
 	}
 	return m, nil
 }
@@ -96,16 +77,12 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) providersKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
-	case key.Matches(msg, k.Up):
-		m.list.MoveUp()
-	case key.Matches(msg, k.Down):
-		m.list.MoveDown()
 	case key.Matches(msg, k.Select):
-		return m.selectProvider(m.list.Cursor)
+		return m.selectProvider(m.list.Cursor())
 	case key.Matches(msg, k.Refresh):
-		return m.fetch(m.list.Cursor, true)
+		return m.fetch(m.list.Cursor(), true)
 	}
-	return m, nil
+	return m, m.list.Update(msg)
 }
 
 func (m Model) tokenKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -116,15 +93,14 @@ func (m Model) tokenKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, k.Refresh):
-		return m.fetch(m.list.Active, true)
+		return m.fetch(m.list.Active(), true)
 	case key.Matches(msg, k.Authorize):
 		return m.authorize()
-	case key.Matches(msg, k.Select) && e.pending != nil:
-		return m.startPaste()
 	case key.Matches(msg, k.Copy):
 		return m.copyToken(e)
 	case key.Matches(msg, k.Claims):
-		m.overlay = claimsOverlay(e)
+		title, body := claimsText(e)
+		m.openMaskedText(e, title, body)
 	case e.Session == nil:
 	case key.Matches(msg, k.Revoke):
 		return m, revokeCmd(e.Session, e.name)
@@ -134,19 +110,11 @@ func (m Model) tokenKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// copyToken puts the token (or, while signing in, the address to open) on
-// the clipboard with OSC 52, which reaches the person's own clipboard over
-// SSH too.
+// copyToken puts the token on the clipboard with OSC 52, which reaches
+// the person's own clipboard over SSH too. (While signing in, the sign-in
+// popup's c copies the address instead.)
 func (m Model) copyToken(e *entry) (tea.Model, tea.Cmd) {
-	switch {
-	case e.pending != nil:
-		target := e.pending.URL
-		if e.pending.CompleteURL != "" {
-			target = e.pending.CompleteURL
-		}
-		m.notice = "address copied to the clipboard"
-		return m, tea.SetClipboard(target)
-	case e.tok != nil:
+	if e.tok != nil {
 		m.notice = "token copied to the clipboard (OSC 52)"
 		return m, tea.SetClipboard(e.tok.Access.Reveal())
 	}
@@ -154,25 +122,15 @@ func (m Model) copyToken(e *entry) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// requestKey: the Request pane's own keys act on the request; the
+// composer moves its cursor and starts typing.
 func (m Model) requestKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
-	case key.Matches(msg, k.Up):
-		m.composer.MoveField(-1)
-	case key.Matches(msg, k.Down):
-		m.composer.MoveField(1)
-	case msg.String() == "left" && m.composer.Field == ui.FieldMethod:
-		m.composer.CycleMethod(-1)
-	case msg.String() == "right" && m.composer.Field == ui.FieldMethod:
-		m.composer.CycleMethod(1)
-	case key.Matches(msg, k.Select), key.Matches(msg, k.Edit):
-		return m, m.composer.StartTyping()
-	case key.Matches(msg, k.Yank):
+	case key.Matches(msg, k.CopyCurl):
 		return m.copyCurl()
-	case key.Matches(msg, k.Open):
-		return m.openSaved()
-	case key.Matches(msg, k.Filter):
+	case key.Matches(msg, k.FormatBody):
 		return m.formatBody()
 	}
-	return m, nil
+	return m, m.composer.Update(msg)
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
@@ -71,9 +70,12 @@ var paneNames = [...]string{"Providers", "Token", "Request", "Response"}
 type entry struct {
 	name string
 	app.Provider
-	tok    *providers.Token
-	act    providers.Activity
-	err    error
+	tok *providers.Token
+	act providers.Activity
+	err error
+	// before is err as it was when the attempt in flight started: a
+	// cancelled attempt puts it back, with the token it left alone.
+	before error
 	cancel context.CancelFunc
 	seq    int // bumps on every fetch, so a stale answer is dropped
 	// pending is the interactive grant waiting for the person.
@@ -84,11 +86,17 @@ type entry struct {
 	disc  providers.DiscoveryNotes
 }
 
+// entries are the listed providers, in the config's order.
+type entries []*entry
+
 // Model is the root model.
 type Model struct {
-	opts   Options
-	keys   ui.KeyMap
-	styles ui.Styles
+	opts Options
+	// keys and styles are shared with every component, which keeps the
+	// pointers: the model is copied on every message, and these are the
+	// largest values it has.
+	keys   *ui.KeyMap
+	styles *ui.Styles
 	help   ui.Help
 
 	width, height int
@@ -96,24 +104,20 @@ type Model struct {
 
 	backend  *app.Backend
 	startErr error
-	entries  []*entry
+	entries  entries
 	list     ui.ProviderList
 
 	focus      pane
 	lastBottom pane // the bottom pane shown when only one fits
-	showHelp   bool
-	helpOffset int // rows of the help scrolled away, on small screens
 	redact     bool
 	notice     string
 
+	// popups are drawn over the panes; the one on top gets every key
+	// first (popupKey).
+	popups    popupStack
 	tokenPane ui.TokenPane
-	paste     textinput.Model // the redirect URL, when the browser cannot reach the listener
-	pasting   bool
-	overlay   *overlay // claims or introspection, shown over the bottom panes
 	composer  ui.Composer
 	insp      inspector
-	hist      *historyView // the history list, when open
-	saved     *savedPicker // the saved requests, when open
 	spinner   spinner.Model
 
 	ex         *exchange.Exchange
@@ -135,21 +139,21 @@ func New(opts Options) Model {
 		opts.RefreshBefore = providers.DefaultRefreshBefore
 	}
 	st := ui.NewStyles(opts.Theme != "light")
+	keys := ui.DefaultKeyMap()
 	m := Model{
 		opts:       opts,
-		keys:       ui.DefaultKeyMap(),
-		styles:     st,
+		keys:       &keys,
+		styles:     &st,
 		help:       ui.NewHelp(st),
 		now:        opts.Now(),
 		redact:     opts.Redact,
 		lastBottom: paneRequest,
-		tokenPane:  ui.NewTokenPane(st),
-		paste:      newPasteInput(),
-		composer:   ui.NewComposer(st),
+		list:       ui.NewProviderList(&st, &keys),
+		tokenPane:  ui.NewTokenPane(&st, &keys),
+		composer:   ui.NewComposer(&st, &keys),
 		insp:       newInspector(),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
-	m.list.Active = -1
 	if opts.Backend != nil {
 		m.setBackend(opts.Backend)
 	} else {
@@ -157,7 +161,10 @@ func New(opts Options) Model {
 			m.entries = append(m.entries, &entry{name: name})
 		}
 	}
-	m.syncList()
+	// The first frame is drawn before any message: it needs the
+	// components sized and filled as Update leaves them.
+	m.resize()
+	m.sync()
 	return m
 }
 
@@ -186,17 +193,17 @@ func (m *Model) setBackend(b *app.Backend) {
 	if b.Notice != "" {
 		m.notice = b.Notice
 	}
-	if m.list.Cursor >= len(m.entries) {
-		m.list.Cursor = 0
+	if m.list.Cursor() >= len(m.entries) {
+		m.list.SetCursor(0)
 	}
 }
 
 // active is the provider in use, or nil.
 func (m *Model) active() *entry {
-	if m.list.Active < 0 || m.list.Active >= len(m.entries) {
-		return nil
+	if i := m.list.Active(); i >= 0 && i < len(m.entries) {
+		return m.entries[i]
 	}
-	return m.entries[m.list.Active]
+	return nil
 }
 
 // inFlight reports whether anything waits on the network, so the spinner
@@ -213,7 +220,11 @@ func (m *Model) inFlight() bool {
 	return false
 }
 
-// typing reports whether an input has the keyboard.
+// typing reports whether an input has the keyboard: a composer field, or
+// the popup on top (a prompt, a picker's filter, the paste box).
 func (m *Model) typing() bool {
-	return m.composer.Typing() || m.pasting || m.insp.prompt != promptNone
+	if p := m.popups.top(); p != nil {
+		return p.Typing()
+	}
+	return m.composer.Typing()
 }

@@ -7,7 +7,7 @@ import tea "charm.land/bubbletea/v2"
 func (m *Model) paneAt(x, y int) (pane, bool) {
 	l := m.layout()
 	switch {
-	case m.showHelp || y < 1 || y >= l.h-1:
+	case y < 1 || y >= l.h-1:
 		return 0, false
 	case y < 1+l.topH:
 		if x < l.provW {
@@ -25,6 +25,11 @@ func (m *Model) paneAt(x, y int) (pane, bool) {
 // onMouse: a click focuses the pane under the pointer (and picks a
 // provider row); the wheel scrolls what is under the pointer.
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	if top := m.popups.top(); top != nil {
+		// A popup takes the mouse as it takes the keys: the wheel
+		// scrolls it, a click elsewhere does nothing.
+		return m.afterPopup(top, top.Update(msg))
+	}
 	mouse := msg.Mouse()
 	p, ok := m.paneAt(mouse.X, mouse.Y)
 	if !ok || m.typing() {
@@ -38,9 +43,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		m.setFocus(p)
 		if p == paneProviders {
 			// Rows start under the pane's top border, below the header.
-			if row := mouse.Y - 2 + m.list.Offset(); row >= 0 && row < len(m.entries) {
-				m.list.Cursor = row
-			}
+			m.list.Click(mouse.Y - 2)
 		}
 	case tea.MouseWheelMsg:
 		delta := 3
@@ -53,11 +56,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		case paneResponse:
 			m.insp.view.ScrollBy(delta)
 		case paneProviders:
-			if delta < 0 {
-				m.list.MoveUp()
-			} else {
-				m.list.MoveDown()
-			}
+			return m, m.list.Update(msg)
 		}
 	}
 	return m, nil

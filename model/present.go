@@ -63,7 +63,7 @@ func (m *Model) syncList() {
 		insecure := (e.Config != nil && e.Config.Insecure) || len(e.inClear()) > 0
 		items[i] = ui.ProviderItem{Name: termtext.Line(e.name), Glyph: glyph, Tone: tone, Insecure: insecure}
 	}
-	m.list.Items = items
+	m.list.SetItems(items)
 }
 
 // tokenView maps the active provider's token onto what the pane shows,
@@ -77,7 +77,11 @@ func (m *Model) tokenView() (v ui.TokenView) {
 		case m.startErr != nil:
 			return ui.TokenView{Glyph: "✗", State: "error", Tone: ui.ToneBad, Error: m.startErr.Error()}
 		case m.backend == nil:
-			return ui.TokenView{Glyph: m.spinner.View(), State: "starting", Tone: ui.ToneInfo, Heading: m.startingLabel()}
+			heading := "starting…"
+			if m.opts.Demo {
+				heading = "starting the built-in demo server…"
+			}
+			return ui.TokenView{Glyph: m.spinner.View(), State: "starting", Tone: ui.ToneInfo, Heading: heading}
 		}
 		return ui.TokenView{Glyph: "·", State: "none", Tone: ui.ToneMuted, Heading: "no provider selected", Keys: "enter on a provider selects it"}
 	}
@@ -128,14 +132,14 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	if note := e.disc.ForeignTokenNote(); note != "" {
 		v.Details = append(v.Details, note)
 	}
-	if err := m.tokenErr(e); err != nil && !errors.Is(err, providers.ErrNeedsLogin) {
+	if err := e.tokenErr(); err != nil && !errors.Is(err, providers.ErrNeedsLogin) {
 		v.Error = err.Error()
 		v.Hint = providers.Hint(err)
 	}
 	if e.pending != nil {
 		v.Expiry = "waiting for you to sign in: see below"
 	}
-	v.Keys = m.tokenKeys(e)
+	v.Keys = e.tokenKeys(m.redact)
 	if st == providers.StateNeedsLogin && v.Hint == "" {
 		v.Hint = "press a to sign in"
 	}
@@ -177,7 +181,7 @@ func safeTokenView(v ui.TokenView) ui.TokenView {
 }
 
 // tokenKeys lists the token pane's keys that apply to this provider.
-func (m *Model) tokenKeys(e *entry) string {
+func (e *entry) tokenKeys(redact bool) string {
 	keys := []string{"r new token"}
 	if e.Config != nil && e.Config.Interactive() {
 		keys = append([]string{"a sign in"}, keys...)
@@ -185,11 +189,13 @@ func (m *Model) tokenKeys(e *entry) string {
 	if e.tok != nil {
 		keys = append(keys, "x revoke", "i introspect", "c copy", "v claims")
 	}
-	keys = append(keys, "ctrl+r "+map[bool]string{true: "reveal", false: "mask"}[m.redact])
+	keys = append(keys, "ctrl+r "+map[bool]string{true: "reveal", false: "mask"}[redact])
 	return strings.Join(keys, " · ")
 }
 
-func (m *Model) tokenErr(e *entry) error {
+// tokenErr is why e has no token: its last attempt's error, or why it
+// cannot have a session.
+func (e *entry) tokenErr() error {
 	if e.err != nil {
 		return e.err
 	}
@@ -197,13 +203,6 @@ func (m *Model) tokenErr(e *entry) error {
 		return e.Err
 	}
 	return nil
-}
-
-func (m *Model) startingLabel() string {
-	if m.opts.Demo {
-		return "starting the built-in demo server…"
-	}
-	return "starting…"
 }
 
 func sourceLabel(s providers.Source) string {

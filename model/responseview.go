@@ -7,32 +7,27 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // redirectNote explains a 3xx: no client keyhole makes follows one (see
 // providers.NewClient), so the answer is shown as it came.
 const redirectNote = "redirect not followed: keyhole sends nothing on to the Location (a token would go with it); send the request there yourself if you trust it"
 
-// responseSize is the response pane's content area.
-func (m *Model) responseSize() (w, h int) {
-	l := m.layout()
-	return l.respW - 2, l.bottomH - 2
-}
-
 // responseParts lays out the response pane above and below the body: the
 // info line, notes and errors, headers, and the open prompt. The body view
 // gets the rows that are left.
-func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH int) {
-	st := m.styles
-	ex := m.ex
+func (in *inspector) parts(st *ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) (top []string, promptLine string, bodyH int) {
 	if ex == nil {
 		return nil, "", h
 	}
 	if ex.Response != nil {
-		top = append(top, m.responseInfo())
+		top = append(top, in.info(st))
 	}
 	var notes []string
 	if ex.Sent.Withheld {
@@ -48,10 +43,10 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 	// like the request it comes from.
 	line := termtext.Line
 	for _, n := range notes {
-		top = append(top, st.Warn.Render(ansi.Wordwrap("note: "+line(m.maskShown(n)), w, " ")))
+		top = append(top, st.Warn.Render(ansi.Wordwrap("note: "+line(in.maskShown(n)), w, " ")))
 	}
 	if ex.Err != nil {
-		top = append(top, st.Bad.Render(ansi.Wordwrap("error: "+line(m.maskShown(ex.Err.Error())), w, " /&?=")))
+		top = append(top, st.Bad.Render(ansi.Wordwrap("error: "+line(in.maskShown(ex.Err.Error())), w, " /&?=")))
 		if hint := providers.Hint(ex.Err); hint != "" {
 			top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+line(hint), w, " ")))
 		}
@@ -60,12 +55,12 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 		// internal/faults).
 		top = append(top, st.Warn.Render(ansi.Wordwrap("hint: "+line(hint), w, " ")))
 	}
-	if r := ex.Response; r != nil && m.insp.headers {
-		lines := exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !m.redact)
+	if r := ex.Response; r != nil && in.headers {
+		lines := exchange.HeaderLines(r.Header, providers.Injection{}, secret.String{}, !in.redact)
 		for i, line := range lines {
 			// A server echoing the request in a header of its own
 			// (X-Echo-Authorization) is masked like the body.
-			lines[i] = m.maskShown(line)
+			lines[i] = in.maskShown(line)
 		}
 		room := max(1, (h-len(top))/3)
 		if len(lines) > room {
@@ -80,16 +75,11 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 			top = append(top, l)
 		}
 	}
-	if m.insp.filterErr != nil && m.insp.filter != "" {
-		top = append(top, st.Warn.Render("filter: "+line(m.insp.filterErr.Error())))
+	if in.filterErr != nil && in.filter != "" {
+		top = append(top, st.Warn.Render("filter: "+line(in.filterErr.Error())))
 	}
-	if m.insp.prompt != promptNone {
-		label := map[prompt]string{promptSearch: "/ ", promptFilter: "filter ", promptSave: "save to "}[m.insp.prompt]
-		m.insp.input.SetWidth(max(5, w-len(label)-12))
-		promptLine = st.Key.Render(label) + m.insp.input.View()
-		if m.insp.prompt == promptSearch && m.insp.query != "" {
-			promptLine += st.Muted.Render(fmt.Sprintf("  %d hits", len(m.insp.hits)))
-		}
+	if prompt != nil {
+		promptLine = prompt.View()
 	}
 	// Top lines are counted as drawn: a wrapped note takes several rows.
 	rows := 0
@@ -104,26 +94,118 @@ func (m *Model) responseParts(w, h int) (top []string, promptLine string, bodyH 
 }
 
 // syncInspector gives the body view the rows the pane leaves it, so that
-// scrolling in Update works on the size View will draw.
+// scrolling in Update works on the size View will draw, and the search
+// prompt its count of hits.
 func (m *Model) syncInspector() {
-	w, h := m.responseSize()
-	_, _, bodyH := m.responseParts(w, h)
+	if p := m.popups.prompt(); p != nil && p.kind == popSearch {
+		note := ""
+		if m.insp.query != "" {
+			note = fmt.Sprintf("%d hits", len(m.insp.hits))
+		}
+		p.Popup.(*ui.Prompt).SetNote(note)
+	}
+	l := m.layout()
+	w, h := l.respW-2, l.bottomH-2
+	_, _, bodyH := m.insp.parts(m.styles, m.ex, m.popups.prompt(), w, h)
 	m.insp.view.SetSize(w, bodyH)
 }
 
-// responsePane draws the response pane's content.
-func (m *Model) responsePane(w, h int) string {
-	if m.ex == nil {
-		return m.styles.Muted.Render("ctrl+s sends the request; the answer shows here")
+// pane draws the response pane's content.
+func (in *inspector) pane(st *ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) string {
+	if ex == nil {
+		return st.Muted.Render("ctrl+s sends the request; the answer shows here")
 	}
-	top, prompt, bodyH := m.responseParts(w, h)
-	m.insp.view.SetSize(w, bodyH)
+	top, promptLine, _ := in.parts(st, ex, prompt, w, h)
 	parts := append([]string(nil), top...)
-	if m.ex.Response != nil {
-		parts = append(parts, m.insp.view.View(m.styles))
+	if ex.Response != nil {
+		parts = append(parts, in.view.View(*st))
 	}
-	if prompt != "" {
-		parts = append(parts, prompt)
+	if promptLine != "" {
+		parts = append(parts, promptLine)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// info is the line above the body: status in its colour, time and its
+// breakdown, size, kind and the toggles.
+func (in *inspector) info(st *ui.Styles) string {
+	r := in.resp
+	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText)))
+	parts := []string{status}
+	if b := timingBreakdown(r.Timing); b != "" {
+		parts = append(parts, b)
+	}
+	if r.Status == 401 || r.Status == 403 {
+		parts = append(parts, st.Warn.Render("! explains why"))
+	}
+	if d := in.shown; d != nil {
+		mode := " · pretty"
+		switch {
+		case d.Kind() == document.KindBinary:
+			mode = ""
+		case in.raw:
+			mode = " · raw"
+		}
+		parts = append(parts, d.Kind().String()+mode)
+		if !in.view.Wrap() {
+			parts = append(parts, "no wrap")
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func timingBreakdown(t exchange.Timing) string {
+	var parts []string
+	if t.DNS > 0 {
+		parts = append(parts, "dns "+durfmt.Timing(t.DNS))
+	}
+	if t.Connect > 0 {
+		parts = append(parts, "connect "+durfmt.Timing(t.Connect))
+	}
+	if t.TLS > 0 {
+		parts = append(parts, "tls "+durfmt.Timing(t.TLS))
+	}
+	if t.TTFB > 0 {
+		parts = append(parts, "first byte "+durfmt.Timing(t.TTFB))
+	}
+	if t.Reused {
+		parts = append(parts, "reused connection")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// statusTone colours a status code.
+func statusTone(code int) ui.Tone {
+	switch {
+	case code >= 500:
+		return ui.ToneBad
+	case code >= 400:
+		return ui.ToneWarn
+	case code >= 300:
+		return ui.ToneInfo
+	}
+	return ui.ToneGood
+}
+
+// whyText is the 401/403 doctor's answer for the exchange shown: the
+// likely cause first, each with its fix in the config's own words.
+func (m *Model) whyText() (title, body string) {
+	e := m.active()
+	if m.ex == nil || m.ex.Response == nil || e == nil || e.Config == nil {
+		return "Why?", "No answer to explain yet."
+	}
+	findings := m.ex.Diagnose(e.Config, m.now)
+	if len(findings) == 0 {
+		return "Why?", fmt.Sprintf("The answer is %d %s: the doctor explains 401 and 403 answers.", m.ex.Response.Status, termtext.Line(m.ex.Response.StatusText))
+	}
+	st := m.styles
+	var b strings.Builder
+	for i, f := range findings {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + termtext.Line(f.Cause) + "\n")
+		b.WriteString(st.Good.Render("   fix: ") + termtext.Line(f.Fix))
+	}
+	return fmt.Sprintf("Why %d? · the likely cause first", m.ex.Response.Status), b.String()
 }

@@ -98,7 +98,7 @@ func (w *world) selectByName(name string) {
 	w.t.Helper()
 	for i, e := range w.m.entries {
 		if e.name == name {
-			w.m.list.Cursor = i
+			w.m.list.SetCursor(i)
 			w.m = run(w.t, w.m, press("enter"))
 			return
 		}
@@ -181,13 +181,13 @@ func TestSignInByPastingTheRedirect(t *testing.T) {
 	redirect := br.signIn(<-br.opened)
 	// The person pastes the address instead of the browser reaching it.
 	w.m = update(t, w.m, press("enter"))
-	if !w.m.pasting {
+	if !w.m.typing() || !hasPopup(w.m, popSignIn) {
 		t.Fatal("enter in the token pane did not open the paste box")
 	}
 	if quits(t, func() tea.Cmd { _, c := w.m.Update(press("q")); return c }()) {
 		t.Fatal("q quit while pasting")
 	}
-	w.m.paste.SetValue(redirect)
+	w.m = update(t, w.m, tea.PasteMsg{Content: redirect})
 	w.m = update(t, w.m, press("enter"))
 	for _, msg := range drainWait(t, wait, 5*time.Second) {
 		w.m = update(t, w.m, msg)
@@ -239,12 +239,12 @@ func TestRevokeIntrospectClaimsCopy(t *testing.T) {
 	w.m = run(t, w.m, press("enter"))
 	w.m.focus = paneToken
 	w.m = run(t, w.m, press("v"))
-	if w.m.overlay == nil || !strings.Contains(plain(w.m), "NOT verified") || !strings.Contains(plain(w.m), `"sub": "demo-cc"`) {
+	if !hasPopup(w.m, popText) || !strings.Contains(plain(w.m), "NOT verified") || !strings.Contains(plain(w.m), `"sub": "demo-cc"`) {
 		t.Errorf("claims view:\n%s", plain(w.m))
 	}
 	w.m = update(t, w.m, press("esc"))
 	w.m = run(t, w.m, press("i"))
-	if w.m.overlay == nil || !strings.Contains(plain(w.m), `"active": true`) {
+	if !hasPopup(w.m, popText) || !strings.Contains(plain(w.m), `"active": true`) {
 		t.Errorf("introspection view:\n%s", plain(w.m))
 	}
 	w.m = update(t, w.m, press("esc"))
@@ -267,5 +267,44 @@ func TestRevokeIntrospectClaimsCopy(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("revoked token answered %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestEscOnASecondSignInKeepsTheToken: a person signed in, starts another
+// sign-in on the same provider and thinks better of it. The cancelled
+// attempt leaves the token and its state as they were: valid, not
+// "✗ error · cancelled".
+func TestEscOnASecondSignInKeepsTheToken(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	redirect := br.signIn(<-br.opened)
+	go func() {
+		if resp, err := http.Get(redirect); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	w.m, _ = await[tokenMsg](t, w.m, wait)
+	e := w.m.active()
+	tok := e.tok
+	if tok == nil || w.m.state(e) != providers.StateValid {
+		t.Fatalf("no valid token after the first sign-in: state %s err %v", w.m.state(e), e.err)
+	}
+	wait = w.startSignIn()
+	<-br.opened
+	w.m = update(t, w.m, press("esc"))
+	if got := w.m.state(e); got != providers.StateValid || e.tok != tok || e.err != nil {
+		t.Errorf("after esc on the second sign-in: state %s, err %v, same token %v; want valid and the token kept", got, e.err, e.tok == tok)
+	}
+	screen := plain(w.m)
+	if strings.Contains(screen, "cancelled") && strings.Contains(screen, "✗ error") {
+		t.Errorf("the token pane shows the cancelled attempt as an error:\n%s", screen)
+	}
+	// The wait ends and its late answer changes nothing.
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if got := w.m.state(e); got != providers.StateValid || e.tok != tok {
+		t.Errorf("after the cancelled wait ended: state %s", got)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // hostile is what a server, or a config someone else wrote, sends to take
@@ -96,7 +97,7 @@ func (w *hostileWorld) step(msg tea.Msg) {
 func (w *hostileWorld) use(i int) {
 	w.t.Helper()
 	w.m.setFocus(paneProviders)
-	for w.m.list.Cursor > 0 {
+	for w.m.list.Cursor() > 0 {
 		w.m = update(w.t, w.m, press("up"))
 	}
 	for range i {
@@ -209,7 +210,10 @@ func TestTokenPaneShowsServerTextAsSymbols(t *testing.T) {
 	// The pane by itself, then the whole frame.
 	pane := func(what string) {
 		t.Helper()
-		checkFrame(t, what+": token pane", w.m.tokenPane.View(w.m.styles, w.m.tokenView(), 100))
+		tp := ui.NewTokenPane(w.m.styles, w.m.keys)
+		tp.SetSize(100, 6)
+		tp.SetView(w.m.tokenView())
+		checkFrame(t, what+": token pane", tp.View())
 	}
 	w.use(3)
 	if e := w.m.active(); e.err == nil {

@@ -102,7 +102,7 @@ func TestEachProviderSendsWithItsOwnTLSSettings(t *testing.T) {
 	m := newTestModel(t, b, nil)
 	send := func(i int) Model {
 		t.Helper()
-		m.list.Cursor = i
+		m.list.SetCursor(i)
 		m = run(t, m, press("enter"))
 		nm, cmd := m.Update(press("ctrl+s"))
 		return update(t, nm.(Model), awaitSent(t, cmd))
@@ -135,7 +135,7 @@ func TestEachProviderSendsWithItsOwnTLSSettings(t *testing.T) {
 	if !strings.Contains(plain(m), "risky !") {
 		t.Errorf("list lacks the mark:\n%s", plain(m))
 	}
-	m.list.Cursor = 3
+	m.list.SetCursor(3)
 	m = run(t, m, press("enter"))
 	if screen := plain(m); !strings.Contains(screen, "ca_file") || !strings.Contains(screen, "no such file") {
 		t.Errorf("broken provider's reason not shown:\n%s", screen)

@@ -22,7 +22,7 @@ import (
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	nm, cmd := m.update(msg)
 	next := nm.(Model)
-	next.syncInspector()
+	next.sync()
 	return next, cmd
 }
 
@@ -59,7 +59,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pendingMsg:
 		return m.onPending(msg)
 	case peekedMsg:
-		if e := m.entry(msg.name); e != nil && e.tok == nil && e.act == providers.Idle {
+		if e := m.entries.named(msg.name); e != nil && e.tok == nil && e.act == providers.Idle {
 			e.tok = msg.tok
 			if msg.err != nil {
 				m.notice = msg.err.Error()
@@ -67,7 +67,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case revokedMsg:
-		if e := m.entry(msg.name); e != nil {
+		if e := m.entries.named(msg.name); e != nil {
 			// The session knows what it still holds: a revocation that
 			// failed before forgetting anything leaves the token in place.
 			e.tok, e.err = e.Session.Cached(), msg.err
@@ -78,35 +78,30 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case introspectedMsg:
 		if msg.err != nil {
-			m.overlay = &overlay{title: "Introspection · failed", body: termtext.Line(msg.err.Error()) + "\n" + termtext.Line(providers.Hint(msg.err))}
+			m.openText("Introspection · failed", termtext.Line(msg.err.Error())+"\n"+termtext.Line(providers.Hint(msg.err)))
 		} else {
 			// The answer is the server's text: a token or secret echoed
 			// in it is masked like any other on screen.
-			m.overlay = maskedOverlay(m.entry(msg.name), "Introspection · the provider's answer", prettyJSON(msg.result))
+			m.openMaskedText(m.entries.named(msg.name), "Introspection · the provider's answer", prettyJSON(msg.result))
 		}
 		return m, nil
 	case sentMsg:
 		return m.onSent(msg)
 	case docMsg:
-		return m.onDoc(msg)
+		return m, m.insp.onDoc(msg)
 	case searchMsg:
-		return m.onSearch(msg)
+		m.insp.onSearch(msg)
+		return m, nil
 	case filterMsg:
-		return m.onFilter(msg)
+		return m, m.insp.onFilter(msg)
 	case savedMsg:
 		return m.onSaved(msg)
 	case tea.PasteMsg:
-		switch {
+		switch p := m.popups.top(); {
+		case p != nil:
+			return m.afterPopup(p, p.Update(msg))
 		case isCurl(msg.Content) && m.focus == paneRequest:
 			return m.importCurl(msg.Content)
-		case m.insp.prompt != promptNone:
-			var cmd tea.Cmd
-			m.insp.input, cmd = m.insp.input.Update(msg)
-			return m, tea.Batch(cmd, m.promptChanged())
-		case m.pasting:
-			var cmd tea.Cmd
-			m.paste, cmd = m.paste.Update(msg)
-			return m, cmd
 		case m.composer.Typing():
 			return m, m.composer.Update(msg)
 		}
@@ -180,12 +175,14 @@ func (m Model) onBackend(msg backendMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
-	e := m.entry(msg.name)
+	e := m.entries.named(msg.name)
 	if e == nil || msg.seq != e.seq {
 		return m, nil // a newer request has replaced this one
 	}
 	e.act, e.cancel, e.pending = providers.Idle, nil, nil
-	m.pasting = false
+	if p := m.popups.find(popSignIn); p != nil && p.entry == e.name {
+		m.popups = m.popups.without(p) // signed in, or failed: the token pane says which
+	}
 	e.noteDiscovery()
 	if msg.err != nil {
 		e.err = msg.err
@@ -209,7 +206,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.sending, m.sendCancel = false, nil
-	if e := m.entry(msg.name); e != nil {
+	if e := m.entries.named(msg.name); e != nil {
 		if e.act == providers.Fetching {
 			e.act = providers.Idle
 		}
@@ -253,8 +250,9 @@ func (m Model) selectProvider(i int) (tea.Model, tea.Cmd) {
 	if i < 0 || i >= len(m.entries) {
 		return m, nil
 	}
-	changed := m.list.Active != i
-	m.list.Active, m.list.Cursor = i, i
+	changed := m.list.Active() != i
+	m.list.SetActive(i)
+	m.list.SetCursor(i)
 	e := m.entries[i]
 	if changed {
 		m.loadComposer(e)
@@ -284,6 +282,9 @@ func (m Model) fetch(i int, force bool) (tea.Model, tea.Cmd) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.seq++
+	if e.act == providers.Idle {
+		e.before = e.err
+	}
 	e.act, e.err, e.cancel = providers.Fetching, nil, cancel
 	if e.tok != nil {
 		e.act = providers.Refreshing
@@ -328,8 +329,9 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	return m, tea.Batch(sendCmd(ctx, client, m.backend.History, e, r, m.sendSeq, opts), m.spinner.Tick)
 }
 
-// cancel is esc: first what is in flight for the focused pane, else the
-// input, else the help.
+// cancel is esc while browsing with no popup open: it cancels what is in
+// flight for the focused pane. (A popup takes esc first; the composer
+// leaves its field on esc.)
 func (m Model) cancel() Model {
 	switch {
 	case m.sending && (m.focus == paneRequest || m.focus == paneResponse):
@@ -338,28 +340,15 @@ func (m Model) cancel() Model {
 		m.sendSeq++
 		m.ex = &exchange.Exchange{Err: errors.New("cancelled")}
 		m.newBody(docPair{}, nil)
-	case m.insp.prompt != promptNone:
-		nm, _ := m.promptKey(tea.KeyPressMsg{Code: tea.KeyEscape})
-		m = nm.(Model)
-	case m.hist != nil:
-		m.hist = nil
-	case m.saved != nil:
-		m.saved = nil
-	case m.pasting:
-		m.pasting = false
-		m.paste.Blur()
 	case (m.focus == paneProviders || m.focus == paneToken) && m.active() != nil && m.active().cancel != nil:
 		e := m.active()
 		e.cancel() // ends the wait, which cancels the grant and its listener
 		e.pending = nil
 		e.seq++
-		e.act, e.cancel, e.err = providers.Idle, nil, errors.New("cancelled")
-	case m.overlay != nil:
-		m.overlay = nil
-	case m.composer.Typing():
-		m.composer.StopTyping()
-	case m.showHelp:
-		m.showHelp = false
+		// A cancelled attempt changes nothing: the token held, if any,
+		// is still good, and the session kept it.
+		e.act, e.cancel, e.err = providers.Idle, nil, e.before
+		m.notice = "cancelled"
 	}
 	return m
 }
@@ -375,20 +364,30 @@ func (m *Model) cancelAll() {
 	}
 }
 
-func (m *Model) entry(name string) *entry {
-	for _, e := range m.entries {
-		if e.name == name {
-			return e
-		}
+// named is the provider called name, or nil.
+func (es entries) named(name string) *entry {
+	if i := es.index(name); i >= 0 {
+		return es[i]
 	}
 	return nil
 }
 
+// index is the place of the provider called name in the list, or -1.
+func (es entries) index(name string) int {
+	for i, e := range es {
+		if e.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 func (m *Model) setStyles(st ui.Styles) {
-	m.styles = st
+	m.styles = &st
 	m.help.SetStyles(st)
-	m.tokenPane.SetStyles(st)
-	m.composer.SetStyles(st)
+	m.list.SetStyles(&st)
+	m.tokenPane.SetStyles(&st)
+	m.composer.SetStyles(&st)
 }
 
 // loadComposer fills the composer with the provider's first saved request,

@@ -132,7 +132,7 @@ func TestSendShowsPrettyJSONBesideTheRequest(t *testing.T) {
 
 func TestSendWithoutTokenFetchesFirst(t *testing.T) {
 	w := newWorld(t)
-	w.m.list.Active = 0 // chosen, but no token yet
+	w.m.list.SetActive(0) // chosen, but no token yet
 	w.m.loadComposer(w.m.active())
 	w.m = run(t, w.m, press("ctrl+s"))
 	if w.m.ex == nil || w.m.ex.Response == nil || w.m.ex.Response.Status != 200 {
@@ -278,7 +278,7 @@ func TestTypingSendsPrintableKeysToTheInput(t *testing.T) {
 			t.Fatalf("%q quit while typing", k)
 		}
 	}
-	if w.m.showHelp {
+	if hasPopup(w.m, popHelp) {
 		t.Error("? opened the help while typing")
 	}
 	_, path, _, _ := w.m.composer.Request()
@@ -367,7 +367,7 @@ func TestNarrowTerminalReachesEveryPane(t *testing.T) {
 }
 
 // designKeys is DESIGN.md's key table.
-var designKeys = []string{"tab", "shift+tab", "enter", "ctrl+s", "ctrl+c", "ctrl+r", "esc", "q", "?", "/", "n", "N", "r", "a", "x", "i", "c", "v", "f", "h", "p", "w", "y", "s", "H", "!"}
+var designKeys = []string{"tab", "shift+tab", "enter", "ctrl+s", "ctrl+c", "ctrl+r", "esc", "q", "?", "/", "n", "N", "r", "a", "x", "i", "c", "v", "f", "h", "p", "w", "y", "s", "H", "o", "!"}
 
 func TestEveryDesignKeyIsBoundAndInTheHelp(t *testing.T) {
 	w := newWorld(t)
@@ -401,34 +401,8 @@ func TestEveryDesignKeyIsBoundAndInTheHelp(t *testing.T) {
 		}
 	}
 	w.m = update(t, w.m, press("esc"))
-	if w.m.showHelp {
+	if hasPopup(w.m, popHelp) {
 		t.Error("esc did not close the help")
-	}
-}
-
-// drainWait is drain with a longer wait, for commands expected to end.
-func drainWait(t *testing.T, cmd tea.Cmd, d time.Duration) []tea.Msg {
-	t.Helper()
-	if cmd == nil {
-		return nil
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		if b, ok := msg.(tea.BatchMsg); ok {
-			var out []tea.Msg
-			for _, c := range b {
-				out = append(out, drainWait(t, c, d)...)
-			}
-			return out
-		}
-		if _, ok := msg.(tickMsg); ok || isSpinnerTick(msg) || msg == nil {
-			return nil
-		}
-		return []tea.Msg{msg}
-	case <-time.After(d):
-		return nil
 	}
 }
 
@@ -461,8 +435,8 @@ func TestMouseClickFocusesAndWheelScrolls(t *testing.T) {
 	}
 	// A click on the providers pane picks the row under the pointer.
 	w.m = update(t, w.m, tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft})
-	if w.m.focus != paneProviders || w.m.list.Cursor != 1 {
-		t.Errorf("click on the second provider row: focus %s cursor %d", paneNames[w.m.focus], w.m.list.Cursor)
+	if w.m.focus != paneProviders || w.m.list.Cursor() != 1 {
+		t.Errorf("click on the second provider row: focus %s cursor %d", paneNames[w.m.focus], w.m.list.Cursor())
 	}
 	if w.m.View().MouseMode != tea.MouseModeCellMotion {
 		t.Error("the view does not ask for mouse events")
@@ -474,6 +448,7 @@ func TestComposerMasksCredentialsWhileNotTyping(t *testing.T) {
 	w.m = run(t, w.m, press("enter"))
 	const key = "k3y-VALUE-123456"
 	w.m.composer.SetRequest("POST", "/api/items?access_token="+key, "X-Api-Key: "+key+"\nAuthorization: Basic "+key, "client_secret="+key)
+	w.m = settle(t, w.m)
 	screen := plain(w.m)
 	if strings.Contains(screen, key) {
 		t.Fatalf("a credential shows in the composer while redaction is on:\n%s", screen)

@@ -8,7 +8,6 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -53,11 +52,29 @@ func (m *Model) layout() layout {
 	return l
 }
 
-// resize hands every component its size; only WindowSizeMsg calls it.
+// resize hands every component its size; WindowSizeMsg calls it (and
+// New, for the first frame).
 func (m *Model) resize() {
 	l := m.layout()
+	m.list.SetSize(l.provW-2, l.topH-2)
+	m.tokenPane.SetSize(l.tokW-4, l.topH-2)
 	m.composer.SetSize(l.reqW-2, l.bottomH-2)
-	m.paste.SetWidth(max(10, l.w-6))
+	for _, p := range m.popups {
+		l.sizePopup(p)
+	}
+}
+
+// sync hands every component what it draws — the model's state mapped onto
+// ui, masked and made safe to draw. It runs at the end of every Update
+// (and in New, for the first frame), so that View only draws and Update
+// works on what is drawn (a click on a scrolled list finds its row).
+func (m *Model) sync() {
+	m.syncList()
+	m.list.SetFocused(m.focus == paneProviders)
+	m.tokenPane.SetView(m.tokenView())
+	m.syncComposer()
+	m.syncInspector()
+	m.syncSignIn()
 }
 
 // View implements tea.Model.
@@ -76,25 +93,15 @@ func (m *Model) render() string {
 	if l.w < minWidth || l.h < minHeight {
 		return fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
 	}
-	m.syncList()
 	st := m.styles
 	header := m.header(l.w)
 	var body string
-	if m.showHelp {
-		lines := strings.Split(m.help.Full(st, m.keys, l.w-2), "\n")
-		room := l.h - 4
-		title := "Help"
-		if len(lines) > room {
-			// A small screen scrolls the help rather than cutting it.
-			off := min(m.helpOffset, len(lines)-room)
-			lines = lines[off:]
-			title = "Help · ↑/↓ scroll"
-		}
-		body = ui.Box(st, title, strings.Join(lines, "\n"), l.w, l.h-2, true)
+	if p := m.popups.top(); p != nil && p.kind == popHelp {
+		body = ui.Box(st, p.Title(), p.View(), l.w, l.h-2, true)
 	} else {
 		top := lipgloss.JoinHorizontal(lipgloss.Top,
-			ui.Box(st, "Providers", m.list.View(st, l.provW-2, l.topH-2, m.focus == paneProviders), l.provW, l.topH, m.focus == paneProviders),
-			ui.Box(st, "Token", m.tokenPane.View(st, m.tokenView(), l.tokW-4), l.tokW, l.topH, m.focus == paneToken),
+			ui.Box(st, "Providers", m.list.View(), l.provW, l.topH, m.focus == paneProviders),
+			ui.Box(st, "Token", m.tokenPane.View(), l.tokW, l.topH, m.focus == paneToken),
 		)
 		body = top + "\n" + m.bottom(l)
 	}
@@ -102,33 +109,17 @@ func (m *Model) render() string {
 }
 
 // bottom draws the request and response panes, side by side or one of
-// them, as the width allows.
+// them, as the width allows; or the popup drawn in their place.
 func (m *Model) bottom(l layout) string {
 	st := m.styles
-	if e := m.active(); e != nil && e.pending != nil {
-		title := "Sign in · " + termtext.Line(e.name)
-		if e.pending.Grant == providers.GrantDeviceCode {
-			title += " · device code"
-		}
-		return ui.Box(st, title, m.signInView(e, l.w-2), l.w, l.bottomH, true)
-	}
-	if o := m.overlay; o != nil {
-		return ui.Box(st, o.title+" · esc closes", o.text(m.redact), l.w, l.bottomH, true)
-	}
-	if m.hist != nil {
-		return ui.Box(st, "History", m.historyList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
-	}
-	if m.saved != nil {
-		return ui.Box(st, "Saved requests · "+termtext.Line(m.active().name), m.savedList(l.w-2, l.bottomH-2), l.w, l.bottomH, true)
+	if p := m.popups.bottom(); p != nil {
+		return ui.Box(st, p.Title(), p.View(), l.w, l.bottomH, true)
 	}
 	req := func(w int, title string) string {
-		_, _, headerText, bodyText := m.composer.Request()
-		m.composer.BodyNote = bodyNote(headerText, bodyText)
-		content := m.composer.View(st, m.authPreview(), m.sentLines(), m.focus == paneRequest, m.composerMask)
-		return ui.Box(st, title, content, w, l.bottomH, m.focus == paneRequest)
+		return ui.Box(st, title, m.composer.View(), w, l.bottomH, m.focus == paneRequest)
 	}
 	resp := func(w int, title string) string {
-		return ui.Box(st, title, m.responsePane(w-2, l.bottomH-2), w, l.bottomH, m.focus == paneResponse)
+		return ui.Box(st, title, m.insp.pane(st, m.ex, m.popups.prompt(), w-2, l.bottomH-2), w, l.bottomH, m.focus == paneResponse)
 	}
 	respTitle := m.responseTitle()
 	if !l.single {
@@ -138,6 +129,23 @@ func (m *Model) bottom(l layout) string {
 		return resp(l.w, respTitle+" · shift+tab: Request")
 	}
 	return req(l.w, "Request · tab: Response")
+}
+
+// syncComposer gives the composer what it shows beside its fields: the
+// line the token rides on, the request as last sent, whether its body
+// parses, and each field as drawn while not typed in (masked).
+func (m *Model) syncComposer() {
+	c := &m.composer
+	c.SetContext(m.authPreview(), m.sentLines(), m.focus == paneRequest)
+	c.SetNote(bodyNote(c.Value(ui.FieldHeaders), c.Value(ui.FieldBody)))
+	for _, f := range []ui.Field{ui.FieldPath, ui.FieldQuery, ui.FieldHeaders, ui.FieldBody} {
+		v := c.Value(f)
+		masked := m.composerMask(f, v)
+		if masked == v {
+			masked = ""
+		}
+		c.SetMasked(f, masked)
+	}
 }
 
 // sentLines is the last request as it went out, masked per the switch —
@@ -150,7 +158,7 @@ func (m *Model) sentLines() []string {
 	}
 	lines := m.ex.Sent.Lines(!m.redact)
 	for i, l := range lines {
-		lines[i] = termtext.Line(m.maskShown(l))
+		lines[i] = termtext.Line(m.insp.maskShown(l))
 	}
 	return lines
 }
@@ -175,12 +183,17 @@ func (m *Model) header(w int) string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
+// footer is the status line: the keys of the popup on top, or of the
+// mode; "typing" when printable keys go to an input; the notice.
 func (m *Model) footer(w int) string {
 	bindings := m.keys.ShortHelp()
 	mode := ""
 	if m.typing() {
 		bindings = m.keys.TypingHelp()
 		mode = m.styles.Warn.Render("typing") + " "
+	}
+	if p := m.popups.top(); p != nil {
+		bindings = p.ShortHelp()
 	}
 	line := " " + mode
 	if m.notice != "" {

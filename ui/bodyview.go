@@ -42,9 +42,10 @@ type BodyView struct {
 	hits    []Hit
 	current int // the current hit, or -1
 
-	cache      *layoutCache
-	rowScratch []int
-	cls        []uint8
+	// cache holds what drawing works out once and keeps: line layouts,
+	// and scratch buffers, so that View allocates nothing and changes
+	// none of the viewer's own fields.
+	cache *layoutCache
 }
 
 // NewBodyView builds an empty viewer, wrapping, with a status row.

@@ -72,6 +72,10 @@ func (e *lineLayout) state(from, next int) uint8 {
 type layoutCache struct {
 	entries []*lineLayout // most recently used first
 	json    bool          // the document is JSON
+	// Scratch buffers reused from one drawing to the next: row starts,
+	// and the JSON classes of a row's bytes.
+	rowScratch []int
+	cls        []uint8
 }
 
 // get returns line's layout at width (wrapped) or its checkpoints (width
@@ -123,11 +127,11 @@ func (v *BodyView) row(i, r int) (off int, st uint8, ok bool) {
 // from call to call.
 func (v *BodyView) shortRows(line []byte) []int {
 	if len(line) <= v.contentWidth() && !hasWide(line) {
-		v.rowScratch = append(v.rowScratch[:0], 0) // fits: no need to walk it
+		v.cache.rowScratch = append(v.cache.rowScratch[:0], 0) // fits: no need to walk it
 	} else {
-		v.rowScratch = appendRowStarts(v.rowScratch[:0], line, v.contentWidth())
+		v.cache.rowScratch = appendRowStarts(v.cache.rowScratch[:0], line, v.contentWidth())
 	}
-	return v.rowScratch
+	return v.cache.rowScratch
 }
 
 // rowsOf is how many screen rows line i takes. On a long line not laid out

@@ -104,10 +104,10 @@ func (v *BodyView) View(st Styles) string {
 // width cells.
 func (v *BodyView) drawRow(b *strings.Builder, p *palette, i, from, to, cell0 int, js uint8, more bool, width int) {
 	line := v.lines.Line(i)
-	if cap(v.cls) < to-from {
-		v.cls = make([]uint8, to-from, max(to-from, 256))
+	if cap(v.cache.cls) < to-from {
+		v.cache.cls = make([]uint8, to-from, max(to-from, 256))
 	}
-	cls := v.cls[:to-from]
+	cls := v.cache.cls[:to-from]
 	clear(cls)
 	if v.kind == "json" {
 		classifyJSON(cls, line, from, to, js)

@@ -10,7 +10,7 @@ import (
 // Box draws body inside a frame of exactly w×h cells, the title set into
 // the top edge ("┌ Token ───┐"). Body lines are cut or padded to fit, so a
 // pane never pushes its neighbours.
-func Box(st Styles, title, body string, w, h int, focused bool) string {
+func Box(st *Styles, title, body string, w, h int, focused bool) string {
 	if w < 4 || h < 2 {
 		return ""
 	}

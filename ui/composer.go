@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -25,25 +26,39 @@ const (
 var Methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 // Composer edits a request: method, path, headers (one "Key: Value" per
-// line) and body. While browsing, a cursor marks a field; enter (or i)
-// starts typing into it and esc leaves.
+// line) and body. While browsing, a cursor marks a field, the arrows move
+// it (and the method on its field), and enter (or i) starts typing into
+// it; esc leaves. The root sets what the composer shows beside the fields
+// (SetContext, SetNote, SetMasked); View only draws.
 type Composer struct {
+	st   *Styles
+	keys *KeyMap
+	// Method is the method picked.
 	Method string
-	// BodyNote is shown beside the Body label: whether a JSON body
-	// parses.
-	BodyNote string
-	Field    Field
-	path     textinput.Model
-	query    textarea.Model // the query, a name=value parameter a line
-	headers  textarea.Model
-	body     textarea.Model
-	typing   bool
-	w, h     int
+	// Field is the field under the cursor.
+	Field   Field
+	path    textinput.Model
+	query   textarea.Model // the query, a name=value parameter a line
+	headers textarea.Model
+	body    textarea.Model
+	typing  bool
+	w, h    int
+
+	auth    string   // the line the token will ride on, masked
+	sent    []string // the request as last sent, masked
+	focused bool
+	note    string // beside the Body label: whether a JSON body parses
+	// masked is what each field shows while not typed in; "" shows the
+	// field as it is.
+	masked [fieldCount]string
+
+	// The rows each part gets, set by relayout.
+	queryH, headerH, bodyH, sentH int
 }
 
 // NewComposer builds an empty composer.
-func NewComposer(st Styles) Composer {
-	c := Composer{Method: "GET", path: textinput.New(), query: newArea(), headers: newArea(), body: newArea()}
+func NewComposer(st *Styles, keys *KeyMap) Composer {
+	c := Composer{Method: "GET", keys: keys, path: textinput.New(), query: newArea(), headers: newArea(), body: newArea()}
 	c.path.Prompt = ""
 	c.path.Placeholder = "/path or https://full.url"
 	c.query.Placeholder = "name=value, one a line"
@@ -64,7 +79,8 @@ func newArea() textarea.Model {
 }
 
 // SetStyles applies light or dark input styles.
-func (c *Composer) SetStyles(st Styles) {
+func (c *Composer) SetStyles(st *Styles) {
+	c.st = st
 	c.path.SetStyles(textinput.DefaultStyles(st.IsDark))
 	c.query.SetStyles(textarea.DefaultStyles(st.IsDark))
 	c.headers.SetStyles(textarea.DefaultStyles(st.IsDark))
@@ -85,6 +101,7 @@ func (c *Composer) SetRequest(method, path, headers, body string) {
 	c.query.SetValue(strings.Join(nonEmpty(strings.Split(q, "&")), "\n"))
 	c.headers.SetValue(headers)
 	c.body.SetValue(body)
+	c.relayout()
 }
 
 // Request returns every field's text; path carries the query field joined
@@ -124,6 +141,7 @@ func (c *Composer) SetSize(w, h int) {
 	c.query.SetWidth(max(1, w-2))
 	c.headers.SetWidth(max(1, w-2))
 	c.body.SetWidth(max(1, w-2))
+	c.relayout()
 }
 
 // Typing reports whether a field has the keyboard.
@@ -148,6 +166,7 @@ func (c *Composer) CycleMethod(delta int) {
 // StartTyping gives the keyboard to the field under the cursor. On the
 // method field it moves the picker instead, as there is nothing to type.
 func (c *Composer) StartTyping() tea.Cmd {
+	defer c.relayout()
 	switch c.Field {
 	case FieldMethod:
 		c.CycleMethod(1)
@@ -174,15 +193,82 @@ func (c *Composer) StopTyping() {
 	c.query.Blur()
 	c.headers.Blur()
 	c.body.Blur()
+	c.relayout()
 }
 
 // SingleLine reports whether the field being typed in is one line, where
 // tab moves on instead of going into the text.
 func (c *Composer) SingleLine() bool { return c.Field != FieldBody }
 
-// Update feeds a message to the field being typed in. In the body, tab
-// inserts two spaces: it belongs to the text there.
+// Value is the text of field f as typed.
+func (c *Composer) Value(f Field) string {
+	switch f {
+	case FieldMethod:
+		return c.Method
+	case FieldPath:
+		return c.path.Value()
+	case FieldQuery:
+		return c.query.Value()
+	case FieldHeaders:
+		return c.headers.Value()
+	}
+	return c.body.Value()
+}
+
+// SetContext sets what the composer shows beside its fields: the line the
+// token will ride on (auth, already masked), the request as last sent, and
+// whether the pane has the focus.
+func (c *Composer) SetContext(auth string, sent []string, focused bool) {
+	c.auth, c.sent, c.focused = auth, sent, focused
+	c.relayout()
+}
+
+// SetNote sets the words beside the Body label.
+func (c *Composer) SetNote(note string) { c.note = note }
+
+// SetMasked sets what field f shows while it is not typed in: the model
+// masks credentials there (a key in a header, a token in the query) while
+// redaction is on; "" shows the field as it is. The field being typed in
+// always shows what is typed.
+func (c *Composer) SetMasked(f Field, text string) { c.masked[f] = text }
+
+// ShortHelp implements help.KeyMap.
+func (c *Composer) ShortHelp() []key.Binding {
+	if c.typing {
+		return []key.Binding{c.keys.Cancel, c.keys.Send}
+	}
+	return []key.Binding{c.keys.Up, c.keys.Down, c.keys.Select, c.keys.PrevMethod}
+}
+
+// FullHelp implements help.KeyMap.
+func (c *Composer) FullHelp() [][]key.Binding {
+	return [][]key.Binding{c.ShortHelp(), {c.keys.Edit, c.keys.FormatBody, c.keys.CopyCurl}}
+}
+
+// Update implements Component. Typing, it feeds the message to the field
+// (in the body, tab inserts two spaces: it belongs to the text there);
+// browsing, it moves the field cursor and the method, and starts typing.
 func (c *Composer) Update(msg tea.Msg) tea.Cmd {
+	if !c.typing {
+		k, ok := msg.(tea.KeyPressMsg)
+		if !ok {
+			return nil
+		}
+		switch {
+		case key.Matches(k, c.keys.Up):
+			c.MoveField(-1)
+		case key.Matches(k, c.keys.Down):
+			c.MoveField(1)
+		case key.Matches(k, c.keys.PrevMethod) && c.Field == FieldMethod:
+			c.CycleMethod(-1)
+		case key.Matches(k, c.keys.NextMethod) && c.Field == FieldMethod:
+			c.CycleMethod(1)
+		case key.Matches(k, c.keys.Select), key.Matches(k, c.keys.Edit):
+			return c.StartTyping()
+		}
+		return nil
+	}
+	defer c.relayout()
 	var cmd tea.Cmd
 	switch c.Field {
 	case FieldPath:
@@ -205,14 +291,40 @@ func (c *Composer) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// View draws the composer: the fields, the line the token will be sent
-// in (auth, already masked), and the request as last sent.
-//
-// mask, when not nil, gives the text a field shows while it is not being
-// typed in — the model masks credentials there (a key in a header, a token
-// in the query) while redaction is on; the field being typed in always
-// shows what is typed.
-func (c *Composer) View(st Styles, auth string, sent []string, focused bool, mask func(Field, string) string) string {
+// relayout gives each part its rows: the query and the headers as many as
+// they have lines (one more while typed in), the body the rest, the sent
+// request what the body leaves.
+func (c *Composer) relayout() {
+	c.queryH = max(1, min(4, strings.Count(c.query.Value(), "\n")+1))
+	if c.typing && c.Field == FieldQuery {
+		c.queryH = min(c.queryH+1, 5)
+	}
+	c.headerH = max(1, min(5, strings.Count(c.headers.Value(), "\n")+1))
+	if c.typing && c.Field == FieldHeaders {
+		c.headerH = min(c.headerH+1, 6)
+	}
+	c.sentH = 0
+	if len(c.sent) > 0 {
+		c.sentH = 1 + len(c.sent)
+	}
+	authH := 0
+	if c.auth != "" {
+		authH = 1
+	}
+	fixed := 1 + 1 + c.queryH + 1 + c.headerH + authH + 1
+	c.bodyH = max(2, c.h-fixed-c.sentH)
+	if rest := c.h - fixed - c.bodyH; c.sentH > rest {
+		c.sentH = max(0, rest)
+	}
+	c.query.SetHeight(c.queryH)
+	c.headers.SetHeight(c.headerH)
+	c.body.SetHeight(c.bodyH)
+}
+
+// View implements Component: the fields, the line the token will be sent
+// in, and the request as last sent.
+func (c *Composer) View() string {
+	st, focused := c.st, c.focused
 	label := func(f Field, name string) string {
 		mark := "  "
 		style := st.Field
@@ -230,12 +342,9 @@ func (c *Composer) View(st Styles, auth string, sent []string, focused bool, mas
 	if focused && c.Field == FieldPath {
 		pathMark = ">"
 	}
-	shown := func(f Field, view func() string, value string, h int) string {
-		if mask == nil || (c.typing && c.Field == f) {
-			return view()
-		}
-		text := mask(f, value)
-		if text == value {
+	shown := func(f Field, view func() string, h int) string {
+		text := c.masked[f]
+		if text == "" || (c.typing && c.Field == f) {
 			return view()
 		}
 		rows := strings.Split(text, "\n")
@@ -244,49 +353,23 @@ func (c *Composer) View(st Styles, auth string, sent []string, focused bool, mas
 		}
 		return strings.Join(rows[:h], "\n")
 	}
-	lines = append(lines, st.FieldFocused.Render(methodMark)+st.Method.Render(Fit(c.Method, 7))+st.FieldFocused.Render(pathMark)+shown(FieldPath, c.path.View, c.path.Value(), 1))
-
-	queryLines := max(1, min(4, strings.Count(c.query.Value(), "\n")+1))
-	if c.typing && c.Field == FieldQuery {
-		queryLines = min(queryLines+1, 5)
-	}
-	headerLines := max(1, min(5, strings.Count(c.headers.Value(), "\n")+1))
-	if c.typing && c.Field == FieldHeaders {
-		headerLines = min(headerLines+1, 6)
-	}
-	sentH := 0
-	if len(sent) > 0 {
-		sentH = 1 + len(sent)
-	}
-	authH := 0
-	if auth != "" {
-		authH = 1
-	}
-	fixed := 1 + 1 + queryLines + 1 + headerLines + authH + 1
-	bodyH := max(2, c.h-fixed-sentH)
-	if rest := c.h - fixed - bodyH; sentH > rest {
-		sentH = max(0, rest)
-	}
-	c.query.SetHeight(queryLines)
-	c.headers.SetHeight(headerLines)
-	c.body.SetHeight(bodyH)
-
+	lines = append(lines, st.FieldFocused.Render(methodMark)+st.Method.Render(Fit(c.Method, 7))+st.FieldFocused.Render(pathMark)+shown(FieldPath, c.path.View, 1))
 	lines = append(lines, label(FieldQuery, "Query"))
-	lines = append(lines, indent(shown(FieldQuery, c.query.View, c.query.Value(), queryLines), "  "))
+	lines = append(lines, indent(shown(FieldQuery, c.query.View, c.queryH), "  "))
 	lines = append(lines, label(FieldHeaders, "Headers"))
-	lines = append(lines, indent(shown(FieldHeaders, c.headers.View, c.headers.Value(), headerLines), "  "))
-	if auth != "" {
-		lines = append(lines, "  "+st.Muted.Render(auth))
+	lines = append(lines, indent(shown(FieldHeaders, c.headers.View, c.headerH), "  "))
+	if c.auth != "" {
+		lines = append(lines, "  "+st.Muted.Render(c.auth))
 	}
 	bodyLabel := label(FieldBody, "Body")
-	if c.BodyNote != "" {
-		bodyLabel += "  " + st.Muted.Render(c.BodyNote)
+	if c.note != "" {
+		bodyLabel += "  " + st.Muted.Render(c.note)
 	}
 	lines = append(lines, bodyLabel)
-	lines = append(lines, indent(shown(FieldBody, c.body.View, c.body.Value(), bodyH), "  "))
-	if sentH > 1 {
+	lines = append(lines, indent(shown(FieldBody, c.body.View, c.bodyH), "  "))
+	if c.sentH > 1 {
 		lines = append(lines, st.Field.Render("  Sent"))
-		for _, s := range sent[:sentH-1] {
+		for _, s := range c.sent[:c.sentH-1] {
 			lines = append(lines, "  "+st.Muted.Render(s))
 		}
 	}

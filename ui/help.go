@@ -23,10 +23,12 @@ func NewHelp(st Styles) Help {
 // SetStyles applies light or dark help styles.
 func (h *Help) SetStyles(st Styles) { h.m.Styles = help.DefaultStyles(st.IsDark) }
 
-// Short draws one line of bindings in w columns.
-func (h *Help) Short(bindings []key.Binding, w int) string {
-	h.m.SetWidth(w)
-	return h.m.ShortHelpView(bindings)
+// Short draws one line of bindings in w columns. It changes nothing: the
+// width is set on a copy.
+func (h Help) Short(bindings []key.Binding, w int) string {
+	m := h.m
+	m.SetWidth(w)
+	return m.ShortHelpView(bindings)
 }
 
 // Full draws every binding, grouped, flowing into as many columns as w

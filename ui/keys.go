@@ -44,11 +44,30 @@ type KeyMap struct {
 	History key.Binding
 	Open    key.Binding
 	// FormatBody and CopyCurl are f and y in the Request pane; they share
-	// keys with the response pane's and are listed apart in the help.
+	// keys with the response pane's and are listed apart in the help. The
+	// Request pane matches these, so the help says what the keys do there.
 	FormatBody key.Binding
 	CopyCurl   key.Binding
 	Left       key.Binding
 	Right      key.Binding
+	// PrevMethod and NextMethod move the method picker on the method field.
+	PrevMethod key.Binding
+	NextMethod key.Binding
+
+	// The picker (o, H): printable keys go to its filter.
+	PickUp       key.Binding
+	PickDown     key.Binding
+	PickPageUp   key.Binding
+	PickPageDown key.Binding
+	Choose       key.Binding
+	PickBack     key.Binding
+
+	// Popups that show a text (the help, claims, the doctor's why) and the
+	// sign-in.
+	Close      key.Binding
+	PasteURL   key.Binding
+	CopyURL    key.Binding
+	StopSignIn key.Binding
 
 	// Token pane.
 	Authorize  key.Binding
@@ -91,11 +110,25 @@ func DefaultKeyMap() KeyMap {
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save the body")),
 		Why:        key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "why? (401/403 doctor)")),
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
-		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "saved requests")),
+		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "requests you can send")),
 		FormatBody: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "format a JSON body")),
 		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
 		Left:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "scroll sideways")),
 		Right:      key.NewBinding(key.WithKeys("right")),
+		PrevMethod: key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "method")),
+		NextMethod: key.NewBinding(key.WithKeys("right")),
+
+		PickUp:       key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/ctrl+p", "up")),
+		PickDown:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓/ctrl+n", "down")),
+		PickPageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PickPageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Choose:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		PickBack:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear, then close")),
+
+		Close:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		PasteURL:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "paste the address")),
+		CopyURL:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the address")),
+		StopSignIn: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the sign-in")),
 
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
 		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
@@ -135,10 +168,11 @@ type HelpGroup struct {
 func (k KeyMap) HelpGroups() []HelpGroup {
 	return []HelpGroup{
 		{"Move", []key.Binding{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left}},
-		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel, k.History}},
-		{"Request pane", []key.Binding{k.Open, k.FormatBody, k.CopyCurl}},
+		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel}},
+		{"Request pane", []key.Binding{k.PrevMethod, k.FormatBody, k.CopyCurl}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
 		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why}},
-		{"Anywhere", []key.Binding{k.Redact, k.Help, k.QuitKey, k.Quit}},
+		{"Picker (o, H)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
+		{"Anywhere", []key.Binding{k.Open, k.History, k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}
 }

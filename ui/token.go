@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"charm.land/bubbles/v2/progress"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -34,14 +37,20 @@ type TokenView struct {
 	Keys     string
 }
 
-// TokenPane draws a TokenView.
+// TokenPane draws a TokenView. Its keys (r, a, x, i, c, v) act on the
+// provider, which the root holds: the root matches them, and the pane
+// lists them for the help.
 type TokenPane struct {
-	bar progress.Model
+	st   *Styles
+	keys *KeyMap
+	bar  progress.Model
+	v    TokenView
+	w, h int
 }
 
 // NewTokenPane builds the pane for the given styles.
-func NewTokenPane(st Styles) TokenPane {
-	return TokenPane{bar: newBar(st)}
+func NewTokenPane(st *Styles, keys *KeyMap) TokenPane {
+	return TokenPane{st: st, keys: keys, bar: newBar(*st), w: 40, h: 6}
 }
 
 func newBar(st Styles) progress.Model {
@@ -49,10 +58,48 @@ func newBar(st Styles) progress.Model {
 }
 
 // SetStyles rebuilds the bar's colours.
-func (p *TokenPane) SetStyles(st Styles) { p.bar = newBar(st) }
+func (p *TokenPane) SetStyles(st *Styles) { p.st, p.bar = st, newBar(*st) }
 
-// View draws v in w columns.
-func (p *TokenPane) View(st Styles, v TokenView, w int) string {
+// SetView sets what the pane shows, already masked and made safe to draw.
+func (p *TokenPane) SetView(v TokenView) {
+	p.v = v
+	p.layout()
+}
+
+// SetSize sets the content area.
+func (p *TokenPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.layout()
+}
+
+// layout sizes the bar for the countdown beside it.
+func (p *TokenPane) layout() {
+	tail := "  expires in " + p.v.Countdown + " (at " + p.v.ExpiresAt + ")"
+	if p.v.Fraction <= 0 {
+		tail = "  expired at " + p.v.ExpiresAt
+	}
+	p.bar.SetWidth(max(10, min(40, p.w-len([]rune(tail)))))
+	p.bar.FullColor = p.st.BarFull
+	p.bar.EmptyColor = p.st.BarEmpty
+}
+
+// Update implements Component: the pane's keys act on the provider, and
+// the root matches them.
+func (p *TokenPane) Update(tea.Msg) tea.Cmd { return nil }
+
+// ShortHelp implements help.KeyMap.
+func (p *TokenPane) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Refresh, p.keys.Authorize, p.keys.Copy, p.keys.Claims}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *TokenPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.ShortHelp(), {p.keys.Revoke, p.keys.Introspect}}
+}
+
+// View implements Component.
+func (p *TokenPane) View() string {
+	st, v, w := p.st, p.v, p.w
 	var lines []string
 	head := st.Render(v.Tone, v.Glyph+" "+v.State) + "  "
 	if v.Alarm != "" {
@@ -66,10 +113,6 @@ func (p *TokenPane) View(st Styles, v TokenView, w int) string {
 		if v.Fraction <= 0 {
 			tail = "  expired at " + v.ExpiresAt
 		}
-		barW := max(10, min(40, w-len([]rune(tail))))
-		p.bar.SetWidth(barW)
-		p.bar.FullColor = st.BarFull
-		p.bar.EmptyColor = st.BarEmpty
 		lines = append(lines, p.bar.ViewAs(v.Fraction)+st.Render(v.Tone, tail))
 	case v.Expiry != "":
 		lines = append(lines, st.Muted.Render(v.Expiry))

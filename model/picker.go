@@ -1,0 +1,156 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/exchange/history"
+	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// pick is what a picker's row stands for: a provider's saved request, or
+// an exchange kept in history. The spec's operations and a collection's
+// requests join the requests picker later, each with its own source.
+type pick struct {
+	provider string
+	saved    *providers.SavedRequest
+	hist     *history.Entry
+}
+
+// openRequests opens the picker on the requests you can send: every
+// provider's saved requests, the active provider's first, each provider
+// under its own heading.
+func (m Model) openRequests() (tea.Model, tea.Cmd) {
+	var items, masked []ui.PickerItem
+	var picks []pick
+	add := func(e *entry) {
+		if e.Config == nil {
+			return
+		}
+		for i := range e.Config.Requests {
+			r := &e.Config.Requests[i]
+			// The config's words are drawn: they are made safe first.
+			target := withQuery(r.Path, r.Query)
+			item := ui.PickerItem{
+				Group:  termtext.Line("Saved requests · " + e.name),
+				Source: "saved",
+				Title:  termtext.Line(r.Name),
+				Detail: termtext.Line(strings.ToUpper(orGET(r.Method)) + " " + target),
+			}
+			items = append(items, item)
+			// The path and query may carry a credential (a ${VAR}
+			// api_key): masked as the composer masks them once loaded.
+			item.Detail = termtext.Line(strings.ToUpper(orGET(r.Method)) + " " + pathMask(e, target))
+			masked = append(masked, item)
+			picks = append(picks, pick{provider: e.name, saved: r})
+		}
+	}
+	active := m.active()
+	if active != nil {
+		add(active)
+	}
+	for _, e := range m.entries {
+		if e != active {
+			add(e)
+		}
+	}
+	if len(items) == 0 {
+		m.notice = "no saved requests yet ([[providers.NAME.requests]] in the config)"
+		return m, nil
+	}
+	pk := m.openPicker(popRequests, "Requests you can send", items, picks)
+	follow := func(redact bool) {
+		if redact {
+			pk.Popup.(*ui.Picker).SetItems(masked)
+		} else {
+			pk.Popup.(*ui.Picker).SetItems(items)
+		}
+	}
+	follow(m.redact)
+	pk.follow = follow
+	return m, nil
+}
+
+// pathMask masks a request's path and query as the composer masks them
+// while redacting: a credential in the query, and e's own secrets.
+func pathMask(e *entry, target string) string {
+	target = secret.RedactURL(target)
+	if e.Session != nil {
+		target = e.Session.Redact(target)
+	}
+	return target
+}
+
+// openHistory opens the picker on history, newest first, under a heading
+// for each day. History.List reads memory only: the file was loaded when
+// the backend started.
+func (m Model) openHistory() (tea.Model, tea.Cmd) {
+	if m.backend == nil || m.backend.History == nil {
+		m.notice = "no history here"
+		return m, nil
+	}
+	entries := m.backend.History.List()
+	if len(entries) == 0 {
+		m.notice = "no exchanges yet: ctrl+s sends one"
+		return m, nil
+	}
+	items := make([]ui.PickerItem, len(entries))
+	picks := make([]pick, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		status := fmt.Sprintf("%3d", e.Status)
+		if e.Status == 0 {
+			status = "ERR"
+		}
+		when := e.Time.In(m.opts.Location)
+		// The history file is read back: its words are drawn sanitized.
+		items[i] = ui.PickerItem{
+			Group:  "History · " + when.Format("2006-01-02"),
+			Source: e.Provider,
+			Title:  when.Format("15:04:05") + "  " + status,
+			Detail: termtext.Line(fmt.Sprintf("%-7s %s", e.Method, e.URL)),
+		}
+		items[i].Source = termtext.Line(items[i].Source)
+		picks[i] = pick{provider: e.Provider, hist: e}
+	}
+	m.openPicker(popHistory, "History · secrets masked", items, picks)
+	return m, nil
+}
+
+// openPicker puts a picker on the stack.
+func (m *Model) openPicker(kind popupKind, title string, items []ui.PickerItem, picks []pick) *popup {
+	p := &popup{Popup: ui.NewPicker(m.styles, m.keys.PickerKeys(), title, items), kind: kind, picks: picks}
+	m.open(p)
+	return p
+}
+
+// choose acts on a picker's row: a saved request goes into the composer
+// (its provider made the one in use), an exchange from history is shown
+// again and its request made ready to send.
+func (m Model) choose(p pick) (tea.Model, tea.Cmd) {
+	if p.hist != nil {
+		return m.reopen(*p.hist)
+	}
+	if i := m.entries.index(p.provider); i >= 0 && i != m.list.Active() {
+		nm, cmd := m.selectProvider(i)
+		m = nm.(Model)
+		m.loadSaved(*p.saved)
+		m.setFocus(paneRequest)
+		return m, cmd
+	}
+	m.loadSaved(*p.saved)
+	m.setFocus(paneRequest)
+	return m, nil
+}
+
+func orGET(method string) string {
+	if method == "" {
+		return "GET"
+	}
+	return method
+}

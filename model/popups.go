@@ -1,0 +1,203 @@
+package model
+
+import (
+	"slices"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// popupKind says what a popup on the stack is for: what its result means
+// and where it is drawn.
+type popupKind int
+
+const (
+	popHelp     popupKind = iota // the full help, over every pane
+	popText                      // claims, introspection, the doctor's why: where the request and response stand
+	popRequests                  // the picker on the requests you can send (o)
+	popHistory                   // the picker on history (H)
+	popSignIn                    // an interactive grant waiting for the person
+	popSearch                    // the response pane's prompts, on its last line
+	popFilter
+	popSave
+)
+
+// popup is one entry of the stack: a ui component and what the root needs
+// to act on its result.
+type popup struct {
+	ui.Popup
+	kind popupKind
+	// picks says what each row of a picker stands for.
+	picks []pick
+	// entry is the provider a sign-in is for, and qr its address as a QR
+	// code (device grant), drawn once.
+	entry string
+	qr    string
+	// follow, when set, redraws the popup for the redaction switch: a
+	// text or a list that shows secrets keeps a masked and a revealed
+	// form, made when it opened, and ctrl+r picks one while it is open.
+	follow func(redact bool)
+}
+
+// popupStack holds the open popups, the last on top. It is copied with
+// the model: push and without make a new slice rather than write into one
+// an older model may share.
+type popupStack []*popup
+
+// top is the popup that gets keys first, or nil.
+func (s popupStack) top() *popup {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[len(s)-1]
+}
+
+// push puts p on top.
+func (s popupStack) push(p *popup) popupStack { return append(slices.Clip(s), p) }
+
+// without is the stack less p.
+func (s popupStack) without(p *popup) popupStack {
+	return slices.DeleteFunc(slices.Clone(s), func(q *popup) bool { return q == p })
+}
+
+// withoutKinds is the stack less every popup of the kinds given.
+func (s popupStack) withoutKinds(kinds ...popupKind) popupStack {
+	return slices.DeleteFunc(slices.Clone(s), func(q *popup) bool { return slices.Contains(kinds, q.kind) })
+}
+
+// find is the topmost popup of one of the kinds given, or nil.
+func (s popupStack) find(kinds ...popupKind) *popup {
+	for i := len(s) - 1; i >= 0; i-- {
+		if slices.Contains(kinds, s[i].kind) {
+			return s[i]
+		}
+	}
+	return nil
+}
+
+// open puts a popup on the stack, sized for where it is drawn.
+func (m *Model) open(p *popup) {
+	m.popups = m.popups.push(p)
+	m.layout().sizePopup(p)
+}
+
+// openText shows a titled text where the request and response stand.
+func (m *Model) openText(title, body string) {
+	m.open(&popup{Popup: ui.NewTextPopup(m.keys, title, body), kind: popText})
+}
+
+// openMaskedText shows a server's text, or one decoded from the token,
+// its secrets masked by e's session (its own secrets, the token,
+// credential fields) while redacting — whatever the switch was when it
+// opened: ctrl+r switches it while it is open.
+func (m *Model) openMaskedText(e *entry, title, body string) {
+	masked := body
+	if e != nil && e.Session != nil {
+		masked = e.Session.Redact(body)
+	}
+	if masked == body {
+		m.openText(title, body)
+		return
+	}
+	pick := func(redact bool) string {
+		if redact {
+			return masked
+		}
+		return body
+	}
+	tp := ui.NewTextPopup(m.keys, title, pick(m.redact))
+	m.open(&popup{Popup: tp, kind: popText, follow: func(redact bool) { tp.SetBody(pick(redact)) }})
+}
+
+// followRedact redraws every open popup that shows secrets for the
+// switch as it now stands.
+func (m *Model) followRedact() {
+	for _, p := range m.popups {
+		if p.follow != nil {
+			p.follow(m.redact)
+		}
+	}
+}
+
+// popupKey gives a key to the popup on top: the one place where a popup
+// gets a key. A popup that is not typing leaves q and ? to the root: q
+// quits from anywhere, ? opens the help over it. Everything else is the
+// popup's: a key it does not answer to does nothing, so nothing opens
+// hidden behind it.
+func (m Model) popupKey(p *popup, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if !p.Typing() {
+		switch {
+		case key.Matches(msg, m.keys.QuitKey):
+			m.cancelAll()
+			return m, tea.Quit
+		case key.Matches(msg, m.keys.Help) && p.kind != popHelp:
+			m.open(&popup{Popup: ui.NewHelpPopup(m.styles, m.keys), kind: popHelp})
+			return m, nil
+		}
+	}
+	return m.afterPopup(p, p.Update(msg))
+}
+
+// afterPopup acts on what a popup says after it took a message: the one
+// place a popup's result is read. Open popups may have news (the text of
+// a live search, an address pasted); a closed one leaves the stack and its
+// result is acted on.
+func (m Model) afterPopup(p *popup, cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	if p.Result() == ui.Open {
+		return m, tea.Batch(cmd, m.popupNews(p))
+	}
+	m.popups = m.popups.without(p)
+	next, more := m.popupClosed(p)
+	return next, tea.Batch(cmd, more)
+}
+
+// popupNews acts on an open popup's news.
+func (m *Model) popupNews(p *popup) tea.Cmd {
+	switch p.kind {
+	case popSearch, popFilter:
+		return m.promptChanged(p)
+	case popSignIn:
+		if text, ok := p.Popup.(*ui.SignIn).TakePaste(); ok {
+			m.submitPaste(p.entry, text)
+		}
+	}
+	return nil
+}
+
+// popupClosed acts on a popup that closed: a row chosen, a prompt kept or
+// dropped, a sign-in abandoned.
+func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
+	done := p.Result() == ui.Done
+	switch p.kind {
+	case popRequests, popHistory:
+		if i, ok := p.Popup.(*ui.Picker).Chosen(); ok && done {
+			return m.choose(p.picks[i])
+		}
+	case popSearch, popFilter, popSave:
+		return m.promptClosed(p, done)
+	case popSignIn:
+		m.cancelSignIn(p.entry)
+	}
+	return m, nil
+}
+
+// bottom is the topmost popup drawn where the request and response
+// stand, or nil.
+func (s popupStack) bottom() *popup { return s.find(popText, popRequests, popHistory, popSignIn) }
+
+// prompt is the response pane's open prompt, or nil.
+func (s popupStack) prompt() *popup { return s.find(popSearch, popFilter, popSave) }
+
+// sizePopup gives p the content area of where it is drawn.
+func (l layout) sizePopup(p *popup) {
+	switch p.kind {
+	case popHelp:
+		p.SetSize(l.w-2, l.h-4)
+	case popSearch, popFilter, popSave:
+		p.SetSize(l.respW-2, 1)
+	default:
+		p.SetSize(l.w-2, l.bottomH-2)
+	}
+}

@@ -1,0 +1,339 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/sahilm/fuzzy"
+)
+
+// PickerItem is one row of the picker.
+type PickerItem struct {
+	// Group is the heading the row stands under while the filter is empty:
+	// its source, tag or file.
+	Group string
+	// Source marks where the row comes from ("saved", "history"); it is
+	// drawn at the start of the row, so a filtered list still says it.
+	Source string
+	// Title names the row (a saved request's name, a time); Detail
+	// follows it (the method and the path). The filter matches both.
+	Title, Detail string
+}
+
+// text is what the filter matches.
+func (it PickerItem) text() string { return it.Title + "  " + it.Detail }
+
+// PickerKeys are the keys the picker answers to; every other key goes to
+// its filter.
+type PickerKeys struct {
+	Up, Down, PageUp, PageDown, Choose, Back key.Binding
+}
+
+// PickerKeys is the picker's part of the key map.
+func (k KeyMap) PickerKeys() PickerKeys {
+	return PickerKeys{Up: k.PickUp, Down: k.PickDown, PageUp: k.PickPageUp, PageDown: k.PickPageDown, Choose: k.Choose, Back: k.PickBack}
+}
+
+// Picker is a list to choose one row from, opened ready for typing: every
+// printable key (q and j too) goes to the filter, which matches fuzzily and
+// puts the best match first; the arrows and ctrl+p/ctrl+n move; enter
+// chooses; esc clears the filter, then closes. With the filter empty the
+// rows stand under their group's heading, in the order given.
+type Picker struct {
+	title  string
+	items  []PickerItem
+	keys   PickerKeys
+	st     *Styles
+	filter textinput.Model
+	query  string // the filter's text the list was made for
+
+	shown  []int         // indexes into items, in the order drawn
+	marks  map[int][]int // item → byte offsets of its text the filter matched
+	lines  []pickerLine  // what is drawn: rows of shown, and headings
+	cursor int           // index into shown
+	offset int           // the first of lines on screen
+	w, h   int
+	result Result
+}
+
+// pickerLine is a heading (row < 0) or the row shown[row].
+type pickerLine struct {
+	heading string
+	row     int
+}
+
+// NewPicker builds a picker over items, cursor on the first.
+func NewPicker(st *Styles, keys PickerKeys, title string, items []PickerItem) *Picker {
+	f := textinput.New()
+	f.Prompt = "filter: "
+	f.Placeholder = "type to filter"
+	f.SetStyles(textinput.DefaultStyles(st.IsDark))
+	f.Focus()
+	p := &Picker{title: title, items: items, keys: keys, st: st, filter: f, w: 40, h: 10}
+	p.refilter()
+	return p
+}
+
+// Title implements Popup.
+func (p *Picker) Title() string { return p.title }
+
+// Typing implements Popup: the picker opens ready for typing.
+func (p *Picker) Typing() bool { return true }
+
+// Result implements Popup.
+func (p *Picker) Result() Result { return p.result }
+
+// Chosen is the index in the picker's items of the row enter chose.
+func (p *Picker) Chosen() (int, bool) {
+	if p.result != Done || p.cursor >= len(p.shown) {
+		return 0, false
+	}
+	return p.shown[p.cursor], true
+}
+
+// Filter is the filter's text.
+func (p *Picker) Filter() string { return p.filter.Value() }
+
+// SetSize implements Component: the list gets what the filter line and
+// the count line leave.
+func (p *Picker) SetSize(w, h int) {
+	p.w, p.h = max(10, w), max(4, h)
+	p.filter.SetWidth(max(5, p.w-4))
+	p.scroll()
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *Picker) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Choose, p.keys.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *Picker) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.ShortHelp(), {p.keys.PageUp, p.keys.PageDown}}
+}
+
+// Update implements Component.
+func (p *Picker) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, p.keys.Up):
+			p.move(-1)
+		case key.Matches(msg, p.keys.Down):
+			p.move(1)
+		case key.Matches(msg, p.keys.PageUp):
+			p.move(-p.listHeight())
+		case key.Matches(msg, p.keys.PageDown):
+			p.move(p.listHeight())
+		case key.Matches(msg, p.keys.Choose):
+			if len(p.shown) > 0 {
+				p.result = Done
+			}
+		case key.Matches(msg, p.keys.Back):
+			if p.filter.Value() == "" {
+				p.result = Dismissed
+				return nil
+			}
+			p.filter.SetValue("")
+			p.refilter()
+		default:
+			return p.typed(msg)
+		}
+		return nil
+	case tea.PasteMsg:
+		return p.typed(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			p.move(-1)
+		case tea.MouseWheelDown:
+			p.move(1)
+		}
+	}
+	return nil
+}
+
+// typed hands msg to the filter and makes the list again if its text
+// changed.
+func (p *Picker) typed(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	p.filter, cmd = p.filter.Update(msg)
+	if p.filter.Value() != p.query {
+		p.refilter()
+	}
+	return cmd
+}
+
+// refilter makes the list for the filter's text: every item under its
+// heading when it is empty, else the fuzzy matches, best first.
+func (p *Picker) refilter() {
+	p.query = p.filter.Value()
+	p.shown, p.marks, p.lines = p.shown[:0], nil, p.lines[:0]
+	if strings.TrimSpace(p.query) == "" {
+		group := ""
+		for i, it := range p.items {
+			if it.Group != "" && (i == 0 || it.Group != group) {
+				p.lines = append(p.lines, pickerLine{heading: it.Group, row: -1})
+			}
+			group = it.Group
+			p.lines = append(p.lines, pickerLine{row: len(p.shown)})
+			p.shown = append(p.shown, i)
+		}
+	} else {
+		p.marks = map[int][]int{}
+		for _, m := range fuzzy.FindFrom(p.query, pickerSource(p.items)) {
+			p.lines = append(p.lines, pickerLine{row: len(p.shown)})
+			p.shown = append(p.shown, m.Index)
+			p.marks[m.Index] = m.MatchedIndexes
+		}
+	}
+	p.cursor, p.offset = 0, 0
+	p.scroll()
+}
+
+// SetItems puts other rows in place of the items, as many and in the same
+// order — the same rows drawn another way, masked or not — keeping the
+// filter and the row the cursor is on. The filter matches what is drawn.
+func (p *Picker) SetItems(items []PickerItem) {
+	if len(items) != len(p.items) {
+		return
+	}
+	at := -1
+	if p.cursor < len(p.shown) {
+		at = p.shown[p.cursor]
+	}
+	offset := p.offset
+	p.items = items
+	p.refilter()
+	for i, it := range p.shown {
+		if it == at {
+			p.cursor = i
+			break
+		}
+	}
+	p.offset = offset
+	p.scroll()
+}
+
+// pickerSource lets fuzzy read the items' texts.
+type pickerSource []PickerItem
+
+func (s pickerSource) String(i int) string { return s[i].text() }
+func (s pickerSource) Len() int            { return len(s) }
+
+// move moves the cursor by delta rows, stopping at the ends.
+func (p *Picker) move(delta int) {
+	if len(p.shown) == 0 {
+		return
+	}
+	p.cursor = min(len(p.shown)-1, max(0, p.cursor+delta))
+	p.scroll()
+}
+
+// listHeight is how many lines of the list fit: the filter line, a blank
+// and the count line take three.
+func (p *Picker) listHeight() int { return max(1, p.h-3) }
+
+// scroll keeps the cursor's line on screen, with its heading when it is
+// the first row of its group.
+func (p *Picker) scroll() {
+	at := 0
+	for i, l := range p.lines {
+		if l.row == p.cursor {
+			at = i
+			break
+		}
+	}
+	top := at
+	if top > 0 && p.lines[top-1].row < 0 {
+		top-- // show the heading over its first row
+	}
+	h := p.listHeight()
+	switch {
+	case top < p.offset:
+		p.offset = top
+	case at >= p.offset+h:
+		p.offset = at - h + 1
+	}
+	p.offset = max(0, min(p.offset, len(p.lines)-h))
+}
+
+// View implements Component.
+func (p *Picker) View() string {
+	st := p.st
+	out := []string{p.filter.View()}
+	h := p.listHeight()
+	for i := p.offset; i < len(p.lines) && i < p.offset+h; i++ {
+		l := p.lines[i]
+		if l.row < 0 {
+			out = append(out, st.Bold.Render(Fit(l.heading, p.w)))
+			continue
+		}
+		out = append(out, p.row(l.row))
+	}
+	for len(out) < h+1 {
+		out = append(out, "")
+	}
+	count := fmt.Sprintf("%d of %d", len(p.shown), len(p.items))
+	if len(p.shown) == 0 && p.query != "" {
+		count = "nothing matches " + fmt.Sprintf("%q", p.query)
+	}
+	if len(p.lines) > h {
+		count += fmt.Sprintf(" · %d–%d shown", p.offset+1, min(len(p.lines), p.offset+h))
+	}
+	out = append(out, "", st.Muted.Render(Fit(count+" · enter chooses · esc clears the filter, then closes", p.w)))
+	return strings.Join(out, "\n")
+}
+
+// row draws shown[i]: its source mark, its title and detail with the
+// filter's matches underlined, the cursor's row marked.
+func (p *Picker) row(i int) string {
+	st := p.st
+	idx := p.shown[i]
+	it := p.items[idx]
+	mark := "  "
+	if i == p.cursor {
+		mark = st.Selected.Render("> ")
+	}
+	src := ""
+	if it.Source != "" {
+		src = st.Muted.Render("["+it.Source+"]") + " "
+	}
+	text := it.text()
+	marked := map[int]bool{}
+	for _, b := range p.marks[idx] {
+		marked[b] = true
+	}
+	// Runs of one look are styled at once: a row is drawn with a few
+	// styles, not one per character.
+	base := lipgloss.NewStyle()
+	if i == p.cursor {
+		base = st.Selected
+	}
+	looks := [...]lipgloss.Style{base, st.Muted, st.Key.Underline(true)}
+	class := func(j int) int {
+		switch {
+		case marked[j]:
+			return 2
+		case j >= len(it.Title):
+			return 1
+		}
+		return 0
+	}
+	var b strings.Builder
+	start := 0
+	for j := range text {
+		if j > start && class(j) != class(start) {
+			b.WriteString(looks[class(start)].Render(text[start:j]))
+			start = j
+		}
+	}
+	if start < len(text) {
+		b.WriteString(looks[class(start)].Render(text[start:]))
+	}
+	return mark + Fit(src+b.String(), p.w-2)
+}

@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func pickerItems() []PickerItem {
+	return []PickerItem{
+		{Group: "Saved · a", Source: "saved", Title: "Who am I", Detail: "GET /api/me"},
+		{Group: "Saved · a", Source: "saved", Title: "List items", Detail: "GET /api/items?page=1"},
+		{Group: "Saved · b", Source: "saved", Title: "Create an item", Detail: "POST /api/items"},
+	}
+}
+
+func typeInto(p *Picker, s string) {
+	for _, r := range s {
+		p.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func TestPickerFiltersFuzzilyBestFirst(t *testing.T) {
+	st := NewStyles(true)
+	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
+	p.SetSize(60, 12)
+	view := ansi.Strip(p.View())
+	for _, h := range []string{"Saved · a", "Saved · b"} {
+		if !strings.Contains(view, h) {
+			t.Errorf("with the filter empty, no heading %q:\n%s", h, view)
+		}
+	}
+	typeInto(p, "itms pg")
+	view = ansi.Strip(p.View())
+	if !strings.Contains(view, "> [saved] List items") || strings.Contains(view, "Who am I") || strings.Contains(view, "Saved · a") {
+		t.Errorf("itms pg: want List items first, no heading, no Who am I:\n%s", view)
+	}
+	p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if i, ok := p.Chosen(); !ok || i != 1 || p.Result() != Done {
+		t.Errorf("enter chose %d %v", i, ok)
+	}
+}
+
+func TestPickerScrollsWithTheCursor(t *testing.T) {
+	var items []PickerItem
+	for i := range 50 {
+		items = append(items, PickerItem{Group: fmt.Sprintf("group %d", i/10), Title: fmt.Sprintf("row %02d", i)})
+	}
+	st := NewStyles(false)
+	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Rows", items)
+	p.SetSize(40, 10)
+	for i := 1; i < 50; i++ {
+		p.Update(tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl})
+		view := ansi.Strip(p.View())
+		if !strings.Contains(view, fmt.Sprintf("> row %02d", i)) {
+			t.Fatalf("row %d is not on screen:\n%s", i, view)
+		}
+		if n := strings.Count(view, "\n") + 1; n > 10 {
+			t.Fatalf("the picker draws %d lines in 10", n)
+		}
+	}
+	p.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if p.Result() != Dismissed {
+		t.Error("esc with an empty filter did not close the picker")
+	}
+}
+
+// TestPickerSetItemsKeepsTheRow: rows drawn another way (masked, then
+// shown) keep the filter and the row the cursor is on.
+func TestPickerSetItemsKeepsTheRow(t *testing.T) {
+	st := NewStyles(true)
+	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
+	p.SetSize(60, 12)
+	typeInto(p, "item")
+	p.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	before := p.shown[p.cursor]
+	masked := pickerItems()
+	for i := range masked {
+		masked[i].Detail = strings.ReplaceAll(masked[i].Detail, "page=1", "page=••••")
+	}
+	p.SetItems(masked)
+	if p.Filter() != "item" || p.shown[p.cursor] != before {
+		t.Errorf("SetItems lost the filter or the row: filter %q, row %d, want %d", p.Filter(), p.shown[p.cursor], before)
+	}
+	if view := ansi.Strip(p.View()); !strings.Contains(view, "page=••••") || strings.Contains(view, "page=1") {
+		t.Errorf("SetItems does not draw the new rows:\n%s", view)
+	}
+}

@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// TextPopup shows a titled text that scrolls: the help, decoded claims,
+// an introspection answer, the doctor's why. It keeps the keyboard while
+// open; its close keys (esc, and ? for the help) take it away.
+type TextPopup struct {
+	title string
+	// content makes the text for a width; the help flows into columns.
+	content func(w int) string
+	lines   []string
+	offset  int
+	w, h    int
+	keys    *KeyMap
+	close   []key.Binding
+	result  Result
+}
+
+// NewTextPopup shows body; esc closes it.
+func NewTextPopup(keys *KeyMap, title, body string) *TextPopup {
+	return newTextPopup(keys, title, func(int) string { return body }, keys.Close)
+}
+
+// NewHelpPopup shows the full help generated from the key map; esc and ?
+// close it.
+func NewHelpPopup(st *Styles, keys *KeyMap) *TextPopup {
+	h := NewHelp(*st)
+	help := func(w int) string { return h.Full(*st, *keys, w) }
+	return newTextPopup(keys, "Help", help, keys.Close, keys.Help)
+}
+
+func newTextPopup(keys *KeyMap, title string, content func(int) string, close ...key.Binding) *TextPopup {
+	p := &TextPopup{title: title, content: content, keys: keys, close: close}
+	p.SetSize(defaultPopupW, defaultPopupH)
+	return p
+}
+
+// The size a popup lays out for until the root gives it one.
+const defaultPopupW, defaultPopupH = 78, 14
+
+// Title implements Popup: a text longer than the popup says it scrolls;
+// one closed by esc alone says so (the help lists its own keys).
+func (p *TextPopup) Title() string {
+	t := p.title
+	if len(p.lines) > p.h {
+		t += " · ↑/↓ scroll"
+	}
+	if len(p.close) == 1 {
+		t += " · esc closes"
+	}
+	return t
+}
+
+// Typing implements Popup: a text takes no typing.
+func (p *TextPopup) Typing() bool { return false }
+
+// Result implements Popup.
+func (p *TextPopup) Result() Result { return p.result }
+
+// SetSize implements Component.
+func (p *TextPopup) SetSize(w, h int) {
+	p.w, p.h = max(1, w), max(1, h)
+	p.lines = strings.Split(p.content(p.w), "\n")
+	p.scrollBy(0)
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *TextPopup) ShortHelp() []key.Binding {
+	return append([]key.Binding{p.keys.Up, p.keys.Down}, p.close...)
+}
+
+// FullHelp implements help.KeyMap.
+func (p *TextPopup) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.ShortHelp(), {p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom}}
+}
+
+// Update implements Component.
+func (p *TextPopup) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		k := p.keys
+		switch {
+		case key.Matches(msg, p.close...):
+			p.result = Dismissed
+		case key.Matches(msg, k.Up):
+			p.scrollBy(-1)
+		case key.Matches(msg, k.Down):
+			p.scrollBy(1)
+		case key.Matches(msg, k.PageUp):
+			p.scrollBy(-max(1, p.h-1))
+		case key.Matches(msg, k.PageDown):
+			p.scrollBy(max(1, p.h-1))
+		case key.Matches(msg, k.Top):
+			p.offset = 0
+		case key.Matches(msg, k.Bottom):
+			p.scrollBy(len(p.lines))
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			p.scrollBy(-3)
+		case tea.MouseWheelDown:
+			p.scrollBy(3)
+		}
+	}
+	return nil
+}
+
+// SetBody puts another body in place of the one shown — the same text
+// masked or not — keeping the place scrolled to.
+func (p *TextPopup) SetBody(body string) {
+	p.content = func(int) string { return body }
+	p.lines = strings.Split(body, "\n")
+	p.scrollBy(0)
+}
+
+func (p *TextPopup) scrollBy(n int) {
+	p.offset = max(0, min(p.offset+n, len(p.lines)-p.h))
+}
+
+// View implements Component.
+func (p *TextPopup) View() string {
+	end := min(len(p.lines), p.offset+p.h)
+	return strings.Join(p.lines[p.offset:end], "\n")
+}
+
+// Prompt is a one-line input the response pane opens (search, path
+// filter, save to): enter keeps what is typed, esc drops it. The root
+// reads Value after every key, to search or filter as the text changes.
+type Prompt struct {
+	st     *Styles
+	keys   *KeyMap
+	label  string
+	input  textinput.Model
+	note   string
+	w      int
+	result Result
+}
+
+// NewPrompt opens a prompt holding value, and the command that starts its
+// cursor.
+func NewPrompt(st *Styles, keys *KeyMap, label, placeholder, value string) (*Prompt, tea.Cmd) {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.SetStyles(textinput.DefaultStyles(st.IsDark))
+	in.SetValue(value)
+	in.CursorEnd()
+	p := &Prompt{st: st, keys: keys, label: label, input: in}
+	p.SetSize(defaultPopupW, 1)
+	return p, p.input.Focus()
+}
+
+// Title implements Popup.
+func (p *Prompt) Title() string { return strings.TrimSpace(p.label) }
+
+// Typing implements Popup: every printable key is text.
+func (p *Prompt) Typing() bool { return true }
+
+// Result implements Popup.
+func (p *Prompt) Result() Result { return p.result }
+
+// Value is the text typed.
+func (p *Prompt) Value() string { return p.input.Value() }
+
+// SetNote sets the few words drawn after the input ("3 hits").
+func (p *Prompt) SetNote(note string) { p.note = note }
+
+// SetSize implements Component: a prompt is one line.
+func (p *Prompt) SetSize(w, _ int) {
+	p.w = w
+	p.input.SetWidth(max(5, w-len(p.label)-12))
+}
+
+// ShortHelp implements help.KeyMap: while typing, only ctrl-keys and esc
+// act (enter keeps the text).
+func (p *Prompt) ShortHelp() []key.Binding {
+	return p.keys.TypingHelp()
+}
+
+// FullHelp implements help.KeyMap.
+func (p *Prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// Update implements Component.
+func (p *Prompt) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, p.keys.Choose):
+			p.result = Done
+			p.input.Blur()
+			return nil
+		case key.Matches(k, p.keys.Cancel):
+			p.result = Dismissed
+			p.input.Blur()
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd
+}
+
+// View implements Component.
+func (p *Prompt) View() string {
+	line := p.st.Key.Render(p.label) + p.input.View()
+	if p.note != "" {
+		line += p.st.Muted.Render("  " + p.note)
+	}
+	return line
+}
