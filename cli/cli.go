@@ -17,6 +17,7 @@ import (
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/keyhole-sh/keyhole/internal/browser"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -79,7 +80,7 @@ func (e env) jsonStdout() (io.Writer, func() error) {
 }
 
 func osEnv() env {
-	return env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, lookupEnv: os.LookupEnv, open: openBrowser}
+	return env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, lookupEnv: os.LookupEnv, open: browser.Open}
 }
 
 // Execute runs keyhole with os.Args and returns the process exit code.

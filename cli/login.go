@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/muesli/cancelreader"
 
+	"github.com/keyhole-sh/keyhole/internal/browser"
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -81,7 +82,7 @@ func login(ctx context.Context, e env, sess *providers.Session, noBrowser bool) 
 	}
 	if pend.OpenErr != nil {
 		why = "could not open a browser: " + sess.Redact(pend.OpenErr.Error())
-		if errors.Is(pend.OpenErr, providers.ErrNotWebURL) {
+		if errors.Is(pend.OpenErr, browser.ErrNotWebURL) {
 			// The server's address is shown for the person to judge, not
 			// opened: it may be javascript:, a local file, an option.
 			why = "not opened: " + pend.OpenErr.Error() + "; check it before you open it"
@@ -127,7 +128,7 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 			fmt.Fprintf(w, "Opened your browser at:\n  %s\n", line(u))
 			return
 		}
-		if errors.Is(pend.OpenErr, providers.ErrNotWebURL) {
+		if errors.Is(pend.OpenErr, browser.ErrNotWebURL) {
 			fmt.Fprintf(w, "The server gave this address (%s):\n  %s\n", why, line(u))
 			return
 		}
@@ -146,7 +147,7 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 			fmt.Fprintf(w, "and enter the code  %s\n", line(pend.UserCode))
 		}
 		// A QR code is a link the phone opens: only for a web address.
-		if pend.CompleteURL != "" && providers.CheckBrowserURL(pend.CompleteURL) == nil {
+		if pend.CompleteURL != "" && browser.Check(pend.CompleteURL) == nil {
 			if q := ui.QR(pend.CompleteURL); q != "" {
 				fmt.Fprintln(w, "or scan this with a phone (it holds the code):")
 				// On a terminal, dark modules on a light ground whatever

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/keyhole-sh/keyhole/internal/browser"
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
@@ -402,8 +403,8 @@ func TestBrowserOpensOnlyWebAddresses(t *testing.T) {
 // is not an absolute http(s) URL, before any helper starts.
 func TestOpenBrowserRefusesNonWebAddresses(t *testing.T) {
 	for _, u := range []string{"javascript:alert(1)", "file:///etc/passwd?x", "--help", "-a", "", "https://idp.example/a b", "mailto:x@y"} {
-		if err := openBrowser(u); err == nil || !strings.Contains(err.Error(), "only http and https") {
-			t.Errorf("openBrowser(%q) = %v, want a refusal", u, err)
+		if err := browser.Open(u); err == nil || !strings.Contains(err.Error(), "only http and https") {
+			t.Errorf("browser.Open(%q) = %v, want a refusal", u, err)
 		}
 	}
 }

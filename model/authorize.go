@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	webbrowser "github.com/keyhole-sh/keyhole/internal/browser"
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -138,7 +139,7 @@ func (m *Model) openSignIn(e *entry) {
 		}
 	}
 	sp := &popup{Popup: ui.NewSignIn(m.styles, m.keys, title, address, p.CanPaste()), kind: popSignIn, entry: e.name}
-	if p.CompleteURL != "" && providers.CheckBrowserURL(p.CompleteURL) == nil {
+	if p.CompleteURL != "" && webbrowser.Check(p.CompleteURL) == nil {
 		sp.qr = ui.QR(p.CompleteURL) // once: it is the same code until the sign-in ends
 	}
 	m.open(sp)
@@ -237,7 +238,7 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 	left := durfmt.Clock(p.Expires.Sub(m.now))
 	if p.Grant == providers.GrantDeviceCode {
 		body = append(body, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
-		if errors.Is(p.OpenErr, providers.ErrNotWebURL) {
+		if errors.Is(p.OpenErr, webbrowser.ErrNotWebURL) {
 			body = append(body, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")
 		}
 		if qr != "" && lipgloss.Height(qr)+8 <= m.layout().bottomH {
@@ -253,7 +254,7 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 	switch {
 	case p.Opened:
 		body = append(body, st.Good.Render("A browser was opened with it."))
-	case errors.Is(p.OpenErr, providers.ErrNotWebURL):
+	case errors.Is(p.OpenErr, webbrowser.ErrNotWebURL):
 		body = append(body, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")))
 	case p.OpenErr != nil:
 		body = append(body, st.Warn.Render("No browser could be opened ("+line(p.OpenErr.Error())+"): open it yourself."))

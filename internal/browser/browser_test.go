@@ -1,16 +1,16 @@
-package providers_test
+package browser_test
 
 import (
 	"errors"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/internal/browser"
 )
 
-// TestCheckBrowserURL: only an absolute http(s) URL with a host, and
+// TestCheck: only an absolute http(s) URL with a host, and
 // nothing in it that would split it or pass for an option, goes to a
 // browser helper.
-func TestCheckBrowserURL(t *testing.T) {
+func TestCheck(t *testing.T) {
 	for _, tc := range []struct {
 		url string
 		ok  bool
@@ -35,12 +35,12 @@ func TestCheckBrowserURL(t *testing.T) {
 		{"https://idp.example/\x1b]52;c;eA==\x07", false},
 		{"https://idp.example/\x7f", false},
 	} {
-		err := providers.CheckBrowserURL(tc.url)
+		err := browser.Check(tc.url)
 		if tc.ok != (err == nil) {
-			t.Errorf("CheckBrowserURL(%q) = %v, want ok %v", tc.url, err, tc.ok)
+			t.Errorf("Check(%q) = %v, want ok %v", tc.url, err, tc.ok)
 		}
-		if err != nil && !errors.Is(err, providers.ErrNotWebURL) {
-			t.Errorf("CheckBrowserURL(%q) = %v, not ErrNotWebURL", tc.url, err)
+		if err != nil && !errors.Is(err, browser.ErrNotWebURL) {
+			t.Errorf("Check(%q) = %v, not ErrNotWebURL", tc.url, err)
 		}
 	}
 }
