@@ -10,19 +10,12 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/attack"
 )
 
-// leakForms are the forms a secret would show in: as is, percent-encoded
-// with upper- or lower-case hex, base64 of every kind, JSON-escaped with
-// and without \/.
-func leakForms(s string) []string {
-	q := url.QueryEscape(s)
-	j := strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`)
-	return []string{s, q, strings.ToLower(q), url.PathEscape(s),
-		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
-		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)),
-		j, strings.ReplaceAll(j, "/", `\/`)}
-}
+// leakForms are the forms a secret would show in.
+func leakForms(s string) []string { return attack.LeakForms(s) }
 
 // assertNoLeak fails when text holds any form of any secret, or the first
 // ten bytes of one (a secret cut in half by an excerpt's end).

@@ -13,21 +13,15 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/internal/browser"
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // hostile is what a server, or a config someone else wrote, sends to take
 // over the terminal keyhole prints on.
-const hostile = "\x1b]52;c;cm0gLXJmIH4K\x07" + // OSC 52: write the clipboard
-	"\x1b]0;pwned\x07" + // OSC 0: the window title
-	"\x1b]8;;https://evil.test/\x1b\\click\x1b]8;;\x1b\\" + // OSC 8: a hyperlink
-	"\x1b[2J\x1b[H" + // CSI 2J: clear the screen
-	"\x1b[5;33;41mALERT\x1b[0m" + // SGR: blinking colours
-	"\u009b6n" + // C1 CSI: ask the terminal to answer
-	"\u202Etxt.exe" // RLO: what follows reads backwards
+const hostile = attack.Payload
 
 // hostileShown is the payload's first sequence as the sanitizer shows it:
 // it proves the text was shown, not dropped.
@@ -46,21 +40,14 @@ var keyholeSGR = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 // by its code, which keyhole never uses.
 func checkTerminalSafe(t *testing.T, what, out string, styled bool) {
 	t.Helper()
-	if strings.Contains(out, "\x1b[5;33;41m") {
+	if strings.Contains(out, attack.PayloadColour) {
 		t.Errorf("%s: the server's colours reach the terminal: %q", what, out)
 	}
 	if styled {
 		out = keyholeSGR.ReplaceAllString(out, "")
 	}
-	for i := 0; i < len(out); {
-		r, n := utf8.DecodeRuneInString(out[i:])
-		crlf := r == '\r' && strings.HasPrefix(out[i+1:], "\n")
-		if r == utf8.RuneError && n == 1 || r < 0x20 && r != '\n' && r != '\t' && !crlf || r >= 0x7F && r <= 0x9F ||
-			r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
-			t.Errorf("%s: %U at byte %d reaches the terminal: %q", what, r, i, out)
-			return
-		}
-		i += n
+	if i, r := attack.Unsafe(out, "\n\t\r"); i >= 0 {
+		t.Errorf("%s: %U at byte %d reaches the terminal: %q", what, r, i, out)
 	}
 }
 

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,21 +13,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// leakForms are the forms a secret would show in: as is, percent-encoded
-// with upper- or lower-case hex, base64 of every kind, JSON-escaped with
-// and without \/, and its first ten bytes (a secret cut by an excerpt's
-// end or by the pane's edge).
-func leakForms(s string) []string {
-	q := url.QueryEscape(s)
-	j := strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`)
-	return []string{s, q, strings.ToLower(q), url.PathEscape(s),
-		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
-		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)),
-		j, strings.ReplaceAll(j, "/", `\/`), s[:10]}
-}
+// leakForms are the forms a secret would show in (attack.LeakForms), and
+// its first ten bytes (a secret cut by an excerpt's end or by the pane's
+// edge).
+func leakForms(s string) []string { return append(attack.LeakForms(s), s[:10]) }
 
 // hostileServer answers every request with status and body, after
 // reading the request.

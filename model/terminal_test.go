@@ -10,24 +10,18 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // hostile is what a server, or a config someone else wrote, sends to take
 // over the terminal the TUI draws on.
-const hostile = "\x1b]52;c;cm0gLXJmIH4K\x07" + // OSC 52: write the clipboard
-	"\x1b]0;pwned\x07" + // OSC 0: the window title
-	"\x1b]8;;https://evil.test/\x1b\\click\x1b]8;;\x1b\\" + // OSC 8: a hyperlink
-	"\x1b[2J\x1b[H" + // CSI 2J: clear the screen
-	"\x1b[5;33;41mALERT\x1b[0m" + // SGR: blinking colours
-	"\u009b6n" + // C1 CSI: ask the terminal to answer
-	"\u202Etxt.exe" // RLO: what follows reads backwards
+const hostile = attack.Payload
 
 // hostileShown is the start of the payload as the sanitizer shows it.
 const hostileShown = "␛]52;c;"
@@ -40,18 +34,12 @@ var ownSGR = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 // colour is looked for by its code, which the TUI never uses.
 func checkFrame(t *testing.T, what, frame string) {
 	t.Helper()
-	if strings.Contains(frame, "\x1b[5;33;41m") {
+	if strings.Contains(frame, attack.PayloadColour) {
 		t.Errorf("%s: the server's colours reach the terminal", what)
 	}
 	rest := ownSGR.ReplaceAllString(frame, "")
-	for i := 0; i < len(rest); {
-		r, n := utf8.DecodeRuneInString(rest[i:])
-		if r == utf8.RuneError && n == 1 || r < 0x20 && r != '\n' || r >= 0x7F && r <= 0x9F ||
-			r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
-			t.Errorf("%s: %U reaches the terminal: %q", what, r, rest[max(0, i-40):min(len(rest), i+40)])
-			return
-		}
-		i += n
+	if i, r := attack.Unsafe(rest, "\n"); i >= 0 {
+		t.Errorf("%s: %U reaches the terminal: %q", what, r, rest[max(0, i-40):min(len(rest), i+40)])
 	}
 }
 
