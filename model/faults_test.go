@@ -50,11 +50,7 @@ func (w *faultWorld) clock() time.Time { return time.Unix(0, w.now.Load()) }
 // (a token request, a send) as long as a fault may take.
 func (w *faultWorld) step(msg tea.Msg) {
 	w.t.Helper()
-	nm, cmd := w.m.Update(msg)
-	w.m = nm.(Model)
-	for _, out := range drainWait(w.t, cmd, 3*time.Second) {
-		w.m = run(w.t, w.m, out)
-	}
+	w.m = runWait(w.t, w.m, msg, 3*time.Second)
 }
 
 // use selects the provider called name with the keys, as a person would,
@@ -228,13 +224,8 @@ func TestSlowSendShowsProgressAndEscCancels(t *testing.T) {
 	s := faults.Start(t)
 	w := newFaultWorld(t, s, 0) // the default 30 s: only esc ends this send
 	w.use(faults.APIProvider)
-	w.m.composer.SetRequest("GET", "/slow?ms=20000", "", "")
-	w.m.focus = paneRequest
-	nm, cmd := w.m.Update(press("ctrl+s"))
-	w.m = nm.(Model)
-	if !w.m.sending {
-		t.Fatal("ctrl+s did not start a send")
-	}
+	var cmd tea.Cmd
+	w.m, cmd = startSend(t, w.m, "/slow?ms=20000")
 	done := make(chan []tea.Msg, 1)
 	go func() { done <- drainWait(t, cmd, 5*time.Second) }()
 	for s.Hits(faults.Slow) == 0 {

@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
-	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -185,12 +184,7 @@ func TestPickerOpensReadyForTyping(t *testing.T) {
 // finds an exchange by its path.
 func TestHistoryPickerFilters(t *testing.T) {
 	w := newWorld(t)
-	hist, err := history.Open(t.TempDir(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.m.backend.History = hist
-	w.m = run(t, w.m, press("enter"))
+	w.keepHistory()
 	for _, p := range []string{"/api/me", "/api/items?page=1", "/api/items?page=2"} {
 		w.m.composer.SetRequest("GET", p, "", "")
 		w.m = run(t, w.m, press("ctrl+s"))

@@ -310,13 +310,8 @@ func TestCtrlCQuitsWhileTyping(t *testing.T) {
 func TestEscCancelsASlowSend(t *testing.T) {
 	w := newWorld(t)
 	w.m = run(t, w.m, press("enter"))
-	w.m.composer.SetRequest("GET", "/api/slow?ms=10000", "", "")
-	w.m.focus = paneRequest
-	nm, cmd := w.m.Update(press("ctrl+s"))
-	w.m = nm.(Model)
-	if !w.m.sending {
-		t.Fatal("not sending")
-	}
+	var cmd tea.Cmd
+	w.m, cmd = startSend(t, w.m, "/api/slow?ms=10000")
 	if !strings.Contains(plain(w.m), "Response · ") {
 		t.Errorf("no progress shown while sending:\n%s", plain(w.m))
 	}
