@@ -64,6 +64,11 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 	h.vars["APP_SECRET"] = appSecret
 	h.vars["VAR_SECRET"] = varSecret
 	q := url.QueryEscape(clientSecret)
+	// cc is a client-credentials provider that sends ${CLIENT_SECRET};
+	// keys are its others (client_auth, …).
+	cc := func(keys string) string {
+		return "grant = \"client_credentials\"\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\n" + keys + "token_url = \"URL\"\n"
+	}
 	cases := []struct {
 		name   string
 		status int
@@ -75,13 +80,13 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 		{
 			name: "RFC 6749 error code (x/oauth2)", status: 400,
 			answer:   `{"error":"` + clientSecret + `","error_description":"bad","error_uri":"https://e.test/?s=` + q + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			provider: cc(""),
 			want:     "bad",
 		},
 		{
 			name: "RFC 6749 error code (by hand)", status: 401,
 			answer:   `{"error":"` + clientSecret + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"basic_raw\"\n"),
 			want:     "401",
 		},
 		{
@@ -93,31 +98,31 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 		{
 			name: "lower-case percent escapes", status: 400,
 			answer:   `{"error":"invalid_client","error_description":"client_secret ` + strings.ToLower(q) + ` refused"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			provider: cc(""),
 			want:     "invalid_client",
 		},
 		{
 			name: `JSON with \/ in a body excerpt`, status: 502,
 			answer:   `{"detail":"upstream refused ` + strings.ReplaceAll(clientSecret, "/", `\/`) + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"post\"\ntoken_response = { expires_in = \"ttl\" }\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"post\"\ntoken_response = { expires_in = \"ttl\" }\n"),
 			want:     "upstream refused",
 		},
 		{
 			name: "unpadded base64", status: 403,
 			answer:   `{"error":"access_denied","error_description":"seen ` + base64.RawStdEncoding.EncodeToString([]byte(clientSecret)) + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			provider: cc(""),
 			want:     "access_denied",
 		},
 		{
 			name: "secret across the excerpt's end", status: 500,
 			answer:   `<html>` + strings.Repeat("x", 282) + clientSecret + `</html>`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"basic_raw\"\n"),
 			want:     "500",
 		},
 		{
 			name: "tokens in a failed answer", status: 500,
 			answer:   `{"access_token":"leaked-access-token-abcdef","refresh_token":"leaked-refresh-token-abcdef","note":"failed"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"basic_raw\"\n"),
 			want:     "failed",
 		},
 		{
