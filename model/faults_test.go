@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -34,11 +33,7 @@ func newFaultWorld(t *testing.T, s *faults.Server, timeout time.Duration) *fault
 	w := &faultWorld{t: t, s: s}
 	// The real time, not fixedNow: a Retry-After date is the server's.
 	w.now.Store(time.Now().UnixNano())
-	cfg, err := providers.Parse("faults.toml", []byte(s.Config(timeout)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: faults.Client(t), Now: w.clock})
+	b := configBackend(t, "faults.toml", s.Config(timeout), nil, providers.SessionOptions{Client: faults.Client(t), Now: w.clock})
 	w.m = New(Options{Label: "faults.toml", Backend: b, Redact: true, Now: w.clock, Location: time.UTC})
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	return w

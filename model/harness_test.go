@@ -82,14 +82,24 @@ func demoBackend(t *testing.T, opts demo.Options, now func() time.Time) (*app.Ba
 }
 
 // configBackend parses text as the config file called label and wires
-// its backend; a ${NAME} in it reads vars (nil: none is set).
+// its backend; a ${NAME} in it reads vars (nil: none is set). The
+// providers' idle connections are closed when the test ends, so that no
+// connection's goroutine outlives it.
 func configBackend(t *testing.T, label, text string, vars map[string]string, opts providers.SessionOptions) *app.Backend {
 	t.Helper()
 	cfg, err := providers.Parse(label, []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.NewBackend(cfg, func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, opts)
+	b := app.NewBackend(cfg, func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, opts)
+	t.Cleanup(func() {
+		for _, p := range b.Providers {
+			if p.Client != nil {
+				p.Client.CloseIdleConnections()
+			}
+		}
+	})
+	return b
 }
 
 // recorder keeps every frame the model draws, so a leak in any of them,

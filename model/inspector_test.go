@@ -196,13 +196,19 @@ func TestComposerChecksAndFormatsJSONAndOffersSavedRequests(t *testing.T) {
 	}
 }
 
-func TestWhyExplainsA401(t *testing.T) {
-	w := newWorld(t)
-	w.m = run(t, w.m, press("enter"))
-	// The token goes under the wrong scheme: the demo refuses it.
+// sendWithTheWrongScheme fetches a token and sends GET /api/me with it
+// under the wrong scheme (access_token, not Bearer): the demo refuses it.
+func (w *world) sendWithTheWrongScheme() {
+	w.t.Helper()
+	w.m = run(w.t, w.m, press("enter"))
 	w.m.active().Config.Inject = &providers.Inject{Header: "Authorization", Prefix: ptr("access_token ")}
 	w.m.composer.SetRequest("GET", "/api/me", "", "")
-	w.m = run(t, w.m, press("ctrl+s"))
+	w.m = run(w.t, w.m, press("ctrl+s"))
+}
+
+func TestWhyExplainsA401(t *testing.T) {
+	w := newWorld(t)
+	w.sendWithTheWrongScheme()
 	if w.m.ex.Response == nil || w.m.ex.Response.Status != 401 {
 		t.Fatalf("the wrong scheme answered %+v", w.m.ex.Response)
 	}

@@ -3,12 +3,12 @@ package model
 import (
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -137,12 +137,7 @@ func TestSentRequestAndItsErrorAreMasked(t *testing.T) {
 	t.Cleanup(api.Close)
 	// A port nothing listens on: the send fails, and its error quotes
 	// the URL.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + l.Addr().String()
-	l.Close()
+	dead := faults.ClosedURL(t)
 	r := secretScreen(t, clientSecret, fmt.Sprintf("base_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\ntoken_url = %q\n", api.URL, api.URL+"/token"),
 		Options{Label: "sent.toml", Redact: true}, 240, 60)
 	r.send(press("enter"))

@@ -50,10 +50,7 @@ func manyWorld(t *testing.T, providerCount, requests, w, h int) Model {
 // the footer said "typing". The popup on top takes every key first.
 func TestWhyTakesTheKeysOverTheResponsePane(t *testing.T) {
 	w := newWorld(t)
-	w.m = run(t, w.m, press("enter"))
-	w.m.active().Config.Inject = &providers.Inject{Header: "Authorization", Prefix: ptr("access_token ")}
-	w.m.composer.SetRequest("GET", "/api/me", "", "")
-	w.m = run(t, w.m, press("ctrl+s"))
+	w.sendWithTheWrongScheme()
 	w.m.setFocus(paneResponse)
 	w.m = run(t, w.m, press("!"))
 	if !strings.Contains(plain(w.m), "Why 401?") {

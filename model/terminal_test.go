@@ -13,7 +13,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -54,14 +53,10 @@ type hostileWorld struct {
 func newHostileWorld(t *testing.T, config string) *hostileWorld {
 	t.Helper()
 	testEnv(t)
-	cfg, err := providers.Parse("hostile.toml", []byte(config))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := fixedNow
 	clock := func() time.Time { return now }
 	w := &hostileWorld{t: t}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{
+	b := configBackend(t, "hostile.toml", config, nil, providers.SessionOptions{
 		Client: &http.Client{Timeout: 5 * time.Second}, Now: clock,
 		Sleep: func(ctx context.Context, d time.Duration) error { <-ctx.Done(); return ctx.Err() },
 	})
