@@ -17,21 +17,19 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange/history"
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// secretForms are the encodings a leaked secret would show in.
+// secretForms are the forms a leaked secret would show in
+// (attack.LeakForms), as encoding/json escapes it, and in the HTTP Basic
+// credentials of the client id and it.
 func secretForms(id, secret string) []string {
 	j, _ := json.Marshal(secret)
-	return []string{
-		secret,
-		url.QueryEscape(secret),
-		base64.StdEncoding.EncodeToString([]byte(secret)),
-		base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)),
-		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))),
-		strings.Trim(string(j), `"`),
-	}
+	return append(attack.LeakForms(secret), strings.Trim(string(j), `"`),
+		base64.StdEncoding.EncodeToString([]byte(id+":"+secret)),
+		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret))))
 }
 
 // TestTokenErrorsNeverLeakOnScreen selects, one after the other,
