@@ -1,43 +1,24 @@
 package model
 
 import (
-	"encoding/pem"
 	"errors"
-	"fmt"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
 func TestEachProviderSendsWithItsOwnTLSSettings(t *testing.T) {
 	testEnv(t)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"ok":true}`)
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshake below
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	ca := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	static := func(name, extra string) string {
-		return fmt.Sprintf("[providers.%s]\nbase_url = %q\ngrant = \"static\"\ntoken = \"tok-%s\"\n%s\n", name, srv.URL, name, extra)
-	}
-	text := static("trusted", "ca_file = "+fmt.Sprintf("%q", ca)) + static("plain", "") + static("risky", "insecure = true") +
-		static("broken", fmt.Sprintf("ca_file = %q", filepath.Join(dir, "missing.pem")))
+	srv, ca := exchangetest.TLSServer(t, dir)
+	text := exchangetest.TLSProviders(srv.URL, ca, filepath.Join(dir, "missing.pem"))
 	base := &http.Client{Transport: &http.Transport{}}
 	b := configBackend(t, "tls.toml", text, nil, providers.SessionOptions{Client: base, Now: func() time.Time { return fixedNow }})
 	byName := map[string]app.Provider{}
