@@ -2,15 +2,12 @@ package cli
 
 import (
 	"encoding/base64"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/attack"
 )
 
@@ -28,20 +25,6 @@ func assertNoLeak(t *testing.T, where, text string, secrets ...string) {
 			}
 		}
 	}
-}
-
-// hostileTokenServer answers every request with status and the body
-// answer(r) writes, after reading the request.
-func hostileTokenServer(t *testing.T, status int, answer func(r *http.Request) string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.ReadAll(r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		fmt.Fprint(w, answer(r))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
 }
 
 // The secrets of the hostile token endpoints below. clientSecret has a '/'
@@ -140,7 +123,7 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			base := hostileTokenServer(t, c.status, func(*http.Request) string { return c.answer })
+			base := exchangetest.JSONServer(t, c.status, c.answer)
 			cfg := h.writeConfig("hostile.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = \""+base+"\"\n"+strings.ReplaceAll(c.provider, "URL", base+"/token"))
 			r := h.run("token", "--config", cfg, "p")
 			r.expect(t, ExitToken, c.name)

@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -149,20 +148,6 @@ func (r *recorder) noLeak(secrets ...string) {
 // its first ten bytes (a secret cut by an excerpt's end or by the pane's
 // edge).
 func leakForms(s string) []string { return append(attack.LeakForms(s), s[:10]) }
-
-// hostileServer answers every request with status and body, after
-// reading the request.
-func hostileServer(t *testing.T, status int, contentType, body string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.ReadAll(r.Body)
-		w.Header().Set("Content-Type", contentType)
-		w.WriteHeader(status)
-		fmt.Fprint(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
 
 // newTestModel builds a model on the demo with a fixed clock and zone.
 func newTestModel(t *testing.T, b *app.Backend, now *time.Time) Model {

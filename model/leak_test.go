@@ -16,6 +16,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
@@ -63,7 +64,7 @@ func TestTokenErrorsNeverLeakOnScreen(t *testing.T) {
 	var toml strings.Builder
 	toml.WriteString("[settings]\ntoken_cache = \"memory\"\n")
 	for _, c := range cases {
-		base := hostileServer(t, c.status, "application/json", c.answer)
+		base := exchangetest.JSONServer(t, c.status, c.answer)
 		fmt.Fprintf(&toml, "\n[providers.%s]\nbase_url = %q\n%s", c.name, base, strings.ReplaceAll(c.provider, "URL", base+"/token"))
 	}
 	b := configBackend(t, "hostile.toml", toml.String(), env, providers.SessionOptions{})
@@ -230,7 +231,7 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 		typedSecret  = "typed-client-secret-0451"
 		typedPass    = "typed-password-value-0451"
 	)
-	tokens := hostileServer(t, 200, "application/json", `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
+	tokens := exchangetest.JSONServer(t, 200, `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("X-Echo-Authorization", r.Header.Get("Authorization"))

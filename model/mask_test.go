@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -32,8 +33,8 @@ func secretScreen(t *testing.T, clientSecret, keys string, opts Options, w, h in
 // the token is fetched and its introspection answer opened with i.
 func introspectionScreen(t *testing.T, clientSecret, accessToken string, opts Options, w, h int) *recorder {
 	t.Helper()
-	tokens := hostileServer(t, 200, "application/json", `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
-	intro := hostileServer(t, 200, "application/json", `{"active":true,"token":"`+accessToken+`","echo":"`+clientSecret+`","scope":"api:read"}`)
+	tokens := exchangetest.JSONServer(t, 200, `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
+	intro := exchangetest.JSONServer(t, 200, `{"active":true,"token":"`+accessToken+`","echo":"`+clientSecret+`","scope":"api:read"}`)
 	r := secretScreen(t, clientSecret, fmt.Sprintf("base_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\ntoken_url = %q\nintrospect_url = %q\n", tokens, tokens+"/token", intro+"/introspect"), opts, w, h)
 	r.send(press("enter"))
 	r.m.setFocus(paneToken)
