@@ -152,6 +152,22 @@ func (b *backend) session(name string) (*providers.Session, error) {
 	return sess, nil
 }
 
+// openSession opens the backend on the configuration flagPath finds and
+// a session for the provider called name: what token and call begin
+// with. The caller closes the backend; on an error it is closed already.
+func openSession(e env, flagPath, name string) (*backend, *providers.Session, error) {
+	b, err := newBackend(e, flagPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	sess, err := b.session(name)
+	if err != nil {
+		b.close()
+		return nil, nil, err
+	}
+	return b, sess, nil
+}
+
 // configFlag is the --config part of a keyhole command line that must
 // find the same configuration as this run: empty when the default location
 // was used, else the absolute path.

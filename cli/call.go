@@ -98,15 +98,11 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	if err != nil {
 		return err
 	}
-	b, err := newBackend(e, configPath)
+	b, sess, err := openSession(e, configPath, args[0])
 	if err != nil {
 		return err
 	}
 	defer b.close()
-	sess, err := b.session(args[0])
-	if err != nil {
-		return err
-	}
 	p := sess.Provider()
 	u, foreign, err := target(p, args[2])
 	if err != nil {

@@ -1,63 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
 )
-
-// testEnv is a hermetic environment: temp XDG dirs, no real config, stdin
-// a regular file (not a terminal).
-func testEnv(t *testing.T) (env, *syncBuffer, *syncBuffer) {
-	t.Helper()
-	dir := t.TempDir()
-	vars := map[string]string{
-		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
-		"XDG_STATE_HOME":  filepath.Join(dir, "state"),
-		"HOME":            dir,
-	}
-	stdin, err := os.Open(os.DevNull)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close() })
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	return env{
-		stdin:  stdin,
-		stdout: out,
-		stderr: errOut,
-		getenv: func(k string) string { return vars[k] },
-		lookupEnv: func(k string) (string, bool) {
-			v, ok := vars[k]
-			return v, ok
-		},
-	}, out, errOut
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestVersion(t *testing.T) {
 	e, out, _ := testEnv(t)
@@ -95,8 +47,6 @@ func TestTUIWithoutTerminalExits1(t *testing.T) {
 		}
 	}
 }
-
-func (s *syncBuffer) Len() int { return len(s.String()) }
 
 func TestFindConfig(t *testing.T) {
 	e, _, _ := testEnv(t)

@@ -2,11 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/faults"
 )
 
 // TestRequestErrorsMaskTheProvidersSecrets: an error that quotes the URL
@@ -20,12 +21,9 @@ func TestRequestErrorsMaskTheProvidersSecrets(t *testing.T) {
 		writeJSON(w, http.StatusOK, map[string]any{"access_token": "cli-err-token-0619", "token_type": "Bearer", "expires_in": 3600})
 	}))
 	defer tokens.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + l.Addr().String()
-	l.Close()
+	dead := faults.ClosedURL(t)
+	// The secret as the password of dead's URL: its '/' makes it unparsable.
+	unparsable := strings.Replace(dead, "//", "//me:"+clientSecret+"@", 1) + "/x"
 	h := newHarness(t)
 	h.vars["CS"] = clientSecret
 	cfg := h.writeConfig("p.toml", fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\nclient_secret = \"${CS}\"\ntoken_url = %q\n", tokens.URL, tokens.URL+"/token"))
@@ -37,8 +35,8 @@ func TestRequestErrorsMaskTheProvidersSecrets(t *testing.T) {
 	}{
 		{"failed send", []string{"call", "p", "GET", dead + "/x?mine=" + clientSecret, "--send-token"}, ExitNetwork, "connection refused"},
 		{"failed send, no token", []string{"call", "p", "GET", dead + "/x?mine=" + clientSecret}, ExitNetwork, "connection refused"},
-		{"unparsable URL", []string{"call", "p", "GET", "http://me:" + clientSecret + "@" + l.Addr().String() + "/x"}, ExitUsage, "URL"},
-		{"unparsable URL, curl", []string{"curl", "p", "GET", "http://me:" + clientSecret + "@" + l.Addr().String() + "/x"}, ExitUsage, "URL"},
+		{"unparsable URL", []string{"call", "p", "GET", unparsable}, ExitUsage, "URL"},
+		{"unparsable URL, curl", []string{"curl", "p", "GET", unparsable}, ExitUsage, "URL"},
 	} {
 		r := h.run(append([]string{"--config", cfg}, c.args...)...)
 		r.expect(t, c.code, c.name)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -36,6 +37,20 @@ func newHarness(t *testing.T) *harness {
 		"XDG_STATE_HOME":  filepath.Join(dir, "state"),
 		"HOME":            dir,
 	}}
+}
+
+// testEnv is a hermetic environment, a harness's: temp XDG dirs, no
+// real config, stdin a regular file (not a terminal).
+func testEnv(t *testing.T) (env, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	h := newHarness(t)
+	stdin, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close() })
+	h.stdin = stdin
+	return h.env()
 }
 
 // result is what one run left behind.
@@ -87,6 +102,26 @@ func (r result) expect(t *testing.T, code int, what string) {
 		t.Fatalf("%s: exit %d, want %d\nstdout: %s\nstderr: %s", what, r.code, code, r.out, r.errOut)
 	}
 }
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) Len() int { return len(s.String()) }
 
 // writeConfig writes a config file with mode 0600 and returns its path.
 func (h *harness) writeConfig(name, text string) string {

@@ -9,13 +9,20 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
-func TestProviders(t *testing.T) {
-	h := newHarness(t)
+// exampleConfig copies the project's config.example.toml into the
+// harness's folder and returns its path.
+func (h *harness) exampleConfig() string {
+	h.t.Helper()
 	example, err := os.ReadFile("../config.example.toml")
 	if err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
-	exampleCfg := h.writeConfig("example.toml", string(example))
+	return h.writeConfig("example.toml", string(example))
+}
+
+func TestProviders(t *testing.T) {
+	h := newHarness(t)
+	exampleCfg := h.exampleConfig()
 	broken := h.writeConfig("broken.toml", "[providers.x]\ngrant = \"client_credentials\"\nbase_url = \"https://api\"\ntokne_url = \"https://t\"\n")
 	demoShadow := h.writeConfig("shadow.toml", staticConfig("demo-cc", "http://127.0.0.1:1", "t", ""))
 	for _, c := range []struct {
@@ -72,11 +79,7 @@ func TestProviders(t *testing.T) {
 
 func TestProvidersJSON(t *testing.T) {
 	h := newHarness(t)
-	example, err := os.ReadFile("../config.example.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := h.writeConfig("example.toml", string(example))
+	cfg := h.exampleConfig()
 	h.vars["AZURECN_TENANT"], h.vars["AZURECN_CLIENT_ID"], h.vars["AZURECN_CLIENT_SECRET"], h.vars["AZURECN_RESOURCE"], h.vars["AZURECN_API_BASE"] = "tenant-1", "id", "s", "res", "https://api.example.cn"
 	r := h.run("providers", "--config", cfg, "--json")
 	r.expect(t, ExitOK, "providers --json")

@@ -2,15 +2,12 @@ package cli
 
 import (
 	"encoding/base64"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/attack"
 )
 
@@ -28,20 +25,6 @@ func assertNoLeak(t *testing.T, where, text string, secrets ...string) {
 			}
 		}
 	}
-}
-
-// hostileTokenServer answers every request with status and the body
-// answer(r) writes, after reading the request.
-func hostileTokenServer(t *testing.T, status int, answer func(r *http.Request) string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.ReadAll(r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		fmt.Fprint(w, answer(r))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
 }
 
 // The secrets of the hostile token endpoints below. clientSecret has a '/'
@@ -64,6 +47,11 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 	h.vars["APP_SECRET"] = appSecret
 	h.vars["VAR_SECRET"] = varSecret
 	q := url.QueryEscape(clientSecret)
+	// cc is a client-credentials provider that sends ${CLIENT_SECRET};
+	// keys are its others (client_auth, …).
+	cc := func(keys string) string {
+		return "grant = \"client_credentials\"\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\n" + keys + "token_url = \"URL\"\n"
+	}
 	cases := []struct {
 		name   string
 		status int
@@ -75,13 +63,13 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 		{
 			name: "RFC 6749 error code (x/oauth2)", status: 400,
 			answer:   `{"error":"` + clientSecret + `","error_description":"bad","error_uri":"https://e.test/?s=` + q + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			provider: cc(""),
 			want:     "bad",
 		},
 		{
 			name: "RFC 6749 error code (by hand)", status: 401,
 			answer:   `{"error":"` + clientSecret + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"basic_raw\"\n"),
 			want:     "401",
 		},
 		{
@@ -93,31 +81,31 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 		{
 			name: "lower-case percent escapes", status: 400,
 			answer:   `{"error":"invalid_client","error_description":"client_secret ` + strings.ToLower(q) + ` refused"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			provider: cc(""),
 			want:     "invalid_client",
 		},
 		{
 			name: `JSON with \/ in a body excerpt`, status: 502,
 			answer:   `{"detail":"upstream refused ` + strings.ReplaceAll(clientSecret, "/", `\/`) + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"post\"\ntoken_response = { expires_in = \"ttl\" }\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"post\"\ntoken_response = { expires_in = \"ttl\" }\n"),
 			want:     "upstream refused",
 		},
 		{
 			name: "unpadded base64", status: 403,
 			answer:   `{"error":"access_denied","error_description":"seen ` + base64.RawStdEncoding.EncodeToString([]byte(clientSecret)) + `"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n",
+			provider: cc(""),
 			want:     "access_denied",
 		},
 		{
 			name: "secret across the excerpt's end", status: 500,
 			answer:   `<html>` + strings.Repeat("x", 282) + clientSecret + `</html>`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"basic_raw\"\n"),
 			want:     "500",
 		},
 		{
 			name: "tokens in a failed answer", status: 500,
 			answer:   `{"access_token":"leaked-access-token-abcdef","refresh_token":"leaked-refresh-token-abcdef","note":"failed"}`,
-			provider: `grant = "client_credentials"` + "\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\nclient_auth = \"basic_raw\"\ntoken_url = \"URL\"\n",
+			provider: cc("client_auth = \"basic_raw\"\n"),
 			want:     "failed",
 		},
 		{
@@ -135,7 +123,7 @@ func TestTokenErrorsNeverShowTheSecret(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			base := hostileTokenServer(t, c.status, func(*http.Request) string { return c.answer })
+			base := exchangetest.JSONServer(t, c.status, c.answer)
 			cfg := h.writeConfig("hostile.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = \""+base+"\"\n"+strings.ReplaceAll(c.provider, "URL", base+"/token"))
 			r := h.run("token", "--config", cfg, "p")
 			r.expect(t, ExitToken, c.name)

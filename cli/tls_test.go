@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"encoding/pem"
 	"fmt"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 )
 
 // tlsConfig serves {"ok":true} over TLS with httptest's self-signed
@@ -19,25 +16,9 @@ import (
 // (insecure = true) and broken (a ca_file that is not there).
 func tlsConfig(t *testing.T, h *harness) (cfgPath, missing string) {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"ok":true}`)
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	ca := filepath.Join(h.dir, "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	srv, ca := exchangetest.TLSServer(t, h.dir)
 	missing = filepath.Join(h.dir, "missing.pem")
-	text := "[settings]\ntoken_cache = \"memory\"\n"
-	for _, p := range []struct{ name, extra string }{
-		{"trusted", fmt.Sprintf("ca_file = %q", ca)}, {"plain", ""}, {"risky", "insecure = true"}, {"broken", fmt.Sprintf("ca_file = %q", missing)},
-	} {
-		text += fmt.Sprintf("\n[providers.%s]\nbase_url = %q\ngrant = \"static\"\ntoken = \"t-%s\"\n%s\n", p.name, srv.URL, p.name, p.extra)
-	}
-	return h.writeConfig("tls.toml", text), missing
+	return h.writeConfig("tls.toml", exchangetest.TLSProviders(srv.URL, ca, missing)), missing
 }
 
 func TestCallUsesTheProvidersTLSSettings(t *testing.T) {
@@ -116,21 +97,11 @@ func TestProvidersMarksInsecureInRedOnATerminal(t *testing.T) {
 // for.
 func TestRelativeCAFileIsTakenFromTheConfigFolder(t *testing.T) {
 	h := newHarness(t)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"ok":true}`)
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
 	folder := filepath.Join(h.dir, "project")
 	if err := os.MkdirAll(filepath.Join(folder, "certs"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
-	if err := os.WriteFile(filepath.Join(folder, "certs", "ca.pem"), ca, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := exchangetest.TLSServer(t, filepath.Join(folder, "certs"))
 	text := "[settings]\ntoken_cache = \"memory\"\n"
 	for _, p := range []struct{ name, file string }{{"trusted", "certs/ca.pem"}, {"broken", "missing.pem"}} {
 		text += fmt.Sprintf("\n[providers.%s]\nbase_url = %q\ngrant = \"static\"\ntoken = \"t\"\nca_file = %q\n", p.name, srv.URL, p.file)

@@ -47,15 +47,11 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := newBackend(e, *configPath)
+			b, sess, err := openSession(e, *configPath, args[0])
 			if err != nil {
 				return err
 			}
 			defer b.close()
-			sess, err := b.session(args[0])
-			if err != nil {
-				return err
-			}
 			tok, err := getToken(cmd.Context(), e, sess, force, noBrowser)
 			if err != nil {
 				return err

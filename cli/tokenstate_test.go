@@ -102,17 +102,24 @@ username = "ann"
 password = "correct horse battery"
 `
 
+// vaultHarness is a harness with vault.toml, vaultConfig on a token
+// server that issues tok-1, tok-2, … for an hour each.
+func vaultHarness(t *testing.T) (*tokenServer, *harness, string) {
+	t.Helper()
+	ts := newTokenServer(t, func(n int, r *http.Request) (int, string) {
+		return 200, fmt.Sprintf(`{"access_token":"tok-%d","token_type":"bearer","expires_in":3600}`, n)
+	})
+	h := newHarness(t)
+	return ts, h, h.writeConfig("vault.toml", fmt.Sprintf(vaultConfig, ts.URL, ts.URL+"/token", "hunter2"))
+}
+
 // Cached tokens are named by the provider and a keyed hash: another
 // installation names the same settings differently (a plain hash would be
 // the same everywhere, and an offline oracle for the client secret and the
 // password in them), a changed secret still changes the name, and the
 // files of the older format are removed rather than used.
 func TestTokenCacheNamesRevealNothing(t *testing.T) {
-	ts := newTokenServer(t, func(n int, r *http.Request) (int, string) {
-		return 200, fmt.Sprintf(`{"access_token":"tok-%d","token_type":"bearer","expires_in":3600}`, n)
-	})
-	h := newHarness(t)
-	cfg := h.writeConfig("vault.toml", fmt.Sprintf(vaultConfig, ts.URL, ts.URL+"/token", "hunter2"))
+	ts, h, cfg := vaultHarness(t)
 
 	// What an older keyhole left: a valid token under an unkeyed name.
 	tokens := filepath.Join(h.vars["XDG_STATE_HOME"], "keyhole", "tokens")
@@ -217,11 +224,7 @@ func TestTokenExpiryForms(t *testing.T) {
 // A token the cache cannot store is still the token the server issued:
 // it is printed, and stderr says the cache failed.
 func TestTokenKeptWhenTheCacheCannotStoreIt(t *testing.T) {
-	ts := newTokenServer(t, func(n int, r *http.Request) (int, string) {
-		return 200, fmt.Sprintf(`{"access_token":"tok-%d","token_type":"bearer","expires_in":3600}`, n)
-	})
-	h := newHarness(t)
-	cfg := h.writeConfig("vault.toml", fmt.Sprintf(vaultConfig, ts.URL, ts.URL+"/token", "hunter2"))
+	_, h, cfg := vaultHarness(t)
 	h.run("token", "--config", cfg, "vault").expect(t, ExitOK, "token vault")
 	// A non-empty folder where the token file goes: the atomic rename
 	// fails, for root too.
@@ -245,11 +248,7 @@ func TestTokenKeptWhenTheCacheCannotStoreIt(t *testing.T) {
 // A cached record with an empty access token is no token: keyhole gets a
 // new one instead of printing an empty line.
 func TestTokenEmptyCachedAccessTokenIsNoToken(t *testing.T) {
-	ts := newTokenServer(t, func(n int, r *http.Request) (int, string) {
-		return 200, fmt.Sprintf(`{"access_token":"tok-%d","token_type":"bearer","expires_in":3600}`, n)
-	})
-	h := newHarness(t)
-	cfg := h.writeConfig("vault.toml", fmt.Sprintf(vaultConfig, ts.URL, ts.URL+"/token", "hunter2"))
+	ts, h, cfg := vaultHarness(t)
 	h.run("token", "--config", cfg, "vault").expect(t, ExitOK, "token vault")
 	empty := fmt.Sprintf(`{"version":1,"access_token":"","token_type":"bearer","expiry":%q}`, time.Now().Add(time.Hour).Format(time.RFC3339))
 	if err := os.WriteFile(h.onlyTokenFile(), []byte(empty), 0o600); err != nil {

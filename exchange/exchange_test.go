@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
+	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -371,12 +372,7 @@ func TestSendTimeoutDuringBody(t *testing.T) {
 }
 
 func TestSendRefusedHasNoToken(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ln.Close()
+	base := faults.ClosedURL(t)
 	const tok = "tok-q8w7e6r5t4"
 	for _, inject := range []*providers.Inject{{Query: "access_token"}, {Query: "key"}, nil} {
 		p := &providers.Provider{Name: "p", BaseURL: base, Inject: inject}

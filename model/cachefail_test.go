@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
@@ -26,15 +25,12 @@ func TestTokenKeptWhenTheCacheCannotStoreIt(t *testing.T) {
 		fmt.Fprintf(w, `{"access_token":"issued-token-%d","token_type":"bearer","expires_in":3600}`, n.Add(1))
 	}))
 	t.Cleanup(srv.Close)
-	cfg, err := providers.Parse("k.toml", []byte(fmt.Sprintf("[providers.cc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t\"\n", srv.URL, srv.URL+"/token")))
-	if err != nil {
-		t.Fatal(err)
-	}
 	store, err := tokencache.NewFile(filepath.Join(t.TempDir(), "keyhole"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }, Store: store})
+	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.cc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t\"\n", srv.URL, srv.URL+"/token"),
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }, Store: store})
 	m := newTestModel(t, b, nil)
 	m = run(t, m, press("enter"))
 	// A non-empty folder where the token file is: the next save fails.

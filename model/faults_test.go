@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -34,11 +33,7 @@ func newFaultWorld(t *testing.T, s *faults.Server, timeout time.Duration) *fault
 	w := &faultWorld{t: t, s: s}
 	// The real time, not fixedNow: a Retry-After date is the server's.
 	w.now.Store(time.Now().UnixNano())
-	cfg, err := providers.Parse("faults.toml", []byte(s.Config(timeout)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: faults.Client(t), Now: w.clock})
+	b := configBackend(t, "faults.toml", s.Config(timeout), nil, providers.SessionOptions{Client: faults.Client(t), Now: w.clock})
 	w.m = New(Options{Label: "faults.toml", Backend: b, Redact: true, Now: w.clock, Location: time.UTC})
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	return w
@@ -50,11 +45,7 @@ func (w *faultWorld) clock() time.Time { return time.Unix(0, w.now.Load()) }
 // (a token request, a send) as long as a fault may take.
 func (w *faultWorld) step(msg tea.Msg) {
 	w.t.Helper()
-	nm, cmd := w.m.Update(msg)
-	w.m = nm.(Model)
-	for _, out := range drainWait(w.t, cmd, 3*time.Second) {
-		w.m = run(w.t, w.m, out)
-	}
+	w.m = runWait(w.t, w.m, msg, 3*time.Second)
 }
 
 // use selects the provider called name with the keys, as a person would,
@@ -228,13 +219,8 @@ func TestSlowSendShowsProgressAndEscCancels(t *testing.T) {
 	s := faults.Start(t)
 	w := newFaultWorld(t, s, 0) // the default 30 s: only esc ends this send
 	w.use(faults.APIProvider)
-	w.m.composer.SetRequest("GET", "/slow?ms=20000", "", "")
-	w.m.focus = paneRequest
-	nm, cmd := w.m.Update(press("ctrl+s"))
-	w.m = nm.(Model)
-	if !w.m.sending {
-		t.Fatal("ctrl+s did not start a send")
-	}
+	var cmd tea.Cmd
+	w.m, cmd = startSend(t, w.m, "/slow?ms=20000")
 	done := make(chan []tea.Msg, 1)
 	go func() { done <- drainWait(t, cmd, 5*time.Second) }()
 	for s.Hits(faults.Slow) == 0 {

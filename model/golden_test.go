@@ -13,47 +13,34 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
-// goldenScreen drives the demo to a token and a response and returns the
-// whole screen at w×h, without colours. Regenerate with
-// go test ./model -run Golden -update.
-func goldenScreen(t *testing.T, w, h int, keys ...string) string {
+// demoResponse is the demo at w×h with a token and page 1 of the items
+// in the response pane.
+func demoResponse(t *testing.T, w, h int) *world {
 	t.Helper()
 	wo := newWorld(t)
 	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: h})
 	wo.m = run(t, wo.m, press("enter"))
 	wo.m.composer.SetRequest("GET", "/api/items?page=1", "Accept: application/json", "")
 	wo.m = run(t, wo.m, press("ctrl+s"))
+	return wo
+}
+
+// goldenScreen drives the demo to a token and a response and returns the
+// whole screen at w×h, without colours.
+func goldenScreen(t *testing.T, w, h int, keys ...string) string {
+	t.Helper()
+	wo := demoResponse(t, w, h)
 	for _, k := range keys {
 		wo.m = update(t, wo.m, press(k))
 	}
 	return plain(wo.m)
 }
 
-func TestGoldenWide(t *testing.T) {
-	golden.RequireEqual(t, goldenScreen(t, 120, 40))
-}
-
-func TestGoldenNarrowResponse(t *testing.T) {
-	golden.RequireEqual(t, goldenScreen(t, 80, 24))
-}
-
-func TestGoldenNarrowRequest(t *testing.T) {
-	golden.RequireEqual(t, goldenScreen(t, 80, 24, "tab", "tab"))
-}
-
-func TestGoldenHelp(t *testing.T) {
-	golden.RequireEqual(t, goldenScreen(t, 120, 40, "?"))
-}
-
 // inspectorScreen sends page 1 of the items, focuses the response pane and
 // types keys (each rune a key press), then returns the screen at w×h.
 func inspectorScreen(t *testing.T, w, h int, keys ...string) string {
 	t.Helper()
-	wo := newWorld(t)
-	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: h})
-	wo.m = run(t, wo.m, press("enter"))
-	wo.m.composer.SetRequest("GET", "/api/items?page=1", "Accept: application/json", "")
-	wo.m = run(t, wo.m, press("ctrl+s"))
+	wo := demoResponse(t, w, h)
 	wo.m.setFocus(paneResponse)
 	for _, k := range keys {
 		if len([]rune(k)) > 1 && k != "enter" && k != "esc" {
@@ -63,22 +50,6 @@ func inspectorScreen(t *testing.T, w, h int, keys ...string) string {
 		wo.m = run(t, wo.m, press(k))
 	}
 	return plain(wo.m)
-}
-
-func TestGoldenSearchHitWide(t *testing.T) {
-	golden.RequireEqual(t, inspectorScreen(t, 120, 40, "/", "Deadbolt", "enter"))
-}
-
-func TestGoldenSearchHitNarrow(t *testing.T) {
-	golden.RequireEqual(t, inspectorScreen(t, 80, 24, "/", "Deadbolt", "enter"))
-}
-
-func TestGoldenPathFilterWide(t *testing.T) {
-	golden.RequireEqual(t, inspectorScreen(t, 120, 40, "f", "items.#.name"))
-}
-
-func TestGoldenPathFilterNarrow(t *testing.T) {
-	golden.RequireEqual(t, inspectorScreen(t, 80, 24, "f", "items.#.name"))
 }
 
 // binaryScreen shows a PNG-like body: a hex preview and the size, never
@@ -99,16 +70,32 @@ func binaryScreen(t *testing.T, w, h int) string {
 	return plain(wo.m)
 }
 
-func TestGoldenBinaryWide(t *testing.T) {
-	golden.RequireEqual(t, binaryScreen(t, 120, 40))
-}
-
-func TestGoldenBinaryNarrow(t *testing.T) {
-	golden.RequireEqual(t, binaryScreen(t, 80, 24))
-}
-
-func TestGoldenHelpNarrow(t *testing.T) {
-	golden.RequireEqual(t, goldenScreen(t, 80, 24, "?"))
+// TestGolden: the main screens without colours, wide (120×40) and narrow
+// (80×24): the demo's token and response, the request pane, the help, a
+// search hit, the path filter and a binary body. Each is
+// testdata/TestGolden/NAME.golden; regenerate with
+// go test ./model -run Golden -update.
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		screen func(t *testing.T) string
+	}{
+		{"Wide", func(t *testing.T) string { return goldenScreen(t, 120, 40) }},
+		{"NarrowResponse", func(t *testing.T) string { return goldenScreen(t, 80, 24) }},
+		{"NarrowRequest", func(t *testing.T) string { return goldenScreen(t, 80, 24, "tab", "tab") }},
+		{"Help", func(t *testing.T) string { return goldenScreen(t, 120, 40, "?") }},
+		{"HelpNarrow", func(t *testing.T) string { return goldenScreen(t, 80, 24, "?") }},
+		{"SearchHitWide", func(t *testing.T) string { return inspectorScreen(t, 120, 40, "/", "Deadbolt", "enter") }},
+		{"SearchHitNarrow", func(t *testing.T) string { return inspectorScreen(t, 80, 24, "/", "Deadbolt", "enter") }},
+		{"PathFilterWide", func(t *testing.T) string { return inspectorScreen(t, 120, 40, "f", "items.#.name") }},
+		{"PathFilterNarrow", func(t *testing.T) string { return inspectorScreen(t, 80, 24, "f", "items.#.name") }},
+		{"BinaryWide", func(t *testing.T) string { return binaryScreen(t, 120, 40) }},
+		{"BinaryNarrow", func(t *testing.T) string { return binaryScreen(t, 80, 24) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			golden.RequireEqual(t, tc.screen(t))
+		})
+	}
 }
 
 // styledScreen is a main screen as drawn, colours and all, in the dark or

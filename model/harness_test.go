@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -79,6 +80,75 @@ func demoBackend(t *testing.T, opts demo.Options, now func() time.Time) (*app.Ba
 	return b, srv
 }
 
+// configBackend parses text as the config file called label and wires
+// its backend; a ${NAME} in it reads vars (nil: none is set). The
+// providers' idle connections are closed when the test ends, so that no
+// connection's goroutine outlives it.
+func configBackend(t *testing.T, label, text string, vars map[string]string, opts providers.SessionOptions) *app.Backend {
+	t.Helper()
+	cfg, err := providers.Parse(label, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := app.NewBackend(cfg, func(k string) (string, bool) { v, ok := vars[k]; return v, ok }, opts)
+	t.Cleanup(func() {
+		for _, p := range b.Providers {
+			if p.Client != nil {
+				p.Client.CloseIdleConnections()
+			}
+		}
+	})
+	return b
+}
+
+// recorder keeps every frame the model draws, so a leak in any of them,
+// however briefly shown, is caught.
+type recorder struct {
+	t      *testing.T
+	m      Model
+	frames []string
+}
+
+// record builds the model on b at w×h, with the test clock and zone
+// unless opts has its own, and keeps every frame it draws from then on.
+func record(t *testing.T, b *app.Backend, opts Options, w, h int) *recorder {
+	t.Helper()
+	opts.Backend = b
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return fixedNow }
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	return &recorder{t: t, m: update(t, New(opts), tea.WindowSizeMsg{Width: w, Height: h})}
+}
+
+func (r *recorder) send(msg tea.Msg) {
+	r.t.Helper()
+	r.m = run(r.t, r.m, msg)
+	r.frames = append(r.frames, r.m.View().Content)
+}
+
+// noLeak fails the test for every frame that holds one of secrets in one
+// of its leakForms.
+func (r *recorder) noLeak(secrets ...string) {
+	r.t.Helper()
+	for i, f := range r.frames {
+		for _, s := range secrets {
+			for _, form := range leakForms(s) {
+				if strings.Contains(f, form) {
+					r.t.Errorf("frame %d holds %q as %q:\n%s", i, s, form, ansiRE.ReplaceAllString(f, ""))
+				}
+			}
+		}
+	}
+}
+
+// leakForms are the forms a secret would show in (attack.LeakForms), and
+// its first ten bytes (a secret cut by an excerpt's end or by the pane's
+// edge).
+func leakForms(s string) []string { return append(attack.LeakForms(s), s[:10]) }
+
 // newTestModel builds a model on the demo with a fixed clock and zone.
 func newTestModel(t *testing.T, b *app.Backend, now *time.Time) Model {
 	t.Helper()
@@ -109,7 +179,28 @@ func update(t *testing.T, m Model, msg tea.Msg) Model {
 // never a failure into a pass.
 func run(t *testing.T, m Model, msg tea.Msg) Model {
 	t.Helper()
-	queue := []tea.Msg{msg}
+	m, _ = pump(t, m, []tea.Msg{msg}, func(tea.Msg) bool { return false })
+	return m
+}
+
+// runWait is run with its own deadline for the commands msg starts: work
+// a test knows to be slow (a megabyte under the race detector), or one
+// that a fault makes wait (a hung server).
+func runWait(t *testing.T, m Model, msg tea.Msg, deadline time.Duration) Model {
+	t.Helper()
+	nm, cmd := m.Update(msg)
+	m = nm.(Model)
+	for _, out := range drainWait(t, cmd, deadline) {
+		m = run(t, m, out)
+	}
+	return m
+}
+
+// pump feeds the queue's messages to Update, and what their commands
+// yield after them, until none is left or one that stop wants has been
+// handled; that one is returned (nil when none came).
+func pump(t *testing.T, m Model, queue []tea.Msg, stop func(tea.Msg) bool) (Model, tea.Msg) {
+	t.Helper()
 	for steps := 0; len(queue) > 0; steps++ {
 		if steps > 100 {
 			t.Fatal("too many messages")
@@ -118,9 +209,12 @@ func run(t *testing.T, m Model, msg tea.Msg) Model {
 		queue = queue[1:]
 		nm, cmd := m.Update(next)
 		m = nm.(Model)
+		if stop(next) {
+			return m, next
+		}
 		queue = append(queue, drain(t, cmd)...)
 	}
-	return m
+	return m, nil
 }
 
 // cmdDeadline is how long the harness waits for a command that does work
@@ -234,23 +328,12 @@ func drainOne(cmd tea.Cmd, deadline time.Duration) ([]tea.Msg, string) {
 // completes): the test names what it waits for.
 func await[T tea.Msg](t *testing.T, m Model, cmd tea.Cmd) (Model, T) {
 	t.Helper()
-	queue := drain(t, cmd)
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 100 {
-			t.Fatal("too many messages")
-		}
-		next := queue[0]
-		queue = queue[1:]
-		nm, c := m.Update(next)
-		m = nm.(Model)
-		if got, ok := next.(T); ok {
-			return m, got
-		}
-		queue = append(queue, drain(t, c)...)
+	m, msg := pump(t, m, drain(t, cmd), func(msg tea.Msg) bool { _, ok := msg.(T); return ok })
+	got, ok := msg.(T)
+	if !ok {
+		t.Fatalf("no %T arrived", got)
 	}
-	var zero T
-	t.Fatalf("no %T arrived", zero)
-	return m, zero
+	return m, got
 }
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;:?]*[a-zA-Z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)`)
@@ -294,6 +377,20 @@ func demoOpts() demo.Options { return demo.Options{} }
 func settle(t *testing.T, m Model) Model {
 	t.Helper()
 	return update(t, m, nil)
+}
+
+// startSend composes GET path and presses ctrl+s, and returns the send's
+// command unrun: the test decides what happens while it is in flight.
+func startSend(t *testing.T, m Model, path string) (Model, tea.Cmd) {
+	t.Helper()
+	m.composer.SetRequest("GET", path, "", "")
+	m.focus = paneRequest
+	nm, cmd := m.Update(press("ctrl+s"))
+	m = nm.(Model)
+	if !m.sending {
+		t.Fatal("ctrl+s did not start a send")
+	}
+	return m, cmd
 }
 
 // hasPopup reports whether a popup of kind is open.

@@ -22,15 +22,25 @@ func (w *world) sendBig(mb string) {
 	w.m.composer.SetRequest("GET", "/api/big?mb="+mb, "", "")
 	// A megabyte under the race detector on a busy machine takes longer
 	// than run's wait for a command: wait for this one.
-	nm, cmd := w.m.Update(press("ctrl+s"))
-	w.m = nm.(Model)
-	for _, msg := range drainWait(w.t, cmd, 20*time.Second) {
-		w.m = run(w.t, w.m, msg)
-	}
+	w.m = runWait(w.t, w.m, press("ctrl+s"), 20*time.Second)
 	if w.m.ex == nil || w.m.ex.Response == nil || w.m.ex.Response.Status != 200 || w.m.insp.doc == nil {
 		w.t.Fatalf("no big response: %+v", w.m.ex)
 	}
 	w.m.focus = paneResponse
+}
+
+// keepHistory gives the model a history file of its own, and selects
+// the first provider, which fetches its token: what it sends from then
+// on is kept.
+func (w *world) keepHistory() *history.History {
+	w.t.Helper()
+	hist, err := history.Open(w.t.TempDir(), 10)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.m.backend.History = hist
+	w.m = run(w.t, w.m, press("enter"))
+	return hist
 }
 
 // typeText types into whatever has the keyboard, running what each key
@@ -69,12 +79,7 @@ func lastID(t *testing.T, screen string) string {
 
 func TestHistoryReopenAndResend(t *testing.T) {
 	w := newWorld(t)
-	hist, err := history.Open(t.TempDir(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.m.backend.History = hist
-	w.m = run(t, w.m, press("enter"))
+	hist := w.keepHistory()
 	w.m.composer.SetRequest("POST", "/api/items", "Content-Type: application/json", `{"name": "Brass Hinge"}`)
 	w.m = run(t, w.m, press("ctrl+s"))
 	if w.m.ex.Response.Status != 201 {
@@ -191,13 +196,19 @@ func TestComposerChecksAndFormatsJSONAndOffersSavedRequests(t *testing.T) {
 	}
 }
 
-func TestWhyExplainsA401(t *testing.T) {
-	w := newWorld(t)
-	w.m = run(t, w.m, press("enter"))
-	// The token goes under the wrong scheme: the demo refuses it.
+// sendWithTheWrongScheme fetches a token and sends GET /api/me with it
+// under the wrong scheme (access_token, not Bearer): the demo refuses it.
+func (w *world) sendWithTheWrongScheme() {
+	w.t.Helper()
+	w.m = run(w.t, w.m, press("enter"))
 	w.m.active().Config.Inject = &providers.Inject{Header: "Authorization", Prefix: ptr("access_token ")}
 	w.m.composer.SetRequest("GET", "/api/me", "", "")
-	w.m = run(t, w.m, press("ctrl+s"))
+	w.m = run(w.t, w.m, press("ctrl+s"))
+}
+
+func TestWhyExplainsA401(t *testing.T) {
+	w := newWorld(t)
+	w.sendWithTheWrongScheme()
 	if w.m.ex.Response == nil || w.m.ex.Response.Status != 401 {
 		t.Fatalf("the wrong scheme answered %+v", w.m.ex.Response)
 	}

@@ -16,37 +16,70 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/exchange/history"
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// recorder keeps every frame the model draws, so a leak in any of them,
-// however briefly shown, is caught.
-type recorder struct {
-	t      *testing.T
-	m      Model
-	frames []string
-}
-
-func (r *recorder) send(msg tea.Msg) {
-	r.t.Helper()
-	r.m = run(r.t, r.m, msg)
-	r.frames = append(r.frames, r.m.View().Content)
-}
-
-// secretForms are the encodings a leaked secret would show in.
+// secretForms are the forms a leaked secret would show in
+// (attack.LeakForms), as encoding/json escapes it, and in the HTTP Basic
+// credentials of the client id and it.
 func secretForms(id, secret string) []string {
 	j, _ := json.Marshal(secret)
-	return []string{
-		secret,
-		url.QueryEscape(secret),
-		base64.StdEncoding.EncodeToString([]byte(secret)),
-		base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)),
-		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))),
-		strings.Trim(string(j), `"`),
+	return append(attack.LeakForms(secret), strings.Trim(string(j), `"`),
+		base64.StdEncoding.EncodeToString([]byte(id+":"+secret)),
+		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret))))
+}
+
+// TestTokenErrorsNeverLeakOnScreen selects, one after the other,
+// providers whose token endpoints echo their credentials in the error
+// code, in the vendor's code field, in lower-case percent escapes, and
+// answer a 500 holding tokens, and searches every frame of the token
+// pane for them.
+func TestTokenErrorsNeverLeakOnScreen(t *testing.T) {
+	testEnv(t)
+	const (
+		clientSecret = "cs/screen+secret>>>?0123456789"
+		appSecret    = "envapp-screen-secret-value"
+		varSecret    = "envvar-screen-secret-value"
+		leakedToken  = "leaked-access-token-on-screen"
+	)
+	env := map[string]string{"CLIENT_SECRET": clientSecret, "APP_SECRET": appSecret, "VAR_SECRET": varSecret}
+	q := url.QueryEscape(clientSecret)
+	cc := "grant = \"client_credentials\"\nclient_id = \"cid\"\nclient_secret = \"${CLIENT_SECRET}\"\ntoken_url = \"URL\"\n"
+	cases := []struct {
+		name, provider, answer, want string
+		status                       int
+	}{
+		{"oauth2-code", cc, `{"error":"` + clientSecret + `","error_description":"refused here"}`, "refused here", 400},
+		{"vendor-code", "grant = \"custom\"\nlogin = { method = \"POST\", url = \"URL\", json = { appSecret = \"${APP_SECRET}\" } }\ntoken_response = { access_token = \"detail.token\", ok = \"code == 0\", error = \"message\" }\n",
+			`{"code":"` + appSecret + `","message":"vendor refused"}`, "vendor refused", 200},
+		{"lower-hex", cc, `{"error":"invalid_client","error_description":"secret ` + strings.ToLower(q) + ` wrong"}`, "invalid_client", 401},
+		{"tokens-in-500", cc + "client_auth = \"basic_raw\"\n", `{"access_token":"` + leakedToken + `","note":"gateway failed"}`, "gateway failed", 500},
+		{"var-in-login", "grant = \"custom\"\nvars = { key = \"${VAR_SECRET}\" }\nlogin = { method = \"POST\", url = \"URL\", json = { k = \"{{key}}\" } }\ntoken_response = { access_token = \"token\", error = \"message\" }\n",
+			`{"message":"unknown key ` + varSecret + `"}`, "unknown key", 401},
 	}
+	var toml strings.Builder
+	toml.WriteString("[settings]\ntoken_cache = \"memory\"\n")
+	for _, c := range cases {
+		base := exchangetest.JSONServer(t, c.status, c.answer)
+		fmt.Fprintf(&toml, "\n[providers.%s]\nbase_url = %q\n%s", c.name, base, strings.ReplaceAll(c.provider, "URL", base+"/token"))
+	}
+	b := configBackend(t, "hostile.toml", toml.String(), env, providers.SessionOptions{})
+	r := record(t, b, Options{Label: "hostile.toml", Redact: true}, 200, 50)
+	for i, c := range cases {
+		r.m.focus = paneProviders
+		if i > 0 {
+			r.send(press("down"))
+		}
+		r.send(press("enter"))
+		if !strings.Contains(plain(r.m), c.want) {
+			t.Errorf("%s: the token pane does not show %q: the failure did not happen as planned:\n%s", c.name, c.want, plain(r.m))
+		}
+	}
+	r.noLeak(clientSecret, appSecret, varSecret, leakedToken)
 }
 
 // TestSecretsNeverLeakThroughAWholeSession drives the TUI through the
@@ -102,25 +135,14 @@ func TestSecretsNeverLeakThroughAWholeSession(t *testing.T) {
 	}
 	const wrongSecret = "wrong-app-secret-0123456789"
 	secrets = append(secrets, [2]string{env["MAPTABLE_APP_ID"], wrongSecret})
-	cfg, err := providers.Parse("leak.toml", []byte(sysCfg+"\n"+mapCfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lookup := func(k string) (string, bool) {
-		if k == "MAPTABLE_APP_SECRET" {
-			return wrongSecret, true
-		}
-		v, ok := env[k]
-		return v, ok
-	}
+	env["MAPTABLE_APP_SECRET"] = wrongSecret
 	hist, err := history.Open(t.TempDir(), 50)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := app.NewBackend(cfg, lookup, providers.SessionOptions{Now: clock})
+	b := configBackend(t, "leak.toml", sysCfg+"\n"+mapCfg, env, providers.SessionOptions{Now: clock})
 	b.History = hist
-	m := New(Options{Label: "leak.toml", Backend: b, Redact: true, Now: clock, Location: time.UTC})
-	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})}
+	r := record(t, b, Options{Label: "leak.toml", Redact: true, Now: clock}, 120, 40)
 
 	// sys303: the token endpoint fails once (echoing its URL), then works.
 	r.send(press("enter"))
@@ -209,7 +231,7 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 		typedSecret  = "typed-client-secret-0451"
 		typedPass    = "typed-password-value-0451"
 	)
-	tokens := hostileServer(t, 200, "application/json", `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
+	tokens := exchangetest.JSONServer(t, 200, `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("X-Echo-Authorization", r.Header.Get("Authorization"))
@@ -224,13 +246,9 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]any{"url": "http://" + r.Host + r.URL.String(), "headers": r.Header, "data": string(body), "json": parsed})
 	}))
 	t.Cleanup(api.Close)
-	cfg, err := providers.Parse("echo.toml", []byte(fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.echo]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"echo-client\"\nclient_secret = \"${ECHO_SECRET}\"\ntoken_url = %q\n", api.URL, tokens+"/token")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := app.NewBackend(cfg, func(k string) (string, bool) { return clientSecret, k == "ECHO_SECRET" }, providers.SessionOptions{})
-	m := New(Options{Label: "echo.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
-	r := &recorder{t: t, m: update(t, m, tea.WindowSizeMsg{Width: 200, Height: 80})}
+	text := fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.echo]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"echo-client\"\nclient_secret = \"${ECHO_SECRET}\"\ntoken_url = %q\n", api.URL, tokens+"/token")
+	b := configBackend(t, "echo.toml", text, map[string]string{"ECHO_SECRET": clientSecret}, providers.SessionOptions{})
+	r := record(t, b, Options{Label: "echo.toml", Redact: true}, 200, 80)
 	r.send(press("enter"))
 	body := `{"client_secret":"` + typedSecret + `","password":"` + typedPass + `","note":"` + clientSecret + `"}`
 	for _, as := range []string{"json", "text"} {
@@ -258,15 +276,7 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 	}
 	masked := len(r.frames)
 	secrets := []string{clientSecret, accessToken, apiKey, queryToken, typedSecret, typedPass}
-	for i, f := range r.frames {
-		for _, s := range secrets {
-			for _, form := range leakForms(s) {
-				if strings.Contains(f, form) {
-					t.Errorf("frame %d holds %q as %q:\n%s", i, s, form, ansiRE.ReplaceAllString(f, ""))
-				}
-			}
-		}
-	}
+	r.noLeak(secrets...)
 	// ctrl+r shows them: the masking above is what hid them.
 	r.send(press("ctrl+r"))
 	shown := plain(r.m)

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -33,26 +32,16 @@ func TestSendDoesNotFollowARedirectToAnotherOrigin(t *testing.T) {
 		http.Redirect(w, r, thief.URL+"/collect", http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(api.Close)
-	cfg, err := providers.Parse("redirect.toml", []byte(fmt.Sprintf(`[providers.api]
+	// No client passed: the backend builds its own, as the TUI does.
+	b := configBackend(t, "redirect.toml", fmt.Sprintf(`[providers.api]
 base_url = %q
 grant = "static"
 token = %q
 inject = { header = "X-Api-Key", prefix = "" }
-`, api.URL, tok)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// No client passed: the backend builds its own, as the TUI does.
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
-	t.Cleanup(func() {
-		for _, p := range b.Providers {
-			p.Client.CloseIdleConnections()
-		}
-	})
+`, api.URL, tok), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
 	m := newTestModel(t, b, nil)
 	m = run(t, m, press("enter"))
-	nm, cmd := m.Update(press("ctrl+s"))
-	m = update(t, nm.(Model), awaitSent(t, cmd))
+	m = run(t, m, press("ctrl+s"))
 
 	if n := stolen.Load(); n != 0 {
 		t.Fatalf("the token went to the other origin %d times", n)
@@ -106,12 +95,8 @@ func (h *hostileIdP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func idpModel(t *testing.T, h *hostileIdP, cfgText string) Model {
 	t.Helper()
 	testEnv(t)
-	cfg, err := providers.Parse("idp.toml", []byte(cfgText))
-	if err != nil {
-		t.Fatal(err)
-	}
 	client := &http.Client{Transport: handlerTransport{h}}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+	b := configBackend(t, "idp.toml", cfgText, nil, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
 	return newTestModel(t, b, nil)
 }
 

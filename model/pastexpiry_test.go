@@ -10,7 +10,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -34,13 +33,10 @@ func TestTokenThatArrivesExpiredIsNotFetchedEverySecond(t *testing.T) {
 				fmt.Fprintf(w, `{"access_token":"past-expiry-token-0412","token_type":"Bearer","expires_in":%s}`, expiresIn)
 			}))
 			t.Cleanup(srv.Close)
-			cfg, err := providers.Parse("past.toml", []byte(fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\nclient_secret = \"s3cr3t-value\"\ntoken_url = %q\n", srv.URL, srv.URL+"/token")))
-			if err != nil {
-				t.Fatal(err)
-			}
 			now := fixedNow
 			clock := func() time.Time { return now }
-			b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: clock})
+			b := configBackend(t, "past.toml", fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"c\"\nclient_secret = \"s3cr3t-value\"\ntoken_url = %q\n", srv.URL, srv.URL+"/token"),
+				nil, providers.SessionOptions{Now: clock})
 			m := New(Options{Label: "past.toml", Backend: b, Redact: true, Now: clock, Location: time.UTC})
 			m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
 			m = run(t, m, press("enter"))

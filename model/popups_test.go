@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
-	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -51,10 +50,7 @@ func manyWorld(t *testing.T, providerCount, requests, w, h int) Model {
 // the footer said "typing". The popup on top takes every key first.
 func TestWhyTakesTheKeysOverTheResponsePane(t *testing.T) {
 	w := newWorld(t)
-	w.m = run(t, w.m, press("enter"))
-	w.m.active().Config.Inject = &providers.Inject{Header: "Authorization", Prefix: ptr("access_token ")}
-	w.m.composer.SetRequest("GET", "/api/me", "", "")
-	w.m = run(t, w.m, press("ctrl+s"))
+	w.sendWithTheWrongScheme()
 	w.m.setFocus(paneResponse)
 	w.m = run(t, w.m, press("!"))
 	if !strings.Contains(plain(w.m), "Why 401?") {
@@ -185,12 +181,7 @@ func TestPickerOpensReadyForTyping(t *testing.T) {
 // finds an exchange by its path.
 func TestHistoryPickerFilters(t *testing.T) {
 	w := newWorld(t)
-	hist, err := history.Open(t.TempDir(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.m.backend.History = hist
-	w.m = run(t, w.m, press("enter"))
+	w.keepHistory()
 	for _, p := range []string{"/api/me", "/api/items?page=1", "/api/items?page=2"} {
 		w.m.composer.SetRequest("GET", p, "", "")
 		w.m = run(t, w.m, press("ctrl+s"))

@@ -13,7 +13,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -54,14 +53,10 @@ type hostileWorld struct {
 func newHostileWorld(t *testing.T, config string) *hostileWorld {
 	t.Helper()
 	testEnv(t)
-	cfg, err := providers.Parse("hostile.toml", []byte(config))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := fixedNow
 	clock := func() time.Time { return now }
 	w := &hostileWorld{t: t}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{
+	b := configBackend(t, "hostile.toml", config, nil, providers.SessionOptions{
 		Client: &http.Client{Timeout: 5 * time.Second}, Now: clock,
 		Sleep: func(ctx context.Context, d time.Duration) error { <-ctx.Done(); return ctx.Err() },
 	})
@@ -74,11 +69,7 @@ func newHostileWorld(t *testing.T, config string) *hostileWorld {
 // step sends msg and feeds back what its commands yield.
 func (w *hostileWorld) step(msg tea.Msg) {
 	w.t.Helper()
-	nm, cmd := w.m.Update(msg)
-	w.m = nm.(Model)
-	for _, out := range drainWait(w.t, cmd, 5*time.Second) {
-		w.m = run(w.t, w.m, out)
-	}
+	w.m = runWait(w.t, w.m, msg, 5*time.Second)
 }
 
 // use selects the i-th provider with the keys, which fetches its token.
@@ -145,30 +136,29 @@ func terminalHostileServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// hostileCC is a client-credentials provider on base called name (a TOML
+// key) whose token endpoint is tokenPath there.
+func hostileCC(name, base, tokenPath string) string {
+	return fmt.Sprintf(`
+[providers.%s]
+base_url = %q
+grant = "client_credentials"
+token_url = "%s%s"
+client_id = "id"
+client_secret = "s3cr3t-value"
+`, name, base, base, tokenPath)
+}
+
 // evilProvider is a provider whose name (from a config someone else
 // wrote) and token endpoint try to drive the terminal.
 func evilProvider(base string) string {
-	return fmt.Sprintf(`
-[providers."evil\u001b]52;c;eA==\u0007\u009b2J"]
-base_url = %[1]q
-grant = "client_credentials"
-token_url = "%[1]s/token-refused"
-client_id = "id"
-client_secret = "s3cr3t-value"
-`, base)
+	return hostileCC(`"evil\u001b]52;c;eA==\u0007\u009b2J"`, base, "/token-refused")
 }
 
+// hostileConfig is the providers on the hostile server: ok gets a token
+// full of escapes, dev a device code full of them, api a clean token.
 func hostileConfig(base string) string {
-	return fmt.Sprintf(`[settings]
-token_cache = "memory"
-
-[providers.ok]
-base_url = %[1]q
-grant = "client_credentials"
-token_url = "%[1]s/token"
-client_id = "id"
-client_secret = "s3cr3t-value"
-
+	return "[settings]\ntoken_cache = \"memory\"\n" + hostileCC("ok", base, "/token") + fmt.Sprintf(`
 [providers.dev]
 base_url = %[1]q
 grant = "device_code"
@@ -176,14 +166,7 @@ device_url = "%[1]s/device"
 token_url = "%[1]s/device-token"
 client_id = "id"
 client_auth = "none"
-
-[providers.api]
-base_url = %[1]q
-grant = "client_credentials"
-token_url = "%[1]s/token-clean"
-client_id = "id"
-client_secret = "s3cr3t-value"
-`, base)
+`, base) + hostileCC("api", base, "/token-clean")
 }
 
 // TestTokenPaneShowsServerTextAsSymbols: a refused token request's error

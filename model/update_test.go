@@ -226,12 +226,8 @@ func TestTokenErrorIsShownWithHintAndNoSecret(t *testing.T) {
 	}
 	const badSecret = "wrong-secret-XYZ123"
 	text := strings.Replace(demo.Config(demoHost), `client_secret = "`+demo.CCClientSecret+`"`, `client_secret = "`+badSecret+`"`, 1)
-	cfg, err := providers.Parse("bad.toml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
 	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+	b := configBackend(t, "bad.toml", text, nil, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
 	m := newTestModel(t, b, nil)
 	m = run(t, m, press("enter"))
 	e := m.active()
@@ -310,13 +306,8 @@ func TestCtrlCQuitsWhileTyping(t *testing.T) {
 func TestEscCancelsASlowSend(t *testing.T) {
 	w := newWorld(t)
 	w.m = run(t, w.m, press("enter"))
-	w.m.composer.SetRequest("GET", "/api/slow?ms=10000", "", "")
-	w.m.focus = paneRequest
-	nm, cmd := w.m.Update(press("ctrl+s"))
-	w.m = nm.(Model)
-	if !w.m.sending {
-		t.Fatal("not sending")
-	}
+	var cmd tea.Cmd
+	w.m, cmd = startSend(t, w.m, "/api/slow?ms=10000")
 	if !strings.Contains(plain(w.m), "Response · ") {
 		t.Errorf("no progress shown while sending:\n%s", plain(w.m))
 	}
@@ -485,19 +476,15 @@ func TestTokenErrorNeverShowsTheSecretEvenWhenEchoed(t *testing.T) {
 		fmt.Fprintf(w, `{"error":"invalid_client","error_description":"bad secret %s (auth %s, form %s)"}`, sec, r.Header.Get("Authorization"), r.Form.Encode())
 	})
 	for _, auth := range []string{"basic_raw", "post"} {
-		cfg, err := providers.Parse("echo.toml", []byte(`[providers.echo]
+		client := &http.Client{Transport: handlerTransport{echo}}
+		b := configBackend(t, "echo.toml", `[providers.echo]
 base_url = "`+demoHost+`"
 grant = "client_credentials"
 token_url = "`+demoHost+`/token"
 client_auth = "`+auth+`"
 client_id = "`+id+`"
 client_secret = "`+sec+`"
-`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		client := &http.Client{Transport: handlerTransport{echo}}
-		b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+`, nil, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
 		m := newTestModel(t, b, nil)
 		m = run(t, m, press("enter"))
 		m = run(t, m, press("ctrl+s"))

@@ -21,6 +21,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -30,14 +31,13 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// secretForms are the encodings a leaked secret would show up in.
-// JSON escaping is listed once and twice: a JSON body echoed inside a JSON
-// string is escaped twice.
+// secretForms are the forms a leaked secret would show up in
+// (attack.LeakForms), and as encoding/json escapes it, once and twice: a
+// JSON body echoed inside a JSON string is escaped twice.
 func secretForms(s string) []string {
 	j, _ := json.Marshal(s)
 	jj, _ := json.Marshal(string(j[1 : len(j)-1]))
-	return []string{s, url.QueryEscape(s), url.PathEscape(s), base64.StdEncoding.EncodeToString([]byte(s)),
-		base64.RawURLEncoding.EncodeToString([]byte(s)), string(j[1 : len(j)-1]), string(jj[1 : len(jj)-1])}
+	return append(attack.LeakForms(s), string(j[1:len(j)-1]), string(jj[1:len(jj)-1]))
 }
 
 // TestHistoryKeepsNoSecret records a session's exchanges with secrets in
