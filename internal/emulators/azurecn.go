@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Azure AD China (seed 003): the v2.0 token endpoint
@@ -256,29 +254,18 @@ func (a *azureCN) Env() map[string]string {
 }
 
 func (a *azureCN) Config(baseURL string) string {
-	baseURL = strings.TrimRight(baseURL, "/")
-	var b strings.Builder
-	b.WriteString(envHeader("Azure AD China", "seed 003", baseURL, a.Env()))
-	fmt.Fprintf(&b, `[providers.azurecn]
-title = "Azure AD China (emulator)"
-base_url = %s
-grant = "client_credentials"
-token_url = %s
-client_auth = "post"
+	return providerTable{
+		name: "azurecn", title: "Azure AD China", seed: "seed 003", env: a.Env(),
+		api: "/api", grant: "client_credentials", token: "/${AZURECN_TENANT}/oauth2/v2.0/token",
+		keys: `client_auth = "post"
 client_id = "${AZURECN_CLIENT_ID}"
 client_secret = "${AZURECN_CLIENT_SECRET}"
 scopes = ["${AZURECN_RESOURCE}/.default"]
 token_params = { Type = "oauth2" }
-
-  [[providers.azurecn.requests]]
-  name = "List apps"
-  method = "GET"
-  path = "/devcenter/apps"
-
-  [[providers.azurecn.requests]]
-  name = "One app"
-  method = "GET"
-  path = "/devcenter/apps/app-001"
-`, tomltext.Quote(baseURL+"/api"), tomltext.Quote(baseURL+"/${AZURECN_TENANT}/oauth2/v2.0/token"))
-	return b.String()
+`,
+		requests: []sampleRequest{
+			{name: "List apps", method: "GET", path: "/devcenter/apps"},
+			{name: "One app", method: "GET", path: "/devcenter/apps/app-001"},
+		},
+	}.render(baseURL)
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"maps"
 	"mime"
@@ -18,8 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/shellword"
 )
 
 // core is what every emulator shares: identity, credentials, clock, the
@@ -240,18 +237,6 @@ func bearerToken(r *http.Request) (tok, reason string) {
 		return "", ReasonDoublePrefix
 	}
 	return rest, ""
-}
-
-// envHeader is the comment that opens every Config: what the table is for
-// and the export lines for its ${VAR} references, in a stable order.
-func envHeader(title, seed, baseURL string, env map[string]string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# keyhole provider for the %s emulator (%s) at %s.\n", title, seed, baseURL)
-	b.WriteString("# Its secrets come from the environment; this emulator's values:\n")
-	for _, k := range slices.Sorted(maps.Keys(env)) {
-		fmt.Fprintf(&b, "#   export %s=%s\n", k, shellword.Quote(env[k]))
-	}
-	return b.String()
 }
 
 // LogRequests wraps h to call logf once per request, after it is answered:

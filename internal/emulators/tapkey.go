@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Tapkey (seed 000): an IdentityServer-style token endpoint at
@@ -231,28 +229,17 @@ func (t *tapkey) Env() map[string]string {
 }
 
 func (t *tapkey) Config(baseURL string) string {
-	baseURL = strings.TrimRight(baseURL, "/")
-	var b strings.Builder
-	b.WriteString(envHeader("Tapkey", "seed 000", baseURL, t.Env()))
-	fmt.Fprintf(&b, `[providers.tapkey]
-title = "Tapkey (emulator)"
-base_url = %s
-grant = "client_credentials"
-token_url = %s
-client_auth = "basic"
+	return providerTable{
+		name: "tapkey", title: "Tapkey", seed: "seed 000", env: t.Env(),
+		api: "/api/v1", grant: "client_credentials", token: "/connect/token",
+		keys: `client_auth = "basic"
 client_id = "${TAPKEY_CLIENT_ID}"
 client_secret = "${TAPKEY_CLIENT_SECRET}"
 scopes = ["read:owneraccounts", "read:owneraccount:permissions"]
-
-  [[providers.tapkey.requests]]
-  name = "List owners"
-  method = "GET"
-  path = "/Owners"
-
-  [[providers.tapkey.requests]]
-  name = "Grants of the owner account"
-  method = "GET"
-  path = "/Owners/%s/Grants"
-`, tomltext.Quote(baseURL+"/api/v1"), tomltext.Quote(baseURL+"/connect/token"), tapkeyOwnerID)
-	return b.String()
+`,
+		requests: []sampleRequest{
+			{name: "List owners", method: "GET", path: "/Owners"},
+			{name: "Grants of the owner account", method: "GET", path: "/Owners/" + tapkeyOwnerID + "/Grants"},
+		},
+	}.render(baseURL)
 }
