@@ -3,7 +3,6 @@ package providers_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -30,10 +29,7 @@ func authorizeOnly(t *testing.T, s *providers.Session) (*providers.Pending, *url
 
 func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
 	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, e.pkceProvider(t), nil, 0)
 	p, loc := authorizeOnly(t, s)
 	forged := *loc
 	q := forged.Query()
@@ -65,18 +61,14 @@ func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = p2.Wait(context.Background())
-	var te *providers.TokenError
-	if !errors.As(err, &te) || te.Code != "state_mismatch" {
+	if te, ok := errors.AsType[*providers.TokenError](err); !ok || te.Code != "state_mismatch" {
 		t.Fatalf("a pasted wrong state gave %v, want a state_mismatch TokenError", err)
 	}
 }
 
 func TestAuthorizationCodeReplayedCodeIsRefused(t *testing.T) {
 	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, e.pkceProvider(t), nil, 0)
 	first, loc := authorizeOnly(t, s)
 	deliver(t, loc)
 	if _, err := first.Wait(context.Background()); err != nil {
@@ -89,19 +81,15 @@ func TestAuthorizationCodeReplayedCodeIsRefused(t *testing.T) {
 	q.Set("code", loc.Query().Get("code"))
 	loc2.RawQuery = q.Encode()
 	deliver(t, loc2)
-	_, err = second.Wait(context.Background())
-	var te *providers.TokenError
-	if !errors.As(err, &te) || te.Code != "invalid_grant" {
+	_, err := second.Wait(context.Background())
+	if te, ok := errors.AsType[*providers.TokenError](err); !ok || te.Code != "invalid_grant" {
 		t.Fatalf("a replayed code gave %v, want invalid_grant", err)
 	}
 }
 
 func TestAuthorizationCodeListenerAnswersOnce(t *testing.T) {
 	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, e.pkceProvider(t), nil, 0)
 	p, loc := authorizeOnly(t, s)
 	if host := loc.Hostname(); host != "127.0.0.1" {
 		t.Errorf("the redirect goes to %s, want 127.0.0.1", host)
@@ -119,10 +107,7 @@ func TestAuthorizationCodeListenerAnswersOnce(t *testing.T) {
 
 func TestAuthorizationCodeTimesOut(t *testing.T) {
 	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, e.pkceProvider(t), nil, 0)
 	p, err := s.Authorize(context.Background(), providers.AuthorizeOptions{Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -287,11 +272,7 @@ func TestClientSecretCmdRunsOnce(t *testing.T) {
 // which then saw the connection drop.
 func TestRefusedRedirectStillGetsItsPage(t *testing.T) {
 	h := newHostileAuthServer(t)
-	p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
-	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, h.provider(t), nil, 0)
 	for i := range 100 {
 		pend, back := openSignIn(t, s)
 		resp, err := newClient(t).Get(back.String())

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers"
@@ -19,6 +20,13 @@ func resolvedProvider(t *testing.T, text, name string) *providers.Provider {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resolveIn(t, cfg, name)
+}
+
+// resolveIn returns cfg's provider name, resolved against an empty
+// environment.
+func resolveIn(t *testing.T, cfg *providers.Config, name string) *providers.Provider {
+	t.Helper()
 	p, ok := cfg.Provider(name)
 	if !ok {
 		t.Fatalf("no provider %s", name)
@@ -29,6 +37,40 @@ func resolvedProvider(t *testing.T, text, name string) *providers.Provider {
 	}
 	return r
 }
+
+// gate holds requests to one path until opened, and tells when one
+// arrives, so a test can line its callers up behind a token request in
+// flight. Open it in a cleanup registered after the server's, so it runs
+// first should the test fail early.
+type gate struct {
+	path    string
+	arrived chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func newGate(path string) *gate {
+	return &gate{path: path, arrived: make(chan struct{}, 16), release: make(chan struct{})}
+}
+
+func (g *gate) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == g.path {
+			select {
+			case g.arrived <- struct{}{}:
+			default: // nobody counts arrivals past the buffer
+			}
+			select {
+			case <-g.release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
 
 // openSignIn starts a sign-in and plays the browser up to the server's
 // answer: it opens the authorization URL, follows no redirect, and returns

@@ -105,10 +105,7 @@ func TestTokenTypeNeverDoublesAScheme(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ts := newTokenServer(t, c.body)
 			p := tlsProvider(t, ts.URL, "")
-			s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := newSession(t, p, nil, 0)
 			tok, err := s.Token(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -306,6 +303,12 @@ func newHostileAuthServer(t *testing.T) *hostileAuthServer {
 	return h
 }
 
+// provider is an authorization_code provider that signs in at h.
+func (h *hostileAuthServer) provider(t *testing.T) *providers.Provider {
+	t.Helper()
+	return resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
+}
+
 // signInThrough plays the browser: it follows the authorization URL to
 // the server and brings its redirect to keyhole's loopback listener.
 func signInThrough(t *testing.T, s *providers.Session) (*providers.Token, error) {
@@ -321,14 +324,9 @@ func signInThrough(t *testing.T, s *providers.Session) (*providers.Token, error)
 
 func TestSignInRefusesARedirectWithoutThePromisedIss(t *testing.T) {
 	h := newHostileAuthServer(t)
-	p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
-	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = signInThrough(t, s)
-	var te *providers.TokenError
-	if !errors.As(err, &te) || te.Code != "issuer_missing" || !strings.Contains(te.Description, "RFC 9207") {
+	s := newSession(t, h.provider(t), nil, 0)
+	_, err := signInThrough(t, s)
+	if te, ok := errors.AsType[*providers.TokenError](err); !ok || te.Code != "issuer_missing" || !strings.Contains(te.Description, "RFC 9207") {
 		t.Fatalf("a redirect without iss gave %v, want an issuer_missing TokenError", err)
 	}
 	h.mu.Lock()
@@ -350,13 +348,10 @@ func TestSignInRefusesARedirectWithoutThePromisedIss(t *testing.T) {
 func TestSignInKeepsItsOwnParameters(t *testing.T) {
 	h := newHostileAuthServer(t)
 	h.sendIss = true
-	p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
+	p := h.provider(t)
 	p.AuthParams = map[string]string{"redirect_uri": "https://evil.example.test/cb", "state": "fixed", "response_type": "token",
 		"code_challenge_method": "plain", "code_challenge": "known", "CLIENT_ID": "other", "prompt": "consent"}
-	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, p, nil, 0)
 	if _, err := signInThrough(t, s); err != nil {
 		t.Fatal(err)
 	}

@@ -17,15 +17,7 @@ import (
 // pkceProvider is demo-pkce, resolved.
 func (e *demoEnv) pkceProvider(t *testing.T) *providers.Provider {
 	t.Helper()
-	p, ok := e.cfg.Provider("demo-pkce")
-	if !ok {
-		t.Fatal("demo config has no demo-pkce")
-	}
-	r, err := p.Resolve(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return resolveIn(t, e.cfg, "demo-pkce")
 }
 
 // signIn runs demo-pkce's authorization code grant, playing the browser

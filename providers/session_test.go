@@ -76,14 +76,7 @@ func startDemo(t *testing.T, ttl time.Duration, wrap func(http.Handler) http.Han
 // provider returns demo-cc, resolved, after edit.
 func (e *demoEnv) provider(t *testing.T, edit func(*providers.Provider)) *providers.Provider {
 	t.Helper()
-	p, ok := e.cfg.Provider("demo-cc")
-	if !ok {
-		t.Fatal("demo config has no demo-cc")
-	}
-	r, err := p.Resolve(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := resolveIn(t, e.cfg, "demo-cc")
 	if edit != nil {
 		edit(r)
 	}
@@ -524,38 +517,17 @@ func TestSessionNetworkErrorHasNoSecret(t *testing.T) {
 	}
 }
 
-// gate holds token requests until released, and tells when one arrives.
-type gate struct {
-	arrived chan struct{}
-	release chan struct{}
-	once    sync.Once
+// gatedSession is a demo-cc session whose token requests wait at g.
+func gatedSession(t *testing.T) (*gate, *demoEnv, *providers.Session) {
+	t.Helper()
+	g := newGate("/oauth2/token")
+	env := startDemo(t, time.Minute, g.wrap)
+	t.Cleanup(g.open) // before the server closes, should the test fail early
+	return g, env, newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
 }
-
-func newGate() *gate {
-	return &gate{arrived: make(chan struct{}, 16), release: make(chan struct{})}
-}
-
-func (g *gate) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/oauth2/token" {
-			g.arrived <- struct{}{}
-			select {
-			case <-g.release:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
 
 func TestSessionOneCallerCancellingDoesNotFailTheOthers(t *testing.T) {
-	g := newGate()
-	env := startDemo(t, time.Minute, g.wrap)
-	t.Cleanup(g.open)
-	s := newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
+	g, env, s := gatedSession(t)
 
 	ctxA, cancelA := context.WithCancel(context.Background())
 	defer cancelA()
@@ -593,10 +565,7 @@ func TestSessionOneCallerCancellingDoesNotFailTheOthers(t *testing.T) {
 }
 
 func TestSessionLastCallerCancellingStopsTheRequest(t *testing.T) {
-	g := newGate()
-	env := startDemo(t, time.Minute, g.wrap)
-	t.Cleanup(g.open)
-	s := newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
+	g, _, s := gatedSession(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
