@@ -2,9 +2,12 @@ package providers_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -27,14 +30,21 @@ func authorizeOnly(t *testing.T, s *providers.Session) (*providers.Pending, *url
 	return p, loc
 }
 
+// withQuery is a copy of u with the query parameter key set to value: a
+// redirect someone tampered with.
+func withQuery(u *url.URL, key, value string) *url.URL {
+	c := *u
+	q := c.Query()
+	q.Set(key, value)
+	c.RawQuery = q.Encode()
+	return &c
+}
+
 func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
 	e := startDemo(t, time.Minute, nil)
 	s := newSession(t, e.pkceProvider(t), nil, 0)
 	p, loc := authorizeOnly(t, s)
-	forged := *loc
-	q := forged.Query()
-	q.Set("state", "forged-by-someone-else")
-	forged.RawQuery = q.Encode()
+	forged := withQuery(loc, "state", "forged-by-someone-else")
 	// At the listener, a wrong state is refused and does not use up the
 	// one answer: the real redirect still completes the sign-in.
 	resp, err := newClient(t).Get(forged.String())
@@ -54,10 +64,7 @@ func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
 	}
 	// Pasted, a wrong state is an error the person sees.
 	p2, loc2 := authorizeOnly(t, s)
-	q = loc2.Query()
-	q.Set("state", "forged")
-	loc2.RawQuery = q.Encode()
-	if err := p2.Paste(loc2.String()); err != nil {
+	if err := p2.Paste(withQuery(loc2, "state", "forged").String()); err != nil {
 		t.Fatal(err)
 	}
 	_, err = p2.Wait(context.Background())
@@ -77,10 +84,7 @@ func TestAuthorizationCodeReplayedCodeIsRefused(t *testing.T) {
 	// A second sign-in receives the first one's code under its own state:
 	// the server refuses a code used once.
 	second, loc2 := authorizeOnly(t, s)
-	q := loc2.Query()
-	q.Set("code", loc.Query().Get("code"))
-	loc2.RawQuery = q.Encode()
-	deliver(t, loc2)
+	deliver(t, withQuery(loc2, "code", loc.Query().Get("code")))
 	_, err := second.Wait(context.Background())
 	if te, ok := errors.AsType[*providers.TokenError](err); !ok || te.Code != "invalid_grant" {
 		t.Fatalf("a replayed code gave %v, want invalid_grant", err)
@@ -288,5 +292,32 @@ func TestRefusedRedirectStillGetsItsPage(t *testing.T) {
 		if _, err := pend.Wait(t.Context()); err == nil {
 			t.Fatalf("sign-in %d: a redirect without the promised iss was accepted", i+1)
 		}
+	}
+}
+
+// TestAuthorizeNeedsItsEndpoints: an issuer whose discovery document has
+// no endpoint for the grant's first step gets an error that names the key
+// to set, before any browser opens.
+func TestAuthorizeNeedsItsEndpoints(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": "http://" + r.Host, "token_endpoint": "http://" + r.Host + "/token"})
+	}))
+	t.Cleanup(srv.Close)
+	for _, c := range []struct{ grant, want string }{
+		{"authorization_code", "x: authorization_code needs auth_url and token_url (or an issuer to discover them)"},
+		{"device_code", "x: device_code needs device_url and token_url (or an issuer to discover them)"},
+	} {
+		t.Run(c.grant, func(t *testing.T) {
+			p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = %q\nissuer = %q\nclient_id = \"id\"\n", srv.URL, c.grant, srv.URL), "x")
+			s := newSession(t, p, nil, 0)
+			opened := func(string) error { t.Error("a browser was opened"); return nil }
+			if _, err := s.Authorize(t.Context(), providers.AuthorizeOptions{Open: opened}); err == nil || err.Error() != c.want {
+				t.Errorf("Authorize = %v, want %q", err, c.want)
+			}
+		})
 	}
 }

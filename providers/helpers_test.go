@@ -72,6 +72,37 @@ func (g *gate) wrap(next http.Handler) http.Handler {
 
 func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
 
+// sameTokenForAll has n callers ask s for a token at once, and fails the
+// test unless each gets one and all get the same. whileAsking, if not nil,
+// runs once they are started, before their answers are read: a test lines
+// them up behind a gate there, then opens it.
+func sameTokenForAll(t *testing.T, s *providers.Session, n int, whileAsking func()) {
+	t.Helper()
+	start := make(chan struct{})
+	toks := make([]*providers.Token, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			toks[i], errs[i] = s.Token(t.Context())
+		})
+	}
+	close(start)
+	if whileAsking != nil {
+		whileAsking()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("caller %d: %v", i, errs[i])
+		}
+		if !toks[i].Access.Equal(toks[0].Access) {
+			t.Errorf("caller %d got a different token", i)
+		}
+	}
+}
+
 // openSignIn starts a sign-in and plays the browser up to the server's
 // answer: it opens the authorization URL, follows no redirect, and returns
 // the pending grant with the address the server sent the browser back to.

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -265,28 +264,7 @@ func TestSessionSingleFlight(t *testing.T) {
 	s := newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
 
 	const n = 20
-	var (
-		start = make(chan struct{})
-		wg    sync.WaitGroup
-		toks  = make([]*providers.Token, n)
-		errs  = make([]error, n)
-	)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			toks[i], errs[i] = s.Token(context.Background())
-		})
-	}
-	close(start)
-	wg.Wait()
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("caller %d: %v", i, errs[i])
-		}
-		if !toks[i].Access.Equal(toks[0].Access) {
-			t.Errorf("caller %d got a different token", i)
-		}
-	}
+	sameTokenForAll(t, s, n, nil)
 	if got := env.grants(t, "client_credentials"); got != 1 {
 		t.Errorf("%d concurrent Token calls made %d token requests, want 1", n, got)
 	}

@@ -663,24 +663,10 @@ func TestTapkeySingleFlight(t *testing.T) {
 	t.Cleanup(g.open) // before the server closes, should the test fail early
 	s := v.plainSession(t)
 
-	toks := make([]*providers.Token, callers)
-	errs := make([]error, callers)
-	var wg sync.WaitGroup
-	for i := range callers {
-		wg.Go(func() { toks[i], errs[i] = s.Token(t.Context()) })
-	}
-	waitFor(t, func() bool { return providers.SessionWaiters(s) == callers })
-	g.open()
-	wg.Wait()
-
-	for i := range callers {
-		if errs[i] != nil {
-			t.Fatalf("caller %d: %v", i, errs[i])
-		}
-		if !toks[i].Access.Equal(toks[0].Access) {
-			t.Errorf("caller %d got another token", i)
-		}
-	}
+	sameTokenForAll(t, s, callers, func() {
+		waitFor(t, func() bool { return providers.SessionWaiters(s) == callers })
+		g.open()
+	})
 	if st := v.emu.Stats(); st.TokenRequests() != 1 || st.TokenOK != 1 {
 		t.Errorf("emulator saw %d token requests, want exactly 1", st.TokenRequests())
 	}
