@@ -2,12 +2,9 @@ package providers_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -40,9 +37,15 @@ func withQuery(u *url.URL, key, value string) *url.URL {
 	return &c
 }
 
-func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
+// pkceSession is a session for demo-pkce on a demo of its own.
+func pkceSession(t *testing.T) (*demoEnv, *providers.Session) {
+	t.Helper()
 	e := startDemo(t, time.Minute, nil)
-	s := newSession(t, e.pkceProvider(t), nil, 0)
+	return e, newSession(t, e.pkceProvider(t), nil, 0)
+}
+
+func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
+	e, s := pkceSession(t)
 	p, loc := authorizeOnly(t, s)
 	forged := withQuery(loc, "state", "forged-by-someone-else")
 	// At the listener, a wrong state is refused and does not use up the
@@ -74,8 +77,7 @@ func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
 }
 
 func TestAuthorizationCodeReplayedCodeIsRefused(t *testing.T) {
-	e := startDemo(t, time.Minute, nil)
-	s := newSession(t, e.pkceProvider(t), nil, 0)
+	_, s := pkceSession(t)
 	first, loc := authorizeOnly(t, s)
 	deliver(t, loc)
 	if _, err := first.Wait(context.Background()); err != nil {
@@ -92,8 +94,7 @@ func TestAuthorizationCodeReplayedCodeIsRefused(t *testing.T) {
 }
 
 func TestAuthorizationCodeListenerAnswersOnce(t *testing.T) {
-	e := startDemo(t, time.Minute, nil)
-	s := newSession(t, e.pkceProvider(t), nil, 0)
+	_, s := pkceSession(t)
 	p, loc := authorizeOnly(t, s)
 	if host := loc.Hostname(); host != "127.0.0.1" {
 		t.Errorf("the redirect goes to %s, want 127.0.0.1", host)
@@ -110,8 +111,7 @@ func TestAuthorizationCodeListenerAnswersOnce(t *testing.T) {
 }
 
 func TestAuthorizationCodeTimesOut(t *testing.T) {
-	e := startDemo(t, time.Minute, nil)
-	s := newSession(t, e.pkceProvider(t), nil, 0)
+	_, s := pkceSession(t)
 	p, err := s.Authorize(context.Background(), providers.AuthorizeOptions{Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -292,32 +292,5 @@ func TestRefusedRedirectStillGetsItsPage(t *testing.T) {
 		if _, err := pend.Wait(t.Context()); err == nil {
 			t.Fatalf("sign-in %d: a redirect without the promised iss was accepted", i+1)
 		}
-	}
-}
-
-// TestAuthorizeNeedsItsEndpoints: an issuer whose discovery document has
-// no endpoint for the grant's first step gets an error that names the key
-// to set, before any browser opens.
-func TestAuthorizeNeedsItsEndpoints(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/.well-known/openid-configuration" {
-			http.NotFound(w, r)
-			return
-		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": "http://" + r.Host, "token_endpoint": "http://" + r.Host + "/token"})
-	}))
-	t.Cleanup(srv.Close)
-	for _, c := range []struct{ grant, want string }{
-		{"authorization_code", "x: authorization_code needs auth_url and token_url (or an issuer to discover them)"},
-		{"device_code", "x: device_code needs device_url and token_url (or an issuer to discover them)"},
-	} {
-		t.Run(c.grant, func(t *testing.T) {
-			p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = %q\nissuer = %q\nclient_id = \"id\"\n", srv.URL, c.grant, srv.URL), "x")
-			s := newSession(t, p, nil, 0)
-			opened := func(string) error { t.Error("a browser was opened"); return nil }
-			if _, err := s.Authorize(t.Context(), providers.AuthorizeOptions{Open: opened}); err == nil || err.Error() != c.want {
-				t.Errorf("Authorize = %v, want %q", err, c.want)
-			}
-		})
 	}
 }

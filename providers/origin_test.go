@@ -258,6 +258,33 @@ func TestAuthParamsCannotSubvertTheSignIn(t *testing.T) {
 	}
 }
 
+// TestAuthorizeNeedsItsEndpoints: an issuer whose discovery document has
+// no endpoint for the grant's first step gets an error that names the key
+// to set, before any browser opens.
+func TestAuthorizeNeedsItsEndpoints(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": "http://" + r.Host, "token_endpoint": "http://" + r.Host + "/token"})
+	}))
+	t.Cleanup(srv.Close)
+	for _, c := range []struct{ grant, want string }{
+		{"authorization_code", "x: authorization_code needs auth_url and token_url (or an issuer to discover them)"},
+		{"device_code", "x: device_code needs device_url and token_url (or an issuer to discover them)"},
+	} {
+		t.Run(c.grant, func(t *testing.T) {
+			p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = %q\nissuer = %q\nclient_id = \"id\"\n", srv.URL, c.grant, srv.URL), "x")
+			s := newSession(t, p, nil, 0)
+			opened := func(string) error { t.Error("a browser was opened"); return nil }
+			if _, err := s.Authorize(t.Context(), providers.AuthorizeOptions{Open: opened}); err == nil || err.Error() != c.want {
+				t.Errorf("Authorize = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
 // hostileAuthServer is an authorization server whose metadata promises
 // iss in every redirect (RFC 9207), and whose authorization endpoint
 // answers, like a mix-up attacker's, without it.
