@@ -12,15 +12,17 @@ import (
 
 // providerTable is the keyhole provider an emulator's Config writes. The
 // frame is the same for every vendor — the opening comment with the export
-// lines, [providers.NAME] with its title, base_url and grant, the sample
-// requests — and is written here once; what differs is the vendor's own
-// keys, which stay as TOML text in the vendor's file.
+// lines, [providers.NAME] with its title, base_url, grant and client, the
+// sample requests — and is written here once; what differs is the vendor's
+// own keys, which stay as TOML text in the vendor's file.
 type providerTable struct {
-	name, title, seed string
-	env               map[string]string // the ${VAR}s and their values
-	api               string            // base_url's path on the emulator
-	grant             string
-	token             string // token_url's path, "" for none
+	title, seed string
+	api         string // base_url's path on the emulator
+	grant       string
+	token       string // token_url's path, "" for none
+	// clientAuth is how the client authenticates; "" writes no client_auth,
+	// client_id and client_secret (a custom login names its own).
+	clientAuth string
 	// keys are the vendor's further keys, one a line. They are a format:
 	// each verb stands for the emulator's address joined with the path of
 	// the same place in urls, TOML-quoted.
@@ -35,16 +37,21 @@ type sampleRequest struct {
 	name, method, path, extra string
 }
 
-// render writes the table for the emulator served at baseURL.
-func (p providerTable) render(baseURL string) string {
+// config writes p for this emulator served at baseURL; env holds the
+// ${VAR}s the table reads and their values.
+func (c *core) config(baseURL string, env map[string]string, p providerTable) string {
 	baseURL = strings.TrimRight(baseURL, "/")
 	at := func(path string) string { return tomltext.Quote(baseURL + path) }
 	var b strings.Builder
-	b.WriteString(envHeader(p.title, p.seed, baseURL, p.env))
+	b.WriteString(envHeader(p.title, p.seed, baseURL, env))
 	fmt.Fprintf(&b, "[providers.%s]\ntitle = %s\nbase_url = %s\ngrant = %s\n",
-		p.name, tomltext.Quote(p.title+" (emulator)"), at(p.api), tomltext.Quote(p.grant))
+		c.name, tomltext.Quote(p.title+" (emulator)"), at(p.api), tomltext.Quote(p.grant))
 	if p.token != "" {
 		fmt.Fprintf(&b, "token_url = %s\n", at(p.token))
+	}
+	if p.clientAuth != "" {
+		fmt.Fprintf(&b, "client_auth = %s\nclient_id = \"${%s}\"\nclient_secret = \"${%s}\"\n",
+			tomltext.Quote(p.clientAuth), c.idVar, c.secretVar)
 	}
 	urls := make([]any, len(p.urls))
 	for i, u := range p.urls {
@@ -53,7 +60,7 @@ func (p providerTable) render(baseURL string) string {
 	fmt.Fprintf(&b, p.keys, urls...)
 	for _, r := range p.requests {
 		fmt.Fprintf(&b, "\n  [[providers.%s.requests]]\n  name = %s\n  method = %s\n  path = %s\n",
-			p.name, tomltext.Quote(r.name), tomltext.Quote(r.method), tomltext.Quote(r.path))
+			c.name, tomltext.Quote(r.name), tomltext.Quote(r.method), tomltext.Quote(r.path))
 		for line := range strings.Lines(r.extra) {
 			b.WriteString("  " + line)
 		}

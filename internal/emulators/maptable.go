@@ -48,7 +48,7 @@ type maptable struct {
 }
 
 func newMaptable(o Options) Emulator {
-	return &maptable{core: newCore("maptable", o, maptableDefaultID, maptableDefaultSecret, maptableDefaultTTL), hits: map[string][]time.Time{}}
+	return &maptable{core: newCore("maptable", o, defaults{maptableDefaultID, maptableDefaultSecret, maptableDefaultTTL, "MAPTABLE_APP_ID", "MAPTABLE_APP_SECRET"}), hits: map[string][]time.Time{}}
 }
 
 func (m *maptable) Handler() http.Handler { return m.serve(m.route) }
@@ -327,14 +327,9 @@ var maptableWorkspaces = []map[string]any{
 	{"id": 233, "name": "keyhole team", "type": "team", "avatar": nil, "plan": "pro"},
 }
 
-func (m *maptable) Env() map[string]string {
-	return map[string]string{"MAPTABLE_APP_ID": m.id, "MAPTABLE_APP_SECRET": m.secret}
-}
-
 func (m *maptable) Config(baseURL string) string {
-	return providerTable{
-		name: "maptable", title: "maptable", seed: "seed 004", env: m.Env(),
-		api: "/open/api/v1", grant: "custom",
+	return m.config(baseURL, m.Env(), providerTable{
+		title: "maptable", seed: "seed 004", api: "/open/api/v1", grant: "custom",
 		keys: `rate_limit = "60/min"
 login = { method = "POST", url = %s, json = { appId = "${MAPTABLE_APP_ID}", appSecret = "${MAPTABLE_APP_SECRET}" } }
 refresh = { method = "POST", url = %s, headers = { Authorization = "{{refresh_token}}" }, json = { refreshtoken = "{{refresh_token}}" } }
@@ -346,5 +341,5 @@ inject = { header = "Authorization", prefix = "" }
 			{name: "List workspaces", method: "GET", path: "/workspaces/"},
 			{name: "One workspace", method: "GET", path: "/workspaces/164/"},
 		},
-	}.render(baseURL)
+	})
 }

@@ -23,11 +23,12 @@ import (
 // tokens it issued and its counters. Its mutex guards tokens and stats (and
 // whatever an emulator keeps next to them, such as maptable's rate window).
 type core struct {
-	name       string
-	now        func() time.Time
-	id, secret string
-	ttl        time.Duration
-	key        []byte // HMAC key for the JWTs this instance signs
+	name             string
+	now              func() time.Time
+	id, secret       string
+	idVar, secretVar string // the ${VAR}s the config reads id and secret from
+	ttl              time.Duration
+	key              []byte // HMAC key for the JWTs this instance signs
 
 	mu     sync.Mutex
 	stats  Stats
@@ -45,19 +46,29 @@ type issued struct {
 	spent   bool // refresh tokens: already exchanged once
 }
 
-func newCore(name string, o Options, defID, defSecret string, defTTL time.Duration) *core {
-	c := &core{name: name, now: o.Now, id: o.ClientID, secret: o.ClientSecret, ttl: o.TokenTTL, issued: map[string]*issued{}}
+// defaults are a vendor's credentials and token lifetime where Options
+// leave them zero, and the environment variables its config reads the
+// credentials from.
+type defaults struct {
+	id, secret       string
+	ttl              time.Duration
+	idVar, secretVar string
+}
+
+func newCore(name string, o Options, d defaults) *core {
+	c := &core{name: name, now: o.Now, id: o.ClientID, secret: o.ClientSecret, ttl: o.TokenTTL,
+		idVar: d.idVar, secretVar: d.secretVar, issued: map[string]*issued{}}
 	if c.now == nil {
 		c.now = time.Now
 	}
 	if c.id == "" {
-		c.id = defID
+		c.id = d.id
 	}
 	if c.secret == "" {
-		c.secret = defSecret
+		c.secret = d.secret
 	}
 	if c.ttl == 0 {
-		c.ttl = defTTL
+		c.ttl = d.ttl
 	}
 	c.key = make([]byte, 32)
 	_, _ = rand.Read(c.key) // crypto/rand.Read never fails (Go 1.24+)
@@ -65,6 +76,12 @@ func newCore(name string, o Options, defID, defSecret string, defTTL time.Durati
 }
 
 func (c *core) Name() string { return c.name }
+
+// Env maps the variables the config reads the credentials from to this
+// instance's credentials.
+func (c *core) Env() map[string]string {
+	return map[string]string{c.idVar: c.id, c.secretVar: c.secret}
+}
 
 // Stats returns a deep copy, so callers may keep it while traffic goes on.
 func (c *core) Stats() Stats {

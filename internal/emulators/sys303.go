@@ -47,7 +47,7 @@ var sys303Messages = map[int]string{
 type sys303 struct{ *core }
 
 func newSys303(o Options) Emulator {
-	return &sys303{newCore("sys303", o, sys303DefaultID, sys303DefaultSecret, sys303DefaultTTL)}
+	return &sys303{newCore("sys303", o, defaults{sys303DefaultID, sys303DefaultSecret, sys303DefaultTTL, "SYS303_API_KEY", "SYS303_SECRET_KEY"})}
 }
 
 func (s *sys303) Handler() http.Handler { return s.serve(s.route) }
@@ -227,18 +227,11 @@ func (s *sys303) ocr(r *http.Request) (int, any, *string) {
 	}, nil
 }
 
-func (s *sys303) Env() map[string]string {
-	return map[string]string{"SYS303_API_KEY": s.id, "SYS303_SECRET_KEY": s.secret}
-}
-
 func (s *sys303) Config(baseURL string) string {
-	return providerTable{
-		name: "sys303", title: "sys303 OCR", seed: "seed 002", env: s.Env(),
-		api: "/api/v1", grant: "client_credentials", token: "/api/v1/oauth/token",
-		keys: `client_auth = "query"
-client_id = "${SYS303_API_KEY}"
-client_secret = "${SYS303_SECRET_KEY}"
-token_response = { access_token = "access_token", expires_at = "expires", error = "error_msg" }
+	return s.config(baseURL, s.Env(), providerTable{
+		title: "sys303 OCR", seed: "seed 002", api: "/api/v1",
+		grant: "client_credentials", token: "/api/v1/oauth/token", clientAuth: "query",
+		keys: `token_response = { access_token = "access_token", expires_at = "expires", error = "error_msg" }
 inject = { query = "access_token" }
 `,
 		requests: []sampleRequest{
@@ -247,5 +240,5 @@ inject = { query = "access_token" }
 body = '{"url": "https://example.com/receipt.png"}'
 `},
 		},
-	}.render(baseURL)
+	})
 }
