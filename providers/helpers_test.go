@@ -126,7 +126,11 @@ func openSignIn(t *testing.T, s *providers.Session) (*providers.Pending, *url.UR
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	return p, mustParse(t, resp.Header.Get("Location"))
+	back, err := resp.Location()
+	if err != nil {
+		t.Fatalf("the server sent the browser nowhere (%s): %v", resp.Status, err)
+	}
+	return p, back
 }
 
 // deliver is the browser arriving at the redirect.
@@ -137,15 +141,6 @@ func deliver(t *testing.T, redirect *url.URL) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-}
-
-func mustParse(t *testing.T, raw string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 // TestMain fails the package when a test leaves a goroutine behind (a

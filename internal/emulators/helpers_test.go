@@ -134,9 +134,13 @@ func num(r reply, key string) float64 {
 	return f
 }
 
-// claims decodes a JWT's payload without verifying it.
+// claims decodes a JWT's payload without verifying it. jwt.Parse forgives
+// base64 padding; a JWT has none (RFC 7515 §2), so it is refused here.
 func claims(t *testing.T, tok string) map[string]any {
 	t.Helper()
+	if strings.Contains(tok, "=") {
+		t.Fatalf("padded base64 in a JWT: %q", tok)
+	}
 	c, err := jwt.Parse(tok)
 	if err != nil {
 		t.Fatalf("%v: %q", err, tok)
