@@ -35,6 +35,16 @@ func options(t *testing.T) (app.Options, string) {
 	return app.Options{Env: func(string) (string, bool) { return "", false }, Getenv: getenv}, filepath.Join(state, "keyhole")
 }
 
+// parse reads text as the config file name.
+func parse(t *testing.T, name, text string) *providers.Config {
+	t.Helper()
+	cfg, err := providers.Parse(name, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 // With no config, the TUI's wiring lists the demo's providers before
 // anything starts, then starts the demo and makes every provider ready;
 // Close stops the server.
@@ -72,7 +82,7 @@ func TestBackendOnTheBuiltInDemo(t *testing.T) {
 // built-in demo (started on use), and says which names there are.
 func TestSessionByName(t *testing.T) {
 	opts, _ := options(t)
-	cfg, err := providers.Parse("mine.toml", []byte(`
+	cfg := parse(t, "mine.toml", `
 [settings]
 token_cache = "memory"
 
@@ -85,14 +95,11 @@ token = "${NOT_SET}"
 grant = "static"
 base_url = "https://shadow.example"
 token = "fixed-token"
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	a := app.New(cfg, opts)
 	defer a.Close()
 
-	_, err = a.Session("nope")
+	_, err := a.Session("nope")
 	if !errors.Is(err, app.ErrUnknown) || !strings.Contains(err.Error(), `no provider "nope": mine.toml defines st, demo-pkce; the built-in demo has demo-cc, demo-device`) {
 		t.Errorf("unknown name: %v", err)
 	}
@@ -133,10 +140,7 @@ func TestBackendNoticeCarriesTheStoresNotes(t *testing.T) {
 	if err := os.Chmod(stateDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := providers.Parse("c.toml", []byte("[providers.st]\ngrant = \"static\"\nbase_url = \"https://api.example\"\ntoken = \"t0k3n\"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := parse(t, "c.toml", "[providers.st]\ngrant = \"static\"\nbase_url = \"https://api.example\"\ntoken = \"t0k3n\"\n")
 	a := app.New(cfg, opts)
 	defer a.Close()
 	b, err := a.Backend(context.Background())

@@ -22,11 +22,9 @@ const callbackPath = "/callback"
 // startAuthCode runs authorization_code with PKCE S256 (RFC 7636) and a
 // loopback redirect (RFC 8252 §7.3): listen on 127.0.0.1 — never
 // "localhost", which may resolve elsewhere — answer one redirect, check
-// state and, where sent, iss (RFC 9207), then exchange the code.
+// state and, where sent, iss (RFC 9207), then exchange the code. Authorize
+// has checked that ep has both endpoints.
 func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts AuthorizeOptions) (*Pending, error) {
-	if ep.auth == "" || ep.token == "" {
-		return nil, fmt.Errorf("%s: authorization_code needs auth_url and token_url (or an issuer to discover them)", s.p.Name)
-	}
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.p.RedirectPort)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: loopback listener on 127.0.0.1:%d: %w", s.p.Name, s.p.RedirectPort, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -19,11 +18,8 @@ const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 // context (it cannot time out or be cancelled) and no client
 // authentication, and its poller sleeps on the wall clock, while keyhole's
 // tests (and their slow_down case, which adds 5 s a time) run on an
-// injected one.
+// injected one. Authorize has checked that ep has both endpoints.
 func (s *Session) startDevice(ctx context.Context, ep endpoints, opts AuthorizeOptions) (*Pending, error) {
-	if ep.device == "" || ep.token == "" {
-		return nil, fmt.Errorf("%s: device_code needs device_url and token_url (or an issuer to discover them)", s.p.Name)
-	}
 	da, err := s.deviceAuth(ctx, ep)
 	if err != nil {
 		return nil, err

@@ -112,10 +112,16 @@ func (s *Session) Authorize(ctx context.Context, opts AuthorizeOptions) (*Pendin
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultAuthTimeout
 	}
+	// Each grant starts at an endpoint of its own and ends at the token
+	// endpoint.
+	first, key, start := ep.auth, "auth_url", s.startAuthCode
 	if s.p.Grant == GrantDeviceCode {
-		return s.startDevice(ctx, ep, opts)
+		first, key, start = ep.device, "device_url", s.startDevice
 	}
-	return s.startAuthCode(ctx, ep, opts)
+	if first == "" || ep.token == "" {
+		return nil, fmt.Errorf("%s: %s needs %s and token_url (or an issuer to discover them)", s.p.Name, s.p.Grant, key)
+	}
+	return start(ctx, ep, opts)
 }
 
 // adopt makes tok the session's token after an interactive grant.

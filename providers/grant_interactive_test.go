@@ -3,7 +3,6 @@ package providers_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,17 +27,27 @@ func authorizeOnly(t *testing.T, s *providers.Session) (*providers.Pending, *url
 	return p, loc
 }
 
-func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
+// withQuery is a copy of u with the query parameter key set to value: a
+// redirect someone tampered with.
+func withQuery(u *url.URL, key, value string) *url.URL {
+	c := *u
+	q := c.Query()
+	q.Set(key, value)
+	c.RawQuery = q.Encode()
+	return &c
+}
+
+// pkceSession is a session for demo-pkce on a demo of its own.
+func pkceSession(t *testing.T) (*demoEnv, *providers.Session) {
+	t.Helper()
 	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	return e, newSession(t, e.pkceProvider(t), nil, 0)
+}
+
+func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
+	e, s := pkceSession(t)
 	p, loc := authorizeOnly(t, s)
-	forged := *loc
-	q := forged.Query()
-	q.Set("state", "forged-by-someone-else")
-	forged.RawQuery = q.Encode()
+	forged := withQuery(loc, "state", "forged-by-someone-else")
 	// At the listener, a wrong state is refused and does not use up the
 	// one answer: the real redirect still completes the sign-in.
 	resp, err := newClient(t).Get(forged.String())
@@ -58,25 +67,17 @@ func TestAuthorizationCodeRefusesAWrongState(t *testing.T) {
 	}
 	// Pasted, a wrong state is an error the person sees.
 	p2, loc2 := authorizeOnly(t, s)
-	q = loc2.Query()
-	q.Set("state", "forged")
-	loc2.RawQuery = q.Encode()
-	if err := p2.Paste(loc2.String()); err != nil {
+	if err := p2.Paste(withQuery(loc2, "state", "forged").String()); err != nil {
 		t.Fatal(err)
 	}
 	_, err = p2.Wait(context.Background())
-	var te *providers.TokenError
-	if !errors.As(err, &te) || te.Code != "state_mismatch" {
+	if te, ok := errors.AsType[*providers.TokenError](err); !ok || te.Code != "state_mismatch" {
 		t.Fatalf("a pasted wrong state gave %v, want a state_mismatch TokenError", err)
 	}
 }
 
 func TestAuthorizationCodeReplayedCodeIsRefused(t *testing.T) {
-	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := pkceSession(t)
 	first, loc := authorizeOnly(t, s)
 	deliver(t, loc)
 	if _, err := first.Wait(context.Background()); err != nil {
@@ -85,23 +86,15 @@ func TestAuthorizationCodeReplayedCodeIsRefused(t *testing.T) {
 	// A second sign-in receives the first one's code under its own state:
 	// the server refuses a code used once.
 	second, loc2 := authorizeOnly(t, s)
-	q := loc2.Query()
-	q.Set("code", loc.Query().Get("code"))
-	loc2.RawQuery = q.Encode()
-	deliver(t, loc2)
-	_, err = second.Wait(context.Background())
-	var te *providers.TokenError
-	if !errors.As(err, &te) || te.Code != "invalid_grant" {
+	deliver(t, withQuery(loc2, "code", loc.Query().Get("code")))
+	_, err := second.Wait(context.Background())
+	if te, ok := errors.AsType[*providers.TokenError](err); !ok || te.Code != "invalid_grant" {
 		t.Fatalf("a replayed code gave %v, want invalid_grant", err)
 	}
 }
 
 func TestAuthorizationCodeListenerAnswersOnce(t *testing.T) {
-	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := pkceSession(t)
 	p, loc := authorizeOnly(t, s)
 	if host := loc.Hostname(); host != "127.0.0.1" {
 		t.Errorf("the redirect goes to %s, want 127.0.0.1", host)
@@ -118,11 +111,7 @@ func TestAuthorizationCodeListenerAnswersOnce(t *testing.T) {
 }
 
 func TestAuthorizationCodeTimesOut(t *testing.T) {
-	e := startDemo(t, time.Minute, nil)
-	s, err := providers.NewSession(e.pkceProvider(t), providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := pkceSession(t)
 	p, err := s.Authorize(context.Background(), providers.AuthorizeOptions{Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -287,11 +276,7 @@ func TestClientSecretCmdRunsOnce(t *testing.T) {
 // which then saw the connection drop.
 func TestRefusedRedirectStillGetsItsPage(t *testing.T) {
 	h := newHostileAuthServer(t)
-	p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
-	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, h.provider(t), nil, 0)
 	for i := range 100 {
 		pend, back := openSignIn(t, s)
 		resp, err := newClient(t).Get(back.String())

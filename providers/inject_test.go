@@ -9,8 +9,6 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-func ptr(s string) *string { return &s }
-
 func TestInjection(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -24,9 +22,9 @@ func TestInjection(t *testing.T) {
 		{"default, no token_type", nil, "", Injection{Header: "Authorization", Prefix: "Bearer "}},
 		{"default, other type as sent", nil, "DPoP", Injection{Header: "Authorization", Prefix: "DPoP "}},
 		{"custom header keeps the scheme", &Inject{Header: "X-Auth"}, "bearer", Injection{Header: "X-Auth", Prefix: "Bearer "}},
-		{"custom header and prefix", &Inject{Header: "X-Auth", Prefix: ptr("Token ")}, "bearer", Injection{Header: "X-Auth", Prefix: "Token "}},
-		{"empty prefix: raw token", &Inject{Header: "Authorization", Prefix: ptr("")}, "bearer", Injection{Header: "Authorization", Prefix: ""}},
-		{"prefix alone keeps Authorization", &Inject{Prefix: ptr("access_token ")}, "", Injection{Header: "Authorization", Prefix: "access_token "}},
+		{"custom header and prefix", &Inject{Header: "X-Auth", Prefix: new("Token ")}, "bearer", Injection{Header: "X-Auth", Prefix: "Token "}},
+		{"empty prefix: raw token", &Inject{Header: "Authorization", Prefix: new("")}, "bearer", Injection{Header: "Authorization", Prefix: ""}},
+		{"prefix alone keeps Authorization", &Inject{Prefix: new("access_token ")}, "", Injection{Header: "Authorization", Prefix: "access_token "}},
 		{"query", &Inject{Query: "access_token"}, "bearer", Injection{Query: "access_token"}},
 		{"empty inject table", &Inject{}, "", Injection{Header: "Authorization", Prefix: "Bearer "}},
 	}
@@ -57,15 +55,15 @@ func TestApply(t *testing.T) {
 			header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization", Prefix: "Bearer "}},
 		{name: "no token_type", token: access, target: "https://api.example.com/x",
 			header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization", Prefix: "Bearer "}},
-		{name: "custom header and prefix", inject: &Inject{Header: "X-Api-Token", Prefix: ptr("Token ")}, token: access, tokenType: "bearer",
+		{name: "custom header and prefix", inject: &Inject{Header: "X-Api-Token", Prefix: new("Token ")}, token: access, tokenType: "bearer",
 			target: "https://api.example.com/x", header: "X-Api-Token", wantValue: "Token " + access, wantIn: Injection{Header: "X-Api-Token", Prefix: "Token "}},
-		{name: "raw, prefix empty", inject: &Inject{Header: "Authorization", Prefix: ptr("")}, token: access, tokenType: "bearer",
+		{name: "raw, prefix empty", inject: &Inject{Header: "Authorization", Prefix: new("")}, token: access, tokenType: "bearer",
 			target: "https://api.example.com/x", header: "Authorization", wantValue: access, wantIn: Injection{Header: "Authorization"}},
 		{name: "token already carries Bearer: never Bearer Bearer", token: "Bearer " + access, tokenType: "bearer",
 			target: "https://api.example.com/x", header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization"}},
 		{name: "token carries lowercase bearer", token: "bearer " + access, target: "https://api.example.com/x",
 			header: "Authorization", wantValue: "bearer " + access, wantIn: Injection{Header: "Authorization"}},
-		{name: "maptable: raw and prefixed", inject: &Inject{Header: "Authorization", Prefix: ptr("")}, token: "Bearer " + access,
+		{name: "maptable: raw and prefixed", inject: &Inject{Header: "Authorization", Prefix: new("")}, token: "Bearer " + access,
 			target: "https://api.example.com/x", header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization"}},
 		{name: "query", inject: &Inject{Query: "access_token"}, token: access, target: "https://api.example.com/x",
 			header: "Authorization", wantURL: "https://api.example.com/x?access_token=" + url.QueryEscape(access), wantIn: Injection{Query: "access_token"}},

@@ -105,10 +105,7 @@ func TestTokenTypeNeverDoublesAScheme(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ts := newTokenServer(t, c.body)
 			p := tlsProvider(t, ts.URL, "")
-			s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := newSession(t, p, nil, 0)
 			tok, err := s.Token(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -261,6 +258,33 @@ func TestAuthParamsCannotSubvertTheSignIn(t *testing.T) {
 	}
 }
 
+// TestAuthorizeNeedsItsEndpoints: an issuer whose discovery document has
+// no endpoint for the grant's first step gets an error that names the key
+// to set, before any browser opens.
+func TestAuthorizeNeedsItsEndpoints(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": "http://" + r.Host, "token_endpoint": "http://" + r.Host + "/token"})
+	}))
+	t.Cleanup(srv.Close)
+	for _, c := range []struct{ grant, want string }{
+		{"authorization_code", "x: authorization_code needs auth_url and token_url (or an issuer to discover them)"},
+		{"device_code", "x: device_code needs device_url and token_url (or an issuer to discover them)"},
+	} {
+		t.Run(c.grant, func(t *testing.T) {
+			p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = %q\nissuer = %q\nclient_id = \"id\"\n", srv.URL, c.grant, srv.URL), "x")
+			s := newSession(t, p, nil, 0)
+			opened := func(string) error { t.Error("a browser was opened"); return nil }
+			if _, err := s.Authorize(t.Context(), providers.AuthorizeOptions{Open: opened}); err == nil || err.Error() != c.want {
+				t.Errorf("Authorize = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
 // hostileAuthServer is an authorization server whose metadata promises
 // iss in every redirect (RFC 9207), and whose authorization endpoint
 // answers, like a mix-up attacker's, without it.
@@ -306,6 +330,12 @@ func newHostileAuthServer(t *testing.T) *hostileAuthServer {
 	return h
 }
 
+// provider is an authorization_code provider that signs in at h.
+func (h *hostileAuthServer) provider(t *testing.T) *providers.Provider {
+	t.Helper()
+	return resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
+}
+
 // signInThrough plays the browser: it follows the authorization URL to
 // the server and brings its redirect to keyhole's loopback listener.
 func signInThrough(t *testing.T, s *providers.Session) (*providers.Token, error) {
@@ -321,14 +351,9 @@ func signInThrough(t *testing.T, s *providers.Session) (*providers.Token, error)
 
 func TestSignInRefusesARedirectWithoutThePromisedIss(t *testing.T) {
 	h := newHostileAuthServer(t)
-	p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
-	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = signInThrough(t, s)
-	var te *providers.TokenError
-	if !errors.As(err, &te) || te.Code != "issuer_missing" || !strings.Contains(te.Description, "RFC 9207") {
+	s := newSession(t, h.provider(t), nil, 0)
+	_, err := signInThrough(t, s)
+	if te, ok := errors.AsType[*providers.TokenError](err); !ok || te.Code != "issuer_missing" || !strings.Contains(te.Description, "RFC 9207") {
 		t.Fatalf("a redirect without iss gave %v, want an issuer_missing TokenError", err)
 	}
 	h.mu.Lock()
@@ -350,13 +375,10 @@ func TestSignInRefusesARedirectWithoutThePromisedIss(t *testing.T) {
 func TestSignInKeepsItsOwnParameters(t *testing.T) {
 	h := newHostileAuthServer(t)
 	h.sendIss = true
-	p := resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
+	p := h.provider(t)
 	p.AuthParams = map[string]string{"redirect_uri": "https://evil.example.test/cb", "state": "fixed", "response_type": "token",
 		"code_challenge_method": "plain", "code_challenge": "known", "CLIENT_ID": "other", "prompt": "consent"}
-	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newSession(t, p, nil, 0)
 	if _, err := signInThrough(t, s); err != nil {
 		t.Fatal(err)
 	}

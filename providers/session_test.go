@@ -12,119 +12,14 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
-
-// TestMain fails the package when a test leaves a goroutine behind (a
-// token request that outlives its callers, a server never closed).
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
-
-// t0 is the injected clock's start, far from the real time so a test that
-// reads the wall clock by mistake shows up.
-var t0 = time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC)
-
-// clock is a settable clock shared by a session and a test.
-type clock struct{ ns atomic.Int64 }
-
-func newClock(t time.Time) *clock {
-	c := &clock{}
-	c.ns.Store(t.UnixNano())
-	return c
-}
-func (c *clock) Now() time.Time          { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *clock) Set(t time.Time)         { c.ns.Store(t.UnixNano()) }
-func (c *clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
-
-// demoEnv is a demo server behind httptest, with its config parsed.
-type demoEnv struct {
-	srv *httptest.Server
-	cfg *providers.Config
-}
-
-// startDemo serves the real fosite demo on 127.0.0.1, optionally wrapped
-// (to slow or gate the token endpoint).
-func startDemo(t *testing.T, ttl time.Duration, wrap func(http.Handler) http.Handler) *demoEnv {
-	t.Helper()
-	d, err := demo.New(demo.Options{TokenTTL: ttl})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := d.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(srv.URL)))
-	if err != nil {
-		t.Fatalf("demo config: %v", err)
-	}
-	return &demoEnv{srv: srv, cfg: cfg}
-}
-
-// provider returns demo-cc, resolved, after edit.
-func (e *demoEnv) provider(t *testing.T, edit func(*providers.Provider)) *providers.Provider {
-	t.Helper()
-	p, ok := e.cfg.Provider("demo-cc")
-	if !ok {
-		t.Fatal("demo config has no demo-cc")
-	}
-	r, err := p.Resolve(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(r)
-	}
-	return r
-}
-
-// grants reads the server's count of token requests for a grant, over
-// HTTP, as a person would.
-func (e *demoEnv) grants(t *testing.T, grant string) int {
-	t.Helper()
-	resp, err := e.srv.Client().Get(e.srv.URL + "/_stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st struct {
-		Endpoints map[string]int `json:"endpoints"`
-		Grants    map[string]int `json:"grants"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
-	return st.Grants[grant]
-}
-
-// newClient is a client with its own transport, closed after the test so
-// no keep-alive goroutine outlives it.
-func newClient(t *testing.T) *http.Client {
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}
-
-func newSession(t *testing.T, p *providers.Provider, now func() time.Time, window time.Duration) *providers.Session {
-	t.Helper()
-	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t), Now: now, RefreshBefore: window})
-	if err != nil {
-		t.Fatalf("NewSession: %v", err)
-	}
-	return s
-}
 
 // claimsOf decodes a JWT's payload independently of jwt.Parse.
 func claimsOf(t *testing.T, token string) map[string]any {
@@ -272,28 +167,7 @@ func TestSessionSingleFlight(t *testing.T) {
 	s := newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
 
 	const n = 20
-	var (
-		start = make(chan struct{})
-		wg    sync.WaitGroup
-		toks  = make([]*providers.Token, n)
-		errs  = make([]error, n)
-	)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			toks[i], errs[i] = s.Token(context.Background())
-		})
-	}
-	close(start)
-	wg.Wait()
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("caller %d: %v", i, errs[i])
-		}
-		if !toks[i].Access.Equal(toks[0].Access) {
-			t.Errorf("caller %d got a different token", i)
-		}
-	}
+	sameTokenForAll(t, s, n, nil)
 	if got := env.grants(t, "client_credentials"); got != 1 {
 		t.Errorf("%d concurrent Token calls made %d token requests, want 1", n, got)
 	}
@@ -524,38 +398,17 @@ func TestSessionNetworkErrorHasNoSecret(t *testing.T) {
 	}
 }
 
-// gate holds token requests until released, and tells when one arrives.
-type gate struct {
-	arrived chan struct{}
-	release chan struct{}
-	once    sync.Once
+// gatedSession is a demo-cc session whose token requests wait at g.
+func gatedSession(t *testing.T) (*gate, *demoEnv, *providers.Session) {
+	t.Helper()
+	g := newGate("/oauth2/token")
+	env := startDemo(t, time.Minute, g.wrap)
+	t.Cleanup(g.open) // before the server closes, should the test fail early
+	return g, env, newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
 }
-
-func newGate() *gate {
-	return &gate{arrived: make(chan struct{}, 16), release: make(chan struct{})}
-}
-
-func (g *gate) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/oauth2/token" {
-			g.arrived <- struct{}{}
-			select {
-			case <-g.release:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
 
 func TestSessionOneCallerCancellingDoesNotFailTheOthers(t *testing.T) {
-	g := newGate()
-	env := startDemo(t, time.Minute, g.wrap)
-	t.Cleanup(g.open)
-	s := newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
+	g, env, s := gatedSession(t)
 
 	ctxA, cancelA := context.WithCancel(context.Background())
 	defer cancelA()
@@ -593,10 +446,7 @@ func TestSessionOneCallerCancellingDoesNotFailTheOthers(t *testing.T) {
 }
 
 func TestSessionLastCallerCancellingStopsTheRequest(t *testing.T) {
-	g := newGate()
-	env := startDemo(t, time.Minute, g.wrap)
-	t.Cleanup(g.open)
-	s := newSession(t, env.provider(t, nil), newClock(t0).Now, 0)
+	g, _, s := gatedSession(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
@@ -752,17 +602,5 @@ func TestSessionRedact(t *testing.T) {
 	}
 	if s.Provider() != p {
 		t.Error("Provider() is not the session's provider")
-	}
-}
-
-// waitFor polls cond for up to two seconds.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 2s")
-		}
-		time.Sleep(time.Millisecond)
 	}
 }

@@ -124,6 +124,22 @@ func (v *vendor) session(t *testing.T, p *providers.Provider) *providers.Session
 	return s
 }
 
+// plainSession is a session for the emulator's own config, unedited.
+func (v *vendor) plainSession(t *testing.T) *providers.Session {
+	t.Helper()
+	return v.session(t, v.provider(t, v.config(t, nil), nil))
+}
+
+// mustToken is s's token; an error fails the test.
+func mustToken(t *testing.T, s *providers.Session) *providers.Token {
+	t.Helper()
+	tok, err := s.Token(t.Context())
+	if err != nil {
+		t.Fatalf("Token: %v", err)
+	}
+	return tok
+}
+
 func (v *vendor) sleep(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -251,12 +267,9 @@ func TestVendorTokenCallAndCache(t *testing.T) {
 	for _, vt := range seedVendors {
 		t.Run(vt.name, func(t *testing.T) {
 			v := startVendor(t, vt.name, nil)
-			s := v.session(t, v.provider(t, v.config(t, nil), nil))
+			s := v.plainSession(t)
 
-			tok, err := s.Token(t.Context())
-			if err != nil {
-				t.Fatalf("Token: %v", err)
-			}
+			tok := mustToken(t, s)
 			if tok.Source != providers.SourceFetched {
 				t.Errorf("first Source = %q, want fetched", tok.Source)
 			}
@@ -385,7 +398,7 @@ func TestTapkeyWrongSchemeIs401(t *testing.T) {
 		t.Errorf("emulator rejections %v, want one wrong_scheme", v.emu.Stats().APIRejected)
 	}
 
-	right := v.session(t, v.provider(t, v.config(t, nil), nil))
+	right := v.plainSession(t)
 	tok, err = right.Token(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -440,10 +453,7 @@ func TestMaptableDoubleBearer(t *testing.T) {
 	v := startVendor(t, "maptable", nil)
 	base := v.config(t, nil)
 	s := v.session(t, v.provider(t, base, nil))
-	tok, err := s.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := mustToken(t, s)
 	issued := tok.Access.Reveal()
 
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, v.srv.URL+"/open/api/v1/workspaces/", nil)
@@ -507,10 +517,7 @@ func TestMaptableRateLimitWaits(t *testing.T) {
 		t.Fatalf("the emulator's config has no rate_limit = \"60/min\":\n%s", cfg)
 	}
 	s := v.session(t, v.provider(t, cfg, nil))
-	tok, err := s.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := mustToken(t, s)
 	for i := range 61 {
 		var paced time.Duration
 		ex := v.send(t, s, tok, "/workspaces/", &paced)
@@ -547,10 +554,7 @@ func TestMaptable429RetryAfter(t *testing.T) {
 	v := startVendor(t, "maptable", nil)
 	cfg := v.config(t, func(s string) string { return strings.Replace(s, "rate_limit = \"60/min\"\n", "", 1) })
 	s := v.session(t, v.provider(t, cfg, nil))
-	tok, err := s.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := mustToken(t, s)
 	var noted []int
 	for i := range 61 {
 		ex := v.send(t, s, tok, "/workspaces/", nil)
@@ -580,11 +584,8 @@ func TestMaptable429RetryAfter(t *testing.T) {
 // only succeeds with the new one.
 func TestMaptableRefresh(t *testing.T) {
 	v := startVendor(t, "maptable", nil)
-	s := v.session(t, v.provider(t, v.config(t, nil), nil))
-	first, err := s.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := v.plainSession(t)
+	first := mustToken(t, s)
 	if first.Refresh.IsZero() {
 		t.Fatal("login gave no refresh token")
 	}
@@ -627,11 +628,8 @@ func TestMaptableRefresh(t *testing.T) {
 // refuses the token, and Token() gets a new one instead of handing it out.
 func TestTapkeyExpiryOnTheInjectedClock(t *testing.T) {
 	v := startVendor(t, "tapkey", nil)
-	s := v.session(t, v.provider(t, v.config(t, nil), nil))
-	old, err := s.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := v.plainSession(t)
+	old := mustToken(t, s)
 	v.clock.Advance(time.Hour - time.Second)
 	if tok, err := s.Token(t.Context()); err != nil || tok.Source != providers.SourceCache {
 		t.Fatalf("a second before expiry: %v, %v; want the cached token", tok, err)
@@ -643,10 +641,7 @@ func TestTapkeyExpiryOnTheInjectedClock(t *testing.T) {
 		t.Errorf("emulator rejections %v, want one expired_token", v.emu.Stats().APIRejected)
 	}
 
-	fresh, err := s.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	fresh := mustToken(t, s)
 	if fresh.Source != providers.SourceFetched || fresh.Access.Equal(old.Access) {
 		t.Errorf("after expiry: source %q, new token %v; want a fetched, new one", fresh.Source, !fresh.Access.Equal(old.Access))
 	}
@@ -659,56 +654,19 @@ func TestTapkeyExpiryOnTheInjectedClock(t *testing.T) {
 	wantStatus(t, v.send(t, s, fresh, "/Owners", nil), http.StatusOK)
 }
 
-// tokenGate holds requests to one path until opened, so a test can line
-// its callers up behind a token request in flight.
-type tokenGate struct {
-	path    string
-	release chan struct{}
-	once    sync.Once
-}
-
-func (g *tokenGate) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == g.path {
-			select {
-			case <-g.release:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (g *tokenGate) open() { g.once.Do(func() { close(g.release) }) }
-
 // TestTapkeySingleFlight: 50 callers at once, all waiting on the same
 // token request before it is answered; the emulator sees exactly one.
 func TestTapkeySingleFlight(t *testing.T) {
 	const callers = 50
-	g := &tokenGate{path: "/connect/token", release: make(chan struct{})}
+	g := newGate("/connect/token")
 	v := startVendor(t, "tapkey", g.wrap)
 	t.Cleanup(g.open) // before the server closes, should the test fail early
-	s := v.session(t, v.provider(t, v.config(t, nil), nil))
+	s := v.plainSession(t)
 
-	toks := make([]*providers.Token, callers)
-	errs := make([]error, callers)
-	var wg sync.WaitGroup
-	for i := range callers {
-		wg.Go(func() { toks[i], errs[i] = s.Token(t.Context()) })
-	}
-	waitFor(t, func() bool { return providers.SessionWaiters(s) == callers })
-	g.open()
-	wg.Wait()
-
-	for i := range callers {
-		if errs[i] != nil {
-			t.Fatalf("caller %d: %v", i, errs[i])
-		}
-		if !toks[i].Access.Equal(toks[0].Access) {
-			t.Errorf("caller %d got another token", i)
-		}
-	}
+	sameTokenForAll(t, s, callers, func() {
+		waitFor(t, func() bool { return providers.SessionWaiters(s) == callers })
+		g.open()
+	})
 	if st := v.emu.Stats(); st.TokenRequests() != 1 || st.TokenOK != 1 {
 		t.Errorf("emulator saw %d token requests, want exactly 1", st.TokenRequests())
 	}
@@ -720,11 +678,8 @@ func TestTapkeySingleFlight(t *testing.T) {
 // than showing the refusal forever.
 func TestMaptableRefusedRefreshFallsBackToLogin(t *testing.T) {
 	v := startVendor(t, "maptable", nil)
-	s := v.session(t, v.provider(t, v.config(t, nil), nil))
-	first, err := s.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := v.plainSession(t)
+	first := mustToken(t, s)
 	// Past the access token (8 h) and the emulator's refresh token (7 days).
 	v.clock.Advance(8 * 24 * time.Hour)
 	tok, err := s.Token(t.Context())

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Azure AD China (seed 003): the v2.0 token endpoint
@@ -31,7 +29,7 @@ type azureCN struct {
 }
 
 func newAzureCN(o Options) Emulator {
-	a := &azureCN{core: newCore("azurecn", o, azureDefaultID, azureDefaultSecret, azureDefaultTTL), tenant: o.Tenant, resource: o.Resource}
+	a := &azureCN{core: newCore("azurecn", o, defaults{azureDefaultID, azureDefaultSecret, azureDefaultTTL, "AZURECN_CLIENT_ID", "AZURECN_CLIENT_SECRET"}), tenant: o.Tenant, resource: o.Resource}
 	if a.tenant == "" {
 		a.tenant = azureDefaultTenant
 	}
@@ -248,37 +246,24 @@ var azureApps = []map[string]any{
 	{"id": "app-002", "name": "inventory-sync", "status": "Draft", "region": "chinaeast2"},
 }
 
+// Env adds the tenant and the resource, which the config reads from the
+// environment too.
 func (a *azureCN) Env() map[string]string {
-	return map[string]string{
-		"AZURECN_TENANT": a.tenant, "AZURECN_CLIENT_ID": a.id,
-		"AZURECN_CLIENT_SECRET": a.secret, "AZURECN_RESOURCE": a.resource,
-	}
+	env := a.core.Env()
+	env["AZURECN_TENANT"], env["AZURECN_RESOURCE"] = a.tenant, a.resource
+	return env
 }
 
 func (a *azureCN) Config(baseURL string) string {
-	baseURL = strings.TrimRight(baseURL, "/")
-	var b strings.Builder
-	b.WriteString(envHeader("Azure AD China", "seed 003", baseURL, a.Env()))
-	fmt.Fprintf(&b, `[providers.azurecn]
-title = "Azure AD China (emulator)"
-base_url = %s
-grant = "client_credentials"
-token_url = %s
-client_auth = "post"
-client_id = "${AZURECN_CLIENT_ID}"
-client_secret = "${AZURECN_CLIENT_SECRET}"
-scopes = ["${AZURECN_RESOURCE}/.default"]
+	return a.config(baseURL, a.Env(), providerTable{
+		title: "Azure AD China", seed: "seed 003", api: "/api",
+		grant: "client_credentials", token: "/${AZURECN_TENANT}/oauth2/v2.0/token", clientAuth: "post",
+		keys: `scopes = ["${AZURECN_RESOURCE}/.default"]
 token_params = { Type = "oauth2" }
-
-  [[providers.azurecn.requests]]
-  name = "List apps"
-  method = "GET"
-  path = "/devcenter/apps"
-
-  [[providers.azurecn.requests]]
-  name = "One app"
-  method = "GET"
-  path = "/devcenter/apps/app-001"
-`, tomltext.Quote(baseURL+"/api"), tomltext.Quote(baseURL+"/${AZURECN_TENANT}/oauth2/v2.0/token"))
-	return b.String()
+`,
+		requests: []sampleRequest{
+			{name: "List apps", method: "GET", path: "/devcenter/apps"},
+			{name: "One app", method: "GET", path: "/devcenter/apps/app-001"},
+		},
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/internal/emulators"
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -133,22 +134,18 @@ func num(r reply, key string) float64 {
 	return f
 }
 
-// claims decodes a JWT's payload without verifying it.
-func claims(t *testing.T, jwt string) map[string]any {
+// claims decodes a JWT's payload without verifying it. jwt.Parse forgives
+// base64 padding; a JWT has none (RFC 7515 §2), so it is refused here.
+func claims(t *testing.T, tok string) map[string]any {
 	t.Helper()
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", jwt)
+	if strings.Contains(tok, "=") {
+		t.Fatalf("padded base64 in a JWT: %q", tok)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	c, err := jwt.Parse(tok)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v: %q", err, tok)
 	}
-	var c map[string]any
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return c.Raw
 }
 
 // wantStats compares the counts a test cares about.

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // maptable (seed 004): a custom JSON login at /open/api/v1/auth/, a
@@ -50,7 +48,7 @@ type maptable struct {
 }
 
 func newMaptable(o Options) Emulator {
-	return &maptable{core: newCore("maptable", o, maptableDefaultID, maptableDefaultSecret, maptableDefaultTTL), hits: map[string][]time.Time{}}
+	return &maptable{core: newCore("maptable", o, defaults{maptableDefaultID, maptableDefaultSecret, maptableDefaultTTL, "MAPTABLE_APP_ID", "MAPTABLE_APP_SECRET"}), hits: map[string][]time.Time{}}
 }
 
 func (m *maptable) Handler() http.Handler { return m.serve(m.route) }
@@ -146,35 +144,47 @@ func jsonBody(r *http.Request, v any) bool {
 	return err == nil && json.Unmarshal(body, v) == nil
 }
 
-func (m *maptable) login(w http.ResponseWriter, r *http.Request) {
-	fail := func(code int, msg, reason string) {
-		m.count(kindToken, reason)
-		m.reply(w, http.StatusOK, code, msg, nil)
-	}
+// readPost reads the JSON body of a login or refresh (kind) into in. A
+// request that is not a POST with a JSON body is answered here, and
+// readPost reports false.
+func (m *maptable) readPost(w http.ResponseWriter, r *http.Request, kind string, in any) bool {
 	if r.Method != http.MethodPost {
-		m.count(kindToken, ReasonBadRequest)
+		m.count(kind, ReasonBadRequest)
 		m.reply(w, http.StatusMethodNotAllowed, mtMethod, fmt.Sprintf("Method %q not allowed.", r.Method), nil)
-		return
+		return false
 	}
+	if !jsonBody(r, in) {
+		m.refuse(w, kind, mtBadRequest, "request body must be JSON (Content-Type: application/json)", ReasonBadRequest)
+		return false
+	}
+	return true
+}
+
+// refuse answers a failed login or refresh (kind) with HTTP 200 and a
+// non-zero code: seed 004's "非 0 表示失败".
+func (m *maptable) refuse(w http.ResponseWriter, kind string, code int, msg, reason string) {
+	m.count(kind, reason)
+	m.reply(w, http.StatusOK, code, msg, nil)
+}
+
+func (m *maptable) login(w http.ResponseWriter, r *http.Request) {
 	// Seed 004: POST {"appId": ..., "appSecret": ...} as JSON.
 	var in struct {
 		AppID     *string `json:"appId"`
 		AppSecret *string `json:"appSecret"`
 	}
-	if !jsonBody(r, &in) {
-		fail(mtBadRequest, "request body must be JSON (Content-Type: application/json)", ReasonBadRequest)
+	if !m.readPost(w, r, kindToken, &in) {
 		return
 	}
 	if in.AppID == nil || in.AppSecret == nil || *in.AppID == "" || *in.AppSecret == "" {
-		fail(mtBadRequest, "appId and appSecret are required", ReasonBadRequest)
+		m.refuse(w, kindToken, mtBadRequest, "appId and appSecret are required", ReasonBadRequest)
 		return
 	}
 	if *in.AppID == m.id && m.throttle(w, kindToken, m.id) {
 		return
 	}
 	if *in.AppID != m.id || *in.AppSecret != m.secret {
-		// HTTP 200 with a non-zero code: seed 004's "非 0 表示失败".
-		fail(mtAuth, "invalid appId or appSecret", ReasonInvalidClient)
+		m.refuse(w, kindToken, mtAuth, "invalid appId or appSecret", ReasonInvalidClient)
 		return
 	}
 	m.count(kindToken, "")
@@ -207,39 +217,29 @@ func withPrefix(v string) string {
 }
 
 func (m *maptable) refresh(w http.ResponseWriter, r *http.Request) {
-	fail := func(code int, msg, reason string) {
-		m.count(kindRefresh, reason)
-		m.reply(w, http.StatusOK, code, msg, nil)
-	}
-	if r.Method != http.MethodPost {
-		m.count(kindRefresh, ReasonBadRequest)
-		m.reply(w, http.StatusMethodNotAllowed, mtMethod, fmt.Sprintf("Method %q not allowed.", r.Method), nil)
-		return
-	}
 	// Seed 004 sends the refresh token twice: "Authorization: $refresh-token"
 	// and {"refreshtoken": ...}. Both are required and must name one token.
 	var in struct {
 		RefreshToken *string `json:"refreshtoken"`
 	}
-	if !jsonBody(r, &in) {
-		fail(mtBadRequest, "request body must be JSON (Content-Type: application/json)", ReasonBadRequest)
+	if !m.readPost(w, r, kindRefresh, &in) {
 		return
 	}
 	header := r.Header.Get("Authorization")
 	if in.RefreshToken == nil || *in.RefreshToken == "" || header == "" {
-		fail(mtAuth, "refresh token required in the Authorization header and as refreshtoken in the body", ReasonMissingToken)
+		m.refuse(w, kindRefresh, mtAuth, "refresh token required in the Authorization header and as refreshtoken in the body", ReasonMissingToken)
 		return
 	}
 	tok := withPrefix(*in.RefreshToken)
 	if withPrefix(header) != tok {
-		fail(mtAuth, "Authorization header and refreshtoken do not match", ReasonUnknownToken)
+		m.refuse(w, kindRefresh, mtAuth, "Authorization header and refreshtoken do not match", ReasonUnknownToken)
 		return
 	}
 	m.mu.Lock()
 	it, ok := m.issued[tok]
 	m.mu.Unlock()
 	if !ok || !it.refresh {
-		fail(mtAuth, "Token is invalid or expired", ReasonUnknownToken)
+		m.refuse(w, kindRefresh, mtAuth, "Token is invalid or expired", ReasonUnknownToken)
 		return
 	}
 	if m.throttle(w, kindRefresh, it.client) {
@@ -260,7 +260,7 @@ func (m *maptable) refresh(w http.ResponseWriter, r *http.Request) {
 	}
 	m.mu.Unlock()
 	if reason != "" {
-		fail(mtAuth, "Token is invalid or expired", reason)
+		m.refuse(w, kindRefresh, mtAuth, "Token is invalid or expired", reason)
 		return
 	}
 	m.count(kindRefresh, "")
@@ -327,33 +327,19 @@ var maptableWorkspaces = []map[string]any{
 	{"id": 233, "name": "keyhole team", "type": "team", "avatar": nil, "plan": "pro"},
 }
 
-func (m *maptable) Env() map[string]string {
-	return map[string]string{"MAPTABLE_APP_ID": m.id, "MAPTABLE_APP_SECRET": m.secret}
-}
-
 func (m *maptable) Config(baseURL string) string {
-	baseURL = strings.TrimRight(baseURL, "/")
-	var b strings.Builder
-	b.WriteString(envHeader("maptable", "seed 004", baseURL, m.Env()))
-	fmt.Fprintf(&b, `[providers.maptable]
-title = "maptable (emulator)"
-base_url = %s
-grant = "custom"
-rate_limit = "60/min"
+	return m.config(baseURL, m.Env(), providerTable{
+		title: "maptable", seed: "seed 004", api: "/open/api/v1", grant: "custom",
+		keys: `rate_limit = "60/min"
 login = { method = "POST", url = %s, json = { appId = "${MAPTABLE_APP_ID}", appSecret = "${MAPTABLE_APP_SECRET}" } }
 refresh = { method = "POST", url = %s, headers = { Authorization = "{{refresh_token}}" }, json = { refreshtoken = "{{refresh_token}}" } }
 token_response = { access_token = "detail.token", refresh_token = "detail.refreshToken", ok = "code == 0", error = "message" }
 inject = { header = "Authorization", prefix = "" }
-
-  [[providers.maptable.requests]]
-  name = "List workspaces"
-  method = "GET"
-  path = "/workspaces/"
-
-  [[providers.maptable.requests]]
-  name = "One workspace"
-  method = "GET"
-  path = "/workspaces/164/"
-`, tomltext.Quote(baseURL+"/open/api/v1"), tomltext.Quote(baseURL+"/open/api/v1/auth/"), tomltext.Quote(baseURL+"/open/api/v1/token/refresh/"))
-	return b.String()
+`,
+		urls: []string{"/open/api/v1/auth/", "/open/api/v1/token/refresh/"},
+		requests: []sampleRequest{
+			{name: "List workspaces", method: "GET", path: "/workspaces/"},
+			{name: "One workspace", method: "GET", path: "/workspaces/164/"},
+		},
+	})
 }

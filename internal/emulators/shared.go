@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"maps"
 	"mime"
@@ -18,19 +17,18 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/shellword"
 )
 
 // core is what every emulator shares: identity, credentials, clock, the
 // tokens it issued and its counters. Its mutex guards tokens and stats (and
 // whatever an emulator keeps next to them, such as maptable's rate window).
 type core struct {
-	name       string
-	now        func() time.Time
-	id, secret string
-	ttl        time.Duration
-	key        []byte // HMAC key for the JWTs this instance signs
+	name             string
+	now              func() time.Time
+	id, secret       string
+	idVar, secretVar string // the ${VAR}s the config reads id and secret from
+	ttl              time.Duration
+	key              []byte // HMAC key for the JWTs this instance signs
 
 	mu     sync.Mutex
 	stats  Stats
@@ -48,19 +46,29 @@ type issued struct {
 	spent   bool // refresh tokens: already exchanged once
 }
 
-func newCore(name string, o Options, defID, defSecret string, defTTL time.Duration) *core {
-	c := &core{name: name, now: o.Now, id: o.ClientID, secret: o.ClientSecret, ttl: o.TokenTTL, issued: map[string]*issued{}}
+// defaults are a vendor's credentials and token lifetime where Options
+// leave them zero, and the environment variables its config reads the
+// credentials from.
+type defaults struct {
+	id, secret       string
+	ttl              time.Duration
+	idVar, secretVar string
+}
+
+func newCore(name string, o Options, d defaults) *core {
+	c := &core{name: name, now: o.Now, id: o.ClientID, secret: o.ClientSecret, ttl: o.TokenTTL,
+		idVar: d.idVar, secretVar: d.secretVar, issued: map[string]*issued{}}
 	if c.now == nil {
 		c.now = time.Now
 	}
 	if c.id == "" {
-		c.id = defID
+		c.id = d.id
 	}
 	if c.secret == "" {
-		c.secret = defSecret
+		c.secret = d.secret
 	}
 	if c.ttl == 0 {
-		c.ttl = defTTL
+		c.ttl = d.ttl
 	}
 	c.key = make([]byte, 32)
 	_, _ = rand.Read(c.key) // crypto/rand.Read never fails (Go 1.24+)
@@ -68,6 +76,12 @@ func newCore(name string, o Options, defID, defSecret string, defTTL time.Durati
 }
 
 func (c *core) Name() string { return c.name }
+
+// Env maps the variables the config reads the credentials from to this
+// instance's credentials.
+func (c *core) Env() map[string]string {
+	return map[string]string{c.idVar: c.id, c.secretVar: c.secret}
+}
 
 // Stats returns a deep copy, so callers may keep it while traffic goes on.
 func (c *core) Stats() Stats {
@@ -240,18 +254,6 @@ func bearerToken(r *http.Request) (tok, reason string) {
 		return "", ReasonDoublePrefix
 	}
 	return rest, ""
-}
-
-// envHeader is the comment that opens every Config: what the table is for
-// and the export lines for its ${VAR} references, in a stable order.
-func envHeader(title, seed, baseURL string, env map[string]string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# keyhole provider for the %s emulator (%s) at %s.\n", title, seed, baseURL)
-	b.WriteString("# Its secrets come from the environment; this emulator's values:\n")
-	for _, k := range slices.Sorted(maps.Keys(env)) {
-		fmt.Fprintf(&b, "#   export %s=%s\n", k, shellword.Quote(env[k]))
-	}
-	return b.String()
 }
 
 // LogRequests wraps h to call logf once per request, after it is answered:

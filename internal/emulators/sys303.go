@@ -2,13 +2,10 @@ package emulators
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // sys303 (seed 002), the 晟邦 OCR open platform: the token endpoint
@@ -50,7 +47,7 @@ var sys303Messages = map[int]string{
 type sys303 struct{ *core }
 
 func newSys303(o Options) Emulator {
-	return &sys303{newCore("sys303", o, sys303DefaultID, sys303DefaultSecret, sys303DefaultTTL)}
+	return &sys303{newCore("sys303", o, defaults{sys303DefaultID, sys303DefaultSecret, sys303DefaultTTL, "SYS303_API_KEY", "SYS303_SECRET_KEY"})}
 }
 
 func (s *sys303) Handler() http.Handler { return s.serve(s.route) }
@@ -230,36 +227,18 @@ func (s *sys303) ocr(r *http.Request) (int, any, *string) {
 	}, nil
 }
 
-func (s *sys303) Env() map[string]string {
-	return map[string]string{"SYS303_API_KEY": s.id, "SYS303_SECRET_KEY": s.secret}
-}
-
 func (s *sys303) Config(baseURL string) string {
-	baseURL = strings.TrimRight(baseURL, "/")
-	var b strings.Builder
-	b.WriteString(envHeader("sys303 OCR", "seed 002", baseURL, s.Env()))
-	fmt.Fprintf(&b, `[providers.sys303]
-title = "sys303 OCR (emulator)"
-base_url = %s
-grant = "client_credentials"
-token_url = %s
-client_auth = "query"
-client_id = "${SYS303_API_KEY}"
-client_secret = "${SYS303_SECRET_KEY}"
-token_response = { access_token = "access_token", expires_at = "expires", error = "error_msg" }
+	return s.config(baseURL, s.Env(), providerTable{
+		title: "sys303 OCR", seed: "seed 002", api: "/api/v1",
+		grant: "client_credentials", token: "/api/v1/oauth/token", clientAuth: "query",
+		keys: `token_response = { access_token = "access_token", expires_at = "expires", error = "error_msg" }
 inject = { query = "access_token" }
-
-  [[providers.sys303.requests]]
-  name = "Account balance"
-  method = "GET"
-  path = "/account/balance"
-
-  [[providers.sys303.requests]]
-  name = "OCR an image by URL"
-  method = "POST"
-  path = "/ocr/general_basic"
-  headers = { "Content-Type" = "application/json" }
-  body = '{"url": "https://example.com/receipt.png"}'
-`, tomltext.Quote(baseURL+"/api/v1"), tomltext.Quote(baseURL+"/api/v1/oauth/token"))
-	return b.String()
+`,
+		requests: []sampleRequest{
+			{name: "Account balance", method: "GET", path: "/account/balance"},
+			{name: "OCR an image by URL", method: "POST", path: "/ocr/general_basic", extra: `headers = { "Content-Type" = "application/json" }
+body = '{"url": "https://example.com/receipt.png"}'
+`},
+		},
+	})
 }

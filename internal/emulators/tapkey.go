@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
 // Tapkey (seed 000): an IdentityServer-style token endpoint at
@@ -29,7 +27,7 @@ var tapkeyScopes = []string{"read:owneraccounts", "read:owneraccount:permissions
 type tapkey struct{ *core }
 
 func newTapkey(o Options) Emulator {
-	return &tapkey{newCore("tapkey", o, tapkeyDefaultID, tapkeyDefaultSecret, tapkeyDefaultTTL)}
+	return &tapkey{newCore("tapkey", o, defaults{tapkeyDefaultID, tapkeyDefaultSecret, tapkeyDefaultTTL, "TAPKEY_CLIENT_ID", "TAPKEY_CLIENT_SECRET"})}
 }
 
 func (t *tapkey) Handler() http.Handler { return t.serve(t.route) }
@@ -226,33 +224,15 @@ var tapkeyGrants = []map[string]any{{
 	"boundLockId": "0a1b2c3d4e5f60718293a4b5", "validFrom": "2024-02-01T00:00:00Z", "validBefore": nil,
 }}
 
-func (t *tapkey) Env() map[string]string {
-	return map[string]string{"TAPKEY_CLIENT_ID": t.id, "TAPKEY_CLIENT_SECRET": t.secret}
-}
-
 func (t *tapkey) Config(baseURL string) string {
-	baseURL = strings.TrimRight(baseURL, "/")
-	var b strings.Builder
-	b.WriteString(envHeader("Tapkey", "seed 000", baseURL, t.Env()))
-	fmt.Fprintf(&b, `[providers.tapkey]
-title = "Tapkey (emulator)"
-base_url = %s
-grant = "client_credentials"
-token_url = %s
-client_auth = "basic"
-client_id = "${TAPKEY_CLIENT_ID}"
-client_secret = "${TAPKEY_CLIENT_SECRET}"
-scopes = ["read:owneraccounts", "read:owneraccount:permissions"]
-
-  [[providers.tapkey.requests]]
-  name = "List owners"
-  method = "GET"
-  path = "/Owners"
-
-  [[providers.tapkey.requests]]
-  name = "Grants of the owner account"
-  method = "GET"
-  path = "/Owners/%s/Grants"
-`, tomltext.Quote(baseURL+"/api/v1"), tomltext.Quote(baseURL+"/connect/token"), tapkeyOwnerID)
-	return b.String()
+	return t.config(baseURL, t.Env(), providerTable{
+		title: "Tapkey", seed: "seed 000", api: "/api/v1",
+		grant: "client_credentials", token: "/connect/token", clientAuth: "basic",
+		keys: `scopes = ["read:owneraccounts", "read:owneraccount:permissions"]
+`,
+		requests: []sampleRequest{
+			{name: "List owners", method: "GET", path: "/Owners"},
+			{name: "Grants of the owner account", method: "GET", path: "/Owners/" + tapkeyOwnerID + "/Grants"},
+		},
+	})
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/doctor"
 )
 
-func strPtr(s string) *string { return &s }
-
 // TestDiagnose is one real exchange per finding: an API on 127.0.0.1
 // enforcing the rule, a request built by Provider.Apply, and the doctor
 // naming the cause first, with a fix in the config's own words and never
@@ -54,17 +52,17 @@ func TestDiagnose(t *testing.T) {
 		{name: "seed 000: access_token scheme", want: doctor.CodeWrongScheme, fixHas: []string{`inject = { header = "Authorization", prefix = "Bearer " }`, `prefix = "access_token "`},
 			api: apiServer{token: plain},
 			setup: func(base string) setup {
-				return setup{p: &providers.Provider{Name: "tapkey", BaseURL: base, Inject: &providers.Inject{Header: "Authorization", Prefix: strPtr("access_token ")}}, tok: newToken(plain, "Bearer"), path: "/Owners"}
+				return setup{p: &providers.Provider{Name: "tapkey", BaseURL: base, Inject: &providers.Inject{Header: "Authorization", Prefix: new("access_token ")}}, tok: newToken(plain, "Bearer"), path: "/Owners"}
 			}},
 		{name: "Token scheme", want: doctor.CodeWrongScheme, fixHas: []string{`prefix = "Bearer "`},
 			api: apiServer{token: plain},
 			setup: func(base string) setup {
-				return setup{p: &providers.Provider{Name: "x", BaseURL: base, Inject: &providers.Inject{Prefix: strPtr("Token ")}}, tok: newToken(plain, "bearer"), path: "/x"}
+				return setup{p: &providers.Provider{Name: "x", BaseURL: base, Inject: &providers.Inject{Prefix: new("Token ")}}, tok: newToken(plain, "bearer"), path: "/x"}
 			}},
 		{name: "bare token, no scheme", want: doctor.CodeWrongScheme, fixHas: []string{`prefix = "Bearer "`},
 			api: apiServer{token: plain},
 			setup: func(base string) setup {
-				return setup{p: &providers.Provider{Name: "x", BaseURL: base, Inject: &providers.Inject{Prefix: strPtr("")}}, tok: newToken(plain, "Bearer"), path: "/x"}
+				return setup{p: &providers.Provider{Name: "x", BaseURL: base, Inject: &providers.Inject{Prefix: new("")}}, tok: newToken(plain, "Bearer"), path: "/x"}
 			}},
 		// Apply never doubles the scheme; a header written by hand does,
 		// as with -H "Authorization: Bearer $(keyhole token maptable)",
@@ -72,7 +70,7 @@ func TestDiagnose(t *testing.T) {
 		{name: "maptable: Bearer Bearer", want: doctor.CodeDoublePrefix, fixHas: []string{`inject = { header = "Authorization", prefix = "" }`, "{{access_token}}"},
 			api: apiServer{token: maptable},
 			setup: func(base string) setup {
-				return setup{p: &providers.Provider{Name: "maptable", BaseURL: base, Inject: &providers.Inject{Header: "Authorization", Prefix: strPtr("")}},
+				return setup{p: &providers.Provider{Name: "maptable", BaseURL: base, Inject: &providers.Inject{Header: "Authorization", Prefix: new("")}},
 					tok: newToken("Bearer "+maptable, ""), byHand: true,
 					path: "/open/api/v1/x", header: http.Header{"Authorization": {"Bearer Bearer " + maptable}}}
 			}},
@@ -273,7 +271,7 @@ func TestDiagnoseScopesServersLeaveOut(t *testing.T) {
 func TestDiagnoseMaptableAsIssued(t *testing.T) {
 	jwt := makeJWT(t, map[string]any{"exp": clockNow.Add(time.Hour).Unix()})
 	srv := serve(t, apiServer{token: jwt, refuse: http.StatusUnauthorized})
-	p := &providers.Provider{Name: "maptable", BaseURL: srv.URL, Inject: &providers.Inject{Header: "Authorization", Prefix: strPtr("")}}
+	p := &providers.Provider{Name: "maptable", BaseURL: srv.URL, Inject: &providers.Inject{Header: "Authorization", Prefix: new("")}}
 	ev := evidenceOf(t, p, newToken("Bearer "+jwt, ""), srv.URL+"/x", nil)
 	if got := ev.Header.Get("Authorization"); got != "Bearer "+jwt {
 		t.Fatalf("sent %.20q..., want the token as issued", got)

@@ -182,32 +182,19 @@ func (f *File) warnf(format string, args ...any) {
 // or one of an unknown format is an error wrapping ErrUnreadable.
 func (f *File) Load(key string) (*providers.Token, error) {
 	path := f.Path(key)
-	// Never through a symbolic link, and never blocking on a FIFO someone
-	// left here.
-	fh, err := safefile.Open(path, os.O_RDONLY, 0)
-	if errors.Is(err, fs.ErrNotExist) {
+	fh, err := openPrivate(path, "cached token", f.warnf)
+	var loose *looseModeError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
-	}
-	if errors.Is(err, safefile.ErrNotRegular) {
+	case errors.Is(err, safefile.ErrNotRegular):
 		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
-	}
-	if err != nil {
+	case errors.As(err, &loose):
+		return nil, fmt.Errorf("%w: %w; not using it", ErrUnreadable, err)
+	case err != nil:
 		return nil, fmt.Errorf("reading the cached token: %w", err)
 	}
 	defer fh.Close()
-	// The mode is checked on the open file, not the path, so what is
-	// checked is what is read.
-	fi, err := fh.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("reading the cached token: %w", err)
-	}
-	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&0o077 != 0 {
-		if err := fh.Chmod(0o600); err != nil {
-			return nil, fmt.Errorf("%w: %s is readable by others (mode %04o) and its mode cannot be fixed (%v); not using it",
-				ErrUnreadable, path, perm, err)
-		}
-		f.warnf("cached token %s was readable by others (mode %04o); changed it to 0600", path, perm)
-	}
 	data, err := io.ReadAll(io.LimitReader(fh, maxRecord+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the cached token: %w", err)
@@ -235,34 +222,18 @@ func (f *File) Save(key string, tok *providers.Token) error {
 	return err
 }
 
-func writeAtomic(dir, path string, data []byte) (err error) {
+func writeAtomic(dir, path string, data []byte) error {
 	tmp, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return fmt.Errorf("saving the token to the cache: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-			err = fmt.Errorf("saving the token to %s: %w", path, err)
-		}
-	}()
-	// CreateTemp asks for 0600 but the umask may take bits away; set it
-	// exactly so the renamed file is neither looser nor unreadable.
-	if err = tmp.Chmod(0o600); err != nil {
-		return err
+	err = fillPrivate(tmp, data)
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("saving the token to %s: %w", path, err)
 	}
 	syncDir(dir)
 	return nil

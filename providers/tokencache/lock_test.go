@@ -106,51 +106,46 @@ func TestLockExcludesOtherProcess(t *testing.T) {
 	}
 }
 
-type lockCase struct {
-	name  string
-	store func(t *testing.T) providers.Store
-}
-
-func lockStores() []lockCase {
-	return []lockCase{
-		{"memory", func(t *testing.T) providers.Store { return tokencache.NewMemory() }},
-		{"file", func(t *testing.T) providers.Store { return newFile(t) }},
+// mustLock takes key on s, failing the test if it cannot.
+func mustLock(t *testing.T, s providers.Store, key string) (unlock func()) {
+	t.Helper()
+	unlock, err := s.Lock(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return unlock
 }
 
 // Goroutines of one process exclude each other: flock alone would not, as
 // it belongs to an open file description. The race detector checks the
 // unsynchronized counter.
 func TestLockExcludesGoroutines(t *testing.T) {
-	for _, lc := range lockStores() {
-		t.Run(lc.name, func(t *testing.T) {
-			s := lc.store(t)
-			var inside atomic.Int32
-			counter := 0
-			var wg sync.WaitGroup
-			for range 8 {
-				wg.Go(func() {
-					for range 5 {
-						unlock, err := s.Lock(t.Context(), "k@1")
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						if inside.Add(1) != 1 {
-							t.Error("two holders at once")
-						}
-						counter++
-						inside.Add(-1)
-						unlock()
+	eachStore(t, func(t *testing.T, s providers.Store) {
+		var inside atomic.Int32
+		counter := 0
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 5 {
+					unlock, err := s.Lock(t.Context(), "k@1")
+					if err != nil {
+						t.Error(err)
+						return
 					}
-				})
-			}
-			wg.Wait()
-			if counter != 40 {
-				t.Errorf("counter = %d, want 40", counter)
-			}
-		})
-	}
+					if inside.Add(1) != 1 {
+						t.Error("two holders at once")
+					}
+					counter++
+					inside.Add(-1)
+					unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if counter != 40 {
+			t.Errorf("counter = %d, want 40", counter)
+		}
+	})
 }
 
 // Two File stores on one folder in one process (two sessions) exclude each
@@ -183,70 +178,54 @@ func TestLockTwoFileStores(t *testing.T) {
 }
 
 func TestLockCancel(t *testing.T) {
-	for _, lc := range lockStores() {
-		t.Run(lc.name, func(t *testing.T) {
-			s := lc.store(t)
-			unlock, err := s.Lock(t.Context(), "k@1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer unlock()
+	eachStore(t, func(t *testing.T, s providers.Store) {
+		defer mustLock(t, s, "k@1")()
 
-			ctx, cancel := context.WithCancel(t.Context())
-			done := make(chan error, 1)
-			go func() {
-				_, err := s.Lock(ctx, "k@1")
-				done <- err
-			}()
-			time.Sleep(30 * time.Millisecond) // let it start waiting
-			start := time.Now()
-			cancel()
-			select {
-			case err := <-done:
-				if !errors.Is(err, context.Canceled) {
-					t.Errorf("Lock after cancel = %v, want Canceled", err)
-				}
-				if d := time.Since(start); d > 500*time.Millisecond {
-					t.Errorf("Lock took %v to notice the cancel", d)
-				}
-			case <-time.After(2 * time.Second):
-				t.Fatal("Lock ignored the cancel")
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Lock(ctx, "k@1")
+			done <- err
+		}()
+		time.Sleep(30 * time.Millisecond) // let it start waiting
+		start := time.Now()
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("Lock after cancel = %v, want Canceled", err)
 			}
+			if d := time.Since(start); d > 500*time.Millisecond {
+				t.Errorf("Lock took %v to notice the cancel", d)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("Lock ignored the cancel")
+		}
 
-			// An ended context fails at once, even on a free key.
-			ended, cancelEnded := context.WithCancel(t.Context())
-			cancelEnded()
-			if _, err := s.Lock(ended, "free@1"); !errors.Is(err, context.Canceled) {
-				t.Errorf("Lock with an ended context = %v", err)
-			}
-		})
-	}
+		// An ended context fails at once, even on a free key.
+		ended, cancelEnded := context.WithCancel(t.Context())
+		cancelEnded()
+		if _, err := s.Lock(ended, "free@1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Lock with an ended context = %v", err)
+		}
+	})
 }
 
 // unlock may be called twice (defer plus an early explicit call) without
 // releasing somebody else's hold.
 func TestUnlockTwice(t *testing.T) {
-	for _, lc := range lockStores() {
-		t.Run(lc.name, func(t *testing.T) {
-			s := lc.store(t)
-			unlock, err := s.Lock(t.Context(), "k@1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			unlock()
-			unlock2, err := s.Lock(t.Context(), "k@1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			unlock() // stale: must not release unlock2's hold
-			ctx, cancel := context.WithTimeout(t.Context(), 3*tokencache.LockPoll)
-			defer cancel()
-			if _, err := s.Lock(ctx, "k@1"); !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("a second unlock released another holder: %v", err)
-			}
-			unlock2()
-		})
-	}
+	eachStore(t, func(t *testing.T, s providers.Store) {
+		unlock := mustLock(t, s, "k@1")
+		unlock()
+		unlock2 := mustLock(t, s, "k@1")
+		unlock() // stale: must not release unlock2's hold
+		ctx, cancel := context.WithTimeout(t.Context(), 3*tokencache.LockPoll)
+		defer cancel()
+		if _, err := s.Lock(ctx, "k@1"); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("a second unlock released another holder: %v", err)
+		}
+		unlock2()
+	})
 }
 
 func TestKeyringLockUsesFallback(t *testing.T) {

@@ -11,11 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
-
-	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
 
 // NameKeyFile is the file in the state folder that holds this
@@ -76,7 +73,7 @@ func loadNameKey(dir string, warnf func(string, ...any)) ([]byte, error) {
 // readNameKey reads the key at path, never through a link, tightening a
 // file others can read.
 func readNameKey(path string, warnf func(string, ...any)) ([]byte, error) {
-	f, err := safefile.Open(path, os.O_RDONLY, 0)
+	f, err := openPrivate(path, "token cache naming key", warnf)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -84,16 +81,6 @@ func readNameKey(path string, warnf func(string, ...any)) ([]byte, error) {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("token cache naming key: %w", err)
-	}
-	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&0o077 != 0 {
-		if err := f.Chmod(0o600); err != nil {
-			return nil, fmt.Errorf("token cache naming key %s is readable by others (mode %04o) and its mode cannot be fixed: %w", path, perm, err)
-		}
-		warnf("token cache naming key %s was readable by others (mode %04o); changed it to 0600", path, perm)
-	}
 	b, err := io.ReadAll(io.LimitReader(f, 4*nameKeyBytes))
 	if err != nil {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
@@ -125,17 +112,7 @@ func createNameKey(dir, path string) ([]byte, error) {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	err = tmp.Chmod(0o600)
-	if err == nil {
-		_, err = tmp.Write(line)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := fillPrivate(tmp, line); err != nil {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
 	err = os.Link(tmp.Name(), path)
@@ -150,14 +127,7 @@ func createNameKey(dir, path string) ([]byte, error) {
 	if err != nil {
 		return nil, err // fs.ErrExist included: another process was first
 	}
-	_, err = f.Write(line)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := fillPrivate(f, line); err != nil {
 		_ = os.Remove(path)
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}

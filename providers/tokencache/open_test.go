@@ -61,16 +61,23 @@ func TestOpenFile(t *testing.T) {
 	}
 }
 
-func TestOpenMemory(t *testing.T) {
-	dir := stateDir(t)
-	s, notice, err := tokencache.Open("memory", dir)
+// openNotFile opens setting in dir, which must give a working store that is
+// not the file one, and no notice.
+func openNotFile(t *testing.T, setting, dir string) {
+	t.Helper()
+	s, notice, err := tokencache.Open(setting, dir)
 	if err != nil || notice != "" {
-		t.Fatalf("Open = %v, %q", err, notice)
+		t.Fatalf("Open(%q) = %v, %q", setting, err, notice)
 	}
 	if _, isFile := s.(*tokencache.File); isFile {
-		t.Fatal("memory setting gave the file store")
+		t.Fatalf("the %s setting gave the file store", setting)
 	}
 	saveLoad(t, s)
+}
+
+func TestOpenMemory(t *testing.T) {
+	dir := stateDir(t)
+	openNotFile(t, "memory", dir)
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the memory store touched %s: %v", dir, err)
 	}
@@ -79,14 +86,7 @@ func TestOpenMemory(t *testing.T) {
 func TestOpenKeyring(t *testing.T) {
 	mockKeyring(t)
 	dir := stateDir(t)
-	s, notice, err := tokencache.Open("keyring", dir)
-	if err != nil || notice != "" {
-		t.Fatalf("Open = %v, %q", err, notice)
-	}
-	if _, isFile := s.(*tokencache.File); isFile {
-		t.Fatal("a working keyring gave the file store")
-	}
-	saveLoad(t, s)
+	openNotFile(t, "keyring", dir)
 	if _, err := keyring.Get(tokencache.KeyringService, "k@1"); err != nil {
 		t.Errorf("token not in the keyring: %v", err)
 	}

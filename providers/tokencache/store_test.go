@@ -95,6 +95,13 @@ func stores() []storeCase {
 	}
 }
 
+// eachStore runs test, as a subtest, on each of the three Stores, fresh.
+func eachStore(t *testing.T, test func(t *testing.T, s providers.Store)) {
+	for _, sc := range stores() {
+		t.Run(sc.name, func(t *testing.T) { test(t, sc.open(t)) })
+	}
+}
+
 func newFile(t *testing.T, opts ...tokencache.FileOption) *tokencache.File {
 	t.Helper()
 	f, err := tokencache.NewFile(filepath.Join(t.TempDir(), "state", "keyhole"), opts...)
@@ -105,87 +112,81 @@ func newFile(t *testing.T, opts ...tokencache.FileOption) *tokencache.File {
 }
 
 func TestRoundTrip(t *testing.T) {
-	for _, sc := range stores() {
-		t.Run(sc.name, func(t *testing.T) {
-			s := sc.open(t)
-			want := fullToken(t)
-			if err := s.Save("demo-cc@00ff", want); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.Save("opaque@11ee", opaqueToken()); err != nil {
-				t.Fatal(err)
-			}
+	eachStore(t, func(t *testing.T, s providers.Store) {
+		want := fullToken(t)
+		if err := s.Save("demo-cc@00ff", want); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Save("opaque@11ee", opaqueToken()); err != nil {
+			t.Fatal(err)
+		}
 
-			got, err := s.Load("demo-cc@00ff")
-			if err != nil || got == nil {
-				t.Fatalf("Load = %v, %v", got, err)
-			}
-			if got.Access.Reveal() != want.Access.Reveal() || got.Refresh.Reveal() != refreshValue {
-				t.Error("secrets changed in the round trip")
-			}
-			if got.Type != "Bearer" || got.ExpirySource != providers.ExpiryJWT || !got.ScopesFromServer {
-				t.Errorf("fields changed: %+v", got)
-			}
-			if !got.Expiry.Equal(want.Expiry) || got.Expiry.Nanosecond() != 123456789 {
-				t.Errorf("Expiry = %v, want %v", got.Expiry, want.Expiry)
-			}
-			if !got.Obtained.Equal(want.Obtained) {
-				t.Errorf("Obtained = %v, want %v", got.Obtained, want.Obtained)
-			}
-			if len(got.Scopes) != 2 || got.Scopes[1] != "api:write" {
-				t.Errorf("Scopes = %v", got.Scopes)
-			}
-			if got.Source != providers.SourceCache {
-				t.Errorf("Source = %q, want cache", got.Source)
-			}
-			if got.Claims == nil || got.Claims.Subject != "demo-cc" || len(got.Claims.Audience) != 1 || got.Claims.Audience[0] != "demo-api" {
-				t.Errorf("Claims not re-derived: %+v", got.Claims)
-			}
+		got, err := s.Load("demo-cc@00ff")
+		if err != nil || got == nil {
+			t.Fatalf("Load = %v, %v", got, err)
+		}
+		if got.Access.Reveal() != want.Access.Reveal() || got.Refresh.Reveal() != refreshValue {
+			t.Error("secrets changed in the round trip")
+		}
+		if got.Type != "Bearer" || got.ExpirySource != providers.ExpiryJWT || !got.ScopesFromServer {
+			t.Errorf("fields changed: %+v", got)
+		}
+		if !got.Expiry.Equal(want.Expiry) || got.Expiry.Nanosecond() != 123456789 {
+			t.Errorf("Expiry = %v, want %v", got.Expiry, want.Expiry)
+		}
+		if !got.Obtained.Equal(want.Obtained) {
+			t.Errorf("Obtained = %v, want %v", got.Obtained, want.Obtained)
+		}
+		if len(got.Scopes) != 2 || got.Scopes[1] != "api:write" {
+			t.Errorf("Scopes = %v", got.Scopes)
+		}
+		if got.Source != providers.SourceCache {
+			t.Errorf("Source = %q, want cache", got.Source)
+		}
+		if got.Claims == nil || got.Claims.Subject != "demo-cc" || len(got.Claims.Audience) != 1 || got.Claims.Audience[0] != "demo-api" {
+			t.Errorf("Claims not re-derived: %+v", got.Claims)
+		}
 
-			op, err := s.Load("opaque@11ee")
-			if err != nil || op == nil {
-				t.Fatalf("Load = %v, %v", op, err)
-			}
-			if !op.Expiry.IsZero() {
-				t.Errorf("unknown expiry became %v", op.Expiry)
-			}
-			if op.Claims != nil || !op.Refresh.IsZero() || op.Scopes != nil || op.Access.Reveal() != opaqueValue {
-				t.Errorf("opaque token changed: %+v", op)
-			}
-		})
-	}
+		op, err := s.Load("opaque@11ee")
+		if err != nil || op == nil {
+			t.Fatalf("Load = %v, %v", op, err)
+		}
+		if !op.Expiry.IsZero() {
+			t.Errorf("unknown expiry became %v", op.Expiry)
+		}
+		if op.Claims != nil || !op.Refresh.IsZero() || op.Scopes != nil || op.Access.Reveal() != opaqueValue {
+			t.Errorf("opaque token changed: %+v", op)
+		}
+	})
 }
 
 func TestMissingAndDelete(t *testing.T) {
-	for _, sc := range stores() {
-		t.Run(sc.name, func(t *testing.T) {
-			s := sc.open(t)
-			if tok, err := s.Load("nobody@00"); tok != nil || err != nil {
-				t.Fatalf("Load(missing) = %v, %v; want nil, nil", tok, err)
-			}
-			if err := s.Delete("nobody@00"); err != nil {
-				t.Fatalf("Delete(missing) = %v", err)
-			}
-			if err := s.Save("k@1", opaqueToken()); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.Save("k@1", fullToken(t)); err != nil { // replaces
-				t.Fatal(err)
-			}
-			if tok, _ := s.Load("k@1"); tok == nil || tok.Refresh.Reveal() != refreshValue {
-				t.Fatalf("Save did not replace: %+v", tok)
-			}
-			if err := s.Delete("k@1"); err != nil {
-				t.Fatal(err)
-			}
-			if tok, err := s.Load("k@1"); tok != nil || err != nil {
-				t.Fatalf("Load after Delete = %v, %v", tok, err)
-			}
-			if err := s.Save("k@1", nil); err == nil {
-				t.Error("Save(nil) succeeded")
-			}
-		})
-	}
+	eachStore(t, func(t *testing.T, s providers.Store) {
+		if tok, err := s.Load("nobody@00"); tok != nil || err != nil {
+			t.Fatalf("Load(missing) = %v, %v; want nil, nil", tok, err)
+		}
+		if err := s.Delete("nobody@00"); err != nil {
+			t.Fatalf("Delete(missing) = %v", err)
+		}
+		if err := s.Save("k@1", opaqueToken()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Save("k@1", fullToken(t)); err != nil { // replaces
+			t.Fatal(err)
+		}
+		if tok, _ := s.Load("k@1"); tok == nil || tok.Refresh.Reveal() != refreshValue {
+			t.Fatalf("Save did not replace: %+v", tok)
+		}
+		if err := s.Delete("k@1"); err != nil {
+			t.Fatal(err)
+		}
+		if tok, err := s.Load("k@1"); tok != nil || err != nil {
+			t.Fatalf("Load after Delete = %v, %v", tok, err)
+		}
+		if err := s.Save("k@1", nil); err == nil {
+			t.Error("Save(nil) succeeded")
+		}
+	})
 }
 
 // The memory store must not share slices with its callers, as the others

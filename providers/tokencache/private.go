@@ -1,0 +1,67 @@
+package tokencache
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+
+	"github.com/keyhole-sh/keyhole/internal/safefile"
+)
+
+// openPrivate opens path to read it — never through a symbolic link, never
+// blocking on a FIFO — and, where others could read the file, makes it its
+// owner's alone and warns, naming it by what. The mode is checked on the
+// open file, not the path, so what is checked is what is read. A file whose
+// mode cannot be fixed is refused with a *looseModeError.
+func openPrivate(path, what string, warnf func(string, ...any)) (*os.File, error) {
+	f, err := safefile.Open(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			_ = f.Close()
+			return nil, &looseModeError{path: path, perm: perm, err: err}
+		}
+		warnf("%s %s was readable by others (mode %04o); changed it to 0600", what, path, perm)
+	}
+	return f, nil
+}
+
+// looseModeError: the file is readable by others and chmod failed.
+type looseModeError struct {
+	path string
+	perm fs.FileMode
+	err  error
+}
+
+func (e *looseModeError) Error() string {
+	return fmt.Sprintf("%s is readable by others (mode %04o) and its mode cannot be fixed (%v)", e.path, e.perm, e.err)
+}
+
+func (e *looseModeError) Unwrap() error { return e.err }
+
+// fillPrivate writes data to f, a file just created, and closes it: mode
+// set to exactly 0600 first (creation asks for 0600 but the umask may take
+// bits away, and the file must be neither looser nor unreadable), then
+// flushed to disk, so the file is whole once it is renamed or linked into
+// place. f is closed whatever happens.
+func fillPrivate(f *os.File, data []byte) error {
+	err := f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
