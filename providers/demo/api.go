@@ -53,7 +53,7 @@ func (s *Server) api(scope string, h apiHandler) http.HandlerFunc {
 			challenge(w, http.StatusUnauthorized, "invalid_token", describeTokenError(err), "")
 			return
 		}
-		at, ok := s.store.accessByID(claims.JWTID, now)
+		at, ok := s.store.accessByID(claims.JWTID)
 		if !ok {
 			challenge(w, http.StatusUnauthorized, "invalid_token", describeTokenError(nil), "")
 			return

@@ -201,7 +201,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 			ClientID: rt.grant.clientID, Username: rt.grant.username(), TokenType: "refresh_token",
 			Exp: rt.expires.Unix(), Sub: rt.grant.subject}
 	} else if claims, err := s.keys.verifyAccessToken(token, now); err == nil {
-		if at, ok := s.store.accessByID(claims.JWTID, now); ok {
+		if at, ok := s.store.accessByID(claims.JWTID); ok {
 			resp = introspection{Active: true, Scope: oidc.SpaceDelimitedArray(at.grant.scopes).String(),
 				ClientID: at.grant.clientID, Username: at.grant.username(), TokenType: "bearer",
 				Exp: claims.Expiration.AsTime().Unix(), Iat: at.issued.Unix(), Sub: at.grant.subject,

@@ -212,12 +212,14 @@ func (s *storage) revokeAccess(id string) {
 	}
 }
 
-// accessByID returns a copy of the live access token with jti.
-func (s *storage) accessByID(jti string, now time.Time) (accessToken, bool) {
+// accessByID returns a copy of the record of the access token with jti,
+// if it was not revoked. Expiry is the JWT's exp to judge (see
+// verifyAccessToken), so that an expired token is called expired.
+func (s *storage) accessByID(jti string) (accessToken, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := s.access[jti]
-	if at == nil || !now.Before(at.expires) {
+	if at == nil {
 		return accessToken{}, false
 	}
 	return *at, true
