@@ -18,8 +18,8 @@ import (
 
 // recorder is a token endpoint that records what it was sent and answers
 // with a fixed body: enough to check wire formats, which is all these tests
-// look at. The grants' OAuth semantics are tested against the demo's real
-// fosite server in session_test.go.
+// look at. The grants' OAuth semantics are tested against the real demo
+// server in session_test.go.
 type recorder struct {
 	mu     sync.Mutex
 	reqs   []recorded

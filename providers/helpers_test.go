@@ -171,7 +171,7 @@ type demoEnv struct {
 	cfg *providers.Config
 }
 
-// startDemo serves the real fosite demo on 127.0.0.1, optionally wrapped
+// startDemo serves the real demo server on 127.0.0.1, optionally wrapped
 // (to slow or gate the token endpoint).
 func startDemo(t *testing.T, ttl time.Duration, wrap func(http.Handler) http.Handler) *demoEnv {
 	t.Helper()

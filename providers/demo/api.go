@@ -6,12 +6,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/ory/fosite"
-	"github.com/ory/fosite/handler/oauth2"
 )
 
 // realm names the demo in WWW-Authenticate challenges.
@@ -30,10 +28,12 @@ type tokenInfo struct {
 // apiHandler serves a sample-API request that carried a valid token.
 type apiHandler func(w http.ResponseWriter, r *http.Request, tok tokenInfo)
 
-// api checks the request's bearer token through fosite, and scope if it
-// is not empty, before calling h. Failures follow RFC 6750 §3: 401 with no
-// error code when there is no token, 401 invalid_token when fosite rejects
-// it, 403 insufficient_scope when it lacks scope.
+// api checks the request's bearer token, and scope if it is not empty,
+// before calling h: the JWT's signature, aud and exp, and that the storage
+// still holds it (it was not revoked or rotated away). A refresh token is
+// no JWT and fails the first check. Failures follow RFC 6750 §3: 401 with
+// no error code when there is no token, 401 invalid_token when it is
+// refused, 403 insufficient_scope when it lacks scope.
 func (s *Server) api(scope string, h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		raw, missing, err := bearerToken(r)
@@ -47,31 +47,29 @@ func (s *Server) api(scope string, h apiHandler) http.HandlerFunc {
 			return
 		}
 
-		use, ar, err := s.oauth.IntrospectToken(r.Context(), raw, fosite.AccessToken, s.newSession("", "", ""))
+		now := time.Now()
+		claims, err := s.keys.verifyAccessToken(raw, now)
 		if err != nil {
 			challenge(w, http.StatusUnauthorized, "invalid_token", describeTokenError(err), "")
 			return
 		}
-		// fosite falls back to refresh tokens when the access-token check
-		// fails, so a refresh token would otherwise open the API.
-		if use != fosite.AccessToken {
-			challenge(w, http.StatusUnauthorized, "invalid_token", "This is a refresh token; send the access token.", "")
+		at, ok := s.store.accessByID(claims.JWTID)
+		if !ok {
+			challenge(w, http.StatusUnauthorized, "invalid_token", describeTokenError(nil), "")
 			return
 		}
-		if scope != "" && !ar.GetGrantedScopes().Has(scope) {
+		if scope != "" && !slices.Contains(at.grant.scopes, scope) {
 			challenge(w, http.StatusForbidden, "insufficient_scope", "This request needs scope "+scope+".", scope)
 			return
 		}
 
 		tok := tokenInfo{
-			ClientID: ar.GetClient().GetID(),
-			Scopes:   ar.GetGrantedScopes(),
-			Audience: ar.GetGrantedAudience(),
-		}
-		if sess, ok := ar.GetSession().(*oauth2.JWTSession); ok {
-			tok.Subject = sess.GetSubject()
-			tok.Username = sess.GetUsername()
-			tok.ExpiresAt = sess.GetExpiresAt(fosite.AccessToken)
+			Subject:   at.grant.subject,
+			Username:  at.grant.username(),
+			ClientID:  at.grant.clientID,
+			Scopes:    at.grant.scopes,
+			Audience:  at.grant.GetAudience(),
+			ExpiresAt: at.expires,
 		}
 		h(w, r, tok)
 	}
@@ -113,16 +111,18 @@ func bearerToken(r *http.Request) (token, missing string, err error) {
 	return "", missing, nil
 }
 
-// describeTokenError says, without detail an attacker could use, why
-// fosite refused a token.
+// describeTokenError says, without detail an attacker could use, why a
+// token was refused.
 func describeTokenError(err error) string {
 	switch {
-	case errors.Is(err, fosite.ErrTokenExpired):
+	case errors.Is(err, errTokenExpired):
 		return "The access token expired."
-	case errors.Is(err, fosite.ErrTokenSignatureMismatch):
+	case errors.Is(err, errTokenSignature):
 		return "The access token's signature does not match its content."
-	case errors.Is(err, fosite.ErrInvalidTokenFormat):
+	case errors.Is(err, errTokenMalformed):
 		return "The access token is malformed."
+	case errors.Is(err, errTokenAudience):
+		return "The access token was issued for another audience."
 	default:
 		return "The access token is unknown to this server or was revoked."
 	}

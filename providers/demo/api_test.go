@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-jose/go-jose/v3"
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )

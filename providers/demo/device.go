@@ -1,32 +1,24 @@
 package demo
 
 import (
+	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/ory/fosite"
-	"github.com/ory/fosite/handler/oauth2"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
-// deviceGrantType is the grant_type of RFC 8628 §3.4.
-const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
-
-// userCodeAlphabet is the RFC 8628 §6.1 example alphabet: consonants only,
-// so no code spells a word and none of 0/O, 1/I/L or 5/S can be confused.
-// Eight of them give about 34 bits, plenty for a code that lives minutes
-// on a loopback server.
-const (
-	userCodeAlphabet = "BCDFGHJKLMNPQRSTVWXZ"
-	userCodeLen      = 8
-)
+// User codes are op's RFC 8628 §6.1 example: 8 consonants, shown as
+// XXXX-XXXX, so no code spells a word and none of 0/O, 1/I/L or 5/S can
+// be confused. About 34 bits, plenty for a code that lives minutes on a
+// loopback server.
+const userCodeLen = 8
 
 // slowDownStep is what RFC 8628 §3.5 adds to a device code's interval on
 // each slow_down.
@@ -42,100 +34,65 @@ const (
 	deviceUsed // tokens were issued; the device code is spent
 )
 
-// deviceAuth is one RFC 8628 device authorization. req is what fosite
-// will turn into tokens: the client, the requested (and, once approved,
-// granted) scopes and the session naming the user.
+// deviceAuth is one RFC 8628 device authorization.
 type deviceAuth struct {
-	req       *fosite.Request
+	clientID  string
+	scopes    []string
 	userCode  string // normalized: userCodeLen letters, no dash
 	expiresAt time.Time
 	interval  time.Duration // grows by slowDownStep on each slow_down
 	lastPoll  time.Time
 	state     deviceState
+	grant     grant // set on approval
 }
 
-// deviceCodes holds the device authorizations in flight. It is ours, not
-// fosite's: fosite v0.49.0 has no RFC 8628 storage. Device codes are kept
-// by their SHA-256, like fosite keeps token signatures, so the map holds
-// nothing a client could present.
-type deviceCodes struct {
-	ttl      time.Duration
-	interval time.Duration
-	csrfKey  []byte // signs the /device form's csrf_token; see devicepage.go
-
-	mu     sync.Mutex
-	byCode map[string]*deviceAuth // by deviceCodeKey
-	byUser map[string]string      // normalized user code -> deviceCodeKey
-}
-
-func newDeviceCodes(ttl, interval time.Duration) (*deviceCodes, error) {
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("generate CSRF key: %w", err)
+// StoreDeviceAuthorization implements op.DeviceAuthorizationStorage.
+func (s *storage) StoreDeviceAuthorization(_ context.Context, clientID, deviceCode, userCode string, expires time.Time, scopes []string) error {
+	code := normalizeUserCode(userCode)
+	if code == "" {
+		return errors.New("malformed user code")
 	}
-	return &deviceCodes{
-		ttl:      ttl,
-		interval: interval,
-		csrfKey:  key,
-		byCode:   map[string]*deviceAuth{},
-		byUser:   map[string]string{},
-	}, nil
-}
-
-func deviceCodeKey(code string) string {
-	sum := sha256.Sum256([]byte(code))
-	return hex.EncodeToString(sum[:])
-}
-
-// issue starts a device authorization for req and returns its device code
-// and normalized user code.
-func (d *deviceCodes) issue(req *fosite.Request, now time.Time) (deviceCode, userCode string, err error) {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", "", err
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if key, taken := s.userCodes[code]; taken && s.devices[key] != nil {
+		return op.ErrDuplicateUserCode
 	}
-	deviceCode = base64.RawURLEncoding.EncodeToString(raw)
-
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.sweep(now)
-	for range 16 { // 20^8 codes: a collision is already unlikely twice in a row
-		if userCode, err = newUserCode(); err != nil {
-			return "", "", err
-		}
-		if _, taken := d.byUser[userCode]; !taken {
-			break
-		}
-		userCode = ""
-	}
-	if userCode == "" {
-		return "", "", errors.New("no free user code")
-	}
-	key := deviceCodeKey(deviceCode)
-	d.byCode[key] = &deviceAuth{
-		req:       req,
-		userCode:  userCode,
-		expiresAt: now.Add(d.ttl),
-		interval:  d.interval,
+	key := hashKey(deviceCode)
+	s.devices[key] = &deviceAuth{
+		clientID:  clientID,
+		scopes:    append([]string(nil), scopes...),
+		userCode:  code,
+		expiresAt: expires,
+		interval:  s.deviceInterval,
 		state:     devicePending,
 	}
-	d.byUser[userCode] = key
-	return deviceCode, userCode, nil
+	s.userCodes[code] = key
+	s.created(now)
+	return nil
 }
 
-// sweep forgets authorizations that expired more than keepExpired ago: long
-// enough to answer expired_token rather than invalid_grant, short enough
-// that a long-running demo does not grow. Callers hold d.mu.
-func (d *deviceCodes) sweep(now time.Time) {
-	cutoff := now.Add(-keepExpired)
-	for key, a := range d.byCode {
-		if a.expiresAt.Before(cutoff) {
-			delete(d.byCode, key)
-			if d.byUser[a.userCode] == key {
-				delete(d.byUser, a.userCode)
-			}
-		}
+// GetDeviceAuthorizatonState implements op.DeviceAuthorizationStorage.
+// The token endpoint does not use it: op's polling answers every storage
+// error with access_denied and slow_down only on a context deadline, so
+// the demo polls through pollDevice instead, which keeps RFC 8628 §3.5's
+// answers apart. It is here for op's interface and says what it can.
+func (s *storage) GetDeviceAuthorizatonState(_ context.Context, clientID, deviceCode string) (*op.DeviceAuthorizationState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.devices[hashKey(deviceCode)]
+	if d == nil || d.clientID != clientID {
+		return nil, errors.New("unknown device code")
 	}
+	return &op.DeviceAuthorizationState{
+		ClientID: d.clientID,
+		Scopes:   d.scopes,
+		Expires:  d.expiresAt,
+		Done:     d.state == deviceApproved,
+		Denied:   d.state == deviceDenied,
+		Subject:  d.grant.subject,
+		AuthTime: d.grant.authTime,
+	}, nil
 }
 
 // pendingView is what the /device page shows about a pending request.
@@ -144,112 +101,87 @@ type pendingView struct {
 	Scopes   []string
 }
 
-// pending finds the unexpired, undecided authorization with userCode
-// (normalized). The page offers nothing for any other.
-func (d *deviceCodes) pending(userCode string, now time.Time) (pendingView, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	a := d.findPending(userCode, now)
-	if a == nil {
+// pendingDevice finds the unexpired, undecided authorization with
+// userCode (normalized). The page offers nothing for any other.
+func (s *storage) pendingDevice(userCode string, now time.Time) (pendingView, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.findPending(userCode, now)
+	if d == nil {
 		return pendingView{}, false
 	}
-	return pendingView{ClientID: a.req.GetClient().GetID(), Scopes: append([]string(nil), a.req.GetRequestedScopes()...)}, true
+	return pendingView{ClientID: d.clientID, Scopes: append([]string(nil), d.scopes...)}, true
 }
 
-func (d *deviceCodes) findPending(userCode string, now time.Time) *deviceAuth {
-	a := d.byCode[d.byUser[userCode]]
-	if a == nil || a.state != devicePending || !now.Before(a.expiresAt) {
+func (s *storage) findPending(userCode string, now time.Time) *deviceAuth {
+	d := s.devices[s.userCodes[userCode]]
+	if d == nil || d.state != devicePending || !now.Before(d.expiresAt) {
 		return nil
 	}
-	return a
+	return d
 }
 
-// decide records the person's answer for a pending authorization. On
-// approval it grants what the client asked for (fosite checked the scopes
+// decideDevice records the person's answer for a pending authorization.
+// On approval it grants what the client asked for (the scopes were checked
 // against the client when the code was issued) to demoUser. It reports
 // false when there is no such pending authorization.
-func (d *deviceCodes) decide(userCode string, approve bool, now time.Time) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	a := d.findPending(userCode, now)
-	if a == nil {
+func (s *storage) decideDevice(userCode string, approve bool, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.findPending(userCode, now)
+	if d == nil {
 		return false
 	}
 	// A decided code cannot be looked up again, so the page cannot flip it.
-	delete(d.byUser, userCode)
+	delete(s.userCodes, userCode)
 	if !approve {
-		a.state = deviceDenied
+		d.state = deviceDenied
 		return true
 	}
-	for _, sc := range a.req.GetRequestedScopes() {
-		a.req.GrantScope(sc)
-	}
-	a.req.GrantAudience(apiAudience)
-	if sess, ok := a.req.GetSession().(*oauth2.JWTSession); ok {
-		setSubject(sess, demoUser, a.req.GetClient().GetID())
-		sess.Username = demoUser
-	}
-	a.state = deviceApproved
+	d.grant = grant{id: newGrantID(), clientID: d.clientID, subject: demoUser, scopes: d.scopes, authTime: now}
+	d.state = deviceApproved
 	return true
 }
 
-// poll answers one token request for deviceCode by clientID (RFC 8628
-// §3.5). On approval it returns the authorization's request and marks the
-// code used, so a second exchange fails; the request is no longer written
-// to after that, so the caller may read it without the lock.
-func (d *deviceCodes) poll(deviceCode, clientID string, now time.Time) (*fosite.Request, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	a := d.byCode[deviceCodeKey(deviceCode)]
+// pollDevice answers one token request for deviceCode by clientID (RFC
+// 8628 §3.5). On approval it returns the grant and marks the code used,
+// so a second exchange fails.
+func (s *storage) pollDevice(deviceCode, clientID string, now time.Time) (*grant, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.devices[hashKey(deviceCode)]
 	switch {
-	case a == nil:
-		return nil, fosite.ErrInvalidGrant.WithHint("The device_code is unknown.")
-	case a.req.GetClient().GetID() != clientID:
+	case d == nil:
+		return nil, oidc.ErrInvalidGrant().WithDescription("The device_code is unknown.")
+	case d.clientID != clientID:
 		// Defence in depth: today only demo-device may use the grant at all.
-		return nil, fosite.ErrInvalidGrant.WithHint("The device_code was issued to another client.")
-	case a.state == deviceUsed:
-		return nil, fosite.ErrInvalidGrant.WithHint("The device_code has already been exchanged for tokens.")
-	case !now.Before(a.expiresAt):
-		return nil, errExpiredToken()
+		return nil, oidc.ErrInvalidGrant().WithDescription("The device_code was issued to another client.")
+	case d.state == deviceUsed:
+		return nil, oidc.ErrInvalidGrant().WithDescription("The device_code has already been exchanged for tokens.")
+	case !now.Before(d.expiresAt):
+		return nil, oidc.ErrExpiredDeviceCode().WithDescription("The device_code has expired; start a new device authorization.")
 	}
 
-	last := a.lastPoll
-	a.lastPoll = now
-	switch a.state {
+	last := d.lastPoll
+	d.lastPoll = now
+	switch d.state {
 	case deviceDenied:
-		return nil, errDeviceAccessDenied()
+		return nil, oidc.ErrAccessDenied().WithDescription("The user denied the request.")
 	case deviceApproved:
-		a.state = deviceUsed
-		return a.req, nil
+		d.state = deviceUsed
+		g := d.grant
+		return &g, nil
 	}
 	// slow_down is "a variant of authorization_pending" (§3.5), so only a
 	// pending code is rate-limited; an answered one is told at once. A
 	// tenth of the interval is forgiven: a client that keeps the interval
 	// by its own clock can still land a little early by ours.
-	if !last.IsZero() && now.Sub(last) < a.interval-a.interval/10 {
-		a.interval += slowDownStep
-		return nil, errSlowDown(a.interval)
+	if !last.IsZero() && now.Sub(last) < d.interval-d.interval/10 {
+		d.interval += slowDownStep
+		return nil, oidc.ErrSlowDown().WithDescription("Polling too fast: wait at least %s s between requests for this device_code.",
+			strconv.FormatInt(wholeSeconds(d.interval), 10))
 	}
-	return nil, errAuthorizationPending()
-}
-
-// newUserCode returns userCodeLen letters of userCodeAlphabet, unbiased.
-func newUserCode() (string, error) {
-	const n = len(userCodeAlphabet)
-	const limit = 256 - 256%n // reject bytes above this so each letter is equally likely
-	b := make([]byte, 0, userCodeLen)
-	buf := make([]byte, 16)
-	for len(b) < userCodeLen {
-		if _, err := rand.Read(buf); err != nil {
-			return "", err
-		}
-		for _, c := range buf {
-			if int(c) < limit && len(b) < userCodeLen {
-				b = append(b, userCodeAlphabet[int(c)%n])
-			}
-		}
-	}
-	return string(b), nil
+	return nil, oidc.ErrAuthorizationPending().WithDescription("The user has not yet approved or denied the request; keep polling.")
 }
 
 // normalizeUserCode makes what a person typed comparable: case does not
@@ -261,7 +193,7 @@ func normalizeUserCode(s string) string {
 		switch {
 		case r == '-' || r == ' ' || r == '\t':
 			continue
-		case !strings.ContainsRune(userCodeAlphabet, r) || b.Len() == userCodeLen:
+		case !strings.ContainsRune(op.CharSetBase20, r) || b.Len() == userCodeLen:
 			return ""
 		}
 		b.WriteRune(r)
@@ -283,12 +215,12 @@ func formatUserCode(code string) string {
 // csrfToken binds the /device approval form to one user code with a key
 // only this server knows: a page on another origin can neither read the
 // token from our page nor compute it.
-func (d *deviceCodes) csrfToken(userCode string) string {
-	mac := hmac.New(sha256.New, d.csrfKey)
+func (s *Server) csrfToken(userCode string) string {
+	mac := hmac.New(sha256.New, s.csrfKey)
 	mac.Write([]byte("device-form\x00" + userCode))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-func (d *deviceCodes) checkCSRF(userCode, token string) bool {
-	return hmac.Equal([]byte(d.csrfToken(userCode)), []byte(token))
+func (s *Server) checkCSRF(userCode, token string) bool {
+	return hmac.Equal([]byte(s.csrfToken(userCode)), []byte(token))
 }

@@ -334,7 +334,8 @@ func TestDeviceAuthorizationRejected(t *testing.T) {
 		{"unknown client", "nobody", nil, 401, "invalid_client"},
 		{"unknown scope", demo.DeviceClientID, []string{"api:read", "admin"}, 400, "invalid_scope"},
 		{"client without the grant", demo.PKCEClientID, []string{"api:read"}, 400, "unauthorized_client"},
-		{"no client_id", "", nil, 400, "invalid_request"},
+		// No client_id is no client authentication at all (RFC 6749 §5.2).
+		{"no client_id", "", nil, 401, "invalid_client"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := deviceConfig(base, tc.scopes...)

@@ -1,14 +1,13 @@
 package demo
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
-	"github.com/ory/fosite"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
 // deviceAuthResponse is the RFC 8628 §3.2 response.
@@ -29,66 +28,59 @@ func wholeSeconds(d time.Duration) int64 {
 	return max(1, int64((d+time.Second-1)/time.Second))
 }
 
+// deviceCodeBytes gives device codes 256 bits, twice op's recommendation:
+// a device code is a bearer credential until it is exchanged.
+const deviceCodeBytes = 32
+
 // handleDeviceAuthorization is the RFC 8628 §3.1 device authorization
-// endpoint. fosite authenticates the client as at the token endpoint (a
-// public client just names itself) and its scope strategy checks the
-// scopes; the rest is ours.
+// endpoint, on op's parts: op identifies the client, checks it may use the
+// grant and makes the codes. The demo refuses unknown scopes (op would
+// pass them on) and writes the response itself, rounding sub-second
+// lifetimes up where op would announce 0.
 func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.oauth.WriteAccessError(ctx, w, nil, fosite.ErrInvalidRequest.WithHint("The body must be application/x-www-form-urlencoded."))
-		return
-	}
-	client, err := s.oauth.AuthenticateClient(ctx, r, r.PostForm)
+	ctx := r.Context()
+	req, err := op.ParseDeviceCodeRequest(r, s.provider)
 	if err != nil {
-		s.oauth.WriteAccessError(ctx, w, nil, err)
+		writeOAuthError(w, err)
 		return
 	}
-	if !client.GetGrantTypes().Has(deviceGrantType) {
-		s.oauth.WriteAccessError(ctx, w, nil, fosite.ErrUnauthorizedClient.WithHintf("The client %q may not use the device authorization grant.", client.GetID()))
+	c := s.store.client(req.ClientID)
+	if c == nil {
+		writeOAuthError(w, oidc.ErrInvalidClient().WithDescription("The client is unknown to this server."))
 		return
 	}
-	scopes := fosite.RemoveEmpty(strings.Split(r.PostForm.Get("scope"), " "))
-	allowed := s.oauth.Config.GetScopeStrategy(ctx)
-	for _, sc := range scopes {
-		if !allowed(client.GetScopes(), sc) {
-			s.oauth.WriteAccessError(ctx, w, nil, fosite.ErrInvalidScope.WithHintf("The client %q may not request scope %q.", client.GetID(), sc))
-			return
-		}
+	if sc := c.unknownScope(req.Scopes); sc != "" {
+		writeOAuthError(w, oidc.ErrInvalidScope().WithDescription("The client %q may not request scope %q.", c.id, sc))
+		return
 	}
 
 	now := time.Now()
-	req := fosite.NewRequest()
-	req.ID = newRequestID() // set now: fosite's GetID fills it lazily, which races
-	req.RequestedAt = now.UTC()
-	req.Client = client
-	req.SetRequestedScopes(scopes)
-	req.Session = s.newSession(s.baseURL(r), "", client.GetID())
-	deviceCode, userCode, err := s.devices.issue(req, now)
+	var deviceCode, userCode string
+	for range 16 { // 20^8 codes: a collision is already unlikely twice in a row
+		deviceCode, _ = op.NewDeviceCode(deviceCodeBytes)
+		if userCode, err = op.NewUserCode([]rune(op.CharSetBase20), userCodeLen, userCodeLen/2); err != nil {
+			break
+		}
+		err = s.store.StoreDeviceAuthorization(ctx, c.id, deviceCode, userCode, now.Add(s.store.deviceTTL), req.Scopes)
+		if !errors.Is(err, op.ErrDuplicateUserCode) {
+			break
+		}
+	}
 	if err != nil {
-		s.oauth.WriteAccessError(ctx, w, nil, fosite.ErrServerError.WithWrap(err))
+		writeOAuthError(w, oidc.ErrServerError().WithParent(err))
 		return
 	}
 
 	verify := s.baseURL(r) + "/device"
-	shown := formatUserCode(userCode)
 	w.Header().Set("Cache-Control", "no-store") // the device code is a credential
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusOK, deviceAuthResponse{
 		DeviceCode:              deviceCode,
-		UserCode:                shown,
+		UserCode:                userCode,
 		VerificationURI:         verify,
-		VerificationURIComplete: verify + "?user_code=" + url.QueryEscape(shown),
-		ExpiresIn:               wholeSeconds(s.devices.ttl),
-		Interval:                wholeSeconds(s.devices.interval),
+		VerificationURIComplete: verify + "?user_code=" + url.QueryEscape(userCode),
+		ExpiresIn:               wholeSeconds(s.store.deviceTTL),
+		Interval:                wholeSeconds(s.store.deviceInterval),
 	})
-}
-
-// newRequestID returns a random fosite request ID; revocation finds every
-// token of a grant by it.
-func newRequestID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b)
 }

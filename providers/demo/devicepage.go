@@ -76,7 +76,7 @@ func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 			Message: "That is not a device code: it has 8 letters, like BCDF-GHJK."})
 		return
 	}
-	view, ok := s.devices.pending(code, time.Now())
+	view, ok := s.store.pendingDevice(code, time.Now())
 	if !ok {
 		s.writeDevicePage(w, http.StatusNotFound, devicePage{Step: "enter", UserCode: raw, Message: notPending})
 		return
@@ -87,7 +87,7 @@ func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 		Client:   view.ClientID,
 		User:     demoUser,
 		Scopes:   view.Scopes,
-		CSRF:     s.devices.csrfToken(code),
+		CSRF:     s.csrfToken(code),
 	})
 }
 
@@ -106,7 +106,7 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) {
 	}
 	raw := r.PostForm.Get("user_code")
 	code := normalizeUserCode(raw)
-	if code == "" || !s.devices.checkCSRF(code, r.PostForm.Get("csrf_token")) {
+	if code == "" || !s.checkCSRF(code, r.PostForm.Get("csrf_token")) {
 		s.writeDevicePage(w, http.StatusForbidden, devicePage{Step: "enter", UserCode: raw,
 			Message: "This approval did not come from this page's form. Enter the code again."})
 		return
@@ -121,7 +121,7 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) {
 			Message: "Choose Approve or Deny."})
 		return
 	}
-	if !s.devices.decide(code, approve, time.Now()) {
+	if !s.store.decideDevice(code, approve, time.Now()) {
 		s.writeDevicePage(w, http.StatusNotFound, devicePage{Step: "enter", UserCode: raw, Message: notPending})
 		return
 	}

@@ -3,7 +3,7 @@ package demo
 import (
 	"net/http"
 
-	"github.com/go-jose/go-jose/v3"
+	"github.com/go-jose/go-jose/v4"
 )
 
 // metadata is the RFC 8414 authorization-server metadata, served at both
@@ -47,8 +47,8 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		CodeChallengeMethodsSupported:          []string{"S256"},
 		TokenEndpointAuthMethodsSupported:      clientAuth,
 		RevocationEndpointAuthMethodsSupported: clientAuth,
-		// fosite's introspection endpoint reads Basic credentials only
-		// (or a bearer access token), not client_secret_post.
+		// op's introspection reads Basic credentials only, not
+		// client_secret_post.
 		IntrospectionEndpointAuthMethods: []string{"client_secret_basic"},
 	})
 }

@@ -136,27 +136,36 @@ func TestAuthorizationCodeRejected(t *testing.T) {
 	_, base := testServer(t, demo.Options{})
 	cfg := pkceConfig(base, redirectURL, "api:read")
 
-	exchangeFails := func(t *testing.T, opts ...oauth2.AuthCodeOption) {
+	exchangeFails := func(t *testing.T, want string, opts ...oauth2.AuthCodeOption) {
 		t.Helper()
 		code := authorize(t, cfg, oauth2.GenerateVerifier())
 		_, err := cfg.Exchange(clientCtx(t), code, opts...)
-		if re := retrieveError(t, err); re.ErrorCode != "invalid_grant" {
-			t.Errorf("error %q, want invalid_grant (%s)", re.ErrorCode, re.Body)
+		if re := retrieveError(t, err); re.ErrorCode != want {
+			t.Errorf("error %q, want %s (%s)", re.ErrorCode, want, re.Body)
 		}
 	}
-	t.Run("missing verifier", func(t *testing.T) { exchangeFails(t) })
-	t.Run("wrong verifier", func(t *testing.T) { exchangeFails(t, oauth2.VerifierOption(oauth2.GenerateVerifier())) })
+	// A missing parameter is invalid_request (RFC 6749 §5.2); a verifier
+	// that does not match is invalid_grant (RFC 7636 §4.6).
+	t.Run("missing verifier", func(t *testing.T) { exchangeFails(t, "invalid_request") })
+	t.Run("wrong verifier", func(t *testing.T) {
+		exchangeFails(t, "invalid_grant", oauth2.VerifierOption(oauth2.GenerateVerifier()))
+	})
 
 	t.Run("code used twice", func(t *testing.T) {
 		verifier := oauth2.GenerateVerifier()
 		code := authorize(t, cfg, verifier)
 		ctx := clientCtx(t)
-		if _, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier)); err != nil {
+		first, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+		if err != nil {
 			t.Fatal(err)
 		}
-		_, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+		_, err = cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 		if re := retrieveError(t, err); re.ErrorCode != "invalid_grant" {
 			t.Errorf("error %q, want invalid_grant", re.ErrorCode)
+		}
+		// A replayed code revokes what it was exchanged for (RFC 6749 §4.1.2).
+		if resp, _ := call(t, "GET", base+"/api/me", first.AccessToken, nil); resp.StatusCode != 401 {
+			t.Errorf("access token after its code was replayed: %d, want 401", resp.StatusCode)
 		}
 	})
 
@@ -169,7 +178,8 @@ func TestAuthorizationCodeRejected(t *testing.T) {
 		{"missing code_challenge", map[string]string{"code_challenge": "", "code_challenge_method": ""}, "invalid_request"},
 		{"plain challenge", map[string]string{"code_challenge": strings.Repeat("a", 43), "code_challenge_method": "plain"}, "invalid_request"},
 		{"unknown scope", map[string]string{"scope": "admin"}, "invalid_scope"},
-		{"short state", map[string]string{"state": "abc"}, "invalid_state"},
+		{"plain method by default", map[string]string{"code_challenge": strings.Repeat("a", 43), "code_challenge_method": ""}, "invalid_request"},
+		{"unknown scope among known", map[string]string{"scope": "api:read admin offline_access"}, "invalid_scope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u, _ := url.Parse(cfg.AuthCodeURL("state-0123456789", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))

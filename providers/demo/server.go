@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ory/fosite"
+	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
 // Fixed, documented demo clients and the default token lifetime.
@@ -98,9 +99,10 @@ func TokenTTLFromEnv() (time.Duration, error) {
 type Server struct {
 	addr     string
 	log      *lineLogger
-	oauth    *fosite.Fosite
+	provider *op.Provider // zitadel's OAuth building blocks; see newProvider
+	store    *storage
 	keys     *signingKey
-	devices  *deviceCodes // RFC 8628 authorizations in flight
+	csrfKey  []byte // signs the /device form's csrf_token; see devicepage.go
 	stats    *stats
 	handler  http.Handler
 	nextItem atomic.Int64 // ids for POST /api/items
@@ -115,7 +117,8 @@ type Server struct {
 	closeErr   error
 }
 
-// New builds the fosite provider, the clients and the routes. It does not
+// New builds the authorization server (zitadel's op over the demo's
+// storage), the clients and the routes. It does not
 // listen: serve Handler yourself, for example with httptest.NewServer, in
 // which case URLs in discovery and the JWT issuer come from each request's
 // Host.
@@ -143,16 +146,19 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	csrfKey := make([]byte, 32)
+	if _, err := rand.Read(csrfKey); err != nil {
+		return nil, fmt.Errorf("demo: generate CSRF key: %w", err)
+	}
 	s := &Server{
-		addr:  addr,
-		log:   newLineLogger(opts.Log),
-		keys:  keys,
-		stats: newStats(),
+		addr:    addr,
+		log:     newLineLogger(opts.Log),
+		store:   newStorage(keys, ttl, deviceTTL, interval),
+		keys:    keys,
+		csrfKey: csrfKey,
+		stats:   newStats(),
 	}
-	if s.devices, err = newDeviceCodes(deviceTTL, interval); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	if s.oauth, err = newProvider(ttl, keys, s.devices); err != nil {
+	if s.provider, err = newProvider(s.store); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	s.handler = s.observe(s.routes())

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-	"github.com/go-jose/go-jose/v3"
+	"github.com/go-jose/go-jose/v4"
 	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 
@@ -154,7 +154,7 @@ func TestDiscovery(t *testing.T) {
 	if err := json.Unmarshal(body, &set); err != nil || len(set.Keys) != 1 {
 		t.Fatalf("jwks: %v, %s", err, body)
 	}
-	jws, err := jose.ParseSigned(tok)
+	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		t.Fatal(err)
 	}

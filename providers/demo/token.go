@@ -1,0 +1,166 @@
+package demo
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+)
+
+// maxFormBytes bounds the body of the OAuth endpoints; real requests are a
+// few hundred bytes.
+const maxFormBytes = 64 << 10
+
+// handleToken is the token endpoint. op parses each grant's request,
+// authenticates the client, checks the code, PKCE verifier or refresh
+// token and signs the access token; the storage decides the rest (scopes,
+// refresh tokens, rotation, the device grant's state).
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, oidc.ErrInvalidRequest().WithDescription("The body must be application/x-www-form-urlencoded."))
+		return
+	}
+	grantType := oidc.GrantType(r.PostForm.Get("grant_type"))
+	s.stats.grant(string(grantType))
+	r = r.WithContext(op.ContextWithIssuer(r.Context(), s.baseURL(r)))
+
+	var resp *oidc.AccessTokenResponse
+	var err error
+	switch grantType {
+	case oidc.GrantTypeClientCredentials:
+		resp, err = s.clientCredentials(r)
+	case oidc.GrantTypeCode:
+		resp, err = s.codeExchange(r)
+	case oidc.GrantTypeRefreshToken:
+		resp, err = s.refreshExchange(r)
+	case oidc.GrantTypeDeviceCode:
+		resp, err = s.deviceExchange(r)
+	case "":
+		err = oidc.ErrInvalidRequest().WithDescription("The grant_type parameter is missing.")
+	default:
+		err = oidc.ErrUnsupportedGrantType()
+	}
+	if err != nil {
+		writeOAuthError(w, err)
+		return
+	}
+	resp.TokenType = "bearer" // RFC 6749 §7.1 names it so; op writes "Bearer"
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// checkPublicGrant refuses a grant a public client may not use before op
+// looks at anything else: naming a public client is all its
+// authentication, so saying what it may not do reveals nothing, and it
+// gives unauthorized_client where op would say invalid_client.
+func (s *Server) checkPublicGrant(r *http.Request, grantType oidc.GrantType) error {
+	id, _, ok := r.BasicAuth()
+	if !ok {
+		id = r.PostForm.Get("client_id")
+	}
+	if c := s.store.client(id); c != nil && c.public() && !c.allows(grantType) {
+		return oidc.ErrUnauthorizedClient().WithDescription("The client %q may not use the %s grant.", id, string(grantType))
+	}
+	return nil
+}
+
+func (s *Server) clientCredentials(r *http.Request) (*oidc.AccessTokenResponse, error) {
+	if err := s.checkPublicGrant(r, oidc.GrantTypeClientCredentials); err != nil {
+		return nil, err
+	}
+	req, err := op.ParseClientCredentialsRequest(r, s.provider.Decoder())
+	if err != nil {
+		return nil, err
+	}
+	tokenReq, client, err := op.ValidateClientCredentialsRequest(r.Context(), req, s.provider)
+	if err != nil {
+		return nil, err
+	}
+	return op.CreateClientCredentialsTokenResponse(r.Context(), tokenReq, s.provider, client)
+}
+
+func (s *Server) codeExchange(r *http.Request) (*oidc.AccessTokenResponse, error) {
+	if err := s.checkPublicGrant(r, oidc.GrantTypeCode); err != nil {
+		return nil, err
+	}
+	req, err := op.ParseAccessTokenRequest(r, s.provider.Decoder())
+	if err != nil {
+		return nil, err
+	}
+	authReq, client, err := op.ValidateAccessTokenRequest(r.Context(), req, s.provider)
+	if err != nil {
+		return nil, err
+	}
+	// Not op.CreateTokenResponse: that also makes an OpenID Connect ID
+	// token, and the demo issues none.
+	return tokenResponse(r, authReq, client, "", s.provider)
+}
+
+func (s *Server) refreshExchange(r *http.Request) (*oidc.AccessTokenResponse, error) {
+	if err := s.checkPublicGrant(r, oidc.GrantTypeRefreshToken); err != nil {
+		return nil, err
+	}
+	req, err := op.ParseRefreshTokenRequest(r, s.provider.Decoder())
+	if err != nil {
+		return nil, err
+	}
+	refreshReq, client, err := op.ValidateRefreshTokenRequest(r.Context(), req, s.provider)
+	if err != nil {
+		return nil, err
+	}
+	return tokenResponse(r, refreshReq, client, req.RefreshToken, s.provider)
+}
+
+// deviceExchange is RFC 8628 §3.4-3.5. op authenticates the client and
+// makes the tokens; the polling answers come from the storage (see
+// GetDeviceAuthorizatonState for why not op's).
+func (s *Server) deviceExchange(r *http.Request) (*oidc.AccessTokenResponse, error) {
+	if err := s.checkPublicGrant(r, oidc.GrantTypeDeviceCode); err != nil {
+		return nil, err
+	}
+	clientID, authenticated, err := op.ClientIDFromRequest(r, s.provider)
+	if err != nil {
+		return nil, err
+	}
+	c := s.store.client(clientID)
+	switch {
+	case c == nil:
+		return nil, oidc.ErrInvalidClient().WithDescription("The client is unknown to this server.")
+	case !c.public() && !authenticated:
+		return nil, oidc.ErrInvalidClient().WithDescription("This client must authenticate with its secret.")
+	case !c.allows(oidc.GrantTypeDeviceCode):
+		// Before the device code is looked at: a client that may not use
+		// the grant learns nothing about device codes.
+		return nil, oidc.ErrUnauthorizedClient().WithDescription("The client %q may not use the device_code grant.", clientID)
+	}
+	req, err := op.ParseDeviceAccessTokenRequest(r, s.provider)
+	if err != nil {
+		return nil, oidc.ErrInvalidRequest().WithDescription("The token request could not be read.").WithParent(err)
+	}
+	if req.DeviceCode == "" {
+		return nil, oidc.ErrInvalidRequest().WithDescription("The device_code parameter is missing.")
+	}
+	g, err := s.store.pollDevice(req.DeviceCode, clientID, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return op.CreateDeviceTokenResponse(r.Context(), g, s.provider, c)
+}
+
+// tokenResponse signs an access token for req and, when the storage
+// issues one, a refresh token.
+func tokenResponse(r *http.Request, req op.TokenRequest, client op.Client, currentRefresh string, creator op.TokenCreator) (*oidc.AccessTokenResponse, error) {
+	access, refresh, validity, err := op.CreateAccessToken(r.Context(), req, op.AccessTokenTypeJWT, creator, client, currentRefresh)
+	if err != nil {
+		return nil, err
+	}
+	return &oidc.AccessTokenResponse{
+		AccessToken:  access,
+		RefreshToken: refresh,
+		ExpiresIn:    uint64(validity.Round(time.Second) / time.Second),
+		Scope:        req.GetScopes(),
+	}, nil
+}
