@@ -388,6 +388,7 @@ func (m *Model) setStyles(st ui.Styles) {
 	m.list.SetStyles(&st)
 	m.tokenPane.SetStyles(&st)
 	m.composer.SetStyles(&st)
+	m.insp.setStyles(&st)
 }
 
 // loadComposer fills the composer with the provider's first saved request,

@@ -4,7 +4,11 @@
 // already-masked data.
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/keyhole-sh/keyhole/ui/bodyview"
+)
 
 // KeyMap is every key keyhole answers to. The help view is generated from
 // it, so the documented keys and the working keys cannot drift apart.
@@ -135,6 +139,16 @@ func DefaultKeyMap() KeyMap {
 		Introspect: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "introspect")),
 		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
 		Claims:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "claims")),
+	}
+}
+
+// BodyKeys is the body viewer's part of the key map: the response pane
+// hands these to it, so the keys the help lists for scrolling and for n/N
+// are the ones it matches.
+func (k KeyMap) BodyKeys() bodyview.KeyMap {
+	return bodyview.KeyMap{
+		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Left: k.Left, Right: k.Right, NextHit: k.NextHit, PrevHit: k.PrevHit,
 	}
 }
 
