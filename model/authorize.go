@@ -138,12 +138,39 @@ func (m *Model) openSignIn(e *entry) {
 			address = p.CompleteURL
 		}
 	}
-	sp := &popup{Popup: ui.NewSignIn(m.styles, m.keys, title, address, p.CanPaste()), kind: popSignIn, entry: e.name}
+	canOpen := m.opts.OpenURL != nil && !m.opts.NoBrowser
+	sp := &popup{Popup: ui.NewSignIn(m.styles, m.keys, title, address, p.CanPaste(), canOpen), kind: popSignIn, entry: e.name}
 	if p.CompleteURL != "" && webbrowser.Check(p.CompleteURL) == nil {
 		sp.qr = ui.QR(p.CompleteURL) // once: it is the same code until the sign-in ends
 	}
 	m.open(sp)
 	m.syncSignIn()
+}
+
+// browsedMsg is the answer of b in the sign-in: the browser opened, or
+// why not.
+type browsedMsg struct{ err error }
+
+// browseCmd opens a sign-in's address in the browser again, off the UI
+// loop (the opener starts a program). An address the server gave that is
+// not a web address is refused, as when the sign-in started.
+func browseCmd(open func(string) error, address string) tea.Cmd {
+	return func() tea.Msg {
+		err := webbrowser.Check(address)
+		if err == nil {
+			err = open(address)
+		}
+		return browsedMsg{err: err}
+	}
+}
+
+// onBrowsed says how b went.
+func (m *Model) onBrowsed(msg browsedMsg) {
+	if msg.err != nil {
+		m.notice = "not opened: " + msg.err.Error() + "; c copies the address"
+		return
+	}
+	m.notice = "the address is open in the browser"
 }
 
 // submitPaste hands the address pasted in the sign-in to the waiting
@@ -246,7 +273,7 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 		} else if qr != "" {
 			body = append(body, st.Muted.Render("(enlarge the terminal to see a QR code)"), "")
 		}
-		body = append(body, approving, st.Muted.Render("code expires in "+left+" · c copies the address · esc cancels"))
+		body = append(body, approving, st.Muted.Render("code expires in "+left+" · "+m.signInKeys()))
 		return body, nil
 	}
 	body = append(body, "Open this address in a browser to sign in:")
@@ -264,8 +291,17 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 		body = append(body, st.Muted.Render("No browser was opened: open it yourself."))
 	}
 	body = append(body, "", approving, "", "If the browser cannot reach this machine, it ends on an address starting "+p.Redirect+".", "Paste that address here (enter to type, enter again to send):")
-	foot = []string{"", st.Muted.Render("waits " + left + " more · c copies the address · esc cancels")}
+	foot = []string{"", st.Muted.Render("waits " + left + " more · " + m.signInKeys())}
 	return body, foot
+}
+
+// signInKeys names the sign-in's keys under its text; b only where there
+// is a browser to open.
+func (m *Model) signInKeys() string {
+	if m.opts.OpenURL != nil && !m.opts.NoBrowser {
+		return "c copies the address · b opens it · esc cancels"
+	}
+	return "c copies the address · esc cancels"
 }
 
 // wrapHard cuts s into lines of w cells: a URL has no spaces to wrap at,

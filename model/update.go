@@ -96,6 +96,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.insp.onFilter(msg)
 	case savedMsg:
 		return m.onSaved(msg)
+	case browsedMsg:
+		m.onBrowsed(msg)
+		return m, nil
 	case tea.PasteMsg:
 		switch p := m.popups.top(); {
 		case p != nil:

@@ -68,9 +68,12 @@ type KeyMap struct {
 
 	// Popups that show a text (the help, claims, the doctor's why) and the
 	// sign-in.
-	Close      key.Binding
-	PasteURL   key.Binding
-	CopyURL    key.Binding
+	Close    key.Binding
+	PasteURL key.Binding
+	CopyURL  key.Binding
+	// BrowseURL opens the sign-in's address in the browser again (it was
+	// closed, or opened on the wrong profile).
+	BrowseURL  key.Binding
 	StopSignIn key.Binding
 
 	// Token pane.
@@ -132,6 +135,7 @@ func DefaultKeyMap() KeyMap {
 		Close:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		PasteURL:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "paste the address")),
 		CopyURL:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the address")),
+		BrowseURL:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "open it in the browser")),
 		StopSignIn: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the sign-in")),
 
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),

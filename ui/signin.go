@@ -12,7 +12,7 @@ import (
 // to open (or the device code), drawn where the request and response
 // stand, and, for the authorization code, a box to paste the address the
 // browser ended on. The root gives it its text, already masked and made
-// safe to draw, and reads TakePaste after each key.
+// safe to draw, and reads TakePaste and TakeOpen after each key.
 type SignIn struct {
 	st    *Styles
 	keys  *KeyMap
@@ -20,23 +20,23 @@ type SignIn struct {
 	// body is drawn above the paste box, foot under it.
 	body, foot []string
 	canPaste   bool
-	address    string // what c copies
+	canOpen    bool   // there is a browser to open the address in
+	address    string // what c copies and b opens
 	paste      textinput.Model
 	pasting    bool
 	pasted     *string // the text enter sent, until TakePaste reads it
+	open       bool    // b was pressed, until TakeOpen reads it
 	note       string
 	w, h       int
 	result     Result
 }
 
 // NewSignIn builds the sign-in popup; canPaste says whether the grant
-// takes a pasted address, address is what c copies.
-func NewSignIn(st *Styles, keys *KeyMap, title, address string, canPaste bool) *SignIn {
-	ti := textinput.New()
-	ti.Prompt = "> "
-	ti.Placeholder = "paste the address the browser ended on"
-	ti.SetStyles(textinput.DefaultStyles(st.IsDark))
-	s := &SignIn{st: st, keys: keys, title: title, address: address, canPaste: canPaste, paste: ti}
+// takes a pasted address, canOpen whether there is a browser to open it
+// in here, address is what c copies and b opens.
+func NewSignIn(st *Styles, keys *KeyMap, title, address string, canPaste, canOpen bool) *SignIn {
+	ti := newInput(st, "> ", "paste the address the browser ended on")
+	s := &SignIn{st: st, keys: keys, title: title, address: address, canPaste: canPaste, canOpen: canOpen, paste: ti}
 	s.SetSize(defaultPopupW, defaultPopupH)
 	return s
 }
@@ -54,6 +54,14 @@ func (s *SignIn) TakePaste() (string, bool) {
 	return text, true
 }
 
+// TakeOpen reports, once, that the person asked to open the address in
+// the browser (b): the root opens it, off the UI loop.
+func (s *SignIn) TakeOpen() (string, bool) {
+	open := s.open
+	s.open = false
+	return s.address, open
+}
+
 // Title implements Popup.
 func (s *SignIn) Title() string { return s.title }
 
@@ -67,7 +75,7 @@ func (s *SignIn) Result() Result { return s.result }
 // SetSize implements Component.
 func (s *SignIn) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.paste.SetWidth(max(10, w-4))
+	fitInput(&s.paste, max(10, w-1))
 }
 
 // ShortHelp implements help.KeyMap.
@@ -75,11 +83,15 @@ func (s *SignIn) ShortHelp() []key.Binding {
 	if s.pasting {
 		return []key.Binding{s.keys.Choose, s.keys.Close, s.keys.Quit}
 	}
-	out := []key.Binding{s.keys.CopyURL, s.keys.StopSignIn}
+	var out []key.Binding
 	if s.canPaste {
-		out = append([]key.Binding{s.keys.PasteURL}, out...)
+		out = append(out, s.keys.PasteURL)
 	}
-	return append(out, s.keys.Help, s.keys.QuitKey)
+	out = append(out, s.keys.CopyURL)
+	if s.canOpen {
+		out = append(out, s.keys.BrowseURL)
+	}
+	return append(out, s.keys.StopSignIn, s.keys.Help, s.keys.QuitKey)
 }
 
 // FullHelp implements help.KeyMap.
@@ -89,19 +101,12 @@ func (s *SignIn) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp
 func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 	k, isKey := msg.(tea.KeyPressMsg)
 	if s.pasting {
-		switch {
-		case isKey && key.Matches(k, s.keys.Choose):
+		r, cmd := editLine(&s.paste, msg, s.keys.Choose, s.keys.Close)
+		if r == Done {
 			text := s.paste.Value()
-			s.pasted, s.pasting = &text, false
-			s.paste.Blur()
-			return nil
-		case isKey && key.Matches(k, s.keys.Close):
-			s.pasting = false
-			s.paste.Blur()
-			return nil
+			s.pasted = &text
 		}
-		var cmd tea.Cmd
-		s.paste, cmd = s.paste.Update(msg)
+		s.pasting = r == Open
 		return cmd
 	}
 	if p, ok := msg.(tea.PasteMsg); ok && s.canPaste {
@@ -121,6 +126,8 @@ func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, s.keys.CopyURL):
 		s.note = "address copied to the clipboard"
 		return tea.SetClipboard(s.address)
+	case key.Matches(k, s.keys.BrowseURL) && s.canOpen:
+		s.open = true
 	case key.Matches(k, s.keys.StopSignIn):
 		s.result = Dismissed
 	}
