@@ -155,32 +155,24 @@ func answers(p ui.Popup, msg tea.KeyPressMsg) bool {
 
 // besideSignIn takes a key the sign-in does not answer to. A sign-in
 // waits minutes for the person, drawn where the request and response
-// stand, with the Providers and Token panes in view: the keys that act
-// anywhere (o, H, tab) act as they would without it, and so do the keys
-// of the pane in view that has the focus; tab moves between those two
-// only, so that no key reaches a pane the sign-in hides.
+// stand, with the Providers and Token panes in view: a key acts as it
+// would without it — o and H open the picker over it, the pane in view
+// that has the focus takes its keys — but tab moves between those two
+// panes only, so that no key reaches a pane the sign-in hides.
 func (m Model) besideSignIn(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
+	inView := m.focus == paneProviders || m.focus == paneToken
 	switch {
-	case key.Matches(msg, k.Open):
-		return m.openRequests()
-	case key.Matches(msg, k.History):
-		return m.openHistory()
-	case key.Matches(msg, k.NextPane, k.PrevPane):
+	case key.Matches(msg, m.keys.NextPane, m.keys.PrevPane):
 		next := paneProviders
 		if m.focus == paneProviders {
 			next = paneToken
 		}
 		m.setFocus(next)
 		return m, nil
+	case !inView:
+		return m, nil
 	}
-	switch m.focus {
-	case paneProviders:
-		return m.providersKey(msg)
-	case paneToken:
-		return m.tokenKey(msg)
-	}
-	return m, nil
+	return m.browsingKey(msg)
 }
 
 // afterPopup acts on what a popup says after it took a message: the one
