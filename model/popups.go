@@ -160,19 +160,22 @@ func answers(p ui.Popup, msg tea.KeyPressMsg) bool {
 // that has the focus takes its keys — but tab moves between those two
 // panes only, so that no key reaches a pane the sign-in hides.
 func (m Model) besideSignIn(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
 	inView := m.focus == paneProviders || m.focus == paneToken
 	switch {
-	case key.Matches(msg, m.keys.NextPane, m.keys.PrevPane):
+	case key.Matches(msg, k.NextPane, k.PrevPane):
 		next := paneProviders
 		if m.focus == paneProviders {
 			next = paneToken
 		}
 		m.setFocus(next)
 		return m, nil
-	case !inView:
-		return m, nil
+	case inView, key.Matches(msg, k.Open, k.History):
+		// (A row chosen in the picker leaves the focus on the hidden
+		// Request pane: o and H still act, and tab brings it back.)
+		return m.browsingKey(msg)
 	}
-	return m.browsingKey(msg)
+	return m, nil
 }
 
 // afterPopup acts on what a popup says after it took a message: the one
