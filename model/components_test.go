@@ -384,3 +384,25 @@ func TestPickerFilterLineFits(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInCopiesTheCodeTheAddressLacks: a device grant whose server
+// gives no address with the code in it has c copy the code, and says so;
+// with one, c copies that address.
+func TestSignInCopiesTheCodeTheAddressLacks(t *testing.T) {
+	for _, c := range []struct {
+		complete, copies, says string
+	}{
+		{"", "WDJB-MJHT", "c copies the code"},
+		{"http://127.0.0.1:1/activate?user_code=WDJB-MJHT", "http://127.0.0.1:1/activate?user_code=WDJB-MJHT", "c copies the address"},
+	} {
+		m := signInOpen(t, &deviceIdP{complete: c.complete}, &opener{})
+		if screen := plain(m); !strings.Contains(screen, c.says) {
+			t.Errorf("complete %q: the sign-in does not say %q:\n%s", c.complete, c.says, screen)
+		}
+		_, cmd := m.Update(press("c"))
+		msgs := drain(t, cmd)
+		if len(msgs) != 1 || fmt.Sprint(msgs[0]) != c.copies {
+			t.Errorf("complete %q: c copied %v, want %q", c.complete, msgs, c.copies)
+		}
+	}
+}

@@ -71,6 +71,8 @@ type KeyMap struct {
 	Close    key.Binding
 	PasteURL key.Binding
 	CopyURL  key.Binding
+	// CopyCode is c on a device code whose address does not carry it.
+	CopyCode key.Binding
 	// BrowseURL opens the sign-in's address in the browser again (it was
 	// closed, or opened on the wrong profile).
 	BrowseURL  key.Binding
@@ -135,6 +137,7 @@ func DefaultKeyMap() KeyMap {
 		Close:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		PasteURL:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "paste the address")),
 		CopyURL:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the address")),
+		CopyCode:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the code")),
 		BrowseURL:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "open it in the browser")),
 		StopSignIn: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the sign-in")),
 

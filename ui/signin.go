@@ -14,14 +14,11 @@ import (
 // browser ended on. The root gives it its text, already masked and made
 // safe to draw, and reads TakePaste and TakeOpen after each key.
 type SignIn struct {
-	st    *Styles
-	keys  *KeyMap
-	title string
+	st   *Styles
+	keys *KeyMap
+	opts SignInOptions
 	// body is drawn above the paste box, foot under it.
 	body, foot []string
-	canPaste   bool
-	canOpen    bool   // there is a browser to open the address in
-	address    string // what c copies and b opens
 	paste      textinput.Model
 	pasting    bool
 	pasted     *string // the text enter sent, until TakePaste reads it
@@ -31,12 +28,22 @@ type SignIn struct {
 	result     Result
 }
 
-// NewSignIn builds the sign-in popup; canPaste says whether the grant
-// takes a pasted address, canOpen whether there is a browser to open it
-// in here, address is what c copies and b opens.
-func NewSignIn(st *Styles, keys *KeyMap, title, address string, canPaste, canOpen bool) *SignIn {
+// SignInOptions say what a sign-in offers.
+type SignInOptions struct {
+	Title string
+	// Address is what b opens, and what c copies — unless Code is set (a
+	// device grant whose address does not carry its code): then c copies
+	// the code, which the person types on the page.
+	Address, Code string
+	// CanPaste says whether the grant takes a pasted address, CanOpen
+	// whether there is a browser here to open the address in.
+	CanPaste, CanOpen bool
+}
+
+// NewSignIn builds the sign-in popup.
+func NewSignIn(st *Styles, keys *KeyMap, opts SignInOptions) *SignIn {
 	ti := newInput(st, "> ", "paste the address the browser ended on")
-	s := &SignIn{st: st, keys: keys, title: title, address: address, canPaste: canPaste, canOpen: canOpen, paste: ti}
+	s := &SignIn{st: st, keys: keys, opts: opts, paste: ti}
 	s.SetSize(defaultPopupW, defaultPopupH)
 	return s
 }
@@ -59,11 +66,11 @@ func (s *SignIn) TakePaste() (string, bool) {
 func (s *SignIn) TakeOpen() (string, bool) {
 	open := s.open
 	s.open = false
-	return s.address, open
+	return s.opts.Address, open
 }
 
 // Title implements Popup.
-func (s *SignIn) Title() string { return s.title }
+func (s *SignIn) Title() string { return s.opts.Title }
 
 // Typing implements Popup: while the paste box has the keyboard.
 func (s *SignIn) Typing() bool { return s.pasting }
@@ -84,14 +91,22 @@ func (s *SignIn) ShortHelp() []key.Binding {
 		return []key.Binding{s.keys.Choose, s.keys.Close, s.keys.Quit}
 	}
 	var out []key.Binding
-	if s.canPaste {
+	if s.opts.CanPaste {
 		out = append(out, s.keys.PasteURL)
 	}
-	out = append(out, s.keys.CopyURL)
-	if s.canOpen {
+	out = append(out, s.copyKey())
+	if s.opts.CanOpen {
 		out = append(out, s.keys.BrowseURL)
 	}
 	return append(out, s.keys.StopSignIn, s.keys.Help, s.keys.QuitKey)
+}
+
+// copyKey is c, as the help names what it copies.
+func (s *SignIn) copyKey() key.Binding {
+	if s.opts.Code != "" {
+		return s.keys.CopyCode
+	}
+	return s.keys.CopyURL
 }
 
 // FullHelp implements help.KeyMap.
@@ -109,7 +124,7 @@ func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 		s.pasting = r == Open
 		return cmd
 	}
-	if p, ok := msg.(tea.PasteMsg); ok && s.canPaste {
+	if p, ok := msg.(tea.PasteMsg); ok && s.opts.CanPaste {
 		// An address pasted straight away goes in the box.
 		s.pasting = true
 		s.paste.SetValue(p.Content)
@@ -120,13 +135,16 @@ func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 	}
 	s.note = ""
 	switch {
-	case key.Matches(k, s.keys.PasteURL) && s.canPaste:
+	case key.Matches(k, s.keys.PasteURL) && s.opts.CanPaste:
 		s.pasting = true
 		return s.paste.Focus()
-	case key.Matches(k, s.keys.CopyURL):
+	case key.Matches(k, s.copyKey()) && s.opts.Code != "":
+		s.note = "code copied to the clipboard"
+		return tea.SetClipboard(s.opts.Code)
+	case key.Matches(k, s.copyKey()):
 		s.note = "address copied to the clipboard"
-		return tea.SetClipboard(s.address)
-	case key.Matches(k, s.keys.BrowseURL) && s.canOpen:
+		return tea.SetClipboard(s.opts.Address)
+	case key.Matches(k, s.keys.BrowseURL) && s.opts.CanOpen:
 		s.open = true
 	case key.Matches(k, s.keys.StopSignIn):
 		s.result = Dismissed
@@ -137,7 +155,7 @@ func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 // View implements Component.
 func (s *SignIn) View() string {
 	lines := append([]string(nil), s.body...)
-	if s.canPaste {
+	if s.opts.CanPaste {
 		lines = append(lines, s.paste.View())
 	}
 	lines = append(lines, s.foot...)
