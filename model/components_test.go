@@ -406,3 +406,18 @@ func TestSignInCopiesTheCodeTheAddressLacks(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshBesideASignInEndsIt: r in the token pane beside a sign-in
+// reaches the token pane (the sign-in does not answer it): it abandons
+// the sign-in, whose popup closes, and the provider says it needs one.
+func TestRefreshBesideASignInEndsIt(t *testing.T) {
+	m := signInOpen(t, &deviceIdP{}, &opener{})
+	m = run(t, m, press("r"))
+	e := m.entries.named("dev")
+	if hasPopup(m, popSignIn) || e.pending != nil {
+		t.Errorf("r left a sign-in open that nothing waits for:\n%s", plain(m))
+	}
+	if got := m.state(e); got != providers.StateNeedsLogin {
+		t.Errorf("state after r: %s, want needs_login", got)
+	}
+}
