@@ -130,20 +130,52 @@ func (m Model) onPending(msg pendingMsg) (tea.Model, tea.Cmd) {
 func (m *Model) openSignIn(e *entry) {
 	m.popups = m.popups.withoutKinds(popSignIn)
 	p := e.pending
-	title := "Sign in · " + termtext.Line(e.name)
-	address := p.URL
+	opts := ui.SignInOptions{
+		Title:    "Sign in · " + termtext.Line(e.name),
+		Address:  p.URL,
+		CanPaste: p.CanPaste(),
+		CanOpen:  m.canBrowse(),
+	}
 	if p.Grant == providers.GrantDeviceCode {
-		title += " · device code"
+		opts.Title += " · device code"
 		if p.CompleteURL != "" {
-			address = p.CompleteURL
+			opts.Address = p.CompleteURL
+		} else {
+			opts.Code = p.UserCode // the address does not carry it: c copies it
 		}
 	}
-	sp := &popup{Popup: ui.NewSignIn(m.styles, m.keys, title, address, p.CanPaste()), kind: popSignIn, entry: e.name}
+	sp := &popup{Popup: ui.NewSignIn(m.styles, m.keys, opts), kind: popSignIn, entry: e.name}
 	if p.CompleteURL != "" && webbrowser.Check(p.CompleteURL) == nil {
 		sp.qr = ui.QR(p.CompleteURL) // once: it is the same code until the sign-in ends
 	}
 	m.open(sp)
 	m.syncSignIn()
+}
+
+// browsedMsg is the answer of b in the sign-in: the browser opened, or
+// why not.
+type browsedMsg struct{ err error }
+
+// browseCmd opens a sign-in's address in the browser again, off the UI
+// loop (the opener starts a program). An address the server gave that is
+// not a web address is refused, as when the sign-in started.
+func browseCmd(open func(string) error, address string) tea.Cmd {
+	return func() tea.Msg {
+		err := webbrowser.Check(address)
+		if err == nil {
+			err = open(address)
+		}
+		return browsedMsg{err: err}
+	}
+}
+
+// onBrowsed says how b went.
+func (m *Model) onBrowsed(msg browsedMsg) {
+	if msg.err != nil {
+		m.notice = "not opened: " + msg.err.Error() + "; c copies the address"
+		return
+	}
+	m.notice = "the address is open in the browser"
 }
 
 // submitPaste hands the address pasted in the sign-in to the waiting
@@ -246,7 +278,7 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 		} else if qr != "" {
 			body = append(body, st.Muted.Render("(enlarge the terminal to see a QR code)"), "")
 		}
-		body = append(body, approving, st.Muted.Render("code expires in "+left+" · c copies the address · esc cancels"))
+		body = append(body, approving, st.Muted.Render("code expires in "+left+" · "+m.signInKeys(p)))
 		return body, nil
 	}
 	body = append(body, "Open this address in a browser to sign in:")
@@ -264,9 +296,25 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 		body = append(body, st.Muted.Render("No browser was opened: open it yourself."))
 	}
 	body = append(body, "", approving, "", "If the browser cannot reach this machine, it ends on an address starting "+p.Redirect+".", "Paste that address here (enter to type, enter again to send):")
-	foot = []string{"", st.Muted.Render("waits " + left + " more · c copies the address · esc cancels")}
+	foot = []string{"", st.Muted.Render("waits " + left + " more · " + m.signInKeys(p))}
 	return body, foot
 }
+
+// signInKeys names the sign-in's keys under its text: c copies the code
+// where the address does not carry it, b only where there is a browser.
+func (m *Model) signInKeys(p *providers.Pending) string {
+	keys := "c copies the address"
+	if p.Grant == providers.GrantDeviceCode && p.CompleteURL == "" {
+		keys = "c copies the code"
+	}
+	if m.canBrowse() {
+		keys += " · b opens it"
+	}
+	return keys + " · esc cancels"
+}
+
+// canBrowse reports whether there is a browser here to open an address in.
+func (m *Model) canBrowse() bool { return m.opts.OpenURL != nil && !m.opts.NoBrowser }
 
 // wrapHard cuts s into lines of w cells: a URL has no spaces to wrap at,
 // and the person needs all of it.

@@ -11,12 +11,18 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
+	"github.com/keyhole-sh/keyhole/ui/bodyview"
 )
 
-// inspector is the response pane's state: the body as drawn, the
-// toggles, the search and the filter.
+// inspector is the response pane: the body as drawn, the toggles, the
+// search and the filter. It keeps the component contract (ui.Component):
+// the root gives it its keys and its size, and draws its View.
 type inspector struct {
-	view    ui.BodyView
+	st   *ui.Styles
+	keys *ui.KeyMap
+	w, h int // the pane's content area
+
+	view    bodyview.Model
 	doc     *document.Document // the whole body, pretty or raw, masked while redacting
 	shown   *document.Document // doc, or the filter's result
 	raw     bool               // p: the bytes as received
@@ -42,14 +48,27 @@ type inspector struct {
 
 	docSeq int // bumps when the body changes, so a late document is dropped
 
-	// resp is the response shown (nil when there is none), and redact
-	// the model's switch, as the inspector last heard them.
+	// ex is the exchange shown and resp its response (nil when there is
+	// none), and redact the model's switch, as the inspector last heard
+	// them. prompt is the pane's open prompt (search, filter, save to),
+	// drawn on its last line: the root's popup stack holds it.
+	ex     *exchange.Exchange
 	resp   *exchange.Response
 	redact bool
+	prompt *popup
 }
 
-func newInspector() inspector {
-	return inspector{view: ui.NewBodyView(), headers: true}
+// The response pane keeps the component contract.
+var _ ui.Component = (*inspector)(nil)
+
+func newInspector(st *ui.Styles, keys *ui.KeyMap) inspector {
+	return inspector{st: st, keys: keys, view: bodyview.New(&st.Body, keys.BodyKeys()), headers: true}
+}
+
+// setStyles draws the pane in other styles (the terminal's background).
+func (in *inspector) setStyles(st *ui.Styles) {
+	in.st = st
+	in.view.SetStyles(&st.Body)
 }
 
 // docMsg is a body laid out off the UI loop.
@@ -110,21 +129,20 @@ func (in *inspector) contentType() string {
 // body), and whose secrets red knows. A prompt was for the body it
 // replaces: it closes.
 func (m *Model) newBody(docs docPair, red *secret.Redactor) {
-	var resp *exchange.Response
-	if m.ex != nil {
-		resp = m.ex.Response
-	}
-	m.insp.reset(resp, docs, red, m.redact)
+	m.insp.reset(m.ex, docs, red, m.redact)
 	m.popups = m.popups.withoutKinds(popSearch, popFilter, popSave)
 }
 
-// reset shows a new response.
-func (in *inspector) reset(resp *exchange.Response, docs docPair, red *secret.Redactor, redact bool) {
+// reset shows a new exchange.
+func (in *inspector) reset(ex *exchange.Exchange, docs docPair, red *secret.Redactor, redact bool) {
 	in.docSeq++
 	if in.searchCancel != nil {
 		in.searchCancel()
 	}
-	in.resp, in.redact = resp, redact
+	in.ex, in.resp, in.redact = ex, nil, redact
+	if ex != nil {
+		in.resp = ex.Response
+	}
 	in.docs, in.filtered, in.red = docs, docPair{}, red
 	in.doc = docs.pick(redact)
 	in.shown = in.doc
@@ -172,9 +190,9 @@ func (in *inspector) onSearch(msg searchMsg) {
 		return
 	}
 	in.hits = msg.hits
-	hits := make([]ui.Hit, len(msg.hits))
+	hits := make([]bodyview.Hit, len(msg.hits))
 	for i, h := range msg.hits {
-		hits[i] = ui.Hit(h)
+		hits[i] = bodyview.Hit(h)
 	}
 	in.view.SetHits(hits, -1)
 	if len(hits) > 0 {
@@ -265,37 +283,23 @@ func (in *inspector) maskShown(text string) string {
 	return in.red.Redact(text)
 }
 
-// Update takes the response pane's own keys: scrolling, the next and
-// previous hit, and the toggles (headers, wrap, pretty/raw). The keys
-// that open a popup or leave the pane (/, f, s, y, !) are the root's.
-func (in *inspector) Update(k *ui.KeyMap, msg tea.KeyPressMsg) tea.Cmd {
+// Update implements ui.Component: the response pane's own keys — the
+// toggles (headers, wrap, pretty/raw) — and the body viewer's (scrolling,
+// n/N, the wheel), which it hands on. The keys that open a popup (/, f,
+// s, y, !) are the root's, which keeps the popup stack (inspectorKey).
+func (in *inspector) Update(msg tea.Msg) tea.Cmd {
+	defer in.fit() // the headers' rows, the wrap: the body's room changes
+	k, isKey := msg.(tea.KeyPressMsg)
 	switch {
-	case key.Matches(msg, k.Up):
-		in.view.ScrollBy(-1)
-	case key.Matches(msg, k.Down):
-		in.view.ScrollBy(1)
-	case key.Matches(msg, k.PageUp):
-		in.view.PageBy(-1)
-	case key.Matches(msg, k.PageDown):
-		in.view.PageBy(1)
-	case key.Matches(msg, k.Top):
-		in.view.Top()
-	case key.Matches(msg, k.Bottom):
-		in.view.Bottom()
-	case key.Matches(msg, k.Left):
-		in.view.ScrollX(-8)
-	case key.Matches(msg, k.Right):
-		in.view.ScrollX(8)
-	case key.Matches(msg, k.NextHit):
-		in.view.GotoHit(in.view.NextHit(1))
-	case key.Matches(msg, k.PrevHit):
-		in.view.GotoHit(in.view.NextHit(-1))
-	case key.Matches(msg, k.Headers):
+	case !isKey:
+	case key.Matches(k, in.keys.Headers):
 		in.headers = !in.headers
-	case key.Matches(msg, k.WrapKey):
+		return nil
+	case key.Matches(k, in.keys.WrapKey):
 		in.nowrap = !in.nowrap
 		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != document.KindBinary))
-	case key.Matches(msg, k.Raw):
+		return nil
+	case key.Matches(k, in.keys.Raw):
 		if in.body() == nil {
 			return nil
 		}
@@ -308,7 +312,18 @@ func (in *inspector) Update(k *ui.KeyMap, msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return buildDocCmd(in.docSeq, in.body(), in.contentType(), mode, in.red)
 	}
-	return nil
+	return in.view.Update(msg)
+}
+
+// ShortHelp implements help.KeyMap.
+func (in *inspector) ShortHelp() []key.Binding {
+	return []key.Binding{in.keys.NextHit, in.keys.PrevHit, in.keys.Headers, in.keys.Raw, in.keys.WrapKey}
+}
+
+// FullHelp implements help.KeyMap: the keys Update matches, its own and
+// the body viewer's.
+func (in *inspector) FullHelp() [][]key.Binding {
+	return append([][]key.Binding{{in.keys.Headers, in.keys.Raw, in.keys.WrapKey}}, in.view.FullHelp()...)
 }
 
 // openPrompt gives the keyboard to one of the response pane's prompts.
@@ -383,5 +398,5 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m.openPrompt(popSave, suggestedName(in.contentType()))
 	}
-	return m, in.Update(k, msg)
+	return m, in.Update(msg)
 }

@@ -41,6 +41,13 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.composer.Update(msg)
 		}
 	}
+	return m.browsingKey(msg)
+}
+
+// browsingKey is a key in browsing mode: the keys that act anywhere, then
+// the focused pane's.
+func (m Model) browsingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.Cancel):
 		return m.cancel(), nil

@@ -151,7 +151,7 @@ func New(opts Options) Model {
 		list:       ui.NewProviderList(&st, &keys),
 		tokenPane:  ui.NewTokenPane(&st, &keys),
 		composer:   ui.NewComposer(&st, &keys),
-		insp:       newInspector(),
+		insp:       newInspector(&st, &keys),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
 	if opts.Backend != nil {

@@ -46,15 +46,9 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 			m.list.Click(mouse.Y - 2)
 		}
 	case tea.MouseWheelMsg:
-		delta := 3
-		if msg.Button == tea.MouseWheelUp {
-			delta = -3
-		} else if msg.Button != tea.MouseWheelDown {
-			return m, nil
-		}
 		switch p {
 		case paneResponse:
-			m.insp.view.ScrollBy(delta)
+			return m, m.insp.Update(msg)
 		case paneProviders:
 			return m, m.list.Update(msg)
 		}

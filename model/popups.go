@@ -125,7 +125,7 @@ func (m *Model) followRedact() {
 // gets a key. A popup that is not typing leaves q and ? to the root: q
 // quits from anywhere, ? opens the help over it. Everything else is the
 // popup's: a key it does not answer to does nothing, so nothing opens
-// hidden behind it.
+// hidden behind it — except beside a sign-in (besideSignIn).
 func (m Model) popupKey(p *popup, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if !p.Typing() {
 		switch {
@@ -135,9 +135,47 @@ func (m Model) popupKey(p *popup, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Help) && p.kind != popHelp:
 			m.open(&popup{Popup: ui.NewHelpPopup(m.styles, m.keys), kind: popHelp})
 			return m, nil
+		case p.kind == popSignIn && !answers(p, msg):
+			return m.besideSignIn(msg)
 		}
 	}
 	return m.afterPopup(p, p.Update(msg))
+}
+
+// answers reports whether msg is one of the keys p lists in its help,
+// which are the bindings its Update matches (ui.Component).
+func answers(p ui.Popup, msg tea.KeyPressMsg) bool {
+	for _, group := range p.FullHelp() {
+		if key.Matches(msg, group...) {
+			return true
+		}
+	}
+	return false
+}
+
+// besideSignIn takes a key the sign-in does not answer to. A sign-in
+// waits minutes for the person, drawn where the request and response
+// stand, with the Providers and Token panes in view: a key acts as it
+// would without it — o and H open the picker over it, the pane in view
+// that has the focus takes its keys — but tab moves between those two
+// panes only, so that no key reaches a pane the sign-in hides.
+func (m Model) besideSignIn(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	inView := m.focus == paneProviders || m.focus == paneToken
+	switch {
+	case key.Matches(msg, k.NextPane, k.PrevPane):
+		next := paneProviders
+		if m.focus == paneProviders {
+			next = paneToken
+		}
+		m.setFocus(next)
+		return m, nil
+	case inView, key.Matches(msg, k.Open, k.History):
+		// (A row chosen in the picker leaves the focus on the hidden
+		// Request pane: o and H still act, and tab brings it back.)
+		return m.browsingKey(msg)
+	}
+	return m, nil
 }
 
 // afterPopup acts on what a popup says after it took a message: the one
@@ -159,8 +197,12 @@ func (m *Model) popupNews(p *popup) tea.Cmd {
 	case popSearch, popFilter:
 		return m.promptChanged(p)
 	case popSignIn:
-		if text, ok := p.Popup.(*ui.SignIn).TakePaste(); ok {
+		sp := p.Popup.(*ui.SignIn)
+		if text, ok := sp.TakePaste(); ok {
 			m.submitPaste(p.entry, text)
+		}
+		if address, ok := sp.TakeOpen(); ok {
+			return browseCmd(m.opts.OpenURL, address)
 		}
 	}
 	return nil

@@ -19,10 +19,11 @@ import (
 // providers.NewClient), so the answer is shown as it came.
 const redirectNote = "redirect not followed: keyhole sends nothing on to the Location (a token would go with it); send the request there yourself if you trust it"
 
-// responseParts lays out the response pane above and below the body: the
-// info line, notes and errors, headers, and the open prompt. The body view
-// gets the rows that are left.
-func (in *inspector) parts(st *ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) (top []string, promptLine string, bodyH int) {
+// parts lays out the response pane above and below the body: the info
+// line, notes and errors, headers, and the open prompt. The body view gets
+// the rows that are left.
+func (in *inspector) parts() (top []string, promptLine string, bodyH int) {
+	st, ex, w, h := in.st, in.ex, in.w, in.h
 	if ex == nil {
 		return nil, "", h
 	}
@@ -78,8 +79,8 @@ func (in *inspector) parts(st *ui.Styles, ex *exchange.Exchange, prompt *popup, 
 	if in.filterErr != nil && in.filter != "" {
 		top = append(top, st.Warn.Render("filter: "+line(in.filterErr.Error())))
 	}
-	if prompt != nil {
-		promptLine = prompt.View()
+	if in.prompt != nil {
+		promptLine = in.prompt.View()
 	}
 	// Top lines are counted as drawn: a wrapped note takes several rows.
 	rows := 0
@@ -93,32 +94,46 @@ func (in *inspector) parts(st *ui.Styles, ex *exchange.Exchange, prompt *popup, 
 	return top, promptLine, max(1, bodyH)
 }
 
-// syncInspector gives the body view the rows the pane leaves it, so that
-// scrolling in Update works on the size View will draw, and the search
-// prompt its count of hits.
+// syncInspector gives the response pane its open prompt (with the search
+// prompt's count of hits) and its size, so that scrolling in Update works
+// on the size View will draw.
 func (m *Model) syncInspector() {
-	if p := m.popups.prompt(); p != nil && p.kind == popSearch {
+	p := m.popups.prompt()
+	if p != nil && p.kind == popSearch {
 		note := ""
 		if m.insp.query != "" {
 			note = fmt.Sprintf("%d hits", len(m.insp.hits))
 		}
 		p.Popup.(*ui.Prompt).SetNote(note)
 	}
+	m.insp.prompt = p
 	l := m.layout()
-	w, h := l.respW-2, l.bottomH-2
-	_, _, bodyH := m.insp.parts(m.styles, m.ex, m.popups.prompt(), w, h)
-	m.insp.view.SetSize(w, bodyH)
+	m.insp.SetSize(l.respW-2, l.bottomH-2)
 }
 
-// pane draws the response pane's content.
-func (in *inspector) pane(st *ui.Styles, ex *exchange.Exchange, prompt *popup, w, h int) string {
+// SetSize implements ui.Component: the pane's content area. The body view
+// gets the rows the lines above and under it leave.
+func (in *inspector) SetSize(w, h int) {
+	in.w, in.h = w, h
+	in.fit()
+}
+
+// fit sizes the body view for what the pane now shows above and under it.
+func (in *inspector) fit() {
+	_, _, bodyH := in.parts()
+	in.view.SetSize(in.w, bodyH)
+}
+
+// View implements ui.Component: the response pane's content.
+func (in *inspector) View() string {
+	st, ex := in.st, in.ex
 	if ex == nil {
 		return st.Muted.Render("ctrl+s sends the request; the answer shows here")
 	}
-	top, promptLine, _ := in.parts(st, ex, prompt, w, h)
+	top, promptLine, _ := in.parts()
 	parts := append([]string(nil), top...)
 	if ex.Response != nil {
-		parts = append(parts, in.view.View(*st))
+		parts = append(parts, in.view.View())
 	}
 	if promptLine != "" {
 		parts = append(parts, promptLine)

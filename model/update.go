@@ -96,6 +96,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.insp.onFilter(msg)
 	case savedMsg:
 		return m.onSaved(msg)
+	case browsedMsg:
+		m.onBrowsed(msg)
+		return m, nil
 	case tea.PasteMsg:
 		switch p := m.popups.top(); {
 		case p != nil:
@@ -388,6 +391,7 @@ func (m *Model) setStyles(st ui.Styles) {
 	m.list.SetStyles(&st)
 	m.tokenPane.SetStyles(&st)
 	m.composer.SetStyles(&st)
+	m.insp.setStyles(&st)
 }
 
 // loadComposer fills the composer with the provider's first saved request,

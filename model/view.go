@@ -119,7 +119,7 @@ func (m *Model) bottom(l layout) string {
 		return ui.Box(st, title, m.composer.View(), w, l.bottomH, m.focus == paneRequest)
 	}
 	resp := func(w int, title string) string {
-		return ui.Box(st, title, m.insp.pane(st, m.ex, m.popups.prompt(), w-2, l.bottomH-2), w, l.bottomH, m.focus == paneResponse)
+		return ui.Box(st, title, m.insp.View(), w, l.bottomH, m.focus == paneResponse)
 	}
 	respTitle := m.responseTitle()
 	if !l.single {

@@ -3,6 +3,8 @@ package ui
 import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/ui/bodyview"
 )
 
 // Component is the contract every part of the screen keeps, the panes and
@@ -25,6 +27,7 @@ var (
 	_ Component = (*ProviderList)(nil)
 	_ Component = (*TokenPane)(nil)
 	_ Component = (*Composer)(nil)
+	_ Component = (*bodyview.Model)(nil)
 	_ Popup     = (*Picker)(nil)
 	_ Popup     = (*TextPopup)(nil)
 	_ Popup     = (*Prompt)(nil)

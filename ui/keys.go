@@ -4,7 +4,11 @@
 // already-masked data.
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/keyhole-sh/keyhole/ui/bodyview"
+)
 
 // KeyMap is every key keyhole answers to. The help view is generated from
 // it, so the documented keys and the working keys cannot drift apart.
@@ -64,9 +68,14 @@ type KeyMap struct {
 
 	// Popups that show a text (the help, claims, the doctor's why) and the
 	// sign-in.
-	Close      key.Binding
-	PasteURL   key.Binding
-	CopyURL    key.Binding
+	Close    key.Binding
+	PasteURL key.Binding
+	CopyURL  key.Binding
+	// CopyCode is c on a device code whose address does not carry it.
+	CopyCode key.Binding
+	// BrowseURL opens the sign-in's address in the browser again (it was
+	// closed, or opened on the wrong profile).
+	BrowseURL  key.Binding
 	StopSignIn key.Binding
 
 	// Token pane.
@@ -128,6 +137,8 @@ func DefaultKeyMap() KeyMap {
 		Close:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		PasteURL:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "paste the address")),
 		CopyURL:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the address")),
+		CopyCode:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the code")),
+		BrowseURL:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "open it in the browser")),
 		StopSignIn: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the sign-in")),
 
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
@@ -135,6 +146,16 @@ func DefaultKeyMap() KeyMap {
 		Introspect: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "introspect")),
 		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
 		Claims:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "claims")),
+	}
+}
+
+// BodyKeys is the body viewer's part of the key map: the response pane
+// hands these to it, so the keys the help lists for scrolling and for n/N
+// are the ones it matches.
+func (k KeyMap) BodyKeys() bodyview.KeyMap {
+	return bodyview.KeyMap{
+		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Left: k.Left, Right: k.Right, NextHit: k.NextHit, PrevHit: k.PrevHit,
 	}
 }
 

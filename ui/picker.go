@@ -68,10 +68,7 @@ type pickerLine struct {
 
 // NewPicker builds a picker over items, cursor on the first.
 func NewPicker(st *Styles, keys PickerKeys, title string, items []PickerItem) *Picker {
-	f := textinput.New()
-	f.Prompt = "filter: "
-	f.Placeholder = "type to filter"
-	f.SetStyles(textinput.DefaultStyles(st.IsDark))
+	f := newInput(st, "filter: ", "type to filter")
 	f.Focus()
 	p := &Picker{title: title, items: items, keys: keys, st: st, filter: f, w: 40, h: 10}
 	p.refilter()
@@ -102,7 +99,7 @@ func (p *Picker) Filter() string { return p.filter.Value() }
 // the count line leave.
 func (p *Picker) SetSize(w, h int) {
 	p.w, p.h = max(10, w), max(4, h)
-	p.filter.SetWidth(max(5, p.w-4))
+	fitInput(&p.filter, p.w)
 	p.scroll()
 }
 

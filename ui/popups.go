@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // TextPopup shows a titled text that scrolls: the help, decoded claims,
@@ -147,10 +148,7 @@ type Prompt struct {
 // NewPrompt opens a prompt holding value, and the command that starts its
 // cursor.
 func NewPrompt(st *Styles, keys *KeyMap, label, placeholder, value string) (*Prompt, tea.Cmd) {
-	in := textinput.New()
-	in.Prompt = ""
-	in.Placeholder = placeholder
-	in.SetStyles(textinput.DefaultStyles(st.IsDark))
+	in := newInput(st, "", placeholder)
 	in.SetValue(value)
 	in.CursorEnd()
 	p := &Prompt{st: st, keys: keys, label: label, input: in}
@@ -173,10 +171,14 @@ func (p *Prompt) Value() string { return p.input.Value() }
 // SetNote sets the few words drawn after the input ("3 hits").
 func (p *Prompt) SetNote(note string) { p.note = note }
 
+// noteRoom is what a prompt's line keeps free after the input for its
+// note ("  42 hits").
+const noteRoom = 11
+
 // SetSize implements Component: a prompt is one line.
 func (p *Prompt) SetSize(w, _ int) {
 	p.w = w
-	p.input.SetWidth(max(5, w-len(p.label)-12))
+	fitInput(&p.input, max(6, w-lipgloss.Width(p.label)-noteRoom))
 }
 
 // ShortHelp implements help.KeyMap: while typing, only ctrl-keys and esc
@@ -190,20 +192,8 @@ func (p *Prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp
 
 // Update implements Component.
 func (p *Prompt) Update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(k, p.keys.Choose):
-			p.result = Done
-			p.input.Blur()
-			return nil
-		case key.Matches(k, p.keys.Cancel):
-			p.result = Dismissed
-			p.input.Blur()
-			return nil
-		}
-	}
 	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
+	p.result, cmd = editLine(&p.input, msg, p.keys.Choose, p.keys.Cancel)
 	return cmd
 }
 

@@ -12,31 +12,38 @@ import (
 // to open (or the device code), drawn where the request and response
 // stand, and, for the authorization code, a box to paste the address the
 // browser ended on. The root gives it its text, already masked and made
-// safe to draw, and reads TakePaste after each key.
+// safe to draw, and reads TakePaste and TakeOpen after each key.
 type SignIn struct {
-	st    *Styles
-	keys  *KeyMap
-	title string
+	st   *Styles
+	keys *KeyMap
+	opts SignInOptions
 	// body is drawn above the paste box, foot under it.
 	body, foot []string
-	canPaste   bool
-	address    string // what c copies
 	paste      textinput.Model
 	pasting    bool
 	pasted     *string // the text enter sent, until TakePaste reads it
+	open       bool    // b was pressed, until TakeOpen reads it
 	note       string
 	w, h       int
 	result     Result
 }
 
-// NewSignIn builds the sign-in popup; canPaste says whether the grant
-// takes a pasted address, address is what c copies.
-func NewSignIn(st *Styles, keys *KeyMap, title, address string, canPaste bool) *SignIn {
-	ti := textinput.New()
-	ti.Prompt = "> "
-	ti.Placeholder = "paste the address the browser ended on"
-	ti.SetStyles(textinput.DefaultStyles(st.IsDark))
-	s := &SignIn{st: st, keys: keys, title: title, address: address, canPaste: canPaste, paste: ti}
+// SignInOptions say what a sign-in offers.
+type SignInOptions struct {
+	Title string
+	// Address is what b opens, and what c copies — unless Code is set (a
+	// device grant whose address does not carry its code): then c copies
+	// the code, which the person types on the page.
+	Address, Code string
+	// CanPaste says whether the grant takes a pasted address, CanOpen
+	// whether there is a browser here to open the address in.
+	CanPaste, CanOpen bool
+}
+
+// NewSignIn builds the sign-in popup.
+func NewSignIn(st *Styles, keys *KeyMap, opts SignInOptions) *SignIn {
+	ti := newInput(st, "> ", "paste the address the browser ended on")
+	s := &SignIn{st: st, keys: keys, opts: opts, paste: ti}
 	s.SetSize(defaultPopupW, defaultPopupH)
 	return s
 }
@@ -54,8 +61,16 @@ func (s *SignIn) TakePaste() (string, bool) {
 	return text, true
 }
 
+// TakeOpen reports, once, that the person asked to open the address in
+// the browser (b): the root opens it, off the UI loop.
+func (s *SignIn) TakeOpen() (string, bool) {
+	open := s.open
+	s.open = false
+	return s.opts.Address, open
+}
+
 // Title implements Popup.
-func (s *SignIn) Title() string { return s.title }
+func (s *SignIn) Title() string { return s.opts.Title }
 
 // Typing implements Popup: while the paste box has the keyboard.
 func (s *SignIn) Typing() bool { return s.pasting }
@@ -67,7 +82,7 @@ func (s *SignIn) Result() Result { return s.result }
 // SetSize implements Component.
 func (s *SignIn) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.paste.SetWidth(max(10, w-4))
+	fitInput(&s.paste, max(10, w-1))
 }
 
 // ShortHelp implements help.KeyMap.
@@ -75,11 +90,23 @@ func (s *SignIn) ShortHelp() []key.Binding {
 	if s.pasting {
 		return []key.Binding{s.keys.Choose, s.keys.Close, s.keys.Quit}
 	}
-	out := []key.Binding{s.keys.CopyURL, s.keys.StopSignIn}
-	if s.canPaste {
-		out = append([]key.Binding{s.keys.PasteURL}, out...)
+	var out []key.Binding
+	if s.opts.CanPaste {
+		out = append(out, s.keys.PasteURL)
 	}
-	return append(out, s.keys.Help, s.keys.QuitKey)
+	out = append(out, s.copyKey())
+	if s.opts.CanOpen {
+		out = append(out, s.keys.BrowseURL)
+	}
+	return append(out, s.keys.StopSignIn, s.keys.Help, s.keys.QuitKey)
+}
+
+// copyKey is c, as the help names what it copies.
+func (s *SignIn) copyKey() key.Binding {
+	if s.opts.Code != "" {
+		return s.keys.CopyCode
+	}
+	return s.keys.CopyURL
 }
 
 // FullHelp implements help.KeyMap.
@@ -89,22 +116,15 @@ func (s *SignIn) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp
 func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 	k, isKey := msg.(tea.KeyPressMsg)
 	if s.pasting {
-		switch {
-		case isKey && key.Matches(k, s.keys.Choose):
+		r, cmd := editLine(&s.paste, msg, s.keys.Choose, s.keys.Close)
+		if r == Done {
 			text := s.paste.Value()
-			s.pasted, s.pasting = &text, false
-			s.paste.Blur()
-			return nil
-		case isKey && key.Matches(k, s.keys.Close):
-			s.pasting = false
-			s.paste.Blur()
-			return nil
+			s.pasted = &text
 		}
-		var cmd tea.Cmd
-		s.paste, cmd = s.paste.Update(msg)
+		s.pasting = r == Open
 		return cmd
 	}
-	if p, ok := msg.(tea.PasteMsg); ok && s.canPaste {
+	if p, ok := msg.(tea.PasteMsg); ok && s.opts.CanPaste {
 		// An address pasted straight away goes in the box.
 		s.pasting = true
 		s.paste.SetValue(p.Content)
@@ -115,12 +135,17 @@ func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 	}
 	s.note = ""
 	switch {
-	case key.Matches(k, s.keys.PasteURL) && s.canPaste:
+	case key.Matches(k, s.keys.PasteURL) && s.opts.CanPaste:
 		s.pasting = true
 		return s.paste.Focus()
-	case key.Matches(k, s.keys.CopyURL):
+	case key.Matches(k, s.copyKey()) && s.opts.Code != "":
+		s.note = "code copied to the clipboard"
+		return tea.SetClipboard(s.opts.Code)
+	case key.Matches(k, s.copyKey()):
 		s.note = "address copied to the clipboard"
-		return tea.SetClipboard(s.address)
+		return tea.SetClipboard(s.opts.Address)
+	case key.Matches(k, s.keys.BrowseURL) && s.opts.CanOpen:
+		s.open = true
 	case key.Matches(k, s.keys.StopSignIn):
 		s.result = Dismissed
 	}
@@ -130,7 +155,7 @@ func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 // View implements Component.
 func (s *SignIn) View() string {
 	lines := append([]string(nil), s.body...)
-	if s.canPaste {
+	if s.opts.CanPaste {
 		lines = append(lines, s.paste.View())
 	}
 	lines = append(lines, s.foot...)

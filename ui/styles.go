@@ -4,6 +4,8 @@ import (
 	"image/color"
 
 	"charm.land/lipgloss/v2"
+
+	"github.com/keyhole-sh/keyhole/ui/bodyview"
 )
 
 // Styles are every style keyhole draws with, built for a light or a dark
@@ -33,11 +35,9 @@ type Styles struct {
 
 	BarFull, BarEmpty color.Color
 
-	// The body viewer: JSON syntax, search hits (the current one stands
-	// out), and bytes shown in place of control characters.
-	JSONKey, JSONString, JSONNumber, JSONBool, JSONNull, JSONPunct lipgloss.Style
-	Hit, HitCurrent                                                lipgloss.Style
-	Escaped                                                        lipgloss.Style
+	// Body is the body viewer's: JSON syntax, search hits (the current
+	// one stands out), and bytes shown in place of control characters.
+	Body bodyview.Styles
 }
 
 // NewStyles builds the styles for a dark or light background.
@@ -50,42 +50,47 @@ func NewStyles(isDark bool) Styles {
 	yellow := ld(lipgloss.Color("#A16207"), lipgloss.Color("#FACC15"))
 	red := ld(lipgloss.Color("#B91C1C"), lipgloss.Color("#F87171"))
 	blue := ld(lipgloss.Color("#1D4ED8"), lipgloss.Color("#60A5FA"))
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
+	bold := func(c color.Color) lipgloss.Style { return fg(c).Bold(true) }
 	return Styles{
 		IsDark:        isDark,
 		Header:        lipgloss.NewStyle().Bold(true),
-		HeaderMark:    lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Footer:        lipgloss.NewStyle().Foreground(muted),
-		Muted:         lipgloss.NewStyle().Foreground(muted),
+		HeaderMark:    bold(accent),
+		Footer:        fg(muted),
+		Muted:         fg(muted),
 		Bold:          lipgloss.NewStyle().Bold(true),
-		Selected:      lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Key:           lipgloss.NewStyle().Foreground(accent),
-		Border:        lipgloss.NewStyle().Foreground(border),
-		BorderFocused: lipgloss.NewStyle().Foreground(accent),
-		Title:         lipgloss.NewStyle().Foreground(muted),
-		TitleFocused:  lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Good:          lipgloss.NewStyle().Foreground(green),
-		Warn:          lipgloss.NewStyle().Foreground(yellow),
-		Bad:           lipgloss.NewStyle().Foreground(red),
-		Info:          lipgloss.NewStyle().Foreground(blue),
-		Field:         lipgloss.NewStyle().Foreground(muted),
-		FieldFocused:  lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Method:        lipgloss.NewStyle().Bold(true).Foreground(blue),
+		Selected:      bold(accent),
+		Key:           fg(accent),
+		Border:        fg(border),
+		BorderFocused: fg(accent),
+		Title:         fg(muted),
+		TitleFocused:  bold(accent),
+		Good:          fg(green),
+		Warn:          fg(yellow),
+		Bad:           fg(red),
+		Info:          fg(blue),
+		Field:         fg(muted),
+		FieldFocused:  bold(accent),
+		Method:        bold(blue),
 		BarFull:       green,
 		BarEmpty:      border,
-		JSONKey:       lipgloss.NewStyle().Foreground(blue),
-		JSONString:    lipgloss.NewStyle().Foreground(green),
-		JSONNumber:    lipgloss.NewStyle().Foreground(yellow),
-		JSONBool:      lipgloss.NewStyle().Foreground(accent),
-		JSONNull:      lipgloss.NewStyle().Foreground(muted).Italic(true),
-		JSONPunct:     lipgloss.NewStyle().Foreground(muted),
-		// Hits are underlined too, so they still show without colour
-		// (NO_COLOR drops the background).
-		Hit: lipgloss.NewStyle().Underline(true).Foreground(lipgloss.Color("#000000")).
-			Background(ld(lipgloss.Color("#FDE68A"), lipgloss.Color("#FACC15"))),
-		HitCurrent: lipgloss.NewStyle().Underline(true).Bold(true).
-			Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#000000"))).
-			Background(ld(lipgloss.Color("#C2410C"), lipgloss.Color("#FB923C"))),
-		Escaped: lipgloss.NewStyle().Foreground(red),
+		Body: bodyview.Styles{
+			JSONKey:    fg(blue),
+			JSONString: fg(green),
+			JSONNumber: fg(yellow),
+			JSONBool:   fg(accent),
+			JSONNull:   fg(muted).Italic(true),
+			JSONPunct:  fg(muted),
+			// Hits are underlined too, so they still show without colour
+			// (NO_COLOR drops the background).
+			Hit: lipgloss.NewStyle().Underline(true).Foreground(lipgloss.Color("#000000")).
+				Background(ld(lipgloss.Color("#FDE68A"), lipgloss.Color("#FACC15"))),
+			HitCurrent: lipgloss.NewStyle().Underline(true).Bold(true).
+				Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#000000"))).
+				Background(ld(lipgloss.Color("#C2410C"), lipgloss.Color("#FB923C"))),
+			Escaped: fg(red),
+			Muted:   fg(muted),
+		},
 	}
 }
 

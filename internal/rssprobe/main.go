@@ -1,6 +1,6 @@
 // Command rssprobe measures what the body viewer costs the process that
 // shows a large response: it generates a JSON body of about 50 MB, lays it
-// out as an document.Document, draws the first frame of a ui.BodyView at
+// out as an document.Document, draws the first frame of the ui/bodyview viewer at
 // 120×40 and one scroll, then prints the times and the resident set
 // (VmRSS and its peak VmHWM, from /proc/self/status) per MB of body.
 //
@@ -23,6 +23,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
 	"github.com/keyhole-sh/keyhole/ui"
+	"github.com/keyhole-sh/keyhole/ui/bodyview"
 )
 
 func main() {
@@ -51,15 +52,15 @@ func run(objects int, raw bool) error {
 	start := time.Now()
 	doc := document.Build(body, "application/json", mode)
 	built := time.Since(start)
-	v := ui.NewBodyView()
+	st, keys := ui.NewStyles(true), ui.DefaultKeyMap()
+	v := bodyview.New(&st.Body, keys.BodyKeys())
 	v.SetDocument(doc, doc.Kind().String())
 	v.SetSize(120, 40)
-	st := ui.NewStyles(true)
-	frame := v.View(st)
+	frame := v.View()
 	first := time.Since(start)
 	start = time.Now()
 	v.PageBy(1)
-	_ = v.View(st)
+	_ = v.View()
 	scroll := time.Since(start)
 
 	now, peak, err := rss()

@@ -13,10 +13,11 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
 	"github.com/keyhole-sh/keyhole/ui"
+	"github.com/keyhole-sh/keyhole/ui/bodyview"
 )
 
 // The issue's end-to-end checks and benchmarks for a 50 MB JSON response:
-// an document.Document drawn by ui.BodyView, as the model will wire them.
+// an document.Document drawn by ui/bodyview, as the model will wire them.
 // This is the one package that may import both (ui imports nothing of
 // ours; exchange has no Bubble Tea). Generating and indenting the body
 // takes 0.3 s, 5 s under -race on two cores: the test skips under -short,
@@ -27,8 +28,9 @@ var big = sync.OnceValues(func() ([]byte, *document.Document) {
 	return body, document.Build(body, "application/json", document.ModePretty)
 })
 
-func open(doc *document.Document, w, h int) *ui.BodyView {
-	v := ui.NewBodyView()
+func open(doc *document.Document, w, h int) *bodyview.Model {
+	st, keys := ui.NewStyles(true), ui.DefaultKeyMap()
+	v := bodyview.New(&st.Body, keys.BodyKeys())
 	v.SetDocument(doc, doc.Kind().String())
 	v.SetSize(w, h)
 	return &v
@@ -39,12 +41,11 @@ func TestEndToEnd50MB(t *testing.T) {
 		t.Skip("50 MB body: 0.3 s, 5 s under -race; skipped with -short")
 	}
 	body, doc := big()
-	st := ui.NewStyles(true)
 	v := open(doc, 120, 40)
 
 	// The last element is reachable.
 	v.Bottom()
-	frame := ansi.Strip(v.View(st))
+	frame := ansi.Strip(v.View())
 	if !strings.Contains(frame, `"note": "`+bigbody.Marker+`"`) || !strings.Contains(frame, "· 100%") {
 		t.Fatalf("bottom:\n%s", frame)
 	}
@@ -55,13 +56,13 @@ func TestEndToEnd50MB(t *testing.T) {
 		t.Fatalf("hits %v", hits)
 	}
 	v.Top()
-	uh := make([]ui.Hit, len(hits))
+	uh := make([]bodyview.Hit, len(hits))
 	for i, h := range hits {
-		uh[i] = ui.Hit(h)
+		uh[i] = bodyview.Hit(h)
 	}
 	v.SetHits(uh, -1)
 	v.GotoHit(0)
-	if frame := ansi.Strip(v.View(st)); !strings.Contains(frame, bigbody.Marker) || !strings.Contains(frame, "hit 1/1") {
+	if frame := ansi.Strip(v.View()); !strings.Contains(frame, bigbody.Marker) || !strings.Contains(frame, "hit 1/1") {
 		t.Fatalf("after GotoHit:\n%s", frame)
 	}
 
@@ -72,7 +73,7 @@ func TestEndToEnd50MB(t *testing.T) {
 	}
 	v.SetDocument(filtered, filtered.Kind().String())
 	v.Bottom()
-	frame = trimRows(ansi.Strip(v.View(st)))
+	frame = trimRows(ansi.Strip(v.View()))
 	last := strconv.Itoa(bigbody.Objects50MB)
 	if !strings.Contains(frame, "\n  "+last+"\n]\n") || !strings.Contains(frame, "/"+strconv.Itoa(bigbody.Objects50MB+2)+" · 100%") {
 		t.Fatalf("filtered bottom:\n%s", frame)
@@ -95,14 +96,13 @@ func trimRows(frame string) string {
 // what the rssprobe command measures.
 func BenchmarkOpen50MB(b *testing.B) {
 	body := bigbody.JSON(bigbody.Objects50MB)
-	st := ui.NewStyles(true)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	var v *ui.BodyView
+	var v *bodyview.Model
 	for b.Loop() {
 		doc := document.Build(body, "application/json", document.ModePretty)
 		v = open(doc, 120, 40)
-		_ = v.View(st)
+		_ = v.View()
 	}
 	var ms runtime.MemStats
 	runtime.GC()
@@ -116,21 +116,20 @@ func BenchmarkOpen50MB(b *testing.B) {
 // target is 16 ms.
 func BenchmarkScroll50MB(b *testing.B) {
 	_, doc := big()
-	st := ui.NewStyles(true)
 	for _, bc := range []struct {
 		name string
-		key  func(v *ui.BodyView)
+		key  func(v *bodyview.Model)
 	}{
-		{"row", func(v *ui.BodyView) { v.ScrollBy(1) }},
-		{"page", func(v *ui.BodyView) { v.PageBy(1) }},
-		{"bottom", func(v *ui.BodyView) { v.Top(); v.Bottom() }},
+		{"row", func(v *bodyview.Model) { v.ScrollBy(1) }},
+		{"page", func(v *bodyview.Model) { v.PageBy(1) }},
+		{"bottom", func(v *bodyview.Model) { v.Top(); v.Bottom() }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			v := open(doc, 120, 40)
-			v.View(st)
+			v.View()
 			for b.Loop() {
 				bc.key(v)
-				_ = v.View(st)
+				_ = v.View()
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package ui
+package bodyview
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -48,8 +49,36 @@ const sampleJSON = `{
   "bio": "Wrote the first algorithm meant for a machine, in 1843, for Babbage's Analytical Engine."
 }`
 
-func newView(lines Lines, kind string, w, h int) *BodyView {
-	v := NewBodyView()
+// testSt are the styles the tests draw with: a colour for each class, so
+// a test can tell them apart. (ui builds the real ones from its palette;
+// this package cannot import ui.)
+var testSt = Styles{
+	JSONKey:    lipgloss.NewStyle().Foreground(lipgloss.Color("#60A5FA")),
+	JSONString: lipgloss.NewStyle().Foreground(lipgloss.Color("#4ADE80")),
+	JSONNumber: lipgloss.NewStyle().Foreground(lipgloss.Color("#FACC15")),
+	JSONBool:   lipgloss.NewStyle().Foreground(lipgloss.Color("#A58BFF")),
+	JSONNull:   lipgloss.NewStyle().Foreground(lipgloss.Color("#8A8A8A")).Italic(true),
+	JSONPunct:  lipgloss.NewStyle().Foreground(lipgloss.Color("#8A8A8A")),
+	Hit:        lipgloss.NewStyle().Underline(true).Background(lipgloss.Color("#FACC15")),
+	HitCurrent: lipgloss.NewStyle().Underline(true).Bold(true).Background(lipgloss.Color("#FB923C")),
+	Escaped:    lipgloss.NewStyle().Foreground(lipgloss.Color("#F87171")),
+	Muted:      lipgloss.NewStyle().Foreground(lipgloss.Color("#8A8A8A")),
+}
+
+// testKeys are the viewer's keys as keyhole binds them (ui.KeyMap).
+func testKeys() KeyMap {
+	b := func(keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], keys[0]))
+	}
+	return KeyMap{
+		Up: b("up", "k"), Down: b("down", "j"), PageUp: b("pgup", "ctrl+u"), PageDown: b("pgdown", "ctrl+d", "space"),
+		Top: b("home", "g"), Bottom: b("end", "G"), Left: b("left"), Right: b("right"),
+		NextHit: b("n"), PrevHit: b("N"),
+	}
+}
+
+func newView(lines Lines, kind string, w, h int) *Model {
+	v := New(&testSt, testKeys())
 	v.SetDocument(lines, kind)
 	v.SetSize(w, h)
 	return &v
@@ -57,9 +86,9 @@ func newView(lines Lines, kind string, w, h int) *BodyView {
 
 // checkFrame asserts the frame is exactly h rows of exactly w cells and
 // returns it without its colours.
-func checkFrame(t *testing.T, v *BodyView, w, h int) string {
+func checkFrame(t *testing.T, v *Model, w, h int) string {
 	t.Helper()
-	out := v.View(NewStyles(true))
+	out := v.View()
 	rows := strings.Split(out, "\n")
 	if len(rows) != h {
 		t.Fatalf("%d rows, want %d:\n%s", len(rows), h, out)
@@ -95,10 +124,10 @@ func TestBodyViewJSONNoWrap(t *testing.T) {
 }
 
 func TestBodyViewHighlightsJSON(t *testing.T) {
-	st := NewStyles(true)
+	st := &testSt
 	p := newPalette(st)
 	v := newView(linesOf(sampleJSON), "json", 60, 14)
-	out := v.View(st)
+	out := v.View()
 	for _, want := range []string{
 		p.open[clsKey] + `"name"`,
 		p.open[clsString] + `"Ada Lovelace"`,
@@ -117,7 +146,7 @@ func TestBodyViewHighlightsJSON(t *testing.T) {
 	}
 	// Text is not highlighted.
 	v.SetDocument(linesOf(sampleJSON), "text")
-	if out := v.View(st); strings.Contains(out, p.open[clsKey]) {
+	if out := v.View(); strings.Contains(out, p.open[clsKey]) {
 		t.Errorf("text highlighted as JSON")
 	}
 }
@@ -125,10 +154,10 @@ func TestBodyViewHighlightsJSON(t *testing.T) {
 // A row that starts inside a wrapped string, number or key keeps its
 // colour.
 func TestBodyViewHighlightAcrossWraps(t *testing.T) {
-	st := NewStyles(true)
+	st := &testSt
 	p := newPalette(st)
 	v := newView(linesOf(`{"a_rather_long_key_name": 123456789012, "s": "a string value that wraps"}`), "json", 12, 10)
-	out := v.View(st)
+	out := v.View()
 	rows := strings.Split(out, "\n")
 	if !strings.HasPrefix(rows[1], p.open[clsKey]+"ong_key_name") {
 		t.Errorf("row 1 %q", rows[1])
@@ -147,7 +176,7 @@ func TestBodyViewNeutralisesEscapes(t *testing.T) {
 	for _, wrap := range []bool{true, false} {
 		v := newView(linesOf(body), "text", 120, 4)
 		v.SetWrap(wrap)
-		out := v.View(NewStyles(true))
+		out := v.View()
 		if rest := sgr.ReplaceAllString(out, ""); strings.ContainsFunc(rest, func(r rune) bool {
 			return r < 0x20 && r != '\n' || r >= 0x7F && r <= 0x9F || r == 0x202E
 		}) {
@@ -177,15 +206,15 @@ func TestBodyViewWideRunes(t *testing.T) {
 }
 
 func TestBodyViewEmpty(t *testing.T) {
-	v := NewBodyView()
+	v := New(&testSt, testKeys())
 	v.SetSize(20, 3)
-	if got := ansi.Strip(v.View(NewStyles(false))); !strings.HasPrefix(got, "(no body)") {
+	if got := ansi.Strip(v.View()); !strings.HasPrefix(got, "(no body)") {
 		t.Errorf("no document: %q", got)
 	}
 	v.SetDocument(linesOf(""), "text")
 	v.lines = &textLines{starts: []int{0}} // no lines at all
 	checkFrame(t, &v, 20, 3)
-	if got := ansi.Strip(v.View(NewStyles(false))); !strings.HasPrefix(got, "(empty body)") {
+	if got := ansi.Strip(v.View()); !strings.HasPrefix(got, "(empty body)") {
 		t.Errorf("empty: %q", got)
 	}
 	v.ScrollBy(5)
@@ -227,7 +256,7 @@ func FuzzBodyView(f *testing.F) {
 		v.SetWrap(wrap)
 		for _, move := range []func(){v.Top, func() { v.ScrollBy(3) }, v.Bottom, func() { v.ScrollX(7) }} {
 			move()
-			out := v.View(NewStyles(false))
+			out := v.View()
 			rows := strings.Split(out, "\n")
 			if len(rows) != h {
 				t.Fatalf("%d rows, want %d", len(rows), h)

@@ -1,4 +1,4 @@
-package ui
+package bodyview
 
 import (
 	"strconv"
@@ -76,7 +76,7 @@ func TestBodyView50MBBottomAndLastHit(t *testing.T) {
 		v.Top()
 		v.SetHits([]Hit{{Line: 5, Col: 4, Len: 4}, {Line: n - 3, Col: 13, Len: len(bigMarker)}}, -1)
 		v.GotoHit(1)
-		if out := v.View(NewStyles(true)); !strings.Contains(out, newPalette(NewStyles(true)).open[clsHitCurrent]+bigMarker) {
+		if out := v.View(); !strings.Contains(out, newPalette(&testSt).open[clsHitCurrent]+bigMarker) {
 			t.Fatalf("wrap %v: the last hit is not drawn", wrap)
 		}
 	}
@@ -106,7 +106,7 @@ func TestBodyViewLongLine10MB(t *testing.T) {
 		t.Fatalf("%d bytes", len(body))
 	}
 	lines := &textLines{text: body, starts: []int{0, len(body) + 1}}
-	st := NewStyles(true)
+	st := &testSt
 	p := newPalette(st)
 
 	v := newView(lines, "json", 120, 40)
@@ -120,7 +120,7 @@ func TestBodyViewLongLine10MB(t *testing.T) {
 		t.Fatalf("bottom, wrapped:\n%s", frame)
 	}
 	// Keys are told from values even deep in the line.
-	if out := v.View(st); !strings.Contains(out, p.open[clsKey]+`"email"`) {
+	if out := v.View(); !strings.Contains(out, p.open[clsKey]+`"email"`) {
 		t.Errorf("no key colour at the bottom")
 	}
 	v.ScrollBy(-1)
@@ -137,14 +137,13 @@ func TestBodyViewLongLine10MB(t *testing.T) {
 	if row := strings.Split(frame, "\n")[0]; !strings.HasSuffix(row, `"n":null}]`) {
 		t.Fatalf("scrolled to the end: %q", row)
 	}
-	if out := v.View(st); !strings.Contains(out, p.open[clsKey]+`"n"`) {
+	if out := v.View(); !strings.Contains(out, p.open[clsKey]+`"n"`) {
 		t.Errorf("no key colour at the end of the line")
 	}
 }
 
 func BenchmarkBodyViewScroll50MB(b *testing.B) {
 	lines := bigLines()
-	st := NewStyles(true)
 	for _, wrap := range []bool{true, false} {
 		name := "wrap"
 		if !wrap {
@@ -153,11 +152,11 @@ func BenchmarkBodyViewScroll50MB(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			v := newView(lines, "json", 120, 40)
 			v.SetWrap(wrap)
-			v.View(st)
+			v.View()
 			b.ReportAllocs()
 			for b.Loop() {
 				v.ScrollBy(1)
-				_ = v.View(st)
+				_ = v.View()
 			}
 		})
 	}
@@ -166,7 +165,7 @@ func BenchmarkBodyViewScroll50MB(b *testing.B) {
 		for b.Loop() {
 			v.Top()
 			v.Bottom()
-			_ = v.View(st)
+			_ = v.View()
 		}
 	})
 }
@@ -174,13 +173,12 @@ func BenchmarkBodyViewScroll50MB(b *testing.B) {
 func BenchmarkBodyViewLongLine10MB(b *testing.B) {
 	body := minified(100_000)
 	lines := &textLines{text: body, starts: []int{0, len(body) + 1}}
-	st := NewStyles(true)
 	// The first visit to the end lays the line out once (cached after).
 	b.Run("first-bottom", func(b *testing.B) {
 		for b.Loop() {
 			v := newView(lines, "json", 120, 40)
 			v.Bottom()
-			_ = v.View(st)
+			_ = v.View()
 		}
 	})
 	b.Run("scroll-wrapped", func(b *testing.B) {
@@ -188,7 +186,7 @@ func BenchmarkBodyViewLongLine10MB(b *testing.B) {
 		v.ScrollBy(40_000)
 		for b.Loop() {
 			v.PageBy(1)
-			_ = v.View(st)
+			_ = v.View()
 		}
 	})
 	b.Run("sideways", func(b *testing.B) {
@@ -197,7 +195,7 @@ func BenchmarkBodyViewLongLine10MB(b *testing.B) {
 		v.ScrollX(5_000_000)
 		for b.Loop() {
 			v.ScrollX(1)
-			_ = v.View(st)
+			_ = v.View()
 		}
 	})
 }

@@ -1,4 +1,8 @@
-package ui
+// Package bodyview is keyhole's big-body viewer: it lays out, highlights
+// and draws only the rows on screen, so a body of any size scrolls as fast
+// as a short one. It imports nothing of keyhole's (ui imports it): the
+// styles and the keys it answers to are handed to New.
+package bodyview
 
 import "sort"
 
@@ -12,12 +16,12 @@ type Lines interface {
 
 // Hit is a search match: its line, its start as a byte offset in the
 // line, and its length in bytes. It has the fields of document.Hit, so the
-// model converts one with ui.Hit(h).
+// model converts one with bodyview.Hit(h).
 type Hit struct {
 	Line, Col, Len int
 }
 
-// BodyView draws a response body of any size: it lays out, highlights and
+// Model draws a response body of any size: it lays out, highlights and
 // draws only the rows on screen, so a 5-million-line document scrolls as
 // fast as a short one. With wrap on, the position is a line and a row
 // within it, so the whole document is never laid out; with wrap off, long
@@ -25,7 +29,10 @@ type Hit struct {
 //
 // It keeps no state the model must keep in step beyond what its setters
 // say, and it never blocks: every method costs about the visible window.
-type BodyView struct {
+type Model struct {
+	st   *Styles
+	keys KeyMap
+
 	lines Lines
 	kind  string
 	w, h  int
@@ -48,16 +55,21 @@ type BodyView struct {
 	cache *layoutCache
 }
 
-// NewBodyView builds an empty viewer, wrapping, with a status row.
-func NewBodyView() BodyView {
-	return BodyView{wrap: true, status: true, current: -1, cache: &layoutCache{}}
+// New builds an empty viewer, wrapping, with a status row, drawn in st's
+// styles (kept by pointer: the root rebuilds them for the terminal's
+// background) and answering to keys.
+func New(st *Styles, keys KeyMap) Model {
+	return Model{st: st, keys: keys, wrap: true, status: true, current: -1, cache: &layoutCache{}}
 }
+
+// SetStyles draws the viewer in other styles (a light or dark background).
+func (v *Model) SetStyles(st *Styles) { v.st = st }
 
 // SetDocument shows lines, a body of the given kind ("json" is
 // highlighted; "text", "html", "xml", "binary" are drawn as they are), from
 // the top, with no hits. The viewer keeps lines and reads it on every
 // View: it must not change afterwards.
-func (v *BodyView) SetDocument(lines Lines, kind string) {
+func (v *Model) SetDocument(lines Lines, kind string) {
 	v.lines, v.kind = lines, kind
 	v.top, v.sub, v.xoff = 0, 0, 0
 	v.hits, v.current = nil, -1
@@ -65,11 +77,11 @@ func (v *BodyView) SetDocument(lines Lines, kind string) {
 }
 
 // Clear removes the document.
-func (v *BodyView) Clear() { v.SetDocument(nil, "") }
+func (v *Model) Clear() { v.SetDocument(nil, "") }
 
-// SetSize sets the area the viewer draws in, status row included. With
-// wrap on, the row on top stays on top.
-func (v *BodyView) SetSize(w, h int) {
+// SetSize implements ui.Component: the area the viewer draws in, status
+// row included. With wrap on, the row on top stays on top.
+func (v *Model) SetSize(w, h int) {
 	w, h = max(1, w), max(1, h)
 	if w == v.w && h == v.h {
 		return
@@ -86,7 +98,7 @@ func (v *BodyView) SetSize(w, h int) {
 }
 
 // SetWrap turns wrapping of long lines on or off.
-func (v *BodyView) SetWrap(on bool) {
+func (v *Model) SetWrap(on bool) {
 	if on == v.wrap {
 		return
 	}
@@ -95,10 +107,10 @@ func (v *BodyView) SetWrap(on bool) {
 }
 
 // Wrap reports whether long lines wrap.
-func (v *BodyView) Wrap() bool { return v.wrap }
+func (v *Model) Wrap() bool { return v.wrap }
 
 // SetLineNumbers shows or hides line numbers in a gutter on the left.
-func (v *BodyView) SetLineNumbers(on bool) {
+func (v *Model) SetLineNumbers(on bool) {
 	if on != v.lineNumbers {
 		v.lineNumbers, v.sub = on, 0
 		v.clamp()
@@ -107,19 +119,19 @@ func (v *BodyView) SetLineNumbers(on bool) {
 
 // SetStatusRow shows or hides the status row at the bottom ("line
 // 1234/5000000 · 24%"); without it the model can show Status elsewhere.
-func (v *BodyView) SetStatusRow(on bool) {
+func (v *Model) SetStatusRow(on bool) {
 	v.status = on
 	v.clamp()
 }
 
 // SetNote sets a few words shown in the status row, before the position,
 // such as "cut at 100 MB" or "100000+ hits".
-func (v *BodyView) SetNote(note string) { v.note = note }
+func (v *Model) SetNote(note string) { v.note = note }
 
 // SetHits sets the search hits to highlight, in document order (as
 // document's Search returns them), and the current one (-1 for none). It
 // does not scroll: GotoHit does.
-func (v *BodyView) SetHits(hits []Hit, current int) {
+func (v *Model) SetHits(hits []Hit, current int) {
 	v.hits = hits
 	v.current = current
 	if current < 0 || current >= len(hits) {
@@ -128,13 +140,13 @@ func (v *BodyView) SetHits(hits []Hit, current int) {
 }
 
 // CurrentHit is the index of the current hit, or -1.
-func (v *BodyView) CurrentHit() int { return v.current }
+func (v *Model) CurrentHit() int { return v.current }
 
 // NextHit is the hit that n (dir 1) or N (dir -1) goes to: the one after
 // or before the current hit, wrapping around; with no current hit yet (a
 // new search), the first one from the top of the screen on, as a pager
 // does. It is -1 when there are no hits.
-func (v *BodyView) NextHit(dir int) int {
+func (v *Model) NextHit(dir int) int {
 	n := len(v.hits)
 	switch {
 	case n == 0:
@@ -153,7 +165,7 @@ func (v *BodyView) NextHit(dir int) int {
 
 // GotoHit makes hit i the current one and scrolls it into view when it is
 // not already on screen, a third of the way down.
-func (v *BodyView) GotoHit(i int) {
+func (v *Model) GotoHit(i int) {
 	if i < 0 || i >= len(v.hits) || v.len() == 0 {
 		return
 	}
@@ -183,7 +195,7 @@ func (v *BodyView) GotoHit(i int) {
 
 // onScreen reports whether row r of line i is drawn at the current
 // position.
-func (v *BodyView) onScreen(i, r int) bool {
+func (v *Model) onScreen(i, r int) bool {
 	if i < v.top || i == v.top && r < v.sub {
 		return false
 	}
@@ -203,7 +215,7 @@ func (v *BodyView) onScreen(i, r int) bool {
 }
 
 // next is the screen row after row sub of line; false at the end.
-func (v *BodyView) next(line, sub int) (int, int, bool) {
+func (v *Model) next(line, sub int) (int, int, bool) {
 	if v.wrap && v.hasRow(line, sub+1) {
 		return line, sub + 1, true
 	}
@@ -214,7 +226,7 @@ func (v *BodyView) next(line, sub int) (int, int, bool) {
 }
 
 // prev is the screen row before row sub of line; false at the top.
-func (v *BodyView) prev(line, sub int) (int, int, bool) {
+func (v *Model) prev(line, sub int) (int, int, bool) {
 	switch {
 	case sub > 0:
 		return line, sub - 1, true
@@ -225,12 +237,12 @@ func (v *BodyView) prev(line, sub int) (int, int, bool) {
 }
 
 // TopLine is the first line on screen.
-func (v *BodyView) TopLine() int { return v.top }
+func (v *Model) TopLine() int { return v.top }
 
 // GotoLine puts line i at the top of the screen (or as near as the end of
 // the document allows), for instance to keep the place after switching
 // between pretty and raw.
-func (v *BodyView) GotoLine(i int) {
+func (v *Model) GotoLine(i int) {
 	v.top, v.sub = i, 0
 	v.clamp()
 }
@@ -241,7 +253,7 @@ func (v *BodyView) GotoLine(i int) {
 const jumpRows = 2000
 
 // ScrollBy moves the view n rows down (negative: up).
-func (v *BodyView) ScrollBy(n int) {
+func (v *Model) ScrollBy(n int) {
 	if v.len() == 0 {
 		return
 	}
@@ -262,18 +274,18 @@ func (v *BodyView) ScrollBy(n int) {
 
 // PageBy moves the view n screens down (negative: up), keeping one row
 // of the previous screen.
-func (v *BodyView) PageBy(n int) { v.ScrollBy(n * max(1, v.contentHeight()-1)) }
+func (v *Model) PageBy(n int) { v.ScrollBy(n * max(1, v.contentHeight()-1)) }
 
 // Top scrolls to the first line.
-func (v *BodyView) Top() { v.top, v.sub = 0, 0 }
+func (v *Model) Top() { v.top, v.sub = 0, 0 }
 
 // Bottom scrolls so the last row is at the bottom of the screen.
-func (v *BodyView) Bottom() { v.top, v.sub = v.maxTop() }
+func (v *Model) Bottom() { v.top, v.sub = v.maxTop() }
 
 // ScrollX moves the view n columns right (negative: left) when not
 // wrapping, no further than the widest line on screen needs. It lays out
 // the lines on screen only as far as the new column.
-func (v *BodyView) ScrollX(n int) {
+func (v *Model) ScrollX(n int) {
 	if v.wrap || v.len() == 0 {
 		return
 	}
@@ -298,7 +310,7 @@ func (v *BodyView) ScrollX(n int) {
 
 // clamp keeps the position inside the document: never past the point
 // where the last row reaches the bottom of the screen.
-func (v *BodyView) clamp() {
+func (v *Model) clamp() {
 	if v.len() == 0 {
 		v.top, v.sub = 0, 0
 		return
@@ -322,7 +334,7 @@ func (v *BodyView) clamp() {
 
 // maxTop is the furthest position: the one that puts the last row at the
 // bottom of the screen. It walks back one screen of rows from the end.
-func (v *BodyView) maxTop() (line, sub int) {
+func (v *Model) maxTop() (line, sub int) {
 	need := v.contentHeight()
 	for i := v.len() - 1; i >= 0; i-- {
 		r := v.rowsOf(i)
@@ -334,7 +346,7 @@ func (v *BodyView) maxTop() (line, sub int) {
 	return 0, 0
 }
 
-func (v *BodyView) len() int {
+func (v *Model) len() int {
 	if v.lines == nil {
 		return 0
 	}
@@ -342,7 +354,7 @@ func (v *BodyView) len() int {
 }
 
 // contentHeight is the number of body rows: the height less the status row.
-func (v *BodyView) contentHeight() int {
+func (v *Model) contentHeight() int {
 	if v.status && v.h >= 2 {
 		return v.h - 1
 	}
@@ -350,7 +362,7 @@ func (v *BodyView) contentHeight() int {
 }
 
 // gutterWidth is the width of the line numbers and their margin.
-func (v *BodyView) gutterWidth() int {
+func (v *Model) gutterWidth() int {
 	if !v.lineNumbers || v.w < 12 {
 		return 0
 	}
@@ -358,7 +370,7 @@ func (v *BodyView) gutterWidth() int {
 }
 
 // contentWidth is the number of columns for the body itself.
-func (v *BodyView) contentWidth() int { return max(1, v.w-v.gutterWidth()) }
+func (v *Model) contentWidth() int { return max(1, v.w-v.gutterWidth()) }
 
 func digits(n int) int {
 	d := 1
@@ -369,7 +381,7 @@ func digits(n int) int {
 }
 
 // hitsOn is the sub-slice of hits on line i.
-func (v *BodyView) hitsOn(i int) ([]Hit, int) {
+func (v *Model) hitsOn(i int) ([]Hit, int) {
 	k := sort.Search(len(v.hits), func(k int) bool { return v.hits[k].Line >= i })
 	end := k
 	for end < len(v.hits) && v.hits[end].Line == i {

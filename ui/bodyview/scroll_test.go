@@ -1,4 +1,4 @@
-package ui
+package bodyview
 
 import (
 	"fmt"
@@ -26,7 +26,7 @@ func numbered(n int) *textLines {
 
 type pos struct{ top, sub int }
 
-func (v *BodyView) pos() pos { return pos{v.top, v.sub} }
+func (v *Model) pos() pos { return pos{v.top, v.sub} }
 
 // Row by row and page by page, down and back up, wrapped or not, the view
 // stays consistent with where Bottom says the end is.
@@ -98,7 +98,7 @@ func TestBodyViewResizeKeepsRow(t *testing.T) {
 
 func TestBodyViewGotoHit(t *testing.T) {
 	lines := numbered(1000)
-	st := NewStyles(true)
+	st := &testSt
 	p := newPalette(st)
 	for _, wrap := range []bool{true, false} {
 		v := newView(lines, "text", 20, 10)
@@ -109,7 +109,7 @@ func TestBodyViewGotoHit(t *testing.T) {
 		if v.top >= 499 || v.top < 480 || !v.onScreen(499, 0) {
 			t.Fatalf("wrap %v: hit on line 499, top %d", wrap, v.top)
 		}
-		out := v.View(st)
+		out := v.View()
 		if !strings.Contains(out, p.open[clsHitCurrent]+"500") {
 			t.Fatalf("wrap %v: current hit not drawn: %q", wrap, out)
 		}
@@ -128,7 +128,7 @@ func TestBodyViewGotoHit(t *testing.T) {
 		// The last hit, at the end of a long line.
 		v.SetHits(hits, -1)
 		v.GotoHit(2)
-		if out := v.View(st); !strings.Contains(out, p.open[clsHitCurrent]+" lon") {
+		if out := v.View(); !strings.Contains(out, p.open[clsHitCurrent]+" lon") {
 			t.Errorf("wrap %v: last hit not drawn: %q", wrap, ansi.Strip(out))
 		}
 	}

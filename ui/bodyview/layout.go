@@ -1,8 +1,9 @@
-package ui
+package bodyview
 
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"unicode"
 	"unicode/utf8"
 
@@ -169,8 +170,22 @@ func fitRow(line []byte, off, cell0, width int) (end, cells int, more bool) {
 // starts at or after column target. A wide glyph straddling target is
 // skipped: the caller pads the difference with spaces.
 func seekCell(line []byte, off, cell, target int) (int, int) {
-	for off < len(line) && cell < target {
-		if k := plainRun(line, off, target-cell); k > 0 {
+	return walk(line, off, cell, len(line), target)
+}
+
+// cellOf is the column at which byte off of line starts, walking from
+// line[from] at column cell.
+func cellOf(line []byte, from, cell, off int) int {
+	_, cell = walk(line, from, cell, min(off, len(line)), math.MaxInt)
+	return cell
+}
+
+// walk lays out line glyph by glyph from line[off], at column cell, until
+// it reaches byte end or column target, and says where it stopped. Plain
+// ASCII, one byte to a cell, is taken in runs.
+func walk(line []byte, off, cell, end, target int) (int, int) {
+	for off < end && cell < target {
+		if k := plainRun(line, off, min(end-off, target-cell)); k > 0 {
 			off += k
 			cell += k
 			continue
@@ -180,23 +195,6 @@ func seekCell(line []byte, off, cell, target int) (int, int) {
 		cell += w
 	}
 	return off, cell
-}
-
-// cellOf is the column at which byte off of line starts, walking from
-// line[from] at column cell.
-func cellOf(line []byte, from, cell, off int) int {
-	off = min(off, len(line))
-	for from < off {
-		if k := plainRun(line, from, off-from); k > 0 {
-			from += k
-			cell += k
-			continue
-		}
-		n, w, _ := glyphAt(line, from, cell)
-		from += n
-		cell += w
-	}
-	return cell
 }
 
 // JSON string state at a point of a line: outside a string, inside one,

@@ -1,4 +1,4 @@
-package ui
+package bodyview
 
 import (
 	"strconv"
@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // palette holds, for each colour class, the escape sequences that open and
@@ -15,7 +16,7 @@ type palette struct {
 	open, close [numClasses]string
 }
 
-func newPalette(st Styles) *palette {
+func newPalette(st *Styles) *palette {
 	p := &palette{}
 	for c, s := range [numClasses]lipgloss.Style{
 		clsKey: st.JSONKey, clsString: st.JSONString, clsNumber: st.JSONNumber,
@@ -32,10 +33,11 @@ func newPalette(st Styles) *palette {
 	return p
 }
 
-// View draws the visible window: exactly h rows of w cells, the last one
-// the status row (unless turned off). It costs the visible rows, however
-// large the document.
-func (v *BodyView) View(st Styles) string {
+// View implements ui.Component: the visible window, exactly h rows of w
+// cells, the last one the status row (unless turned off). It costs the
+// visible rows, however large the document.
+func (v *Model) View() string {
+	st := v.st
 	if v.w <= 0 || v.h <= 0 {
 		return ""
 	}
@@ -44,7 +46,7 @@ func (v *BodyView) View(st Styles) string {
 		if v.lines != nil {
 			msg = "(empty body)"
 		}
-		return st.Muted.Render(Fit(msg, v.w)) + strings.Repeat("\n"+strings.Repeat(" ", v.w), v.h-1)
+		return st.Muted.Render(fit(msg, v.w)) + strings.Repeat("\n"+strings.Repeat(" ", v.w), v.h-1)
 	}
 	p := newPalette(st)
 	var b strings.Builder
@@ -94,7 +96,7 @@ func (v *BodyView) View(st Styles) string {
 	}
 	if v.status && v.h >= 2 {
 		b.WriteByte('\n')
-		b.WriteString(st.Muted.Render(Fit(v.statusText(line), v.w)))
+		b.WriteString(st.Muted.Render(fit(v.statusText(line), v.w)))
 	}
 	return b.String()
 }
@@ -102,7 +104,7 @@ func (v *BodyView) View(st Styles) string {
 // drawRow writes bytes [from, to) of line i, starting at column cell0 (for
 // tab stops), coloured, then an ellipsis when more follows, padded to
 // width cells.
-func (v *BodyView) drawRow(b *strings.Builder, p *palette, i, from, to, cell0 int, js uint8, more bool, width int) {
+func (v *Model) drawRow(b *strings.Builder, p *palette, i, from, to, cell0 int, js uint8, more bool, width int) {
 	line := v.lines.Line(i)
 	if cap(v.cache.cls) < to-from {
 		v.cache.cls = make([]uint8, to-from, max(to-from, 256))
@@ -187,9 +189,18 @@ func writeGlyph(b *strings.Builder, g []byte, kind uint8, w int) {
 	}
 }
 
+// fit cuts plain text to w cells or pads it with spaces to exactly w (as
+// ui.Fit does; ui imports this package, not the other way round).
+func fit(s string, w int) string {
+	if lipgloss.Width(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
+}
+
 // Status describes the position: "line 1234/5000000 · 24%", with the hit
 // count and the column when scrolled sideways.
-func (v *BodyView) Status() string {
+func (v *Model) Status() string {
 	line, sub := v.top, v.sub
 	for range v.contentHeight() {
 		if line >= v.len() {
@@ -203,7 +214,7 @@ func (v *BodyView) Status() string {
 }
 
 // statusText builds the status from the first line below the screen.
-func (v *BodyView) statusText(below int) string {
+func (v *Model) statusText(below int) string {
 	n := v.len()
 	var parts []string
 	if v.note != "" {

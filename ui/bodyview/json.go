@@ -1,4 +1,4 @@
-package ui
+package bodyview
 
 // A JSON highlighter for one row at a time: given the bytes of a row and
 // the string state at its start (jsonState), it colours keys, strings,

@@ -1,4 +1,4 @@
-package ui
+package bodyview
 
 import "sort"
 
@@ -102,7 +102,7 @@ func (c *layoutCache) get(line int, text []byte, width int) *lineLayout {
 
 // row is where wrapped row r of line i starts and the JSON state there;
 // ok is false when the line has no row r.
-func (v *BodyView) row(i, r int) (off int, st uint8, ok bool) {
+func (v *Model) row(i, r int) (off int, st uint8, ok bool) {
 	line := v.lines.Line(i)
 	if len(line) > longLine {
 		e := v.cache.get(i, line, v.contentWidth())
@@ -125,7 +125,7 @@ func (v *BodyView) row(i, r int) (off int, st uint8, ok bool) {
 
 // shortRows lays out a line of at most longLine bytes, in a buffer reused
 // from call to call.
-func (v *BodyView) shortRows(line []byte) []int {
+func (v *Model) shortRows(line []byte) []int {
 	if len(line) <= v.contentWidth() && !hasWide(line) {
 		v.cache.rowScratch = append(v.cache.rowScratch[:0], 0) // fits: no need to walk it
 	} else {
@@ -136,7 +136,7 @@ func (v *BodyView) shortRows(line []byte) []int {
 
 // rowsOf is how many screen rows line i takes. On a long line not laid out
 // to its end yet, it lays out the rest.
-func (v *BodyView) rowsOf(i int) int {
+func (v *Model) rowsOf(i int) int {
 	if !v.wrap {
 		return 1
 	}
@@ -152,7 +152,7 @@ func (v *BodyView) rowsOf(i int) int {
 
 // hasRow reports whether line i has a row r (only as much layout as that
 // needs).
-func (v *BodyView) hasRow(i, r int) bool {
+func (v *Model) hasRow(i, r int) bool {
 	if !v.wrap {
 		return r == 0
 	}
@@ -172,7 +172,7 @@ func hasWide(line []byte) bool {
 }
 
 // rowOf is the wrapped row of line i that holds byte off.
-func (v *BodyView) rowOf(i, off int) int {
+func (v *Model) rowOf(i, off int) int {
 	line := v.lines.Line(i)
 	if len(line) > longLine {
 		e := v.cache.get(i, line, v.contentWidth())
@@ -185,7 +185,7 @@ func (v *BodyView) rowOf(i, off int) int {
 
 // seek finds, on line i unwrapped, the first glyph at or after column
 // target: its offset, its column and the JSON state there.
-func (v *BodyView) seek(i, target int) (off, cell int, st uint8) {
+func (v *Model) seek(i, target int) (off, cell int, st uint8) {
 	line := v.lines.Line(i)
 	if len(line) > longLine {
 		e := v.cache.get(i, line, 0)
@@ -199,7 +199,7 @@ func (v *BodyView) seek(i, target int) (off, cell int, st uint8) {
 }
 
 // columnOf is the column at which byte off of line i starts, unwrapped.
-func (v *BodyView) columnOf(i, off int) int {
+func (v *Model) columnOf(i, off int) int {
 	line := v.lines.Line(i)
 	from, cell := 0, 0
 	if len(line) > longLine {
@@ -214,7 +214,7 @@ func (v *BodyView) columnOf(i, off int) int {
 
 // widerThan reports whether line i, unwrapped, is wider than n columns
 // (laying out no further than that).
-func (v *BodyView) widerThan(i, n int) bool {
+func (v *Model) widerThan(i, n int) bool {
 	off, cell, _ := v.seek(i, n)
 	return off < len(v.lines.Line(i)) || cell > n
 }
