@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -41,7 +41,7 @@ func newHarness(t *testing.T) *harness {
 
 // testEnv is a hermetic environment, a harness's: temp XDG dirs, no
 // real config, stdin a regular file (not a terminal).
-func testEnv(t *testing.T) (env, *syncBuffer, *syncBuffer) {
+func testEnv(t *testing.T) (env, *syncbuf.Buffer, *syncbuf.Buffer) {
 	t.Helper()
 	h := newHarness(t)
 	stdin, err := os.Open(os.DevNull)
@@ -61,7 +61,7 @@ type result struct {
 
 // env is the harness's environment with fresh output buffers; stdin is
 // the harness's, or nil.
-func (h *harness) env() (env, *syncBuffer, *syncBuffer) {
+func (h *harness) env() (env, *syncbuf.Buffer, *syncbuf.Buffer) {
 	var mu sync.Mutex
 	vars := func(k string) (string, bool) {
 		mu.Lock()
@@ -69,7 +69,7 @@ func (h *harness) env() (env, *syncBuffer, *syncBuffer) {
 		v, ok := h.vars[k]
 		return v, ok
 	}
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	return env{
 		stdin: h.stdin, stdout: out, stderr: errOut,
 		getenv:    func(k string) string { v, _ := vars(k); return v },
@@ -102,26 +102,6 @@ func (r result) expect(t *testing.T, code int, what string) {
 		t.Fatalf("%s: exit %d, want %d\nstdout: %s\nstderr: %s", what, r.code, code, r.out, r.errOut)
 	}
 }
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *syncBuffer) Len() int { return len(s.String()) }
 
 // writeConfig writes a config file with mode 0600 and returns its path.
 func (h *harness) writeConfig(name, text string) string {

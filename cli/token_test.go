@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -329,7 +330,7 @@ func TestTokenNoBrowser(t *testing.T) {
 			defer cancel()
 			// Nobody signs in: the person reads the URL, and the test
 			// ends the wait as Ctrl+C would.
-			out, errOut := &syncBuffer{}, &syncBuffer{}
+			out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 			e := env{stdout: out, stderr: errOut, getenv: func(k string) string { return h.vars[k] },
 				lookupEnv: func(k string) (string, bool) { v, ok := h.vars[k]; return v, ok }, open: h.open}
 			done := make(chan int, 1)

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -16,7 +17,7 @@ import (
 // over the screen. The demo must not reach that code. Not parallel: it
 // swaps the default logger for the length of the test.
 func TestRequestErrorsAreNotLogged(t *testing.T) {
-	var logged syncBuffer
+	var logged syncbuf.Buffer
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	t.Cleanup(func() { slog.SetDefault(prev) })

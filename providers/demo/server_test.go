@@ -1,14 +1,12 @@
 package demo_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 
+	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -233,27 +232,9 @@ func TestStats(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestLogHasNoSecrets(t *testing.T) {
 	t.Parallel()
-	var log syncBuffer
+	var log syncbuf.Buffer
 	_, base := testServer(t, demo.Options{Log: &log})
 
 	ctx := clientCtx(t)
