@@ -253,6 +253,10 @@ func TestClientCredentialsRejected(t *testing.T) {
 			if !strings.Contains(string(re.Body), tc.detail) {
 				t.Errorf("body %s does not mention %q", re.Body, tc.detail)
 			}
+			// RFC 6749 §5.2: a 401 names the scheme the client may use.
+			if got := re.Response.Header.Get("WWW-Authenticate"); tc.status == 401 && !strings.HasPrefix(got, "Basic ") {
+				t.Errorf("WWW-Authenticate = %q, want a Basic challenge with the 401", got)
+			}
 		})
 	}
 }

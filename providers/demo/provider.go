@@ -82,8 +82,13 @@ func oauthError(err error) (int, apiError) {
 }
 
 // writeOAuthError writes err as a JSON error response; see oauthError.
+// A 401 carries a Basic challenge: RFC 6749 §5.2 requires one when the
+// client tried Basic, and it tells any other client which scheme works.
 func writeOAuthError(w http.ResponseWriter, err error) {
 	status, body := oauthError(err)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, status, body)
 }
