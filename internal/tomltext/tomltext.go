@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -59,7 +60,7 @@ func DecodeProblem(err error) Problem {
 	// ParseErrors: BurntSushi/toml writes the line and the key into the
 	// text only, as `toml: line 5 (last key "providers.x.scopes"): ...`.
 	// Read them back so these errors are located like every other one.
-	if m := decodeErrRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := decodeErrRE().FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		msg, hint := typeMismatch(m[3])
 		return Problem{Line: line, Key: m[2], Msg: msg, Hint: hint}
@@ -67,16 +68,25 @@ func DecodeProblem(err error) Problem {
 	return Problem{Msg: err.Error()}
 }
 
+// The decoder's messages are read back only when a config is broken, so
+// their patterns are compiled then: at package init they would cost every
+// start of keyhole (about 0.4 ms), broken config or not.
 var (
-	decodeErrRE    = regexp.MustCompile(`(?s)^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
-	incompatibleRE = regexp.MustCompile(`^incompatible types: TOML value has type (\S+); destination has type (.+)$`)
-	mismatchRE     = regexp.MustCompile(`^type mismatch for \S+: expected table but found (\S+)$`)
+	decodeErrRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?s)^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
+	})
+	incompatibleRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^incompatible types: TOML value has type (\S+); destination has type (.+)$`)
+	})
+	mismatchRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^type mismatch for \S+: expected table but found (\S+)$`)
+	})
 )
 
 // typeMismatch rewrites the decoder's Go-flavoured type message in the
 // file's own words.
 func typeMismatch(msg string) (string, string) {
-	if m := incompatibleRE.FindStringSubmatch(msg); m != nil {
+	if m := incompatibleRE().FindStringSubmatch(msg); m != nil {
 		want := map[string]string{"slice": "an array", "map": "a table", "string": "a string", "integer": "an integer",
 			"float": "a number", "boolean": "true or false", "primitive (string-like)": "a string"}[m[2]]
 		if want == "" {
@@ -91,7 +101,7 @@ func typeMismatch(msg string) (string, string) {
 		}
 		return fmt.Sprintf("wrong type: want %s, got %s", want, typeName(m[1])), hint
 	}
-	if m := mismatchRE.FindStringSubmatch(msg); m != nil {
+	if m := mismatchRE().FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("wrong type: want a table, got %s", typeName(m[1])), ""
 	}
 	return msg, ""
