@@ -84,7 +84,9 @@ func KeyLine(data []byte, key toml.Key) int {
 func lines(data []byte) iter.Seq2[int, string] {
 	return func(yield func(int, string) bool) {
 		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(make([]byte, 0, 64*1024), len(data)+1)
+		// A line is never longer than the file: a small config gets a small
+		// buffer (this runs once per provider at every start).
+		sc.Buffer(make([]byte, 0, min(64*1024, len(data)+1)), len(data)+1)
 		for line := 1; sc.Scan(); line++ {
 			if !yield(line, strings.TrimSpace(stripComment(sc.Text()))) {
 				return
