@@ -87,18 +87,19 @@ func TestTokenTypesOnTheCommandLine(t *testing.T) {
 	}
 }
 
+// onExampleAPI is a [providers.NAME] table on https://api.example.test, a
+// host no test reaches: base_url, grant, then the given key = value lines
+// in order, from the table's fourth line on.
+func onExampleAPI(name, grant string, lines ...string) string {
+	return fmt.Sprintf("[providers.%s]\nbase_url = \"https://api.example.test\"\ngrant = %q\n%s\n", name, grant, strings.Join(lines, "\n"))
+}
+
 // TestProvidersMarksPlainHTTPEndpoints: no network is needed to see that
 // a token endpoint is plain http to a host that is not loopback.
 func TestProvidersMarksPlainHTTPEndpoints(t *testing.T) {
 	h := newHarness(t)
-	cfg := h.writeConfig("clear.toml", `[providers.clear]
-base_url = "https://api.example.test"
-grant = "password"
-token_url = "http://auth.example.test/token"
-username = "u"
-password = "p"
-client_id = "id"
-
+	cfg := h.writeConfig("clear.toml", onExampleAPI("clear", "password",
+		`token_url = "http://auth.example.test/token"`, `username = "u"`, `password = "p"`, `client_id = "id"`)+`
 [providers.local]
 base_url = "http://127.0.0.1:1"
 grant = "client_credentials"
@@ -176,20 +177,9 @@ func TestPlainHTTPChild(t *testing.T) {
 		t.Skip("run by TestPlainHTTPThroughAProxy")
 	}
 	h := newHarness(t)
-	cfg := h.writeConfig("clear.toml", `[providers.configured]
-base_url = "https://api.example.test"
-grant = "client_credentials"
-token_url = "http://auth.example.test/token"
-client_id = "id"
-client_secret = "s"
-
-[providers.discovered]
-base_url = "https://api.example.test"
-grant = "client_credentials"
-issuer = "http://idp.example.test"
-client_id = "id"
-client_secret = "s"
-`)
+	cfg := h.writeConfig("clear.toml",
+		onExampleAPI("configured", "client_credentials", `token_url = "http://auth.example.test/token"`, `client_id = "id"`, `client_secret = "s"`)+"\n"+
+			onExampleAPI("discovered", "client_credentials", `issuer = "http://idp.example.test"`, `client_id = "id"`, `client_secret = "s"`))
 	// From the config: said before the token request.
 	r := h.run("--config", cfg, "token", "configured")
 	r.expect(t, ExitOK, "token configured")
@@ -214,15 +204,11 @@ client_secret = "s"
 // names the file, the line and the key.
 func TestProvidersRefusesAuthParamsThatSubvertTheSignIn(t *testing.T) {
 	h := newHarness(t)
-	cfg := h.writeConfig("auth.toml", `[providers.x]
-base_url = "https://api.example.test"
-grant = "authorization_code"
-issuer = "https://idp.example.test"
-client_id = "id"
-auth_params = { prompt = "consent", redirect_uri = "https://evil.example.test/cb" }
-`)
+	cfg := h.writeConfig("auth.toml", onExampleAPI("x", "authorization_code",
+		`issuer = "https://idp.example.test"`, `client_id = "id"`, `auth_params = { prompt = "consent", redirect_uri = "https://evil.example.test/cb" }`))
 	r := h.run("providers", "--config", cfg)
 	r.expect(t, ExitUsage, "providers")
+	// auth_params is the table's sixth line, the file's too.
 	if want := cfg + ":6: providers.x.auth_params.redirect_uri: keyhole sets redirect_uri itself"; !strings.Contains(r.errOut, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
 	}

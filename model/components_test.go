@@ -218,24 +218,11 @@ func signInOpen(t *testing.T, d *deviceIdP, br *opener) Model {
 	srv := httptest.NewServer(d.handler(t))
 	t.Cleanup(srv.Close)
 	testEnv(t)
-	cfgText := fmt.Sprintf(`[providers.dev]
-base_url = %[1]q
-grant = "device_code"
-device_url = "%[1]s/device"
-token_url = "%[1]s/token"
-client_id = "kh"
-
-[providers.cc]
-base_url = %[1]q
-grant = "client_credentials"
-token_url = "%[1]s/token"
-client_id = "kh"
-client_secret = "cc-secret-31337"
-
+	cfgText := deviceTable("dev", srv.URL, "/token") + hostileCC("cc", srv.URL, "/token") + `
   [[providers.cc.requests]]
   name = "List"
   path = "/items"
-`, srv.URL)
+`
 	cfg, err := providers.Parse("device.toml", []byte(cfgText))
 	if err != nil {
 		t.Fatal(err)

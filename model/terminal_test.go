@@ -136,17 +136,24 @@ func terminalHostileServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// providerTable is a [providers.NAME] table (name is a TOML key) on base
+// with grant and the key = value lines given.
+func providerTable(name, base, grant string, lines ...string) string {
+	return fmt.Sprintf("\n[providers.%s]\nbase_url = %q\ngrant = %q\n%s\n", name, base, grant, strings.Join(lines, "\n"))
+}
+
 // hostileCC is a client-credentials provider on base called name (a TOML
 // key) whose token endpoint is tokenPath there.
 func hostileCC(name, base, tokenPath string) string {
-	return fmt.Sprintf(`
-[providers.%s]
-base_url = %q
-grant = "client_credentials"
-token_url = "%s%s"
-client_id = "id"
-client_secret = "s3cr3t-value"
-`, name, base, base, tokenPath)
+	return providerTable(name, base, "client_credentials",
+		`token_url = "`+base+tokenPath+`"`, `client_id = "id"`, `client_secret = "s3cr3t-value"`)
+}
+
+// deviceTable is a public device-code provider on base called name whose
+// device endpoint is /device there and token endpoint tokenPath.
+func deviceTable(name, base, tokenPath string) string {
+	return providerTable(name, base, "device_code",
+		`device_url = "`+base+`/device"`, `token_url = "`+base+tokenPath+`"`, `client_id = "id"`, `client_auth = "none"`)
 }
 
 // evilProvider is a provider whose name (from a config someone else
@@ -158,15 +165,7 @@ func evilProvider(base string) string {
 // hostileConfig is the providers on the hostile server: ok gets a token
 // full of escapes, dev a device code full of them, api a clean token.
 func hostileConfig(base string) string {
-	return "[settings]\ntoken_cache = \"memory\"\n" + hostileCC("ok", base, "/token") + fmt.Sprintf(`
-[providers.dev]
-base_url = %[1]q
-grant = "device_code"
-device_url = "%[1]s/device"
-token_url = "%[1]s/device-token"
-client_id = "id"
-client_auth = "none"
-`, base) + hostileCC("api", base, "/token-clean")
+	return "[settings]\ntoken_cache = \"memory\"\n" + hostileCC("ok", base, "/token") + deviceTable("dev", base, "/device-token") + hostileCC("api", base, "/token-clean")
 }
 
 // TestTokenPaneShowsServerTextAsSymbols: a refused token request's error

@@ -43,10 +43,28 @@ func wantChallenge(t *testing.T, resp *http.Response, body []byte, status int, e
 	}
 }
 
+// apiServer starts a demo server and returns its URL with a
+// client_credentials token for its API.
+func apiServer(t *testing.T) (base, token string) {
+	t.Helper()
+	_, base = testServer(t, demo.Options{})
+	return base, ccToken(t, base)
+}
+
+// wantBadRequest checks that GET url+query is refused with 400 for each
+// query.
+func wantBadRequest(t *testing.T, url, token string, queries ...string) {
+	t.Helper()
+	for _, q := range queries {
+		if resp, _ := call(t, "GET", url+q, token, nil); resp.StatusCode != 400 {
+			t.Errorf("GET %s: %d, want 400", url+q, resp.StatusCode)
+		}
+	}
+}
+
 func TestAPIRejectsBadTokens(t *testing.T) {
 	t.Parallel()
-	_, base := testServer(t, demo.Options{})
-	good := ccToken(t, base)
+	base, good := apiServer(t)
 	_, pkce := pkceToken(t, base, "api:read", "offline_access")
 
 	parts := strings.Split(good, ".")
@@ -149,8 +167,7 @@ func TestAPIScopes(t *testing.T) {
 
 func TestAPIItems(t *testing.T) {
 	t.Parallel()
-	_, base := testServer(t, demo.Options{})
-	tok := ccToken(t, base)
+	base, tok := apiServer(t)
 	type page struct {
 		Items []struct {
 			ID        string   `json:"id"`
@@ -189,17 +206,12 @@ func TestAPIItems(t *testing.T) {
 	if past, raw := fetch("?page=99"); len(past.Items) != 0 || !strings.Contains(raw, `"items":[]`) {
 		t.Errorf("page 99 = %s", raw)
 	}
-	for _, q := range []string{"?page=0", "?page=x", "?page=-1"} {
-		if resp, _ := call(t, "GET", base+"/api/items"+q, tok, nil); resp.StatusCode != 400 {
-			t.Errorf("items%s: %d, want 400", q, resp.StatusCode)
-		}
-	}
+	wantBadRequest(t, base+"/api/items", tok, "?page=0", "?page=x", "?page=-1")
 }
 
 func TestAPIBig(t *testing.T) {
 	t.Parallel()
-	_, base := testServer(t, demo.Options{})
-	tok := ccToken(t, base)
+	base, tok := apiServer(t)
 
 	resp, body := call(t, "GET", base+"/api/big?mb=2", tok, nil)
 	if resp.StatusCode != 200 {
@@ -221,17 +233,12 @@ func TestAPIBig(t *testing.T) {
 	if _, again := call(t, "GET", base+"/api/big?mb=2", tok, nil); string(again) != string(body) {
 		t.Error("two calls differ")
 	}
-	for _, q := range []string{"?mb=201", "?mb=0", "?mb=x"} {
-		if resp, _ := call(t, "GET", base+"/api/big"+q, tok, nil); resp.StatusCode != 400 {
-			t.Errorf("big%s: %d, want 400", q, resp.StatusCode)
-		}
-	}
+	wantBadRequest(t, base+"/api/big", tok, "?mb=201", "?mb=0", "?mb=x")
 }
 
 func TestAPISlowHonoursCancel(t *testing.T) {
 	t.Parallel()
-	_, base := testServer(t, demo.Options{})
-	tok := ccToken(t, base)
+	base, tok := apiServer(t)
 
 	c := &http.Client{Transport: &http.Transport{}, Timeout: 50 * time.Millisecond}
 	defer c.CloseIdleConnections()
@@ -250,15 +257,12 @@ func TestAPISlowHonoursCancel(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"waited_ms":10`) {
 		t.Errorf("slow: %d %s", resp.StatusCode, body)
 	}
-	if resp, _ := call(t, "GET", base+"/api/slow?ms=60001", tok, nil); resp.StatusCode != 400 {
-		t.Errorf("ms=60001: %d, want 400", resp.StatusCode)
-	}
+	wantBadRequest(t, base+"/api/slow", tok, "?ms=60001")
 }
 
 func TestAPIStatusAndRoutes(t *testing.T) {
 	t.Parallel()
-	_, base := testServer(t, demo.Options{})
-	tok := ccToken(t, base)
+	base, tok := apiServer(t)
 	for _, tc := range []struct {
 		method, path string
 		want         int

@@ -51,8 +51,8 @@ var (
 // decideDevice plays the person at the browser: it opens pageURL (the
 // verification_uri_complete, or /device?user_code= with the code as typed),
 // reads the form and presses the button for action ("approve" or "deny").
-// It returns the status of the POST.
-func decideDevice(t *testing.T, pageURL, action string) int {
+// The page must accept the decision: every test needs it to go through.
+func decideDevice(t *testing.T, pageURL, action string) {
 	t.Helper()
 	resp, body := do(t, get(t, pageURL))
 	if resp.StatusCode != http.StatusOK {
@@ -68,10 +68,12 @@ func decideDevice(t *testing.T, pageURL, action string) int {
 	}
 	form := url.Values{"user_code": {string(code[1])}, "csrf_token": {string(csrf[1])}, "action": {action}}
 	resp, body = postForm(t, u.Scheme+"://"+u.Host+"/device", form)
-	if resp.StatusCode == http.StatusOK && !strings.Contains(string(body), map[string]string{"approve": "connected", "deny": "denied"}[action]) {
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /device %s: %d\n%s", action, resp.StatusCode, body)
+	}
+	if !strings.Contains(string(body), map[string]string{"approve": "connected", "deny": "denied"}[action]) {
 		t.Errorf("POST /device %s: the page does not confirm it:\n%s", action, body)
 	}
-	return resp.StatusCode
 }
 
 func postForm(t *testing.T, rawURL string, form url.Values) (*http.Response, []byte) {
@@ -135,9 +137,7 @@ func TestDeviceFlow(t *testing.T) {
 
 	// The person types the code in lower case without the dash.
 	typed := strings.ToLower(strings.ReplaceAll(da.UserCode, "-", ""))
-	if status := decideDevice(t, base+"/device?user_code="+typed, "approve"); status != http.StatusOK {
-		t.Fatalf("approve: %d", status)
-	}
+	decideDevice(t, base+"/device?user_code="+typed, "approve")
 	tok, err := cfg.DeviceAccessToken(ctx, da)
 	if err != nil {
 		t.Fatalf("DeviceAccessToken: %v", err)
@@ -206,9 +206,7 @@ func TestDeviceTokenOnce(t *testing.T) {
 	t.Parallel()
 	_, base := testServer(t, fastDevice())
 	_, da := deviceAuth(t, base, "api:read")
-	if status := decideDevice(t, da.VerificationURIComplete, "approve"); status != http.StatusOK {
-		t.Fatalf("approve: %d", status)
-	}
+	decideDevice(t, da.VerificationURIComplete, "approve")
 	status, m := pollDevice(t, base, demo.DeviceClientID, da.DeviceCode)
 	if status != 200 || m["access_token"] == nil || m["token_type"] != "bearer" || m["scope"] != "api:read" {
 		t.Fatalf("exchange: %d %v", status, m)
@@ -245,9 +243,7 @@ func TestDevicePendingAndSlowDown(t *testing.T) {
 	wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "slow_down")
 
 	// Once approved, the answer comes at once, however fast the poll.
-	if status := decideDevice(t, da.VerificationURIComplete, "approve"); status != http.StatusOK {
-		t.Fatalf("approve: %d", status)
-	}
+	decideDevice(t, da.VerificationURIComplete, "approve")
 	if status, m := pollDevice(t, base, demo.DeviceClientID, da.DeviceCode); status != 200 || m["access_token"] == nil {
 		t.Errorf("poll after approval: %d %v", status, m)
 	}
@@ -257,9 +253,7 @@ func TestDeviceDenied(t *testing.T) {
 	t.Parallel()
 	_, base := testServer(t, fastDevice())
 	cfg, da := deviceAuth(t, base, "api:read")
-	if status := decideDevice(t, da.VerificationURIComplete, "deny"); status != http.StatusOK {
-		t.Fatalf("deny: %d", status)
-	}
+	decideDevice(t, da.VerificationURIComplete, "deny")
 	_, err := cfg.DeviceAccessToken(clientCtx(t), da)
 	if re := retrieveError(t, err); re.ErrorCode != "access_denied" || re.Response.StatusCode != 400 {
 		t.Errorf("DeviceAccessToken after deny: %d %q, want 400 access_denied", re.Response.StatusCode, re.ErrorCode)
@@ -280,9 +274,7 @@ func TestDeviceExpired(t *testing.T) {
 		t.Errorf("expires_in announced as %v, want a sub-second lifetime rounded up to 1 s", time.Until(da.Expiry))
 	}
 	// Approved in time, exchanged too late.
-	if status := decideDevice(t, da.VerificationURIComplete, "approve"); status != http.StatusOK {
-		t.Fatalf("approve: %d", status)
-	}
+	decideDevice(t, da.VerificationURIComplete, "approve")
 	_, pending := deviceAuth(t, base, "api:read")
 	time.Sleep(ttl + 20*time.Millisecond)
 	wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "expired_token")
@@ -296,9 +288,7 @@ func TestDeviceTokenRejected(t *testing.T) {
 	t.Parallel()
 	_, base := testServer(t, fastDevice())
 	_, da := deviceAuth(t, base, "api:read")
-	if status := decideDevice(t, da.VerificationURIComplete, "approve"); status != http.StatusOK {
-		t.Fatalf("approve: %d", status)
-	}
+	decideDevice(t, da.VerificationURIComplete, "approve")
 
 	// Another client presenting the code: demo-pkce may not use the grant.
 	wantPollError(t, base, demo.PKCEClientID, da.DeviceCode, 400, "unauthorized_client")

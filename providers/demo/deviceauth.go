@@ -45,9 +45,9 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 		writeOAuthError(w, err)
 		return
 	}
-	c := s.store.client(req.ClientID)
-	if c == nil {
-		writeOAuthError(w, oidc.ErrInvalidClient().WithDescription("The client is unknown to this server."))
+	c, err := s.knownClient(req.ClientID)
+	if err != nil {
+		writeOAuthError(w, err)
 		return
 	}
 	if sc := c.unknownScope(req.Scopes); sc != "" {

@@ -1,9 +1,11 @@
 package demo
 
 import (
+	"context"
 	"net/http"
 	"time"
 
+	httphelper "github.com/zitadel/oidc/v3/pkg/http"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
@@ -67,15 +69,18 @@ func (s *Server) checkPublicGrant(r *http.Request, grantType oidc.GrantType) err
 	return nil
 }
 
+// knownClient looks up the client a device endpoint names; an unknown one
+// is refused the same way by both.
+func (s *Server) knownClient(id string) (*client, error) {
+	if c := s.store.client(id); c != nil {
+		return c, nil
+	}
+	return nil, oidc.ErrInvalidClient().WithDescription("The client is unknown to this server.")
+}
+
 func (s *Server) clientCredentials(r *http.Request) (*oidc.AccessTokenResponse, error) {
-	if err := s.checkPublicGrant(r, oidc.GrantTypeClientCredentials); err != nil {
-		return nil, err
-	}
-	req, err := op.ParseClientCredentialsRequest(r, s.provider.Decoder())
-	if err != nil {
-		return nil, err
-	}
-	tokenReq, client, err := op.ValidateClientCredentialsRequest(r.Context(), req, s.provider)
+	_, tokenReq, client, err := validRequest(s, r, oidc.GrantTypeClientCredentials,
+		op.ParseClientCredentialsRequest, op.ValidateClientCredentialsRequest)
 	if err != nil {
 		return nil, err
 	}
@@ -83,14 +88,8 @@ func (s *Server) clientCredentials(r *http.Request) (*oidc.AccessTokenResponse, 
 }
 
 func (s *Server) codeExchange(r *http.Request) (*oidc.AccessTokenResponse, error) {
-	if err := s.checkPublicGrant(r, oidc.GrantTypeCode); err != nil {
-		return nil, err
-	}
-	req, err := op.ParseAccessTokenRequest(r, s.provider.Decoder())
-	if err != nil {
-		return nil, err
-	}
-	authReq, client, err := op.ValidateAccessTokenRequest(r.Context(), req, s.provider)
+	_, authReq, client, err := validRequest(s, r, oidc.GrantTypeCode,
+		op.ParseAccessTokenRequest, op.ValidateAccessTokenRequest)
 	if err != nil {
 		return nil, err
 	}
@@ -100,18 +99,31 @@ func (s *Server) codeExchange(r *http.Request) (*oidc.AccessTokenResponse, error
 }
 
 func (s *Server) refreshExchange(r *http.Request) (*oidc.AccessTokenResponse, error) {
-	if err := s.checkPublicGrant(r, oidc.GrantTypeRefreshToken); err != nil {
-		return nil, err
-	}
-	req, err := op.ParseRefreshTokenRequest(r, s.provider.Decoder())
-	if err != nil {
-		return nil, err
-	}
-	refreshReq, client, err := op.ValidateRefreshTokenRequest(r.Context(), req, s.provider)
+	req, refreshReq, client, err := validRequest(s, r, oidc.GrantTypeRefreshToken,
+		op.ParseRefreshTokenRequest, op.ValidateRefreshTokenRequest)
 	if err != nil {
 		return nil, err
 	}
 	return tokenResponse(r, refreshReq, client, req.RefreshToken, s.provider)
+}
+
+// validRequest takes the steps op takes first for each of the grants
+// above, given that grant's parse and validate: refuse what a public
+// client may not do, read the request, then validate it against the client
+// and the storage. What comes back is what the grant's tokens are made
+// from.
+func validRequest[Req, Valid any](s *Server, r *http.Request, grant oidc.GrantType,
+	parse func(*http.Request, httphelper.Decoder) (Req, error),
+	validate func(context.Context, Req, op.Exchanger) (Valid, op.Client, error),
+) (req Req, valid Valid, client op.Client, err error) {
+	if err = s.checkPublicGrant(r, grant); err != nil {
+		return req, valid, nil, err
+	}
+	if req, err = parse(r, s.provider.Decoder()); err != nil {
+		return req, valid, nil, err
+	}
+	valid, client, err = validate(r.Context(), req, s.provider)
+	return req, valid, client, err
 }
 
 // deviceExchange is RFC 8628 §3.4-3.5. op authenticates the client and
@@ -125,10 +137,11 @@ func (s *Server) deviceExchange(r *http.Request) (*oidc.AccessTokenResponse, err
 	if err != nil {
 		return nil, err
 	}
-	c := s.store.client(clientID)
+	c, err := s.knownClient(clientID)
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case c == nil:
-		return nil, oidc.ErrInvalidClient().WithDescription("The client is unknown to this server.")
 	case !c.public() && !authenticated:
 		return nil, oidc.ErrInvalidClient().WithDescription("This client must authenticate with its secret.")
 	case !c.allows(oidc.GrantTypeDeviceCode):
