@@ -51,7 +51,7 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found",
-			"There is no "+r.URL.Path+" here; the sample API lives under /api/ (try /api/me or /api/items).")
+			"There is no "+r.URL.Path+" here; the sample API lives under /api/ (try /api/me or /api/items) and is described at "+OpenAPIPath+".")
 	})
 	return mux
 }
