@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // OpenAPIPath is where the demo serves the OpenAPI 3.1 description of its
@@ -27,16 +29,37 @@ func OpenAPI(baseURL string) []byte {
 	return b
 }
 
-// handleOpenAPI serves the description for this server. It is built on
-// each request, from memory, and must not be cached: the port in it
-// changes every time the demo starts.
+// handleOpenAPI serves the description for this server, from memory. It
+// must not be cached by clients: the port in it changes every time the
+// demo starts.
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	doc := s.openapi.forBase(s.baseURL(r))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(OpenAPI(s.baseURL(r)))
+		_, _ = w.Write(doc)
 	}
+}
+
+// openAPICache keeps the last description built, since encoding it costs
+// milliseconds. A started server has one base URL, so it is built once;
+// one built with New takes its base from each request's Host, and a new
+// Host builds anew.
+type openAPICache struct {
+	mu   sync.Mutex
+	base string
+	doc  []byte
+}
+
+func (c *openAPICache) forBase(base string) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.doc == nil || c.base != base {
+		c.base, c.doc = base, OpenAPI(base)
+	}
+	return c.doc
 }
 
 // The types below are the parts of OpenAPI 3.1 the description uses, with

@@ -106,6 +106,7 @@ type Server struct {
 	handler  http.Handler
 	items    *itemStore    // what POST /api/items created
 	served   []servedRoute // set by routes in New, read-only afterwards
+	openapi  openAPICache  // the description served at OpenAPIPath
 
 	// Set by Start before anything is served, read-only afterwards.
 	url        string
