@@ -2,9 +2,7 @@ package demo
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -161,71 +159,6 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// handleListItems serves one page of the sample items.
-func (s *Server) handleListItems(w http.ResponseWriter, r *http.Request, _ tokenInfo) {
-	page := 1
-	if v := r.URL.Query().Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			writeError(w, http.StatusBadRequest, "invalid_request", "page must be a whole number from 1 up.")
-			return
-		}
-		page = n
-	}
-	p := sampleItemPage(page)
-	if p.Next != nil {
-		w.Header().Add("Link", "<"+*p.Next+`>; rel="next"`)
-	}
-	if p.Prev != nil {
-		w.Header().Add("Link", "<"+*p.Prev+`>; rel="prev"`)
-	}
-	writeJSON(w, http.StatusOK, p)
-}
-
-// handleCreateItem validates a new item and echoes it with an id. Nothing
-// is stored, so GET /api/items stays the same for everyone.
-func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, _ tokenInfo) {
-	var in struct {
-		Name  *string  `json:"name"`
-		Tags  []string `json:"tags"`
-		Price *float64 `json:"price"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	if err := dec.Decode(&in); err != nil {
-		if tooBig := new(http.MaxBytesError); errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "too_large", "The body must be at most 1 MiB.")
-			return
-		}
-		writeError(w, http.StatusBadRequest, "invalid_json", "The body must be a JSON object such as {\"name\": \"Brass Hinge\"}: "+err.Error())
-		return
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		writeError(w, http.StatusBadRequest, "invalid_json", "The body must hold a single JSON object.")
-		return
-	}
-	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
-		writeError(w, http.StatusBadRequest, "invalid_item", "name is required and must not be empty.")
-		return
-	}
-	if in.Price != nil && *in.Price < 0 {
-		writeError(w, http.StatusBadRequest, "invalid_item", "price must not be negative.")
-		return
-	}
-	created := item{
-		ID:        itemID(itemCount + int(s.nextItem.Add(1))),
-		Name:      strings.TrimSpace(*in.Name),
-		Tags:      nonNil(in.Tags),
-		Currency:  "EUR",
-		InStock:   true,
-		CreatedAt: time.Now().UTC().Format(time.RFC3339),
-	}
-	if in.Price != nil {
-		created.Price = *in.Price
-	}
-	w.Header().Set("Location", "/api/items/"+created.ID)
-	writeJSON(w, http.StatusCreated, created)
 }
 
 // handleBig streams about mb MiB of JSON: an array of fixed-size records,

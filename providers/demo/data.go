@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// The sample data is computed from an item's number on every request: it
-// is deterministic, costs nothing at start-up and needs no shared state.
+// The fixed sample items are computed from an item's number on every
+// request: they are deterministic, cost nothing at start-up and need no
+// shared state. Items created with POST live in the server's itemStore.
 
 const (
 	itemCount   = 57
@@ -64,12 +65,25 @@ type itemPage struct {
 	Prev       *string `json:"prev"`
 }
 
-// sampleItemPage returns page (1-based); past the end it is empty.
-func sampleItemPage(page int) itemPage {
-	pages := (itemCount + itemsOnPage - 1) / itemsOnPage
-	p := itemPage{Items: []item{}, Page: page, PerPage: itemsOnPage, Total: itemCount, TotalPages: pages}
-	for n := (page-1)*itemsOnPage + 1; n <= min(page*itemsOnPage, itemCount); n++ {
-		p.Items = append(p.Items, sampleItem(n))
+// sampleItemPage returns page (1-based) of the fixed items followed by
+// created, which it copies from; past the end it is empty. The fixed
+// items fill the first pages whatever was created, so those pages never
+// change.
+func sampleItemPage(page int, created []item) itemPage {
+	total := itemCount + len(created)
+	pages := (total + itemsOnPage - 1) / itemsOnPage
+	p := itemPage{Items: []item{}, Page: page, PerPage: itemsOnPage, Total: total, TotalPages: pages}
+	// Past the last page nothing is listed. Checking that first also keeps
+	// (page-1)*itemsOnPage small: for a page near the int limit it would
+	// overflow to a negative item number.
+	if page <= pages {
+		for n := (page-1)*itemsOnPage + 1; n <= min(page*itemsOnPage, total); n++ {
+			if n <= itemCount {
+				p.Items = append(p.Items, sampleItem(n))
+			} else {
+				p.Items = append(p.Items, created[n-itemCount-1])
+			}
+		}
 	}
 	link := func(n int) *string {
 		s := "/api/items?page=" + strconv.Itoa(n)

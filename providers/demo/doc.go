@@ -34,6 +34,7 @@
 //	GET  /.well-known/openid-configuration, /.well-known/oauth-authorization-server
 //	GET  /.well-known/jwks.json
 //	GET  /_stats                       request counts per route and per grant (no auth)
+//	GET  /openapi.json                 the sample API's OpenAPI 3.1 description (no auth)
 //
 // # What is op's and what is ours
 //
@@ -86,13 +87,46 @@
 // access_token query parameter of RFC 6750 §2.3) and answers 401 with a
 // WWW-Authenticate challenge when it is missing, unknown, forged, revoked or
 // expired: the API checks the JWT's signature, aud and exp, and asks the
-// storage whether its jti was revoked. Routes other than /api/me need scope api:read; POST /api/items
-// needs api:write. Responses are JSON and deterministic.
+// storage whether its jti was revoked. Routes other than /api/me need scope
+// api:read; POST /api/items and DELETE /api/items/{id} need api:write.
+// Responses are JSON.
 //
-//	GET  /api/me              who the token belongs to
-//	GET  /api/items?page=N    57 items, 10 a page
-//	POST /api/items           {"name": ...}; echoed with an id, not stored
-//	GET  /api/big?mb=N        about N MiB of JSON (1..200), streamed
-//	GET  /api/slow?ms=N       answers after N ms (0..60000, default 1000)
-//	GET  /api/status/N        answers status N (200..599)
+//	GET    /api/me              who the token belongs to
+//	GET    /api/items?page=N    the 57 fixed items, then those created, 10 a page
+//	POST   /api/items           {"name": ..., "tags": [...], "price": ...}: 201, Location /api/items/{id}
+//	GET    /api/items/{id}      one item; 404 when unknown
+//	DELETE /api/items/{id}      a created item: 204, then 404; a fixed item: 405 with Allow: GET
+//	GET    /api/big?mb=N        about N MiB of JSON (1..200), streamed
+//	GET    /api/slow?ms=N       answers after N ms (0..60000, default 1000)
+//	GET    /api/status/N        answers status N (200..599)
+//
+// The fixed items are computed from their number, the same in every run.
+// Created items (ids itm_0058 up, never reused) are kept in memory for
+// the life of the server, the newest 1,000, and listed after the fixed
+// ones, so the first pages never change. A new item's name is 1 to 200
+// characters after trimming, with at most 10 tags of at most 40
+// characters each, which bounds what the store holds.
+//
+// Deleting a fixed item is 405 rather than 403: RFC 9110 §15.5.6 makes 405
+// the answer for a method the resource does not support, whoever asks,
+// while this API's 403 means a missing scope, and a client reading it
+// would look for a scope that does not exist.
+//
+// # OpenAPI description
+//
+// GET [OpenAPIPath] (no token) serves an OpenAPI 3.1 description of the
+// sample API, built from memory for this server's base URL and sent with
+// Cache-Control: no-store, since the port changes every run. It documents
+// every /api operation (operationId, tags, parameters with examples,
+// request and response schemas under components/schemas, the 400, 401,
+// 403 and 404 answers with their WWW-Authenticate headers) and the OAuth
+// 2.0 scheme with the flows the clients above really use:
+// clientCredentials, authorizationCode (PKCE S256 is required, which 3.1
+// cannot express but the description says), and x-deviceAuthorization,
+// because OpenAPI 3.1 has no device flow; it has the shape OpenAPI 3.2
+// gave its deviceAuthorization flow. Each operation's security lists the
+// scopes its handler checks. openapi_test.go walks every operation against
+// a live server and compares the paths with the routes the mux serves, so
+// the description cannot drift from the code. [OpenAPI] returns the same
+// document without a server.
 package demo

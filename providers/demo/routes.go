@@ -12,6 +12,12 @@ import (
 // methods maps an HTTP method to the handler for one route.
 type methods map[string]http.HandlerFunc
 
+// servedRoute is a path pattern the mux serves and its methods, sorted.
+type servedRoute struct {
+	path    string
+	methods []string
+}
+
 // routes wires every endpoint. Methods are dispatched here rather than by
 // ServeMux patterns so that a wrong method gets a JSON 405 like every other
 // error, and so each request is counted under its route.
@@ -28,11 +34,16 @@ func (s *Server) routes() http.Handler {
 	s.route(mux, "/.well-known/oauth-authorization-server", methods{"GET": s.handleDiscovery})
 	s.route(mux, "/.well-known/jwks.json", methods{"GET": s.handleJWKS})
 	s.route(mux, "/_stats", methods{"GET": s.handleStats})
+	s.route(mux, OpenAPIPath, methods{"GET": s.handleOpenAPI})
 
 	s.route(mux, "/api/me", methods{"GET": s.api("", s.handleMe)})
 	s.route(mux, "/api/items", methods{
 		"GET":  s.api("api:read", s.handleListItems),
 		"POST": s.api("api:write", s.handleCreateItem),
+	})
+	s.route(mux, "/api/items/{id}", methods{
+		"GET":    s.api("api:read", s.handleGetItem),
+		"DELETE": s.api("api:write", s.handleDeleteItem),
 	})
 	s.route(mux, "/api/big", methods{"GET": s.api("api:read", s.handleBig)})
 	s.route(mux, "/api/slow", methods{"GET": s.api("api:read", s.handleSlow)})
@@ -40,15 +51,17 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found",
-			"There is no "+r.URL.Path+" here; the sample API lives under /api/ (try /api/me or /api/items).")
+			"There is no "+r.URL.Path+" here; the sample API lives under /api/ (try /api/me or /api/items) and is described at "+OpenAPIPath+".")
 	})
 	return mux
 }
 
 // route registers path, counting every request to it and answering 405
-// for a method it does not serve. HEAD is served as GET.
+// for a method it does not serve. HEAD is served as GET. It also records
+// the route in s.served, which the OpenAPI description is checked against.
 func (s *Server) route(mux *http.ServeMux, path string, m methods) {
 	allowed := slices.Sorted(maps.Keys(m))
+	s.served = append(s.served, servedRoute{path: path, methods: allowed})
 	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		s.stats.endpoint(path)
 		method := r.Method

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -105,7 +104,9 @@ type Server struct {
 	csrfKey  []byte // signs the /device form's csrf_token; see devicepage.go
 	stats    *stats
 	handler  http.Handler
-	nextItem atomic.Int64 // ids for POST /api/items
+	items    *itemStore    // what POST /api/items created
+	served   []servedRoute // set by routes in New, read-only afterwards
+	openapi  openAPICache  // the description served at OpenAPIPath
 
 	// Set by Start before anything is served, read-only afterwards.
 	url        string
@@ -157,6 +158,7 @@ func New(opts Options) (*Server, error) {
 		keys:    keys,
 		csrfKey: csrfKey,
 		stats:   newStats(),
+		items:   &itemStore{},
 	}
 	if s.provider, err = newProvider(s.store); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
