@@ -382,6 +382,9 @@ func checkJSON(file string, data []byte) error {
 		line, col := lineCol(data, off)
 		return &Error{File: file, Line: line, Column: col, Reason: fmt.Sprintf("nests deeper than %d levels", MaxNesting)}
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &Error{File: file, Reason: "empty file"}
+	}
 	if gjson.ValidBytes(data) {
 		return nil
 	}
@@ -390,11 +393,9 @@ func checkJSON(file string, data []byte) error {
 	err := json.Unmarshal(data, &v)
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		line, col := lineCol(data, int(syn.Offset))
+		// Offset counts the offending byte as read.
+		line, col := lineCol(data, max(int(syn.Offset)-1, 0))
 		return &Error{File: file, Line: line, Column: col, Reason: "not valid JSON: " + syn.Error()}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return &Error{File: file, Reason: "empty file"}
 	}
 	return &Error{File: file, Reason: "not valid JSON"}
 }

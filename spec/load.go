@@ -102,25 +102,48 @@ func Load(ctx context.Context, ref string, o Options) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.index(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Parse reads a spec held in memory (the built-in demo's, say): JSON or
+// YAML, indexed, nothing cached. name is used in errors.
+func Parse(name string, data []byte) (*Spec, error) {
+	s := &Spec{Source: name, data: data, cache: &cache{}}
+	if err := s.index(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// index fills s.Index: from the cache when these bytes were indexed
+// before, else by one pass over them (after converting YAML), kept in the
+// cache for next time.
+func (s *Spec) index() error {
 	sum := sha256.Sum256(s.data)
 	s.hash = hex.EncodeToString(sum[:])
 	s.yaml = isYAML(s.data)
 	if ix := s.cachedIndex(); ix != nil {
 		s.Index, s.IndexCached = ix, true
-		return s, nil
+		return nil
 	}
 	js := s.data
 	if s.yaml {
-		if js, err = YAMLToJSON(ref, s.data); err != nil {
-			return nil, err
+		var err error
+		if js, err = YAMLToJSON(s.Source, s.data); err != nil {
+			return err
 		}
-		_ = c.write("json-"+s.hash+".json", js)
+		_ = s.cache.write("json-"+s.hash+".json", js)
 	}
-	if s.Index, err = buildIndex(ref, js, !s.yaml); err != nil {
-		return nil, err
+	ix, err := buildIndex(s.Source, js, !s.yaml)
+	if err != nil {
+		return err
 	}
+	s.Index = ix
 	s.keepIndex()
-	return s, nil
+	return nil
 }
 
 // readFile reads a spec file: no symbolic link followed, only a regular

@@ -256,7 +256,7 @@ func (b *builder) deref(s gjson.Result, refs int) (gjson.Result, bool) {
 // in the order written. Nested allOfs are merged too.
 func (b *builder) object(parts []gjson.Result, refs, nest int) {
 	b.out.WriteByte('{')
-	seen := map[string]bool{}
+	seen, merged := map[string]bool{}, map[string]bool{}
 	first := true
 	var walk func(s gjson.Result, depth int)
 	walk = func(s gjson.Result, depth int) {
@@ -275,11 +275,20 @@ func (b *builder) object(parts []gjson.Result, refs, nest int) {
 			b.value(v, refs, nest+1)
 			return true
 		})
-		if depth < skeletonRefDepth {
-			for _, br := range s.Get("allOf").Array() {
-				if br, ok := b.deref(br, refs); ok {
-					walk(br, depth+1)
+		if depth >= skeletonRefDepth {
+			return
+		}
+		for _, br := range s.Get("allOf").Array() {
+			// Each $ref is merged once: allOf: [A, A, A] of an A
+			// that does the same would otherwise multiply.
+			if r := br.Get("$ref").String(); r != "" {
+				if merged[r] {
+					continue
 				}
+				merged[r] = true
+			}
+			if br, ok := b.deref(br, refs); ok {
+				walk(br, depth+1)
 			}
 		}
 	}

@@ -51,6 +51,7 @@ type converter struct {
 	file  string
 	out   bytes.Buffer
 	limit int
+	pairs int // mapping pairs visited, merged ones included
 }
 
 func (c *converter) fail(n *yaml.Node, reason string) error {
@@ -87,7 +88,7 @@ func (c *converter) node(n *yaml.Node, depth int) error {
 		return nil
 	case yaml.MappingNode:
 		c.out.WriteByte('{')
-		if err := c.pairs(n, depth, map[string]bool{}, true); err != nil {
+		if err := c.mapping(n, depth, map[string]bool{}, true); err != nil {
 			return err
 		}
 		c.out.WriteByte('}')
@@ -97,10 +98,13 @@ func (c *converter) node(n *yaml.Node, depth int) error {
 	return nil
 }
 
-// pairs writes a mapping's pairs, those of its merge keys (<<) after its
+// mapping writes a mapping's pairs, those of its merge keys (<<) after its
 // own, skipping keys already written (seen). first says no pair has been
 // written yet in the enclosing object.
-func (c *converter) pairs(n *yaml.Node, depth int, seen map[string]bool, first bool) error {
+func (c *converter) mapping(n *yaml.Node, depth int, seen map[string]bool, first bool) error {
+	if depth > MaxNesting {
+		return c.fail(n, fmt.Sprintf("nests deeper than %d levels", MaxNesting))
+	}
 	own := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Tag != "!!merge" {
@@ -109,6 +113,12 @@ func (c *converter) pairs(n *yaml.Node, depth int, seen map[string]bool, first b
 	}
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
+		// Merge keys that merge each other many times over write
+		// nothing new, so the output limit does not stop them: the
+		// count of pairs looked at does.
+		if c.pairs++; c.pairs > c.limit {
+			return c.fail(n, "merge keys (<<) expand to more than ten times the file's size")
+		}
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" {
 			merges = append(merges, v)
@@ -146,7 +156,7 @@ func (c *converter) pairs(n *yaml.Node, depth int, seen map[string]bool, first b
 			if e.Kind != yaml.MappingNode {
 				return c.fail(e, "a merge key (<<) takes a mapping or a list of mappings")
 			}
-			if err := c.pairs(e, depth+1, seen, first && len(seen) == 0); err != nil {
+			if err := c.mapping(e, depth+1, seen, first && len(seen) == 0); err != nil {
 				return err
 			}
 			if len(seen) > 0 {
