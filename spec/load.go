@@ -55,6 +55,9 @@ type Options struct {
 type Spec struct {
 	// Source is the file or URL as the config wrote it.
 	Source string
+	// Location is where it was read from: the file's path, the config's
+	// path rule applied, or the URL. Errors name it.
+	Location string
 	// Index lists the operations.
 	Index *Index
 	// Notes say what the caller should tell the person: that an
@@ -93,7 +96,7 @@ func Load(ctx context.Context, ref string, o Options) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Spec{Source: ref, cache: c}
+	s := &Spec{Source: ref, Location: ref, cache: c}
 	if IsURL(ref) {
 		err = s.fetch(ctx, ref, o)
 	} else {
@@ -111,7 +114,7 @@ func Load(ctx context.Context, ref string, o Options) (*Spec, error) {
 // Parse reads a spec held in memory (the built-in demo's, say): JSON or
 // YAML, indexed, nothing cached. name is used in errors.
 func Parse(name string, data []byte) (*Spec, error) {
-	s := &Spec{Source: name, data: data, cache: &cache{}}
+	s := &Spec{Source: name, Location: name, data: data, cache: &cache{}}
 	if err := s.index(); err != nil {
 		return nil, err
 	}
@@ -132,12 +135,12 @@ func (s *Spec) index() error {
 	js := s.data
 	if s.yaml {
 		var err error
-		if js, err = YAMLToJSON(s.Source, s.data); err != nil {
+		if js, err = YAMLToJSON(s.Location, s.data); err != nil {
 			return err
 		}
 		_ = s.cache.write("json-"+s.hash+".json", js)
 	}
-	ix, err := buildIndex(s.Source, js, !s.yaml)
+	ix, err := buildIndex(s.Location, js, !s.yaml)
 	if err != nil {
 		return err
 	}
@@ -171,7 +174,7 @@ func (s *Spec) readFile(ref string, o Options) error {
 	if int64(len(data)) > o.MaxSize {
 		return &Error{File: path, Reason: sizeReason(int64(len(data)), o.MaxSize)}
 	}
-	s.data = data
+	s.data, s.Location = data, path
 	return nil
 }
 
@@ -353,15 +356,15 @@ func (s *Spec) doc() *doc {
 		if s.yaml {
 			if js = s.cache.read("json-"+s.hash+".json", 10*int64(len(s.data))+1<<20); js == nil {
 				var err error
-				if js, err = YAMLToJSON(s.Source, s.data); err != nil {
+				if js, err = YAMLToJSON(s.Location, s.data); err != nil {
 					return
 				}
 			}
 		}
-		if checkJSON(s.Source, js) != nil {
+		if checkJSON(s.Location, js) != nil {
 			return
 		}
-		s.parsed = newDoc(s.Source, js)
+		s.parsed = newDoc(s.Location, js)
 	})
 	return s.parsed
 }
