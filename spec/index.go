@@ -25,10 +25,15 @@ const (
 // do it once and well.
 const swaggerHint = "Swagger 2.0 is not read: convert it to OpenAPI 3 with `npx swagger2openapi FILE -o openapi.json` or the Swagger Editor (Edit › Convert to OpenAPI 3), and point openapi at the result"
 
-// methods are the operation keys of a path item.
-var methods = map[string]string{
-	"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE",
-	"options": "OPTIONS", "head": "HEAD", "patch": "PATCH", "trace": "TRACE",
+// method is the HTTP method of a path item's key, if it is an operation.
+// (A switch, not a package-level map, which would be built at every
+// keyhole start.)
+func method(key string) (string, bool) {
+	switch key {
+	case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+		return strings.ToUpper(key), true
+	}
+	return "", false
 }
 
 // BuildIndex lists the operations of the OpenAPI 3.0 or 3.1 document in
@@ -174,7 +179,7 @@ func (d *doc) pathItem(ix *Index, path string, item gjson.Result, defaultSecurit
 	}
 	pathServers := serverURLs(item.Get("servers"))
 	item.ForEach(func(k, op gjson.Result) bool {
-		method, ok := methods[k.String()]
+		method, ok := method(k.String())
 		if !ok {
 			return true
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -19,8 +18,6 @@ func isYAML(data []byte) bool {
 	return len(t) == 0 || t[0] != '{'
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
 // YAMLToJSON converts a YAML spec into the JSON the index reads, keys in
 // the order written (the index lists operations in spec order). Aliases
 // are expanded, merge keys (<<) applied; the output is limited to ten
@@ -29,12 +26,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 func YAMLToJSON(file string, data []byte) ([]byte, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		e := &Error{File: file, Reason: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Reason = "not valid YAML: " + err.Error()[len(m[0]):]
-		}
-		return nil, e
+		return nil, yamlError(file, err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil, &Error{File: file, Reason: "empty file"}
@@ -45,6 +37,22 @@ func YAMLToJSON(file string, data []byte) ([]byte, error) {
 		return nil, err
 	}
 	return c.out.Bytes(), nil
+}
+
+// yamlError turns the decoder's "yaml: line 3: did not find ..." into an
+// Error with the line. (No regexp: a package-level one would be compiled
+// at every keyhole start.)
+func yamlError(file string, err error) *Error {
+	text := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &Error{File: file, Reason: "not valid YAML: " + text}
+	if rest, ok := strings.CutPrefix(text, "line "); ok {
+		if num, msg, ok := strings.Cut(rest, ": "); ok {
+			if n, err := strconv.Atoi(num); err == nil {
+				e.Line, e.Reason = n, "not valid YAML: "+msg
+			}
+		}
+	}
+	return e
 }
 
 type converter struct {
