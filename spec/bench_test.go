@@ -143,3 +143,33 @@ func reportPeak(b *testing.B) {
 		b.ReportMetric(float64(hwm)/(1<<20), "peakRSS-MB")
 	}
 }
+
+// BenchmarkLoad73MB loads a spec the size of GitHub's dereferenced
+// description (about 73 MB), cold, and reports the peak resident set.
+// Run it alone (-bench Load73MB) for a peak that is its own.
+func BenchmarkLoad73MB(b *testing.B) {
+	o := spectest.GitHub()
+	o.Example = 58_000
+	path := filepath.Join(b.TempDir(), "deref.json")
+	data := spectest.JSON(o)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(data))/(1<<20), "spec-MB")
+	data = nil
+	for b.Loop() {
+		b.StopTimer()
+		cacheDir := b.TempDir()
+		runtime.GC()
+		b.StartTimer()
+		s, err := Load(context.Background(), path, Options{CacheDir: cacheDir})
+		if err != nil || len(s.Index.Operations) != 1200 {
+			b.Fatal(err)
+		}
+		s.Index.Match([]string{"issue"})
+		if sk := s.Skeleton(&s.Index.Operations[1]); sk.Body == "" {
+			b.Fatal("no skeleton")
+		}
+	}
+	reportPeak(b)
+}
