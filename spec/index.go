@@ -201,31 +201,46 @@ func (d *doc) operation(pointer, method, path string, op gjson.Result, shared []
 	if !op.IsObject() {
 		return Operation{}, d.errAt(pointer, op, "want an operation object")
 	}
-	o := Operation{
-		Method:     method,
-		Path:       strings.Clone(path),
-		ID:         strings.Clone(op.Get("operationId").String()),
-		Summary:    strings.Clone(op.Get("summary").String()),
-		Deprecated: op.Get("deprecated").Bool(),
-		Pointer:    pointer,
-	}
-	for _, t := range op.Get("tags").Array() {
-		o.Tags = append(o.Tags, strings.Clone(t.String()))
-	}
-	own, err := d.parameters(pointer+"/parameters", op.Get("parameters"))
+	o := Operation{Method: method, Path: strings.Clone(path), Pointer: pointer}
+	// One walk over the operation's keys rather than a Get per key: each
+	// Get would skip again over its responses, most of a spec's bytes.
+	var params, security, servers, rb gjson.Result
+	op.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "operationId":
+			o.ID = strings.Clone(v.String())
+		case "summary":
+			o.Summary = strings.Clone(v.String())
+		case "deprecated":
+			o.Deprecated = v.Bool()
+		case "tags":
+			for _, t := range v.Array() {
+				o.Tags = append(o.Tags, strings.Clone(t.String()))
+			}
+		case "parameters":
+			params = v
+		case "security":
+			security = v
+		case "servers":
+			servers = v
+		case "requestBody":
+			rb = v
+		}
+		return true
+	})
+	own, err := d.parameters(pointer+"/parameters", params)
 	if err != nil {
 		return o, err
 	}
 	o.Parameters = mergeParameters(shared, own)
-	security := op.Get("security")
 	if !security.Exists() {
 		security = defaultSecurity
 	}
 	o.Scopes = scopes(security)
-	if o.Servers = serverURLs(op.Get("servers")); o.Servers == nil {
+	if o.Servers = serverURLs(servers); o.Servers == nil {
 		o.Servers = pathServers
 	}
-	if rb := op.Get("requestBody"); rb.Exists() {
+	if rb.Exists() {
 		rb, err := d.deref(pointer+"/requestBody", rb)
 		if err != nil {
 			return o, err
