@@ -111,7 +111,7 @@ func runOps(ctx context.Context, e env, configPath, name string, words []string,
 		return &exitError{code: code, err: maskErr(err, sess.Redact)}
 	}
 	for _, n := range s.Notes {
-		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(n))
+		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(sess.Redact(n)))
 	}
 	matches := s.Index.Match(words)
 	if asJSON {
