@@ -188,3 +188,26 @@ func TestYAMLMergeFanOut(t *testing.T) {
 		t.Fatalf("took %v", d)
 	}
 }
+
+// TestYAMLIndexSameAsJSON: the same spec as YAML and as JSON indexes the
+// same, operation for operation, in the same order.
+func TestYAMLIndexSameAsJSON(t *testing.T) {
+	o := spectest.Options{Operations: 60, Schemas: 20, Depth: 5, Version: "3.1.0", Example: 200}
+	fromJSON, err := Parse("a.json", spectest.JSON(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromYAML, err := Parse("a.yaml", spectest.YAML(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromJSON.Index.Operations, fromYAML.Index.Operations) {
+		t.Fatal("the YAML form indexes differently")
+	}
+	for i := range fromJSON.Index.Operations {
+		a, b := fromJSON.Skeleton(&fromJSON.Index.Operations[i]), fromYAML.Skeleton(&fromYAML.Index.Operations[i])
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("operation %d: skeletons differ:\n%+v\n%+v", i, a, b)
+		}
+	}
+}
