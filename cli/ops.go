@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
@@ -104,9 +105,16 @@ func runOps(ctx context.Context, e env, configPath, name string, words []string,
 		CacheDir: cacheDir,
 	})
 	if err != nil {
+		// A private spec's token may fail to come: that keeps the token
+		// command's codes (2, or 3 for the network).
+		var te *providers.TokenError
+		var ne *providers.NetworkError
 		code := ExitUsage
-		if errors.Is(err, spec.ErrUnreachable) {
+		switch {
+		case errors.Is(err, spec.ErrUnreachable), errors.As(err, &ne):
 			code = ExitNetwork
+		case errors.As(err, &te):
+			code = ExitToken
 		}
 		return &exitError{code: code, err: maskErr(err, sess.Redact)}
 	}

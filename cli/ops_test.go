@@ -258,3 +258,26 @@ func TestSpecNotLoadedByOtherCommands(t *testing.T) {
 		t.Errorf("a spec cache was made")
 	}
 }
+
+// TestOpsTokenRefused: a private spec whose token is refused exits 2, as
+// token does, and the spec is not asked for without it.
+func TestOpsTokenRefused(t *testing.T) {
+	h := newHarness(t)
+	api := newSpecHost(t)
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error": "invalid_client", "error_description": "unknown client"}`))
+	}))
+	t.Cleanup(tokens.Close)
+	cfg := h.writeConfig("k.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers.cc]\nbase_url = \""+api.URL+"\"\ngrant = \"client_credentials\"\n"+
+		"token_url = \""+tokens.URL+"/token\"\nclient_id = \"id\"\nclient_secret = \"cc-secret-1\"\nopenapi = \""+api.URL+"/openapi.json\"\n")
+	r := h.run("--config", cfg, "ops", "cc")
+	r.expect(t, ExitToken, "ops with a refused token")
+	if !strings.Contains(r.errOut, "invalid_client") || strings.Contains(r.errOut, "cc-secret-1") {
+		t.Errorf("stderr: %s", r.errOut)
+	}
+	if n := len(api.requests()); n != 0 {
+		t.Errorf("the spec was asked for without its token (%d requests)", n)
+	}
+}
