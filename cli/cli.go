@@ -261,6 +261,7 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 		newTokenCmd(e, &configPath),
 		newCallCmd(e, &configPath),
 		newCurlCmd(e, &configPath),
+		newOpsCmd(e, &configPath),
 		newServeDemo(e),
 		&cobra.Command{
 			Use:   "version",

@@ -113,6 +113,11 @@ type Provider struct {
 	Vars     map[string]string `toml:"vars"`
 	Requests []SavedRequest    `toml:"requests"`
 
+	// OpenAPI is the API's description, a file (relative to the config's
+	// folder, see FilePath) or an http(s) URL. Only the commands that
+	// browse operations load it (package spec); the config checks its form.
+	OpenAPI string `toml:"openapi"`
+
 	// injected holds the values Resolve put into login, refresh and
 	// token_params from the environment, and the credentials those send
 	// (see sentSecrets), to be redacted wherever they might show.

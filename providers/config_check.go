@@ -96,6 +96,9 @@ func (c *Config) validate(data []byte) error {
 		if err := checkURLs(c.Path, data, p); err != nil {
 			return err
 		}
+		if err := checkOpenAPI(p.OpenAPI); err != nil {
+			return errAt(key("openapi"), err.Error(), openAPIHint)
+		}
 		p.locate(c.Path, data)
 		if p.ClientAuth != "" && !slices.Contains(clientAuths, p.ClientAuth) {
 			return errAt(key("client_auth"), fmt.Sprintf("unknown client_auth %q", p.ClientAuth), "allowed: "+strings.Join(clientAuths, ", "))

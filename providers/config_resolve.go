@@ -90,6 +90,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		{"audience", &r.Audience}, {"resource", &r.Resource}, {"username", &r.Username},
 		{"rate_limit", &r.RateLimit},
 		{"ca_file", &r.CAFile}, {"cert_file", &r.CertFile}, {"key_file", &r.KeyFile},
+		{"openapi", &r.OpenAPI},
 	} {
 		str(f.key, f.v)
 	}

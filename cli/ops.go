@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/spec"
+)
+
+// opJSON is one operation as ops --json prints it.
+type opJSON struct {
+	Method      string           `json:"method"`
+	Path        string           `json:"path"`
+	OperationID string           `json:"operationId"`
+	Summary     string           `json:"summary"`
+	Tags        []string         `json:"tags"`
+	Deprecated  bool             `json:"deprecated"`
+	Parameters  []spec.Parameter `json:"parameters"`
+	Scopes      []string         `json:"scopes"`
+}
+
+func newOpsCmd(e env, configPath *string) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "ops NAME [WORDS...]",
+		Short: "List the operations of a provider's OpenAPI spec",
+		Long: `ops lists the operations in the OpenAPI spec that the provider's openapi key
+names (a file, taken from the config file's folder, or an http(s) URL): method,
+path, operationId and summary. With words, only the operations that match them,
+best first: the words are fuzzy-matched against "METHOD path operationId summary
+tags", ties going to the shorter path. Without, all of them in the spec's order.
+
+A URL is fetched with the provider's TLS settings, and with its token only when
+it is on the base_url origin; it is cached under $XDG_CACHE_HOME/keyhole and
+asked for again with its validator (ETag, Last-Modified), and when it cannot be
+reached the cached copy is used, with a note on stderr. A URL that redirects
+fails: keyhole follows no redirect.
+
+--json prints an array of objects: method, path, operationId, summary, tags,
+deprecated, parameters ([{name, in, required, type}]) and scopes
+(["scheme:scope", ...]).`,
+		Example: `  keyhole ops github
+  keyhole ops github issue comment
+  keyhole ops github --json | jq '.[] | select(.scopes | index("oauth:repo"))'`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runOps(cmd.Context(), e, *configPath, args[0], args[1:], asJSON)
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return cmd
+}
+
+func runOps(ctx context.Context, e env, configPath, name string, words []string, asJSON bool) error {
+	b, err := newBackend(e, configPath)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	p, _, err := b.provider(name)
+	if err != nil {
+		return err
+	}
+	if p.OpenAPI == "" {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("provider %s has no openapi key: add openapi = \"FILE or URL\" to its table", name)}
+	}
+	sess, err := b.session(name)
+	if err != nil {
+		return err
+	}
+	r := sess.Provider()
+	cacheDir, err := spec.CacheDir(e.getenv)
+	if err != nil {
+		return &exitError{code: ExitUsage, err: err}
+	}
+	s, err := spec.Load(ctx, r.OpenAPI, spec.Options{
+		Client:      b.app.Client(name),
+		TokenOrigin: r.BaseURL,
+		// Only asked for a spec URL on base_url's origin; no browser
+		// opens for a listing.
+		Authorize: func(req *http.Request) error {
+			tok, err := getToken(ctx, e, sess, false, true)
+			if err != nil {
+				return err
+			}
+			_, err = r.Apply(req, tok, false)
+			return err
+		},
+		Resolve:  r.FilePath,
+		CacheDir: cacheDir,
+	})
+	if err != nil {
+		code := ExitUsage
+		if errors.Is(err, spec.ErrUnreachable) {
+			code = ExitNetwork
+		}
+		return &exitError{code: code, err: maskErr(err, sess.Redact)}
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(n))
+	}
+	matches := s.Index.Match(words)
+	if asJSON {
+		return printOpsJSON(e, matches)
+	}
+	if len(matches) == 0 {
+		if len(words) > 0 {
+			fmt.Fprintf(e.stderr, "keyhole: no operation of %s matches %q\n", termtext.Line(name), termtext.Line(strings.Join(words, " ")))
+		}
+		return nil
+	}
+	// The spec is someone else's text: every field goes through the
+	// sanitizer, whether stdout is a terminal or a pipe to one.
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	for _, m := range matches {
+		op := m.Op
+		summary := op.Summary
+		if op.Deprecated {
+			summary = strings.TrimSpace("(deprecated) " + summary)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termtext.Line(op.Method), cell(op.Path), cell(op.ID), termtext.Line(summary))
+	}
+	return tw.Flush()
+}
+
+// cell is a field for the table: sanitized, tabs out, "-" when empty.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return strings.ReplaceAll(termtext.Line(s), "\t", " ")
+}
+
+func printOpsJSON(e env, matches []spec.Match) error {
+	list := make([]opJSON, 0, len(matches))
+	for _, m := range matches {
+		op := m.Op
+		o := opJSON{Method: op.Method, Path: op.Path, OperationID: op.ID, Summary: op.Summary, Tags: op.Tags,
+			Deprecated: op.Deprecated, Parameters: op.Parameters, Scopes: op.Scopes}
+		if o.Tags == nil {
+			o.Tags = []string{}
+		}
+		if o.Parameters == nil {
+			o.Parameters = []spec.Parameter{}
+		}
+		if o.Scopes == nil {
+			o.Scopes = []string{}
+		}
+		list = append(list, o)
+	}
+	out, flush := e.jsonStdout()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(list); err != nil {
+		return err
+	}
+	return flush()
+}

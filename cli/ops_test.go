@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// opsSpec is a small OpenAPI 3.0 spec of the tests' own.
+const opsSpec = `{
+  "openapi": "3.0.3",
+  "info": {"title": "Items", "version": "1"},
+  "security": [{"oauth": ["items:read"]}],
+  "paths": {
+    "/items": {
+      "get": {"operationId": "listItems", "summary": "List the items", "tags": ["items"],
+        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}]},
+      "post": {"operationId": "createItem", "summary": "Create an item", "tags": ["items"],
+        "security": [{"oauth": ["items:write"]}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+    },
+    "/items/{id}": {
+      "delete": {"operationId": "deleteItem", "summary": "Delete an item\u001b[2J", "deprecated": true,
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]}
+    }
+  }
+}`
+
+// specHost serves opsSpec with an ETag at /openapi.json, a redirect at
+// /moved.json, and records each request.
+type specHost struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func newSpecHost(t *testing.T) *specHost {
+	t.Helper()
+	h := &specHost{}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		h.reqs = append(h.reqs, r.Clone(r.Context()))
+		h.mu.Unlock()
+		switch r.URL.Path {
+		case "/moved.json":
+			http.Redirect(w, r, "https://elsewhere.example/openapi.json", http.StatusMovedPermanently)
+			return
+		case "/openapi.json":
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{}`))
+			return
+		}
+		if r.Header.Get("If-None-Match") == `"s1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"s1"`)
+		_, _ = w.Write([]byte(opsSpec))
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *specHost) requests() []*http.Request {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]*http.Request(nil), h.reqs...)
+}
+
+func TestOpsFile(t *testing.T) {
+	h := newHarness(t)
+	api := newSpecHost(t)
+	// The spec sits beside the config, in a folder of its own: a relative
+	// path is taken from the config file's folder, not the working one.
+	if err := os.MkdirAll(filepath.Join(h.dir, "specs"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(h.dir, "specs", "items.json"), []byte(opsSpec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \"specs/items.json\"\n"))
+
+	r := h.run("--config", cfg, "ops", "st")
+	r.expect(t, 0, "ops st")
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "GET") || !strings.Contains(lines[0], "listItems") ||
+		!strings.HasPrefix(lines[2], "DELETE  /items/{id}  deleteItem  (deprecated) Delete an item") {
+		t.Fatalf("spec order:\n%s", r.out)
+	}
+	if strings.Contains(r.out, "\x1b") {
+		t.Errorf("an escape from the spec reached the output: %q", r.out)
+	}
+
+	r = h.run("--config", cfg, "ops", "st", "create", "item")
+	r.expect(t, 0, "ops st create item")
+	if first, _, _ := strings.Cut(r.out, "\n"); !strings.Contains(first, "createItem") {
+		t.Fatalf("best match not first:\n%s", r.out)
+	}
+
+	r = h.run("--config", cfg, "ops", "st", "--json")
+	r.expect(t, 0, "ops --json")
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d operations", len(got))
+	}
+	want := map[string]any{
+		"method": "GET", "path": "/items", "operationId": "listItems", "summary": "List the items",
+		"tags": []any{"items"}, "deprecated": false,
+		"parameters": []any{map[string]any{"name": "limit", "in": "query", "required": false, "type": "integer"}},
+		"scopes":     []any{"oauth:items:read"},
+	}
+	if g, _ := json.Marshal(got[0]); string(g) != mustJSON(t, want) {
+		t.Errorf("--json:\n got %s\nwant %s", g, mustJSON(t, want))
+	}
+	if s := got[1]["scopes"].([]any); len(s) != 1 || s[0] != "oauth:items:write" {
+		t.Errorf("createItem scopes: %v", s)
+	}
+
+	r = h.run("--config", cfg, "ops", "st", "zzzz")
+	r.expect(t, 0, "no match")
+	if r.out != "" || !strings.Contains(r.errOut, `no operation of st matches "zzzz"`) {
+		t.Errorf("no match: %q %q", r.out, r.errOut)
+	}
+	// A spec file costs the API nothing.
+	if n := len(api.requests()); n != 0 {
+		t.Errorf("the API got %d requests", n)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestOpsURL: a spec on the API's origin is fetched with the token, cached,
+// asked for again conditionally, and replaced by its cached copy when the
+// server is gone; a redirect is refused.
+func TestOpsURL(t *testing.T) {
+	h := newHarness(t)
+	api := newSpecHost(t)
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+api.URL+"/openapi.json\"\n"))
+
+	r := h.run("--config", cfg, "ops", "st")
+	r.expect(t, 0, "first ops")
+	reqs := api.requests()
+	if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "Bearer static-tok-1" || reqs[0].Header.Get("If-None-Match") != "" {
+		t.Fatalf("first fetch: %d requests, %v", len(reqs), reqs[0].Header)
+	}
+	cached, _ := filepath.Glob(filepath.Join(h.dir, ".cache", "keyhole", "specs", "*"))
+	if len(cached) == 0 {
+		t.Fatalf("nothing cached under %s", filepath.Join(h.dir, ".cache", "keyhole"))
+	}
+	for _, f := range cached {
+		if fi, err := os.Lstat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v", f, fi.Mode())
+		}
+	}
+
+	r = h.run("--config", cfg, "ops", "st", "delete")
+	r.expect(t, 0, "second ops")
+	reqs = api.requests()
+	if len(reqs) != 2 || reqs[1].Header.Get("If-None-Match") != `"s1"` {
+		t.Fatalf("second fetch not conditional: %v", reqs[len(reqs)-1].Header)
+	}
+	if !strings.Contains(r.out, "deleteItem") {
+		t.Errorf("second ops:\n%s", r.out)
+	}
+
+	moved := h.writeConfig("m.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+api.URL+"/moved.json\"\n"))
+	r = h.run("--config", moved, "ops", "st")
+	r.expect(t, 1, "redirected spec")
+	if !strings.Contains(r.errOut, "/moved.json: moved to https://elsewhere.example/openapi.json: use that URL") {
+		t.Errorf("redirect: %s", r.errOut)
+	}
+
+	api.Close()
+	r = h.run("--config", cfg, "ops", "st")
+	r.expect(t, 0, "ops with the server gone")
+	if !strings.Contains(r.errOut, "cannot be reached") || !strings.Contains(r.errOut, "using the copy cached") || !strings.Contains(r.out, "listItems") {
+		t.Errorf("fallback:\nstdout %s\nstderr %s", r.out, r.errOut)
+	}
+	if strings.Contains(r.errOut, "static-tok-1") {
+		t.Errorf("the token leaked: %s", r.errOut)
+	}
+
+	// Nothing cached and nothing reachable: a network failure, exit 3.
+	h.vars["XDG_CACHE_HOME"] = filepath.Join(h.dir, "empty-cache")
+	r = h.run("--config", cfg, "ops", "st")
+	r.expect(t, ExitNetwork, "ops with nothing cached")
+	if !strings.Contains(r.errOut, "and no copy is cached") {
+		t.Errorf("no cache: %s", r.errOut)
+	}
+}
+
+// TestOpsSpecElsewhere: a spec on another origin than base_url (another
+// port) is fetched without the token.
+func TestOpsSpecElsewhere(t *testing.T) {
+	h := newHarness(t)
+	api, other := newSpecHost(t), newSpecHost(t)
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+other.URL+"/openapi.json\"\n"))
+	h.run("--config", cfg, "ops", "st").expect(t, 0, "ops")
+	reqs := other.requests()
+	if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "" {
+		t.Fatalf("the spec host got %d requests, Authorization %q", len(reqs), reqs[0].Header.Get("Authorization"))
+	}
+}
+
+// TestOpsBadSpec: a broken spec is a usage error naming the file, the
+// line and the reason; a provider without openapi says what to add.
+func TestOpsBadSpec(t *testing.T) {
+	h := newHarness(t)
+	bad := filepath.Join(h.dir, "bad.json")
+	if err := os.WriteFile(bad, []byte("{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {,}\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := h.writeConfig("k.toml", staticConfig("st", "https://api.example.com", "t", "openapi = \"bad.json\"\n")+
+		"\n[providers.none]\nbase_url = \"https://api.example.com\"\ngrant = \"static\"\ntoken = \"t\"\n")
+	r := h.run("--config", cfg, "ops", "st")
+	r.expect(t, 1, "broken spec")
+	if !strings.Contains(r.errOut, bad+":3:13: not valid JSON") {
+		t.Errorf("broken spec: %s", r.errOut)
+	}
+	r = h.run("--config", cfg, "ops", "none")
+	r.expect(t, 1, "no openapi")
+	if !strings.Contains(r.errOut, "provider none has no openapi key") {
+		t.Errorf("no openapi: %s", r.errOut)
+	}
+}
+
+// TestSpecNotLoadedByOtherCommands: providers, token and call METHOD PATH
+// never fetch (nor read) the spec, whatever it is.
+func TestSpecNotLoadedByOtherCommands(t *testing.T) {
+	h := newHarness(t)
+	api := newSpecHost(t)
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+api.URL+"/openapi.json\"\n"))
+	h.run("--config", cfg, "providers").expect(t, 0, "providers")
+	h.run("--config", cfg, "token", "st").expect(t, 0, "token")
+	h.run("--config", cfg, "call", "st", "GET", "/items").expect(t, 0, "call")
+	for _, r := range api.requests() {
+		if r.URL.Path == "/openapi.json" {
+			t.Fatalf("the spec was fetched by a command that does not need it")
+		}
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, ".cache", "keyhole", "specs")); err == nil {
+		t.Errorf("a spec cache was made")
+	}
+}

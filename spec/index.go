@@ -1,0 +1,435 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Limits that keep a hostile or broken spec from costing more than a
+// large real one. GitHub's description, among the largest published, has
+// about 1,200 operations and nests about 20 levels deep.
+const (
+	MaxOperations = 100_000
+	MaxNesting    = 1_000
+)
+
+// swaggerHint is what a Swagger 2.0 document is told. Converting it here
+// would need a full document model (kin-openapi's openapi2conv), whose
+// package init every keyhole command would pay for; the converters below
+// do it once and well.
+const swaggerHint = "Swagger 2.0 is not read: convert it to OpenAPI 3 with `npx swagger2openapi FILE -o openapi.json` or the Swagger Editor (Edit › Convert to OpenAPI 3), and point openapi at the result"
+
+// method is the HTTP method of a path item's key, if it is an operation.
+// (A switch, not a package-level map, which would be built at every
+// keyhole start.)
+func method(key string) (string, bool) {
+	switch key {
+	case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+		return strings.ToUpper(key), true
+	}
+	return "", false
+}
+
+// BuildIndex lists the operations of the OpenAPI 3.0 or 3.1 document in
+// data, which must be JSON (YAMLToJSON converts YAML first). file names
+// the spec in errors. It makes one pass over the bytes: no document model
+// is built, and a $ref is only followed where the index needs what it
+// points at (a parameter, a request body).
+func BuildIndex(file string, data []byte) (*Index, error) {
+	return buildIndex(file, data, true)
+}
+
+// buildIndex is BuildIndex; lines says whether byte offsets in data are
+// worth reporting (not when data was converted from YAML: the lines would
+// be those of the conversion, not of the user's file).
+func buildIndex(file string, data []byte, lines bool) (*Index, error) {
+	if err := checkJSON(file, data); err != nil {
+		return nil, err
+	}
+	d := newDoc(file, data)
+	d.lines = lines
+	root := d.root
+	if !root.IsObject() {
+		return nil, d.errAt("", root, "not an OpenAPI document: want a JSON or YAML object at the top")
+	}
+	if sw := root.Get("swagger"); sw.Exists() {
+		return nil, d.errAt("/swagger", sw, swaggerHint)
+	}
+	v := root.Get("openapi")
+	if !v.Exists() {
+		return nil, d.errAt("", root, "not an OpenAPI document: no openapi key (want openapi: 3.0.x or 3.1.x)")
+	}
+	if v.Type != gjson.String || !(strings.HasPrefix(v.Str, "3.0") || strings.HasPrefix(v.Str, "3.1")) {
+		return nil, d.errAt("/openapi", v, fmt.Sprintf("OpenAPI %s is not read: want 3.0.x or 3.1.x", v.Raw))
+	}
+	ix := &Index{Version: strings.Clone(v.Str), Title: strings.Clone(root.Get("info.title").String()), Servers: serverURLs(root.Get("servers"))}
+	paths := root.Get("paths")
+	if !paths.Exists() {
+		return ix, nil // 3.1 allows a document of webhooks or components only
+	}
+	if !paths.IsObject() {
+		return nil, d.errAt("/paths", paths, "want an object of paths")
+	}
+	defaultSecurity := root.Get("security")
+	var err error
+	paths.ForEach(func(k, item gjson.Result) bool {
+		err = d.pathItem(ix, k.String(), item, defaultSecurity)
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// doc is one index pass: the parsed root and, for following $refs, the
+// members of each object or array visited so far by pointer, so that a
+// $ref used by a thousand operations is looked up once, not searched for
+// a thousand times in a 13 MB document.
+type doc struct {
+	file  string
+	lines bool
+	root  gjson.Result
+	kids  map[string]map[string]gjson.Result
+}
+
+func newDoc(file string, data []byte) *doc {
+	return &doc{file: file, root: gjson.ParseBytes(data), kids: map[string]map[string]gjson.Result{}}
+}
+
+func (d *doc) errAt(pointer string, at gjson.Result, reason string) *Error {
+	e := &Error{File: d.file, Pointer: pointer, Reason: reason}
+	if d.lines && at.Index > 0 {
+		e.Line, e.Column = lineCol([]byte(d.root.Raw), at.Index)
+	}
+	return e
+}
+
+// resolve follows a local $ref ("#/components/parameters/per-page") to
+// what it points at. A ref to another file or URL is not followed.
+func (d *doc) resolve(ref string) (gjson.Result, error) {
+	if ref == "#" {
+		return d.root, nil
+	}
+	if !strings.HasPrefix(ref, "#/") {
+		return gjson.Result{}, fmt.Errorf("$ref %q points outside this document, which keyhole does not follow", ref)
+	}
+	cur, at := d.root, ""
+	for _, tok := range strings.Split(ref[2:], "/") {
+		members, ok := d.kids[at]
+		if !ok {
+			members = map[string]gjson.Result{}
+			i := 0
+			cur.ForEach(func(k, v gjson.Result) bool {
+				if cur.IsArray() {
+					members[strconv.Itoa(i)] = v
+					i++
+				} else {
+					members[k.String()] = v
+				}
+				return true
+			})
+			d.kids[at] = members
+		}
+		name := pointerUnescape(tok)
+		next, ok := members[name]
+		if !ok {
+			return gjson.Result{}, fmt.Errorf("$ref %q: nothing at %s", ref, "#"+at+"/"+tok)
+		}
+		cur, at = next, at+"/"+tok
+	}
+	return cur, nil
+}
+
+// deref follows v's $ref, and the $ref of what that points at, up to a
+// few times: a chain longer than that is a cycle in all but name.
+func (d *doc) deref(pointer string, v gjson.Result) (gjson.Result, error) {
+	for range 16 {
+		ref := v.Get("$ref")
+		if !ref.Exists() {
+			return v, nil
+		}
+		next, err := d.resolve(ref.String())
+		if err != nil {
+			return v, d.errAt(pointer+"/$ref", ref, err.Error())
+		}
+		v = next
+	}
+	return v, d.errAt(pointer+"/$ref", v, "$ref chain longer than 16 (a cycle?)")
+}
+
+func (d *doc) pathItem(ix *Index, path string, item gjson.Result, defaultSecurity gjson.Result) error {
+	pointer := "/paths/" + pointerEscape(path)
+	item, err := d.deref(pointer, item)
+	if err != nil {
+		return err
+	}
+	if !item.IsObject() {
+		return d.errAt(pointer, item, "want a path item object")
+	}
+	shared, err := d.parameters(pointer+"/parameters", item.Get("parameters"))
+	if err != nil {
+		return err
+	}
+	pathServers := serverURLs(item.Get("servers"))
+	item.ForEach(func(k, op gjson.Result) bool {
+		method, ok := method(k.String())
+		if !ok {
+			return true
+		}
+		if len(ix.Operations) >= MaxOperations {
+			err = d.errAt(pointer, op, fmt.Sprintf("more than %d operations: too many to list", MaxOperations))
+			return false
+		}
+		var o Operation
+		o, err = d.operation(pointer+"/"+k.String(), method, path, op, shared, pathServers, defaultSecurity)
+		if err == nil {
+			ix.Operations = append(ix.Operations, o)
+		}
+		return err == nil
+	})
+	return err
+}
+
+func (d *doc) operation(pointer, method, path string, op gjson.Result, shared []Parameter, pathServers []string, defaultSecurity gjson.Result) (Operation, error) {
+	if !op.IsObject() {
+		return Operation{}, d.errAt(pointer, op, "want an operation object")
+	}
+	o := Operation{
+		Method:     method,
+		Path:       strings.Clone(path),
+		ID:         strings.Clone(op.Get("operationId").String()),
+		Summary:    strings.Clone(op.Get("summary").String()),
+		Deprecated: op.Get("deprecated").Bool(),
+		Pointer:    pointer,
+	}
+	for _, t := range op.Get("tags").Array() {
+		o.Tags = append(o.Tags, strings.Clone(t.String()))
+	}
+	own, err := d.parameters(pointer+"/parameters", op.Get("parameters"))
+	if err != nil {
+		return o, err
+	}
+	o.Parameters = mergeParameters(shared, own)
+	security := op.Get("security")
+	if !security.Exists() {
+		security = defaultSecurity
+	}
+	o.Scopes = scopes(security)
+	if o.Servers = serverURLs(op.Get("servers")); o.Servers == nil {
+		o.Servers = pathServers
+	}
+	if rb := op.Get("requestBody"); rb.Exists() {
+		rb, err := d.deref(pointer+"/requestBody", rb)
+		if err != nil {
+			return o, err
+		}
+		o.Body = &Body{Required: rb.Get("required").Bool(), ContentType: contentType(rb.Get("content"))}
+	}
+	return o, nil
+}
+
+// parameters reads a parameters array, each entry's $ref followed.
+func (d *doc) parameters(pointer string, list gjson.Result) ([]Parameter, error) {
+	if !list.Exists() {
+		return nil, nil
+	}
+	if !list.IsArray() {
+		return nil, d.errAt(pointer, list, "want an array of parameters")
+	}
+	var out []Parameter
+	var err error
+	i := 0
+	list.ForEach(func(_, p gjson.Result) bool {
+		at := pointer + "/" + strconv.Itoa(i)
+		i++
+		if p, err = d.deref(at, p); err != nil {
+			return false
+		}
+		name, in := p.Get("name"), p.Get("in")
+		if name.Type != gjson.String || name.Str == "" || in.Type != gjson.String || in.Str == "" {
+			err = d.errAt(at, p, "a parameter needs a name and an in")
+			return false
+		}
+		schema := p.Get("schema")
+		if schema.Exists() {
+			if schema, err = d.deref(at+"/schema", schema); err != nil {
+				return false
+			}
+		}
+		out = append(out, Parameter{Name: strings.Clone(name.Str), In: strings.Clone(in.Str), Required: p.Get("required").Bool(), Type: schemaType(schema)})
+		return true
+	})
+	return out, err
+}
+
+// mergeParameters is the path item's parameters with the operation's own
+// added, an own one replacing a shared one of the same name and place.
+func mergeParameters(shared, own []Parameter) []Parameter {
+	if len(shared) == 0 {
+		return own
+	}
+	out := make([]Parameter, 0, len(shared)+len(own))
+	for _, s := range shared {
+		replaced := false
+		for _, o := range own {
+			if o.Name == s.Name && o.In == s.In {
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			out = append(out, s)
+		}
+	}
+	return append(out, own...)
+}
+
+// schemaType is a schema's type as one word: "string", "integer|null"
+// for 3.1's type arrays, "array" or "object" when only items or
+// properties say so.
+func schemaType(s gjson.Result) string {
+	t := s.Get("type")
+	switch {
+	case t.IsArray():
+		var parts []string
+		for _, e := range t.Array() {
+			parts = append(parts, e.String())
+		}
+		return strings.Join(parts, "|")
+	case t.Type == gjson.String:
+		if s.Get("nullable").Bool() {
+			return t.Str + "|null"
+		}
+		return strings.Clone(t.Str)
+	case s.Get("items").Exists() || s.Get("prefixItems").Exists():
+		return "array"
+	case s.Get("properties").Exists():
+		return "object"
+	}
+	return ""
+}
+
+// scopes flattens a security requirement list into "scheme:scope" words,
+// in order, each once.
+func scopes(security gjson.Result) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, req := range security.Array() {
+		req.ForEach(func(scheme, list gjson.Result) bool {
+			names := list.Array()
+			if len(names) == 0 {
+				add(scheme.String())
+			}
+			for _, s := range names {
+				add(scheme.String() + ":" + s.String())
+			}
+			return true
+		})
+	}
+	return out
+}
+
+func serverURLs(servers gjson.Result) []string {
+	var out []string
+	for _, s := range servers.Array() {
+		if u := s.Get("url").String(); u != "" {
+			out = append(out, strings.Clone(u))
+		}
+	}
+	return out
+}
+
+// contentType picks a request body's media type: JSON when offered, else
+// the first.
+func contentType(content gjson.Result) string {
+	first, json := "", ""
+	content.ForEach(func(k, _ gjson.Result) bool {
+		name := k.String()
+		if first == "" {
+			first = name
+		}
+		if isJSON(name) {
+			json = name
+			return false
+		}
+		return true
+	})
+	if json != "" {
+		return strings.Clone(json)
+	}
+	return strings.Clone(first)
+}
+
+func isJSON(mediaType string) bool {
+	mt, _, _ := strings.Cut(mediaType, ";")
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// checkJSON refuses bytes that are not JSON, or that nest deeper than
+// MaxNesting (gjson and the skeleton recurse), with the line and column of
+// the fault.
+func checkJSON(file string, data []byte) error {
+	if off := tooDeep(data); off >= 0 {
+		line, col := lineCol(data, off)
+		return &Error{File: file, Line: line, Column: col, Reason: fmt.Sprintf("nests deeper than %d levels", MaxNesting)}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &Error{File: file, Reason: "empty file"}
+	}
+	if gjson.ValidBytes(data) {
+		return nil
+	}
+	// Only a broken file pays for the slower decoder, which says where.
+	var v any
+	err := json.Unmarshal(data, &v)
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		// Offset counts the offending byte as read.
+		line, col := lineCol(data, max(int(syn.Offset)-1, 0))
+		return &Error{File: file, Line: line, Column: col, Reason: "not valid JSON: " + syn.Error()}
+	}
+	return &Error{File: file, Reason: "not valid JSON"}
+}
+
+// tooDeep is the offset where data's brackets nest past MaxNesting, or -1.
+func tooDeep(data []byte) int {
+	depth := 0
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			if depth++; depth > MaxNesting {
+				return i
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return -1
+}
