@@ -10,6 +10,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -101,12 +102,28 @@ func specRows(e *entry, redact bool) ([]ui.PickerItem, []pick) {
 	return items, picks
 }
 
-// maskFor masks e's secrets in text while redacting.
+// maskFor masks e's secrets in a text about its spec while redacting: a
+// credential in the spec URL's query (masked where the URL is quoted,
+// so that what follows it stays readable), and the provider's own
+// secrets.
 func maskFor(e *entry, text string, redact bool) string {
 	if !redact {
 		return text
 	}
-	return pathMask(e, text)
+	// The URL stands aside while the rest is masked: a masker reading
+	// "api_key=KEY:2:12: reason" would take the line for the key's.
+	const mark = "\x00spec\x00"
+	ref := e.Config.OpenAPI
+	if ref != "" {
+		text = strings.ReplaceAll(text, ref, mark)
+	}
+	if e.Session != nil {
+		text = e.Session.Redact(text)
+	}
+	if ref != "" {
+		text = strings.ReplaceAll(text, mark, secret.RedactURL(ref))
+	}
+	return text
 }
 
 // chosenOp is the operation last chosen in the picker: what the response

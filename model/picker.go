@@ -155,7 +155,11 @@ func (m Model) choose(p pick) (tea.Model, tea.Cmd) {
 		return m.chooseOp(p)
 	case p.saved == nil:
 		if p.note != "" {
-			m.openText("OpenAPI spec unavailable · "+p.provider, p.note)
+			var lines []string
+			for _, l := range strings.Split(p.note, "\n") {
+				lines = append(lines, wrap(l, m.layout().w-2)...)
+			}
+			m.openText("OpenAPI spec unavailable · "+p.provider, strings.Join(lines, "\n"))
 		} else {
 			m.notice = "the spec is still loading: o again in a moment"
 		}

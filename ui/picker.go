@@ -117,6 +117,15 @@ func (p *Picker) Chosen() (int, bool) {
 	return p.shown[p.cursor], true
 }
 
+// Cursor is the index in the picker's items of the row under the cursor,
+// -1 when none is shown.
+func (p *Picker) Cursor() int {
+	if p.cursor >= len(p.shown) {
+		return -1
+	}
+	return p.shown[p.cursor]
+}
+
 // Filter is the filter's text.
 func (p *Picker) Filter() string { return p.filter.Value() }
 
