@@ -72,7 +72,7 @@ func (c *Confirm) Update(msg tea.Msg) tea.Cmd {
 // first, as the default.
 func (c *Confirm) View() string {
 	lines := strings.Split(c.body, "\n")
-	lines = append(lines, "", c.st.Bold.Render("Send it there?")+"  "+c.st.Key.Render("n")+" no (default, enter)  ·  "+c.st.Key.Render("y")+" yes  ·  "+c.st.Key.Render("esc")+" send nothing")
+	lines = append(lines, "", c.st.Key.Render("n")+"/"+c.st.Key.Render("enter")+" no (the default)  ·  "+c.st.Key.Render("y")+" yes  ·  "+c.st.Key.Render("esc")+" neither: nothing is done")
 	for i, l := range lines {
 		lines[i] = Fit(l, c.w)
 	}

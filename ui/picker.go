@@ -247,19 +247,8 @@ func (p *Picker) SetItems(items []PickerItem) {
 	if len(items) != len(p.items) {
 		return
 	}
-	at := -1
-	if p.cursor < len(p.shown) {
-		at = p.shown[p.cursor]
-	}
 	offset := p.offset
-	p.setItems(items)
-	p.refilter()
-	for i, it := range p.shown {
-		if it == at {
-			p.cursor = i
-			break
-		}
-	}
+	p.Reset(items)
 	p.offset = offset
 	p.scroll()
 }
