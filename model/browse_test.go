@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -277,5 +279,25 @@ func TestBrowserFilterRanksLikeOps(t *testing.T) {
 			t.Errorf("%q: the picker ranks\n%q\nkeyhole ops ranks\n%q", words, got, want)
 		}
 		m = run(t, m, press("esc")) // clears the filter
+	}
+}
+
+// TestBrowserSpecCached: a spec URL read by the picker is kept in the
+// backend's spec cache, for the next start.
+func TestBrowserSpecCached(t *testing.T) {
+	api := newBrowseAPI(t, func() string { return browseSpec("") })
+	testEnv(t)
+	b := configBackend(t, "config.toml", browseProvider("items", api.URL, api.URL+"/openapi.json", ""), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	b.SpecCache = filepath.Join(t.TempDir(), "keyhole")
+	m := New(Options{Label: "config.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
+	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = run(t, m, press("enter"))
+	m = run(t, m, press("o"))
+	if len(specLines(m)) != 3 {
+		t.Fatalf("no operations listed:\n%s", plain(m))
+	}
+	files, err := os.ReadDir(b.SpecCache)
+	if err != nil || len(files) == 0 {
+		t.Errorf("nothing cached in %s: %v", b.SpecCache, err)
 	}
 }
