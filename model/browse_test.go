@@ -301,3 +301,18 @@ func TestBrowserSpecCached(t *testing.T) {
 		t.Errorf("nothing cached in %s: %v", b.SpecCache, err)
 	}
 }
+
+// TestBrowserSpecElsewhereGetsNoToken: a spec URL on another origin than
+// base_url (another port) is read without the token in hand.
+func TestBrowserSpecElsewhereGetsNoToken(t *testing.T) {
+	api := newBrowseAPI(t, func() string { return "{}" })
+	specs := newBrowseAPI(t, func() string { return browseSpec("") })
+	m := browseModel(t, browseProvider("items", api.URL, specs.URL+"/openapi.json", ""), 120, 40)
+	m = run(t, m, press("o"))
+	if len(specLines(m)) != 3 || specs.specHits.Load() != 1 {
+		t.Fatalf("the spec was not read once:\n%s", plain(m))
+	}
+	if got, _ := specs.specAuth.Load().(string); got != "" {
+		t.Errorf("a spec on another origin got Authorization %q", got)
+	}
+}
