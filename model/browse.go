@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -139,8 +140,39 @@ type chosenOp struct {
 	foreign         string
 	asked, answered bool
 	// shown: the response pane describes the operation (until an answer
-	// comes).
-	shown bool
+	// comes); offset is the first of its lines on screen.
+	shown  bool
+	offset int
+}
+
+// opKey takes the Response pane's keys while it describes an operation:
+// the arrows and pages scroll, esc puts the last answer back.
+func (m Model) opKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	c := *m.op
+	page := max(1, m.layout().bottomH-3)
+	switch {
+	case key.Matches(msg, k.Up):
+		c.offset--
+	case key.Matches(msg, k.Down):
+		c.offset++
+	case key.Matches(msg, k.PageUp):
+		c.offset -= page
+	case key.Matches(msg, k.PageDown):
+		c.offset += page
+	case key.Matches(msg, k.Top):
+		c.offset = 0
+	case key.Matches(msg, k.Bottom):
+		c.offset = 1 << 20
+	case key.Matches(msg, k.Cancel):
+		c.shown = false
+	default:
+		return m, nil
+	}
+	w := m.layout().respW - 2
+	c.offset = max(0, min(c.offset, len(m.opLines(w))-(m.layout().bottomH-2)))
+	m.op = &c
+	return m, nil
 }
 
 // opMsg is a chosen operation's skeleton and description, built off the
@@ -295,6 +327,15 @@ func templateNames(text string) []string {
 // against those of the token in hand. All of it is the spec's text, made
 // safe to draw.
 func (m *Model) opView(w int) string {
+	out := m.opLines(w)
+	if h := m.layout().bottomH - 2; len(out) > h {
+		out = out[min(m.op.offset, len(out)-h):]
+	}
+	return strings.Join(out, "\n")
+}
+
+// opLines are the lines opView shows, w columns wide.
+func (m *Model) opLines(w int) []string {
 	c, st := m.op, m.styles
 	op := c.op
 	line := termtext.Line
@@ -345,7 +386,7 @@ func (m *Model) opView(w int) string {
 	for i, l := range out {
 		out[i] = ui.Fit(l, w)
 	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 // scopeLines mark the scopes an operation needs against those of the

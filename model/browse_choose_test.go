@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -179,5 +180,33 @@ func TestSendRefusesUnfilledVariable(t *testing.T) {
 	m = run(t, m, press("ctrl+s"))
 	if reqs, _ := api.seen(); len(reqs) != 1 || reqs[0] != "GET /orgs/acme/items?owner=me" {
 		t.Errorf("sent %q", reqs)
+	}
+}
+
+// TestBrowserDescriptionScrolls: on a small screen the description of an
+// operation scrolls in the Response pane, and esc puts the last answer
+// back in its place.
+func TestBrowserDescriptionScrolls(t *testing.T) {
+	var long []string
+	for i := range 30 {
+		long = append(long, fmt.Sprintf("Line %02d of the description.", i))
+	}
+	text := strings.Replace(browseSpec(""), "Replaces the item with the body's.", strings.Join(long, `\n`), 1)
+	api := newBrowseAPI(t, func() string { return text })
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""), 80, 24)
+	m = chooseOpRow(t, m, "replace")
+	m = run(t, m, press("tab"))
+	if screen := plain(m); !strings.Contains(screen, "PUT /orgs/{org}/items/{id}") || strings.Contains(screen, "Line 20") {
+		t.Fatalf("the description's top is not shown:\n%s", screen)
+	}
+	for range 20 {
+		m = run(t, m, press("down"))
+	}
+	if screen := plain(m); strings.Contains(screen, "PUT /orgs/{org}/items/{id}  putItem") || !strings.Contains(screen, "Line 20") {
+		t.Errorf("down did not scroll the description:\n%s", screen)
+	}
+	m = run(t, m, press("esc"))
+	if screen := plain(m); strings.Contains(screen, "Line 2") || !strings.Contains(screen, "ctrl+s sends the request") {
+		t.Errorf("esc did not put the answer's place back:\n%s", screen)
 	}
 }

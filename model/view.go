@@ -128,7 +128,7 @@ func (m *Model) bottom(l layout) string {
 		resp = func(w int, title string) string {
 			return ui.Box(st, title, m.opView(w-2), w, l.bottomH, m.focus == paneResponse)
 		}
-		respTitle = "Operation · its documentation"
+		respTitle = "Operation · ↑/↓ scroll · esc: the last answer"
 	}
 	if !l.single {
 		return lipgloss.JoinHorizontal(lipgloss.Top, req(l.reqW, "Request"), resp(l.respW, respTitle))
