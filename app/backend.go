@@ -9,6 +9,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
+	"github.com/keyhole-sh/keyhole/spec"
 )
 
 // Provider is one provider ready to run: its resolved configuration,
@@ -33,6 +34,9 @@ type Backend struct {
 	Notice string
 	// History keeps every exchange, redacted; nil keeps none.
 	History *history.History
+	// SpecCache is where OpenAPI specs are cached (spec.CacheDir); ""
+	// caches none, as for the built-in demo, whose port changes every run.
+	SpecCache string
 }
 
 // NewBackend makes a session for every provider; one that cannot have a
@@ -112,6 +116,11 @@ func (a *App) Backend(context.Context) (*Backend, error) {
 		notes = append(notes, err.Error())
 	}
 	b.History, b.Notice = hist, strings.Join(notes, "; ")
+	if a.cfg != nil && a.opts.Getenv != nil {
+		if dir, err := spec.CacheDir(a.opts.Getenv); err == nil {
+			b.SpecCache = dir
+		}
+	}
 	return b, nil
 }
 

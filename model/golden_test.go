@@ -91,6 +91,10 @@ func TestGolden(t *testing.T) {
 		{"PathFilterNarrow", func(t *testing.T) string { return inspectorScreen(t, 80, 24, "f", "items.#.name") }},
 		{"BinaryWide", func(t *testing.T) string { return binaryScreen(t, 120, 40) }},
 		{"BinaryNarrow", func(t *testing.T) string { return binaryScreen(t, 80, 24) }},
+		{"BrowserWide", func(t *testing.T) string { return browserScreen(t, 120, 40) }},
+		{"BrowserNarrow", func(t *testing.T) string { return browserScreen(t, 80, 24, "item") }},
+		{"OperationWide", func(t *testing.T) string { return browserScreen(t, 120, 40, "getItem", "down", "enter") }},
+		{"OperationNarrow", func(t *testing.T) string { return browserScreen(t, 80, 24, "createItem", "enter", "tab") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			golden.RequireEqual(t, tc.screen(t))
@@ -130,6 +134,7 @@ func TestGoldenStyles(t *testing.T) {
 		{"wide", 120, 40, nil},
 		{"narrow", 80, 24, nil},
 		{"picker", 120, 40, []string{"o"}},
+		{"picker_narrow", 80, 24, []string{"o", "i", "t", "e", "m"}},
 		{"help", 120, 40, []string{"?"}},
 	}
 	for _, theme := range []string{"dark", "light"} {

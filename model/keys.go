@@ -49,6 +49,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) browsingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Cancel) && m.focus == paneResponse && m.op != nil && m.op.shown:
+		return m.opKey(msg) // puts the last answer back
 	case key.Matches(msg, k.Cancel):
 		return m.cancel(), nil
 	case key.Matches(msg, k.QuitKey):
@@ -76,6 +78,9 @@ func (m Model) browsingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case paneRequest:
 		return m.requestKey(msg)
 	case paneResponse:
+		if m.op != nil && m.op.shown {
+			return m.opKey(msg)
+		}
 		return m.inspectorKey(msg)
 	}
 	return m, nil

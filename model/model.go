@@ -84,6 +84,9 @@ type entry struct {
 	// that is not loopback; disc is what discovery said, once it ran.
 	clear []string
 	disc  providers.DiscoveryNotes
+	// spec is the provider's OpenAPI description, once the picker asked
+	// for it.
+	spec *specState
 }
 
 // entries are the listed providers, in the config's order.
@@ -119,6 +122,10 @@ type Model struct {
 	composer  ui.Composer
 	insp      inspector
 	spinner   spinner.Model
+
+	// op is the operation last chosen in the picker, nil once another
+	// request is.
+	op *chosenOp
 
 	ex         *exchange.Exchange
 	sending    bool

@@ -10,23 +10,53 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
-// pick is what a picker's row stands for: a provider's saved request, or
-// an exchange kept in history. The spec's operations and a collection's
-// requests join the requests picker later, each with its own source.
+// pick is what a picker's row stands for: a provider's saved request, an
+// operation of its spec, an exchange kept in history, or a note about the
+// spec (loading, or why it is unavailable). A collection's requests join
+// the requests picker later, with their own source.
 type pick struct {
 	provider string
 	saved    *providers.SavedRequest
 	hist     *history.Entry
+	op       *spec.Operation
+	// note is the spec's error in full, shown when its row is chosen.
+	note string
 }
 
 // openRequests opens the picker on the requests you can send: every
 // provider's saved requests, the active provider's first, each provider
-// under its own heading.
+// under its own heading; then the operations of the provider browsed
+// (browsing), whose spec starts loading now if it was never loaded.
 func (m Model) openRequests() (tea.Model, tea.Cmd) {
-	var items, masked []ui.PickerItem
+	e := m.browsing()
+	load := m.wantSpec(e)
+	active, all := m.active(), m.entries
+	items, picks := requestRows(all, active, e, m.redact)
+	if len(items) == 0 {
+		m.notice = "no saved requests yet ([[providers.NAME.requests]] in the config)"
+		return m, nil
+	}
+	pk := m.openPicker(popRequests, "Requests you can send", items, picks)
+	// The rows are made again for the redaction switch, and when the
+	// spec arrives: the picker keeps the filter and the row in hand.
+	pk.follow = func(redact bool) {
+		items, picks := requestRows(all, active, e, redact)
+		pk.Popup.(*ui.Picker).Reset(items)
+		pk.picks = picks
+	}
+	return m, load
+}
+
+// requestRows are the requests picker's rows: the saved requests of every
+// provider, the active one's first, then e's operations. A saved
+// request's path and query may carry a credential (a ${VAR} api_key):
+// while redacting they are masked as the composer masks them.
+func requestRows(all entries, active, browsed *entry, redact bool) ([]ui.PickerItem, []pick) {
+	var items []ui.PickerItem
 	var picks []pick
 	add := func(e *entry) {
 		if e.Config == nil {
@@ -36,44 +66,28 @@ func (m Model) openRequests() (tea.Model, tea.Cmd) {
 			r := &e.Config.Requests[i]
 			// The config's words are drawn: they are made safe first.
 			target := withQuery(r.Path, r.Query)
-			item := ui.PickerItem{
+			if redact {
+				target = pathMask(e, target)
+			}
+			items = append(items, ui.PickerItem{
 				Group:  termtext.Line("Saved requests · " + e.name),
 				Source: "saved",
 				Title:  termtext.Line(r.Name),
 				Detail: termtext.Line(strings.ToUpper(orGET(r.Method)) + " " + target),
-			}
-			items = append(items, item)
-			// The path and query may carry a credential (a ${VAR}
-			// api_key): masked as the composer masks them once loaded.
-			item.Detail = termtext.Line(strings.ToUpper(orGET(r.Method)) + " " + pathMask(e, target))
-			masked = append(masked, item)
+			})
 			picks = append(picks, pick{provider: e.name, saved: r})
 		}
 	}
-	active := m.active()
 	if active != nil {
 		add(active)
 	}
-	for _, e := range m.entries {
+	for _, e := range all {
 		if e != active {
 			add(e)
 		}
 	}
-	if len(items) == 0 {
-		m.notice = "no saved requests yet ([[providers.NAME.requests]] in the config)"
-		return m, nil
-	}
-	pk := m.openPicker(popRequests, "Requests you can send", items, picks)
-	follow := func(redact bool) {
-		if redact {
-			pk.Popup.(*ui.Picker).SetItems(masked)
-		} else {
-			pk.Popup.(*ui.Picker).SetItems(items)
-		}
-	}
-	follow(m.redact)
-	pk.follow = follow
-	return m, nil
+	ops, opPicks := specRows(browsed, redact)
+	return append(items, ops...), append(picks, opPicks...)
 }
 
 // pathMask masks a request's path and query as the composer masks them
@@ -133,9 +147,25 @@ func (m *Model) openPicker(kind popupKind, title string, items []ui.PickerItem, 
 // (its provider made the one in use), an exchange from history is shown
 // again and its request made ready to send.
 func (m Model) choose(p pick) (tea.Model, tea.Cmd) {
-	if p.hist != nil {
+	switch {
+	case p.hist != nil:
+		m.op = nil
 		return m.reopen(*p.hist)
+	case p.op != nil:
+		return m.chooseOp(p)
+	case p.saved == nil:
+		if p.note != "" {
+			var lines []string
+			for _, l := range strings.Split(p.note, "\n") {
+				lines = append(lines, wrap(l, m.layout().w-2)...)
+			}
+			m.openText("OpenAPI spec unavailable · "+p.provider, strings.Join(lines, "\n"))
+		} else {
+			m.notice = "the spec is still loading: o again in a moment"
+		}
+		return m, nil
 	}
+	m.op = nil
 	if i := m.entries.index(p.provider); i >= 0 && i != m.list.Active() {
 		nm, cmd := m.selectProvider(i)
 		m = nm.(Model)

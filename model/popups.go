@@ -22,6 +22,7 @@ const (
 	popSearch                    // the response pane's prompts, on its last line
 	popFilter
 	popSave
+	popConfirm // a yes-or-no question, over every pane (the token to an operation's own server)
 )
 
 // popup is one entry of the stack: a ui component and what the root needs
@@ -221,13 +222,17 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 		return m.promptClosed(p, done)
 	case popSignIn:
 		m.cancelSignIn(p.entry)
+	case popConfirm:
+		return m.confirmed(p)
 	}
 	return m, nil
 }
 
 // bottom is the topmost popup drawn where the request and response
 // stand, or nil.
-func (s popupStack) bottom() *popup { return s.find(popText, popRequests, popHistory, popSignIn) }
+func (s popupStack) bottom() *popup {
+	return s.find(popText, popRequests, popHistory, popSignIn, popConfirm)
+}
 
 // prompt is the response pane's open prompt, or nil.
 func (s popupStack) prompt() *popup { return s.find(popSearch, popFilter, popSave) }

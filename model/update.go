@@ -87,6 +87,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case sentMsg:
 		return m.onSent(msg)
+	case specMsg:
+		return m.onSpec(msg)
+	case opMsg:
+		return m.onOp(msg)
 	case docMsg:
 		return m, m.insp.onDoc(msg)
 	case searchMsg:
@@ -295,8 +299,10 @@ func (m Model) fetch(i int, force bool) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(fetchCmd(ctx, e.Session, e.name, e.seq, force), m.spinner.Tick)
 }
 
-// send sends the composed request with the active provider's token.
-func (m Model) send() (tea.Model, tea.Cmd) {
+// sendWith sends the composed request with the active provider's token;
+// force sends it to another origin than base_url's too (a yes to an
+// operation's own server).
+func (m Model) sendWith(force bool) (tea.Model, tea.Cmd) {
 	e := m.active()
 	if e == nil {
 		m.notice = "select a provider first (enter in the Providers pane)"
@@ -324,7 +330,7 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 		e.act = providers.Fetching
 	}
 	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
-	opts := exchange.Options{MaxBody: m.opts.MaxBody, Now: m.opts.Now, Timeout: e.Config.Timeout.Std()}
+	opts := exchange.Options{MaxBody: m.opts.MaxBody, Now: m.opts.Now, Timeout: e.Config.Timeout.Std(), ForceToken: force}
 	client := e.Client
 	if client == nil {
 		client = m.backend.Client

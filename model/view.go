@@ -122,6 +122,14 @@ func (m *Model) bottom(l layout) string {
 		return ui.Box(st, title, m.insp.View(), w, l.bottomH, m.focus == paneResponse)
 	}
 	respTitle := m.responseTitle()
+	if m.op != nil && m.op.shown {
+		// Until an answer comes, the chosen operation is described beside
+		// the composer.
+		resp = func(w int, title string) string {
+			return ui.Box(st, title, m.opView(w-2), w, l.bottomH, m.focus == paneResponse)
+		}
+		respTitle = "Operation · ↑/↓ scroll · esc: the last answer"
+	}
 	if !l.single {
 		return lipgloss.JoinHorizontal(lipgloss.Top, req(l.reqW, "Request"), resp(l.respW, respTitle))
 	}

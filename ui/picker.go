@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -22,10 +23,32 @@ type PickerItem struct {
 	// Title names the row (a saved request's name, a time); Detail
 	// follows it (the method and the path). The filter matches both.
 	Title, Detail string
+	// Parts, when set, are the row's text in place of Title and Detail
+	// (an operation's method, path, id, summary and tags), each drawn in
+	// its own look; the filter matches them joined by spaces.
+	Parts []PickerPart
+	// Mark is drawn after the text, in the warning colour, and not
+	// matched ("deprecated").
+	Mark string
+	// Tie orders rows the filter scores alike: the lower first, then the
+	// order given.
+	Tie int
 }
 
 // text is what the filter matches.
-func (it PickerItem) text() string { return it.Title + "  " + it.Detail }
+func (it PickerItem) text() string {
+	if it.Parts == nil {
+		return it.Title + "  " + it.Detail
+	}
+	var b strings.Builder
+	for i, pt := range it.Parts {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(pt.Text)
+	}
+	return b.String()
+}
 
 // PickerKeys are the keys the picker answers to; every other key goes to
 // its filter.
@@ -46,6 +69,7 @@ func (k KeyMap) PickerKeys() PickerKeys {
 type Picker struct {
 	title  string
 	items  []PickerItem
+	texts  []string // each item's text, made once: the filter reads them on every key
 	keys   PickerKeys
 	st     *Styles
 	filter textinput.Model
@@ -70,7 +94,8 @@ type pickerLine struct {
 func NewPicker(st *Styles, keys PickerKeys, title string, items []PickerItem) *Picker {
 	f := newInput(st, "filter: ", "type to filter")
 	f.Focus()
-	p := &Picker{title: title, items: items, keys: keys, st: st, filter: f, w: 40, h: 10}
+	p := &Picker{title: title, keys: keys, st: st, filter: f, w: 40, h: 10}
+	p.setItems(items)
 	p.refilter()
 	return p
 }
@@ -90,6 +115,15 @@ func (p *Picker) Chosen() (int, bool) {
 		return 0, false
 	}
 	return p.shown[p.cursor], true
+}
+
+// Cursor is the index in the picker's items of the row under the cursor,
+// -1 when none is shown.
+func (p *Picker) Cursor() int {
+	if p.cursor >= len(p.shown) {
+		return -1
+	}
+	return p.shown[p.cursor]
 }
 
 // Filter is the filter's text.
@@ -182,7 +216,21 @@ func (p *Picker) refilter() {
 		}
 	} else {
 		p.marks = map[int][]int{}
-		for _, m := range fuzzy.FindFrom(p.query, pickerSource(p.items)) {
+		found := fuzzy.FindFrom(p.query, pickerSource(p.texts))
+		// fuzzy sorts by score alone; rows scored alike go by Tie, then
+		// in the order given (an operation's: the shorter path first, as
+		// keyhole ops ranks them).
+		sort.SliceStable(found, func(a, b int) bool {
+			fa, fb := found[a], found[b]
+			if fa.Score != fb.Score {
+				return fa.Score > fb.Score
+			}
+			if ta, tb := p.items[fa.Index].Tie, p.items[fb.Index].Tie; ta != tb {
+				return ta < tb
+			}
+			return fa.Index < fb.Index
+		})
+		for _, m := range found {
 			p.lines = append(p.lines, pickerLine{row: len(p.shown)})
 			p.shown = append(p.shown, m.Index)
 			p.marks[m.Index] = m.MatchedIndexes
@@ -199,12 +247,21 @@ func (p *Picker) SetItems(items []PickerItem) {
 	if len(items) != len(p.items) {
 		return
 	}
+	offset := p.offset
+	p.Reset(items)
+	p.offset = offset
+	p.scroll()
+}
+
+// Reset puts other rows in place of the items — more or fewer, as when
+// the operations of a spec arrive while the picker is open — keeping the
+// filter, and the cursor on the same row when it is still there.
+func (p *Picker) Reset(items []PickerItem) {
 	at := -1
 	if p.cursor < len(p.shown) {
 		at = p.shown[p.cursor]
 	}
-	offset := p.offset
-	p.items = items
+	p.setItems(items)
 	p.refilter()
 	for i, it := range p.shown {
 		if it == at {
@@ -212,14 +269,22 @@ func (p *Picker) SetItems(items []PickerItem) {
 			break
 		}
 	}
-	p.offset = offset
 	p.scroll()
 }
 
-// pickerSource lets fuzzy read the items' texts.
-type pickerSource []PickerItem
+// setItems keeps items and their texts.
+func (p *Picker) setItems(items []PickerItem) {
+	p.items = items
+	p.texts = make([]string, len(items))
+	for i, it := range items {
+		p.texts[i] = it.text()
+	}
+}
 
-func (s pickerSource) String(i int) string { return s[i].text() }
+// pickerSource lets fuzzy read the items' texts.
+type pickerSource []string
+
+func (s pickerSource) String(i int) string { return s[i] }
 func (s pickerSource) Len() int            { return len(s) }
 
 // move moves the cursor by delta rows, stopping at the ends.
@@ -300,7 +365,7 @@ func (p *Picker) row(i int) string {
 	if it.Source != "" {
 		src = st.Muted.Render("["+it.Source+"]") + " "
 	}
-	text := it.text()
+	text := p.texts[idx]
 	marked := map[int]bool{}
 	for _, b := range p.marks[idx] {
 		marked[b] = true
@@ -311,7 +376,7 @@ func (p *Picker) row(i int) string {
 	if i == p.cursor {
 		base = st.Selected
 	}
-	looks := [...]lipgloss.Style{base, st.Muted, st.Key.Underline(true)}
+	looks := []lipgloss.Style{base, st.Muted, st.Key.Underline(true)}
 	class := func(j int) int {
 		switch {
 		case marked[j]:
@@ -320,6 +385,9 @@ func (p *Picker) row(i int) string {
 			return 1
 		}
 		return 0
+	}
+	if it.Parts != nil {
+		return mark + Fit(src+p.partsRow(it, text, marked, base)+p.markOf(it), p.w-2)
 	}
 	var b strings.Builder
 	start := 0
@@ -332,5 +400,13 @@ func (p *Picker) row(i int) string {
 	if start < len(text) {
 		b.WriteString(looks[class(start)].Render(text[start:]))
 	}
-	return mark + Fit(src+b.String(), p.w-2)
+	return mark + Fit(src+b.String()+p.markOf(it), p.w-2)
+}
+
+// markOf draws an item's Mark.
+func (p *Picker) markOf(it PickerItem) string {
+	if it.Mark == "" {
+		return ""
+	}
+	return " " + p.st.Warn.Render(it.Mark)
 }

@@ -11,7 +11,7 @@ import (
 // served at baseURL ("http://127.0.0.1:PORT"), ready to paste into a config
 // file: demo-cc (client_credentials), demo-pkce (authorization_code with
 // PKCE, on a random loopback port) and demo-device (device_code), each with
-// a few saved requests.
+// a few saved requests and openapi pointing at the sample API's description.
 func Config(baseURL string) string {
 	base := strings.TrimRight(baseURL, "/")
 	var b strings.Builder
@@ -93,7 +93,10 @@ type endpoint struct{ key, path string }
 // base.
 func writeProvider(b *strings.Builder, base string, p demoProvider) {
 	q := tomltext.Quote
-	fmt.Fprintf(b, "\n[providers.%s]\ntitle = %s\nbase_url = %s\ngrant = %s\n", p.name, q(p.title), q(base), q(p.grant))
+	fmt.Fprintf(b, "\n[providers.%s]\ntitle = %s\nbase_url = %s\n", p.name, q(p.title), q(base))
+	// The sample API's description, so that the picker (o) lists its
+	// operations out of the box.
+	fmt.Fprintf(b, "openapi = %s\ngrant = %s\n", q(base+OpenAPIPath), q(p.grant))
 	for _, e := range p.endpoints {
 		fmt.Fprintf(b, "%s = %s\n", e.key, q(base+e.path))
 	}

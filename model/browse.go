@@ -1,0 +1,468 @@
+package model
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/spec"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// browsing is the provider whose operations the picker lists: the one in
+// use, else the one under the cursor.
+func (m *Model) browsing() *entry {
+	if e := m.active(); e != nil {
+		return e
+	}
+	if i := m.list.Cursor(); i >= 0 && i < len(m.entries) {
+		return m.entries[i]
+	}
+	return nil
+}
+
+// specRows are e's rows in the requests picker: its operations grouped
+// by their first tag, in the order the tags first appear, each in spec
+// order; or one row saying the spec is loading, or why it is
+// unavailable. Everything drawn comes from the spec, someone else's
+// text: it is made safe first.
+func specRows(e *entry, redact bool) ([]ui.PickerItem, []pick) {
+	if e == nil || e.spec == nil {
+		return nil, nil
+	}
+	group := termtext.Line("OpenAPI · " + e.name)
+	st := e.spec
+	switch {
+	case st.loading:
+		return []ui.PickerItem{{Group: group, Source: "spec", Title: "loading the spec…", Detail: termtext.Line(maskFor(e, e.Config.OpenAPI, redact))}},
+			[]pick{{provider: e.name}}
+	case st.err != nil:
+		why := termtext.Line(maskFor(e, st.err.Error(), redact))
+		return []ui.PickerItem{{Group: group, Source: "spec", Title: "unavailable (enter for the whole reason):", Detail: why}},
+			[]pick{{provider: e.name, note: why}}
+	}
+	ops := st.s.Index.Operations
+	byTag := map[string][]int{}
+	var tags []string
+	for i := range ops {
+		tag := ""
+		if len(ops[i].Tags) > 0 {
+			tag = ops[i].Tags[0]
+		}
+		if _, ok := byTag[tag]; !ok {
+			tags = append(tags, tag)
+		}
+		byTag[tag] = append(byTag[tag], i)
+	}
+	// The paths and ids line up in columns, as wide as the widest of
+	// each up to a limit: the summaries then read as a column too.
+	pathW, idW := 0, 0
+	for i := range ops {
+		pathW, idW = max(pathW, len(ops[i].Path)), max(idW, len(ops[i].ID))
+	}
+	pathW, idW = min(pathW, 40), min(idW, 24)
+	items := make([]ui.PickerItem, 0, len(ops))
+	picks := make([]pick, 0, len(ops))
+	for _, tag := range tags {
+		heading := group
+		if tag != "" {
+			heading += " · " + termtext.Line(tag)
+		}
+		for _, i := range byTag[tag] {
+			op := &ops[i]
+			it := ui.PickerItem{
+				Group:  heading,
+				Source: "spec",
+				// The text keyhole ops ranks, "METHOD path operationId
+				// summary tags", so both rank alike.
+				Parts: []ui.PickerPart{
+					{Text: termtext.Line(op.Method), Look: ui.LookMethod, Width: 6},
+					{Text: termtext.Line(op.Path), Width: pathW},
+					{Text: termtext.Line(op.ID), Look: ui.LookMuted, Width: idW},
+					{Text: termtext.Line(op.Summary)},
+					{Text: termtext.Line(strings.Join(op.Tags, " ")), Look: ui.LookMuted},
+				},
+				// Scored alike, the shorter path first, then spec order
+				// (saved requests, at 0, before any operation).
+				Tie: 1 + len(op.Path)*(spec.MaxOperations+1) + i,
+			}
+			if op.Deprecated {
+				it.Mark = "deprecated"
+			}
+			items = append(items, it)
+			picks = append(picks, pick{provider: e.name, op: op})
+		}
+	}
+	return items, picks
+}
+
+// maskFor masks e's secrets in a text about its spec while redacting: a
+// credential in the spec URL's query (masked where the URL is quoted,
+// so that what follows it stays readable), and the provider's own
+// secrets.
+func maskFor(e *entry, text string, redact bool) string {
+	if !redact {
+		return text
+	}
+	// The URL stands aside while the rest is masked: a masker reading
+	// "api_key=KEY:2:12: reason" would take the line for the key's.
+	const mark = "\x00spec\x00"
+	ref := e.Config.OpenAPI
+	if ref != "" {
+		text = strings.ReplaceAll(text, ref, mark)
+	}
+	if e.Session != nil {
+		text = e.Session.Redact(text)
+	}
+	if ref != "" {
+		text = strings.ReplaceAll(text, mark, secret.RedactURL(ref))
+	}
+	return text
+}
+
+// chosenOp is the operation last chosen in the picker: what the response
+// pane describes until an answer comes, and where its token may go.
+type chosenOp struct {
+	provider string
+	op       *spec.Operation
+	desc     string
+	// remain are the path parameters left for the person to fill.
+	remain []string
+	// foreign is the origin of the operation's own server when it is not
+	// base_url's: sending the token there needs a yes (asked, answered).
+	foreign         string
+	asked, answered bool
+	// shown: the response pane describes the operation (until an answer
+	// comes); offset is the first of its lines on screen.
+	shown  bool
+	offset int
+}
+
+// opKey takes the Response pane's keys while it describes an operation:
+// the arrows and pages scroll, esc puts the last answer back.
+func (m Model) opKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	c := *m.op
+	page := max(1, m.layout().bottomH-3)
+	switch {
+	case key.Matches(msg, k.Up):
+		c.offset--
+	case key.Matches(msg, k.Down):
+		c.offset++
+	case key.Matches(msg, k.PageUp):
+		c.offset -= page
+	case key.Matches(msg, k.PageDown):
+		c.offset += page
+	case key.Matches(msg, k.Top):
+		c.offset = 0
+	case key.Matches(msg, k.Bottom):
+		c.offset = 1 << 20
+	case key.Matches(msg, k.Cancel):
+		c.shown = false
+	default:
+		return m, nil
+	}
+	w := m.layout().respW - 2
+	c.offset = max(0, min(c.offset, len(m.opLines(w))-(m.layout().bottomH-2)))
+	m.op = &c
+	return m, nil
+}
+
+// opMsg is a chosen operation's skeleton and description, built off the
+// UI loop (the first one parses the whole document).
+type opMsg struct {
+	provider string
+	op       *spec.Operation
+	sk       spec.Skeleton
+	desc     string
+}
+
+// chooseOp makes the operation's provider the one in use and builds its
+// skeleton off the UI loop; onOp fills the composer with it.
+func (m Model) chooseOp(p pick) (tea.Model, tea.Cmd) {
+	e := m.entries.named(p.provider)
+	if e == nil || e.spec == nil || e.spec.s == nil {
+		return m, nil
+	}
+	var cmds []tea.Cmd
+	if i := m.entries.index(p.provider); i >= 0 && i != m.list.Active() {
+		nm, cmd := m.selectProvider(i)
+		m = nm.(Model)
+		cmds = append(cmds, cmd)
+	}
+	s, op := e.spec.s, p.op
+	cmds = append(cmds, func() tea.Msg {
+		return opMsg{provider: p.provider, op: op, sk: s.Skeleton(op), desc: s.Description(op)}
+	})
+	m.setFocus(paneRequest)
+	return m, tea.Batch(cmds...)
+}
+
+// onOp fills the composer with an operation: its method; its path with
+// each path parameter as {{name}} (filled from the provider's vars when
+// sent), on the operation's own server when it has one; its required
+// query parameters as name= lines; its documented headers; its JSON body
+// skeleton. The status line says which parameters are left to fill.
+func (m Model) onOp(msg opMsg) (tea.Model, tea.Cmd) {
+	e := m.entries.named(msg.provider)
+	if e == nil || e.Config == nil {
+		return m, nil
+	}
+	sk := msg.sk
+	c := &chosenOp{provider: msg.provider, op: msg.op, desc: msg.desc, shown: true}
+	target := sk.Path
+	if server := opServer(msg.op); server != "" {
+		if origin, ok := foreignOrigin(e.Config.BaseURL, server); ok {
+			c.foreign = origin
+			target = strings.TrimRight(server, "/") + sk.Path
+		}
+	}
+	if len(sk.Query) > 0 {
+		target += "?" + strings.Join(sk.Query, "&")
+	}
+	hdr := []string{"Accept: application/json"}
+	if sk.ContentType != "" {
+		hdr = append(hdr, "Content-Type: "+sk.ContentType)
+	}
+	hdr = append(hdr, sk.Headers...)
+	m.composer.StopTyping()
+	m.composer.SetRequest(sk.Method, target, strings.Join(hdr, "\n"), sk.Body)
+	// The path is what is most often left to fill: enter edits it.
+	m.composer.Field = ui.FieldPath
+	for _, name := range templateNames(sk.Path) {
+		if _, ok := e.Config.Vars[name]; !ok {
+			c.remain = append(c.remain, name)
+		}
+	}
+	m.op = c
+	m.notice = m.opNotice(c)
+	return m, nil
+}
+
+// opNotice is what the status line says once an operation is in the
+// composer: what is left to fill, and where its description is.
+func (m *Model) opNotice(c *chosenOp) string {
+	name := c.op.ID
+	if name == "" {
+		name = c.op.Method + " " + c.op.Path
+	}
+	var parts []string
+	if len(c.remain) > 0 {
+		parts = append(parts, "fill "+braced(c.remain)+" in the path")
+	}
+	if c.foreign != "" {
+		parts = append(parts, "its server is "+c.foreign+": the token goes there only if you say yes")
+	}
+	if m.layout().single {
+		parts = append(parts, "tab: its description")
+	}
+	if len(parts) == 0 {
+		return name + " is ready: ctrl+s sends it"
+	}
+	return name + ": " + strings.Join(parts, " · ")
+}
+
+// braced writes names as {{a}}, {{b}}.
+func braced(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = "{{" + n + "}}"
+	}
+	return strings.Join(out, ", ")
+}
+
+// opServer is the operation's own first server, "" when it has none.
+func opServer(op *spec.Operation) string {
+	if len(op.Servers) == 0 {
+		return ""
+	}
+	return op.Servers[0]
+}
+
+// foreignOrigin is server's origin when it is an absolute URL on another
+// origin than base's.
+func foreignOrigin(base, server string) (string, bool) {
+	su, err := url.Parse(server)
+	if err != nil || su.Scheme == "" || su.Host == "" {
+		return "", false
+	}
+	bu, err := url.Parse(base)
+	if err == nil && providers.SameOrigin(bu, su) {
+		return "", false
+	}
+	return su.Scheme + "://" + su.Host, true
+}
+
+// templateNames are the {{name}}s of text, in order, each once.
+func templateNames(text string) []string {
+	var names []string
+	seen := map[string]bool{}
+	for {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			return names
+		}
+		j := strings.Index(text[i:], "}}")
+		if j < 0 {
+			return names
+		}
+		if name := strings.TrimSpace(text[i+2 : i+j]); name != "" && !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+		text = text[i+j+2:]
+	}
+}
+
+// opView is the response pane while it describes the chosen operation:
+// its method and path, summary and description, its parameters with
+// their types and whether required, and the scopes it needs marked
+// against those of the token in hand. All of it is the spec's text, made
+// safe to draw.
+func (m *Model) opView(w int) string {
+	out := m.opLines(w)
+	if h := m.layout().bottomH - 2; len(out) > h {
+		out = out[min(m.op.offset, len(out)-h):]
+	}
+	return strings.Join(out, "\n")
+}
+
+// opLines are the lines opView shows, w columns wide.
+func (m *Model) opLines(w int) []string {
+	c, st := m.op, m.styles
+	op := c.op
+	line := termtext.Line
+	var out []string
+	head := st.MethodStyle(op.Method).Render(line(op.Method)) + " " + line(op.Path)
+	if op.ID != "" {
+		head += "  " + st.Muted.Render(line(op.ID))
+	}
+	if op.Deprecated {
+		head += "  " + st.Warn.Render("deprecated")
+	}
+	out = append(out, head)
+	if op.Summary != "" {
+		out = append(out, st.Bold.Render(line(op.Summary)))
+	}
+	if c.desc != "" {
+		out = append(out, "")
+		for _, l := range strings.Split(termtext.Text(c.desc), "\n") {
+			out = append(out, wrap(l, w)...)
+		}
+	}
+	if len(op.Parameters) > 0 {
+		out = append(out, "", st.Bold.Render("Parameters"))
+		for _, p := range op.Parameters {
+			req := st.Muted.Render("optional")
+			if p.Required {
+				req = st.Warn.Render("required")
+			}
+			typ := p.Type
+			if typ == "" {
+				typ = "any"
+			}
+			out = append(out, fmt.Sprintf("  %s %s %s · %s", line(p.Name), st.Muted.Render("("+line(p.In)+")"), line(typ), req))
+		}
+	}
+	if op.Body != nil {
+		req := "optional"
+		if op.Body.Required {
+			req = "required"
+		}
+		out = append(out, "", st.Bold.Render("Body")+" "+line(op.Body.ContentType)+" · "+req)
+	}
+	out = append(out, "", st.Bold.Render("Security"))
+	out = append(out, m.scopeLines(c)...)
+	if c.foreign != "" {
+		out = append(out, "", st.Warn.Render("Its server, "+line(c.foreign)+", is not base_url's origin: ctrl+s asks before the token goes there."))
+	}
+	for i, l := range out {
+		out[i] = ui.Fit(l, w)
+	}
+	return out
+}
+
+// scopeLines mark the scopes an operation needs against those of the
+// token in hand: "needs api:write; your token has api:read".
+func (m *Model) scopeLines(c *chosenOp) []string {
+	st := m.styles
+	need := opScopes(c.op.Scopes)
+	if len(c.op.Scopes) == 0 {
+		return []string{"  none said: the operation takes no token, or the spec does not say"}
+	}
+	if len(need) == 0 {
+		return []string{"  " + termtext.Line(strings.Join(c.op.Scopes, ", ")) + " (no scopes)"}
+	}
+	e := m.entries.named(c.provider)
+	var tok *providers.Token
+	if e != nil {
+		tok = e.tok
+	}
+	var marks []string
+	var missing []string
+	for _, s := range need {
+		switch {
+		case tok == nil:
+			marks = append(marks, termtext.Line(s))
+		case hasScope(tok.Scopes, s):
+			marks = append(marks, st.Good.Render("✓ "+termtext.Line(s)))
+		default:
+			marks = append(marks, st.Bad.Render("✗ "+termtext.Line(s)))
+			missing = append(missing, s)
+		}
+	}
+	out := []string{"  needs " + strings.Join(marks, ", ")}
+	switch {
+	case tok == nil:
+		out = append(out, st.Muted.Render("  no token yet: enter in the Providers pane gets one"))
+	case len(missing) > 0:
+		has := "no scopes"
+		if len(tok.Scopes) > 0 {
+			has = "`" + termtext.Line(strings.Join(tok.Scopes, " ")) + "`"
+		}
+		out = append(out, st.Warn.Render("  needs `"+termtext.Line(strings.Join(missing, " "))+"`; your token has "+has))
+	default:
+		out = append(out, st.Good.Render("  your token has them"))
+	}
+	return out
+}
+
+// opScopes are the scopes of "scheme:scope" requirements, each once;
+// a requirement of a scheme without scopes adds none.
+func opScopes(reqs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range reqs {
+		_, s, ok := strings.Cut(r, ":")
+		if ok && s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasScope(have []string, s string) bool {
+	for _, h := range have {
+		if h == s {
+			return true
+		}
+	}
+	return false
+}
+
+// wrap cuts a line into lines of at most w columns, at spaces where it
+// can.
+func wrap(s string, w int) []string {
+	if w < 10 {
+		return []string{s}
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}

@@ -1,0 +1,60 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func opItem(method, path, id string, tie int) PickerItem {
+	return PickerItem{Group: "ops", Source: "spec", Tie: tie, Parts: []PickerPart{
+		{Text: method, Look: LookMethod, Width: 6}, {Text: path, Width: 12}, {Text: id, Look: LookMuted},
+	}}
+}
+
+// TestPickerPartsTieAndReset: rows given in parts are drawn padded into
+// columns, matched on their text joined by spaces, rows scored alike go
+// by Tie, and Reset brings more rows in keeping the filter.
+func TestPickerPartsTieAndReset(t *testing.T) {
+	st := NewStyles(true)
+	items := []PickerItem{opItem("GET", "/aaaa/b", "getB", 9), opItem("GET", "/aaaa/a", "getA", 3)}
+	items[0].Mark = "deprecated"
+	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Ops", items)
+	p.SetSize(60, 10)
+	if view := ansi.Strip(p.View()); !strings.Contains(view, "[spec] GET    /aaaa/b      getB deprecated") {
+		t.Errorf("parts not drawn in columns:\n%s", view)
+	}
+	typeInto(p, "get")
+	if p.Cursor() != 1 {
+		t.Errorf("scored alike, the lower Tie first: cursor on %d", p.Cursor())
+	}
+	p.Reset(append(items, opItem("POST", "/c", "getC", 0)))
+	if p.Filter() != "get" || !strings.Contains(ansi.Strip(p.View()), "POST") {
+		t.Errorf("Reset lost the filter or the new row:\n%s", ansi.Strip(p.View()))
+	}
+}
+
+// TestConfirmDefaultsToNo: enter and n say no, y yes, esc neither.
+func TestConfirmDefaultsToNo(t *testing.T) {
+	st := NewStyles(true)
+	keys := DefaultKeyMap()
+	for _, tc := range []struct {
+		key    tea.KeyPressMsg
+		result Result
+		yes    bool
+	}{
+		{tea.KeyPressMsg{Code: tea.KeyEnter}, Done, false},
+		{tea.KeyPressMsg{Code: 'n', Text: "n"}, Done, false},
+		{tea.KeyPressMsg{Code: 'y', Text: "y"}, Done, true},
+		{tea.KeyPressMsg{Code: tea.KeyEscape}, Dismissed, false},
+		{tea.KeyPressMsg{Code: 'x', Text: "x"}, Open, false},
+	} {
+		c := NewConfirm(&st, &keys, "Send?", "Send the token there?")
+		c.Update(tc.key)
+		if c.Result() != tc.result || c.Yes() != tc.yes {
+			t.Errorf("%s: result %v yes %v, want %v %v", tc.key, c.Result(), c.Yes(), tc.result, tc.yes)
+		}
+	}
+}
