@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
 
 // NameKeyFile is the file in the state folder that holds this
@@ -112,13 +114,13 @@ func createNameKey(dir, path string) ([]byte, error) {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := fillPrivate(tmp, line); err != nil {
+	if err := safefile.FillPrivate(tmp, line); err != nil {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
 	err = os.Link(tmp.Name(), path)
 	if err == nil || errors.Is(err, fs.ErrExist) {
 		if err == nil {
-			syncDir(dir)
+			safefile.SyncDir(dir)
 		}
 		return key, err
 	}
@@ -127,7 +129,7 @@ func createNameKey(dir, path string) ([]byte, error) {
 	if err != nil {
 		return nil, err // fs.ErrExist included: another process was first
 	}
-	if err := fillPrivate(f, line); err != nil {
+	if err := safefile.FillPrivate(f, line); err != nil {
 		_ = os.Remove(path)
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}

@@ -46,22 +46,3 @@ func (e *looseModeError) Error() string {
 }
 
 func (e *looseModeError) Unwrap() error { return e.err }
-
-// fillPrivate writes data to f, a file just created, and closes it: mode
-// set to exactly 0600 first (creation asks for 0600 but the umask may take
-// bits away, and the file must be neither looser nor unreadable), then
-// flushed to disk, so the file is whole once it is renamed or linked into
-// place. f is closed whatever happens.
-func fillPrivate(f *os.File, data []byte) error {
-	err := f.Chmod(0o600)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
