@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -182,7 +181,7 @@ func (f *File) warnf(format string, args ...any) {
 // or one of an unknown format is an error wrapping ErrUnreadable.
 func (f *File) Load(key string) (*providers.Token, error) {
 	path := f.Path(key)
-	fh, err := openPrivate(path, "cached token", f.warnf)
+	data, err := readPrivate(path, "cached token", maxRecord+1, f.warnf)
 	var loose *looseModeError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -192,11 +191,6 @@ func (f *File) Load(key string) (*providers.Token, error) {
 	case errors.As(err, &loose):
 		return nil, fmt.Errorf("%w: %w; not using it", ErrUnreadable, err)
 	case err != nil:
-		return nil, fmt.Errorf("reading the cached token: %w", err)
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxRecord+1))
-	if err != nil {
 		return nil, fmt.Errorf("reading the cached token: %w", err)
 	}
 	return decode(data, path)

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -75,15 +74,10 @@ func loadNameKey(dir string, warnf func(string, ...any)) ([]byte, error) {
 // readNameKey reads the key at path, never through a link, tightening a
 // file others can read.
 func readNameKey(path string, warnf func(string, ...any)) ([]byte, error) {
-	f, err := openPrivate(path, "token cache naming key", warnf)
+	b, err := readPrivate(path, "token cache naming key", 4*nameKeyBytes, warnf)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("token cache naming key: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 4*nameKeyBytes))
 	if err != nil {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}

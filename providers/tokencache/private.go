@@ -2,6 +2,7 @@ package tokencache
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -32,6 +33,17 @@ func openPrivate(path, what string, warnf func(string, ...any)) (*os.File, error
 		warnf("%s %s was readable by others (mode %04o); changed it to 0600", what, path, perm)
 	}
 	return f, nil
+}
+
+// readPrivate reads at most limit bytes of path, opened as openPrivate
+// opens it. Its errors are openPrivate's, or the read's.
+func readPrivate(path, what string, limit int64, warnf func(string, ...any)) ([]byte, error) {
+	f, err := openPrivate(path, what, warnf)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // looseModeError: the file is readable by others and chmod failed.
