@@ -1,39 +1,12 @@
 package spec
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
-
-// loadTestdata loads a testdata spec through Load, without a cache.
-func loadTestdata(t *testing.T, name string) *Spec {
-	t.Helper()
-	s, err := Load(context.Background(), filepath.Join("testdata", name), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// loadDoc writes doc to a file of its own and loads it through Load.
-func loadDoc(t *testing.T, doc string) *Spec {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "a.json")
-	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Load(context.Background(), path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func skeletonOf(t *testing.T, s *Spec, id string) Skeleton {
 	t.Helper()
