@@ -1,41 +1,9 @@
 package safefile
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 )
-
-// MkdirPrivate makes path a folder of mode 0700, with its parents, and
-// tightens it to 0700 when it exists looser (MkdirAll's mode passes
-// through the umask, and an existing folder may be anything). A symbolic
-// link at path is refused, never followed; so is anything that is not a
-// folder.
-func MkdirPrivate(path string) error {
-	if err := os.Mkdir(path, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		if err := os.MkdirAll(path, 0o700); err != nil {
-			return err
-		}
-	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return err
-	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		return fmt.Errorf("%s is a symbolic link, which keyhole does not follow; remove it", path)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a folder", path)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
-		// Windows has ACLs, not mode bits; the user profile is private.
-		return os.Chmod(path, 0o700)
-	}
-	return nil
-}
 
 // WritePrivate replaces the file at path with data: written to a new file
 // in the same folder (so the rename cannot cross file systems), mode 0600
