@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +78,19 @@ func (e env) jsonStdout() (io.Writer, func() error) {
 	}
 	w := termtext.NewWriter(e.stdout)
 	return w, w.Flush
+}
+
+// printJSON writes v to stdout as indented JSON, through jsonStdout. HTML
+// characters stay as they are: the reader is a person or jq, not a page.
+func (e env) printJSON(v any) error {
+	out, flush := e.jsonStdout()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return flush()
 }
 
 func osEnv() env {

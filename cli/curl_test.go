@@ -12,9 +12,7 @@ import (
 )
 
 func TestCurlRoundTrip(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed")
-	}
+	shelltest.RequireCurl(t)
 	const token = "tok-Abc.123_~XYZ"
 	pathDir, argsFile := shelltest.FakeKeyhole(t, token)
 	h := newHarness(t)

@@ -103,10 +103,15 @@ func (r result) expect(t *testing.T, code int, what string) {
 	}
 }
 
-// writeConfig writes a config file with mode 0600 and returns its path.
+// writeConfig writes a config file, or a file a config names, with mode
+// 0600 under the harness's folder, making its folders, and returns its
+// path.
 func (h *harness) writeConfig(name, text string) string {
 	h.t.Helper()
 	path := filepath.Join(h.dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		h.t.Fatal(err)
+	}
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		h.t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -170,12 +169,5 @@ func printOpsJSON(e env, matches []spec.Match) error {
 		}
 		list = append(list, o)
 	}
-	out, flush := e.jsonStdout()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(list); err != nil {
-		return err
-	}
-	return flush()
+	return e.printJSON(list)
 }

@@ -6,9 +6,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/spec/spectest"
 )
 
 // opsSpec is a small OpenAPI 3.0 spec of the tests' own.
@@ -31,46 +33,10 @@ const opsSpec = `{
   }
 }`
 
-// specHost serves opsSpec with an ETag at /openapi.json, a redirect at
-// /moved.json, and records each request.
-type specHost struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func newSpecHost(t *testing.T) *specHost {
-	t.Helper()
-	h := &specHost{}
-	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.mu.Lock()
-		h.reqs = append(h.reqs, r.Clone(r.Context()))
-		h.mu.Unlock()
-		switch r.URL.Path {
-		case "/moved.json":
-			http.Redirect(w, r, "https://elsewhere.example/openapi.json", http.StatusMovedPermanently)
-			return
-		case "/openapi.json":
-		default:
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{}`))
-			return
-		}
-		if r.Header.Get("If-None-Match") == `"s1"` {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		w.Header().Set("ETag", `"s1"`)
-		_, _ = w.Write([]byte(opsSpec))
-	}))
-	t.Cleanup(h.Close)
-	return h
-}
-
-func (h *specHost) requests() []*http.Request {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]*http.Request(nil), h.reqs...)
+// newSpecHost serves opsSpec at /openapi.json, a redirect to another host
+// at /moved.json, and {} to API calls, recording each request.
+func newSpecHost(t *testing.T) *spectest.Server {
+	return spectest.NewServer(t, []byte(opsSpec), "https://elsewhere.example/openapi.json")
 }
 
 func TestOpsFile(t *testing.T) {
@@ -78,12 +44,7 @@ func TestOpsFile(t *testing.T) {
 	api := newSpecHost(t)
 	// The spec sits beside the config, in a folder of its own: a relative
 	// path is taken from the config file's folder, not the working one.
-	if err := os.MkdirAll(filepath.Join(h.dir, "specs"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(h.dir, "specs", "items.json"), []byte(opsSpec), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	h.writeConfig(filepath.Join("specs", "items.json"), opsSpec)
 	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \"specs/items.json\"\n"))
 
 	r := h.run("--config", cfg, "ops", "st")
@@ -118,8 +79,8 @@ func TestOpsFile(t *testing.T) {
 		"parameters": []any{map[string]any{"name": "limit", "in": "query", "required": false, "type": "integer"}},
 		"scopes":     []any{"oauth:items:read"},
 	}
-	if g, _ := json.Marshal(got[0]); string(g) != mustJSON(t, want) {
-		t.Errorf("--json:\n got %s\nwant %s", g, mustJSON(t, want))
+	if !reflect.DeepEqual(got[0], want) {
+		t.Errorf("--json:\n got %v\nwant %v", got[0], want)
 	}
 	if s := got[1]["scopes"].([]any); len(s) != 1 || s[0] != "oauth:items:write" {
 		t.Errorf("createItem scopes: %v", s)
@@ -131,18 +92,9 @@ func TestOpsFile(t *testing.T) {
 		t.Errorf("no match: %q %q", r.out, r.errOut)
 	}
 	// A spec file costs the API nothing.
-	if n := len(api.requests()); n != 0 {
+	if n := len(api.Requests()); n != 0 {
 		t.Errorf("the API got %d requests", n)
 	}
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestOpsURL: a spec on the API's origin is fetched with the token, cached,
@@ -155,7 +107,7 @@ func TestOpsURL(t *testing.T) {
 
 	r := h.run("--config", cfg, "ops", "st")
 	r.expect(t, 0, "first ops")
-	reqs := api.requests()
+	reqs := api.Requests()
 	if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "Bearer static-tok-1" || reqs[0].Header.Get("If-None-Match") != "" {
 		t.Fatalf("first fetch: %d requests, %v", len(reqs), reqs[0].Header)
 	}
@@ -171,8 +123,8 @@ func TestOpsURL(t *testing.T) {
 
 	r = h.run("--config", cfg, "ops", "st", "delete")
 	r.expect(t, 0, "second ops")
-	reqs = api.requests()
-	if len(reqs) != 2 || reqs[1].Header.Get("If-None-Match") != `"s1"` {
+	reqs = api.Requests()
+	if len(reqs) != 2 || reqs[1].Header.Get("If-None-Match") != `"v1"` {
 		t.Fatalf("second fetch not conditional: %v", reqs[len(reqs)-1].Header)
 	}
 	if !strings.Contains(r.out, "deleteItem") {
@@ -212,7 +164,7 @@ func TestOpsSpecElsewhere(t *testing.T) {
 	api, other := newSpecHost(t), newSpecHost(t)
 	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+other.URL+"/openapi.json\"\n"))
 	h.run("--config", cfg, "ops", "st").expect(t, 0, "ops")
-	reqs := other.requests()
+	reqs := other.Requests()
 	if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "" {
 		t.Fatalf("the spec host got %d requests, Authorization %q", len(reqs), reqs[0].Header.Get("Authorization"))
 	}
@@ -222,10 +174,7 @@ func TestOpsSpecElsewhere(t *testing.T) {
 // line and the reason; a provider without openapi says what to add.
 func TestOpsBadSpec(t *testing.T) {
 	h := newHarness(t)
-	bad := filepath.Join(h.dir, "bad.json")
-	if err := os.WriteFile(bad, []byte("{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {,}\n}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bad := h.writeConfig("bad.json", "{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {,}\n}\n")
 	cfg := h.writeConfig("k.toml", staticConfig("st", "https://api.example.com", "t", "openapi = \"bad.json\"\n")+
 		"\n[providers.none]\nbase_url = \"https://api.example.com\"\ngrant = \"static\"\ntoken = \"t\"\n")
 	r := h.run("--config", cfg, "ops", "st")
@@ -249,7 +198,7 @@ func TestSpecNotLoadedByOtherCommands(t *testing.T) {
 	h.run("--config", cfg, "providers").expect(t, 0, "providers")
 	h.run("--config", cfg, "token", "st").expect(t, 0, "token")
 	h.run("--config", cfg, "call", "st", "GET", "/items").expect(t, 0, "call")
-	for _, r := range api.requests() {
+	for _, r := range api.Requests() {
 		if r.URL.Path == "/openapi.json" {
 			t.Fatalf("the spec was fetched by a command that does not need it")
 		}
@@ -277,7 +226,7 @@ func TestOpsTokenRefused(t *testing.T) {
 	if !strings.Contains(r.errOut, "invalid_client") || strings.Contains(r.errOut, "cc-secret-1") {
 		t.Errorf("stderr: %s", r.errOut)
 	}
-	if n := len(api.requests()); n != 0 {
+	if n := len(api.Requests()); n != 0 {
 		t.Errorf("the spec was asked for without its token (%d requests)", n)
 	}
 }

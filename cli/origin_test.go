@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/proxychild"
 )
 
 // TestCallDoesNotFollowARedirectToAnotherOrigin: an API's 307 to another
@@ -149,18 +149,7 @@ func TestPlainHTTPThroughAProxy(t *testing.T) {
 		}
 	}))
 	t.Cleanup(idp.Close)
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestPlainHTTPChild$", "-test.count=1", "-test.v")
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if !slices.Contains([]string{"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "ALL_PROXY", "REQUEST_METHOD"}, strings.ToUpper(name)) {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "KEYHOLE_PLAIN_HTTP_CHILD=1", "HTTP_PROXY="+idp.URL, "HTTPS_PROXY="+idp.URL)
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestPlainHTTPChild") {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	proxychild.Run(t, "TestPlainHTTPChild", "HTTP_PROXY="+idp.URL, "HTTPS_PROXY="+idp.URL)
 	mu.Lock()
 	defer mu.Unlock()
 	for _, want := range []string{"GET http://idp.example.test/.well-known/openid-configuration", "POST http://tokens.example.test/token", "POST http://auth.example.test/token"} {
@@ -173,9 +162,7 @@ func TestPlainHTTPThroughAProxy(t *testing.T) {
 // TestPlainHTTPChild is TestPlainHTTPThroughAProxy's other half; on its
 // own it does nothing.
 func TestPlainHTTPChild(t *testing.T) {
-	if os.Getenv("KEYHOLE_PLAIN_HTTP_CHILD") != "1" {
-		t.Skip("run by TestPlainHTTPThroughAProxy")
-	}
+	proxychild.Child(t)
 	h := newHarness(t)
 	cfg := h.writeConfig("clear.toml",
 		onExampleAPI("configured", "client_credentials", `token_url = "http://auth.example.test/token"`, `client_id = "id"`, `client_secret = "s"`)+"\n"+

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -72,14 +71,7 @@ not, with the file, line and key at fault.`,
 				if list == nil {
 					list = []providerInfo{}
 				}
-				out, flush := e.jsonStdout()
-				enc := json.NewEncoder(out)
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(list); err != nil {
-					return err
-				}
-				return flush()
+				return e.printJSON(list)
 			}
 			if conf.cfg == nil {
 				where := DefaultConfigPath(e.getenv)

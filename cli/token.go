@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -67,14 +66,7 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 				_, err = fmt.Fprintln(e.stdout, access)
 				return err
 			}
-			out, flush := e.jsonStdout()
-			enc := json.NewEncoder(out)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(tokenOut(sess.Provider().Name, tok)); err != nil {
-				return err
-			}
-			return flush()
+			return e.printJSON(tokenOut(sess.Provider().Name, tok))
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the token and what is known about it as JSON")

@@ -16,6 +16,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/demo/demotest"
 )
 
 var jwtRE = regexp.MustCompile(`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$`)
@@ -201,39 +202,12 @@ func pkceBrowser(t *testing.T, opened *[]string) func(string) error {
 	}
 }
 
-var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
-
 // deviceBrowser plays the person approving a device at the verification
-// page: read the page for the code, then post Approve with its CSRF token.
+// page.
 func deviceBrowser(t *testing.T, opened *[]string) func(string) error {
 	return func(complete string) error {
 		*opened = append(*opened, complete)
-		u, err := url.Parse(complete)
-		if err != nil {
-			return err
-		}
-		code := u.Query().Get("user_code")
-		resp, err := noRedirects.Get(complete)
-		if err != nil {
-			return err
-		}
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		m := csrfRE.FindStringSubmatch(string(page))
-		if m == nil {
-			return fmt.Errorf("no csrf_token on the device page (%d): %s", resp.StatusCode, page)
-		}
-		form := url.Values{"user_code": {code}, "csrf_token": {m[1]}, "action": {"approve"}}
-		post, err := noRedirects.PostForm(u.Scheme+"://"+u.Host+"/device", form)
-		if err != nil {
-			return err
-		}
-		defer post.Body.Close()
-		done, _ := io.ReadAll(post.Body)
-		if post.StatusCode != http.StatusOK || !strings.Contains(string(done), "Device connected") {
-			return fmt.Errorf("approval answered %d: %s", post.StatusCode, done)
-		}
-		return nil
+		return demotest.DecideDevice(noRedirects, complete, "", "approve")
 	}
 }
 

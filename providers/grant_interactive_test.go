@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/demo/demotest"
 )
 
 // authorizeOnly starts a sign-in and returns it with the redirect the demo
@@ -123,30 +123,12 @@ func TestAuthorizationCodeTimesOut(t *testing.T) {
 	}
 }
 
-var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
-
-// approve plays the person at the demo's device page.
+// approve plays the person at the demo's device page, approving
+// userCode.
 func approve(t *testing.T, pageURL, userCode string) {
 	t.Helper()
-	c := newClient(t)
-	resp, err := c.Get(pageURL)
-	if err != nil {
+	if err := demotest.DecideDevice(newClient(t), pageURL, userCode, "approve"); err != nil {
 		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfRE.FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no approval form:\n%s", page)
-	}
-	u, _ := url.Parse(pageURL)
-	resp, err = c.PostForm(u.Scheme+"://"+u.Host+"/device", url.Values{"user_code": {userCode}, "csrf_token": {string(m[1])}, "action": {"approve"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("approval answered %d", resp.StatusCode)
 	}
 }
 

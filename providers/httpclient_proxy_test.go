@@ -10,13 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/internal/proxychild"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -107,19 +106,8 @@ func TestProxyFromEnvironment(t *testing.T) {
 	pki := newPKI(t)
 	api := tlsAPI(t, pki, tls.NoClientCert)
 	proxy := newRecordingProxy(t, api.Listener.Addr().String())
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestProxyChild$", "-test.count=1", "-test.v")
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if !slices.Contains([]string{"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "ALL_PROXY"}, strings.ToUpper(name)) {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "KEYHOLE_PROXY_CHILD=1", "KEYHOLE_PROXY_CA="+pki.caFile,
+	proxychild.Run(t, "TestProxyChild", "KEYHOLE_PROXY_CA="+pki.caFile,
 		"HTTPS_PROXY="+proxy.srv.URL, "HTTP_PROXY="+proxy.srv.URL, "NO_PROXY=skip.example.test")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestProxyChild") {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
 	got := proxy.requests()
 	for _, want := range []string{"CONNECT api.example.test:443", "GET http://plain.example.test/hello"} {
 		if !slices.Contains(got, want) {
@@ -131,9 +119,7 @@ func TestProxyFromEnvironment(t *testing.T) {
 // TestProxyChild is TestProxyFromEnvironment's other half; on its own it
 // does nothing.
 func TestProxyChild(t *testing.T) {
-	if os.Getenv("KEYHOLE_PROXY_CHILD") != "1" {
-		t.Skip("run by TestProxyFromEnvironment")
-	}
+	proxychild.Child(t)
 	proxyURL := os.Getenv("HTTPS_PROXY")
 	ctx := context.Background()
 

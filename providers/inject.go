@@ -3,11 +3,12 @@ package providers
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/internal/origin"
 )
 
 // ErrForeignOrigin is returned when a request goes to another origin than
@@ -112,22 +113,7 @@ func (p *Provider) InjectionFor(tok *Token) Injection {
 
 // SameOrigin reports whether u has the scheme, host and port of base.
 func SameOrigin(base, u *url.URL) bool {
-	return strings.EqualFold(base.Scheme, u.Scheme) && strings.EqualFold(hostPort(base), hostPort(u))
-}
-
-func hostPort(u *url.URL) string {
-	if u.Port() != "" {
-		return u.Host
-	}
-	// JoinHostPort brackets an IPv6 literal again, so [::1] and [::1]:443
-	// compare equal; Hostname() + ":443" gave "::1:443".
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return net.JoinHostPort(u.Hostname(), "443")
-	case "http":
-		return net.JoinHostPort(u.Hostname(), "80")
-	}
-	return u.Host
+	return origin.Same(base, u)
 }
 
 // Apply puts tok on req where the provider wants it. A request to another

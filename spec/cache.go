@@ -1,32 +1,24 @@
 package spec
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
+	"github.com/keyhole-sh/keyhole/internal/xdg"
 )
 
 // CacheDir is keyhole's cache folder: $XDG_CACHE_HOME/keyhole, or
 // ~/.cache/keyhole when XDG_CACHE_HOME is unset or not absolute (the XDG
 // spec says to ignore a relative one). getenv is os.Getenv outside tests.
 func CacheDir(getenv func(string) string) (string, error) {
-	if d := getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "keyhole"), nil
+	dir, err := xdg.Dir(getenv, "XDG_CACHE_HOME", "LOCALAPPDATA", ".cache")
+	if err != nil {
+		return "", fmt.Errorf("cannot place the spec cache: %w", err)
 	}
-	home := getenv("HOME")
-	if home == "" && runtime.GOOS == "windows" {
-		home = getenv("LOCALAPPDATA")
-	}
-	if home == "" {
-		return "", errors.New("cannot place the spec cache: neither XDG_CACHE_HOME nor HOME is set")
-	}
-	return filepath.Join(home, ".cache", "keyhole"), nil
+	return dir, nil
 }
 
 // cache is the specs folder under the cache folder: downloaded specs with
@@ -44,37 +36,11 @@ func openCache(root string) (*cache, error) {
 	}
 	dir := filepath.Join(root, "specs")
 	for _, d := range []string{root, dir} {
-		if err := ensureDir(d); err != nil {
-			return nil, err
+		if err := safefile.MkdirPrivate(d); err != nil {
+			return nil, fmt.Errorf("spec cache folder: %w", err)
 		}
 	}
 	return &cache{dir: dir}, nil
-}
-
-func ensureDir(path string) error {
-	if err := os.Mkdir(path, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		if err := os.MkdirAll(path, 0o700); err != nil {
-			return fmt.Errorf("creating the spec cache folder: %w", err)
-		}
-	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return fmt.Errorf("spec cache folder: %w", err)
-	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		return fmt.Errorf("spec cache folder %s is a symbolic link, which keyhole does not follow; remove it", path)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("spec cache folder %s is not a folder", path)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
-		// MkdirAll's mode passes through the umask; an existing folder
-		// may be looser. The cache can hold a private spec.
-		if err := os.Chmod(path, 0o700); err != nil {
-			return fmt.Errorf("spec cache folder %s: %w", path, err)
-		}
-	}
-	return nil
 }
 
 // read returns the cached file name, or nil when there is none (or it
@@ -102,24 +68,8 @@ func (c *cache) write(name string, data []byte) error {
 	if c.dir == "" {
 		return nil
 	}
-	f, err := os.CreateTemp(c.dir, ".tmp-*")
-	if err != nil {
+	if err := safefile.WritePrivate(filepath.Join(c.dir, name), data); err != nil {
 		return fmt.Errorf("spec cache: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o600)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, filepath.Join(c.dir, name))
-	}
-	if werr != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("spec cache: %w", werr)
 	}
 	return nil
 }

@@ -2,8 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,15 +9,6 @@ import (
 
 	"github.com/keyhole-sh/keyhole/spec/spectest"
 )
-
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestIndex30(t *testing.T) {
 	ix, err := BuildIndex("petstore30.json", readTestdata(t, "petstore30.json"))

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/origin"
 	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
 
@@ -297,20 +298,7 @@ func sameOrigin(a, b string) bool {
 	if err1 != nil || err2 != nil || ua.Host == "" {
 		return false
 	}
-	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(hostPort(ua), hostPort(ub))
-}
-
-func hostPort(u *url.URL) string {
-	if u.Port() != "" {
-		return u.Host
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return u.Host + ":443"
-	case "http":
-		return u.Host + ":80"
-	}
-	return u.Host
+	return origin.Same(ua, ub)
 }
 
 func unwrapURLError(err error) string {

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/spec/spectest"
 )
 
 // TestLoadFile reads a spec relative to the config's folder, caches its
@@ -159,50 +159,9 @@ func TestCacheLinkRefused(t *testing.T) {
 	}
 }
 
-// specServer serves a spec with an ETag, answers a matching
-// If-None-Match with 304, and records what it was asked.
-type specServer struct {
-	*httptest.Server
-	mu       sync.Mutex
-	body     []byte
-	etag     string
-	requests []*http.Request
-}
-
-func newSpecServer(t *testing.T, body []byte) *specServer {
-	t.Helper()
-	s := &specServer{body: body, etag: `"v1"`}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.requests = append(s.requests, r.Clone(context.Background()))
-		switch r.URL.Path {
-		case "/moved.json":
-			http.Redirect(w, r, "/openapi.json", http.StatusFound)
-			return
-		case "/broken.json":
-			http.Error(w, "down", http.StatusBadGateway)
-			return
-		}
-		if r.Header.Get("If-None-Match") == s.etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		w.Header().Set("ETag", s.etag)
-		_, _ = w.Write(s.body)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *specServer) last() *http.Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests[len(s.requests)-1]
-}
-
 func TestLoadURL(t *testing.T) {
-	srv := newSpecServer(t, readTestdata(t, "petstore30.json"))
+	petstore := readTestdata(t, "petstore30.json")
+	srv := spectest.NewServer(t, petstore, "/openapi.json")
 	cacheDir := filepath.Join(t.TempDir(), "keyhole")
 	o := Options{Client: noRedirects(), CacheDir: cacheDir}
 	url := srv.URL + "/openapi.json"
@@ -214,7 +173,7 @@ func TestLoadURL(t *testing.T) {
 	if !first.Downloaded || first.IndexCached || len(first.Index.Operations) != 4 {
 		t.Fatalf("first: downloaded %v, index cached %v", first.Downloaded, first.IndexCached)
 	}
-	if h := srv.last().Header.Get("If-None-Match"); h != "" {
+	if h := srv.Last(t).Header.Get("If-None-Match"); h != "" {
 		t.Errorf("first request conditional: %q", h)
 	}
 
@@ -224,17 +183,15 @@ func TestLoadURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if srv.last().Header.Get("If-None-Match") != `"v1"` {
-		t.Errorf("second request not conditional: %v", srv.last().Header)
+	if srv.Last(t).Header.Get("If-None-Match") != `"v1"` {
+		t.Errorf("second request not conditional: %v", srv.Last(t).Header)
 	}
 	if second.Downloaded || !second.Revalidated || !second.IndexCached || len(second.Notes) != 0 {
 		t.Errorf("second: %+v", second)
 	}
 
 	// A changed spec is downloaded again.
-	srv.mu.Lock()
-	srv.etag, srv.body = `"v2"`, []byte(strings.Replace(string(srv.body), "listPets", "listAllPets", 1))
-	srv.mu.Unlock()
+	srv.SetSpec([]byte(strings.Replace(string(petstore), "listPets", "listAllPets", 1)), `"v2"`)
 	third, err := Load(context.Background(), url, o)
 	if err != nil {
 		t.Fatal(err)
@@ -263,7 +220,7 @@ func TestLoadURL(t *testing.T) {
 }
 
 func TestLoadURLRefused(t *testing.T) {
-	srv := newSpecServer(t, readTestdata(t, "petstore30.json"))
+	srv := spectest.NewServer(t, readTestdata(t, "petstore30.json"), "/openapi.json")
 	o := Options{Client: noRedirects(), CacheDir: t.TempDir(), MaxSize: 1 << 10}
 	for _, c := range []struct{ path, want string }{
 		{"/moved.json", "moved.json: moved to " + srv.URL + "/openapi.json: use that URL"},
@@ -280,8 +237,8 @@ func TestLoadURLRefused(t *testing.T) {
 // TestLoadURLToken: the token goes with a spec URL on the API's origin
 // only; another port on the same host is another origin.
 func TestLoadURLToken(t *testing.T) {
-	api := newSpecServer(t, readTestdata(t, "petstore30.json"))
-	other := newSpecServer(t, readTestdata(t, "petstore30.json"))
+	api := spectest.NewServer(t, readTestdata(t, "petstore30.json"), "/openapi.json")
+	other := spectest.NewServer(t, readTestdata(t, "petstore30.json"), "/openapi.json")
 	asked := 0
 	o := Options{Client: noRedirects(), TokenOrigin: api.URL + "/v1", Authorize: func(r *http.Request) error {
 		asked++
@@ -291,13 +248,13 @@ func TestLoadURLToken(t *testing.T) {
 	if _, err := Load(context.Background(), other.URL+"/openapi.json", o); err != nil {
 		t.Fatal(err)
 	}
-	if asked != 0 || other.last().Header.Get("Authorization") != "" {
+	if asked != 0 || other.Last(t).Header.Get("Authorization") != "" {
 		t.Fatalf("token sent to another origin (asked %d times)", asked)
 	}
 	if _, err := Load(context.Background(), api.URL+"/openapi.json", o); err != nil {
 		t.Fatal(err)
 	}
-	if asked != 1 || api.last().Header.Get("Authorization") != "Bearer sekret" {
+	if asked != 1 || api.Last(t).Header.Get("Authorization") != "Bearer sekret" {
 		t.Fatalf("no token on the API's origin (asked %d times)", asked)
 	}
 }

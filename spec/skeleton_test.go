@@ -1,25 +1,12 @@
 package spec
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
-
-// loadTestdata loads a testdata spec through Load, without a cache.
-func loadTestdata(t *testing.T, name string) *Spec {
-	t.Helper()
-	s, err := Load(context.Background(), filepath.Join("testdata", name), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func skeletonOf(t *testing.T, s *Spec, id string) Skeleton {
 	t.Helper()
@@ -96,14 +83,7 @@ func TestSkeletonExample(t *testing.T) {
 		"schema": {"type": "object", "properties": {"x": {"type": "string"}}},
 		"examples": {"first": {"$ref": "#/components/examples/one"}, "second": {"value": {"b": 2}}}}}}}}},
 		"components": {"examples": {"one": {"value": {"a": [1, "two"]}}}}}`
-	path := filepath.Join(t.TempDir(), "a.json")
-	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Load(context.Background(), path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadDoc(t, doc)
 	sk := skeletonOf(t, s, "put")
 	if want := "{\n  \"a\": [\n    1,\n    \"two\"\n  ]\n}"; sk.Body != want {
 		t.Errorf("body:\n%s\nwant\n%s", sk.Body, want)
@@ -118,14 +98,7 @@ func TestSkeletonCycles(t *testing.T) {
 		"components": {"schemas": {
 			"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}, "self": {"$ref": "#/components/schemas/A"}, "list": {"type": "array", "items": {"$ref": "#/components/schemas/A"}}}},
 			"B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}}}}`
-	path := filepath.Join(t.TempDir(), "a.json")
-	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Load(context.Background(), path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadDoc(t, doc)
 	sk := skeletonOf(t, s, "post")
 	if !json.Valid([]byte(sk.Body)) || len(sk.Body) > 64<<10 || !strings.Contains(sk.Body, `"self": {}`) {
 		t.Errorf("body (%d bytes):\n%s", len(sk.Body), sk.Body)

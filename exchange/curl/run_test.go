@@ -68,9 +68,7 @@ func (rec *requestRecorder) last() (seenRequest, int) {
 // printing the token, and checks the server saw exactly what Send sends
 // for the same request: method, path and query, headers, body.
 func TestCurlCommandSendsWhatSendSends(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed")
-	}
+	shelltest.RequireCurl(t)
 	const token = "tok-Abc.123_~XYZ"
 	pathDir, argsFile := shelltest.FakeKeyhole(t, token)
 	rec := newRecorder(t)

@@ -1,8 +1,9 @@
-// Package safefile opens the files keyhole keeps in its state folder (the
-// token cache, its lock files, the history) without following a symbolic
-// link and without blocking on a FIFO. A link planted at one of those paths
-// would otherwise have keyhole append secrets to, or change the mode of,
-// whatever file the link points at.
+// Package safefile opens the files keyhole keeps in its state and cache
+// folders (the token cache, its lock files, the history, the spec cache)
+// without following a symbolic link and without blocking on a FIFO, and
+// writes them private (0600) and whole. A link planted at one of those
+// paths would otherwise have keyhole append secrets to, or change the mode
+// of, whatever file the link points at.
 package safefile
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 )
 
 // ErrNotRegular is wrapped by the error Open returns when the path is a
@@ -47,6 +49,34 @@ func Open(path string, flag int, perm fs.FileMode) (*os.File, error) {
 		return nil, fmt.Errorf("%s: %w (%s); remove it", path, ErrNotRegular, describe(fi.Mode()))
 	}
 	return f, nil
+}
+
+// MkdirPrivate makes path a folder of mode 0700, with its parents, and
+// tightens it to 0700 when it exists looser (MkdirAll's mode passes
+// through the umask, and an existing folder may be anything). A symbolic
+// link at path is refused, never followed; so is anything that is not a
+// folder.
+func MkdirPrivate(path string) error {
+	if err := os.Mkdir(path, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := os.MkdirAll(path, 0o700); err != nil {
+			return err
+		}
+	}
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link, which keyhole does not follow; remove it", path)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a folder", path)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
+		// Windows has ACLs, not mode bits; the user profile is private.
+		return os.Chmod(path, 0o700)
+	}
+	return nil
 }
 
 // CheckLock refuses a lock path that is a symbolic link, for the error

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -83,4 +84,78 @@ func TestLockFlag(t *testing.T) {
 		t.Errorf("TryLock on a fresh path = %v, %v", ok, err)
 	}
 	_ = plain.Unlock()
+}
+
+// TestWritePrivate: the file is 0600 and whole, replaces the old one, and
+// a link planted at its name is replaced, never written through.
+func TestWritePrivate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	for _, data := range []string{"first", "second"} {
+		if err := safefile.WritePrivate(path, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(path); err != nil || string(b) != data {
+			t.Fatalf("read back %q, %v; want %q", b, err, data)
+		}
+		if fi, err := os.Lstat(path); err != nil || fi.Mode() != 0o600 {
+			t.Fatalf("mode %v, %v; want a regular file 0600", fi.Mode(), err)
+		}
+	}
+	// A link to that file, planted where the next write goes.
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := safefile.WritePrivate(link, []byte("secret")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "second" {
+		t.Errorf("written through the link: %q", b)
+	}
+	if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the link was not replaced by a file: %v, %v", fi.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("left behind: %v", entries)
+	}
+}
+
+// TestMkdirPrivate: a folder is made 0700 with its parents, an open one
+// is tightened, and a link or a file in its place is refused.
+func TestMkdirPrivate(t *testing.T) {
+	dir := t.TempDir()
+	nested := filepath.Join(dir, "a", "b")
+	if err := safefile.MkdirPrivate(nested); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(nested); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("made %v, %v; want 0700", fi.Mode(), err)
+	}
+	open := filepath.Join(dir, "open")
+	if err := os.Mkdir(open, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := safefile.MkdirPrivate(open); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(open); fi.Mode().Perm() != 0o700 {
+		t.Errorf("an open folder stayed %v", fi.Mode().Perm())
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(open, link); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{link: "is a symbolic link, which keyhole does not follow", file: "is not a folder"} {
+		if err := safefile.MkdirPrivate(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("MkdirPrivate(%s) = %v; want %q", path, err, want)
+		}
+	}
 }

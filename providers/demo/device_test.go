@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/demo/demotest"
 )
 
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
@@ -43,36 +44,16 @@ func deviceAuth(t *testing.T, base string, scopes ...string) (*oauth2.Config, *o
 	return cfg, da
 }
 
-var (
-	csrfField     = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
-	userCodeField = regexp.MustCompile(`name="user_code" value="([^"]*)"`)
-)
-
 // decideDevice plays the person at the browser: it opens pageURL (the
 // verification_uri_complete, or /device?user_code= with the code as typed),
 // reads the form and presses the button for action ("approve" or "deny").
 // The page must accept the decision: every test needs it to go through.
 func decideDevice(t *testing.T, pageURL, action string) {
 	t.Helper()
-	resp, body := do(t, get(t, pageURL))
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d\n%s", pageURL, resp.StatusCode, body)
-	}
-	csrf, code := csrfField.FindSubmatch(body), userCodeField.FindSubmatch(body)
-	if csrf == nil || code == nil {
-		t.Fatalf("the device page has no approval form:\n%s", body)
-	}
-	u, err := url.Parse(pageURL)
-	if err != nil {
+	c := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
+	defer c.CloseIdleConnections()
+	if err := demotest.DecideDevice(c, pageURL, "", action); err != nil {
 		t.Fatal(err)
-	}
-	form := url.Values{"user_code": {string(code[1])}, "csrf_token": {string(csrf[1])}, "action": {action}}
-	resp, body = postForm(t, u.Scheme+"://"+u.Host+"/device", form)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST /device %s: %d\n%s", action, resp.StatusCode, body)
-	}
-	if !strings.Contains(string(body), map[string]string{"approve": "connected", "deny": "denied"}[action]) {
-		t.Errorf("POST /device %s: the page does not confirm it:\n%s", action, body)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/demo/demotest"
 )
 
 func TestDevicePage(t *testing.T) {
@@ -45,7 +46,10 @@ func TestDevicePage(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("known code: %d\n%s", status, body)
 	}
-	csrf := string(csrfField.FindStringSubmatch(body)[1])
+	csrf := demotest.Field([]byte(body), "csrf_token")
+	if csrf == "" {
+		t.Fatalf("the confirm page has no csrf_token value:\n%s", body)
+	}
 
 	post := func(form url.Values, header ...string) (int, string) {
 		t.Helper()

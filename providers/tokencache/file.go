@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -182,7 +181,7 @@ func (f *File) warnf(format string, args ...any) {
 // or one of an unknown format is an error wrapping ErrUnreadable.
 func (f *File) Load(key string) (*providers.Token, error) {
 	path := f.Path(key)
-	fh, err := openPrivate(path, "cached token", f.warnf)
+	data, err := readPrivate(path, "cached token", maxRecord+1, f.warnf)
 	var loose *looseModeError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -194,61 +193,34 @@ func (f *File) Load(key string) (*providers.Token, error) {
 	case err != nil:
 		return nil, fmt.Errorf("reading the cached token: %w", err)
 	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxRecord+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the cached token: %w", err)
-	}
 	return decode(data, path)
 }
 
-// Save writes tok under key atomically: into a temporary file in the same
-// folder (so rename cannot cross file systems), flushed to disk, then
-// renamed over the old file. A reader sees the old token or the new one; on
+// Save writes tok under key atomically (safefile.WritePrivate): into a
+// temporary file in the same folder, flushed to disk, then renamed over
+// the old file. A reader sees the old token or the new one; on
 // any failure the old file is untouched and the temporary file removed.
 func (f *File) Save(key string, tok *providers.Token) error {
 	data, err := encode(tok)
 	if err != nil {
 		return err
 	}
-	err = writeAtomic(f.tokens, f.Path(key), data)
+	err = writeAtomic(f.Path(key), data)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Someone removed the state folder while we ran: make it again.
 		if err := f.ensureDirs(); err != nil {
 			return err
 		}
-		err = writeAtomic(f.tokens, f.Path(key), data)
+		err = writeAtomic(f.Path(key), data)
 	}
 	return err
 }
 
-func writeAtomic(dir, path string, data []byte) error {
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("saving the token to the cache: %w", err)
-	}
-	err = fillPrivate(tmp, data)
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
+func writeAtomic(path string, data []byte) error {
+	if err := safefile.WritePrivate(path, data); err != nil {
 		return fmt.Errorf("saving the token to %s: %w", path, err)
 	}
-	syncDir(dir)
 	return nil
-}
-
-// syncDir flushes the rename itself to disk, so a crash right after Save
-// cannot bring the old token back. Best effort: Windows cannot open a
-// folder this way, and the token is already safely in one file or the other.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
 }
 
 // Delete removes the token file. The lock file stays: removing it while

@@ -7,12 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
 
 // NameKeyFile is the file in the state folder that holds this
@@ -73,15 +74,10 @@ func loadNameKey(dir string, warnf func(string, ...any)) ([]byte, error) {
 // readNameKey reads the key at path, never through a link, tightening a
 // file others can read.
 func readNameKey(path string, warnf func(string, ...any)) ([]byte, error) {
-	f, err := openPrivate(path, "token cache naming key", warnf)
+	b, err := readPrivate(path, "token cache naming key", 4*nameKeyBytes, warnf)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("token cache naming key: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 4*nameKeyBytes))
 	if err != nil {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
@@ -112,13 +108,13 @@ func createNameKey(dir, path string) ([]byte, error) {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := fillPrivate(tmp, line); err != nil {
+	if err := safefile.FillPrivate(tmp, line); err != nil {
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}
 	err = os.Link(tmp.Name(), path)
 	if err == nil || errors.Is(err, fs.ErrExist) {
 		if err == nil {
-			syncDir(dir)
+			safefile.SyncDir(dir)
 		}
 		return key, err
 	}
@@ -127,7 +123,7 @@ func createNameKey(dir, path string) ([]byte, error) {
 	if err != nil {
 		return nil, err // fs.ErrExist included: another process was first
 	}
-	if err := fillPrivate(f, line); err != nil {
+	if err := safefile.FillPrivate(f, line); err != nil {
 		_ = os.Remove(path)
 		return nil, fmt.Errorf("token cache naming key: %w", err)
 	}

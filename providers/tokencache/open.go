@@ -1,11 +1,9 @@
 package tokencache
 
 import (
-	"errors"
 	"fmt"
-	"path/filepath"
-	"runtime"
 
+	"github.com/keyhole-sh/keyhole/internal/xdg"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -56,15 +54,9 @@ func Open(setting, dir string, opts ...FileOption) (providers.Store, string, err
 // XDG spec says to ignore a relative one). getenv is os.Getenv outside
 // tests.
 func StateDir(getenv func(string) string) (string, error) {
-	if d := getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "keyhole"), nil
+	dir, err := xdg.Dir(getenv, "XDG_STATE_HOME", "USERPROFILE", ".local", "state")
+	if err != nil {
+		return "", fmt.Errorf("cannot place the token cache: %w", err)
 	}
-	home := getenv("HOME")
-	if home == "" && runtime.GOOS == "windows" {
-		home = getenv("USERPROFILE")
-	}
-	if home == "" {
-		return "", errors.New("cannot place the token cache: neither XDG_STATE_HOME nor HOME is set")
-	}
-	return filepath.Join(home, ".local", "state", "keyhole"), nil
+	return dir, nil
 }

@@ -2,6 +2,7 @@ package tokencache
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -34,6 +35,17 @@ func openPrivate(path, what string, warnf func(string, ...any)) (*os.File, error
 	return f, nil
 }
 
+// readPrivate reads at most limit bytes of path, opened as openPrivate
+// opens it. Its errors are openPrivate's, or the read's.
+func readPrivate(path, what string, limit int64, warnf func(string, ...any)) ([]byte, error) {
+	f, err := openPrivate(path, what, warnf)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
 // looseModeError: the file is readable by others and chmod failed.
 type looseModeError struct {
 	path string
@@ -46,22 +58,3 @@ func (e *looseModeError) Error() string {
 }
 
 func (e *looseModeError) Unwrap() error { return e.err }
-
-// fillPrivate writes data to f, a file just created, and closes it: mode
-// set to exactly 0600 first (creation asks for 0600 but the umask may take
-// bits away, and the file must be neither looser nor unreadable), then
-// flushed to disk, so the file is whole once it is renamed or linked into
-// place. f is closed whatever happens.
-func fillPrivate(f *os.File, data []byte) error {
-	err := f.Chmod(0o600)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}

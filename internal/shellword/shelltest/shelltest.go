@@ -38,6 +38,15 @@ func Shells(t testing.TB) []string {
 	return out
 }
 
+// RequireCurl skips the test when curl is not installed: the tests that
+// run an exported command need the real one.
+func RequireCurl(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed")
+	}
+}
+
 // FakeKeyhole puts a keyhole on a PATH of its own that records its
 // arguments in argsFile and prints token, as keyhole token would.
 func FakeKeyhole(t testing.TB, token string) (pathDir, argsFile string) {
