@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/attack"
 )
 
 // TestTerminalErrorPrintedOnceVerbatim: on a terminal, a broken config's
@@ -16,7 +18,7 @@ func TestTerminalErrorPrintedOnceVerbatim(t *testing.T) {
 		if r.code != ExitUsage {
 			t.Errorf("keyhole %v: exit %d, want %d", args, r.code, ExitUsage)
 		}
-		out := keyholeSGR.ReplaceAllString(r.errOut, "")
+		out := attack.OwnSGR.ReplaceAllString(r.errOut, "")
 		if n := strings.Count(out, path+":4:"); n != 1 {
 			t.Errorf("keyhole %v: the path %s:4 is printed %d times, want once, verbatim:\n%s", args, path, n, out)
 		}

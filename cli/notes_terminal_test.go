@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
@@ -26,7 +27,7 @@ func TestTokenNotesNameTheProviderSafely(t *testing.T) {
 	}))
 	defer idp.Close()
 	h := newHarness(t)
-	name := "evil" + hostile
+	name := "evil" + attack.Payload
 	// revoke_url is never called by keyhole token: it is there to be
 	// warned about, in plain http to a host that is not loopback.
 	path := h.writeConfig("shared.toml", fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.%s]\nbase_url = %q\ngrant = \"client_credentials\"\nissuer = %q\nrevoke_url = \"http://revoke.example.test/revoke\"\nclient_id = \"id\"\nclient_secret = \"s3cr3t-value\"\n",
@@ -40,7 +41,7 @@ func TestTokenNotesNameTheProviderSafely(t *testing.T) {
 				t.Errorf("%s: stderr does not say %q: %q", mode.name, want, r.errOut)
 			}
 		}
-		if n := strings.Count(r.errOut, "evil"+hostileShown); n != 3 {
+		if n := strings.Count(r.errOut, "evil"+attack.PayloadShownWhole); n != 3 {
 			t.Errorf("%s: the provider is named, shown safely, %d times, want 3: %q", mode.name, n, r.errOut)
 		}
 	}

@@ -19,18 +19,6 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
-// hostile is what a server, or a config someone else wrote, sends to take
-// over the terminal keyhole prints on.
-const hostile = attack.Payload
-
-// hostileShown is the payload's first sequence as the sanitizer shows it:
-// it proves the text was shown, not dropped.
-const hostileShown = "␛]52;c;cm0gLXJmIH4K␇"
-
-// keyholeSGR is the styling keyhole itself emits on a terminal (fang's
-// error styling, the red insecure mark): colours only.
-var keyholeSGR = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
-
 // checkTerminalSafe fails when out holds anything a terminal acts on: an
 // escape, a control character other than a newline, a tab or the \r of
 // a \r\n, a C1
@@ -44,7 +32,7 @@ func checkTerminalSafe(t *testing.T, what, out string, styled bool) {
 		t.Errorf("%s: the server's colours reach the terminal: %q", what, out)
 	}
 	if styled {
-		out = keyholeSGR.ReplaceAllString(out, "")
+		out = attack.OwnSGR.ReplaceAllString(out, "")
 	}
 	if i, r := attack.Unsafe(out, "\n\t\r"); i >= 0 {
 		t.Errorf("%s: %U at byte %d reaches the terminal: %q", what, r, i, out)
@@ -89,13 +77,13 @@ func TestTokenEndpointTextCannotDriveTheTerminal(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/json":
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant" + hostile, "error_description": hostile})
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant" + attack.Payload, "error_description": attack.Payload})
 		case "/text":
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, hostile)
+			fmt.Fprint(w, attack.Payload)
 		case "/token":
-			writeJSON(w, http.StatusOK, map[string]any{"access_token": "tok-" + hostile, "token_type": "Bearer", "expires_in": 3600})
+			writeJSON(w, http.StatusOK, map[string]any{"access_token": "tok-" + attack.Payload, "token_type": "Bearer", "expires_in": 3600})
 		}
 	}))
 	defer srv.Close()
@@ -111,20 +99,20 @@ func TestTokenEndpointTextCannotDriveTheTerminal(t *testing.T) {
 			r := runOn(h, mode.tty, "--config", path, "token", name)
 			r.expect(t, ExitToken, name)
 			checkTerminalSafe(t, mode.name+" "+name+" stderr", r.errOut, mode.tty)
-			if !strings.Contains(r.errOut, hostileShown) {
+			if !strings.Contains(r.errOut, attack.PayloadShownWhole) {
 				t.Errorf("%s %s: the server's words are not shown: %q", mode.name, name, r.errOut)
 			}
 		}
 		r := runOn(h, mode.tty, "--config", path, "token", "token")
 		r.expect(t, ExitOK, "token")
 		if !mode.tty {
-			if r.out != "tok-"+hostile+"\n" {
+			if r.out != "tok-"+attack.Payload+"\n" {
 				t.Errorf("piped: the token is not byte for byte: %q", r.out)
 			}
 			continue
 		}
 		checkTerminalSafe(t, "terminal token stdout", r.out, false)
-		if !strings.Contains(r.out, "tok-"+hostileShown) {
+		if !strings.Contains(r.out, "tok-"+attack.PayloadShownWhole) {
 			t.Errorf("terminal: the token is not shown: %q", r.out)
 		}
 	}
@@ -156,8 +144,8 @@ func hostileAPI(t *testing.T, body string) *httptest.Server {
 // body that is not text, its stray bytes as \xNN).
 func TestCallShowsServerBytesAsSymbols(t *testing.T) {
 	for _, tc := range []struct{ flag, body, shown string }{
-		{"-i", "line one\r\n" + hostile + "\n", hostileShown},
-		{"--raw", "line one\r\n" + hostile + "\n\xff\xfe binary tail", `\xFF\xFE binary tail`},
+		{"-i", "line one\r\n" + attack.Payload + "\n", attack.PayloadShownWhole},
+		{"--raw", "line one\r\n" + attack.Payload + "\n\xff\xfe binary tail", `\xFF\xFE binary tail`},
 	} {
 		srv := hostileAPI(t, tc.body)
 		h := newHarness(t)
@@ -172,7 +160,7 @@ func TestCallShowsServerBytesAsSymbols(t *testing.T) {
 			}
 			if mode.tty {
 				checkTerminalSafe(t, what+" stdout", r.out, false)
-				if !strings.Contains(r.out, hostileShown) || !strings.Contains(r.out, tc.shown) || !strings.Contains(r.out, "line one\r\n") {
+				if !strings.Contains(r.out, attack.PayloadShownWhole) || !strings.Contains(r.out, tc.shown) || !strings.Contains(r.out, "line one\r\n") {
 					t.Errorf("%s: the body is not shown as symbols: %q", what, r.out)
 				}
 			}
@@ -199,13 +187,13 @@ func TestDeviceGrantTextCannotDriveTheTerminal(t *testing.T) {
 		switch r.URL.Path {
 		case "/device":
 			writeJSON(w, http.StatusOK, map[string]any{
-				"device_code": "dc", "user_code": "WDJB-" + hostile,
+				"device_code": "dc", "user_code": "WDJB-" + attack.Payload,
 				"verification_uri":          "https://idp.example/verify\x1b]8;;https://evil.test/\x1b\\",
-				"verification_uri_complete": "https://idp.example/verify?code=1" + hostile,
+				"verification_uri_complete": "https://idp.example/verify?code=1" + attack.Payload,
 				"expires_in":                60, "interval": 1,
 			})
 		case "/token":
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "access_denied", "error_description": hostile})
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "access_denied", "error_description": attack.Payload})
 		}
 	}))
 	defer srv.Close()
@@ -218,7 +206,7 @@ func TestDeviceGrantTextCannotDriveTheTerminal(t *testing.T) {
 		r := runOn(h, mode.tty, "--config", path, "token", "dev")
 		r.expect(t, ExitToken, mode.name+" device grant")
 		checkTerminalSafe(t, mode.name+" stderr", r.errOut, mode.tty)
-		for _, want := range []string{"enter the code  WDJB-" + hostileShown, "https://idp.example/verify␛]8;;https://evil.test/␛\\", "The server gave this address (not opened"} {
+		for _, want := range []string{"enter the code  WDJB-" + attack.PayloadShownWhole, "https://idp.example/verify␛]8;;https://evil.test/␛\\", "The server gave this address (not opened"} {
 			if !strings.Contains(r.errOut, want) {
 				t.Errorf("%s: stderr lacks %q:\n%s", mode.name, want, r.errOut)
 			}
@@ -245,7 +233,7 @@ func TestSignInCallbackTextCannotDriveTheTerminal(t *testing.T) {
 			return err
 		}
 		q := u.Query()
-		back := q.Get("redirect_uri") + "?" + url.Values{"error": {"access_denied"}, "error_description": {hostile}, "state": {q.Get("state")}}.Encode()
+		back := q.Get("redirect_uri") + "?" + url.Values{"error": {"access_denied"}, "error_description": {attack.Payload}, "state": {q.Get("state")}}.Encode()
 		resp, err := http.Get(back)
 		if err != nil {
 			return err
@@ -257,7 +245,7 @@ func TestSignInCallbackTextCannotDriveTheTerminal(t *testing.T) {
 		r := runOn(h, mode.tty, "--config", path, "token", "pkce")
 		r.expect(t, ExitToken, mode.name+" refused sign-in")
 		checkTerminalSafe(t, mode.name+" stderr", r.errOut, mode.tty)
-		if !strings.Contains(r.errOut, "access_denied") || !strings.Contains(r.errOut, hostileShown) {
+		if !strings.Contains(r.errOut, "access_denied") || !strings.Contains(r.errOut, attack.PayloadShownWhole) {
 			t.Errorf("%s: the refusal is not shown: %q", mode.name, r.errOut)
 		}
 	}
@@ -268,21 +256,21 @@ func TestSignInCallbackTextCannotDriveTheTerminal(t *testing.T) {
 // insecure warning show its escapes as symbols.
 func TestConfigTextCannotDriveTheTerminal(t *testing.T) {
 	h := newHarness(t)
-	name := "evil" + hostile
-	path := h.writeConfig("shared.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers."+tomltext.Quote(name)+"]\ntitle = "+tomltext.Quote("Title "+hostile)+
+	name := "evil" + attack.Payload
+	path := h.writeConfig("shared.toml", "[settings]\ntoken_cache = \"memory\"\n\n[providers."+tomltext.Quote(name)+"]\ntitle = "+tomltext.Quote("Title "+attack.Payload)+
 		"\nbase_url = \"http://127.0.0.1:1\"\ngrant = \"static\"\ntoken = \"tok\"\ninsecure = true\n")
 	for _, mode := range modes {
 		r := runOn(h, mode.tty, "--config", path, "providers")
 		r.expect(t, ExitOK, mode.name+" providers")
 		checkTerminalSafe(t, mode.name+" providers stdout", r.out, mode.tty)
 		checkTerminalSafe(t, mode.name+" providers stderr", r.errOut, mode.tty)
-		if !strings.Contains(r.out, "evil"+hostileShown) || !strings.Contains(r.out, "Title "+hostileShown) {
+		if !strings.Contains(r.out, "evil"+attack.PayloadShownWhole) || !strings.Contains(r.out, "Title "+attack.PayloadShownWhole) {
 			t.Errorf("%s: the table does not show the name and title: %q", mode.name, r.out)
 		}
 		r = runOn(h, mode.tty, "--config", path, "token", name)
 		r.expect(t, ExitOK, mode.name+" token")
 		checkTerminalSafe(t, mode.name+" token stderr", r.errOut, mode.tty)
-		if !strings.Contains(r.errOut, "warning: evil"+hostileShown) {
+		if !strings.Contains(r.errOut, "warning: evil"+attack.PayloadShownWhole) {
 			t.Errorf("%s: no insecure warning naming the provider: %q", mode.name, r.errOut)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,16 +17,6 @@ import (
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
-// hostile is what a server, or a config someone else wrote, sends to take
-// over the terminal the TUI draws on.
-const hostile = attack.Payload
-
-// hostileShown is the start of the payload as the sanitizer shows it.
-const hostileShown = "␛]52;c;"
-
-// ownSGR is the styling the TUI itself draws with: colours only.
-var ownSGR = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
-
 // checkFrame fails when a frame holds anything of the payload a terminal
 // would act on. The TUI's own colours are set aside first; the payload's
 // colour is looked for by its code, which the TUI never uses.
@@ -36,7 +25,7 @@ func checkFrame(t *testing.T, what, frame string) {
 	if strings.Contains(frame, attack.PayloadColour) {
 		t.Errorf("%s: the server's colours reach the terminal", what)
 	}
-	rest := ownSGR.ReplaceAllString(frame, "")
+	rest := attack.OwnSGR.ReplaceAllString(frame, "")
 	if i, r := attack.Unsafe(rest, "\n"); i >= 0 {
 		t.Errorf("%s: %U reaches the terminal: %q", what, r, rest[max(0, i-40):min(len(rest), i+40)])
 	}
@@ -111,16 +100,16 @@ func terminalHostileServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/token-refused":
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_client" + hostile, "error_description": hostile})
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_client" + attack.Payload, "error_description": attack.Payload})
 		case "/token":
-			writeJSON(w, http.StatusOK, map[string]any{"access_token": "tok-" + hostile, "token_type": "Bearer", "expires_in": 3600, "scope": "api:read x" + hostile})
+			writeJSON(w, http.StatusOK, map[string]any{"access_token": "tok-" + attack.Payload, "token_type": "Bearer", "expires_in": 3600, "scope": "api:read x" + attack.Payload})
 		case "/token-clean":
 			writeJSON(w, http.StatusOK, map[string]any{"access_token": "tok-clean", "token_type": "Bearer", "expires_in": 3600})
 		case "/device":
 			writeJSON(w, http.StatusOK, map[string]any{
-				"device_code": "dc", "user_code": "WDJB-" + hostile,
-				"verification_uri":          "https://idp.example/verify" + hostile,
-				"verification_uri_complete": "https://idp.example/verify?code=1" + hostile,
+				"device_code": "dc", "user_code": "WDJB-" + attack.Payload,
+				"verification_uri":          "https://idp.example/verify" + attack.Payload,
+				"verification_uri_complete": "https://idp.example/verify?code=1" + attack.Payload,
 				"expires_in":                600, "interval": 5,
 			})
 		case "/device-token":
@@ -129,7 +118,7 @@ func terminalHostileServer(t *testing.T) *httptest.Server {
 			w.Header().Set("Content-Type", "text/plain")
 			w.Header().Set("X-Evil", "a\u009b2Jb\u202Ec")
 			w.WriteHeader(http.StatusTeapot)
-			fmt.Fprint(w, "line one\n"+hostile+"\n")
+			fmt.Fprint(w, "line one\n"+attack.Payload+"\n")
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -190,18 +179,18 @@ func TestTokenPaneShowsServerTextAsSymbols(t *testing.T) {
 		t.Fatal("the refused token request left no error")
 	}
 	pane("refused token")
-	w.screen("refused token", "invalid_client"+hostileShown, "evil␛]52;c;eA==␇\\u009B2J")
+	w.screen("refused token", "invalid_client"+attack.PayloadShown, "evil␛]52;c;eA==␇\\u009B2J")
 
 	w.use(0)
 	if e := w.m.active(); e.tok == nil {
 		t.Fatalf("no token: %v", e.err)
 	}
 	pane("token")
-	w.screen("token", "scope api:read x"+hostileShown)
+	w.screen("token", "scope api:read x"+attack.PayloadShown)
 	w.m.setFocus(paneToken)
 	w.m = update(t, w.m, press("ctrl+r"))
 	pane("token revealed")
-	w.screen("token revealed", "token tok-"+hostileShown)
+	w.screen("token revealed", "token tok-"+attack.PayloadShown)
 }
 
 // TestDeviceCodePopupShowsServerTextAsSymbols: the device grant's user
@@ -224,7 +213,7 @@ func TestDeviceCodePopupShowsServerTextAsSymbols(t *testing.T) {
 		t.Fatalf("no pending device grant: %v", e.err)
 	}
 	defer e.pending.Cancel()
-	shown := w.screen("device code", "WDJB-"+hostileShown, "https://idp.example/verify"+hostileShown, "Not opened:")
+	shown := w.screen("device code", "WDJB-"+attack.PayloadShown, "https://idp.example/verify"+attack.PayloadShown, "Not opened:")
 	if strings.Contains(shown, "▀") || strings.Contains(shown, "enlarge the terminal to see a QR code") {
 		t.Error("a QR code for an address keyhole does not open")
 	}
@@ -243,5 +232,5 @@ func TestResponsePaneShowsServerTextAsSymbols(t *testing.T) {
 	if w.m.ex == nil || w.m.ex.Response == nil {
 		t.Fatalf("no response: %q, %v\n%s", w.m.notice, w.m.ex, plain(w.m))
 	}
-	w.screen("response", "418", `X-Evil: a\u009B2Jb\u202Ec`, hostileShown)
+	w.screen("response", "418", `X-Evil: a\u009B2Jb\u202Ec`, attack.PayloadShown)
 }

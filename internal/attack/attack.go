@@ -7,6 +7,7 @@ package attack
 import (
 	"encoding/base64"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -20,6 +21,18 @@ const Payload = "\x1b]52;c;cm0gLXJmIH4K\x07" + // OSC 52: write the clipboard
 	"\x1b[5;33;41mALERT\x1b[0m" + // SGR: blinking colours
 	"\u009b6n" + // C1 CSI: ask the terminal to answer
 	"\u202Etxt.exe" // RLO: what follows reads backwards
+
+// PayloadShown is the start of the payload as the sanitizer shows it, and
+// PayloadShownWhole its whole first sequence: finding either proves the
+// text was shown, not dropped.
+const (
+	PayloadShown      = "␛]52;c;"
+	PayloadShownWhole = PayloadShown + "cm0gLXJmIH4K␇"
+)
+
+// OwnSGR matches the styling keyhole itself puts on a terminal (fang's
+// error styling, the TUI's colours): colours only, no other sequence.
+var OwnSGR = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 
 // PayloadColour is the payload's own colour code, which keyhole never
 // draws with: finding it means the payload's styling reached the terminal.
