@@ -1,15 +1,11 @@
 package model
 
 import (
-	"net/http"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
-	"github.com/keyhole-sh/keyhole/providers"
-	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/spec/spectest"
 )
@@ -24,16 +20,7 @@ func BenchmarkPickerFilterKeystroke(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := demo.New(demoOpts())
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(demoHost)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-	bk := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client})
+	bk, _ := demoBackend(b, demoOpts(), func() time.Time { return fixedNow })
 	m := New(Options{Label: "bench", Backend: bk, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	nm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m = nm.(Model)

@@ -55,7 +55,7 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // testEnv isolates a test from the machine: XDG dirs in a temp dir.
-func testEnv(t *testing.T) {
+func testEnv(t testing.TB) {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir+"/config")
@@ -64,7 +64,7 @@ func testEnv(t *testing.T) {
 }
 
 // demoBackend is the demo server behind an in-process transport.
-func demoBackend(t *testing.T, opts demo.Options, now func() time.Time) (*app.Backend, *demo.Server) {
+func demoBackend(t testing.TB, opts demo.Options, now func() time.Time) (*app.Backend, *demo.Server) {
 	t.Helper()
 	testEnv(t)
 	srv, err := demo.New(opts)
