@@ -35,6 +35,19 @@ func options(t *testing.T) (app.Options, string) {
 	return app.Options{Env: func(string) (string, bool) { return "", false }, Getenv: getenv}, filepath.Join(state, "keyhole")
 }
 
+// backend wires cfg (nil: the built-in demo) and readies its backend; the
+// app is closed when the test ends.
+func backend(t *testing.T, cfg *providers.Config, opts app.Options) *app.Backend {
+	t.Helper()
+	a := app.New(cfg, opts)
+	t.Cleanup(a.Close)
+	b, err := a.Backend(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // parse reads text as the config file name.
 func parse(t *testing.T, name, text string) *providers.Config {
 	t.Helper()
@@ -141,12 +154,7 @@ func TestBackendNoticeCarriesTheStoresNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := parse(t, "c.toml", "[providers.st]\ngrant = \"static\"\nbase_url = \"https://api.example\"\ntoken = \"t0k3n\"\n")
-	a := app.New(cfg, opts)
-	defer a.Close()
-	b, err := a.Backend(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := backend(t, cfg, opts)
 	if !strings.Contains(b.Notice, "changed it to 0700") {
 		t.Errorf("Notice = %q, want the store's note on the folder it tightened", b.Notice)
 	}

@@ -1,11 +1,8 @@
 package app_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
-
-	"github.com/keyhole-sh/keyhole/app"
 )
 
 // TestBackendSpecCache: a config's backend caches specs under
@@ -25,21 +22,11 @@ func TestBackendSpecCache(t *testing.T) {
 		return ""
 	}
 	cfg := parse(t, "c.toml", "[providers.st]\ngrant = \"static\"\nbase_url = \"https://api.example\"\ntoken = \"t0k3n\"\nopenapi = \"api.json\"\n")
-	a := app.New(cfg, opts)
-	defer a.Close()
-	b, err := a.Backend(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := backend(t, cfg, opts)
 	if want := filepath.Join(cache, "keyhole"); b.SpecCache != want {
 		t.Errorf("SpecCache = %q, want %q", b.SpecCache, want)
 	}
-	d := app.New(nil, opts)
-	defer d.Close()
-	b, err = d.Backend(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b = backend(t, nil, opts)
 	if b.SpecCache != "" {
 		t.Errorf("the built-in demo caches specs in %q", b.SpecCache)
 	}
