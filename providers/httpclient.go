@@ -3,15 +3,15 @@ package providers
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/internal/pemfile"
 )
 
 // TLSFileError is a provider's ca_file, cert_file or key_file that cannot
@@ -187,29 +187,13 @@ func rootPool(p *Provider, base *x509.CertPool) (*x509.CertPool, error) {
 	if err != nil {
 		return nil, err
 	}
-	fail := func(msg, hint string) error {
-		return &TLSFileError{Provider: p.Name, Key: "ca_file", File: path, Msg: msg, Hint: hint}
-	}
-	var certs []*x509.Certificate
-	rest := data
-	for n := 1; ; n++ {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
+	certs, err := pemfile.Certificates(data)
+	if err != nil {
+		var pr *pemfile.Problem
+		if errors.As(err, &pr) {
+			return nil, tlsFileError(p, "ca_file", path, pr)
 		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fail(fmt.Sprintf("PEM block %d is not a valid certificate: %v", n, err), "")
-		}
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, fail("holds no PEM certificate",
-			"ca_file wants one or more -----BEGIN CERTIFICATE----- blocks; convert a DER file with: openssl x509 -inform der -in FILE -out ca.pem")
+		return nil, err
 	}
 	pool := base
 	if pool != nil {
@@ -243,46 +227,25 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	leaf := firstBlock(certPEM, func(b *pem.Block) bool { return b.Type == "CERTIFICATE" })
-	if leaf == nil {
-		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "cert_file", File: certPath, Msg: "holds no PEM certificate",
-			Hint: "cert_file wants the client certificate as a -----BEGIN CERTIFICATE----- block"}
-	}
-	if _, err := x509.ParseCertificate(leaf.Bytes); err != nil {
-		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "cert_file", File: certPath, Msg: fmt.Sprintf("not a valid certificate: %v", err)}
-	}
+	cert, err := pemfile.KeyPair(certPEM, keyPEM)
+	var pr *pemfile.Problem
 	switch {
-	case firstBlock(keyPEM, encryptedKey) != nil:
-		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "key_file", File: keyPath, Msg: "the private key is encrypted",
-			Hint: "keyhole needs an unencrypted key: openssl pkey -in FILE -out key.pem, kept private (chmod 600)"}
-	case firstBlock(keyPEM, func(b *pem.Block) bool { return strings.HasSuffix(b.Type, "PRIVATE KEY") }) == nil:
-		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "key_file", File: keyPath, Msg: "holds no PEM private key",
-			Hint: "key_file wants a -----BEGIN PRIVATE KEY----- (or RSA / EC PRIVATE KEY) block"}
+	case err == nil:
+		return cert, nil
+	case !errors.As(err, &pr):
+		return tls.Certificate{}, err
+	case pr.Which == pemfile.Cert:
+		return tls.Certificate{}, tlsFileError(p, "cert_file", certPath, pr)
+	case pr.Which == pemfile.Pair:
+		pr.Msg = fmt.Sprintf("does not go with cert_file %s: %s", certPath, pr.Msg)
 	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		// crypto/tls's messages name what is wrong, never the key's bytes.
-		return tls.Certificate{}, &TLSFileError{Provider: p.Name, Key: "key_file", File: keyPath,
-			Msg: fmt.Sprintf("does not go with cert_file %s: %v", certPath, err), Hint: "cert_file and key_file must be the two halves of one client certificate"}
-	}
-	return cert, nil
+	return tls.Certificate{}, tlsFileError(p, "key_file", keyPath, pr)
 }
 
-// firstBlock is data's first PEM block that passes ok, or nil.
-func firstBlock(data []byte, ok func(*pem.Block) bool) *pem.Block {
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil || ok(block) {
-			return block
-		}
-	}
-}
-
-// encryptedKey reports an encrypted private key, PKCS #8 or OpenSSL's
-// older Proc-Type: 4,ENCRYPTED, which crypto/tls cannot read.
-func encryptedKey(b *pem.Block) bool {
-	return b.Type == "ENCRYPTED PRIVATE KEY" || strings.HasSuffix(b.Type, "PRIVATE KEY") && strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED")
+// tlsFileError names the provider, the config key and the file of what
+// pemfile found wrong.
+func tlsFileError(p *Provider, key, path string, pr *pemfile.Problem) error {
+	return &TLSFileError{Provider: p.Name, Key: key, File: path, Msg: pr.Msg, Hint: pr.Hint}
 }
 
 // readTLSFile reads one of p's TLS files, where FilePath says it is. Its
