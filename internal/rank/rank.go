@@ -39,13 +39,13 @@ type Field struct {
 // apart: any contiguous match beats any scattered one, whatever fuzzy's
 // bonuses say.
 const (
-	exactScore    = 1000 // the whole field, or the method
-	wholeScore    = 800  // a whole word of the field: "items" in /api/items
-	startScore    = 600  // the start of a word: "item" in /api/items
-	insideScore   = 300  // inside a word: "tem" in getItem
-	scatterScore  = 250  // the most scattered letters score (fuzzy's, capped)
-	nameExact     = 1500 // the words together are the name: "get item" → getItem
-	namePrefix    = 1000 // ... its start: "get item" → getItems
+	exactScore     = 1000 // the whole field, or the method
+	wholeScore     = 800  // a whole word of the field: "items" in /api/items
+	startScore     = 600  // the start of a word: "item" in /api/items
+	insideScore    = 300  // inside a word: "tem" in getItem
+	scatterScore   = 250  // the most scattered letters score (fuzzy's, capped)
+	nameExact      = 1500 // the words together are the name: "get item" → getItem
+	namePrefix     = 1000 // ... its start: "get item" → getItems
 	nameAtBoundary = 500  // ... a word of it: "list item" → issues/list-items
 )
 
