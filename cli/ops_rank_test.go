@@ -6,22 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-// rankSpec is the demo's sample API in the shape keyhole ops ranks: an
-// operation per row, each with its method, path, operationId, summary
-// and tag.
-const rankSpec = `{"openapi": "3.1.0", "info": {"title": "Items", "version": "1"},
- "paths": {
-  "/api/status/{code}": {"get": {"operationId": "getStatus", "summary": "Any status you ask for", "tags": ["diagnostics"]}},
-  "/api/me": {"get": {"operationId": "getMe", "summary": "Who the token belongs to", "tags": ["account"]}},
-  "/api/items": {
-    "get": {"operationId": "listItems", "summary": "List items, 10 a page", "tags": ["items"]},
-    "post": {"operationId": "createItem", "summary": "Create an item", "tags": ["items"]}},
-  "/api/items/{id}": {
-    "get": {"operationId": "getItem", "summary": "Get an item", "tags": ["items"]},
-    "delete": {"operationId": "deleteItem", "summary": "Delete an item", "tags": ["items"]}}
- }}`
+	"github.com/keyhole-sh/keyhole/spec/spectest"
+)
 
 // TestOpsRanksWordByWord: keyhole ops ranks word by word — every word
 // must match; a word found whole, or at the start of a word, far above
@@ -32,7 +19,7 @@ func TestOpsRanksWordByWord(t *testing.T) {
 	h := newHarness(t)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(rankSpec))
+		_, _ = w.Write([]byte(spectest.Items))
 	}))
 	t.Cleanup(api.Close)
 	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+api.URL+"/openapi.json\"\n"))

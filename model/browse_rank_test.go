@@ -3,20 +3,9 @@ package model
 import (
 	"strings"
 	"testing"
-)
 
-// rankAPISpec is the demo's items API: getItem beside listItems and
-// createItem.
-const rankAPISpec = `{"openapi": "3.1.0", "info": {"title": "Items", "version": "1"},
- "paths": {
-  "/api/me": {"get": {"operationId": "getMe", "summary": "Who the token belongs to", "tags": ["account"]}},
-  "/api/items": {
-    "get": {"operationId": "listItems", "summary": "List items, 10 a page", "tags": ["items"]},
-    "post": {"operationId": "createItem", "summary": "Create an item", "tags": ["items"]}},
-  "/api/items/{id}": {
-    "get": {"operationId": "getItem", "summary": "Get an item", "tags": ["items"]},
-    "delete": {"operationId": "deleteItem", "summary": "Delete an item", "tags": ["items"]}}
- }}`
+	"github.com/keyhole-sh/keyhole/spec/spectest"
+)
 
 // TestBrowserGetItemRanksGetItemFirst: typing "get item" in the picker
 // puts the operation getItem first, above the saved request "List items"
@@ -25,7 +14,7 @@ const rankAPISpec = `{"openapi": "3.1.0", "info": {"title": "Items", "version": 
 // operations. Saved requests and operations are drawn in the same
 // columns, method, path, name.
 func TestBrowserGetItemRanksGetItemFirst(t *testing.T) {
-	api := newBrowseAPI(t, func() string { return rankAPISpec })
+	api := newBrowseAPI(t, func() string { return spectest.Items })
 	saved := `
   [[providers.items.requests]]
   name = "List items"
@@ -38,7 +27,7 @@ func TestBrowserGetItemRanksGetItemFirst(t *testing.T) {
 	for _, size := range [][2]int{{120, 40}, {80, 24}} {
 		m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", saved), size[0], size[1])
 		m = run(t, m, press("o"))
-		for _, want := range []string{"> [saved] GET /api/items?page=1 List items", "[saved] GET /api/me Who am I", "[spec] GET /api/items/{id} getItem Get an item · items"} {
+		for _, want := range []string{"> [saved] GET /api/items?page=1 List items", "[saved] GET /api/me Who am I", "[spec] GET /api/items listItems List items, 10 a page · items"} {
 			if !strings.Contains(columns(plain(m)), want) {
 				t.Errorf("%dx%d: the picker lacks the row %q:\n%s", size[0], size[1], want, plain(m))
 			}
