@@ -94,9 +94,6 @@ func (s *Set) Add(tie int, fields ...Field) {
 	s.cands = append(s.cands, c)
 }
 
-// Len is how many candidates were added.
-func (s *Set) Len() int { return len(s.cands) }
-
 // Text is candidate i's fields joined by single spaces: the text a Hit's
 // Matched offsets index.
 func (s *Set) Text(i int) string { return s.cands[i].text }
@@ -207,7 +204,8 @@ func (s *Set) word(w string, alive []int, scores []int, marks [][]int) []int {
 	if len(texts) == 0 {
 		return kept
 	}
-	// The best scattered match of each candidate, by its place in refs.
+	// The best scattered match of each candidate, its Index made the
+	// field's.
 	best := make(map[int]fuzzy.Match, len(texts))
 	for _, m := range fuzzy.FindNoSort(w, texts) {
 		idx := m.MatchedIndexes
