@@ -34,9 +34,12 @@ func newOpsCmd(e env, configPath *string) *cobra.Command {
 		Short: "List the operations of a provider's OpenAPI spec",
 		Long: `ops lists the operations in the OpenAPI spec that the provider's openapi key
 names (a file, taken from the config file's folder, or an http(s) URL): method,
-path, operationId and summary. With words, only the operations that match them,
-best first: the words are fuzzy-matched against "METHOD path operationId summary
-tags", ties going to the shorter path. Without, all of them in the spec's order.
+path, operationId and summary. With words, only the operations that match every
+one of them, best first, word by word over "METHOD path operationId summary
+tags": a word found whole or at the start of a word far above scattered letters,
+a method word to the method, the words together to the operationId ("get item"
+finds getItem first); ties go to the shorter path, then the spec's order.
+Without, all of them in the spec's order.
 
 A URL is fetched with the provider's TLS settings, and with its token only when
 it is on the base_url origin; it is cached under $XDG_CACHE_HOME/keyhole and

@@ -61,13 +61,14 @@ func specRows(e *entry, redact bool) ([]ui.PickerItem, []pick) {
 		}
 		byTag[tag] = append(byTag[tag], i)
 	}
-	// The paths and ids line up in columns, as wide as the widest of
-	// each up to a limit: the summaries then read as a column too.
-	pathW, idW := 0, 0
+	// The ids line up in a column, as wide as the widest up to a limit:
+	// the summaries then read as a column too (requestRows lines up the
+	// paths, with the saved requests').
+	idW := 0
 	for i := range ops {
-		pathW, idW = max(pathW, len(ops[i].Path)), max(idW, len(ops[i].ID))
+		idW = max(idW, len(ops[i].ID))
 	}
-	pathW, idW = min(pathW, 40), min(idW, 24)
+	idW = min(idW, 24)
 	items := make([]ui.PickerItem, 0, len(ops))
 	picks := make([]pick, 0, len(ops))
 	for _, tag := range tags {
@@ -83,15 +84,20 @@ func specRows(e *entry, redact bool) ([]ui.PickerItem, []pick) {
 				// The text keyhole ops ranks, "METHOD path operationId
 				// summary tags", so both rank alike.
 				Parts: []ui.PickerPart{
-					{Text: termtext.Line(op.Method), Look: ui.LookMethod, Width: 6},
-					{Text: termtext.Line(op.Path), Width: pathW},
-					{Text: termtext.Line(op.ID), Look: ui.LookMuted, Width: idW},
+					{Text: termtext.Line(op.Method), Look: ui.LookMethod, Width: methodW},
+					{Text: termtext.Line(op.Path)},
+					{Text: termtext.Line(op.ID), Look: ui.LookMuted, Width: idW, Name: true},
 					{Text: termtext.Line(op.Summary)},
-					{Text: termtext.Line(strings.Join(op.Tags, " ")), Look: ui.LookMuted},
 				},
 				// Scored alike, the shorter path first, then spec order
-				// (saved requests, at 0, before any operation).
+				// (a saved request, at a multiple, before an operation
+				// of a path as long).
 				Tie: 1 + len(op.Path)*(spec.MaxOperations+1) + i,
+			}
+			// The tags follow the summary, muted after a dot: "Who the
+			// token belongs to · account", not one sentence.
+			if len(op.Tags) > 0 {
+				it.Parts = append(it.Parts, ui.PickerPart{Text: termtext.Line(strings.Join(op.Tags, " ")), Look: ui.LookMuted, Prefix: "· "})
 			}
 			if op.Deprecated {
 				it.Mark = "deprecated"

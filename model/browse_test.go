@@ -230,7 +230,7 @@ func TestBrowserBrokenSpecMarksOnlyItsProvider(t *testing.T) {
 	r.send(press("enter"))
 	r.send(press("o"))
 	screen := plain(r.m)
-	for _, want := range []string{"[saved] Ping", "unavailable", api.URL + "/openapi.json", "[spec]"} {
+	for _, want := range []string{"[saved] GET    /ping", "unavailable", api.URL + "/openapi.json", "[spec]"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the picker lacks %q:\n%s", want, screen)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
@@ -41,6 +42,7 @@ func (m Model) openRequests() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	pk := m.openPicker(popRequests, "Requests you can send", items, picks)
+	pk.Popup.(*ui.Picker).SetRanker(rankRows)
 	// The rows are made again for the redaction switch, and when the
 	// spec arrives: the picker keeps the filter and the row in hand.
 	pk.follow = func(redact bool) {
@@ -69,11 +71,18 @@ func requestRows(all entries, active, browsed *entry, redact bool) ([]ui.PickerI
 			if redact {
 				target = pathMask(e, target)
 			}
+			// The same columns as an operation's: method, path, name.
 			items = append(items, ui.PickerItem{
 				Group:  termtext.Line("Saved requests · " + e.name),
 				Source: "saved",
-				Title:  termtext.Line(r.Name),
-				Detail: termtext.Line(strings.ToUpper(orGET(r.Method)) + " " + target),
+				Parts: []ui.PickerPart{
+					{Text: strings.ToUpper(termtext.Line(orGET(r.Method))), Look: ui.LookMethod, Width: methodW},
+					{Text: termtext.Line(target)},
+					{Text: termtext.Line(r.Name), Name: true},
+				},
+				// Scored alike, the shorter path first; a saved request
+				// before an operation of a path as long.
+				Tie: len(r.Path) * (spec.MaxOperations + 1),
 			})
 			picks = append(picks, pick{provider: e.name, saved: r})
 		}
@@ -87,7 +96,31 @@ func requestRows(all entries, active, browsed *entry, redact bool) ([]ui.PickerI
 		}
 	}
 	ops, opPicks := specRows(browsed, redact)
-	return append(items, ops...), append(picks, opPicks...)
+	items = append(items, ops...)
+	alignPaths(items)
+	return items, append(picks, opPicks...)
+}
+
+// methodW is the method column's width: DELETE and OPTIONS are the
+// longest but for OPTIONS, rare enough to push its path one column.
+const methodW = 6
+
+// alignPaths pads the path of every row of parts to the widest, up to
+// 40 columns, so that saved requests and operations line up alike: the
+// names then read as a column too.
+func alignPaths(items []ui.PickerItem) {
+	w := 0
+	for _, it := range items {
+		if len(it.Parts) > 1 {
+			w = max(w, ansi.StringWidth(it.Parts[1].Text))
+		}
+	}
+	w = min(w, 40)
+	for i := range items {
+		if len(items[i].Parts) > 1 {
+			items[i].Parts[1].Width = w
+		}
+	}
 }
 
 // pathMask masks a request's path and query as the composer masks them

@@ -1,10 +1,9 @@
 package spec
 
 import (
-	"sort"
 	"strings"
 
-	"github.com/sahilm/fuzzy"
+	"github.com/keyhole-sh/keyhole/internal/rank"
 )
 
 // Match is one operation that matched typed words.
@@ -18,52 +17,51 @@ type Match struct {
 	Score int
 }
 
-// Match ranks the operations against words, joined by spaces and fuzzy
-// matched against "METHOD path operationId summary tags": best first,
-// ties to the shorter path, then spec order. With no words every
-// operation is listed in spec order.
+// Match ranks the operations against words, each of which must match
+// "METHOD path operationId summary tags" (see internal/rank): a word
+// found whole or at the start of a word far above scattered letters,
+// the method word to the method, the words together to the
+// operationId. Best first, ties to the shorter path, then spec order.
+// With no words every operation is listed in spec order.
 func (ix *Index) Match(words []string) []Match {
-	texts := ix.matchTexts()
-	pattern := strings.TrimSpace(strings.Join(words, " "))
-	if pattern == "" {
+	set := ix.rankSet()
+	query := strings.Join(words, " ")
+	if strings.TrimSpace(query) == "" {
 		out := make([]Match, len(ix.Operations))
 		for i := range ix.Operations {
-			out[i] = Match{Op: &ix.Operations[i], Text: texts[i]}
+			out[i] = Match{Op: &ix.Operations[i], Text: set.Text(i)}
 		}
 		return out
 	}
-	found := fuzzy.FindFrom(pattern, textSource(texts))
-	sort.SliceStable(found, func(a, b int) bool {
-		fa, fb := found[a], found[b]
-		if fa.Score != fb.Score {
-			return fa.Score > fb.Score
-		}
-		la, lb := len(ix.Operations[fa.Index].Path), len(ix.Operations[fb.Index].Path)
-		if la != lb {
-			return la < lb
-		}
-		return fa.Index < fb.Index
-	})
-	out := make([]Match, len(found))
-	for i, f := range found {
-		out[i] = Match{Op: &ix.Operations[f.Index], Matched: f.MatchedIndexes, Text: f.Str, Score: f.Score}
+	hits := set.Rank(query)
+	out := make([]Match, len(hits))
+	for i, h := range hits {
+		out[i] = Match{Op: &ix.Operations[h.Index], Matched: h.Matched, Text: set.Text(h.Index), Score: h.Score}
 	}
 	return out
 }
 
-// matchTexts are the strings Match ranks, made once per index: the filter
-// runs on every keystroke.
-func (ix *Index) matchTexts() []string {
-	ix.textsOnce.Do(func() {
-		ix.texts = make([]string, len(ix.Operations))
-		for i, op := range ix.Operations {
-			ix.texts[i] = strings.Join([]string{op.Method, op.Path, op.ID, op.Summary, strings.Join(op.Tags, " ")}, " ")
+// rankSet is what Match ranks, made once per index: the filter runs on
+// every keystroke.
+func (ix *Index) rankSet() *rank.Set {
+	ix.rankOnce.Do(func() {
+		ix.ranked = &rank.Set{}
+		for _, op := range ix.Operations {
+			ix.ranked.Add(len(op.Path), opFields(op)...)
 		}
 	})
-	return ix.texts
+	return ix.ranked
 }
 
-type textSource []string
-
-func (t textSource) String(i int) string { return t[i] }
-func (t textSource) Len() int            { return len(t) }
+// opFields are the fields of an operation that are ranked, in the order
+// of its text: method, path, operationId, summary, tags. The picker
+// ranks the same, so that both order alike.
+func opFields(op Operation) []rank.Field {
+	return []rank.Field{
+		{Text: op.Method, Kind: rank.Method},
+		{Text: op.Path},
+		{Text: op.ID, Kind: rank.Name},
+		{Text: op.Summary},
+		{Text: strings.Join(op.Tags, " ")},
+	}
+}

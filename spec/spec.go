@@ -7,7 +7,11 @@
 // to authorize a request.
 package spec
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/keyhole-sh/keyhole/internal/rank"
+)
 
 // Operation is one operation of the spec, as the index lists it.
 type Operation struct {
@@ -56,8 +60,8 @@ type Index struct {
 	Servers    []string    `json:"servers,omitempty"`
 	Operations []Operation `json:"operations"`
 
-	textsOnce sync.Once
-	texts     []string // what Match ranks, one per operation
+	rankOnce sync.Once
+	ranked   *rank.Set // what Match ranks, one candidate per operation
 }
 
 // Find returns the operation whose operationId is id.

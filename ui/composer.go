@@ -101,6 +101,11 @@ func (c *Composer) SetRequest(method, path, headers, body string) {
 	c.query.SetValue(strings.Join(nonEmpty(strings.Split(q, "&")), "\n"))
 	c.headers.SetValue(headers)
 	c.body.SetValue(body)
+	// SetValue leaves the cursor, and so the view, at the end: a long
+	// body would show only its closing braces. It starts at the top,
+	// where a body is read from (the query and the headers keep theirs
+	// at the end, where a line is added).
+	c.body.MoveToBegin()
 	c.relayout()
 }
 

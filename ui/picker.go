@@ -35,8 +35,9 @@ type PickerItem struct {
 	Tie int
 }
 
-// text is what the filter matches.
-func (it PickerItem) text() string {
+// Text is what the filter matches, and what a PickerHit's Matched
+// offsets index: Title and Detail, or the Parts joined by single spaces.
+func (it PickerItem) Text() string {
 	if it.Parts == nil {
 		return it.Title + "  " + it.Detail
 	}
@@ -49,6 +50,21 @@ func (it PickerItem) text() string {
 	}
 	return b.String()
 }
+
+// PickerHit is a row a ranker kept.
+type PickerHit struct {
+	// Index is the row's in the picker's items.
+	Index int
+	// Matched are the byte offsets of the row's Text that matched, to be
+	// underlined.
+	Matched []int
+}
+
+// PickerRanker makes the filter for a set of rows: it is called with
+// each set the picker is given, and what it returns with the filter's
+// text on every keystroke, to return the rows that match, best first.
+// Work that does not depend on the text belongs in the first call.
+type PickerRanker func(items []PickerItem) func(query string) []PickerHit
 
 // PickerKeys are the keys the picker answers to; every other key goes to
 // its filter.
@@ -70,6 +86,9 @@ type Picker struct {
 	title  string
 	items  []PickerItem
 	texts  []string // each item's text, made once: the filter reads them on every key
+	srcW   int      // the widest Source, so that the rows' text lines up
+	ranker PickerRanker
+	rank   func(query string) []PickerHit // ranker's for items; nil: fuzzy
 	keys   PickerKeys
 	st     *Styles
 	filter textinput.Model
@@ -98,6 +117,13 @@ func NewPicker(st *Styles, keys PickerKeys, title string, items []PickerItem) *P
 	p.setItems(items)
 	p.refilter()
 	return p
+}
+
+// SetRanker makes r the picker's filter in place of its own, which
+// fuzzy-matches each row's text as one string.
+func (p *Picker) SetRanker(r PickerRanker) {
+	p.ranker = r
+	p.Reset(p.items)
 }
 
 // Title implements Popup.
@@ -216,28 +242,40 @@ func (p *Picker) refilter() {
 		}
 	} else {
 		p.marks = map[int][]int{}
-		found := fuzzy.FindFrom(p.query, pickerSource(p.texts))
-		// fuzzy sorts by score alone; rows scored alike go by Tie, then
-		// in the order given (an operation's: the shorter path first, as
-		// keyhole ops ranks them).
-		sort.SliceStable(found, func(a, b int) bool {
-			fa, fb := found[a], found[b]
-			if fa.Score != fb.Score {
-				return fa.Score > fb.Score
-			}
-			if ta, tb := p.items[fa.Index].Tie, p.items[fb.Index].Tie; ta != tb {
-				return ta < tb
-			}
-			return fa.Index < fb.Index
-		})
-		for _, m := range found {
+		for _, h := range p.ranked() {
 			p.lines = append(p.lines, pickerLine{row: len(p.shown)})
-			p.shown = append(p.shown, m.Index)
-			p.marks[m.Index] = m.MatchedIndexes
+			p.shown = append(p.shown, h.Index)
+			p.marks[h.Index] = h.Matched
 		}
 	}
 	p.cursor, p.offset = 0, 0
 	p.scroll()
+}
+
+// ranked are the rows that match the filter's text, best first: the
+// ranker's, else fuzzy's over each row's text.
+func (p *Picker) ranked() []PickerHit {
+	if p.rank != nil {
+		return p.rank(p.query)
+	}
+	found := fuzzy.FindFrom(p.query, pickerSource(p.texts))
+	// fuzzy sorts by score alone; rows scored alike go by Tie, then in
+	// the order given.
+	sort.SliceStable(found, func(a, b int) bool {
+		fa, fb := found[a], found[b]
+		if fa.Score != fb.Score {
+			return fa.Score > fb.Score
+		}
+		if ta, tb := p.items[fa.Index].Tie, p.items[fb.Index].Tie; ta != tb {
+			return ta < tb
+		}
+		return fa.Index < fb.Index
+	})
+	hits := make([]PickerHit, len(found))
+	for i, m := range found {
+		hits[i] = PickerHit{Index: m.Index, Matched: m.MatchedIndexes}
+	}
+	return hits
 }
 
 // SetItems puts other rows in place of the items, as many and in the same
@@ -272,12 +310,20 @@ func (p *Picker) Reset(items []PickerItem) {
 	p.scroll()
 }
 
-// setItems keeps items and their texts.
+// setItems keeps items, their texts and the ranker's filter for them.
 func (p *Picker) setItems(items []PickerItem) {
 	p.items = items
 	p.texts = make([]string, len(items))
+	p.srcW = 0
 	for i, it := range items {
-		p.texts[i] = it.text()
+		p.texts[i] = it.Text()
+		if it.Source != "" {
+			p.srcW = max(p.srcW, lipgloss.Width(it.Source)+2)
+		}
+	}
+	p.rank = nil
+	if p.ranker != nil {
+		p.rank = p.ranker(items)
 	}
 }
 
@@ -363,7 +409,8 @@ func (p *Picker) row(i int) string {
 	}
 	src := ""
 	if it.Source != "" {
-		src = st.Muted.Render("["+it.Source+"]") + " "
+		// Padded to the widest, so that [saved] and [spec] rows line up.
+		src = st.Muted.Render("["+it.Source+"]") + strings.Repeat(" ", p.srcW-lipgloss.Width(it.Source)-2) + " "
 	}
 	text := p.texts[idx]
 	marked := map[int]bool{}

@@ -13,6 +13,13 @@ type PickerPart struct {
 	// Width pads the piece to this many columns when drawn (a method,
 	// so that the paths line up); the filter does not see the padding.
 	Width int
+	// Prefix is drawn before the text, muted, and not matched: a
+	// separator ("· " before a tag, so that it does not read as the end
+	// of the summary).
+	Prefix string
+	// Name marks the row's name (an operationId, a saved request's): a
+	// ranker may match the filter's words typed together against it.
+	Name bool
 }
 
 // Look is how a piece of text is drawn.
@@ -59,6 +66,9 @@ func (p *Picker) partsRow(it PickerItem, text string, marked map[int]bool, base 
 		case LookMethod:
 			look = p.st.MethodStyle(pt.Text)
 		}
+		if pt.Prefix != "" {
+			b.WriteString(p.st.Muted.Render(pt.Prefix))
+		}
 		hit := p.st.Key.Underline(true)
 		end := at + len(pt.Text)
 		start := at
@@ -71,7 +81,7 @@ func (p *Picker) partsRow(it PickerItem, text string, marked map[int]bool, base 
 		if start < end {
 			b.WriteString(pick(marked[start], hit, look).Render(text[start:end]))
 		}
-		if pad := pt.Width - lipgloss.Width(pt.Text); pad > 0 {
+		if pad := pt.Width - lipgloss.Width(pt.Prefix+pt.Text); pad > 0 {
 			b.WriteString(strings.Repeat(" ", pad))
 		}
 		at = end
