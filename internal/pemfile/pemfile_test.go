@@ -1,43 +1,33 @@
 package pemfile_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/keyhole-sh/keyhole/internal/pemfile"
 )
 
-// pair makes a self-signed certificate and its key, both PEM.
-func pair(t *testing.T) (certPEM, keyPEM []byte) {
+// pair reads a test certificate and its key from testdata: self-signed,
+// P-256, made for these tests only (openssl req -x509 -nodes, 100 years).
+func pair(t *testing.T, name string) (certPEM, keyPEM []byte) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	certPEM, err := os.ReadFile(filepath.Join("testdata", name+".crt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "client"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	keyPEM, err = os.ReadFile(filepath.Join("testdata", name+".key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: k})
+	return certPEM, keyPEM
 }
 
 func TestCertificates(t *testing.T) {
-	cert, key := pair(t)
+	cert, key := pair(t, "client")
 	certs, err := pemfile.Certificates(append(append([]byte{}, key...), cert...))
 	if err != nil || len(certs) != 1 {
 		t.Fatalf("a bundle with a key and a certificate: %d certificates, %v", len(certs), err)
@@ -58,11 +48,11 @@ func TestCertificates(t *testing.T) {
 }
 
 func TestKeyPair(t *testing.T) {
-	cert, key := pair(t)
+	cert, key := pair(t, "client")
 	if _, err := pemfile.KeyPair(cert, key); err != nil {
 		t.Fatalf("a matching pair: %v", err)
 	}
-	otherCert, _ := pair(t)
+	otherCert, _ := pair(t, "other")
 	encrypted := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Headers: map[string]string{"Proc-Type": "4,ENCRYPTED"}, Bytes: []byte("x")})
 	for _, tc := range []struct {
 		name       string
