@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/sahilm/fuzzy"
+)
+
+// refilter makes the list for the filter's text: every item under its
+// heading when it is empty, else the fuzzy matches, best first.
+func (p *Picker) refilter() {
+	p.query = p.filter.Value()
+	p.shown, p.marks, p.lines = p.shown[:0], nil, p.lines[:0]
+	if strings.TrimSpace(p.query) == "" {
+		group := ""
+		for i, it := range p.items {
+			if it.Group != "" && (i == 0 || it.Group != group) {
+				p.lines = append(p.lines, pickerLine{heading: it.Group, row: -1})
+			}
+			group = it.Group
+			p.lines = append(p.lines, pickerLine{row: len(p.shown)})
+			p.shown = append(p.shown, i)
+		}
+	} else {
+		p.marks = map[int][]int{}
+		for _, h := range p.ranked() {
+			p.lines = append(p.lines, pickerLine{row: len(p.shown)})
+			p.shown = append(p.shown, h.Index)
+			p.marks[h.Index] = h.Matched
+		}
+	}
+	p.cursor, p.offset = 0, 0
+	p.scroll()
+}
+
+// ranked are the rows that match the filter's text, best first: the
+// ranker's, else fuzzy's over each row's text.
+func (p *Picker) ranked() []PickerHit {
+	if p.rank != nil {
+		return p.rank(p.query)
+	}
+	found := fuzzy.FindFrom(p.query, pickerSource(p.texts))
+	// fuzzy sorts by score alone; rows scored alike go by Tie, then in
+	// the order given.
+	sort.SliceStable(found, func(a, b int) bool {
+		fa, fb := found[a], found[b]
+		if fa.Score != fb.Score {
+			return fa.Score > fb.Score
+		}
+		if ta, tb := p.items[fa.Index].Tie, p.items[fb.Index].Tie; ta != tb {
+			return ta < tb
+		}
+		return fa.Index < fb.Index
+	})
+	hits := make([]PickerHit, len(found))
+	for i, m := range found {
+		hits[i] = PickerHit{Index: m.Index, Matched: m.MatchedIndexes}
+	}
+	return hits
+}
+
+// pickerSource lets fuzzy read the items' texts.
+type pickerSource []string
+
+func (s pickerSource) String(i int) string { return s[i] }
+func (s pickerSource) Len() int            { return len(s) }
+
+// move moves the cursor by delta rows, stopping at the ends.
+func (p *Picker) move(delta int) {
+	if len(p.shown) == 0 {
+		return
+	}
+	p.cursor = min(len(p.shown)-1, max(0, p.cursor+delta))
+	p.scroll()
+}
