@@ -387,3 +387,12 @@ func (p *Picker) markOf(it PickerItem) string {
 	}
 	return " " + p.st.Warn.Render(it.Mark)
 }
+
+// move moves the cursor by delta rows, stopping at the ends.
+func (p *Picker) move(delta int) {
+	if len(p.shown) == 0 {
+		return
+	}
+	p.cursor = min(len(p.shown)-1, max(0, p.cursor+delta))
+	p.scroll()
+}

@@ -65,12 +65,3 @@ type pickerSource []string
 
 func (s pickerSource) String(i int) string { return s[i] }
 func (s pickerSource) Len() int            { return len(s) }
-
-// move moves the cursor by delta rows, stopping at the ends.
-func (p *Picker) move(delta int) {
-	if len(p.shown) == 0 {
-		return
-	}
-	p.cursor = min(len(p.shown)-1, max(0, p.cursor+delta))
-	p.scroll()
-}
