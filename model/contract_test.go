@@ -40,6 +40,10 @@ func contractAPI(t *testing.T) *httptest.Server {
 			fmt.Fprint(w, contractSpec)
 		case "/widgets/7":
 			fmt.Fprintf(w, `{"id": "seven", "name": %q, "tags": ["a", 2], "owner": null}`, browseToken)
+		case "/widgets/9":
+			// A server's text on its way to the terminal: an OSC title
+			// and a bell in a value, a clear-screen in a key.
+			fmt.Fprint(w, `{"id": 9, "name": "\u001b]0;pwned\u0007 and more", "tags": [{"\u001b[2J": 1}]}`)
 		case "/widgets/8":
 			fmt.Fprint(w, `{"id": 8, "name": "fine", "tags": [], "owner": "a@example.com"}`)
 		case "/widgets/404":
@@ -188,4 +192,38 @@ func contractScreen(t *testing.T, w, h int) string {
 func TestGoldenContract(t *testing.T) {
 	t.Run("Wide", func(t *testing.T) { golden.RequireEqual(t, contractScreen(t, 120, 40)) })
 	t.Run("Narrow", func(t *testing.T) { golden.RequireEqual(t, contractScreen(t, 80, 24)) })
+}
+
+// TestContractHostileTextIsSanitized: a value and a key with terminal
+// escapes in them reach the findings as text, never as escapes.
+func TestContractHostileTextIsSanitized(t *testing.T) {
+	m := contractModel(t, 120, 40, "/widgets/9")
+	m = run(t, m, press("V"))
+	screen := flat(plain(m))
+	for _, want := range []string{"2 violations", "$.name maxLength:", "$.tags[0] type: an object"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the findings lack %q:\n%s", want, plain(m))
+		}
+	}
+	if v := m.View().Content; strings.Contains(v, "\x1b]0;") || strings.Contains(v, "\a") || strings.Contains(v, "\x1b[2J") {
+		t.Errorf("a server's escape reached the terminal: %q", v)
+	}
+}
+
+// TestContractChecksOffTheLoop: with the spec in hand, V's Update does
+// no checking itself: it returns a command, and the findings come as
+// its message.
+func TestContractChecksOffTheLoop(t *testing.T) {
+	m := contractModel(t, 120, 40, "/widgets/7")
+	m = run(t, m, press("D")) // loads the spec
+	m = run(t, m, press("esc"))
+	nm, cmd := m.Update(press("V"))
+	m = nm.(Model)
+	if cmd == nil || hasPopup(m, popText) {
+		t.Fatalf("V checked inside Update (popup %v, command %v)", hasPopup(m, popText), cmd != nil)
+	}
+	m, _ = await[contractMsg](t, m, cmd)
+	if !strings.Contains(flat(plain(m)), "3 violations") {
+		t.Errorf("the command's findings:\n%s", plain(m))
+	}
 }
