@@ -9,7 +9,6 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/spec"
-	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // The answer against the contract: in the Response pane, D shows what
@@ -156,12 +155,9 @@ func (m Model) onContract(msg contractMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.notice = "" // "loading the spec…" is over
-	masked, text := msg.masked, msg.text
-	if masked == text {
-		m.openText(msg.title, text)
-		return m, nil
-	}
-	m.openMaskedTextPair(msg.title, text, masked)
+	// The findings were masked apart, their quoted values before they
+	// were cut short.
+	m.openTextPair(msg.title, msg.text, msg.masked)
 	return m, nil
 }
 
@@ -210,18 +206,4 @@ func findingsText(r *spec.Response, res spec.Result) string {
 		b.WriteString("\n" + termtext.Line(n))
 	}
 	return strings.TrimLeft(b.String(), "\n")
-}
-
-// openMaskedTextPair shows a text whose masked form was made apart (the
-// findings, whose quoted values are masked before they are cut short):
-// the masked one while redacting, and ctrl+r switches while it is open.
-func (m *Model) openMaskedTextPair(title, text, masked string) {
-	pick := func(redact bool) string {
-		if redact {
-			return masked
-		}
-		return text
-	}
-	tp := ui.NewTextPopup(m.keys, title, pick(m.redact))
-	m.open(&popup{Popup: tp, kind: popText, follow: func(redact bool) { tp.SetBody(pick(redact)) }})
 }

@@ -127,7 +127,7 @@ func showSchema(d *doc, schema gjson.Result) string {
 	var b strings.Builder
 	writeShown(d, &b, schema, 0, 0, map[string]bool{})
 	if b.Len() > showMaxBytes {
-		return b.String()[:showMaxBytes] + "\n… (cut at 64 KB)"
+		return strings.ToValidUTF8(b.String()[:showMaxBytes], "") + "\n… (cut at 64 KB)"
 	}
 	return b.String()
 }
@@ -146,41 +146,31 @@ func writeShown(d *doc, b *strings.Builder, v gjson.Result, indent, refs int, se
 			}
 		}
 	}
-	pad := strings.Repeat("  ", indent+1)
-	switch {
-	case v.IsObject():
-		n := 0
-		b.WriteString("{")
-		v.ForEach(func(k, e gjson.Result) bool {
-			if n > 0 {
-				b.WriteString(",")
-			}
-			n++
-			b.WriteString("\n" + pad + k.Raw + ": ")
-			writeShown(d, b, e, indent+1, refs, seen)
-			return b.Len() <= showMaxBytes
-		})
-		if n > 0 {
-			b.WriteString("\n" + pad[2:])
-		}
-		b.WriteString("}")
-	case v.IsArray():
-		n := 0
-		b.WriteString("[")
-		v.ForEach(func(_, e gjson.Result) bool {
-			if n > 0 {
-				b.WriteString(",")
-			}
-			n++
-			b.WriteString("\n" + pad)
-			writeShown(d, b, e, indent+1, refs, seen)
-			return b.Len() <= showMaxBytes
-		})
-		if n > 0 {
-			b.WriteString("\n" + pad[2:])
-		}
-		b.WriteString("]")
-	default:
+	if !v.IsObject() && !v.IsArray() {
 		b.WriteString(v.Raw)
+		return
 	}
+	pad := strings.Repeat("  ", indent+1)
+	opening, closing := "{", "}"
+	if v.IsArray() {
+		opening, closing = "[", "]"
+	}
+	n := 0
+	b.WriteString(opening)
+	v.ForEach(func(k, e gjson.Result) bool {
+		if n > 0 {
+			b.WriteString(",")
+		}
+		n++
+		b.WriteString("\n" + pad)
+		if k.Exists() {
+			b.WriteString(k.Raw + ": ")
+		}
+		writeShown(d, b, e, indent+1, refs, seen)
+		return b.Len() <= showMaxBytes
+	})
+	if n > 0 {
+		b.WriteString("\n" + pad[2:])
+	}
+	b.WriteString(closing)
 }

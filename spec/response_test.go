@@ -95,3 +95,22 @@ func TestRouteMatchesTemplatesAndServerPath(t *testing.T) {
 		}
 	}
 }
+
+// TestResponseSchemaShownWithACycle: a recursive schema is written out
+// until it loops, where its $ref stays.
+func TestResponseSchemaShownWithACycle(t *testing.T) {
+	s := loadDoc(t, `{"openapi": "3.1.0",
+ "paths": {"/n": {"get": {"operationId": "n", "responses": {"200": {"description": "A node", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}}}}}},
+ "components": {"schemas": {"Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}, "v": {"type": "integer"}}}}}}`)
+	op, _ := s.Index.Find("n")
+	r, ok := s.Response(op, 200, "application/json")
+	if !ok {
+		t.Fatal("no response")
+	}
+	if strings.Count(r.Schema, `"$ref": "#/components/schemas/Node"`) != 1 || !strings.Contains(r.Schema, `"v": {`) {
+		t.Errorf("schema shown:\n%s", r.Schema)
+	}
+	if res := r.Validate([]byte(`{"next": {"next": {"v": 1.5}}}`), nil); len(res.Findings) != 1 || res.Findings[0].Path != "$.next.next.v" {
+		t.Errorf("findings %v", res.Findings)
+	}
+}
