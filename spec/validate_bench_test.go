@@ -7,7 +7,7 @@ import (
 )
 
 // githubRepos is a GitHub-shaped response and its schema: a page of 100
-// repositories (GET /user/repos?per_page=100, about 600 KB), each with an
+// repositories (GET /user/repos?per_page=100, about 430 KB), each with an
 // owner and a license by $ref, URLs, dates, nullable fields and about 80
 // properties, as GitHub's description has them.
 func githubRepos() (doc string, body []byte) {
