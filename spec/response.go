@@ -151,8 +151,9 @@ func writeShown(d *doc, b *strings.Builder, v gjson.Result, indent, refs int, se
 		return
 	}
 	pad := strings.Repeat("  ", indent+1)
+	array := v.IsArray()
 	opening, closing := "{", "}"
-	if v.IsArray() {
+	if array {
 		opening, closing = "[", "]"
 	}
 	n := 0
@@ -163,7 +164,7 @@ func writeShown(d *doc, b *strings.Builder, v gjson.Result, indent, refs int, se
 		}
 		n++
 		b.WriteString("\n" + pad)
-		if k.Exists() {
+		if !array {
 			b.WriteString(k.Raw + ": ")
 		}
 		writeShown(d, b, e, indent+1, refs, seen)

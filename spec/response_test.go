@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -49,6 +50,9 @@ func TestResponsePicksStatusRangeDefault(t *testing.T) {
 		}
 		if r.Status != tt.key || r.Description != tt.desc || r.MediaType != tt.mt || !strings.Contains(r.Schema, tt.schemaHas) {
 			t.Errorf("%d %s: got %q %q %q schema %q", tt.status, tt.contentType, r.Status, r.Description, r.MediaType, r.Schema)
+		}
+		if r.Schema != "" && !json.Valid([]byte(r.Schema)) {
+			t.Errorf("%d: the schema shown is not JSON: %s", tt.status, r.Schema)
 		}
 		if strings.Contains(r.Schema, "$ref") {
 			t.Errorf("%d: the schema shown keeps its $ref: %s", tt.status, r.Schema)
@@ -107,7 +111,7 @@ func TestResponseSchemaShownWithACycle(t *testing.T) {
 	if !ok {
 		t.Fatal("no response")
 	}
-	if strings.Count(r.Schema, `"$ref": "#/components/schemas/Node"`) != 1 || !strings.Contains(r.Schema, `"v": {`) {
+	if !json.Valid([]byte(r.Schema)) || strings.Count(r.Schema, `"$ref": "#/components/schemas/Node"`) != 1 || !strings.Contains(r.Schema, `"v": {`) {
 		t.Errorf("schema shown:\n%s", r.Schema)
 	}
 	if res := r.Validate([]byte(`{"next": {"next": {"v": 1.5}}}`), nil); len(res.Findings) != 1 || res.Findings[0].Path != "$.next.next.v" {
