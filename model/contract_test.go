@@ -99,6 +99,15 @@ func TestContractCheckListsEachViolation(t *testing.T) {
 	if strings.Contains(screen, "owner") {
 		t.Errorf("a null owner is allowed by type [string, null]:\n%s", plain(m))
 	}
+	// ctrl+r shows what the server sent, and masks it again.
+	m = run(t, m, press("ctrl+r"))
+	if !strings.Contains(plain(m), browseToken) {
+		t.Errorf("ctrl+r: the value is still masked:\n%s", plain(m))
+	}
+	m = run(t, m, press("ctrl+r"))
+	if strings.Contains(plain(m), browseToken) {
+		t.Errorf("ctrl+r twice: the token shows:\n%s", plain(m))
+	}
 }
 
 // TestContractCheckPasses: a body that keeps the schema says so.
