@@ -13,10 +13,10 @@ import (
 
 // The answer against the contract: in the Response pane, D shows what
 // the spec documents for the status received, and V checks the body
-// against that schema. Both find the operation the request was for (the
-// one chosen in the picker, else the spec path that matches what was
-// sent), and do their work off the UI loop: the first reads the whole
-// document, and a body may be megabytes.
+// against that schema. Both find the operation the request was for by
+// the method and path sent (so a chosen operation, a saved request and a
+// typed path all work), and do their work off the UI loop: the first
+// reads the whole document, and a body may be megabytes.
 
 // contractWant is a D or V waiting for its provider's spec to load.
 type contractWant struct {
@@ -57,10 +57,6 @@ func (m Model) contract(check bool) (tea.Model, tea.Cmd) {
 		m.notice = "no documented response: the spec is unavailable (o shows why)"
 		return m, nil
 	}
-	var chosen *spec.Operation
-	if m.op != nil && m.op.provider == e.name {
-		chosen = m.op.op
-	}
 	red := m.insp.red
 	sess := e.Session
 	redact := func(s string) string {
@@ -72,7 +68,7 @@ func (m Model) contract(check bool) (tea.Model, tea.Cmd) {
 		}
 		return s
 	}
-	return m, contractCmd(e.name, e.spec.s, chosen, m.ex, check, redact)
+	return m, contractCmd(e.name, e.spec.s, m.ex, check, redact)
 }
 
 // onContractSpec runs the D or V that waited for this provider's spec.
@@ -90,9 +86,9 @@ func (m Model) onContractSpec(name string) (tea.Model, tea.Cmd) {
 
 // contractCmd finds the documented response for ex and, with check,
 // checks its body, off the UI loop.
-func contractCmd(provider string, s *spec.Spec, chosen *spec.Operation, ex *exchange.Exchange, check bool, redact func(string) string) tea.Cmd {
+func contractCmd(provider string, s *spec.Spec, ex *exchange.Exchange, check bool, redact func(string) string) tea.Cmd {
 	return func() tea.Msg {
-		op := requestOp(s, chosen, ex.Sent)
+		op := requestOp(s, ex.Sent)
 		if op == nil {
 			return contractMsg{provider: provider, notice: "no documented response for this request: " + termtext.Line(ex.Sent.Method) + " on this path is not an operation of the spec"}
 		}
@@ -119,33 +115,15 @@ func contractCmd(provider string, s *spec.Spec, chosen *spec.Operation, ex *exch
 	}
 }
 
-// requestOp is the operation a sent request was for: the one chosen in
-// the picker when the request still has its method and matches its
-// path, else the spec path that matches what was sent.
-func requestOp(s *spec.Spec, chosen *spec.Operation, sent exchange.Sent) *spec.Operation {
-	target := ""
-	if sent.URL != nil {
-		target = sent.URL.String()
+// requestOp is the operation a sent request was for: the spec path that
+// matches the method and path sent, a chosen operation's included (it is
+// one of the spec's; what was sent, edited or not, is what counts).
+func requestOp(s *spec.Spec, sent exchange.Sent) *spec.Operation {
+	if sent.URL == nil {
+		return nil
 	}
-	op, ok := s.Index.Route(sent.Method, target)
-	if ok {
-		return op
-	}
-	// The chosen operation on its own server, whose base path the
-	// index's servers do not list.
-	if chosen != nil && strings.EqualFold(chosen.Method, sent.Method) && sent.URL != nil &&
-		strings.HasSuffix(strings.TrimRight(sent.URL.Path, "/"), lastLiteral(chosen.Path)) {
-		return chosen
-	}
-	return nil
-}
-
-// lastLiteral is a path template's text after its last parameter.
-func lastLiteral(path string) string {
-	if i := strings.LastIndexByte(path, '}'); i >= 0 {
-		return path[i+1:]
-	}
-	return strings.TrimRight(path, "/")
+	op, _ := s.Index.Route(sent.Method, sent.URL.String())
+	return op
 }
 
 // onContract opens what contractCmd found, or says why there is none.

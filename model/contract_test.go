@@ -236,3 +236,25 @@ func TestContractChecksOffTheLoop(t *testing.T) {
 		t.Errorf("the command's findings:\n%s", plain(m))
 	}
 }
+
+// TestContractAfterChoosingAnOperation: an operation chosen in the
+// picker, its {{id}} filled from vars and sent, gets its documented
+// response with D.
+func TestContractAfterChoosingAnOperation(t *testing.T) {
+	api := contractAPI(t)
+	m := browseModel(t, browseProvider("widgets", api.URL, api.URL+"/openapi.json", `vars = { id = "8" }`), 120, 40)
+	m = run(t, m, press("o"))
+	for _, r := range "getWidget" {
+		m = run(t, m, press(string(r)))
+	}
+	m = run(t, m, press("enter"))
+	m = run(t, m, press("ctrl+s"))
+	if m.ex == nil || m.ex.Response == nil || m.ex.Sent.URL.Path != "/widgets/8" {
+		t.Fatalf("the chosen operation was not sent: %+v", m.ex)
+	}
+	m.setFocus(paneResponse)
+	m = run(t, m, press("D"))
+	if screen := flat(plain(m)); !strings.Contains(screen, "200 → 200 of GET /widgets/{id}") || !strings.Contains(screen, "The widget.") {
+		t.Errorf("D after choosing getWidget:\n%s", plain(m))
+	}
+}

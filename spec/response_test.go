@@ -16,7 +16,8 @@ const responsesDoc = `{
         "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
       "4XX": {"$ref": "#/components/responses/Problem"},
       "default": {"description": "Something else"}}}},
-    "/pets/mine": {"get": {"operationId": "myPets", "responses": {"200": {"description": "Mine"}}}}
+    "/pets/mine": {"get": {"operationId": "myPets", "responses": {"200": {"description": "Mine"}}}},
+    "/photos/{id}": {"post": {"operationId": "uploadPhoto", "servers": [{"url": "https://uploads.example.com/up"}], "responses": {"201": {"description": "Stored"}}}}
   },
   "components": {
     "schemas": {"Pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}},
@@ -85,6 +86,7 @@ func TestRouteMatchesTemplatesAndServerPath(t *testing.T) {
 		{"GET", "/v1/pets/mine", "myPets"},
 		{"GET", "/pets/a%2Fb", "getPet"},
 		{"POST", "/pets/7", ""},
+		{"POST", "https://uploads.example.com/up/photos/3", "uploadPhoto"},
 		{"GET", "/pets/", ""},
 		{"GET", "/pets/7/toys", ""},
 	}

@@ -9,7 +9,8 @@ import (
 // request's path (a full URL, or a path with or without its query),
 // matched against the spec's path templates, a {name} taking any one
 // non-empty segment. A path under a server's base path ("/v1" of
-// https://api.example.com/v1) is matched with that prefix taken off too.
+// https://api.example.com/v1), the document's or an operation's own, is
+// matched with that prefix taken off too.
 // Of several matches the one with the most literal segments wins, so
 // /users/me beats /users/{id}.
 func (ix *Index) Route(method, target string) (*Operation, bool) {
@@ -21,15 +22,23 @@ func (ix *Index) Route(method, target string) (*Operation, bool) {
 	}
 	method = strings.ToUpper(method)
 	candidates := []string{path}
-	for _, s := range ix.Servers {
-		u, err := url.Parse(s)
-		if err != nil {
-			continue
+	seen := map[string]bool{}
+	addBases := func(servers []string) {
+		for _, s := range servers {
+			u, err := url.Parse(s)
+			if err != nil {
+				continue
+			}
+			base := strings.TrimRight(u.EscapedPath(), "/")
+			if base != "" && !seen[base] && strings.HasPrefix(path, base+"/") {
+				seen[base] = true
+				candidates = append(candidates, path[len(base):])
+			}
 		}
-		base := strings.TrimRight(u.EscapedPath(), "/")
-		if base != "" && strings.HasPrefix(path, base+"/") {
-			candidates = append(candidates, path[len(base):])
-		}
+	}
+	addBases(ix.Servers)
+	for i := range ix.Operations {
+		addBases(ix.Operations[i].Servers) // an operation's own server (GitHub's uploads)
 	}
 	var best *Operation
 	bestScore := -1
