@@ -69,7 +69,7 @@ func responseKeys(km *ui.KeyMap) map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"Search": &km.Search, "NextHit": &km.NextHit, "PrevHit": &km.PrevHit, "Filter": &km.Filter,
 		"Headers": &km.Headers, "Raw": &km.Raw, "WrapKey": &km.WrapKey, "Yank": &km.Yank,
-		"Save": &km.Save, "Why": &km.Why,
+		"Save": &km.Save, "Why": &km.Why, "Documented": &km.Documented, "Check": &km.Check,
 		"Up": &km.Up, "Down": &km.Down, "PageUp": &km.PageUp, "PageDown": &km.PageDown,
 		"Top": &km.Top, "Bottom": &km.Bottom, "Left": &km.Left, "Right": &km.Right,
 	}

@@ -391,6 +391,10 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Why):
 		m.openText(m.whyText())
 		return m, nil
+	case key.Matches(msg, k.Documented):
+		return m.contract(false)
+	case key.Matches(msg, k.Check):
+		return m.contract(true)
 	case key.Matches(msg, k.Save):
 		if in.body() == nil {
 			m.notice = "no body to save"

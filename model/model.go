@@ -126,6 +126,8 @@ type Model struct {
 	// op is the operation last chosen in the picker, nil once another
 	// request is.
 	op *chosenOp
+	// contractWant is a D or V waiting for its provider's spec.
+	contractWant *contractWant
 
 	ex         *exchange.Exchange
 	sending    bool

@@ -98,15 +98,21 @@ func (m *Model) openMaskedText(e *entry, title, body string) {
 	if e != nil && e.Session != nil {
 		masked = e.Session.Redact(body)
 	}
-	if masked == body {
-		m.openText(title, body)
+	m.openTextPair(title, body, masked)
+}
+
+// openTextPair shows text, or masked while redacting; ctrl+r switches
+// it while it is open.
+func (m *Model) openTextPair(title, text, masked string) {
+	if masked == text {
+		m.openText(title, text)
 		return
 	}
 	pick := func(redact bool) string {
 		if redact {
 			return masked
 		}
-		return body
+		return text
 	}
 	tp := ui.NewTextPopup(m.keys, title, pick(m.redact))
 	m.open(&popup{Popup: tp, kind: popText, follow: func(redact bool) { tp.SetBody(pick(redact)) }})

@@ -94,5 +94,5 @@ func (m Model) onSpec(msg specMsg) (tea.Model, tea.Cmd) {
 	if p := m.popups.find(popRequests); p != nil && p.follow != nil {
 		p.follow(m.redact)
 	}
-	return m, nil
+	return m.onContractSpec(msg.name)
 }

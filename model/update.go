@@ -91,6 +91,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onSpec(msg)
 	case opMsg:
 		return m.onOp(msg)
+	case contractMsg:
+		return m.onContract(msg)
 	case docMsg:
 		return m, m.insp.onDoc(msg)
 	case searchMsg:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,5 +43,34 @@ func FuzzIndex(f *testing.F) {
 			}
 		}
 		s.Index.Match([]string{"a"})
+	})
+}
+
+// FuzzValidate feeds an arbitrary schema and body to the validator: no
+// panic, no hang, never more findings than the limit, each with a path.
+func FuzzValidate(f *testing.F) {
+	f.Add(`{"type":["string","null"],"format":"date-time"}`, `"2024-01-01T00:00:00Z"`)
+	f.Add(`{"oneOf":[{"$ref":"#/components/schemas/A"},{"type":"integer"}]}`, `{"a":[1,2,3]}`)
+	f.Add(`{"$ref":"#"}`, `[[[]]]`)
+	f.Add(`{"properties":{"a":{"pattern":"(?=x)"}},"additionalProperties":false,"required":["b"]}`, `{"a":"x","c":1}`)
+	f.Add(`{"prefixItems":[{"const":1}],"items":{"multipleOf":0.01},"uniqueItems":true,"maxItems":1}`, `[1,2.5,2.5]`)
+	f.Add(`{"$defs":{"x":{"not":{"$ref":"#/$defs/x"}}},"$ref":"#/$defs/x"}`, `null`)
+	f.Fuzz(func(t *testing.T, schema, body string) {
+		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("no answer in 10 s for %q %q", schema, body)) })
+		defer watchdog.Stop()
+		doc := `{"openapi":"3.1.0","components":{"schemas":{"A":{"properties":{"a":{"$ref":"#/components/schemas/A"}}}}},"x-test":` + schema + `}`
+		if checkJSON("fuzz", []byte(doc)) != nil {
+			return
+		}
+		d := newDoc("fuzz", []byte(doc))
+		r := validate(d, false, d.root.Get("x-test"), []byte(body), func(s string) string { return s })
+		if len(r.Findings) > MaxFindings {
+			t.Fatalf("%d findings, over the limit", len(r.Findings))
+		}
+		for _, f := range r.Findings {
+			if !strings.HasPrefix(f.Path, "$") || f.Rule == "" || f.Message == "" {
+				t.Fatalf("finding %+v lacks a path, rule or message", f)
+			}
+		}
 	})
 }

@@ -47,6 +47,12 @@ type KeyMap struct {
 	Why     key.Binding
 	History key.Binding
 	Open    key.Binding
+
+	// Documented and Check hold the answer against the spec: what it
+	// documents for the status, and the body checked against its schema.
+	Documented key.Binding
+	Check      key.Binding
+
 	// FormatBody and CopyCurl are f and y in the Request pane; they share
 	// keys with the response pane's and are listed apart in the help. The
 	// Request pane matches these, so the help says what the keys do there.
@@ -118,6 +124,8 @@ func DefaultKeyMap() KeyMap {
 		Yank:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the body")),
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save the body")),
 		Why:        key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "why? (401/403 doctor)")),
+		Documented: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "documented response")),
+		Check:      key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "check the body against it")),
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
 		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "requests you can send")),
 		FormatBody: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "format a JSON body")),
@@ -192,7 +200,7 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel}},
 		{"Request pane", []key.Binding{k.PrevMethod, k.FormatBody, k.CopyCurl}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
-		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why}},
+		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check}},
 		{"Picker (o, H)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
 		{"Anywhere", []key.Binding{k.Open, k.History, k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}
