@@ -111,9 +111,7 @@ func providerConfig(s *spec.Spec, openapi, name string) string {
 				t.comment(fmt.Sprintf("openIdConnectUrl %s is not ISSUER/.well-known/openid-configuration: set the issuer", tomltext.Quote(sc.OpenIDConnectURL)))
 				t.set("issuer", envVar("ISSUER"))
 			}
-			t.comment("guessed: a public client (PKCE protects the code); a confidential one adds client_secret")
-			t.set("client_auth", quote("none"))
-			t.set("client_id", envVar("CLIENT_ID"))
+			t.publicClient("(PKCE protects the code)")
 			t.set("scopes", "["+quote("openid")+"]")
 			tables = append(tables, t)
 		case "http":
@@ -201,9 +199,10 @@ func providerConfig(s *spec.Spec, openapi, name string) string {
 
 // oauthTable is the table for one OAuth 2.0 flow, or why there is none.
 func oauthTable(from string, f spec.Flow, base string) (*table, string) {
-	f.AuthorizationURL = onBase(f.AuthorizationURL, base)
-	f.TokenURL = onBase(f.TokenURL, base)
-	f.DeviceAuthURL = onBase(f.DeviceAuthURL, base)
+	// A relative endpoint is taken from the server, as OpenAPI 3.0 says.
+	f.AuthorizationURL = spec.ResolveAgainst(f.AuthorizationURL, base)
+	f.TokenURL = spec.ResolveAgainst(f.TokenURL, base)
+	f.DeviceAuthURL = spec.ResolveAgainst(f.DeviceAuthURL, base)
 	at := from + " flow " + keyText(f.Kind)
 	t := &table{}
 	switch f.Kind {
@@ -222,18 +221,14 @@ func oauthTable(from string, f spec.Flow, base string) (*table, string) {
 		t.set("grant", quote("authorization_code"))
 		t.setURL("auth_url", f.AuthorizationURL, at)
 		t.setURL("token_url", f.TokenURL, at)
-		t.comment("guessed: a public client (PKCE protects the code); a confidential one adds client_secret")
-		t.set("client_auth", quote("none"))
-		t.set("client_id", envVar("CLIENT_ID"))
+		t.publicClient("(PKCE protects the code)")
 	case "deviceAuthorization", "x-deviceAuthorization":
 		t.suffix, t.label = "device", "device code"
 		t.comment(fmt.Sprintf("guessed from %s: grant device_code (RFC 8628)", at))
 		t.set("grant", quote("device_code"))
 		t.setURL("device_url", f.DeviceAuthURL, at)
 		t.setURL("token_url", f.TokenURL, at)
-		t.comment("guessed: a public client; a confidential one adds client_secret")
-		t.set("client_auth", quote("none"))
-		t.set("client_id", envVar("CLIENT_ID"))
+		t.publicClient("")
 	case "implicit":
 		return nil, at + " is not written: the implicit grant hands the token over in the browser's address bar, and keyhole does not run it (RFC 9700); ask for the authorization code flow with PKCE"
 	case "password":
@@ -256,21 +251,12 @@ func oauthTable(from string, f spec.Flow, base string) (*table, string) {
 	return t, ""
 }
 
-// onBase resolves a relative endpoint URL against the server (base_url),
-// as OpenAPI 3.0 says; "" or an absolute URL is returned as it is.
-func onBase(raw, base string) string {
-	if raw == "" || base == "" || spec.IsURL(raw) {
-		return raw
-	}
-	b, err := url.Parse(base)
-	if err != nil {
-		return raw
-	}
-	r, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return b.ResolveReference(r).String()
+// publicClient writes the guess that the client has no secret, why
+// that is safe, and its client_id.
+func (t *table) publicClient(why string) {
+	t.comment(strings.TrimSpace("guessed: a public client "+why) + "; a confidential one adds client_secret")
+	t.set("client_auth", quote("none"))
+	t.set("client_id", envVar("CLIENT_ID"))
 }
 
 // setURL sets an endpoint key to the spec's URL, or to a ${VAR} when the

@@ -129,16 +129,8 @@ func unknownOperation(ix *spec.Index, name, id string) error {
 // onServer puts a filled path on the operation's own server. A relative
 // server (from a spec file) is taken on base_url's origin.
 func onServer(base, server, path string) (string, error) {
-	if !spec.IsURL(server) {
-		b, err := url.Parse(base)
-		if err != nil || base == "" {
-			return "", fmt.Errorf("server %q is relative and base_url is not a URL", server)
-		}
-		ref, err := url.Parse(server)
-		if err != nil {
-			return "", fmt.Errorf("server %q: %w", server, err)
-		}
-		server = b.ResolveReference(ref).String()
+	if server = spec.ResolveAgainst(server, base); !spec.IsURL(server) {
+		return "", fmt.Errorf("server %q is relative and base_url is not an http(s) URL", server)
 	}
 	u, err := url.Parse(server)
 	if err != nil {

@@ -2,56 +2,26 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 )
 
-// sent is one request a recording server got.
-type sent struct {
-	method, uri, body string
-	header            http.Header
-}
-
-// recorder is an API on 127.0.0.1 that records every request and answers
-// {} (404 under /missing).
-type recorder struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []sent
-}
-
-func newRecorder(t *testing.T) *recorder {
+// sentTo is the request es got last, after it got n in all: the test
+// fails otherwise.
+func sentTo(t *testing.T, es *echoServer, n int) (*echoed, http.Header) {
 	t.Helper()
-	rec := &recorder{}
-	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.reqs = append(rec.reqs, sent{method: r.Method, uri: r.RequestURI, body: string(b), header: r.Header.Clone()})
-		rec.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		if strings.Contains(r.URL.Path, "/missing") {
-			w.WriteHeader(http.StatusNotFound)
-		}
-		_, _ = w.Write([]byte(`{}`))
-	}))
-	t.Cleanup(rec.Close)
-	return rec
-}
-
-func (rec *recorder) requests() []sent {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]sent(nil), rec.reqs...)
+	last, got := es.lastRequest()
+	if got != n || last == nil {
+		t.Fatalf("the server got %d requests, want %d", got, n)
+	}
+	return last, http.Header(last.Header)
 }
 
 // opCallSpec is a hostile spec of the tests' own: an operationId with an
 // escape sequence, a server of its own on uploads (another origin), and
 // parameters in every place.
-func opCallSpec(uploads string) string {
+func opCallSpec(api, uploads string) string {
 	return fmt.Sprintf(`{
   "openapi": "3.1.0",
   "info": {"title": "Shop", "version": "1"},
@@ -78,19 +48,20 @@ func opCallSpec(uploads string) string {
         "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"content": {"application/octet-stream": {}}}}
     },
-    "/missing/{id}": {
-      "get": {"operationId": "getMissing",
-        "parameters": [{"name": "id", "in": "path", "required": true}]}
+    "/status/{code}": {
+      "servers": [{"url": %q}],
+      "get": {"operationId": "getStatus",
+        "parameters": [{"name": "code", "in": "path", "required": true}]}
     }
   }
-}`, uploads)
+}`, uploads, api)
 }
 
-func opCallSetup(t *testing.T) (*harness, *recorder, *recorder, string) {
+func opCallSetup(t *testing.T) (*harness, *echoServer, *echoServer, string) {
 	t.Helper()
 	h := newHarness(t)
-	api, uploads := newRecorder(t), newRecorder(t)
-	h.writeConfig("shop.json", opCallSpec(uploads.URL+"/up"))
+	api, uploads := newEchoServer(t), newEchoServer(t)
+	h.writeConfig("shop.json", opCallSpec(api.URL, uploads.URL+"/up"))
 	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL+"/v1", "static-tok-1", "openapi = \"shop.json\"\n"))
 	return h, api, uploads, cfg
 }
@@ -102,42 +73,42 @@ func TestCallOperation(t *testing.T) {
 
 	r := h.run("--config", cfg, "call", "st", "@getItem", "-p", "id=a/b ?#", "-p", "fields=x&y=z", "-p", "X-Trace=t1", "-p", "session=s 1")
 	r.expect(t, 0, "call @getItem")
-	reqs := api.requests()
-	if len(reqs) != 1 {
-		t.Fatalf("%d requests", len(reqs))
+	got, hdr := sentTo(t, api, 1)
+	if got.Method != "GET" || got.RequestURI != "/v1/items/a%2Fb%20%3F%23?fields=x%26y%3Dz" {
+		t.Errorf("sent %s %s", got.Method, got.RequestURI)
 	}
-	got := reqs[0]
-	if got.method != "GET" || got.uri != "/v1/items/a%2Fb%20%3F%23?fields=x%26y%3Dz" {
-		t.Errorf("sent %s %s", got.method, got.uri)
-	}
-	if got.header.Get("Authorization") != "Bearer static-tok-1" || got.header.Get("X-Trace") != "t1" || got.header.Get("Cookie") != "session=s+1" {
-		t.Errorf("headers: %v", got.header)
+	if hdr.Get("Authorization") != "Bearer static-tok-1" || hdr.Get("X-Trace") != "t1" || hdr.Get("Cookie") != "session=s+1" {
+		t.Errorf("headers: %v", hdr)
 	}
 
 	// A value cannot climb out of the path.
 	h.run("--config", cfg, "call", "st", "@getItem", "-p", "id=..").expect(t, 0, "call @getItem ..")
-	if got := api.requests()[1].uri; got != "/v1/items/%2E%2E" {
-		t.Errorf(".. sent as %s", got)
+	if got, _ := sentTo(t, api, 2); got.RequestURI != "/v1/items/%2E%2E" {
+		t.Errorf(".. sent as %s", got.RequestURI)
 	}
 
 	// The body, with the spec's content type.
 	r = h.run("--config", cfg, "call", "st", "@createItem", "-d", `{"name": "Cedar"}`)
 	r.expect(t, 0, "call @createItem")
-	got = api.requests()[2]
-	if got.method != "POST" || got.uri != "/v1/items" || got.body != `{"name": "Cedar"}` || got.header.Get("Content-Type") != "application/merge-patch+json" {
-		t.Errorf("sent %s %s %q %v", got.method, got.uri, got.body, got.header)
+	got, hdr = sentTo(t, api, 3)
+	if got.Method != "POST" || got.RequestURI != "/v1/items" || got.Body != `{"name": "Cedar"}` || hdr.Get("Content-Type") != "application/merge-patch+json" {
+		t.Errorf("sent %s %s %q %v", got.Method, got.RequestURI, got.Body, hdr)
 	}
 	// -H wins over the spec.
 	h.run("--config", cfg, "call", "st", "@createItem", "-d", `{}`, "-H", "Content-Type: application/json").expect(t, 0, "-H")
-	if ct := api.requests()[3].header.Values("Content-Type"); len(ct) != 1 || ct[0] != "application/json" {
-		t.Errorf("Content-Type %v", ct)
+	if _, hdr = sentTo(t, api, 4); len(hdr.Values("Content-Type")) != 1 || hdr.Get("Content-Type") != "application/json" {
+		t.Errorf("Content-Type %v", hdr.Values("Content-Type"))
 	}
 
-	// Exit codes as call METHOD PATH has them.
-	r = h.run("--config", cfg, "call", "st", "@getMissing", "-p", "id=1")
-	r.expect(t, ExitClientError, "a 404")
-	if !strings.Contains(r.errOut, "GET "+api.URL+"/v1/missing/1 answered 404") {
-		t.Errorf("404: %s", r.errOut)
+	// Exit codes as call METHOD PATH has them; a server of the
+	// operation's own on base_url's origin gets the token.
+	r = h.run("--config", cfg, "call", "st", "@getStatus", "-p", "code=418")
+	r.expect(t, ExitClientError, "a 418")
+	if !strings.Contains(r.errOut, "GET "+api.URL+"/status/418 answered 418") {
+		t.Errorf("418: %s", r.errOut)
+	}
+	if _, hdr = sentTo(t, api, 5); hdr.Get("Authorization") != "Bearer static-tok-1" {
+		t.Errorf("same origin: Authorization %q", hdr.Get("Authorization"))
 	}
 }
 
@@ -172,7 +143,7 @@ func TestCallOperationUsage(t *testing.T) {
 	if strings.Contains(r.errOut, "\x1b") || !strings.Contains(r.errOut, "did you mean @uploadFile") {
 		t.Errorf("stderr %q", r.errOut)
 	}
-	if n := len(api.requests()); n != 0 {
+	if _, n := api.lastRequest(); n != 0 {
 		t.Errorf("the API got %d requests", n)
 	}
 }
@@ -184,14 +155,14 @@ func TestCallOperationServerElsewhere(t *testing.T) {
 	id := "@uploadFile\x1b[2J"
 	r := h.run("--config", cfg, "call", "st", id, "-p", "name=a.txt", "-d", "hi")
 	r.expect(t, 0, "upload")
-	reqs := uploads.requests()
-	if len(reqs) != 1 || reqs[0].method != "PUT" || reqs[0].uri != "/up/files/a.txt" || reqs[0].body != "hi" {
-		t.Fatalf("uploads got %v", reqs)
+	got, hdr := sentTo(t, uploads, 1)
+	if got.Method != "PUT" || got.RequestURI != "/up/files/a.txt" || got.Body != "hi" {
+		t.Fatalf("uploads got %s %s %q", got.Method, got.RequestURI, got.Body)
 	}
-	if a := reqs[0].header.Get("Authorization"); a != "" {
+	if a := hdr.Get("Authorization"); a != "" {
 		t.Errorf("the token went to another origin: %q", a)
 	}
-	if ct := reqs[0].header.Get("Content-Type"); ct != "application/octet-stream" {
+	if ct := hdr.Get("Content-Type"); ct != "application/octet-stream" {
 		t.Errorf("Content-Type %q", ct)
 	}
 	if !strings.Contains(r.errOut, "is not st's origin") || !strings.Contains(r.errOut, "--send-token sends it") {
@@ -199,10 +170,10 @@ func TestCallOperationServerElsewhere(t *testing.T) {
 	}
 
 	h.run("--config", cfg, "call", "st", id, "-p", "name=a.txt", "--send-token").expect(t, 0, "upload --send-token")
-	if a := uploads.requests()[1].header.Get("Authorization"); a != "Bearer static-tok-1" {
-		t.Errorf("--send-token: Authorization %q", a)
+	if _, hdr := sentTo(t, uploads, 2); hdr.Get("Authorization") != "Bearer static-tok-1" {
+		t.Errorf("--send-token: Authorization %q", hdr.Get("Authorization"))
 	}
-	if n := len(api.requests()); n != 0 {
+	if _, n := api.lastRequest(); n != 0 {
 		t.Errorf("the API got %d requests", n)
 	}
 
@@ -229,7 +200,7 @@ func TestCurlOperation(t *testing.T) {
 	if !strings.Contains(r.errOut, `needs its query parameter "q"`) {
 		t.Errorf("stderr %s", r.errOut)
 	}
-	if n := len(api.requests()); n != 0 {
+	if _, n := api.lastRequest(); n != 0 {
 		t.Errorf("curl sent %d requests", n)
 	}
 }

@@ -117,27 +117,13 @@ func fillPath(op *Operation, given map[string][]string) (string, error) {
 	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
 		return "", &UsageError{fmt.Sprintf("@%s: the spec's path %q does not start with one /", op.ID, path)}
 	}
-	var b strings.Builder
-	for {
-		open := strings.IndexByte(path, '{')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(path[open:], '}')
-		if end < 0 {
-			break
-		}
-		b.WriteString(literal(path[:open]))
-		name := path[open+1 : open+end]
+	return expand(path, literal, func(name string) (string, error) {
 		vals := given[name]
 		if len(vals) == 0 {
 			return "", &UsageError{fmt.Sprintf("@%s needs its path parameter %q: add -p %s=VALUE", op.ID, name, name)}
 		}
-		b.WriteString(segment(vals[len(vals)-1]))
-		path = path[open+end+1:]
-	}
-	b.WriteString(literal(path))
-	return b.String(), nil
+		return segment(vals[len(vals)-1]), nil
+	})
 }
 
 // literal escapes the spec's own text of a path, keeping its slashes.

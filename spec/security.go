@@ -58,15 +58,15 @@ func (s *Spec) SecuritySchemes() []SecurityScheme {
 			Scheme:           strings.ToLower(v.Get("scheme").String()),
 			In:               v.Get("in").String(),
 			Param:            v.Get("name").String(),
-			OpenIDConnectURL: resolveAgainst(v.Get("openIdConnectUrl").String(), s.Location),
+			OpenIDConnectURL: ResolveAgainst(v.Get("openIdConnectUrl").String(), s.Location),
 		}
 		v.Get("flows").ForEach(func(kind, f gjson.Result) bool {
 			fl := Flow{
 				Kind:             kind.String(),
-				AuthorizationURL: resolveAgainst(f.Get("authorizationUrl").String(), s.Location),
-				TokenURL:         resolveAgainst(f.Get("tokenUrl").String(), s.Location),
-				RefreshURL:       resolveAgainst(f.Get("refreshUrl").String(), s.Location),
-				DeviceAuthURL:    resolveAgainst(f.Get("deviceAuthorizationUrl").String(), s.Location),
+				AuthorizationURL: ResolveAgainst(f.Get("authorizationUrl").String(), s.Location),
+				TokenURL:         ResolveAgainst(f.Get("tokenUrl").String(), s.Location),
+				RefreshURL:       ResolveAgainst(f.Get("refreshUrl").String(), s.Location),
+				DeviceAuthURL:    ResolveAgainst(f.Get("deviceAuthorizationUrl").String(), s.Location),
 			}
 			f.Get("scopes").ForEach(func(name, _ gjson.Result) bool {
 				fl.Scopes = append(fl.Scopes, name.String())

@@ -19,36 +19,50 @@ func serverURL(servers gjson.Result, location string) string {
 		return ""
 	}
 	vars := first.Get("variables")
+	// A variable without a default stays as written.
+	u, _ := expand(raw, func(s string) string { return s }, func(name string) (string, error) {
+		if def := vars.Get(gjson.Escape(name) + ".default"); def.Exists() {
+			return def.String(), nil
+		}
+		return "{" + name + "}", nil
+	})
+	return ResolveAgainst(u, location)
+}
+
+// expand writes a template (a path, a server URL): each {name} replaced by
+// what fill gives for it, the text around through lit.
+func expand(template string, lit func(string) string, fill func(name string) (string, error)) (string, error) {
 	var b strings.Builder
 	for {
-		open := strings.IndexByte(raw, '{')
+		open := strings.IndexByte(template, '{')
 		if open < 0 {
 			break
 		}
-		end := strings.IndexByte(raw[open:], '}')
+		end := strings.IndexByte(template[open:], '}')
 		if end < 0 {
 			break
 		}
-		b.WriteString(raw[:open])
-		name := raw[open+1 : open+end]
-		if def := vars.Get(gjson.Escape(name) + ".default"); def.Exists() {
-			b.WriteString(def.String())
-		} else {
-			b.WriteString(raw[open : open+end+1])
+		v, err := fill(template[open+1 : open+end])
+		if err != nil {
+			return "", err
 		}
-		raw = raw[open+end+1:]
+		b.WriteString(lit(template[:open]))
+		b.WriteString(v)
+		template = template[open+end+1:]
 	}
-	b.WriteString(raw)
-	return resolveAgainst(b.String(), location)
+	b.WriteString(lit(template))
+	return b.String(), nil
 }
 
-// resolveAgainst resolves a relative reference against the spec's URL;
-// an absolute one, or any from a spec file, is returned as it is.
-func resolveAgainst(ref, location string) string {
-	if ref == "" || IsURL(ref) || !IsURL(location) {
+// ResolveAgainst resolves a relative URL reference against base, an
+// http(s) URL: the spec's own URL for its servers, a server's URL for its
+// security schemes' endpoints, as OpenAPI says. An absolute reference, or
+// any when base is not an http(s) URL (a spec file), is returned as it is.
+func ResolveAgainst(ref, base string) string {
+	if ref == "" || IsURL(ref) || !IsURL(base) {
 		return ref
 	}
-	base, err := url.Parse(location)
+	b, err := url.Parse(base)
 	if err != nil {
 		return ref
 	}
@@ -56,7 +70,7 @@ func resolveAgainst(ref, location string) string {
 	if err != nil {
 		return ref
 	}
-	return base.ResolveReference(r).String()
+	return b.ResolveReference(r).String()
 }
 
 // ServerURL is the document's first server, its variables at their
@@ -97,5 +111,5 @@ func (s *Spec) OperationServer(op *Operation) string {
 			}
 		}
 	}
-	return resolveAgainst(op.Servers[0], s.Location)
+	return ResolveAgainst(op.Servers[0], s.Location)
 }
