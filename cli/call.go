@@ -124,9 +124,17 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	}
 	defer b.close()
 	p := sess.Provider()
+	// A private spec's token is the call's: got once, as the call would
+	// get it (a browser unless --no-browser).
+	var specTok *providers.Token
 	if isOp {
 		// Only here does call read a spec: call METHOD PATH never does.
-		if method, rawTarget, fields, err = operationRequest(ctx, e, b, sess, p, opID, f.params, f.data != "", fields); err != nil {
+		token := func(ctx context.Context) (*providers.Token, error) {
+			var err error
+			specTok, err = getToken(ctx, e, sess, false, f.noBrowser)
+			return specTok, err
+		}
+		if method, rawTarget, fields, err = operationRequest(ctx, e, b, sess, token, p, opID, f.params, f.data != "", fields); err != nil {
 			return err
 		}
 	}
@@ -137,8 +145,10 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	// A token that will not be sent is not fetched: no sign-in for nothing.
 	var tok *providers.Token
 	if !foreign || f.sendToken {
-		if tok, err = getToken(ctx, e, sess, false, f.noBrowser); err != nil {
-			return err
+		if tok = specTok; tok == nil {
+			if tok, err = getToken(ctx, e, sess, false, f.noBrowser); err != nil {
+				return err
+			}
 		}
 	} else {
 		fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))

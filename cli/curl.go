@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -91,7 +92,13 @@ keyhole --config demo.toml curl ... instead.`,
 				}
 			}
 			if isOp {
-				if method, rawTarget, fields, err = operationRequest(cmd.Context(), e, b, sess, p, opID, params, dataArg != "", fields); err != nil {
+				// As ops does: the token for a private spec, and no
+				// browser opened for it.
+				var token func(context.Context) (*providers.Token, error)
+				if sess != nil {
+					token = func(ctx context.Context) (*providers.Token, error) { return getToken(ctx, e, sess, false, true) }
+				}
+				if method, rawTarget, fields, err = operationRequest(cmd.Context(), e, b, sess, token, p, opID, params, dataArg != "", fields); err != nil {
 					return err
 				}
 			}

@@ -45,8 +45,8 @@ func paramsWithoutOperation(params []string) error {
 // operation id: its method, the target (a path for base_url, or a full
 // URL on the operation's own server, which target then checks against
 // base_url's origin like any URL) and its headers, the -H ones last and
-// winning over the spec's. sess may be nil (see loadSpec).
-func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Session, p *providers.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, err error) {
+// winning over the spec's. sess and token are loadSpec's.
+func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Session, token func(context.Context) (*providers.Token, error), p *providers.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, err error) {
 	values, err := parseParams(params)
 	if err != nil {
 		return "", "", nil, err
@@ -54,7 +54,7 @@ func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Se
 	if id == "" {
 		return "", "", nil, &exitError{code: ExitUsage, err: errors.New("@: name an operation, as keyhole ops NAME lists them (@listItems)")}
 	}
-	s, err := loadSpec(ctx, e, b, p.Name, sess)
+	s, err := loadSpec(ctx, e, b, p.Name, sess, token)
 	if err != nil {
 		return "", "", nil, err
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -202,5 +204,41 @@ func TestCurlOperation(t *testing.T) {
 	}
 	if _, n := api.lastRequest(); n != 0 {
 		t.Errorf("curl sent %d requests", n)
+	}
+}
+
+// TestCallOperationPrivateSpec: a spec URL on base_url's origin is fetched
+// with the token, then the operation is sent with it.
+func TestCallOperationPrivateSpec(t *testing.T) {
+	h := newHarness(t)
+	api := newSpecHost(t)
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+api.URL+"/openapi.json\"\n"))
+	r := h.run("--config", cfg, "call", "st", "@deleteItem", "-p", "id=it 1")
+	r.expect(t, 0, "call @deleteItem")
+	reqs := api.Requests()
+	if len(reqs) != 2 || reqs[0].URL.Path != "/openapi.json" || reqs[1].Method != "DELETE" || reqs[1].RequestURI != "/items/it%201" {
+		for _, req := range reqs {
+			t.Logf("%s %s (%s)", req.Method, req.URL, req.URL.RawPath)
+		}
+		t.Fatalf("%d requests", len(reqs))
+	}
+	for _, req := range reqs {
+		if a := req.Header.Get("Authorization"); a != "Bearer static-tok-1" {
+			t.Errorf("%s %s: Authorization %q", req.Method, req.URL, a)
+		}
+	}
+}
+
+// TestCallOperationDemo: the built-in demo's operations work with no
+// config, and its spec, whose URL changes every run, is not cached.
+func TestCallOperationDemo(t *testing.T) {
+	h := newHarness(t)
+	r := h.run("call", "demo-cc", "@getItem", "-p", "id=itm_0001")
+	r.expect(t, 0, "call demo-cc @getItem")
+	if !strings.Contains(r.out, `"id":"itm_0001"`) {
+		t.Errorf("stdout %s", r.out)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, ".cache", "keyhole", "specs")); err == nil {
+		t.Errorf("the demo's spec was cached")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
@@ -75,7 +76,10 @@ func runOps(ctx context.Context, e env, configPath, name string, words []string,
 	if err != nil {
 		return err
 	}
-	s, err := loadSpec(ctx, e, b, name, sess)
+	// No browser opens for a listing.
+	s, err := loadSpec(ctx, e, b, name, sess, func(ctx context.Context) (*providers.Token, error) {
+		return getToken(ctx, e, sess, false, true)
+	})
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,12 @@ import (
 )
 
 // loadSpec loads the spec of provider name, and only that one, for ops
-// and for call and curl with an @OPERATION_ID. sess may be nil (curl when
-// the provider's secrets do not resolve here): a spec on the base_url
-// origin is then fetched without the token. The cache's notes go to
-// stderr.
-func loadSpec(ctx context.Context, e env, b *backend, name string, sess *providers.Session) (*spec.Spec, error) {
-	raw, _, err := b.provider(name)
+// and for call and curl with an @OPERATION_ID. A spec URL on the base_url
+// origin gets the token that token gives (a private spec); sess or token
+// nil (curl when the provider's secrets do not resolve here) fetches it
+// without. The cache's notes go to stderr.
+func loadSpec(ctx context.Context, e env, b *backend, name string, sess *providers.Session, token func(context.Context) (*providers.Token, error)) (*spec.Spec, error) {
+	raw, builtin, err := b.provider(name)
 	if err != nil {
 		return nil, err
 	}
@@ -31,9 +31,13 @@ func loadSpec(ctx context.Context, e env, b *backend, name string, sess *provide
 	} else if r, err = (&providers.Provider{Name: raw.Name, BaseURL: raw.BaseURL, OpenAPI: raw.OpenAPI}).Resolve(b.e.lookupEnv); err != nil {
 		return nil, &exitError{code: ExitUsage, err: err}
 	}
-	cacheDir, err := spec.CacheDir(e.getenv)
-	if err != nil {
-		return nil, &exitError{code: ExitUsage, err: err}
+	// The built-in demo's spec is not cached: its port, and so its URL,
+	// changes every run.
+	var cacheDir string
+	if !builtin {
+		if cacheDir, err = spec.CacheDir(e.getenv); err != nil {
+			return nil, &exitError{code: ExitUsage, err: err}
+		}
 	}
 	opts := spec.Options{
 		Client:      b.app.Client(name),
@@ -42,17 +46,18 @@ func loadSpec(ctx context.Context, e env, b *backend, name string, sess *provide
 		CacheDir:    cacheDir,
 	}
 	if sess != nil {
-		// Only asked for a spec URL on base_url's origin; no browser
-		// opens for a spec.
+		opts.Resolve = r.FilePath
+	}
+	if sess != nil && token != nil {
+		// Only asked for a spec URL on base_url's origin.
 		opts.Authorize = func(req *http.Request) error {
-			tok, err := getToken(ctx, e, sess, false, true)
+			tok, err := token(ctx)
 			if err != nil {
 				return err
 			}
 			_, err = r.Apply(req, tok, false)
 			return err
 		}
-		opts.Resolve = r.FilePath
 	}
 	s, err := spec.Load(ctx, r.OpenAPI, opts)
 	if err != nil {
