@@ -30,16 +30,25 @@ type callFlags struct {
 	include, asJSON      bool
 	pretty, raw          bool
 	sendToken, noBrowser bool
+	params               []string // -p NAME=VALUE, for NAME @OPERATION_ID
 }
 
 func newCallCmd(e env, configPath *string) *cobra.Command {
 	var f callFlags
 	cmd := &cobra.Command{
-		Use:   "call NAME METHOD PATH|URL",
+		Use:   "call NAME METHOD PATH|URL | call NAME @OPERATION_ID",
 		Short: "Send one request with a provider's token and print the response body",
 		Long: `call gets the provider's token (cached, refreshed or new) and sends one request
 with it, where the provider wants it. A path is joined to the provider's
 base_url; a full URL to another origin gets no token unless --send-token.
+
+NAME @OPERATION_ID sends an operation of the provider's OpenAPI spec (its
+openapi key; keyhole ops NAME lists them): -p NAME=VALUE fills its path
+parameters (each escaped as one path segment), its query parameters and its
+header and cookie parameters, -d its body, sent with the spec's content type.
+A required parameter or body left out, a -p the operation does not have, or an
+unknown operation is a usage error naming it. An operation with a server of
+its own on another origin than base_url gets the token only with --send-token.
 
 The body is printed as JSON indented when it is JSON and stdout is a terminal,
 unchanged otherwise; --pretty and --raw force either. On a terminal, control
@@ -64,8 +73,10 @@ Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 		Example: `  keyhole call demo-cc GET /api/me
   keyhole call demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
   keyhole call tapkey GET /Owners -i
-  keyhole call tapkey GET /Owners --json | jq .status`,
-		Args:              exactArgs(3),
+  keyhole call tapkey GET /Owners --json | jq .status
+  keyhole call demo-cc @getItem -p id=itm_0001
+  keyhole call demo-cc @createItem -d '{"name": "Cedar Latch"}'`,
+		Args:              requestArgs,
 		ValidArgsFunction: completeRequestArgs(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCall(cmd.Context(), e, *configPath, args, f)
@@ -79,6 +90,7 @@ Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 	fl.BoolVar(&f.pretty, "pretty", false, "indent a JSON body even when stdout is not a terminal")
 	fl.BoolVar(&f.raw, "raw", false, "print the body unformatted, even on a terminal")
 	fl.BoolVar(&f.sendToken, "send-token", false, "send the token to a URL outside the provider's base_url origin too")
+	fl.StringArrayVarP(&f.params, "param", "p", nil, "with @OPERATION_ID: a parameter NAME=VALUE (repeatable)")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "if a sign-in is needed, print its address instead of opening a browser")
 	cmd.MarkFlagsMutuallyExclusive("pretty", "raw")
 	cmd.MarkFlagsMutuallyExclusive("json", "include")
@@ -86,9 +98,17 @@ Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 }
 
 func runCall(ctx context.Context, e env, configPath string, args []string, f callFlags) error {
-	method, err := validMethod(args[1])
-	if err != nil {
-		return err
+	opID, isOp := operationArg(args)
+	var method, rawTarget string
+	if !isOp {
+		if err := paramsWithoutOperation(f.params); err != nil {
+			return err
+		}
+		m, err := validMethod(args[1])
+		if err != nil {
+			return err
+		}
+		method, rawTarget = m, args[2]
 	}
 	fields, err := parseHeaderFlags(f.headers)
 	if err != nil {
@@ -104,15 +124,31 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	}
 	defer b.close()
 	p := sess.Provider()
-	u, foreign, err := target(p, args[2])
+	// A private spec's token is the call's: got once, as the call would
+	// get it (a browser unless --no-browser).
+	var specTok *providers.Token
+	if isOp {
+		// Only here does call read a spec: call METHOD PATH never does.
+		token := func(ctx context.Context) (*providers.Token, error) {
+			var err error
+			specTok, err = getToken(ctx, e, sess, false, f.noBrowser)
+			return specTok, err
+		}
+		if method, rawTarget, fields, err = operationRequest(ctx, e, b, sess, token, p, opID, f.params, f.data != "", fields); err != nil {
+			return err
+		}
+	}
+	u, foreign, err := target(p, rawTarget)
 	if err != nil {
 		return maskErr(err, sess.Redact)
 	}
 	// A token that will not be sent is not fetched: no sign-in for nothing.
 	var tok *providers.Token
 	if !foreign || f.sendToken {
-		if tok, err = getToken(ctx, e, sess, false, f.noBrowser); err != nil {
-			return err
+		if tok = specTok; tok == nil {
+			if tok, err = getToken(ctx, e, sess, false, f.noBrowser); err != nil {
+				return err
+			}
 		}
 	} else {
 		fmt.Fprintln(e.stderr, termtext.Line(withheldNote(p, u)))
@@ -137,7 +173,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	// Redirects are shown, not followed, as curl does: a 3xx is an answer,
 	// and the token must not ride along to wherever it points. Every
 	// client keyhole makes (providers.NewClient) is built that way.
-	ex := exchange.Send(ctx, b.app.Client(p.Name), p, tok, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+	ex := exchange.Send(ctx, b.app.Client(p.Name), p, tok, exchange.Request{Method: method, Target: rawTarget, Header: fields, Body: body.body}, opts)
 	for _, n := range ex.Notes {
 		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(sess.Redact(n)))
 	}

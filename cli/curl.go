@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -13,11 +14,11 @@ import (
 )
 
 func newCurlCmd(e env, configPath *string) *cobra.Command {
-	var headers []string
+	var headers, params []string
 	var dataArg string
 	var reveal, sendToken bool
 	cmd := &cobra.Command{
-		Use:   "curl NAME METHOD PATH|URL",
+		Use:   "curl NAME METHOD PATH|URL | curl NAME @OPERATION_ID",
 		Short: "Print the curl command for a request, its token fetched by keyhole",
 		Long: `curl prints a runnable curl command for the request call would send. The token
 is not in it: the command runs $(keyhole token NAME) where the provider injects
@@ -27,18 +28,30 @@ the token (a header with its prefix, or a query parameter), with the same
 (client_secret, password, ...) and a URL password — are masked as •••• unless
 --reveal.
 
+NAME @OPERATION_ID prints an operation of the provider's OpenAPI spec, filled
+as keyhole call NAME @OPERATION_ID fills it from -p and -d.
+
 A demo-* provider of the built-in demo cannot be exported: that demo lives
 inside one keyhole process. Run keyhole serve-demo > demo.toml and use
 keyhole --config demo.toml curl ... instead.`,
 		Example: `  keyhole curl tapkey GET /Owners
   keyhole --config demo.toml curl demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
-  sh -c "$(keyhole curl tapkey GET /Owners)"`,
-		Args:              exactArgs(3),
+  sh -c "$(keyhole curl tapkey GET /Owners)"
+  keyhole curl github @issues/get -p owner=keyhole-sh -p repo=keyhole -p issue_number=1`,
+		Args:              requestArgs,
 		ValidArgsFunction: completeRequestArgs(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			method, err := validMethod(args[1])
-			if err != nil {
-				return err
+			opID, isOp := operationArg(args)
+			var method, rawTarget string
+			if !isOp {
+				if err := paramsWithoutOperation(params); err != nil {
+					return err
+				}
+				m, err := validMethod(args[1])
+				if err != nil {
+					return err
+				}
+				method, rawTarget = m, args[2]
 			}
 			fields, err := parseHeaderFlags(headers)
 			if err != nil {
@@ -78,7 +91,18 @@ keyhole --config demo.toml curl ... instead.`,
 					opts.Token = held
 				}
 			}
-			u, foreign, err := target(p, args[2])
+			if isOp {
+				// As ops does: the token for a private spec, and no
+				// browser opened for it.
+				var token func(context.Context) (*providers.Token, error)
+				if sess != nil {
+					token = func(ctx context.Context) (*providers.Token, error) { return getToken(ctx, e, sess, false, true) }
+				}
+				if method, rawTarget, fields, err = operationRequest(cmd.Context(), e, b, sess, token, p, opID, params, dataArg != "", fields); err != nil {
+					return err
+				}
+			}
+			u, foreign, err := target(p, rawTarget)
 			if err != nil {
 				if sess != nil && !reveal {
 					return maskErr(err, sess.Redact)
@@ -96,7 +120,7 @@ keyhole --config demo.toml curl ... instead.`,
 					opts.ConfigPath = flag[1]
 				}
 			}
-			c, err := curl.Export(p, exchange.Request{Method: method, Target: args[2], Header: fields, Body: body.body}, opts)
+			c, err := curl.Export(p, exchange.Request{Method: method, Target: rawTarget, Header: fields, Body: body.body}, opts)
 			if err != nil {
 				return &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", p.Name, err)}
 			}
@@ -117,6 +141,7 @@ keyhole --config demo.toml curl ... instead.`,
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
 	fl.StringVarP(&dataArg, "data", "d", "", "request body; @FILE names a file, @- reads standard input")
+	fl.StringArrayVarP(&params, "param", "p", nil, "with @OPERATION_ID: a parameter NAME=VALUE (repeatable)")
 	fl.BoolVar(&reveal, "reveal", false, "print secrets other than the token as they are")
 	fl.BoolVar(&sendToken, "send-token", false, "send the token to a URL outside the provider's base_url origin too")
 	return cmd

@@ -19,16 +19,39 @@ import (
 var exampleConfig []byte
 
 func newInitCmd(e env, configPath *string) *cobra.Command {
-	return &cobra.Command{
-		Use:   "init",
+	var fromSpec, name string
+	cmd := &cobra.Command{
+		Use:   "init [--from-openapi FILE|URL [--name NAME]]",
 		Short: "Write the example config to your config path (never overwrites)",
 		Long: `init writes the example configuration — one provider of each shape keyhole is
 built for — where keyhole looks first: --config FILE, else $KEYHOLE_CONFIG,
 else $XDG_CONFIG_HOME/keyhole/config.toml (~/.config/keyhole/config.toml).
 The file is created with mode 0600, its folder with 0700. An existing file is
-never overwritten.`,
+never overwritten.
+
+--from-openapi FILE|URL writes nothing: it prints provider tables made from an
+OpenAPI 3 description, to read and paste. base_url comes from its first server
+(variables at their defaults; a relative one taken from the spec's URL), the
+token settings from its securitySchemes: OAuth 2.0 flows become grants with
+their URLs and scopes (clientCredentials: client_credentials; authorizationCode:
+authorization_code with PKCE; deviceAuthorization: device_code; implicit and
+password are not written, and the output says why), openIdConnect the issuer
+for discovery, HTTP bearer and API keys a pasted token sent where the spec
+says. One table per flow or scheme, named NAME-cc, NAME-pkce, NAME-device,
+NAME-oidc, NAME-token, NAME-key (NAME alone for one); NAME is --name, else made
+from the spec's title. Each guess is commented, each secret is a ${VAR}, and
+openapi points at the spec. A URL is fetched once, following no redirect.`,
+		Example: `  keyhole init
+  keyhole init --from-openapi ./openapi.yaml --name shop >> ~/.config/keyhole/config.toml
+  keyhole init --from-openapi https://api.example.com/openapi.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if fromSpec != "" {
+				return runInitFromSpec(cmd.Context(), e, fromSpec, name)
+			}
+			if name != "" {
+				return &exitError{code: ExitUsage, err: errors.New("--name names the providers --from-openapi writes")}
+			}
 			path := *configPath
 			if path == "" {
 				path = e.getenv("KEYHOLE_CONFIG")
@@ -47,6 +70,9 @@ never overwritten.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&fromSpec, "from-openapi", "", "print provider tables written from this OpenAPI spec (a file or an http(s) URL) instead")
+	cmd.Flags().StringVar(&name, "name", "", "with --from-openapi: the providers' name (default: from the spec's title)")
+	return cmd
 }
 
 // writeNew creates path with data, mode 0600, and its folder with mode

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"text/tabwriter"
 
@@ -74,54 +72,19 @@ func runOps(ctx context.Context, e env, configPath, name string, words []string,
 		return err
 	}
 	defer b.close()
-	p, _, err := b.provider(name)
-	if err != nil {
+	if _, _, err := b.provider(name); err != nil {
 		return err
-	}
-	if p.OpenAPI == "" {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("provider %s has no openapi key: add openapi = \"FILE or URL\" to its table", name)}
 	}
 	sess, err := b.session(name)
 	if err != nil {
 		return err
 	}
-	r := sess.Provider()
-	cacheDir, err := spec.CacheDir(e.getenv)
-	if err != nil {
-		return &exitError{code: ExitUsage, err: err}
-	}
-	s, err := spec.Load(ctx, r.OpenAPI, spec.Options{
-		Client:      b.app.Client(name),
-		TokenOrigin: r.BaseURL,
-		// Only asked for a spec URL on base_url's origin; no browser
-		// opens for a listing.
-		Authorize: func(req *http.Request) error {
-			tok, err := getToken(ctx, e, sess, false, true)
-			if err != nil {
-				return err
-			}
-			_, err = r.Apply(req, tok, false)
-			return err
-		},
-		Resolve:  r.FilePath,
-		CacheDir: cacheDir,
+	// No browser opens for a listing.
+	s, err := loadSpec(ctx, e, b, name, sess, func(ctx context.Context) (*providers.Token, error) {
+		return getToken(ctx, e, sess, false, true)
 	})
 	if err != nil {
-		// A private spec's token may fail to come: that keeps the token
-		// command's codes (2, or 3 for the network).
-		var te *providers.TokenError
-		var ne *providers.NetworkError
-		code := ExitUsage
-		switch {
-		case errors.Is(err, spec.ErrUnreachable), errors.As(err, &ne):
-			code = ExitNetwork
-		case errors.As(err, &te):
-			code = ExitToken
-		}
-		return &exitError{code: code, err: maskErr(err, sess.Redact)}
-	}
-	for _, n := range s.Notes {
-		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(sess.Redact(n)))
+		return err
 	}
 	matches := s.Index.Match(words)
 	if asJSON {

@@ -81,24 +81,10 @@ func reservedHeader(name string) bool {
 
 // templatePath writes each {name} of a path as {{name}}.
 func templatePath(path string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(path, '{')
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(path[i:], '}')
-		if j < 0 {
-			break
-		}
-		b.WriteString(path[:i])
-		b.WriteString("{{")
-		b.WriteString(path[i+1 : i+j])
-		b.WriteString("}}")
-		path = path[i+j+1:]
-	}
-	b.WriteString(path)
-	return b.String()
+	out, _ := expand(path, func(s string) string { return s }, func(name string) (string, error) {
+		return "{{" + name + "}}", nil
+	})
+	return out
 }
 
 // bodySkeleton is the JSON for a media type object: its example, its
