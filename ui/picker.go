@@ -28,8 +28,8 @@ type PickerItem struct {
 	// Mark is drawn after the text, in the warning colour, and not
 	// matched ("deprecated").
 	Mark string
-	// Tie orders rows the filter scores alike: the lower first, then the
-	// order given.
+	// Tie is for a ranker (SetRanker): it orders rows scored alike, the
+	// lower first. The picker's own filter keeps them in the order given.
 	Tie int
 }
 

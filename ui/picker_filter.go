@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/sahilm/fuzzy"
@@ -40,19 +39,9 @@ func (p *Picker) ranked() []PickerHit {
 	if p.rank != nil {
 		return p.rank(p.query)
 	}
+	// fuzzy sorts by score, stably: rows scored alike stay in the order
+	// given; Tie is a ranker's to use.
 	found := fuzzy.FindFrom(p.query, pickerSource(p.texts))
-	// fuzzy sorts by score alone; rows scored alike go by Tie, then in
-	// the order given.
-	sort.SliceStable(found, func(a, b int) bool {
-		fa, fb := found[a], found[b]
-		if fa.Score != fb.Score {
-			return fa.Score > fb.Score
-		}
-		if ta, tb := p.items[fa.Index].Tie, p.items[fb.Index].Tie; ta != tb {
-			return ta < tb
-		}
-		return fa.Index < fb.Index
-	})
 	hits := make([]PickerHit, len(found))
 	for i, m := range found {
 		hits[i] = PickerHit{Index: m.Index, Matched: m.MatchedIndexes}
