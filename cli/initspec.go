@@ -208,8 +208,7 @@ func oauthTable(from string, f spec.Flow, base string) (*table, string) {
 	switch f.Kind {
 	case "clientCredentials":
 		t.suffix, t.label = "cc", "client credentials"
-		t.comment(fmt.Sprintf("guessed from %s: grant client_credentials", at))
-		t.set("grant", quote("client_credentials"))
+		t.grant("client_credentials", "", at)
 		t.setURL("token_url", f.TokenURL, at)
 		t.comment("guessed: the client secret in HTTP Basic auth; \"post\" if the server wants it in the form")
 		t.set("client_auth", quote("basic"))
@@ -217,15 +216,13 @@ func oauthTable(from string, f spec.Flow, base string) (*table, string) {
 		t.set("client_secret", envVar("CLIENT_SECRET"))
 	case "authorizationCode":
 		t.suffix, t.label = "pkce", "authorization code + PKCE"
-		t.comment(fmt.Sprintf("guessed from %s: grant authorization_code (keyhole always adds PKCE S256)", at))
-		t.set("grant", quote("authorization_code"))
+		t.grant("authorization_code", "(keyhole always adds PKCE S256)", at)
 		t.setURL("auth_url", f.AuthorizationURL, at)
 		t.setURL("token_url", f.TokenURL, at)
 		t.publicClient("(PKCE protects the code)")
 	case "deviceAuthorization", "x-deviceAuthorization":
 		t.suffix, t.label = "device", "device code"
-		t.comment(fmt.Sprintf("guessed from %s: grant device_code (RFC 8628)", at))
-		t.set("grant", quote("device_code"))
+		t.grant("device_code", "(RFC 8628)", at)
 		t.setURL("device_url", f.DeviceAuthURL, at)
 		t.setURL("token_url", f.TokenURL, at)
 		t.publicClient("")
@@ -249,6 +246,12 @@ func oauthTable(from string, f spec.Flow, base string) (*table, string) {
 		t.set("scopes", "["+strings.Join(qs, ", ")+"]")
 	}
 	return t, ""
+}
+
+// grant writes the grant guessed from the flow at, with a note on it.
+func (t *table) grant(grant, note, at string) {
+	t.comment(strings.TrimSpace(fmt.Sprintf("guessed from %s: grant %s %s", at, grant, note)))
+	t.set("grant", quote(grant))
 }
 
 // publicClient writes the guess that the client has no secret, why
