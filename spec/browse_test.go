@@ -7,12 +7,10 @@ func TestDescription(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get, _ := s.Index.Find("getA")
-	if got := s.Description(get); got != "Reads one A.\nLonger text." {
-		t.Errorf("getA: %q", got)
-	}
-	put, _ := s.Index.Find("putA")
-	if got := s.Description(put); got != "" {
-		t.Errorf("putA: %q", got)
+	for id, want := range map[string]string{"getA": "Reads one A.\nLonger text.", "putA": ""} {
+		op, _ := s.Index.Find(id)
+		if got := s.Description(op); got != want {
+			t.Errorf("%s: %q", id, got)
+		}
 	}
 }
