@@ -79,25 +79,28 @@ func TestResponsePicksStatusRangeDefault(t *testing.T) {
 
 func TestRouteMatchesTemplatesAndServerPath(t *testing.T) {
 	s := loadDoc(t, responsesDoc)
-	tests := []struct{ method, target, want string }{
-		{"GET", "/pets/7", "getPet"},
-		{"get", "/pets/mine", "myPets"},
-		{"GET", "https://api.example.com/v1/pets/7?x=1", "getPet"},
-		{"GET", "/v1/pets/mine", "myPets"},
-		{"GET", "/pets/a%2Fb", "getPet"},
-		{"POST", "/pets/7", ""},
-		{"POST", "https://uploads.example.com/up/photos/3", "uploadPhoto"},
-		{"GET", "/pets/", ""},
-		{"GET", "/pets/7/toys", ""},
+	// Each case is a request line, METHOD target, and the operation it
+	// routes to ("" for none).
+	tests := []struct{ request, want string }{
+		{"GET /pets/7", "getPet"},
+		{"get /pets/mine", "myPets"},
+		{"GET https://api.example.com/v1/pets/7?x=1", "getPet"},
+		{"GET /v1/pets/mine", "myPets"},
+		{"GET /pets/a%2Fb", "getPet"},
+		{"POST /pets/7", ""},
+		{"POST https://uploads.example.com/up/photos/3", "uploadPhoto"},
+		{"GET /pets/", ""},
+		{"GET /pets/7/toys", ""},
 	}
 	for _, tt := range tests {
-		op, ok := s.Index.Route(tt.method, tt.target)
+		method, target, _ := strings.Cut(tt.request, " ")
+		op, ok := s.Index.Route(method, target)
 		got := ""
 		if ok {
 			got = op.ID
 		}
 		if got != tt.want {
-			t.Errorf("Route(%s %s) = %q, want %q", tt.method, tt.target, got, tt.want)
+			t.Errorf("Route(%s %s) = %q, want %q", method, target, got, tt.want)
 		}
 	}
 }
