@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/spec/spectest"
@@ -112,12 +113,24 @@ func browseProvider(name, base, specURL, extra string) string {
 	return fmt.Sprintf("[providers.%s]\nbase_url = %q\nopenapi = %q\ngrant = \"static\"\ntoken = %q\n%s", name, base, specURL, browseToken, extra)
 }
 
+// browseBackend is the backend on config text, in a test environment of
+// its own.
+func browseBackend(t *testing.T, text string) *app.Backend {
+	t.Helper()
+	testEnv(t)
+	return configBackend(t, "config.toml", text, nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+}
+
 // browseModel is the model on config text at w×h, the first provider
 // selected (its static token in hand).
 func browseModel(t *testing.T, text string, w, h int) Model {
 	t.Helper()
-	testEnv(t)
-	b := configBackend(t, "config.toml", text, nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	return browseModelOn(t, browseBackend(t, text), w, h)
+}
+
+// browseModelOn is browseModel on a backend the test has set up.
+func browseModelOn(t *testing.T, b *app.Backend, w, h int) Model {
+	t.Helper()
 	m := New(Options{Label: "config.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return run(t, m, press("enter"))
@@ -286,13 +299,9 @@ func TestBrowserFilterRanksLikeOps(t *testing.T) {
 // backend's spec cache, for the next start.
 func TestBrowserSpecCached(t *testing.T) {
 	api := newBrowseAPI(t, func() string { return browseSpec("") })
-	testEnv(t)
-	b := configBackend(t, "config.toml", browseProvider("items", api.URL, api.URL+"/openapi.json", ""), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	b := browseBackend(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""))
 	b.SpecCache = filepath.Join(t.TempDir(), "keyhole")
-	m := New(Options{Label: "config.toml", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
-	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	m = run(t, m, press("enter"))
-	m = run(t, m, press("o"))
+	m := run(t, browseModelOn(t, b, 120, 40), press("o"))
 	if len(specLines(m)) != 3 {
 		t.Fatalf("no operations listed:\n%s", plain(m))
 	}
