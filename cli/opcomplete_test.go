@@ -54,7 +54,7 @@ func TestCompleteOperations(t *testing.T) {
 
 	// A spec file is at hand without a cache; an id the shell could not
 	// take as one word is left out; the summary's escape is shown, not
-// played.
+	// played.
 	h.writeConfig("odd.json", strings.Replace(opsSpec, `"operationId": "createItem"`, `"operationId": "create item\nrm"`, 1))
 	cfg = h.writeConfig("k2.toml", staticConfig("fl", api.URL, "static-tok-1", "openapi = \"odd.json\"\n"))
 	r = h.run("--config", cfg, "__complete", "curl", "fl", "@")
