@@ -284,14 +284,15 @@ func isText(b []byte) bool {
 	return utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
 }
 
-// completeRequestArgs completes NAME and METHOD for call and curl.
+// completeRequestArgs completes NAME, then METHOD or @OPERATION_ID, for
+// call and curl.
 func completeRequestArgs(e env, configPath *string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		switch len(args) {
 		case 0:
 			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
 		case 1:
-			return methods, cobra.ShellCompDirectiveNoFileComp
+			return methodsOrOperations(cmd.Context(), e, *configPath, args[0], toComplete), cobra.ShellCompDirectiveNoFileComp
 		}
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

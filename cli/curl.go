@@ -79,6 +79,14 @@ keyhole --config demo.toml curl ... instead.`,
 			if err != nil {
 				return &exitError{code: ExitUsage, err: err}
 			}
+			if isOp && len(raw.Vars) > 0 {
+				// The vars fill an operation's parameters as call's do;
+				// when one of them does not resolve here, none is used and
+				// -p must give what they would have.
+				if withVars, err := (&providers.Provider{Name: raw.Name, BaseURL: raw.BaseURL, Inject: raw.Inject, Vars: raw.Vars}).Resolve(b.e.lookupEnv); err == nil {
+					p = withVars
+				}
+			}
 			opts := curl.Options{Reveal: reveal, ForceToken: sendToken, BodyFile: body.file}
 			// The session, when the provider's secrets resolve here, masks
 			// them wherever they were typed, an error quoting the URL

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -62,16 +61,13 @@ func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Se
 	if !ok {
 		return "", "", nil, &exitError{code: ExitUsage, err: unknownOperation(s.Index, p.Name, id)}
 	}
-	filled, err := spec.Fill(op, values, hasBody)
+	filled, err := spec.Fill(op, fromVars(op, values, p.Vars), hasBody)
 	if err != nil {
 		return "", "", nil, &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", p.Name, err)}
 	}
-	target = filled.Target
-	if server := s.OperationServer(op); server != "" {
-		if target, err = onServer(p.BaseURL, server, filled.Target); err != nil {
-			return "", "", nil, &exitError{code: ExitUsage, err: fmt.Errorf("%s: @%s: %w", p.Name, id, err)}
-		}
-	}
+	// base_url, the document's base path or the operation's own server
+	// (spec.Spec.Place); target then checks the origin like any URL.
+	target = s.Place(op, p.BaseURL).Prefix + filled.Target
 	overridden := func(name string) bool {
 		for _, h := range headers {
 			if strings.EqualFold(h.Name, name) {
@@ -92,6 +88,53 @@ func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Se
 		fields = append(fields, exchange.Field{Name: "Content-Type", Value: ct})
 	}
 	return filled.Method, target, append(fields, headers...), nil
+}
+
+// fromVars adds to the -p values the provider's vars for the parameters
+// -p left out, as the TUI fills a path's {{name}} from them: every path
+// parameter, and the required query, header and cookie ones. An optional
+// one is not added just because a var shares its name: that would change
+// what the request asks for. -p wins over a var.
+func fromVars(op *spec.Operation, values []spec.Value, vars map[string]string) []spec.Value {
+	if len(vars) == 0 {
+		return values
+	}
+	given := map[string]bool{}
+	for _, v := range values {
+		given[v.Name] = true
+	}
+	add := func(name string) {
+		if v, ok := vars[name]; ok && !given[name] {
+			given[name] = true
+			values = append(values, spec.Value{Name: name, Value: v})
+		}
+	}
+	for _, name := range pathNames(op.Path) {
+		add(name)
+	}
+	for _, prm := range op.Parameters {
+		if prm.In == "path" || prm.Required {
+			add(prm.Name)
+		}
+	}
+	return values
+}
+
+// pathNames are the {name}s of a path template.
+func pathNames(path string) []string {
+	var names []string
+	for {
+		open := strings.IndexByte(path, '{')
+		if open < 0 {
+			return names
+		}
+		end := strings.IndexByte(path[open:], '}')
+		if end < 0 {
+			return names
+		}
+		names = append(names, path[open+1:open+end])
+		path = path[open+end+1:]
+	}
 }
 
 // parseParams reads each -p NAME=VALUE.
@@ -124,18 +167,4 @@ func unknownOperation(ix *spec.Index, name, id string) error {
 		}
 	}
 	return fmt.Errorf("unknown operation @%s: keyhole ops %s lists the operations", id, name)
-}
-
-// onServer puts a filled path on the operation's own server. A relative
-// server (from a spec file) is taken on base_url's origin.
-func onServer(base, server, path string) (string, error) {
-	if server = spec.ResolveAgainst(server, base); !spec.IsURL(server) {
-		return "", fmt.Errorf("server %q is relative and base_url is not an http(s) URL", server)
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return "", fmt.Errorf("server %q: %w", server, err)
-	}
-	u.RawQuery, u.Fragment = "", ""
-	return strings.TrimSuffix(u.String(), "/") + path, nil
 }

@@ -1,14 +1,12 @@
 package model
 
 import (
-	"net/url"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -186,6 +184,8 @@ type opMsg struct {
 	op       *spec.Operation
 	sk       spec.Skeleton
 	desc     string
+	// place is where the operation goes for the provider's base_url.
+	place spec.Place
 }
 
 // chooseOp makes the operation's provider the one in use and builds its
@@ -202,8 +202,12 @@ func (m Model) chooseOp(p pick) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	s, op := e.spec.s, p.op
+	base := ""
+	if e.Config != nil {
+		base = e.Config.BaseURL
+	}
 	cmds = append(cmds, func() tea.Msg {
-		return opMsg{provider: p.provider, op: op, sk: s.Skeleton(op), desc: s.Description(op)}
+		return opMsg{provider: p.provider, op: op, sk: s.Skeleton(op), desc: s.Description(op), place: s.Place(op, base)}
 	})
 	m.setFocus(paneRequest)
 	return m, tea.Batch(cmds...)
@@ -211,7 +215,8 @@ func (m Model) chooseOp(p pick) (tea.Model, tea.Cmd) {
 
 // onOp fills the composer with an operation: its method; its path with
 // each path parameter as {{name}} (filled from the provider's vars when
-// sent), on the operation's own server when it has one; its required
+// sent), where spec.Spec.Place puts it (base_url, the document's base
+// path, or the operation's own server); its required
 // query parameters as name= lines; its documented headers; its JSON body
 // skeleton. The status line says which parameters are left to fill.
 func (m Model) onOp(msg opMsg) (tea.Model, tea.Cmd) {
@@ -221,13 +226,8 @@ func (m Model) onOp(msg opMsg) (tea.Model, tea.Cmd) {
 	}
 	sk := msg.sk
 	c := &chosenOp{provider: msg.provider, op: msg.op, desc: msg.desc, shown: true}
-	target := sk.Path
-	if server := opServer(msg.op); server != "" {
-		if origin, ok := foreignOrigin(e.Config.BaseURL, server); ok {
-			c.foreign = origin
-			target = strings.TrimRight(server, "/") + sk.Path
-		}
-	}
+	target := msg.place.Prefix + sk.Path
+	c.foreign = msg.place.Foreign
 	if len(sk.Query) > 0 {
 		target += "?" + strings.Join(sk.Query, "&")
 	}
@@ -280,28 +280,6 @@ func braced(names []string) string {
 		out[i] = "{{" + n + "}}"
 	}
 	return strings.Join(out, ", ")
-}
-
-// opServer is the operation's own first server, "" when it has none.
-func opServer(op *spec.Operation) string {
-	if len(op.Servers) == 0 {
-		return ""
-	}
-	return op.Servers[0]
-}
-
-// foreignOrigin is server's origin when it is an absolute URL on another
-// origin than base's.
-func foreignOrigin(base, server string) (string, bool) {
-	su, err := url.Parse(server)
-	if err != nil || su.Scheme == "" || su.Host == "" {
-		return "", false
-	}
-	bu, err := url.Parse(base)
-	if err == nil && providers.SameOrigin(bu, su) {
-		return "", false
-	}
-	return su.Scheme + "://" + su.Host, true
 }
 
 // templateNames are the {{name}}s of text, in order, each once.

@@ -26,15 +26,27 @@ func CacheDir(getenv func(string) string) (string, error) {
 // The folder is 0700 and its files 0600, written whole or not at all; a
 // symbolic link in their place is refused, never followed.
 type cache struct {
-	dir string // <CacheDir>/specs; "" caches nothing
+	dir      string // <CacheDir>/specs; "" caches nothing
+	readOnly bool   // read what is there, make and write nothing
 }
 
-// open makes the folder, mode 0700, refusing a link at either level.
-func openCache(root string) (*cache, error) {
+// openCache makes the folder, mode 0700, refusing a link at either
+// level. A readOnly cache makes nothing: without the folder, it holds
+// nothing.
+func openCache(root string, readOnly bool) (*cache, error) {
 	if root == "" {
 		return &cache{}, nil
 	}
 	dir := filepath.Join(root, "specs")
+	if readOnly {
+		// A link in place of either folder is not followed: no cache.
+		for _, d := range []string{root, dir} {
+			if fi, err := os.Lstat(d); err != nil || !fi.IsDir() {
+				return &cache{}, nil
+			}
+		}
+		return &cache{dir: dir, readOnly: true}, nil
+	}
 	for _, d := range []string{root, dir} {
 		if err := safefile.MkdirPrivate(d); err != nil {
 			return nil, fmt.Errorf("spec cache folder: %w", err)
@@ -65,7 +77,7 @@ func (c *cache) read(name string, max int64) []byte {
 // renamed over the old one, so a reader never sees half a file and a link
 // planted at the name is replaced, not written through.
 func (c *cache) write(name string, data []byte) error {
-	if c.dir == "" {
+	if c.dir == "" || c.readOnly {
 		return nil
 	}
 	if err := safefile.WritePrivate(filepath.Join(c.dir, name), data); err != nil {

@@ -49,6 +49,10 @@ type Options struct {
 	CacheDir string
 	// MaxSize is the largest spec read, in bytes; 0 is DefaultMaxSize.
 	MaxSize int64
+	// CacheOnly reads a spec URL from the cache and never from the
+	// network (shell completion), and writes nothing there: a URL not
+	// cached is an error. A file is read as always.
+	CacheOnly bool
 }
 
 // Spec is a loaded spec: its index, and its bytes for what the index does
@@ -93,7 +97,7 @@ func Load(ctx context.Context, ref string, o Options) (*Spec, error) {
 	if o.MaxSize <= 0 {
 		o.MaxSize = DefaultMaxSize
 	}
-	c, err := openCache(o.CacheDir)
+	c, err := openCache(o.CacheDir, o.CacheOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -200,9 +204,6 @@ type fetched struct {
 // fetch gets a spec URL, conditionally when a copy is cached, and falls
 // back to that copy when the server cannot be reached or fails.
 func (s *Spec) fetch(ctx context.Context, ref string, o Options) error {
-	if o.Client == nil {
-		return &Error{File: ref, Reason: "no HTTP client to fetch the spec with"}
-	}
 	u, err := url.Parse(ref)
 	if err != nil || u.Host == "" {
 		return &Error{File: ref, Reason: "not a valid URL"}
@@ -214,6 +215,16 @@ func (s *Spec) fetch(ctx context.Context, ref string, o Options) error {
 		if json.Unmarshal(s.cache.read("url-"+key+".meta", 1<<16), &meta) != nil || meta.URL != ref {
 			cached, meta = nil, fetched{}
 		}
+	}
+	if o.CacheOnly {
+		if cached == nil {
+			return &Error{File: ref, Reason: "not cached"}
+		}
+		s.data = cached
+		return nil
+	}
+	if o.Client == nil {
+		return &Error{File: ref, Reason: "no HTTP client to fetch the spec with"}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ref, nil)
 	if err != nil {

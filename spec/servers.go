@@ -13,7 +13,12 @@ import (
 // relative one from a spec file stays relative: the caller joins it to
 // the provider's base_url. "" when the list is empty.
 func serverURL(servers gjson.Result, location string) string {
-	first := servers.Get("0")
+	return serverEntryURL(servers.Get("0"), location)
+}
+
+// serverEntryURL is one Server Object's URL as serverURL gives the
+// first's.
+func serverEntryURL(first gjson.Result, location string) string {
 	raw := first.Get("url").String()
 	if raw == "" {
 		return ""

@@ -1,0 +1,42 @@
+package spec
+
+import "testing"
+
+func TestPlace(t *testing.T) {
+	s, err := Parse("place.json", []byte(`{"openapi": "3.1.0", "info": {"title": "P", "version": "1"},
+ "servers": [{"url": "https://prod.example.com/v9"}, {"url": "https://{host}/v1", "variables": {"host": {"default": "api.example.com"}}}],
+ "paths": {
+  "/items": {"get": {"operationId": "list"}},
+  "/up": {"servers": [{"url": "https://uploads.example.com/u/"}], "post": {"operationId": "up"}},
+  "/rel": {"get": {"operationId": "rel", "servers": [{"url": "/r"}]}}
+ }}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := func(id string) *Operation {
+		o, ok := s.Index.Find(id)
+		if !ok {
+			t.Fatalf("no %s", id)
+		}
+		return o
+	}
+	for _, c := range []struct {
+		id, base string
+		want     Place
+	}{
+		{"list", "https://api.example.com", Place{Prefix: "/v1"}},
+		{"list", "https://api.example.com/", Place{Prefix: "/v1"}},
+		{"list", "https://api.example.com/v1", Place{}},
+		{"list", "https://api.example.com/v2", Place{}},
+		{"list", "https://staging.example.com", Place{}},
+		{"list", "http://api.example.com", Place{}}, // another scheme is another origin
+		{"list", "not a url", Place{}},
+		{"up", "https://api.example.com", Place{Prefix: "https://uploads.example.com/u", Foreign: "https://uploads.example.com"}},
+		{"up", "https://uploads.example.com/v1", Place{Prefix: "https://uploads.example.com/u"}},
+		{"rel", "https://api.example.com/v1", Place{Prefix: "https://api.example.com/r"}},
+	} {
+		if got := s.Place(op(c.id), c.base); got != c.want {
+			t.Errorf("%s on %s: %+v, want %+v", c.id, c.base, got, c.want)
+		}
+	}
+}
