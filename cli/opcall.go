@@ -109,7 +109,7 @@ func fromVars(op *spec.Operation, values []spec.Value, vars map[string]string) [
 			values = append(values, spec.Value{Name: name, Value: v})
 		}
 	}
-	for _, name := range pathNames(op.Path) {
+	for _, name := range spec.PathNames(op.Path) {
 		add(name)
 	}
 	for _, prm := range op.Parameters {
@@ -118,23 +118,6 @@ func fromVars(op *spec.Operation, values []spec.Value, vars map[string]string) [
 		}
 	}
 	return values
-}
-
-// pathNames are the {name}s of a path template.
-func pathNames(path string) []string {
-	var names []string
-	for {
-		open := strings.IndexByte(path, '{')
-		if open < 0 {
-			return names
-		}
-		end := strings.IndexByte(path[open:], '}')
-		if end < 0 {
-			return names
-		}
-		names = append(names, path[open+1:open+end])
-		path = path[open+end+1:]
-	}
 }
 
 // parseParams reads each -p NAME=VALUE.

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -240,7 +241,7 @@ func (m Model) onOp(msg opMsg) (tea.Model, tea.Cmd) {
 	m.composer.SetRequest(sk.Method, target, strings.Join(hdr, "\n"), sk.Body)
 	// The path is what is most often left to fill: enter edits it.
 	m.composer.Field = ui.FieldPath
-	for _, name := range templateNames(sk.Path) {
+	for _, name := range providers.TemplateNames(sk.Path) {
 		if _, ok := e.Config.Vars[name]; !ok {
 			c.remain = append(c.remain, name)
 		}
@@ -280,25 +281,4 @@ func braced(names []string) string {
 		out[i] = "{{" + n + "}}"
 	}
 	return strings.Join(out, ", ")
-}
-
-// templateNames are the {{name}}s of text, in order, each once.
-func templateNames(text string) []string {
-	var names []string
-	seen := map[string]bool{}
-	for {
-		i := strings.Index(text, "{{")
-		if i < 0 {
-			return names
-		}
-		j := strings.Index(text[i:], "}}")
-		if j < 0 {
-			return names
-		}
-		if name := strings.TrimSpace(text[i+2 : i+j]); name != "" && !seen[name] {
-			seen[name] = true
-			names = append(names, name)
-		}
-		text = text[i+j+2:]
-	}
 }

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -21,7 +22,7 @@ func (m Model) send() (tea.Model, tea.Cmd) {
 	}
 	_, target, _, _ := m.composer.Request()
 	var unfilled []string
-	for _, name := range templateNames(target) {
+	for _, name := range providers.TemplateNames(target) {
 		if _, ok := e.Config.Vars[name]; !ok {
 			unfilled = append(unfilled, name)
 		}

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -137,7 +138,7 @@ func (r *Provider) sentSecrets(raw *Provider) []secret.String {
 			add(sensitive...)
 			continue
 		}
-		for _, name := range templateNames(cs.value) {
+		for _, name := range TemplateNames(cs.value) {
 			v, ok := r.Vars[name]
 			if !ok {
 				continue
@@ -150,11 +151,14 @@ func (r *Provider) sentSecrets(raw *Provider) []secret.String {
 	return out
 }
 
-// templateNames lists the {{name}}s in text, as FillTemplate reads them.
-func templateNames(text string) []string {
+// TemplateNames lists the {{name}}s in text, in order, each once, as
+// FillTemplate reads them: what a request still needs from vars.
+func TemplateNames(text string) []string {
 	var out []string
 	fillTemplate(text, func(name string) (string, bool) {
-		out = append(out, name)
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
 		return "", false
 	})
 	return out

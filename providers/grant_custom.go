@@ -121,7 +121,7 @@ func FillTemplate(text string, values map[string]string) string {
 }
 
 // fillTemplate replaces each {{name}} that lookup knows; the one scan of
-// {{...}} both FillTemplate and templateNames read templates with.
+// {{...}} both FillTemplate and TemplateNames read templates with.
 func fillTemplate(text string, lookup func(name string) (string, bool)) string {
 	if !strings.Contains(text, "{{") {
 		return text

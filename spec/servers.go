@@ -34,6 +34,16 @@ func serverEntryURL(first gjson.Result, location string) string {
 	return ResolveAgainst(u, location)
 }
 
+// PathNames are the {name}s of a path template, in order.
+func PathNames(path string) []string {
+	var names []string
+	_, _ = expand(path, func(string) string { return "" }, func(name string) (string, error) {
+		names = append(names, name)
+		return "", nil
+	})
+	return names
+}
+
 // expand writes a template (a path, a server URL): each {name} replaced by
 // what fill gives for it, the text around through lit.
 func expand(template string, lit func(string) string, fill func(name string) (string, error)) (string, error) {
