@@ -71,7 +71,13 @@ func (d *doctor) checkSpecScopes() {
 	if op.Scheme != "" {
 		cause += fmt.Sprintf(" (security scheme %s)", d.quote(op.Scheme))
 	}
-	cause += "; the token has " + scopeText(have, fromServer)
+	has := scopeText(have, fromServer)
+	if !fromServer && len(have) == 0 {
+		// A static token, or a grant that asked for no scopes: nothing
+		// says what it carries.
+		has = "none keyhole knows of (the server did not list them)"
+	}
+	cause += "; the token has " + has
 
 	// What the server's challenge says, if it names scopes at all.
 	want := missing
