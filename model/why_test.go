@@ -86,7 +86,7 @@ func TestWhyNamesTheSpecScope(t *testing.T) {
 	for _, want := range []string{
 		"1. the spec says DELETE /api/items/{id} (deleteItem) needs scope api:write (security scheme demo_oauth); the token has",
 		`the server's WWW-Authenticate agrees (scope="api:write")`,
-		`fix: `+"`"+`scopes = ["api:read", "api:write"]`,
+		`fix: ` + "`" + `scopes = ["api:read", "api:write"]`,
 		"keyhole token items --force",
 	} {
 		if !strings.Contains(first, want) {
