@@ -16,6 +16,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/spec"
 )
 
 // Exit codes of call beyond the common ones.
@@ -127,6 +128,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 	// A private spec's token is the call's: got once, as the call would
 	// get it (a browser unless --no-browser).
 	var specTok *providers.Token
+	var specOp *spec.Operation // the operation @id named, for the doctor
 	if isOp {
 		// Only here does call read a spec: call METHOD PATH never does.
 		token := func(ctx context.Context) (*providers.Token, error) {
@@ -134,7 +136,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 			specTok, err = getToken(ctx, e, sess, false, f.noBrowser)
 			return specTok, err
 		}
-		if method, rawTarget, fields, err = operationRequest(ctx, e, b, sess, token, p, opID, f.params, f.data != "", fields); err != nil {
+		if method, rawTarget, fields, specOp, err = operationRequestOp(ctx, e, b, sess, token, p, opID, f.params, f.data != "", fields); err != nil {
 			return err
 		}
 	}
@@ -203,7 +205,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		return nil
 	}
 	fmt.Fprintf(e.stderr, "keyhole: %s answered %d %s\n", termtext.Line(ex.Sent.Method+" "+ex.Sent.DisplayURL(false)), resp.Status, termtext.Line(resp.StatusText))
-	if findings := ex.Diagnose(p, time.Now()); len(findings) > 0 {
+	if findings := ex.DiagnoseOp(p, time.Now(), refusalOperation(ctx, e, b, sess, tok, specOp, ex)); len(findings) > 0 {
 		// The 401/403 doctor: the likely cause first, each with its fix
 		// in the config's words.
 		for _, f := range findings {

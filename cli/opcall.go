@@ -46,24 +46,31 @@ func paramsWithoutOperation(params []string) error {
 // base_url's origin like any URL) and its headers, the -H ones last and
 // winning over the spec's. sess and token are loadSpec's.
 func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Session, token func(context.Context) (*providers.Token, error), p *providers.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, err error) {
+	method, target, fields, _, err = operationRequestOp(ctx, e, b, sess, token, p, id, params, hasBody, headers)
+	return method, target, fields, err
+}
+
+// operationRequestOp is operationRequest that also gives the operation,
+// for the doctor should the call be refused.
+func operationRequestOp(ctx context.Context, e env, b *backend, sess *providers.Session, token func(context.Context) (*providers.Token, error), p *providers.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, op *spec.Operation, err error) {
 	values, err := parseParams(params)
 	if err != nil {
-		return "", "", nil, err
+		return "", "", nil, nil, err
 	}
 	if id == "" {
-		return "", "", nil, &exitError{code: ExitUsage, err: errors.New("@: name an operation, as keyhole ops NAME lists them (@listItems)")}
+		return "", "", nil, nil, &exitError{code: ExitUsage, err: errors.New("@: name an operation, as keyhole ops NAME lists them (@listItems)")}
 	}
 	s, err := loadSpec(ctx, e, b, p.Name, sess, token)
 	if err != nil {
-		return "", "", nil, err
+		return "", "", nil, nil, err
 	}
 	op, ok := s.Index.Find(id)
 	if !ok {
-		return "", "", nil, &exitError{code: ExitUsage, err: unknownOperation(s.Index, p.Name, id)}
+		return "", "", nil, nil, &exitError{code: ExitUsage, err: unknownOperation(s.Index, p.Name, id)}
 	}
 	filled, err := spec.Fill(op, fromVars(op, values, p.Vars), hasBody)
 	if err != nil {
-		return "", "", nil, &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", p.Name, err)}
+		return "", "", nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", p.Name, err)}
 	}
 	// base_url, the document's base path or the operation's own server
 	// (spec.Spec.Place); target then checks the origin like any URL.
@@ -87,7 +94,7 @@ func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Se
 	if ct := filled.ContentType; ct != "" && !overridden("Content-Type") && !strings.ContainsFunc(ct, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		fields = append(fields, exchange.Field{Name: "Content-Type", Value: ct})
 	}
-	return filled.Method, target, append(fields, headers...), nil
+	return filled.Method, target, append(fields, headers...), op, nil
 }
 
 // fromVars adds to the -p values the provider's vars for the parameters

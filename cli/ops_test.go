@@ -190,7 +190,9 @@ func TestOpsBadSpec(t *testing.T) {
 }
 
 // TestSpecNotLoadedByOtherCommands: providers, token and call METHOD PATH
-// never fetch (nor read) the spec, whatever it is.
+// never fetch (nor read) the spec, whatever it is, unless the call is
+// refused 401 or 403: then the doctor reads it
+// (TestCallRefusedNamesTheSpecScope). This call is answered 200.
 func TestSpecNotLoadedByOtherCommands(t *testing.T) {
 	h := newHarness(t)
 	api := newSpecHost(t)

@@ -389,8 +389,7 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Yank):
 		return m.copyBody()
 	case key.Matches(msg, k.Why):
-		m.openText(m.whyText())
-		return m, nil
+		return m.openWhy()
 	case key.Matches(msg, k.Documented):
 		return m.contract(false)
 	case key.Matches(msg, k.Check):

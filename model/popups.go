@@ -40,6 +40,9 @@ type popup struct {
 	// text or a list that shows secrets keeps a masked and a revealed
 	// form, made when it opened, and ctrl+r picks one while it is open.
 	follow func(redact bool)
+	// why marks the 401/403 doctor's answer, redrawn when the spec it
+	// waits for arrives.
+	why bool
 }
 
 // popupStack holds the open popups, the last on top. It is copied with

@@ -201,26 +201,3 @@ func statusTone(code int) ui.Tone {
 	}
 	return ui.ToneGood
 }
-
-// whyText is the 401/403 doctor's answer for the exchange shown: the
-// likely cause first, each with its fix in the config's own words.
-func (m *Model) whyText() (title, body string) {
-	e := m.active()
-	if m.ex == nil || m.ex.Response == nil || e == nil || e.Config == nil {
-		return "Why?", "No answer to explain yet."
-	}
-	findings := m.ex.Diagnose(e.Config, m.now)
-	if len(findings) == 0 {
-		return "Why?", fmt.Sprintf("The answer is %d %s: the doctor explains 401 and 403 answers.", m.ex.Response.Status, termtext.Line(m.ex.Response.StatusText))
-	}
-	st := m.styles
-	var b strings.Builder
-	for i, f := range findings {
-		if i > 0 {
-			b.WriteString("\n\n")
-		}
-		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + termtext.Line(f.Cause) + "\n")
-		b.WriteString(st.Good.Render("   fix: ") + termtext.Line(f.Fix))
-	}
-	return fmt.Sprintf("Why %d? · the likely cause first", m.ex.Response.Status), b.String()
-}

@@ -94,5 +94,6 @@ func (m Model) onSpec(msg specMsg) (tea.Model, tea.Cmd) {
 	if p := m.popups.find(popRequests); p != nil && p.follow != nil {
 		p.follow(m.redact)
 	}
+	m.followWhy()
 	return m.onContractSpec(msg.name)
 }

@@ -273,7 +273,9 @@ func (d *doctor) checkChallenge() {
 		}
 		d.add(rankInvalidToken, CodeInvalidToken, fmt.Sprintf("the server refused the token as invalid_token%s", said), fix)
 	case "insufficient_scope":
-		d.insufficientScope(c, said)
+		if !d.specAgrees { // else the spec's finding already says it
+			d.insufficientScope(c, said)
+		}
 	case "invalid_request":
 		fix := fmt.Sprintf("check the headers and query parameters written in the request; keyhole itself sends the token as %s", injectLine(d.want))
 		if d.where.header != "" && d.where.query != "" {

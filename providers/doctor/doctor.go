@@ -52,6 +52,7 @@ const (
 	CodeClockSkew         = "clock_skew"
 	CodeExpiredLocal      = "expired_local"
 	CodeExpiredJWT        = "expired_jwt"
+	CodeSpecScope         = "spec_scope"
 	CodeInsufficientScope = "insufficient_scope"
 	CodeAudienceMismatch  = "audience_mismatch"
 	CodeInvalidToken      = "invalid_token"
@@ -82,6 +83,11 @@ type Evidence struct {
 	Body           []byte
 	// Now is keyhole's clock; zero means time.Now.
 	Now time.Time
+	// Operation is what the provider's API description says of the
+	// request, nil when it has none or the request is none of its
+	// operations. The caller fills it from the spec: the doctor reads no
+	// spec itself.
+	Operation *Operation
 }
 
 // Diagnose explains a 401 or 403: it compares what was sent with what the
@@ -99,7 +105,8 @@ func Diagnose(ev Evidence) []Finding {
 	d.checkScheme()
 	d.checkExpiry()
 	d.checkAudience()
-	d.checkChallenge() // after the causes it may only echo
+	d.checkSpecScopes() // before the challenge, which it may answer for
+	d.checkChallenge()  // after the causes it may only echo
 	d.checkScopes()
 	d.checkFallback()
 	return d.result()
@@ -116,6 +123,7 @@ const (
 	rankPlacement    = 50
 	rankSkewCause    = 55
 	rankExpired      = 60
+	rankSpecScope    = 68
 	rankScope        = 70
 	rankAudience     = 75
 	rankInvalidToken = 80
@@ -167,6 +175,9 @@ type doctor struct {
 
 	red   secret.Redactor // the token and every credential the request carried
 	found []ranked
+	// specAgrees is set when the spec's finding already says what the
+	// server's insufficient_scope challenge says.
+	specAgrees bool
 }
 
 // placement is where the token showed up in the request as sent.

@@ -36,11 +36,18 @@ func FuzzDiagnose(f *testing.F) {
 			rh.Set("Date", date)
 		}
 		u := &url.URL{Scheme: "https", Host: "api.example.com", Path: "/x", RawQuery: rawQuery}
-		for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
-			fs := doctor.Diagnose(doctor.Evidence{
+		// A spec's text is outside text too: its scope names here come
+		// from the fuzzed body.
+		spec := &doctor.Operation{Method: "GET", Path: "/x", ID: rawQuery, Scheme: auth, Scopes: append(strings.Fields(body), "api:write")}
+		for i, status := range []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusForbidden} {
+			ev := doctor.Evidence{
 				Provider: p, Token: tok, Method: "GET", URL: u, Header: h,
 				Status: status, ResponseHeader: rh, Body: []byte(body), Now: clockNow.Add(time.Duration(len(body)) * time.Minute),
-			})
+			}
+			if i == 2 {
+				ev.Operation = spec
+			}
+			fs := doctor.Diagnose(ev)
 			if len(fs) == 0 {
 				t.Fatalf("%d with no findings", status)
 			}

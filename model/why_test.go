@@ -1,0 +1,105 @@
+package model
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// whySpec is the demo's shape: an OAuth scheme, reading under api:read,
+// deleting under api:write.
+const whySpec = `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
+ "components": {"securitySchemes": {"demo_oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"api:read": "", "api:write": ""}}}}}},
+ "security": [{"demo_oauth": ["api:read"]}],
+ "paths": {
+  "/api/items/{id}": {
+   "get": {"operationId": "getItem", "responses": {"200": {"description": "ok"}}},
+   "delete": {"operationId": "deleteItem", "security": [{"demo_oauth": ["api:write"]}], "responses": {"204": {"description": "gone"}}}}
+ }}`
+
+// whyAPI answers every call 403 insufficient_scope for api:write, as the
+// demo does for a token without it, and serves whySpec, counting how
+// often it is asked for it.
+func whyAPI(t *testing.T, specGets *atomic.Int32) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/openapi.json" {
+			specGets.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, whySpec)
+			return
+		}
+		// The server's clock is the model's: no skew to report.
+		w.Header().Set("Date", fixedNow.UTC().Format(http.TimeFormat))
+		w.Header().Set("WWW-Authenticate", `Bearer realm="demo", error="insufficient_scope", scope="api:write"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"error": "insufficient_scope"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestWhyNamesTheSpecScope: a DELETE refused 403 with a token of
+// api:read; sending read no spec, ! opens the doctor at once and only then
+// loads the provider's spec off the UI loop; when it comes, the popup
+// puts first what the spec says the operation needs, against the token's
+// scopes, in the config's words.
+func TestWhyNamesTheSpecScope(t *testing.T) {
+	var specGets atomic.Int32
+	api := whyAPI(t, &specGets)
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", `scopes = ["api:read"]`+"\n"), 120, 40)
+	m.composer.SetRequest("DELETE", "/api/items/7", "", "")
+	m = run(t, m, press("ctrl+s"))
+	if m.ex == nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusForbidden {
+		t.Fatalf("no 403 to DELETE: %v", m.ex)
+	}
+	if n := specGets.Load(); n != 0 {
+		t.Fatalf("sending loaded the spec (%d requests)", n)
+	}
+	m.setFocus(paneResponse)
+
+	nm, cmd := m.Update(press("!"))
+	m = nm.(Model)
+	if !hasPopup(m, popText) {
+		t.Fatalf("! opened nothing:\n%s", plain(m))
+	}
+	if cmd == nil {
+		t.Fatal("! after a 403 did not load the spec")
+	}
+	if !strings.Contains(flat(plain(m)), "Loading the spec") {
+		t.Errorf("the popup does not say the spec is loading:\n%s", plain(m))
+	}
+	for _, out := range drainWait(t, cmd, 10*time.Second) {
+		m = run(t, m, out)
+	}
+	if n := specGets.Load(); n != 1 {
+		t.Errorf("the spec was fetched %d times, want 1", n)
+	}
+	_, body := m.whyText()
+	body = ansiRE.ReplaceAllString(body, "")
+	first, _, _ := strings.Cut(body, "\n\n")
+	for _, want := range []string{
+		"1. the spec says DELETE /api/items/{id} (deleteItem) needs scope api:write (security scheme demo_oauth); the token has",
+		`the server's WWW-Authenticate agrees (scope="api:write")`,
+		`fix: ` + "`" + `scopes = ["api:read", "api:write"]`,
+		"keyhole token items --force",
+	} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first finding lacks %q:\n%s", want, body)
+		}
+	}
+	screen := flat(plain(m))
+	for _, want := range []string{"the spec says DELETE /api/items/{id}", "(deleteItem)", "api:write"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the popup on screen lacks %q:\n%s", want, plain(m))
+		}
+	}
+	if strings.Contains(screen, "Loading the spec") {
+		t.Errorf("the popup still says the spec is loading:\n%s", plain(m))
+	}
+}
