@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TextPopup shows a titled text that scrolls: the help, decoded claims,
@@ -24,9 +25,38 @@ type TextPopup struct {
 	result  Result
 }
 
-// NewTextPopup shows body; esc closes it.
+// NewTextPopup shows body, its long lines folded to the popup's width;
+// esc closes it.
 func NewTextPopup(keys *KeyMap, title, body string) *TextPopup {
-	return newTextPopup(keys, title, func(int) string { return body }, keys.Close)
+	return newTextPopup(keys, title, func(w int) string { return fold(body, w) }, keys.Close)
+}
+
+// fold wraps each line of text longer than w at its spaces (a word longer
+// than w is cut where it must be), each following part under the line's
+// own indent and two more: a doctor's fix or a long claim is read whole
+// instead of cut off with a "…".
+func fold(text string, w int) string {
+	lines := strings.Split(text, "\n")
+	out := make([]string, 0, len(lines))
+	for _, line := range lines {
+		if ansi.StringWidth(line) <= w {
+			out = append(out, line)
+			continue
+		}
+		rest := strings.TrimLeft(line, " ")
+		indent := line[:len(line)-len(rest)]
+		if len(indent)+2 >= w {
+			indent = ""
+		}
+		for i, part := range strings.Split(ansi.Wrap(rest, w-len(indent)-2, ""), "\n") {
+			if i == 0 {
+				out = append(out, indent+part)
+			} else {
+				out = append(out, indent+"  "+part)
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // NewHelpPopup shows the full help generated from the key map; esc and ?
@@ -117,8 +147,8 @@ func (p *TextPopup) Update(msg tea.Msg) tea.Cmd {
 // SetBody puts another body in place of the one shown — the same text
 // masked or not — keeping the place scrolled to.
 func (p *TextPopup) SetBody(body string) {
-	p.content = func(int) string { return body }
-	p.lines = strings.Split(body, "\n")
+	p.content = func(w int) string { return fold(body, w) }
+	p.lines = strings.Split(p.content(p.w), "\n")
 	p.scrollBy(0)
 }
 
