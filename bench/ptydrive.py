@@ -20,6 +20,15 @@ know them): keyhole and the floor program face the same silence.
                ("line 1/"), reads the peak resident set from /proc, moves
                the focus to the Response pane (3 x tab) and times scroll
                keys to frame; prints one JSON object per session.
+  keyhole-spec keyhole on a config whose first provider's openapi is a
+               big spec (73 MB): o opens the picker, which starts loading
+               the spec off the UI loop; the driver types into the filter
+               at once ("r", then backspace, and again) and times each key
+               to its frame while the spec loads, then o -> the operations
+               listed (--listed, a path fragment, on screen), a few keys
+               more with the operations in the list, enter -> the composer
+               filled (--filled), and reads the peak resident set; prints
+               one JSON object per session.
 
 A frame is the burst of output that follows a key: from the key's write to
 the last byte of the burst (no byte for --gap ms after it). keyhole redraws
@@ -39,6 +48,7 @@ import random
 import re
 import select
 import shlex
+import shutil
 import signal
 import struct
 import subprocess
@@ -55,6 +65,10 @@ KEYS = {
     "enter": b"\r",
     "ctrl+s": b"\x13",
     "q": b"q",
+    "o": b"o",
+    "r": b"r",
+    "backspace": b"\x7f",
+    "esc": b"\x1b",
 }
 # Scroll keys are sent in pairs (down, then back up), as the in-process
 # benchmark does, so every key moves the view.
@@ -316,6 +330,75 @@ def keyhole_big(a):
     print(json.dumps(sessions))
 
 
+def keyhole_spec(a):
+    sessions = []
+    for _ in range(a.sessions):
+        if a.clear:
+            shutil.rmtree(a.clear, ignore_errors=True)  # a cold cache every session
+        p = Pty(shlex.split(a.cmd), a.cols, a.rows, a.dump)
+        if p.wait_text("Providers", 0, a.timeout) is None:
+            p.close()
+            sys.exit("ptydrive: keyhole drew no Providers pane")
+        # Anything drawn while idle would be taken for a key's frame: say so.
+        p.drain(0.2)
+        mark = len(p.buf)
+        p.drain(1.0, limit=1.0)
+        s = {"idle_bytes": len(p.buf) - mark, "loading": [], "loaded": [], "bytes": [], "lost": 0}
+        mark = len(p.buf)
+        t_open = p.send("o")
+        p.drain(a.gap / 1000, limit=1.0)
+        # Type while the spec loads: each key is answered by a frame (the
+        # filter's echo), the list then changing with it once it is there.
+        listed, after = None, 0
+        seq = ["r", "backspace"]
+        i = 0
+        deadline = now() + a.timeout
+        while after < a.keys and now() < deadline:
+            k = seq[i % 2]
+            i += 1
+            # What is left of the last frame is read first, not taken
+            # for this key's.
+            p.drain(a.gap / 1000, limit=0.5)
+            t_key = now()
+            ms, n = p.frame(k, a.gap / 1000)
+            if listed is None and "{owner}".encode() in ANSI.sub(b"", bytes(p.buf[mark:])) and a.listed.encode() in ANSI.sub(b"", bytes(p.buf[mark:])):
+                listed = p.wait_text(a.listed, mark, 0)
+            if ms is None:
+                s["lost"] += 1
+                continue
+            # A key sent before the list appeared was answered while the
+            # spec loaded (its frame may be the one that listed them).
+            if listed is None or t_key < listed:
+                s["loading"].append(round(ms, 3))
+                s.setdefault("loading_at_ms", []).append(round((t_key - t_open) * 1000, 1))
+            else:
+                s["loaded"].append(round(ms, 3))
+                after += 1
+            s["bytes"].append(n)
+            time.sleep(random.uniform(0.005, 0.005 + 1 / 60))
+        if listed is None:
+            tail = ANSI.sub(b"", bytes(p.buf[-2000:])).decode(errors="replace")
+            p.close()
+            sys.exit(f"ptydrive: no {a.listed!r} listed within {a.timeout}s of o; screen: {tail!r}")
+        s["open_to_listed_ms"] = round((listed - t_open) * 1000, 1)
+        # The filter is empty again (keys in pairs): choose the first
+        # operation, and wait for the composer to show its path.
+        if i % 2:
+            p.frame("backspace", a.gap / 1000)
+        p.drain(0.1)
+        mark = len(p.buf)
+        t = p.send("enter")
+        filled = p.wait_text(a.filled, mark, a.timeout)
+        if filled is not None:
+            s["enter_to_filled_ms"] = round((filled - t) * 1000, 1)
+        time.sleep(0.3)
+        p.drain(0.05)
+        s.update(p.status())
+        p.close(quit_key="esc")
+        sessions.append(s)
+    print(json.dumps(sessions))
+
+
 def main():
     signal.signal(signal.SIGTERM, kill_all)
     signal.signal(signal.SIGINT, kill_all)
@@ -343,6 +426,14 @@ def main():
     b.add_argument("--sessions", type=int, default=3)
     b.add_argument("--keys", type=int, default=10)
     b.set_defaults(run=keyhole_big)
+    sp = sub.add_parser("keyhole-spec")
+    sp.add_argument("--cmd", required=True)
+    sp.add_argument("--listed", default="{owner}/{repo}", help="what an operation's row shows once the spec is listed")
+    sp.add_argument("--filled", default="{{owner}}", help="what the composer shows once an operation is chosen")
+    sp.add_argument("--clear", help="a folder removed before each session (the spec cache: every session loads cold)")
+    sp.add_argument("--sessions", type=int, default=3)
+    sp.add_argument("--keys", type=int, default=10, help="keys timed after the operations are listed")
+    sp.set_defaults(run=keyhole_spec)
     a = ap.parse_args()
     a.run(a)
 

@@ -148,8 +148,7 @@ func reportPeak(b *testing.B) {
 // description (about 73 MB), cold, and reports the peak resident set.
 // Run it alone (-bench Load73MB) for a peak that is its own.
 func BenchmarkLoad73MB(b *testing.B) {
-	o := spectest.GitHub()
-	o.Example = 58_000
+	o := spectest.GitHubDereferenced()
 	path := filepath.Join(b.TempDir(), "deref.json")
 	data := spectest.JSON(o)
 	if err := os.WriteFile(path, data, 0o600); err != nil {

@@ -35,6 +35,14 @@ func GitHub() Options {
 	return Options{Operations: 1200, Schemas: 900, Depth: 9, Version: "3.0.3", Example: 10300}
 }
 
+// GitHubDereferenced is the same shape at the size of GitHub's description
+// with every $ref inlined (about 73 MB): the examples carry the weight.
+func GitHubDereferenced() Options {
+	o := GitHub()
+	o.Example = 78000
+	return o
+}
+
 // JSON is the document as JSON.
 func JSON(o Options) []byte {
 	var b bytes.Buffer
