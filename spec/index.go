@@ -237,6 +237,7 @@ func (d *doc) operation(pointer, method, path string, op gjson.Result, shared []
 		security = defaultSecurity
 	}
 	o.Scopes = scopes(security)
+	o.Security = alternatives(security)
 	if o.Servers = serverURLs(servers); o.Servers == nil {
 		o.Servers = pathServers
 	}

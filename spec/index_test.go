@@ -26,9 +26,11 @@ func TestIndex30(t *testing.T) {
 				{Name: "X-Trace", In: "header", Type: "string"},
 				{Name: "Authorization", In: "header", Type: "string"},
 			},
-			Scopes: []string{"oauth:pets:read"}, Pointer: "/paths/~1pets/get"},
+			Scopes:   []string{"oauth:pets:read"},
+			Security: []Alternative{{{Scheme: "oauth", Scopes: []string{"pets:read"}}}}, Pointer: "/paths/~1pets/get"},
 		{Method: "POST", Path: "/pets", ID: "createPet", Summary: "Create a pet", Tags: []string{"pets", "write"},
-			Scopes: []string{"oauth:pets:write", "apiKey"}, Body: &Body{Required: true, ContentType: "application/json"},
+			Scopes:   []string{"oauth:pets:write", "apiKey"},
+			Security: []Alternative{{{Scheme: "oauth", Scopes: []string{"pets:write"}}}, {{Scheme: "apiKey"}}}, Body: &Body{Required: true, ContentType: "application/json"},
 			Pointer: "/paths/~1pets/post"},
 		{Method: "GET", Path: "/pets/{petId}", ID: "showPet", Summary: "Info for a pet", Tags: []string{"pets"},
 			Parameters: []Parameter{{Name: "petId", In: "path", Required: true, Type: "integer"}},
@@ -37,7 +39,8 @@ func TestIndex30(t *testing.T) {
 			// The operation's own petId replaces the path item's.
 			Parameters: []Parameter{{Name: "petId", In: "path", Required: true, Type: "string"}},
 			Scopes:     []string{"oauth:pets:read"}, Servers: []string{"https://uploads.example.com"},
-			Pointer: "/paths/~1pets~1{petId}/delete"},
+			Security: []Alternative{{{Scheme: "oauth", Scopes: []string{"pets:read"}}}},
+			Pointer:  "/paths/~1pets~1{petId}/delete"},
 	}
 	if len(ix.Operations) != len(want) {
 		t.Fatalf("%d operations, want %d: %+v", len(ix.Operations), len(want), ix.Operations)

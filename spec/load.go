@@ -348,7 +348,7 @@ func unwrapURLError(err error) string {
 
 // indexFormat changes whenever Index's fields do, so an index cached by
 // another keyhole is not misread.
-const indexFormat = 1
+const indexFormat = 2
 
 type cachedIndex struct {
 	Format int    `json:"format"`

@@ -1,6 +1,10 @@
 package spec
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
 
 // Requirement is the operation's security requirement as the 401/403
 // doctor takes it: a scheme and the scope names it requires there. Of
@@ -20,4 +24,52 @@ func (o *Operation) Requirement() (scheme string, scopes []string) {
 		}
 	}
 	return scheme, scopes
+}
+
+// Alternative is one entry of an OpenAPI security list: the schemes it
+// names are all needed together (AND), each with its scopes. The entries
+// of the list are alternatives (OR): [{oauth: [a]}, {oauth: [b]}] needs a
+// or b, never both.
+type Alternative []SchemeScopes
+
+// SchemeScopes is one scheme of an alternative and the scopes it requires
+// there (none for an API key or a scheme that names none).
+type SchemeScopes struct {
+	Scheme string   `json:"scheme"`
+	Scopes []string `json:"scopes,omitempty"`
+}
+
+// ScopeNames are the scopes the alternative needs, each once, whatever
+// scheme they belong to.
+func (a Alternative) ScopeNames() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range a {
+		for _, sc := range s.Scopes {
+			if !seen[sc] {
+				seen[sc] = true
+				out = append(out, sc)
+			}
+		}
+	}
+	return out
+}
+
+// alternatives reads a security list as written. The empty alternative
+// ({}, "no security") is kept: it makes every other one optional.
+func alternatives(security gjson.Result) []Alternative {
+	var out []Alternative
+	for _, req := range security.Array() {
+		alt := Alternative{}
+		req.ForEach(func(scheme, list gjson.Result) bool {
+			s := SchemeScopes{Scheme: strings.Clone(scheme.String())}
+			for _, n := range list.Array() {
+				s.Scopes = append(s.Scopes, strings.Clone(n.String()))
+			}
+			alt = append(alt, s)
+			return true
+		})
+		out = append(out, alt)
+	}
+	return out
 }

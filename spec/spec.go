@@ -26,6 +26,10 @@ type Operation struct {
 	// document's default, as "scheme:scope" (or "scheme" for a scheme
 	// without scopes), alternatives flattened in order.
 	Scopes []string `json:"scopes,omitempty"`
+	// Security keeps what Scopes flattens: the requirement's
+	// alternatives, any one of which is enough (OR), in the order written.
+	// Empty when none is needed or none is said.
+	Security []Alternative `json:"security,omitempty"`
 	// Servers are the operation's own servers (or its path's), when it
 	// overrides the document's.
 	Servers []string `json:"servers,omitempty"`
