@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -21,6 +22,40 @@ type Operation struct {
 	Scheme string
 	// Scopes are the scope names the spec requires for the operation.
 	Scopes []string
+	// Alternatives are the spec's security alternatives, any one of
+	// which is enough ([{oauth: [a]}, {oauth: [b]}] needs a or b). When
+	// set, they stand in for Scheme and Scopes; an alternative that names
+	// no scope (an API key) is not held against the token's scopes.
+	Alternatives []Alternative
+}
+
+// Alternative is one of the spec's security alternatives: the scopes it
+// needs together, under the scheme that names them.
+type Alternative struct {
+	Scheme string
+	Scopes []string
+}
+
+// alternatives are the ones a token's scopes can be held against: those
+// that name scopes, each made safe to show.
+func (o *Operation) alternatives(quote func(string) string) []Alternative {
+	alts := o.Alternatives
+	if len(alts) == 0 {
+		alts = []Alternative{{Scheme: o.Scheme, Scopes: o.Scopes}}
+	}
+	var out []Alternative
+	for _, a := range alts {
+		q := Alternative{Scheme: quote(a.Scheme)}
+		for _, s := range a.Scopes {
+			if s = quote(s); s != "" && !slices.Contains(q.Scopes, s) {
+				q.Scopes = append(q.Scopes, s)
+			}
+		}
+		if len(q.Scopes) > 0 {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // label is "GET /items/{id} (getItem)", made safe to show: every part of
@@ -40,36 +75,54 @@ func (o *Operation) label(quote func(string) string) string {
 // one (then it says which says what).
 func (d *doctor) checkSpecScopes() {
 	op := d.ev.Operation
-	if op == nil || len(op.Scopes) == 0 || d.tok == nil || d.ev.Withheld {
+	if op == nil || d.tok == nil || d.ev.Withheld {
 		// No token, or one that never left: the findings about that come
 		// first, and there are no scopes in hand to compare.
 		return
 	}
-	need := make([]string, 0, len(op.Scopes))
-	for _, s := range op.Scopes {
-		if s = d.quote(s); s != "" {
-			need = append(need, s)
-		}
+	alts := op.alternatives(d.quote)
+	if len(alts) == 0 {
+		return
 	}
 	have, fromServer := d.grantedScopes()
-	var missing []string
-	for _, s := range minus(need, have) {
-		// Scopes servers leave out of what they list (openid) are not
-		// held against the token, as in checkScopes.
-		if !ignorableScope(s) {
-			missing = append(missing, s)
+	// The alternative closest to the token speaks: the one it misses
+	// fewest scopes of (the first of equals). One it misses none of
+	// means the spec has nothing against the token.
+	best := -1
+	var missing, need []string
+	for i, a := range alts {
+		var miss []string
+		for _, s := range minus(a.Scopes, have) {
+			// Scopes servers leave out of what they list (openid) are
+			// not held against the token, as in checkScopes.
+			if !ignorableScope(s) {
+				miss = append(miss, s)
+			}
 		}
-	}
-	if len(missing) == 0 {
-		return
+		if len(miss) == 0 {
+			return
+		}
+		if best < 0 || len(miss) < len(missing) {
+			best, missing = i, miss
+		}
+		need = union(need, a.Scopes)
 	}
 	word := "scope"
 	if len(missing) > 1 {
 		word = "scopes"
 	}
 	cause := fmt.Sprintf("the spec says %s needs %s %s", op.label(d.quote), word, strings.Join(missing, " "))
-	if op.Scheme != "" {
-		cause += fmt.Sprintf(" (security scheme %s)", d.quote(op.Scheme))
+	var others []string
+	for i, a := range alts {
+		if i != best {
+			others = append(others, "or "+strings.Join(a.Scopes, " "))
+		}
+	}
+	if len(others) > 0 {
+		cause += " (" + strings.Join(others, ", ") + ")"
+	}
+	if alts[best].Scheme != "" {
+		cause += fmt.Sprintf(" (security scheme %s)", alts[best].Scheme)
 	}
 	has := scopeText(have, fromServer)
 	if !fromServer && len(have) == 0 {
