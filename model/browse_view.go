@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -95,6 +96,9 @@ func (m *Model) scopeLines(c *chosenOp) []string {
 	if e != nil {
 		tok = e.tok
 	}
+	if alts := scopedAlternatives(c.op.Security); len(alts) > 1 {
+		return m.alternativeLines(alts, tok)
+	}
 	var marks []string
 	var missing []string
 	for _, s := range need {
@@ -120,6 +124,68 @@ func (m *Model) scopeLines(c *chosenOp) []string {
 		out = append(out, st.Warn.Render("  needs `"+termtext.Line(strings.Join(missing, " "))+"`; your token has "+has))
 	default:
 		out = append(out, st.Good.Render("  your token has them"))
+	}
+	return out
+}
+
+// scopedAlternatives are the security alternatives that name scopes, the
+// scope names of each; one that names none (an API key) cannot be held
+// against a token's scopes.
+func scopedAlternatives(sec []spec.Alternative) [][]string {
+	var out [][]string
+	for _, a := range sec {
+		if names := a.ScopeNames(); len(names) > 0 {
+			out = append(out, names)
+		}
+	}
+	return out
+}
+
+// alternativeLines mark alternatives, any one of which is enough, against
+// the token in hand: "needs one of: ✗ api:write · ✓ admin", and what the
+// token lacks for the closest when it satisfies none.
+func (m *Model) alternativeLines(alts [][]string, tok *providers.Token) []string {
+	st := m.styles
+	var marks []string
+	var closest []string
+	held := -1
+	for i, a := range alts {
+		text := termtext.Line(strings.Join(a, " "))
+		if tok == nil {
+			marks = append(marks, text)
+			continue
+		}
+		var missing []string
+		for _, s := range a {
+			if !hasScope(tok.Scopes, s) {
+				missing = append(missing, s)
+			}
+		}
+		switch {
+		case len(missing) == 0:
+			if held < 0 {
+				held = i
+			}
+			marks = append(marks, st.Good.Render("✓ "+text))
+		default:
+			marks = append(marks, st.Bad.Render("✗ "+text))
+			if closest == nil || len(missing) < len(closest) {
+				closest = missing
+			}
+		}
+	}
+	out := []string{"  needs one of: " + strings.Join(marks, " · ")}
+	switch {
+	case tok == nil:
+		out = append(out, st.Muted.Render("  no token yet: enter in the Providers pane gets one"))
+	case held >= 0:
+		out = append(out, st.Good.Render("  your token has `"+termtext.Line(strings.Join(alts[held], " "))+"`"))
+	default:
+		has := "no scopes"
+		if len(tok.Scopes) > 0 {
+			has = "`" + termtext.Line(strings.Join(tok.Scopes, " ")) + "`"
+		}
+		out = append(out, st.Warn.Render("  the closest needs `"+termtext.Line(strings.Join(closest, " "))+"`; your token has "+has))
 	}
 	return out
 }

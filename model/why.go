@@ -96,5 +96,20 @@ func doctorOperation(s *spec.Spec, sent exchange.Sent) *doctor.Operation {
 		return nil
 	}
 	scheme, scopes := op.Requirement()
-	return &doctor.Operation{Method: op.Method, Path: op.Path, ID: op.ID, Scheme: scheme, Scopes: scopes}
+	d := &doctor.Operation{Method: op.Method, Path: op.Path, ID: op.ID, Scheme: scheme, Scopes: scopes}
+	// The alternatives, when there are several, stand in for the flat
+	// requirement: any one of them is enough.
+	if len(op.Security) > 1 {
+		for _, alt := range op.Security {
+			a := doctor.Alternative{Scopes: alt.ScopeNames()}
+			for _, s := range alt {
+				if len(s.Scopes) > 0 {
+					a.Scheme = s.Scheme
+					break
+				}
+			}
+			d.Alternatives = append(d.Alternatives, a)
+		}
+	}
+	return d
 }

@@ -1,0 +1,109 @@
+package model
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// altSpec's deleteItem takes either api:write or admin: a security list
+// is alternatives (OR), never the union of their scopes.
+const altSpec = `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
+ "components": {"securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"api:read": "", "api:write": "", "admin": ""}}}}}},
+ "security": [{"oauth": ["api:read"]}],
+ "paths": {
+  "/api/items/{id}": {
+   "delete": {"operationId": "deleteItem", "summary": "Delete an item", "tags": ["items"],
+    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+    "security": [{"oauth": ["api:write"]}, {"oauth": ["admin"]}],
+    "responses": {"204": {"description": "gone"}}}}
+ }}`
+
+// altAPI serves altSpec and refuses every call 403 without naming a
+// scope, so that only the spec can say what the call needs.
+func altAPI(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/openapi.json" {
+			fmt.Fprint(w, altSpec)
+			return
+		}
+		w.Header().Set("Date", fixedNow.UTC().Format(http.TimeFormat))
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"error": "forbidden"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestBrowserSecurityAlternatives: the description says "needs one of"
+// and marks the alternative the token satisfies; with none satisfied it
+// names what the closest one lacks.
+func TestBrowserSecurityAlternatives(t *testing.T) {
+	api := altAPI(t)
+	for _, tt := range []struct {
+		scopes []string // the token's
+		want   []string
+		not    []string
+	}{
+		{scopes: []string{"api:read"},
+			want: []string{"needs one of: ✗ api:write · ✗ admin", "the closest needs `api:write`; your token has `api:read`"}},
+		{scopes: []string{"api:read", "admin"},
+			want: []string{"needs one of: ✗ api:write · ✓ admin", "your token has `admin`"},
+			not:  []string{"closest"}},
+	} {
+		m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""), 120, 40)
+		// A static token carries no scopes keyhole knows of: give the one
+		// in hand those a grant would have listed.
+		e := m.entries.named("items")
+		if e == nil || e.tok == nil {
+			t.Fatal("no token in hand")
+		}
+		e.tok.Scopes = tt.scopes
+		m = chooseOpRow(t, m, "deleteItem")
+		screen := strings.Join(strings.Fields(plain(m)), " ")
+		for _, want := range tt.want {
+			if !strings.Contains(screen, want) {
+				t.Errorf("token %q: the description lacks %q:\n%s", tt.scopes, want, plain(m))
+			}
+		}
+		for _, not := range tt.not {
+			if strings.Contains(screen, not) {
+				t.Errorf("token %q: the description says %q:\n%s", tt.scopes, not, plain(m))
+			}
+		}
+	}
+}
+
+// TestWhySecurityAlternatives: after a bare 403, the doctor's finding
+// names the alternative closest to the token and the other beside it,
+// never the two as needed together.
+func TestWhySecurityAlternatives(t *testing.T) {
+	api := altAPI(t)
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", `scopes = ["api:read"]`+"\n"), 120, 40)
+	m.composer.SetRequest("DELETE", "/api/items/7", "", "")
+	m = run(t, m, press("ctrl+s"))
+	if m.ex == nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusForbidden {
+		t.Fatalf("no 403 to DELETE: %v", m.ex)
+	}
+	m.setFocus(paneResponse)
+	nm, cmd := m.Update(press("!"))
+	m = nm.(Model)
+	for _, out := range drainWait(t, cmd, 10*time.Second) {
+		m = run(t, m, out)
+	}
+	_, body := m.whyText()
+	body = ansiRE.ReplaceAllString(body, "")
+	first, _, _ := strings.Cut(body, "\n\n")
+	want := "1. the spec says DELETE /api/items/{id} (deleteItem) needs scope api:write (or admin) (security scheme oauth); the token has"
+	if !strings.Contains(first, want) {
+		t.Errorf("the first finding lacks %q:\n%s", want, body)
+	}
+	if strings.Contains(body, "api:write admin") {
+		t.Errorf("the alternatives read as needed together:\n%s", body)
+	}
+}
