@@ -12,8 +12,9 @@ import (
 )
 
 // specState is a provider's OpenAPI description as the picker knows it:
-// loading, loaded, or unavailable and why. It is loaded once a session,
-// when the picker first opens on that provider.
+// loading, loaded, or unavailable and why. It is loaded when the picker
+// first opens on that provider, and kept for the session once loaded; one
+// that failed is tried again at the next opening (the server may be back).
 type specState struct {
 	loading bool
 	s       *spec.Spec
@@ -31,9 +32,14 @@ type specMsg struct {
 }
 
 // wantSpec starts loading e's spec if it has one that was never asked
-// for; the picker shows a "loading" row meanwhile.
+// for, or that failed when it was: each opening of the picker (or of the
+// doctor after a refusal) tries a failed spec once more. The picker shows
+// a "loading" row meanwhile. A spec loading or loaded is left alone.
 func (m *Model) wantSpec(e *entry) tea.Cmd {
-	if e == nil || e.Config == nil || e.Config.OpenAPI == "" || e.spec != nil {
+	if e == nil || e.Config == nil || e.Config.OpenAPI == "" {
+		return nil
+	}
+	if e.spec != nil && (e.spec.loading || e.spec.err == nil) {
 		return nil
 	}
 	e.spec = &specState{loading: true}

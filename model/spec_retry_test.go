@@ -1,0 +1,131 @@
+package model
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// flakySpecAPI serves its spec only from the second request on: the first
+// is answered 503, as a server restarting would. Every other request is
+// refused 403 for want of api:write.
+func flakySpecAPI(t *testing.T, spec string, hits *atomic.Int32) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/openapi.json" {
+			if hits.Add(1) == 1 {
+				http.Error(w, "restarting", http.StatusServiceUnavailable)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, spec)
+			return
+		}
+		w.Header().Set("Date", fixedNow.UTC().Format(http.TimeFormat))
+		w.Header().Set("WWW-Authenticate", `Bearer realm="demo", error="insufficient_scope", scope="api:write"`)
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"error": "insufficient_scope"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestBrowserRetriesFailedSpec: a spec that failed is tried again when
+// the picker is opened again — off the UI loop, with the loading row —
+// and one that loaded is not read a third time.
+func TestBrowserRetriesFailedSpec(t *testing.T) {
+	var hits atomic.Int32
+	api := flakySpecAPI(t, browseSpec(""), &hits)
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""), 120, 40)
+
+	nm, cmd := m.Update(press("o"))
+	m = nm.(Model)
+	for _, msg := range drain(t, cmd) {
+		m = run(t, m, msg)
+	}
+	if screen := plain(m); !strings.Contains(screen, "unavailable") {
+		t.Fatalf("the first load did not fail:\n%s", screen)
+	}
+	m = run(t, m, press("esc"))
+
+	nm, cmd = m.Update(press("o"))
+	m = nm.(Model)
+	if cmd == nil {
+		t.Fatal("reopening the picker after a failure did not try the spec again")
+	}
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("Update read the spec itself (%d requests): it must be a command", n)
+	}
+	if screen := plain(m); !strings.Contains(screen, "loading the spec…") {
+		t.Errorf("no loading row while trying again:\n%s", screen)
+	}
+	for _, msg := range drain(t, cmd) {
+		m = run(t, m, msg)
+	}
+	screen := strings.Join(strings.Fields(plain(m)), " ")
+	if !strings.Contains(screen, "GET /items listItems List the items") || strings.Contains(screen, "unavailable") {
+		t.Errorf("the second try did not list the operations:\n%s", plain(m))
+	}
+	m = run(t, m, press("esc"))
+	nm, cmd = m.Update(press("o"))
+	m = nm.(Model)
+	if cmd != nil {
+		for _, msg := range drain(t, cmd) {
+			m = run(t, m, msg)
+		}
+	}
+	if n := hits.Load(); n != 2 {
+		t.Errorf("the spec was read %d times, want 2: a loaded spec is kept", n)
+	}
+}
+
+// TestWhyRetriesFailedSpec: after a refusal, ! loads the spec; when that
+// failed, the next ! tries again, and its answer then carries what the
+// spec says.
+func TestWhyRetriesFailedSpec(t *testing.T) {
+	var hits atomic.Int32
+	api := flakySpecAPI(t, whySpec, &hits)
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", `scopes = ["api:read"]`+"\n"), 120, 40)
+	m.composer.SetRequest("DELETE", "/api/items/7", "", "")
+	m = run(t, m, press("ctrl+s"))
+	if m.ex == nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusForbidden {
+		t.Fatalf("no 403 to DELETE: %v", m.ex)
+	}
+	m.setFocus(paneResponse)
+	why := func() (Model, bool) {
+		nm, cmd := m.Update(press("!"))
+		m := nm.(Model)
+		if !hasPopup(m, popText) {
+			t.Fatalf("! opened nothing:\n%s", plain(m))
+		}
+		for _, out := range drainWait(t, cmd, 10*time.Second) {
+			m = run(t, m, out)
+		}
+		return m, cmd != nil
+	}
+	var loaded bool
+	m, loaded = why()
+	if !loaded || hits.Load() != 1 {
+		t.Fatalf("the first ! did not load the spec (%d requests)", hits.Load())
+	}
+	if _, body := m.whyText(); strings.Contains(body, "the spec says") {
+		t.Fatalf("a spec that failed spoke:\n%s", body)
+	}
+	m = run(t, m, press("esc"))
+	m, loaded = why()
+	if !loaded || hits.Load() != 2 {
+		t.Fatalf("the second ! did not try the spec again (%d requests)", hits.Load())
+	}
+	_, body := m.whyText()
+	if !strings.Contains(ansiRE.ReplaceAllString(body, ""), "the spec says DELETE /api/items/{id} (deleteItem) needs scope api:write") {
+		t.Errorf("the retried spec did not speak:\n%s", body)
+	}
+	m = run(t, m, press("esc"))
+	if m, loaded = why(); loaded || hits.Load() != 2 {
+		t.Errorf("a loaded spec was read again (%d requests)", hits.Load())
+	}
+}
