@@ -101,14 +101,7 @@ func doctorOperation(s *spec.Spec, sent exchange.Sent) *doctor.Operation {
 	// requirement: any one of them is enough.
 	if len(op.Security) > 1 {
 		for _, alt := range op.Security {
-			a := doctor.Alternative{Scopes: alt.ScopeNames()}
-			for _, s := range alt {
-				if len(s.Scopes) > 0 {
-					a.Scheme = s.Scheme
-					break
-				}
-			}
-			d.Alternatives = append(d.Alternatives, a)
+			d.Alternatives = append(d.Alternatives, doctor.Alternative{Scheme: alt.Scheme(), Scopes: alt.ScopeNames()})
 		}
 	}
 	return d

@@ -55,6 +55,17 @@ func (a Alternative) ScopeNames() []string {
 	return out
 }
 
+// Scheme is the first scheme of the alternative that names scopes, the
+// one its scopes are held against; "" when none does.
+func (a Alternative) Scheme() string {
+	for _, s := range a {
+		if len(s.Scopes) > 0 {
+			return s.Scheme
+		}
+	}
+	return ""
+}
+
 // alternatives reads a security list as written. The empty alternative
 // ({}, "no security") is kept: it makes every other one optional.
 func alternatives(security gjson.Result) []Alternative {
