@@ -1,9 +1,6 @@
 package model
 
 import (
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -22,29 +19,11 @@ const altSpec = `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"}
     "responses": {"204": {"description": "gone"}}}}
  }}`
 
-// altAPI serves altSpec and refuses every call 403 without naming a
-// scope, so that only the spec can say what the call needs.
-func altAPI(t *testing.T) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if r.URL.Path == "/openapi.json" {
-			fmt.Fprint(w, altSpec)
-			return
-		}
-		w.Header().Set("Date", fixedNow.UTC().Format(http.TimeFormat))
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `{"error": "forbidden"}`)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // TestBrowserSecurityAlternatives: the description says "needs one of"
 // and marks the alternative the token satisfies; with none satisfied it
 // names what the closest one lacks.
 func TestBrowserSecurityAlternatives(t *testing.T) {
-	api := altAPI(t)
+	api := specAPI{spec: altSpec}.serve(t)
 	for _, tt := range []struct {
 		scopes []string // the token's
 		want   []string
@@ -83,14 +62,8 @@ func TestBrowserSecurityAlternatives(t *testing.T) {
 // names the alternative closest to the token and the other beside it,
 // never the two as needed together.
 func TestWhySecurityAlternatives(t *testing.T) {
-	api := altAPI(t)
-	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", `scopes = ["api:read"]`+"\n"), 120, 40)
-	m.composer.SetRequest("DELETE", "/api/items/7", "", "")
-	m = run(t, m, press("ctrl+s"))
-	if m.ex == nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusForbidden {
-		t.Fatalf("no 403 to DELETE: %v", m.ex)
-	}
-	m.setFocus(paneResponse)
+	api := specAPI{spec: altSpec}.serve(t)
+	m := refusedDelete(t, api)
 	nm, cmd := m.Update(press("!"))
 	m = nm.(Model)
 	for _, out := range drainWait(t, cmd, 10*time.Second) {

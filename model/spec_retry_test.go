@@ -1,45 +1,18 @@
 package model
 
 import (
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// flakySpecAPI serves its spec only from the second request on: the first
-// is answered 503, as a server restarting would. Every other request is
-// refused 403 for want of api:write.
-func flakySpecAPI(t *testing.T, spec string, hits *atomic.Int32) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/openapi.json" {
-			if hits.Add(1) == 1 {
-				http.Error(w, "restarting", http.StatusServiceUnavailable)
-				return
-			}
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, spec)
-			return
-		}
-		w.Header().Set("Date", fixedNow.UTC().Format(http.TimeFormat))
-		w.Header().Set("WWW-Authenticate", `Bearer realm="demo", error="insufficient_scope", scope="api:write"`)
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `{"error": "insufficient_scope"}`)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // TestBrowserRetriesFailedSpec: a spec that failed is tried again when
 // the picker is opened again — off the UI loop, with the loading row —
 // and one that loaded is not read a third time.
 func TestBrowserRetriesFailedSpec(t *testing.T) {
 	var hits atomic.Int32
-	api := flakySpecAPI(t, browseSpec(""), &hits)
+	api := specAPI{spec: browseSpec(""), challenge: insufficientWrite, failFirst: true, gets: &hits}.serve(t)
 	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""), 120, 40)
 
 	nm, cmd := m.Update(press("o"))
@@ -88,14 +61,8 @@ func TestBrowserRetriesFailedSpec(t *testing.T) {
 // spec says.
 func TestWhyRetriesFailedSpec(t *testing.T) {
 	var hits atomic.Int32
-	api := flakySpecAPI(t, whySpec, &hits)
-	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", `scopes = ["api:read"]`+"\n"), 120, 40)
-	m.composer.SetRequest("DELETE", "/api/items/7", "", "")
-	m = run(t, m, press("ctrl+s"))
-	if m.ex == nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusForbidden {
-		t.Fatalf("no 403 to DELETE: %v", m.ex)
-	}
-	m.setFocus(paneResponse)
+	api := specAPI{spec: whySpec, challenge: insufficientWrite, failFirst: true, gets: &hits}.serve(t)
+	m := refusedDelete(t, api)
 	why := func() (Model, bool) {
 		nm, cmd := m.Update(press("!"))
 		m := nm.(Model)

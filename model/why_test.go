@@ -21,29 +21,6 @@ const whySpec = `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"}
    "delete": {"operationId": "deleteItem", "security": [{"demo_oauth": ["api:write"]}], "responses": {"204": {"description": "gone"}}}}
  }}`
 
-// whyAPI answers every call 403 insufficient_scope for api:write, as the
-// demo does for a token without it, and serves whySpec, counting how
-// often it is asked for it.
-func whyAPI(t *testing.T, specGets *atomic.Int32) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/openapi.json" {
-			specGets.Add(1)
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, whySpec)
-			return
-		}
-		// The server's clock is the model's: no skew to report.
-		w.Header().Set("Date", fixedNow.UTC().Format(http.TimeFormat))
-		w.Header().Set("WWW-Authenticate", `Bearer realm="demo", error="insufficient_scope", scope="api:write"`)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `{"error": "insufficient_scope"}`)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // TestWhyNamesTheSpecScope: a DELETE refused 403 with a token of
 // api:read; sending read no spec, ! opens the doctor at once and only then
 // loads the provider's spec off the UI loop; when it comes, the popup
@@ -51,17 +28,11 @@ func whyAPI(t *testing.T, specGets *atomic.Int32) *httptest.Server {
 // scopes, in the config's words.
 func TestWhyNamesTheSpecScope(t *testing.T) {
 	var specGets atomic.Int32
-	api := whyAPI(t, &specGets)
-	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", `scopes = ["api:read"]`+"\n"), 120, 40)
-	m.composer.SetRequest("DELETE", "/api/items/7", "", "")
-	m = run(t, m, press("ctrl+s"))
-	if m.ex == nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusForbidden {
-		t.Fatalf("no 403 to DELETE: %v", m.ex)
-	}
+	api := specAPI{spec: whySpec, challenge: insufficientWrite, gets: &specGets}.serve(t)
+	m := refusedDelete(t, api)
 	if n := specGets.Load(); n != 0 {
 		t.Fatalf("sending loaded the spec (%d requests)", n)
 	}
-	m.setFocus(paneResponse)
 
 	nm, cmd := m.Update(press("!"))
 	m = nm.(Model)
@@ -102,4 +73,63 @@ func TestWhyNamesTheSpecScope(t *testing.T) {
 	if strings.Contains(screen, "Loading the spec") {
 		t.Errorf("the popup still says the spec is loading:\n%s", plain(m))
 	}
+}
+
+// refusedDelete is a model whose provider (with the spec at api's
+// /openapi.json and a token of api:read) sent DELETE /api/items/7 and got
+// api's 403, the Response pane in focus: where ! asks the doctor.
+func refusedDelete(t *testing.T, api *httptest.Server) Model {
+	t.Helper()
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", `scopes = ["api:read"]`+"\n"), 120, 40)
+	m.composer.SetRequest("DELETE", "/api/items/7", "", "")
+	m = run(t, m, press("ctrl+s"))
+	if m.ex == nil || m.ex.Response == nil || m.ex.Response.Status != http.StatusForbidden {
+		t.Fatalf("no 403 to DELETE: %v", m.ex)
+	}
+	m.setFocus(paneResponse)
+	return m
+}
+
+// insufficientWrite is the challenge of a 403 for want of api:write, as the
+// demo sends it.
+const insufficientWrite = `Bearer realm="demo", error="insufficient_scope", scope="api:write"`
+
+// specAPI serves spec at /openapi.json, counting the requests in gets (the
+// first answered 503 when failFirst, as a server restarting would), and
+// refuses every other call 403, with challenge as its WWW-Authenticate
+// when there is one (none: only the spec can say what the call needs).
+type specAPI struct {
+	spec, challenge string
+	failFirst       bool
+	gets            *atomic.Int32
+}
+
+func (a specAPI) serve(t *testing.T) *httptest.Server {
+	t.Helper()
+	if a.gets == nil {
+		a.gets = new(atomic.Int32)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/openapi.json" {
+			if a.gets.Add(1) == 1 && a.failFirst {
+				http.Error(w, "restarting", http.StatusServiceUnavailable)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, a.spec)
+			return
+		}
+		// The server's clock is the model's: no skew to report.
+		w.Header().Set("Date", fixedNow.UTC().Format(http.TimeFormat))
+		w.Header().Set("Content-Type", "application/json")
+		body := `{"error": "forbidden"}`
+		if a.challenge != "" {
+			w.Header().Set("WWW-Authenticate", a.challenge)
+			body = `{"error": "insufficient_scope"}`
+		}
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }

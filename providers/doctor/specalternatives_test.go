@@ -1,8 +1,6 @@
 package doctor_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers"
@@ -48,24 +46,7 @@ func TestDiagnoseSpecAlternatives(t *testing.T) {
 			ev.Operation = oneOf
 			fs := doctor.Diagnose(ev)
 			t.Logf("%s", findingsText(fs))
-			if len(fs) == 0 || fs[0].Code != tt.want {
-				t.Fatalf("findings %v, want %s first", codes(fs), tt.want)
-			}
-			for _, want := range tt.causeHas {
-				if !strings.Contains(fs[0].Cause, want) {
-					t.Errorf("Cause does not say %q:\n%s", want, fs[0].Cause)
-				}
-			}
-			for _, want := range tt.fixHas {
-				if !strings.Contains(fs[0].Fix, want) {
-					t.Errorf("Fix does not say %q:\n%s", want, fs[0].Fix)
-				}
-			}
-			for _, code := range tt.without {
-				if slices.Contains(codes(fs), code) {
-					t.Errorf("%s found too: %v", code, codes(fs))
-				}
-			}
+			firstFinding(t, fs, tt.want, tt.causeHas, tt.fixHas, tt.without)
 			checkNoSecret(t, fs, plain)
 		})
 	}

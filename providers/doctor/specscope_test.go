@@ -71,24 +71,7 @@ func TestDiagnoseSpecScopes(t *testing.T) {
 			ev.Operation = tt.op
 			fs := doctor.Diagnose(ev)
 			t.Logf("%s", findingsText(fs))
-			if len(fs) == 0 || fs[0].Code != tt.want {
-				t.Fatalf("findings %v, want %s first", codes(fs), tt.want)
-			}
-			for _, want := range tt.causeHas {
-				if !strings.Contains(fs[0].Cause, want) {
-					t.Errorf("Cause does not say %q:\n%s", want, fs[0].Cause)
-				}
-			}
-			for _, want := range tt.fixHas {
-				if !strings.Contains(fs[0].Fix, want) {
-					t.Errorf("Fix does not say %q:\n%s", want, fs[0].Fix)
-				}
-			}
-			for _, code := range tt.without {
-				if slices.Contains(codes(fs), code) {
-					t.Errorf("%s found too: %v", code, codes(fs))
-				}
-			}
+			firstFinding(t, fs, tt.want, tt.causeHas, tt.fixHas, tt.without)
 			for _, f := range fs {
 				if strings.ContainsAny(f.String(), "\x1b\a") {
 					t.Errorf("a control character from the spec reached the finding: %q", f.String())
@@ -96,5 +79,29 @@ func TestDiagnoseSpecScopes(t *testing.T) {
 			}
 			checkNoSecret(t, fs, plain)
 		})
+	}
+}
+
+// firstFinding fails unless the first finding is want, its cause and fix
+// say every causeHas and fixHas, and no finding is one of without.
+func firstFinding(t *testing.T, fs []doctor.Finding, want string, causeHas, fixHas, without []string) {
+	t.Helper()
+	if len(fs) == 0 || fs[0].Code != want {
+		t.Fatalf("findings %v, want %s first", codes(fs), want)
+	}
+	for _, s := range causeHas {
+		if !strings.Contains(fs[0].Cause, s) {
+			t.Errorf("Cause does not say %q:\n%s", s, fs[0].Cause)
+		}
+	}
+	for _, s := range fixHas {
+		if !strings.Contains(fs[0].Fix, s) {
+			t.Errorf("Fix does not say %q:\n%s", s, fs[0].Fix)
+		}
+	}
+	for _, code := range without {
+		if slices.Contains(codes(fs), code) {
+			t.Errorf("%s found too: %v", code, codes(fs))
+		}
 	}
 }
