@@ -44,14 +44,5 @@ func refusalOperation(ctx context.Context, e env, b *backend, sess *providers.Se
 			return nil
 		}
 	}
-	scheme, scopes := op.Requirement()
-	d := &doctor.Operation{Method: op.Method, Path: op.Path, ID: op.ID, Scheme: scheme, Scopes: scopes}
-	// Several alternatives stand in for the flat requirement: any one of
-	// them is enough.
-	if len(op.Security) > 1 {
-		for _, alt := range op.Security {
-			d.Alternatives = append(d.Alternatives, doctor.Alternative{Scheme: alt.Scheme(), Scopes: alt.ScopeNames()})
-		}
-	}
-	return d
+	return exchange.DoctorOperation(op)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
+	"github.com/keyhole-sh/keyhole/spec"
 )
 
 // Diagnose asks the 401/403 doctor about this exchange: what was sent,
@@ -33,4 +34,22 @@ func (ex *Exchange) DiagnoseOp(p *providers.Provider, now time.Time, op *doctor.
 		Now:            now,
 		Operation:      op,
 	})
+}
+
+// DoctorOperation is what a spec says of an operation, as the doctor takes
+// it: plain data, for the doctor imports nothing of spec. With several
+// security alternatives, they stand in for the flat requirement: any one
+// of them is enough. nil for nil.
+func DoctorOperation(op *spec.Operation) *doctor.Operation {
+	if op == nil {
+		return nil
+	}
+	scheme, scopes := op.Requirement()
+	d := &doctor.Operation{Method: op.Method, Path: op.Path, ID: op.ID, Scheme: scheme, Scopes: scopes}
+	if len(op.Security) > 1 {
+		for _, alt := range op.Security {
+			d.Alternatives = append(d.Alternatives, doctor.Alternative{Scheme: alt.Scheme(), Scopes: alt.ScopeNames()})
+		}
+	}
+	return d
 }

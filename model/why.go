@@ -91,18 +91,5 @@ func (m *Model) whyText() (title, body string) {
 // doctorOperation is what the spec says of the request sent, as the
 // doctor takes it: plain data, nil when no operation matches.
 func doctorOperation(s *spec.Spec, sent exchange.Sent) *doctor.Operation {
-	op := requestOp(s, sent)
-	if op == nil {
-		return nil
-	}
-	scheme, scopes := op.Requirement()
-	d := &doctor.Operation{Method: op.Method, Path: op.Path, ID: op.ID, Scheme: scheme, Scopes: scopes}
-	// The alternatives, when there are several, stand in for the flat
-	// requirement: any one of them is enough.
-	if len(op.Security) > 1 {
-		for _, alt := range op.Security {
-			d.Alternatives = append(d.Alternatives, doctor.Alternative{Scheme: alt.Scheme(), Scopes: alt.ScopeNames()})
-		}
-	}
-	return d
+	return exchange.DoctorOperation(requestOp(s, sent))
 }
