@@ -2,10 +2,7 @@ package model
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/demo/demotest"
 )
 
 // browser plays the person's browser: it reaches the demo through the
@@ -54,32 +52,11 @@ func (b *browser) signIn(authURL string) string {
 	return loc
 }
 
-var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
-
 // approveDevice approves a user code at the demo's verification page.
 func (b *browser) approveDevice(pageURL, userCode string) {
 	b.t.Helper()
-	u, _ := url.Parse(pageURL)
-	resp, err := b.demo.Get(pageURL)
-	if err != nil {
+	if err := demotest.DecideDevice(b.demo, pageURL, userCode, "approve"); err != nil {
 		b.t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfRE.FindSubmatch(page)
-	if m == nil {
-		b.t.Fatalf("no approval form at %s:\n%s", pageURL, page)
-	}
-	form := url.Values{"user_code": {userCode}, "csrf_token": {string(m[1])}, "action": {"approve"}}
-	req, _ := http.NewRequest(http.MethodPost, u.Scheme+"://"+u.Host+"/device", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err = b.demo.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		b.t.Fatalf("approve: %d", resp.StatusCode)
 	}
 }
 
