@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +96,34 @@ func do(t *testing.T, req *http.Request) (*http.Response, []byte) {
 		t.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
 	return resp, b
+}
+
+// formRequest is a POST of form to rawURL, form-encoded as an OAuth
+// client or a browser sends it.
+func formRequest(t *testing.T, rawURL string, form url.Values) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, rawURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// postForm sends form to rawURL and returns the response with its body
+// read.
+func postForm(t *testing.T, rawURL string, form url.Values) (*http.Response, []byte) {
+	t.Helper()
+	return do(t, formRequest(t, rawURL, form))
+}
+
+// postFormAs is postForm as a confidential client, authenticated with
+// HTTP Basic.
+func postFormAs(t *testing.T, clientID, secret, rawURL string, form url.Values) (*http.Response, []byte) {
+	t.Helper()
+	req := formRequest(t, rawURL, form)
+	req.SetBasicAuth(clientID, secret)
+	return do(t, req)
 }
 
 // jwtParts decodes a compact JWT's header and claims without verifying it.

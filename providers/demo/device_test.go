@@ -57,16 +57,6 @@ func decideDevice(t *testing.T, pageURL, action string) {
 	}
 }
 
-func postForm(t *testing.T, rawURL string, form url.Values) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), "POST", rawURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return do(t, req)
-}
-
 // pollDevice sends one device_code token request by hand, so the test
 // controls the timing, and returns the status and the JSON body.
 func pollDevice(t *testing.T, base, clientID, deviceCode string) (int, map[string]any) {
@@ -168,11 +158,8 @@ func TestDeviceFlow(t *testing.T) {
 	}
 
 	// Introspection and revocation treat the token like any other.
-	req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/oauth2/introspect", strings.NewReader(url.Values{"token": {refreshed.AccessToken}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(demo.CCClientID, demo.CCClientSecret)
 	var ir map[string]any
-	if resp, body := do(t, req); resp.StatusCode != 200 || json.Unmarshal(body, &ir) != nil || ir["active"] != true || ir["client_id"] != demo.DeviceClientID || ir["sub"] != "demo-user" {
+	if resp, body := postFormAs(t, demo.CCClientID, demo.CCClientSecret, base+"/oauth2/introspect", url.Values{"token": {refreshed.AccessToken}}); resp.StatusCode != 200 || json.Unmarshal(body, &ir) != nil || ir["active"] != true || ir["client_id"] != demo.DeviceClientID || ir["sub"] != "demo-user" {
 		t.Errorf("introspect: %d %s", resp.StatusCode, body)
 	}
 	resp, body = postForm(t, base+"/oauth2/revoke", url.Values{"token": {refreshed.AccessToken}, "client_id": {demo.DeviceClientID}})
@@ -277,12 +264,9 @@ func TestDeviceTokenRejected(t *testing.T) {
 	wantPollError(t, base, demo.DeviceClientID, "", 400, "invalid_request")
 	wantPollError(t, base, demo.DeviceClientID, "not-a-device-code", 400, "invalid_grant")
 
-	req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/oauth2/token", strings.NewReader(url.Values{
+	if resp, body := postFormAs(t, demo.CCClientID, demo.CCClientSecret, base+"/oauth2/token", url.Values{
 		"grant_type": {deviceGrantType}, "device_code": {da.DeviceCode},
-	}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(demo.CCClientID, demo.CCClientSecret)
-	if resp, body := do(t, req); resp.StatusCode != 400 || !strings.Contains(string(body), "unauthorized_client") {
+	}); resp.StatusCode != 400 || !strings.Contains(string(body), "unauthorized_client") {
 		t.Errorf("demo-cc with the code: %d %s", resp.StatusCode, body)
 	}
 

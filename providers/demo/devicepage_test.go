@@ -1,7 +1,6 @@
 package demo_test
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -53,8 +52,7 @@ func TestDevicePage(t *testing.T) {
 
 	post := func(form url.Values, header ...string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/device", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req := formRequest(t, base+"/device", form)
 		for i := 0; i+1 < len(header); i += 2 {
 			req.Header.Set(header[i], header[i+1])
 		}

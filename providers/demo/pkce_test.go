@@ -275,8 +275,7 @@ func TestConsentPage(t *testing.T) {
 		form := u.Query()
 		form.Del("prompt")
 		form.Set("decision", decision)
-		req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/oauth2/auth", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req := formRequest(t, base+"/oauth2/auth", form)
 		_, loc := redirectOf(t, req)
 		if loc == nil || loc.Query().Get(want) == "" {
 			t.Errorf("%s: redirect %v, want a %s", decision, loc, want)

@@ -168,8 +168,7 @@ func TestIntrospectAndRevoke(t *testing.T) {
 	tok := ccToken(t, base, "api:read")
 
 	introspect := func(user, pass string) (int, map[string]any) {
-		req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/oauth2/introspect", strings.NewReader(url.Values{"token": {tok}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req := formRequest(t, base+"/oauth2/introspect", url.Values{"token": {tok}})
 		if user != "" {
 			req.SetBasicAuth(user, pass)
 		}
@@ -191,10 +190,7 @@ func TestIntrospectAndRevoke(t *testing.T) {
 		t.Errorf("introspect as the public client: %d, want 401", status)
 	}
 
-	req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/oauth2/revoke", strings.NewReader(url.Values{"token": {tok}, "token_type_hint": {"access_token"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(demo.CCClientID, demo.CCClientSecret)
-	if resp, body := do(t, req); resp.StatusCode != 200 {
+	if resp, body := postFormAs(t, demo.CCClientID, demo.CCClientSecret, base+"/oauth2/revoke", url.Values{"token": {tok}, "token_type_hint": {"access_token"}}); resp.StatusCode != 200 {
 		t.Fatalf("revoke: %d %s", resp.StatusCode, body)
 	}
 	if status, m := introspect(demo.CCClientID, demo.CCClientSecret); status != 200 || m["active"] != false {
