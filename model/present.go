@@ -2,7 +2,6 @@ package model
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/exchange"
-	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -257,18 +255,6 @@ func (m *Model) authPreview() string {
 		return termtext.Line("?" + in.Query + "=" + value + " (added)")
 	}
 	return termtext.Line(in.Header + ": " + in.Prefix + value + " (added)")
-}
-
-// responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
-func (m *Model) responseTitle() string {
-	if m.sending {
-		return "Response · " + m.spinner.View() + " " + durfmt.Timing(m.now.Sub(m.sendStart))
-	}
-	if m.ex == nil || m.ex.Response == nil {
-		return "Response"
-	}
-	r := m.ex.Response
-	return fmt.Sprintf("Response · %d %s · %s · %s", r.Status, termtext.Line(r.StatusText), durfmt.Timing(r.Duration), document.HumanSize(r.Size))
 }
 
 func withQuery(path string, q map[string]string) string {

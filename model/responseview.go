@@ -141,11 +141,29 @@ func (in *inspector) View() string {
 	return strings.Join(parts, "\n")
 }
 
+// responseTitle is "Response · 200 OK · 143 ms · 2.1 KB".
+func (m *Model) responseTitle() string {
+	if m.sending {
+		return "Response · " + m.spinner.View() + " " + durfmt.Timing(m.now.Sub(m.sendStart))
+	}
+	if m.ex == nil || m.ex.Response == nil {
+		return "Response"
+	}
+	r := m.ex.Response
+	return "Response · " + statusWords(r) + " · " + durfmt.Timing(r.Duration) + " · " + document.HumanSize(r.Size)
+}
+
+// statusWords is "200 OK": the code and the server's reason phrase, which
+// may hold anything and is sanitized.
+func statusWords(r *exchange.Response) string {
+	return fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText))
+}
+
 // info is the line above the body: status in its colour, time and its
 // breakdown, size, kind and the toggles.
 func (in *inspector) info(st *ui.Styles) string {
 	r := in.resp
-	status := st.Render(statusTone(r.Status), fmt.Sprintf("%d %s", r.Status, termtext.Line(r.StatusText)))
+	status := st.Render(statusTone(r.Status), statusWords(r))
 	parts := []string{status}
 	if b := timingBreakdown(r.Timing); b != "" {
 		parts = append(parts, b)
