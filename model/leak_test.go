@@ -1,7 +1,6 @@
 package model
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,10 +26,7 @@ import (
 // (attack.LeakForms), as encoding/json escapes it, and in the HTTP Basic
 // credentials of the client id and it.
 func secretForms(id, secret string) []string {
-	j, _ := json.Marshal(secret)
-	return append(attack.LeakForms(secret), strings.Trim(string(j), `"`),
-		base64.StdEncoding.EncodeToString([]byte(id+":"+secret)),
-		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret))))
+	return append(append(attack.LeakForms(secret), attack.JSONForms(secret)...), attack.BasicForms(id, secret)...)
 }
 
 // TestTokenErrorsNeverLeakOnScreen selects, one after the other,

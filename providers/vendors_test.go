@@ -10,7 +10,6 @@ package providers_test
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -361,15 +361,11 @@ func TestVendorWrongSecret(t *testing.T) {
 	}
 }
 
-// secretForms is every shape a secret can take on the wire: as is,
-// URL-encoded (form and path style), base64 alone, and inside HTTP Basic
-// with and without RFC 6749's form-encoding.
+// secretForms is every shape a secret can take on the wire: the forms of
+// attack.LeakForms (as is, URL-encoded, base64, JSON-escaped), and inside
+// HTTP Basic with and without RFC 6749's form-encoding.
 func secretForms(id, sec string) []string {
-	b64 := base64.StdEncoding.EncodeToString
-	return []string{
-		sec, url.QueryEscape(sec), url.PathEscape(sec), b64([]byte(sec)),
-		b64([]byte(id + ":" + sec)), b64([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(sec))),
-	}
+	return append(attack.LeakForms(sec), attack.BasicForms(id, sec)...)
 }
 
 // TestTapkeyWrongSchemeIs401 is seed 000's whole article: a token sent as

@@ -6,6 +6,7 @@ package attack
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -48,6 +49,28 @@ func LeakForms(s string) []string {
 		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
 		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)),
 		j, strings.ReplaceAll(j, "/", `\/`)}
+}
+
+// JSONForms lists s as encoding/json writes it inside a string, escaped
+// once and twice (a JSON body echoed inside another JSON string). Unlike
+// LeakForms' escape, encoding/json also writes <, > and & as \u003c,
+// \u003e and \u0026.
+func JSONForms(s string) []string {
+	once := jsonEscape(s)
+	return []string{once, jsonEscape(once)}
+}
+
+func jsonEscape(s string) string {
+	j, _ := json.Marshal(s)
+	return string(j[1 : len(j)-1])
+}
+
+// BasicForms lists the HTTP Basic credentials a client id and secret make:
+// base64 of id:secret, as is and with both form-encoded first (RFC 6749
+// §2.3.1).
+func BasicForms(id, secret string) []string {
+	b64 := base64.StdEncoding.EncodeToString
+	return []string{b64([]byte(id + ":" + secret)), b64([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret)))}
 }
 
 // Unsafe returns the byte offset and the rune of the first thing in text

@@ -22,3 +22,13 @@ func TestUnsafe(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONAndBasicForms(t *testing.T) {
+	if got := JSONForms(`a<"b`); len(got) != 2 || got[0] != `a\u003c\"b` || got[1] != `a\\u003c\\\"b` {
+		t.Errorf("JSONForms = %q", got)
+	}
+	// "id:s p" and "id:s+p" in base64.
+	if got := BasicForms("id", "s p"); len(got) != 2 || got[0] != "aWQ6cyBw" || got[1] != "aWQ6cytw" {
+		t.Errorf("BasicForms = %q", got)
+	}
+}
