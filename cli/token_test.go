@@ -177,14 +177,9 @@ var noRedirects = &http.Client{
 func pkceBrowser(t *testing.T, opened *[]string) func(string) error {
 	return func(authURL string) error {
 		*opened = append(*opened, authURL)
-		resp, err := noRedirects.Get(authURL)
+		loc, err := demotest.SignIn(noRedirects, authURL)
 		if err != nil {
 			return err
-		}
-		resp.Body.Close()
-		loc, err := resp.Location()
-		if err != nil {
-			return fmt.Errorf("authorize answered %d without a redirect", resp.StatusCode)
 		}
 		if loc.Hostname() != "127.0.0.1" || loc.Path != "/callback" {
 			t.Errorf("redirect to %s, want the loopback listener", loc)
@@ -413,12 +408,7 @@ func TestPasteFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The browser, elsewhere, ends on the redirect but never reaches it.
-	resp, err := noRedirects.Get(pend.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := resp.Location()
+	loc, err := demotest.SignIn(noRedirects, pend.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

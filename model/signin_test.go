@@ -40,14 +40,13 @@ func (b *browser) open(u string) error {
 // returns the redirect address, without visiting it.
 func (b *browser) signIn(authURL string) string {
 	b.t.Helper()
-	resp, err := b.demo.Get(authURL)
+	back, err := demotest.SignIn(b.demo, authURL)
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if resp.StatusCode/100 != 3 || !strings.HasPrefix(loc, "http://127.0.0.1:") {
-		b.t.Fatalf("authorization answered %d, Location %q", resp.StatusCode, loc)
+	loc := back.String()
+	if !strings.HasPrefix(loc, "http://127.0.0.1:") {
+		b.t.Fatalf("authorization sent the browser to %q", loc)
 	}
 	return loc
 }

@@ -61,6 +61,25 @@ func DecideDevice(c *http.Client, pageURL, userCode, action string) error {
 	return nil
 }
 
+// SignIn plays the person at the demo's authorization page, which
+// approves its own clients at once: it opens authURL with c, following no
+// redirect, and returns where the demo sends the browser back (the
+// client's redirect_uri with the code and state), without going there.
+func SignIn(c *http.Client, authURL string) (*url.URL, error) {
+	noFollow := *c
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noFollow.Get(authURL)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", authURL, err)
+	}
+	resp.Body.Close()
+	back, err := resp.Location()
+	if err != nil || resp.StatusCode/100 != 3 {
+		return nil, fmt.Errorf("GET %s answered %s without a redirect", authURL, resp.Status)
+	}
+	return back, nil
+}
+
 func read(resp *http.Response, err error) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, err
