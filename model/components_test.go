@@ -13,7 +13,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -86,11 +85,8 @@ func bindingID(b key.Binding) string { return fmt.Sprint(b.Keys(), b.Help()) }
 func TestResponsePaneAnswersTheKeysItsHelpShows(t *testing.T) {
 	srv := hostileAPI(t)
 	testEnv(t)
-	cfg, err := providers.Parse("hostile.toml", []byte(fmt.Sprintf("[providers.hostile]\nbase_url = %q\ngrant = \"static\"\ntoken = \"static-token-4242\"\n", srv.URL)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	b := configBackend(t, "hostile.toml", fmt.Sprintf("[providers.hostile]\nbase_url = %q\ngrant = \"static\"\ntoken = \"static-token-4242\"\n", srv.URL),
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
 	m := newTestModel(t, b, nil)
 
 	// The model is built with the new key map: its components keep it.
@@ -223,13 +219,9 @@ func signInOpen(t *testing.T, d *deviceIdP, br *opener) Model {
   name = "List"
   path = "/items"
 `
-	cfg, err := providers.Parse("device.toml", []byte(cfgText))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The poller waits for the test's end instead of the clock.
 	sleep := func(ctx context.Context, _ time.Duration) error { <-ctx.Done(); return ctx.Err() }
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Now: func() time.Time { return fixedNow }, Sleep: sleep})
+	b := configBackend(t, "device.toml", cfgText, nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }, Sleep: sleep})
 	m := New(Options{Label: "test", Backend: b, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC, OpenURL: br.open})
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	m = run(t, m, press("enter"))

@@ -10,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -35,12 +34,8 @@ func manyWorld(t *testing.T, providerCount, requests, w, h int) Model {
 			}
 		}
 	}
-	cfg, err := providers.Parse("many.toml", []byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
 	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-	be := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
+	be := configBackend(t, "many.toml", b.String(), nil, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }})
 	m := New(Options{Label: "many.toml", Backend: be, Redact: true, Now: func() time.Time { return fixedNow }, Location: time.UTC})
 	return update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 }
