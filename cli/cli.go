@@ -103,7 +103,7 @@ func Execute() int {
 }
 
 func run(ctx context.Context, args []string, e env) int {
-	root := newRoot(e)
+	root := newRoot(e, !opensTUI(args))
 	root.SetArgs(args)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -229,7 +229,25 @@ func version() string {
 	return v
 }
 
-func newRoot(e env) *cobra.Command {
+// opensTUI reports whether args can only open the TUI: none, or a
+// --config alone. Such a start builds Cobra's root command only, not the
+// tree of subcommands and their flags it would never look at: the TUI's
+// first frame waits for everything done before it.
+func opensTUI(args []string) bool {
+	switch len(args) {
+	case 0:
+		return true
+	case 1:
+		return strings.HasPrefix(args[0], "--config=")
+	case 2:
+		return args[0] == "--config" && !strings.HasPrefix(args[1], "-")
+	}
+	return false
+}
+
+// newRoot builds the root command; with subcommands false, without the
+// commands under it (see opensTUI).
+func newRoot(e env, subcommands bool) *cobra.Command {
 	var configPath string
 	root := &cobra.Command{
 		Use:   "keyhole",
@@ -261,6 +279,9 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml)")
+	if !subcommands {
+		return root
+	}
 	root.AddCommand(
 		&cobra.Command{
 			Use:   "demo",

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// A start that can only open the TUI builds no subcommands; anything else
+// gets the whole tree, so help, completion and every command still work.
+func TestOpensTUI(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"--config", "k.toml"}, true},
+		{[]string{"--config=k.toml"}, true},
+		{[]string{"--config"}, false},
+		{[]string{"--config", "--help"}, false},
+		{[]string{"--help"}, false},
+		{[]string{"-h"}, false},
+		{[]string{"help"}, false},
+		{[]string{"demo"}, false},
+		{[]string{"--config", "k.toml", "call"}, false},
+		{[]string{"__complete", ""}, false},
+		{[]string{"--version"}, false},
+	} {
+		if got := opensTUI(c.args); got != c.want {
+			t.Errorf("opensTUI(%q) = %v, want %v", c.args, got, c.want)
+		}
+	}
+}
+
+func TestTheTUIStartStillSaysWhatIsWrong(t *testing.T) {
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", "http://127.0.0.1:9", "t", ""))
+	r := h.run("--config", cfg)
+	r.expect(t, ExitUsage, "no terminal")
+	if !strings.Contains(r.errOut, "needs a terminal") {
+		t.Errorf("no-terminal error: %s", r.errOut)
+	}
+	r = h.run("--help")
+	r.expect(t, ExitOK, "--help")
+	for _, cmd := range []string{"call", "token", "providers", "serve-demo"} {
+		if !strings.Contains(r.out, cmd) {
+			t.Errorf("--help does not list %s:\n%s", cmd, r.out)
+		}
+	}
+}
