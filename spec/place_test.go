@@ -83,3 +83,27 @@ func TestPlaceSeveralServers(t *testing.T) {
 		t.Errorf("OperationServers %q", got)
 	}
 }
+
+// TestPlaceReadsNoDocument: placing an operation of a spec whose servers
+// are plain URLs needs only the index, not a pass over the whole
+// document (GitHub's dereferenced description is 73 MB); a server with a
+// {variable} still reads its default there.
+func TestPlaceReadsNoDocument(t *testing.T) {
+	s := loadTestdata(t, "github-slice.json")
+	op, ok := s.Index.Find("code-scanning/get-alert")
+	if !ok {
+		t.Fatal("no code-scanning/get-alert")
+	}
+	if got := s.Place(op, "https://api.github.com"); got != (Place{}) {
+		t.Errorf("Place %+v", got)
+	}
+	if s.parsed != nil {
+		t.Error("Place read the whole document for a plain server URL")
+	}
+	v := loadDoc(t, `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+ "servers": [{"url": "https://api.example.com/{v}", "variables": {"v": {"default": "v2"}}}],
+ "paths": {"/items": {"get": {"operationId": "list"}}}}`)
+	if got := v.Place(&v.Index.Operations[0], "https://api.example.com"); got != (Place{Prefix: "/v2"}) {
+		t.Errorf("with a variable: Place %+v, want the default's /v2", got)
+	}
+}
