@@ -102,3 +102,56 @@ func TestCallOperationDocumentServer(t *testing.T) {
 		t.Errorf("the document's other origin got %d requests", n)
 	}
 }
+
+// TestCallOperationSeveralServers: of an operation's (or its path's)
+// several servers, call and curl take the one on base_url's origin, with
+// the token; when none is there, the first, which gets the token only
+// with --send-token.
+func TestCallOperationSeveralServers(t *testing.T) {
+	api, sandbox := newEchoServer(t), newEchoServer(t)
+	spec := fmt.Sprintf(`{
+  "openapi": "3.1.0",
+  "info": {"title": "Place", "version": "1"},
+  "paths": {
+    "/items/{id}": {"get": {"operationId": "getItem",
+      "servers": [{"url": %q}, {"url": %q}],
+      "parameters": [{"name": "id", "in": "path", "required": true}]}},
+    "/files/{id}": {"servers": [{"url": %q}, {"url": %q}],
+      "get": {"operationId": "getFile", "parameters": [{"name": "id", "in": "path", "required": true}]}}
+  }
+}`, sandbox.URL+"/sb", api.URL+"/live", sandbox.URL+"/sbf", api.URL+"/f")
+	h := newHarness(t)
+	h.writeConfig("several.json", spec)
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \"several.json\"\n"))
+	for i, c := range []struct{ id, want string }{
+		{"@getItem", "/live/items/7"},
+		{"@getFile", "/f/files/7"},
+	} {
+		h.run("--config", cfg, "call", "st", c.id, "-p", "id=7").expect(t, 0, c.id)
+		got, hdr := sentTo(t, api, i+1)
+		if got.RequestURI != c.want || hdr.Get("Authorization") != "Bearer static-tok-1" {
+			t.Errorf("%s: sent %s (Authorization %q), want %s with the token", c.id, got.RequestURI, hdr.Get("Authorization"), c.want)
+		}
+		r := h.run("--config", cfg, "curl", "st", c.id, "-p", "id=7")
+		r.expect(t, 0, "curl "+c.id)
+		if !strings.Contains(r.out, api.URL+c.want) || !strings.Contains(r.out, "Authorization: Bearer $(keyhole") {
+			t.Errorf("curl %s does not print %s with the token:\n%s", c.id, api.URL+c.want, r.out)
+		}
+	}
+	if _, n := sandbox.lastRequest(); n != 0 {
+		t.Errorf("the other origin got %d requests", n)
+	}
+
+	// base_url on neither: the first, and the token only when asked.
+	other := newEchoServer(t)
+	cfg = h.writeConfig("k2.toml", staticConfig("st", other.URL, "static-tok-1", "openapi = \"several.json\"\n"))
+	r := h.run("--config", cfg, "call", "st", "@getItem", "-p", "id=7")
+	r.expect(t, 0, "call elsewhere")
+	got, hdr := sentTo(t, sandbox, 1)
+	if got.RequestURI != "/sb/items/7" || hdr.Get("Authorization") != "" {
+		t.Errorf("sent %s (Authorization %q), want /sb/items/7 without the token", got.RequestURI, hdr.Get("Authorization"))
+	}
+	if !strings.Contains(r.errOut, "--send-token sends it") {
+		t.Errorf("no word of the withheld token: %s", r.errOut)
+	}
+}

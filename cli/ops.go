@@ -24,6 +24,10 @@ type opJSON struct {
 	Deprecated  bool             `json:"deprecated"`
 	Parameters  []spec.Parameter `json:"parameters"`
 	Scopes      []string         `json:"scopes"`
+	// TokenOptional is set when the security list has an empty
+	// alternative ({}): the operation can be called without a token,
+	// and scopes are what one is held to when sent.
+	TokenOptional bool `json:"tokenOptional"`
 }
 
 func newOpsCmd(e env, configPath *string) *cobra.Command {
@@ -47,8 +51,10 @@ reached the cached copy is used, with a note on stderr. A URL that redirects
 fails: keyhole follows no redirect.
 
 --json prints an array of objects: method, path, operationId, summary, tags,
-deprecated, parameters ([{name, in, required, type}]) and scopes
-(["scheme:scope", ...]).`,
+deprecated, parameters ([{name, in, required, type}]), scopes
+(["scheme:scope", ...]) and tokenOptional (true when the spec's security lists
+an empty alternative, {}: no token is needed, and scopes are what one sent is
+held to).`,
 		Example: `  keyhole ops github
   keyhole ops github issue comment
   keyhole ops github --json | jq '.[] | select(.scopes | index("oauth:repo"))'`,
@@ -133,7 +139,7 @@ func printOpsJSON(e env, matches []spec.Match) error {
 	for _, m := range matches {
 		op := m.Op
 		o := opJSON{Method: op.Method, Path: op.Path, OperationID: op.ID, Summary: op.Summary, Tags: op.Tags,
-			Deprecated: op.Deprecated, Parameters: op.Parameters, Scopes: op.Scopes}
+			Deprecated: op.Deprecated, Parameters: op.Parameters, Scopes: op.Scopes, TokenOptional: op.TokenOptional()}
 		if o.Tags == nil {
 			o.Tags = []string{}
 		}

@@ -77,7 +77,7 @@ func TestOpsFile(t *testing.T) {
 		"method": "GET", "path": "/items", "operationId": "listItems", "summary": "List the items",
 		"tags": []any{"items"}, "deprecated": false,
 		"parameters": []any{map[string]any{"name": "limit", "in": "query", "required": false, "type": "integer"}},
-		"scopes":     []any{"oauth:items:read"},
+		"scopes":     []any{"oauth:items:read"}, "tokenOptional": false,
 	}
 	if !reflect.DeepEqual(got[0], want) {
 		t.Errorf("--json:\n got %v\nwant %v", got[0], want)
@@ -230,5 +230,40 @@ func TestOpsTokenRefused(t *testing.T) {
 	}
 	if n := len(api.Requests()); n != 0 {
 		t.Errorf("the spec was asked for without its token (%d requests)", n)
+	}
+}
+
+// TestOpsJSONTokenOptional: an operation whose security lists an empty
+// alternative ({}) is marked tokenOptional, its scopes still listed; one
+// with a plain requirement is not.
+func TestOpsJSONTokenOptional(t *testing.T) {
+	h := newHarness(t)
+	api := newSpecHost(t)
+	h.writeConfig("items.json", `{"openapi": "3.1.0", "info": {"title": "Items", "version": "1"},
+ "security": [{"oauth": ["items:read"]}],
+ "paths": {
+  "/items": {"get": {"operationId": "listItems", "security": [{}, {"oauth": ["items:read"]}]}},
+  "/items/{id}": {"get": {"operationId": "getItem"}}}}`)
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \"items.json\"\n"))
+	r := h.run("--config", cfg, "ops", "st", "--json")
+	r.expect(t, 0, "ops --json")
+	var got []struct {
+		ID            string   `json:"operationId"`
+		Scopes        []string `json:"scopes"`
+		TokenOptional *bool    `json:"tokenOptional"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d operations:\n%s", len(got), r.out)
+	}
+	for i, want := range []bool{true, false} {
+		if got[i].TokenOptional == nil || *got[i].TokenOptional != want {
+			t.Errorf("%s: tokenOptional %v, want %v:\n%s", got[i].ID, got[i].TokenOptional, want, r.out)
+		}
+		if !reflect.DeepEqual(got[i].Scopes, []string{"oauth:items:read"}) {
+			t.Errorf("%s: scopes %q", got[i].ID, got[i].Scopes)
+		}
 	}
 }

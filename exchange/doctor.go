@@ -45,7 +45,7 @@ func DoctorOperation(op *spec.Operation) *doctor.Operation {
 		return nil
 	}
 	scheme, scopes := op.Requirement()
-	d := &doctor.Operation{Method: op.Method, Path: op.Path, ID: op.ID, Scheme: scheme, Scopes: scopes}
+	d := &doctor.Operation{Method: op.Method, Path: op.Path, ID: op.ID, Scheme: scheme, Scopes: scopes, Optional: op.TokenOptional()}
 	if len(op.Security) > 1 {
 		for _, alt := range op.Security {
 			d.Alternatives = append(d.Alternatives, doctor.Alternative{Scheme: alt.Scheme(), Scopes: alt.ScopeNames()})

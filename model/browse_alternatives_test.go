@@ -80,3 +80,50 @@ func TestWhySecurityAlternatives(t *testing.T) {
 		t.Errorf("the alternatives read as needed together:\n%s", body)
 	}
 }
+
+// optionalSpec's getItem takes a token or none: its security list has an
+// empty alternative ({}). listItems takes none at all.
+const optionalSpec = `{"openapi": "3.1.0", "info": {"title": "Items", "version": "1"},
+ "components": {"securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"api:read": "", "admin": ""}}}}}},
+ "security": [{"oauth": ["admin"]}],
+ "paths": {
+  "/api/items": {"get": {"operationId": "listItems", "summary": "List the items", "security": [{}], "responses": {"200": {"description": "ok"}}}},
+  "/api/items/{id}": {
+   "get": {"operationId": "getItem", "summary": "One item",
+    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+    "security": [{}, {"oauth": ["api:read"]}],
+    "responses": {"200": {"description": "ok"}}}}
+ }}`
+
+// TestBrowserTokenOptional: an empty security alternative makes the
+// token optional, and the description says so rather than demanding the
+// other alternative's scopes of the token in hand.
+func TestBrowserTokenOptional(t *testing.T) {
+	api := specAPI{spec: optionalSpec}.serve(t)
+	for _, tt := range []struct {
+		op     string
+		scopes []string // the token's
+		want   string
+	}{
+		{op: "getItem", scopes: []string{"api:read"}, want: "token optional; with one: ✓ api:read"},
+		{op: "getItem", scopes: []string{"other"}, want: "token optional; with one: ✗ api:read"},
+		{op: "listItems", scopes: []string{"other"}, want: "none needed: the spec says the operation takes no token"},
+	} {
+		m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""), 120, 40)
+		e := m.entries.named("items")
+		if e == nil || e.tok == nil {
+			t.Fatal("no token in hand")
+		}
+		e.tok.Scopes = tt.scopes
+		m = chooseOpRow(t, m, tt.op)
+		screen := strings.Join(strings.Fields(plain(m)), " ")
+		if !strings.Contains(screen, tt.want) {
+			t.Errorf("%s, token %q: the description lacks %q:\n%s", tt.op, tt.scopes, tt.want, plain(m))
+		}
+		for _, not := range []string{"needs `", "none said", "closest"} {
+			if strings.Contains(screen, not) {
+				t.Errorf("%s, token %q: the description says %q:\n%s", tt.op, tt.scopes, not, plain(m))
+			}
+		}
+	}
+}

@@ -85,6 +85,9 @@ func (m *Model) opLines(w int) []string {
 func (m *Model) scopeLines(c *chosenOp) []string {
 	st := m.styles
 	need := opScopes(c.op.Scopes)
+	if c.op.TokenOptional() {
+		return m.optionalLines(c)
+	}
 	if len(c.op.Scopes) == 0 {
 		return []string{"  none said: the operation takes no token, or the spec does not say"}
 	}
@@ -126,6 +129,55 @@ func (m *Model) scopeLines(c *chosenOp) []string {
 		out = append(out, st.Good.Render("  your token has them"))
 	}
 	return out
+}
+
+// optionalLines describe an operation one of whose security alternatives
+// is empty ({}): it needs no token, and one sent is held to the others,
+// marked against the token in hand: "token optional; with one: ✓ read".
+func (m *Model) optionalLines(c *chosenOp) []string {
+	st := m.styles
+	var tok *providers.Token
+	if e := m.entries.named(c.provider); e != nil {
+		tok = e.tok
+	}
+	var withOne []string
+	for _, a := range c.op.Security {
+		if len(a) == 0 {
+			continue
+		}
+		names := a.ScopeNames()
+		if len(names) == 0 {
+			// An API key or a scheme that names no scope: its name.
+			for _, s := range a {
+				names = append(names, s.Scheme)
+			}
+			withOne = append(withOne, termtext.Line(strings.Join(names, " + ")))
+			continue
+		}
+		text := termtext.Line(strings.Join(names, " "))
+		switch {
+		case tok == nil:
+			withOne = append(withOne, text)
+		case hasScopes(tok.Scopes, names):
+			withOne = append(withOne, st.Good.Render("✓ "+text))
+		default:
+			withOne = append(withOne, st.Bad.Render("✗ "+text))
+		}
+	}
+	if len(withOne) == 0 {
+		return []string{"  none needed: the spec says the operation takes no token"}
+	}
+	return []string{"  token optional; with one: " + strings.Join(withOne, " · ")}
+}
+
+// hasScopes reports whether have holds every scope of need.
+func hasScopes(have, need []string) bool {
+	for _, s := range need {
+		if !hasScope(have, s) {
+			return false
+		}
+	}
+	return true
 }
 
 // scopedAlternatives are the security alternatives that name scopes, the

@@ -36,8 +36,10 @@ type contractMsg struct {
 }
 
 // contract starts D (check false) or V (check true) for the exchange
-// shown.
-func (m Model) contract(check bool) (tea.Model, tea.Cmd) {
+// shown. A key press (retry) tries a spec that failed once more, as o
+// and ! do: the server may be back. The D or V that waited for a load
+// does not, or a spec that keeps failing would be asked for forever.
+func (m Model) contract(check, retry bool) (tea.Model, tea.Cmd) {
 	e := m.active()
 	if m.ex == nil || m.ex.Response == nil {
 		m.notice = "no answer yet: send a request first"
@@ -47,7 +49,7 @@ func (m Model) contract(check bool) (tea.Model, tea.Cmd) {
 		m.notice = "no documented response for this request: the provider has no openapi spec"
 		return m, nil
 	}
-	if e.spec == nil || e.spec.loading {
+	if e.spec == nil || e.spec.loading || (retry && e.spec.err != nil) {
 		cmd := m.wantSpec(e)
 		m.contractWant = &contractWant{provider: e.name, check: check}
 		m.notice = "loading the spec…"
@@ -81,7 +83,7 @@ func (m Model) onContractSpec(name string) (tea.Model, tea.Cmd) {
 	if e := m.active(); e == nil || e.name != name {
 		return m, nil
 	}
-	return m.contract(w.check)
+	return m.contract(w.check, false)
 }
 
 // contractCmd finds the documented response for ex and, with check,

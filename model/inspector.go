@@ -391,9 +391,9 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Why):
 		return m.openWhy()
 	case key.Matches(msg, k.Documented):
-		return m.contract(false)
+		return m.contract(false, true)
 	case key.Matches(msg, k.Check):
-		return m.contract(true)
+		return m.contract(true, true)
 	case key.Matches(msg, k.Save):
 		if in.body() == nil {
 			m.notice = "no body to save"

@@ -33,7 +33,7 @@ type specMsg struct {
 
 // wantSpec starts loading e's spec if it has one that was never asked
 // for, or that failed when it was: each opening of the picker (or of the
-// doctor after a refusal) tries a failed spec once more. The picker shows
+// doctor after a refusal, or each D or V) tries a failed spec once more. The picker shows
 // a "loading" row meanwhile. A spec loading or loaded is left alone.
 func (m *Model) wantSpec(e *entry) tea.Cmd {
 	if e == nil || e.Config == nil || e.Config.OpenAPI == "" {

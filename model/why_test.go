@@ -133,3 +133,26 @@ func (a specAPI) serve(t *testing.T) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// TestWhyTokenOptional: an operation whose security has an empty
+// alternative needs no token, so after a bare 403 the doctor does not
+// blame the token's scopes on the spec's word: it says the spec does not
+// require them.
+func TestWhyTokenOptional(t *testing.T) {
+	optional := strings.Replace(whySpec, `"security": [{"demo_oauth": ["api:write"]}]`, `"security": [{}, {"demo_oauth": ["api:write"]}]`, 1)
+	api := specAPI{spec: optional}.serve(t)
+	m := refusedDelete(t, api)
+	nm, cmd := m.Update(press("!"))
+	m = nm.(Model)
+	for _, out := range drainWait(t, cmd, 10*time.Second) {
+		m = run(t, m, out)
+	}
+	_, body := m.whyText()
+	body = ansiRE.ReplaceAllString(body, "")
+	if strings.Contains(body, "needs scope api:write") {
+		t.Errorf("the doctor blames a scope the spec does not require:\n%s", body)
+	}
+	if !strings.Contains(flat(body), "the spec says DELETE /api/items/{id} (deleteItem) does not require the token's scopes") {
+		t.Errorf("the doctor does not say the token is optional:\n%s", body)
+	}
+}

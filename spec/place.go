@@ -24,7 +24,10 @@ type Place struct {
 // mock or an Enterprise host):
 //   - an operation's own server (or its path's) on base_url's origin is
 //     taken whole, its path in place of base_url's; on another origin it
-//     is that origin's (Foreign), as GitHub's uploads are;
+//     is that origin's (Foreign), as GitHub's uploads are. Of several,
+//     the first on base_url's origin is taken, for it gets the token
+//     (a spec listing production and a sandbox works against either);
+//     when none is, the first;
 //   - the document's servers only contribute a base path: that of the
 //     first one on base_url's origin, less base_url's own path
 //     (servers https://api.example.com/v1 with base_url
@@ -39,8 +42,7 @@ func (s *Spec) Place(op *Operation, base string) Place {
 	if err != nil || bu.Host == "" {
 		bu = nil
 	}
-	if server := s.OperationServer(op); server != "" {
-		server = ResolveAgainst(server, base)
+	if server := pickServer(s.OperationServers(op), base, bu); server != "" {
 		su, err := url.Parse(server)
 		if err != nil || su.Host == "" || !IsURL(server) {
 			return Place{}
@@ -70,6 +72,24 @@ func (s *Spec) Place(op *Operation, base string) Place {
 	return Place{}
 }
 
+// pickServer is the server an operation goes to among its own, each
+// resolved against base: the first on base's origin (bu, nil when base is
+// not a URL), else the first. "" when there are none.
+func pickServer(servers []string, base string, bu *url.URL) string {
+	if len(servers) == 0 {
+		return ""
+	}
+	if bu != nil {
+		for _, server := range servers {
+			server = ResolveAgainst(server, base)
+			if su, err := url.Parse(server); err == nil && su.Host != "" && origin.Same(bu, su) {
+				return server
+			}
+		}
+	}
+	return ResolveAgainst(servers[0], base)
+}
+
 // documentServers are the document's servers as ServerURL gives its
 // first: variables at their defaults, relative ones resolved against the
 // spec's URL.
@@ -77,7 +97,20 @@ func (s *Spec) documentServers() []string {
 	if len(s.Index.Servers) == 0 {
 		return nil
 	}
-	d := s.doc()
+	// The index has the URLs as written: enough unless one has a
+	// {variable}, whose default only the document has. Reading the
+	// document costs a pass over all of it (GitHub's dereferenced 73 MB:
+	// half a second), which call @id need not pay for a plain URL.
+	plain := true
+	for _, u := range s.Index.Servers {
+		if strings.ContainsRune(u, '{') {
+			plain = false
+		}
+	}
+	var d *doc
+	if !plain {
+		d = s.doc()
+	}
 	if d == nil {
 		var out []string
 		for _, u := range s.Index.Servers {

@@ -66,6 +66,20 @@ func (a Alternative) Scheme() string {
 	return ""
 }
 
+// TokenOptional reports whether the operation can be called without any
+// credential: its security list has an empty alternative ({}), as in
+// security: [{}, {oauth: [read]}], where a token, when sent, is held to
+// the other alternatives but none is required. An empty list (security:
+// []) says no credential is used at all, which is not this.
+func (o *Operation) TokenOptional() bool {
+	for _, a := range o.Security {
+		if len(a) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // alternatives reads a security list as written. The empty alternative
 // ({}, "no security") is kept: it makes every other one optional.
 func alternatives(security gjson.Result) []Alternative {

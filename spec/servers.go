@@ -100,31 +100,61 @@ func (s *Spec) ServerURL() string {
 }
 
 // OperationServer is op's own server (or its path's) as ServerURL gives
-// the document's; "" when the operation has none of its own and goes to
-// the provider's base_url.
+// the document's: the first of them; "" when the operation has none of
+// its own and goes to the provider's base_url.
 func (s *Spec) OperationServer(op *Operation) string {
+	if all := s.OperationServers(op); len(all) > 0 {
+		return all[0]
+	}
+	return ""
+}
+
+// OperationServers are all of op's own servers (or, when it has none, its
+// path's), in the order written, as ServerURL gives the document's
+// first; nil when the operation goes to the provider's base_url.
+func (s *Spec) OperationServers(op *Operation) []string {
 	if len(op.Servers) == 0 {
-		return ""
+		return nil
 	}
 	d := s.doc()
 	if d == nil {
-		return op.Servers[0]
+		out := make([]string, 0, len(op.Servers))
+		for _, u := range op.Servers {
+			out = append(out, ResolveAgainst(u, s.Location))
+		}
+		return out
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v, err := d.resolve("#" + op.Pointer); err == nil {
-		if u := serverURL(v.Get("servers"), s.Location); u != "" {
-			return u
+		if out := serverList(v.Get("servers"), s.Location); len(out) > 0 {
+			return out
 		}
 	}
 	if i := strings.LastIndexByte(op.Pointer, '/'); i > 0 {
 		if v, err := d.resolve("#" + op.Pointer[:i]); err == nil {
 			if v, err = d.deref("", v); err == nil {
-				if u := serverURL(v.Get("servers"), s.Location); u != "" {
-					return u
+				if out := serverList(v.Get("servers"), s.Location); len(out) > 0 {
+					return out
 				}
 			}
 		}
 	}
-	return ResolveAgainst(op.Servers[0], s.Location)
+	out := make([]string, 0, len(op.Servers))
+	for _, u := range op.Servers {
+		out = append(out, ResolveAgainst(u, s.Location))
+	}
+	return out
+}
+
+// serverList is every entry of a servers list as serverEntryURL gives
+// one, those without a URL left out.
+func serverList(servers gjson.Result, location string) []string {
+	var out []string
+	for _, v := range servers.Array() {
+		if u := serverEntryURL(v, location); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
 }

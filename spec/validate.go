@@ -209,6 +209,13 @@ func (vs *validator) check(v any, schema gjson.Result, path string, root gjson.R
 			return // 3.0: a $ref's siblings are ignored
 		}
 	}
+	if v == nil && vs.v30 && kw.Get("nullable").Bool() {
+		// 3.0's nullable lets null through whatever else the schema
+		// says, as kin-openapi reads it: GitHub's description marks
+		// fields nullable beside an enum without null, or an allOf with
+		// no type, and its API sends null there.
+		return
+	}
 	vs.checkType(v, kw, path)
 	if e := kw.Get("enum"); e.IsArray() {
 		found := false

@@ -53,6 +53,7 @@ const (
 	CodeExpiredLocal      = "expired_local"
 	CodeExpiredJWT        = "expired_jwt"
 	CodeSpecScope         = "spec_scope"
+	CodeSpecTokenOptional = "spec_token_optional"
 	CodeInsufficientScope = "insufficient_scope"
 	CodeAudienceMismatch  = "audience_mismatch"
 	CodeInvalidToken      = "invalid_token"

@@ -1,6 +1,7 @@
 package doctor_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers"
@@ -47,6 +48,61 @@ func TestDiagnoseSpecAlternatives(t *testing.T) {
 			fs := doctor.Diagnose(ev)
 			t.Logf("%s", findingsText(fs))
 			firstFinding(t, fs, tt.want, tt.causeHas, tt.fixHas, tt.without)
+			checkNoSecret(t, fs, plain)
+		})
+	}
+}
+
+// TestDiagnoseSpecTokenOptional: an operation whose security lists an
+// empty alternative ([{}, {oauth: [admin]}]) needs no credential, so a
+// 403 from an API on 127.0.0.1 is never blamed on the token's scopes by
+// the spec: the doctor says the spec does not require them, and the
+// server's own challenge speaks for itself.
+func TestDiagnoseSpecTokenOptional(t *testing.T) {
+	const plain = "spec-optional-token-93b0"
+	maybe := &doctor.Operation{Method: "GET", Path: "/items/{id}", ID: "getItem", Scheme: "oauth", Scopes: []string{"admin"},
+		Alternatives: []doctor.Alternative{{}, {Scheme: "oauth", Scopes: []string{"admin"}}}, Optional: true}
+	anyone := &doctor.Operation{Method: "GET", Path: "/items/{id}", ID: "getItem", Optional: true}
+	tests := []struct {
+		name     string
+		api      apiServer
+		op       *doctor.Operation
+		want     string // the first finding's code
+		causeHas []string
+	}{
+		{name: "a bare 403", op: maybe, want: doctor.CodeSpecTokenOptional,
+			api:      apiServer{token: plain, needs: "admin", scopes: []string{"api:read"}, plain: true},
+			causeHas: []string{"the spec says GET /items/{id} (getItem) does not require the token's scopes", "with a token, it documents admin"}},
+		{name: "the server asks for a scope", op: maybe, want: doctor.CodeInsufficientScope,
+			api:      apiServer{token: plain, needs: "admin", scopes: []string{"api:read"}},
+			causeHas: []string{"does not require the token's scopes"}},
+		{name: "only the empty alternative", op: anyone, want: doctor.CodeSpecTokenOptional,
+			api:      apiServer{token: plain, needs: "admin", scopes: []string{"api:read"}, plain: true},
+			causeHas: []string{"no credential is needed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := serve(t, tt.api)
+			p := &providers.Provider{Name: "x", Scopes: []string{"api:read"}, BaseURL: srv.URL}
+			ev := evidenceOf(t, p, newToken(plain, "Bearer", "api:read"), srv.URL+"/items/7", nil)
+			ev.Operation = tt.op
+			fs := doctor.Diagnose(ev)
+			t.Logf("%s", findingsText(fs))
+			firstFinding(t, fs, tt.want, nil, nil, []string{doctor.CodeSpecScope})
+			var said *doctor.Finding
+			for i := range fs {
+				if fs[i].Code == doctor.CodeSpecTokenOptional {
+					said = &fs[i]
+				}
+			}
+			if said == nil {
+				t.Fatalf("no %s finding", doctor.CodeSpecTokenOptional)
+			}
+			for _, s := range tt.causeHas {
+				if !strings.Contains(said.Cause, s) {
+					t.Errorf("its cause does not say %q:\n%s", s, said.Cause)
+				}
+			}
 			checkNoSecret(t, fs, plain)
 		})
 	}

@@ -27,6 +27,10 @@ type Operation struct {
 	// set, they stand in for Scheme and Scopes; an alternative that names
 	// no scope (an API key) is not held against the token's scopes.
 	Alternatives []Alternative
+	// Optional is set when one of the spec's alternatives is empty
+	// (security: [{}, {oauth: [read]}]): the operation needs no
+	// credential, so the token's scopes cannot be why it was refused.
+	Optional bool
 }
 
 // Alternative is one of the spec's security alternatives: the scopes it
@@ -81,6 +85,10 @@ func (d *doctor) checkSpecScopes() {
 		return
 	}
 	alts := op.alternatives(d.quote)
+	if op.Optional {
+		d.specOptional(alts)
+		return
+	}
 	if len(alts) == 0 {
 		return
 	}
@@ -158,6 +166,24 @@ func (d *doctor) checkSpecScopes() {
 	}
 	d.add(rankSpecScope, CodeSpecScope, cause,
 		fmt.Sprintf("`scopes = %s` in [providers.%s], then %s (or run `keyhole token %s --force`) for a token that carries it", tomlArray(union(d.p.Scopes, want)), d.name, d.renewKey(), d.name))
+}
+
+// specOptional says, as context, that the spec does not hold the token's
+// scopes against the operation: one of its alternatives needs nothing.
+// It blames no scope: the spec documents none as required, so whatever
+// refused the call is the server's own rule, which the other findings
+// (its challenge, its words) speak for.
+func (d *doctor) specOptional(alts []Alternative) {
+	cause := fmt.Sprintf("the spec says %s does not require the token's scopes: its security lists an empty alternative ({}), so no credential is needed", d.ev.Operation.label(d.quote))
+	var with []string
+	for _, a := range alts {
+		with = append(with, strings.Join(a.Scopes, " "))
+	}
+	if len(with) > 0 {
+		cause += "; with a token, it documents " + strings.Join(with, " or ")
+	}
+	d.add(rankInfo, CodeSpecTokenOptional, cause,
+		"the refusal is the server's own rule, not the documented scopes: read its answer, or send the call without a token to compare")
 }
 
 // scopeChallenge is the server's challenge that names scopes: the one
