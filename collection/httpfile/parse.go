@@ -2,6 +2,7 @@ package httpfile
 
 import (
 	"strings"
+	"unicode"
 )
 
 // Parse reads a .http file. It never fails as a whole: a block that does
@@ -232,14 +233,17 @@ func variable(l line) (Var, bool) {
 // than saying so.
 func header(l line) (Header, string) {
 	name, value, ok := strings.Cut(l.text, ":")
-	name = strings.TrimSpace(name)
+	name = strings.Trim(name, " \t")
 	switch {
 	case !ok:
 		return Header{}, "header line has no colon (a body must follow a blank line)"
 	case name == "":
 		return Header{}, "header line has no name before its colon"
-	case strings.ContainsAny(name, " \t"):
-		return Header{}, "header name " + quote(name) + " has a space in it"
+	case name[0] == '?' || name[0] == '&':
+		// Right after the request line such a line continues the URL.
+		return Header{}, "header name " + quote(name) + " starts with " + name[:1] + ", which continues a URL"
+	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return Header{}, "header name " + quote(name) + " has a space or control character in it"
 	}
 	return Header{Name: name, Value: strings.TrimSpace(value), Line: l.num}, ""
 }

@@ -271,7 +271,7 @@ func TestProblems(t *testing.T) {
 		{"method without URL", "DELETE\n", 4, "has a method and no URL"},
 		{"bare word", "hello\n", 4, "not a request line"},
 		{"space in URL", "GET https://example.com/a b\n", 4, "a URL has no spaces"},
-		{"header name with space", "GET https://example.com/x\nX Y: z\n", 5, "has a space in it"},
+		{"header name with space", "GET https://example.com/x\nX Y: z\n", 5, "has a space or control character in it"},
 		{"empty capture", "GET https://example.com/x\n\n# @capture\n", 6, "@capture needs NAME = PATH"},
 		{"empty assert", "GET https://example.com/x\n# @assert\n", 5, "@assert needs an expression"},
 		{"empty provider", "# @provider\nGET https://example.com/x\n", 4, "@provider needs"},
