@@ -22,6 +22,14 @@ func Parse(path string, src []byte) *File {
 	f := &File{Path: path}
 	p := &parser{f: f, seen: make(map[string]bool)}
 	lines := splitLines(string(src))
+	// One request a block, at most: one allocation for them all.
+	blocks := 1
+	for _, l := range lines {
+		if isSeparator(l.text) {
+			blocks++
+		}
+	}
+	f.Requests = make([]Request, 0, blocks)
 	first := 0
 	for i := 0; i <= len(lines); i++ {
 		if i < len(lines) && (i == 0 || !isSeparator(lines[i].text)) {
@@ -178,38 +186,28 @@ func (p *parser) block(lines []line, end int) {
 			}
 		}
 	}
-	flush()
 	if !found {
 		return
 	}
-	r.Body = trimBody(r.Body)
+	// Only the last part can end in such lines: consecutive body lines
+	// make one part, and a file part ends a text part.
+	text = trimBody(text)
+	flush()
 	p.f.Requests = append(p.f.Requests, r)
 }
 
 // trimBody drops the blank and comment lines that end a body, as VS Code
 // does (JetBrains drops the blank ones): they space the file out or talk
 // about the next request. A body of only those is no body.
-func trimBody(parts []BodyPart) []BodyPart {
-	for len(parts) > 0 {
-		last := &parts[len(parts)-1]
-		if last.File != "" {
-			return parts
+func trimBody(text []string) []string {
+	n := len(text)
+	for n > 0 {
+		if _, comment := commentText(text[n-1]); !comment && !isBlank(text[n-1]) {
+			break
 		}
-		lines := strings.Split(last.Text, "\n")
-		n := len(lines)
-		for n > 0 {
-			if _, comment := commentText(lines[n-1]); !comment && !isBlank(lines[n-1]) {
-				break
-			}
-			n--
-		}
-		if n > 0 {
-			last.Text = strings.Join(lines[:n], "\n")
-			return parts
-		}
-		parts = parts[:len(parts)-1]
+		n--
 	}
-	return nil
+	return text[:n]
 }
 
 // variable reads a file variable, `@name = value` (the value trimmed;

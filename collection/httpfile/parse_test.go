@@ -362,3 +362,35 @@ func TestEmptyAndOdd(t *testing.T) {
 		}
 	}
 }
+
+func TestMethods(t *testing.T) {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"} {
+		for _, written := range []string{m, strings.ToLower(m)} {
+			r := parseOne(t, written+" https://example.com/x HTTP/1.1\n")
+			if r.Method != m || r.URL != "https://example.com/x" || r.Version != "HTTP/1.1" {
+				t.Errorf("%s: %+v", written, r)
+			}
+		}
+	}
+	// A URL alone is GET, relative or with {{variables}}, and a URL that
+	// starts with HTTP/ is not a version.
+	for src, url := range map[string]string{
+		"/api/items\n":                     "/api/items",
+		"{{host}}/a\n":                     "{{host}}/a",
+		"localhost:8080/a HTTP/1.1\n":      "localhost:8080/a",
+		"GET HTTP/\n":                      "HTTP/",
+		"GET {{$randomInt 1 10}} HTTP/2\n": "{{$randomInt 1 10}}",
+	} {
+		if r := parseOne(t, src); r.Method != "GET" || r.URL != url {
+			t.Errorf("%q: %s %q", src, r.Method, r.URL)
+		}
+	}
+}
+
+// TestHandlerRightAfterHeaders: a handler needs no blank line before it.
+func TestHandlerRightAfterHeaders(t *testing.T) {
+	f := Parse("h.http", []byte("GET https://example.com\nAccept: */*\n> {% client.log(1) %}\n# @assert status == 200\n"))
+	if len(f.Requests) != 1 || len(f.Requests[0].Headers) != 1 || len(f.Requests[0].Asserts) != 1 || len(f.NotRun) != 1 {
+		t.Errorf("%+v", f)
+	}
+}
