@@ -3,6 +3,8 @@ package httpfile
 import (
 	"strings"
 	"unicode"
+
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 )
 
 // Parse reads a .http file. It never fails as a whole: a block that does
@@ -59,7 +61,7 @@ func (p *parser) notRun(kind string, l line, what string) {
 		return
 	}
 	p.seen[kind] = true
-	p.f.NotRun = append(p.f.NotRun, NotRun{Line: l.num, What: what})
+	p.f.NotRun = append(p.f.NotRun, NotRun{Line: l.num, What: termtext.Line(what)})
 }
 
 func (p *parser) problem(l line, reason string) {
@@ -96,7 +98,7 @@ func (p *parser) block(lines []line, end int) {
 			text = text[:0]
 		}
 	}
-	ok := true
+	fine := true // false once a handler's directive makes the block a problem
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		switch state {
@@ -120,7 +122,7 @@ func (p *parser) block(lines []line, end int) {
 			}
 			if isTail(l.text) {
 				// A handler with no request before it: kept, not run.
-				if i, ok = p.tail(&r, lines, i); !ok {
+				if i, fine = p.tail(&r, lines, i); !fine {
 					return
 				}
 				continue
@@ -146,7 +148,7 @@ func (p *parser) block(lines []line, end int) {
 			}
 			if isTail(l.text) {
 				state = stateTail
-				if i, ok = p.tail(&r, lines, i); !ok {
+				if i, fine = p.tail(&r, lines, i); !fine {
 					return
 				}
 				continue
@@ -160,7 +162,7 @@ func (p *parser) block(lines []line, end int) {
 		case stateBody:
 			if isTail(l.text) {
 				state = stateTail
-				if i, ok = p.tail(&r, lines, i); !ok {
+				if i, fine = p.tail(&r, lines, i); !fine {
 					return
 				}
 				continue
@@ -181,7 +183,7 @@ func (p *parser) block(lines []line, end int) {
 			}
 			text = append(text, l.text)
 		case stateTail:
-			if i, ok = p.tail(&r, lines, i); !ok {
+			if i, fine = p.tail(&r, lines, i); !fine {
 				return
 			}
 		}
@@ -246,11 +248,13 @@ func header(l line) (Header, string) {
 	return Header{Name: name, Value: strings.TrimSpace(value), Line: l.num}, ""
 }
 
-// quote shows a piece of the file in a message, cut short.
+// quote shows a piece of the file in a message, cut short, with what a
+// terminal would act on shown as symbols: a file from someone else's
+// repository must not drive the terminal its problems are printed on.
 func quote(s string) string {
 	const most = 40
 	if r := []rune(s); len(r) > most {
 		s = string(r[:most]) + "…"
 	}
-	return "“" + s + "”"
+	return "“" + termtext.Line(s) + "”"
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/attack"
 )
 
 // parseOne parses src and wants exactly one request and no problem.
@@ -392,5 +394,31 @@ func TestHandlerRightAfterHeaders(t *testing.T) {
 	f := Parse("h.http", []byte("GET https://example.com\nAccept: */*\n> {% client.log(1) %}\n# @assert status == 200\n"))
 	if len(f.Requests) != 1 || len(f.Requests[0].Headers) != 1 || len(f.Requests[0].Asserts) != 1 || len(f.NotRun) != 1 {
 		t.Errorf("%+v", f)
+	}
+}
+
+// TestTerminalPayload: what a file says is quoted in problems and
+// not-run notes with nothing a terminal would act on.
+func TestTerminalPayload(t *testing.T) {
+	src := "GET https://example.com/" + attack.Payload + "\n\n###\nFETCH" + attack.Payload + " /x\n\n###\n" +
+		"GET https://example.com\n\n<> ./" + attack.Payload + "\n>> " + attack.Payload + "\n# @x" + attack.Payload + "\n"
+	f := Parse("evil"+attack.Payload+".http", []byte(src))
+	if len(f.Problems) != 2 || len(f.Requests) != 1 || len(f.NotRun) != 3 {
+		t.Fatalf("%d problems, %d requests, %d not run", len(f.Problems), len(f.Requests), len(f.NotRun))
+	}
+	var shown []string
+	for _, p := range f.Problems {
+		shown = append(shown, p.Error())
+	}
+	for _, n := range f.NotRun {
+		shown = append(shown, n.What)
+	}
+	for _, s := range shown {
+		if i, r := attack.Unsafe(s, ""); i >= 0 {
+			t.Errorf("%q holds %U at %d", s, r, i)
+		}
+		if !strings.Contains(s, attack.PayloadShown) {
+			t.Errorf("%q does not show the payload", s)
+		}
 	}
 }

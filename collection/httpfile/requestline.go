@@ -107,7 +107,7 @@ func isWord(s string) bool {
 }
 
 // checkURL refuses what cannot be a URL: a space outside {{…}} (a URL
-// has none; `{{$randomInt 1 10}}` does), or a bare word with nothing of
+// has none; `{{$randomInt 1 10}}` does), a control character, or a bare word with nothing of
 // a URL in it (a line of prose with no comment marker).
 func checkURL(u string) string {
 	depth := 0
@@ -121,6 +121,8 @@ func checkURL(u string) string {
 			i++
 		case depth == 0 && (u[i] == ' ' || u[i] == '\t'):
 			return "a URL has no spaces (expected [METHOD] URL [HTTP/VERSION])"
+		case u[i] < 0x20 || u[i] == 0x7f:
+			return "a URL has no control characters"
 		}
 	}
 	if !strings.ContainsAny(u, "/.:?") && !strings.Contains(u, "{{") {
