@@ -16,8 +16,8 @@ import (
 // (the text after it names the request). In a block, before the request:
 // blank lines, comments (# or //) holding directives (# @name x), file
 // variables (@name = value) and pre-request handlers; then the request
-// line ([METHOD] URL [HTTP/VERSION], with indented ?/& lines continuing
-// the URL); headers up to a blank line, with comments between them; then
+// line (a method or none, for GET; the URL; a version or none), with
+// indented ?/& lines continuing the URL; headers up to a blank line, with comments between them; then
 // the body up to the next ### or a response handler, response reference
 // or output redirect, after which nothing more is the request's.
 func Parse(path string, src []byte) *File {
