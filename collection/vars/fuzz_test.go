@@ -34,9 +34,11 @@ func FuzzExpand(f *testing.F) {
 	}}}
 	f.Fuzz(func(t *testing.T, text string) {
 		r := Resolver{
-			Vars:     vars.Lookup,
-			Token:    func(string, bool) (secret.String, error) { return secret.New(pw), nil },
-			Exchange: func(string) (Exchange, bool) { return Exchange{Response: Message{Body: []byte(`{"a":[{"b":1}]}`)}}, true },
+			Vars:  vars.Lookup,
+			Token: func(string, bool) (secret.String, error) { return secret.New(pw), nil },
+			Exchange: func(string) (Exchange, bool) {
+				return Exchange{Response: Message{Body: []byte(`{"a":[{"b":1}]}`)}}, true
+			},
 			Getenv:   func(string) (string, bool) { return pw, true },
 			Now:      func() time.Time { return time.Unix(1e9, 0) },
 			Location: time.UTC,
