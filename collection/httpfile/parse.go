@@ -1,0 +1,254 @@
+package httpfile
+
+import (
+	"strings"
+)
+
+// Parse reads a .http file. It never fails as a whole: a block that does
+// not parse becomes a Problem at the line at fault and is not loaded, and
+// the other blocks load. path is only used in messages.
+//
+// The grammar is the one the JetBrains HTTP Client and the VS Code REST
+// Client document. A file is blocks split by lines starting with ###
+// (the text after it names the request). In a block, before the request:
+// blank lines, comments (# or //) holding directives (# @name x), file
+// variables (@name = value) and pre-request handlers; then the request
+// line ([METHOD] URL [HTTP/VERSION], with indented ?/& lines continuing
+// the URL); headers up to a blank line, with comments between them; then
+// the body up to the next ### or a response handler, response reference
+// or output redirect, after which nothing more is the request's.
+func Parse(path string, src []byte) *File {
+	f := &File{Path: path}
+	p := &parser{f: f, seen: make(map[string]bool)}
+	lines := splitLines(string(src))
+	first := 0
+	for i := 0; i <= len(lines); i++ {
+		if i < len(lines) && (i == 0 || !isSeparator(lines[i].text)) {
+			continue
+		}
+		end := len(src)
+		if i < len(lines) {
+			end = lines[i].start
+		}
+		if i > first {
+			p.block(lines[first:i], end)
+		}
+		first = i
+	}
+	return f
+}
+
+// parser holds what is shared between the blocks of one file.
+type parser struct {
+	f    *File
+	seen map[string]bool // NotRun kinds already reported
+}
+
+// notRun reports a construct once per kind per file, at its first line.
+func (p *parser) notRun(kind string, l line, what string) {
+	if p.seen[kind] {
+		return
+	}
+	p.seen[kind] = true
+	p.f.NotRun = append(p.f.NotRun, NotRun{Line: l.num, What: what})
+}
+
+func (p *parser) problem(l line, reason string) {
+	p.f.Problems = append(p.f.Problems, Problem{Path: p.f.Path, Line: l.num, Reason: reason})
+}
+
+// The parts of a block, in the order they come.
+const (
+	statePre     = iota // before the request line
+	stateHeaders        // after it, up to a blank line
+	stateBody           // after the blank line
+	stateTail           // after a response handler, reference or redirect
+)
+
+// block parses the lines of one block; lines[0] may be its ### line. A
+// block holding no request line (only comments or variables) adds
+// nothing but its variables.
+func (p *parser) block(lines []line, end int) {
+	if len(lines) == 0 {
+		return
+	}
+	r := Request{Start: lines[0].start, End: end}
+	found := false
+	if isSeparator(lines[0].text) {
+		r.Name = separatorName(lines[0].text)
+		lines = lines[1:]
+	}
+	state := statePre
+	var text []string // body lines not yet made a part
+	textLine := 0
+	flush := func() {
+		if len(text) > 0 {
+			r.Body = append(r.Body, BodyPart{Text: strings.Join(text, "\n"), Line: textLine})
+			text = text[:0]
+		}
+	}
+	ok := true
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		switch state {
+		case statePre:
+			if isBlank(l.text) {
+				continue
+			}
+			if c, ok := commentText(l.text); ok {
+				if !p.directive(&r, l, c, true) {
+					return
+				}
+				continue
+			}
+			if v, ok := variable(l); ok {
+				p.f.Vars = append(p.f.Vars, v)
+				continue
+			}
+			if t := strings.TrimLeft(l.text, " \t"); isInclude(t) {
+				i = p.script(lines, i, "<", t[1:], "pre-request handler")
+				continue
+			}
+			if isTail(l.text) {
+				// A handler with no request before it: kept, not run.
+				if i, ok = p.tail(&r, lines, i); !ok {
+					return
+				}
+				continue
+			}
+			next, err := requestLine(&r, lines, i)
+			if err != "" {
+				p.problem(l, err)
+				return
+			}
+			found = true
+			i = next
+			state = stateHeaders
+		case stateHeaders:
+			if isBlank(l.text) {
+				state = stateBody
+				continue
+			}
+			if c, ok := commentText(l.text); ok {
+				if !p.directive(&r, l, c, true) {
+					return
+				}
+				continue
+			}
+			if isTail(l.text) {
+				state = stateTail
+				if i, ok = p.tail(&r, lines, i); !ok {
+					return
+				}
+				continue
+			}
+			h, err := header(l)
+			if err != "" {
+				p.problem(l, err)
+				return
+			}
+			r.Headers = append(r.Headers, h)
+		case stateBody:
+			if isTail(l.text) {
+				state = stateTail
+				if i, ok = p.tail(&r, lines, i); !ok {
+					return
+				}
+				continue
+			}
+			if c, ok := commentText(l.text); ok && isKeyholeDirective(c) {
+				if !p.directive(&r, l, c, false) {
+					return
+				}
+				continue
+			}
+			if part, ok := p.include(l); ok {
+				flush()
+				r.Body = append(r.Body, part)
+				continue
+			}
+			if len(text) == 0 {
+				textLine = l.num
+			}
+			text = append(text, l.text)
+		case stateTail:
+			if i, ok = p.tail(&r, lines, i); !ok {
+				return
+			}
+		}
+	}
+	flush()
+	if !found {
+		return
+	}
+	r.Body = trimBody(r.Body)
+	p.f.Requests = append(p.f.Requests, r)
+}
+
+// trimBody drops the blank and comment lines that end a body, as VS Code
+// does (JetBrains drops the blank ones): they space the file out or talk
+// about the next request. A body of only those is no body.
+func trimBody(parts []BodyPart) []BodyPart {
+	for len(parts) > 0 {
+		last := &parts[len(parts)-1]
+		if last.File != "" {
+			return parts
+		}
+		lines := strings.Split(last.Text, "\n")
+		n := len(lines)
+		for n > 0 {
+			if _, comment := commentText(lines[n-1]); !comment && !isBlank(lines[n-1]) {
+				break
+			}
+			n--
+		}
+		if n > 0 {
+			last.Text = strings.Join(lines[:n], "\n")
+			return parts
+		}
+		parts = parts[:len(parts)-1]
+	}
+	return nil
+}
+
+// variable reads a file variable, `@name = value` (the value trimmed;
+// `=` with or without spaces around it).
+func variable(l line) (Var, bool) {
+	t := strings.TrimLeft(l.text, " \t")
+	if !strings.HasPrefix(t, "@") {
+		return Var{}, false
+	}
+	name, value, ok := strings.Cut(t[1:], "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return Var{}, false
+	}
+	return Var{Name: name, Value: strings.TrimSpace(value), Line: l.num}, true
+}
+
+// header reads `Name: value`. A line in the headers without a colon is an
+// error, not the start of a body: both tools need a blank line before a
+// body, and sending a request whose header was mistyped would be worse
+// than saying so.
+func header(l line) (Header, string) {
+	name, value, ok := strings.Cut(l.text, ":")
+	name = strings.TrimSpace(name)
+	switch {
+	case !ok:
+		return Header{}, "header line has no colon (a body must follow a blank line)"
+	case name == "":
+		return Header{}, "header line has no name before its colon"
+	case strings.ContainsAny(name, " \t"):
+		return Header{}, "header name " + quote(name) + " has a space in it"
+	}
+	return Header{Name: name, Value: strings.TrimSpace(value), Line: l.num}, ""
+}
+
+// quote shows a piece of the file in a message, cut short.
+func quote(s string) string {
+	const most = 40
+	if r := []rune(s); len(r) > most {
+		s = string(r[:most]) + "…"
+	}
+	return "“" + s + "”"
+}
