@@ -19,16 +19,13 @@ func (p *parser) include(l line) (BodyPart, bool) {
 	}
 	t := l.text[1:]
 	part := BodyPart{Line: l.num}
+	enc := ""
 	if strings.HasPrefix(t, "@") {
 		part.Substitute = true
 		t = t[1:]
-		// VS Code's <@latin1 names the file's encoding; keyhole reads UTF-8.
-		enc := t
+		enc = t
 		if j := strings.IndexAny(t, " \t"); j >= 0 {
 			enc = t[:j]
-		}
-		if enc != "" && !strings.EqualFold(enc, "utf8") && !strings.EqualFold(enc, "utf-8") {
-			p.notRun("encoding", l, "file encoding <@"+enc+" (read as UTF-8)")
 		}
 		t = t[len(enc):]
 	}
@@ -38,6 +35,10 @@ func (p *parser) include(l line) (BodyPart, bool) {
 	part.File = strings.TrimSpace(t)
 	if part.File == "" {
 		return BodyPart{}, false
+	}
+	// VS Code's <@latin1 names the file's encoding; keyhole reads UTF-8.
+	if enc != "" && !strings.EqualFold(enc, "utf8") && !strings.EqualFold(enc, "utf-8") {
+		p.notRun("encoding", l, "file encoding <@"+enc+" (read as UTF-8)")
 	}
 	return part, true
 }

@@ -15,6 +15,8 @@ package httpfile
 import (
 	"fmt"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 )
 
 // File is one parsed .http file.
@@ -40,13 +42,16 @@ type Problem struct {
 }
 
 // Error says where and why, as FILE:LINE: reason, so editors and
-// terminals can jump to it.
+// terminals can jump to it. The reason quotes the file through the
+// terminal sanitizer; the path is cleaned here (a file's name is not
+// keyhole's either).
 func (p Problem) Error() string {
-	return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Reason)
+	return fmt.Sprintf("%s:%d: %s", termtext.Line(p.Path), p.Line, p.Reason)
 }
 
 // NotRun is a construct keyhole keeps but does not run, at its first
-// line in the file, e.g. "response handler > {% … %}".
+// line in the file, e.g. "response handler > {% … %}". What quotes the
+// file through the terminal sanitizer.
 type NotRun struct {
 	Line int
 	What string

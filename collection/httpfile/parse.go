@@ -2,6 +2,9 @@ package httpfile
 
 import (
 	"strings"
+	"unicode"
+
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 )
 
 // Parse reads a .http file. It never fails as a whole: a block that does
@@ -21,6 +24,14 @@ func Parse(path string, src []byte) *File {
 	f := &File{Path: path}
 	p := &parser{f: f, seen: make(map[string]bool)}
 	lines := splitLines(string(src))
+	// One request a block, at most: one allocation for them all.
+	blocks := 1
+	for _, l := range lines {
+		if isSeparator(l.text) {
+			blocks++
+		}
+	}
+	f.Requests = make([]Request, 0, blocks)
 	first := 0
 	for i := 0; i <= len(lines); i++ {
 		if i < len(lines) && (i == 0 || !isSeparator(lines[i].text)) {
@@ -50,7 +61,7 @@ func (p *parser) notRun(kind string, l line, what string) {
 		return
 	}
 	p.seen[kind] = true
-	p.f.NotRun = append(p.f.NotRun, NotRun{Line: l.num, What: what})
+	p.f.NotRun = append(p.f.NotRun, NotRun{Line: l.num, What: termtext.Line(what)})
 }
 
 func (p *parser) problem(l line, reason string) {
@@ -87,7 +98,7 @@ func (p *parser) block(lines []line, end int) {
 			text = text[:0]
 		}
 	}
-	ok := true
+	fine := true // false once a handler's directive makes the block a problem
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		switch state {
@@ -111,7 +122,7 @@ func (p *parser) block(lines []line, end int) {
 			}
 			if isTail(l.text) {
 				// A handler with no request before it: kept, not run.
-				if i, ok = p.tail(&r, lines, i); !ok {
+				if i, fine = p.tail(&r, lines, i); !fine {
 					return
 				}
 				continue
@@ -137,7 +148,7 @@ func (p *parser) block(lines []line, end int) {
 			}
 			if isTail(l.text) {
 				state = stateTail
-				if i, ok = p.tail(&r, lines, i); !ok {
+				if i, fine = p.tail(&r, lines, i); !fine {
 					return
 				}
 				continue
@@ -151,7 +162,7 @@ func (p *parser) block(lines []line, end int) {
 		case stateBody:
 			if isTail(l.text) {
 				state = stateTail
-				if i, ok = p.tail(&r, lines, i); !ok {
+				if i, fine = p.tail(&r, lines, i); !fine {
 					return
 				}
 				continue
@@ -172,43 +183,33 @@ func (p *parser) block(lines []line, end int) {
 			}
 			text = append(text, l.text)
 		case stateTail:
-			if i, ok = p.tail(&r, lines, i); !ok {
+			if i, fine = p.tail(&r, lines, i); !fine {
 				return
 			}
 		}
 	}
-	flush()
 	if !found {
 		return
 	}
-	r.Body = trimBody(r.Body)
+	// Only the last part can end in such lines: consecutive body lines
+	// make one part, and a file part ends a text part.
+	text = trimBody(text)
+	flush()
 	p.f.Requests = append(p.f.Requests, r)
 }
 
 // trimBody drops the blank and comment lines that end a body, as VS Code
 // does (JetBrains drops the blank ones): they space the file out or talk
 // about the next request. A body of only those is no body.
-func trimBody(parts []BodyPart) []BodyPart {
-	for len(parts) > 0 {
-		last := &parts[len(parts)-1]
-		if last.File != "" {
-			return parts
+func trimBody(text []string) []string {
+	n := len(text)
+	for n > 0 {
+		if _, comment := commentText(text[n-1]); !comment && !isBlank(text[n-1]) {
+			break
 		}
-		lines := strings.Split(last.Text, "\n")
-		n := len(lines)
-		for n > 0 {
-			if _, comment := commentText(lines[n-1]); !comment && !isBlank(lines[n-1]) {
-				break
-			}
-			n--
-		}
-		if n > 0 {
-			last.Text = strings.Join(lines[:n], "\n")
-			return parts
-		}
-		parts = parts[:len(parts)-1]
+		n--
 	}
-	return nil
+	return text[:n]
 }
 
 // variable reads a file variable, `@name = value` (the value trimmed;
@@ -232,23 +233,28 @@ func variable(l line) (Var, bool) {
 // than saying so.
 func header(l line) (Header, string) {
 	name, value, ok := strings.Cut(l.text, ":")
-	name = strings.TrimSpace(name)
+	name = strings.Trim(name, " \t")
 	switch {
 	case !ok:
 		return Header{}, "header line has no colon (a body must follow a blank line)"
 	case name == "":
 		return Header{}, "header line has no name before its colon"
-	case strings.ContainsAny(name, " \t"):
-		return Header{}, "header name " + quote(name) + " has a space in it"
+	case name[0] == '?' || name[0] == '&':
+		// Right after the request line such a line continues the URL.
+		return Header{}, "header name " + quote(name) + " starts with " + name[:1] + ", which continues a URL"
+	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return Header{}, "header name " + quote(name) + " has a space or control character in it"
 	}
 	return Header{Name: name, Value: strings.TrimSpace(value), Line: l.num}, ""
 }
 
-// quote shows a piece of the file in a message, cut short.
+// quote shows a piece of the file in a message, cut short, with what a
+// terminal would act on shown as symbols: a file from someone else's
+// repository must not drive the terminal its problems are printed on.
 func quote(s string) string {
 	const most = 40
 	if r := []rune(s); len(r) > most {
 		s = string(r[:most]) + "…"
 	}
-	return "“" + s + "”"
+	return "“" + termtext.Line(s) + "”"
 }

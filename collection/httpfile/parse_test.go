@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/attack"
 )
 
 // parseOne parses src and wants exactly one request and no problem.
@@ -271,7 +273,7 @@ func TestProblems(t *testing.T) {
 		{"method without URL", "DELETE\n", 4, "has a method and no URL"},
 		{"bare word", "hello\n", 4, "not a request line"},
 		{"space in URL", "GET https://example.com/a b\n", 4, "a URL has no spaces"},
-		{"header name with space", "GET https://example.com/x\nX Y: z\n", 5, "has a space in it"},
+		{"header name with space", "GET https://example.com/x\nX Y: z\n", 5, "has a space or control character in it"},
 		{"empty capture", "GET https://example.com/x\n\n# @capture\n", 6, "@capture needs NAME = PATH"},
 		{"empty assert", "GET https://example.com/x\n# @assert\n", 5, "@assert needs an expression"},
 		{"empty provider", "# @provider\nGET https://example.com/x\n", 4, "@provider needs"},
@@ -359,6 +361,64 @@ func TestEmptyAndOdd(t *testing.T) {
 		f := Parse("e.http", []byte(src))
 		if len(f.Requests) != 0 || len(f.Problems) != 0 {
 			t.Errorf("Parse(%q) = %+v", src, f)
+		}
+	}
+}
+
+func TestMethods(t *testing.T) {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"} {
+		for _, written := range []string{m, strings.ToLower(m)} {
+			r := parseOne(t, written+" https://example.com/x HTTP/1.1\n")
+			if r.Method != m || r.URL != "https://example.com/x" || r.Version != "HTTP/1.1" {
+				t.Errorf("%s: %+v", written, r)
+			}
+		}
+	}
+	// A URL alone is GET, relative or with {{variables}}, and a URL that
+	// starts with HTTP/ is not a version.
+	for src, url := range map[string]string{
+		"/api/items\n":                     "/api/items",
+		"{{host}}/a\n":                     "{{host}}/a",
+		"localhost:8080/a HTTP/1.1\n":      "localhost:8080/a",
+		"GET HTTP/\n":                      "HTTP/",
+		"GET {{$randomInt 1 10}} HTTP/2\n": "{{$randomInt 1 10}}",
+	} {
+		if r := parseOne(t, src); r.Method != "GET" || r.URL != url {
+			t.Errorf("%q: %s %q", src, r.Method, r.URL)
+		}
+	}
+}
+
+// TestHandlerRightAfterHeaders: a handler needs no blank line before it.
+func TestHandlerRightAfterHeaders(t *testing.T) {
+	f := Parse("h.http", []byte("GET https://example.com\nAccept: */*\n> {% client.log(1) %}\n# @assert status == 200\n"))
+	if len(f.Requests) != 1 || len(f.Requests[0].Headers) != 1 || len(f.Requests[0].Asserts) != 1 || len(f.NotRun) != 1 {
+		t.Errorf("%+v", f)
+	}
+}
+
+// TestTerminalPayload: what a file says is quoted in problems and
+// not-run notes with nothing a terminal would act on.
+func TestTerminalPayload(t *testing.T) {
+	src := "GET https://example.com/" + attack.Payload + "\n\n###\nFETCH" + attack.Payload + " /x\n\n###\n" +
+		"GET https://example.com\n\n<> ./" + attack.Payload + "\n>> " + attack.Payload + "\n# @x" + attack.Payload + "\n"
+	f := Parse("evil"+attack.Payload+".http", []byte(src))
+	if len(f.Problems) != 2 || len(f.Requests) != 1 || len(f.NotRun) != 3 {
+		t.Fatalf("%d problems, %d requests, %d not run", len(f.Problems), len(f.Requests), len(f.NotRun))
+	}
+	var shown []string
+	for _, p := range f.Problems {
+		shown = append(shown, p.Error())
+	}
+	for _, n := range f.NotRun {
+		shown = append(shown, n.What)
+	}
+	for _, s := range shown {
+		if i, r := attack.Unsafe(s, ""); i >= 0 {
+			t.Errorf("%q holds %U at %d", s, r, i)
+		}
+		if !strings.Contains(s, attack.PayloadShown) {
+			t.Errorf("%q does not show the payload", s)
 		}
 	}
 }

@@ -25,12 +25,6 @@ func requestLine(r *Request, lines []line, i int) (int, string) {
 	}
 	s := b.String()
 
-	// The version is the last word when it starts with HTTP/ (JetBrains
-	// also writes `HTTP/2 (Prior Knowledge)`, so everything from there).
-	if v := versionAt(s); v >= 0 {
-		r.Version = s[v:]
-		s = strings.TrimRight(s[:v], " \t")
-	}
 	word, rest := s, ""
 	if j := strings.IndexAny(s, " \t"); j >= 0 {
 		word, rest = s[:j], strings.TrimLeft(s[j:], " \t")
@@ -39,11 +33,13 @@ func requestLine(r *Request, lines []line, i int) (int, string) {
 	case methods[up] && rest == "":
 		return i, "request line " + quote(s) + " has a method and no URL"
 	case methods[up]:
-		r.Method, r.URL = up, rest
+		r.Method = up
+		r.URL, r.Version = splitVersion(rest)
 	case rest != "" && isWord(word):
 		return i, "request line " + quote(s) + ": " + quote(word) + " is not a method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, TRACE, CONNECT)"
 	default:
-		r.Method, r.URL = "GET", s
+		r.Method = "GET"
+		r.URL, r.Version = splitVersion(s)
 	}
 	if reason := checkURL(r.URL); reason != "" {
 		return i, "request line " + quote(s) + ": " + reason
@@ -63,6 +59,16 @@ func isContinuation(s string) bool {
 		return true
 	}
 	return len(t) < len(s) && t[0] == '/'
+}
+
+// splitVersion cuts a trailing version off a URL. The version is the
+// rest of the line from ` HTTP/` (JetBrains also writes `HTTP/2 (Prior
+// Knowledge)`); a URL alone that starts with HTTP/ keeps it.
+func splitVersion(s string) (url, version string) {
+	if v := versionAt(s); v >= 0 {
+		return strings.TrimRight(s[:v], " \t"), s[v:]
+	}
+	return s, ""
 }
 
 // versionAt is the offset of a trailing ` HTTP/…` in a request line, or
@@ -101,7 +107,7 @@ func isWord(s string) bool {
 }
 
 // checkURL refuses what cannot be a URL: a space outside {{…}} (a URL
-// has none; `{{$randomInt 1 10}}` does), or a bare word with nothing of
+// has none; `{{$randomInt 1 10}}` does), a control character, or a bare word with nothing of
 // a URL in it (a line of prose with no comment marker).
 func checkURL(u string) string {
 	depth := 0
@@ -115,6 +121,8 @@ func checkURL(u string) string {
 			i++
 		case depth == 0 && (u[i] == ' ' || u[i] == '\t'):
 			return "a URL has no spaces (expected [METHOD] URL [HTTP/VERSION])"
+		case u[i] < 0x20 || u[i] == 0x7f:
+			return "a URL has no control characters"
 		}
 	}
 	if !strings.ContainsAny(u, "/.:?") && !strings.Contains(u, "{{") {

@@ -48,7 +48,8 @@ func (e *expander) dynamic(ref Ref) (Value, error) {
 	case "$aadToken", "$aadV2Token":
 		return Value{}, fmt.Errorf("%w: Azure AD tokens come from a keyhole provider (# @provider NAME or {{$auth.token(\"NAME\")}})", ErrUnsupported)
 	}
-	return Value{}, fmt.Errorf("no dynamic variable %s (keyhole knows $uuid, $random.uuid, $guid, $timestamp, $isoTimestamp, $randomInt, $datetime, $localDatetime, $processEnv, $dotenv, $auth.token, $auth.idToken)", ref.Name)
+	name, _, _ := strings.Cut(ref.Name, "(")
+	return Value{}, fmt.Errorf("no dynamic variable %s (keyhole knows $uuid, $random.uuid, $guid, $timestamp, $isoTimestamp, $randomInt, $datetime, $localDatetime, $processEnv, $dotenv, $auth.token, $auth.idToken)", name)
 }
 
 // isoMillis is JavaScript's Date.toISOString: UTC with milliseconds.

@@ -103,6 +103,13 @@ func TestDynamicRandom(t *testing.T) {
 	if got := expand(t, r, "{{$uuid}}").Reveal(); got != "ffffffff-ffff-4fff-bfff-ffffffffffff" {
 		t.Errorf("all-ones uuid = %q", got)
 	}
+	// A variable is expanded once per call: the same UUID wherever it is used.
+	r = fixed(t)
+	r.Vars = Layers{{Vars: map[string]Value{"id": Template("{{$uuid}}")}}}.Lookup
+	same := expand(t, r, "{{id}} {{id}}").Reveal()
+	if a, b, _ := strings.Cut(same, " "); a != b || !uuidRE.MatchString(a) {
+		t.Errorf("{{id}} twice: %q", same)
+	}
 	// One request, two uuids: each reference is its own value.
 	two := expand(t, fixed(t), "{{$uuid}} {{$uuid}}").Reveal()
 	if a, b, _ := strings.Cut(two, " "); a == b {
@@ -201,6 +208,7 @@ func TestDynamicErrors(t *testing.T) {
 		{"{{$aadToken}}", "not supported: Azure AD tokens come from a keyhole provider"},
 		{"{{$aadV2Token appOnly}}", "not supported"},
 		{"{{$nope}}", "no dynamic variable $nope"},
+		{"{{$random.integer(1, 10)}}", "no dynamic variable $random.integer (keyhole knows"},
 		{"{{$uuid 1}}", "takes no arguments"},
 		{"{{$isoTimestamp x}}", "takes no arguments"},
 		{"{{$timestamp 1}}", "an offset is a number and a unit"},

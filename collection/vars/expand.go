@@ -27,7 +27,8 @@ import (
 // zero: a reference that needs a missing one is an error naming it (no
 // variables, no tokens, no earlier exchanges), except Now, Location, Rand
 // and Getenv, which default to the real clock, time.Local, crypto/rand
-// and os.LookupEnv.
+// and os.LookupEnv. Expanding may fetch a token (Token) and read a file
+// ($dotenv): in the TUI it runs in a tea.Cmd, never in Update.
 type Resolver struct {
 	// Vars looks up a named variable (Layers.Lookup fits). A Template value
 	// is expanded in turn, a Literal one used as it stands.
@@ -129,8 +130,12 @@ func (r Result) Secrets() []secret.String {
 }
 
 // Expand replaces every {{…}} reference in text by its value. Text without
-// references comes back as it is. The error is an *Error naming the first
-// reference that cannot be resolved.
+// references comes back as it is. Each dynamic reference in text is a new
+// value ({{$uuid}} twice gives two UUIDs), but a variable is expanded once
+// per call: `@id = {{$uuid}}` used twice gives the same UUID twice, and a
+// chain of variables each using the next twice costs its length, not two
+// to its length. The error is an *Error naming the first reference that
+// cannot be resolved.
 func (r Resolver) Expand(text string) (Result, error) {
 	e := expander{r: &r, done: map[string]piece{}}
 	p, err := e.expand(text)
