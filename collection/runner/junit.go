@@ -74,10 +74,15 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			var lines []string
 			for _, ch := range res.Checks {
 				if !ch.Pass {
-					lines = append(lines, fmt.Sprintf("%s:%d: @assert %s — got %s", res.File, ch.Line, ch.Expr, ch.Got))
+					lines = append(lines, fmt.Sprintf("%s:%d: @assert %s: %s", res.File, ch.Line, ch.Expr, ch.Got))
 				}
 			}
-			c.Failure = &junitMessage{Message: fmt.Sprintf("%d of %d checks failed", len(res.Checks)-res.Passed(), len(res.Checks)), Type: "check", Text: strings.Join(lines, "\n")}
+			lines = append(lines, res.CaptureErrors...)
+			msg := fmt.Sprintf("%d of %d checks failed", len(res.Checks)-res.Passed(), len(res.Checks))
+			if len(res.CaptureErrors) > 0 {
+				msg += fmt.Sprintf(", %d captures found nothing", len(res.CaptureErrors))
+			}
+			c.Failure = &junitMessage{Message: msg, Type: "check", Text: strings.Join(lines, "\n")}
 			s.Failures++
 		case NotSent, TokenFailed, NetworkFailed:
 			c.Error = &junitMessage{Message: res.Err, Type: res.Outcome.String(), Text: res.Err}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/keyhole-sh/keyhole/collection/check"
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
@@ -70,30 +69,16 @@ func (r *run) resolver(f *httpfile.File, req httpfile.Request, owner string, tok
 	}
 }
 
-type parsedAssert struct {
-	assert check.Assert
-	text   string
-	line   int
-}
-
 type parsedCapture struct {
 	capture check.Capture
+	text    string
 	line    int
 	secret  bool
 }
 
-// parseChecks reads a request's @assert and @capture lines. A line that
-// does not parse stops the request before it is sent: a check that cannot
-// run must not pass by default.
-func parseChecks(req httpfile.Request) ([]parsedAssert, []parsedCapture, error) {
-	var as []parsedAssert
-	for _, d := range req.Asserts {
-		a, err := check.ParseAssert(d.Text)
-		if err != nil {
-			return nil, nil, fmt.Errorf("line %d: @assert: %w", d.Line, err)
-		}
-		as = append(as, parsedAssert{assert: a, text: d.Text, line: d.Line})
-	}
+// parseCaptures reads a request's @capture lines. A line that does not
+// parse stops the request before it is sent.
+func parseCaptures(req httpfile.Request) ([]parsedCapture, error) {
 	secrets := map[string]bool{}
 	for _, s := range req.Secrets {
 		secrets[s] = true
@@ -102,20 +87,44 @@ func parseChecks(req httpfile.Request) ([]parsedAssert, []parsedCapture, error) 
 	for _, d := range req.Captures {
 		c, err := check.ParseCapture(d.Text)
 		if err != nil {
-			return nil, nil, fmt.Errorf("line %d: @capture: %w", d.Line, err)
+			return nil, &lineError{line: d.Line, err: fmt.Errorf("@capture %s: %w", d.Text, err)}
 		}
-		cs = append(cs, parsedCapture{capture: c, line: d.Line, secret: secrets[c.Name] || secret.SensitiveField(c.Name) || secret.SensitiveField(lastKey(d.Text))})
+		cs = append(cs, parsedCapture{capture: c, text: d.Text, line: d.Line, secret: secrets[c.Name] || c.Secret() || secret.SensitiveField(c.Name)})
 	}
-	return as, cs, nil
+	return cs, nil
 }
 
-// lastKey is the last key of a capture's path ("body.access_token" →
-// access_token), by which a credential field is known.
-func lastKey(text string) string {
-	_, path, _ := strings.Cut(text, "=")
-	path = strings.TrimSpace(path)
-	if i := strings.LastIndexAny(path, ".:"); i >= 0 {
-		path = path[i+1:]
+// checkAsserts runs a request's @assert lines against its response. Their
+// {{…}} are expanded first, with the captures this response just set: a
+// check may compare against an earlier value (body.id == "{{item_id}}").
+// A line that does not expand or parse fails, saying why: a check that
+// cannot run must not pass.
+func checkAsserts(req httpfile.Request, res vars.Resolver, resp check.Response, red *secret.Redactor) []Check {
+	var out []Check
+	for _, d := range req.Asserts {
+		c := Check{Expr: d.Text, Line: d.Line}
+		text, err := res.Expand(d.Text)
+		if err != nil {
+			c.Got = "{{…}}: " + red.Redact(err.Error())
+			out = append(out, c)
+			continue
+		}
+		red.Add(text.Secrets()...)
+		a, err := check.ParseAssert(text.Reveal())
+		if err != nil {
+			c.Got = "a check that does not parse: " + red.Redact(err.Error())
+			out = append(out, c)
+			continue
+		}
+		o := a.Check(resp)
+		c.Pass = o.Pass
+		if !o.Pass {
+			c.Got = red.Redact(o.Why)
+			if c.Got == "" {
+				c.Got = red.Redact(o.Found)
+			}
+		}
+		out = append(out, c)
 	}
-	return path
+	return out
 }

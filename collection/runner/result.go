@@ -66,7 +66,10 @@ type Result struct {
 	Status   int
 	Duration time.Duration
 	Checks   []Check
-	Outcome  Outcome
+	// CaptureErrors are the @capture lines that found nothing:
+	// "FILE:LINE: @capture NAME = PATH: why".
+	CaptureErrors []string
+	Outcome       Outcome
 	// Err says why the request was not sent, got no answer or no token:
 	// "FILE:LINE: reason", masked.
 	Err string

@@ -131,10 +131,15 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	res := Result{File: f.Path, Line: req.Line, Name: req.Name, Method: req.Method, URL: req.URL}
 	fail := func(o Outcome, err error) Result {
 		res.Outcome = o
-		res.Err = fmt.Sprintf("%s:%d: %s", f.Path, req.Line, r.red.Redact(err.Error()))
+		line := req.Line
+		var le *lineError
+		if errors.As(err, &le) {
+			line, err = le.line, le.err
+		}
+		res.Err = fmt.Sprintf("%s:%d: %s", f.Path, line, r.red.Redact(err.Error()))
 		return res
 	}
-	asserts, captures, err := parseChecks(req)
+	captures, err := parseCaptures(req)
 	if err != nil {
 		return fail(NotSent, err)
 	}
@@ -210,11 +215,12 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 			Response: vars.Message{Header: resp.Header, Body: resp.Body},
 		}
 	}
-	var capErrs []string
 	for _, c := range captures {
 		v, err := c.capture.Value(cr)
 		if err != nil {
-			capErrs = append(capErrs, fmt.Sprintf("%s:%d: @capture %s: %s", f.Path, c.line, c.capture.Name, err))
+			// The requests after it would meet a variable that does not
+			// resolve: they say so there; here the capture fails.
+			res.CaptureErrors = append(res.CaptureErrors, fmt.Sprintf("%s:%d: @capture %s: %s", f.Path, c.line, c.text, r.red.Redact(err.Error())))
 			continue
 		}
 		val := vars.Literal(v)
@@ -225,26 +231,27 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 		r.captures[c.capture.Name] = val
 	}
 	res.Outcome = Passed
-	for _, a := range asserts {
-		out := a.assert.Check(cr)
-		ch := Check{Expr: a.text, Line: a.line, Pass: out.Pass}
-		if !out.Pass {
-			ch.Got = r.red.Redact(out.Got)
+	res.Checks = checkAsserts(req, resolver, cr, r.red)
+	for _, c := range res.Checks {
+		if !c.Pass {
 			res.Outcome = Failed
 		}
-		res.Checks = append(res.Checks, ch)
 	}
-	if len(capErrs) > 0 {
-		// A capture that finds nothing leaves the requests after it
-		// with a variable that does not resolve: that is where the run
-		// says so (file:line there); here it is a failed check.
-		for _, e := range capErrs {
-			res.Checks = append(res.Checks, Check{Expr: e, Pass: false, Got: "nothing"})
-		}
+	if len(res.CaptureErrors) > 0 {
 		res.Outcome = Failed
 	}
 	return res
 }
+
+// lineError is an error at a line of its own in the file (an @capture
+// line), not the request line.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return e.err.Error() }
+func (e *lineError) Unwrap() error { return e.err }
 
 // safeMethod is a method a dangerous environment lets through without
 // --yes: one that only reads.
