@@ -230,6 +230,14 @@ if os.path.exists(os.path.join(D, "specsize.json")):
     notes.append(f"With the spec's picker: {idle} bytes drawn in the idle second before `o` (nothing that could be taken for a key's frame)"
                  + (f"; {lost_s} keys drew nothing within 2 s." if lost_s else "; no key went without a frame."))
 
+# 10. keyhole run
+if os.path.exists(os.path.join(D, "run100.json")):
+    rr = {res["command"]: [t * 1000 for t in res["times"]] for res in load("run100.json")["results"]}
+    rt = load("run100_tokens.json")
+    rk = statistics.median(rr["keyhole"]) / statistics.median(rr["curl"])
+    row(10, f"`keyhole run` of 100 requests with checks ({rt['passed']} passed; token requests during the timed runs: {rt['token_requests']})",
+        rng(rr["keyhole"]), "100 curl calls: " + rng(rr["curl"]), ratio(rr["keyhole"], rr["curl"]), "≤ 1.5x", verdict(rk <= 1.5 and rt["passed"] == 100))
+
 # in-process references
 ref = []
 if bench.get("FirstFrame"):

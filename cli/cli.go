@@ -297,6 +297,7 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 		newCallCmd(e, &configPath),
 		newCurlCmd(e, &configPath),
 		newOpsCmd(e, &configPath),
+		newRunCmd(e, &configPath),
 		newServeDemo(e),
 		&cobra.Command{
 			Use:   "version",

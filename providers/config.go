@@ -48,6 +48,9 @@ type Settings struct {
 	RefreshBefore Duration `toml:"refresh_before"`
 	MaxBody       Size     `toml:"max_body"`
 	History       *int     `toml:"history"`
+	// Collections are the .http files, folders and globs of the
+	// collection, relative to the config file's folder.
+	Collections []string `toml:"collections"`
 }
 
 // Defaults for [settings].

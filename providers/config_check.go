@@ -82,6 +82,11 @@ func (c *Config) validate(data []byte) error {
 	if s.History != nil && *s.History < 0 {
 		return errAt(toml.Key{"settings", "history"}, "must not be negative", "")
 	}
+	for _, c := range s.Collections {
+		if strings.TrimSpace(c) == "" {
+			return errAt(toml.Key{"settings", "collections"}, "an empty entry", "files, folders or globs of .http files, relative to this file")
+		}
+	}
 	for _, p := range c.Providers {
 		key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
 		if p.Grant == "" {

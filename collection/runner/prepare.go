@@ -1,0 +1,193 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/keyhole-sh/keyhole/collection/httpfile"
+	"github.com/keyhole-sh/keyhole/collection/vars"
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/internal/safefile"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// maxBodyFile caps a file a body includes (`< ./file`): a request body is
+// not where a disk image belongs, and a FIFO or a device must not hang a run.
+const maxBodyFile = 64 << 20
+
+// authRef finds JetBrains' {{$auth.token("id")}} and {{$auth.idToken("id")}}
+// in a header: the request belongs to that provider, and its token goes
+// exactly there.
+var authRef = regexp.MustCompile(`\{\{\s*\$auth\.(?:id)?[tT]oken\(\s*"([^"]*)"\s*\)\s*\}\}`)
+
+// Owner says which provider a request belongs to, and how it was said:
+// `# @provider NAME`, then a `$auth.token("NAME")` in a header, then the
+// provider given for the run (--provider, or the TUI's). viaAuth is set
+// when the token rides in the header the request names, not where the
+// provider puts it.
+func Owner(r httpfile.Request, fallback string) (name string, viaAuth bool) {
+	if r.Provider != "" {
+		return r.Provider, authInHeaders(r)
+	}
+	for _, h := range r.Headers {
+		if m := authRef.FindStringSubmatch(h.Value); m != nil {
+			return m[1], true
+		}
+	}
+	return fallback, false
+}
+
+func authInHeaders(r httpfile.Request) bool {
+	for _, h := range r.Headers {
+		if authRef.MatchString(h.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// Prepared is a request with every {{…}} expanded, ready for
+// exchange.Send. It prints masked.
+type Prepared struct {
+	Method string
+	// Target is the URL or path as it goes out; Shown is it masked.
+	Target, Shown string
+	Header        []exchange.Field
+	Body          string
+	// Secrets are the secret values the request holds (tokens put in by
+	// $auth.token, $processEnv and $dotenv values, secret variables):
+	// every output masks them.
+	Secrets []secret.String
+}
+
+// Redactor masks the request's secrets.
+func (p *Prepared) Redactor() *secret.Redactor {
+	r := &secret.Redactor{}
+	r.Add(p.Secrets...)
+	return r
+}
+
+// Prepare expands a request's URL, headers and body with res, and reads
+// the files its body includes from dir (the .http file's folder). Its
+// errors say which part failed and never hold a value.
+func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, error) {
+	p := &Prepared{Method: r.Method}
+	expand := func(what, text string) (string, error) {
+		out, err := res.Expand(text)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, err)
+		}
+		p.Secrets = append(p.Secrets, out.Secrets()...)
+		return out.Reveal(), nil
+	}
+	var err error
+	if p.Target, err = expand("URL", r.URL); err != nil {
+		return nil, err
+	}
+	for _, h := range r.Headers {
+		v, err := expand("header "+h.Name, h.Value)
+		if err != nil {
+			return nil, err
+		}
+		name, err := expand("header name", h.Name)
+		if err != nil {
+			return nil, err
+		}
+		p.Header = append(p.Header, exchange.Field{Name: name, Value: v})
+	}
+	var body []string
+	for _, part := range r.Body {
+		if part.File == "" {
+			text, err := expand("body", part.Text)
+			if err != nil {
+				return nil, err
+			}
+			body = append(body, text)
+			continue
+		}
+		data, err := readBodyFile(dir, part.File)
+		if err != nil {
+			return nil, err
+		}
+		text := string(data)
+		if part.Substitute {
+			if text, err = expand("body file "+part.File, text); err != nil {
+				return nil, err
+			}
+		}
+		body = append(body, text)
+	}
+	sep := "\n"
+	if multipart(p.Header) {
+		sep = "\r\n"
+	}
+	p.Body = strings.Join(body, sep)
+	red := p.Redactor()
+	p.Shown = red.Redact(secret.RedactURL(p.Target))
+	return p, nil
+}
+
+// multipart reports whether the body is multipart, which both tools send
+// with CRLF line endings.
+func multipart(h []exchange.Field) bool {
+	for _, f := range h {
+		if strings.EqualFold(f.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(f.Value)), "multipart/") {
+			return true
+		}
+	}
+	return false
+}
+
+// readBodyFile reads a file a body includes, relative to dir, without
+// following a link and up to maxBodyFile.
+func readBodyFile(dir, name string) ([]byte, error) {
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, name)
+	}
+	f, err := safefile.Open(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("body file %s: %w", name, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxBodyFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("body file %s: %w", name, err)
+	}
+	if len(data) > maxBodyFile {
+		return nil, fmt.Errorf("body file %s: larger than %d MiB", name, maxBodyFile>>20)
+	}
+	return data, nil
+}
+
+// authOrigin checks where a $auth.token request sends its token: https
+// anywhere, plain http only to a loopback host, and returns the origin to
+// show.
+func authOrigin(target string) (string, error) {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return "", errors.New(`a request with {{$auth.token("…")}} needs a full URL: the token goes to the origin it names`)
+	}
+	origin := u.Scheme + "://" + u.Host
+	switch u.Scheme {
+	case "https":
+		return origin, nil
+	case "http":
+		host := u.Hostname()
+		if host == "localhost" {
+			return origin, nil
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			return origin, nil
+		}
+		return "", fmt.Errorf("%s: a token goes over plain http only to a loopback host; use https", origin)
+	}
+	return "", fmt.Errorf("%s: a token goes only to an https URL", origin)
+}
