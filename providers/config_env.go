@@ -268,3 +268,12 @@ func (r *CustomRequest) clone() *CustomRequest {
 	}
 	return &c
 }
+
+// CheckEnvFileProvider checks a provider made from an env file's
+// Security.Auth entry (package collection/env) as a provider of a config
+// file is checked, but for base_url, which such a provider has none of:
+// its token goes to the origin the request names. path names the file in
+// errors.
+func CheckEnvFileProvider(path string, p *Provider) error {
+	return checkProvider(path, nil, p, false)
+}
