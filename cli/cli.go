@@ -56,6 +56,8 @@ type env struct {
 	// nil means asking the system. Tests inject one to see what keyhole
 	// prints to a terminal.
 	terminal func(f any) bool
+	// envFlag is the root's --env, set when the command line is parsed.
+	envFlag *string
 }
 
 // tty reports whether f is a terminal, as e.terminal says.
@@ -230,7 +232,8 @@ func version() string {
 }
 
 func newRoot(e env) *cobra.Command {
-	var configPath string
+	var configPath, envName string
+	e.envFlag = &envName
 	root := &cobra.Command{
 		Use:   "keyhole",
 		Short: "Explore OAuth-protected HTTP APIs in the terminal",
@@ -261,6 +264,7 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml)")
+	root.PersistentFlags().StringVar(&envName, "env", "", "environment: an [environments.NAME] of the config or an entry of http-client.env.json (default: $KEYHOLE_ENV)")
 	root.AddCommand(
 		&cobra.Command{
 			Use:   "demo",

@@ -277,3 +277,17 @@ func (r *CustomRequest) clone() *CustomRequest {
 func CheckEnvFileProvider(path string, p *Provider) error {
 	return checkProvider(path, nil, p, false)
 }
+
+// InEnvironment returns a copy of c for an environment c has no table for
+// (one only an env file defines): its providers unchanged but for their
+// Environment, so that their tokens are still cached per environment.
+func (c *Config) InEnvironment(name string) *Config {
+	out := *c
+	out.ActiveEnv = name
+	out.Providers = make([]*Provider, len(c.Providers))
+	for i, p := range c.Providers {
+		out.Providers[i] = p.clone()
+		out.Providers[i].Environment = name
+	}
+	return &out
+}

@@ -39,10 +39,13 @@ type Layer struct {
 	Config *providers.Config
 	// Files are the env files read; an empty Set when there are none.
 	Files *Set
-	// Warnings are said once: an env-file provider shadowed by the
-	// config's, an Auth entry keyhole cannot run, what the files hold that
-	// keyhole does not use.
+	// Warnings are worth saying whenever the environment is used: an
+	// env-file provider the config's of the same name shadows.
 	Warnings []string
+	// Notes are worth saying when the environments are looked at
+	// (keyhole providers): an Auth entry keyhole cannot run, what the files
+	// hold that keyhole does not use.
+	Notes []string
 
 	tomlVars map[string]string
 	fileVars map[string]string
@@ -83,6 +86,9 @@ func Build(cfg *providers.Config, name string, dirs ...string) (*Layer, error) {
 			return nil, &UnknownError{Name: name, Known: Known(cfg, files)}
 		}
 		l.Danger = providers.DangerousEnv(name, false)
+		if cfg != nil && !inTOML {
+			l.Config = cfg.InEnvironment(name)
+		}
 		if inTOML {
 			if l.Config, err = cfg.WithEnvironment(name); err != nil {
 				return nil, err
@@ -94,7 +100,7 @@ func Build(cfg *providers.Config, name string, dirs ...string) (*Layer, error) {
 	}
 	l.fileVars, l.private = files.Vars(name)
 	for _, n := range files.Notes() {
-		l.Warnings = append(l.Warnings, n.String())
+		l.Notes = append(l.Notes, n.String())
 	}
 	l.addProviders()
 	return l, nil
@@ -115,7 +121,7 @@ func (l *Layer) addProviders() {
 	vars := l.envVars()
 	ps, notes := l.Files.Providers(l.Name, vars)
 	for _, n := range notes {
-		l.Warnings = append(l.Warnings, n.String())
+		l.Notes = append(l.Notes, n.String())
 	}
 	if len(ps) == 0 {
 		return
