@@ -2,7 +2,6 @@ package cli
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -167,9 +166,6 @@ func TestEnvFileAuthProvider(t *testing.T) {
   }
 }`)
 	h.writeConfig(collenv.PrivateFile, `{"dev": {"Security": {"Auth": {"jb": {"Client Secret": "`+demo.CCClientSecret+`"}}}}}`)
-	if err := os.Chmod(filepath.Join(h.dir, collenv.PrivateFile), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	r := h.run("--config", cfg, "--env", "dev", "token", "jb")
 	r.expect(t, ExitOK, "token jb")
 	if !jwtRE.MatchString(strings.TrimSpace(r.out)) {
@@ -182,5 +178,27 @@ func TestEnvFileAuthProvider(t *testing.T) {
 	r.expect(t, ExitOK, "token demo-cc (the config's)")
 	if strings.Contains(r.errOut, demo.CCClientSecret) || strings.Contains(r.out+r.errOut, "elsewhere") {
 		t.Errorf("the env file's demo-cc was used: %s", r.errOut)
+	}
+}
+
+// TestEnvCurlTokenCommand: a curl command printed in an environment gets
+// its token in that environment; otherwise it would fetch the token of the
+// provider as no environment changes it and send it to this environment's
+// base_url.
+func TestEnvCurlTokenCommand(t *testing.T) {
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", "https://api.example.com", "tok", `
+[environments.staging.providers.api]
+base_url = "https://staging.example.com"
+`))
+	r := h.run("--config", cfg, "--env", "staging", "curl", "api", "GET", "/x")
+	r.expect(t, ExitOK, "curl in staging")
+	if !strings.Contains(r.out, "https://staging.example.com/x") || !strings.Contains(r.out, "--env=staging token api") {
+		t.Errorf("stdout = %s", r.out)
+	}
+	r = h.run("--config", cfg, "curl", "api", "GET", "/x")
+	r.expect(t, ExitOK, "curl")
+	if strings.Contains(r.out, "--env") {
+		t.Errorf("no environment, yet: %s", r.out)
 	}
 }
