@@ -87,6 +87,20 @@ func (a *App) Close() {
 // Config is the configuration file's content; nil when there is none.
 func (a *App) Config() *providers.Config { return a.cfg }
 
+// Environment is the environment the configuration has applied
+// (providers.Config.ActiveEnv; "" for none), and whether it is dangerous:
+// a send that may change something is then confirmed first.
+func (a *App) Environment() (name string, dangerous bool) {
+	if a.cfg == nil || a.cfg.ActiveEnv == "" {
+		return "", false
+	}
+	name = a.cfg.ActiveEnv
+	if e, ok := a.cfg.Environment(name); ok {
+		return name, e.Dangerous()
+	}
+	return name, providers.DangerousEnv(name, false)
+}
+
 // Settings are the [settings] in force: the file's, or the built-in
 // demo's when there is no file.
 func (a *App) Settings() (providers.Settings, error) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/app"
+	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -24,7 +25,11 @@ type loadedConfig struct {
 	// rather than the default location.
 	explicit bool
 	// cfg is nil when no file was found: only the built-in demo is there.
+	// It has the environment asked for applied (see layer).
 	cfg *providers.Config
+	// layer is the environment asked for, and the env files' variables
+	// and providers.
+	layer *collenv.Layer
 }
 
 // loadConfig finds, reads and validates the configuration, and warns on
@@ -35,15 +40,21 @@ func loadConfig(e env, flagPath string) (loadedConfig, error) {
 	if err != nil {
 		return loadedConfig{}, &exitError{code: ExitUsage, err: err}
 	}
-	if !found {
-		return loadedConfig{}, nil
+	conf := loadedConfig{}
+	if found {
+		cfg, err := providers.LoadFile(path)
+		if err != nil {
+			return loadedConfig{}, &exitError{code: ExitUsage, err: err}
+		}
+		warnLooseSecrets(e, cfg, path)
+		conf = loadedConfig{path: path, explicit: flagPath != "" || e.getenv("KEYHOLE_CONFIG") != "", cfg: cfg}
 	}
-	cfg, err := providers.LoadFile(path)
+	layer, err := environment(e, conf.cfg, conf.path)
 	if err != nil {
-		return loadedConfig{}, &exitError{code: ExitUsage, err: err}
+		return loadedConfig{}, err
 	}
-	warnLooseSecrets(e, cfg, path)
-	return loadedConfig{path: path, explicit: flagPath != "" || e.getenv("KEYHOLE_CONFIG") != "", cfg: cfg}, nil
+	conf.cfg, conf.layer = layer.Config, layer
+	return conf, nil
 }
 
 // literalSecrets names the keys of providers that hold a secret written
@@ -185,7 +196,7 @@ func (c loadedConfig) configFlag() ([]string, error) {
 // completeProviders offers provider names for shell completion: the
 // config's, then the built-in demo's it does not shadow.
 func completeProviders(e env, flagPath string) []string {
-	quiet := env{stdout: e.stdout, stderr: discard{}, getenv: e.getenv, lookupEnv: e.lookupEnv}
+	quiet := env{stdout: e.stdout, stderr: discard{}, getenv: e.getenv, lookupEnv: e.lookupEnv, envFlag: e.envFlag}
 	conf, err := loadConfig(quiet, flagPath)
 	if err != nil {
 		return nil

@@ -31,6 +31,7 @@ type callFlags struct {
 	include, asJSON      bool
 	pretty, raw          bool
 	sendToken, noBrowser bool
+	yes                  bool     // send in a dangerous environment
 	params               []string // -p NAME=VALUE, for NAME @OPERATION_ID
 }
 
@@ -68,6 +69,10 @@ else application/x-www-form-urlencoded, as curl does; -H overrides it.
 Response headers that carry credentials (Set-Cookie) are masked in -i and
 --json output.
 
+In a dangerous environment (--env prod or production, or one marked
+danger = true) a method other than GET, HEAD or OPTIONS is not sent without
+--yes: exit 1, naming the environment.
+
 Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 4 for a 4xx, 5 for a 5xx, 2 when no token came, 3 when the network failed,
 1 for a usage or config error.`,
@@ -93,6 +98,7 @@ Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 	fl.BoolVar(&f.sendToken, "send-token", false, "send the token to a URL outside the provider's base_url origin too")
 	fl.StringArrayVarP(&f.params, "param", "p", nil, "with @OPERATION_ID: a parameter NAME=VALUE (repeatable)")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "if a sign-in is needed, print its address instead of opening a browser")
+	fl.BoolVar(&f.yes, "yes", false, "send a method other than GET, HEAD or OPTIONS in a dangerous environment (prod, production, danger = true)")
 	cmd.MarkFlagsMutuallyExclusive("pretty", "raw")
 	cmd.MarkFlagsMutuallyExclusive("json", "include")
 	return cmd
@@ -139,6 +145,9 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		if method, rawTarget, fields, specOp, err = operationRequestOp(ctx, e, b, sess, token, p, opID, f.params, f.data != "", fields); err != nil {
 			return err
 		}
+	}
+	if err := refuseDangerous(b.conf.layer, method, f.yes); err != nil {
+		return err
 	}
 	u, foreign, err := target(p, rawTarget)
 	if err != nil {

@@ -56,6 +56,8 @@ type env struct {
 	// nil means asking the system. Tests inject one to see what keyhole
 	// prints to a terminal.
 	terminal func(f any) bool
+	// envFlag is the root's --env, set when the command line is parsed.
+	envFlag *string
 }
 
 // tty reports whether f is a terminal, as e.terminal says.
@@ -229,26 +231,31 @@ func version() string {
 	return v
 }
 
-// opensTUI reports whether args can only open the TUI: none, or a
-// --config alone. Such a start builds Cobra's root command only, not the
-// tree of subcommands and their flags it would never look at: the TUI's
-// first frame waits for everything done before it.
+// opensTUI reports whether args can only open the TUI: none, or only
+// --config and --env with their values. Such a start builds Cobra's root
+// command only, not the tree of subcommands and their flags it would never
+// look at: the TUI's first frame waits for everything done before it.
 func opensTUI(args []string) bool {
-	switch len(args) {
-	case 0:
-		return true
-	case 1:
-		return strings.HasPrefix(args[0], "--config=")
-	case 2:
-		return args[0] == "--config" && !strings.HasPrefix(args[1], "-")
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--config" || a == "--env":
+			if i+1 == len(args) || strings.HasPrefix(args[i+1], "-") {
+				return false
+			}
+			i++
+		case strings.HasPrefix(a, "--config=") || strings.HasPrefix(a, "--env="):
+		default:
+			return false
+		}
 	}
-	return false
+	return true
 }
 
 // newRoot builds the root command; with subcommands false, without the
 // commands under it (see opensTUI).
 func newRoot(e env, subcommands bool) *cobra.Command {
-	var configPath string
+	var configPath, envName string
+	e.envFlag = &envName
 	root := &cobra.Command{
 		Use:   "keyhole",
 		Short: "Explore OAuth-protected HTTP APIs in the terminal",
@@ -279,6 +286,7 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml)")
+	root.PersistentFlags().StringVar(&envName, "env", "", "environment: an [environments.NAME] of the config or an entry of http-client.env.json (default: $KEYHOLE_ENV)")
 	if !subcommands {
 		return root
 	}

@@ -24,6 +24,10 @@ func TestOpensTUI(t *testing.T) {
 		{[]string{"--config", "k.toml", "call"}, false},
 		{[]string{"__complete", ""}, false},
 		{[]string{"--version"}, false},
+		{[]string{"--env", "staging"}, true},
+		{[]string{"--config", "k.toml", "--env=prod"}, true},
+		{[]string{"--env"}, false},
+		{[]string{"--env", "staging", "run"}, false},
 	} {
 		if got := opensTUI(c.args); got != c.want {
 			t.Errorf("opensTUI(%q) = %v, want %v", c.args, got, c.want)

@@ -31,6 +31,8 @@ type providerInfo struct {
 	// PlainHTTP names the endpoints that are plain http to a host that is
 	// not loopback (providers.ClearEndpoints).
 	PlainHTTP []string `json:"plain_http,omitempty"`
+	// Environment is the environment applied (--env); "" for none.
+	Environment string `json:"environment,omitempty"`
 }
 
 func newProvidersCmd(e env, configPath *string) *cobra.Command {
@@ -79,6 +81,7 @@ not, with the file, line and key at fault.`,
 			} else {
 				fmt.Fprintf(e.stderr, "keyhole: %s is valid\n", termtext.Line(conf.path))
 			}
+			describeEnvironment(e, conf)
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tTITLE\tGRANT\tBASE URL\tTOKEN ENDPOINT\tSTATUS")
 			// Every cell comes from the config (or an error about it),
@@ -137,6 +140,7 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 		shown = r
 	}
 	info.Name, info.Title, info.Grant, info.Insecure = p.Name, shown.DisplayTitle(), string(p.Grant), p.Insecure
+	info.Environment = p.Environment
 	info.PlainHTTP = shown.ClearEndpoints()
 	info.BaseURL = secret.RedactURL(shown.BaseURL)
 	switch {

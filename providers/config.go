@@ -28,6 +28,10 @@ type Config struct {
 	Settings Settings
 	// Providers in the order the file defines them.
 	Providers []*Provider
+	// Environments in the order the file defines them ([environments.NAME]).
+	Environments []*Environment
+	// ActiveEnv is the environment WithEnvironment applied; "" for none.
+	ActiveEnv string
 }
 
 // Provider finds a provider by name.
@@ -70,6 +74,10 @@ type Provider struct {
 	// Name is the table's key; Line is where the table starts in the file.
 	Name string `toml:"-"`
 	Line int    `toml:"-"`
+	// Environment is the environment applied to the provider, "" for none
+	// (Config.WithEnvironment). It is part of the token's cache key: a
+	// token fetched for staging is never used in production.
+	Environment string `toml:"-"`
 
 	Title   string `toml:"title"`
 	BaseURL string `toml:"base_url"`
@@ -223,8 +231,9 @@ type SavedRequest struct {
 
 // file is the top level of the TOML document.
 type file struct {
-	Settings  Settings             `toml:"settings"`
-	Providers map[string]*Provider `toml:"providers"`
+	Settings     Settings             `toml:"settings"`
+	Providers    map[string]*Provider `toml:"providers"`
+	Environments map[string]*envTable `toml:"environments"`
 }
 
 // LoadFile reads and validates the configuration at path.
@@ -245,6 +254,9 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, decodeError(path, err)
 	}
+	if err := decodeOverrides(path, &md, f.Environments); err != nil {
+		return nil, err
+	}
 	for _, key := range md.Undecoded() {
 		if !freeForm(key) {
 			return nil, unknownKeyError(path, data, key)
@@ -256,6 +268,10 @@ func Parse(path string, data []byte) (*Config, error) {
 	if t := md.Type("providers"); t != "" && t != "Hash" {
 		key := toml.Key{"providers"}
 		return nil, &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of providers", Hint: "write each one as [providers.NAME]"}
+	}
+	if t := md.Type("environments"); t != "" && t != "Hash" {
+		key := toml.Key{"environments"}
+		return nil, &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of environments", Hint: "write each one as [environments.NAME]"}
 	}
 	cfg := &Config{Path: path, Settings: f.Settings}
 	for _, key := range md.Keys() {
@@ -287,6 +303,9 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := cfg.validate(data); err != nil {
 		return nil, err
 	}
+	if err := cfg.buildEnvironments(data, &md, f.Environments); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
@@ -296,6 +315,9 @@ func Parse(path string, data []byte) (*Config, error) {
 // decoded, so without this a body such as json = { user = { id = 1 } }
 // would be refused as an unknown key.
 func freeForm(key toml.Key) bool {
+	if len(key) > 5 && key[0] == "environments" && key[2] == "providers" {
+		key = append(toml.Key{"providers"}, key[3:]...) // an environment's override of a provider
+	}
 	return len(key) > 4 && key[0] == "providers" && (key[2] == "login" || key[2] == "refresh") && key[3] == "json"
 }
 

@@ -88,62 +88,75 @@ func (c *Config) validate(data []byte) error {
 		}
 	}
 	for _, p := range c.Providers {
-		key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
-		if p.Grant == "" {
-			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grantNames(), ", ")}
-		}
-		if !p.Grant.Known() {
-			return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(string(p.Grant), grantNames()))
-		}
-		if p.BaseURL == "" && !strings.HasPrefix(p.Name, "demo-") {
-			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
-		}
-		if err := checkURLs(c.Path, data, p); err != nil {
+		if err := checkProvider(c.Path, data, p, true); err != nil {
 			return err
 		}
-		if err := checkOpenAPI(p.OpenAPI); err != nil {
-			return errAt(key("openapi"), err.Error(), openAPIHint)
+	}
+	return nil
+}
+
+// checkProvider checks one provider of the file at path: what validate
+// checks of each. A provider that comes from an env file has no base_url
+// (its token goes where the request names), so requireBase is false there.
+func checkProvider(path string, data []byte, p *Provider, requireBase bool) error {
+	errAt := func(key toml.Key, msg, hint string) error {
+		return &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
+	}
+	key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
+	if p.Grant == "" {
+		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grantNames(), ", ")}
+	}
+	if !p.Grant.Known() {
+		return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(string(p.Grant), grantNames()))
+	}
+	if requireBase && p.BaseURL == "" && !strings.HasPrefix(p.Name, "demo-") {
+		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
+	}
+	if err := checkURLs(path, data, p); err != nil {
+		return err
+	}
+	if err := checkOpenAPI(p.OpenAPI); err != nil {
+		return errAt(key("openapi"), err.Error(), openAPIHint)
+	}
+	p.locate(path, data)
+	if p.ClientAuth != "" && !slices.Contains(clientAuths, p.ClientAuth) {
+		return errAt(key("client_auth"), fmt.Sprintf("unknown client_auth %q", p.ClientAuth), "allowed: "+strings.Join(clientAuths, ", "))
+	}
+	if !p.ClientSecret.IsZero() && p.ClientSecretCmd != "" {
+		return errAt(key("client_secret_cmd"), "both client_secret and client_secret_cmd are set", "keep one")
+	}
+	if p.Grant == GrantClientCredentials && p.TokenURL == "" && p.Issuer == "" {
+		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
+	}
+	if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {
+		if _, err := ratelimit.Parse(p.RateLimit); err != nil {
+			return errAt(key("rate_limit"), err.Error(), "like 60/min or 10/s")
 		}
-		p.locate(c.Path, data)
-		if p.ClientAuth != "" && !slices.Contains(clientAuths, p.ClientAuth) {
-			return errAt(key("client_auth"), fmt.Sprintf("unknown client_auth %q", p.ClientAuth), "allowed: "+strings.Join(clientAuths, ", "))
+	}
+	if p.RedirectPort < 0 || p.RedirectPort > 65535 {
+		return errAt(key("redirect_port"), "must be between 0 and 65535", "0 picks a free port")
+	}
+	if (p.CertFile == "") != (p.KeyFile == "") {
+		set, missing := "cert_file", "key_file"
+		if p.CertFile == "" {
+			set, missing = "key_file", "cert_file"
 		}
-		if !p.ClientSecret.IsZero() && p.ClientSecretCmd != "" {
-			return errAt(key("client_secret_cmd"), "both client_secret and client_secret_cmd are set", "keep one")
+		return errAt(key(set), set+" is set without "+missing, "a client certificate needs both cert_file and key_file (the same path when one PEM file holds both)")
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.AuthParams)) {
+		if why, ok := reservedAuthParams[strings.ToLower(k)]; ok {
+			return errAt(key("auth_params", k), "keyhole sets "+strings.ToLower(k)+" itself; auth_params may not replace it", why)
 		}
-		if p.Grant == GrantClientCredentials && p.TokenURL == "" && p.Issuer == "" {
-			return &ConfigError{File: c.Path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
-		}
-		if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {
-			if _, err := ratelimit.Parse(p.RateLimit); err != nil {
-				return errAt(key("rate_limit"), err.Error(), "like 60/min or 10/s")
-			}
-		}
-		if p.RedirectPort < 0 || p.RedirectPort > 65535 {
-			return errAt(key("redirect_port"), "must be between 0 and 65535", "0 picks a free port")
-		}
-		if (p.CertFile == "") != (p.KeyFile == "") {
-			set, missing := "cert_file", "key_file"
-			if p.CertFile == "" {
-				set, missing = "key_file", "cert_file"
-			}
-			return errAt(key(set), set+" is set without "+missing, "a client certificate needs both cert_file and key_file (the same path when one PEM file holds both)")
-		}
-		for _, k := range slices.Sorted(maps.Keys(p.AuthParams)) {
-			if why, ok := reservedAuthParams[strings.ToLower(k)]; ok {
-				return errAt(key("auth_params", k), "keyhole sets "+strings.ToLower(k)+" itself; auth_params may not replace it", why)
-			}
-		}
-		if in := p.Inject; in != nil && in.Query != "" && (in.Header != "" || in.Prefix != nil) {
-			return errAt(key("inject"), "query and header/prefix both set", "inject the token in a header or in a query parameter, not both")
-		}
-		for i, r := range p.Requests {
-			if r.Path == "" {
-				// Point at this entry's [[...requests]] header, not at the
-				// first key of the first entry.
-				k := key("requests")
-				return &ConfigError{File: c.Path, Line: tomltext.ArrayTableLine(data, k, i), Key: k.String(), Msg: fmt.Sprintf("saved request %d has no path", i+1), Hint: `path = "/items"`}
-			}
+	}
+	if in := p.Inject; in != nil && in.Query != "" && (in.Header != "" || in.Prefix != nil) {
+		return errAt(key("inject"), "query and header/prefix both set", "inject the token in a header or in a query parameter, not both")
+	}
+	for i, r := range p.Requests {
+		if r.Path == "" {
+			// Point at this entry's [[...requests]] header, not at the
+			// first key of the first entry.
+			k := key("requests")
+			return &ConfigError{File: path, Line: tomltext.ArrayTableLine(data, k, i), Key: k.String(), Msg: fmt.Sprintf("saved request %d has no path", i+1), Hint: `path = "/items"`}
 		}
 	}
 	return nil
@@ -163,9 +176,15 @@ func unknownKeyError(path string, data []byte, key toml.Key) error {
 // knownKeys lists the keys allowed beside key's last element.
 func knownKeys(key toml.Key) []string {
 	var t reflect.Type
+	if len(key) > 4 && key[0] == "environments" && key[2] == "providers" {
+		// An environment's provider table takes a provider's keys.
+		return knownKeys(append(toml.Key{"providers"}, key[3:]...))
+	}
 	switch {
 	case len(key) == 1:
-		return []string{"settings", "providers"}
+		return []string{"settings", "providers", "environments"}
+	case key[0] == "environments" && len(key) == 3:
+		t = reflect.TypeFor[envTable]()
 	case key[0] == "settings":
 		t = reflect.TypeFor[Settings]()
 	case key[0] == "providers" && len(key) == 3:

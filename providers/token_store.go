@@ -34,7 +34,7 @@ type Store interface {
 
 // CacheKey is the name a provider's token is stored under in store: its
 // name and a fingerprint of every setting that decides which token the
-// provider gets. Change the client, the scopes, the endpoint or a secret,
+// provider gets, and the environment applied to it. Change the client, the scopes, the endpoint or a secret,
 // and the old token is not reused.
 func (p *Provider) CacheKey(store Store) string {
 	return store.Key(p.Name, p.authSettings())
@@ -66,6 +66,12 @@ func (p *Provider) authSettings() []byte {
 		"login":          p.Login,
 		"refresh":        p.Refresh,
 		"token_response": p.TokenResponse,
+	}
+	// Only an environment's tokens carry its name: with none, the key is
+	// what it always was, and the tokens cached before environments
+	// existed are still found.
+	if p.Environment != "" {
+		auth["environment"] = p.Environment
 	}
 	// encoding/json sorts map keys, so equal settings give equal bytes.
 	b, err := json.Marshal(auth)

@@ -104,7 +104,7 @@ func Export(p *providers.Provider, r exchange.Request, opts Options) (Command, e
 	}
 	if inject {
 		in = injection(p, opts.Token)
-		tokenCmd = tokenCommand(p.Name, opts.ConfigPath)
+		tokenCmd = tokenCommand(p.Name, opts.ConfigPath, p.Environment)
 	} else {
 		out.Withheld = true
 	}
@@ -253,10 +253,17 @@ func injection(p *providers.Provider, tok *providers.Token) providers.Injection 
 }
 
 // tokenCommand is the keyhole command line that prints the token.
-func tokenCommand(provider, configPath string) string {
+func tokenCommand(provider, configPath, env string) string {
 	words := []string{"keyhole"}
 	if configPath != "" {
 		words = append(words, "--config", shellword.Quote(configPath))
+	}
+	if env != "" {
+		// The environment's own token: without it, the command would get
+		// the token of the provider as no environment changes it, and send
+		// it where this environment's request goes. One word, as
+		// keyholeToken skips a flag it does not know.
+		words = append(words, shellword.Quote("--env="+env))
 	}
 	return strings.Join(append(words, "token", shellword.Quote(provider)), " ")
 }

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	collenv "github.com/keyhole-sh/keyhole/collection/env"
+	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// environmentName is the environment the command line asks for: --env,
+// else $KEYHOLE_ENV; "" for none.
+func (e env) environmentName() string {
+	if e.envFlag != nil && *e.envFlag != "" {
+		return *e.envFlag
+	}
+	if e.getenv != nil {
+		return e.getenv("KEYHOLE_ENV")
+	}
+	return ""
+}
+
+// environment lays the environment asked for over cfg (nil: no config
+// file at path): its [environments.NAME] table, and the env files of the
+// working directory or, when it has none, of the config's folder. An
+// unknown name is a usage error listing the known ones. What the env files
+// hold that shadows the config is said on stderr.
+func environment(e env, cfg *providers.Config, path string) (*collenv.Layer, error) {
+	var dirs []string
+	if wd, err := os.Getwd(); err == nil {
+		dirs = append(dirs, wd)
+	}
+	if path != "" {
+		dirs = append(dirs, filepath.Dir(path))
+	}
+	l, err := collenv.Build(cfg, e.environmentName(), dirs...)
+	if err != nil {
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
+	for _, w := range l.Warnings {
+		fmt.Fprintln(e.stderr, "keyhole: warning: "+termtext.Line(w))
+	}
+	return l, nil
+}
+
+// refuseDangerous refuses a request that may change something (any method
+// but GET, HEAD and OPTIONS) in a dangerous environment, unless yes: a
+// production environment is sent to only on purpose.
+func refuseDangerous(l *collenv.Layer, method string, yes bool) error {
+	if l == nil || !l.Danger || yes {
+		return nil
+	}
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	return &exitError{code: ExitUsage, err: fmt.Errorf("environment %s is dangerous (production, or danger = true): %s not sent; add --yes to send it", l.Name, method)}
+}
+
+// describeEnvironment says on stderr which environment is in force, which
+// there are, and what the env files hold that keyhole does not use.
+func describeEnvironment(e env, conf loadedConfig) {
+	l := conf.layer
+	if l == nil {
+		return
+	}
+	line := termtext.Line
+	if known := l.Known(); len(known) > 0 {
+		fmt.Fprintf(e.stderr, "keyhole: environments: %s (choose one with --env NAME)\n", line(strings.Join(known, ", ")))
+	}
+	switch {
+	case l.Name == "":
+		if len(l.Known()) > 0 {
+			fmt.Fprintln(e.stderr, "keyhole: no environment in force")
+		}
+	case l.Danger:
+		fmt.Fprintf(e.stderr, "keyhole: environment %s, dangerous: call sends a method other than GET, HEAD or OPTIONS only with --yes\n", line(l.Name))
+	default:
+		fmt.Fprintf(e.stderr, "keyhole: environment %s\n", line(l.Name))
+	}
+	for _, n := range l.Notes {
+		fmt.Fprintln(e.stderr, "keyhole: note: "+line(n))
+	}
+}
