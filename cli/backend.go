@@ -30,6 +30,9 @@ type loadedConfig struct {
 	// layer is the environment asked for, and the env files' variables
 	// and providers.
 	layer *collenv.Layer
+	// file is cfg as the file has it, no environment applied: the TUI
+	// applies another one to it when the person switches.
+	file *providers.Config
 }
 
 // loadConfig finds, reads and validates the configuration, and warns on
@@ -53,6 +56,7 @@ func loadConfig(e env, flagPath string) (loadedConfig, error) {
 	if err != nil {
 		return loadedConfig{}, err
 	}
+	conf.file = conf.cfg
 	conf.cfg, conf.layer = layer.Config, layer
 	return conf, nil
 }
