@@ -278,6 +278,22 @@ func TestEnvSwitchDropsTheOldAnswers(t *testing.T) {
 	if e == nil || e.tok == nil || e.tok.Access.Reveal() != "tok-prod-client" || e.err != nil {
 		t.Fatalf("prod's provider after staging's answer came: %+v", e)
 	}
+
+	// A look into the cache of the environment left, answered after the
+	// switch: staging's cached token is not shown as prod's (which has
+	// none cached: a new token folder).
+	m = envModel(t, newEnvWiring(t, envConfig(srv.URL)), "staging")
+	if _, err := m.entries[0].Session.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	oldPeek := m.peekAll()
+	m = switchEnv(t, m, "prod")
+	for _, msg := range drain(t, oldPeek) {
+		m = run(t, m, msg)
+	}
+	if tok := m.entries[0].tok; tok != nil && tok.Access.Reveal() != "tok-prod-client" {
+		t.Errorf("prod's provider shows %s", tok.Access.Reveal())
+	}
 }
 
 // TestEnvSwitchWithoutTheProvider: a provider in use that the new
