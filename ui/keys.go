@@ -208,7 +208,7 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 		{"Request pane", []key.Binding{k.PrevMethod, k.FormatBody, k.CopyCurl}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
 		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check}},
-		{"Picker (o, H)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
+		{"Picker (o, H, e)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
 		{"Anywhere", []key.Binding{k.Open, k.History, k.Environments, k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}
 }
