@@ -358,7 +358,7 @@ func TestEnvDangerConfirmsWrites(t *testing.T) {
 			t.Fatalf("POST in prod sent without asking; calls %q", srv.apiCalls())
 		}
 		screen := plain(m)
-		if !strings.Contains(screen, "Send POST to prod?") || !strings.Contains(screen, "POST /items with api") {
+		if !strings.Contains(screen, "Send POST to prod?") || !strings.Contains(screen, "POST /items with api") || !strings.Contains(screen, "any other key no") {
 			t.Errorf("the question does not name the environment and the method:\n%s", screen)
 		}
 		m = run(t, m, press(no))

@@ -55,7 +55,12 @@ func (c *Confirm) Yes() bool { return c.result == Done && c.said }
 func (c *Confirm) SetSize(w, h int) { c.w, c.h = max(10, w), max(1, h) }
 
 // ShortHelp implements help.KeyMap.
-func (c *Confirm) ShortHelp() []key.Binding { return []key.Binding{c.yes, c.no, c.back} }
+func (c *Confirm) ShortHelp() []key.Binding {
+	if c.othersNo {
+		return []key.Binding{c.yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))}
+	}
+	return []key.Binding{c.yes, c.no, c.back}
+}
 
 // FullHelp implements help.KeyMap.
 func (c *Confirm) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
