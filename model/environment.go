@@ -203,6 +203,7 @@ func (m Model) onEnvSwitched(msg envSwitchedMsg) (tea.Model, tea.Cmd) {
 		notes = append(notes, envLabel(msg.name)+" has no provider "+termtext.Line(using)+": choose one in the Providers pane")
 	}
 	notes = append(notes, msg.layer.Warnings...)
+	notes = append(notes, msg.layer.Notes...)
 	if backendNote != "" && !strings.HasPrefix(backendNote, "switching to ") {
 		notes = append(notes, backendNote)
 	}

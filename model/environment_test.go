@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -333,6 +334,36 @@ func TestEnvSwitchWithoutTheProvider(t *testing.T) {
 	m = run(t, m, press("ctrl+s"))
 	if !strings.Contains(m.notice, "select a provider first") {
 		t.Errorf("a send with no provider: notice %q", m.notice)
+	}
+}
+
+// TestEnvSaysWhatTheEnvFilesSay: an env file's environment is listed
+// after the config's, marked as the env file's; what it has to say (a
+// Security.Auth entry the config's provider shadows, a setting keyhole
+// does not use) is on the status line, at start and after a switch.
+func TestEnvSaysWhatTheEnvFilesSay(t *testing.T) {
+	srv := newEnvServer(t)
+	w := newEnvWiring(t, envConfig(srv.URL))
+	file := `{"qa": {"host": "x", "SSLConfiguration": {"verifyHostCertificate": false}, "Security": {"Auth": {"api": {"Type": "OAuth2", "Grant Type": "Client Credentials", "Client ID": "qa", "Token URL": "` + srv.URL + `/token"}}}}}`
+	if err := os.WriteFile(filepath.Join(w.dir, collenv.PublicFile), []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := envModel(t, w, "qa")
+	if !strings.Contains(m.notice, "Security.Auth.api not used") {
+		t.Errorf("at start, notice = %q", m.notice)
+	}
+	m = switchEnv(t, m, "staging")
+	m = run(t, m, press("e"))
+	screen := plain(m)
+	if i, j := strings.Index(screen, "prod  config"), strings.Index(screen, "qa  env file"); i < 0 || j < i {
+		t.Errorf("the env file's environment is not listed after the config's:\n%s", screen)
+	}
+	m = typeKeys(t, m, "qa")
+	m = run(t, m, press("enter"))
+	for _, want := range []string{"now in environment qa", "Security.Auth.api not used", "SSLConfiguration"} {
+		if !strings.Contains(m.notice, want) {
+			t.Errorf("after the switch, notice lacks %q: %q", want, m.notice)
+		}
 	}
 }
 
