@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-runewidth"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/model"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
@@ -67,7 +66,8 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	}
 	// What the token store has to say goes to the screen (Backend's
 	// Notice), not to stderr under the TUI.
-	a := app.New(conf.cfg, app.Options{Env: e.lookupEnv, Getenv: e.getenv, Sleep: e.sleep})
+	w := newTUIWiring(e, conf)
+	a := w.wire(conf.cfg)
 	settings, err := a.Settings()
 	if err != nil {
 		return model.Options{}, nil, err
@@ -78,6 +78,11 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	}
 	opts := baseOptions(e, settings)
 	opts.Placeholder, opts.Start = names, a.Backend
+	if conf.layer != nil {
+		// The environment --env asked for, and the others to switch to:
+		// the built-in demo by keyhole demo has none.
+		opts.Environment, opts.SwitchEnv = conf.layer, w.switchTo
+	}
 	switch {
 	case conf.cfg != nil:
 		opts.Label = conf.path
@@ -90,7 +95,7 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	default:
 		opts.Label, opts.Demo, opts.AutoFetch = "built-in demo (no config file found)", true, true
 	}
-	return opts, a.Close, nil
+	return opts, w.close, nil
 }
 
 func baseOptions(e env, s providers.Settings) model.Options {

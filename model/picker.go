@@ -26,6 +26,9 @@ type pick struct {
 	op       *spec.Operation
 	// note is the spec's error in full, shown when its row is chosen.
 	note string
+	// env is an environment picker's row: the environment's name, ""
+	// for none.
+	env *string
 }
 
 // openRequests opens the picker on the requests you can send: every
