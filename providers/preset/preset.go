@@ -51,6 +51,25 @@ func (p Params) Value(key string) string {
 	return ""
 }
 
+// Set sets the parameter called key (one of ParamKeys); another key is
+// ignored.
+func (p *Params) Set(key, value string) {
+	switch key {
+	case "tenant":
+		p.Tenant = value
+	case "cloud":
+		p.Cloud = value
+	case "domain":
+		p.Domain = value
+	case "authorization_server":
+		p.AuthorizationServer = value
+	case "server_url":
+		p.ServerURL = value
+	case "realm":
+		p.Realm = value
+	}
+}
+
 // Field is one key a preset fills, by its name in a provider's table.
 type Field struct {
 	Key   string
@@ -80,11 +99,22 @@ type Preset struct {
 	// Needs are the parameters that must be set; Reads are all the
 	// parameters the preset takes, Needs included.
 	Needs, Reads []string
-	// Example is each parameter's example value, for keyhole init.
-	Example map[string]string
+	// Example is each parameter's example value, and Doc what it is,
+	// for keyhole init.
+	Example, Doc map[string]string
 	// Notes are what a new user should know, one sentence each, for
 	// keyhole init and the README.
 	Notes []string
+	// BaseURL is an example base_url for keyhole init, where the preset
+	// does not fill it; Scopes are example scopes.
+	BaseURL string
+	Scopes  []string
+	// Secret says the identity provider wants a client secret even from
+	// the kind of client the preset is for (Google's installed apps).
+	Secret bool
+	// Audience says the identity provider wants audience set to issue an
+	// access token an API can check (Auth0's JWTs).
+	Audience bool
 	// DomainURL says the domain parameter is a URL with its scheme
 	// (Cognito's), not a host name (Auth0's, Okta's).
 	DomainURL bool

@@ -167,20 +167,7 @@ func TestPresetsComplete(t *testing.T) {
 			if ex == "" {
 				t.Errorf("%s: no example for %s", name, k)
 			}
-			switch k {
-			case "tenant":
-				params.Tenant = ex
-			case "cloud":
-				params.Cloud = ex
-			case "domain":
-				params.Domain = ex
-			case "authorization_server":
-				params.AuthorizationServer = ex
-			case "server_url":
-				params.ServerURL = ex
-			case "realm":
-				params.Realm = ex
-			}
+			params.Set(k, ex)
 		}
 		got := fields(t, name, params)
 		for k := range got {

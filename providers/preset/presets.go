@@ -9,11 +9,15 @@ var all = []*Preset{
 	{
 		Name: "entra-id", Title: "Microsoft Entra ID",
 		Needs: []string{"tenant"}, Reads: []string{"tenant", "cloud"},
+		BaseURL: "https://graph.microsoft.com/v1.0", Scopes: []string{"offline_access", "https://graph.microsoft.com/User.Read"},
 		Example: map[string]string{"tenant": "contoso.onmicrosoft.com", "cloud": "global"},
+		Doc: map[string]string{
+			"tenant": "the directory (tenant) ID or a verified domain; common, organizations and consumers work for sign-ins only",
+			"cloud":  "global (login.microsoftonline.com, the default) or china (login.chinacloudapi.cn, operated by 21Vianet)",
+		},
 		Notes: []string{
-			"tenant is the directory (tenant) ID or a verified domain; common, organizations and consumers work for sign-ins only.",
-			`cloud = "china" signs in at login.chinacloudapi.cn (21Vianet) instead of login.microsoftonline.com.`,
 			`client_credentials takes scopes = ["RESOURCE/.default"], like https://graph.microsoft.com/.default.`,
+			"For the authorization code flow, set redirect_port and register http://127.0.0.1:PORT/callback as a redirect URI of the app (Mobile and desktop applications).",
 		},
 		fill: func(p Params) []Field {
 			cloud := p.Cloud
@@ -31,6 +35,7 @@ var all = []*Preset{
 	},
 	{
 		Name: "github", Title: "GitHub",
+		Scopes: []string{"repo", "read:org"},
 		Notes: []string{
 			"An OAuth app or GitHub app with device flow enabled; its client ID is not a secret.",
 			`For the web flow set grant = "authorization_code" and client_secret (GitHub still wants it).`,
@@ -48,6 +53,7 @@ var all = []*Preset{
 	},
 	{
 		Name: "google", Title: "Google",
+		BaseURL: "https://www.googleapis.com", Scopes: []string{"https://www.googleapis.com/auth/drive.readonly"}, Secret: true,
 		Notes: []string{
 			"An OAuth client of type Desktop app: authorization code with PKCE, and the client secret Google still requires (it is not confidential there).",
 			"base_url is the API's, like https://www.googleapis.com; scopes are the API's, like https://www.googleapis.com/auth/drive.readonly.",
@@ -67,8 +73,9 @@ var all = []*Preset{
 		Name: "auth0", Title: "Auth0",
 		Needs: []string{"domain"}, Reads: []string{"domain"},
 		Example: map[string]string{"domain": "dev-123.us.auth0.com"},
+		BaseURL: "https://api.example.com", Scopes: []string{"openid", "offline_access"}, Audience: true,
+		Doc: map[string]string{"domain": "the tenant's host (or its custom domain), without https://"},
 		Notes: []string{
-			"domain is the tenant's host (or its custom domain), without https://.",
 			"Set audience to the API's identifier: without it Auth0 issues an opaque access token, not a JWT your API can check.",
 		},
 		fill: func(p Params) []Field {
@@ -87,8 +94,13 @@ var all = []*Preset{
 		Name: "okta", Title: "Okta",
 		Needs: []string{"domain"}, Reads: []string{"domain", "authorization_server"},
 		Example: map[string]string{"domain": "dev-123.okta.com", "authorization_server": "default"},
+		BaseURL: "https://api.example.com", Scopes: []string{"openid", "offline_access"},
+		Doc: map[string]string{
+			"domain":               "the org's host, without https://",
+			"authorization_server": "the custom authorization server's ID (default: default)",
+		},
 		Notes: []string{
-			"domain is the org's host, without https://; authorization_server is the custom authorization server's ID (default: default).",
+			"The org authorization server (no /oauth2/ID in its URLs) is not this preset's: set its URLs yourself.",
 		},
 		fill: func(p Params) []Field {
 			as := p.AuthorizationServer
@@ -111,8 +123,13 @@ var all = []*Preset{
 		Name: "keycloak", Title: "Keycloak",
 		Needs: []string{"server_url", "realm"}, Reads: []string{"server_url", "realm"},
 		Example: map[string]string{"server_url": "https://sso.example.com", "realm": "myrealm"},
+		BaseURL: "https://api.example.com", Scopes: []string{"openid"},
+		Doc: map[string]string{
+			"server_url": "Keycloak's root URL, with /auth for versions before 17",
+			"realm":      "the realm's name",
+		},
 		Notes: []string{
-			"server_url is Keycloak's root URL (with /auth for versions before 17); base_url stays the API's.",
+			"base_url stays the API's: server_url is only where tokens come from.",
 		},
 		fill: func(p Params) []Field {
 			root, _ := baseURL(p.ServerURL)
@@ -136,8 +153,10 @@ var all = []*Preset{
 		Name: "cognito", Title: "Amazon Cognito",
 		Needs: []string{"domain"}, Reads: []string{"domain"}, DomainURL: true,
 		Example: map[string]string{"domain": "https://myapp.auth.us-east-1.amazoncognito.com"},
+		BaseURL: "https://api.example.com", Scopes: []string{"openid"},
+		Doc: map[string]string{"domain": "the user pool's domain with its scheme (the hosted UI's or a custom one)"},
 		Notes: []string{
-			"domain is the user pool's domain with its scheme (the hosted UI's or a custom one).",
+			"A machine-to-machine app client takes grant = \"client_credentials\" and its resource server's scopes.",
 		},
 		fill: func(p Params) []Field {
 			root, _ := baseURL(p.Domain)
