@@ -67,7 +67,7 @@ realm they are made from, with an example to replace. The table is named
 				return runInitPreset(e, presetName, name)
 			}
 			if name != "" {
-				return &exitError{code: ExitUsage, err: errors.New("--name names the providers --from-openapi or --preset writes")}
+				return &exitError{code: ExitUsage, err: errors.New("--name names the providers --from-openapi writes, or the table --preset writes")}
 			}
 			path := *configPath
 			if path == "" {
