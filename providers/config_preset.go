@@ -3,7 +3,6 @@ package providers
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/BurntSushi/toml"
 
@@ -78,36 +77,20 @@ func applyPreset(path string, data []byte, p *Provider) error {
 		}
 		return &ConfigError{File: path, Line: line, Key: key(k).String(), Msg: msg, Hint: hint}
 	}
-	params := p.presetParams()
-	if p.Preset == "" {
-		for _, k := range preset.ParamKeys {
-			if params.Value(k) != "" {
-				return errAt(k, k+" is set without preset", "only a preset reads it: preset = \"NAME\", one of "+strings.Join(preset.Names(), ", "))
-			}
+	fields, err := preset.For(p.Preset, p.presetParams())
+	var pe *preset.Error
+	switch {
+	case errors.As(err, &pe) && pe.Key == "preset":
+		if hint := suggest(p.Preset, preset.Names()); hint != "" {
+			pe.Hint = hint
 		}
-		return nil
-	}
-	if strings.Contains(p.Preset, "${") {
-		return errAt("preset", "preset cannot come from a ${VAR}", "name it: one of "+strings.Join(preset.Names(), ", "))
-	}
-	ps, ok := preset.Lookup(p.Preset)
-	if !ok {
-		hint := suggest(p.Preset, preset.Names())
-		if hint == "" {
-			hint = "allowed: " + strings.Join(preset.Names(), ", ")
-		}
-		return errAt("preset", fmt.Sprintf("unknown preset %q", p.Preset), hint)
-	}
-	fields, err := ps.Fill(params)
-	if err != nil {
-		var pe *preset.Error
-		if errors.As(err, &pe) {
-			if params.Value(pe.Key) == "" {
-				// Missing: point at the table, which is where it goes.
-				return &ConfigError{File: path, Line: p.Line, Key: key(pe.Key).String(), Msg: pe.Msg, Hint: pe.Hint}
-			}
-			return errAt(pe.Key, pe.Msg, pe.Hint)
-		}
+		return errAt(pe.Key, pe.Msg, pe.Hint)
+	case errors.As(err, &pe) && p.presetParams().Value(pe.Key) == "":
+		// Missing: point at the table, which is where it goes.
+		return &ConfigError{File: path, Line: p.Line, Key: key(pe.Key).String(), Msg: pe.Msg, Hint: pe.Hint}
+	case errors.As(err, &pe):
+		return errAt(pe.Key, pe.Msg, pe.Hint)
+	case err != nil:
 		return errAt("preset", err.Error(), "")
 	}
 	filled := make(map[string]string, len(fields))

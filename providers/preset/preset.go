@@ -157,6 +157,30 @@ func (ps *Preset) readsHint() string {
 // deferred reports whether v holds a ${VAR} reference, expanded later.
 func deferred(v string) bool { return strings.Contains(v, "${") }
 
+// For returns what preset = name fills from params: nothing when name is
+// empty and no parameter is set, else the preset's Fill. A parameter set
+// without a preset, a name that is a ${VAR} (which preset a table is must
+// be known before its URLs are made) or no preset's is an Error whose Key
+// is the parameter's, or "preset".
+func For(name string, params Params) ([]Field, error) {
+	if name == "" {
+		for _, k := range ParamKeys {
+			if params.Value(k) != "" {
+				return nil, &Error{Key: k, Msg: k + " is set without preset", Hint: "only a preset reads it: preset = \"NAME\", one of " + strings.Join(Names(), ", ")}
+			}
+		}
+		return nil, nil
+	}
+	if deferred(name) {
+		return nil, &Error{Key: "preset", Msg: "preset cannot come from a ${VAR}", Hint: "name it: one of " + strings.Join(Names(), ", ")}
+	}
+	ps, ok := Lookup(name)
+	if !ok {
+		return nil, &Error{Key: "preset", Msg: fmt.Sprintf("unknown preset %q", name), Hint: "allowed: " + strings.Join(Names(), ", ")}
+	}
+	return ps.Fill(params)
+}
+
 // Names are the presets' names, in the order the README lists them.
 func Names() []string {
 	out := make([]string, len(all))
