@@ -22,8 +22,9 @@ func (p *Provider) presetParams() preset.Params {
 // ${VAR} in one is found wrong only once Resolve has expanded it.
 func (p *Provider) presetParamFields() []urlField {
 	params := p.presetParams()
-	out := make([]urlField, len(preset.ParamKeys))
-	for i, k := range preset.ParamKeys {
+	keys := preset.ParamKeys()
+	out := make([]urlField, len(keys))
+	for i, k := range keys {
 		out[i] = urlField{k, params.Value(k)}
 	}
 	return out

@@ -39,7 +39,7 @@ func FuzzFill(f *testing.F) {
 				if c == "" {
 					c = "global"
 				}
-				want = Clouds[c]
+				want = clouds[c]
 			case "github", "google":
 				continue // fixed URLs, held to x/oauth2's in preset_test.go
 			case "auth0", "okta":

@@ -14,6 +14,7 @@ package preset
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -29,8 +30,11 @@ type Params struct {
 	Realm               string // keycloak
 }
 
+// paramKeys are the config keys of Params, in the order a table lists them.
+var paramKeys = []string{"tenant", "cloud", "domain", "authorization_server", "server_url", "realm"}
+
 // ParamKeys are the config keys of Params, in the order a table lists them.
-var ParamKeys = []string{"tenant", "cloud", "domain", "authorization_server", "server_url", "realm"}
+func ParamKeys() []string { return slices.Clone(paramKeys) }
 
 // Value returns the parameter called key (one of ParamKeys).
 func (p Params) Value(key string) string {
@@ -126,7 +130,7 @@ type Preset struct {
 // lists them, or an Error naming the parameter that is missing, malformed
 // or not one the preset reads.
 func (ps *Preset) Fill(params Params) ([]Field, error) {
-	for _, k := range ParamKeys {
+	for _, k := range paramKeys {
 		v := params.Value(k)
 		if v == "" {
 			if slices.Contains(ps.Needs, k) {
@@ -164,7 +168,7 @@ func deferred(v string) bool { return strings.Contains(v, "${") }
 // is the parameter's, or "preset".
 func For(name string, params Params) ([]Field, error) {
 	if name == "" {
-		for _, k := range ParamKeys {
+		for _, k := range paramKeys {
 			if params.Value(k) != "" {
 				return nil, &Error{Key: k, Msg: k + " is set without preset", Hint: "only a preset reads it: preset = \"NAME\", one of " + strings.Join(Names(), ", ")}
 			}
@@ -190,19 +194,23 @@ func Names() []string {
 	return out
 }
 
-// Lookup finds a preset by name.
+// Lookup finds a preset by name. It returns a copy: what a caller does
+// with it changes no other caller's.
 func Lookup(name string) (*Preset, bool) {
 	for _, p := range all {
 		if p.Name == name {
-			return p, true
+			c := *p
+			c.Needs, c.Reads, c.Notes, c.Scopes = slices.Clone(p.Needs), slices.Clone(p.Reads), slices.Clone(p.Notes), slices.Clone(p.Scopes)
+			c.Example, c.Doc = maps.Clone(p.Example), maps.Clone(p.Doc)
+			return &c, true
 		}
 	}
 	return nil, false
 }
 
-// Clouds are the Entra ID clouds by the cloud parameter's values, and the
+// clouds are the Entra ID clouds by the cloud parameter's values, and the
 // host each signs in at.
-var Clouds = map[string]string{
+var clouds = map[string]string{
 	"global": "login.microsoftonline.com",
 	"china":  "login.chinacloudapi.cn",
 }
@@ -217,7 +225,7 @@ func (ps *Preset) checkParam(key, v string) error {
 			return &Error{Key: key, Msg: err.Error(), Hint: "letters, digits, '.', '-', '_' and '~' only"}
 		}
 	case "cloud":
-		if _, ok := Clouds[v]; !ok {
+		if _, ok := clouds[v]; !ok {
 			return &Error{Key: key, Msg: fmt.Sprintf("unknown cloud %q", v), Hint: "allowed: global, china"}
 		}
 	case "domain":

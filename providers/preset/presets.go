@@ -24,7 +24,7 @@ var all = []*Preset{
 			if cloud == "" {
 				cloud = "global"
 			}
-			root := "https://" + Clouds[cloud] + "/" + p.Tenant + "/oauth2/v2.0/"
+			root := "https://" + clouds[cloud] + "/" + p.Tenant + "/oauth2/v2.0/"
 			return []Field{
 				{"grant", "authorization_code"},
 				{"auth_url", root + "authorize"},
