@@ -86,41 +86,6 @@ func TestLockFlag(t *testing.T) {
 	_ = plain.Unlock()
 }
 
-// TestWritePrivate: the file is 0600 and whole, replaces the old one, and
-// a link planted at its name is replaced, never written through.
-func TestWritePrivate(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "f")
-	for _, data := range []string{"first", "second"} {
-		if err := safefile.WritePrivate(path, []byte(data)); err != nil {
-			t.Fatal(err)
-		}
-		if b, err := os.ReadFile(path); err != nil || string(b) != data {
-			t.Fatalf("read back %q, %v; want %q", b, err, data)
-		}
-		if fi, err := os.Lstat(path); err != nil || fi.Mode() != 0o600 {
-			t.Fatalf("mode %v, %v; want a regular file 0600", fi.Mode(), err)
-		}
-	}
-	// A link to that file, planted where the next write goes.
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink(path, link); err != nil {
-		t.Fatal(err)
-	}
-	if err := safefile.WritePrivate(link, []byte("secret")); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "second" {
-		t.Errorf("written through the link: %q", b)
-	}
-	if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
-		t.Errorf("the link was not replaced by a file: %v, %v", fi.Mode(), err)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
-		t.Errorf("left behind: %v", entries)
-	}
-}
-
 // TestMkdirPrivate: a folder is made 0700 with its parents, an open one
 // is tightened, and a link or a file in its place is refused.
 func TestMkdirPrivate(t *testing.T) {
@@ -157,5 +122,55 @@ func TestMkdirPrivate(t *testing.T) {
 		if err := safefile.MkdirPrivate(path); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("MkdirPrivate(%s) = %v; want %q", path, err, want)
 		}
+	}
+}
+
+// TestWriteWhole: the file gets exactly its mode (WritePrivate's 0600, or
+// the one WriteWhole is given, whatever the umask), replaces the old one
+// whole, and a link planted at its name is replaced, never written
+// through; nothing is left behind.
+func TestWriteWhole(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	for _, c := range []struct {
+		name  string
+		write func(path string, data []byte) error
+		perm  fs.FileMode
+	}{
+		{"WritePrivate", safefile.WritePrivate, 0o600},
+		{"WriteWhole 0644", func(path string, data []byte) error { return safefile.WriteWhole(path, data, 0o644) }, 0o644},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "f")
+			for _, data := range []string{"first", "second"} {
+				if err := c.write(path, []byte(data)); err != nil {
+					t.Fatal(err)
+				}
+				if b, err := os.ReadFile(path); err != nil || string(b) != data {
+					t.Fatalf("read back %q, %v; want %q", b, err, data)
+				}
+				if fi, err := os.Lstat(path); err != nil || fi.Mode() != c.perm {
+					t.Fatalf("mode %v, %v; want a regular file %v", fi.Mode(), err, c.perm)
+				}
+			}
+			// A link to that file, planted where the next write goes.
+			link := filepath.Join(dir, "link")
+			if err := os.Symlink(path, link); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.write(link, []byte("secret")); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != "second" {
+				t.Errorf("written through the link: %q", b)
+			}
+			if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("the link was not replaced by a file: %v, %v", fi.Mode(), err)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+				t.Errorf("left behind: %v", entries)
+			}
+		})
 	}
 }
