@@ -70,7 +70,7 @@ func parseDotenv(data []byte) map[string]string {
 		line = strings.TrimPrefix(line, "export ")
 		name, value, ok := strings.Cut(line, "=")
 		name = strings.TrimSpace(name)
-		if !ok || !validName(name) {
+		if !ok || !ValidName(name) {
 			continue
 		}
 		out[name] = dotenvValue(strings.TrimSpace(value))
