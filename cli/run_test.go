@@ -3,12 +3,12 @@ package cli
 import (
 	"encoding/json"
 	"encoding/xml"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -40,7 +40,7 @@ func (h *harness) writeHTTP(name, text string) string {
 
 func TestRunExitCodes(t *testing.T) {
 	es := newEchoServer(t)
-	closed := closedPort(t)
+	closed := faults.ClosedURL(t)
 	cases := []struct {
 		name, http string
 		code       int
@@ -66,18 +66,6 @@ func TestRunExitCodes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// closedPort is a loopback URL nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
 }
 
 func TestRunParseProblemIsReportedAndTheOthersRun(t *testing.T) {
@@ -229,46 +217,41 @@ func TestRunJSONAndJUnit(t *testing.T) {
 	}
 }
 
-// A token request that fails is exit 2, and nothing is sent.
-func TestRunTokenFailure(t *testing.T) {
-	h := newHarness(t)
-	srv, _ := h.startDemo(demo.Options{})
-	cfg := h.writeConfig("bad.toml", `[settings]
+// A token that cannot be had sends nothing: a refused client is exit 2,
+// and a token endpoint nobody answers is a network failure, exit 3, as
+// call's.
+func TestRunTokenFailures(t *testing.T) {
+	srv, _ := newHarness(t).startDemo(demo.Options{})
+	closed := faults.ClosedURL(t)
+	for _, c := range []struct {
+		name, base, tokenURL, secret string
+		code                         int
+		want                         string
+	}{
+		{"a refused client", srv.URL(), srv.URL() + "/oauth2/token", "wrong", 2, ""},
+		{"an unreachable token endpoint", closed, closed + "/token", "y", 3, "1 network"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			cfg := h.writeConfig("k.toml", `[settings]
 token_cache = "memory"
 
 [providers.api]
-base_url = "`+srv.URL()+`"
+base_url = "`+c.base+`"
 grant = "client_credentials"
-token_url = "`+srv.URL()+`/oauth2/token"
+token_url = "`+c.tokenURL+`"
 client_id = "demo-cc"
-client_secret = "wrong"
+client_secret = "`+c.secret+`"
 `)
-	file := h.writeHTTP("t.http", "# @provider api\nGET /api/me\n")
-	r := h.run("--config", cfg, "run", file)
-	r.expect(t, 2, "a refused client")
-	if srv.Stats().Endpoints["/api/me"] != 0 {
-		t.Error("the request went out without a token")
-	}
-}
-
-// A token endpoint nobody answers is a network failure: exit 3, as call's.
-func TestRunTokenEndpointUnreachable(t *testing.T) {
-	h := newHarness(t)
-	closed := closedPort(t)
-	cfg := h.writeConfig("k.toml", `[settings]
-token_cache = "memory"
-
-[providers.api]
-base_url = "`+closed+`"
-grant = "client_credentials"
-token_url = "`+closed+`/token"
-client_id = "x"
-client_secret = "y"
-`)
-	file := h.writeHTTP("t.http", "# @provider api\nGET /api/me\n")
-	r := h.run("--config", cfg, "run", file)
-	r.expect(t, 3, "an unreachable token endpoint")
-	if !strings.Contains(r.out, "1 network") {
-		t.Errorf("the summary does not say network:\n%s", r.out)
+			file := h.writeHTTP("t.http", "# @provider api\nGET /api/me\n")
+			r := h.run("--config", cfg, "run", file)
+			r.expect(t, c.code, c.name)
+			if srv.Stats().Endpoints["/api/me"] != 0 {
+				t.Error("the request went out without a token")
+			}
+			if !strings.Contains(r.out, c.want) {
+				t.Errorf("the summary does not say %q:\n%s", c.want, r.out)
+			}
+		})
 	}
 }
