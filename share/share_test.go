@@ -322,21 +322,27 @@ func TestMaxViewers(t *testing.T) {
 	}
 }
 
-// A viewer that reads nothing does not slow the presenter: Publish never
-// waits, however many snapshots go out.
-func TestAStalledViewerDoesNotBlockThePresenter(t *testing.T) {
-	s := start(t, Options{NewViewer: func(_ Viewer, first any) tea.Model { return watchModel{snap: first} }})
+// stalledViewer connects a viewer with a rows x cols terminal whose output
+// nobody reads: the client's copy blocks, so the channel's window closes.
+func stalledViewer(t *testing.T, s *Server, rows, cols int) {
+	t.Helper()
 	client, err := gossh.Dial("tcp", s.Addr(), codeClient("slow", s.JoinCode()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Close()
+	t.Cleanup(func() { client.Close() })
 	sess, _ := client.NewSession()
-	// Nobody reads this session's output.
 	_, stuck := io.Pipe()
 	sess.Stdout = stuck
-	sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{})
+	sess.RequestPty("xterm", rows, cols, gossh.TerminalModes{})
 	sess.Shell()
+}
+
+// A viewer that reads nothing does not slow the presenter: Publish never
+// waits, however many snapshots go out.
+func TestAStalledViewerDoesNotBlockThePresenter(t *testing.T) {
+	s := start(t, Options{NewViewer: func(_ Viewer, first any) tea.Model { return watchModel{snap: first} }})
+	stalledViewer(t, s, 24, 80)
 	snaps := []string{strings.Repeat("x", 64<<10), strings.Repeat("z", 64<<10)}
 	start := time.Now()
 	for i := range 100000 {
@@ -349,18 +355,8 @@ func TestAStalledViewerDoesNotBlockThePresenter(t *testing.T) {
 
 func TestAStalledViewerIsDropped(t *testing.T) {
 	s := start(t, Options{StallAfter: 300 * time.Millisecond})
-	client, err := gossh.Dial("tcp", s.Addr(), codeClient("slow", s.JoinCode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	sess, _ := client.NewSession()
-	// A big terminal, so each frame is large, and output that nobody
-	// reads: the client's copy blocks, so the channel's window closes.
-	_, stuck := io.Pipe()
-	sess.Stdout = stuck
-	sess.RequestPty("xterm", 500, 500, gossh.TerminalModes{})
-	sess.Shell()
+	// A big terminal, so each frame is large.
+	stalledViewer(t, s, 500, 500)
 	for start := time.Now(); len(s.Viewers()) == 0; time.Sleep(10 * time.Millisecond) {
 		if time.Since(start) > 5*time.Second {
 			t.Fatal("the viewer never came in")
