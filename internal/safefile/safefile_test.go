@@ -10,30 +10,47 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gofrs/flock"
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
 
-func TestOpen(t *testing.T) {
+// planted is a folder as someone hostile may have left it: a regular
+// file ("x"), a link to it, a link to nowhere (dir/nowhere) and a FIFO.
+type planted struct {
+	dir, regular, link, dangling, fifo string
+}
+
+func plant(t *testing.T) planted {
+	t.Helper()
 	dir := t.TempDir()
-	regular := filepath.Join(dir, "regular")
-	if err := os.WriteFile(regular, []byte("x"), 0o600); err != nil {
+	p := planted{
+		dir:      dir,
+		regular:  filepath.Join(dir, "regular"),
+		link:     filepath.Join(dir, "link"),
+		dangling: filepath.Join(dir, "dangling"),
+		fifo:     filepath.Join(dir, "fifo"),
+	}
+	if err := os.WriteFile(p.regular, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink(regular, link); err != nil {
+	if err := os.Symlink(p.regular, p.link); err != nil {
 		t.Fatal(err)
 	}
-	dangling := filepath.Join(dir, "dangling")
-	if err := os.Symlink(filepath.Join(dir, "nowhere"), dangling); err != nil {
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), p.dangling); err != nil {
 		t.Fatal(err)
 	}
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := syscall.Mkfifo(p.fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+func TestOpen(t *testing.T) {
+	p := plant(t)
+	dir, regular, link, dangling, fifo := p.dir, p.regular, p.link, p.dangling, p.fifo
 	for _, c := range []struct {
 		name, path string
 		flag       int
@@ -172,5 +189,56 @@ func TestWriteWhole(t *testing.T) {
 				t.Errorf("left behind: %v", entries)
 			}
 		})
+	}
+}
+
+// TestReadCapped: a file up to the cap is read whole; one byte more is a
+// TooLargeError saying the cap; a link (dangling or not), a folder and a
+// FIFO are refused (the FIFO at once: nothing waits for a writer); a
+// missing file is fs.ErrNotExist.
+func TestReadCapped(t *testing.T) {
+	p := plant(t)
+	exact, over := filepath.Join(p.dir, "exact"), filepath.Join(p.dir, "over")
+	for path, n := range map[string]int{exact: 2048, over: 2049} {
+		if err := os.WriteFile(path, []byte(strings.Repeat("x", n)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if data, err := safefile.ReadCapped(exact, 2048); err != nil || len(data) != 2048 {
+		t.Errorf("a file at the cap: %d bytes, %v; want all 2048", len(data), err)
+	}
+	_, err := safefile.ReadCapped(over, 2048)
+	var tooLarge *safefile.TooLargeError
+	if !errors.As(err, &tooLarge) || tooLarge.Max != 2048 || err.Error() != "larger than 2 KiB" {
+		t.Errorf("a file one byte over the cap: %v; want %q", err, "larger than 2 KiB")
+	}
+	if _, err := safefile.ReadCapped(filepath.Join(p.dir, "missing"), 2048); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing file: %v; want fs.ErrNotExist", err)
+	}
+	for _, path := range []string{p.link, p.dangling, p.dir, p.fifo} {
+		start := time.Now()
+		data, err := safefile.ReadCapped(path, 2048)
+		if !errors.Is(err, safefile.ErrNotRegular) || data != nil {
+			t.Errorf("%s: %q, %v; want ErrNotRegular", filepath.Base(path), data, err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: refused only after %v", filepath.Base(path), d)
+		}
+	}
+}
+
+// TestTooLargeErrorSaysTheCap: the cap in the largest unit that says it
+// exactly.
+func TestTooLargeErrorSaysTheCap(t *testing.T) {
+	for max, want := range map[int64]string{
+		64 << 20:   "larger than 64 MiB",
+		1 << 20:    "larger than 1 MiB",
+		1536 << 10: "larger than 1536 KiB",
+		1000:       "larger than 1000 bytes",
+	} {
+		if got := (&safefile.TooLargeError{Max: max}).Error(); got != want {
+			t.Errorf("Max %d: %q, want %q", max, got, want)
+		}
 	}
 }
