@@ -3,12 +3,13 @@ package cli
 import (
 	"encoding/json"
 	"encoding/xml"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -40,7 +41,7 @@ func (h *harness) writeHTTP(name, text string) string {
 
 func TestRunExitCodes(t *testing.T) {
 	es := newEchoServer(t)
-	closed := closedPort(t)
+	closed := faults.ClosedURL(t)
 	cases := []struct {
 		name, http string
 		code       int
@@ -66,18 +67,6 @@ func TestRunExitCodes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// closedPort is a loopback URL nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
 }
 
 func TestRunParseProblemIsReportedAndTheOthersRun(t *testing.T) {
@@ -229,46 +218,105 @@ func TestRunJSONAndJUnit(t *testing.T) {
 	}
 }
 
-// A token request that fails is exit 2, and nothing is sent.
-func TestRunTokenFailure(t *testing.T) {
-	h := newHarness(t)
-	srv, _ := h.startDemo(demo.Options{})
-	cfg := h.writeConfig("bad.toml", `[settings]
+// A token that cannot be had sends nothing: a refused client is exit 2,
+// and a token endpoint nobody answers is a network failure, exit 3, as
+// call's.
+func TestRunTokenFailures(t *testing.T) {
+	srv, _ := newHarness(t).startDemo(demo.Options{})
+	closed := faults.ClosedURL(t)
+	for _, c := range []struct {
+		name, base, tokenURL, secret string
+		code                         int
+		want                         string
+	}{
+		{"a refused client", srv.URL(), srv.URL() + "/oauth2/token", "wrong", 2, ""},
+		{"an unreachable token endpoint", closed, closed + "/token", "y", 3, "1 network"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			cfg := h.writeConfig("k.toml", `[settings]
 token_cache = "memory"
 
 [providers.api]
-base_url = "`+srv.URL()+`"
+base_url = "`+c.base+`"
 grant = "client_credentials"
-token_url = "`+srv.URL()+`/oauth2/token"
+token_url = "`+c.tokenURL+`"
 client_id = "demo-cc"
-client_secret = "wrong"
+client_secret = "`+c.secret+`"
 `)
-	file := h.writeHTTP("t.http", "# @provider api\nGET /api/me\n")
-	r := h.run("--config", cfg, "run", file)
-	r.expect(t, 2, "a refused client")
-	if srv.Stats().Endpoints["/api/me"] != 0 {
-		t.Error("the request went out without a token")
+			file := h.writeHTTP("t.http", "# @provider api\nGET /api/me\n")
+			r := h.run("--config", cfg, "run", file)
+			r.expect(t, c.code, c.name)
+			if srv.Stats().Endpoints["/api/me"] != 0 {
+				t.Error("the request went out without a token")
+			}
+			if !strings.Contains(r.out, c.want) {
+				t.Errorf("the summary does not say %q:\n%s", c.want, r.out)
+			}
+		})
 	}
 }
 
-// A token endpoint nobody answers is a network failure: exit 3, as call's.
-func TestRunTokenEndpointUnreachable(t *testing.T) {
-	h := newHarness(t)
-	closed := closedPort(t)
-	cfg := h.writeConfig("k.toml", `[settings]
-token_cache = "memory"
-
-[providers.api]
-base_url = "`+closed+`"
-grant = "client_credentials"
-token_url = "`+closed+`/token"
-client_id = "x"
-client_secret = "y"
-`)
-	file := h.writeHTTP("t.http", "# @provider api\nGET /api/me\n")
-	r := h.run("--config", cfg, "run", file)
-	r.expect(t, 3, "an unreachable token endpoint")
-	if !strings.Contains(r.out, "1 network") {
-		t.Errorf("the summary does not say network:\n%s", r.out)
+// A .env beside the .http file that is a symbolic link (to another
+// file's secrets) or a FIFO is refused, as the env files are: the request
+// that needs $dotenv is not sent, the error names the file, and nothing
+// waits for a FIFO's writer. A plain .env still works.
+func TestRunDotenvIsNeverReadThroughALinkOrAFIFO(t *testing.T) {
+	es := newEchoServer(t)
+	for _, c := range []struct {
+		name  string
+		plant func(t *testing.T, env string)
+		code  int
+		want  string
+	}{
+		{"a regular file", func(t *testing.T, env string) {
+			if err := os.WriteFile(env, []byte("KEY=dot-key-value\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, ExitOK, "PASS"},
+		{"a link to another file", func(t *testing.T, env string) {
+			other := filepath.Join(t.TempDir(), "secrets")
+			if err := os.WriteFile(other, []byte("KEY=elsewhere-secret-1\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(other, env); err != nil {
+				t.Skip("no symbolic links here:", err)
+			}
+		}, 1, "symbolic link"},
+		{"a FIFO", func(t *testing.T, env string) {
+			if err := mkfifo(env); err != nil {
+				t.Skip("no mkfifo here:", err)
+			}
+		}, 1, "not a regular file"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+			file := h.writeHTTP("c/t.http", "# @provider api\nGET /dotenv?k={{$dotenv KEY}}\n")
+			c.plant(t, filepath.Join(filepath.Dir(file), ".env"))
+			_, before := es.lastRequest()
+			done := make(chan result, 1)
+			go func() { done <- h.run("--config", cfg, "run", file) }()
+			var r result
+			select {
+			case r = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the run still waits after 10s: the .env was opened as it stands")
+			}
+			r.expect(t, c.code, c.name)
+			if !strings.Contains(r.out+r.errOut, c.want) {
+				t.Errorf("output lacks %q:\n%s\n%s", c.want, r.out, r.errOut)
+			}
+			if strings.Contains(r.out+r.errOut, "elsewhere-secret-1") {
+				t.Errorf("the linked file's secret was shown:\n%s\n%s", r.out, r.errOut)
+			}
+			last, after := es.lastRequest()
+			switch {
+			case c.code == ExitOK && (after != before+1 || last.RequestURI != "/dotenv?k=dot-key-value"):
+				t.Errorf("the request with a plain .env: %d sent, last %+v", after-before, last)
+			case c.code != ExitOK && after != before:
+				t.Errorf("a request was sent with the %s's value: %+v", c.name, last)
+			}
+		})
 	}
 }

@@ -8,7 +8,6 @@ package collection
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -131,17 +130,9 @@ func WorkingFolder(dir string) ([]string, error) {
 // Read reads and parses one file. A file that cannot be read is an error;
 // what does not parse inside it is in the File's Problems.
 func Read(path string) (*httpfile.File, error) {
-	f, err := safefile.Open(path, os.O_RDONLY, 0)
+	data, err := safefile.ReadCapped(path, MaxFile)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(data) > MaxFile {
-		return nil, fmt.Errorf("read %s: larger than %d MiB", path, MaxFile>>20)
 	}
 	return httpfile.Parse(path, data), nil
 }

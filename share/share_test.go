@@ -1,7 +1,6 @@
 package share
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
@@ -16,6 +15,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 )
 
 // watchModel is a viewer that draws the snapshot it was given and its size.
@@ -80,26 +81,13 @@ func codeClient(user, code string) *gossh.ClientConfig {
 	}
 }
 
-// screen is a viewer's session: what it printed so far.
+// screen is a viewer's session: what it printed so far (its String).
 type screen struct {
+	syncbuf.Buffer
 	client *gossh.Client
 	sess   *gossh.Session
 	stdin  io.WriteCloser
-	mu     sync.Mutex
-	buf    bytes.Buffer
 	ended  chan struct{}
-}
-
-func (sc *screen) Write(p []byte) (int, error) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	return sc.buf.Write(p)
-}
-
-func (sc *screen) text() string {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	return sc.buf.String()
 }
 
 // waitFor waits until the screen shows want.
@@ -107,12 +95,23 @@ func (sc *screen) waitFor(t *testing.T, want string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if strings.Contains(sc.text(), want) {
+		if strings.Contains(sc.String(), want) {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("the viewer never showed %q; it showed %q", want, sc.text())
+	t.Fatalf("the viewer never showed %q; it showed %q", want, sc.String())
+}
+
+// waitEnded waits until the viewer's session ends, failing with why if
+// it does not within 5 seconds.
+func (sc *screen) waitEnded(t *testing.T, why string) {
+	t.Helper()
+	select {
+	case <-sc.ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal(why)
+	}
 }
 
 // watch connects a viewer with a 80x24 terminal.
@@ -163,13 +162,9 @@ func TestJoinCodeAdmitsAndTheViewerSeesSnapshots(t *testing.T) {
 		t.Error("Changed was not called when a viewer came")
 	}
 	s.Close("the presenter ended the session")
-	select {
-	case <-sc.ended:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the viewer's session did not end when the presenter closed")
-	}
-	if !strings.Contains(sc.text(), "the presenter ended the session") {
-		t.Errorf("no goodbye line: %q", sc.text())
+	sc.waitEnded(t, "the viewer's session did not end when the presenter closed")
+	if !strings.Contains(sc.String(), "the presenter ended the session") {
+		t.Errorf("no goodbye line: %q", sc.String())
 	}
 }
 
@@ -306,13 +301,13 @@ func TestNothingButTheViewerRuns(t *testing.T) {
 	}
 	// Without a terminal the viewer refuses, saying why.
 	sess, _ = client.NewSession()
-	var b screen
+	var b syncbuf.Buffer
 	sess.Stdout, sess.Stderr = &b, &b
 	if err := sess.Shell(); err == nil {
 		sess.Wait()
 	}
-	if !strings.Contains(b.text(), "needs a terminal") {
-		t.Errorf("a session without a pty: %q", b.text())
+	if !strings.Contains(b.String(), "needs a terminal") {
+		t.Errorf("a session without a pty: %q", b.String())
 	}
 }
 
@@ -321,13 +316,9 @@ func TestMaxViewers(t *testing.T) {
 	a := watch(t, s, codeClient("a", s.JoinCode()))
 	a.waitFor(t, "watching")
 	b := watch(t, s, codeClient("b", s.JoinCode()))
-	select {
-	case <-b.ended:
-	case <-time.After(5 * time.Second):
-		t.Fatal("a second viewer was let in past --max-viewers 1")
-	}
-	if !strings.Contains(b.text(), "1 viewers are watching already") {
-		t.Errorf("the refusal does not say why: %q", b.text())
+	b.waitEnded(t, "a second viewer was let in past --max-viewers 1")
+	if !strings.Contains(b.String(), "1 viewers are watching already") {
+		t.Errorf("the refusal does not say why: %q", b.String())
 	}
 }
 
@@ -413,12 +404,12 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		t.Fatal(err)
 	}
 	sess, _ := client.NewSession()
-	var out screen
+	var out syncbuf.Buffer
 	sess.Stdout = &out
 	sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{})
 	sess.Shell()
 	s.Publish("x")
-	for start := time.Now(); !strings.Contains(out.text(), "watching"); time.Sleep(10 * time.Millisecond) {
+	for start := time.Now(); !strings.Contains(out.String(), "watching"); time.Sleep(10 * time.Millisecond) {
 		if time.Since(start) > 5*time.Second {
 			t.Fatal("no frame")
 		}

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/tidwall/gjson"
 
+	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -33,7 +33,7 @@ func ParseCapture(text string) (Capture, error) {
 	if !ok {
 		return Capture{}, errors.New("@capture is written NAME = PATH (id = body.id, loc = header.Location)")
 	}
-	if !validName(name) {
+	if !vars.ValidName(name) {
 		return Capture{}, fmt.Errorf("%q cannot name a variable: letters, digits, _ - .", name)
 	}
 	if path == "" {
@@ -59,19 +59,6 @@ func ParseCapture(text string) (Capture, error) {
 		}
 	}
 	return c, nil
-}
-
-// validName reports whether s can name a variable, as vars reads them.
-func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-' && r != '.' {
-			return false
-		}
-	}
-	return true
 }
 
 // Value is what the capture reads in resp: a string's text without

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/collection/vars"
 )
 
 func TestCapture(t *testing.T) {
@@ -83,6 +85,17 @@ func TestParseCaptureErrors(t *testing.T) {
 		_, err := ParseCapture(text)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseCapture(%q): %v, want %q", text, err, want)
+		}
+	}
+}
+
+// A capture's name is one a later {{…}} can read: ParseCapture takes
+// exactly the names vars takes as variables.
+func TestCaptureNamesAreVariableNames(t *testing.T) {
+	for _, name := range []string{"id", "item_1", "a-b", "user.id", "prénom", "", "two words", "$uuid", "{{id}}", "a/b"} {
+		_, err := ParseCapture(name + " = id")
+		if (err == nil) != vars.ValidName(name) {
+			t.Errorf("%q: ParseCapture says %v, vars.ValidName %v", name, err, vars.ValidName(name))
 		}
 	}
 }

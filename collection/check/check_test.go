@@ -1,12 +1,12 @@
 package check
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/collection/collectiontest"
 )
 
 // hostileBody is an answer from a server that tries its luck: credentials
@@ -23,30 +23,20 @@ const hostileBody = `{"id":"5","count":3,"price":19.90,"big":1234567890123456789
 // what a check reads of it.
 func fetch(t *testing.T) Response {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("X-Count", " 12 ")
-		w.Header().Set("Location", "/items/5")
-		w.Header().Add("Set-Cookie", "session=cookie-secret-1")
-		w.Header().Add("X-Many", "one")
-		w.Header().Add("X-Many", "two")
-		w.WriteHeader(http.StatusCreated)
-		io.WriteString(w, hostileBody)
-	}))
-	t.Cleanup(srv.Close)
-	start := time.Now()
-	resp, err := http.Get(srv.URL)
+	url := collectiontest.Answer{Status: http.StatusCreated, Header: http.Header{
+		"Content-Type": {"application/json; charset=utf-8"},
+		"X-Count":      {" 12 "},
+		"Location":     {"/items/5"},
+		"Set-Cookie":   {"session=cookie-secret-1"},
+		"X-Many":       {"one", "two"},
+	}, Body: hostileBody}.Serve(t)
+	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := collectiontest.Do(t, req)
 	// The duration is set, not measured: a check of it must not depend on
 	// the machine's speed.
-	_ = time.Since(start)
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Duration: 120 * time.Millisecond}
 }
 

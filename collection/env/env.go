@@ -10,9 +10,7 @@ package env
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -154,20 +152,15 @@ func (f *File) note(line int, text string) {
 // keyhole at another file's secrets, or at a device that never ends). A
 // missing file is fs.ErrNotExist.
 func ReadFile(path string, private bool) (*File, error) {
-	fh, err := safefile.Open(path, os.O_RDONLY, 0)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
+	data, err := safefile.ReadCapped(path, MaxFileSize)
+	var tooLarge *safefile.TooLargeError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	case errors.As(err, &tooLarge):
+		return nil, &Error{Path: path, Msg: tooLarge.Error() + ", which no environment file needs; not read"}
+	case err != nil:
 		return nil, &Error{Path: path, Msg: fmt.Sprintf("cannot read it: %v", err)}
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
-	if err != nil {
-		return nil, &Error{Path: path, Msg: fmt.Sprintf("cannot read it: %v", err)}
-	}
-	if len(data) > MaxFileSize {
-		return nil, &Error{Path: path, Msg: fmt.Sprintf("larger than %d KiB, which no environment file needs; not read", MaxFileSize>>10)}
 	}
 	return Parse(path, data, private)
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
@@ -39,7 +38,7 @@ func Append(path string, block []byte) error {
 	if len(block) > 0 && block[len(block)-1] != '\n' {
 		data = append(data, '\n')
 	}
-	if err := replace(path, data, mode); err != nil {
+	if err := safefile.WriteWhole(path, data, mode); err != nil {
 		return fmt.Errorf("saving to %s: %w", path, err)
 	}
 	return nil
@@ -66,42 +65,4 @@ func readExisting(path string) ([]byte, fs.FileMode, error) {
 		return nil, 0, fmt.Errorf("saving to %s: reading it: %w", path, err)
 	}
 	return data, fi.Mode().Perm(), nil
-}
-
-// replace writes data to a temporary file in path's folder with mode,
-// flushes it and renames it over path; on failure the temporary file is
-// removed and path is as it was.
-func replace(path string, data []byte, mode fs.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".keyhole-*.http.tmp")
-	if err != nil {
-		return err
-	}
-	err = fill(tmp, data, mode)
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		return err
-	}
-	safefile.SyncDir(dir)
-	return nil
-}
-
-// fill sets f's mode first (CreateTemp makes 0600, which the umask does
-// not loosen; a shared collection file may be 0644 and stays so), writes
-// data, flushes it and closes f whatever happens.
-func fill(f *os.File, data []byte, mode fs.FileMode) error {
-	err := f.Chmod(mode)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -47,15 +47,7 @@ func Format(r Request) []byte {
 		b.WriteByte('\n')
 	}
 	for _, p := range r.Body {
-		switch {
-		case p.File != "" && p.Substitute:
-			b.WriteString("<@ " + p.File)
-		case p.File != "":
-			b.WriteString("< " + p.File)
-		default:
-			b.WriteString(p.Text)
-		}
-		b.WriteByte('\n')
+		b.WriteString(p.source() + "\n")
 	}
 	for _, d := range r.Captures {
 		b.WriteString("# @capture " + d.Text + "\n")

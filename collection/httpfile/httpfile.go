@@ -106,14 +106,19 @@ func (r Request) BodyText() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		switch {
-		case p.File != "" && p.Substitute:
-			b.WriteString("<@ " + p.File)
-		case p.File != "":
-			b.WriteString("< " + p.File)
-		default:
-			b.WriteString(p.Text)
-		}
+		b.WriteString(p.source())
 	}
 	return b.String()
+}
+
+// source is the part as a .http file writes it: its text, or its file
+// as a `< FILE` or `<@ FILE` line.
+func (p BodyPart) source() string {
+	switch {
+	case p.File != "" && p.Substitute:
+		return "<@ " + p.File
+	case p.File != "":
+		return "< " + p.File
+	}
+	return p.Text
 }

@@ -14,24 +14,26 @@ import (
 // token or without an answer is an <error>; a request --fail-fast never
 // reached is <skipped/>.
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	Name    string   `xml:"name,attr"`
+	junitCounts
+	Suites []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name string `xml:"name,attr"`
+	junitCounts
+	Cases []junitCase `xml:"testcase"`
+}
+
+// junitCounts are the attributes the whole run and each suite carry
+// (encoding/xml writes an embedded struct's fields as the outer one's).
+type junitCounts struct {
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Time     string `xml:"time,attr"`
 }
 
 type junitCase struct {
@@ -55,7 +57,7 @@ type junitMessage struct {
 // WriteJUnit writes r as JUnit XML. Parse problems become an error case of
 // their file's suite, so a CI report shows them too.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	out := junitSuites{Name: "keyhole run", Time: seconds(r.Duration.Seconds())}
+	out := junitSuites{Name: "keyhole run", junitCounts: junitCounts{Time: seconds(r.Duration.Seconds())}}
 	index := map[string]int{}
 	suite := func(file string) *junitSuite {
 		i, ok := index[file]

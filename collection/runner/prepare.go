@@ -3,10 +3,8 @@ package runner
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -152,17 +150,9 @@ func readBodyFile(dir, name string) ([]byte, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(dir, name)
 	}
-	f, err := safefile.Open(path, os.O_RDONLY, 0)
+	data, err := safefile.ReadCapped(path, maxBodyFile)
 	if err != nil {
 		return nil, fmt.Errorf("body file %s: %w", name, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxBodyFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("body file %s: %w", name, err)
-	}
-	if len(data) > maxBodyFile {
-		return nil, fmt.Errorf("body file %s: larger than %d MiB", name, maxBodyFile>>20)
 	}
 	return data, nil
 }

@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
 
 // maxDotenv bounds the .env file read: it holds a few keys, not megabytes.
@@ -42,21 +42,18 @@ func (e *expander) dotenv(args []string) (Value, error) {
 // comment), 'single quoted' (as they stand) or "double quoted" (with \n,
 // \t, \" and \\ escapes). A line that is none of these is skipped, as
 // dotenv libraries do. Its errors name the file, never a value.
+//
+// The file is read as the env files are: never through a symbolic link
+// (a link planted beside a collection could point $dotenv at another
+// file's secrets) and only if it is a regular file (a FIFO would hang
+// the run).
 func ReadDotenv(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	data, err := safefile.ReadCapped(path, maxDotenv)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no .env file in %s", filepath.Dir(path))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the .env file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxDotenv+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(data) > maxDotenv {
-		return nil, fmt.Errorf("%s is larger than %d KiB", path, maxDotenv>>10)
+		return nil, fmt.Errorf("reading the .env file in %s: %w", filepath.Dir(path), err)
 	}
 	return parseDotenv(data), nil
 }
@@ -73,7 +70,7 @@ func parseDotenv(data []byte) map[string]string {
 		line = strings.TrimPrefix(line, "export ")
 		name, value, ok := strings.Cut(line, "=")
 		name = strings.TrimSpace(name)
-		if !ok || !validName(name) {
+		if !ok || !ValidName(name) {
 			continue
 		}
 		out[name] = dotenvValue(strings.TrimSpace(value))

@@ -1,11 +1,11 @@
 package vars
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/collection/collectiontest"
 )
 
 // login is a hostile login answer: a credential field, a value that looks
@@ -17,30 +17,19 @@ const loginBody = `{"access_token":"tok-7f3a9c1e","user":{"id":42,"name":"ann","
 // as a run keeps the exchanges it has made.
 func sent(t *testing.T) map[string]Exchange {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Location", "/users/42")
-		w.Header().Add("Set-Cookie", "session=cookie-secret-1")
-		w.Header().Add("X-Many", "one")
-		w.Header().Add("X-Many", "two")
-		io.WriteString(w, loginBody)
-	}))
-	t.Cleanup(srv.Close)
+	url := collectiontest.Answer{Header: http.Header{
+		"Content-Type": {"application/json"},
+		"Location":     {"/users/42"},
+		"Set-Cookie":   {"session=cookie-secret-1"},
+		"X-Many":       {"one", "two"},
+	}, Body: loginBody}.Serve(t)
 	reqBody := `{"username":"ann","password":"pw-secret-99"}`
-	req, err := http.NewRequest("POST", srv.URL+"/login", strings.NewReader(reqBody))
+	req, err := http.NewRequest("POST", url+"/login", strings.NewReader(reqBody))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := collectiontest.Do(t, req)
 	return map[string]Exchange{"login": {
 		Request:  Message{Header: req.Header, Body: []byte(reqBody)},
 		Response: Message{Header: resp.Header, Body: body},

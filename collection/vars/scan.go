@@ -82,7 +82,7 @@ func parseRef(raw string) (Ref, error) {
 	case raw[0] == '$':
 		return parseDynamic(ref)
 	}
-	if name, rest, ok := strings.Cut(raw, "."); ok && validName(name) {
+	if name, rest, ok := strings.Cut(raw, "."); ok && ValidName(name) {
 		part, rest, _ := strings.Cut(rest, ".")
 		field, path, _ := strings.Cut(rest, ".")
 		if (part == "response" || part == "request") && (field == "body" || field == "headers") {
@@ -93,16 +93,17 @@ func parseRef(raw string) (Ref, error) {
 			return ref, nil
 		}
 	}
-	if !validName(raw) {
+	if !ValidName(raw) {
 		return ref, &Error{Ref: raw, Err: errNotName}
 	}
 	ref.Kind, ref.Name = Variable, raw
 	return ref, nil
 }
 
-// validName reports whether s can name a variable: letters, digits and
+// ValidName reports whether s can name a variable: letters, digits and
 // "_", "-", ".", as the JetBrains client and the VS Code REST Client allow.
-func validName(s string) bool {
+// A capture's name (check.ParseCapture) is held to the same rule.
+func ValidName(s string) bool {
 	if s == "" {
 		return false
 	}

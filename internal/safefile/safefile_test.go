@@ -10,30 +10,47 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gofrs/flock"
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
 
-func TestOpen(t *testing.T) {
+// planted is a folder as someone hostile may have left it: a regular
+// file ("x"), a link to it, a link to nowhere (dir/nowhere) and a FIFO.
+type planted struct {
+	dir, regular, link, dangling, fifo string
+}
+
+func plant(t *testing.T) planted {
+	t.Helper()
 	dir := t.TempDir()
-	regular := filepath.Join(dir, "regular")
-	if err := os.WriteFile(regular, []byte("x"), 0o600); err != nil {
+	p := planted{
+		dir:      dir,
+		regular:  filepath.Join(dir, "regular"),
+		link:     filepath.Join(dir, "link"),
+		dangling: filepath.Join(dir, "dangling"),
+		fifo:     filepath.Join(dir, "fifo"),
+	}
+	if err := os.WriteFile(p.regular, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink(regular, link); err != nil {
+	if err := os.Symlink(p.regular, p.link); err != nil {
 		t.Fatal(err)
 	}
-	dangling := filepath.Join(dir, "dangling")
-	if err := os.Symlink(filepath.Join(dir, "nowhere"), dangling); err != nil {
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), p.dangling); err != nil {
 		t.Fatal(err)
 	}
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := syscall.Mkfifo(p.fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+func TestOpen(t *testing.T) {
+	p := plant(t)
+	dir, regular, link, dangling, fifo := p.dir, p.regular, p.link, p.dangling, p.fifo
 	for _, c := range []struct {
 		name, path string
 		flag       int
@@ -86,41 +103,6 @@ func TestLockFlag(t *testing.T) {
 	_ = plain.Unlock()
 }
 
-// TestWritePrivate: the file is 0600 and whole, replaces the old one, and
-// a link planted at its name is replaced, never written through.
-func TestWritePrivate(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "f")
-	for _, data := range []string{"first", "second"} {
-		if err := safefile.WritePrivate(path, []byte(data)); err != nil {
-			t.Fatal(err)
-		}
-		if b, err := os.ReadFile(path); err != nil || string(b) != data {
-			t.Fatalf("read back %q, %v; want %q", b, err, data)
-		}
-		if fi, err := os.Lstat(path); err != nil || fi.Mode() != 0o600 {
-			t.Fatalf("mode %v, %v; want a regular file 0600", fi.Mode(), err)
-		}
-	}
-	// A link to that file, planted where the next write goes.
-	link := filepath.Join(dir, "link")
-	if err := os.Symlink(path, link); err != nil {
-		t.Fatal(err)
-	}
-	if err := safefile.WritePrivate(link, []byte("secret")); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "second" {
-		t.Errorf("written through the link: %q", b)
-	}
-	if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
-		t.Errorf("the link was not replaced by a file: %v, %v", fi.Mode(), err)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
-		t.Errorf("left behind: %v", entries)
-	}
-}
-
 // TestMkdirPrivate: a folder is made 0700 with its parents, an open one
 // is tightened, and a link or a file in its place is refused.
 func TestMkdirPrivate(t *testing.T) {
@@ -156,6 +138,107 @@ func TestMkdirPrivate(t *testing.T) {
 	for path, want := range map[string]string{link: "is a symbolic link, which keyhole does not follow", file: "is not a folder"} {
 		if err := safefile.MkdirPrivate(path); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("MkdirPrivate(%s) = %v; want %q", path, err, want)
+		}
+	}
+}
+
+// TestWriteWhole: the file gets exactly its mode (WritePrivate's 0600, or
+// the one WriteWhole is given, whatever the umask), replaces the old one
+// whole, and a link planted at its name is replaced, never written
+// through; nothing is left behind.
+func TestWriteWhole(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	for _, c := range []struct {
+		name  string
+		write func(path string, data []byte) error
+		perm  fs.FileMode
+	}{
+		{"WritePrivate", safefile.WritePrivate, 0o600},
+		{"WriteWhole 0644", func(path string, data []byte) error { return safefile.WriteWhole(path, data, 0o644) }, 0o644},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "f")
+			for _, data := range []string{"first", "second"} {
+				if err := c.write(path, []byte(data)); err != nil {
+					t.Fatal(err)
+				}
+				if b, err := os.ReadFile(path); err != nil || string(b) != data {
+					t.Fatalf("read back %q, %v; want %q", b, err, data)
+				}
+				if fi, err := os.Lstat(path); err != nil || fi.Mode() != c.perm {
+					t.Fatalf("mode %v, %v; want a regular file %v", fi.Mode(), err, c.perm)
+				}
+			}
+			// A link to that file, planted where the next write goes.
+			link := filepath.Join(dir, "link")
+			if err := os.Symlink(path, link); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.write(link, []byte("secret")); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != "second" {
+				t.Errorf("written through the link: %q", b)
+			}
+			if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("the link was not replaced by a file: %v, %v", fi.Mode(), err)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+				t.Errorf("left behind: %v", entries)
+			}
+		})
+	}
+}
+
+// TestReadCapped: a file up to the cap is read whole; one byte more is a
+// TooLargeError saying the cap; a link (dangling or not), a folder and a
+// FIFO are refused (the FIFO at once: nothing waits for a writer); a
+// missing file is fs.ErrNotExist.
+func TestReadCapped(t *testing.T) {
+	p := plant(t)
+	exact, over := filepath.Join(p.dir, "exact"), filepath.Join(p.dir, "over")
+	for path, n := range map[string]int{exact: 2048, over: 2049} {
+		if err := os.WriteFile(path, []byte(strings.Repeat("x", n)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if data, err := safefile.ReadCapped(exact, 2048); err != nil || len(data) != 2048 {
+		t.Errorf("a file at the cap: %d bytes, %v; want all 2048", len(data), err)
+	}
+	_, err := safefile.ReadCapped(over, 2048)
+	var tooLarge *safefile.TooLargeError
+	if !errors.As(err, &tooLarge) || tooLarge.Max != 2048 || err.Error() != "larger than 2 KiB" {
+		t.Errorf("a file one byte over the cap: %v; want %q", err, "larger than 2 KiB")
+	}
+	if _, err := safefile.ReadCapped(filepath.Join(p.dir, "missing"), 2048); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing file: %v; want fs.ErrNotExist", err)
+	}
+	for _, path := range []string{p.link, p.dangling, p.dir, p.fifo} {
+		start := time.Now()
+		data, err := safefile.ReadCapped(path, 2048)
+		if !errors.Is(err, safefile.ErrNotRegular) || data != nil {
+			t.Errorf("%s: %q, %v; want ErrNotRegular", filepath.Base(path), data, err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: refused only after %v", filepath.Base(path), d)
+		}
+	}
+}
+
+// TestTooLargeErrorSaysTheCap: the cap in the largest unit that says it
+// exactly.
+func TestTooLargeErrorSaysTheCap(t *testing.T) {
+	for max, want := range map[int64]string{
+		64 << 20:   "larger than 64 MiB",
+		1 << 20:    "larger than 1 MiB",
+		1536 << 10: "larger than 1536 KiB",
+		1000:       "larger than 1000 bytes",
+	} {
+		if got := (&safefile.TooLargeError{Max: max}).Error(); got != want {
+			t.Errorf("Max %d: %q, want %q", max, got, want)
 		}
 	}
 }
