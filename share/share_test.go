@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -322,22 +323,17 @@ func TestMaxViewers(t *testing.T) {
 	}
 }
 
-// stuckWriter takes the first frames, then accepts no more bytes until
-// it is closed: a viewer's terminal that stopped reading.
+// stuckWriter passes bytes on until it is stuck, then accepts no more
+// until it is closed: a viewer's terminal that stopped reading.
 type stuckWriter struct {
 	w      io.Writer
-	mu     sync.Mutex
-	n      int
+	stuck  atomic.Bool
 	closed chan struct{}
 	once   sync.Once
 }
 
 func (sw *stuckWriter) Write(p []byte) (int, error) {
-	sw.mu.Lock()
-	sw.n++
-	n := sw.n
-	sw.mu.Unlock()
-	if n > 3 {
+	if sw.stuck.Load() {
 		<-sw.closed
 		return 0, io.ErrClosedPipe
 	}
@@ -355,13 +351,15 @@ func (sw *stuckWriter) Close() error {
 func TestAStalledViewerIsDroppedAndBlocksNoOne(t *testing.T) {
 	s := start(t, Options{StallAfter: 200 * time.Millisecond})
 	var once sync.Once
+	stuck := &stuckWriter{closed: make(chan struct{})}
 	s.output = func(w io.Writer) io.Writer {
 		var out io.Writer = w
-		once.Do(func() { out = &stuckWriter{w: w, closed: make(chan struct{})} })
+		once.Do(func() { stuck.w, out = w, stuck })
 		return out
 	}
 	stalled := watch(t, s, codeClient("slow", s.JoinCode()))
 	stalled.waitFor(t, "watching")
+	stuck.stuck.Store(true)
 	other := watch(t, s, codeClient("fine", s.JoinCode()))
 	other.waitFor(t, "watching")
 	published := make(chan struct{})
@@ -378,10 +376,19 @@ func TestAStalledViewerIsDroppedAndBlocksNoOne(t *testing.T) {
 	}
 	s.Publish("after the stall")
 	other.waitFor(t, "after the stall")
-	select {
-	case <-stalled.ended:
-	case <-time.After(30 * time.Second):
-		t.Fatal("a viewer that accepts no bytes was never dropped")
+	// Frames keep coming, as a presenter's would: the stuck viewer's next
+	// write is the one that never ends.
+	for i := 0; ; i++ {
+		select {
+		case <-stalled.ended:
+		case <-time.After(50 * time.Millisecond):
+			if i > 600 {
+				t.Fatal("a viewer that accepts no bytes was never dropped")
+			}
+			s.Publish(fmt.Sprintf("still going %d", i))
+			continue
+		}
+		break
 	}
 	for start := time.Now(); len(s.Viewers()) != 1; time.Sleep(10 * time.Millisecond) {
 		if time.Since(start) > 30*time.Second {
