@@ -191,10 +191,10 @@ func TestTransportRetriesOnceWithTheNonce(t *testing.T) {
 func TestChallengeError(t *testing.T) {
 	cases := map[string]string{
 		`DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`: "use_dpop_nonce",
-		`Bearer error="invalid_token", DPoP error=invalid_dpop_proof`:                                "invalid_dpop_proof",
-		`DPoP error_description="no error=here", algs="ES256"`:                                       "",
-		`Bearer error="use_dpop_nonce"`:                                                              "",
-		`DPoP algs="ES256 PS256"`:                                                                    "",
+		`Bearer error="invalid_token", DPoP error=invalid_dpop_proof`:                                   "invalid_dpop_proof",
+		`DPoP error_description="no error=here", algs="ES256"`:                                          "",
+		`Bearer error="use_dpop_nonce"`:                                                                 "",
+		`DPoP algs="ES256 PS256"`:                                                                       "",
 	}
 	for in, want := range cases {
 		if got := dpop.ChallengeError(in); got != want {
