@@ -27,6 +27,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	jose "github.com/go-jose/go-jose/v4"
 
@@ -251,4 +252,26 @@ func readAll(f *os.File) ([]byte, error) {
 func hashToken(access string) string {
 	sum := sha256.Sum256([]byte(access))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// Paths are where keyhole keeps the key and the nonces of the provider
+// called name under its state folder: dir/dpop/NAME.jwk and
+// dir/dpop/NAME.nonces.json, the name escaped so that it is one safe file
+// name (letters a-z, digits, '-' and '_' stand for themselves, every
+// other byte is %XX) and two names never share a file.
+func Paths(dir, name string) (key, nonces string) {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&15])
+	}
+	base := filepath.Join(dir, "dpop", b.String())
+	return base + ".jwk", base + ".nonces.json"
 }

@@ -1,0 +1,142 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/keyhole-sh/keyhole/internal/safefile"
+	"github.com/keyhole-sh/keyhole/providers/dpop"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// checkDPoP checks dpop and dpop_key_file. A DPoP-bound token rides in
+// Authorization with the DPoP scheme and a proof beside it, so a provider
+// that puts its token elsewhere cannot use one; and only a token endpoint
+// binds a token to the key of a proof.
+func checkDPoP(p *Provider, errAt func(toml.Key, string, string) error, key func(...string) toml.Key) error {
+	if !p.DPoP {
+		if p.DPoPKeyFile != "" {
+			return errAt(key("dpop_key_file"), "dpop_key_file is set but dpop is not true", "add dpop = true, or remove dpop_key_file")
+		}
+		return nil
+	}
+	if !p.Grant.UsesTokenEndpoint() {
+		return errAt(key("dpop"), fmt.Sprintf("grant %s asks no token endpoint, so no token can be bound to a DPoP key", p.Grant), "DPoP needs a grant that asks a token endpoint (client_credentials, authorization_code, device_code, refresh_token, password)")
+	}
+	if in := p.Inject; in != nil && (in.Query != "" || in.Prefix != nil || in.Header != "" && !strings.EqualFold(in.Header, "Authorization")) {
+		return errAt(key("inject"), "a DPoP-bound token goes in the Authorization header with the DPoP scheme", "remove inject, or dpop = true")
+	}
+	return nil
+}
+
+// DPoPBinding is the resolved provider p's DPoP key and nonces, nil when
+// p has no dpop = true. The key is read from dpop_key_file, or from
+// stateDir (the state folder, see tokencache.StateDir), and made there
+// when there is none; the nonces are kept in stateDir. With stateDir ""
+// and no dpop_key_file, both live in memory for this run. Its errors name the
+// provider, the key and the file, never the file's content.
+func DPoPBinding(p *Provider, stateDir string) (*dpop.Binding, error) {
+	if !p.DPoP {
+		return nil, nil
+	}
+	keyPath, noncePath := dpop.Paths(stateDir, p.Name)
+	if stateDir == "" {
+		// No state folder (the built-in demo, a test): a key and nonces
+		// for this run only.
+		keyPath, noncePath = "", ""
+	}
+	configKey := "dpop"
+	if p.DPoPKeyFile != "" {
+		configKey = "dpop_key_file"
+		path, err := p.FilePath(p.DPoPKeyFile)
+		if err != nil {
+			return nil, &TLSFileError{Provider: p.Name, Key: configKey, File: path, Msg: err.Error()}
+		}
+		keyPath = path
+	}
+	if keyPath == "" {
+		key, err := dpop.Generate()
+		if err != nil {
+			return nil, fmt.Errorf("provider %s: %w", p.Name, err)
+		}
+		return &dpop.Binding{Key: key, Nonces: dpop.NewNonces("")}, nil
+	}
+	key, _, err := dpop.Load(keyPath)
+	if err != nil {
+		fe := &TLSFileError{Provider: p.Name, Key: configKey, File: keyPath, Msg: err.Error()}
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, fs.ErrPermission):
+			fe.Msg, fe.Hint = "permission denied", "keyhole must be able to read and write the key file"
+		case errors.As(err, &pe):
+			fe.Msg = pe.Op + ": " + pe.Err.Error()
+		case errors.Is(err, safefile.ErrNotRegular):
+			fe.Msg = "not a regular file"
+		default:
+			fe.Hint = "a DPoP key is an EC (P-256, P-384, P-521), RSA (2048 bits or more) or Ed25519 private key, PEM or JWK; remove dpop_key_file and keyhole makes one"
+		}
+		return nil, fe
+	}
+	return &dpop.Binding{Key: key, Nonces: dpop.NewNonces(noncePath)}, nil
+}
+
+// WithDPoP is c with b's proofs on its requests (see dpop.Binding.Wrap);
+// c itself when b is nil.
+func WithDPoP(c *http.Client, b *dpop.Binding) *http.Client {
+	if b == nil {
+		return c
+	}
+	out := NewClient(c)
+	out.Transport = b.Wrap(c.Transport)
+	return out
+}
+
+// dpopHint says what to do about a token endpoint's DPoP error. keyhole
+// answers use_dpop_nonce by itself, once: seeing it means the server
+// refused the proof with its own nonce too.
+func dpopHint(code string, p *Provider) string {
+	switch {
+	case !p.DPoP:
+		return "the token endpoint wants DPoP proofs (RFC 9449): set dpop = true"
+	case code == "use_dpop_nonce":
+		return "the token endpoint refused the proof carrying the nonce it had just sent (dpop = true): check the server's clock and its DPoP settings"
+	}
+	return "the token endpoint refused keyhole's DPoP proof (dpop = true): it may not accept the key's algorithm, or the clocks differ; the server's message says which"
+}
+
+// DPoP is the session's DPoP key and nonces, nil without dpop = true.
+func (s *Session) DPoP() *dpop.Binding { return s.dpop }
+
+// DPoPProof is a proof for one call to rawURL with method, for the token
+// the session holds (getting one as Token does): what `keyhole dpop`
+// prints for a curl export. It carries the nonce the URL's server sent
+// last. The proof and the token are secrets.
+func (s *Session) DPoPProof(ctx context.Context, method, rawURL string) (secret.String, *Token, error) {
+	if s.dpop == nil {
+		return secret.String{}, nil, fmt.Errorf("%s: dpop is not true for this provider", s.p.Name)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return secret.String{}, nil, fmt.Errorf("%s: %q is not an absolute URL", s.p.Name, rawURL)
+	}
+	tok, err := s.Token(ctx)
+	if err != nil {
+		return secret.String{}, nil, err
+	}
+	r := dpop.Request{URL: u}
+	if strings.EqualFold(Scheme(tok.Type), dpop.Scheme) {
+		r.Access = tok.Access
+	}
+	proof, err := s.dpop.Proof(strings.ToUpper(method), r)
+	if err != nil {
+		return secret.String{}, nil, fmt.Errorf("%s: %w", s.p.Name, err)
+	}
+	return proof, tok, nil
+}
