@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,5 +131,71 @@ func TestDPoPConfigErrors(t *testing.T) {
 				t.Fatalf("exit %d, want an error naming %q; stderr %s", r.code, c.want, r.errOut)
 			}
 		})
+	}
+}
+
+// TestDPoPCurlExport: the curl command of a DPoP provider takes its token
+// and its proof from keyhole token and keyhole dpop, carries neither, and
+// what those commands print makes a request the strict server accepts,
+// with the nonce an earlier call was sent.
+func TestDPoPCurlExport(t *testing.T) {
+	h := newHarness(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	srv.RequireNonce = true
+	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, ""))
+
+	r := h.run("curl", "--config", cfg, "api", "GET", "/things?page=2")
+	r.expect(t, ExitOK, "curl api")
+	wantToken := fmt.Sprintf(`"Authorization: DPoP $(keyhole --config %s token api)"`, cfg)
+	wantProof := fmt.Sprintf(`"DPoP: $(keyhole --config %s dpop api GET %s/things)"`, cfg, srv.URL)
+	if !strings.Contains(r.out, wantToken) || !strings.Contains(r.out, wantProof) {
+		t.Fatalf("curl printed\n%s\nwant the lines\n%s\n%s", r.out, wantToken, wantProof)
+	}
+	if strings.Contains(r.out, "eyJ") {
+		t.Errorf("a token or proof is in the command: %s", r.out)
+	}
+
+	// A call first, which meets the API's nonce and keeps it.
+	h.run("call", "--config", cfg, "api", "GET", "/things").expect(t, ExitOK, "call api")
+
+	// What the exported command runs, run as the shell would.
+	tok := h.run("--config", cfg, "token", "api")
+	tok.expect(t, ExitOK, "token api")
+	proof := h.run("--config", cfg, "dpop", "api", "GET", srv.URL+"/things")
+	proof.expect(t, ExitOK, "dpop api")
+	if strings.Count(proof.out, "\n") != 1 || proof.errOut != "" {
+		t.Fatalf("dpop printed %q, stderr %q: want one line", proof.out, proof.errOut)
+	}
+	send := func() int {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/things?page=2", nil)
+		req.Header.Set("Authorization", "DPoP "+strings.TrimSpace(tok.out))
+		req.Header.Set("DPoP", strings.TrimSpace(proof.out))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := send(); code != http.StatusOK {
+		recs := srv.Records()
+		t.Fatalf("the exported request got %d: %v", code, recs[len(recs)-1].Err)
+	}
+	last := srv.Records()[len(srv.Records())-1].Proof
+	if last.Claims["nonce"] != dpoptest.APINonce || last.Claims["htm"] != "GET" {
+		t.Errorf("proof claims %v", last.Claims)
+	}
+	if jwk, _ := last.Header["jwk"].(map[string]any); jwk["d"] != nil {
+		t.Error("the proof's jwk holds the private key")
+	}
+	if code := send(); code != http.StatusUnauthorized {
+		t.Errorf("a proof used twice got %d: each run of the command must make a new one", code)
+	}
+
+	// Outside base_url: no proof, as no token.
+	r = h.run("--config", cfg, "dpop", "api", "GET", "https://elsewhere.example/x")
+	if r.code != ExitUsage || r.out != "" {
+		t.Errorf("dpop for another origin: exit %d, out %q", r.code, r.out)
 	}
 }

@@ -108,7 +108,11 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	}
 	v.Alarm = strings.Join(alarms, " · ")
 	if tok != nil {
-		if w := providers.TokenTypeWarning(tok.Type); w != "" {
+		w := providers.TokenTypeWarning(tok.Type)
+		if e.Config != nil {
+			w = e.Config.TokenTypeWarning(tok.Type)
+		}
+		if w != "" {
 			v.Warnings = append(v.Warnings, w)
 		}
 	}

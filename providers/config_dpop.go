@@ -1,7 +1,6 @@
 package providers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -114,29 +113,38 @@ func dpopHint(code string, p *Provider) string {
 // DPoP is the session's DPoP key and nonces, nil without dpop = true.
 func (s *Session) DPoP() *dpop.Binding { return s.dpop }
 
-// DPoPProof is a proof for one call to rawURL with method, for the token
-// the session holds (getting one as Token does): what `keyhole dpop`
-// prints for a curl export. It carries the nonce the URL's server sent
-// last. The proof and the token are secrets.
-func (s *Session) DPoPProof(ctx context.Context, method, rawURL string) (secret.String, *Token, error) {
+// DPoPProof is a proof for one call to u with method, for tok (the token
+// the call carries): what `keyhole dpop` prints for a curl export. It
+// carries the nonce u's server sent last; ath only when tok is DPoP-bound,
+// as a bearer token goes with no proof of its own. The proof is a secret.
+func (s *Session) DPoPProof(tok *Token, method string, u *url.URL) (secret.String, error) {
 	if s.dpop == nil {
-		return secret.String{}, nil, fmt.Errorf("%s: dpop is not true for this provider", s.p.Name)
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return secret.String{}, nil, fmt.Errorf("%s: %q is not an absolute URL", s.p.Name, rawURL)
-	}
-	tok, err := s.Token(ctx)
-	if err != nil {
-		return secret.String{}, nil, err
+		return secret.String{}, fmt.Errorf("%s: dpop is not true for this provider", s.p.Name)
 	}
 	r := dpop.Request{URL: u}
-	if strings.EqualFold(Scheme(tok.Type), dpop.Scheme) {
+	if tok != nil && strings.EqualFold(Scheme(tok.Type), dpop.Scheme) {
 		r.Access = tok.Access
 	}
 	proof, err := s.dpop.Proof(strings.ToUpper(method), r)
 	if err != nil {
-		return secret.String{}, nil, fmt.Errorf("%s: %w", s.p.Name, err)
+		return secret.String{}, fmt.Errorf("%s: %w", s.p.Name, err)
 	}
-	return proof, tok, nil
+	return proof, nil
+}
+
+// TokenTypeWarning is TokenTypeWarning for this provider: a DPoP token is
+// what a provider with dpop = true asks for, and keyhole makes its proofs;
+// a bearer token issued to one is said, for it is bound to no key (RFC
+// 9449 §5: the server chose not to).
+func (p *Provider) TokenTypeWarning(tokenType string) string {
+	if !p.DPoP {
+		return TokenTypeWarning(tokenType)
+	}
+	switch scheme := Scheme(tokenType); {
+	case strings.EqualFold(scheme, dpop.Scheme):
+		return ""
+	case scheme == "Bearer":
+		return "dpop = true, but the token endpoint issued a bearer token: it is bound to no key, and is sent as Bearer with no proof"
+	}
+	return TokenTypeWarning(tokenType)
 }
