@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyhole-sh/keyhole/providers/dpop/dpoptest"
 )
@@ -198,4 +199,50 @@ func TestDPoPCurlExport(t *testing.T) {
 	if r.code != ExitUsage || r.out != "" {
 		t.Errorf("dpop for another origin: exit %d, out %q", r.code, r.out)
 	}
+}
+
+// TestDPoPDoctor: call's 401 doctor names the DPoP causes — a proof the
+// API refuses, a nonce it keeps refusing, a bound token sent as Bearer —
+// and a token endpoint that wants proofs from a provider without dpop is
+// a token error with a hint naming the key to set.
+func TestDPoPDoctor(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(*dpoptest.Server)
+		extra string
+		drop  bool // the provider has no dpop = true
+		want  string
+	}{
+		{name: "proof refused", setup: func(s *dpoptest.Server) { s.APISkew = time.Hour }, want: "the server refused the DPoP proof: invalid_dpop_proof"},
+		{name: "nonce refused", setup: func(s *dpoptest.Server) { s.NonceForever = true }, want: "the server wants a nonce in the DPoP proof: use_dpop_nonce"},
+		{name: "bound token as bearer", setup: func(s *dpoptest.Server) { s.TokenType = "Bearer" }, want: "bound to a DPoP key (cnf.jkt"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			srv := dpoptest.NewServer()
+			defer srv.Close()
+			c.setup(srv)
+			cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, c.extra))
+			r := h.run("call", "--config", cfg, "api", "GET", "/things")
+			if r.code == ExitOK || !strings.Contains(r.errOut, c.want) {
+				t.Fatalf("exit %d; stderr lacks %q:\n%s", r.code, c.want, r.errOut)
+			}
+			for _, rec := range srv.Records() {
+				if rec.Raw != "" && strings.Contains(r.errOut+r.out, rec.Raw) {
+					t.Error("a proof is in the output")
+				}
+			}
+		})
+	}
+	t.Run("token endpoint wants proofs", func(t *testing.T) {
+		h := newHarness(t)
+		srv := dpoptest.NewServer()
+		defer srv.Close()
+		cfg := h.writeConfig("keyhole.toml", strings.Replace(dpopConfig(srv, ""), "dpop = true\n", "", 1))
+		r := h.run("token", "--config", cfg, "api")
+		if r.code != ExitToken || !strings.Contains(r.errOut, "invalid_dpop_proof") || !strings.Contains(r.errOut, "set dpop = true") {
+			t.Fatalf("exit %d, stderr:\n%s", r.code, r.errOut)
+		}
+	})
 }

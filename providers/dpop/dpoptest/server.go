@@ -25,6 +25,12 @@ type Server struct {
 	RequireNonce bool
 	// TokenType is the token_type issued; "" means DPoP.
 	TokenType string
+	// APISkew moves the API's clock: proofs dated by a client's clock fall
+	// outside its window, as with a server whose clock is wrong.
+	APISkew time.Duration
+	// NonceForever makes the API answer use_dpop_nonce to every proof, its
+	// own nonce included: a server that rotates nonces too fast.
+	NonceForever bool
 
 	mu      sync.Mutex
 	seen    map[string]bool   // jti already used: a replay is refused
@@ -87,7 +93,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // check verifies r's proof and records it. want is the nonce the side
 // demands ("" for none).
 func (s *Server) check(r *http.Request, e Expect, want string) (Proof, error) {
-	e.Method, e.URL, e.Now = r.Method, "http://"+r.Host+r.URL.RequestURI(), s.now()
+	e.Method, e.URL = r.Method, "http://"+r.Host+r.URL.RequestURI()
+	if e.Now.IsZero() {
+		e.Now = s.now()
+	}
 	raw := r.Header.Values("DPoP")
 	p, err := Verify(raw, e)
 	s.mu.Lock()
@@ -170,7 +179,11 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	if s.RequireNonce {
 		nonce = APINonce
 	}
-	if _, err := s.check(r, Expect{Access: access, JKT: jkt}, nonce); err != nil {
+	if s.NonceForever {
+		nonce = "never-" + APINonce
+		w.Header().Set("DPoP-Nonce", APINonce)
+	}
+	if _, err := s.check(r, Expect{Access: access, JKT: jkt, Now: s.now().Add(s.APISkew)}, nonce); err != nil {
 		if err == errNonce {
 			challenge("use_dpop_nonce", "Resource server requires nonce in DPoP proof")
 			return
