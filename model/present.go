@@ -130,6 +130,9 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	}
 	if tok != nil {
 		v.Details = tokenDetails(tok, m.redact)
+		if line := e.dpopDetail(tok); line != "" {
+			v.Details = append(v.Details, line)
+		}
 	}
 	if note := e.disc.ForeignTokenNote(); note != "" {
 		v.Details = append(v.Details, note)
