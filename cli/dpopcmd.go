@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -53,7 +52,7 @@ token.`,
 				return maskErr(err, sess.Redact)
 			}
 			if foreign && !sendToken {
-				return &exitError{code: ExitUsage, err: errors.New(withheldNote(p, u))}
+				return &exitError{code: ExitUsage, err: fmt.Errorf("%s is not %s's origin (%s): its token is not sent there, so no proof is made for it; --send-token makes one", origin(u.String()), p.Name, origin(p.BaseURL))}
 			}
 			tok, err := getToken(cmd.Context(), e, sess, false, false)
 			if err != nil {
