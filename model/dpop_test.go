@@ -2,10 +2,12 @@ package model
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/dpop/dpoptest"
 )
@@ -22,6 +24,11 @@ func TestDPoPTokenPaneAndSend(t *testing.T) {
 	srv.RequireNonce = true
 	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.api]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-value\"\ndpop = true\n", srv.URL, srv.URL+"/token"),
 		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	hist, err := history.Open(t.TempDir(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.History = hist
 	r := record(t, b, Options{Redact: true}, 140, 40)
 	r.send(press("enter"))
 	m := r.m
@@ -56,4 +63,13 @@ func TestDPoPTokenPaneAndSend(t *testing.T) {
 		t.Fatalf("the server saw %d proofs", len(proofs))
 	}
 	r.noLeak(append(proofs, e.tok.Access.Reveal())...)
+	kept, err := os.ReadFile(hist.Path())
+	if err != nil || !strings.Contains(string(kept), "/things") {
+		t.Fatalf("history: %v, %q", err, kept)
+	}
+	for _, p := range proofs {
+		if strings.Contains(string(kept), p) || strings.Contains(string(kept), p[len(p)-20:]) {
+			t.Error("a proof is in the history file")
+		}
+	}
 }
