@@ -207,11 +207,11 @@ func (a *App) Session(name string) (*providers.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	bind, err := providers.DPoPBinding(r, a.stateDir(builtin))
+	bind, err := dpopBinding(r, a.stateDir(builtin))
 	if err != nil {
 		return nil, err
 	}
-	client = providers.WithDPoP(client, bind)
+	client = withDPoP(client, bind)
 	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: refreshWindow(settings), Store: store, Sleep: a.opts.Sleep, DPoP: bind})
 	if err != nil {
 		return nil, err

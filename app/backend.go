@@ -61,11 +61,11 @@ func NewBackend(cfg *providers.Config, env providers.Env, opts providers.Session
 			continue
 		}
 		o := opts
-		if o.DPoP, err = providers.DPoPBinding(r, opts.StateDir); err != nil {
+		if o.DPoP, err = dpopBinding(r, opts.StateDir); err != nil {
 			b.Providers = append(b.Providers, Provider{Config: r, Err: err})
 			continue
 		}
-		client = providers.WithDPoP(client, o.DPoP)
+		client = withDPoP(client, o.DPoP)
 		o.Client = client
 		sess, err := providers.NewSession(r, o)
 		b.Providers = append(b.Providers, Provider{Config: r, Session: sess, Client: client, Err: err})

@@ -36,12 +36,11 @@ type SessionOptions struct {
 	// Sleep waits d or until ctx ends; nil means a real timer. Tests pass
 	// one that moves their clock instead.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// DPoP is the provider's DPoP key and nonces (DPoPBinding); nil for a
-	// provider without dpop = true. Client must carry its proofs
-	// (WithDPoP).
+	// DPoP is the provider's DPoP key and nonces; nil for a provider
+	// without dpop = true. Client must carry its proofs (Binding.Wrap).
 	DPoP *dpop.Binding
-	// StateDir is the state folder (tokencache.StateDir), where
-	// DPoPBinding keeps DPoP keys and nonces; "" keeps them in memory.
+	// StateDir is the state folder (tokencache.StateDir), where app keeps
+	// DPoP keys and nonces; "" keeps them in memory.
 	StateDir string
 }
 
