@@ -31,6 +31,8 @@ type Server struct {
 	// NonceForever makes the API answer use_dpop_nonce to every proof, its
 	// own nonce included: a server that rotates nonces too fast.
 	NonceForever bool
+	// Refresh issues refresh tokens, bound to the proof's key.
+	Refresh bool
 
 	mu      sync.Mutex
 	seen    map[string]bool   // jti already used: a replay is refused
@@ -124,6 +126,15 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("DPoP-Nonce", TokenNonce)
 	}
 	p, err := s.check(r, Expect{}, nonce)
+	if err == nil && r.PostForm.Get("grant_type") == "refresh_token" {
+		s.mu.Lock()
+		jkt, ok := s.bound[r.PostForm.Get("refresh_token")]
+		s.mu.Unlock()
+		if !ok || jkt != p.JKT {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_grant", "error_description": "refresh token unknown or bound to another key"})
+			return
+		}
+	}
 	switch {
 	case err == errNonce:
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof"})
@@ -143,7 +154,17 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if typ == "" {
 		typ = "DPoP"
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": access, "token_type": typ, "expires_in": 3600})
+	answer := map[string]any{"access_token": access, "token_type": typ, "expires_in": 3600}
+	if s.Refresh {
+		// A refresh token, bound to the proof's key as RFC 9449 §5 binds
+		// a public client's: a refresh proven by another key is refused.
+		rt := fmt.Sprintf("rt-%d", s.issued)
+		s.mu.Lock()
+		s.bound[rt] = p.JKT
+		s.mu.Unlock()
+		answer["refresh_token"] = rt
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) {
