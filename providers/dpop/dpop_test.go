@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -200,5 +201,30 @@ func TestChallengeError(t *testing.T) {
 		if got := dpop.ChallengeError(in); got != want {
 			t.Errorf("ChallengeError(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A 400 with a nonce is read to look for use_dpop_nonce, and handed on
+// whole: an API's long 400 is not cut at what was looked at.
+func TestTransportHandsOnALong400Whole(t *testing.T) {
+	long := strings.Repeat("x", 200<<10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("DPoP-Nonce", "n-1")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, long)
+	}))
+	defer srv.Close()
+	k, _ := dpop.Generate()
+	client := &http.Client{Transport: (&dpop.Binding{Key: k, Nonces: dpop.NewNonces("")}).Wrap(nil)}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	req.Header.Set("Authorization", "DPoP tok")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(body) != long {
+		t.Fatalf("read %d bytes (%v), want %d", len(body), err, len(long))
 	}
 }

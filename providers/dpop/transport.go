@@ -129,8 +129,8 @@ func (t *transport) send(req *http.Request, r Request) (*http.Response, error) {
 	return t.base.RoundTrip(out)
 }
 
-// maxErrorBody caps what is read of a token endpoint's 400 to look for
-// use_dpop_nonce: an error answer is small.
+// maxErrorBody caps what is read of a 400 to look for use_dpop_nonce: an
+// error answer is small, and a longer one is no token endpoint's.
 const maxErrorBody = 64 << 10
 
 // asksForNonce reports whether resp is a server asking for a proof with
@@ -147,10 +147,14 @@ func asksForNonce(resp *http.Response) (bool, *http.Response, error) {
 		}
 	case http.StatusBadRequest:
 		data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		_ = resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(data))
+		// What was read is put back in front of the rest: the caller
+		// reads the whole answer, however long, and any error reading it.
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(data), resp.Body), resp.Body}
 		if err != nil {
-			return false, resp, nil // the caller reads the cut answer and says so
+			return false, resp, nil
 		}
 		var answer struct {
 			Error string `json:"error"`
