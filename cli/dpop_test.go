@@ -246,3 +246,19 @@ func TestDPoPDoctor(t *testing.T) {
 		}
 	})
 }
+
+// A bearer token sent to an API that challenges with DPoP alone: the
+// doctor says to set dpop = true, not to write the DPoP scheme by hand.
+func TestDPoPDoctorRequired(t *testing.T) {
+	h := newHarness(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	cfg := h.writeConfig("keyhole.toml", fmt.Sprintf("[providers.api]\nbase_url = %q\ngrant = \"static\"\ntoken = \"pasted-token-value\"\n", srv.URL))
+	r := h.run("call", "--config", cfg, "api", "GET", "/things")
+	if r.code == ExitOK || !strings.Contains(r.errOut, "challenges with the DPoP scheme alone") || !strings.Contains(r.errOut, "set `dpop = true`") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.errOut)
+	}
+	if strings.Contains(r.errOut, "Authorization: DPoP") {
+		t.Errorf("the doctor tells to write the scheme by hand:\n%s", r.errOut)
+	}
+}

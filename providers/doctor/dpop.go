@@ -10,6 +10,7 @@ const (
 	CodeDPoPAsBearer = "dpop_as_bearer"
 	CodeDPoPProof    = "invalid_dpop_proof"
 	CodeDPoPNonce    = "use_dpop_nonce"
+	CodeDPoPRequired = "dpop_required"
 )
 
 // Ranks of the DPoP findings: a bound token sent as a bearer token is a
@@ -63,6 +64,11 @@ func (d *doctor) checkDPoP() {
 				fix)
 		}
 	}
+	if !d.p.DPoP && d.auth != "" && !d.has(CodeDPoPAsBearer) && d.onlyDPoP() {
+		d.add(rankDPoPAsBearer, CodeDPoPRequired,
+			"the API challenges with the DPoP scheme alone (RFC 9449): it takes no bearer token, and this provider has no `dpop = true`",
+			dpopOn)
+	}
 	for _, c := range d.challenges {
 		if !c.Is("DPoP") {
 			continue
@@ -90,4 +96,15 @@ func (d *doctor) checkDPoP() {
 			d.add(rankDPoPNonce, CodeDPoPNonce, "the server wants a nonce in the DPoP proof: use_dpop_nonce"+said, fix)
 		}
 	}
+}
+
+// onlyDPoP reports whether the response challenges with DPoP and no other
+// scheme.
+func (d *doctor) onlyDPoP() bool {
+	for _, c := range d.challenges {
+		if !c.Is("DPoP") {
+			return false
+		}
+	}
+	return len(d.challenges) > 0
 }
