@@ -207,7 +207,12 @@ func (a *App) Session(name string) (*providers.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: refreshWindow(settings), Store: store, Sleep: a.opts.Sleep})
+	bind, err := dpopBinding(r, a.stateDir(builtin))
+	if err != nil {
+		return nil, err
+	}
+	client = withDPoP(client, bind)
+	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: refreshWindow(settings), Store: store, Sleep: a.opts.Sleep, DPoP: bind})
 	if err != nil {
 		return nil, err
 	}

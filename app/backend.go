@@ -61,6 +61,11 @@ func NewBackend(cfg *providers.Config, env providers.Env, opts providers.Session
 			continue
 		}
 		o := opts
+		if o.DPoP, err = dpopBinding(r, opts.StateDir); err != nil {
+			b.Providers = append(b.Providers, Provider{Config: r, Err: err})
+			continue
+		}
+		client = withDPoP(client, o.DPoP)
 		o.Client = client
 		sess, err := providers.NewSession(r, o)
 		b.Providers = append(b.Providers, Provider{Config: r, Session: sess, Client: client, Err: err})
@@ -99,7 +104,7 @@ func (a *App) Backend(context.Context) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := NewBackend(cfg, a.opts.Env, providers.SessionOptions{Client: a.client, RefreshBefore: refreshWindow(cfg.Settings), Store: store, Sleep: a.opts.Sleep})
+	b := NewBackend(cfg, a.opts.Env, providers.SessionOptions{Client: a.client, RefreshBefore: refreshWindow(cfg.Settings), Store: store, Sleep: a.opts.Sleep, StateDir: a.stateDir(a.cfg == nil)})
 	for _, p := range b.Providers {
 		if p.Client != nil {
 			a.mu.Lock()

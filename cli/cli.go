@@ -304,6 +304,7 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 		newTokenCmd(e, &configPath),
 		newCallCmd(e, &configPath),
 		newCurlCmd(e, &configPath),
+		newDPoPCmd(e, &configPath),
 		newOpsCmd(e, &configPath),
 		newRunCmd(e, &configPath),
 		newServeDemo(e),

@@ -108,7 +108,11 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	}
 	v.Alarm = strings.Join(alarms, " · ")
 	if tok != nil {
-		if w := providers.TokenTypeWarning(tok.Type); w != "" {
+		w := providers.TokenTypeWarning(tok.Type)
+		if e.Config != nil {
+			w = e.Config.TokenTypeWarning(tok.Type)
+		}
+		if w != "" {
 			v.Warnings = append(v.Warnings, w)
 		}
 	}
@@ -126,6 +130,9 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	}
 	if tok != nil {
 		v.Details = tokenDetails(tok, m.redact)
+		if line := e.dpopDetail(tok); line != "" {
+			v.Details = append(v.Details, line)
+		}
 	}
 	if note := e.disc.ForeignTokenNote(); note != "" {
 		v.Details = append(v.Details, note)

@@ -121,6 +121,13 @@ type Provider struct {
 	CertFile  string   `toml:"cert_file"`
 	KeyFile   string   `toml:"key_file"`
 
+	// DPoP binds the provider's tokens to a key of keyhole's (RFC 9449):
+	// a proof with every token request and every call (config_dpop.go).
+	// DPoPKeyFile is the key, PEM or JWK, made there when missing; without
+	// it the key is kept under the state folder.
+	DPoP        bool   `toml:"dpop"`
+	DPoPKeyFile string `toml:"dpop_key_file"`
+
 	Vars     map[string]string `toml:"vars"`
 	Requests []SavedRequest    `toml:"requests"`
 

@@ -154,6 +154,9 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 	if in := p.Inject; in != nil && in.Query != "" && (in.Header != "" || in.Prefix != nil) {
 		return errAt(key("inject"), "query and header/prefix both set", "inject the token in a header or in a query parameter, not both")
 	}
+	if err := checkDPoP(p, errAt, key); err != nil {
+		return err
+	}
 	for i, r := range p.Requests {
 		if r.Path == "" {
 			// Point at this entry's [[...requests]] header, not at the

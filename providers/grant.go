@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -188,7 +189,7 @@ func (s *Session) viaOAuth2(ctx context.Context, get func(context.Context) (*oau
 	if err := s.paceToken(ctx); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	ctx, cancel := context.WithTimeout(dpop.TokenRequest(ctx), s.timeout())
 	defer cancel()
 	obtained := s.now()
 	var answer answerCapture

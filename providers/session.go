@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/keyhole-sh/keyhole/internal/ratelimit"
+	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -35,6 +36,12 @@ type SessionOptions struct {
 	// Sleep waits d or until ctx ends; nil means a real timer. Tests pass
 	// one that moves their clock instead.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// DPoP is the provider's DPoP key and nonces; nil for a provider
+	// without dpop = true. Client must carry its proofs (Binding.Wrap).
+	DPoP *dpop.Binding
+	// StateDir is the state folder (tokencache.StateDir), where app keeps
+	// DPoP keys and nonces; "" keeps them in memory.
+	StateDir string
 }
 
 // Session gets, holds and hands out one provider's token. It is safe for
@@ -48,6 +55,7 @@ type Session struct {
 	key    string // the provider's key in store (CacheKey); "" without one
 	sleep  func(ctx context.Context, d time.Duration) error
 	limit  *ratelimit.Limiter // nil without rate_limit
+	dpop   *dpop.Binding      // nil without dpop = true
 
 	redMu sync.RWMutex
 	red   *secret.Redactor // the configured secrets
@@ -96,7 +104,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 	if err := Supported(p); err != nil {
 		return nil, err
 	}
-	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}}
+	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}, dpop: opts.DPoP}
 	if s.store != nil {
 		s.key = p.CacheKey(s.store)
 	}
@@ -363,6 +371,8 @@ func tokenHint(e *TokenError, p *Provider) string {
 		return "a requested scope is not allowed for this client: check scopes"
 	case "unauthorized_client":
 		return "this client may not use grant " + string(p.Grant)
+	case "invalid_dpop_proof", "use_dpop_nonce":
+		return dpopHint(e.Code, p)
 	}
 	if e.Status >= 500 {
 		return "the token endpoint failed on its side: try again later"

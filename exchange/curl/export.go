@@ -13,6 +13,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -102,9 +103,11 @@ func Export(p *providers.Provider, r exchange.Request, opts Options) (Command, e
 		}
 		inject = providers.SameOrigin(base, u)
 	}
+	proofCmd := ""
 	if inject {
 		in = injection(p, opts.Token)
 		tokenCmd = tokenCommand(p.Name, opts.ConfigPath, p.Environment)
+		in, proofCmd = dpopInjection(p, opts, in, method, u)
 	} else {
 		out.Withheld = true
 	}
@@ -184,6 +187,9 @@ func Export(p *providers.Provider, r exchange.Request, opts Options) (Command, e
 	if in.Header != "" {
 		lines = append(lines, "-H "+shellword.QuoteSubst(in.Header+": "+in.Prefix, tokenCmd))
 	}
+	if proofCmd != "" {
+		lines = append(lines, "-H "+shellword.QuoteSubst(dpop.Header+": ", proofCmd))
+	}
 	switch {
 	case opts.BodyFile != "":
 		lines = append(lines, "--data-binary "+shellword.Quote("@"+opts.BodyFile))
@@ -254,6 +260,30 @@ func injection(p *providers.Provider, tok *providers.Token) providers.Injection 
 
 // tokenCommand is the keyhole command line that prints the token.
 func tokenCommand(provider, configPath, env string) string {
+	return keyholeCommand(configPath, env, "token", shellword.Quote(provider))
+}
+
+// dpopInjection is in and the command that prints a proof, for a provider
+// with dpop = true whose token is DPoP-bound (or not yet known): the
+// token goes with the DPoP scheme, and $(keyhole dpop NAME METHOD URL)
+// makes a fresh proof for it each time the command runs. A proof is never
+// written into the command: it would be stale in a minute, and it is a
+// secret.
+func dpopInjection(p *providers.Provider, opts Options, in providers.Injection, method string, u *url.URL) (providers.Injection, string) {
+	if !p.DPoP || in.Header == "" || opts.Token != nil && !strings.EqualFold(providers.Scheme(opts.Token.Type), dpop.Scheme) {
+		return in, ""
+	}
+	if opts.Token == nil {
+		in.Prefix = dpop.Scheme + " "
+	}
+	htu := *u
+	htu.RawQuery, htu.ForceQuery, htu.Fragment, htu.RawFragment, htu.User = "", false, "", "", nil
+	return in, keyholeCommand(opts.ConfigPath, p.Environment, "dpop", shellword.Quote(p.Name), shellword.Quote(method), shellword.Quote(htu.String()))
+}
+
+// keyholeCommand is a keyhole command line with the run's config and
+// environment, args already quoted.
+func keyholeCommand(configPath, env string, args ...string) string {
 	words := []string{"keyhole"}
 	if configPath != "" {
 		words = append(words, "--config", shellword.Quote(configPath))
@@ -265,7 +295,7 @@ func tokenCommand(provider, configPath, env string) string {
 		// keyholeToken skips a flag it does not know.
 		words = append(words, shellword.Quote("--env="+env))
 	}
-	return strings.Join(append(words, "token", shellword.Quote(provider)), " ")
+	return strings.Join(append(words, args...), " ")
 }
 
 // checkMethod normalizes and checks an HTTP method, so a typo cannot smuggle

@@ -116,7 +116,7 @@ func (d *doctor) queryOnly() {
 func (d *doctor) checkScheme() {
 	// Another credential in the Authorization header while the token went
 	// elsewhere is the user's own business, not this token's scheme.
-	if d.auth == "" || (d.bare != "" && !strings.EqualFold(d.where.header, "Authorization")) {
+	if d.auth == "" || (d.bare != "" && !strings.EqualFold(d.where.header, "Authorization")) || d.has(CodeDPoPAsBearer, CodeDPoPRequired) {
 		return
 	}
 	words := strings.Fields(d.authPrefix())

@@ -103,6 +103,7 @@ func Diagnose(ev Evidence) []Finding {
 	d := newDoctor(ev)
 	d.checkWithheld()
 	d.checkPlacement()
+	d.checkDPoP() // before checkScheme, which says less of a bound token
 	d.checkScheme()
 	d.checkExpiry()
 	d.checkAudience()

@@ -1,0 +1,264 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/providers/dpop/dpoptest"
+)
+
+// dpopConfig is a client_credentials provider with dpop = true on srv,
+// its tokens cached in files.
+func dpopConfig(srv *dpoptest.Server, extra string) string {
+	return fmt.Sprintf(`[settings]
+token_cache = "file"
+
+[providers.api]
+grant = "client_credentials"
+base_url = %q
+token_url = %q
+client_id = "svc"
+client_secret = "s3cret-value"
+dpop = true
+%s`, srv.URL, srv.URL+"/token", extra)
+}
+
+// TestDPoPTokenAndCall: token and call against a server that demands DPoP
+// proofs and nonces on both sides. The token request is retried once with
+// the server's nonce, the token is DPoP-bound to a key kept 0600 in the
+// state folder, the call goes with the DPoP scheme and a proof carrying
+// ath, and a second process uses the nonces the first was sent.
+func TestDPoPTokenAndCall(t *testing.T) {
+	h := newHarness(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	srv.RequireNonce = true
+	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, ""))
+
+	r := h.run("token", "--config", cfg, "api")
+	r.expect(t, ExitOK, "token api")
+	access := strings.TrimSpace(r.out)
+	recs := srv.Records()
+	if len(recs) != 2 || recs[0].Err == nil || recs[1].Err != nil {
+		t.Fatalf("token requests: want one refused for its nonce, then one accepted, got %+v", recs)
+	}
+	p := recs[1].Proof
+	if p.Claims["htm"] != "POST" || p.Claims["htu"] != srv.URL+"/token" || p.Claims["nonce"] != dpoptest.TokenNonce || p.Claims["ath"] != nil {
+		t.Errorf("token request proof claims %v", p.Claims)
+	}
+	keyFile := filepath.Join(h.vars["XDG_STATE_HOME"], "keyhole", "dpop", "api.jwk")
+	fi, err := os.Stat(keyFile)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file %s: %v %v", keyFile, fi, err)
+	}
+	nonceFile := filepath.Join(h.vars["XDG_STATE_HOME"], "keyhole", "dpop", "api.nonces.json")
+	if fi, err := os.Stat(nonceFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("nonce file %s: %v %v", nonceFile, fi, err)
+	}
+
+	r = h.run("call", "--config", cfg, "api", "GET", "/things?page=2")
+	r.expect(t, ExitOK, "call api")
+	if !strings.Contains(r.out, `"ok":true`) {
+		t.Fatalf("call printed %q", r.out)
+	}
+	recs = srv.Records()[2:]
+	if len(recs) != 2 || recs[0].Err == nil || recs[1].Err != nil {
+		t.Fatalf("API requests: want one refused for its nonce, then one accepted, got %+v", recs)
+	}
+	p = recs[1].Proof
+	if p.Claims["htm"] != "GET" || p.Claims["htu"] != srv.URL+"/things" || p.Claims["ath"] != dpoptest.ATH(access) || p.Claims["nonce"] != dpoptest.APINonce {
+		t.Errorf("API proof claims %v", p.Claims)
+	}
+	if srv.Issued() != 1 {
+		t.Errorf("%d tokens issued, want 1 (the cached one reused)", srv.Issued())
+	}
+	for _, rec := range srv.Records() {
+		if strings.Contains(r.out+r.errOut, rec.Raw) {
+			t.Error("a proof is in call's output")
+		}
+	}
+
+	// A new process: the cached token, the same key, and the API's nonce
+	// from the file, so no refusal this time.
+	r = h.run("call", "--config", cfg, "api", "GET", "/things")
+	r.expect(t, ExitOK, "call api again")
+	recs = srv.Records()[4:]
+	if len(recs) != 1 || recs[0].Err != nil {
+		t.Fatalf("second call: want one accepted request with the kept nonce, got %+v", recs)
+	}
+}
+
+// A key file that is not a key is an error naming the provider, the
+// config key and the file, and never quoting the file.
+func TestDPoPBadKeyFile(t *testing.T) {
+	h := newHarness(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	h.writeConfig("keys/dpop.pem", "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n")
+	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, `dpop_key_file = "keys/dpop.pem"`+"\n"))
+	r := h.run("token", "--config", cfg, "api")
+	if r.code == ExitOK {
+		t.Fatalf("token with a bad key: exit 0\n%s", r.errOut)
+	}
+	for _, want := range []string{"api", "dpop_key_file", filepath.Join(h.dir, "keys", "dpop.pem")} {
+		if !strings.Contains(r.errOut, want) {
+			t.Errorf("error lacks %q: %s", want, r.errOut)
+		}
+	}
+	if strings.Contains(r.errOut, "c2VjcmV0") || srv.Issued() != 0 {
+		t.Errorf("the key's text is shown, or a token was asked for: %s", r.errOut)
+	}
+}
+
+// Config errors name file, line and key.
+func TestDPoPConfigErrors(t *testing.T) {
+	const head = "[providers.api]\nbase_url = \"https://api.example.com\"\nclient_id = \"svc\"\n"
+	cases := map[string]struct{ text, want string }{
+		"key file without dpop": {head + "grant = \"client_credentials\"\ntoken_url = \"https://login.example.com/token\"\ndpop_key_file = \"k.pem\"\n", "keyhole.toml:6: providers.api.dpop_key_file"},
+		"static grant":          {head + "grant = \"static\"\ntoken = \"t\"\ndpop = true\n", "keyhole.toml:6: providers.api.dpop: grant static"},
+		"query injection":       {head + "grant = \"client_credentials\"\ntoken_url = \"https://login.example.com/token\"\ndpop = true\n[providers.api.inject]\nquery = \"access_token\"\n", "providers.api.inject"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			cfg := h.writeConfig("keyhole.toml", c.text)
+			r := h.run("providers", "--config", cfg)
+			if r.code == ExitOK || !strings.Contains(r.errOut, c.want) {
+				t.Fatalf("exit %d, want an error naming %q; stderr %s", r.code, c.want, r.errOut)
+			}
+		})
+	}
+}
+
+// TestDPoPCurlExport: the curl command of a DPoP provider takes its token
+// and its proof from keyhole token and keyhole dpop, carries neither, and
+// what those commands print makes a request the strict server accepts,
+// with the nonce an earlier call was sent.
+func TestDPoPCurlExport(t *testing.T) {
+	h := newHarness(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	srv.RequireNonce = true
+	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, ""))
+
+	r := h.run("curl", "--config", cfg, "api", "GET", "/things?page=2")
+	r.expect(t, ExitOK, "curl api")
+	wantToken := fmt.Sprintf(`"Authorization: DPoP $(keyhole --config %s token api)"`, cfg)
+	wantProof := fmt.Sprintf(`"DPoP: $(keyhole --config %s dpop api GET %s/things)"`, cfg, srv.URL)
+	if !strings.Contains(r.out, wantToken) || !strings.Contains(r.out, wantProof) {
+		t.Fatalf("curl printed\n%s\nwant the lines\n%s\n%s", r.out, wantToken, wantProof)
+	}
+	if strings.Contains(r.out, "eyJ") {
+		t.Errorf("a token or proof is in the command: %s", r.out)
+	}
+
+	// A call first, which meets the API's nonce and keeps it.
+	h.run("call", "--config", cfg, "api", "GET", "/things").expect(t, ExitOK, "call api")
+
+	// What the exported command runs, run as the shell would.
+	tok := h.run("--config", cfg, "token", "api")
+	tok.expect(t, ExitOK, "token api")
+	proof := h.run("--config", cfg, "dpop", "api", "GET", srv.URL+"/things")
+	proof.expect(t, ExitOK, "dpop api")
+	if strings.Count(proof.out, "\n") != 1 || proof.errOut != "" {
+		t.Fatalf("dpop printed %q, stderr %q: want one line", proof.out, proof.errOut)
+	}
+	send := func() int {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/things?page=2", nil)
+		req.Header.Set("Authorization", "DPoP "+strings.TrimSpace(tok.out))
+		req.Header.Set("DPoP", strings.TrimSpace(proof.out))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := send(); code != http.StatusOK {
+		recs := srv.Records()
+		t.Fatalf("the exported request got %d: %v", code, recs[len(recs)-1].Err)
+	}
+	last := srv.Records()[len(srv.Records())-1].Proof
+	if last.Claims["nonce"] != dpoptest.APINonce || last.Claims["htm"] != "GET" {
+		t.Errorf("proof claims %v", last.Claims)
+	}
+	if jwk, _ := last.Header["jwk"].(map[string]any); jwk["d"] != nil {
+		t.Error("the proof's jwk holds the private key")
+	}
+	if code := send(); code != http.StatusUnauthorized {
+		t.Errorf("a proof used twice got %d: each run of the command must make a new one", code)
+	}
+
+	// Outside base_url: no proof, as no token.
+	r = h.run("--config", cfg, "dpop", "api", "GET", "https://elsewhere.example/x")
+	if r.code != ExitUsage || r.out != "" {
+		t.Errorf("dpop for another origin: exit %d, out %q", r.code, r.out)
+	}
+}
+
+// TestDPoPDoctor: call's 401 doctor names the DPoP causes — a proof the
+// API refuses, a nonce it keeps refusing, a bound token sent as Bearer —
+// and a token endpoint that wants proofs from a provider without dpop is
+// a token error with a hint naming the key to set.
+func TestDPoPDoctor(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(*dpoptest.Server)
+		extra string
+		drop  bool // the provider has no dpop = true
+		want  string
+	}{
+		{name: "proof refused", setup: func(s *dpoptest.Server) { s.APISkew = time.Hour }, want: "the server refused the DPoP proof: invalid_dpop_proof"},
+		{name: "nonce refused", setup: func(s *dpoptest.Server) { s.NonceForever = true }, want: "the server wants a nonce in the DPoP proof: use_dpop_nonce"},
+		{name: "bound token as bearer", setup: func(s *dpoptest.Server) { s.TokenType = "Bearer" }, want: "bound to a DPoP key (cnf.jkt"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			srv := dpoptest.NewServer()
+			defer srv.Close()
+			c.setup(srv)
+			cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, c.extra))
+			r := h.run("call", "--config", cfg, "api", "GET", "/things")
+			if r.code == ExitOK || !strings.Contains(r.errOut, c.want) {
+				t.Fatalf("exit %d; stderr lacks %q:\n%s", r.code, c.want, r.errOut)
+			}
+			for _, rec := range srv.Records() {
+				if rec.Raw != "" && strings.Contains(r.errOut+r.out, rec.Raw) {
+					t.Error("a proof is in the output")
+				}
+			}
+		})
+	}
+	t.Run("token endpoint wants proofs", func(t *testing.T) {
+		h := newHarness(t)
+		srv := dpoptest.NewServer()
+		defer srv.Close()
+		cfg := h.writeConfig("keyhole.toml", strings.Replace(dpopConfig(srv, ""), "dpop = true\n", "", 1))
+		r := h.run("token", "--config", cfg, "api")
+		if r.code != ExitToken || !strings.Contains(r.errOut, "invalid_dpop_proof") || !strings.Contains(r.errOut, "set dpop = true") {
+			t.Fatalf("exit %d, stderr:\n%s", r.code, r.errOut)
+		}
+	})
+}
+
+// A bearer token sent to an API that challenges with DPoP alone: the
+// doctor says to set dpop = true, not to write the DPoP scheme by hand.
+func TestDPoPDoctorRequired(t *testing.T) {
+	h := newHarness(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	cfg := h.writeConfig("keyhole.toml", fmt.Sprintf("[providers.api]\nbase_url = %q\ngrant = \"static\"\ntoken = \"pasted-token-value\"\n", srv.URL))
+	r := h.run("call", "--config", cfg, "api", "GET", "/things")
+	if r.code == ExitOK || !strings.Contains(r.errOut, "challenges with the DPoP scheme alone") || !strings.Contains(r.errOut, "set `dpop = true`") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.errOut)
+	}
+	if strings.Contains(r.errOut, "Authorization: DPoP") {
+		t.Errorf("the doctor tells to write the scheme by hand:\n%s", r.errOut)
+	}
+}

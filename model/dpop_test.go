@@ -1,0 +1,75 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/exchange/history"
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/dpop/dpoptest"
+)
+
+// TestDPoPTokenPaneAndSend: in the TUI, a provider with dpop = true gets
+// a DPoP-bound token from a server that demands proofs and nonces, the
+// token pane shows what it is bound to (cnf.jkt, this provider's key), a
+// request goes out with a proof the server accepts, and no frame ever
+// shows a proof.
+func TestDPoPTokenPaneAndSend(t *testing.T) {
+	testEnv(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	srv.RequireNonce = true
+	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.api]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-value\"\ndpop = true\n", srv.URL, srv.URL+"/token"),
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	hist, err := history.Open(t.TempDir(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.History = hist
+	r := record(t, b, Options{Redact: true}, 140, 40)
+	r.send(press("enter"))
+	m := r.m
+	e := m.active()
+	if e.tok == nil {
+		t.Fatalf("no token: %v", e.err)
+	}
+	own := e.Session.DPoP().Key.Thumbprint()
+	screen := plain(m)
+	if !strings.Contains(screen, "DPoP-bound · cnf.jkt "+own+" · this provider's key") {
+		t.Errorf("the token pane does not show the binding:\n%s", screen)
+	}
+	if strings.Contains(screen, "does not make") {
+		t.Errorf("the pane warns that keyhole makes no proof:\n%s", screen)
+	}
+
+	m, cmd := startSend(t, m, "/things")
+	r.m = m
+	for _, msg := range drain(t, cmd) {
+		r.send(msg)
+	}
+	if ex := r.m.ex; ex == nil || ex.Response == nil || ex.Response.Status != 200 {
+		t.Fatalf("the send did not get a 200: %+v\n%s", ex, plain(r.m))
+	}
+	var proofs []string
+	for _, rec := range srv.Records() {
+		if rec.Raw != "" {
+			proofs = append(proofs, rec.Raw)
+		}
+	}
+	if len(proofs) < 2 {
+		t.Fatalf("the server saw %d proofs", len(proofs))
+	}
+	r.noLeak(append(proofs, e.tok.Access.Reveal())...)
+	kept, err := os.ReadFile(hist.Path())
+	if err != nil || !strings.Contains(string(kept), "/things") {
+		t.Fatalf("history: %v, %q", err, kept)
+	}
+	for _, p := range proofs {
+		if strings.Contains(string(kept), p) || strings.Contains(string(kept), p[len(p)-20:]) {
+			t.Error("a proof is in the history file")
+		}
+	}
+}

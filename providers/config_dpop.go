@@ -1,0 +1,84 @@
+package providers
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/keyhole-sh/keyhole/providers/dpop"
+	"github.com/keyhole-sh/keyhole/providers/secret"
+)
+
+// checkDPoP checks dpop and dpop_key_file. A DPoP-bound token rides in
+// Authorization with the DPoP scheme and a proof beside it, so a provider
+// that puts its token elsewhere cannot use one; and only a token endpoint
+// binds a token to the key of a proof.
+func checkDPoP(p *Provider, errAt func(toml.Key, string, string) error, key func(...string) toml.Key) error {
+	if !p.DPoP {
+		if p.DPoPKeyFile != "" {
+			return errAt(key("dpop_key_file"), "dpop_key_file is set but dpop is not true", "add dpop = true, or remove dpop_key_file")
+		}
+		return nil
+	}
+	if !p.Grant.UsesTokenEndpoint() {
+		return errAt(key("dpop"), fmt.Sprintf("grant %s asks no token endpoint, so no token can be bound to a DPoP key", p.Grant), "DPoP needs a grant that asks a token endpoint (client_credentials, authorization_code, device_code, refresh_token, password)")
+	}
+	if in := p.Inject; in != nil && (in.Query != "" || in.Prefix != nil || in.Header != "" && !strings.EqualFold(in.Header, "Authorization")) {
+		return errAt(key("inject"), "a DPoP-bound token goes in the Authorization header with the DPoP scheme", "remove inject, or dpop = true")
+	}
+	return nil
+}
+
+// dpopHint says what to do about a token endpoint's DPoP error. keyhole
+// answers use_dpop_nonce by itself, once: seeing it means the server
+// refused the proof with its own nonce too.
+func dpopHint(code string, p *Provider) string {
+	switch {
+	case !p.DPoP:
+		return "the token endpoint wants DPoP proofs (RFC 9449): set dpop = true"
+	case code == "use_dpop_nonce":
+		return "the token endpoint refused the proof carrying the nonce it had just sent (dpop = true): check the server's clock and its DPoP settings"
+	}
+	return "the token endpoint refused keyhole's DPoP proof (dpop = true): it may not accept the key's algorithm, or the clocks differ; the server's message says which"
+}
+
+// DPoP is the session's DPoP key and nonces, nil without dpop = true.
+func (s *Session) DPoP() *dpop.Binding { return s.dpop }
+
+// DPoPProof is a proof for one call to u with method, for tok (the token
+// the call carries): what `keyhole dpop` prints for a curl export. It
+// carries the nonce u's server sent last; ath only when tok is DPoP-bound,
+// as a bearer token goes with no proof of its own. The proof is a secret.
+func (s *Session) DPoPProof(tok *Token, method string, u *url.URL) (secret.String, error) {
+	if s.dpop == nil {
+		return secret.String{}, fmt.Errorf("%s: dpop is not true for this provider", s.p.Name)
+	}
+	r := dpop.Request{URL: u}
+	if tok != nil && strings.EqualFold(Scheme(tok.Type), dpop.Scheme) {
+		r.Access = tok.Access
+	}
+	proof, err := s.dpop.Proof(strings.ToUpper(method), r)
+	if err != nil {
+		return secret.String{}, fmt.Errorf("%s: %w", s.p.Name, err)
+	}
+	return proof, nil
+}
+
+// TokenTypeWarning is TokenTypeWarning for this provider: a DPoP token is
+// what a provider with dpop = true asks for, and keyhole makes its proofs;
+// a bearer token issued to one is said, for it is bound to no key (RFC
+// 9449 §5: the server chose not to).
+func (p *Provider) TokenTypeWarning(tokenType string) string {
+	if !p.DPoP {
+		return TokenTypeWarning(tokenType)
+	}
+	switch scheme := Scheme(tokenType); {
+	case strings.EqualFold(scheme, dpop.Scheme):
+		return ""
+	case scheme == "Bearer":
+		return "dpop = true, but the token endpoint issued a bearer token: it is bound to no key, and is sent as Bearer with no proof"
+	}
+	return TokenTypeWarning(tokenType)
+}
