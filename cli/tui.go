@@ -78,6 +78,7 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	}
 	opts := baseOptions(e, settings)
 	opts.Placeholder, opts.Start = names, a.Backend
+	opts.Collection = collectionOptions(conf, settings)
 	switch {
 	case conf.cfg != nil:
 		opts.Label = conf.path
@@ -145,4 +146,18 @@ func DefaultConfigPath(getenv func(string) string) string {
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && file != nil && term.IsTerminal(file.Fd())
+}
+
+// collectionOptions say where the TUI finds .http files: the configured
+// collections, relative to the config file's folder, else the working
+// folder's.
+func collectionOptions(conf loadedConfig, s providers.Settings) model.CollectionOptions {
+	o := model.CollectionOptions{Env: conf.layer}
+	if conf.cfg != nil && conf.path != "" {
+		o.Patterns, o.Base = s.Collections, filepath.Dir(conf.path)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		o.WorkDir = wd
+	}
+	return o
 }

@@ -246,6 +246,11 @@ func (m *Model) authPreview() string {
 	if e == nil || e.Config == nil {
 		return ""
 	}
+	if fields, err := exchange.ParseHeaders(m.composer.Value(ui.FieldHeaders)); err == nil {
+		if owner, ok := authRefOwner(fields); ok {
+			return termtext.Line("the token of " + owner + " goes where {{$auth.token}} stands, to the URL's origin: https, or http on loopback")
+		}
+	}
 	in := e.Config.InjectionFor(e.tok)
 	value := "••••"
 	if e.tok != nil {
