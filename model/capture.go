@@ -167,7 +167,7 @@ func captureRows(captures map[string]vars.Value, redact bool) ([]ui.PickerItem, 
 		if v.IsSecret() && redact {
 			shown = secret.Mask
 		}
-		items = append(items, ui.PickerItem{Group: "Variables · captured with C", Source: "var", Title: termtext.Line("{{" + name + "}}"), Detail: termtext.Line(clip(shown, 60))})
+		items = append(items, ui.PickerItem{Group: "Variables · this session's (C, @capture, S)", Source: "var", Title: termtext.Line("{{" + name + "}}"), Detail: termtext.Line(clip(shown, 60))})
 		picks = append(picks, pick{capture: name})
 	}
 	return items, picks

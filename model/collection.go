@@ -113,6 +113,7 @@ func (m Model) onCollection(msg collectionMsg) (tea.Model, tea.Cmd) {
 	if p := m.popups.find(popRequests); p != nil && p.follow != nil {
 		p.follow(m.redact)
 	}
+	m.followSaveFiles()
 	return m, nil
 }
 

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -40,6 +42,7 @@ type collSavedMsg struct {
 	// secrets are the variables written to the private env file, file
 	// is it and env the environment they went under.
 	secrets   []string
+	values    []secret.String
 	file, env string
 	dropped   string
 	err       error
@@ -55,8 +58,18 @@ func (m Model) openSaveRequest() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	ps := &pendingSave{req: req, dropped: dropped}
+	items := m.saveFiles(ps)
+	m.save = ps
+	m.open(&popup{Popup: ui.NewPicker(m.styles, m.keys.PickerKeys(), "Save the request to a .http file", items), kind: popSaveFile})
+	return m, m.wantCollection()
+}
+
+// saveFiles are the rows of S's file picker, which ps.files follows: the
+// collection's files as last read, then "new file…".
+func (m *Model) saveFiles(ps *pendingSave) []ui.PickerItem {
 	var items []ui.PickerItem
 	home := m.opts.Collection.home()
+	ps.files = nil
 	for _, f := range m.coll.files {
 		ps.files = append(ps.files, f.Path)
 		items = append(items, ui.PickerItem{Group: "Save to", Source: "file", Title: termtext.Line(relName(home, f.Path)),
@@ -68,9 +81,19 @@ func (m Model) openSaveRequest() (tea.Model, tea.Cmd) {
 		where = "the working folder"
 	}
 	items = append(items, ui.PickerItem{Group: "Save to", Source: "file", Title: "new file…", Detail: termtext.Line("a path relative to " + where)})
-	m.save = ps
-	m.open(&popup{Popup: ui.NewPicker(m.styles, m.keys.PickerKeys(), "Save the request to a .http file", items), kind: popSaveFile})
-	return m, m.wantCollection()
+	return items
+}
+
+// followSaveFiles puts the collection just read in S's file picker, if
+// it is open.
+func (m *Model) followSaveFiles() {
+	p := m.popups.find(popSaveFile)
+	if p == nil || m.save == nil {
+		return
+	}
+	next := *m.save
+	p.Popup.(*ui.Picker).Reset(m.saveFiles(&next))
+	m.save = &next
 }
 
 // composedForSave is the composed request as a .http request: with the
@@ -214,6 +237,10 @@ func (m *Model) newFilePath(typed string) (string, error) {
 func saveRequestCmd(path string, req httpfile.Request, envName, dropped string) tea.Cmd {
 	return func() tea.Msg {
 		msg := collSavedMsg{path: path, name: req.Name, env: envName, dropped: dropped}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			msg.err = err
+			return msg
+		}
 		out, found := lift(req)
 		if len(found) > 0 {
 			file := filepath.Join(filepath.Dir(path), collenv.PrivateFile)
@@ -224,6 +251,9 @@ func saveRequestCmd(path string, req httpfile.Request, envName, dropped string) 
 			}
 			out = renameLifted(out, found, names)
 			msg.secrets, msg.file = names, file
+			for _, f := range found {
+				msg.values = append(msg.values, secret.New(f.value))
+			}
 		}
 		if err := httpfile.Check(out); err != nil {
 			msg.err = err
@@ -245,14 +275,22 @@ func (m Model) onCollSaved(msg collSavedMsg) (tea.Model, tea.Cmd) {
 	if name == "" {
 		name = "the request"
 	}
-	parts := []string{fmt.Sprintf("saved %s to %s", name, relName(m.opts.Collection.home(), msg.path))}
-	if msg.dropped != "" {
-		parts = append(parts, msg.dropped+" not written: the provider adds its token on send")
-	}
+	home := m.opts.Collection.home()
+	parts := []string{fmt.Sprintf("saved %s to %s", name, relName(home, msg.path))}
 	if len(msg.secrets) > 0 {
-		parts = append(parts, fmt.Sprintf("%s in %s (%s): keep that file out of version control",
-			braced(msg.secrets), relName(m.opts.Collection.home(), msg.file), msg.env))
+		// What matters most comes first: the status line is cut at the
+		// screen's width.
+		parts = append(parts, fmt.Sprintf("secrets in %s: keep it out of version control (%s: %s)",
+			relName(home, msg.file), msg.env, braced(msg.secrets)))
+		// The environment was read at start: the values saved are this
+		// session's variables too, so the request sends as it was saved.
+		for i, n := range msg.secrets {
+			m.setCapture(n, msg.values[i].Reveal(), true)
+		}
 	}
-	m.notice = strings.Join(parts, "; ")
+	if msg.dropped != "" {
+		parts = append(parts, msg.dropped+" not written: the provider adds its token")
+	}
+	m.notice = strings.Join(parts, " · ")
 	return m, m.wantCollection()
 }
