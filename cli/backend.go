@@ -36,6 +36,15 @@ type loadedConfig struct {
 // stderr about a literal secret in a file others can read. No file at all
 // is not an error: the built-in demo is still there.
 func loadConfig(e env, flagPath string) (loadedConfig, error) {
+	conf, err := readConfig(e, flagPath)
+	if err != nil {
+		return loadedConfig{}, err
+	}
+	return conf.inEnvironment(e)
+}
+
+// readConfig is loadConfig without the environment.
+func readConfig(e env, flagPath string) (loadedConfig, error) {
 	path, found, err := findConfig(flagPath, e)
 	if err != nil {
 		return loadedConfig{}, &exitError{code: ExitUsage, err: err}
@@ -49,7 +58,14 @@ func loadConfig(e env, flagPath string) (loadedConfig, error) {
 		warnLooseSecrets(e, cfg, path)
 		conf = loadedConfig{path: path, explicit: flagPath != "" || e.getenv("KEYHOLE_CONFIG") != "", cfg: cfg}
 	}
-	layer, err := environment(e, conf.cfg, conf.path)
+	return conf, nil
+}
+
+// inEnvironment applies the environment asked for to a config as
+// readConfig read it, with the env files of the first of dirs that has
+// them (see environment).
+func (conf loadedConfig) inEnvironment(e env, dirs ...string) (loadedConfig, error) {
+	layer, err := environment(e, conf.cfg, conf.path, dirs...)
 	if err != nil {
 		return loadedConfig{}, err
 	}

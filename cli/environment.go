@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
@@ -26,11 +27,12 @@ func (e env) environmentName() string {
 
 // environment lays the environment asked for over cfg (nil: no config
 // file at path): its [environments.NAME] table, and the env files of the
-// working directory or, when it has none, of the config's folder. An
+// first of dirs that has them (run gives the folders of its .http files),
+// else of the working directory, else of the config's folder. An
 // unknown name is a usage error listing the known ones. What the env files
 // hold that shadows the config is said on stderr.
-func environment(e env, cfg *providers.Config, path string) (*collenv.Layer, error) {
-	var dirs []string
+func environment(e env, cfg *providers.Config, path string, dirs ...string) (*collenv.Layer, error) {
+	dirs = slices.Clone(dirs)
 	if wd, err := os.Getwd(); err == nil {
 		dirs = append(dirs, wd)
 	}

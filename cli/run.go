@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyhole-sh/keyhole/collection"
+	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/collection/runner"
 	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
@@ -76,15 +78,27 @@ when a check failed; else 0.`,
 }
 
 func runRun(ctx context.Context, e env, configPath string, args []string, f runFlags) error {
-	b, err := newBackend(e, configPath)
+	conf, err := readConfig(e, configPath)
 	if err != nil {
 		return err
 	}
-	defer b.close()
-	paths, err := runPaths(b, args)
+	paths, err := runPaths(conf, args)
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
+	// The env files that count are those beside the .http files, as in
+	// the tools that wrote them.
+	var dirs []string
+	for _, p := range paths {
+		if d := filepath.Dir(p); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	if conf, err = conf.inEnvironment(e, dirs...); err != nil {
+		return err
+	}
+	b := &backend{e: e, conf: conf, app: newApp(e, conf.cfg)}
+	defer b.close()
 	if f.provider != "" {
 		if _, _, err := b.provider(f.provider); err != nil {
 			return err
@@ -93,8 +107,11 @@ func runRun(ctx context.Context, e env, configPath string, args []string, f runF
 	files, readErrs := collection.Load(paths)
 	opts := runner.Options{
 		FailFast: f.failFast, Name: f.name, Provider: f.provider, Yes: f.yes,
-		Layers: func(name string) vars.Layers { return providerLayers(b, name) },
+		Layers: func(name string) vars.Layers { return envLayers(conf.layer, name) },
 		Getenv: e.lookupEnv,
+	}
+	if l := conf.layer; l != nil {
+		opts.Env, opts.Danger = l.Name, l.Danger
 	}
 	if !f.asJSON {
 		opts.Progress = func(r runner.Result) { printResult(e, r) }
@@ -138,19 +155,19 @@ func runRun(ctx context.Context, e env, configPath string, args []string, f runF
 // runPaths finds the files to run: the arguments, else the configured
 // collections (relative to the config file's folder), else the working
 // folder's .http files.
-func runPaths(b *backend, args []string) ([]string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
+func runPaths(conf loadedConfig, args []string) ([]string, error) {
 	var paths []string
+	var err error
 	switch {
 	case len(args) > 0:
 		paths, err = collection.Files("", args)
-	case b.conf.cfg != nil && len(b.conf.cfg.Settings.Collections) > 0:
-		paths, err = collection.Files(filepath.Dir(b.conf.path), b.conf.cfg.Settings.Collections)
+	case conf.cfg != nil && len(conf.cfg.Settings.Collections) > 0:
+		paths, err = collection.Files(filepath.Dir(conf.path), conf.cfg.Settings.Collections)
 	default:
-		paths, err = collection.WorkingFolder(wd)
+		var wd string
+		if wd, err = os.Getwd(); err == nil {
+			paths, err = collection.WorkingFolder(wd)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -161,21 +178,30 @@ func runPaths(b *backend, args []string) ([]string, error) {
 	return paths, nil
 }
 
-// providerLayers is the lowest layer of a request's variables: its
-// provider's vars.
-func providerLayers(b *backend, name string) vars.Layers {
-	if name == "" {
+// envLayers are the variables below a .http file's own for a request of
+// the provider called name: its vars, the environment's, the env files'
+// (env.Layer.Vars, lowest first). A value from the private env file is
+// secret. Values may hold {{…}} of their own.
+func envLayers(l *collenv.Layer, name string) vars.Layers {
+	if l == nil {
 		return nil
 	}
-	p, _, err := b.app.Provider(name)
-	if err != nil || len(p.Vars) == 0 {
+	values := l.Vars(name)
+	if len(values) == 0 {
 		return nil
 	}
-	l := vars.Layer{Name: "providers." + name + ".vars", Vars: map[string]vars.Value{}}
-	for k, v := range p.Vars {
-		l.Vars[k] = vars.Template(v)
+	out := vars.Layer{Name: "environment", Vars: make(map[string]vars.Value, len(values))}
+	if l.Name != "" {
+		out.Name = "environment " + l.Name
 	}
-	return vars.Layers{l}
+	for k, v := range values {
+		val := vars.Template(v)
+		if l.Secret(k) {
+			val = val.AsSecret()
+		}
+		out.Vars[k] = val
+	}
+	return vars.Layers{out}
 }
 
 // runBackend is the backend as the runner uses it.

@@ -250,3 +250,25 @@ client_secret = "wrong"
 		t.Error("the request went out without a token")
 	}
 }
+
+// A token endpoint nobody answers is a network failure: exit 3, as call's.
+func TestRunTokenEndpointUnreachable(t *testing.T) {
+	h := newHarness(t)
+	closed := closedPort(t)
+	cfg := h.writeConfig("k.toml", `[settings]
+token_cache = "memory"
+
+[providers.api]
+base_url = "`+closed+`"
+grant = "client_credentials"
+token_url = "`+closed+`/token"
+client_id = "x"
+client_secret = "y"
+`)
+	file := h.writeHTTP("t.http", "# @provider api\nGET /api/me\n")
+	r := h.run("--config", cfg, "run", file)
+	r.expect(t, 3, "an unreachable token endpoint")
+	if !strings.Contains(r.out, "1 network") {
+		t.Errorf("the summary does not say network:\n%s", r.out)
+	}
+}

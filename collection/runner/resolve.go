@@ -18,7 +18,7 @@ import (
 // A variable declared `# @secret NAME` is masked wherever it is used.
 // tokenErr hears why a token could not be had, so the result says "no
 // token" rather than "not sent".
-func (r *run) resolver(f *httpfile.File, req httpfile.Request, owner string, tokenErr func(error)) vars.Resolver {
+func (r *run) resolver(ctx context.Context, f *httpfile.File, req httpfile.Request, owner string, tokenErr func(error)) vars.Resolver {
 	layers := vars.Layers{}
 	if r.opts.Layers != nil {
 		layers = append(layers, r.opts.Layers(owner)...)
@@ -50,11 +50,10 @@ func (r *run) resolver(f *httpfile.File, req httpfile.Request, owner string, tok
 			if err != nil {
 				return secret.String{}, err
 			}
-			tok, err := r.b.Token(context.Background(), sess)
+			tok, err := r.b.Token(ctx, sess)
 			if err != nil {
-				err = errors.New(sess.Redact(err.Error()))
 				tokenErr(err)
-				return secret.String{}, err
+				return secret.String{}, errors.New(sess.Redact(err.Error()))
 			}
 			r.red.Add(tok.Access)
 			return tok.Access, nil

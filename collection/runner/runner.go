@@ -152,11 +152,11 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 		}
 	}
 	var tokenErr error
-	resolver := r.resolver(f, req, owner, func(err error) { tokenErr = err })
+	resolver := r.resolver(ctx, f, req, owner, func(err error) { tokenErr = err })
 	prep, err := Prepare(req, resolver, filepath.Dir(f.Path))
 	if err != nil {
 		if tokenErr != nil {
-			return fail(TokenFailed, tokenErr)
+			return fail(tokenOutcome(tokenErr), errors.New(sess0(r, owner).Redact(tokenErr.Error())))
 		}
 		return fail(NotSent, err)
 	}
@@ -187,7 +187,7 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	default:
 		p = sess.Provider()
 		if tok, err = r.b.Token(ctx, sess); err != nil {
-			return fail(TokenFailed, errors.New(sess.Redact(err.Error())))
+			return fail(tokenOutcome(err), errors.New(sess.Redact(err.Error())))
 		}
 		eopts.Timeout = p.Timeout.Std()
 		eopts.Renew = func(ctx context.Context) (*providers.Token, error) { return sess.Refresh(ctx) }
@@ -242,6 +242,28 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	}
 	return res
 }
+
+// tokenOutcome tells a token request that never reached its server
+// (exit 3, as call's) from one the server answered without a token (2).
+func tokenOutcome(err error) Outcome {
+	var ne *providers.NetworkError
+	if errors.As(err, &ne) {
+		return NetworkFailed
+	}
+	return TokenFailed
+}
+
+// sess0 is the session of the provider called name if the run opened
+// one, for its redaction; a session that knows nothing otherwise.
+func sess0(r *run, name string) redacter {
+	if s, ok := r.sessions[name]; ok {
+		return s
+	}
+	return r.red
+}
+
+// redacter masks what it knows.
+type redacter interface{ Redact(string) string }
 
 // lineError is an error at a line of its own in the file (an @capture
 // line), not the request line.
