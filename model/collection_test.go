@@ -368,3 +368,22 @@ func TestCaptureAVariableFromTheResponse(t *testing.T) {
 	rec.frames = rec.frames[len(rec.frames)-1:]
 	rec.noLeak("srv-minted-secret-5150")
 }
+
+// TestAServersBracesAreNotExpanded: a value captured from an answer that
+// holds "{{…}}" is sent as it stands — neither expanded nor filled from
+// the provider's vars.
+func TestAServersBracesAreNotExpanded(t *testing.T) {
+	api := newCollAPI(t)
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", `vars = { base = "filled-from-vars" }`), CollectionOptions{}, 120, 40)
+	m.setCapture("item", "{{base}}-{{$processEnv HOME}}", false)
+	m.composer.SetRequest("POST", "/items/{{item}}", "X-Item: {{item}}", `{"id": "{{item}}"}`)
+	m = run(t, m, press("ctrl+s"))
+	got := api.got()
+	if len(got) != 1 {
+		t.Fatalf("%d requests: %q", len(got), m.notice)
+	}
+	want := "{{base}}-{{$processEnv HOME}}"
+	if g := got[0]; g.header.Get("X-Item") != want || g.body != `{"id": "`+want+`"}` {
+		t.Errorf("sent X-Item %q, body %s", g.header.Get("X-Item"), g.body)
+	}
+}
