@@ -387,3 +387,56 @@ func TestAServersBracesAreNotExpanded(t *testing.T) {
 		t.Errorf("sent X-Item %q, body %s", g.header.Get("X-Item"), g.body)
 	}
 }
+
+// clipboardOf runs the command of msg's Update and what its message
+// starts, and returns what reached the clipboard.
+func clipboardOf(t *testing.T, m Model, msg tea.Msg) (Model, string) {
+	t.Helper()
+	nm, cmd := m.Update(msg)
+	m = nm.(Model)
+	var out []string
+	queue := drain(t, cmd)
+	for len(queue) > 0 {
+		next := queue[0]
+		queue = queue[1:]
+		if c, ok := next.(curlMsg); ok {
+			nm, cmd := m.Update(c)
+			m = nm.(Model)
+			queue = append(queue, drain(t, cmd)...)
+			continue
+		}
+		out = append(out, fmt.Sprint(next))
+	}
+	return m, strings.Join(out, "\n")
+}
+
+// TestCopyAsCurlExpandsVariables: y on a request with {{…}} copies it
+// expanded, a secret value masked while redacting; a $auth.token request
+// is not exported.
+func TestCopyAsCurlExpandsVariables(t *testing.T) {
+	api := newCollAPI(t)
+	dir := t.TempDir()
+	writeFile(t, dir, "http-client.private.env.json", `{"$shared": {"api_key": "pk-curl-secret-31337"}}`)
+	env, err := collenv.Build(nil, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir, Env: env}, 120, 40)
+	m.setCapture("id", "it-5", false)
+	m.setFocus(paneRequest)
+	m.composer.SetRequest("GET", "/items/{{id}}", "X-Key: {{api_key}}", "")
+	m, clip := clipboardOf(t, m, press("y"))
+	if !strings.Contains(clip, "/items/it-5") || strings.Contains(clip, "pk-curl-secret-31337") || !strings.Contains(clip, "X-Key: ••••") {
+		t.Errorf("copied while redacting:\n%s\nstatus %q", clip, m.notice)
+	}
+	m = run(t, m, press("ctrl+r"))
+	m, clip = clipboardOf(t, m, press("y"))
+	if !strings.Contains(clip, "pk-curl-secret-31337") {
+		t.Errorf("copied with secrets shown:\n%s", clip)
+	}
+	m.composer.SetRequest("GET", api.URL+"/me", `Authorization: Bearer {{$auth.token("api")}}`, "")
+	m, clip = clipboardOf(t, m, press("y"))
+	if clip != "" || !strings.Contains(m.notice, "not exported") {
+		t.Errorf("a $auth.token request copied: %q, status %q", clip, m.notice)
+	}
+}

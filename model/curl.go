@@ -73,7 +73,11 @@ func (m Model) copyCurl() (tea.Model, tea.Cmd) {
 	if e.Session != nil {
 		opts.Redact = e.Session.Redact
 	}
-	c, err := curl.Export(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
+	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
+	if refs, err := composedRefs(r.Target, headerText, r.Body); err != nil || len(refs) > 0 {
+		return m.copyCurlExpanded(e, r, opts)
+	}
+	c, err := curl.Export(e.Config, r, opts)
 	if err != nil {
 		// The error may quote the path, and a secret typed into it.
 		m.notice = "copy as curl: " + m.composerMask(ui.FieldBody, err.Error())

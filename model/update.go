@@ -95,6 +95,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onCaptured(msg)
 	case collSavedMsg:
 		return m.onCollSaved(msg)
+	case curlMsg:
+		return m.onCurl(msg)
 	case opMsg:
 		return m.onOp(msg)
 	case contractMsg:
