@@ -276,7 +276,7 @@ func TestAuthTokenGoesExactlyThere(t *testing.T) {
 	m := collModel(t, cfg, CollectionOptions{}, 120, 40)
 	m.composer.SetRequest("GET", other.URL+"/me", `X-Auth: Token {{$auth.token("other")}}`, "")
 	m = settle(t, m)
-	if !strings.Contains(plain(m), "the token of other goes where") {
+	if !strings.Contains(plain(m), "other's token where {{$auth.token}} stands") {
 		t.Errorf("the composer does not say where the token goes:\n%s", plain(m))
 	}
 	m = run(t, m, press("ctrl+s"))
@@ -293,6 +293,10 @@ func TestAuthTokenGoesExactlyThere(t *testing.T) {
 
 	// Plain http to a host that is not loopback: refused, never dialled.
 	m.composer.SetRequest("GET", "http://api.example.test/me", `Authorization: Bearer {{$auth.token("other")}}`, "")
+	m = settle(t, m)
+	if !strings.Contains(plain(m), `Authorization: Bearer {{$auth.token("other")}}`) {
+		t.Errorf("the composer masks a header that only names the token:\n%s", plain(m))
+	}
 	m = run(t, m, press("ctrl+s"))
 	if m.ex == nil || m.ex.Err == nil || !strings.Contains(m.ex.Err.Error(), "loopback") || m.ex.Sent.URL != nil {
 		t.Errorf("http to another host: %+v", m.ex)

@@ -276,18 +276,19 @@ func (m Model) onCollSaved(msg collSavedMsg) (tea.Model, tea.Cmd) {
 		name = "the request"
 	}
 	home := m.opts.Collection.home()
-	parts := []string{fmt.Sprintf("saved %s to %s", name, relName(home, msg.path))}
+	var parts []string
 	if len(msg.secrets) > 0 {
 		// What matters most comes first: the status line is cut at the
 		// screen's width.
-		parts = append(parts, fmt.Sprintf("secrets in %s: keep it out of version control (%s: %s)",
-			relName(home, msg.file), msg.env, braced(msg.secrets)))
+		parts = append(parts, fmt.Sprintf("keep %s out of version control: %s went there (%s)",
+			relName(home, msg.file), braced(msg.secrets), msg.env))
 		// The environment was read at start: the values saved are this
 		// session's variables too, so the request sends as it was saved.
 		for i, n := range msg.secrets {
 			m.setCapture(n, msg.values[i].Reveal(), true)
 		}
 	}
+	parts = append(parts, fmt.Sprintf("saved %s to %s", name, relName(home, msg.path)))
 	if msg.dropped != "" {
 		parts = append(parts, msg.dropped+" not written: the provider adds its token")
 	}

@@ -42,7 +42,7 @@ func TestSaveRequestIntoACollectionFile(t *testing.T) {
 	}
 	m = typeKeys(t, m, "log in")
 	m = run(t, m, press("enter"))
-	if !strings.Contains(m.notice, "saved log in to items.http") || !strings.Contains(m.notice, "keep it out of version control") || !strings.Contains(m.notice, "Authorization not written") {
+	if !strings.Contains(m.notice, "saved log in to items.http") || !strings.Contains(m.notice, "keep http-client.private.env.json out of version control") || !strings.Contains(m.notice, "Authorization not written") {
 		t.Errorf("status line: %q", m.notice)
 	}
 

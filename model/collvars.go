@@ -293,3 +293,21 @@ func headerText(fields []exchange.Field) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// templateOnly reports whether a header value holds {{…}} references and,
+// besides them, at most one word (a scheme): a value that only names what
+// will stand there, which need not be masked.
+func templateOnly(value string) bool {
+	refs, err := vars.Scan(value)
+	if err != nil || len(refs) == 0 {
+		return false
+	}
+	var rest strings.Builder
+	at := 0
+	for _, r := range refs {
+		rest.WriteString(value[at:r.Start])
+		at = r.End
+	}
+	rest.WriteString(value[at:])
+	return len(strings.Fields(rest.String())) <= 1
+}
