@@ -444,3 +444,17 @@ func TestCopyAsCurlExpandsVariables(t *testing.T) {
 		t.Errorf("a $auth.token request copied: %q, status %q", clip, m.notice)
 	}
 }
+
+// TestTemplateOnly: a credential header shows unmasked only when it holds
+// references and, at most, a scheme before them; text joined to a
+// reference may be part of a secret.
+func TestTemplateOnly(t *testing.T) {
+	for v, want := range map[string]bool{
+		`Bearer {{$auth.token("x")}}`: true, `{{key}}`: true, `{{a}}{{b}}`: true, `Token {{a}}`: true,
+		`sk_{{x}}`: false, `Basic dXNl {{x}}`: false, `Bearer abc`: false, `{{x}} tail`: false, `Bearer {{x}}abc`: false, `ab1 {{x}}`: false,
+	} {
+		if got := templateOnly(v); got != want {
+			t.Errorf("templateOnly(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

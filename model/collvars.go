@@ -294,9 +294,10 @@ func headerText(fields []exchange.Field) string {
 	return strings.Join(lines, "\n")
 }
 
-// templateOnly reports whether a header value holds {{…}} references and,
-// besides them, at most one word (a scheme): a value that only names what
-// will stand there, which need not be masked.
+// templateOnly reports whether a header value is {{…}} references and
+// nothing else, but for a scheme before them ("Bearer {{token}}"): a
+// value that only names what will stand there, which need not be masked.
+// Text joined to a reference ("sk_{{x}}") may be part of a secret.
 func templateOnly(value string) bool {
 	refs, err := vars.Scan(value)
 	if err != nil || len(refs) == 0 {
@@ -305,9 +306,15 @@ func templateOnly(value string) bool {
 	var rest strings.Builder
 	at := 0
 	for _, r := range refs {
-		rest.WriteString(value[at:r.Start])
+		rest.WriteString(value[at:r.Start] + " ")
 		at = r.End
 	}
 	rest.WriteString(value[at:])
-	return len(strings.Fields(rest.String())) <= 1
+	words := strings.Fields(rest.String())
+	if len(words) == 0 {
+		return true
+	}
+	scheme, after, ok := strings.Cut(strings.TrimSpace(value), " ")
+	return len(words) == 1 && ok && words[0] == scheme && strings.HasPrefix(strings.TrimSpace(after), "{{") &&
+		strings.IndexFunc(scheme, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) < 0
 }
