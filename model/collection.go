@@ -260,3 +260,16 @@ func (m Model) chooseColl(c *collPick) (tea.Model, tea.Cmd) {
 	m.notice = termtext.Line(where + " " + name + ": " + strings.Join(said, "; "))
 	return m, cmd
 }
+
+// requestTitle is the Request pane's title: the .http file and request
+// the composer came from, whose @vars a send uses.
+func (m *Model) requestTitle() string {
+	if m.from == nil {
+		return "Request"
+	}
+	title := "Request · " + relName(m.opts.Collection.home(), m.from.file.Path)
+	if m.from.req.Name != "" {
+		title += " · " + m.from.req.Name
+	}
+	return termtext.Line(title)
+}
