@@ -78,5 +78,5 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(errs)
 		}
 	}
-	b.ReportMetric(float64((b.Elapsed() / time.Duration(b.N)).Microseconds())/1000, "ms/5000req")
+	b.ReportMetric(float64((b.Elapsed()/time.Duration(b.N)).Microseconds())/1000, "ms/5000req")
 }
