@@ -135,11 +135,9 @@ func (m *Model) composedForSave() (httpfile.Request, string, error) {
 	if from := m.from; from != nil {
 		req.Captures, req.Asserts, req.Secrets = from.req.Captures, from.req.Asserts, from.req.Secrets
 	}
-	req.Name = "check"
 	if err := httpfile.Check(req); err != nil {
 		return httpfile.Request{}, "", err
 	}
-	req.Name = ""
 	return req, dropped, nil
 }
 
@@ -189,7 +187,11 @@ func (m Model) saveStep(p *popup, done bool) (tea.Model, tea.Cmd) {
 	if env := m.varsEnv(); env != nil && env.Name != "" {
 		envName = env.Name
 	}
-	return m, saveRequestCmd(ps.path, req, envName, ps.dropped)
+	var redact func(string) string
+	if e := m.active(); e != nil && e.Session != nil {
+		redact = e.Session.Redact
+	}
+	return m, saveRequestCmd(ps.path, req, envName, ps.dropped, redact)
 }
 
 // savePrompt asks one of S's questions where the request and response
@@ -234,14 +236,25 @@ func (m *Model) newFilePath(typed string) (string, error) {
 // beside path, then appends its block to path. The secrets go first: the
 // block names them, and a block naming a value that is nowhere would not
 // send.
-func saveRequestCmd(path string, req httpfile.Request, envName, dropped string) tea.Cmd {
+//
+// redact is the provider's masker: a secret of its own (its client secret,
+// its token) that lifting did not turn into a variable stops the save
+// before anything is written.
+func saveRequestCmd(path string, req httpfile.Request, envName, dropped string, redact func(string) string) tea.Cmd {
 	return func() tea.Msg {
 		msg := collSavedMsg{path: path, name: req.Name, env: envName, dropped: dropped}
+		out, found := lift(req)
+		// The masker masks credential fields wherever they stand, as a
+		// zero Redactor does; what it masks beyond that is a value it
+		// knows.
+		if block := string(httpfile.Format(out)); redact != nil && redact(block) != (&secret.Redactor{}).Redact(block) {
+			msg.err = errors.New("the request holds a secret of the provider's where keyhole cannot make it a {{variable}}: take it out first")
+			return msg
+		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			msg.err = err
 			return msg
 		}
-		out, found := lift(req)
 		if len(found) > 0 {
 			file := filepath.Join(filepath.Dir(path), collenv.PrivateFile)
 			names, err := storeSecrets(file, envName, found)

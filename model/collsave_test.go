@@ -157,3 +157,33 @@ func TestSaveRequestToANewFile(t *testing.T) {
 		t.Errorf("a URL with a space: status %q", m.notice)
 	}
 }
+
+// TestSaveRefusesAProviderSecretItCannotName: the provider's own secret
+// typed where no credential is expected is not saved, and a form body
+// sent without a Content-Type has its credential fields lifted like a
+// declared form's.
+func TestSaveRefusesAProviderSecretItCannotName(t *testing.T) {
+	api := newCollAPI(t)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "items.http", itemsFile)
+	m := collModel(t, hostileCC("cc", api.URL, "/token")+staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m.setFocus(paneRequest)
+	save := func(name string) Model {
+		m = run(t, m, press("S"))
+		m = typeKeys(t, m, "items")
+		m = run(t, m, press("enter"))
+		m = typeKeys(t, m, name)
+		return run(t, m, press("enter"))
+	}
+	m.composer.SetRequest("POST", "/notes", "X-Note: s3cr3t-value", "")
+	m = save("note")
+	if data, _ := os.ReadFile(path); string(data) != itemsFile || !strings.HasPrefix(m.notice, "not saved: ") {
+		t.Errorf("the provider's client secret in a plain header: status %q, file:\n%s", m.notice, data)
+	}
+	m.composer.SetRequest("POST", "/login", "", "user=ann&client_secret=other-secret-77")
+	m = save("form")
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), "other-secret-77") || !strings.Contains(string(data), "user=ann&client_secret={{client_secret}}") {
+		t.Errorf("a form body's credential: status %q, file:\n%s", m.notice, data)
+	}
+}

@@ -57,15 +57,19 @@ func lift(req httpfile.Request) (httpfile.Request, []lifted) {
 	}
 	out := req
 	out.Headers = append([]httpfile.Header(nil), req.Headers...)
-	form := false
+	// A body is a form when it says so, or when it says nothing and is
+	// not JSON: keyhole sends it as one then (exchange.SniffContentType).
+	form, typed := false, false
 	for i, h := range out.Headers {
 		if secret.SensitiveHeader(h.Name) {
 			out.Headers[i].Value = take(h.Name, h.Value)
 		}
-		if strings.EqualFold(h.Name, "Content-Type") && strings.Contains(strings.ToLower(h.Value), "x-www-form-urlencoded") {
-			form = true
+		if strings.EqualFold(h.Name, "Content-Type") {
+			typed = true
+			form = strings.Contains(strings.ToLower(h.Value), "x-www-form-urlencoded")
 		}
 	}
+	form = form || !typed
 	if base, query, ok := strings.Cut(out.URL, "?"); ok {
 		out.URL = base + "?" + liftPairs(query, take)
 	}
