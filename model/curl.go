@@ -27,6 +27,7 @@ func (m Model) importCurl(text string) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.composer.StopTyping()
+	m.from = nil // a pasted request comes from no .http file
 	target := r.Target
 	if e := m.active(); e != nil && e.Config != nil {
 		target = exchange.RelativeTarget(e.Config.BaseURL, r.Target)
