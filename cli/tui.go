@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -52,8 +54,10 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 		// The demo ignores the config, but a --config or $KEYHOLE_CONFIG
 		// naming no file is still a mistake worth saying.
 		_, _, err = findConfig(flagPath, e)
-	} else {
-		conf, err = loadConfig(e, flagPath)
+	} else if conf, err = readConfig(e, flagPath); err == nil {
+		// As for keyhole run, the env files beside the collection's
+		// .http files count first.
+		conf, err = conf.inEnvironment(e, collectionDirs(conf)...)
 	}
 	if err != nil {
 		return model.Options{}, nil, err
@@ -160,4 +164,28 @@ func collectionOptions(conf loadedConfig, s providers.Settings) model.Collection
 		o.WorkDir = wd
 	}
 	return o
+}
+
+// collectionDirs are the folders the configured collections name, for
+// their env files: a folder as it is, a file's or a glob's folder. They
+// are found from the patterns alone, with a stat each: the first frame
+// does not wait for a walk of the folders.
+func collectionDirs(conf loadedConfig) []string {
+	if conf.cfg == nil || conf.path == "" {
+		return nil
+	}
+	var dirs []string
+	for _, p := range conf.cfg.Settings.Collections {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(conf.path), p)
+		}
+		d := p
+		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+			d = filepath.Dir(p)
+		}
+		if !strings.ContainsAny(d, "*?[") && !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }
