@@ -458,3 +458,46 @@ func TestTemplateOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestAChainAcrossRequests: a request's # @capture lines run on its
+// answer in the TUI as in keyhole run, and VS Code's response references
+// read the last answer of a named request: the next request chosen uses
+// both.
+func TestAChainAcrossRequests(t *testing.T) {
+	api := newCollAPI(t)
+	dir := t.TempDir()
+	writeFile(t, dir, "chain.http", `### create
+# @name create
+# @provider api
+POST /items
+Content-Type: application/json
+
+{}
+
+# @capture item_id = data.id
+# @capture tok = data.access_token
+
+### read
+# @provider api
+GET /items/{{item_id}}?again={{create.response.body.$.data.id}}
+X-Tok: {{tok}}
+`)
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m = chooseRow(t, m, "create")
+	m = run(t, m, press("ctrl+s"))
+	if !strings.Contains(m.notice, "{{item_id}}") || strings.Contains(m.notice, "srv-minted-secret-5150") {
+		t.Errorf("status after the captures: %q", m.notice)
+	}
+	m = chooseRow(t, m, "read")
+	m = run(t, m, press("ctrl+s"))
+	got := api.got()
+	if len(got) != 2 {
+		t.Fatalf("%d requests: %q", len(got), m.notice)
+	}
+	if g := got[1]; g.path != "/items/it-77" || g.query != "again=it-77" || g.header.Get("X-Tok") != "srv-minted-secret-5150" {
+		t.Errorf("sent %s?%s X-Tok %q", g.path, g.query, g.header.Get("X-Tok"))
+	}
+	if strings.Contains(m.View().Content, "srv-minted-secret-5150") {
+		t.Errorf("a captured credential shows:\n%s", plain(m))
+	}
+}
