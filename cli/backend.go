@@ -30,6 +30,9 @@ type loadedConfig struct {
 	// layer is the environment asked for, and the env files' variables
 	// and providers.
 	layer *collenv.Layer
+	// file is cfg as the file has it, no environment applied: the TUI
+	// applies another one to it when the person switches.
+	file *providers.Config
 }
 
 // loadConfig finds, reads and validates the configuration, and warns on
@@ -69,6 +72,7 @@ func (conf loadedConfig) inEnvironment(e env, dirs ...string) (loadedConfig, err
 	if err != nil {
 		return loadedConfig{}, err
 	}
+	conf.file = conf.cfg
 	conf.cfg, conf.layer = layer.Config, layer
 	return conf, nil
 }

@@ -32,14 +32,7 @@ func (e env) environmentName() string {
 // unknown name is a usage error listing the known ones. What the env files
 // hold that shadows the config is said on stderr.
 func environment(e env, cfg *providers.Config, path string, dirs ...string) (*collenv.Layer, error) {
-	dirs = slices.Clone(dirs)
-	if wd, err := os.Getwd(); err == nil {
-		dirs = append(dirs, wd)
-	}
-	if path != "" {
-		dirs = append(dirs, filepath.Dir(path))
-	}
-	l, err := collenv.Build(cfg, e.environmentName(), dirs...)
+	l, err := collenv.Build(cfg, e.environmentName(), append(slices.Clone(dirs), envDirs(path)...)...)
 	if err != nil {
 		return nil, &exitError{code: ExitUsage, err: err}
 	}
@@ -47,6 +40,20 @@ func environment(e env, cfg *providers.Config, path string, dirs ...string) (*co
 		fmt.Fprintln(e.stderr, "keyhole: warning: "+termtext.Line(w))
 	}
 	return l, nil
+}
+
+// envDirs are the folders whose env files count, the first that has one
+// winning: the working directory, then the folder of the config at path
+// ("" for none).
+func envDirs(path string) []string {
+	var dirs []string
+	if wd, err := os.Getwd(); err == nil {
+		dirs = append(dirs, wd)
+	}
+	if path != "" {
+		dirs = append(dirs, filepath.Dir(path))
+	}
+	return dirs
 }
 
 // refuseDangerous refuses a request that may change something (any method

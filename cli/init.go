@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/keyhole-sh/keyhole/providers/preset"
 )
 
 // exampleConfig is config.example.toml. Go cannot embed a file above the
@@ -19,9 +22,9 @@ import (
 var exampleConfig []byte
 
 func newInitCmd(e env, configPath *string) *cobra.Command {
-	var fromSpec, name string
+	var fromSpec, presetName, name string
 	cmd := &cobra.Command{
-		Use:   "init [--from-openapi FILE|URL [--name NAME]]",
+		Use:   "init [--from-openapi FILE|URL | --preset NAME] [--name NAME]",
 		Short: "Write the example config to your config path (never overwrites)",
 		Long: `init writes the example configuration — one provider of each shape keyhole is
 built for — where keyhole looks first: --config FILE, else $KEYHOLE_CONFIG,
@@ -40,17 +43,31 @@ for discovery, HTTP bearer and API keys a pasted token sent where the spec
 says. One table per flow or scheme, named NAME-cc, NAME-pkce, NAME-device,
 NAME-oidc, NAME-token, NAME-key (NAME alone for one); NAME is --name, else made
 from the spec's title. Each guess is commented, each secret is a ${VAR}, and
-openapi points at the spec. A URL is fetched once, following no redirect.`,
+openapi points at the spec. A URL is fetched once, following no redirect.
+
+--preset NAME writes nothing either: it prints a provider table for one of the
+common identity providers (` + strings.Join(preset.Names(), ", ") + `),
+every key commented, to read and paste. preset = "NAME" fills the provider's
+endpoints from a list kept in keyhole; the table sets the tenant, domain or
+realm they are made from, with an example to replace. The table is named
+--name, else after the preset.`,
 		Example: `  keyhole init
   keyhole init --from-openapi ./openapi.yaml --name shop >> ~/.config/keyhole/config.toml
-  keyhole init --from-openapi https://api.example.com/openapi.json`,
+  keyhole init --from-openapi https://api.example.com/openapi.json
+  keyhole init --preset okta --name work >> ~/.config/keyhole/config.toml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if fromSpec != "" && presetName != "" {
+				return &exitError{code: ExitUsage, err: errors.New("--from-openapi and --preset each print a config: give one")}
+			}
 			if fromSpec != "" {
 				return runInitFromSpec(cmd.Context(), e, fromSpec, name)
 			}
+			if presetName != "" {
+				return runInitPreset(e, presetName, name)
+			}
 			if name != "" {
-				return &exitError{code: ExitUsage, err: errors.New("--name names the providers --from-openapi writes")}
+				return &exitError{code: ExitUsage, err: errors.New("--name names the providers --from-openapi writes, or the table --preset writes")}
 			}
 			path := *configPath
 			if path == "" {
@@ -71,7 +88,8 @@ openapi points at the spec. A URL is fetched once, following no redirect.`,
 		},
 	}
 	cmd.Flags().StringVar(&fromSpec, "from-openapi", "", "print provider tables written from this OpenAPI spec (a file or an http(s) URL) instead")
-	cmd.Flags().StringVar(&name, "name", "", "with --from-openapi: the providers' name (default: from the spec's title)")
+	cmd.Flags().StringVar(&presetName, "preset", "", "print a provider table for this preset ("+strings.Join(preset.Names(), ", ")+") instead")
+	cmd.Flags().StringVar(&name, "name", "", "with --from-openapi or --preset: the providers' name (default: from the spec's title, or the preset's name)")
 	return cmd
 }
 

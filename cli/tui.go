@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-runewidth"
 
-	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/model"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
@@ -71,7 +70,8 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	}
 	// What the token store has to say goes to the screen (Backend's
 	// Notice), not to stderr under the TUI.
-	a := app.New(conf.cfg, app.Options{Env: e.lookupEnv, Getenv: e.getenv, Sleep: e.sleep})
+	w := newTUIWiring(e, conf)
+	a := w.wire(conf.cfg)
 	settings, err := a.Settings()
 	if err != nil {
 		return model.Options{}, nil, err
@@ -82,6 +82,11 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	}
 	opts := baseOptions(e, settings)
 	opts.Placeholder, opts.Start = names, a.Backend
+	if conf.layer != nil {
+		// The environment --env asked for, and the others to switch to:
+		// the built-in demo by keyhole demo has none.
+		opts.Environment, opts.SwitchEnv = conf.layer, w.switchTo
+	}
 	opts.Collection = collectionOptions(conf, settings)
 	switch {
 	case conf.cfg != nil:
@@ -95,7 +100,7 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	default:
 		opts.Label, opts.Demo, opts.AutoFetch = "built-in demo (no config file found)", true, true
 	}
-	return opts, a.Close, nil
+	return opts, w.close, nil
 }
 
 func baseOptions(e env, s providers.Settings) model.Options {
@@ -156,7 +161,7 @@ func isTerminal(f any) bool {
 // collections, relative to the config file's folder, else the working
 // folder's.
 func collectionOptions(conf loadedConfig, s providers.Settings) model.CollectionOptions {
-	o := model.CollectionOptions{Env: conf.layer}
+	var o model.CollectionOptions
 	if conf.cfg != nil && conf.path != "" {
 		o.Patterns, o.Base = s.Collections, filepath.Dir(conf.path)
 	}

@@ -24,7 +24,7 @@ func TestTUIFindsTheCollectionAndItsEnvFiles(t *testing.T) {
 	if len(c.Patterns) != 1 || c.Patterns[0] != "requests/" || c.Base != filepath.Dir(cfg) {
 		t.Errorf("collection options: %+v", c)
 	}
-	if c.Env == nil || c.Env.Name != "dev" || c.Env.Vars("")["host"] != "https://dev.example.test" {
-		t.Fatalf("the env files beside the collection are not read: %+v", c.Env)
+	if l := opts.Environment; l == nil || l.Name != "dev" || l.Vars("")["host"] != "https://dev.example.test" {
+		t.Fatalf("the env files beside the collection are not read: %+v", l)
 	}
 }

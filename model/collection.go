@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/collection"
-	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
 	"github.com/keyhole-sh/keyhole/collection/runner"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
@@ -25,9 +24,6 @@ type CollectionOptions struct {
 	Patterns []string
 	Base     string
 	WorkDir  string
-	// Env is the environment the command line started in: its variables
-	// lie under a file's own when a request is sent.
-	Env *collenv.Layer
 }
 
 // configured reports whether there is anywhere to look for .http files.

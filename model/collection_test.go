@@ -91,15 +91,6 @@ func writeFile(t *testing.T, dir, name, text string) string {
 	return path
 }
 
-// typeKeys types text, a key press a rune.
-func typeKeys(t *testing.T, m Model, text string) Model {
-	t.Helper()
-	for _, r := range text {
-		m = run(t, m, press(string(r)))
-	}
-	return m
-}
-
 // chooseRow opens the picker, types filter and chooses the row it
 // ranks first.
 func chooseRow(t *testing.T, m Model, filter string) Model {
@@ -224,7 +215,7 @@ func TestSendExpandsEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.History = hist
-	rec := record(t, b, Options{Redact: true, Collection: CollectionOptions{WorkDir: dir, Env: env}}, 120, 40)
+	rec := record(t, b, Options{Redact: true, Environment: env, Collection: CollectionOptions{WorkDir: dir}}, 120, 40)
 	rec.send(press("enter"))
 	rec.m = chooseRow(t, rec.m, "echo")
 	rec.send(press("ctrl+s"))
@@ -425,7 +416,8 @@ func TestCopyAsCurlExpandsVariables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir, Env: env}, 120, 40)
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m.setEnvironment(env)
 	m.setCapture("id", "it-5", false)
 	m.setFocus(paneRequest)
 	m.composer.SetRequest("GET", "/items/{{id}}", "X-Key: {{api_key}}", "")

@@ -19,10 +19,9 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// varsEnv is the environment whose variables a send sees: the one the
-// command line started in. (The environment picker, when there is one,
-// answers here instead: this is the one place the variables ask.)
-func (m *Model) varsEnv() *collenv.Layer { return m.opts.Collection.Env }
+// varsEnv is the environment whose variables a send sees: the one in
+// force (--env at start, e since).
+func (m *Model) varsEnv() *collenv.Layer { return m.environment() }
 
 // varLayers are the variables a request of provider sees, lowest first:
 // the provider's vars, the environment's (the TOML environment's vars,

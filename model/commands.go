@@ -147,6 +147,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e 
 // peekedMsg carries a token found in the store at start.
 type peekedMsg struct {
 	name string
+	sess *providers.Session
 	tok  *providers.Token
 	err  error
 }
@@ -162,7 +163,7 @@ func (m *Model) peekAll() tea.Cmd {
 		sess, name := e.Session, e.name
 		cmds = append(cmds, func() tea.Msg {
 			tok, err := sess.Peek()
-			return peekedMsg{name: name, tok: tok, err: err}
+			return peekedMsg{name: name, sess: sess, tok: tok, err: err}
 		})
 	}
 	return tea.Batch(cmds...)

@@ -63,6 +63,8 @@ func (m Model) browsingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openHistory()
 	case key.Matches(msg, k.Open):
 		return m.openRequests()
+	case key.Matches(msg, k.Environments):
+		return m.openEnvironments()
 	case key.Matches(msg, k.NextPane):
 		m.setFocus((m.focus + 1) % paneCount)
 		return m, nil

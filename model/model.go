@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
+	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -53,6 +54,14 @@ type Options struct {
 	// fix both. Nil means time.Now and time.Local.
 	Now      func() time.Time
 	Location *time.Location
+
+	// Environment is the environment in force at start (--env,
+	// $KEYHOLE_ENV; a Layer named "" for none), nil where there can be
+	// none (keyhole demo). SwitchEnv builds another one, named as in
+	// Environment.Known ("" for none), and wires a backend for it; it may
+	// be slow, and runs off the UI loop. Nil: e only says so.
+	Environment *collenv.Layer
+	SwitchEnv   func(ctx context.Context, name string) (*collenv.Layer, *app.Backend, error)
 
 	// Collection is where the .http files are: the requests picker lists
 	// their requests, S saves into them (see collection.go).
@@ -152,6 +161,14 @@ type Model struct {
 	sendCancel context.CancelFunc
 	sendSeq    int
 	sendStart  time.Time
+
+	// env is the environment in force (see environment); envSeq numbers
+	// the switches asked for, so that only the last one lands.
+	env    *collenv.Layer
+	envSeq int
+	// dangerOK lets one send through the danger confirmation: the
+	// person said y to it (see confirmDanger).
+	dangerOK bool
 }
 
 // New builds the model. It does no I/O: anything slow is started by Init.
@@ -182,6 +199,7 @@ func New(opts Options) Model {
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		coll:       &collState{},
 	}
+	m.setEnvironment(opts.Environment)
 	if opts.Backend != nil {
 		m.setBackend(opts.Backend)
 	} else {

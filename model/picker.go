@@ -26,6 +26,9 @@ type pick struct {
 	op       *spec.Operation
 	// note is the spec's error in full, shown when its row is chosen.
 	note string
+	// env is an environment picker's row: the environment's name, ""
+	// for none.
+	env *string
 	// coll is a row of the collection: a request of a .http file, or a
 	// note about one.
 	coll *collPick

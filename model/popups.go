@@ -23,6 +23,8 @@ const (
 	popFilter
 	popSave
 	popConfirm // a yes-or-no question, over every pane (the token to an operation's own server)
+	popEnvs    // the picker on the environments (e)
+	popDanger  // a write in a dangerous environment: y sends it
 
 	// The collection's: C's name for a captured value (the response
 	// pane's last line), and S's file and name for a request to save.
@@ -240,6 +242,12 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 		m.cancelSignIn(p.entry)
 	case popConfirm:
 		return m.confirmed(p)
+	case popEnvs:
+		if i, ok := p.Popup.(*ui.Picker).Chosen(); ok && done {
+			return m.chooseEnv(*p.picks[i].env)
+		}
+	case popDanger:
+		return m.dangerConfirmed(p)
 	case popCapture:
 		return m.captureClosed(p, done)
 	case popSaveFile, popSavePath, popSaveName:
@@ -251,7 +259,7 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 // bottom is the topmost popup drawn where the request and response
 // stand, or nil.
 func (s popupStack) bottom() *popup {
-	return s.find(popText, popRequests, popHistory, popSignIn, popConfirm, popSaveFile, popSavePath, popSaveName)
+	return s.find(popText, popRequests, popHistory, popSignIn, popConfirm, popEnvs, popDanger, popSaveFile, popSavePath, popSaveName)
 }
 
 // prompt is the response pane's open prompt, or nil.

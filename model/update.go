@@ -49,6 +49,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case backendMsg:
 		return m.onBackend(msg)
+	case envSwitchedMsg:
+		return m.onEnvSwitched(msg)
 	case autoSelectMsg:
 		if len(m.entries) == 0 {
 			return m, nil
@@ -59,7 +61,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pendingMsg:
 		return m.onPending(msg)
 	case peekedMsg:
-		if e := m.entries.named(msg.name); e != nil && e.tok == nil && e.act == providers.Idle {
+		// Matched by session too: a peek of an environment left behind
+		// finds no provider of its own.
+		if e := m.entries.named(msg.name); e != nil && e.Session == msg.sess && e.tok == nil && e.act == providers.Idle {
 			e.tok = msg.tok
 			if msg.err != nil {
 				m.notice = msg.err.Error()
@@ -326,6 +330,9 @@ func (m Model) sendWith(force bool) (tea.Model, tea.Cmd) {
 	}
 	if e.Session == nil {
 		m.notice = "provider " + e.name + " cannot get a token: see the Token pane"
+		return m, nil
+	}
+	if m.confirmDanger(e) {
 		return m, nil
 	}
 	method, path, headerText, body := m.composer.Request()

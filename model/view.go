@@ -176,6 +176,9 @@ func (m *Model) header(w int) string {
 	st := m.styles
 	left := " " + st.HeaderMark.Render("keyhole") + "  " + st.Muted.Render(termtext.Line(m.opts.Label))
 	var flags []string
+	if badge := m.envBadge(); badge != "" {
+		flags = append(flags, badge)
+	}
 	if m.opts.Demo {
 		flags = append(flags, "demo")
 	}
@@ -186,6 +189,11 @@ func (m *Model) header(w int) string {
 	}
 	right := strings.Join(flags, " · ") + " "
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 && m.env != nil && m.env.Name != "" {
+		// The environment is never cut off: the config's label is.
+		left = ui.Fit(left, max(0, w-lipgloss.Width(right)-1))
+		gap = w - lipgloss.Width(left) - lipgloss.Width(right)
+	}
 	if gap < 1 {
 		return ui.Fit(left, w)
 	}

@@ -129,6 +129,20 @@ type Provider struct {
 	// browse operations load it (package spec); the config checks its form.
 	OpenAPI string `toml:"openapi"`
 
+	// Preset fills the endpoints and defaults of a common identity
+	// provider (package providers/preset) that the table leaves empty;
+	// the keys after it are the parameters its URLs are made from.
+	// applyPreset records what it filled in presetFilled, so that an
+	// environment that changes a parameter gets the URLs made anew.
+	Preset              string `toml:"preset"`
+	Tenant              string `toml:"tenant"`
+	Cloud               string `toml:"cloud"`
+	Domain              string `toml:"domain"`
+	AuthorizationServer string `toml:"authorization_server"`
+	ServerURL           string `toml:"server_url"`
+	Realm               string `toml:"realm"`
+	presetFilled        map[string]string
+
 	// injected holds the values Resolve put into login, refresh and
 	// token_params from the environment, and the credentials those send
 	// (see sentSecrets), to be redacted wherever they might show.

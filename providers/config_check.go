@@ -103,6 +103,9 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 		return &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
 	}
 	key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
+	if err := applyPreset(path, data, p); err != nil {
+		return err
+	}
 	if p.Grant == "" {
 		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grantNames(), ", ")}
 	}

@@ -83,7 +83,10 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		key string
 		v   *string
 	}{
-		{"title", &r.Title}, {"base_url", &r.BaseURL}, {"issuer", &r.Issuer},
+		{"title", &r.Title},
+		{"tenant", &r.Tenant}, {"cloud", &r.Cloud}, {"domain", &r.Domain},
+		{"authorization_server", &r.AuthorizationServer}, {"server_url", &r.ServerURL}, {"realm", &r.Realm},
+		{"base_url", &r.BaseURL}, {"issuer", &r.Issuer},
 		{"token_url", &r.TokenURL}, {"auth_url", &r.AuthURL}, {"device_url", &r.DeviceURL},
 		{"revoke_url", &r.RevokeURL}, {"introspect_url", &r.IntrospectURL},
 		{"client_id", &r.ClientID}, {"client_secret_cmd", &r.ClientSecretCmd},
@@ -146,6 +149,9 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	}
 	if firstErr != nil {
 		return nil, firstErr
+	}
+	if err := r.checkPresetResolved(p); err != nil {
+		return nil, err
 	}
 	if err := r.checkResolved(p); err != nil {
 		return nil, err

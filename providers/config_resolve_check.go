@@ -22,7 +22,7 @@ type source struct {
 // file and line of an empty secret or a URL that is none.
 func (p *Provider) locate(path string, data []byte) {
 	p.src = &source{path: path, lines: map[string]int{}}
-	keys := append(p.urlFields(), p.secretFields()...)
+	keys := append(append(p.urlFields(), p.secretFields()...), p.presetParamFields()...)
 	for _, f := range keys {
 		if strings.Contains(f.value, "${") {
 			key := append(toml.Key{"providers", p.Name}, strings.Split(f.key, ".")...)

@@ -81,6 +81,9 @@ type Server struct {
 	keys     []authorizedKey
 	throttle *throttle
 	sleep    func(time.Duration) // the throttle's waits; tests skip them
+	// output wraps a viewer's terminal; tests put a writer there that
+	// stops taking bytes, as a stalled viewer does.
+	output func(io.Writer) io.Writer
 
 	mu      sync.Mutex
 	code    string
@@ -136,7 +139,8 @@ func Start(opts Options) (*Server, error) {
 	if opts.HostKeyPath == "" {
 		return nil, errors.New("share: no host key path")
 	}
-	s := &Server{opts: opts, throttle: newThrottle(opts.Now), sleep: time.Sleep, viewers: map[int]*viewer{}}
+	s := &Server{opts: opts, throttle: newThrottle(opts.Now), sleep: time.Sleep, viewers: map[int]*viewer{},
+		output: func(w io.Writer) io.Writer { return w }}
 	auth := []ssh.Option{}
 	if opts.AuthorizedKeys != "" {
 		keys, err := readAuthorizedKeys(opts.AuthorizedKeys)
@@ -317,7 +321,8 @@ func (s *Server) handle(sess ssh.Session) {
 
 	envs := append(sess.Environ(), "TERM="+pty.Term)
 	in, out := ioFor(sess, pty)
-	watched := &stallWriter{w: out}
+	term := s.output(out)
+	watched := &stallWriter{w: term}
 	model := s.opts.NewViewer(v.info, v.first())
 	v.prog = tea.NewProgram(endFilter{Model: model},
 		tea.WithInput(in), tea.WithOutput(watched),
@@ -343,8 +348,10 @@ func (s *Server) handle(sess ssh.Session) {
 	// and its terminal ends that write, and killing the program ends Run.
 	go watched.watch(v.done, s.opts.StallAfter, min(5*time.Second, s.opts.StallAfter/4), func() {
 		_ = sess.Close()
-		if c, ok := out.(io.Closer); ok {
-			_ = c.Close()
+		for _, w := range []io.Writer{term, out} {
+			if c, ok := w.(io.Closer); ok {
+				_ = c.Close()
+			}
 		}
 		v.prog.Kill()
 	})

@@ -17,6 +17,8 @@ type Confirm struct {
 	w, h        int
 	result      Result
 	said        bool
+	// othersNo makes every key but y a no (OthersSayNo).
+	othersNo bool
 }
 
 var _ Popup = (*Confirm)(nil)
@@ -31,6 +33,11 @@ func NewConfirm(st *Styles, keys *KeyMap, title, body string) *Confirm {
 		w:    defaultPopupW, h: defaultPopupH,
 	}
 }
+
+// OthersSayNo makes every key but y a no, esc included: for a question
+// whose yes does something that cannot be taken back, a slip of the
+// finger must not be a yes, nor leave the question waiting.
+func (c *Confirm) OthersSayNo() { c.othersNo = true }
 
 // Title implements Popup.
 func (c *Confirm) Title() string { return c.title }
@@ -48,7 +55,12 @@ func (c *Confirm) Yes() bool { return c.result == Done && c.said }
 func (c *Confirm) SetSize(w, h int) { c.w, c.h = max(10, w), max(1, h) }
 
 // ShortHelp implements help.KeyMap.
-func (c *Confirm) ShortHelp() []key.Binding { return []key.Binding{c.yes, c.no, c.back} }
+func (c *Confirm) ShortHelp() []key.Binding {
+	if c.othersNo {
+		return []key.Binding{c.yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))}
+	}
+	return []key.Binding{c.yes, c.no, c.back}
+}
 
 // FullHelp implements help.KeyMap.
 func (c *Confirm) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
@@ -61,6 +73,8 @@ func (c *Confirm) Update(msg tea.Msg) tea.Cmd {
 			c.result, c.said = Done, true
 		case key.Matches(msg, c.no):
 			c.result, c.said = Done, false
+		case c.othersNo:
+			c.result, c.said = Done, false
 		case key.Matches(msg, c.back):
 			c.result = Dismissed
 		}
@@ -72,7 +86,11 @@ func (c *Confirm) Update(msg tea.Msg) tea.Cmd {
 // first, as the default.
 func (c *Confirm) View() string {
 	lines := strings.Split(c.body, "\n")
-	lines = append(lines, "", c.st.Key.Render("n")+"/"+c.st.Key.Render("enter")+" no (the default)  ·  "+c.st.Key.Render("y")+" yes  ·  "+c.st.Key.Render("esc")+" neither: nothing is done")
+	answers := c.st.Key.Render("n") + "/" + c.st.Key.Render("enter") + " no (the default)  ·  " + c.st.Key.Render("y") + " yes  ·  " + c.st.Key.Render("esc") + " neither: nothing is done"
+	if c.othersNo {
+		answers = c.st.Key.Render("y") + " yes  ·  any other key: no, nothing is done"
+	}
+	lines = append(lines, "", answers)
 	for i, l := range lines {
 		lines[i] = Fit(l, c.w)
 	}

@@ -48,6 +48,10 @@ type KeyMap struct {
 	History key.Binding
 	Open    key.Binding
 
+	// Environments is e, anywhere while browsing: the environment
+	// picker.
+	Environments key.Binding
+
 	// Documented and Check hold the answer against the spec: what it
 	// documents for the status, and the body checked against its schema.
 	Documented key.Binding
@@ -133,6 +137,9 @@ func DefaultKeyMap() KeyMap {
 		Check:      key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "check the body against it")),
 		History:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "history")),
 		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "requests you can send")),
+
+		Environments: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "environment")),
+
 		FormatBody: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "format a JSON body")),
 		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
 		Left:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "scroll sideways")),
@@ -209,7 +216,7 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 		{"Request pane", []key.Binding{k.PrevMethod, k.FormatBody, k.CopyCurl, k.SaveRequest}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
 		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check, k.Capture}},
-		{"Picker (o, H)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
-		{"Anywhere", []key.Binding{k.Open, k.History, k.Redact, k.Help, k.QuitKey, k.Quit}},
+		{"Picker (o, H, e)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
+		{"Anywhere", []key.Binding{k.Open, k.History, k.Environments, k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}
 }

@@ -341,6 +341,10 @@ func (p *Picker) row(i int) string {
 	if it.Source != "" {
 		// Padded to the widest, so that [saved] and [spec] rows line up.
 		src = st.Muted.Render("["+it.Source+"]") + strings.Repeat(" ", p.srcW-lipgloss.Width(it.Source)-2) + " "
+	} else if p.srcW > 0 {
+		// A row without a source keeps the column: the environment
+		// picker marks only the one in force.
+		src = strings.Repeat(" ", p.srcW+1)
 	}
 	text := p.texts[idx]
 	marked := map[int]bool{}

@@ -29,6 +29,10 @@ type Styles struct {
 	// Tone colours, shared by states and statuses.
 	Good, Warn, Bad, Info lipgloss.Style
 
+	// Danger is the header's badge for a dangerous environment: white on
+	// red in both themes, bold and reversed where there is no colour.
+	Danger lipgloss.Style
+
 	Field        lipgloss.Style // a composer field label
 	FieldFocused lipgloss.Style
 	Method       lipgloss.Style
@@ -69,6 +73,7 @@ func NewStyles(isDark bool) Styles {
 		Warn:          fg(yellow),
 		Bad:           fg(red),
 		Info:          fg(blue),
+		Danger:        lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#B91C1C")),
 		Field:         fg(muted),
 		FieldFocused:  bold(accent),
 		Method:        bold(blue),
