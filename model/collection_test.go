@@ -493,3 +493,32 @@ X-Tok: {{tok}}
 		t.Errorf("a captured credential shows:\n%s", plain(m))
 	}
 }
+
+// TestABodyFileIsReadAtSend: a body part `< ./file` shows as that line in
+// the composer and is read from beside the .http file when sent; `<@`
+// substitutes its variables; a body edited since is sent as typed.
+func TestABodyFileIsReadAtSend(t *testing.T) {
+	api := newCollAPI(t)
+	dir := t.TempDir()
+	writeFile(t, dir, "bodies/item.json", `{"name": "{{who}}"}`)
+	writeFile(t, dir, "files.http", "@who = ann\n\n### raw\n# @provider api\nPOST /raw\nContent-Type: application/json\n\n< ./bodies/item.json\n\n### sub\n# @provider api\nPOST /sub\nContent-Type: application/json\n\n<@ ./bodies/item.json\n")
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m = chooseRow(t, m, "raw")
+	if _, _, _, body := m.composer.Request(); body != "< ./bodies/item.json" {
+		t.Errorf("the composer's body: %q", body)
+	}
+	m = run(t, m, press("ctrl+s"))
+	m = chooseRow(t, m, "sub")
+	m = run(t, m, press("ctrl+s"))
+	m.composer.SetRequest("POST", "/sub", "Content-Type: application/json", `{"typed": true}`)
+	m = run(t, m, press("ctrl+s"))
+	got := api.got()
+	if len(got) != 3 {
+		t.Fatalf("%d requests: %q", len(got), m.notice)
+	}
+	for i, want := range []string{`{"name": "{{who}}"}`, `{"name": "ann"}`, `{"typed": true}`} {
+		if got[i].body != want {
+			t.Errorf("request %d sent %s, want %s", i, got[i].body, want)
+		}
+	}
+}

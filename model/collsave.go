@@ -125,8 +125,8 @@ func (m *Model) composedForSave() (httpfile.Request, string, error) {
 	}
 	if strings.TrimSpace(body) != "" {
 		req.Body = []httpfile.BodyPart{{Text: strings.TrimRight(body, "\n")}}
-		if from := m.from; from != nil && body == from.body && hasFilePart(from.req.Body) {
-			req.Body = from.req.Body
+		if m.bodyFromFile(body) {
+			req.Body = m.from.req.Body
 		}
 	}
 	if _, viaAuth := authRefOwner(fields); !viaAuth && e != nil {

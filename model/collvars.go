@@ -147,11 +147,17 @@ func (m *Model) newExpansion(provider string, viaAuth bool) *expansion {
 		for _, s := range f.req.Secrets {
 			x.secrets[s] = true
 		}
-		if _, _, _, body := m.composer.Request(); body == f.body && hasFilePart(f.req.Body) {
+		if _, _, _, body := m.composer.Request(); m.bodyFromFile(body) {
 			x.parts = f.req.Body
 		}
 	}
 	return x
+}
+
+// bodyFromFile reports whether body is the composer's body as a .http
+// request gave it, with `< ./file` lines: the files are read at send.
+func (m *Model) bodyFromFile(body string) bool {
+	return m.from != nil && body == m.from.body && hasFilePart(m.from.req.Body)
 }
 
 func hasFilePart(parts []httpfile.BodyPart) bool {
@@ -259,7 +265,7 @@ func authRefOwner(headers []exchange.Field) (string, bool) {
 }
 
 // sendExpansion decides how the composed request r goes out: as it is
-// (nil expansion) when it has no {{…}}; else expanded in the send's
+// (nil expansion) when it has no {{…}} and no body file; else expanded in the send's
 // command, with the variables of its provider. A $auth.token("NAME") in
 // a header makes NAME's session the one it is sent with, its token
 // placed there and nowhere else. by is the entry to send with; nil when
@@ -270,7 +276,7 @@ func (m *Model) sendExpansion(e *entry, r exchange.Request) (x *expansion, by *e
 		m.notice = "not sent: " + err.Error()
 		return nil, nil
 	}
-	if len(refs) == 0 {
+	if len(refs) == 0 && !m.bodyFromFile(r.Body) {
 		return nil, e
 	}
 	owner, viaAuth := authRefOwner(r.Header)

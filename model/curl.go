@@ -75,7 +75,7 @@ func (m Model) copyCurl() (tea.Model, tea.Cmd) {
 		opts.Redact = e.Session.Redact
 	}
 	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
-	if refs, err := composedRefs(r.Target, headerText, r.Body); err != nil || len(refs) > 0 {
+	if refs, err := composedRefs(r.Target, headerText, r.Body); err != nil || len(refs) > 0 || m.bodyFromFile(r.Body) {
 		return m.copyCurlExpanded(e, r, opts)
 	}
 	c, err := curl.Export(e.Config, r, opts)
