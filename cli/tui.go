@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -51,8 +53,10 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 		// The demo ignores the config, but a --config or $KEYHOLE_CONFIG
 		// naming no file is still a mistake worth saying.
 		_, _, err = findConfig(flagPath, e)
-	} else {
-		conf, err = loadConfig(e, flagPath)
+	} else if conf, err = readConfig(e, flagPath); err == nil {
+		// As for keyhole run, the env files beside the collection's
+		// .http files count first.
+		conf, err = conf.inEnvironment(e, collectionDirs(conf)...)
 	}
 	if err != nil {
 		return model.Options{}, nil, err
@@ -83,6 +87,7 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 		// the built-in demo by keyhole demo has none.
 		opts.Environment, opts.SwitchEnv = conf.layer, w.switchTo
 	}
+	opts.Collection = collectionOptions(conf, settings)
 	switch {
 	case conf.cfg != nil:
 		opts.Label = conf.path
@@ -150,4 +155,42 @@ func DefaultConfigPath(getenv func(string) string) string {
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && file != nil && term.IsTerminal(file.Fd())
+}
+
+// collectionOptions say where the TUI finds .http files: the configured
+// collections, relative to the config file's folder, else the working
+// folder's.
+func collectionOptions(conf loadedConfig, s providers.Settings) model.CollectionOptions {
+	var o model.CollectionOptions
+	if conf.cfg != nil && conf.path != "" {
+		o.Patterns, o.Base = s.Collections, filepath.Dir(conf.path)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		o.WorkDir = wd
+	}
+	return o
+}
+
+// collectionDirs are the folders the configured collections name, for
+// their env files: a folder as it is, a file's or a glob's folder. They
+// are found from the patterns alone, with a stat each: the first frame
+// does not wait for a walk of the folders.
+func collectionDirs(conf loadedConfig) []string {
+	if conf.cfg == nil || conf.path == "" {
+		return nil
+	}
+	var dirs []string
+	for _, p := range conf.cfg.Settings.Collections {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(conf.path), p)
+		}
+		d := p
+		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+			d = filepath.Dir(p)
+		}
+		if !strings.ContainsAny(d, "*?[") && !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }

@@ -28,7 +28,8 @@ type tuiWiring struct {
 }
 
 func newTUIWiring(e env, conf loadedConfig) *tuiWiring {
-	return &tuiWiring{e: e, file: conf.file, dirs: envDirs(conf.path)}
+	// The env files beside the collection count first, as at start.
+	return &tuiWiring{e: e, file: conf.file, dirs: append(collectionDirs(conf), envDirs(conf.path)...)}
 }
 
 // wire prepares an app for cfg (the config with an environment applied;

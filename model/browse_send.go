@@ -6,30 +6,37 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
-// send sends the composed request, unless its path or query still has a
-// {{name}} that the provider's vars do not fill: a URL with braces in it
-// is never what was meant. A request to the chosen operation's own
+// send sends the composed request, unless it has a {{name}} that no
+// variable fills (the provider's vars, the environment, the file's @vars,
+// a capture): a request with braces in it is never what was meant. A request to the chosen operation's own
 // server on another origin asks first whether the token may go there.
 func (m Model) send() (tea.Model, tea.Cmd) {
 	e := m.active()
 	if e == nil || e.Session == nil || e.Config == nil {
 		return m.sendWith(false)
 	}
-	_, target, _, _ := m.composer.Request()
-	var unfilled []string
-	for _, name := range providers.TemplateNames(target) {
-		if _, ok := e.Config.Vars[name]; !ok {
-			unfilled = append(unfilled, name)
-		}
-	}
-	if len(unfilled) > 0 {
-		m.notice = "not sent: fill " + braced(unfilled) + " first (the path or query still has it), or set it in the provider's vars"
+	_, target, headerText, body := m.composer.Request()
+	refs, err := composedRefs(target, headerText, body)
+	if err != nil {
+		m.notice = "not sent: " + err.Error()
 		return m, nil
+	}
+	if len(refs) > 0 {
+		owner := e.name
+		if fields, err := exchange.ParseHeaders(headerText); err == nil {
+			if o, ok := authRefOwner(fields); ok {
+				owner = o
+			}
+		}
+		if unset := unsetNames(refs, m.varLayers(owner)); len(unset) > 0 {
+			m.notice = braceNote(unset)
+			return m, nil
+		}
 	}
 	force := false
 	if c := m.op; c != nil && c.foreign != "" && c.provider == e.name && originOf(target) == c.foreign {

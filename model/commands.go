@@ -71,14 +71,41 @@ type sentMsg struct {
 	red    *secret.Redactor // the exchange's secrets, for what else the screen shows of it
 	tok    *providers.Token
 	tokErr error
+	// from is the collection request sent, if the composer came from
+	// one: its answer is kept for response references, and its
+	// # @capture lines run.
+	from *collOrigin
 }
 
-func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e *entry, r exchange.Request, seq int, opts exchange.Options) tea.Cmd {
+// With x, the request's {{…}} are expanded first (see expansion); a
+// request that names its token's place with $auth.token gets none added.
+func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e *entry, r exchange.Request, seq int, opts exchange.Options, x *expansion) tea.Cmd {
 	sess, p, name := e.Session, e.Config, e.name
 	return func() tea.Msg {
-		tok, err := sess.Token(ctx)
-		if err != nil {
-			return sentMsg{seq: seq, name: name, tokErr: err}
+		var xred *secret.Redactor
+		var origin string
+		if x != nil {
+			out, err := x.expand(ctx, r)
+			if out.tokErr != nil {
+				return sentMsg{seq: seq, name: name, tokErr: out.tokErr}
+			}
+			if err != nil {
+				return sentMsg{seq: seq, name: name, ex: &exchange.Exchange{Err: err}}
+			}
+			r, xred, origin = out.req, out.red, out.origin
+			// Every {{…}} is expanded: a value that holds braces (a
+			// capture from a server) goes as it stands, never filled
+			// from the provider's vars.
+			bare := *p
+			bare.Vars = nil
+			p = &bare
+		}
+		var tok *providers.Token
+		if x == nil || !x.viaAuth {
+			var err error
+			if tok, err = sess.Token(ctx); err != nil {
+				return sentMsg{seq: seq, name: name, tokErr: err}
+			}
 		}
 		opts.Renew = sess.Refresh
 		opts.Pace = func(ctx context.Context) error {
@@ -88,16 +115,28 @@ func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e 
 		if opts.Sleep == nil {
 			opts.Sleep = providers.Sleep
 		}
+		if x != nil && x.viaAuth {
+			// The token stands in the header the request named: no
+			// second one is added, and no renewal would reach it there.
+			opts.Renew = nil
+		}
 		ex := exchange.Send(ctx, client, p, tok, r, opts)
-		red := ex.Redactor().Merge(sess.Redactor())
+		if origin != "" {
+			ex.Notes = append(ex.Notes, "the token of "+name+" went where {{$auth.token}} stands, to "+origin)
+		}
+		red := ex.Redactor().Merge(sess.Redactor(), xred)
 		var docs docPair
 		if ex.Response != nil {
 			docs = buildDocs(ex.Response.Body, ex.Response.Header.Get("Content-Type"), document.ModePretty, red)
 		}
 		if hist != nil && ex.Sent.URL != nil {
 			// Redacted before it is written: the history file never holds
-			// a secret.
-			if err := hist.Add(history.NewEntry(name, ex, sess.Redact)); err != nil {
+			// a secret, the values of secret variables included.
+			redact := sess.Redact
+			if xred != nil {
+				redact = func(s string) string { return xred.Redact(sess.Redact(s)) }
+			}
+			if err := hist.Add(history.NewEntry(name, ex, redact)); err != nil {
 				ex.Notes = append(ex.Notes, "history: "+err.Error())
 			}
 		}

@@ -26,7 +26,7 @@ func keyPress(t *testing.T, name string) tea.KeyPressMsg {
 		"home": tea.KeyHome, "end": tea.KeyEnd, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
 		"space": tea.KeySpace, "esc": tea.KeyEscape, "enter": tea.KeyEnter, "tab": tea.KeyTab,
 	}
-	for i := 1; i <= 20; i++ {
+	for i := 1; i <= 30; i++ {
 		named[fmt.Sprintf("f%d", i)] = tea.KeyF1 + rune(i-1)
 	}
 	var msg tea.KeyPressMsg
@@ -68,7 +68,7 @@ func responseKeys(km *ui.KeyMap) map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"Search": &km.Search, "NextHit": &km.NextHit, "PrevHit": &km.PrevHit, "Filter": &km.Filter,
 		"Headers": &km.Headers, "Raw": &km.Raw, "WrapKey": &km.WrapKey, "Yank": &km.Yank,
-		"Save": &km.Save, "Why": &km.Why, "Documented": &km.Documented, "Check": &km.Check,
+		"Save": &km.Save, "Why": &km.Why, "Documented": &km.Documented, "Check": &km.Check, "Capture": &km.Capture,
 		"Up": &km.Up, "Down": &km.Down, "PageUp": &km.PageUp, "PageDown": &km.PageDown,
 		"Top": &km.Top, "Bottom": &km.Bottom, "Left": &km.Left, "Right": &km.Right,
 	}

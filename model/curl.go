@@ -27,6 +27,7 @@ func (m Model) importCurl(text string) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.composer.StopTyping()
+	m.from = nil // a pasted request comes from no .http file
 	target := r.Target
 	if e := m.active(); e != nil && e.Config != nil {
 		target = exchange.RelativeTarget(e.Config.BaseURL, r.Target)
@@ -73,7 +74,11 @@ func (m Model) copyCurl() (tea.Model, tea.Cmd) {
 	if e.Session != nil {
 		opts.Redact = e.Session.Redact
 	}
-	c, err := curl.Export(e.Config, exchange.Request{Method: method, Target: path, Header: headers, Body: body}, opts)
+	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
+	if refs, err := composedRefs(r.Target, headerText, r.Body); err != nil || len(refs) > 0 || m.bodyFromFile(r.Body) {
+		return m.copyCurlExpanded(e, r, opts)
+	}
+	c, err := curl.Export(e.Config, r, opts)
 	if err != nil {
 		// The error may quote the path, and a secret typed into it.
 		m.notice = "copy as curl: " + m.composerMask(ui.FieldBody, err.Error())

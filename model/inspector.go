@@ -130,7 +130,7 @@ func (in *inspector) contentType() string {
 // replaces: it closes.
 func (m *Model) newBody(docs docPair, red *secret.Redactor) {
 	m.insp.reset(m.ex, docs, red, m.redact)
-	m.popups = m.popups.withoutKinds(popSearch, popFilter, popSave)
+	m.popups = m.popups.withoutKinds(popSearch, popFilter, popSave, popCapture)
 }
 
 // reset shows a new exchange.
@@ -394,6 +394,8 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.contract(false, true)
 	case key.Matches(msg, k.Check):
 		return m.contract(true, true)
+	case key.Matches(msg, k.Capture):
+		return m.openCapture()
 	case key.Matches(msg, k.Save):
 		if in.body() == nil {
 			m.notice = "no body to save"

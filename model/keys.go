@@ -145,6 +145,8 @@ func (m Model) requestKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.copyCurl()
 	case key.Matches(msg, k.FormatBody):
 		return m.formatBody()
+	case key.Matches(msg, k.SaveRequest):
+		return m.openSaveRequest()
 	}
 	return m, m.composer.Update(msg)
 }

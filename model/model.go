@@ -13,6 +13,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/app"
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
+	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -61,6 +62,10 @@ type Options struct {
 	// be slow, and runs off the UI loop. Nil: e only says so.
 	Environment *collenv.Layer
 	SwitchEnv   func(ctx context.Context, name string) (*collenv.Layer, *app.Backend, error)
+
+	// Collection is where the .http files are: the requests picker lists
+	// their requests, S saves into them (see collection.go).
+	Collection CollectionOptions
 }
 
 type pane int
@@ -138,6 +143,19 @@ type Model struct {
 	// contractWant is a D or V waiting for its provider's spec.
 	contractWant *contractWant
 
+	// coll is the collection as last loaded, from is the .http request
+	// the composer was filled from (its file's @vars are used at send),
+	// and captures are the variables C set: this session's (collection.go,
+	// collvars.go).
+	coll     *collState
+	from     *collOrigin
+	captures map[string]vars.Value
+	// answers are the last answers of the collection's named requests,
+	// for VS Code's {{name.response.body.$.id}}.
+	answers map[string]vars.Exchange
+	// save is an S between its questions (collsave.go).
+	save *pendingSave
+
 	ex         *exchange.Exchange
 	sending    bool
 	sendCancel context.CancelFunc
@@ -179,6 +197,7 @@ func New(opts Options) Model {
 		composer:   ui.NewComposer(&st, &keys),
 		insp:       newInspector(&st, &keys),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		coll:       &collState{},
 	}
 	m.setEnvironment(opts.Environment)
 	if opts.Backend != nil {

@@ -29,6 +29,11 @@ type pick struct {
 	// env is an environment picker's row: the environment's name, ""
 	// for none.
 	env *string
+	// coll is a row of the collection: a request of a .http file, or a
+	// note about one.
+	coll *collPick
+	// capture is a variable of the session (C), by name.
+	capture string
 }
 
 // openRequests opens the picker on the requests you can send: every
@@ -37,19 +42,26 @@ type pick struct {
 // (browsing), whose spec starts loading now if it was never loaded.
 func (m Model) openRequests() (tea.Model, tea.Cmd) {
 	e := m.browsing()
-	load := m.wantSpec(e)
+	load := tea.Batch(m.wantSpec(e), m.wantCollection())
 	active, all := m.active(), m.entries
-	items, picks := requestRows(all, active, e, m.redact)
+	coll, home, captures := m.coll, m.opts.Collection.home(), m.captures
+	rows := func(redact bool) ([]ui.PickerItem, []pick) {
+		items, picks := requestRows(all, active, e, coll, home, redact)
+		vi, vp := captureRows(captures, redact)
+		return append(items, vi...), append(picks, vp...)
+	}
+	items, picks := rows(m.redact)
 	if len(items) == 0 {
-		m.notice = "no saved requests yet ([[providers.NAME.requests]] in the config)"
+		m.notice = "no saved requests yet ([[providers.NAME.requests]] in the config, or .http files)"
 		return m, nil
 	}
 	pk := m.openPicker(popRequests, "Requests you can send", items, picks)
 	pk.Popup.(*ui.Picker).SetRanker(rankRows)
 	// The rows are made again for the redaction switch, and when the
-	// spec arrives: the picker keeps the filter and the row in hand.
+	// spec or the collection arrives: the picker keeps the filter and the
+	// row in hand.
 	pk.follow = func(redact bool) {
-		items, picks := requestRows(all, active, e, redact)
+		items, picks := rows(redact)
 		pk.Popup.(*ui.Picker).Reset(items)
 		pk.picks = picks
 	}
@@ -57,10 +69,11 @@ func (m Model) openRequests() (tea.Model, tea.Cmd) {
 }
 
 // requestRows are the requests picker's rows: the saved requests of every
-// provider, the active one's first, then e's operations. A saved
+// provider, the active one's first, then the collection's requests (home
+// is the folder their files are named from), then e's operations. A saved
 // request's path and query may carry a credential (a ${VAR} api_key):
 // while redacting they are masked as the composer masks them.
-func requestRows(all entries, active, browsed *entry, redact bool) ([]ui.PickerItem, []pick) {
+func requestRows(all entries, active, browsed *entry, coll *collState, home string, redact bool) ([]ui.PickerItem, []pick) {
 	var items []ui.PickerItem
 	var picks []pick
 	add := func(e *entry) {
@@ -98,6 +111,9 @@ func requestRows(all entries, active, browsed *entry, redact bool) ([]ui.PickerI
 			add(e)
 		}
 	}
+	collItems, collPicks := collRows(coll, home, redact)
+	items = append(items, collItems...)
+	picks = append(picks, collPicks...)
 	ops, opPicks := specRows(browsed, redact)
 	items = append(items, ops...)
 	alignPaths(items)
@@ -183,6 +199,14 @@ func (m *Model) openPicker(kind popupKind, title string, items []ui.PickerItem, 
 // (its provider made the one in use), an exchange from history is shown
 // again and its request made ready to send.
 func (m Model) choose(p pick) (tea.Model, tea.Cmd) {
+	if p.coll != nil {
+		return m.chooseColl(p.coll)
+	}
+	if p.capture != "" {
+		m.notice = "{{" + p.capture + "}} is set for this session: use it in the path, a header or the body"
+		return m, nil
+	}
+	m.from = nil
 	switch {
 	case p.hist != nil:
 		m.op = nil

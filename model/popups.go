@@ -25,6 +25,13 @@ const (
 	popConfirm // a yes-or-no question, over every pane (the token to an operation's own server)
 	popEnvs    // the picker on the environments (e)
 	popDanger  // a write in a dangerous environment: y sends it
+
+	// The collection's: C's name for a captured value (the response
+	// pane's last line), and S's file and name for a request to save.
+	popCapture
+	popSaveFile
+	popSavePath
+	popSaveName
 )
 
 // popup is one entry of the stack: a ui component and what the root needs
@@ -241,6 +248,10 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 		}
 	case popDanger:
 		return m.dangerConfirmed(p)
+	case popCapture:
+		return m.captureClosed(p, done)
+	case popSaveFile, popSavePath, popSaveName:
+		return m.saveStep(p, done)
 	}
 	return m, nil
 }
@@ -248,18 +259,18 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 // bottom is the topmost popup drawn where the request and response
 // stand, or nil.
 func (s popupStack) bottom() *popup {
-	return s.find(popText, popRequests, popHistory, popSignIn, popConfirm, popEnvs, popDanger)
+	return s.find(popText, popRequests, popHistory, popSignIn, popConfirm, popEnvs, popDanger, popSaveFile, popSavePath, popSaveName)
 }
 
 // prompt is the response pane's open prompt, or nil.
-func (s popupStack) prompt() *popup { return s.find(popSearch, popFilter, popSave) }
+func (s popupStack) prompt() *popup { return s.find(popSearch, popFilter, popSave, popCapture) }
 
 // sizePopup gives p the content area of where it is drawn.
 func (l layout) sizePopup(p *popup) {
 	switch p.kind {
 	case popHelp:
 		p.SetSize(l.w-2, l.h-4)
-	case popSearch, popFilter, popSave:
+	case popSearch, popFilter, popSave, popCapture:
 		p.SetSize(l.respW-2, 1)
 	default:
 		p.SetSize(l.w-2, l.bottomH-2)

@@ -253,6 +253,11 @@ func (m *Model) authPreview() string {
 	if e == nil || e.Config == nil {
 		return ""
 	}
+	if fields, err := exchange.ParseHeaders(m.composer.Value(ui.FieldHeaders)); err == nil {
+		if owner, ok := authRefOwner(fields); ok {
+			return termtext.Line(owner + "'s token where {{$auth.token}} stands (https, loopback)")
+		}
+	}
 	in := e.Config.InjectionFor(e.tok)
 	value := "••••"
 	if e.tok != nil {
@@ -299,6 +304,12 @@ func (m *Model) composerMask(f ui.Field, text string) string {
 		if err == nil {
 			var lines []string
 			for _, fl := range fields {
+				if templateOnly(fl.Value) {
+					// "Bearer {{$auth.token("x")}}" names a secret, and
+					// holds none: it shows what will be put there.
+					lines = append(lines, fl.Name+": "+fl.Value)
+					continue
+				}
 				masked := exchange.HeaderLines(http.Header{fl.Name: {fl.Value}}, providers.Injection{}, secret.String{}, false)
 				lines = append(lines, masked...)
 			}

@@ -93,6 +93,14 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onSent(msg)
 	case specMsg:
 		return m.onSpec(msg)
+	case collectionMsg:
+		return m.onCollection(msg)
+	case capturedMsg:
+		return m.onCaptured(msg)
+	case collSavedMsg:
+		return m.onCollSaved(msg)
+	case curlMsg:
+		return m.onCurl(msg)
 	case opMsg:
 		return m.onOp(msg)
 	case contractMsg:
@@ -238,6 +246,12 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 		m.ex = msg.ex
 	}
 	m.newBody(msg.docs, msg.red)
+	if msg.from != nil && msg.ex != nil {
+		m.keepAnswer(msg.from.req.Name, msg.ex)
+		if said := m.fileCaptures(msg.from, msg.ex); len(said) > 0 {
+			m.notice = "@capture: " + msg.red.Redact(strings.Join(said, ", "))
+		}
+	}
 	// Where only one bottom pane fits, the answer is what the person
 	// wants to see next.
 	if m.layout().single {
@@ -328,6 +342,12 @@ func (m Model) sendWith(force bool) (tea.Model, tea.Cmd) {
 		m.newBody(docPair{}, nil)
 		return m, nil
 	}
+	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
+	x, by := m.sendExpansion(e, r)
+	if by == nil {
+		return m, nil
+	}
+	e = by
 	if m.sendCancel != nil {
 		m.sendCancel()
 	}
@@ -335,16 +355,27 @@ func (m Model) sendWith(force bool) (tea.Model, tea.Cmd) {
 	m.sendSeq++
 	m.sending, m.sendCancel, m.sendStart = true, cancel, m.opts.Now()
 	m.notice = ""
-	if st := providers.StateOf(e.tok, e.act, nil, m.now, m.opts.RefreshBefore); st != providers.StateValid && e.act == providers.Idle {
+	if st := providers.StateOf(e.tok, e.act, nil, m.now, m.opts.RefreshBefore); st != providers.StateValid && e.act == providers.Idle && (x == nil || !x.viaAuth) {
 		e.act = providers.Fetching
 	}
-	r := exchange.Request{Method: method, Target: path, Header: headers, Body: body}
 	opts := exchange.Options{MaxBody: m.opts.MaxBody, Now: m.opts.Now, Timeout: e.Config.Timeout.Std(), ForceToken: force}
 	client := e.Client
 	if client == nil {
 		client = m.backend.Client
 	}
-	return m, tea.Batch(sendCmd(ctx, client, m.backend.History, e, r, m.sendSeq, opts), m.spinner.Tick)
+	send := sendCmd(ctx, client, m.backend.History, e, r, m.sendSeq, opts, x)
+	if from := m.from; from != nil {
+		inner := send
+		send = func() tea.Msg {
+			msg := inner()
+			if sm, ok := msg.(sentMsg); ok {
+				sm.from = from
+				return sm
+			}
+			return msg
+		}
+	}
+	return m, tea.Batch(send, m.spinner.Tick)
 }
 
 // cancel is esc while browsing with no popup open: it cancels what is in
@@ -413,6 +444,7 @@ func (m *Model) setStyles(st ui.Styles) {
 // or a GET of its base URL.
 func (m *Model) loadComposer(e *entry) {
 	m.composer.StopTyping()
+	m.from = nil
 	if e.Config == nil {
 		return
 	}

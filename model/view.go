@@ -130,13 +130,14 @@ func (m *Model) bottom(l layout) string {
 		}
 		respTitle = "Operation · ↑/↓ scroll · esc: the last answer"
 	}
+	reqTitle := m.requestTitle()
 	if !l.single {
-		return lipgloss.JoinHorizontal(lipgloss.Top, req(l.reqW, "Request"), resp(l.respW, respTitle))
+		return lipgloss.JoinHorizontal(lipgloss.Top, req(l.reqW, reqTitle), resp(l.respW, respTitle))
 	}
 	if m.lastBottom == paneResponse {
 		return resp(l.w, respTitle+" · shift+tab: Request")
 	}
-	return req(l.w, "Request · tab: Response")
+	return req(l.w, reqTitle+" · tab: Response")
 }
 
 // syncComposer gives the composer what it shows beside its fields: the

@@ -88,6 +88,11 @@ type KeyMap struct {
 	BrowseURL  key.Binding
 	StopSignIn key.Binding
 
+	// The collection's: S saves the composed request into a .http file,
+	// C captures the value under the path filter as a variable.
+	SaveRequest key.Binding
+	Capture     key.Binding
+
 	// Token pane.
 	Authorize  key.Binding
 	Revoke     key.Binding
@@ -156,6 +161,9 @@ func DefaultKeyMap() KeyMap {
 		BrowseURL:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "open it in the browser")),
 		StopSignIn: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the sign-in")),
 
+		SaveRequest: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save to a .http file")),
+		Capture:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "capture as {{variable}}")),
+
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
 		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
 		Introspect: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "introspect")),
@@ -205,9 +213,9 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 	return []HelpGroup{
 		{"Move", []key.Binding{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left}},
 		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel}},
-		{"Request pane", []key.Binding{k.PrevMethod, k.FormatBody, k.CopyCurl}},
+		{"Request pane", []key.Binding{k.PrevMethod, k.FormatBody, k.CopyCurl, k.SaveRequest}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
-		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check}},
+		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check, k.Capture}},
 		{"Picker (o, H, e)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
 		{"Anywhere", []key.Binding{k.Open, k.History, k.Environments, k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}

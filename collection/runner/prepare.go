@@ -157,10 +157,10 @@ func readBodyFile(dir, name string) ([]byte, error) {
 	return data, nil
 }
 
-// authOrigin checks where a $auth.token request sends its token: https
+// AuthOrigin checks where a $auth.token request sends its token: https
 // anywhere, plain http only to a loopback host, and returns the origin to
 // show.
-func authOrigin(target string) (string, error) {
+func AuthOrigin(target string) (string, error) {
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
 		return "", errors.New(`a request with {{$auth.token("…")}} needs a full URL: the token goes to the origin it names`)

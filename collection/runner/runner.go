@@ -178,7 +178,7 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 		p = &providers.Provider{}
 	case viaAuth:
 		// The token stands where the request put it; exchange adds none.
-		origin, err := authOrigin(prep.Target)
+		origin, err := AuthOrigin(prep.Target)
 		if err != nil {
 			return fail(NotSent, err)
 		}
