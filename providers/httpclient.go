@@ -167,7 +167,9 @@ func tlsConfig(p *Provider, base *tls.Config) (*tls.Config, error) {
 		}
 		conf.RootCAs = pool
 	}
-	if p.CertFile != "" || p.KeyFile != "" {
+	// cert_file alone, beside private_key_jwt, only names the certificate
+	// whose thumbprints the assertion carries: it is no TLS credential.
+	if p.KeyFile != "" || (p.CertFile != "" && !certForThumbprint(p)) {
 		cert, err := clientCert(p)
 		if err != nil {
 			return nil, err

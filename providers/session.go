@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/keyhole-sh/keyhole/internal/ratelimit"
+	"github.com/keyhole-sh/keyhole/providers/assertion"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -61,6 +62,7 @@ type Session struct {
 	loaded          bool // the store has been read
 	secret          secret.String
 	secretLoaded    bool
+	signer          *assertion.Signer // signs client assertions and jwt_bearer's (session_assertion.go)
 	discovered      *metadata
 	notes           DiscoveryNotes // what discovered means for the person
 	discoveryFailed bool
