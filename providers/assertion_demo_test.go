@@ -183,7 +183,7 @@ func TestPrivateKeyJWTRefused(t *testing.T) {
 			if !errors.As(err, &te) {
 				t.Fatalf("err = %v, want a TokenError", err)
 			}
-			if te.Code != "invalid_client" || te.Provider != "jwt" || !strings.Contains(te.Description, "assertion was refused") {
+			if te.Code != "invalid_client" || te.Provider != "jwt" || !strings.Contains(te.Description, "assertion was refused") || !strings.Contains(te.Hint, "client_key_file") {
 				t.Errorf("err = %+v", te)
 			}
 			sent := capture.last(t)["client_assertion"][0]

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -162,4 +163,18 @@ func (md *metadata) forClient(p *Provider) *metadata {
 		}
 	}
 	return &out
+}
+
+// signedClientHint is what to check when the server refuses a client that
+// signs or presents a certificate; "" for the other methods.
+func signedClientHint(p *Provider) string {
+	switch p.ClientAuth {
+	case authPrivateKeyJWT:
+		return "the token endpoint refused the client assertion: check client_id, that client_key_file's key (client_key_id, client_key_alg) is the one registered for it, and assertion_audience (" + cmp.Or(p.AssertionAudience, "token_url") + "; some servers want \"issuer\")"
+	case authClientSecretJWT:
+		return "the token endpoint refused the client assertion: check client_id, client_secret and assertion_audience (" + cmp.Or(p.AssertionAudience, "token_url") + ")"
+	case authTLS, authSelfSignedTLS:
+		return "the token endpoint refused the client certificate: check client_id and that cert_file is the certificate registered for it"
+	}
+	return ""
 }

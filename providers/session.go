@@ -360,6 +360,9 @@ func (s *Session) tokenError(ctx context.Context, err error) error {
 func tokenHint(e *TokenError, p *Provider) string {
 	switch e.Code {
 	case "invalid_client":
+		if h := signedClientHint(p); h != "" {
+			return h
+		}
 		return "the token endpoint refused the client: check client_id, client_secret and client_auth (" + cmp.Or(p.ClientAuth, "basic") + ")"
 	case "invalid_scope":
 		return "a requested scope is not allowed for this client: check scopes"
