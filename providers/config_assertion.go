@@ -178,3 +178,18 @@ func signedClientHint(p *Provider) string {
 	}
 	return ""
 }
+
+// addAssertionSettings adds what a signed assertion says to the settings
+// a cached token is keyed by: another key, kid or sub is another identity,
+// whose token must not be taken for this one's. Only keys that are set go
+// in, so a provider without them keeps the key it always had.
+func (p *Provider) addAssertionSettings(auth map[string]any) {
+	for k, v := range map[string]string{"client_key_file": p.ClientKeyFile, "client_key_id": p.ClientKeyID, "client_key_alg": p.ClientKeyAlg, "assertion_audience": p.AssertionAudience} {
+		if v != "" {
+			auth[k] = v
+		}
+	}
+	if len(p.AssertionClaims) > 0 {
+		auth["assertion_claims"] = p.AssertionClaims
+	}
+}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
 
 func TestAssertionConfigErrors(t *testing.T) {
@@ -160,4 +161,23 @@ func selfSignedDER(t *testing.T, k *ecdsa.PrivateKey) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+// TestAssertionSettingsKeyTheCache: a token got with one key or one sub
+// is not taken for another's.
+func TestAssertionSettingsKeyTheCache(t *testing.T) {
+	const base = "[providers.p]\nbase_url = \"https://api.example\"\ntoken_url = \"https://login.example/token\"\nclient_id = \"app\"\ngrant = \"jwt_bearer\"\nclient_key_file = \"k.pem\"\n"
+	store := tokencache.NewMemory()
+	key := func(extra string) string {
+		return resolvedProvider(t, base+extra, "p").CacheKey(store)
+	}
+	plain := key("")
+	for _, extra := range []string{"assertion_claims = { sub = \"alice\" }\n", "client_key_id = \"k2\"\n", "client_key_alg = \"PS256\"\n"} {
+		if key(extra) == plain {
+			t.Errorf("%q: same cache key", extra)
+		}
+	}
+	if key("assertion_claims = { sub = \"alice\" }\n") == key("assertion_claims = { sub = \"bob\" }\n") {
+		t.Error("alice's token would serve bob")
+	}
 }
