@@ -18,6 +18,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -359,5 +360,71 @@ func TestTLSClientAuth(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 		})
+	}
+}
+
+// TestAuthorizationCodeWithSignedClient: the code is exchanged with a
+// client assertion (x/oauth2 cannot send one), PKCE verifier and redirect
+// included.
+func TestAuthorizationCodeWithSignedClient(t *testing.T) {
+	const sec = "a-client-secret-of-more-than-32-bytes"
+	as := &assertionServer{clientID: "app", secret: []byte(sec), seen: map[string]bool{}}
+	mux := http.NewServeMux()
+	mux.Handle("/token", as)
+	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		http.Redirect(w, r, q.Get("redirect_uri")+"?code=the-code&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	p := writeConfig(t, fmt.Sprintf("[providers.p]\nbase_url = %q\ngrant = \"authorization_code\"\nauth_url = %q\ntoken_url = %q\nclient_id = \"app\"\nclient_auth = \"client_secret_jwt\"\nclient_secret = %q\n", srv.URL, srv.URL+"/authorize", srv.URL+"/token", sec))
+	s := newSession(t, p, nil, 0)
+	pending, back := openSignIn(t, s)
+	deliver(t, back)
+	tok, err := pending.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Access.Reveal() != "verified-token" {
+		t.Errorf("token %q", tok.Access.Reveal())
+	}
+	f := as.lastForm(t)
+	for k, want := range map[string]string{"grant_type": "authorization_code", "code": "the-code", "client_id": "app"} {
+		if got := f[k]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %v, want %s", k, got, want)
+		}
+	}
+	if len(f["code_verifier"]) != 1 || len(f["code_verifier"][0]) < 43 || !strings.HasPrefix(f["redirect_uri"][0], "http://127.0.0.1:") {
+		t.Errorf("code_verifier %v redirect_uri %v", f["code_verifier"], f["redirect_uri"])
+	}
+}
+
+// TestEchoedAssertionIsRedacted: a server that quotes the assertion back
+// in its refusal does not get it onto the screen.
+func TestEchoedAssertionIsRedacted(t *testing.T) {
+	var sent string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		sent = r.PostForm.Get("client_assertion")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_client", "error_description": "cannot use " + sent, "assertion": sent})
+	}))
+	t.Cleanup(srv.Close)
+	const sec = "a-client-secret-of-more-than-32-bytes"
+	p := writeConfig(t, fmt.Sprintf("[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"app\"\nclient_auth = \"client_secret_jwt\"\nclient_secret = %q\n", srv.URL, srv.URL+"/token", sec))
+	s := newSession(t, p, nil, 0)
+	_, err := s.Token(context.Background())
+	var te *providers.TokenError
+	if !errors.As(err, &te) || te.Code != "invalid_client" {
+		t.Fatalf("err = %v", err)
+	}
+	if sent == "" {
+		t.Fatal("no assertion was sent")
+	}
+	for _, shown := range []string{err.Error(), te.Description, te.Body, s.Redact("log line: " + sent)} {
+		if strings.Contains(shown, sent) || strings.Contains(shown, sent[len(sent)-20:]) {
+			t.Errorf("the assertion shows in %q", shown)
+		}
 	}
 }
