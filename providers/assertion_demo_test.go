@@ -5,6 +5,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha1" //nolint:gosec // x5t is SHA-1 by definition
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -157,6 +159,51 @@ func TestPrivateKeyJWTAgainstDemo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPrivateKeyJWTCertificateThumbprints: with cert_file beside
+// private_key_jwt (and no key_file: it is no TLS certificate), the
+// assertion's header carries the certificate's x5t#S256 and x5t, as Entra
+// ID's certificate credentials want; op still verifies it.
+func TestPrivateKeyJWTCertificateThumbprints(t *testing.T) {
+	var capture formCapture
+	env := startDemo(t, time.Minute, capture.wrap)
+	b, _ := pem.Decode(demo.JWTClientKey())
+	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ek := k.(*ecdsa.PrivateKey)
+	der := selfSignedDER(t, ek)
+	p := assertionConfig(t, env.srv.URL, string(demo.JWTClientKey()), "grant = \"client_credentials\"\nclient_auth = \"private_key_jwt\"\nassertion_audience = \"issuer\"\ncert_file = \"client-cert.pem\"\n")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(mustFilePath(t, p, "client-key.pem")), "client-cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	client, err := providers.HTTPClient(p, newClient(t))
+	if err != nil {
+		t.Fatalf("cert_file alone is no TLS certificate: %v", err)
+	}
+	s, err := providers.NewSession(p, providers.SessionOptions{Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := decodeJWT(t, capture.last(t)["client_assertion"][0])
+	s256, s1 := sha256.Sum256(der), sha1.Sum(der) //nolint:gosec // x5t is SHA-1
+	if h["x5t#S256"] != base64.RawURLEncoding.EncodeToString(s256[:]) || h["x5t"] != base64.RawURLEncoding.EncodeToString(s1[:]) {
+		t.Errorf("header %v", h)
+	}
+}
+
+func mustFilePath(t *testing.T, p *providers.Provider, name string) string {
+	t.Helper()
+	path, err := p.FilePath(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // TestPrivateKeyJWTRefused: an assertion the server refuses is a
