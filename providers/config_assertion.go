@@ -32,9 +32,10 @@ func certForThumbprint(p *Provider) bool {
 	return p.ClientAuth == authPrivateKeyJWT && p.CertFile != "" && p.KeyFile == ""
 }
 
-// authenticatesBySignature reports whether the client authenticates with
-// a signed assertion or a certificate rather than a secret.
-func (p *Provider) authenticatesBySignature() bool {
+// assertsOrPresentsCert reports whether the client authenticates with a
+// signed assertion or its certificate: no secret travels, and x/oauth2 can
+// send neither.
+func (p *Provider) assertsOrPresentsCert() bool {
 	switch p.ClientAuth {
 	case authPrivateKeyJWT, authClientSecretJWT, authTLS, authSelfSignedTLS:
 		return true

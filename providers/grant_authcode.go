@@ -151,7 +151,7 @@ func (s *Session) awaitCode(ctx context.Context, cfg *oauth2.Config, ep endpoint
 	if code == "" {
 		return nil, &TokenError{Provider: s.p.Name, Description: "the redirect carried no code"}
 	}
-	if s.p.authenticatesBySignature() {
+	if s.p.assertsOrPresentsCert() {
 		// x/oauth2 cannot send a client assertion or client_id beside a
 		// certificate: the exchange is ours.
 		return s.postToken(ctx, ep.token, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL}, "code_verifier": {verifier}})
