@@ -5,7 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha1" //nolint:gosec // x5t is SHA-1 by definition
+	"crypto/sha1" // x5t is SHA-1 by definition
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -191,7 +191,7 @@ func TestPrivateKeyJWTCertificateThumbprints(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, _ := decodeJWT(t, capture.last(t)["client_assertion"][0])
-	s256, s1 := sha256.Sum256(der), sha1.Sum(der) //nolint:gosec // x5t is SHA-1
+	s256, s1 := sha256.Sum256(der), sha1.Sum(der)
 	if h["x5t#S256"] != base64.RawURLEncoding.EncodeToString(s256[:]) || h["x5t"] != base64.RawURLEncoding.EncodeToString(s1[:]) {
 		t.Errorf("header %v", h)
 	}

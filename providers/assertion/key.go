@@ -13,7 +13,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rsa"
-	"crypto/sha1" //nolint:gosec // x5t is SHA-1 by definition (RFC 7515 §4.1.7); it only names a certificate
+	"crypto/sha1" // x5t is SHA-1 by definition (RFC 7515 §4.1.7); it only names a certificate
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -59,7 +59,7 @@ type Key struct {
 	priv       crypto.Signer
 	alg        string
 	kid        string
-	x5t, x5t25 string // certificate thumbprints, "" without cert_file
+	x5t, x5tS256 string // certificate thumbprints, "" without cert_file
 }
 
 // String implements fmt.Stringer without the key.
@@ -78,7 +78,7 @@ func (k *Key) Alg() string { return k.alg }
 func (k *Key) KeyID() string { return k.kid }
 
 // Thumbprints are the certificate's x5t#S256 and x5t, "" without one.
-func (k *Key) Thumbprints() (s256, sha1 string) { return k.x5t25, k.x5t }
+func (k *Key) Thumbprints() (s256, sha1 string) { return k.x5tS256, k.x5t }
 
 // Public is the key's public half.
 func (k *Key) Public() crypto.PublicKey { return k.priv.Public() }
@@ -276,9 +276,9 @@ func (k *Key) WithCertificate(certPEM []byte) error {
 	if !ok || !pub.Equal(k.priv.Public()) {
 		return &Problem{Cert: true, Msg: "the certificate does not match the private key", Hint: "cert_file must be the certificate of client_key_file's key"}
 	}
-	s1 := sha1.Sum(cert.Raw) //nolint:gosec // see the import
+	s1 := sha1.Sum(cert.Raw)
 	s256 := sha256.Sum256(cert.Raw)
 	k.x5t = base64.RawURLEncoding.EncodeToString(s1[:])
-	k.x5t25 = base64.RawURLEncoding.EncodeToString(s256[:])
+	k.x5tS256 = base64.RawURLEncoding.EncodeToString(s256[:])
 	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1" //nolint:gosec // checking x5t
+	"crypto/sha1" // to check x5t
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -168,7 +168,7 @@ func TestWithCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := pem.Decode(certPEM)
-	s1, s256 := sha1.Sum(b.Bytes), sha256.Sum256(b.Bytes) //nolint:gosec // x5t
+	s1, s256 := sha1.Sum(b.Bytes), sha256.Sum256(b.Bytes)
 	got256, got1 := k.Thumbprints()
 	if got256 != base64.RawURLEncoding.EncodeToString(s256[:]) || got1 != base64.RawURLEncoding.EncodeToString(s1[:]) {
 		t.Errorf("thumbprints %q %q", got256, got1)

@@ -109,8 +109,8 @@ func (s *Signer) joseSigner() (jose.Signer, error) {
 		if s.key.kid != "" {
 			opts = opts.WithHeader(jose.HeaderKey("kid"), s.key.kid)
 		}
-		if s.key.x5t25 != "" {
-			opts = opts.WithHeader(jose.HeaderKey("x5t#S256"), s.key.x5t25).WithHeader(jose.HeaderKey("x5t"), s.key.x5t)
+		if s.key.x5tS256 != "" {
+			opts = opts.WithHeader(jose.HeaderKey("x5t#S256"), s.key.x5tS256).WithHeader(jose.HeaderKey("x5t"), s.key.x5t)
 		}
 	}
 	signer, err := jose.NewSigner(sk, opts)
