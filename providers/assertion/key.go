@@ -56,9 +56,9 @@ func (p *Problem) Error() string { return p.Msg }
 // Key is a private signing key with what its assertions' header says of
 // it. It prints as a mask: the private key never reaches a screen or log.
 type Key struct {
-	priv       crypto.Signer
-	alg        string
-	kid        string
+	priv         crypto.Signer
+	alg          string
+	kid          string
 	x5t, x5tS256 string // certificate thumbprints, "" without cert_file
 }
 
