@@ -113,9 +113,11 @@ func (s *Session) postForm(ctx context.Context, u *url.URL, form url.Values) (*h
 	if form == nil {
 		form = url.Values{}
 	}
-	if signed, err := s.authenticateSigned(ctx, form); err != nil {
+	signed, err := s.authenticateSigned(ctx, form)
+	if err != nil {
 		return nil, err
-	} else if !signed {
+	}
+	if !signed {
 		s.authenticate(u, form, header)
 	}
 	var body io.Reader = http.NoBody
