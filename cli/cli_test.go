@@ -161,7 +161,7 @@ func TestExampleConfigParses(t *testing.T) {
 	for _, p := range cfg.Providers {
 		auths[p.ClientAuth] = true
 	}
-	for _, a := range []string{"private_key_jwt", "client_secret_jwt", "tls_client_auth"} {
+	for _, a := range []string{"private_key_jwt", "client_secret_jwt", "tls_client_auth", "self_signed_tls_client_auth"} {
 		if !auths[a] {
 			t.Errorf("config.example.toml has no example of client_auth %s", a)
 		}
