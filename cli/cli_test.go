@@ -152,9 +152,18 @@ func TestExampleConfigParses(t *testing.T) {
 	for _, p := range cfg.Providers {
 		grants[string(p.Grant)] = true
 	}
-	for _, g := range []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom"} {
+	for _, g := range []string{"client_credentials", "authorization_code", "device_code", "refresh_token", "password", "static", "custom", "jwt_bearer"} {
 		if !grants[g] {
 			t.Errorf("config.example.toml has no example of grant %s", g)
+		}
+	}
+	auths := map[string]bool{}
+	for _, p := range cfg.Providers {
+		auths[p.ClientAuth] = true
+	}
+	for _, a := range []string{"private_key_jwt", "client_secret_jwt", "tls_client_auth", "self_signed_tls_client_auth"} {
+		if !auths[a] {
+			t.Errorf("config.example.toml has no example of client_auth %s", a)
 		}
 	}
 	for _, vendor := range []string{"tapkey", "sys303", "azurecn", "maptable"} {

@@ -95,6 +95,18 @@ type Provider struct {
 	ClientSecretCmd string        `toml:"client_secret_cmd"`
 	ClientAuth      string        `toml:"client_auth"`
 
+	// Signed JWTs (RFC 7523), checked in config_assertion.go: the key that
+	// signs private_key_jwt's client assertion and the jwt_bearer grant's
+	// assertion (PEM, JWK or JWKS; a relative path is taken from the
+	// config's folder), its kid and algorithm, the assertions' aud
+	// ("token_url", "issuer" or a URL) and the grant's claims (sub and
+	// more).
+	ClientKeyFile     string         `toml:"client_key_file"`
+	ClientKeyID       string         `toml:"client_key_id"`
+	ClientKeyAlg      string         `toml:"client_key_alg"`
+	AssertionAudience string         `toml:"assertion_audience"`
+	AssertionClaims   map[string]any `toml:"assertion_claims"`
+
 	Scopes      []string          `toml:"scopes"`
 	Audience    string            `toml:"audience"`
 	Resource    string            `toml:"resource"`
@@ -338,6 +350,9 @@ func Parse(path string, data []byte) (*Config, error) {
 func freeForm(key toml.Key) bool {
 	if len(key) > 5 && key[0] == "environments" && key[2] == "providers" {
 		key = append(toml.Key{"providers"}, key[3:]...) // an environment's override of a provider
+	}
+	if len(key) > 3 && key[0] == "providers" && key[2] == "assertion_claims" {
+		return true // the claims are the user's own, nested or not
 	}
 	return len(key) > 4 && key[0] == "providers" && (key[2] == "login" || key[2] == "refresh") && key[3] == "json"
 }

@@ -41,7 +41,7 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-var clientAuths = []string{"basic", "basic_raw", "post", "query", "none"}
+var clientAuths = []string{"basic", "basic_raw", "post", "query", "none", authPrivateKeyJWT, authClientSecretJWT, authTLS, authSelfSignedTLS}
 
 // reservedAuthParams are the authorization request's parameters keyhole
 // sets itself, each a part of what keeps the sign-in safe, with why. From
@@ -139,7 +139,10 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 	if p.RedirectPort < 0 || p.RedirectPort > 65535 {
 		return errAt(key("redirect_port"), "must be between 0 and 65535", "0 picks a free port")
 	}
-	if (p.CertFile == "") != (p.KeyFile == "") {
+	if err := checkAssertion(errAt, key, p); err != nil {
+		return err
+	}
+	if (p.CertFile == "") != (p.KeyFile == "") && !certForThumbprint(p) {
 		set, missing := "cert_file", "key_file"
 		if p.CertFile == "" {
 			set, missing = "key_file", "cert_file"

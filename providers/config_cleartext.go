@@ -95,6 +95,7 @@ func (n DiscoveryNotes) ForeignTokenNote() string {
 // config leaves to discovery count.
 func discoveryNotes(p *Provider, md *metadata) DiscoveryNotes {
 	var n DiscoveryNotes
+	md = md.forClient(p)
 	for _, f := range []struct{ field, configured, discovered string }{
 		{"token_endpoint", p.TokenURL, md.TokenEndpoint},
 		{"authorization_endpoint", p.AuthURL, md.AuthorizationEndpoint},

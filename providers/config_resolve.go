@@ -94,6 +94,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		{"rate_limit", &r.RateLimit},
 		{"ca_file", &r.CAFile}, {"cert_file", &r.CertFile}, {"key_file", &r.KeyFile},
 		{"openapi", &r.OpenAPI},
+		{"client_key_file", &r.ClientKeyFile}, {"client_key_id", &r.ClientKeyID}, {"assertion_audience", &r.AssertionAudience},
 	} {
 		str(f.key, f.v)
 	}
@@ -107,6 +108,9 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	}
 	r.TokenParams = strMap("token_params", p.TokenParams)
 	r.AuthParams = strMap("auth_params", p.AuthParams)
+	if p.AssertionClaims != nil {
+		r.AssertionClaims, _ = mapStrings("assertion_claims", p.AssertionClaims, expanded).(map[string]any)
+	}
 	r.Login = custom("login", p.Login)
 	r.Refresh = custom("refresh", p.Refresh)
 	if p.TokenResponse != nil {

@@ -37,7 +37,7 @@ const (
 )
 
 // grants are the grants a config may name.
-var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom}
+var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom, GrantJWTBearer}
 
 // Known reports whether g is a grant a config may name.
 func (g Grant) Known() bool { return slices.Contains(grants, g) }
@@ -78,6 +78,8 @@ func (s *Session) obtain(ctx context.Context, ep endpoints) (*Token, error) {
 		return s.static(), nil
 	case GrantCustom:
 		return s.customLogin(ctx)
+	case GrantJWTBearer:
+		return s.jwtBearer(ctx, ep)
 	}
 	return nil, ErrNeedsLogin
 }

@@ -151,6 +151,11 @@ func (s *Session) awaitCode(ctx context.Context, cfg *oauth2.Config, ep endpoint
 	if code == "" {
 		return nil, &TokenError{Provider: s.p.Name, Description: "the redirect carried no code"}
 	}
+	if s.p.assertsOrPresentsCert() {
+		// x/oauth2 cannot send a client assertion or client_id beside a
+		// certificate: the exchange is ours.
+		return s.postToken(ctx, ep.token, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL}, "code_verifier": {verifier}})
+	}
 	tok, err := s.viaOAuth2(ctx, func(ctx context.Context) (*oauth2.Token, error) {
 		return cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	})

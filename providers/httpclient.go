@@ -14,12 +14,12 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/pemfile"
 )
 
-// TLSFileError is a provider's ca_file, cert_file or key_file that cannot
-// be used. It names the provider, the key and the file, never what the
-// file holds.
+// TLSFileError is a provider's ca_file, cert_file, key_file or
+// client_key_file that cannot be used. It names the provider, the key and
+// the file, never what the file holds.
 type TLSFileError struct {
 	Provider string
-	Key      string // "ca_file", "cert_file" or "key_file"
+	Key      string // "ca_file", "cert_file", "key_file" or "client_key_file"
 	File     string // the path as read (see Provider.FilePath)
 	Msg      string
 	Hint     string
@@ -167,7 +167,9 @@ func tlsConfig(p *Provider, base *tls.Config) (*tls.Config, error) {
 		}
 		conf.RootCAs = pool
 	}
-	if p.CertFile != "" || p.KeyFile != "" {
+	// cert_file alone, beside private_key_jwt, only names the certificate
+	// whose thumbprints the assertion carries: it is no TLS credential.
+	if p.KeyFile != "" || (p.CertFile != "" && !certForThumbprint(p)) {
 		cert, err := clientCert(p)
 		if err != nil {
 			return nil, err

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/keyhole-sh/keyhole/internal/ratelimit"
+	"github.com/keyhole-sh/keyhole/providers/assertion"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -69,6 +70,7 @@ type Session struct {
 	loaded          bool // the store has been read
 	secret          secret.String
 	secretLoaded    bool
+	signer          *assertion.Signer // signs client assertions and jwt_bearer's (session_assertion.go)
 	discovered      *metadata
 	notes           DiscoveryNotes // what discovered means for the person
 	discoveryFailed bool
@@ -366,6 +368,9 @@ func (s *Session) tokenError(ctx context.Context, err error) error {
 func tokenHint(e *TokenError, p *Provider) string {
 	switch e.Code {
 	case "invalid_client":
+		if h := signedClientHint(p); h != "" {
+			return h
+		}
 		return "the token endpoint refused the client: check client_id, client_secret and client_auth (" + cmp.Or(p.ClientAuth, "basic") + ")"
 	case "invalid_scope":
 		return "a requested scope is not allowed for this client: check scopes"

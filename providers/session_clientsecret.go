@@ -11,10 +11,19 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// loadSecret makes the client secret available: the literal one, or the
-// output of client_secret_cmd, run once per session (a password manager
-// may ask the person to unlock it; once is enough).
+// loadSecret makes the client's credentials available: its secret, then
+// the signer of its assertions (session_assertion.go).
 func (s *Session) loadSecret(ctx context.Context) error {
+	if err := s.loadClientSecret(ctx); err != nil {
+		return err
+	}
+	return s.loadSigner()
+}
+
+// loadClientSecret makes the client secret available: the literal one, or
+// the output of client_secret_cmd, run once per session (a password
+// manager may ask the person to unlock it; once is enough).
+func (s *Session) loadClientSecret(ctx context.Context) error {
 	s.mu.Lock()
 	done := s.secretLoaded
 	s.mu.Unlock()

@@ -28,6 +28,9 @@ type metadata struct {
 	// IssParameterSupported is RFC 9207's promise that every authorization
 	// response carries iss.
 	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
+	// MTLSEndpointAliases are the endpoints a client authenticating with
+	// its certificate uses instead (RFC 8705 §5).
+	MTLSEndpointAliases *mtlsAliases `json:"mtls_endpoint_aliases"`
 }
 
 // endpoints returns the provider's URLs: the explicit ones from the config,
@@ -68,6 +71,7 @@ func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
 			*dst = v
 		}
 	}
+	md = md.forClient(p)
 	fill(&ep.auth, md.AuthorizationEndpoint)
 	fill(&ep.token, md.TokenEndpoint)
 	fill(&ep.device, md.DeviceAuthorizationEndpoint)

@@ -112,7 +112,16 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 // says, asking for JSON.
 func (s *Session) postForm(ctx context.Context, u *url.URL, form url.Values) (*http.Request, error) {
 	header := http.Header{"Accept": {"application/json"}}
-	s.authenticate(u, form, header)
+	if form == nil {
+		form = url.Values{}
+	}
+	signed, err := s.authenticateSigned(ctx, form)
+	if err != nil {
+		return nil, err
+	}
+	if !signed {
+		s.authenticate(u, form, header)
+	}
 	var body io.Reader = http.NoBody
 	if len(form) > 0 {
 		body = strings.NewReader(form.Encode())

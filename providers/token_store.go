@@ -73,6 +73,7 @@ func (p *Provider) authSettings() []byte {
 	if p.Environment != "" {
 		auth["environment"] = p.Environment
 	}
+	p.addAssertionSettings(auth)
 	// encoding/json sorts map keys, so equal settings give equal bytes.
 	b, err := json.Marshal(auth)
 	if err != nil {

@@ -30,6 +30,7 @@ type client struct {
 	grants     []oidc.GrantType
 	scopes     []string
 	native     bool // redirects to loopback on any port (RFC 8252 §7.3)
+	signed     bool // authenticates with a signed JWT (jwtclient.go)
 }
 
 // demoClients returns the demo's clients by ID. The secret is hashed with
@@ -51,7 +52,7 @@ func demoClients() map[string]*client {
 		id:     DeviceClientID,
 		grants: []oidc.GrantType{oidc.GrantTypeDeviceCode, oidc.GrantTypeRefreshToken},
 		scopes: allScopes(),
-	}}
+	}, jwtClient()}
 	m := make(map[string]*client, len(cs))
 	for _, c := range cs {
 		m[c.id] = c
@@ -60,8 +61,8 @@ func demoClients() map[string]*client {
 }
 
 // public reports whether the client has no secret: naming it is all the
-// authentication it has.
-func (c *client) public() bool { return c.secretHash == nil }
+// authentication it has. A client that signs its assertions is not.
+func (c *client) public() bool { return c.secretHash == nil && !c.signed }
 
 // checkSecret compares in constant time; a public client never matches.
 func (c *client) checkSecret(secret string) bool {
@@ -113,6 +114,9 @@ func (c *client) ApplicationType() op.ApplicationType {
 }
 
 func (c *client) AuthMethod() oidc.AuthMethod {
+	if c.signed {
+		return oidc.AuthMethodPrivateKeyJWT
+	}
 	if c.public() {
 		return oidc.AuthMethodNone
 	}

@@ -2,8 +2,10 @@ package demo
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 )
 
 // metadata is the RFC 8414 authorization-server metadata, served at both
@@ -43,9 +45,9 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		ScopesSupported:                        allScopes(),
 		ResponseTypesSupported:                 []string{"code"},
 		ResponseModesSupported:                 []string{"query"},
-		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token", deviceGrantType},
+		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token", deviceGrantType, string(oidc.GrantTypeBearer)},
 		CodeChallengeMethodsSupported:          []string{"S256"},
-		TokenEndpointAuthMethodsSupported:      clientAuth,
+		TokenEndpointAuthMethodsSupported:      append(slices.Clone(clientAuth), "private_key_jwt"),
 		RevocationEndpointAuthMethodsSupported: clientAuth,
 		// op's introspection reads Basic credentials only, not
 		// client_secret_post.

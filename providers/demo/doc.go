@@ -20,11 +20,18 @@
 //   - [DeviceClientID]: a public client (no secret) for the device
 //     authorization grant (RFC 8628) and refresh_token, with the same
 //     scopes and the same offline_access rule as demo-pkce.
+//   - [JWTClientID]: a client that authenticates with a signed JWT
+//     (private_key_jwt) for client_credentials, and may use the JWT-bearer
+//     grant (RFC 7523 §2.1). op verifies its assertions (signature by kid,
+//     aud the issuer, exp, iat, iss = sub) against the public halves of
+//     [JWTClientKey] (ES256, [JWTClientKeyID]) and [JWTClientRSAKey] (RS256
+//     or PS256, [JWTClientRSAKeyID]); api:read and api:write.
 //
 // # Authorization server
 //
 //	POST /oauth2/token                 client_credentials, authorization_code, refresh_token,
-//	                                   urn:ietf:params:oauth:grant-type:device_code
+//	                                   urn:ietf:params:oauth:grant-type:device_code,
+//	                                   urn:ietf:params:oauth:grant-type:jwt-bearer
 //	GET  /oauth2/auth                  auto-approves for the user "demo-user"; ?prompt=consent shows a page
 //	POST /oauth2/device_authorization  RFC 8628 §3.1: device_code, user_code, verification URIs
 //	GET  /device                       the page where the person enters a user code (?user_code= prefills)

@@ -160,6 +160,9 @@ func New(opts Options) (*Server, error) {
 		stats:   newStats(),
 		items:   &itemStore{},
 	}
+	if s.store.jwtKeys, err = jwtClientKeys(); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	if s.provider, err = newProvider(s.store); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

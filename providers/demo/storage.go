@@ -27,6 +27,7 @@ import (
 type storage struct {
 	clients        map[string]*client // fixed at New, read-only
 	keys           *signingKey
+	jwtKeys        map[string]*jose.JSONWebKey // the demo JWT client's public keys by kid (jwtclient.go)
 	tokenTTL       time.Duration
 	deviceTTL      time.Duration
 	deviceInterval time.Duration
@@ -174,14 +175,6 @@ func (s *storage) SetIntrospectionFromToken(context.Context, *oidc.Introspection
 
 func (s *storage) GetPrivateClaimsFromScopes(context.Context, string, string, []string) (map[string]any, error) {
 	return nil, nil
-}
-
-func (s *storage) GetKeyByIDAndClientID(context.Context, string, string) (*jose.JSONWebKey, error) {
-	return nil, errors.New("the demo does not support JWT client assertions")
-}
-
-func (s *storage) ValidateJWTProfileScopes(context.Context, string, []string) ([]string, error) {
-	return nil, errors.New("the demo does not support the JWT profile grant")
 }
 
 // created counts a stored entry and, every so often, drops entries that

@@ -39,6 +39,8 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		resp, err = s.refreshExchange(r)
 	case oidc.GrantTypeDeviceCode:
 		resp, err = s.deviceExchange(r)
+	case oidc.GrantTypeBearer:
+		resp, err = s.jwtBearer(r)
 	case "":
 		err = oidc.ErrInvalidRequest().WithDescription("The grant_type parameter is missing.")
 	default:
@@ -79,6 +81,9 @@ func (s *Server) knownClient(id string) (*client, error) {
 }
 
 func (s *Server) clientCredentials(r *http.Request) (*oidc.AccessTokenResponse, error) {
+	if r.PostForm.Has("client_assertion") {
+		return s.signedClientCredentials(r)
+	}
 	_, tokenReq, client, err := validRequest(s, r, oidc.GrantTypeClientCredentials,
 		op.ParseClientCredentialsRequest, op.ValidateClientCredentialsRequest)
 	if err != nil {
