@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/charmbracelet/colorprofile"
@@ -150,6 +151,9 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 		info.TokenEndpoint = "login: " + secret.RedactURL(shown.Login.URL)
 	case shown.Grant == providers.GrantStatic:
 		info.TokenEndpoint = "(static token)"
+	case shown.Grant == providers.GrantCommand:
+		// As written: a ${VAR} in an argument may hold a credential.
+		info.TokenEndpoint = "(command: " + strings.Join(p.Command, " ") + ")"
 	case shown.Issuer != "":
 		info.TokenEndpoint = "(discovery: " + secret.RedactURL(shown.Issuer) + ")"
 	}

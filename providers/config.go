@@ -124,6 +124,10 @@ type Provider struct {
 	Vars     map[string]string `toml:"vars"`
 	Requests []SavedRequest    `toml:"requests"`
 
+	// The exchange grants (config_exchange.go). Command is the command
+	// grant's program and its arguments, run without a shell.
+	Command []string `toml:"command"`
+
 	// OpenAPI is the API's description, a file (relative to the config's
 	// folder, see FilePath) or an http(s) URL. Only the commands that
 	// browse operations load it (package spec); the config checks its form.

@@ -128,6 +128,9 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 	if p.Grant == GrantClientCredentials && p.TokenURL == "" && p.Issuer == "" {
 		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
 	}
+	if err := checkExchange(p, errAt, key); err != nil {
+		return err
+	}
 	if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {
 		if _, err := ratelimit.Parse(p.RateLimit); err != nil {
 			return errAt(key("rate_limit"), err.Error(), "like 60/min or 10/s")

@@ -102,6 +102,10 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	for i := range r.Scopes {
 		str("scopes", &r.Scopes[i])
 	}
+	r.Command = append([]string(nil), p.Command...)
+	for i := range r.Command {
+		str("command", &r.Command[i])
+	}
 	r.TokenParams = strMap("token_params", p.TokenParams)
 	r.AuthParams = strMap("auth_params", p.AuthParams)
 	r.Login = custom("login", p.Login)

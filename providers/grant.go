@@ -33,10 +33,11 @@ const (
 	GrantPassword          Grant = "password"
 	GrantStatic            Grant = "static" // the token pasted into the config
 	GrantCustom            Grant = "custom" // the vendor's own login and refresh requests
+	GrantCommand           Grant = "command" // the output of a program (gh auth token)
 )
 
 // grants are the grants a config may name.
-var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom}
+var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom, GrantCommand}
 
 // Known reports whether g is a grant a config may name.
 func (g Grant) Known() bool { return slices.Contains(grants, g) }
@@ -46,8 +47,8 @@ func (g Grant) Known() bool { return slices.Contains(grants, g) }
 func (g Grant) Interactive() bool { return g == GrantAuthorizationCode || g == GrantDeviceCode }
 
 // UsesTokenEndpoint reports whether g asks a token endpoint (token_url, or
-// the issuer's) for its token: all do but static and custom.
-func (g Grant) UsesTokenEndpoint() bool { return g != GrantStatic && g != GrantCustom }
+// the issuer's) for its token: all do but static, custom and command.
+func (g Grant) UsesTokenEndpoint() bool { return g != GrantStatic && g != GrantCustom && g != GrantCommand }
 
 // grantNames are the grants as the config spells them.
 func grantNames() []string {
@@ -77,6 +78,8 @@ func (s *Session) obtain(ctx context.Context, ep endpoints) (*Token, error) {
 		return s.static(), nil
 	case GrantCustom:
 		return s.customLogin(ctx)
+	case GrantCommand:
+		return s.commandToken(ctx)
 	}
 	return nil, ErrNeedsLogin
 }
