@@ -31,8 +31,8 @@ const (
 	GrantDeviceCode        Grant = "device_code"
 	GrantRefreshToken      Grant = "refresh_token"
 	GrantPassword          Grant = "password"
-	GrantStatic            Grant = "static" // the token pasted into the config
-	GrantCustom            Grant = "custom" // the vendor's own login and refresh requests
+	GrantStatic            Grant = "static"  // the token pasted into the config
+	GrantCustom            Grant = "custom"  // the vendor's own login and refresh requests
 	GrantCommand           Grant = "command" // the output of a program (gh auth token)
 )
 
@@ -48,7 +48,9 @@ func (g Grant) Interactive() bool { return g == GrantAuthorizationCode || g == G
 
 // UsesTokenEndpoint reports whether g asks a token endpoint (token_url, or
 // the issuer's) for its token: all do but static, custom and command.
-func (g Grant) UsesTokenEndpoint() bool { return g != GrantStatic && g != GrantCustom && g != GrantCommand }
+func (g Grant) UsesTokenEndpoint() bool {
+	return g != GrantStatic && g != GrantCustom && g != GrantCommand
+}
 
 // grantNames are the grants as the config spells them.
 func grantNames() []string {

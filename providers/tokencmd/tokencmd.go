@@ -28,7 +28,9 @@ type Error struct {
 	Timeout bool
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("command %s: %s", strings.Join(e.Argv, " "), e.Msg) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("command %s: %s", strings.Join(e.Argv, " "), e.Msg)
+}
 
 // Run runs argv with timeout and returns its stdout, trimmed of white space
 // around it. The context ends it too (the TUI's esc, Ctrl+C).
