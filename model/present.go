@@ -237,6 +237,9 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 		out = append(out, strings.Join(parts, " · "))
 	}
 	out = append(out, "token "+tok.Access.Show(!redact))
+	if !tok.ID.IsZero() {
+		out = append(out, "id token "+tok.ID.Show(!redact))
+	}
 	return out
 }
 
@@ -249,7 +252,7 @@ func (m *Model) authPreview() string {
 	in := e.Config.InjectionFor(e.tok)
 	value := "••••"
 	if e.tok != nil {
-		value = e.tok.Access.Show(!m.redact)
+		value = e.Config.Sent(e.tok).Show(!m.redact)
 	}
 	if in.Query != "" {
 		return termtext.Line("?" + in.Query + "=" + value + " (added)")

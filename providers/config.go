@@ -218,6 +218,9 @@ type TokenResponse struct {
 
 // Inject says where a request carries the token.
 type Inject struct {
+	// Token is which token is sent: "access_token" (the default) or
+	// "id_token" (inject_token.go).
+	Token  string  `toml:"token"`
 	Header string  `toml:"header"`
 	Prefix *string `toml:"prefix"`
 	Query  string  `toml:"query"`

@@ -153,7 +153,7 @@ func (s *Session) Redactor() *secret.Redactor {
 // useToken makes tok the token redacted from now on.
 func (s *Session) useToken(tok *Token) {
 	r := &secret.Redactor{}
-	r.Add(tok.Access, tok.Refresh)
+	r.Add(tok.Secrets()...)
 	s.redMu.Lock()
 	s.tokRed = r
 	s.redMu.Unlock()

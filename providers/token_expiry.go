@@ -26,6 +26,7 @@ func (s *Session) fromOAuth2(ot *oauth2.Token, obtained time.Time) *Token {
 	tok := &Token{
 		Access:   secret.New(ot.AccessToken),
 		Refresh:  secret.New(ot.RefreshToken),
+		ID:       idToken(ot.Extra("id_token")),
 		Type:     ot.TokenType,
 		Obtained: obtained,
 	}

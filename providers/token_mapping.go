@@ -84,6 +84,7 @@ func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, reda
 	tok := &Token{
 		Access:   secret.New(access.String()),
 		Refresh:  secret.New(doc.Get(m.RefreshToken).String()),
+		ID:       idToken(doc.Get("id_token").Value()),
 		Type:     doc.Get(m.TokenType).String(),
 		Obtained: obtained,
 	}

@@ -56,6 +56,7 @@ type record struct {
 	Version      int    `json:"version"`
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
 	TokenType    string `json:"token_type,omitempty"`
 	// Expiry is RFC 3339 with nanoseconds; absent means unknown, which must
 	// stay unknown and never turn into "never expires".
@@ -71,6 +72,7 @@ func toRecord(t *providers.Token) record {
 		Version:          formatVersion,
 		AccessToken:      t.Access.Reveal(),
 		RefreshToken:     t.Refresh.Reveal(),
+		IDToken:          t.ID.Reveal(),
 		TokenType:        t.Type,
 		Expiry:           t.Expiry,
 		ExpirySource:     string(t.ExpirySource),
@@ -84,6 +86,7 @@ func fromRecord(r record) *providers.Token {
 	t := &providers.Token{
 		Access:           secret.New(r.AccessToken),
 		Refresh:          secret.New(r.RefreshToken),
+		ID:               secret.New(r.IDToken),
 		Type:             r.TokenType,
 		Expiry:           r.Expiry,
 		ExpirySource:     providers.ExpirySource(r.ExpirySource),
