@@ -34,6 +34,9 @@ type providerInfo struct {
 	PlainHTTP []string `json:"plain_http,omitempty"`
 	// Environment is the environment applied (--env); "" for none.
 	Environment string `json:"environment,omitempty"`
+	// Exchange says whose tokens a token_exchange provider sends to its
+	// token endpoint (providers.Provider.ExchangeNote); "" for others.
+	Exchange string `json:"exchange,omitempty"`
 }
 
 func newProvidersCmd(e env, configPath *string) *cobra.Command {
@@ -99,6 +102,9 @@ not, with the file, line and key at fault.`,
 					// counts the colour codes.
 					status += " " + red(e, e.stdout, "(insecure: TLS not verified)")
 				}
+				if p.Exchange != "" {
+					status += " (" + line(p.Exchange) + ")"
+				}
 				if s := clearStatus(e, p.PlainHTTP); s != "" {
 					status += " " + s
 				}
@@ -143,6 +149,7 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 	info.Name, info.Title, info.Grant, info.Insecure = p.Name, shown.DisplayTitle(), string(p.Grant), p.Insecure
 	info.Environment = p.Environment
 	info.PlainHTTP = shown.ClearEndpoints()
+	info.Exchange = shown.ExchangeNote()
 	info.BaseURL = secret.RedactURL(shown.BaseURL)
 	switch {
 	case shown.TokenURL != "":

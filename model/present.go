@@ -127,6 +127,9 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	if tok != nil {
 		v.Details = tokenDetails(tok, m.redact)
 	}
+	if e.Config != nil && e.Config.ExchangeNote() != "" {
+		v.Details = append(v.Details, termtext.Line(e.Config.ExchangeNote()))
+	}
 	if note := e.disc.ForeignTokenNote(); note != "" {
 		v.Details = append(v.Details, note)
 	}

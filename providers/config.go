@@ -127,6 +127,16 @@ type Provider struct {
 	// The exchange grants (config_exchange.go). Command is the command
 	// grant's program and its arguments, run without a shell.
 	Command []string `toml:"command"`
+	// token_exchange (RFC 8693): the subject token is another provider's
+	// (SubjectProvider) or one of the config's (SubjectToken); an actor
+	// token may come from a third. The types are short names (access_token,
+	// id_token, jwt...) or URNs.
+	SubjectProvider    string        `toml:"subject_provider"`
+	SubjectToken       secret.String `toml:"subject_token"`
+	SubjectTokenType   string        `toml:"subject_token_type"`
+	ActorProvider      string        `toml:"actor_provider"`
+	ActorTokenType     string        `toml:"actor_token_type"`
+	RequestedTokenType string        `toml:"requested_token_type"`
 
 	// OpenAPI is the API's description, a file (relative to the config's
 	// folder, see FilePath) or an http(s) URL. Only the commands that

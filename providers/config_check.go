@@ -92,7 +92,7 @@ func (c *Config) validate(data []byte) error {
 			return err
 		}
 	}
-	return nil
+	return c.checkExchangeRefs(data)
 }
 
 // checkProvider checks one provider of the file at path: what validate

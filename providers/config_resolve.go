@@ -98,6 +98,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	sec("password", &r.Password)
 	sec("refresh_token", &r.RefreshToken)
 	sec("token", &r.Token)
+	sec("subject_token", &r.SubjectToken)
 	r.Scopes = append([]string(nil), p.Scopes...)
 	for i := range r.Scopes {
 		str("scopes", &r.Scopes[i])

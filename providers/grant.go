@@ -31,13 +31,14 @@ const (
 	GrantDeviceCode        Grant = "device_code"
 	GrantRefreshToken      Grant = "refresh_token"
 	GrantPassword          Grant = "password"
-	GrantStatic            Grant = "static"  // the token pasted into the config
-	GrantCustom            Grant = "custom"  // the vendor's own login and refresh requests
-	GrantCommand           Grant = "command" // the output of a program (gh auth token)
+	GrantStatic            Grant = "static"         // the token pasted into the config
+	GrantCustom            Grant = "custom"         // the vendor's own login and refresh requests
+	GrantCommand           Grant = "command"        // the output of a program (gh auth token)
+	GrantTokenExchange     Grant = "token_exchange" // RFC 8693: another token traded for this provider's
 )
 
 // grants are the grants a config may name.
-var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom, GrantCommand}
+var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom, GrantCommand, GrantTokenExchange}
 
 // Known reports whether g is a grant a config may name.
 func (g Grant) Known() bool { return slices.Contains(grants, g) }
@@ -82,6 +83,8 @@ func (s *Session) obtain(ctx context.Context, ep endpoints) (*Token, error) {
 		return s.customLogin(ctx)
 	case GrantCommand:
 		return s.commandToken(ctx)
+	case GrantTokenExchange:
+		return s.tokenExchange(ctx, ep)
 	}
 	return nil, ErrNeedsLogin
 }

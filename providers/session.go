@@ -35,6 +35,9 @@ type SessionOptions struct {
 	// Sleep waits d or until ctx ends; nil means a real timer. Tests pass
 	// one that moves their clock instead.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// TokenOf gets another provider's token, by name: the subject and
+	// actor tokens of a token_exchange provider. Nil: none is reachable.
+	TokenOf func(ctx context.Context, provider string) (*Token, error)
 }
 
 // Session gets, holds and hands out one provider's token. It is safe for
@@ -48,6 +51,8 @@ type Session struct {
 	key    string // the provider's key in store (CacheKey); "" without one
 	sleep  func(ctx context.Context, d time.Duration) error
 	limit  *ratelimit.Limiter // nil without rate_limit
+	// tokenOf is SessionOptions.TokenOf.
+	tokenOf func(ctx context.Context, provider string) (*Token, error)
 
 	redMu sync.RWMutex
 	red   *secret.Redactor // the configured secrets
@@ -96,7 +101,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 	if err := Supported(p); err != nil {
 		return nil, err
 	}
-	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}}
+	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}, tokenOf: opts.TokenOf}
 	if s.store != nil {
 		s.key = p.CacheKey(s.store)
 	}
@@ -117,7 +122,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		}
 		s.limit = ratelimit.New(rate, s.now, s.sleep)
 	}
-	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)
+	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token, p.SubjectToken)
 	s.red.Add(p.injected...)
 	s.red.AddBasic(secret.New(p.ClientID), p.ClientSecret)
 	return s, nil

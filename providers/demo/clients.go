@@ -37,6 +37,7 @@ type client struct {
 // only slow every token request.
 func demoClients() map[string]*client {
 	ccSecret := sha256.Sum256([]byte(CCClientSecret))
+	exchangeSecret := sha256.Sum256([]byte(ExchangeClientSecret))
 	cs := []*client{{
 		id:         CCClientID,
 		secretHash: ccSecret[:],
@@ -51,6 +52,11 @@ func demoClients() map[string]*client {
 		id:     DeviceClientID,
 		grants: []oidc.GrantType{oidc.GrantTypeDeviceCode, oidc.GrantTypeRefreshToken},
 		scopes: allScopes(),
+	}, {
+		id:         ExchangeClientID,
+		secretHash: exchangeSecret[:],
+		grants:     []oidc.GrantType{oidc.GrantTypeTokenExchange},
+		scopes:     []string{"api:read", "api:write"},
 	}}
 	m := make(map[string]*client, len(cs))
 	for _, c := range cs {

@@ -43,7 +43,7 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		ScopesSupported:                        allScopes(),
 		ResponseTypesSupported:                 []string{"code"},
 		ResponseModesSupported:                 []string{"query"},
-		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token", deviceGrantType},
+		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token", deviceGrantType, "urn:ietf:params:oauth:grant-type:token-exchange"},
 		CodeChallengeMethodsSupported:          []string{"S256"},
 		TokenEndpointAuthMethodsSupported:      clientAuth,
 		RevocationEndpointAuthMethodsSupported: clientAuth,
