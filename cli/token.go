@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -12,13 +13,15 @@ import (
 
 // tokenJSON is what token --json prints.
 type tokenJSON struct {
-	Provider    string   `json:"provider"`
-	AccessToken string   `json:"access_token"`
-	IDToken     string   `json:"id_token,omitempty"` // the OpenID Connect ID token, when the answer had one
-	TokenType   string   `json:"token_type"`
-	ExpiresAt   *string  `json:"expires_at"` // RFC 3339 in UTC; null when unknown
-	Scopes      []string `json:"scopes"`
-	Source      string   `json:"source"` // cache, fetched or refreshed
+	Provider    string `json:"provider"`
+	AccessToken string `json:"access_token"`
+	IDToken     string `json:"id_token,omitempty"` // the OpenID Connect ID token, when the answer had one
+	// AuthorizationDetails are those the server granted (RFC 9396), as it sent them.
+	AuthorizationDetails json.RawMessage `json:"authorization_details,omitempty"`
+	TokenType            string          `json:"token_type"`
+	ExpiresAt            *string         `json:"expires_at"` // RFC 3339 in UTC; null when unknown
+	Scopes               []string        `json:"scopes"`
+	Source               string          `json:"source"` // cache, fetched or refreshed
 }
 
 func newTokenCmd(e env, configPath *string) *cobra.Command {
@@ -92,6 +95,9 @@ func tokenOut(name string, tok *providers.Token) tokenJSON {
 		TokenType:   tok.Type,
 		Scopes:      tok.Scopes,
 		Source:      string(tok.Source),
+	}
+	if tok.AuthorizationDetails != "" && json.Valid([]byte(tok.AuthorizationDetails)) {
+		out.AuthorizationDetails = json.RawMessage(tok.AuthorizationDetails)
 	}
 	if out.Scopes == nil {
 		out.Scopes = []string{}

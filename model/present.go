@@ -243,6 +243,11 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 	if !tok.ID.IsZero() {
 		out = append(out, "id token "+tok.ID.Show(!redact))
 	}
+	if d := tok.AuthorizationDetails; d != "" {
+		// The server's JSON, one line, made safe for the terminal; the
+		// pane cuts it at its width.
+		out = append(out, "granted authorization_details "+termtext.Line(d))
+	}
 	return out
 }
 

@@ -137,6 +137,12 @@ type Provider struct {
 	ActorProvider      string        `toml:"actor_provider"`
 	ActorTokenType     string        `toml:"actor_token_type"`
 	RequestedTokenType string        `toml:"requested_token_type"`
+	// The authorization request (grant_par.go): PAR pushes it (RFC 9126)
+	// to par_url, else to the endpoint discovery names; authorization_details
+	// (RFC 9396) go with it and with the token requests.
+	PAR                  bool             `toml:"par"`
+	PARURL               string           `toml:"par_url"`
+	AuthorizationDetails []map[string]any `toml:"authorization_details"`
 
 	// OpenAPI is the API's description, a file (relative to the config's
 	// folder, see FilePath) or an http(s) URL. Only the commands that
@@ -335,7 +341,8 @@ func freeForm(key toml.Key) bool {
 	if len(key) > 5 && key[0] == "environments" && key[2] == "providers" {
 		key = append(toml.Key{"providers"}, key[3:]...) // an environment's override of a provider
 	}
-	return len(key) > 4 && key[0] == "providers" && (key[2] == "login" || key[2] == "refresh") && key[3] == "json"
+	return len(key) > 4 && key[0] == "providers" && (key[2] == "login" || key[2] == "refresh") && key[3] == "json" ||
+		len(key) > 3 && key[0] == "providers" && key[2] == "authorization_details" // RFC 9396's objects are the API's own
 }
 
 // decodeError turns a toml error into a ConfigError with a position.

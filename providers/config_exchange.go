@@ -9,6 +9,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
+	"github.com/keyhole-sh/keyhole/providers/par"
 	"github.com/keyhole-sh/keyhole/providers/tokenexchange"
 )
 
@@ -24,6 +25,18 @@ func checkExchange(p *Provider, errAt func(toml.Key, string, string) error, key 
 	}
 	if err := checkTokenExchange(p, errAt, key); err != nil {
 		return err
+	}
+	if p.PAR && p.Grant != GrantAuthorizationCode {
+		return errAt(key("par"), fmt.Sprintf("par is for grant = \"authorization_code\" (this provider's grant is %s)", p.Grant), "only an authorization request is pushed")
+	}
+	if p.PAR && p.PARURL == "" && p.Issuer == "" {
+		return errAt(key("par"), "par = true needs par_url, or issuer for discovery to name the endpoint", `par_url = "https://login.example.com/oauth2/par"`)
+	}
+	if p.PARURL != "" && !p.PAR {
+		return errAt(key("par_url"), "par_url is set but par is not", "set par = true to push the authorization request")
+	}
+	if i, err := par.CheckDetails(p.AuthorizationDetails); err != nil {
+		return errAt(key("authorization_details"), fmt.Sprintf("entry %d %s", i+1, err), "RFC 9396: each [[...authorization_details]] entry names its type")
 	}
 	if in := p.Inject; in != nil && in.Token != "" && in.Token != InjectAccessToken && in.Token != InjectIDToken {
 		return errAt(key("inject", "token"), fmt.Sprintf("unknown token %q", in.Token), "allowed: access_token (the default), id_token")
@@ -129,6 +142,12 @@ func (c *Config) checkExchangeRefs(data []byte) error {
 func (p *Provider) exchangeAuthSettings(auth map[string]any) {
 	if len(p.Command) > 0 {
 		auth["command"] = p.Command
+	}
+	if p.PAR {
+		auth["par"] = p.PARURL
+	}
+	if len(p.AuthorizationDetails) > 0 {
+		auth["authorization_details"] = p.AuthorizationDetails
 	}
 	if p.Grant == GrantTokenExchange {
 		auth["token_exchange"] = []string{p.SubjectProvider, p.SubjectToken.Reveal(), p.SubjectTokenType, p.ActorProvider, p.ActorTokenType, p.RequestedTokenType}

@@ -90,7 +90,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		{"audience", &r.Audience}, {"resource", &r.Resource}, {"username", &r.Username},
 		{"rate_limit", &r.RateLimit},
 		{"ca_file", &r.CAFile}, {"cert_file", &r.CertFile}, {"key_file", &r.KeyFile},
-		{"openapi", &r.OpenAPI},
+		{"openapi", &r.OpenAPI}, {"par_url", &r.PARURL},
 	} {
 		str(f.key, f.v)
 	}
@@ -106,6 +106,9 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	r.Command = append([]string(nil), p.Command...)
 	for i := range r.Command {
 		str("command", &r.Command[i])
+	}
+	if p.AuthorizationDetails != nil {
+		r.AuthorizationDetails, _ = mapStrings("authorization_details", p.AuthorizationDetails, expanded).([]map[string]any)
 	}
 	r.TokenParams = strMap("token_params", p.TokenParams)
 	r.AuthParams = strMap("auth_params", p.AuthParams)

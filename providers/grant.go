@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/keyhole-sh/keyhole/providers/jwt"
+	"github.com/keyhole-sh/keyhole/providers/par"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -100,6 +101,9 @@ func (s *Session) extraParams() url.Values {
 	}
 	if s.p.Resource != "" {
 		v.Set("resource", s.p.Resource)
+	}
+	if details, _ := par.EncodeDetails(s.p.AuthorizationDetails); details != "" {
+		v.Set("authorization_details", details)
 	}
 	return v
 }

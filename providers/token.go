@@ -37,6 +37,9 @@ type Token struct {
 	// ID is the OpenID Connect ID token the answer carried, if any: what
 	// inject.token = "id_token" sends instead of Access.
 	ID secret.String
+	// AuthorizationDetails are the authorization_details the server
+	// granted (RFC 9396 §7), as the JSON it sent; "" when it sent none.
+	AuthorizationDetails string
 	// Type is token_type as the provider sent it ("bearer", "Bearer", "").
 	Type string
 	// Expiry is when the token stops working; zero means unknown, never
