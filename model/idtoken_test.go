@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -35,6 +38,12 @@ func TestTokenPaneShowsTheIDToken(t *testing.T) {
 	t.Cleanup(srv.Close)
 	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.oidc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-0123456789\"\ninject = { token = \"id_token\" }\n", srv.URL, srv.URL+"/token"),
 		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	dir := t.TempDir()
+	hist, err := history.Open(dir, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.History = hist
 	r := record(t, b, Options{Redact: true}, 120, 40)
 	r.send(press("enter"))
 	if e := r.m.active(); e.tok == nil {
@@ -56,4 +65,19 @@ func TestTokenPaneShowsTheIDToken(t *testing.T) {
 		t.Errorf("the API got Authorization %q, want the ID token", got)
 	}
 	r.noLeak(access, id)
+	// The history holds the exchange, the echoed ID token masked.
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var kept []byte
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		kept = append(kept, b...)
+	}
+	if !strings.Contains(string(kept), "/me") {
+		t.Fatalf("the history holds no exchange: %v", files)
+	}
+	for _, form := range leakForms(id) {
+		if strings.Contains(string(kept), form) {
+			t.Errorf("the history holds the ID token as %q", form)
+		}
+	}
 }
