@@ -106,29 +106,21 @@ func (c *Config) checkExchangeRefs(data []byte) error {
 			if byName[r[1]] == nil {
 				return errAt(fmt.Sprintf("no provider %q in this file", r[1]), suggest(r[1], slices.Collect(maps.Keys(byName))))
 			}
-			// Follow the references from r[1]; reaching p is a cycle.
-			seen := map[string]bool{}
-			path := []string{p.Name}
-			var walk func(name string) bool
-			walk = func(name string) bool {
-				path = append(path, name)
+			// From p, only this reference: the key named is the one that
+			// starts the loop.
+			next := func(name string) []string {
 				if name == p.Name {
-					return true
+					return []string{r[1]}
 				}
-				if seen[name] {
-					path = path[:len(path)-1]
-					return false
-				}
-				seen[name] = true
-				for _, next := range refs(byName[name]) {
-					if byName[next[1]] != nil && walk(next[1]) {
-						return true
+				var out []string
+				if q := byName[name]; q != nil {
+					for _, r := range refs(q) {
+						out = append(out, r[1])
 					}
 				}
-				path = path[:len(path)-1]
-				return false
+				return out
 			}
-			if walk(r[1]) {
+			if path := tokenexchange.Cycle(p.Name, next); path != nil {
 				return errAt("a token exchange that waits for itself: "+strings.Join(path, " → "), "a subject or actor provider must get its token some other way")
 			}
 		}

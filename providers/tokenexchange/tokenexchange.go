@@ -88,3 +88,28 @@ func or(a, b string) string {
 	}
 	return b
 }
+
+// Cycle follows the providers each one exchanges the token of (next),
+// from start's, and returns the path back to start ("a", "b", "a") when
+// there is one: each provider on it would wait for the next one's token
+// forever. Nil when none comes back.
+func Cycle(start string, next func(name string) []string) []string {
+	seen := map[string]bool{}
+	var walk func(path []string) []string
+	walk = func(path []string) []string {
+		for _, n := range next(path[len(path)-1]) {
+			if n == start {
+				return append(path, n)
+			}
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			if found := walk(append(slices.Clone(path), n)); found != nil {
+				return found
+			}
+		}
+		return nil
+	}
+	return walk([]string{start})
+}
