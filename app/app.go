@@ -212,7 +212,7 @@ func (a *App) Session(name string) (*providers.Session, error) {
 		return nil, err
 	}
 	client = withDPoP(client, bind)
-	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: refreshWindow(settings), Store: store, Sleep: a.opts.Sleep, DPoP: bind})
+	sess, err := providers.NewSession(r, providers.SessionOptions{Client: client, RefreshBefore: refreshWindow(settings), Store: store, Sleep: a.opts.Sleep, DPoP: bind, TokenOf: a.tokenOf})
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +220,17 @@ func (a *App) Session(name string) (*providers.Session, error) {
 	a.clients[r.Name] = client
 	a.mu.Unlock()
 	return sess, nil
+}
+
+// tokenOf gets the token of the provider called name, for a token_exchange
+// provider's subject or actor: from its cache, else by its grant. The
+// config refuses a chain of exchanges that comes back to itself.
+func (a *App) tokenOf(ctx context.Context, name string) (*providers.Token, error) {
+	sess, err := a.Session(name)
+	if err != nil {
+		return nil, err
+	}
+	return sess.Token(ctx)
 }
 
 // Client is the client the provider called name makes its calls with:

@@ -49,6 +49,10 @@ type Backend struct {
 func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
 	opts.Client = providers.NewClient(opts.Client)
 	b := &Backend{Client: opts.Client}
+	// A token_exchange provider's subject and actor are providers of this
+	// backend, asked for their token when the exchange runs: by then b
+	// holds them all.
+	opts.TokenOf = b.tokenOf
 	for _, p := range cfg.Providers {
 		r, err := p.Resolve(env)
 		if err != nil {
@@ -71,6 +75,22 @@ func NewBackend(cfg *providers.Config, env providers.Env, opts providers.Session
 		b.Providers = append(b.Providers, Provider{Config: r, Session: sess, Client: client, Err: err})
 	}
 	return b
+}
+
+// tokenOf is the token of the backend's provider called name, from its
+// own session: its cache, its refresh and its single flight are shared
+// with everything else that uses it.
+func (b *Backend) tokenOf(ctx context.Context, name string) (*providers.Token, error) {
+	for _, p := range b.Providers {
+		if p.Config.Name != name {
+			continue
+		}
+		if p.Session == nil {
+			return nil, fmt.Errorf("provider %s cannot get a token: %w", name, p.Err)
+		}
+		return p.Session.Token(ctx)
+	}
+	return nil, fmt.Errorf("%w %q in this configuration", ErrUnknown, name)
 }
 
 // Names are the providers Backend makes ready, known without starting

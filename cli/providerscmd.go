@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/charmbracelet/colorprofile"
@@ -33,6 +34,9 @@ type providerInfo struct {
 	PlainHTTP []string `json:"plain_http,omitempty"`
 	// Environment is the environment applied (--env); "" for none.
 	Environment string `json:"environment,omitempty"`
+	// Exchange says whose tokens a token_exchange provider sends to its
+	// token endpoint (providers.Provider.ExchangeNote); "" for others.
+	Exchange string `json:"exchange,omitempty"`
 }
 
 func newProvidersCmd(e env, configPath *string) *cobra.Command {
@@ -98,6 +102,9 @@ not, with the file, line and key at fault.`,
 					// counts the colour codes.
 					status += " " + red(e, e.stdout, "(insecure: TLS not verified)")
 				}
+				if p.Exchange != "" {
+					status += " (" + line(p.Exchange) + ")"
+				}
 				if s := clearStatus(e, p.PlainHTTP); s != "" {
 					status += " " + s
 				}
@@ -142,6 +149,7 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 	info.Name, info.Title, info.Grant, info.Insecure = p.Name, shown.DisplayTitle(), string(p.Grant), p.Insecure
 	info.Environment = p.Environment
 	info.PlainHTTP = shown.ClearEndpoints()
+	info.Exchange = shown.ExchangeNote()
 	info.BaseURL = secret.RedactURL(shown.BaseURL)
 	switch {
 	case shown.TokenURL != "":
@@ -150,6 +158,9 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 		info.TokenEndpoint = "login: " + secret.RedactURL(shown.Login.URL)
 	case shown.Grant == providers.GrantStatic:
 		info.TokenEndpoint = "(static token)"
+	case shown.Grant == providers.GrantCommand:
+		// As written: a ${VAR} in an argument may hold a credential.
+		info.TokenEndpoint = "(command: " + strings.Join(p.Command, " ") + ")"
 	case shown.Issuer != "":
 		info.TokenEndpoint = "(discovery: " + secret.RedactURL(shown.Issuer) + ")"
 	}

@@ -87,8 +87,8 @@ func TestProvidersJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &list); err != nil {
 		t.Fatalf("%q: %v", r.out, err)
 	}
-	if len(list) != 21 {
-		t.Fatalf("%d providers, want 18 from the file and 3 built-in", len(list))
+	if len(list) != 25 {
+		t.Fatalf("%d providers, want 22 from the file and 3 built-in", len(list))
 	}
 	byName := map[string]map[string]any{}
 	for _, p := range list {

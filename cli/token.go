@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -12,12 +13,15 @@ import (
 
 // tokenJSON is what token --json prints.
 type tokenJSON struct {
-	Provider    string   `json:"provider"`
-	AccessToken string   `json:"access_token"`
-	TokenType   string   `json:"token_type"`
-	ExpiresAt   *string  `json:"expires_at"` // RFC 3339 in UTC; null when unknown
-	Scopes      []string `json:"scopes"`
-	Source      string   `json:"source"` // cache, fetched or refreshed
+	Provider    string `json:"provider"`
+	AccessToken string `json:"access_token"`
+	IDToken     string `json:"id_token,omitempty"` // the OpenID Connect ID token, when the answer had one
+	// AuthorizationDetails are those the server granted (RFC 9396), as it sent them.
+	AuthorizationDetails json.RawMessage `json:"authorization_details,omitempty"`
+	TokenType            string          `json:"token_type"`
+	ExpiresAt            *string         `json:"expires_at"` // RFC 3339 in UTC; null when unknown
+	Scopes               []string        `json:"scopes"`
+	Source               string          `json:"source"` // cache, fetched or refreshed
 }
 
 func newTokenCmd(e env, configPath *string) *cobra.Command {
@@ -25,7 +29,8 @@ func newTokenCmd(e env, configPath *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token NAME",
 		Short: "Print a provider's access token",
-		Long: `token prints the provider's access token exactly as the provider issued it,
+		Long: `token prints the provider's access token exactly as the provider issued it
+(its ID token for inject = { token = "id_token" }),
 the cached one while it is still valid, else a refreshed or new one.
 
 stdout holds the token and nothing else, so $(keyhole token NAME) is safe to
@@ -56,7 +61,14 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 				return err
 			}
 			if !asJSON {
-				access := tok.Access.Reveal()
+				// The token the provider sends: the ID token for
+				// inject.token = "id_token", so that $(keyhole token x)
+				// and a curl export send what call sends.
+				sent, err := sess.Provider().SentToken(tok)
+				if err != nil {
+					return err
+				}
+				access := sent.Reveal()
 				if e.tty(e.stdout) {
 					// The token is the server's text: a person reading
 					// it sees it, not what it would make the terminal
@@ -79,9 +91,13 @@ func tokenOut(name string, tok *providers.Token) tokenJSON {
 	out := tokenJSON{
 		Provider:    name,
 		AccessToken: tok.Access.Reveal(),
+		IDToken:     tok.ID.Reveal(),
 		TokenType:   tok.Type,
 		Scopes:      tok.Scopes,
 		Source:      string(tok.Source),
+	}
+	if tok.AuthorizationDetails != "" && json.Valid([]byte(tok.AuthorizationDetails)) {
+		out.AuthorizationDetails = json.RawMessage(tok.AuthorizationDetails)
 	}
 	if out.Scopes == nil {
 		out.Scopes = []string{}

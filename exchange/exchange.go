@@ -231,7 +231,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 			ex.Err = err
 			return
 		default:
-			ex.Sent.Injection, ex.Sent.Token = in, tok.Access
+			ex.Sent.Injection, ex.Sent.Token = in, p.Sent(tok)
 		}
 	}
 	ex.Sent.Method, ex.Sent.URL, ex.Sent.Header, ex.Sent.Body = method, req.URL, req.Header.Clone(), []byte(r.Body)

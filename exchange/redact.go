@@ -18,7 +18,7 @@ func (ex *Exchange) Redactor() *secret.Redactor {
 	s := ex.Sent
 	red.Add(s.Token)
 	if ex.Token != nil {
-		red.Add(ex.Token.Access, ex.Token.Refresh)
+		red.Add(ex.Token.Secrets()...)
 	}
 	for name, vs := range s.Header {
 		if secret.SensitiveHeader(name) || strings.EqualFold(name, s.Injection.Header) {

@@ -134,6 +134,9 @@ func (m *Model) tokenView() (v ui.TokenView) {
 			v.Details = append(v.Details, line)
 		}
 	}
+	if e.Config != nil && e.Config.ExchangeNote() != "" {
+		v.Details = append(v.Details, termtext.Line(e.Config.ExchangeNote()))
+	}
 	if note := e.disc.ForeignTokenNote(); note != "" {
 		v.Details = append(v.Details, note)
 	}
@@ -244,6 +247,14 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 		out = append(out, strings.Join(parts, " · "))
 	}
 	out = append(out, "token "+tok.Access.Show(!redact))
+	if !tok.ID.IsZero() {
+		out = append(out, "id token "+tok.ID.Show(!redact))
+	}
+	if d := tok.AuthorizationDetails; d != "" {
+		// The server's JSON, one line, made safe for the terminal; the
+		// pane cuts it at its width.
+		out = append(out, "granted authorization_details "+termtext.Line(d))
+	}
 	return out
 }
 
@@ -261,7 +272,7 @@ func (m *Model) authPreview() string {
 	in := e.Config.InjectionFor(e.tok)
 	value := "••••"
 	if e.tok != nil {
-		value = e.tok.Access.Show(!m.redact)
+		value = e.Config.Sent(e.tok).Show(!m.redact)
 	}
 	if in.Query != "" {
 		return termtext.Line("?" + in.Query + "=" + value + " (added)")

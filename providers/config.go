@@ -143,6 +143,26 @@ type Provider struct {
 	Vars     map[string]string `toml:"vars"`
 	Requests []SavedRequest    `toml:"requests"`
 
+	// The exchange grants (config_exchange.go). Command is the command
+	// grant's program and its arguments, run without a shell.
+	Command []string `toml:"command"`
+	// token_exchange (RFC 8693): the subject token is another provider's
+	// (SubjectProvider) or one of the config's (SubjectToken); an actor
+	// token may come from a third. The types are short names (access_token,
+	// id_token, jwt...) or URNs.
+	SubjectProvider    string        `toml:"subject_provider"`
+	SubjectToken       secret.String `toml:"subject_token"`
+	SubjectTokenType   string        `toml:"subject_token_type"`
+	ActorProvider      string        `toml:"actor_provider"`
+	ActorTokenType     string        `toml:"actor_token_type"`
+	RequestedTokenType string        `toml:"requested_token_type"`
+	// The authorization request (grant_par.go): PAR pushes it (RFC 9126)
+	// to par_url, else to the endpoint discovery names; authorization_details
+	// (RFC 9396) go with it and with the token requests.
+	PAR                  bool             `toml:"par"`
+	PARURL               string           `toml:"par_url"`
+	AuthorizationDetails []map[string]any `toml:"authorization_details"`
+
 	// OpenAPI is the API's description, a file (relative to the config's
 	// folder, see FilePath) or an http(s) URL. Only the commands that
 	// browse operations load it (package spec); the config checks its form.
@@ -247,6 +267,9 @@ type TokenResponse struct {
 
 // Inject says where a request carries the token.
 type Inject struct {
+	// Token is which token is sent: "access_token" (the default) or
+	// "id_token" (inject_token.go).
+	Token  string  `toml:"token"`
 	Header string  `toml:"header"`
 	Prefix *string `toml:"prefix"`
 	Query  string  `toml:"query"`
@@ -351,8 +374,8 @@ func freeForm(key toml.Key) bool {
 	if len(key) > 5 && key[0] == "environments" && key[2] == "providers" {
 		key = append(toml.Key{"providers"}, key[3:]...) // an environment's override of a provider
 	}
-	if len(key) > 3 && key[0] == "providers" && key[2] == "assertion_claims" {
-		return true // the claims are the user's own, nested or not
+	if len(key) > 3 && key[0] == "providers" && (key[2] == "assertion_claims" || key[2] == "authorization_details") {
+		return true // the claims are the user's own, nested or not; RFC 9396's objects are the API's own
 	}
 	return len(key) > 4 && key[0] == "providers" && (key[2] == "login" || key[2] == "refresh") && key[3] == "json"
 }

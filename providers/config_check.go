@@ -92,7 +92,7 @@ func (c *Config) validate(data []byte) error {
 			return err
 		}
 	}
-	return nil
+	return c.checkExchangeRefs(data)
 }
 
 // checkProvider checks one provider of the file at path: what validate
@@ -130,6 +130,9 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 	}
 	if p.Grant == GrantClientCredentials && p.TokenURL == "" && p.Issuer == "" {
 		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
+	}
+	if err := checkExchange(p, errAt, key); err != nil {
+		return err
 	}
 	if p.RateLimit != "" && !strings.Contains(p.RateLimit, "${") {
 		if _, err := ratelimit.Parse(p.RateLimit); err != nil {

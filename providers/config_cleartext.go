@@ -45,6 +45,7 @@ func (p *Provider) ClearEndpoints() []string {
 	add("device_url", p.DeviceURL)
 	add("revoke_url", p.RevokeURL)
 	add("introspect_url", p.IntrospectURL)
+	add("par_url", p.PARURL)
 	if p.Login != nil {
 		add("login.url", p.Login.URL)
 	}

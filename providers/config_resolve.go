@@ -93,7 +93,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		{"audience", &r.Audience}, {"resource", &r.Resource}, {"username", &r.Username},
 		{"rate_limit", &r.RateLimit},
 		{"ca_file", &r.CAFile}, {"cert_file", &r.CertFile}, {"key_file", &r.KeyFile},
-		{"openapi", &r.OpenAPI},
+		{"openapi", &r.OpenAPI}, {"par_url", &r.PARURL},
 		{"client_key_file", &r.ClientKeyFile}, {"client_key_id", &r.ClientKeyID}, {"assertion_audience", &r.AssertionAudience},
 	} {
 		str(f.key, f.v)
@@ -102,9 +102,17 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	sec("password", &r.Password)
 	sec("refresh_token", &r.RefreshToken)
 	sec("token", &r.Token)
+	sec("subject_token", &r.SubjectToken)
 	r.Scopes = append([]string(nil), p.Scopes...)
 	for i := range r.Scopes {
 		str("scopes", &r.Scopes[i])
+	}
+	r.Command = append([]string(nil), p.Command...)
+	for i := range r.Command {
+		str("command", &r.Command[i])
+	}
+	if p.AuthorizationDetails != nil {
+		r.AuthorizationDetails, _ = mapStrings("authorization_details", p.AuthorizationDetails, expanded).([]map[string]any)
 	}
 	r.TokenParams = strMap("token_params", p.TokenParams)
 	r.AuthParams = strMap("auth_params", p.AuthParams)

@@ -25,6 +25,7 @@ func (p *Provider) urlFields() []urlField {
 	f := []urlField{
 		{"base_url", p.BaseURL}, {"issuer", p.Issuer}, {"token_url", p.TokenURL}, {"auth_url", p.AuthURL},
 		{"device_url", p.DeviceURL}, {"revoke_url", p.RevokeURL}, {"introspect_url", p.IntrospectURL},
+		{"par_url", p.PARURL},
 	}
 	if p.Login != nil {
 		f = append(f, urlField{"login.url", p.Login.URL})

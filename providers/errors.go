@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -20,6 +21,9 @@ type TokenError struct {
 	// Body is the start of the response body, already redacted.
 	Body string
 	Hint string
+	// Source is what answered when it was not the token endpoint: the
+	// command grant's command ("command gh auth token").
+	Source string
 }
 
 // redacted passes every string of e that a server supplied — the error
@@ -42,7 +46,7 @@ func snippet(body []byte, redact func(string) string) string {
 
 func (e *TokenError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: token endpoint", e.Provider)
+	fmt.Fprintf(&b, "%s: %s", e.Provider, cmp.Or(e.Source, "token endpoint"))
 	if e.Status != 0 {
 		fmt.Fprintf(&b, " answered %d", e.Status)
 	}

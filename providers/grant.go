@@ -13,6 +13,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
+	"github.com/keyhole-sh/keyhole/providers/par"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -32,12 +33,14 @@ const (
 	GrantDeviceCode        Grant = "device_code"
 	GrantRefreshToken      Grant = "refresh_token"
 	GrantPassword          Grant = "password"
-	GrantStatic            Grant = "static" // the token pasted into the config
-	GrantCustom            Grant = "custom" // the vendor's own login and refresh requests
+	GrantStatic            Grant = "static"         // the token pasted into the config
+	GrantCustom            Grant = "custom"         // the vendor's own login and refresh requests
+	GrantCommand           Grant = "command"        // the output of a program (gh auth token)
+	GrantTokenExchange     Grant = "token_exchange" // RFC 8693: another token traded for this provider's
 )
 
 // grants are the grants a config may name.
-var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom, GrantJWTBearer}
+var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom, GrantJWTBearer, GrantCommand, GrantTokenExchange}
 
 // Known reports whether g is a grant a config may name.
 func (g Grant) Known() bool { return slices.Contains(grants, g) }
@@ -47,8 +50,10 @@ func (g Grant) Known() bool { return slices.Contains(grants, g) }
 func (g Grant) Interactive() bool { return g == GrantAuthorizationCode || g == GrantDeviceCode }
 
 // UsesTokenEndpoint reports whether g asks a token endpoint (token_url, or
-// the issuer's) for its token: all do but static and custom.
-func (g Grant) UsesTokenEndpoint() bool { return g != GrantStatic && g != GrantCustom }
+// the issuer's) for its token: all do but static, custom and command.
+func (g Grant) UsesTokenEndpoint() bool {
+	return g != GrantStatic && g != GrantCustom && g != GrantCommand
+}
 
 // grantNames are the grants as the config spells them.
 func grantNames() []string {
@@ -80,6 +85,10 @@ func (s *Session) obtain(ctx context.Context, ep endpoints) (*Token, error) {
 		return s.customLogin(ctx)
 	case GrantJWTBearer:
 		return s.jwtBearer(ctx, ep)
+	case GrantCommand:
+		return s.commandToken(ctx)
+	case GrantTokenExchange:
+		return s.tokenExchange(ctx, ep)
 	}
 	return nil, ErrNeedsLogin
 }
@@ -95,6 +104,9 @@ func (s *Session) extraParams() url.Values {
 	}
 	if s.p.Resource != "" {
 		v.Set("resource", s.p.Resource)
+	}
+	if details, _ := par.EncodeDetails(s.p.AuthorizationDetails); details != "" {
+		v.Set("authorization_details", details)
 	}
 	return v
 }

@@ -41,10 +41,18 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 			authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
 		}
 	}
+	authOpts = append(authOpts, s.richOpts()...)
 	authOpts = append(authOpts, oauth2.S256ChallengeOption(verifier))
+	authURL := cfg.AuthCodeURL(state, authOpts...)
+	if s.p.PAR {
+		if authURL, err = s.pushAuthorization(ctx, ep, authURL); err != nil {
+			ln.Close()
+			return nil, err
+		}
+	}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opts.Timeout)
 	p := &Pending{
-		Grant: s.p.Grant, URL: cfg.AuthCodeURL(state, authOpts...), ClientID: s.p.ClientID, Scopes: s.p.Scopes,
+		Grant: s.p.Grant, URL: authURL, ClientID: s.p.ClientID, Scopes: s.p.Scopes,
 		Redirect: redirect, Expires: s.now().Add(opts.Timeout),
 		paste: make(chan string, 1), done: make(chan struct{}), cancel: cancel,
 	}
@@ -157,7 +165,7 @@ func (s *Session) awaitCode(ctx context.Context, cfg *oauth2.Config, ep endpoint
 		return s.postToken(ctx, ep.token, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL}, "code_verifier": {verifier}})
 	}
 	tok, err := s.viaOAuth2(ctx, func(ctx context.Context) (*oauth2.Token, error) {
-		return cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+		return cfg.Exchange(ctx, code, append(s.richOpts(), oauth2.VerifierOption(verifier))...)
 	})
 	if err != nil {
 		return nil, err

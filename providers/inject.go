@@ -103,9 +103,13 @@ func (p *Provider) InjectionFor(tok *Token) Injection {
 	if tok == nil {
 		return p.Injection("")
 	}
-	in := p.Injection(tok.Type)
+	tokenType := tok.Type
+	if p.sendsIDToken() {
+		tokenType = "" // an ID token is a bearer JWT whatever the access token's type
+	}
+	in := p.Injection(tokenType)
 	derived := p.Inject == nil || p.Inject.Prefix == nil
-	if in.Query == "" && carriesScheme(tok.Access.Reveal(), in.Prefix, derived) {
+	if in.Query == "" && carriesScheme(p.Sent(tok).Reveal(), in.Prefix, derived) {
 		in.Prefix = ""
 	}
 	return in
@@ -122,6 +126,10 @@ func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, 
 	if tok == nil || tok.Access.IsZero() {
 		return Injection{}, errors.New("no token to send")
 	}
+	sent, err := p.SentToken(tok)
+	if err != nil {
+		return Injection{}, err
+	}
 	if !force {
 		// Without a base_url no origin is the provider's: the token goes
 		// nowhere unless forced.
@@ -134,10 +142,10 @@ func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, 
 	// "Bearer eyJ...") must not become "Bearer Bearer eyJ...".
 	in := p.InjectionFor(tok)
 	if in.Query != "" {
-		req.URL.RawQuery = setQueryParam(req.URL.RawQuery, in.Query, tok.Access.Reveal())
+		req.URL.RawQuery = setQueryParam(req.URL.RawQuery, in.Query, sent.Reveal())
 		return in, nil
 	}
-	req.Header.Set(in.Header, in.Prefix+tok.Access.Reveal())
+	req.Header.Set(in.Header, in.Prefix+sent.Reveal())
 	return in, nil
 }
 

@@ -43,6 +43,9 @@ type SessionOptions struct {
 	// StateDir is the state folder (tokencache.StateDir), where app keeps
 	// DPoP keys and nonces; "" keeps them in memory.
 	StateDir string
+	// TokenOf gets another provider's token, by name: the subject and
+	// actor tokens of a token_exchange provider. Nil: none is reachable.
+	TokenOf func(ctx context.Context, provider string) (*Token, error)
 }
 
 // Session gets, holds and hands out one provider's token. It is safe for
@@ -57,6 +60,8 @@ type Session struct {
 	sleep  func(ctx context.Context, d time.Duration) error
 	limit  *ratelimit.Limiter // nil without rate_limit
 	dpop   *dpop.Binding      // nil without dpop = true
+	// tokenOf is SessionOptions.TokenOf.
+	tokenOf func(ctx context.Context, provider string) (*Token, error)
 
 	redMu sync.RWMutex
 	red   *secret.Redactor // the configured secrets
@@ -106,7 +111,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 	if err := Supported(p); err != nil {
 		return nil, err
 	}
-	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}, dpop: opts.DPoP}
+	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}, dpop: opts.DPoP, tokenOf: opts.TokenOf}
 	if s.store != nil {
 		s.key = p.CacheKey(s.store)
 	}
@@ -127,7 +132,7 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		}
 		s.limit = ratelimit.New(rate, s.now, s.sleep)
 	}
-	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)
+	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token, p.SubjectToken)
 	s.red.Add(p.injected...)
 	s.red.AddBasic(secret.New(p.ClientID), p.ClientSecret)
 	return s, nil
@@ -163,7 +168,7 @@ func (s *Session) Redactor() *secret.Redactor {
 // useToken makes tok the token redacted from now on.
 func (s *Session) useToken(tok *Token) {
 	r := &secret.Redactor{}
-	r.Add(tok.Access, tok.Refresh)
+	r.Add(tok.Secrets()...)
 	s.redMu.Lock()
 	s.tokRed = r
 	s.redMu.Unlock()

@@ -11,6 +11,8 @@ import (
 // endpoints are the URLs a provider's grants use.
 type endpoints struct {
 	issuer, auth, token, device, revoke, introspect string
+	// par is the pushed authorization request endpoint (RFC 9126).
+	par string
 	// issRequired says the authorization endpoint's server always sends
 	// iss in its redirect (RFC 9207): one without it is not its answer.
 	issRequired bool
@@ -25,6 +27,7 @@ type metadata struct {
 	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint"`
 	RevocationEndpoint          string `json:"revocation_endpoint"`
 	IntrospectionEndpoint       string `json:"introspection_endpoint"`
+	PAREndpoint                 string `json:"pushed_authorization_request_endpoint"`
 	// IssParameterSupported is RFC 9207's promise that every authorization
 	// response carries iss.
 	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
@@ -38,8 +41,8 @@ type metadata struct {
 // when something is missing.
 func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
 	p := s.p
-	ep := endpoints{issuer: p.Issuer, auth: p.AuthURL, token: p.TokenURL, device: p.DeviceURL, revoke: p.RevokeURL, introspect: p.IntrospectURL}
-	if p.Issuer == "" || (ep.token != "" && ep.auth != "" && ep.device != "" && ep.revoke != "" && ep.introspect != "") {
+	ep := endpoints{issuer: p.Issuer, auth: p.AuthURL, token: p.TokenURL, device: p.DeviceURL, revoke: p.RevokeURL, introspect: p.IntrospectURL, par: p.PARURL}
+	if p.Issuer == "" || (ep.token != "" && ep.auth != "" && ep.device != "" && ep.revoke != "" && ep.introspect != "" && (ep.par != "" || !p.PAR)) {
 		return ep, nil
 	}
 	s.mu.Lock()
@@ -77,6 +80,7 @@ func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
 	fill(&ep.device, md.DeviceAuthorizationEndpoint)
 	fill(&ep.revoke, md.RevocationEndpoint)
 	fill(&ep.introspect, md.IntrospectionEndpoint)
+	fill(&ep.par, md.PAREndpoint)
 	// The promise is the metadata's server's: it holds for an auth_url of
 	// the config's own only when that is the same endpoint.
 	ep.issRequired = md.IssParameterSupported && ep.auth == md.AuthorizationEndpoint

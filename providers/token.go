@@ -34,6 +34,12 @@ const (
 type Token struct {
 	Access  secret.String
 	Refresh secret.String
+	// ID is the OpenID Connect ID token the answer carried, if any: what
+	// inject.token = "id_token" sends instead of Access.
+	ID secret.String
+	// AuthorizationDetails are the authorization_details the server
+	// granted (RFC 9396 §7), as the JSON it sent; "" when it sent none.
+	AuthorizationDetails string
 	// Type is token_type as the provider sent it ("bearer", "Bearer", "").
 	Type string
 	// Expiry is when the token stops working; zero means unknown, never
@@ -56,6 +62,15 @@ type Token struct {
 	// run will not find it: say so (stderr, the TUI's status line). Only
 	// the caller that got the token sees it.
 	CacheErr error
+}
+
+// Secrets are the token's credentials, for a redactor: the access, refresh
+// and ID tokens.
+func (t *Token) Secrets() []secret.String {
+	if t == nil {
+		return nil
+	}
+	return []secret.String{t.Access, t.Refresh, t.ID}
 }
 
 // Remaining is the time left at now; 0 when expired or unknown.

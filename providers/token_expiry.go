@@ -24,10 +24,13 @@ const absoluteThreshold = 1e9
 // as the zero time, which it treats as "never expires".
 func (s *Session) fromOAuth2(ot *oauth2.Token, obtained time.Time) *Token {
 	tok := &Token{
-		Access:   secret.New(ot.AccessToken),
-		Refresh:  secret.New(ot.RefreshToken),
-		Type:     ot.TokenType,
-		Obtained: obtained,
+		Access:  secret.New(ot.AccessToken),
+		Refresh: secret.New(ot.RefreshToken),
+		ID:      idToken(ot.Extra("id_token")),
+		// RFC 9396 §7: what was granted, for display.
+		AuthorizationDetails: grantedDetails(ot.Extra("authorization_details")),
+		Type:                 ot.TokenType,
+		Obtained:             obtained,
 	}
 	tok.Claims, _ = jwt.Parse(ot.AccessToken)
 	tok.Expiry, tok.ExpirySource = expiry(obtained, nil, ot.Extra("expires_in"), tok.Claims, s.p.TokenLifetime.Std())

@@ -82,10 +82,13 @@ func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, reda
 		return nil, te.redacted(redact)
 	}
 	tok := &Token{
-		Access:   secret.New(access.String()),
-		Refresh:  secret.New(doc.Get(m.RefreshToken).String()),
-		Type:     doc.Get(m.TokenType).String(),
-		Obtained: obtained,
+		Access:  secret.New(access.String()),
+		Refresh: secret.New(doc.Get(m.RefreshToken).String()),
+		ID:      idToken(doc.Get("id_token").Value()),
+		// RFC 9396 §7: what was granted, kept as sent, for display.
+		AuthorizationDetails: doc.Get("authorization_details").Raw,
+		Type:                 doc.Get(m.TokenType).String(),
+		Obtained:             obtained,
 	}
 	tok.Claims, _ = jwt.Parse(tok.Access.Reveal())
 	var at, in any

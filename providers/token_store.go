@@ -67,6 +67,7 @@ func (p *Provider) authSettings() []byte {
 		"refresh":        p.Refresh,
 		"token_response": p.TokenResponse,
 	}
+	p.exchangeAuthSettings(auth)
 	// Only an environment's tokens carry its name: with none, the key is
 	// what it always was, and the tokens cached before environments
 	// existed are still found.

@@ -91,7 +91,7 @@ func Export(p *providers.Provider, r exchange.Request, opts Options) (Command, e
 	var out Command
 	w := writer{reveal: opts.Reveal, redact: opts.Redact}
 	if opts.Token != nil {
-		w.red.Add(opts.Token.Access, opts.Token.Refresh)
+		w.red.Add(opts.Token.Secrets()...)
 	}
 	var in providers.Injection
 	tokenCmd := ""

@@ -38,6 +38,7 @@ type client struct {
 // only slow every token request.
 func demoClients() map[string]*client {
 	ccSecret := sha256.Sum256([]byte(CCClientSecret))
+	exchangeSecret := sha256.Sum256([]byte(ExchangeClientSecret))
 	cs := []*client{{
 		id:         CCClientID,
 		secretHash: ccSecret[:],
@@ -52,7 +53,12 @@ func demoClients() map[string]*client {
 		id:     DeviceClientID,
 		grants: []oidc.GrantType{oidc.GrantTypeDeviceCode, oidc.GrantTypeRefreshToken},
 		scopes: allScopes(),
-	}, jwtClient()}
+	}, jwtClient(), {
+		id:         ExchangeClientID,
+		secretHash: exchangeSecret[:],
+		grants:     []oidc.GrantType{oidc.GrantTypeTokenExchange},
+		scopes:     []string{"api:read", "api:write"},
+	}}
 	m := make(map[string]*client, len(cs))
 	for _, c := range cs {
 		m[c.id] = c

@@ -45,7 +45,7 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		ScopesSupported:                        allScopes(),
 		ResponseTypesSupported:                 []string{"code"},
 		ResponseModesSupported:                 []string{"query"},
-		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token", deviceGrantType, string(oidc.GrantTypeBearer)},
+		GrantTypesSupported:                    []string{"authorization_code", "client_credentials", "refresh_token", deviceGrantType, string(oidc.GrantTypeBearer), "urn:ietf:params:oauth:grant-type:token-exchange"},
 		CodeChallengeMethodsSupported:          []string{"S256"},
 		TokenEndpointAuthMethodsSupported:      append(slices.Clone(clientAuth), "private_key_jwt"),
 		RevocationEndpointAuthMethodsSupported: clientAuth,

@@ -26,12 +26,20 @@
 //     aud the issuer, exp, iat, iss = sub) against the public halves of
 //     [JWTClientKey] (ES256, [JWTClientKeyID]) and [JWTClientRSAKey] (RS256
 //     or PS256, [JWTClientRSAKeyID]); api:read and api:write.
+//   - [ExchangeClientID] / [ExchangeClientSecret]: a confidential client
+//     (client_secret_basic) for token exchange (RFC 8693). It trades an
+//     access token of this server for one of its own: the subject stays,
+//     the scopes may only narrow the subject token's (api:read, api:write),
+//     an actor token adds the act claim, and an audience other than
+//     demo-api is refused with invalid_target. No demo provider uses it;
+//     a config names it (see the README).
 //
 // # Authorization server
 //
 //	POST /oauth2/token                 client_credentials, authorization_code, refresh_token,
 //	                                   urn:ietf:params:oauth:grant-type:device_code,
-//	                                   urn:ietf:params:oauth:grant-type:jwt-bearer
+//	                                   urn:ietf:params:oauth:grant-type:jwt-bearer,
+//	                                   urn:ietf:params:oauth:grant-type:token-exchange
 //	GET  /oauth2/auth                  auto-approves for the user "demo-user"; ?prompt=consent shows a page
 //	POST /oauth2/device_authorization  RFC 8628 §3.1: device_code, user_code, verification URIs
 //	GET  /device                       the page where the person enters a user code (?user_code= prefills)

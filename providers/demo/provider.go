@@ -52,7 +52,7 @@ var defaultDescriptions = map[string]string{
 	"invalid_client":         "Client authentication failed: unknown client, no credentials or a wrong secret.",
 	"invalid_grant":          "The code, refresh token or device code is invalid, expired, revoked or was issued to another client.",
 	"unauthorized_client":    "The client may not use this grant.",
-	"unsupported_grant_type": "The grant_type is not supported; use authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code or urn:ietf:params:oauth:grant-type:jwt-bearer.",
+	"unsupported_grant_type": "The grant_type is not supported; use authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:jwt-bearer or urn:ietf:params:oauth:grant-type:token-exchange.",
 	"invalid_scope":          "A requested scope is unknown or not allowed for this client.",
 	"access_denied":          "The request was denied.",
 	"server_error":           "The server failed to handle the request.",

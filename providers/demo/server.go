@@ -29,6 +29,13 @@ const (
 	// DeviceClientID is the public client for the device authorization
 	// grant (RFC 8628) and refresh_token.
 	DeviceClientID = "demo-device"
+	// ExchangeClientID is the confidential client for the token exchange
+	// grant (RFC 8693): it trades another client's access token for one of
+	// its own, with the subject kept.
+	ExchangeClientID = "demo-exchange"
+	// ExchangeClientSecret is ExchangeClientID's secret, public like the
+	// others.
+	ExchangeClientSecret = "demo-exchange-secret"
 	// DefaultTokenTTL is the access-token lifetime when Options.TokenTTL is 0:
 	// short, so that a countdown visibly moves.
 	DefaultTokenTTL = 90 * time.Second

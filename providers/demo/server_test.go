@@ -136,7 +136,7 @@ func TestDiscovery(t *testing.T) {
 				"response_types_supported":              `["code"]`,
 				"code_challenge_methods_supported":      `["S256"]`,
 				"token_endpoint_auth_methods_supported": `["client_secret_basic","client_secret_post","none","private_key_jwt"]`,
-				"grant_types_supported":                 `["authorization_code","client_credentials","refresh_token","urn:ietf:params:oauth:grant-type:device_code","urn:ietf:params:oauth:grant-type:jwt-bearer"]`,
+				"grant_types_supported":                 `["authorization_code","client_credentials","refresh_token","urn:ietf:params:oauth:grant-type:device_code","urn:ietf:params:oauth:grant-type:jwt-bearer","urn:ietf:params:oauth:grant-type:token-exchange"]`,
 				"scopes_supported":                      `["api:read","api:write","offline_access"]`,
 			} {
 				if list(k) != v {

@@ -20,7 +20,8 @@ type Stats struct {
 	Endpoints map[string]int `json:"endpoints"`
 	// Grants counts token-endpoint requests per grant_type, whether or not
 	// they succeeded; every poll of the device grant counts. The device
-	// grant's URN counts as "device_code", the name keyhole's config uses;
+	// grant's URN counts as "device_code" and token exchange's as
+	// "token_exchange", the names keyhole's config uses;
 	// an unknown or missing grant_type counts as "other".
 	Grants map[string]int `json:"grants"`
 }
@@ -33,6 +34,8 @@ func grantKey(grantType string) string {
 		return grantType
 	case deviceGrantType:
 		return "device_code"
+	case "urn:ietf:params:oauth:grant-type:token-exchange":
+		return "token_exchange"
 	}
 	return "other"
 }

@@ -41,6 +41,9 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		resp, err = s.deviceExchange(r)
 	case oidc.GrantTypeBearer:
 		resp, err = s.jwtBearer(r)
+	case oidc.GrantTypeTokenExchange:
+		s.tokenExchange(w, r)
+		return
 	case "":
 		err = oidc.ErrInvalidRequest().WithDescription("The grant_type parameter is missing.")
 	default:

@@ -78,6 +78,8 @@ func grantOf(req op.TokenRequest) (grant, error) {
 		return r.grant(), nil
 	case *grant:
 		return *r, nil
+	case *exchangeRequest:
+		return r.grant, nil
 	}
 	return grant{}, fmt.Errorf("demo storage: unexpected token request %T", req)
 }

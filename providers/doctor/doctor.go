@@ -205,6 +205,9 @@ func newDoctor(ev Evidence) *doctor {
 	if d.tok != nil {
 		tokenType = d.tok.Type
 		d.plain = d.tok.Access.Reveal()
+		if d.p != nil && !d.p.Sent(d.tok).IsZero() {
+			d.plain = d.p.Sent(d.tok).Reveal() // the ID token, for inject.token = "id_token"
+		}
 		d.bare = d.plain
 		// maptable issues "Bearer eyJ...": what travels after any scheme
 		// is the part to look for.
@@ -373,7 +376,8 @@ func credentialParts(v string) []secret.String {
 // header written by hand, a parameter typed into the URL).
 func (d *doctor) collectSecrets() {
 	if d.tok != nil {
-		d.red.Add(d.tok.Access, secret.New(d.bare))
+		d.red.Add(d.tok.Secrets()...)
+		d.red.Add(secret.New(d.bare))
 	}
 	if p := d.p; p != nil {
 		d.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token)

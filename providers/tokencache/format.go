@@ -56,7 +56,10 @@ type record struct {
 	Version      int    `json:"version"`
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token,omitempty"`
-	TokenType    string `json:"token_type,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
+	// AuthorizationDetails is the granted RFC 9396 details, as JSON text.
+	AuthorizationDetails string `json:"authorization_details,omitempty"`
+	TokenType            string `json:"token_type,omitempty"`
 	// Expiry is RFC 3339 with nanoseconds; absent means unknown, which must
 	// stay unknown and never turn into "never expires".
 	Expiry           time.Time `json:"expiry,omitzero"`
@@ -68,29 +71,33 @@ type record struct {
 
 func toRecord(t *providers.Token) record {
 	return record{
-		Version:          formatVersion,
-		AccessToken:      t.Access.Reveal(),
-		RefreshToken:     t.Refresh.Reveal(),
-		TokenType:        t.Type,
-		Expiry:           t.Expiry,
-		ExpirySource:     string(t.ExpirySource),
-		Obtained:         t.Obtained,
-		Scopes:           t.Scopes,
-		ScopesFromServer: t.ScopesFromServer,
+		Version:              formatVersion,
+		AccessToken:          t.Access.Reveal(),
+		RefreshToken:         t.Refresh.Reveal(),
+		IDToken:              t.ID.Reveal(),
+		AuthorizationDetails: t.AuthorizationDetails,
+		TokenType:            t.Type,
+		Expiry:               t.Expiry,
+		ExpirySource:         string(t.ExpirySource),
+		Obtained:             t.Obtained,
+		Scopes:               t.Scopes,
+		ScopesFromServer:     t.ScopesFromServer,
 	}
 }
 
 func fromRecord(r record) *providers.Token {
 	t := &providers.Token{
-		Access:           secret.New(r.AccessToken),
-		Refresh:          secret.New(r.RefreshToken),
-		Type:             r.TokenType,
-		Expiry:           r.Expiry,
-		ExpirySource:     providers.ExpirySource(r.ExpirySource),
-		Obtained:         r.Obtained,
-		Scopes:           r.Scopes,
-		ScopesFromServer: r.ScopesFromServer,
-		Source:           providers.SourceCache,
+		Access:               secret.New(r.AccessToken),
+		Refresh:              secret.New(r.RefreshToken),
+		ID:                   secret.New(r.IDToken),
+		AuthorizationDetails: r.AuthorizationDetails,
+		Type:                 r.TokenType,
+		Expiry:               r.Expiry,
+		ExpirySource:         providers.ExpirySource(r.ExpirySource),
+		Obtained:             r.Obtained,
+		Scopes:               r.Scopes,
+		ScopesFromServer:     r.ScopesFromServer,
+		Source:               providers.SourceCache,
 	}
 	t.Claims = claims(r.AccessToken)
 	return t

@@ -126,7 +126,7 @@ func (s *keyringStore) Save(key string, tok *providers.Token) error {
 		return nil
 	}
 	if err != nil {
-		return scrub("saving the token to the keyring", err, string(data), tok.Access.Reveal(), tok.Refresh.Reveal())
+		return scrub("saving the token to the keyring", err, string(data), tok.Access.Reveal(), tok.Refresh.Reveal(), tok.ID.Reveal())
 	}
 	// Best effort: the keyring entry wins on Load anyway, so a copy left
 	// behind is only untidy, and the token is saved.

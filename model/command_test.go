@@ -1,0 +1,64 @@
+package model
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/providers"
+)
+
+// TestCommandGrantInTheTUI: the command grant's token is fetched off the
+// UI loop, shown masked, and sent; a failing command shows its message in
+// the token pane.
+func TestCommandGrantInTheTUI(t *testing.T) {
+	testEnv(t)
+	const token = "cmd-tok-Kkk.123"
+	dir := t.TempDir()
+	script := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	ok := script("ok", "echo "+token+"\n")
+	bad := script("bad", "echo 'error: not logged in' >&2\nexit 1\n")
+	var mu sync.Mutex
+	var sent []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sent = append(sent, r.Header.Get("Authorization"))
+		mu.Unlock()
+		fmt.Fprintf(w, `{"you_sent":%q}`, r.Header.Get("Authorization"))
+	}))
+	t.Cleanup(srv.Close)
+	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.gh]\nbase_url = %q\ngrant = \"command\"\ncommand = [%q]\n\n[providers.bad]\nbase_url = %q\ngrant = \"command\"\ncommand = [%q]\n", srv.URL, ok, srv.URL, bad),
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("enter"))
+	if e := r.m.active(); e.tok == nil {
+		t.Fatalf("no token: %v", e.err)
+	}
+	r.m.composer.SetRequest("GET", "/user", "", "")
+	r.m.focus = paneRequest
+	r.send(press("ctrl+s"))
+	mu.Lock()
+	if strings.Join(sent, ",") != "Bearer "+token {
+		t.Errorf("the API got %q", sent)
+	}
+	mu.Unlock()
+	r.m.focus = paneProviders
+	r.send(press("down"))
+	r.send(press("enter"))
+	if screen := plain(r.m); !strings.Contains(screen, "exit status 1: error: not") {
+		t.Errorf("the failing command's message is not on screen:\n%s", screen)
+	}
+	r.noLeak(token)
+}
