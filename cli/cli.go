@@ -105,7 +105,7 @@ func Execute() int {
 }
 
 func run(ctx context.Context, args []string, e env) int {
-	root := newRoot(e, !opensTUI(args))
+	root := newRoot(e, commandsFor(args))
 	root.SetArgs(args)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -213,6 +213,47 @@ func exitCode(err error) int {
 	return ExitUsage
 }
 
+// commandMakers build keyhole's commands, by name; commandOrder is the
+// order help lists them in.
+var commandMakers = map[string]func(e env, configPath *string) *cobra.Command{
+	"demo":       newDemoCmd,
+	"init":       newInitCmd,
+	"providers":  newProvidersCmd,
+	"token":      newTokenCmd,
+	"call":       newCallCmd,
+	"curl":       newCurlCmd,
+	"dpop":       newDPoPCmd,
+	"ops":        newOpsCmd,
+	"run":        newRunCmd,
+	"serve-demo": func(e env, _ *string) *cobra.Command { return newServeDemo(e) },
+	"version":    newVersionCmd,
+}
+
+var commandOrder = []string{"demo", "init", "providers", "token", "call", "curl", "dpop", "ops", "run", "serve-demo", "version"}
+
+func newDemoCmd(e env, _ *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Open the TUI on the built-in demo, whatever config exists",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), e, "", true)
+		},
+	}
+}
+
+func newVersionCmd(e env, _ *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print keyhole's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(e.stdout, "keyhole", version())
+			return err
+		},
+	}
+}
+
 // version is the module version, with the commit when built from a checkout.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
@@ -251,9 +292,42 @@ func opensTUI(args []string) bool {
 	return true
 }
 
-// newRoot builds the root command; with subcommands false, without the
-// commands under it (see opensTUI).
-func newRoot(e env, subcommands bool) *cobra.Command {
+// Which subcommands a start builds: all of them, none (the TUI), or the
+// one the command line names.
+const (
+	allCommands = "*"
+	noCommand   = ""
+)
+
+// commandsFor says which subcommands args need. A start that names one of
+// keyhole's commands first builds that one alone — `keyhole call` does not
+// build the flags of twelve others before it sends — and help, completion
+// or a word keyhole does not know get the whole tree, for their listings
+// and suggestions.
+func commandsFor(args []string) string {
+	if opensTUI(args) {
+		return noCommand
+	}
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--config" || a == "--env":
+			i++
+		case strings.HasPrefix(a, "--config=") || strings.HasPrefix(a, "--env="):
+		case strings.HasPrefix(a, "-"):
+			return allCommands
+		default:
+			if _, ok := commandMakers[a]; ok {
+				return a
+			}
+			return allCommands
+		}
+	}
+	return allCommands
+}
+
+// newRoot builds the root command with the subcommands which says (see
+// commandsFor).
+func newRoot(e env, which string) *cobra.Command {
 	var configPath, envName string
 	e.envFlag = &envName
 	root := &cobra.Command{
@@ -287,36 +361,14 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml)")
 	root.PersistentFlags().StringVar(&envName, "env", "", "environment: an [environments.NAME] of the config or an entry of http-client.env.json (default: $KEYHOLE_ENV)")
-	if !subcommands {
-		return root
+	switch which {
+	case noCommand:
+	case allCommands:
+		for _, name := range commandOrder {
+			root.AddCommand(commandMakers[name](e, &configPath))
+		}
+	default:
+		root.AddCommand(commandMakers[which](e, &configPath))
 	}
-	root.AddCommand(
-		&cobra.Command{
-			Use:   "demo",
-			Short: "Open the TUI on the built-in demo, whatever config exists",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				return runTUI(cmd.Context(), e, "", true)
-			},
-		},
-		newInitCmd(e, &configPath),
-		newProvidersCmd(e, &configPath),
-		newTokenCmd(e, &configPath),
-		newCallCmd(e, &configPath),
-		newCurlCmd(e, &configPath),
-		newDPoPCmd(e, &configPath),
-		newOpsCmd(e, &configPath),
-		newRunCmd(e, &configPath),
-		newServeDemo(e),
-		&cobra.Command{
-			Use:   "version",
-			Short: "Print keyhole's version",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				_, err := fmt.Fprintln(e.stdout, "keyhole", version())
-				return err
-			},
-		},
-	)
 	return root
 }

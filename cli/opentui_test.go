@@ -51,3 +51,46 @@ func TestTheTUIStartStillSaysWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+// A start that names a command builds that command alone; help,
+// completion and unknown words get the whole tree.
+func TestCommandsFor(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, noCommand},
+		{[]string{"--config", "k.toml"}, noCommand},
+		{[]string{"call", "demo-cc", "GET", "/api/me"}, "call"},
+		{[]string{"--config", "k.toml", "--env", "prod", "token", "x"}, "token"},
+		{[]string{"--config=k.toml", "run"}, "run"},
+		{[]string{"help", "call"}, allCommands},
+		{[]string{"__complete", "call", ""}, allCommands},
+		{[]string{"--help"}, allCommands},
+		{[]string{"cal"}, allCommands},
+		{[]string{"--version"}, allCommands},
+	} {
+		if got := commandsFor(c.args); got != c.want {
+			t.Errorf("commandsFor(%q) = %q, want %q", c.args, got, c.want)
+		}
+	}
+	for _, name := range commandOrder {
+		if _, ok := commandMakers[name]; !ok {
+			t.Errorf("%s is listed but has no maker", name)
+		}
+	}
+	if len(commandOrder) != len(commandMakers) {
+		t.Errorf("%d commands listed, %d made", len(commandOrder), len(commandMakers))
+	}
+	h := newHarness(t)
+	r := h.run("cal")
+	r.expect(t, ExitUsage, "a mistyped command")
+	if !strings.Contains(r.errOut, `unknown command "cal"`) {
+		t.Errorf("a mistyped command:\n%s", r.errOut)
+	}
+	r = h.run("call", "--help")
+	r.expect(t, ExitOK, "call --help")
+	if !strings.Contains(r.out, "--send-token") || !strings.Contains(r.out, "--config") {
+		t.Errorf("call --help lacks its own or the global flags:\n%s", r.out)
+	}
+}
