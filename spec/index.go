@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -99,8 +100,25 @@ type doc struct {
 	kids  map[string]map[string]gjson.Result
 }
 
+// newDoc parses data, which must not change afterwards: the document is
+// read in place, not copied. gjson reads a string, and ParseBytes makes one
+// by copying the bytes — for GitHub's dereferenced description a 73 MB
+// copy into fresh pages in one memmove, which Go cannot preempt: the
+// garbage collector, waiting to scan this goroutine's stack, held up every
+// other goroutine (the TUI's keys) for up to a second and a half.
 func newDoc(file string, data []byte) *doc {
-	return &doc{file: file, root: gjson.ParseBytes(data), kids: map[string]map[string]gjson.Result{}}
+	return &doc{file: file, root: gjson.Parse(inPlace(data)), kids: map[string]map[string]gjson.Result{}}
+}
+
+// inPlace is data as a string without a copy. The caller keeps data
+// unchanged for as long as the string lives; every string the index keeps
+// is cloned out of it (strings.Clone), so the index does not hold the
+// document's memory either.
+func inPlace(data []byte) string {
+	if len(data) == 0 {
+		return ""
+	}
+	return unsafe.String(&data[0], len(data))
 }
 
 func (d *doc) errAt(pointer string, at gjson.Result, reason string) *Error {

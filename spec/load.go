@@ -130,8 +130,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 // before, else by one pass over them (after converting YAML), kept in the
 // cache for next time.
 func (s *Spec) index() error {
-	sum := sha256.Sum256(s.data)
-	s.hash = hex.EncodeToString(sum[:])
+	s.hash = hashChunked(s.data)
 	s.yaml = isYAML(s.data)
 	if ix := s.cachedIndex(); ix != nil {
 		s.Index, s.IndexCached = ix, true
@@ -152,6 +151,20 @@ func (s *Spec) index() error {
 	s.Index = ix
 	s.keepIndex()
 	return nil
+}
+
+// hashChunked is the hex SHA-256 of data, fed a megabyte at a time. The
+// hash's assembly cannot be preempted, and one call over a 73 MB spec kept
+// the garbage collector — and with it every other goroutine, the TUI's
+// keys among them — waiting for it to end.
+func hashChunked(data []byte) string {
+	h := sha256.New()
+	for len(data) > 0 {
+		n := min(len(data), 1<<20)
+		h.Write(data[:n])
+		data = data[n:]
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // readFile reads a spec file: no symbolic link followed, only a regular
