@@ -3,6 +3,9 @@ package cli
 import (
 	"encoding/json"
 	"encoding/xml"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -318,5 +321,40 @@ func TestRunDotenvIsNeverReadThroughALinkOrAFIFO(t *testing.T) {
 				t.Errorf("a request was sent with the %s's value: %+v", c.name, last)
 			}
 		})
+	}
+}
+
+// {{$auth.idToken("NAME")}} sends the ID token the provider's answer
+// carried, masked in every output; a provider whose answer carried none
+// is said by name, and nothing is sent.
+func TestRunAuthIDToken(t *testing.T) {
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"access-1","token_type":"Bearer","expires_in":3600,"id_token":"id-token-secret-9"}`)
+	}))
+	defer tokens.Close()
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"access-2","token_type":"Bearer","expires_in":3600}`)
+	}))
+	defer bare.Close()
+	es := newEchoServer(t)
+	h := newHarness(t)
+	provider := func(name, tokenURL string) string {
+		return "[providers." + name + "]\nbase_url = \"" + es.URL + "\"\ngrant = \"client_credentials\"\ntoken_url = \"" + tokenURL + "\"\nclient_id = \"c\"\nclient_secret = \"s\"\n"
+	}
+	cfg := h.writeConfig("k.toml", "[settings]\ntoken_cache = \"memory\"\n\n"+provider("oidc", tokens.URL)+"\n"+provider("plain", bare.URL))
+	file := h.writeHTTP("t.http", "### with\nGET "+es.URL+"/x\nX-Id-Token: {{$auth.idToken(\"oidc\")}}\n\n### without\nGET "+es.URL+"/y\nX-Id-Token: {{$auth.idToken(\"plain\")}}\n")
+	r := h.run("--config", cfg, "run", file, "--json")
+	r.expect(t, 2, "a provider without an ID token")
+	got, n := es.lastRequest()
+	if n != 1 || got.Header["X-Id-Token"][0] != "id-token-secret-9" || len(got.Header["Authorization"]) != 0 {
+		t.Fatalf("want one request with the ID token and no Authorization: %d, %v", n, got)
+	}
+	if !strings.Contains(r.out, "carried no ID token") {
+		t.Errorf("the missing ID token is not said:\n%s", r.out)
+	}
+	if strings.Contains(r.out+r.errOut, "id-token-secret-9") {
+		t.Errorf("the ID token leaked:\n%s%s", r.out, r.errOut)
 	}
 }

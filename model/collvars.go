@@ -177,9 +177,6 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 			return v, ok
 		},
 		Token: func(id string, idToken bool) (secret.String, error) {
-			if idToken {
-				return secret.String{}, fmt.Errorf("$auth.idToken(%q): keyhole keeps the access token only; use $auth.token", id)
-			}
 			sess := x.sessions[id]
 			if sess == nil {
 				return secret.String{}, fmt.Errorf("no provider %q here", id)
@@ -188,6 +185,9 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 			if err != nil {
 				out.tokErr = errors.New(sess.Redact(err.Error()))
 				return secret.String{}, out.tokErr
+			}
+			if idToken {
+				return runner.IDToken(id, tok)
 			}
 			return tok.Access, nil
 		},

@@ -9,6 +9,7 @@ import (
 	"github.com/keyhole-sh/keyhole/collection/check"
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
 	"github.com/keyhole-sh/keyhole/collection/vars"
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -41,11 +42,6 @@ func (r *run) resolver(ctx context.Context, f *httpfile.File, req httpfile.Reque
 			return v, ok
 		},
 		Token: func(id string, idToken bool) (secret.String, error) {
-			if idToken {
-				err := fmt.Errorf("$auth.idToken(%q): keyhole keeps the access token only; use $auth.token", id)
-				tokenErr(err)
-				return secret.String{}, err
-			}
 			sess, err := r.session(id)
 			if err != nil {
 				return secret.String{}, err
@@ -55,7 +51,14 @@ func (r *run) resolver(ctx context.Context, f *httpfile.File, req httpfile.Reque
 				tokenErr(err)
 				return secret.String{}, errors.New(sess.Redact(err.Error()))
 			}
-			r.red.Add(tok.Access)
+			r.red.Add(tok.Access, tok.ID)
+			if idToken {
+				v, err := IDToken(id, tok)
+				if err != nil {
+					tokenErr(err) // no token to send: exit 2, as call's
+				}
+				return v, err
+			}
 			return tok.Access, nil
 		},
 		Exchange: func(name string) (vars.Exchange, bool) {
@@ -66,6 +69,15 @@ func (r *run) resolver(ctx context.Context, f *httpfile.File, req httpfile.Reque
 		Getenv: r.opts.Getenv,
 		Now:    r.opts.Now,
 	}
+}
+
+// IDToken is the ID token of provider id's token, for
+// {{$auth.idToken("id")}}; an error saying so when its answer carried none.
+func IDToken(id string, tok *providers.Token) (secret.String, error) {
+	if tok.ID.Reveal() == "" {
+		return secret.String{}, fmt.Errorf("$auth.idToken(%q): the provider's token answer carried no ID token (an OpenID Connect provider sends one when asked for the openid scope)", id)
+	}
+	return tok.ID, nil
 }
 
 type parsedCapture struct {
