@@ -358,3 +358,31 @@ func TestRunAuthIDToken(t *testing.T) {
 		t.Errorf("the ID token leaked:\n%s%s", r.out, r.errOut)
 	}
 }
+
+// The JUnit file is written whole and private, and never through a link
+// planted at its path: the link is replaced, its target left alone.
+func TestRunJUnitFileIsPrivateAndFollowsNoLink(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "# @provider api\nGET /a\n")
+	junit := filepath.Join(h.dir, "report.xml")
+	h.run("--config", cfg, "run", file, "--junit", junit).expect(t, ExitOK, "--junit")
+	fi, err := os.Stat(junit)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("report: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	}
+	target := filepath.Join(h.dir, "elsewhere.txt")
+	os.WriteFile(target, []byte("keep me"), 0o600)
+	link := filepath.Join(h.dir, "link.xml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	h.run("--config", cfg, "run", file, "--junit", link).expect(t, ExitOK, "--junit at a link")
+	if got := string(mustRead(t, target)); got != "keep me" {
+		t.Fatalf("the link's target was written: %q", got)
+	}
+	if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the report at the link's path: %v, %v; want a private regular file", err, fi)
+	}
+}
