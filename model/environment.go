@@ -272,16 +272,19 @@ const envNameW = 24
 // envBadge is the header's mark of the environment in force: its name,
 // and a dangerous one drawn white on red, in capitals, with a warning
 // sign, so that no one sends to it by mistake. "" for none.
-func (m *Model) envBadge() string {
-	if m.env == nil || m.env.Name == "" {
+func (m *Model) envBadge() string { return envBadge(m.styles, m.env) }
+
+// envBadge is how the header names env in styles st; "" for none.
+func envBadge(st *ui.Styles, env *collenv.Layer) string {
+	if env == nil || env.Name == "" {
 		return ""
 	}
-	name := termtext.Line(m.env.Name)
+	name := termtext.Line(env.Name)
 	if lipgloss.Width(name) > envNameW {
 		name = ansi.Truncate(name, envNameW, "…")
 	}
-	if m.env.Danger {
-		return m.styles.Danger.Render(" ⚠ " + strings.ToUpper(name) + " ")
+	if env.Danger {
+		return st.Danger.Render(" ⚠ " + strings.ToUpper(name) + " ")
 	}
-	return "env " + m.styles.Info.Render(name)
+	return "env " + st.Info.Render(name)
 }

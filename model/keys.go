@@ -65,6 +65,9 @@ func (m Model) browsingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openRequests()
 	case key.Matches(msg, k.Environments):
 		return m.openEnvironments()
+	case key.Matches(msg, k.Watching):
+		m.openWatching()
+		return m, nil
 	case key.Matches(msg, k.NextPane):
 		m.setFocus((m.focus + 1) % paneCount)
 		return m, nil

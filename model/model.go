@@ -66,6 +66,10 @@ type Options struct {
 	// Collection is where the .http files are: the requests picker lists
 	// their requests, S saves into them (see collection.go).
 	Collection CollectionOptions
+
+	// Share is the SSH share this session is shown through (keyhole
+	// share; see share.go), nil when it is not shared.
+	Share Sharing
 }
 
 type pane int
@@ -169,6 +173,9 @@ type Model struct {
 	// dangerOK lets one send through the danger confirmation: the
 	// person said y to it (see confirmDanger).
 	dangerOK bool
+
+	// watching is how many watch the shared session (share.go).
+	watching int
 }
 
 // New builds the model. It does no I/O: anything slow is started by Init.
@@ -184,6 +191,10 @@ func New(opts Options) Model {
 	}
 	st := ui.NewStyles(opts.Theme != "light")
 	keys := ui.DefaultKeyMap()
+	if opts.Share == nil {
+		keys.Watching.SetEnabled(false)
+		keys.Disconnect.SetEnabled(false)
+	}
 	m := Model{
 		opts:       opts,
 		keys:       &keys,

@@ -32,6 +32,11 @@ const (
 	popSaveFile
 	popSavePath
 	popSaveName
+
+	// Sharing's (keyhole share): W's list of viewers, and X's question
+	// whether to disconnect them all.
+	popWatching
+	popDisconnect
 )
 
 // popup is one entry of the stack: a ui component and what the root needs
@@ -248,6 +253,12 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 		}
 	case popDanger:
 		return m.dangerConfirmed(p)
+	case popWatching:
+		if done {
+			m.askDisconnect()
+		}
+	case popDisconnect:
+		return m.disconnectConfirmed(p)
 	case popCapture:
 		return m.captureClosed(p, done)
 	case popSaveFile, popSavePath, popSaveName:
@@ -259,7 +270,7 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 // bottom is the topmost popup drawn where the request and response
 // stand, or nil.
 func (s popupStack) bottom() *popup {
-	return s.find(popText, popRequests, popHistory, popSignIn, popConfirm, popEnvs, popDanger, popSaveFile, popSavePath, popSaveName)
+	return s.find(popText, popRequests, popHistory, popSignIn, popConfirm, popEnvs, popDanger, popSaveFile, popSavePath, popSaveName, popWatching, popDisconnect)
 }
 
 // prompt is the response pane's open prompt, or nil.

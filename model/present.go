@@ -51,7 +51,10 @@ func (m *Model) look(s providers.State) (string, ui.Tone) {
 }
 
 // syncList rebuilds the provider list's rows from the entries.
-func (m *Model) syncList() {
+func (m *Model) syncList() { m.list.SetItems(m.providerItems()) }
+
+// providerItems are the provider list's rows, made afresh.
+func (m *Model) providerItems() []ui.ProviderItem {
 	items := make([]ui.ProviderItem, len(m.entries))
 	for i, e := range m.entries {
 		glyph, tone := m.look(m.state(e))
@@ -61,7 +64,7 @@ func (m *Model) syncList() {
 		insecure := (e.Config != nil && e.Config.Insecure) || len(e.inClear()) > 0
 		items[i] = ui.ProviderItem{Name: termtext.Line(e.name), Glyph: glyph, Tone: tone, Insecure: insecure}
 	}
-	m.list.SetItems(items)
+	return items
 }
 
 // tokenView maps the active provider's token onto what the pane shows,

@@ -23,6 +23,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	nm, cmd := m.update(msg)
 	next := nm.(Model)
 	next.sync()
+	next.publish()
 	return next, cmd
 }
 
@@ -49,6 +50,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case backendMsg:
 		return m.onBackend(msg)
+	case SharingChangedMsg:
+		return m.onSharingChanged()
 	case envSwitchedMsg:
 		return m.onEnvSwitched(msg)
 	case autoSelectMsg:

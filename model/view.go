@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -33,8 +32,10 @@ type layout struct {
 	bodyH, contentW int
 }
 
-func (m *Model) layout() layout {
-	w, h := m.width, m.height
+func (m *Model) layout() layout { return layoutFor(m.width, m.height) }
+
+// layoutFor lays a w×h terminal out; 0×0 is not known yet.
+func layoutFor(w, h int) layout {
 	if w == 0 || h == 0 {
 		w, h = defaultWidth, defaultHeight
 	}
@@ -90,54 +91,31 @@ func (m Model) View() tea.View {
 
 func (m *Model) render() string {
 	l := m.layout()
+	s := screen{
+		st: m.styles, l: l, focus: m.focus, lastBottom: m.lastBottom,
+		reqTitle: m.requestTitle(), respTitle: m.responseTitle(),
+		req:  func(int) string { return m.composer.View() },
+		resp: func(int) string { return m.insp.View() },
+	}
 	if l.w < minWidth || l.h < minHeight {
-		return fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
+		return draw(s)
 	}
-	st := m.styles
-	header := m.header(l.w)
-	var body string
+	s.header, s.footer = m.header(l.w), m.footer(l.w)
 	if p := m.popups.top(); p != nil && p.kind == popHelp {
-		body = ui.Box(st, p.Title(), p.View(), l.w, l.h-2, true)
-	} else {
-		top := lipgloss.JoinHorizontal(lipgloss.Top,
-			ui.Box(st, "Providers", m.list.View(), l.provW, l.topH, m.focus == paneProviders),
-			ui.Box(st, "Token", m.tokenPane.View(), l.tokW, l.topH, m.focus == paneToken),
-		)
-		body = top + "\n" + m.bottom(l)
+		s.over = &boxed{p.Title(), p.View()}
+		return draw(s)
 	}
-	return header + "\n" + body + "\n" + m.footer(l.w)
-}
-
-// bottom draws the request and response panes, side by side or one of
-// them, as the width allows; or the popup drawn in their place.
-func (m *Model) bottom(l layout) string {
-	st := m.styles
+	s.list, s.token = m.list.View(), m.tokenPane.View()
 	if p := m.popups.bottom(); p != nil {
-		return ui.Box(st, p.Title(), p.View(), l.w, l.bottomH, true)
+		s.under = &boxed{p.Title(), p.View()}
 	}
-	req := func(w int, title string) string {
-		return ui.Box(st, title, m.composer.View(), w, l.bottomH, m.focus == paneRequest)
-	}
-	resp := func(w int, title string) string {
-		return ui.Box(st, title, m.insp.View(), w, l.bottomH, m.focus == paneResponse)
-	}
-	respTitle := m.responseTitle()
 	if m.op != nil && m.op.shown {
 		// Until an answer comes, the chosen operation is described beside
 		// the composer.
-		resp = func(w int, title string) string {
-			return ui.Box(st, title, m.opView(w-2), w, l.bottomH, m.focus == paneResponse)
-		}
-		respTitle = "Operation · ↑/↓ scroll · esc: the last answer"
+		s.resp = func(w int) string { return m.opView(w - 2) }
+		s.respTitle = "Operation · ↑/↓ scroll · esc: the last answer"
 	}
-	reqTitle := m.requestTitle()
-	if !l.single {
-		return lipgloss.JoinHorizontal(lipgloss.Top, req(l.reqW, reqTitle), resp(l.respW, respTitle))
-	}
-	if m.lastBottom == paneResponse {
-		return resp(l.w, respTitle+" · shift+tab: Request")
-	}
-	return req(l.w, reqTitle+" · tab: Response")
+	return draw(s)
 }
 
 // syncComposer gives the composer what it shows beside its fields: the
@@ -176,6 +154,9 @@ func (m *Model) header(w int) string {
 	st := m.styles
 	left := " " + st.HeaderMark.Render("keyhole") + "  " + st.Muted.Render(termtext.Line(m.opts.Label))
 	var flags []string
+	if mark := m.sharingFlag(); mark != "" {
+		flags = append(flags, mark)
+	}
 	if badge := m.envBadge(); badge != "" {
 		flags = append(flags, badge)
 	}

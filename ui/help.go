@@ -31,21 +31,30 @@ func (h Help) Short(bindings []key.Binding, w int) string {
 	return m.ShortHelpView(bindings)
 }
 
-// Full draws every binding, grouped, flowing into as many columns as w
-// allows, so the whole key map fits small terminals too.
+// Full draws every binding of km, grouped, flowing into as many columns as
+// w allows, so the whole key map fits small terminals too.
 func (h *Help) Full(st Styles, km KeyMap, w int) string {
+	return h.Groups(st, km.HelpGroups(), "Browsing: single keys act. Typing: keys go to the field; ctrl-keys and esc act.", w)
+}
+
+// Groups draws the bindings of groups under intro, as Full does; a
+// binding that is switched off (W while nothing is shared) is left out.
+func (h *Help) Groups(st Styles, groups []HelpGroup, intro string, w int) string {
 	type entry struct{ key, desc string }
 	var blocks [][]string // each group: its title, then its lines
 	keyW := 0
-	for _, g := range km.HelpGroups() {
+	for _, g := range groups {
 		for _, b := range g.Bindings {
 			keyW = max(keyW, lipgloss.Width(b.Help().Key))
 		}
 	}
 	colW := 0
-	for _, g := range km.HelpGroups() {
+	for _, g := range groups {
 		block := []string{st.Bold.Render(g.Title)}
 		for _, b := range g.Bindings {
+			if !b.Enabled() {
+				continue
+			}
 			hb := b.Help()
 			line := st.Key.Render(Fit(hb.Key, keyW)) + "  " + hb.Desc
 			colW = max(colW, lipgloss.Width(line))
@@ -79,7 +88,7 @@ func (h *Help) Full(st Styles, km KeyMap, w int) string {
 		rows = max(rows, len(c))
 	}
 	var out []string
-	out = append(out, st.Muted.Render(Fit("Browsing: single keys act. Typing: keys go to the field; ctrl-keys and esc act.", w)), "")
+	out = append(out, st.Muted.Render(Fit(intro, w)), "")
 	for r := 0; r < rows; r++ {
 		var line strings.Builder
 		for _, c := range columns {

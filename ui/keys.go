@@ -93,6 +93,11 @@ type KeyMap struct {
 	SaveRequest key.Binding
 	Capture     key.Binding
 
+	// Watching (W) lists who watches a shared session; Disconnect (X)
+	// there ends their sessions. Both are off unless keyhole share runs.
+	Watching   key.Binding
+	Disconnect key.Binding
+
 	// Token pane.
 	Authorize  key.Binding
 	Revoke     key.Binding
@@ -164,6 +169,9 @@ func DefaultKeyMap() KeyMap {
 		SaveRequest: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save to a .http file")),
 		Capture:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "capture as {{variable}}")),
 
+		Watching:   key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "who is watching (sharing)")),
+		Disconnect: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "disconnect every viewer")),
+
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
 		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
 		Introspect: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "introspect")),
@@ -217,6 +225,73 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
 		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check, k.Capture}},
 		{"Picker (o, H, e)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
-		{"Anywhere", []key.Binding{k.Open, k.History, k.Environments, k.Redact, k.Help, k.QuitKey, k.Quit}},
+		{"Anywhere", []key.Binding{k.Open, k.History, k.Environments, k.Watching, k.Redact, k.Help, k.QuitKey, k.Quit}},
+	}
+}
+
+// ViewerKeyMap is every key a viewer of a shared session answers to. None
+// of them reaches the presenter: scrolling, tab and search work on the
+// viewer's own copy of the screen (and detach it from the presenter's),
+// F follows the presenter again.
+type ViewerKeyMap struct {
+	NextPane key.Binding
+	PrevPane key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Left     key.Binding
+	Right    key.Binding
+	Search   key.Binding
+	NextHit  key.Binding
+	PrevHit  key.Binding
+	Follow   key.Binding
+	Help     key.Binding
+	Close    key.Binding
+	Quit     key.Binding
+}
+
+// DefaultViewerKeyMap returns a viewer's keys: the presenter's for moving
+// and searching, so that a viewer who knows keyhole knows them.
+func DefaultViewerKeyMap() ViewerKeyMap {
+	k := DefaultKeyMap()
+	return ViewerKeyMap{
+		NextPane: k.NextPane, PrevPane: k.PrevPane,
+		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Left: k.Left, Right: k.Right,
+		Search: k.Search, NextHit: k.NextHit, PrevHit: k.PrevHit,
+		Follow: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow the presenter")),
+		Help:   k.Help,
+		Close:  k.Close,
+		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "leave")),
+	}
+}
+
+// Scroll is the part of the key map a text popup scrolls by.
+func (k ViewerKeyMap) Scroll() KeyMap {
+	return KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom, Close: k.Close, Help: k.Help}
+}
+
+// BodyKeys is the body viewer's part, as KeyMap.BodyKeys.
+func (k ViewerKeyMap) BodyKeys() bodyview.KeyMap {
+	return bodyview.KeyMap{
+		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
+		Left: k.Left, Right: k.Right, NextHit: k.NextHit, PrevHit: k.PrevHit,
+	}
+}
+
+// ShortHelp is a viewer's footer line.
+func (k ViewerKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Follow, k.NextPane, k.Search, k.Help, k.Quit}
+}
+
+// HelpGroups is every key of a viewer, grouped.
+func (k ViewerKeyMap) HelpGroups() []HelpGroup {
+	return []HelpGroup{
+		{"Your copy (detaches it)", []key.Binding{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left}},
+		{"Search your copy", []key.Binding{k.Search, k.NextHit, k.PrevHit}},
+		{"Session", []key.Binding{k.Follow, k.Help, k.Quit}},
 	}
 }

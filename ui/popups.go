@@ -22,7 +22,10 @@ type TextPopup struct {
 	w, h    int
 	keys    *KeyMap
 	close   []key.Binding
-	result  Result
+	// act, when set, is a key that closes the popup with Done: what it
+	// does is the root's (X on the list of viewers).
+	act    *key.Binding
+	result Result
 }
 
 // NewTextPopup shows body, its long lines folded to the popup's width;
@@ -67,6 +70,24 @@ func NewHelpPopup(st *Styles, keys *KeyMap) *TextPopup {
 	return newTextPopup(keys, "Help", help, keys.Close, keys.Help)
 }
 
+// NewActionTextPopup shows body as NewTextPopup does; act closes it with
+// Done, for the root to act on, and is listed in its help.
+func NewActionTextPopup(keys *KeyMap, title, body string, act key.Binding) *TextPopup {
+	p := NewTextPopup(keys, title, body)
+	p.act = &act
+	return p
+}
+
+// NewViewerHelpPopup shows a viewer's help; esc and ? close it.
+func NewViewerHelpPopup(st *Styles, vk ViewerKeyMap) *TextPopup {
+	h := NewHelp(*st)
+	keys := vk.Scroll()
+	help := func(w int) string {
+		return h.Groups(*st, vk.HelpGroups(), "You are watching someone else's keyhole: no key here changes their session.", w)
+	}
+	return newTextPopup(&keys, "Help", help, keys.Close, keys.Help)
+}
+
 func newTextPopup(keys *KeyMap, title string, content func(int) string, close ...key.Binding) *TextPopup {
 	p := &TextPopup{title: title, content: content, keys: keys, close: close}
 	p.SetSize(defaultPopupW, defaultPopupH)
@@ -104,7 +125,11 @@ func (p *TextPopup) SetSize(w, h int) {
 
 // ShortHelp implements help.KeyMap.
 func (p *TextPopup) ShortHelp() []key.Binding {
-	return append([]key.Binding{p.keys.Up, p.keys.Down}, p.close...)
+	out := []key.Binding{p.keys.Up, p.keys.Down}
+	if p.act != nil {
+		out = append(out, *p.act)
+	}
+	return append(out, p.close...)
 }
 
 // FullHelp implements help.KeyMap.
@@ -118,6 +143,8 @@ func (p *TextPopup) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		k := p.keys
 		switch {
+		case p.act != nil && key.Matches(msg, *p.act):
+			p.result = Done
 		case key.Matches(msg, p.close...):
 			p.result = Dismissed
 		case key.Matches(msg, k.Up):

@@ -1,0 +1,74 @@
+package model
+
+import (
+	"fmt"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// screen is one frame in parts, as draw lays them out: the presenter's
+// model fills one from its components, and so does each viewer of a
+// shared session from its own copies, at its own size.
+type screen struct {
+	st             *ui.Styles
+	l              layout
+	header, footer string
+	focus          pane
+	// lastBottom is the bottom pane shown when only one fits.
+	lastBottom pane
+	list       string
+	token      string
+	// over is drawn over every pane (the help), under is drawn where the
+	// request and response stand; nil when there is none.
+	over, under *boxed
+	// req and resp draw the bottom panes' contents for a pane w wide,
+	// frame included.
+	req, resp           func(w int) string
+	reqTitle, respTitle string
+}
+
+// boxed is a popup as draw frames it.
+type boxed struct{ title, body string }
+
+// draw lays a screen out: the header, the Providers and Token panes, the
+// Request and Response panes (side by side, or the one in view), the
+// footer; or the popup drawn over them.
+func draw(s screen) string {
+	l, st := s.l, s.st
+	if l.w < minWidth || l.h < minHeight {
+		return fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
+	}
+	var body string
+	if s.over != nil {
+		body = ui.Box(st, s.over.title, s.over.body, l.w, l.h-2, true)
+	} else {
+		top := lipgloss.JoinHorizontal(lipgloss.Top,
+			ui.Box(st, "Providers", s.list, l.provW, l.topH, s.focus == paneProviders),
+			ui.Box(st, "Token", s.token, l.tokW, l.topH, s.focus == paneToken),
+		)
+		body = top + "\n" + drawBottom(s)
+	}
+	return s.header + "\n" + body + "\n" + s.footer
+}
+
+func drawBottom(s screen) string {
+	l, st := s.l, s.st
+	if s.under != nil {
+		return ui.Box(st, s.under.title, s.under.body, l.w, l.bottomH, true)
+	}
+	req := func(w int, title string) string {
+		return ui.Box(st, title, s.req(w), w, l.bottomH, s.focus == paneRequest)
+	}
+	resp := func(w int, title string) string {
+		return ui.Box(st, title, s.resp(w), w, l.bottomH, s.focus == paneResponse)
+	}
+	if !l.single {
+		return lipgloss.JoinHorizontal(lipgloss.Top, req(l.reqW, s.reqTitle), resp(l.respW, s.respTitle))
+	}
+	if s.lastBottom == paneResponse {
+		return resp(l.w, s.respTitle+" · shift+tab: Request")
+	}
+	return req(l.w, s.reqTitle+" · tab: Response")
+}

@@ -1,0 +1,373 @@
+package model
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/internal/termtext"
+	"github.com/keyhole-sh/keyhole/share"
+	"github.com/keyhole-sh/keyhole/ui"
+)
+
+// ViewerOptions configure the model of one viewer of a shared session.
+type ViewerOptions struct {
+	// Presenter names whose session it is (user@host).
+	Presenter string
+	// Theme is "dark" or "light" to force one; "" follows the viewer's
+	// terminal.
+	Theme string
+}
+
+// Viewer is the model of one viewer's program (keyhole share): it draws
+// the frames the presenter publishes (share.SnapshotMsg carrying a
+// *frame), at the viewer's own size and in its terminal's colours. It
+// builds no provider, session or store: what it draws is the presenter's,
+// already masked. Its keys move, scroll and search its own copy — which
+// detaches it from the presenter until F — and nothing else.
+type Viewer struct {
+	opts   ViewerOptions
+	keys   ui.ViewerKeyMap
+	pkeys  *ui.KeyMap // what the presenter's components are built with
+	styles *ui.Styles
+	help   ui.Help
+
+	width, height int
+	f             *frame
+	follow        bool
+	focus         pane
+	lastBottom    pane
+
+	list     ui.ProviderList
+	token    ui.TokenPane
+	composer ui.Composer
+	insp     inspector
+	req      reqFrame
+	// shown is the response the response pane was last given, so that a
+	// frame with the same one keeps the viewer's own place.
+	shown respFrame
+
+	// ownHelp is the viewer's help; search its prompt, open on / .
+	ownHelp *ui.TextPopup
+	search  *ui.Prompt
+}
+
+// NewViewer makes a viewer's model, first being the latest frame the
+// presenter published (nil before one).
+func NewViewer(opts ViewerOptions, first any) *Viewer {
+	st := ui.NewStyles(opts.Theme != "light")
+	pkeys := ui.DefaultKeyMap()
+	v := &Viewer{
+		opts: opts, keys: ui.DefaultViewerKeyMap(), pkeys: &pkeys, styles: &st, help: ui.NewHelp(st),
+		follow:   true,
+		list:     ui.NewProviderList(&st, &pkeys),
+		token:    ui.NewTokenPane(&st, &pkeys),
+		composer: ui.NewComposer(&st, &pkeys),
+		insp:     newInspector(&st, &pkeys),
+	}
+	v.insp.redact = true
+	v.resize()
+	if f, ok := first.(*frame); ok {
+		v.adopt(f)
+	}
+	return v
+}
+
+// Init asks the viewer's terminal for its background colour.
+func (v *Viewer) Init() tea.Cmd {
+	if v.opts.Theme == "" || v.opts.Theme == "auto" {
+		return tea.RequestBackgroundColor
+	}
+	return nil
+}
+
+// Update implements tea.Model.
+func (v *Viewer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case share.SnapshotMsg:
+		if f, ok := msg.Snapshot.(*frame); ok {
+			v.adopt(f)
+		}
+	case tea.WindowSizeMsg:
+		v.width, v.height = msg.Width, msg.Height
+		v.resize()
+	case tea.BackgroundColorMsg:
+		if v.opts.Theme == "" || v.opts.Theme == "auto" {
+			v.setStyles(ui.NewStyles(msg.IsDark()))
+		}
+	case searchMsg:
+		v.insp.onSearch(msg)
+	case tea.KeyPressMsg:
+		return v, v.onKey(msg)
+	}
+	return v, nil
+}
+
+func (v *Viewer) setStyles(st ui.Styles) {
+	v.styles = &st
+	v.help.SetStyles(st)
+	v.list.SetStyles(&st)
+	v.token.SetStyles(&st)
+	v.composer.SetStyles(&st)
+	v.insp.setStyles(&st)
+}
+
+// onKey takes a viewer's key: the help and the search prompt first, then
+// the viewer's key map. No other key does anything.
+func (v *Viewer) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.keys
+	if v.search != nil {
+		cmd := v.search.Update(msg)
+		switch v.search.Result() {
+		case ui.Done:
+			v.search = nil
+		case ui.Dismissed:
+			v.search = nil
+			return tea.Batch(cmd, v.insp.search(""))
+		}
+		if v.search != nil {
+			return tea.Batch(cmd, v.insp.search(v.search.Value()))
+		}
+		return cmd
+	}
+	if v.ownHelp != nil {
+		if key.Matches(msg, k.Quit) {
+			return tea.Quit
+		}
+		v.ownHelp.Update(msg)
+		if v.ownHelp.Result() != ui.Open {
+			v.ownHelp = nil
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		v.ownHelp = ui.NewViewerHelpPopup(v.styles, v.keys)
+		v.resize()
+	case key.Matches(msg, k.Follow):
+		v.follow = true
+		if v.f != nil {
+			v.adopt(v.f)
+		}
+	case key.Matches(msg, k.NextPane):
+		v.detach()
+		v.setFocus((v.focus + 1) % paneCount)
+	case key.Matches(msg, k.PrevPane):
+		v.detach()
+		v.setFocus((v.focus + paneCount - 1) % paneCount)
+	case key.Matches(msg, k.Search):
+		v.detach()
+		v.setFocus(paneResponse)
+		p, cmd := ui.NewPrompt(v.styles, v.pkeys, "/", "search your copy", v.insp.query)
+		v.search = p
+		v.resize()
+		return cmd
+	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right, k.NextHit, k.PrevHit):
+		v.detach()
+		switch v.focus {
+		case paneProviders:
+			return v.list.Update(msg)
+		case paneResponse:
+			return v.insp.view.Update(msg)
+		}
+	}
+	return nil
+}
+
+// detach stops following the presenter: the viewer's focus, scroll and
+// search are its own until F.
+func (v *Viewer) detach() { v.follow = false }
+
+func (v *Viewer) setFocus(p pane) {
+	v.focus = p
+	if p == paneRequest || p == paneResponse {
+		v.lastBottom = p
+	}
+	v.list.SetFocused(p == paneProviders)
+	v.composer.SetContext(v.req.auth, v.req.sent, p == paneRequest)
+}
+
+// adopt draws frame f: its contents always; the presenter's focus, place
+// and popups while following.
+func (v *Viewer) adopt(f *frame) {
+	v.f = f
+	v.list.SetItems(f.items)
+	v.list.SetActive(f.active)
+	v.token.SetView(f.token)
+	if f.req.reqText != v.req.reqText {
+		v.composer.SetRequest(f.req.method, f.req.path, f.req.headers, f.req.body)
+	}
+	v.req = f.req
+	v.composer.SetNote(f.req.note)
+	v.adoptResponse(f.resp)
+	if v.follow {
+		v.list.SetCursor(f.cursor)
+		v.composer.Field = f.req.field
+		v.setFocus(f.focus)
+		v.lastBottom = f.lastBottom
+		v.insp.view.GotoLine(f.resp.top)
+		if f.resp.hits != nil {
+			v.insp.onSearch(searchMsg{seq: v.insp.searchSeq, hits: f.resp.hits})
+			v.insp.view.GotoLine(f.resp.top)
+		}
+	} else {
+		v.setFocus(v.focus)
+	}
+	v.resize()
+}
+
+// adoptResponse gives the response pane the frame's response: a new one
+// from the top, the same one where it stands (following: where the
+// presenter's stands).
+func (v *Viewer) adoptResponse(r respFrame) {
+	in := &v.insp
+	if r.ex != v.shown.ex || r.docs != v.shown.docs {
+		in.reset(r.ex, r.docs, r.red, true)
+		v.shown = respFrame{}
+	}
+	in.headers = r.headers
+	if r.nowrap != in.nowrap {
+		in.nowrap = r.nowrap
+		in.view.SetWrap(!in.nowrap && (in.shown == nil || in.shown.Kind() != document.KindBinary))
+	}
+	if r.filtered != v.shown.filtered {
+		top := in.view.TopLine()
+		in.filter, in.filtered = r.filter, r.filtered
+		in.shown = in.doc
+		if r.filtered.masked != nil {
+			in.shown = r.filtered.masked
+		}
+		in.showDoc()
+		in.view.GotoLine(top)
+	}
+	in.raw = r.raw
+	v.shown = respFrame{ex: r.ex, docs: r.docs, filtered: r.filtered}
+}
+
+// resize lays the components out for the viewer's terminal.
+func (v *Viewer) resize() {
+	l := v.layout()
+	v.list.SetSize(l.provW-2, l.topH-2)
+	v.token.SetSize(l.tokW-4, l.topH-2)
+	v.composer.SetSize(l.reqW-2, l.bottomH-2)
+	v.composer.SetContext(v.req.auth, v.req.sent, v.focus == paneRequest)
+	v.insp.prompt = nil
+	if v.search != nil {
+		v.search.SetSize(l.respW-2, 1)
+		v.insp.prompt = &popup{Popup: v.search, kind: popSearch}
+	}
+	v.insp.SetSize(l.respW-2, l.bottomH-2)
+	if v.ownHelp != nil {
+		v.ownHelp.SetSize(l.w-2, l.h-4)
+	}
+}
+
+func (v *Viewer) layout() layout { return layoutFor(v.width, v.height) }
+
+// View implements tea.Model.
+func (v *Viewer) View() tea.View {
+	view := tea.NewView(v.render())
+	view.AltScreen = true
+	view.WindowTitle = "keyhole · watching"
+	return view
+}
+
+func (v *Viewer) render() string {
+	l := v.layout()
+	s := screen{
+		st: v.styles, l: l, focus: v.focus, lastBottom: v.lastBottom,
+		req:  func(int) string { return v.composer.View() },
+		resp: func(int) string { return v.insp.View() },
+	}
+	if l.w < minWidth || l.h < minHeight {
+		return draw(s)
+	}
+	s.header, s.footer = v.header(l.w), v.footer(l.w)
+	f := v.f
+	if f == nil {
+		s.over = &boxed{"Watching", "Waiting for " + termtext.Line(v.opts.Presenter) + "'s screen…"}
+		return draw(s)
+	}
+	s.reqTitle, s.respTitle = f.reqTitle, f.respTitle
+	s.list, s.token = v.list.View(), v.token.View()
+	switch {
+	case v.ownHelp != nil:
+		s.over = &boxed{v.ownHelp.Title(), v.ownHelp.View()}
+	case v.follow && f.help:
+		// The presenter's help, at this size: ? gives the viewer's own.
+		p := ui.NewHelpPopup(v.styles, v.pkeys)
+		p.SetSize(l.w-2, l.h-4)
+		s.over = &boxed{"The presenter's help · ? for yours", p.View()}
+	case v.follow && f.under != nil:
+		s.under = &boxed{f.under.title, cut(f.under.body, l.w-2, l.bottomH-2)}
+	case f.signIn != "" && f.under != nil:
+		s.under = f.under
+	}
+	if v.follow && f.op != nil {
+		s.resp = func(w int) string { return cut(f.op.body, w-2, l.bottomH-2) }
+		s.respTitle = f.op.title
+	}
+	return draw(s)
+}
+
+// cut fits text drawn for another size into w×h: lines cut at w, the
+// first h kept.
+func cut(text string, w, h int) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) > h {
+		lines = lines[:max(0, h)]
+	}
+	for i, line := range lines {
+		lines[i] = ansi.Truncate(line, w, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// header says whose session this is and that it is read-only, and
+// whether the viewer follows the presenter.
+func (v *Viewer) header(w int) string {
+	st := v.styles
+	label := ""
+	var flags []string
+	if f := v.f; f != nil {
+		label = f.label
+		if badge := envBadge(st, f.env); badge != "" {
+			flags = append(flags, badge)
+		}
+		if f.demo {
+			flags = append(flags, "demo")
+		}
+	}
+	mode := st.Info.Render("following")
+	if !v.follow {
+		mode = st.Warn.Render("your own view · F follows")
+	}
+	flags = append(flags, mode)
+	left := " " + st.HeaderMark.Render("keyhole") + "  " + st.Bold.Render(termtext.Line(v.opts.Presenter)+"'s session · read-only") + "  " + st.Muted.Render(label)
+	right := strings.Join(flags, " · ") + " "
+	if gap := w - lipgloss.Width(left) - lipgloss.Width(right); gap >= 1 {
+		return left + strings.Repeat(" ", gap) + right
+	}
+	left = ui.Fit(left, max(0, w-lipgloss.Width(right)-1))
+	return ui.Fit(left+" "+right, w)
+}
+
+// footer is the viewer's keys and the presenter's notice.
+func (v *Viewer) footer(w int) string {
+	bindings := v.keys.ShortHelp()
+	line := " "
+	if v.search != nil {
+		bindings = v.search.ShortHelp()
+		line += v.styles.Warn.Render("typing") + " "
+	}
+	if v.f != nil && v.f.notice != "" {
+		line += v.styles.Warn.Render(v.f.notice) + "  "
+	}
+	return ui.Fit(line+v.help.Short(bindings, max(10, w-lipgloss.Width(line)-1)), w)
+}
