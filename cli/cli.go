@@ -226,10 +226,11 @@ var commandMakers = map[string]func(e env, configPath *string) *cobra.Command{
 	"ops":        newOpsCmd,
 	"run":        newRunCmd,
 	"serve-demo": func(e env, _ *string) *cobra.Command { return newServeDemo(e) },
+	"share":      newShareCmd,
 	"version":    newVersionCmd,
 }
 
-var commandOrder = []string{"demo", "init", "providers", "token", "call", "curl", "dpop", "ops", "run", "serve-demo", "version"}
+var commandOrder = []string{"demo", "init", "providers", "token", "call", "curl", "dpop", "ops", "run", "share", "serve-demo", "version"}
 
 func newDemoCmd(e env, _ *string) *cobra.Command {
 	return &cobra.Command{

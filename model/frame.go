@@ -27,6 +27,9 @@ type frame struct {
 	cursor, active int
 	focus          pane
 	lastBottom     pane
+	// single says the presenter sees one bottom pane at a time (then
+	// lastBottom is the one); a wide presenter sees both.
+	single bool
 
 	token ui.TokenView
 	req   reqFrame
@@ -87,7 +90,7 @@ func (m *Model) frame() *frame {
 	f := &frame{
 		label: termtext.Line(m.opts.Label), demo: m.opts.Demo, env: m.env,
 		items: m.providerItems(), cursor: m.list.Cursor(), active: m.list.Active(),
-		focus: m.focus, lastBottom: m.lastBottom,
+		focus: m.focus, lastBottom: m.lastBottom, single: m.layout().single,
 		token:    v.tokenView(),
 		reqTitle: m.requestTitle(), respTitle: m.responseTitle(),
 		notice: hide.Replace(termtext.Line(m.notice)),
@@ -95,6 +98,7 @@ func (m *Model) frame() *frame {
 		resp:   v.respFrame(),
 	}
 	f.token = hideInTokenView(f.token, hide)
+	f.token.Keys = "" // the presenter's keys: none of them acts for a viewer
 	for _, e := range m.entries {
 		if e.pending != nil {
 			f.signIn = e.name
@@ -195,7 +199,7 @@ func (m *Model) respFrame() respFrame {
 func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bool) *boxed {
 	switch p.kind {
 	case popSignIn:
-		return &boxed{"Sign in", "The " + termtext.Line(p.entry) + " " + signInHidden + ".\n\nIts address and code are shown only there."}
+		return &boxed{"Sign in", "The " + termtext.Line(p.entry) + " sign-in is in progress on the presenter's screen.\n\nIts address and code are shown only there."}
 	case popWatching, popDisconnect:
 		return nil
 	}

@@ -67,6 +67,9 @@ type Options struct {
 	// their requests, S saves into them (see collection.go).
 	Collection CollectionOptions
 
+	// Notice is the first notice on screen (where sharing listens).
+	Notice string
+
 	// Share is the SSH share this session is shown through (keyhole
 	// share; see share.go), nil when it is not shared.
 	Share Sharing
@@ -210,6 +213,7 @@ func New(opts Options) Model {
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		coll:       &collState{},
 	}
+	m.notice = opts.Notice
 	m.setEnvironment(opts.Environment)
 	if opts.Backend != nil {
 		m.setBackend(opts.Backend)

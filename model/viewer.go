@@ -41,6 +41,11 @@ type Viewer struct {
 	follow        bool
 	focus         pane
 	lastBottom    pane
+	// seenFocus is the presenter's focus as last adopted: a narrow viewer
+	// shows the bottom pane the presenter last moved to, and the response
+	// after each send.
+	seenFocus  pane
+	seenBottom pane
 
 	list     ui.ProviderList
 	token    ui.TokenPane
@@ -169,13 +174,16 @@ func (v *Viewer) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		v.resize()
 		return cmd
 	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right, k.NextHit, k.PrevHit):
-		v.detach()
-		switch v.focus {
-		case paneProviders:
-			return v.list.Update(msg)
-		case paneResponse:
-			return v.insp.view.Update(msg)
+		// What a viewer scrolls is the response, unless they moved to the
+		// provider list themselves (tab).
+		if v.follow || v.focus != paneProviders {
+			v.setFocus(paneResponse)
 		}
+		v.detach()
+		if v.focus == paneProviders {
+			return v.list.Update(msg)
+		}
+		return v.insp.view.Update(msg)
 	}
 	return nil
 }
@@ -205,12 +213,25 @@ func (v *Viewer) adopt(f *frame) {
 	}
 	v.req = f.req
 	v.composer.SetNote(f.req.note)
+	answered := f.resp.ex != nil && f.resp.ex != v.shown.ex
 	v.adoptResponse(f.resp)
 	if v.follow {
 		v.list.SetCursor(f.cursor)
 		v.composer.Field = f.req.field
+		moved := f.focus != v.seenFocus
 		v.setFocus(f.focus)
-		v.lastBottom = f.lastBottom
+		v.seenFocus = f.focus
+		switch {
+		case f.single:
+			v.lastBottom = f.lastBottom
+		case answered:
+			v.lastBottom = paneResponse
+		case moved && (f.focus == paneRequest || f.focus == paneResponse):
+			v.lastBottom = f.focus
+		default:
+			v.lastBottom = v.seenBottom
+		}
+		v.seenBottom = v.lastBottom
 		v.insp.view.GotoLine(f.resp.top)
 		if f.resp.hits != nil {
 			v.insp.onSearch(searchMsg{seq: v.insp.searchSeq, hits: f.resp.hits})

@@ -117,7 +117,7 @@ func (s *Server) keyboard(ctx ssh.Context, challenge gossh.KeyboardInteractiveCh
 		closeConn(ctx)
 		return false
 	}
-	answers, err := challenge("", "keyhole share: type the join code shown on the presenter's screen.", []string{"Join code: "}, []bool{true})
+	answers, err := challenge("", "keyhole share: type the join code shown on the presenter's screen.", []string{"Join code: "}, []bool{false})
 	if err != nil || len(answers) != 1 {
 		closeConn(ctx)
 		return false
