@@ -15,6 +15,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/attack"
@@ -218,32 +219,7 @@ func TestSecretsNeverLeakThroughAWholeSession(t *testing.T) {
 // body (pretty, raw, filtered), not its headers. ctrl+r shows them, and
 // hides them again.
 func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
-	testEnv(t)
-	const (
-		clientSecret = "provider-client-secret-0451"
-		accessToken  = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY2hvIn0.echoed-token-signature-0451"
-		apiKey       = "api-key-value-typed-0451"
-		queryToken   = "query-token-value-0451"
-		typedSecret  = "typed-client-secret-0451"
-		typedPass    = "typed-password-value-0451"
-	)
-	tokens := exchangetest.JSONServer(t, 200, `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		w.Header().Set("X-Echo-Authorization", r.Header.Get("Authorization"))
-		if r.URL.Query().Get("as") == "text" {
-			w.Header().Set("Content-Type", "text/plain")
-			fmt.Fprintf(w, "you sent %s %s\nAuthorization: %s\nX-Api-Key: %s\n%s\n", r.Method, r.URL, r.Header.Get("Authorization"), r.Header.Get("X-Api-Key"), body)
-			return
-		}
-		var parsed any
-		_ = json.Unmarshal(body, &parsed)
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"url": "http://" + r.Host + r.URL.String(), "headers": r.Header, "data": string(body), "json": parsed})
-	}))
-	t.Cleanup(api.Close)
-	text := fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.echo]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"echo-client\"\nclient_secret = \"${ECHO_SECRET}\"\ntoken_url = %q\n", api.URL, tokens+"/token")
-	b := configBackend(t, "echo.toml", text, map[string]string{"ECHO_SECRET": clientSecret}, providers.SessionOptions{})
+	b := echoBackend(t)
 	r := record(t, b, Options{Label: "echo.toml", Redact: true}, 200, 80)
 	r.send(press("enter"))
 	body := `{"client_secret":"` + typedSecret + `","password":"` + typedPass + `","note":"` + clientSecret + `"}`
@@ -290,4 +266,41 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 	if masked < 10 {
 		t.Errorf("only %d frames were searched", masked)
 	}
+}
+
+// The secrets of echoBackend: the provider's, the token it issues, and
+// what a request typed to the echo API carries.
+const (
+	clientSecret = "provider-client-secret-0451"
+	accessToken  = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY2hvIn0.echoed-token-signature-0451"
+	apiKey       = "api-key-value-typed-0451"
+	queryToken   = "query-token-value-0451"
+	typedSecret  = "typed-client-secret-0451"
+	typedPass    = "typed-password-value-0451"
+)
+
+// echoBackend is the provider echo, whose API echoes the request back:
+// as JSON, as text (?as=text), and the Authorization in a header of its
+// own.
+func echoBackend(t *testing.T) *app.Backend {
+	t.Helper()
+	testEnv(t)
+	tokens := exchangetest.JSONServer(t, 200, `{"access_token":"`+accessToken+`","token_type":"Bearer","expires_in":3600}`)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Echo-Authorization", r.Header.Get("Authorization"))
+		if r.URL.Query().Get("as") == "text" {
+			w.Header().Set("Content-Type", "text/plain")
+			fmt.Fprintf(w, "you sent %s %s\nAuthorization: %s\nX-Api-Key: %s\n%s\n", r.Method, r.URL, r.Header.Get("Authorization"), r.Header.Get("X-Api-Key"), body)
+			return
+		}
+		var parsed any
+		_ = json.Unmarshal(body, &parsed)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"url": "http://" + r.Host + r.URL.String(), "headers": r.Header, "data": string(body), "json": parsed})
+	}))
+	t.Cleanup(api.Close)
+	text := fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.echo]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"echo-client\"\nclient_secret = \"${ECHO_SECRET}\"\ntoken_url = %q\n", api.URL, tokens+"/token")
+	b := configBackend(t, "echo.toml", text, map[string]string{"ECHO_SECRET": clientSecret}, providers.SessionOptions{})
+	return b
 }

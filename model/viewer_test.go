@@ -1,0 +1,373 @@
+package model
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/share"
+)
+
+// fakeShare is a Sharing that keeps what the presenter publishes.
+type fakeShare struct {
+	mu        sync.Mutex
+	published []any
+	viewers   []share.Viewer
+	code      string
+	dropped   []string
+}
+
+func newFakeShare(watching int) *fakeShare {
+	fs := &fakeShare{code: "K7QM-3VXT-9WHD"}
+	for i := range watching {
+		fs.viewers = append(fs.viewers, share.Viewer{ID: i + 1, Who: "join code", User: "bob", Addr: "127.0.0.1:50000", Since: fixedNow})
+	}
+	return fs
+}
+
+func (fs *fakeShare) Publish(f any) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.published = append(fs.published, f)
+}
+
+func (fs *fakeShare) Viewers() []share.Viewer {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return append([]share.Viewer(nil), fs.viewers...)
+}
+
+func (fs *fakeShare) DisconnectAll(why string) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.dropped = append(fs.dropped, why)
+	fs.viewers = nil
+}
+
+func (fs *fakeShare) JoinCode() string           { return fs.code }
+func (fs *fakeShare) RenewCode() (string, error) { return fs.code, nil }
+func (fs *fakeShare) Fingerprint() string        { return "SHA256:testfingerprint" }
+func (fs *fakeShare) Addr() string               { return "127.0.0.1:2222" }
+func (fs *fakeShare) frames() []any              { fs.mu.Lock(); defer fs.mu.Unlock(); return fs.published }
+func (fs *fakeShare) latest() any                { f := fs.frames(); return f[len(f)-1] }
+func (fs *fakeShare) count() int                 { return len(fs.frames()) }
+func (fs *fakeShare) disconnected() []string     { fs.mu.Lock(); defer fs.mu.Unlock(); return fs.dropped }
+func (fs *fakeShare) setViewers(vs []share.Viewer) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.viewers = vs
+}
+
+// shared makes m's session shared through fs, as keyhole share does.
+func shared(t *testing.T, m Model, fs *fakeShare) Model {
+	t.Helper()
+	m.opts.Share = fs
+	m.keys.Watching.SetEnabled(true)
+	m.keys.Disconnect.SetEnabled(true)
+	return update(t, m, SharingChangedMsg{})
+}
+
+// audience draws every frame the presenter published for viewers of
+// every size given, as the viewers' programs would.
+func audience(t *testing.T, fs *fakeShare, sizes ...[2]int) []string {
+	t.Helper()
+	var out []string
+	for _, size := range sizes {
+		v := NewViewer(ViewerOptions{Presenter: "alice@example"}, nil)
+		v.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, f := range fs.frames() {
+			v.Update(share.SnapshotMsg{Snapshot: f})
+			out = append(out, v.View().Content)
+		}
+	}
+	return out
+}
+
+// viewerScreen is one viewer's screen at w×h on the latest frame, after
+// keys, without colours.
+func viewerScreen(t *testing.T, fs *fakeShare, w, h int, keys ...string) (*Viewer, string) {
+	t.Helper()
+	v := NewViewer(ViewerOptions{Presenter: "alice@example"}, fs.latest())
+	v.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	for _, k := range keys {
+		v.Update(press(k))
+	}
+	return v, ansiRE.ReplaceAllString(v.View().Content, "")
+}
+
+// TestGoldenViewer: a viewer at 80x24 while the presenter runs at 120x40
+// with a response, following (the response, as the narrow TUI shows after
+// a send) and on its own (tab to the request). Regenerate with
+// go test ./model -run GoldenViewer -update.
+func TestGoldenViewer(t *testing.T) {
+	fs := newFakeShare(1)
+	wo := newWorld(t)
+	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	wo.m = shared(t, wo.m, fs)
+	wo.m = run(t, wo.m, press("enter"))
+	wo.m.composer.SetRequest("GET", "/api/items?page=1", "Accept: application/json", "")
+	wo.m = run(t, wo.m, press("ctrl+s"))
+	t.Run("Following", func(t *testing.T) {
+		_, screen := viewerScreen(t, fs, 80, 24)
+		golden.RequireEqual(t, screen)
+	})
+	t.Run("OwnCopy", func(t *testing.T) {
+		_, screen := viewerScreen(t, fs, 80, 24, "tab", "tab")
+		golden.RequireEqual(t, screen)
+	})
+	t.Run("Wide", func(t *testing.T) {
+		_, screen := viewerScreen(t, fs, 120, 40)
+		golden.RequireEqual(t, screen)
+	})
+}
+
+// TestNothingIsPublishedWhileNoOneWatches: the presenter pays for frames
+// only while someone watches, and a newcomer gets one at once.
+func TestNothingIsPublishedWhileNoOneWatches(t *testing.T) {
+	fs := newFakeShare(0)
+	wo := newWorld(t)
+	wo.m = shared(t, wo.m, fs)
+	wo.m = run(t, wo.m, press("enter"))
+	wo.m = update(t, wo.m, press("tab"))
+	if n := fs.count(); n != 0 {
+		t.Fatalf("%d frames published with no one watching", n)
+	}
+	fs.setViewers(newFakeShare(2).viewers)
+	wo.m = update(t, wo.m, SharingChangedMsg{})
+	if fs.count() != 1 {
+		t.Fatalf("a viewer came: %d frames published, want 1 at once", fs.count())
+	}
+	if !strings.Contains(plain(wo.m), "2 watching") {
+		t.Errorf("the header does not count the viewers:\n%s", plain(wo.m))
+	}
+	wo.m = update(t, wo.m, press("tab"))
+	if fs.count() != 2 {
+		t.Errorf("a key while watched: %d frames, want 2", fs.count())
+	}
+}
+
+// TestViewerFollowsThenGoesItsOwnWay: a following viewer mirrors the
+// presenter's focus and scroll; its own keys detach it, F follows again,
+// q leaves, and no other key does anything.
+func TestViewerFollowsThenGoesItsOwnWay(t *testing.T) {
+	fs := newFakeShare(1)
+	wo := newWorld(t)
+	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	wo.m = shared(t, wo.m, fs)
+	wo.m = run(t, wo.m, press("enter"))
+	wo.m.composer.SetRequest("GET", "/api/items?page=1", "Accept: application/json", "")
+	wo.m = run(t, wo.m, press("ctrl+s"))
+	wo.m.setFocus(paneResponse)
+	for range 3 {
+		wo.m = update(t, wo.m, press("down"))
+	}
+	v, screen := viewerScreen(t, fs, 80, 24)
+	if v.focus != paneResponse || !v.follow || !strings.Contains(screen, "following") {
+		t.Fatalf("a new viewer does not follow the presenter (focus %d):\n%s", v.focus, screen)
+	}
+	if got, want := v.insp.view.TopLine(), wo.m.insp.view.TopLine(); got != want || want == 0 {
+		t.Errorf("the viewer's body starts at line %d, the presenter's at %d", got, want)
+	}
+	before := v.View().Content
+	for _, k := range []string{"r", "a", "x", "i", "c", "v", "enter", "ctrl+s", "ctrl+r", "e", "o", "H", "W", "X", "S", "C", "!", "y", "s", "h", "p", "w", "f", "esc", "1", "Z"} {
+		if _, cmd := v.Update(press(k)); cmd != nil {
+			t.Errorf("%s gave the viewer a command", k)
+		}
+	}
+	if after := v.View().Content; after != before {
+		t.Errorf("keys a viewer has not got changed its screen:\n%s", ansiRE.ReplaceAllString(after, ""))
+	}
+	v.Update(press("j"))
+	screen = ansiRE.ReplaceAllString(v.View().Content, "")
+	if v.follow || !strings.Contains(screen, "your own view") {
+		t.Fatalf("j did not detach the viewer:\n%s", screen)
+	}
+	// Detached, the presenter's scroll no longer moves it.
+	own := v.insp.view.TopLine()
+	wo.m = update(t, wo.m, press("G"))
+	v.Update(share.SnapshotMsg{Snapshot: fs.latest()})
+	if v.insp.view.TopLine() != own {
+		t.Errorf("a detached viewer moved with the presenter: line %d, was %d", v.insp.view.TopLine(), own)
+	}
+	v.Update(press("F"))
+	if !v.follow || v.insp.view.TopLine() != wo.m.insp.view.TopLine() {
+		t.Errorf("F did not follow the presenter again: line %d, presenter's %d", v.insp.view.TopLine(), wo.m.insp.view.TopLine())
+	}
+	v.Update(press("/"))
+	for _, k := range "Deadbolt" {
+		v.Update(press(string(k)))
+	}
+	_, cmd := v.Update(press("enter"))
+	_ = cmd
+	if v.follow || v.insp.query != "Deadbolt" {
+		t.Errorf("/ did not search the viewer's own copy (query %q, following %v)", v.insp.query, v.follow)
+	}
+	if wo.m.insp.query != "" {
+		t.Errorf("the viewer's search reached the presenter: %q", wo.m.insp.query)
+	}
+	v.Update(press("?"))
+	if screen := ansiRE.ReplaceAllString(v.View().Content, ""); !strings.Contains(screen, "no key here changes their session") || !strings.Contains(screen, "follow the presenter") {
+		t.Errorf("? does not show the viewer's help:\n%s", screen)
+	}
+	v.Update(press("esc"))
+	if _, cmd := v.Update(press("q")); !quits(t, cmd) {
+		t.Error("q does not leave")
+	}
+}
+
+// TestWatchingListAndDisconnect: W lists who watches and how to join; X
+// asks, and only y disconnects everyone. Without sharing, W does nothing.
+func TestWatchingListAndDisconnect(t *testing.T) {
+	wo := newWorld(t)
+	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	wo.m = update(t, wo.m, press("W"))
+	if hasPopup(wo.m, popWatching) {
+		t.Fatal("W opened the list with nothing shared")
+	}
+	fs := newFakeShare(2)
+	wo.m = shared(t, wo.m, fs)
+	wo.m = update(t, wo.m, press("W"))
+	screen := plain(wo.m)
+	for _, want := range []string{"ssh -p 2222 127.0.0.1", "SHA256:testfingerprint", "K7QM-3VXT-9WHD", "2 watching", "bob@127.0.0.1:50000", "X disconnect"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("W's list lacks %q:\n%s", want, screen)
+		}
+	}
+	wo.m = update(t, wo.m, press("X"))
+	wo.m = update(t, wo.m, press("n"))
+	if len(fs.disconnected()) != 0 {
+		t.Fatal("n disconnected the viewers")
+	}
+	wo.m = update(t, wo.m, press("W"))
+	wo.m = update(t, wo.m, press("X"))
+	if !strings.Contains(plain(wo.m), "Disconnect every viewer?") {
+		t.Fatalf("X asked nothing:\n%s", plain(wo.m))
+	}
+	wo.m = update(t, wo.m, press("y"))
+	if got := fs.disconnected(); len(got) != 1 || !strings.Contains(got[0], "disconnected every viewer") {
+		t.Errorf("y: disconnected %q", got)
+	}
+	wo.m = update(t, wo.m, SharingChangedMsg{})
+	if !strings.Contains(plain(wo.m), "0 watching") {
+		t.Errorf("the header still counts viewers:\n%s", plain(wo.m))
+	}
+}
+
+// TestViewersNeverSeeASignInsAddressOrCode: while the presenter signs in
+// (the device grant's user code and QR code, the authorization URL) and
+// its notice shows the join code, viewers see that a sign-in is under
+// way and nothing of it.
+func TestViewersNeverSeeASignInsAddressOrCode(t *testing.T) {
+	for _, name := range []string{"demo-device", "demo-pkce"} {
+		t.Run(name, func(t *testing.T) {
+			w, br := signInWorld(t, demoOptsFast())
+			fs := newFakeShare(1)
+			w.m = shared(t, w.m, fs)
+			w.selectByName(name)
+			wait := w.startSignIn()
+			p := w.m.active().pending
+			// A notice may quote them too: a browser that failed to open
+			// the address, the share's own first notice.
+			w.m.notice = "not opened: exec xdg-open " + p.URL + " · " + p.UserCode + " · join code " + fs.code
+			w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
+			presenter := plain(w.m)
+			hidden := []string{fs.code, strings.ReplaceAll(fs.code, "-", ""), p.URL}
+			if p.UserCode != "" {
+				hidden = append(hidden, p.UserCode, p.CompleteURL)
+			}
+			if p.UserCode != "" && !strings.Contains(presenter, p.UserCode) {
+				t.Fatalf("the presenter does not see the user code:\n%s", presenter)
+			}
+			if name == "demo-pkce" {
+				<-br.opened
+			}
+			frames := audience(t, fs, [2]int{80, 24}, [2]int{120, 40}, [2]int{200, 60})
+			last := ansiRE.ReplaceAllString(frames[len(frames)-1], "")
+			if !strings.Contains(last, "sign-in is in progress on the presenter's screen") {
+				t.Errorf("the viewer is not told a sign-in is under way:\n%s", last)
+			}
+			for i, f := range frames {
+				text := ansiRE.ReplaceAllString(f, "")
+				for _, h := range hidden {
+					if h != "" && (strings.Contains(text, h) || strings.Contains(text, h[:min(len(h), 24)])) {
+						t.Errorf("viewer frame %d shows %q:\n%s", i, h, text)
+					}
+				}
+				if strings.Contains(text, "▀") || strings.Contains(text, "▄") {
+					t.Errorf("viewer frame %d shows a QR code:\n%s", i, text)
+				}
+			}
+			w.m = update(t, w.m, press("esc"))
+			drainWait(t, wait, 5*time.Second)
+		})
+	}
+}
+
+// demoOptsFast is the demo with a quick device grant.
+func demoOptsFast() demo.Options { return demo.Options{DeviceInterval: 10 * time.Millisecond} }
+
+// TestViewersNeverSeeWhatThePresenterReveals: the presenter works with
+// secrets shown (ctrl+r) against an API that echoes every credential of
+// the request — in the composer, the sent lines, the body (pretty, raw,
+// filtered, as text), a header of its own, the claims popup. Every frame
+// viewers draw from it, at three sizes, shows the answer and none of the
+// secrets.
+func TestViewersNeverSeeWhatThePresenterReveals(t *testing.T) {
+	b := echoBackend(t)
+	fs := newFakeShare(1)
+	r := record(t, b, Options{Label: "echo.toml", Redact: false}, 120, 40)
+	r.m = shared(t, r.m, fs)
+	r.send(press("enter"))
+	body := `{"client_secret":"` + typedSecret + `","password":"` + typedPass + `","note":"` + clientSecret + `"}`
+	for _, as := range []string{"json", "text"} {
+		r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken+"&as="+as, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
+		r.send(press("ctrl+s"))
+		r.m.setFocus(paneResponse)
+		r.send(press("pgdown"))
+		r.send(press("p"))
+	}
+	r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
+	r.send(press("ctrl+s"))
+	r.m.setFocus(paneResponse)
+	r.send(press("f"))
+	for _, k := range "json" {
+		r.send(press(string(k)))
+	}
+	r.send(press("enter"))
+	r.m.setFocus(paneToken)
+	r.send(press("v"))
+	presenter := ansiRE.ReplaceAllString(strings.Join(r.frames, "\n"), "")
+	for _, s := range []string{typedSecret, apiKey, accessToken[:20]} {
+		if !strings.Contains(presenter, s) {
+			t.Fatalf("the presenter's screen never showed %q: the secrets were not revealed as planned", s)
+		}
+	}
+	frames := audience(t, fs, [2]int{80, 24}, [2]int{120, 40}, [2]int{200, 60})
+	if len(frames) < 30 {
+		t.Fatalf("only %d viewer frames", len(frames))
+	}
+	all := ansiRE.ReplaceAllString(strings.Join(frames, "\n"), "")
+	for _, want := range []string{"client_secret", "X-Api-Key", "Claims"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no viewer frame shows %q: the viewers did not see the session", want)
+		}
+	}
+	for i, f := range frames {
+		for _, s := range []string{clientSecret, accessToken, apiKey, queryToken, typedSecret, typedPass} {
+			for _, form := range leakForms(s) {
+				if strings.Contains(f, form) {
+					t.Errorf("viewer frame %d holds %q as %q:\n%s", i, s, form, ansiRE.ReplaceAllString(f, ""))
+				}
+			}
+		}
+	}
+	// The presenter's own screen is as it was: still revealed.
+	if !strings.Contains(plain(r.m), "SECRETS SHOWN") {
+		t.Errorf("publishing changed the presenter's switch:\n%s", plain(r.m))
+	}
+}
