@@ -64,7 +64,7 @@ func (fs *fakeShare) setViewers(vs []share.Viewer) {
 }
 
 // shared makes m's session shared through fs, as keyhole share does.
-func shared(t *testing.T, m Model, fs *fakeShare) Model {
+func shared(t *testing.T, m Model, fs Sharing) Model {
 	t.Helper()
 	m.opts.Share = fs
 	m.keys.Watching.SetEnabled(true)
