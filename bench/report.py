@@ -238,6 +238,23 @@ if os.path.exists(os.path.join(D, "run100.json")):
     row(10, f"`keyhole run` of 100 requests with checks ({rt['passed']} passed; token requests during the timed runs: {rt['token_requests']})",
         rng(rr["keyhole"]), "100 curl calls: " + rng(rr["curl"]), ratio(rr["keyhole"], rr["curl"]), "≤ 1.5x", verdict(rk <= 1.5 and rt["passed"] == 100))
 
+# 11. keyhole share
+if os.path.exists(os.path.join(D, "share.json")):
+    sh = load("share.json")
+    alone, watched, stalled = sh["alone"]["presenter"], sh["watched"]["presenter"], sh["stalled"]["presenter"]
+    nv = len(sh["idle"]["bytes_per_second"])
+    rw = statistics.median(watched) / statistics.median(alone)
+    row(11, f"`keyhole share`: the presenter's keypress → frame with {nv} viewers watching in ssh", rng(watched), "no viewer: " + rng(alone),
+        ratio(watched, alone), "≤ 1.2x", verdict(rw <= 1.2))
+    row("11", f"… a viewer's terminal: the presenter's keypress → the viewer's frame ({len(sh['watched']['viewers'])} frames, {sh['watched']['lost']} missed)",
+        rng(sh["watched"]["viewers"]), "—", "—", "< 50 ms", verdict(statistics.median(sh["watched"]["viewers"]) < 50))
+    bps = sh["idle"]["bytes_per_second"]
+    row("11", f"… bytes a second each viewer gets while nothing happens but the countdown ({sh['idle']['seconds']:.0f} s)",
+        f"{statistics.median(bps):.0f} B/s ({min(bps):.0f}–{max(bps):.0f})", "—", "—", "< 200 B/s", verdict(max(bps) < 200))
+    rs = statistics.median(stalled) / statistics.median(watched)
+    row("11", f"… the presenter's keypress → frame while one viewer is stalled ({sh['stalled']['seconds']:.0f} s; the others: {rng(sh['stalled']['viewers'])})",
+        rng(stalled), "not stalled: " + rng(watched), ratio(stalled, watched), "unchanged", verdict(rs <= 1.2 and sh["stalled"]["lost"] == 0))
+
 # in-process references
 ref = []
 if bench.get("FirstFrame"):
