@@ -99,8 +99,7 @@ func chooseRow(t *testing.T, m Model, filter string) Model {
 	if !hasPopup(m, popRequests) {
 		t.Fatalf("o opened no picker: %q\n%s", m.notice, plain(m))
 	}
-	m = typeKeys(t, m, filter)
-	return run(t, m, press("enter"))
+	return enterLine(t, m, filter)
 }
 
 // jetBrainsFile is a file written for the JetBrains HTTP Client and VS
@@ -152,8 +151,7 @@ func TestPickerListsTheCollection(t *testing.T) {
 		t.Error("a .http file's escape sequences reach the terminal")
 	}
 
-	m = typeKeys(t, m, "does not parse")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "does not parse")
 	text := plain(m)
 	if !hasPopup(m, popText) || !strings.Contains(strings.ReplaceAll(text, "\n", ""), path+":") {
 		t.Fatalf("the problem row, chosen, does not say FILE:LINE: reason:\n%s", text)

@@ -35,13 +35,11 @@ func TestSaveRequestIntoACollectionFile(t *testing.T) {
 	if !hasPopup(m, popSaveFile) || !strings.Contains(plain(m), "items.http") || !strings.Contains(plain(m), "new file…") {
 		t.Fatalf("S opened no file picker listing the collection:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, "items")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "items")
 	if !hasPopup(m, popSaveName) {
 		t.Fatalf("no name asked:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, "log in")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "log in")
 	if !strings.Contains(m.notice, "saved log in to items.http") || !strings.Contains(m.notice, "keep http-client.private.env.json out of version control") || !strings.Contains(m.notice, "Authorization not written") {
 		t.Errorf("status line: %q", m.notice)
 	}
@@ -131,15 +129,12 @@ func TestSaveRequestToANewFile(t *testing.T) {
 	m.setFocus(paneRequest)
 	m.composer.SetRequest("GET", "/items?page=2", "Accept: application/json", "")
 	m = run(t, m, press("S"))
-	m = typeKeys(t, m, "new file")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "new file")
 	if !hasPopup(m, popSavePath) {
 		t.Fatalf("no path asked:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, "more/items")
-	m = run(t, m, press("enter"))
-	m = typeKeys(t, m, "page two")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "more/items")
+	m = enterLine(t, m, "page two")
 	data, err := os.ReadFile(filepath.Join(dir, "more", "items.http"))
 	if err != nil {
 		t.Fatalf("%v (status %q)", err, m.notice)
@@ -170,10 +165,8 @@ func TestSaveRefusesAProviderSecretItCannotName(t *testing.T) {
 	m.setFocus(paneRequest)
 	save := func(name string) Model {
 		m = run(t, m, press("S"))
-		m = typeKeys(t, m, "items")
-		m = run(t, m, press("enter"))
-		m = typeKeys(t, m, name)
-		return run(t, m, press("enter"))
+		m = enterLine(t, m, "items")
+		return enterLine(t, m, name)
 	}
 	m.composer.SetRequest("POST", "/notes", "X-Note: s3cr3t-value", "")
 	m = save("note")

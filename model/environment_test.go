@@ -156,6 +156,13 @@ func typeKeys(t *testing.T, m Model, s string) Model {
 	return m
 }
 
+// enterLine types s into what has the keys and presses enter: a filter
+// and its choice, a prompt and its answer.
+func enterLine(t *testing.T, m Model, s string) Model {
+	t.Helper()
+	return run(t, typeKeys(t, m, s), press("enter"))
+}
+
 // switchEnv opens the environment picker, filters it to name and
 // chooses the row.
 func switchEnv(t *testing.T, m Model, name string) Model {
@@ -164,8 +171,7 @@ func switchEnv(t *testing.T, m Model, name string) Model {
 	if !hasPopup(m, popEnvs) {
 		t.Fatalf("e opened no environment picker:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, name)
-	return run(t, m, press("enter"))
+	return enterLine(t, m, name)
 }
 
 // compose puts a request in the composer, with the Request pane focused.
@@ -358,8 +364,7 @@ func TestEnvSaysWhatTheEnvFilesSay(t *testing.T) {
 	if i, j := strings.Index(screen, "prod  config"), strings.Index(screen, "qa  env file"); i < 0 || j < i {
 		t.Errorf("the env file's environment is not listed after the config's:\n%s", screen)
 	}
-	m = typeKeys(t, m, "qa")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "qa")
 	for _, want := range []string{"now in environment qa", "Security.Auth.api not used", "SSLConfiguration"} {
 		if !strings.Contains(m.notice, want) {
 			t.Errorf("after the switch, notice lacks %q: %q", want, m.notice)
@@ -421,8 +426,7 @@ func TestEnvDangerConfirmsWrites(t *testing.T) {
 
 	// Sent again from history: the POST asks again.
 	m = run(t, m, press("H"))
-	m = typeKeys(t, m, "POST")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "POST")
 	if method, _, _, _ := m.composer.Request(); method != "POST" {
 		t.Fatalf("history reopened %s", method)
 	}
