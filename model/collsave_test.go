@@ -104,13 +104,13 @@ func TestSaveRequestIntoACollectionFile(t *testing.T) {
 	// values saved are this session's variables.
 	m = chooseRow(t, m, "log in")
 	m = run(t, m, press("ctrl+s"))
-	got := api.got()
+	got := api.All()
 	if len(got) != 1 {
 		t.Fatalf("the request saved, chosen and sent: %d requests, status %q", len(got), m.notice)
 	}
-	if g := got[0]; g.path != "/login" || g.query != "api_key=qk-in-the-query-42" || g.header.Get("X-Api-Key") != "key-abcdef-123456" ||
-		g.body != `{"user": "ann", "password": "hunter2-secret"}` || g.header.Get("Authorization") != "Bearer tok-api-1111" {
-		t.Errorf("sent %s?%s X-Api-Key %q Authorization %q body %s", g.path, g.query, g.header.Get("X-Api-Key"), g.header.Get("Authorization"), g.body)
+	if g := got[0]; g.Path != "/login" || g.Query != "api_key=qk-in-the-query-42" || g.Header.Get("X-Api-Key") != "key-abcdef-123456" ||
+		g.Body != `{"user": "ann", "password": "hunter2-secret"}` || g.Header.Get("Authorization") != "Bearer tok-api-1111" {
+		t.Errorf("sent %s?%s X-Api-Key %q Authorization %q body %s", g.Path, g.Query, g.Header.Get("X-Api-Key"), g.Header.Get("Authorization"), g.Body)
 	}
 	for _, s := range []string{"key-abcdef-123456", "hunter2-secret", "qk-in-the-query-42"} {
 		if strings.Contains(m.View().Content, s) {
