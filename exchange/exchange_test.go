@@ -56,25 +56,6 @@ func TestParseHeaders(t *testing.T) {
 	}
 }
 
-// echo records what a test server received.
-type echo struct {
-	mu     sync.Mutex
-	method string
-	uri    string
-	header http.Header
-	body   string
-}
-
-func (e *echo) handler(respond func(w http.ResponseWriter, r *http.Request)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		e.mu.Lock()
-		e.method, e.uri, e.header, e.body = r.Method, r.RequestURI, r.Header.Clone(), string(b)
-		e.mu.Unlock()
-		respond(w, r)
-	})
-}
-
 func jsonOK(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	io.WriteString(w, `{"ok":true,"items":[1,2]}`)
@@ -87,8 +68,7 @@ func newServer(t *testing.T, h http.Handler) *httptest.Server {
 }
 
 func TestSendHeaderInjection(t *testing.T) {
-	var e echo
-	srv := newServer(t, e.handler(jsonOK))
+	srv := exchangetest.NewRecorder(t, jsonOK)
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL + "/api/v1"}
 	ticks := []time.Time{time.Unix(100, 0), time.Unix(100, int64(143*time.Millisecond))}
 	now := func() time.Time { t := ticks[0]; ticks = ticks[1:]; return t }
@@ -100,17 +80,18 @@ func TestSendHeaderInjection(t *testing.T) {
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
-	if e.method != "GET" || e.uri != "/api/v1/items?page=2" {
-		t.Errorf("server got %s %s", e.method, e.uri)
+	e, _ := srv.Last()
+	if e.Method != "GET" || e.URI != "/api/v1/items?page=2" {
+		t.Errorf("server got %s %s", e.Method, e.URI)
 	}
-	if got := e.header.Get("Authorization"); got != "Bearer tok-abc123" {
+	if got := e.Header.Get("Authorization"); got != "Bearer tok-abc123" {
 		t.Errorf("Authorization = %q", got)
 	}
-	if got := e.header.Values("X-Multi"); !slices.Equal(got, []string{"1", "2"}) || e.header.Get("Accept") != "application/json" {
-		t.Errorf("headers = %v", e.header)
+	if got := e.Header.Values("X-Multi"); !slices.Equal(got, []string{"1", "2"}) || e.Header.Get("Accept") != "application/json" {
+		t.Errorf("headers = %v", e.Header)
 	}
-	if e.header.Get("Content-Type") != "" {
-		t.Errorf("a GET without a body got Content-Type %q", e.header.Get("Content-Type"))
+	if e.Header.Get("Content-Type") != "" {
+		t.Errorf("a GET without a body got Content-Type %q", e.Header.Get("Content-Type"))
 	}
 	r := ex.Response
 	if r == nil || r.Status != 200 || r.StatusText != "OK" || r.Proto != "HTTP/1.1" || r.Size != int64(len(r.Body)) || r.Truncated {
@@ -127,24 +108,23 @@ func TestSendHeaderInjection(t *testing.T) {
 }
 
 func TestSendQueryInjection(t *testing.T) {
-	var e echo
-	srv := newServer(t, e.handler(jsonOK))
+	srv := exchangetest.NewRecorder(t, jsonOK)
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Query: "access_token"}}
 	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok/with+chars"), Request{Method: "GET", Target: "/x?b=2&a=1"}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
-	if want := "/x?b=2&a=1&access_token=" + url.QueryEscape("tok/with+chars"); e.uri != want {
-		t.Errorf("server got %s, want %s", e.uri, want)
+	e, _ := srv.Last()
+	if want := "/x?b=2&a=1&access_token=" + url.QueryEscape("tok/with+chars"); e.URI != want {
+		t.Errorf("server got %s, want %s", e.URI, want)
 	}
-	if e.header.Get("Authorization") != "" {
-		t.Errorf("query injection also sent Authorization: %q", e.header.Get("Authorization"))
+	if e.Header.Get("Authorization") != "" {
+		t.Errorf("query injection also sent Authorization: %q", e.Header.Get("Authorization"))
 	}
 }
 
 func TestSendCustomHeaderAndRawPrefix(t *testing.T) {
-	var e echo
-	srv := newServer(t, e.handler(jsonOK))
+	srv := exchangetest.NewRecorder(t, jsonOK)
 	empty := ""
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Header: "Authorization", Prefix: &empty}}
 	// maptable: the token already carries "Bearer ", sent as issued.
@@ -152,15 +132,17 @@ func TestSendCustomHeaderAndRawPrefix(t *testing.T) {
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
-	if got := e.header.Values("Authorization"); !slices.Equal(got, []string{"Bearer eyJ.x.y"}) {
+	e, _ := srv.Last()
+	if got := e.Header.Values("Authorization"); !slices.Equal(got, []string{"Bearer eyJ.x.y"}) {
 		t.Errorf("Authorization = %q", got)
 	}
 	p.Inject = &providers.Inject{Header: "X-Api-Key", Prefix: &empty}
 	if ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("k-123"), Request{Target: "/x"}, Options{}); ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
-	if e.header.Get("X-Api-Key") != "k-123" || e.header.Get("Authorization") != "" {
-		t.Errorf("headers = %v", e.header)
+	e, _ = srv.Last()
+	if e.Header.Get("X-Api-Key") != "k-123" || e.Header.Get("Authorization") != "" {
+		t.Errorf("headers = %v", e.Header)
 	}
 }
 
@@ -178,23 +160,23 @@ func TestSendBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var e echo
-			srv := newServer(t, e.handler(jsonOK))
+			srv := exchangetest.NewRecorder(t, jsonOK)
 			p := &providers.Provider{Name: "p", BaseURL: srv.URL}
 			ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "POST", Target: "/items", Header: tt.header, Body: tt.body}, Options{})
 			if ex.Err != nil {
 				t.Fatal(ex.Err)
 			}
-			if e.body != tt.body || e.method != "POST" {
-				t.Errorf("server got %s %q", e.method, e.body)
+			e, _ := srv.Last()
+			if e.Body != tt.body || e.Method != "POST" {
+				t.Errorf("server got %s %q", e.Method, e.Body)
 			}
-			if got := e.header.Values("Content-Type"); !slices.Equal(got, []string{tt.contentType}) {
+			if got := e.Header.Values("Content-Type"); !slices.Equal(got, []string{tt.contentType}) {
 				t.Errorf("Content-Type = %q, want %q", got, tt.contentType)
 			}
 			if string(ex.Sent.Body) != tt.body || ex.Sent.Header.Get("Content-Type") != tt.contentType {
 				t.Errorf("Sent = %q %q", ex.Sent.Body, ex.Sent.Header.Get("Content-Type"))
 			}
-			if e.header.Get("Authorization") != "" {
+			if e.Header.Get("Authorization") != "" {
 				t.Error("a nil token sent Authorization")
 			}
 		})
@@ -202,8 +184,7 @@ func TestSendBody(t *testing.T) {
 }
 
 func TestSendForeignOriginWithholdsTheToken(t *testing.T) {
-	var e echo
-	srv := newServer(t, e.handler(jsonOK))
+	srv := exchangetest.NewRecorder(t, jsonOK)
 	p := &providers.Provider{Name: "p", BaseURL: "https://api.example.com"}
 	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{})
 	if ex.Err != nil || ex.Response == nil || ex.Response.Status != 200 {
@@ -212,35 +193,28 @@ func TestSendForeignOriginWithholdsTheToken(t *testing.T) {
 	if !ex.Sent.Withheld || !ex.Sent.Token.IsZero() {
 		t.Errorf("Sent.Withheld = %v, token set = %v", ex.Sent.Withheld, !ex.Sent.Token.IsZero())
 	}
-	e.mu.Lock()
-	auth := e.header.Get("Authorization")
-	e.mu.Unlock()
+	e, _ := srv.Last()
+	auth := e.Header.Get("Authorization")
 	if auth != "" {
 		t.Errorf("the token went to another origin: %q", auth)
 	}
 	// Forced, it goes.
 	ex = Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{ForceToken: true})
-	e.mu.Lock()
-	auth = e.header.Get("Authorization")
-	e.mu.Unlock()
+	e, _ = srv.Last()
+	auth = e.Header.Get("Authorization")
 	if ex.Err != nil || auth != "Bearer tok-secret-1" {
 		t.Errorf("ForceToken did not send the token: %q (%v)", auth, ex.Err)
 	}
 }
 
 func TestSendRenewsTheTokenOnceAfter401(t *testing.T) {
-	var mu sync.Mutex
-	var seen []string
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		seen = append(seen, r.Header.Get("Authorization"))
-		mu.Unlock()
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer fresh" {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
 		jsonOK(w, r)
-	}))
+	})
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
 	renewals := 0
 	renew := func(context.Context) (*providers.Token, error) { renewals++; return exchangetest.Bearer("fresh"), nil }
@@ -248,14 +222,13 @@ func TestSendRenewsTheTokenOnceAfter401(t *testing.T) {
 	if ex.Err != nil || ex.Response.Status != 200 || ex.Token.Access.Reveal() != "fresh" || len(ex.Notes) != 1 {
 		t.Fatalf("no successful retry: status %v notes %v err %v", ex.Response, ex.Notes, ex.Err)
 	}
-	if renewals != 1 || len(seen) != 2 {
-		t.Errorf("renewals %d, requests %d; want 1 and 2", renewals, len(seen))
+	if _, n := srv.Last(); renewals != 1 || n != 2 {
+		t.Errorf("renewals %d, requests %d; want 1 and 2", renewals, n)
 	}
 	// A renewal that brings the same token stops there: one request, no loop.
-	seen = nil
 	ex = Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("stale"), Request{Target: "/x"}, Options{Renew: func(context.Context) (*providers.Token, error) { return exchangetest.Bearer("stale"), nil }})
-	if ex.Response.Status != 401 || len(seen) != 1 {
-		t.Errorf("same-token renewal: status %d after %d requests", ex.Response.Status, len(seen))
+	if _, n := srv.Last(); ex.Response.Status != 401 || n-2 != 1 {
+		t.Errorf("same-token renewal: status %d after %d requests", ex.Response.Status, n-2)
 	}
 }
 
@@ -409,19 +382,17 @@ func TestSendBadInput(t *testing.T) {
 }
 
 func TestSendFillsTheProvidersVars(t *testing.T) {
-	var e echo
-	srv := newServer(t, e.handler(jsonOK))
+	srv := exchangetest.NewRecorder(t, jsonOK)
 	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Vars: map[string]string{"owner": "acme", "id": "42"}}
 	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "POST", Target: "/owners/{{owner}}/items/{{ id }}?x={{missing}}", Header: []Field{{"X-Owner", "{{owner}}"}}, Body: `{"owner":"{{owner}}"}`}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.uri != "/owners/acme/items/42?x=%7B%7Bmissing%7D%7D" && e.uri != "/owners/acme/items/42?x={{missing}}" {
-		t.Errorf("uri %q", e.uri)
+	e, _ := srv.Last()
+	if e.URI != "/owners/acme/items/42?x=%7B%7Bmissing%7D%7D" && e.URI != "/owners/acme/items/42?x={{missing}}" {
+		t.Errorf("uri %q", e.URI)
 	}
-	if e.header.Get("X-Owner") != "acme" || e.body != `{"owner":"acme"}` {
-		t.Errorf("header %q body %q", e.header.Get("X-Owner"), e.body)
+	if e.Header.Get("X-Owner") != "acme" || e.Body != `{"owner":"acme"}` {
+		t.Errorf("header %q body %q", e.Header.Get("X-Owner"), e.Body)
 	}
 }

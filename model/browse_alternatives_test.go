@@ -3,7 +3,6 @@ package model
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // altSpec's deleteItem takes either api:write or admin: a security list
@@ -62,15 +61,7 @@ func TestBrowserSecurityAlternatives(t *testing.T) {
 // names the alternative closest to the token and the other beside it,
 // never the two as needed together.
 func TestWhySecurityAlternatives(t *testing.T) {
-	api := specAPI{spec: altSpec}.serve(t)
-	m := refusedDelete(t, api)
-	nm, cmd := m.Update(press("!"))
-	m = nm.(Model)
-	for _, out := range drainWait(t, cmd, 10*time.Second) {
-		m = run(t, m, out)
-	}
-	_, body := m.whyText()
-	body = ansiRE.ReplaceAllString(body, "")
+	body := whyAfterBare403(t, altSpec)
 	first, _, _ := strings.Cut(body, "\n\n")
 	want := "1. the spec says DELETE /api/items/{id} (deleteItem) needs scope api:write (or admin) (security scheme oauth); the token has"
 	if !strings.Contains(first, want) {

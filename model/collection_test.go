@@ -3,13 +3,10 @@ package model
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,49 +14,24 @@ import (
 
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// seen is one request the collection's hostile API received.
-type seen struct {
-	method, path, query string
-	header              http.Header
-	body                string
-}
-
-// collAPI is an API of the test's own on 127.0.0.1 that records what it
-// is sent and answers JSON: POST /items with an id and a credential
+// newCollAPI is an API of the test's own on 127.0.0.1 that records what
+// it is sent and answers JSON: POST /items with an id and a credential
 // field, anything else with what it was sent.
-type collAPI struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []seen
-}
-
-func newCollAPI(t *testing.T) *collAPI {
+func newCollAPI(t *testing.T) *exchangetest.Recorder {
 	t.Helper()
-	a := &collAPI{}
-	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		a.mu.Lock()
-		a.reqs = append(a.reqs, seen{method: r.Method, path: r.URL.Path, query: r.URL.RawQuery, header: r.Header.Clone(), body: string(body)})
-		a.mu.Unlock()
+	return exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.Method == http.MethodPost && r.URL.Path == "/items" {
 			fmt.Fprint(w, `{"data":{"id":"it-77","access_token":"srv-minted-secret-5150"}}`)
 			return
 		}
 		json.NewEncoder(w).Encode(map[string]any{"path": r.URL.Path, "query": r.URL.RawQuery})
-	}))
-	t.Cleanup(a.Close)
-	return a
-}
-
-func (a *collAPI) got() []seen {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]seen(nil), a.reqs...)
+	})
 }
 
 // staticProvider is a provider on base whose token is tok.
@@ -99,8 +71,7 @@ func chooseRow(t *testing.T, m Model, filter string) Model {
 	if !hasPopup(m, popRequests) {
 		t.Fatalf("o opened no picker: %q\n%s", m.notice, plain(m))
 	}
-	m = typeKeys(t, m, filter)
-	return run(t, m, press("enter"))
+	return enterLine(t, m, filter)
 }
 
 // jetBrainsFile is a file written for the JetBrains HTTP Client and VS
@@ -152,8 +123,7 @@ func TestPickerListsTheCollection(t *testing.T) {
 		t.Error("a .http file's escape sequences reach the terminal")
 	}
 
-	m = typeKeys(t, m, "does not parse")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "does not parse")
 	text := plain(m)
 	if !hasPopup(m, popText) || !strings.Contains(strings.ReplaceAll(text, "\n", ""), path+":") {
 		t.Fatalf("the problem row, chosen, does not say FILE:LINE: reason:\n%s", text)
@@ -220,16 +190,16 @@ func TestSendExpandsEveryVariable(t *testing.T) {
 	rec.m = chooseRow(t, rec.m, "echo")
 	rec.send(press("ctrl+s"))
 
-	reqs := api.got()
+	reqs := api.All()
 	if len(reqs) != 1 {
 		t.Fatalf("%d requests sent, want 1: %q", len(reqs), rec.m.notice)
 	}
 	r := reqs[0]
-	if !strings.HasPrefix(r.path, "/echo/") || len(r.path) != len("/echo/")+36 || r.query != "who=devs" || r.header.Get("X-Key") != "pk-private-9876543" {
-		t.Errorf("sent %s ?%s X-Key %q", r.path, r.query, r.header.Get("X-Key"))
+	if !strings.HasPrefix(r.Path, "/echo/") || len(r.Path) != len("/echo/")+36 || r.Query != "who=devs" || r.Header.Get("X-Key") != "pk-private-9876543" {
+		t.Errorf("sent %s ?%s X-Key %q", r.Path, r.Query, r.Header.Get("X-Key"))
 	}
-	if r.header.Get("Authorization") != "Bearer tok-api-1111" {
-		t.Errorf("Authorization %q, want the provider's token", r.header.Get("Authorization"))
+	if r.Header.Get("Authorization") != "Bearer tok-api-1111" {
+		t.Errorf("Authorization %q, want the provider's token", r.Header.Get("Authorization"))
 	}
 	rec.noLeak("pk-private-9876543")
 	list := hist.List()
@@ -243,16 +213,16 @@ func TestSendExpandsEveryVariable(t *testing.T) {
 	// An unset variable: refused, named, nothing sent.
 	rec.m.composer.SetRequest("GET", "/items/{{nowhere}}", "", "")
 	rec.send(press("ctrl+s"))
-	if len(api.got()) != 1 || !strings.Contains(rec.m.notice, "{{nowhere}}") || !strings.Contains(rec.m.notice, "not sent") {
-		t.Errorf("an unset variable: %d requests, status %q", len(api.got()), rec.m.notice)
+	if len(api.All()) != 1 || !strings.Contains(rec.m.notice, "{{nowhere}}") || !strings.Contains(rec.m.notice, "not sent") {
+		t.Errorf("an unset variable: %d requests, status %q", len(api.All()), rec.m.notice)
 	}
 	// One inside a variable's value is known only at send: still refused.
 	rec.m.composer.SetRequest("GET", "/items/{{inner}}", "", "")
 	rec.m.captures = nil
 	rec.m.from.file.Vars = append(rec.m.from.file.Vars, httpfile.Var{Name: "inner", Value: "{{missing}}", Line: 1})
 	rec.send(press("ctrl+s"))
-	if len(api.got()) != 1 || rec.m.ex == nil || rec.m.ex.Err == nil || !strings.Contains(rec.m.ex.Err.Error(), "{{missing}}") {
-		t.Errorf("a variable of a variable unset: %d requests, exchange %+v", len(api.got()), rec.m.ex)
+	if len(api.All()) != 1 || rec.m.ex == nil || rec.m.ex.Err == nil || !strings.Contains(rec.m.ex.Err.Error(), "{{missing}}") {
+		t.Errorf("a variable of a variable unset: %d requests, exchange %+v", len(api.All()), rec.m.ex)
 	}
 }
 
@@ -271,12 +241,12 @@ func TestAuthTokenGoesExactlyThere(t *testing.T) {
 		t.Errorf("the composer does not say where the token goes:\n%s", plain(m))
 	}
 	m = run(t, m, press("ctrl+s"))
-	got := other.got()
-	if len(got) != 1 || len(api.got()) != 0 {
-		t.Fatalf("sent %d to other, %d to api: %q %+v", len(got), len(api.got()), m.notice, m.ex)
+	got := other.All()
+	if len(got) != 1 || len(api.All()) != 0 {
+		t.Fatalf("sent %d to other, %d to api: %q %+v", len(got), len(api.All()), m.notice, m.ex)
 	}
-	if got[0].header.Get("X-Auth") != "Token tok-other-2222" || got[0].header.Get("Authorization") != "" {
-		t.Errorf("X-Auth %q, Authorization %q", got[0].header.Get("X-Auth"), got[0].header.Get("Authorization"))
+	if got[0].Header.Get("X-Auth") != "Token tok-other-2222" || got[0].Header.Get("Authorization") != "" {
+		t.Errorf("X-Auth %q, Authorization %q", got[0].Header.Get("X-Auth"), got[0].Header.Get("Authorization"))
 	}
 	if strings.Contains(plain(m), "tok-other-2222") {
 		t.Errorf("the token shows:\n%s", plain(m))
@@ -351,9 +321,9 @@ func TestCaptureAVariableFromTheResponse(t *testing.T) {
 
 	rec.m.composer.SetRequest("GET", "/items/{{item}}", "X-Echo: {{access_token}}", "")
 	rec.send(press("ctrl+s"))
-	got := api.got()
-	if last := got[len(got)-1]; last.path != "/items/it-77" || last.header.Get("X-Echo") != "srv-minted-secret-5150" {
-		t.Errorf("sent %s with X-Echo %q", last.path, last.header.Get("X-Echo"))
+	got := api.All()
+	if last := got[len(got)-1]; last.Path != "/items/it-77" || last.Header.Get("X-Echo") != "srv-minted-secret-5150" {
+		t.Errorf("sent %s with X-Echo %q", last.Path, last.Header.Get("X-Echo"))
 	}
 	// The server's answer held the credential: the screen masks it
 	// everywhere after the capture, as the response pane already did.
@@ -373,13 +343,13 @@ func TestAServersBracesAreNotExpanded(t *testing.T) {
 	m.setCapture("item", "{{base}}-{{$processEnv HOME}}", false)
 	m.composer.SetRequest("POST", "/items/{{item}}", "X-Item: {{item}}", `{"id": "{{item}}"}`)
 	m = run(t, m, press("ctrl+s"))
-	got := api.got()
+	got := api.All()
 	if len(got) != 1 {
 		t.Fatalf("%d requests: %q", len(got), m.notice)
 	}
 	want := "{{base}}-{{$processEnv HOME}}"
-	if g := got[0]; g.header.Get("X-Item") != want || g.body != `{"id": "`+want+`"}` {
-		t.Errorf("sent X-Item %q, body %s", g.header.Get("X-Item"), g.body)
+	if g := got[0]; g.Header.Get("X-Item") != want || g.Body != `{"id": "`+want+`"}` {
+		t.Errorf("sent X-Item %q, body %s", g.Header.Get("X-Item"), g.Body)
 	}
 }
 
@@ -482,12 +452,12 @@ X-Tok: {{tok}}
 	}
 	m = chooseRow(t, m, "read")
 	m = run(t, m, press("ctrl+s"))
-	got := api.got()
+	got := api.All()
 	if len(got) != 2 {
 		t.Fatalf("%d requests: %q", len(got), m.notice)
 	}
-	if g := got[1]; g.path != "/items/it-77" || g.query != "again=it-77" || g.header.Get("X-Tok") != "srv-minted-secret-5150" {
-		t.Errorf("sent %s?%s X-Tok %q", g.path, g.query, g.header.Get("X-Tok"))
+	if g := got[1]; g.Path != "/items/it-77" || g.Query != "again=it-77" || g.Header.Get("X-Tok") != "srv-minted-secret-5150" {
+		t.Errorf("sent %s?%s X-Tok %q", g.Path, g.Query, g.Header.Get("X-Tok"))
 	}
 	if strings.Contains(m.View().Content, "srv-minted-secret-5150") {
 		t.Errorf("a captured credential shows:\n%s", plain(m))
@@ -512,13 +482,13 @@ func TestABodyFileIsReadAtSend(t *testing.T) {
 	m = run(t, m, press("ctrl+s"))
 	m.composer.SetRequest("POST", "/sub", "Content-Type: application/json", `{"typed": true}`)
 	m = run(t, m, press("ctrl+s"))
-	got := api.got()
+	got := api.All()
 	if len(got) != 3 {
 		t.Fatalf("%d requests: %q", len(got), m.notice)
 	}
 	for i, want := range []string{`{"name": "{{who}}"}`, `{"name": "ann"}`, `{"typed": true}`} {
-		if got[i].body != want {
-			t.Errorf("request %d sent %s, want %s", i, got[i].body, want)
+		if got[i].Body != want {
+			t.Errorf("request %d sent %s, want %s", i, got[i].Body, want)
 		}
 	}
 }

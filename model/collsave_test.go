@@ -35,13 +35,11 @@ func TestSaveRequestIntoACollectionFile(t *testing.T) {
 	if !hasPopup(m, popSaveFile) || !strings.Contains(plain(m), "items.http") || !strings.Contains(plain(m), "new file…") {
 		t.Fatalf("S opened no file picker listing the collection:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, "items")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "items")
 	if !hasPopup(m, popSaveName) {
 		t.Fatalf("no name asked:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, "log in")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "log in")
 	if !strings.Contains(m.notice, "saved log in to items.http") || !strings.Contains(m.notice, "keep http-client.private.env.json out of version control") || !strings.Contains(m.notice, "Authorization not written") {
 		t.Errorf("status line: %q", m.notice)
 	}
@@ -106,13 +104,13 @@ func TestSaveRequestIntoACollectionFile(t *testing.T) {
 	// values saved are this session's variables.
 	m = chooseRow(t, m, "log in")
 	m = run(t, m, press("ctrl+s"))
-	got := api.got()
+	got := api.All()
 	if len(got) != 1 {
 		t.Fatalf("the request saved, chosen and sent: %d requests, status %q", len(got), m.notice)
 	}
-	if g := got[0]; g.path != "/login" || g.query != "api_key=qk-in-the-query-42" || g.header.Get("X-Api-Key") != "key-abcdef-123456" ||
-		g.body != `{"user": "ann", "password": "hunter2-secret"}` || g.header.Get("Authorization") != "Bearer tok-api-1111" {
-		t.Errorf("sent %s?%s X-Api-Key %q Authorization %q body %s", g.path, g.query, g.header.Get("X-Api-Key"), g.header.Get("Authorization"), g.body)
+	if g := got[0]; g.Path != "/login" || g.Query != "api_key=qk-in-the-query-42" || g.Header.Get("X-Api-Key") != "key-abcdef-123456" ||
+		g.Body != `{"user": "ann", "password": "hunter2-secret"}` || g.Header.Get("Authorization") != "Bearer tok-api-1111" {
+		t.Errorf("sent %s?%s X-Api-Key %q Authorization %q body %s", g.Path, g.Query, g.Header.Get("X-Api-Key"), g.Header.Get("Authorization"), g.Body)
 	}
 	for _, s := range []string{"key-abcdef-123456", "hunter2-secret", "qk-in-the-query-42"} {
 		if strings.Contains(m.View().Content, s) {
@@ -131,15 +129,12 @@ func TestSaveRequestToANewFile(t *testing.T) {
 	m.setFocus(paneRequest)
 	m.composer.SetRequest("GET", "/items?page=2", "Accept: application/json", "")
 	m = run(t, m, press("S"))
-	m = typeKeys(t, m, "new file")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "new file")
 	if !hasPopup(m, popSavePath) {
 		t.Fatalf("no path asked:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, "more/items")
-	m = run(t, m, press("enter"))
-	m = typeKeys(t, m, "page two")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "more/items")
+	m = enterLine(t, m, "page two")
 	data, err := os.ReadFile(filepath.Join(dir, "more", "items.http"))
 	if err != nil {
 		t.Fatalf("%v (status %q)", err, m.notice)
@@ -170,10 +165,8 @@ func TestSaveRefusesAProviderSecretItCannotName(t *testing.T) {
 	m.setFocus(paneRequest)
 	save := func(name string) Model {
 		m = run(t, m, press("S"))
-		m = typeKeys(t, m, "items")
-		m = run(t, m, press("enter"))
-		m = typeKeys(t, m, name)
-		return run(t, m, press("enter"))
+		m = enterLine(t, m, "items")
+		return enterLine(t, m, name)
 	}
 	m.composer.SetRequest("POST", "/notes", "X-Note: s3cr3t-value", "")
 	m = save("note")

@@ -3,14 +3,13 @@ package model
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -30,15 +29,9 @@ func TestCommandGrantInTheTUI(t *testing.T) {
 	}
 	ok := script("ok", "echo "+token+"\n")
 	bad := script("bad", "echo 'error: not logged in' >&2\nexit 1\n")
-	var mu sync.Mutex
-	var sent []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		sent = append(sent, r.Header.Get("Authorization"))
-		mu.Unlock()
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"you_sent":%q}`, r.Header.Get("Authorization"))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.gh]\nbase_url = %q\ngrant = \"command\"\ncommand = [%q]\n\n[providers.bad]\nbase_url = %q\ngrant = \"command\"\ncommand = [%q]\n", srv.URL, ok, srv.URL, bad),
 		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
 	r := record(t, b, Options{Redact: true}, 120, 40)
@@ -49,11 +42,9 @@ func TestCommandGrantInTheTUI(t *testing.T) {
 	r.m.composer.SetRequest("GET", "/user", "", "")
 	r.m.focus = paneRequest
 	r.send(press("ctrl+s"))
-	mu.Lock()
-	if strings.Join(sent, ",") != "Bearer "+token {
+	if sent := srv.Headers("Authorization"); strings.Join(sent, ",") != "Bearer "+token {
 		t.Errorf("the API got %q", sent)
 	}
-	mu.Unlock()
 	r.m.focus = paneProviders
 	r.send(press("down"))
 	r.send(press("enter"))

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/providers"
 )
 
 // bodyIsJSON reports whether the composed body is meant as JSON: the
@@ -54,4 +57,32 @@ func (m Model) formatBody() (tea.Model, tea.Cmd) {
 	}
 	m.composer.SetRequest(method, path, headers, out.String())
 	return m, nil
+}
+
+// loadComposer fills the composer with the provider's first saved request,
+// or a GET of its base URL.
+func (m *Model) loadComposer(e *entry) {
+	m.composer.StopTyping()
+	m.from = nil
+	if e.Config == nil {
+		return
+	}
+	if len(e.Config.Requests) == 0 {
+		m.composer.SetRequest("GET", "/", "Accept: application/json", "")
+		return
+	}
+	m.loadSaved(e.Config.Requests[0])
+}
+
+// loadSaved puts a saved request in the composer.
+func (m *Model) loadSaved(r providers.SavedRequest) {
+	m.composer.StopTyping()
+	var hdr []string
+	if _, ok := r.Headers["Accept"]; !ok {
+		hdr = append(hdr, "Accept: application/json")
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
+		hdr = append(hdr, name+": "+r.Headers[name])
+	}
+	m.composer.SetRequest(r.Method, withQuery(r.Path, r.Query), strings.Join(hdr, "\n"), r.Body)
 }

@@ -3,8 +3,9 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/app"
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -25,50 +27,50 @@ import (
 // envServer is a token endpoint and an API on 127.0.0.1 that keep what
 // they were asked: the client_id of each token request (its token is
 // "tok-" and the client_id), and each API call with its Authorization.
-type envServer struct {
-	*httptest.Server
-	mu      sync.Mutex
-	clients []string
-	calls   []string
-}
+type envServer struct{ *exchangetest.Recorder }
 
 func newEnvServer(t *testing.T) *envServer {
 	t.Helper()
-	s := &envServer{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return &envServer{exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/token" {
-			id, _, ok := r.BasicAuth()
-			if !ok {
-				_ = r.ParseForm()
-				id = r.PostForm.Get("client_id")
-			}
-			s.mu.Lock()
-			s.clients = append(s.clients, id)
-			s.mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
+			id := clientID(r.Header, r.Body)
 			_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "tok-" + id, "token_type": "Bearer", "expires_in": 3600})
 			return
 		}
-		s.mu.Lock()
-		s.calls = append(s.calls, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"ok": true}`))
-	}))
-	t.Cleanup(s.Close)
-	return s
+	})}
+}
+
+// clientID is the client a token request names: in its Basic
+// credentials, else in its form.
+func clientID(h http.Header, body io.Reader) string {
+	if id, _, ok := (&http.Request{Header: h}).BasicAuth(); ok {
+		return id
+	}
+	b, _ := io.ReadAll(body)
+	form, _ := url.ParseQuery(string(b))
+	return form.Get("client_id")
 }
 
 func (s *envServer) tokenClients() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.clients)
+	var ids []string
+	for _, r := range s.All() {
+		if r.Path == "/token" {
+			ids = append(ids, clientID(r.Header, strings.NewReader(r.Body)))
+		}
+	}
+	return ids
 }
 
 func (s *envServer) apiCalls() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.calls)
+	var calls []string
+	for _, r := range s.All() {
+		if r.Path != "/token" {
+			calls = append(calls, r.Method+" "+r.Path+" "+r.Header.Get("Authorization"))
+		}
+	}
+	return calls
 }
 
 // envConfig is one provider on srv, its client_id changed by each of two
@@ -156,6 +158,13 @@ func typeKeys(t *testing.T, m Model, s string) Model {
 	return m
 }
 
+// enterLine types s into what has the keys and presses enter: a filter
+// and its choice, a prompt and its answer.
+func enterLine(t *testing.T, m Model, s string) Model {
+	t.Helper()
+	return run(t, typeKeys(t, m, s), press("enter"))
+}
+
 // switchEnv opens the environment picker, filters it to name and
 // chooses the row.
 func switchEnv(t *testing.T, m Model, name string) Model {
@@ -164,8 +173,7 @@ func switchEnv(t *testing.T, m Model, name string) Model {
 	if !hasPopup(m, popEnvs) {
 		t.Fatalf("e opened no environment picker:\n%s", plain(m))
 	}
-	m = typeKeys(t, m, name)
-	return run(t, m, press("enter"))
+	return enterLine(t, m, name)
 }
 
 // compose puts a request in the composer, with the Request pane focused.
@@ -358,8 +366,7 @@ func TestEnvSaysWhatTheEnvFilesSay(t *testing.T) {
 	if i, j := strings.Index(screen, "prod  config"), strings.Index(screen, "qa  env file"); i < 0 || j < i {
 		t.Errorf("the env file's environment is not listed after the config's:\n%s", screen)
 	}
-	m = typeKeys(t, m, "qa")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "qa")
 	for _, want := range []string{"now in environment qa", "Security.Auth.api not used", "SSLConfiguration"} {
 		if !strings.Contains(m.notice, want) {
 			t.Errorf("after the switch, notice lacks %q: %q", want, m.notice)
@@ -421,8 +428,7 @@ func TestEnvDangerConfirmsWrites(t *testing.T) {
 
 	// Sent again from history: the POST asks again.
 	m = run(t, m, press("H"))
-	m = typeKeys(t, m, "POST")
-	m = run(t, m, press("enter"))
+	m = enterLine(t, m, "POST")
 	if method, _, _, _ := m.composer.Request(); method != "POST" {
 		t.Fatalf("history reopened %s", method)
 	}

@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -20,19 +19,13 @@ import (
 func TestTokenPaneShowsTheExchange(t *testing.T) {
 	testEnv(t)
 	const subject, exchanged = "subject-tok-Fff.555", "exchanged-tok-Ggg.666"
-	var mu sync.Mutex
-	var gotSubject string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		form, _ := url.ParseQuery(string(body))
-		mu.Lock()
-		gotSubject = form.Get("subject_token")
-		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		// A hostile server echoes the subject token it was given.
 		fmt.Fprintf(w, `{"access_token":%q,"token_type":"bearer","expires_in":600,"echo":%q}`, exchanged, form.Get("subject_token"))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.ex]\nbase_url = %q\ngrant = \"token_exchange\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-0123456789\"\nsubject_provider = \"sub\"\n\n"+
 		"[providers.sub]\nbase_url = %q\ngrant = \"static\"\ntoken = %q\n", srv.URL, srv.URL+"/token", srv.URL, subject),
 		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
@@ -41,11 +34,10 @@ func TestTokenPaneShowsTheExchange(t *testing.T) {
 	if e := r.m.active(); e.tok == nil || e.tok.Access.Reveal() != exchanged {
 		t.Fatalf("no exchanged token: %v", e.err)
 	}
-	mu.Lock()
-	if gotSubject != subject {
-		t.Errorf("the token endpoint got subject_token %q", gotSubject)
+	last, _ := srv.Last()
+	if form, _ := url.ParseQuery(last.Body); form.Get("subject_token") != subject {
+		t.Errorf("the token endpoint got subject_token %q", form.Get("subject_token"))
 	}
-	mu.Unlock()
 	if screen := plain(r.m); !strings.Contains(screen, "token exchange: sends sub's token to "+srv.URL+"/token") {
 		t.Errorf("the token pane does not say where sub's token goes:\n%s", screen)
 	}

@@ -3,14 +3,13 @@ package model
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -21,21 +20,15 @@ import (
 func TestTokenPaneShowsTheIDToken(t *testing.T) {
 	testEnv(t)
 	const access, id = "access-tok-Ddd.333", "id-tok-Eee.444-not-the-access-token"
-	var mu sync.Mutex
-	var sent []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/token" {
 			fmt.Fprintf(w, `{"access_token":%q,"id_token":%q,"token_type":"bearer","expires_in":3600}`, access, id)
 			return
 		}
-		mu.Lock()
-		sent = append(sent, r.Header.Get("Authorization"))
-		mu.Unlock()
 		// A hostile API echoes the credential it got.
 		fmt.Fprintf(w, `{"you_sent":%q}`, r.Header.Get("Authorization"))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.oidc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-0123456789\"\ninject = { token = \"id_token\" }\n", srv.URL, srv.URL+"/token"),
 		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
 	dir := t.TempDir()
@@ -58,10 +51,13 @@ func TestTokenPaneShowsTheIDToken(t *testing.T) {
 	r.m.composer.SetRequest("GET", "/me", "", "")
 	r.m.focus = paneRequest
 	r.send(press("ctrl+s"))
-	mu.Lock()
-	got := strings.Join(sent, ",")
-	mu.Unlock()
-	if got != "Bearer "+id {
+	var sent []string
+	for _, rq := range srv.All() {
+		if rq.Path != "/token" {
+			sent = append(sent, rq.Header.Get("Authorization"))
+		}
+	}
+	if got := strings.Join(sent, ","); got != "Bearer "+id {
 		t.Errorf("the API got Authorization %q, want the ID token", got)
 	}
 	r.noLeak(access, id)

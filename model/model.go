@@ -113,6 +113,24 @@ type entry struct {
 // entries are the listed providers, in the config's order.
 type entries []*entry
 
+// named is the provider called name, or nil.
+func (es entries) named(name string) *entry {
+	if i := es.index(name); i >= 0 {
+		return es[i]
+	}
+	return nil
+}
+
+// index is the place of the provider called name in the list, or -1.
+func (es entries) index(name string) int {
+	for i, e := range es {
+		if e.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // Model is the root model.
 type Model struct {
 	opts Options

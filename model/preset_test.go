@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -18,12 +17,7 @@ import (
 // points and sends it to its API, from the TUI as from the command line,
 // and no frame shows the client secret.
 func TestTUIPresetProvider(t *testing.T) {
-	var mu sync.Mutex
-	var asked []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		asked = append(asked, r.Method+" "+r.URL.Path)
-		mu.Unlock()
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch {
 		case r.URL.Path == "/realms/shop/protocol/openid-connect/token":
@@ -38,8 +32,7 @@ func TestTUIPresetProvider(t *testing.T) {
 		default:
 			w.WriteHeader(http.StatusNotFound)
 		}
-	}))
-	defer srv.Close()
+	})
 	testEnv(t)
 	cfg := fmt.Sprintf("[providers.shop]\npreset = \"keycloak\"\nserver_url = %q\nrealm = \"shop\"\ngrant = \"client_credentials\"\nbase_url = %q\nclient_id = \"app\"\nclient_secret = \"${SHOP_SECRET}\"\n", srv.URL, srv.URL+"/api")
 	b := configBackend(t, "preset.toml", cfg, map[string]string{"SHOP_SECRET": "preset-secret-8731"}, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
@@ -53,8 +46,10 @@ func TestTUIPresetProvider(t *testing.T) {
 		t.Errorf("the answer is not shown:\n%s", view)
 	}
 	rec.noLeak("preset-secret-8731")
-	mu.Lock()
-	defer mu.Unlock()
+	var asked []string
+	for _, r := range srv.All() {
+		asked = append(asked, r.Method+" "+r.Path)
+	}
 	if strings.Join(asked, ",") != "POST /realms/shop/protocol/openid-connect/token,GET /api/items" {
 		t.Errorf("the server was asked %v", asked)
 	}

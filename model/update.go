@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -416,24 +414,6 @@ func (m *Model) cancelAll() {
 	}
 }
 
-// named is the provider called name, or nil.
-func (es entries) named(name string) *entry {
-	if i := es.index(name); i >= 0 {
-		return es[i]
-	}
-	return nil
-}
-
-// index is the place of the provider called name in the list, or -1.
-func (es entries) index(name string) int {
-	for i, e := range es {
-		if e.name == name {
-			return i
-		}
-	}
-	return -1
-}
-
 func (m *Model) setStyles(st ui.Styles) {
 	m.styles = &st
 	m.help.SetStyles(st)
@@ -441,32 +421,4 @@ func (m *Model) setStyles(st ui.Styles) {
 	m.tokenPane.SetStyles(&st)
 	m.composer.SetStyles(&st)
 	m.insp.setStyles(&st)
-}
-
-// loadComposer fills the composer with the provider's first saved request,
-// or a GET of its base URL.
-func (m *Model) loadComposer(e *entry) {
-	m.composer.StopTyping()
-	m.from = nil
-	if e.Config == nil {
-		return
-	}
-	if len(e.Config.Requests) == 0 {
-		m.composer.SetRequest("GET", "/", "Accept: application/json", "")
-		return
-	}
-	m.loadSaved(e.Config.Requests[0])
-}
-
-// loadSaved puts a saved request in the composer.
-func (m *Model) loadSaved(r providers.SavedRequest) {
-	m.composer.StopTyping()
-	var hdr []string
-	if _, ok := r.Headers["Accept"]; !ok {
-		hdr = append(hdr, "Accept: application/json")
-	}
-	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
-		hdr = append(hdr, name+": "+r.Headers[name])
-	}
-	m.composer.SetRequest(r.Method, withQuery(r.Path, r.Query), strings.Join(hdr, "\n"), r.Body)
 }

@@ -6,33 +6,45 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// TestConfirmOthersSayNo: a question whose yes cannot be taken back
-// closes on any key, and only y is a yes; the ordinary question ignores
-// keys it does not answer to.
-func TestConfirmOthersSayNo(t *testing.T) {
+// TestConfirmAnswers: the ordinary question takes enter and n as no, y as
+// yes, esc as neither, and ignores keys it does not answer to; a question
+// whose yes cannot be taken back (OthersSayNo) closes on any key, and only
+// y is a yes.
+func TestConfirmAnswers(t *testing.T) {
 	st := NewStyles(true)
 	keys := DefaultKeyMap()
+	var (
+		enter = tea.KeyPressMsg{Code: tea.KeyEnter}
+		esc   = tea.KeyPressMsg{Code: tea.KeyEscape}
+		y     = tea.KeyPressMsg{Code: 'y', Text: "y"}
+		n     = tea.KeyPressMsg{Code: 'n', Text: "n"}
+		x     = tea.KeyPressMsg{Code: 'x', Text: "x"}
+	)
 	for _, c := range []struct {
-		key  tea.KeyPressMsg
-		want Result
-		yes  bool
+		othersSayNo bool
+		key         tea.KeyPressMsg
+		want        Result
+		yes         bool
 	}{
-		{tea.KeyPressMsg{Code: 'y', Text: "y"}, Done, true},
-		{tea.KeyPressMsg{Code: 'n', Text: "n"}, Done, false},
-		{tea.KeyPressMsg{Code: 'x', Text: "x"}, Done, false},
-		{tea.KeyPressMsg{Code: tea.KeyEscape}, Done, false},
-		{tea.KeyPressMsg{Code: tea.KeyEnter}, Done, false},
+		{false, enter, Done, false},
+		{false, n, Done, false},
+		{false, y, Done, true},
+		{false, esc, Dismissed, false},
+		{false, x, Open, false},
+
+		{true, y, Done, true},
+		{true, n, Done, false},
+		{true, x, Done, false},
+		{true, esc, Done, false},
+		{true, enter, Done, false},
 	} {
-		cf := NewConfirm(&st, &keys, "t", "b")
-		cf.OthersSayNo()
+		cf := NewConfirm(&st, &keys, "Send?", "Send the token there?")
+		if c.othersSayNo {
+			cf.OthersSayNo()
+		}
 		cf.Update(c.key)
 		if cf.Result() != c.want || cf.Yes() != c.yes {
-			t.Errorf("%s: result %v yes %v, want %v %v", c.key, cf.Result(), cf.Yes(), c.want, c.yes)
+			t.Errorf("others say no %v, %s: result %v yes %v, want %v %v", c.othersSayNo, c.key, cf.Result(), cf.Yes(), c.want, c.yes)
 		}
-	}
-	cf := NewConfirm(&st, &keys, "t", "b")
-	cf.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
-	if cf.Result() != Open {
-		t.Errorf("an ordinary question closed on x: %v", cf.Result())
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -34,28 +33,5 @@ func TestPickerPartsAndReset(t *testing.T) {
 	p.Reset(append(items, opItem("POST", "/c", "getC", 0)))
 	if p.Filter() != "get" || !strings.Contains(ansi.Strip(p.View()), "POST") {
 		t.Errorf("Reset lost the filter or the new row:\n%s", ansi.Strip(p.View()))
-	}
-}
-
-// TestConfirmDefaultsToNo: enter and n say no, y yes, esc neither.
-func TestConfirmDefaultsToNo(t *testing.T) {
-	st := NewStyles(true)
-	keys := DefaultKeyMap()
-	for _, tc := range []struct {
-		key    tea.KeyPressMsg
-		result Result
-		yes    bool
-	}{
-		{tea.KeyPressMsg{Code: tea.KeyEnter}, Done, false},
-		{tea.KeyPressMsg{Code: 'n', Text: "n"}, Done, false},
-		{tea.KeyPressMsg{Code: 'y', Text: "y"}, Done, true},
-		{tea.KeyPressMsg{Code: tea.KeyEscape}, Dismissed, false},
-		{tea.KeyPressMsg{Code: 'x', Text: "x"}, Open, false},
-	} {
-		c := NewConfirm(&st, &keys, "Send?", "Send the token there?")
-		c.Update(tc.key)
-		if c.Result() != tc.result || c.Yes() != tc.yes {
-			t.Errorf("%s: result %v yes %v, want %v %v", tc.key, c.Result(), c.Yes(), tc.result, tc.yes)
-		}
 	}
 }

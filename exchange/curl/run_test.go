@@ -2,14 +2,11 @@ package curl
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -25,44 +22,6 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// seenRequest is one request as a test server received it.
-type seenRequest struct {
-	method, uri, body string
-	header            http.Header
-}
-
-// requestRecorder is a server that keeps every request it receives.
-type requestRecorder struct {
-	*httptest.Server
-	mu  sync.Mutex
-	all []seenRequest
-}
-
-func newRecorder(t *testing.T) *requestRecorder {
-	t.Helper()
-	rec := &requestRecorder{}
-	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.all = append(rec.all, seenRequest{r.Method, r.RequestURI, string(b), r.Header.Clone()})
-		rec.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true}`)
-	}))
-	t.Cleanup(rec.Close)
-	return rec
-}
-
-// last returns the last request and how many came in all.
-func (rec *requestRecorder) last() (seenRequest, int) {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if len(rec.all) == 0 {
-		return seenRequest{}, 0
-	}
-	return rec.all[len(rec.all)-1], len(rec.all)
-}
-
 // TestCurlCommandSendsWhatSendSends runs each exported command with a
 // shell and curl against a server on 127.0.0.1, a fake keyhole on PATH
 // printing the token, and checks the server saw exactly what Send sends
@@ -71,7 +30,7 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 	shelltest.RequireCurl(t)
 	const token = "tok-Abc.123_~XYZ"
 	pathDir, argsFile := shelltest.FakeKeyhole(t, token)
-	rec := newRecorder(t)
+	rec := exchangetest.NewRecorder(t, nil)
 	base := rec.URL + "/base"
 	empty := ""
 	ps := map[string]*providers.Provider{
@@ -116,7 +75,7 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 			if ex.Err != nil {
 				t.Fatal(ex.Err)
 			}
-			want, n := rec.last()
+			want, n := rec.Last()
 			cmd, err := Export(p, c.r, Options{ConfigPath: config})
 			if err != nil {
 				t.Fatal(err)
@@ -129,24 +88,24 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 			if out, err := run.CombinedOutput(); err != nil {
 				t.Fatalf("the command failed: %v\n%s\ncommand:\n%s", err, out, cmd.Command)
 			}
-			got, m := rec.last()
+			got, m := rec.Last()
 			if m != n+1 {
 				t.Fatalf("the server saw %d requests, want 1", m-n)
 			}
-			if got.method != want.method || got.uri != want.uri || got.body != want.body {
-				t.Errorf("curl sent %s %s %q\nSend sent %s %s %q\ncommand:\n%s", got.method, got.uri, got.body, want.method, want.uri, want.body, cmd.Command)
+			if got.Method != want.Method || got.URI != want.URI || got.Body != want.Body {
+				t.Errorf("curl sent %s %s %q\nSend sent %s %s %q\ncommand:\n%s", got.Method, got.URI, got.Body, want.Method, want.URI, want.Body, cmd.Command)
 			}
 			ignore := []string{"User-Agent", "Accept-Encoding", "Content-Length", "Expect"}
 			if !fieldsHave(c.r.Header, "Accept") {
 				ignore = append(ignore, "Accept") // curl's */*
 			}
-			for _, h := range []http.Header{got.header, want.header} {
+			for _, h := range []http.Header{got.Header, want.Header} {
 				for _, k := range ignore {
 					h.Del(k)
 				}
 			}
-			if !sameHeaders(got.header, want.header) {
-				t.Errorf("curl sent headers %q\nSend sent %q\ncommand:\n%s", got.header, want.header, cmd.Command)
+			if !sameHeaders(got.Header, want.Header) {
+				t.Errorf("curl sent headers %q\nSend sent %q\ncommand:\n%s", got.Header, want.Header, cmd.Command)
 			}
 			args, err := os.ReadFile(argsFile)
 			if want := "--config\n" + config + "\ntoken\n" + c.provider + "\n"; err != nil || string(args) != want {
