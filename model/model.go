@@ -212,10 +212,7 @@ func New(opts Options) Model {
 	}
 	st := ui.NewStyles(opts.Theme != "light")
 	keys := ui.DefaultKeyMap()
-	if opts.Share == nil {
-		keys.Watching.SetEnabled(false)
-		keys.Disconnect.SetEnabled(false)
-	}
+	sharingKeys(&keys, opts.Share != nil)
 	m := Model{
 		opts:       opts,
 		keys:       &keys,

@@ -255,7 +255,7 @@ func (m Model) popupClosed(p *popup) (tea.Model, tea.Cmd) {
 		return m.dangerConfirmed(p)
 	case popWatching:
 		if done {
-			m.askDisconnect()
+			return m.watchingAct(p)
 		}
 	case popDisconnect:
 		return m.disconnectConfirmed(p)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
@@ -37,6 +38,14 @@ const (
 	// GoodbyeQuit is what viewers read when the presenter quits.
 	GoodbyeQuit = "keyhole share: the presenter ended the session. Goodbye."
 )
+
+// sharingKeys switches W, and X and R on its list, on while sharing and
+// off (out of the help too) otherwise.
+func sharingKeys(k *ui.KeyMap, on bool) {
+	k.Watching.SetEnabled(on)
+	k.Disconnect.SetEnabled(on)
+	k.RenewCode.SetEnabled(on)
+}
 
 // publish hands viewers the frame of the model as it now stands. It runs
 // at the end of Update, after sync, and costs the presenter one frame's
@@ -79,8 +88,30 @@ func (m *Model) openWatching() {
 		return
 	}
 	m.watching = len(m.opts.Share.Viewers())
-	tp := ui.NewActionTextPopup(m.keys, "Watching", m.watchingText(), m.keys.Disconnect)
+	acts := []key.Binding{m.keys.Disconnect}
+	if m.opts.Share.JoinCode() != "" {
+		acts = append(acts, m.keys.RenewCode)
+	}
+	tp := ui.NewActionTextPopup(m.keys, "Watching", m.watchingText(), acts...)
 	m.open(&popup{Popup: tp, kind: popWatching})
+}
+
+// watchingAct acts on a key of W's list: X asks before disconnecting
+// everyone, R makes a new join code (the old one admits no one more;
+// viewers in stay).
+func (m Model) watchingAct(p *popup) (tea.Model, tea.Cmd) {
+	if p.Popup.(*ui.TextPopup).Acted() == 0 {
+		m.askDisconnect()
+		return m, nil
+	}
+	code, err := m.opts.Share.RenewCode()
+	if err != nil {
+		m.notice = "no new join code: " + err.Error()
+		return m, nil
+	}
+	m.notice = "new join code " + code + ": the old one admits no one more"
+	m.openWatching()
+	return m, nil
 }
 
 // watchingText is W's list: how to join, and who watches.
@@ -106,7 +137,10 @@ func (m *Model) watchingText() string {
 	for _, v := range viewers {
 		lines = append(lines, fmt.Sprintf("  %-24s %s@%s  since %s", termtext.Line(v.Who), termtext.Line(v.User), v.Addr, v.Since.In(m.opts.Location).Format(time.TimeOnly)))
 	}
-	lines = append(lines, "", "X disconnects every viewer (after a question). Viewers see your session masked, whatever you reveal.")
+	lines = append(lines, "", "X disconnects every viewer (after a question); R makes a new join code. Viewers see your session masked, whatever you reveal.")
+	if s.JoinCode() == "" {
+		lines[len(lines)-1] = "X disconnects every viewer (after a question). Viewers see your session masked, whatever you reveal."
+	}
 	return strings.Join(lines, "\n")
 }
 

@@ -50,7 +50,7 @@ func (fs *fakeShare) DisconnectAll(why string) {
 }
 
 func (fs *fakeShare) JoinCode() string           { return fs.code }
-func (fs *fakeShare) RenewCode() (string, error) { return fs.code, nil }
+func (fs *fakeShare) RenewCode() (string, error) { fs.code = "N3WC-0DE5-AB12"; return fs.code, nil }
 func (fs *fakeShare) Fingerprint() string        { return "SHA256:testfingerprint" }
 func (fs *fakeShare) Addr() string               { return "127.0.0.1:2222" }
 func (fs *fakeShare) frames() []any              { fs.mu.Lock(); defer fs.mu.Unlock(); return fs.published }
@@ -67,8 +67,7 @@ func (fs *fakeShare) setViewers(vs []share.Viewer) {
 func shared(t *testing.T, m Model, fs Sharing) Model {
 	t.Helper()
 	m.opts.Share = fs
-	m.keys.Watching.SetEnabled(true)
-	m.keys.Disconnect.SetEnabled(true)
+	sharingKeys(m.keys, true)
 	return update(t, m, SharingChangedMsg{})
 }
 
@@ -237,6 +236,10 @@ func TestWatchingListAndDisconnect(t *testing.T) {
 		if !strings.Contains(screen, want) {
 			t.Errorf("W's list lacks %q:\n%s", want, screen)
 		}
+	}
+	wo.m = update(t, wo.m, press("R"))
+	if screen := plain(wo.m); !strings.Contains(screen, "N3WC-0DE5-AB12") || strings.Contains(screen, "K7QM-3VXT-9WHD") {
+		t.Fatalf("R did not show a new join code in place of the old:\n%s", screen)
 	}
 	wo.m = update(t, wo.m, press("X"))
 	wo.m = update(t, wo.m, press("n"))

@@ -94,9 +94,11 @@ type KeyMap struct {
 	Capture     key.Binding
 
 	// Watching (W) lists who watches a shared session; Disconnect (X)
-	// there ends their sessions. Both are off unless keyhole share runs.
+	// there ends their sessions and RenewCode (R) makes a new join code.
+	// They are off unless keyhole share runs.
 	Watching   key.Binding
 	Disconnect key.Binding
+	RenewCode  key.Binding
 
 	// Token pane.
 	Authorize  key.Binding
@@ -171,6 +173,7 @@ func DefaultKeyMap() KeyMap {
 
 		Watching:   key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "who is watching (sharing)")),
 		Disconnect: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "disconnect every viewer")),
+		RenewCode:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "a new join code")),
 
 		Authorize:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "sign in")),
 		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),

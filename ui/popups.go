@@ -22,9 +22,10 @@ type TextPopup struct {
 	w, h    int
 	keys    *KeyMap
 	close   []key.Binding
-	// act, when set, is a key that closes the popup with Done: what it
-	// does is the root's (X on the list of viewers).
-	act    *key.Binding
+	// acts are keys that close the popup with Done: what they do is the
+	// root's (X and R on the list of viewers); acted is the one pressed.
+	acts   []key.Binding
+	acted  int
 	result Result
 }
 
@@ -70,13 +71,17 @@ func NewHelpPopup(st *Styles, keys *KeyMap) *TextPopup {
 	return newTextPopup(keys, "Help", help, keys.Close, keys.Help)
 }
 
-// NewActionTextPopup shows body as NewTextPopup does; act closes it with
-// Done, for the root to act on, and is listed in its help.
-func NewActionTextPopup(keys *KeyMap, title, body string, act key.Binding) *TextPopup {
+// NewActionTextPopup shows body as NewTextPopup does; each of acts closes
+// it with Done, for the root to act on (Acted says which), and is listed
+// in its help.
+func NewActionTextPopup(keys *KeyMap, title, body string, acts ...key.Binding) *TextPopup {
 	p := NewTextPopup(keys, title, body)
-	p.act = &act
+	p.acts = acts
 	return p
 }
+
+// Acted is the index in acts of the key that closed the popup with Done.
+func (p *TextPopup) Acted() int { return p.acted }
 
 // NewViewerHelpPopup shows a viewer's help; esc and ? close it.
 func NewViewerHelpPopup(st *Styles, vk ViewerKeyMap) *TextPopup {
@@ -125,10 +130,7 @@ func (p *TextPopup) SetSize(w, h int) {
 
 // ShortHelp implements help.KeyMap.
 func (p *TextPopup) ShortHelp() []key.Binding {
-	out := []key.Binding{p.keys.Up, p.keys.Down}
-	if p.act != nil {
-		out = append(out, *p.act)
-	}
+	out := append([]key.Binding{p.keys.Up, p.keys.Down}, p.acts...)
 	return append(out, p.close...)
 }
 
@@ -142,9 +144,13 @@ func (p *TextPopup) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		k := p.keys
+		for i, act := range p.acts {
+			if key.Matches(msg, act) {
+				p.result, p.acted = Done, i
+				return nil
+			}
+		}
 		switch {
-		case p.act != nil && key.Matches(msg, *p.act):
-			p.result = Done
 		case key.Matches(msg, p.close...):
 			p.result = Dismissed
 		case key.Matches(msg, k.Up):
