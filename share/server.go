@@ -77,6 +77,7 @@ type Server struct {
 	opts     Options
 	srv      *ssh.Server
 	ln       net.Listener
+	served   chan struct{} // closed when srv.Serve has returned
 	hostKey  string // its SHA256 fingerprint
 	keys     []authorizedKey
 	throttle *throttle
@@ -190,8 +191,11 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("share: listen on %s: %w", opts.Addr, err)
 	}
-	s.srv, s.ln = srv, ln
-	go func() { _ = srv.Serve(ln) }()
+	s.srv, s.ln, s.served = srv, ln, make(chan struct{})
+	go func() {
+		defer close(s.served)
+		_ = srv.Serve(ln)
+	}()
 	return s, nil
 }
 
@@ -273,6 +277,11 @@ func (s *Server) Close(goodbye string) error {
 	case <-done:
 	case <-time.After(3 * time.Second):
 	}
+	// The listener is closed here, and Serve waited for, before Shutdown:
+	// a Shutdown that came before Serve had counted its listener in would
+	// leave Serve accepting on it, and race with its count.
+	_ = s.ln.Close()
+	<-s.served
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
