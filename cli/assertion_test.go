@@ -51,16 +51,8 @@ func TestSignedClientCommands(t *testing.T) {
 			if (r.code == ExitOK) != c.ok {
 				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.out, r.errOut)
 			}
-			for _, s := range c.stdout {
-				if !strings.Contains(r.out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, r.out)
-				}
-			}
-			for _, s := range c.stderr {
-				if !strings.Contains(r.errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.errOut)
-				}
-			}
+			r.outHas(t, c.stdout...)
+			r.errHas(t, c.stderr...)
 			shown := r.errOut
 			if !c.tokOK {
 				shown += r.out

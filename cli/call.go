@@ -295,6 +295,17 @@ func isText(b []byte) bool {
 	return utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
 }
 
+// completeProviderArg completes a command whose first word is a provider
+// NAME and whose other words are not files.
+func completeProviderArg(e env, configPath *string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
 // completeRequestArgs completes NAME, then METHOD or @OPERATION_ID, for
 // call and curl.
 func completeRequestArgs(e env, configPath *string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

@@ -39,19 +39,11 @@ func TestCallDemo(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := h.run(append([]string{"call", "--config", cfg, "demo-cc"}, c.args...)...)
 			r.expect(t, c.code, c.name)
-			for _, s := range c.stdout {
-				if !strings.Contains(r.out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, r.out)
-				}
-			}
+			r.outHas(t, c.stdout...)
 			if !strings.HasPrefix(r.out, c.prefix) {
 				t.Errorf("stdout does not start with %q:\n%s", c.prefix, r.out)
 			}
-			for _, s := range c.stderr {
-				if !strings.Contains(r.errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.errOut)
-				}
-			}
+			r.errHas(t, c.stderr...)
 			if strings.Contains(r.out+r.errOut, "eyJ") || strings.Contains(r.out+r.errOut, demo.CCClientSecret) {
 				t.Errorf("a token or secret was printed:\n%s\n%s", r.out, r.errOut)
 			}
@@ -217,11 +209,7 @@ func TestCallFailures(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := h.run(append([]string{"call"}, c.args...)...)
 			r.expect(t, c.code, c.name)
-			for _, s := range c.stderr {
-				if !strings.Contains(r.errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.errOut)
-				}
-			}
+			r.errHas(t, c.stderr...)
 			for _, s := range []string{"static-tok-1", "not-the-secret"} {
 				if strings.Contains(r.out+r.errOut, s) {
 					t.Errorf("a secret was printed: %q", s)

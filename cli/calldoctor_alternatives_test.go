@@ -6,13 +6,15 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/spec/spectest"
 )
 
 // TestCallRefusedNamesTheClosestAlternative: deleteItem takes api:write
 // or admin; after a bare 403 the doctor's first "why:" names api:write
 // with admin beside it, never the two as needed together.
 func TestCallRefusedNamesTheClosestAlternative(t *testing.T) {
-	spec := strings.Replace(refusingSpec, `"security": [{"demo_oauth": ["api:write"]}]`,
+	spec := strings.Replace(spectest.ItemsScoped, `"security": [{"demo_oauth": ["api:write"]}]`,
 		`"security": [{"demo_oauth": ["api:write"]}, {"demo_oauth": ["admin"]}]`, 1)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/openapi.json" {

@@ -7,20 +7,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/spec/spectest"
 )
 
-// refusingSpec is the demo's shape: reading under api:read, deleting
-// under api:write.
-const refusingSpec = `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
- "components": {"securitySchemes": {"demo_oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"api:read": "", "api:write": ""}}}}}},
- "security": [{"demo_oauth": ["api:read"]}],
- "paths": {"/api/items/{id}": {
-   "get": {"operationId": "getItem", "responses": {"200": {"description": "ok"}}},
-   "delete": {"operationId": "deleteItem", "security": [{"demo_oauth": ["api:write"]}],
-     "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-     "responses": {"204": {"description": "gone"}}}}}}`
-
-// refusingAPI serves refusingSpec, counting the requests for it, and
+// refusingAPI serves spectest.ItemsScoped, counting the requests for it, and
 // refuses every call 403 insufficient_scope for api:write.
 func refusingAPI(t *testing.T, specGets *atomic.Int32) *httptest.Server {
 	t.Helper()
@@ -28,7 +19,7 @@ func refusingAPI(t *testing.T, specGets *atomic.Int32) *httptest.Server {
 		if r.URL.Path == "/openapi.json" {
 			specGets.Add(1)
 			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, refusingSpec)
+			fmt.Fprint(w, spectest.ItemsScoped)
 			return
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="demo", error="insufficient_scope", scope="api:write"`)

@@ -92,11 +92,7 @@ client_secret = "${CC_SECRET}"
 			r := h.run("token", "--config", cfg, "cc")
 			if !c.requested {
 				r.expect(t, ExitUsage, "token")
-				for _, want := range c.stderr {
-					if !strings.Contains(r.errOut, want) {
-						t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
-					}
-				}
+				r.errHas(t, c.stderr...)
 				if ts.requests() != before {
 					t.Errorf("the token endpoint was asked %d times", ts.requests()-before)
 				}

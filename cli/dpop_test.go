@@ -28,6 +28,14 @@ dpop = true
 %s`, srv.URL, srv.URL+"/token", extra)
 }
 
+// newDPoPServer starts a DPoP server that lives as long as the test.
+func newDPoPServer(t *testing.T) *dpoptest.Server {
+	t.Helper()
+	srv := dpoptest.NewServer()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // TestDPoPTokenAndCall: token and call against a server that demands DPoP
 // proofs and nonces on both sides. The token request is retried once with
 // the server's nonce, the token is DPoP-bound to a key kept 0600 in the
@@ -35,8 +43,7 @@ dpop = true
 // ath, and a second process uses the nonces the first was sent.
 func TestDPoPTokenAndCall(t *testing.T) {
 	h := newHarness(t)
-	srv := dpoptest.NewServer()
-	defer srv.Close()
+	srv := newDPoPServer(t)
 	srv.RequireNonce = true
 	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, ""))
 
@@ -97,8 +104,7 @@ func TestDPoPTokenAndCall(t *testing.T) {
 // config key and the file, and never quoting the file.
 func TestDPoPBadKeyFile(t *testing.T) {
 	h := newHarness(t)
-	srv := dpoptest.NewServer()
-	defer srv.Close()
+	srv := newDPoPServer(t)
 	h.writeConfig("keys/dpop.pem", "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n")
 	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, `dpop_key_file = "keys/dpop.pem"`+"\n"))
 	r := h.run("token", "--config", cfg, "api")
@@ -141,8 +147,7 @@ func TestDPoPConfigErrors(t *testing.T) {
 // with the nonce an earlier call was sent.
 func TestDPoPCurlExport(t *testing.T) {
 	h := newHarness(t)
-	srv := dpoptest.NewServer()
-	defer srv.Close()
+	srv := newDPoPServer(t)
 	srv.RequireNonce = true
 	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, ""))
 
@@ -220,8 +225,7 @@ func TestDPoPDoctor(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
-			srv := dpoptest.NewServer()
-			defer srv.Close()
+			srv := newDPoPServer(t)
 			c.setup(srv)
 			cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, c.extra))
 			r := h.run("call", "--config", cfg, "api", "GET", "/things")
@@ -237,8 +241,7 @@ func TestDPoPDoctor(t *testing.T) {
 	}
 	t.Run("token endpoint wants proofs", func(t *testing.T) {
 		h := newHarness(t)
-		srv := dpoptest.NewServer()
-		defer srv.Close()
+		srv := newDPoPServer(t)
 		cfg := h.writeConfig("keyhole.toml", strings.Replace(dpopConfig(srv, ""), "dpop = true\n", "", 1))
 		r := h.run("token", "--config", cfg, "api")
 		if r.code != ExitToken || !strings.Contains(r.errOut, "invalid_dpop_proof") || !strings.Contains(r.errOut, "set dpop = true") {
@@ -251,8 +254,7 @@ func TestDPoPDoctor(t *testing.T) {
 // doctor says to set dpop = true, not to write the DPoP scheme by hand.
 func TestDPoPDoctorRequired(t *testing.T) {
 	h := newHarness(t)
-	srv := dpoptest.NewServer()
-	defer srv.Close()
+	srv := newDPoPServer(t)
 	cfg := h.writeConfig("keyhole.toml", fmt.Sprintf("[providers.api]\nbase_url = %q\ngrant = \"static\"\ntoken = \"pasted-token-value\"\n", srv.URL))
 	r := h.run("call", "--config", cfg, "api", "GET", "/things")
 	if r.code == ExitOK || !strings.Contains(r.errOut, "challenges with the DPoP scheme alone") || !strings.Contains(r.errOut, "set `dpop = true`") {

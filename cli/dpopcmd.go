@@ -26,13 +26,8 @@ token.`,
 		Example: `  curl -H "Authorization: DPoP $(keyhole token bank)" \
     -H "DPoP: $(keyhole dpop bank GET https://api.bank.example/accounts)" \
     https://api.bank.example/accounts`,
-		Args: exactArgs(3),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
-		},
+		Args:              exactArgs(3),
+		ValidArgsFunction: completeProviderArg(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			method, err := validMethod(args[1])
 			if err != nil {

@@ -44,16 +44,25 @@ func TestEnvUnknown(t *testing.T) {
 	}
 }
 
+// liveAndStaging starts two echo servers and writes a config whose
+// provider api goes to live with live-token, and in the environment
+// staging to staging with staging-token; more is added at the end.
+func liveAndStaging(t *testing.T, h *harness, more string) (cfg string, live, staging *echoServer) {
+	t.Helper()
+	live, staging = newEchoServer(t), newEchoServer(t)
+	cfg = h.writeConfig("k.toml", staticConfig("api", live.URL, "live-token", `
+[environments.staging.providers.api]
+base_url = "`+staging.URL+`"
+token = "staging-token"
+`+more))
+	return cfg, live, staging
+}
+
 // TestEnvAppliesProviderKeys: --env changes the provider's keys before it
 // is used: the call goes to the environment's base_url, with its token.
 func TestEnvAppliesProviderKeys(t *testing.T) {
 	h := newHarness(t)
-	live, staging := newEchoServer(t), newEchoServer(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", live.URL, "live-token", `
-[environments.staging.providers.api]
-base_url = "`+staging.URL+`"
-token = "staging-token"
-`))
+	cfg, live, staging := liveAndStaging(t, h, "")
 	r := h.run("--config", cfg, "--env", "staging", "call", "api", "GET", "/items")
 	r.expect(t, ExitOK, "call in staging")
 	got, n := staging.lastRequest()

@@ -49,11 +49,7 @@ func timed(t *testing.T, h *harness, args ...string) result {
 // holds hint.
 func stderrSays(t *testing.T, r result, hint string, want ...string) {
 	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(r.errOut, w) {
-			t.Errorf("stderr lacks %q:\n%s", w, r.errOut)
-		}
-	}
+	r.errHas(t, want...)
 	if !strings.Contains(r.errOut, "\nhint: ") || !strings.Contains(r.errOut[strings.Index(r.errOut, "\nhint: "):], hint) {
 		t.Errorf("stderr has no hint line with %q:\n%s", hint, r.errOut)
 	}

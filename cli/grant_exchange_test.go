@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,25 +12,18 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 )
 
 // jwtClaims decodes a JWT's payload, unverified: the test reads what the
 // server put in the exchanged token.
 func jwtClaims(t *testing.T, tok string) map[string]any {
 	t.Helper()
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", tok)
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	c, err := jwt.Parse(tok)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("not a JWT: %q: %v", tok, err)
 	}
-	var c map[string]any
-	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return c.Raw
 }
 
 // exchangeProvider is a token_exchange provider on the demo at base.

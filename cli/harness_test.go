@@ -103,6 +103,28 @@ func (r result) expect(t *testing.T, code int, what string) {
 	}
 }
 
+// outHas marks the test failed, and goes on, for each of wants the run's
+// stdout lacks.
+func (r result) outHas(t *testing.T, wants ...string) {
+	t.Helper()
+	for _, s := range wants {
+		if !strings.Contains(r.out, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, r.out)
+		}
+	}
+}
+
+// errHas marks the test failed, and goes on, for each of wants the run's
+// stderr lacks.
+func (r result) errHas(t *testing.T, wants ...string) {
+	t.Helper()
+	for _, s := range wants {
+		if !strings.Contains(r.errOut, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.errOut)
+		}
+	}
+}
+
 // writeConfig writes a config file, or a file a config names, with mode
 // 0600 under the harness's folder, making its folders, and returns its
 // path.

@@ -68,3 +68,23 @@ func TestCompleteOperations(t *testing.T) {
 		t.Errorf("unknown provider: %q", r.out)
 	}
 }
+
+// TestCompleteProviderName: token, ops and dpop complete their first word
+// to the config's providers, then the demo's, and offer nothing (not even
+// files) after it.
+func TestCompleteProviderName(t *testing.T) {
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("st", "https://api.example.com", "static-tok-1", ""))
+	for _, cmd := range []string{"token", "ops", "dpop"} {
+		r := h.run("--config", cfg, "__complete", cmd, "")
+		r.expect(t, 0, "__complete "+cmd)
+		if !strings.HasPrefix(r.out, "st\n") || !strings.Contains(r.out, "\ndemo-cc\n") || !strings.HasSuffix(r.out, ":4\n") {
+			t.Errorf("%s '': got\n%q", cmd, r.out)
+		}
+		r = h.run("--config", cfg, "__complete", cmd, "st", "")
+		r.expect(t, 0, "__complete "+cmd+" st")
+		if r.out != ":4\n" {
+			t.Errorf("%s st '': got\n%q", cmd, r.out)
+		}
+	}
+}

@@ -62,12 +62,7 @@ held to).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runOps(cmd.Context(), e, *configPath, args[0], args[1:], asJSON)
 		},
-		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
-		},
+		ValidArgsFunction: completeProviderArg(e, configPath),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	return cmd

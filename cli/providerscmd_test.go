@@ -51,16 +51,8 @@ func TestProviders(t *testing.T) {
 			}
 			r := h.run(append([]string{"providers"}, c.args...)...)
 			r.expect(t, c.code, c.name)
-			for _, s := range c.stdout {
-				if !strings.Contains(r.out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, r.out)
-				}
-			}
-			for _, s := range c.stderr {
-				if !strings.Contains(r.errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.errOut)
-				}
-			}
+			r.outHas(t, c.stdout...)
+			r.errHas(t, c.stderr...)
 		})
 	}
 	// The variables set above: tapkey's line says ok, the others do not.

@@ -43,13 +43,8 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 		Example: `  curl -H "Authorization: Bearer $(keyhole token tapkey)" https://my.tapkey.com/api/v1/Owners
   keyhole token demo-cc --json | jq .expires_at
   keyhole token my-oidc --force --no-browser`,
-		Args: exactArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return completeProviders(e, *configPath), cobra.ShellCompDirectiveNoFileComp
-		},
+		Args:              exactArgs(1),
+		ValidArgsFunction: completeProviderArg(e, configPath),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, sess, err := openSession(e, *configPath, args[0])
 			if err != nil {

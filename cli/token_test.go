@@ -153,11 +153,7 @@ func TestTokenErrors(t *testing.T) {
 			if r.out != "" {
 				t.Errorf("stdout %q, want nothing", r.out)
 			}
-			for _, s := range c.stderr {
-				if !strings.Contains(r.errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.errOut)
-				}
-			}
+			r.errHas(t, c.stderr...)
 			if strings.Contains(r.errOut, "not-the-secret") {
 				t.Error("stderr holds the client secret")
 			}
@@ -241,11 +237,7 @@ func TestTokenInteractive(t *testing.T) {
 			if len(opened) != 1 {
 				t.Fatalf("the browser was opened %d times", len(opened))
 			}
-			for _, s := range c.stderr {
-				if !strings.Contains(r.errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.errOut)
-				}
-			}
+			r.errHas(t, c.stderr...)
 			if u, err := url.Parse(opened[0]); err == nil && c.grant == "device_code" {
 				if code := u.Query().Get("user_code"); code == "" || !strings.Contains(r.errOut, code) {
 					t.Errorf("stderr does not show the user code %q", code)

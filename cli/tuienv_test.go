@@ -16,14 +16,7 @@ import (
 // to another environment of the same config.
 func TestTUIStartsInTheEnvironmentAsked(t *testing.T) {
 	h := newHarness(t)
-	live, staging := newEchoServer(t), newEchoServer(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", live.URL, "live-token", `
-[environments.staging.providers.api]
-base_url = "`+staging.URL+`"
-token = "staging-token"
-
-[environments.prod]
-`))
+	cfg, live, staging := liveAndStaging(t, h, "\n[environments.prod]\n")
 	start := func(name string) (*tuiStart, error) {
 		e, _, _ := h.env()
 		e.envFlag = &name

@@ -8,18 +8,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/spec/spectest"
 )
 
 // whySpec is the demo's shape: an OAuth scheme, reading under api:read,
 // deleting under api:write.
-const whySpec = `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
- "components": {"securitySchemes": {"demo_oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"api:read": "", "api:write": ""}}}}}},
- "security": [{"demo_oauth": ["api:read"]}],
- "paths": {
-  "/api/items/{id}": {
-   "get": {"operationId": "getItem", "responses": {"200": {"description": "ok"}}},
-   "delete": {"operationId": "deleteItem", "security": [{"demo_oauth": ["api:write"]}], "responses": {"204": {"description": "gone"}}}}
- }}`
+const whySpec = spectest.ItemsScoped
 
 // TestWhyNamesTheSpecScope: a DELETE refused 403 with a token of
 // api:read; sending read no spec, ! opens the doctor at once and only then

@@ -74,6 +74,17 @@ func splitVersion(s string) (url, version string) {
 // versionAt is the offset of a trailing ` HTTP/…` in a request line, or
 // -1: the first one after a space, outside {{…}}.
 func versionAt(s string) int {
+	return indexOutsideBraces(s, func(i, depth int) bool {
+		return depth == 0 && i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') && hasPrefixFold(s[i:], "HTTP/")
+	})
+}
+
+// indexOutsideBraces walks s keeping count of the {{…}} it is inside, and
+// returns the first offset where stop says so, or -1. stop sees every byte
+// but those of the "{{" and "}}" delimiters, with its depth: a request
+// line's spaces and version only count outside a template, while
+// `{{$randomInt 1 10}}` holds spaces of its own.
+func indexOutsideBraces(s string, stop func(i, depth int) bool) int {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch {
@@ -83,7 +94,7 @@ func versionAt(s string) int {
 		case strings.HasPrefix(s[i:], "}}") && depth > 0:
 			depth--
 			i++
-		case depth == 0 && i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') && hasPrefixFold(s[i:], "HTTP/"):
+		case stop(i, depth):
 			return i
 		}
 	}
@@ -110,20 +121,18 @@ func isWord(s string) bool {
 // has none; `{{$randomInt 1 10}}` does), a control character, or a bare word with nothing of
 // a URL in it (a line of prose with no comment marker).
 func checkURL(u string) string {
-	depth := 0
-	for i := 0; i < len(u); i++ {
+	var why string
+	indexOutsideBraces(u, func(i, depth int) bool {
 		switch {
-		case strings.HasPrefix(u[i:], "{{"):
-			depth++
-			i++
-		case strings.HasPrefix(u[i:], "}}") && depth > 0:
-			depth--
-			i++
 		case depth == 0 && (u[i] == ' ' || u[i] == '\t'):
-			return "a URL has no spaces (expected [METHOD] URL [HTTP/VERSION])"
+			why = "a URL has no spaces (expected [METHOD] URL [HTTP/VERSION])"
 		case u[i] < 0x20 || u[i] == 0x7f:
-			return "a URL has no control characters"
+			why = "a URL has no control characters"
 		}
+		return why != ""
+	})
+	if why != "" {
+		return why
 	}
 	if !strings.ContainsAny(u, "/.:?") && !strings.Contains(u, "{{") {
 		return "not a request line (expected [METHOD] URL [HTTP/VERSION])"

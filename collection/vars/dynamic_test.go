@@ -143,9 +143,7 @@ func TestDynamicRandom(t *testing.T) {
 		t.Errorf("$randomInt 7 8 = %s", got)
 	}
 	// A source that runs dry is an error, not a panic or a zero.
-	if err := expandErr(t, Resolver{Rand: bytes.NewReader(nil)}, "{{$guid}}"); !strings.Contains(err.Error(), "randomness") {
-		t.Errorf("dry source: %v", err)
-	}
+	expandErr(t, Resolver{Rand: bytes.NewReader(nil)}, "{{$guid}}", "randomness")
 }
 
 func TestDynamicEnvironment(t *testing.T) {
@@ -183,18 +181,12 @@ func TestDynamicEnvironment(t *testing.T) {
 		{"{{$processEnv %blank}}", "names no variable"},
 		{"{{$dotenv NOPE}}", "does not set NOPE"},
 	} {
-		if err := expandErr(t, r, tc.in); !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v, want %q", tc.in, err, tc.want)
-		}
+		expandErr(t, r, tc.in, tc.want)
 	}
 	r.Dir = t.TempDir()
-	if err := expandErr(t, r, "{{$dotenv X}}"); !strings.Contains(err.Error(), "no .env file in "+r.Dir) {
-		t.Errorf("no .env: %v", err)
-	}
+	expandErr(t, r, "{{$dotenv X}}", "no .env file in "+r.Dir)
 	r.Dir = ""
-	if err := expandErr(t, r, "{{$dotenv X}}"); !strings.Contains(err.Error(), "no folder") {
-		t.Errorf("no Dir: %v", err)
-	}
+	expandErr(t, r, "{{$dotenv X}}", "no folder")
 	// The real process environment by default.
 	t.Setenv("KEYHOLE_VARS_TEST", "from-the-process")
 	if got := expand(t, Resolver{}, "{{$processEnv KEYHOLE_VARS_TEST}}").Reveal(); got != "from-the-process" {
@@ -220,12 +212,11 @@ func TestDynamicErrors(t *testing.T) {
 		{"{{$randomInt a b}}", "whole numbers"},
 		{"{{$randomInt 5 5}}", "must be greater than MIN"},
 	} {
-		err := expandErr(t, r, tc.in)
-		if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), tc.in+": ") {
-			t.Errorf("%s: %q, want it to say %q", tc.in, err, tc.want)
+		if err := expandErr(t, r, tc.in, tc.want); !strings.HasPrefix(err.Error(), tc.in+": ") {
+			t.Errorf("%s: %q, want it to begin with what it expanded", tc.in, err)
 		}
 	}
-	if err := expandErr(t, r, "{{$aadToken}}"); !errors.Is(err, ErrUnsupported) {
+	if err := expandErr(t, r, "{{$aadToken}}", "not supported"); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("$aadToken: %v is not ErrUnsupported", err)
 	}
 }

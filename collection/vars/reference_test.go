@@ -84,13 +84,9 @@ func TestResponseReferences(t *testing.T) {
 		{"{{login.response.body.$['a}}", "unclosed ['"},
 		{"{{login.response.body.$x}}", "expected . or ["},
 	} {
-		if err := expandErr(t, r, tc.in); !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v, want %q", tc.in, err, tc.want)
-		}
+		expandErr(t, r, tc.in, tc.want)
 	}
-	if err := expandErr(t, Resolver{}, "{{login.response.body.$.id}}"); !strings.Contains(err.Error(), "no request named login") {
-		t.Errorf("no Exchange: %v", err)
-	}
+	expandErr(t, Resolver{}, "{{login.response.body.$.id}}", "no request named login")
 }
 
 func TestJSONPath(t *testing.T) {
