@@ -78,7 +78,7 @@ type Server struct {
 	srv      *ssh.Server
 	ln       net.Listener
 	served   chan struct{} // closed when srv.Serve has returned
-	hostKey  string // its SHA256 fingerprint
+	hostKey  string        // its SHA256 fingerprint
 	keys     []authorizedKey
 	throttle *throttle
 	sleep    func(time.Duration) // the throttle's waits; tests skip them
