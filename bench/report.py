@@ -134,6 +134,10 @@ kp = bench.get("KeypressToFrame", [])
 pd = bench.get("PageDownToFrame", [])
 if kp:
     row(6, "keypress (j/k) → frame in-process, 50 MB loaded (`BenchmarkKeypressToFrame`)", rng(kp), "—", "—", "< 16 ms", verdict(statistics.median(kp) < 16))
+    kw = bench.get("KeypressToFrameWatched", [])
+    if kw:
+        row("6", "… the same while 10 viewers watch (the frame for them made in Update; `BenchmarkKeypressToFrameWatched`)", rng(kw), "not watched: " + rng(kp),
+            ratio(kw, kp), "≤ 1.2x", verdict(statistics.median(kw) / statistics.median(kp) <= 1.2))
 if pd:
     row("6", "pgdown/pgup → frame in-process (`BenchmarkPageDownToFrame`)", rng(pd), "—", "—", "< 16 ms", verdict(statistics.median(pd) < 16))
 pf = bench.get("PickerFilterKeystroke", [])

@@ -12,6 +12,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/bigbody"
 	"github.com/keyhole-sh/keyhole/providers/secret"
+	"github.com/keyhole-sh/keyhole/share"
 )
 
 // BenchmarkFirstFrame is New and the first View at 120x40: what stands
@@ -133,5 +134,40 @@ func BenchmarkPageDownToFrame(b *testing.B) {
 		nm, _ := m.Update(key)
 		m = nm.(Model)
 		_ = m.View()
+	}
+}
+
+// BenchmarkKeypressToFrameWatched is BenchmarkKeypressToFrame while the
+// session is shared and watched: Update also makes the frame viewers get
+// (published into a slot, as share.Server does, never waiting).
+func BenchmarkKeypressToFrameWatched(b *testing.B) {
+	m := bigModel(b)
+	m.opts.Share = newFakeShare(10)
+	m.watching = 10
+	down, up := press("j"), press("k")
+	i := 0
+	for b.Loop() {
+		key := down
+		if i%2 == 1 {
+			key = up
+		}
+		i++
+		nm, _ := m.Update(key)
+		m = nm.(Model)
+		_ = m.View()
+		m.opts.Share.(*fakeShare).published = nil
+	}
+}
+
+// BenchmarkViewerFrame is a viewer drawing a frame of the 50 MB response
+// at 80x24: its own goroutine's work for each frame it gets.
+func BenchmarkViewerFrame(b *testing.B) {
+	m := bigModel(b)
+	f := m.frame()
+	v := NewViewer(ViewerOptions{Presenter: "bench"}, f)
+	v.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for b.Loop() {
+		v.Update(share.SnapshotMsg{Snapshot: m.frame()})
+		_ = v.View()
 	}
 }
