@@ -170,8 +170,9 @@ func (m *Model) header(w int) string {
 	}
 	right := strings.Join(flags, " · ") + " "
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 && m.env != nil && m.env.Name != "" {
-		// The environment is never cut off: the config's label is.
+	if gap < 1 && (m.opts.Share != nil || m.env != nil && m.env.Name != "") {
+		// The environment and the sharing mark are never cut off: the
+		// config's label is.
 		left = ui.Fit(left, max(0, w-lipgloss.Width(right)-1))
 		gap = w - lipgloss.Width(left) - lipgloss.Width(right)
 	}
