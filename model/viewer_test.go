@@ -144,14 +144,14 @@ func TestNothingIsPublishedWhileNoOneWatches(t *testing.T) {
 	if !strings.Contains(plain(wo.m), "2 watching") {
 		t.Errorf("the header does not count the viewers:\n%s", plain(wo.m))
 	}
+	wo.m = update(t, wo.m, press("tab"))
+	if fs.count() != 2 {
+		t.Errorf("a key while watched: %d frames, want 2", fs.count())
+	}
 	// However narrow the terminal, the mark stays: the label is cut.
 	narrow := update(t, wo.m, tea.WindowSizeMsg{Width: 60, Height: 20})
 	if header := strings.Split(plain(narrow), "\n")[0]; !strings.Contains(header, "⇄ SHARED · 2 watching") {
 		t.Errorf("the 60-column header lost the sharing mark: %q", header)
-	}
-	wo.m = update(t, wo.m, press("tab"))
-	if fs.count() != 2 {
-		t.Errorf("a key while watched: %d frames, want 2", fs.count())
 	}
 }
 
