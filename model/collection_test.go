@@ -19,6 +19,7 @@ import (
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // seen is one request the collection's hostile API received.
@@ -200,7 +201,7 @@ func TestSendExpandsEveryVariable(t *testing.T) {
 	writeFile(t, dir, "http-client.env.json", `{"dev": {"who": "devs"}}`)
 	writeFile(t, dir, "http-client.private.env.json", `{"dev": {"api_key": "pk-private-9876543"}}`)
 	cfg := staticProvider("api", api.URL, "tok-api-1111", fmt.Sprintf("vars = { base = %q }", api.URL))
-	parsed, err := providers.Parse("coll.toml", []byte(cfg))
+	parsed, err := config.Parse("coll.toml", []byte(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -456,7 +457,7 @@ func (m *Model) loadComposer(e *entry) {
 }
 
 // loadSaved puts a saved request in the composer.
-func (m *Model) loadSaved(r providers.SavedRequest) {
+func (m *Model) loadSaved(r config.SavedRequest) {
 	m.composer.StopTyping()
 	var hdr []string
 	if _, ok := r.Headers["Accept"]; !ok {
