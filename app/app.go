@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
 
@@ -25,7 +26,7 @@ var ErrUnknown = errors.New("no provider")
 // Options tune an App.
 type Options struct {
 	// Env resolves the config's ${VAR}s; os.LookupEnv outside tests.
-	Env providers.Env
+	Env config.Env
 	// Getenv reads where keyhole keeps its state (XDG_STATE_HOME, HOME);
 	// os.Getenv outside tests.
 	Getenv func(string) string
@@ -40,7 +41,7 @@ type Options struct {
 // is asked for: the token store opens, the history loads and the demo
 // starts on first use. It is safe for concurrent use.
 type App struct {
-	cfg  *providers.Config // nil: no config file, only the built-in demo
+	cfg  *config.File // nil: no config file, only the built-in demo
 	opts Options
 
 	// transport is shared by every provider without TLS settings of its
@@ -60,7 +61,7 @@ type App struct {
 
 // New prepares the wiring for cfg; nil means no config file was found,
 // and only the built-in demo is there.
-func New(cfg *providers.Config, opts Options) *App {
+func New(cfg *config.File, opts Options) *App {
 	// http.DefaultTransport's settings, Proxy: http.ProxyFromEnvironment
 	// (HTTPS_PROXY, NO_PROXY) included. No response-header limit here: the
 	// transport is shared, and each call runs under its provider's
@@ -85,7 +86,7 @@ func (a *App) Close() {
 }
 
 // Config is the configuration file's content; nil when there is none.
-func (a *App) Config() *providers.Config { return a.cfg }
+func (a *App) Config() *config.File { return a.cfg }
 
 // Environment is the environment the configuration has applied
 // (providers.Config.ActiveEnv; "" for none), and whether it is dangerous:
@@ -98,18 +99,18 @@ func (a *App) Environment() (name string, dangerous bool) {
 	if e, ok := a.cfg.Environment(name); ok {
 		return name, e.Dangerous()
 	}
-	return name, providers.DangerousEnv(name, false)
+	return name, config.DangerousEnv(name, false)
 }
 
 // Settings are the [settings] in force: the file's, or the built-in
 // demo's when there is no file.
-func (a *App) Settings() (providers.Settings, error) {
+func (a *App) Settings() (config.Settings, error) {
 	if a.cfg != nil {
 		return a.cfg.Settings, nil
 	}
 	listed, err := a.demoListed()
 	if err != nil {
-		return providers.Settings{}, err
+		return config.Settings{}, err
 	}
 	return listed.Settings, nil
 }
@@ -119,13 +120,13 @@ func (a *App) MaxBody() int64 {
 	if a.cfg != nil && a.cfg.Settings.MaxBody > 0 {
 		return int64(a.cfg.Settings.MaxBody)
 	}
-	return providers.DefaultMaxBody
+	return config.DefaultMaxBody
 }
 
 // Provider finds name in the configuration, else among the built-in
 // demo's providers (builtin is then true). The provider is as written:
 // its ${VAR}s are not resolved yet.
-func (a *App) Provider(name string) (p *providers.Provider, builtin bool, err error) {
+func (a *App) Provider(name string) (p *config.Provider, builtin bool, err error) {
 	if a.cfg != nil {
 		if p, ok := a.cfg.Provider(name); ok {
 			return p, false, nil
@@ -154,7 +155,7 @@ func (a *App) unknown(name string) error {
 	return fmt.Errorf("%w %q: %s; the built-in demo has %s (keyhole providers lists them)", ErrUnknown, name, where, orNone(names(demo)))
 }
 
-func names(ps []*providers.Provider) []string {
+func names(ps []*config.Provider) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.Name)
@@ -178,10 +179,10 @@ func (a *App) Session(name string) (*providers.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	settings := providers.Settings{}
+	settings := config.Settings{}
 	var store providers.Store
 	if builtin {
-		var demoCfg *providers.Config
+		var demoCfg *config.File
 		if demoCfg, store, err = a.startDemo(); err != nil {
 			return nil, err
 		}
@@ -245,11 +246,11 @@ func (a *App) Client(name string) *http.Client {
 }
 
 // refreshWindow is how long before expiry a token is refreshed.
-func refreshWindow(s providers.Settings) time.Duration {
+func refreshWindow(s config.Settings) time.Duration {
 	if w := s.RefreshBefore.Std(); w != 0 {
 		return w
 	}
-	return providers.DefaultRefreshBefore
+	return config.DefaultRefreshBefore
 }
 
 // Store opens the token store token_cache asks for, once, under the state

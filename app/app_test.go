@@ -13,7 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/app"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TestMain fails the package when a test leaves a goroutine behind: a
@@ -37,7 +37,7 @@ func options(t *testing.T) (app.Options, string) {
 
 // backend wires cfg (nil: the built-in demo) and readies its backend; the
 // app is closed when the test ends.
-func backend(t *testing.T, cfg *providers.Config, opts app.Options) *app.Backend {
+func backend(t *testing.T, cfg *config.File, opts app.Options) *app.Backend {
 	t.Helper()
 	a := app.New(cfg, opts)
 	t.Cleanup(a.Close)
@@ -49,9 +49,9 @@ func backend(t *testing.T, cfg *providers.Config, opts app.Options) *app.Backend
 }
 
 // parse reads text as the config file name.
-func parse(t *testing.T, name, text string) *providers.Config {
+func parse(t *testing.T, name, text string) *config.File {
 	t.Helper()
-	cfg, err := providers.Parse(name, []byte(text))
+	cfg, err := config.Parse(name, []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 	"github.com/keyhole-sh/keyhole/spec"
 )
@@ -16,7 +17,7 @@ import (
 // session and HTTP client, or the reason it cannot get a token (an unset
 // ${VAR}, an unreadable ca_file, say).
 type Provider struct {
-	Config  *providers.Provider
+	Config  *config.Provider
 	Session *providers.Session
 	// Client carries this provider's API calls, with its ca_file, client
 	// certificate and insecure setting (see providers.HTTPClient); nil
@@ -46,7 +47,7 @@ type Backend struct {
 // its transport, and its pooled connections; the others get a transport of
 // their own, their files read here, once. None follows a redirect: the
 // response pane shows the 3xx. Sessions share the clock.
-func NewBackend(cfg *providers.Config, env providers.Env, opts providers.SessionOptions) *Backend {
+func NewBackend(cfg *config.File, env config.Env, opts providers.SessionOptions) *Backend {
 	opts.Client = providers.NewClient(opts.Client)
 	b := &Backend{Client: opts.Client}
 	// A token_exchange provider's subject and actor are providers of this
@@ -151,12 +152,12 @@ func (a *App) Backend(context.Context) (*Backend, error) {
 
 // openHistory opens the exchange history under the state folder, bounded
 // by the history setting.
-func (a *App) openHistory(s providers.Settings) (*history.History, error) {
+func (a *App) openHistory(s config.Settings) (*history.History, error) {
 	dir, err := tokencache.StateDir(a.opts.Getenv)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	limit := providers.DefaultHistory
+	limit := config.DefaultHistory
 	if s.History != nil {
 		limit = *s.History
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
@@ -17,10 +18,10 @@ var ErrDemoStart = errors.New("start the built-in demo")
 // builtinDemo is the built-in demo: its providers as listed before it
 // runs, and once started, the server, its config and its token store.
 type builtinDemo struct {
-	listed *providers.Config // with a placeholder base URL
+	listed *config.File // with a placeholder base URL
 	srv    *demo.Server
-	cfg    *providers.Config // with the server's URL
-	store  providers.Store   // memory: the server's signing key dies with it
+	cfg    *config.File    // with the server's URL
+	store  providers.Store // memory: the server's signing key dies with it
 }
 
 // placeholderURL stands for the demo's address until the server listens:
@@ -29,8 +30,8 @@ const placeholderURL = "http://127.0.0.1:1"
 
 // demoConfig parses the built-in demo's configuration for a server at
 // baseURL. It is the one place the demo config is parsed.
-func demoConfig(baseURL string) (*providers.Config, error) {
-	cfg, err := providers.Parse("built-in demo", []byte(demo.Config(baseURL)))
+func demoConfig(baseURL string) (*config.File, error) {
+	cfg, err := config.Parse("built-in demo", []byte(demo.Config(baseURL)))
 	if err != nil {
 		// demo.Config is our own text, and its tests parse it.
 		return nil, fmt.Errorf("built-in demo config: %w", err)
@@ -40,7 +41,7 @@ func demoConfig(baseURL string) (*providers.Config, error) {
 
 // demoListed is the built-in demo's configuration with the placeholder
 // base URL, parsed once.
-func (a *App) demoListed() (*providers.Config, error) {
+func (a *App) demoListed() (*config.File, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.demo.listed == nil {
@@ -56,12 +57,12 @@ func (a *App) demoListed() (*providers.Config, error) {
 // DemoProviders lists the built-in demo's providers that the config does
 // not define under the same name, without starting the demo: their base
 // URLs are placeholders.
-func (a *App) DemoProviders() ([]*providers.Provider, error) {
+func (a *App) DemoProviders() ([]*config.Provider, error) {
 	listed, err := a.demoListed()
 	if err != nil {
 		return nil, err
 	}
-	var out []*providers.Provider
+	var out []*config.Provider
 	for _, p := range listed.Providers {
 		if a.cfg != nil {
 			if _, ok := a.cfg.Provider(p.Name); ok {
@@ -76,7 +77,7 @@ func (a *App) DemoProviders() ([]*providers.Provider, error) {
 // startDemo starts the built-in demo server, once, and returns its
 // configuration, with the server's URL, and its token store (in memory).
 // The token lifetime comes from $KEYHOLE_DEMO_TOKEN_TTL.
-func (a *App) startDemo() (*providers.Config, providers.Store, error) {
+func (a *App) startDemo() (*config.File, providers.Store, error) {
 	a.mu.Lock()
 	if a.demo.cfg != nil {
 		defer a.mu.Unlock()

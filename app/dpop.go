@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
@@ -32,7 +33,7 @@ func (a *App) stateDir(builtin bool) string {
 // when there is none; the nonces are kept in stateDir. With stateDir ""
 // and no dpop_key_file, both live in memory for this run. Its errors name the
 // provider, the key and the file, never the file's content.
-func dpopBinding(p *providers.Provider, stateDir string) (*dpop.Binding, error) {
+func dpopBinding(p *config.Provider, stateDir string) (*dpop.Binding, error) {
 	if !p.DPoP {
 		return nil, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -26,13 +27,13 @@ type loadedConfig struct {
 	explicit bool
 	// cfg is nil when no file was found: only the built-in demo is there.
 	// It has the environment asked for applied (see layer).
-	cfg *providers.Config
+	cfg *config.File
 	// layer is the environment asked for, and the env files' variables
 	// and providers.
 	layer *collenv.Layer
 	// file is cfg as the file has it, no environment applied: the TUI
 	// applies another one to it when the person switches.
-	file *providers.Config
+	file *config.File
 }
 
 // loadConfig finds, reads and validates the configuration, and warns on
@@ -54,7 +55,7 @@ func readConfig(e env, flagPath string) (loadedConfig, error) {
 	}
 	conf := loadedConfig{}
 	if found {
-		cfg, err := providers.LoadFile(path)
+		cfg, err := config.LoadFile(path)
 		if err != nil {
 			return loadedConfig{}, &exitError{code: ExitUsage, err: err}
 		}
@@ -80,7 +81,7 @@ func (conf loadedConfig) inEnvironment(e env, dirs ...string) (loadedConfig, err
 // literalSecrets names the keys of providers that hold a secret written
 // into the file itself rather than taken from a ${VAR}
 // (providers.Provider.LiteralSecrets).
-func literalSecrets(cfg *providers.Config) []string {
+func literalSecrets(cfg *config.File) []string {
 	var out []string
 	for _, p := range cfg.Providers {
 		for _, key := range p.LiteralSecrets() {
@@ -98,7 +99,7 @@ func literalSecrets(cfg *providers.Config) []string {
 // warnLooseSecrets warns when the config file holds a literal secret and
 // its group or others may read it (DESIGN.md, "Rules that protect users").
 // Windows has ACLs, not mode bits: nothing to check there.
-func warnLooseSecrets(e env, cfg *providers.Config, path string) {
+func warnLooseSecrets(e env, cfg *config.File, path string) {
 	if runtime.GOOS == "windows" {
 		return
 	}
@@ -136,7 +137,7 @@ func newBackend(e env, flagPath string) (*backend, error) {
 // newApp wires cfg (nil: no config file) for this environment. What the
 // token store has to say (no keyring over SSH, a file mode fixed) goes to
 // stderr.
-func newApp(e env, cfg *providers.Config) *app.App {
+func newApp(e env, cfg *config.File) *app.App {
 	return app.New(cfg, app.Options{Env: e.lookupEnv, Getenv: e.getenv, Sleep: e.sleep,
 		Say: func(msg string) { fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(msg)) }})
 }
@@ -157,7 +158,7 @@ func exitFor(err error) error {
 // provider finds name in the configuration, else among the built-in
 // demo's providers (builtin is then true). The provider is as written:
 // ${VAR}s are not resolved yet.
-func (b *backend) provider(name string) (p *providers.Provider, builtin bool, err error) {
+func (b *backend) provider(name string) (p *config.Provider, builtin bool, err error) {
 	p, builtin, err = b.app.Provider(name)
 	if err != nil {
 		return nil, false, exitFor(err)

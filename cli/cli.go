@@ -21,6 +21,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/browser"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // Exit codes, as documented in the README and DESIGN.md.
@@ -46,7 +47,7 @@ type env struct {
 	stdin          *os.File
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	lookupEnv      providers.Env
+	lookupEnv      config.Env
 	// open shows a URL in the person's browser; nil means there is none,
 	// and the URL is only printed. Tests inject one that plays the browser.
 	open func(url string) error

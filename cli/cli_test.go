@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 func TestVersion(t *testing.T) {
@@ -93,7 +94,7 @@ func TestServeDemoPrintsAWorkingConfig(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	cfg, err := providers.Parse("served.toml", []byte(out.String()))
+	cfg, err := config.Parse("served.toml", []byte(out.String()))
 	if err != nil {
 		t.Fatalf("printed config does not parse: %v\n%s", err, out.String())
 	}
@@ -144,7 +145,7 @@ func TestServeDemoRefusesANonLoopbackAddress(t *testing.T) {
 }
 
 func TestExampleConfigParses(t *testing.T) {
-	cfg, err := providers.LoadFile("../config.example.toml")
+	cfg, err := config.LoadFile("../config.example.toml")
 	if err != nil {
 		t.Fatalf("config.example.toml: %v", err)
 	}

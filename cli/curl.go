@@ -10,6 +10,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/curl"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -75,7 +76,7 @@ keyhole --config demo.toml curl ... instead.`,
 			// token rides: a ${VAR} for a secret may be unset here (it is
 			// the printed command's keyhole token that needs it).
 			raw, _, _ := b.provider(args[0])
-			p, err := (&providers.Provider{Name: raw.Name, BaseURL: raw.BaseURL, Inject: raw.Inject, Environment: raw.Environment, DPoP: raw.DPoP}).Resolve(b.e.lookupEnv)
+			p, err := (&config.Provider{Name: raw.Name, BaseURL: raw.BaseURL, Inject: raw.Inject, Environment: raw.Environment, DPoP: raw.DPoP}).Resolve(b.e.lookupEnv)
 			if err != nil {
 				return &exitError{code: ExitUsage, err: err}
 			}
@@ -83,7 +84,7 @@ keyhole --config demo.toml curl ... instead.`,
 				// The vars fill an operation's parameters as call's do;
 				// when one of them does not resolve here, none is used and
 				// -p must give what they would have.
-				if withVars, err := (&providers.Provider{Name: raw.Name, BaseURL: raw.BaseURL, Inject: raw.Inject, Vars: raw.Vars, Environment: raw.Environment, DPoP: raw.DPoP}).Resolve(b.e.lookupEnv); err == nil {
+				if withVars, err := (&config.Provider{Name: raw.Name, BaseURL: raw.BaseURL, Inject: raw.Inject, Vars: raw.Vars, Environment: raw.Environment, DPoP: raw.DPoP}).Resolve(b.e.lookupEnv); err == nil {
 					p = withVars
 				}
 			}

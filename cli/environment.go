@@ -10,7 +10,7 @@ import (
 
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // environmentName is the environment the command line asks for: --env,
@@ -31,7 +31,7 @@ func (e env) environmentName() string {
 // else of the working directory, else of the config's folder. An
 // unknown name is a usage error listing the known ones. What the env files
 // hold that shadows the config is said on stderr.
-func environment(e env, cfg *providers.Config, path string, dirs ...string) (*collenv.Layer, error) {
+func environment(e env, cfg *config.File, path string, dirs ...string) (*collenv.Layer, error) {
 	l, err := collenv.Build(cfg, e.environmentName(), append(slices.Clone(dirs), envDirs(path)...)...)
 	if err != nil {
 		return nil, &exitError{code: ExitUsage, err: err}

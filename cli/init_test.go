@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 func TestExampleConfigCopyInSync(t *testing.T) {
@@ -55,7 +55,7 @@ func TestInit(t *testing.T) {
 			if !bytes.Equal(got, exampleConfig) {
 				t.Error("the written file is not the example config")
 			}
-			if _, err := providers.Parse(want, got); err != nil {
+			if _, err := config.Parse(want, got); err != nil {
 				t.Errorf("the written config does not parse: %v", err)
 			}
 			if runtime.GOOS != "windows" {

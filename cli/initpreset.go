@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/preset"
 )
 
@@ -30,7 +30,7 @@ func runInitPreset(e env, name, table string) error {
 	}
 	text := presetConfig(ps, table)
 	// What we print must load as it is, placeholders and all.
-	if _, err := providers.Parse("keyhole init --preset", []byte(text)); err != nil {
+	if _, err := config.Parse("keyhole init --preset", []byte(text)); err != nil {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("the config written for preset %s does not load (a keyhole bug; please report it): %w", ps.Name, err)}
 	}
 	_, err := fmt.Fprint(e.stdout, text)

@@ -14,6 +14,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
@@ -50,7 +51,7 @@ func runInitFromSpec(ctx context.Context, e env, ref, name string) error {
 	text := providerConfig(s, openapi, name)
 	// What we print must load: a spec that defeats the writer is a bug
 	// to report, not a config to paste.
-	if _, err := providers.Parse("keyhole init --from-openapi", []byte(text)); err != nil {
+	if _, err := config.Parse("keyhole init --from-openapi", []byte(text)); err != nil {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%s: the config written from this spec does not load (a keyhole bug; please report it): %w", ref, err)}
 	}
 	if e.tty(e.stdout) {

@@ -9,16 +9,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
 // parsePrinted loads what init --from-openapi printed with keyhole's own
 // config loader, and resolves every provider with an environment that
 // sets every ${VAR}.
-func parsePrinted(t *testing.T, out string) map[string]*providers.Provider {
+func parsePrinted(t *testing.T, out string) map[string]*config.Provider {
 	t.Helper()
-	cfg, err := providers.Parse("printed.toml", []byte(out))
+	cfg, err := config.Parse("printed.toml", []byte(out))
 	if err != nil {
 		t.Fatalf("the printed config does not load: %v\n%s", err, out)
 	}
@@ -28,7 +28,7 @@ func parsePrinted(t *testing.T, out string) map[string]*providers.Provider {
 		}
 		return "set-" + name, true
 	}
-	got := map[string]*providers.Provider{}
+	got := map[string]*config.Provider{}
 	for _, p := range cfg.Providers {
 		r, err := p.Resolve(fake)
 		if err != nil {
@@ -62,7 +62,7 @@ func TestInitFromOpenAPIDemo(t *testing.T) {
 		t.Fatalf("init --from-openapi wrote %s", cfgPath)
 	}
 	got := parsePrinted(t, r.out)
-	want, err := providers.Parse("demo.toml", []byte(demo.Config(srv.URL)))
+	want, err := config.Parse("demo.toml", []byte(demo.Config(srv.URL)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestInitFromOpenAPIDemo(t *testing.T) {
 	}
 }
 
-func mustProvider(t *testing.T, c *providers.Config, name string) *providers.Provider {
+func mustProvider(t *testing.T, c *config.File, name string) *config.Provider {
 	t.Helper()
 	p, ok := c.Provider(name)
 	if !ok {

@@ -18,6 +18,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -112,7 +113,7 @@ func login(ctx context.Context, e env, sess *providers.Session, noBrowser bool) 
 // enter or a QR code to scan, what is being approved, and the time left.
 // The addresses and the user code come from the server, the names from the
 // config: all are printed through the sanitizer.
-func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pending, why string, paste bool, now time.Time) {
+func describeLogin(w io.Writer, e env, p *config.Provider, pend *providers.Pending, why string, paste bool, now time.Time) {
 	line := termtext.Line
 	name, client, why := line(p.Name), line(pend.ClientID), line(why)
 	scopes := "no scopes"
@@ -134,7 +135,7 @@ func describeLogin(w io.Writer, e env, p *providers.Provider, pend *providers.Pe
 		}
 		fmt.Fprintf(w, "Open this address in a browser (%s):\n  %s\n", why, line(u))
 	}
-	if pend.Grant == providers.GrantDeviceCode {
+	if pend.Grant == config.GrantDeviceCode {
 		fmt.Fprintf(w, "keyhole: %s needs you to approve this device (device grant for client %s, %s).\n", name, client, scopes)
 		target := pend.URL
 		if pend.Opened && pend.CompleteURL != "" {

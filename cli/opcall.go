@@ -10,6 +10,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
@@ -45,14 +46,14 @@ func paramsWithoutOperation(params []string) error {
 // URL on the operation's own server, which target then checks against
 // base_url's origin like any URL) and its headers, the -H ones last and
 // winning over the spec's. sess and token are loadSpec's.
-func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Session, token func(context.Context) (*providers.Token, error), p *providers.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, err error) {
+func operationRequest(ctx context.Context, e env, b *backend, sess *providers.Session, token func(context.Context) (*providers.Token, error), p *config.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, err error) {
 	method, target, fields, _, err = operationRequestOp(ctx, e, b, sess, token, p, id, params, hasBody, headers)
 	return method, target, fields, err
 }
 
 // operationRequestOp is operationRequest that also gives the operation,
 // for the doctor should the call be refused.
-func operationRequestOp(ctx context.Context, e env, b *backend, sess *providers.Session, token func(context.Context) (*providers.Token, error), p *providers.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, op *spec.Operation, err error) {
+func operationRequestOp(ctx context.Context, e env, b *backend, sess *providers.Session, token func(context.Context) (*providers.Token, error), p *config.Provider, id string, params []string, hasBody bool, headers []exchange.Field) (method, target string, fields []exchange.Field, op *spec.Operation, err error) {
 	values, err := parseParams(params)
 	if err != nil {
 		return "", "", nil, nil, err

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
@@ -33,7 +33,7 @@ func completeOperations(ctx context.Context, e env, configPath, name string) []s
 	if err != nil || conf.cfg == nil {
 		return nil
 	}
-	var raw *providers.Provider
+	var raw *config.Provider
 	for _, p := range conf.cfg.Providers {
 		if p.Name == name {
 			raw = p
@@ -42,7 +42,7 @@ func completeOperations(ctx context.Context, e env, configPath, name string) []s
 	if raw == nil || raw.OpenAPI == "" {
 		return nil
 	}
-	r, err := (&providers.Provider{Name: raw.Name, BaseURL: raw.BaseURL, OpenAPI: raw.OpenAPI}).Resolve(e.lookupEnv)
+	r, err := (&config.Provider{Name: raw.Name, BaseURL: raw.BaseURL, OpenAPI: raw.OpenAPI}).Resolve(e.lookupEnv)
 	if err != nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // clearWarning is the stderr line for a provider whose endpoints, named
@@ -13,7 +14,7 @@ import (
 // terminal, as insecure = true's is. The name is the config's text, shown
 // sanitized as insecureWarning shows it.
 func clearWarning(e env, name string, keys []string) string {
-	return "keyhole: " + red(e, e.stderr, "warning: "+termtext.Line(name)+": "+providers.ClearWarning(keys))
+	return "keyhole: " + red(e, e.stderr, "warning: "+termtext.Line(name)+": "+config.ClearWarning(keys))
 }
 
 // sayTokenNotes tells the person, on stderr, what the token request
@@ -33,7 +34,7 @@ func sayTokenNotes(e env, sess *providers.Session, tok *providers.Token) {
 		fmt.Fprintln(e.stderr, termtext.Line("keyhole: note: "+name+": "+note))
 	}
 	if tok != nil {
-		if w := sess.Provider().TokenTypeWarning(tok.Type); w != "" {
+		if w := providers.TokenTypeWarningFor(sess.Provider(), tok.Type); w != "" {
 			fmt.Fprintln(e.stderr, termtext.Line("keyhole: warning: "+name+": "+w))
 		}
 	}

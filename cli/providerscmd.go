@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -120,14 +121,14 @@ not, with the file, line and key at fault.`,
 // describeProvider says what a provider is and whether it can be used,
 // resolving its ${VAR}s against env. URLs are shown with credential query
 // parameters masked.
-func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
+func describeProvider(p *config.Provider, env config.Env) providerInfo {
 	shown := p
 	info := providerInfo{Usable: true}
 	if err := providers.Supported(p); err != nil {
 		info.Usable, info.Reason = false, "grant "+string(p.Grant)+" is not supported by this build"
 	} else if r, err := p.Resolve(env); err != nil {
 		info.Usable = false
-		var mv *providers.MissingVarError
+		var mv *config.MissingVarError
 		if errors.As(err, &mv) {
 			info.Reason = fmt.Sprintf("unset ${%s} (%s)", mv.Var, mv.Key)
 		} else {
@@ -154,11 +155,11 @@ func describeProvider(p *providers.Provider, env providers.Env) providerInfo {
 	switch {
 	case shown.TokenURL != "":
 		info.TokenEndpoint = secret.RedactURL(shown.TokenURL)
-	case shown.Grant == providers.GrantCustom && shown.Login != nil:
+	case shown.Grant == config.GrantCustom && shown.Login != nil:
 		info.TokenEndpoint = "login: " + secret.RedactURL(shown.Login.URL)
-	case shown.Grant == providers.GrantStatic:
+	case shown.Grant == config.GrantStatic:
 		info.TokenEndpoint = "(static token)"
-	case shown.Grant == providers.GrantCommand:
+	case shown.Grant == config.GrantCommand:
 		// As written: a ${VAR} in an argument may hold a credential.
 		info.TokenEndpoint = "(command: " + strings.Join(p.Command, " ") + ")"
 	case shown.Issuer != "":

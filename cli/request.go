@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // What call and curl share: reading -H and -d, and the origin check.
@@ -75,7 +76,7 @@ func readData(e env, arg string) (data, error) {
 
 // target resolves a path or URL for provider p and tells whether it leaves
 // the provider's base_url origin, where its token is not sent unless asked.
-func target(p *providers.Provider, raw string) (u *url.URL, foreign bool, err error) {
+func target(p *config.Provider, raw string) (u *url.URL, foreign bool, err error) {
 	u, err = exchange.ResolveURL(p.BaseURL, raw)
 	if err != nil {
 		return nil, false, &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", p.Name, err)}
@@ -103,7 +104,7 @@ func origin(raw string) string {
 }
 
 // withheldNote says why a request goes out without the token.
-func withheldNote(p *providers.Provider, u *url.URL) string {
+func withheldNote(p *config.Provider, u *url.URL) string {
 	return fmt.Sprintf("keyhole: %s is not %s's origin (%s): the token is not sent there; --send-token sends it", origin(u.String()), p.Name, origin(p.BaseURL))
 }
 

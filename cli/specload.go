@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
@@ -28,7 +29,7 @@ func loadSpec(ctx context.Context, e env, b *backend, name string, sess *provide
 	redact := func(s string) string { return s }
 	if sess != nil {
 		r, redact = sess.Provider(), sess.Redact
-	} else if r, err = (&providers.Provider{Name: raw.Name, BaseURL: raw.BaseURL, OpenAPI: raw.OpenAPI}).Resolve(b.e.lookupEnv); err != nil {
+	} else if r, err = (&config.Provider{Name: raw.Name, BaseURL: raw.BaseURL, OpenAPI: raw.OpenAPI}).Resolve(b.e.lookupEnv); err != nil {
 		return nil, &exitError{code: ExitUsage, err: err}
 	}
 	// The built-in demo's spec is not cached: its port, and so its URL,
@@ -55,7 +56,7 @@ func loadSpec(ctx context.Context, e env, b *backend, name string, sess *provide
 			if err != nil {
 				return err
 			}
-			_, err = r.Apply(req, tok, false)
+			_, err = providers.Apply(r, req, tok, false)
 			return err
 		}
 	}

@@ -59,7 +59,7 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 				// The token the provider sends: the ID token for
 				// inject.token = "id_token", so that $(keyhole token x)
 				// and a curl export send what call sends.
-				sent, err := sess.Provider().SentToken(tok)
+				sent, err := providers.SentToken(sess.Provider(), tok)
 				if err != nil {
 					return err
 				}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/demo/demotest"
 )
@@ -386,7 +387,7 @@ func TestTUISharesTheTokenCache(t *testing.T) {
 func TestPasteFallback(t *testing.T) {
 	h := newHarness(t)
 	srv, _ := h.startDemo(demo.Options{})
-	cfg, err := providers.Parse("demo", []byte(demo.Config(srv.URL())))
+	cfg, err := config.Parse("demo", []byte(demo.Config(srv.URL())))
 	if err != nil {
 		t.Fatal(err)
 	}

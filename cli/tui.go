@@ -14,7 +14,7 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"github.com/keyhole-sh/keyhole/model"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -103,14 +103,14 @@ func tuiOptions(e env, flagPath string, forceDemo bool) (model.Options, func(), 
 	return opts, w.close, nil
 }
 
-func baseOptions(e env, s providers.Settings) model.Options {
+func baseOptions(e env, s config.Settings) model.Options {
 	ssh := sshSession(e.getenv)
 	opts := model.Options{
 		Redact: s.RedactOn(), Theme: s.Theme, RefreshBefore: s.RefreshBefore.Std(), MaxBody: int64(s.MaxBody),
 		OpenURL: e.open, NoBrowser: ssh, SSH: ssh,
 	}
 	if opts.RefreshBefore == 0 {
-		opts.RefreshBefore = providers.DefaultRefreshBefore
+		opts.RefreshBefore = config.DefaultRefreshBefore
 	}
 	return opts
 }
@@ -160,7 +160,7 @@ func isTerminal(f any) bool {
 // collectionOptions say where the TUI finds .http files: the configured
 // collections, relative to the config file's folder, else the working
 // folder's.
-func collectionOptions(conf loadedConfig, s providers.Settings) model.CollectionOptions {
+func collectionOptions(conf loadedConfig, s config.Settings) model.CollectionOptions {
 	var o model.CollectionOptions
 	if conf.cfg != nil && conf.path != "" {
 		o.Patterns, o.Base = s.Collections, filepath.Dir(conf.path)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/app"
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // tuiWiring is the TUI's wiring, environment by environment: the app of
@@ -20,7 +20,7 @@ type tuiWiring struct {
 	// file is the configuration as the file has it, no environment
 	// applied (nil: no config file); dirs are where env files are looked
 	// for, as on the command line.
-	file *providers.Config
+	file *config.File
 	dirs []string
 
 	mu   sync.Mutex
@@ -35,7 +35,7 @@ func newTUIWiring(e env, conf loadedConfig) *tuiWiring {
 // wire prepares an app for cfg (the config with an environment applied;
 // nil: the built-in demo). What the token store has to say goes to the
 // backend's Notice, on the screen.
-func (w *tuiWiring) wire(cfg *providers.Config) *app.App {
+func (w *tuiWiring) wire(cfg *config.File) *app.App {
 	a := app.New(cfg, app.Options{Env: w.e.lookupEnv, Getenv: w.e.getenv, Sleep: w.e.sleep})
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -3,21 +3,21 @@ package exchange
 import (
 	"time"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
 // Diagnose asks the 401/403 doctor about this exchange: what was sent,
 // with which token, and what came back. It returns nil for other answers.
-func (ex *Exchange) Diagnose(p *providers.Provider, now time.Time) []doctor.Finding {
+func (ex *Exchange) Diagnose(p *config.Provider, now time.Time) []doctor.Finding {
 	return ex.DiagnoseOp(p, now, nil)
 }
 
 // DiagnoseOp is Diagnose with what the provider's spec says of the
 // operation the request was for (nil when it has no spec or the request
 // matched none of its operations).
-func (ex *Exchange) DiagnoseOp(p *providers.Provider, now time.Time, op *doctor.Operation) []doctor.Finding {
+func (ex *Exchange) DiagnoseOp(p *config.Provider, now time.Time, op *doctor.Operation) []doctor.Finding {
 	if ex == nil || ex.Response == nil {
 		return nil
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -136,7 +137,7 @@ const MaxRetryAfter = 60 * time.Second
 // client, and reads the response. A 401 to a request that carried a token
 // is retried once with a renewed token, and a 429 once after its
 // Retry-After; Notes say so. Errors carry no secret.
-func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *providers.Token, r Request, opts Options) *Exchange {
+func Send(ctx context.Context, client *http.Client, p *config.Provider, tok *providers.Token, r Request, opts Options) *Exchange {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -188,11 +189,11 @@ func Send(ctx context.Context, client *http.Client, p *providers.Provider, tok *
 
 // attempt sends r once, filling ex.Sent, ex.Response, ex.Err. Making the
 // body readable is document.Build's job, in the caller's command.
-func attempt(ctx context.Context, client *http.Client, p *providers.Provider, tok *providers.Token, r Request, opts Options, now func() time.Time, ex *Exchange) {
+func attempt(ctx context.Context, client *http.Client, p *config.Provider, tok *providers.Token, r Request, opts Options, now func() time.Time, ex *Exchange) {
 	ex.Sent, ex.Response, ex.Err = Sent{}, nil, nil
 	timeout := opts.Timeout
 	if timeout <= 0 {
-		timeout = providers.DefaultTimeout
+		timeout = config.DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -200,7 +201,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 	ctx = httptrace.WithClientTrace(ctx, tr.hooks())
 	maxBody := opts.MaxBody
 	if maxBody <= 0 {
-		maxBody = providers.DefaultMaxBody
+		maxBody = config.DefaultMaxBody
 	}
 	u, err := ResolveURL(p.BaseURL, r.Target)
 	if err != nil {
@@ -223,7 +224,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 		req.Header.Set("Content-Type", SniffContentType(r.Body))
 	}
 	if tok != nil {
-		in, err := p.Apply(req, tok, opts.ForceToken)
+		in, err := providers.Apply(p, req, tok, opts.ForceToken)
 		switch {
 		case errors.Is(err, providers.ErrForeignOrigin):
 			ex.Sent.Withheld = true
@@ -231,7 +232,7 @@ func attempt(ctx context.Context, client *http.Client, p *providers.Provider, to
 			ex.Err = err
 			return
 		default:
-			ex.Sent.Injection, ex.Sent.Token = in, p.Sent(tok)
+			ex.Sent.Injection, ex.Sent.Token = in, providers.Sent(p, tok)
 		}
 	}
 	ex.Sent.Method, ex.Sent.URL, ex.Sent.Header, ex.Sent.Body = method, req.URL, req.Header.Clone(), []byte(r.Body)

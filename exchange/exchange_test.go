@@ -20,6 +20,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TestMain fails the package when a test leaves a goroutine behind.
@@ -69,7 +70,7 @@ func newServer(t *testing.T, h http.Handler) *httptest.Server {
 
 func TestSendHeaderInjection(t *testing.T) {
 	srv := exchangetest.NewRecorder(t, jsonOK)
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL + "/api/v1"}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL + "/api/v1"}
 	ticks := []time.Time{time.Unix(100, 0), time.Unix(100, int64(143*time.Millisecond))}
 	now := func() time.Time { t := ticks[0]; ticks = ticks[1:]; return t }
 	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok-abc123"), Request{
@@ -109,7 +110,7 @@ func TestSendHeaderInjection(t *testing.T) {
 
 func TestSendQueryInjection(t *testing.T) {
 	srv := exchangetest.NewRecorder(t, jsonOK)
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Query: "access_token"}}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL, Inject: &config.Inject{Query: "access_token"}}
 	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok/with+chars"), Request{Method: "GET", Target: "/x?b=2&a=1"}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
@@ -126,7 +127,7 @@ func TestSendQueryInjection(t *testing.T) {
 func TestSendCustomHeaderAndRawPrefix(t *testing.T) {
 	srv := exchangetest.NewRecorder(t, jsonOK)
 	empty := ""
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Inject: &providers.Inject{Header: "Authorization", Prefix: &empty}}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL, Inject: &config.Inject{Header: "Authorization", Prefix: &empty}}
 	// maptable: the token already carries "Bearer ", sent as issued.
 	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("Bearer eyJ.x.y"), Request{Target: "/x"}, Options{})
 	if ex.Err != nil {
@@ -136,7 +137,7 @@ func TestSendCustomHeaderAndRawPrefix(t *testing.T) {
 	if got := e.Header.Values("Authorization"); !slices.Equal(got, []string{"Bearer eyJ.x.y"}) {
 		t.Errorf("Authorization = %q", got)
 	}
-	p.Inject = &providers.Inject{Header: "X-Api-Key", Prefix: &empty}
+	p.Inject = &config.Inject{Header: "X-Api-Key", Prefix: &empty}
 	if ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("k-123"), Request{Target: "/x"}, Options{}); ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
@@ -161,7 +162,7 @@ func TestSendBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := exchangetest.NewRecorder(t, jsonOK)
-			p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+			p := &config.Provider{Name: "p", BaseURL: srv.URL}
 			ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "POST", Target: "/items", Header: tt.header, Body: tt.body}, Options{})
 			if ex.Err != nil {
 				t.Fatal(ex.Err)
@@ -185,7 +186,7 @@ func TestSendBody(t *testing.T) {
 
 func TestSendForeignOriginWithholdsTheToken(t *testing.T) {
 	srv := exchangetest.NewRecorder(t, jsonOK)
-	p := &providers.Provider{Name: "p", BaseURL: "https://api.example.com"}
+	p := &config.Provider{Name: "p", BaseURL: "https://api.example.com"}
 	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("tok-secret-1"), Request{Target: srv.URL + "/other"}, Options{})
 	if ex.Err != nil || ex.Response == nil || ex.Response.Status != 200 {
 		t.Fatalf("the request to another origin did not go out without its token: %+v", ex)
@@ -215,7 +216,7 @@ func TestSendRenewsTheTokenOnceAfter401(t *testing.T) {
 		}
 		jsonOK(w, r)
 	})
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL}
 	renewals := 0
 	renew := func(context.Context) (*providers.Token, error) { renewals++; return exchangetest.Bearer("fresh"), nil }
 	ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("stale"), Request{Target: "/x"}, Options{Renew: renew})
@@ -247,7 +248,7 @@ func TestSendWaitsOutRetryAfter(t *testing.T) {
 		}
 		jsonOK(w, r)
 	}))
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL}
 	var slept []time.Duration
 	sleep := func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
 	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Target: "/x"}, Options{Sleep: sleep})
@@ -276,7 +277,7 @@ func TestRetryAfter(t *testing.T) {
 func TestSendMaxBody(t *testing.T) {
 	body := strings.Repeat("a", 1000)
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL}
 	for _, tt := range []struct {
 		max       int64
 		size      int64
@@ -306,7 +307,7 @@ func TestSendTimeout(t *testing.T) {
 		case <-time.After(2 * time.Second):
 		}
 	}))
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL}
 	begin := time.Now()
 	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Target: "/slow"}, Options{Timeout: 50 * time.Millisecond})
 	if d := time.Since(begin); d > time.Second {
@@ -334,7 +335,7 @@ func TestSendTimeoutDuringBody(t *testing.T) {
 		case <-time.After(2 * time.Second):
 		}
 	}))
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL}
 	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Target: "/x"}, Options{Timeout: 50 * time.Millisecond})
 	if ex.Err == nil || !strings.Contains(ex.Err.Error(), "body cut off after 7 bytes") || !errors.Is(ex.Err, context.DeadlineExceeded) {
 		t.Errorf("Err = %v", ex.Err)
@@ -347,8 +348,8 @@ func TestSendTimeoutDuringBody(t *testing.T) {
 func TestSendRefusedHasNoToken(t *testing.T) {
 	base := faults.ClosedURL(t)
 	const tok = "tok-q8w7e6r5t4"
-	for _, inject := range []*providers.Inject{{Query: "access_token"}, {Query: "key"}, nil} {
-		p := &providers.Provider{Name: "p", BaseURL: base, Inject: inject}
+	for _, inject := range []*config.Inject{{Query: "access_token"}, {Query: "key"}, nil} {
+		p := &config.Provider{Name: "p", BaseURL: base, Inject: inject}
 		ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer(tok), Request{Target: "/x?client_secret=cs-123456&page=1"}, Options{})
 		if ex.Err == nil {
 			t.Fatal("a refused connection gave no error")
@@ -372,18 +373,18 @@ func TestSendRefusedHasNoToken(t *testing.T) {
 }
 
 func TestSendBadInput(t *testing.T) {
-	p := &providers.Provider{Name: "p", BaseURL: "http://127.0.0.1:1"}
+	p := &config.Provider{Name: "p", BaseURL: "http://127.0.0.1:1"}
 	if ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "BAD METHOD", Target: "/x"}, Options{}); ex.Err == nil {
 		t.Error("an invalid method was accepted")
 	}
-	if ex := Send(context.Background(), exchangetest.Client(t), &providers.Provider{Name: "p"}, nil, Request{Target: "/x"}, Options{}); ex.Err == nil {
+	if ex := Send(context.Background(), exchangetest.Client(t), &config.Provider{Name: "p"}, nil, Request{Target: "/x"}, Options{}); ex.Err == nil {
 		t.Error("a path with no base_url was accepted")
 	}
 }
 
 func TestSendFillsTheProvidersVars(t *testing.T) {
 	srv := exchangetest.NewRecorder(t, jsonOK)
-	p := &providers.Provider{Name: "p", BaseURL: srv.URL, Vars: map[string]string{"owner": "acme", "id": "42"}}
+	p := &config.Provider{Name: "p", BaseURL: srv.URL, Vars: map[string]string{"owner": "acme", "id": "42"}}
 	ex := Send(context.Background(), exchangetest.Client(t), p, nil, Request{Method: "POST", Target: "/owners/{{owner}}/items/{{ id }}?x={{missing}}", Header: []Field{{"X-Owner", "{{owner}}"}}, Body: `{"owner":"{{owner}}"}`}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // stepClock moves one millisecond each time it is read; it is safe for
@@ -44,7 +44,7 @@ func TestTimingPlainAndTLS(t *testing.T) {
 		{"TLS", secure, secure.Client(), true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := &providers.Provider{Name: "p", BaseURL: c.srv.URL}
+			p := &config.Provider{Name: "p", BaseURL: c.srv.URL}
 			fixed := time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 			ticks := []time.Time{fixed, fixed.Add(143 * time.Millisecond)}
 			now := func() time.Time { t := ticks[0]; ticks = ticks[1:]; return t }
@@ -88,7 +88,7 @@ func TestTimingPlainAndTLS(t *testing.T) {
 func TestTimingRealClock(t *testing.T) {
 	secure := httptest.NewTLSServer(http.HandlerFunc(jsonOK))
 	t.Cleanup(secure.Close)
-	p := &providers.Provider{Name: "p", BaseURL: secure.URL}
+	p := &config.Provider{Name: "p", BaseURL: secure.URL}
 	ex := Send(context.Background(), secure.Client(), p, nil, Request{Target: "/x"}, Options{})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)

@@ -1,6 +1,6 @@
 package exchange
 
-import "github.com/keyhole-sh/keyhole/providers"
+import "github.com/keyhole-sh/keyhole/providers/config"
 
 // WithVars fills {{name}} in the target, the header values and the body
 // from vars (a provider's vars table). A name vars does not have stays as
@@ -9,7 +9,7 @@ func (r Request) WithVars(vars map[string]string) Request {
 	if len(vars) == 0 {
 		return r
 	}
-	fill := func(s string) string { return providers.FillTemplate(s, vars) }
+	fill := func(s string) string { return config.FillTemplate(s, vars) }
 	out := r
 	out.Target = fill(r.Target)
 	out.Body = fill(r.Body)

@@ -14,6 +14,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -136,7 +137,7 @@ func (m *Model) openSignIn(e *entry) {
 		CanPaste: p.CanPaste(),
 		CanOpen:  m.canBrowse(),
 	}
-	if p.Grant == providers.GrantDeviceCode {
+	if p.Grant == config.GrantDeviceCode {
 		opts.Title += " · device code"
 		if p.CompleteURL != "" {
 			opts.Address = p.CompleteURL
@@ -268,7 +269,7 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 	}
 	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)))
 	left := durfmt.Clock(p.Expires.Sub(m.now))
-	if p.Grant == providers.GrantDeviceCode {
+	if p.Grant == config.GrantDeviceCode {
 		body = append(body, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
 		if errors.Is(p.OpenErr, webbrowser.ErrNotWebURL) {
 			body = append(body, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")
@@ -304,7 +305,7 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 // where the address does not carry it, b only where there is a browser.
 func (m *Model) signInKeys(p *providers.Pending) string {
 	keys := "c copies the address"
-	if p.Grant == providers.GrantDeviceCode && p.CompleteURL == "" {
+	if p.Grant == config.GrantDeviceCode && p.CompleteURL == "" {
 		keys = "c copies the code"
 	}
 	if m.canBrowse() {

@@ -7,7 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -241,7 +241,7 @@ func (m Model) onOp(msg opMsg) (tea.Model, tea.Cmd) {
 	m.composer.SetRequest(sk.Method, target, strings.Join(hdr, "\n"), sk.Body)
 	// The path is what is most often left to fill: enter edits it.
 	m.composer.Field = ui.FieldPath
-	for _, name := range providers.TemplateNames(sk.Path) {
+	for _, name := range config.TemplateNames(sk.Path) {
 		if _, ok := e.Config.Vars[name]; !ok {
 			c.remain = append(c.remain, name)
 		}

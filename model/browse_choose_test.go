@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -149,12 +150,12 @@ func demoBackendText(t *testing.T, edit func(string) string) *app.Backend {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := providers.Parse("demo.toml", []byte(edit(demo.Config(demoHost))))
+	cfg, err := config.Parse("demo.toml", []byte(edit(demo.Config(demoHost))))
 	if err != nil {
 		t.Fatal(err)
 	}
 	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-	return app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }, RefreshBefore: providers.DefaultRefreshBefore})
+	return app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: func() time.Time { return fixedNow }, RefreshBefore: config.DefaultRefreshBefore})
 }
 
 // asking reports whether the question about the token and another

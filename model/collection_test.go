@@ -17,6 +17,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // newCollAPI is an API of the test's own on 127.0.0.1 that records what
@@ -170,7 +171,7 @@ func TestSendExpandsEveryVariable(t *testing.T) {
 	writeFile(t, dir, "http-client.env.json", `{"dev": {"who": "devs"}}`)
 	writeFile(t, dir, "http-client.private.env.json", `{"dev": {"api_key": "pk-private-9876543"}}`)
 	cfg := staticProvider("api", api.URL, "tok-api-1111", fmt.Sprintf("vars = { base = %q }", api.URL))
-	parsed, err := providers.Parse("coll.toml", []byte(cfg))
+	parsed, err := config.Parse("coll.toml", []byte(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // bodyIsJSON reports whether the composed body is meant as JSON: the
@@ -75,7 +75,7 @@ func (m *Model) loadComposer(e *entry) {
 }
 
 // loadSaved puts a saved request in the composer.
-func (m *Model) loadSaved(r providers.SavedRequest) {
+func (m *Model) loadSaved(r config.SavedRequest) {
 	m.composer.StopTyping()
 	var hdr []string
 	if _, ok := r.Headers["Accept"]; !ok {

@@ -12,7 +12,7 @@ import (
 	"github.com/keyhole-sh/keyhole/app"
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -47,7 +47,7 @@ func envDangerous(l *collenv.Layer, name string) bool {
 			return te.Dangerous()
 		}
 	}
-	return providers.DangerousEnv(name, false)
+	return config.DangerousEnv(name, false)
 }
 
 // envSource says where an environment is written.

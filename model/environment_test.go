@@ -21,6 +21,7 @@ import (
 	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -99,7 +100,7 @@ client_id = "prod-client"
 // line does: collenv.Build, then app. Every app is closed when the test
 // ends.
 type envWiring struct {
-	cfg  *providers.Config
+	cfg  *config.File
 	dir  string
 	mu   sync.Mutex
 	apps []*app.App
@@ -108,7 +109,7 @@ type envWiring struct {
 func newEnvWiring(t *testing.T, text string) *envWiring {
 	t.Helper()
 	testEnv(t)
-	cfg, err := providers.Parse("k.toml", []byte(text))
+	cfg, err := config.Parse("k.toml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +313,7 @@ func TestEnvSwitchWithoutTheProvider(t *testing.T) {
 	testEnv(t)
 	b := configBackend(t, "one.toml", staticConfig("api", "https://api.example.com"), nil, providers.SessionOptions{})
 	other := configBackend(t, "two.toml", staticConfig("other", "https://other.example.com"), nil, providers.SessionOptions{})
-	cfg, err := providers.Parse("one.toml", []byte(staticConfig("api", "https://api.example.com")+"\n[environments.dev]\n"))
+	cfg, err := config.Parse("one.toml", []byte(staticConfig("api", "https://api.example.com")+"\n[environments.dev]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +462,7 @@ func firstLine(screen string) string {
 func envScreen(t *testing.T, theme, name string, w, h int) Model {
 	t.Helper()
 	b, _ := demoBackend(t, demo.Options{}, func() time.Time { return fixedNow })
-	cfg, err := providers.Parse("testdata/config.toml", []byte(demo.Config(demoHost)+"\n[environments.staging]\n\n[environments.prod]\n"))
+	cfg, err := config.Parse("testdata/config.toml", []byte(demo.Config(demoHost)+"\n[environments.staging]\n\n[environments.prod]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

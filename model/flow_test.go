@@ -13,6 +13,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -26,7 +27,7 @@ func TestFlowStartToQuit(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := func(context.Context) (*app.Backend, error) {
-		cfg, err := providers.Parse("demo", []byte(demo.Config(demoHost)))
+		cfg, err := config.Parse("demo", []byte(demo.Config(demoHost)))
 		if err != nil {
 			return nil, err
 		}

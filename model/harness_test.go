@@ -18,6 +18,7 @@ import (
 	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -71,12 +72,12 @@ func demoBackend(t testing.TB, opts demo.Options, now func() time.Time) (*app.Ba
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(demoHost)))
+	cfg, err := config.Parse("demo.toml", []byte(demo.Config(demoHost)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	client := &http.Client{Transport: handlerTransport{srv.Handler()}}
-	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: now, RefreshBefore: providers.DefaultRefreshBefore})
+	b := app.NewBackend(cfg, func(string) (string, bool) { return "", false }, providers.SessionOptions{Client: client, Now: now, RefreshBefore: config.DefaultRefreshBefore})
 	return b, srv
 }
 
@@ -86,7 +87,7 @@ func demoBackend(t testing.TB, opts demo.Options, now func() time.Time) (*app.Ba
 // connection's goroutine outlives it.
 func configBackend(t *testing.T, label, text string, vars map[string]string, opts providers.SessionOptions) *app.Backend {
 	t.Helper()
-	cfg, err := providers.Parse(label, []byte(text))
+	cfg, err := config.Parse(label, []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}

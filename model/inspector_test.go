@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/exchange/history"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -201,7 +201,7 @@ func TestComposerChecksAndFormatsJSONAndOffersSavedRequests(t *testing.T) {
 func (w *world) sendWithTheWrongScheme() {
 	w.t.Helper()
 	w.m = run(w.t, w.m, press("enter"))
-	w.m.active().Config.Inject = &providers.Inject{Header: "Authorization", Prefix: ptr("access_token ")}
+	w.m.active().Config.Inject = &config.Inject{Header: "Authorization", Prefix: ptr("access_token ")}
 	w.m.composer.SetRequest("GET", "/api/me", "", "")
 	w.m = run(w.t, w.m, press("ctrl+s"))
 }

@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -131,9 +132,9 @@ func (m Model) tokenKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // the person's own clipboard over SSH too. (While signing in, the sign-in
 // popup's c copies the address instead.)
 func (m Model) copyToken(e *entry) (tea.Model, tea.Cmd) {
-	if e.tok != nil && e.Config != nil && !e.Config.Sent(e.tok).IsZero() {
+	if e.tok != nil && e.Config != nil && !providers.Sent(e.Config, e.tok).IsZero() {
 		m.notice = "token copied to the clipboard (OSC 52)"
-		return m, tea.SetClipboard(e.Config.Sent(e.tok).Reveal())
+		return m, tea.SetClipboard(providers.Sent(e.Config, e.tok).Reveal())
 	}
 	m.notice = "no token to copy"
 	return m, nil

@@ -16,6 +16,7 @@ import (
 	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/ui"
 )
 
@@ -208,7 +209,7 @@ func New(opts Options) Model {
 		opts.Location = time.Local
 	}
 	if opts.RefreshBefore == 0 {
-		opts.RefreshBefore = providers.DefaultRefreshBefore
+		opts.RefreshBefore = config.DefaultRefreshBefore
 	}
 	st := ui.NewStyles(opts.Theme != "light")
 	keys := ui.DefaultKeyMap()

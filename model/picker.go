@@ -9,7 +9,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/spec"
 	"github.com/keyhole-sh/keyhole/ui"
@@ -21,7 +21,7 @@ import (
 // the requests picker later, with their own source.
 type pick struct {
 	provider string
-	saved    *providers.SavedRequest
+	saved    *config.SavedRequest
 	hist     *history.Entry
 	op       *spec.Operation
 	// note is the spec's error in full, shown when its row is chosen.

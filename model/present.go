@@ -12,6 +12,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -107,13 +108,13 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	}
 	if clear := e.inClear(); len(clear) > 0 {
 		alarms = append(alarms, "PLAIN HTTP")
-		v.Warnings = append(v.Warnings, providers.ClearWarning(clear))
+		v.Warnings = append(v.Warnings, config.ClearWarning(clear))
 	}
 	v.Alarm = strings.Join(alarms, " · ")
 	if tok != nil {
 		w := providers.TokenTypeWarning(tok.Type)
 		if e.Config != nil {
-			w = e.Config.TokenTypeWarning(tok.Type)
+			w = providers.TokenTypeWarningFor(e.Config, tok.Type)
 		}
 		if w != "" {
 			v.Warnings = append(v.Warnings, w)
@@ -272,10 +273,10 @@ func (m *Model) authPreview() string {
 			return termtext.Line(owner + "'s token where {{$auth.token}} stands (https, loopback)")
 		}
 	}
-	in := e.Config.InjectionFor(e.tok)
+	in := providers.InjectionFor(e.Config, e.tok)
 	value := "••••"
 	if e.tok != nil {
-		value = e.Config.Sent(e.tok).Show(!m.redact)
+		value = providers.Sent(e.Config, e.tok).Show(!m.redact)
 	}
 	if in.Query != "" {
 		return termtext.Line("?" + in.Query + "=" + value + " (added)")

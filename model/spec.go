@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/spec"
 )
 
@@ -65,7 +66,7 @@ const specTimeout = 2 * time.Minute
 // loadSpecCmd loads p's spec. A spec URL on the base_url origin gets the
 // token in hand, if any, for a private spec; none is fetched for it: a
 // listing never costs a sign-in, and a public spec needs none.
-func loadSpecCmd(name string, p *providers.Provider, client *http.Client, tok *providers.Token, cacheDir string) tea.Cmd {
+func loadSpecCmd(name string, p *config.Provider, client *http.Client, tok *providers.Token, cacheDir string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), specTimeout)
 		defer cancel()
@@ -76,7 +77,7 @@ func loadSpecCmd(name string, p *providers.Provider, client *http.Client, tok *p
 				if tok == nil {
 					return nil
 				}
-				_, err := p.Apply(req, tok, false)
+				_, err := providers.Apply(p, req, tok, false)
 				return err
 			},
 			Resolve:  p.FilePath,

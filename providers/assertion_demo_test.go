@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
@@ -76,7 +77,7 @@ func decodeJWT(t *testing.T, jws string) (header, claims map[string]any) {
 // assertionConfig writes a config for the demo's JWT client with its key
 // beside it (client_key_file is relative), and returns the resolved
 // provider.
-func assertionConfig(t *testing.T, srvURL, keyPEM, body string) *providers.Provider {
+func assertionConfig(t *testing.T, srvURL, keyPEM, body string) *config.Provider {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "client-key.pem"), []byte(keyPEM), 0o600); err != nil {
@@ -87,7 +88,7 @@ func assertionConfig(t *testing.T, srvURL, keyPEM, body string) *providers.Provi
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := providers.LoadFile(path)
+	cfg, err := config.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestPrivateKeyJWTCertificateThumbprints(t *testing.T) {
 	}
 }
 
-func mustFilePath(t *testing.T, p *providers.Provider, name string) string {
+func mustFilePath(t *testing.T, p *config.Provider, name string) string {
 	t.Helper()
 	path, err := p.FilePath(name)
 	if err != nil {

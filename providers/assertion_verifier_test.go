@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // No Go server library serves client_secret_jwt (fosite refuses it) or
@@ -204,13 +205,13 @@ func (a *assertionServer) lastForm(t *testing.T) map[string][]string {
 	return a.forms[len(a.forms)-1]
 }
 
-func writeConfig(t *testing.T, text string) *providers.Provider {
+func writeConfig(t *testing.T, text string) *config.Provider {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "keyhole.toml")
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := providers.LoadFile(path)
+	cfg, err := config.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +330,7 @@ func TestTLSClientAuth(t *testing.T) {
 			text := fmt.Sprintf("[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nissuer = %q\nclient_id = \"app\"\nclient_auth = %q\ncert_file = \"client.crt\"\nkey_file = \"client.key\"\nca_file = \"ca.pem\"\n", issuer.URL, issuer.URL, method)
 			path := filepath.Join(dir, "keyhole.toml")
 			_ = os.WriteFile(path, []byte(text), 0o600)
-			cfg, err := providers.LoadFile(path)
+			cfg, err := config.LoadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
@@ -46,10 +47,10 @@ func TestAssertionConfigErrors(t *testing.T) {
 		{"cert_file alone without private_key_jwt", "grant = \"client_credentials\"\nclient_secret = \"s\"\ncert_file = \"c.pem\"\n", 7, "providers.p.cert_file", "cert_file is set without key_file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := providers.Parse("k.toml", []byte(head+tc.body))
-			var ce *providers.ConfigError
+			_, err := config.Parse("k.toml", []byte(head+tc.body))
+			var ce *config.Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want a ConfigError", err)
+				t.Fatalf("err = %v, want a Error", err)
 			}
 			if ce.Line != tc.line || ce.Key != tc.key || !strings.Contains(ce.Error(), tc.want) {
 				t.Errorf("got %q (line %d, key %s), want line %d key %s with %q", ce.Error(), ce.Line, ce.Key, tc.line, tc.key, tc.want)
@@ -81,7 +82,7 @@ client_auth = "private_key_jwt"
 client_key_file = "key.pem"
 cert_file = "cert.pem"
 `
-	if _, err := providers.Parse("ok.toml", []byte(text)); err != nil {
+	if _, err := config.Parse("ok.toml", []byte(text)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -124,7 +125,7 @@ func TestClientKeyFileErrors(t *testing.T) {
 			text := "[providers.p]\nbase_url = \"" + srv.URL + "\"\ngrant = \"client_credentials\"\ntoken_url = \"" + srv.URL + "/token\"\nclient_id = \"app\"\nclient_auth = \"private_key_jwt\"\nclient_key_file = \"client-key.pem\"\n" + tc.extra
 			path := filepath.Join(dir, "keyhole.toml")
 			_ = os.WriteFile(path, []byte(text), 0o600)
-			cfg, err := providers.LoadFile(path)
+			cfg, err := config.LoadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +170,7 @@ func TestAssertionSettingsKeyTheCache(t *testing.T) {
 	const base = "[providers.p]\nbase_url = \"https://api.example\"\ntoken_url = \"https://login.example/token\"\nclient_id = \"app\"\ngrant = \"jwt_bearer\"\nclient_key_file = \"k.pem\"\n"
 	store := tokencache.NewMemory()
 	key := func(extra string) string {
-		return resolvedProvider(t, base+extra, "p").CacheKey(store)
+		return providers.CacheKey(resolvedProvider(t, base+extra, "p"), store)
 	}
 	plain := key("")
 	for _, extra := range []string{"assertion_claims = { sub = \"alice\" }\n", "client_key_id = \"k2\"\n", "client_key_alg = \"PS256\"\n"} {

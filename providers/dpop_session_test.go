@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/dpop/dpoptest"
 )
@@ -22,7 +23,7 @@ func TestDPoPSessionProvesEveryTokenRequest(t *testing.T) {
 			srv := dpoptest.NewServer()
 			defer srv.Close()
 			srv.RequireNonce, srv.Refresh = true, true
-			cfg, err := providers.Parse("k.toml", fmt.Appendf(nil, "[providers.api]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"svc\"\nclient_secret = \"s3cret\"\nclient_auth = %q\ndpop = true\n", srv.URL, srv.URL+"/token", auth))
+			cfg, err := config.Parse("k.toml", fmt.Appendf(nil, "[providers.api]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"svc\"\nclient_secret = \"s3cret\"\nclient_auth = %q\ndpop = true\n", srv.URL, srv.URL+"/token", auth))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -58,7 +59,7 @@ func (r *recorder) last(t *testing.T) recorded {
 
 var engineNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 
-func newEngineSession(t *testing.T, p *Provider) *Session {
+func newEngineSession(t *testing.T, p *config.Provider) *Session {
 	t.Helper()
 	if p.Name == "" {
 		p.Name = "test"
@@ -115,9 +116,9 @@ func TestClientAuthStylesOnTheWire(t *testing.T) {
 			rec := &recorder{body: `{"access_token":"tok-123","token_type":"bearer","expires_in":60}`}
 			srv := httptest.NewServer(rec)
 			defer srv.Close()
-			p := &Provider{Grant: "client_credentials", TokenURL: srv.URL + "/token", ClientID: id, ClientSecret: secret.New(sec), ClientAuth: c.auth, Scopes: []string{"a", "b"},
+			p := &config.Provider{Grant: "client_credentials", TokenURL: srv.URL + "/token", ClientID: id, ClientSecret: secret.New(sec), ClientAuth: c.auth, Scopes: []string{"a", "b"},
 				// A mapping forces the hand-written request for every style.
-				TokenResponse: &TokenResponse{}}
+				TokenResponse: &config.TokenResponse{}}
 			s := newEngineSession(t, p)
 			tok, err := s.Fetch(context.Background())
 			if err != nil {
@@ -135,7 +136,7 @@ func TestMapResponse(t *testing.T) {
 	redact := func(s string) string { return s }
 	cases := []struct {
 		name    string
-		mapping *TokenResponse
+		mapping *config.TokenResponse
 		status  int
 		body    string
 		wantTok string
@@ -147,34 +148,34 @@ func TestMapResponse(t *testing.T) {
 				t.Errorf("standard: %+v", tok)
 			}
 		}},
-		{name: "sys303 absolute expires", mapping: &TokenResponse{ExpiresAt: "expires", Error: "error_msg"}, body: `{"access_token":"a","expires":1731514947}`, wantTok: "a", check: func(t *testing.T, tok *Token) {
+		{name: "sys303 absolute expires", mapping: &config.TokenResponse{ExpiresAt: "expires", Error: "error_msg"}, body: `{"access_token":"a","expires":1731514947}`, wantTok: "a", check: func(t *testing.T, tok *Token) {
 			if tok.Expiry.Unix() != 1731514947 || tok.ExpirySource != ExpiryAt {
 				t.Errorf("expires_at: %v %s", tok.Expiry, tok.ExpirySource)
 			}
 		}},
-		{name: "sys303 error in body", mapping: &TokenResponse{ExpiresAt: "expires", Error: "error_msg"}, body: `{"error_code": 6, "error_msg": "No permission to access data", "details": null}`, wantErr: "No permission to access data"},
+		{name: "sys303 error in body", mapping: &config.TokenResponse{ExpiresAt: "expires", Error: "error_msg"}, body: `{"error_code": 6, "error_msg": "No permission to access data", "details": null}`, wantErr: "No permission to access data"},
 		{name: "expires_in absolute", body: `{"access_token":"a","expires_in":1752371364}`, wantTok: "a", check: func(t *testing.T, tok *Token) {
 			if tok.Expiry.Unix() != 1752371364 || tok.ExpirySource != ExpiryInAbsolute {
 				t.Errorf("absolute expires_in: %v %s", tok.Expiry, tok.ExpirySource)
 			}
 		}},
-		{name: "maptable ok", mapping: &TokenResponse{AccessToken: "detail.token", RefreshToken: "detail.refreshToken", OK: "code == 0", Error: "message"},
+		{name: "maptable ok", mapping: &config.TokenResponse{AccessToken: "detail.token", RefreshToken: "detail.refreshToken", OK: "code == 0", Error: "message"},
 			body: `{"code":0,"detail":{"token":"Bearer eyJ","refreshToken":"Bearer r"},"message":"OK"}`, wantTok: "Bearer eyJ", check: func(t *testing.T, tok *Token) {
 				if tok.Refresh.Reveal() != "Bearer r" || !tok.Expiry.IsZero() {
 					t.Errorf("maptable: refresh %q expiry %v", tok.Refresh.Reveal(), tok.Expiry)
 				}
 			}},
-		{name: "maptable refused in a 200", mapping: &TokenResponse{AccessToken: "detail.token", OK: "code == 0", Error: "message"},
+		{name: "maptable refused in a 200", mapping: &config.TokenResponse{AccessToken: "detail.token", OK: "code == 0", Error: "message"},
 			body: `{"code":10001,"detail":null,"message":"appSecret 错误"}`, wantErr: "appSecret 错误"},
-		{name: "ok with != and a quoted string", mapping: &TokenResponse{OK: `status != "fail"`}, body: `{"status":"fail","access_token":"a"}`, wantErr: "token_response.ok"},
+		{name: "ok with != and a quoted string", mapping: &config.TokenResponse{OK: `status != "fail"`}, body: `{"status":"fail","access_token":"a"}`, wantErr: "token_response.ok"},
 		{name: "html page", body: `<html>login</html>`, wantErr: "the answer is not JSON"},
 		{name: "json without a token", body: `{"hello":"world"}`, wantErr: "no access_token in the answer"},
 		{name: "standard error in a 200", body: `{"error":"invalid_client","error_description":"bad"}`, wantErr: "invalid_client: bad"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := &Provider{Name: "v", TokenResponse: c.mapping}
-			tok, err := p.mapResponse(200, []byte(c.body), engineNow, redact)
+			p := &config.Provider{Name: "v", TokenResponse: c.mapping}
+			tok, err := mapResponse(p, 200, []byte(c.body), engineNow, redact)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want it to contain %q", err, c.wantErr)
@@ -216,11 +217,11 @@ func TestCustomLoginAndRefreshAreTemplated(t *testing.T) {
 		io.WriteString(w, `{"code":0,"detail":{"token":"`+tok+`","refreshToken":"Bearer r`+string(rune('0'+n))+`"},"message":"OK"}`)
 	}))
 	defer srv.Close()
-	p := &Provider{
+	p := &config.Provider{
 		Name: "maptable", Grant: "custom", BaseURL: srv.URL,
-		Login:         &CustomRequest{Method: "POST", URL: srv.URL + "/auth/", JSON: map[string]any{"appId": "{{app}}", "appSecret": "sec-{{ app }}", "nested": map[string]any{"x": []any{"{{app}}"}}}},
-		Refresh:       &CustomRequest{Method: "POST", URL: srv.URL + "/token/refresh/", Headers: map[string]string{"Authorization": "{{refresh_token}}"}, JSON: map[string]any{"refreshtoken": "{{refresh_token}}"}},
-		TokenResponse: &TokenResponse{AccessToken: "detail.token", RefreshToken: "detail.refreshToken", OK: "code == 0", Error: "message"},
+		Login:         &config.CustomRequest{Method: "POST", URL: srv.URL + "/auth/", JSON: map[string]any{"appId": "{{app}}", "appSecret": "sec-{{ app }}", "nested": map[string]any{"x": []any{"{{app}}"}}}},
+		Refresh:       &config.CustomRequest{Method: "POST", URL: srv.URL + "/token/refresh/", Headers: map[string]string{"Authorization": "{{refresh_token}}"}, JSON: map[string]any{"refreshtoken": "{{refresh_token}}"}},
+		TokenResponse: &config.TokenResponse{AccessToken: "detail.token", RefreshToken: "detail.refreshToken", OK: "code == 0", Error: "message"},
 		Vars:          map[string]string{"app": "A1"},
 	}
 	s := newEngineSession(t, p)
@@ -285,7 +286,7 @@ func TestDevicePollingPacesItself(t *testing.T) {
 	defer srv.Close()
 	var slept []time.Duration
 	clock := engineNow
-	p := &Provider{Name: "dev", Grant: "device_code", DeviceURL: srv.URL + "/device", TokenURL: srv.URL + "/token", ClientID: "dev", ClientAuth: "none", Scopes: []string{"api:read"}}
+	p := &config.Provider{Name: "dev", Grant: "device_code", DeviceURL: srv.URL + "/device", TokenURL: srv.URL + "/token", ClientID: "dev", ClientAuth: "none", Scopes: []string{"api:read"}}
 	s, err := NewSession(p, SessionOptions{
 		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock },
 		Sleep: func(ctx context.Context, d time.Duration) error {
@@ -345,7 +346,7 @@ func TestRateLimitSlidingWindow(t *testing.T) {
 	var mu sync.Mutex
 	clock := engineNow
 	var waits []time.Duration
-	p := &Provider{Name: "m", Grant: "static", Token: secret.New("t"), RateLimit: "3/min"}
+	p := &config.Provider{Name: "m", Grant: "static", Token: secret.New("t"), RateLimit: "3/min"}
 	s, err := NewSession(p, SessionOptions{
 		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock },
 		Sleep: func(_ context.Context, d time.Duration) error {
@@ -387,13 +388,13 @@ func FuzzMapResponse(f *testing.F) {
 		f.Add(seed, false)
 		f.Add(seed, true)
 	}
-	vendor := &TokenResponse{AccessToken: "detail.token", RefreshToken: "detail.refreshToken", ExpiresAt: "expires", OK: "code == 0", Error: "message"}
+	vendor := &config.TokenResponse{AccessToken: "detail.token", RefreshToken: "detail.refreshToken", ExpiresAt: "expires", OK: "code == 0", Error: "message"}
 	f.Fuzz(func(t *testing.T, body string, mapped bool) {
-		p := &Provider{Name: "f", Scopes: []string{"s"}}
+		p := &config.Provider{Name: "f", Scopes: []string{"s"}}
 		if mapped {
 			p.TokenResponse = vendor
 		}
-		tok, err := p.mapResponse(200, []byte(body), engineNow, func(s string) string { return s })
+		tok, err := mapResponse(p, 200, []byte(body), engineNow, func(s string) string { return s })
 		if err == nil && (tok == nil || tok.Access.IsZero()) {
 			t.Fatalf("no error and no token for %q", body)
 		}
@@ -401,7 +402,7 @@ func FuzzMapResponse(f *testing.F) {
 }
 
 func TestInjectedLoginValuesAreRedacted(t *testing.T) {
-	cfg, err := Parse("c.toml", []byte(`
+	cfg, err := config.Parse("c.toml", []byte(`
 [providers.v]
 base_url = "https://api.v"
 grant = "custom"
@@ -437,7 +438,7 @@ func TestTokenEndpointRedirectIsNotFollowed(t *testing.T) {
 		http.Redirect(w, r, elsewhere.URL+"/steal", http.StatusTemporaryRedirect)
 	}))
 	defer srv.Close()
-	p := &Provider{Grant: "client_credentials", TokenURL: srv.URL, ClientID: "c", ClientSecret: secret.New("s3cret"), ClientAuth: "post", TokenResponse: &TokenResponse{}}
+	p := &config.Provider{Grant: "client_credentials", TokenURL: srv.URL, ClientID: "c", ClientSecret: secret.New("s3cret"), ClientAuth: "post", TokenResponse: &config.TokenResponse{}}
 	_, err := newEngineSession(t, p).Token(context.Background())
 	var te *TokenError
 	if !errors.As(err, &te) || te.Status != http.StatusTemporaryRedirect {
@@ -454,7 +455,7 @@ func TestPublicClientSendsNoBasicAuth(t *testing.T) {
 	rec := &recorder{body: `{"access_token":"t"}`}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	p := &Provider{Grant: "password", TokenURL: srv.URL, ClientID: "pub", Username: "u", Password: secret.New("pw"), TokenResponse: &TokenResponse{}}
+	p := &config.Provider{Grant: "password", TokenURL: srv.URL, ClientID: "pub", Username: "u", Password: secret.New("pw"), TokenResponse: &config.TokenResponse{}}
 	if _, err := newEngineSession(t, p).Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TokenError means the token endpoint answered, but with no token: bad
@@ -135,7 +137,7 @@ func clientCertRefused(msg string) bool {
 func Hint(err error) string {
 	var te *TokenError
 	var ne *NetworkError
-	var ce *ConfigError
+	var ce *config.Error
 	var fe *TLSFileError
 	switch {
 	case errors.As(err, &te):

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 func TestTokenErrorText(t *testing.T) {
@@ -79,7 +81,7 @@ func TestNetworkHint(t *testing.T) {
 }
 
 func TestTokenHint(t *testing.T) {
-	p := &Provider{Name: "p", Grant: "client_credentials"}
+	p := &config.Provider{Name: "p", Grant: "client_credentials"}
 	tests := []struct {
 		err  TokenError
 		want string

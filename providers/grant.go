@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/par"
@@ -22,72 +22,27 @@ import (
 // token, or the refresh token was refused. Start Authorize.
 var ErrNeedsLogin = errors.New("needs login: only an interactive grant can get a new token (press a, or run keyhole token)")
 
-// Grant is how a provider gets its token: the grant key of its table,
-// read from the config as the same string.
-type Grant string
-
-// The grants keyhole runs, in the order the config's errors list them.
-const (
-	GrantClientCredentials Grant = "client_credentials"
-	GrantAuthorizationCode Grant = "authorization_code"
-	GrantDeviceCode        Grant = "device_code"
-	GrantRefreshToken      Grant = "refresh_token"
-	GrantPassword          Grant = "password"
-	GrantStatic            Grant = "static"         // the token pasted into the config
-	GrantCustom            Grant = "custom"         // the vendor's own login and refresh requests
-	GrantCommand           Grant = "command"        // the output of a program (gh auth token)
-	GrantTokenExchange     Grant = "token_exchange" // RFC 8693: another token traded for this provider's
-)
-
-// grants are the grants a config may name.
-var grants = []Grant{GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantRefreshToken, GrantPassword, GrantStatic, GrantCustom, GrantJWTBearer, GrantCommand, GrantTokenExchange}
-
-// Known reports whether g is a grant a config may name.
-func (g Grant) Known() bool { return slices.Contains(grants, g) }
-
-// Interactive reports whether g needs a person: a browser sign-in or a
-// code typed on another device.
-func (g Grant) Interactive() bool { return g == GrantAuthorizationCode || g == GrantDeviceCode }
-
-// UsesTokenEndpoint reports whether g asks a token endpoint (token_url, or
-// the issuer's) for its token: all do but static, custom and command.
-func (g Grant) UsesTokenEndpoint() bool {
-	return g != GrantStatic && g != GrantCustom && g != GrantCommand
-}
-
-// grantNames are the grants as the config spells them.
-func grantNames() []string {
-	out := make([]string, len(grants))
-	for i, g := range grants {
-		out[i] = string(g)
-	}
-	return out
-}
-
-// Interactive reports whether the provider's grant needs a person.
-func (p *Provider) Interactive() bool { return p.Grant.Interactive() }
-
 // obtain runs the provider's grant from scratch, without the person.
 func (s *Session) obtain(ctx context.Context, ep endpoints) (*Token, error) {
 	if ep.token == "" && s.p.Grant.UsesTokenEndpoint() {
 		return nil, fmt.Errorf("%s: no token_url, and none from discovery", s.p.Name)
 	}
 	switch s.p.Grant {
-	case GrantClientCredentials:
+	case config.GrantClientCredentials:
 		return s.clientCredentials(ctx, ep)
-	case GrantPassword:
+	case config.GrantPassword:
 		return s.password(ctx, ep)
-	case GrantRefreshToken:
+	case config.GrantRefreshToken:
 		return s.refreshWith(ctx, ep, s.p.RefreshToken)
-	case GrantStatic:
+	case config.GrantStatic:
 		return s.static(), nil
-	case GrantCustom:
+	case config.GrantCustom:
 		return s.customLogin(ctx)
-	case GrantJWTBearer:
+	case config.GrantJWTBearer:
 		return s.jwtBearer(ctx, ep)
-	case GrantCommand:
+	case config.GrantCommand:
 		return s.commandToken(ctx)
-	case GrantTokenExchange:
+	case config.GrantTokenExchange:
 		return s.tokenExchange(ctx, ep)
 	}
 	return nil, ErrNeedsLogin
@@ -112,7 +67,7 @@ func (s *Session) extraParams() url.Values {
 }
 
 func (s *Session) clientCredentials(ctx context.Context, ep endpoints) (*Token, error) {
-	if !s.p.usesOAuth2() {
+	if !usesOAuth2(s.p) {
 		form := s.extraParams()
 		form.Set("grant_type", "client_credentials")
 		if len(s.p.Scopes) > 0 {
@@ -126,13 +81,13 @@ func (s *Session) clientCredentials(ctx context.Context, ep endpoints) (*Token, 
 		TokenURL:       ep.token,
 		Scopes:         s.p.Scopes,
 		EndpointParams: s.extraParams(),
-		AuthStyle:      s.p.authStyle(),
+		AuthStyle:      authStyle(s.p),
 	}
 	return s.viaOAuth2(ctx, func(ctx context.Context) (*oauth2.Token, error) { return cc.Token(ctx) })
 }
 
 func (s *Session) password(ctx context.Context, ep endpoints) (*Token, error) {
-	if !s.p.usesOAuth2() || len(s.extraParams()) > 0 {
+	if !usesOAuth2(s.p) || len(s.extraParams()) > 0 {
 		form := s.extraParams()
 		form.Set("grant_type", "password")
 		form.Set("username", s.p.Username)
@@ -153,12 +108,12 @@ func (s *Session) refreshWith(ctx context.Context, ep endpoints, rt secret.Strin
 	if rt.IsZero() {
 		return nil, ErrNeedsLogin
 	}
-	if s.p.Grant == GrantCustom {
+	if s.p.Grant == config.GrantCustom {
 		return s.customRefresh(ctx, rt)
 	}
 	var tok *Token
 	var err error
-	if !s.p.usesOAuth2() || len(s.extraParams()) > 0 {
+	if !usesOAuth2(s.p) || len(s.extraParams()) > 0 {
 		form := s.extraParams()
 		form.Set("grant_type", "refresh_token")
 		form.Set("refresh_token", rt.Reveal())

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // callbackPath is where the loopback listener takes the redirect.
@@ -37,7 +39,7 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 	for k, v := range s.p.AuthParams {
 		// The config refuses these (Parse); a provider built another way
 		// must not replace them either.
-		if !reservedAuthParam(k) {
+		if !config.ReservedAuthParam(k) {
 			authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
 		}
 	}
@@ -159,7 +161,7 @@ func (s *Session) awaitCode(ctx context.Context, cfg *oauth2.Config, ep endpoint
 	if code == "" {
 		return nil, &TokenError{Provider: s.p.Name, Description: "the redirect carried no code"}
 	}
-	if s.p.assertsOrPresentsCert() {
+	if s.p.AssertsOrPresentsCert() {
 		// x/oauth2 cannot send a client assertion or client_id beside a
 		// certificate: the exchange is ours.
 		return s.postToken(ctx, ep.token, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL}, "code_verifier": {verifier}})

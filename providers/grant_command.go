@@ -34,7 +34,7 @@ func (s *Session) commandToken(ctx context.Context) (*Token, error) {
 	}
 	var tok *Token
 	if out[0] == '{' {
-		if tok, err = s.p.mapResponse(0, out, obtained, s.Redact); err != nil {
+		if tok, err = mapResponse(s.p, 0, out, obtained, s.Redact); err != nil {
 			var te *TokenError
 			if errors.As(err, &te) {
 				te.Source = source

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -31,7 +32,7 @@ func (s *Session) customRefresh(ctx context.Context, rt secret.String) (*Token, 
 	return refreshed(tok, err, rt)
 }
 
-func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest, rt secret.String) (*Token, error) {
+func (s *Session) customCall(ctx context.Context, what string, cr *config.CustomRequest, rt secret.String) (*Token, error) {
 	if err := s.paceToken(ctx); err != nil {
 		return nil, err
 	}
@@ -41,7 +42,7 @@ func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest
 	// Templates are filled only now, so this is where a templated URL
 	// is checked (Parse and Resolve check the others).
 	target := fill(cr.URL)
-	if err := checkURL(target); err != nil {
+	if err := config.CheckURL(target); err != nil {
 		return nil, fmt.Errorf("%s: %s.url: %s", s.p.Name, what, s.Redact(err.Error()))
 	}
 	u, err := url.Parse(target)
@@ -59,7 +60,7 @@ func (s *Session) customCall(ctx context.Context, what string, cr *CustomRequest
 	header := http.Header{"Accept": {"application/json"}}
 	switch {
 	case cr.JSON != nil:
-		b, err := json.Marshal(mapStrings("", cr.JSON, func(_, v string) string { return fill(v) }))
+		b, err := json.Marshal(config.MapStrings("", cr.JSON, func(_, v string) string { return fill(v) }))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s.json: %w", s.p.Name, what, err)
 		}
@@ -107,43 +108,5 @@ func (s *Session) templater(rt secret.String) func(string) string {
 			values[k] = v
 		}
 	}
-	return func(text string) string { return FillTemplate(text, values) }
-}
-
-// FillTemplate replaces each {{name}} (spaces inside the braces allowed)
-// with its value; a name values does not have stays as written, so the
-// mistake shows in the request.
-func FillTemplate(text string, values map[string]string) string {
-	return fillTemplate(text, func(name string) (string, bool) {
-		v, ok := values[name]
-		return v, ok
-	})
-}
-
-// fillTemplate replaces each {{name}} that lookup knows; the one scan of
-// {{...}} both FillTemplate and TemplateNames read templates with.
-func fillTemplate(text string, lookup func(name string) (string, bool)) string {
-	if !strings.Contains(text, "{{") {
-		return text
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(text, "{{")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(text[i:], "}}")
-		if j < 0 {
-			break
-		}
-		b.WriteString(text[:i])
-		if v, ok := lookup(strings.TrimSpace(text[i+2 : i+j])); ok {
-			b.WriteString(v)
-		} else {
-			b.WriteString(text[i : i+j+2])
-		}
-		text = text[i+j+2:]
-	}
-	b.WriteString(text)
-	return b.String()
+	return func(text string) string { return config.FillTemplate(text, values) }
 }

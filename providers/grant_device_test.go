@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // deviceServer is a hostile device authorization server on 127.0.0.1: its
@@ -57,7 +58,7 @@ func (f *fakeTime) Sleep(ctx context.Context, d time.Duration) error {
 
 func deviceSession(t *testing.T, srv *httptest.Server, ft *fakeTime) *providers.Session {
 	t.Helper()
-	p := &providers.Provider{Name: "dev", Grant: "device_code", DeviceURL: srv.URL + "/device", TokenURL: srv.URL + "/token", ClientID: "dev", ClientAuth: "none"}
+	p := &config.Provider{Name: "dev", Grant: "device_code", DeviceURL: srv.URL + "/device", TokenURL: srv.URL + "/token", ClientID: "dev", ClientAuth: "none"}
 	s, err := providers.NewSession(p, providers.SessionOptions{Now: ft.Now, Sleep: ft.Sleep})
 	if err != nil {
 		t.Fatal(err)

@@ -83,26 +83,3 @@ func (s *Session) otherToken(ctx context.Context, key, name, typ string) (secret
 	s.addSecret(value)
 	return value, nil
 }
-
-// ExchangeNote says where a token_exchange provider sends other tokens:
-// the one exception to "a token goes only to its provider's base_url
-// origin" besides a collection's $auth.token. "" for any other provider.
-func (p *Provider) ExchangeNote() string {
-	if p.Grant != GrantTokenExchange {
-		return ""
-	}
-	var names []string
-	for _, n := range []string{p.SubjectProvider, p.ActorProvider} {
-		if n != "" {
-			names = append(names, n+"'s")
-		}
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	to := "its token endpoint"
-	if p.TokenURL != "" {
-		to = secret.RedactURL(p.TokenURL)
-	}
-	return "token exchange: sends " + strings.Join(names, " and ") + " token to " + to
-}

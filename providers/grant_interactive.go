@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // DefaultAuthTimeout bounds how long an interactive grant waits for the
@@ -26,7 +28,7 @@ type AuthorizeOptions struct {
 // Paste accepts the redirect URL when the browser cannot reach the loopback
 // listener (another machine, a container).
 type Pending struct {
-	Grant Grant
+	Grant config.Grant
 	// URL is where the person goes: the authorization URL, or the device
 	// grant's verification URI.
 	URL string
@@ -115,7 +117,7 @@ func (s *Session) Authorize(ctx context.Context, opts AuthorizeOptions) (*Pendin
 	// Each grant starts at an endpoint of its own and ends at the token
 	// endpoint.
 	first, key, start := ep.auth, "auth_url", s.startAuthCode
-	if s.p.Grant == GrantDeviceCode {
+	if s.p.Grant == config.GrantDeviceCode {
 		first, key, start = ep.device, "device_url", s.startDevice
 	}
 	if first == "" || ep.token == "" {

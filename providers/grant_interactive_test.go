@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/demo/demotest"
 )
@@ -200,7 +201,7 @@ func TestDeviceCodeAgainstTheDemo(t *testing.T) {
 
 func TestDiscoveryFromTheIssuer(t *testing.T) {
 	e := startDemo(t, time.Minute, nil)
-	p := e.provider(t, func(p *providers.Provider) {
+	p := e.provider(t, func(p *config.Provider) {
 		p.TokenURL, p.RevokeURL, p.IntrospectURL = "", "", ""
 		p.Issuer = e.srv.URL
 	})
@@ -220,7 +221,7 @@ func TestDiscoveryFromTheIssuer(t *testing.T) {
 		t.Errorf("the API answers %d to a revoked token, want 401", got)
 	}
 	// A wrong issuer is named, not followed.
-	bad := newSession(t, e.provider(t, func(p *providers.Provider) { p.TokenURL = ""; p.Issuer = e.srv.URL + "/elsewhere" }), nil, 0)
+	bad := newSession(t, e.provider(t, func(p *config.Provider) { p.TokenURL = ""; p.Issuer = e.srv.URL + "/elsewhere" }), nil, 0)
 	if _, err := bad.Token(context.Background()); err == nil || !strings.Contains(err.Error(), "discovery") {
 		t.Errorf("a wrong issuer gave %v", err)
 	}
@@ -229,7 +230,7 @@ func TestDiscoveryFromTheIssuer(t *testing.T) {
 func TestClientSecretCmdRunsOnce(t *testing.T) {
 	e := startDemo(t, time.Minute, nil)
 	count := t.TempDir() + "/count"
-	p := e.provider(t, func(p *providers.Provider) {
+	p := e.provider(t, func(p *config.Provider) {
 		p.ClientSecret = providersSecret("")
 		p.ClientSecretCmd = "echo run >> " + count + "; printf %s " + demo.CCClientSecret
 	})
@@ -242,7 +243,7 @@ func TestClientSecretCmdRunsOnce(t *testing.T) {
 	if runs := strings.Count(readFile(t, count), "run"); runs != 1 {
 		t.Errorf("client_secret_cmd ran %d times, want once per session", runs)
 	}
-	failing := newSession(t, e.provider(t, func(p *providers.Provider) {
+	failing := newSession(t, e.provider(t, func(p *config.Provider) {
 		p.ClientSecret = providersSecret("")
 		p.ClientSecretCmd = "echo 'vault is sealed' >&2; exit 3"
 	}), nil, 0)

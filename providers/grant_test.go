@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TestGrantFromTheConfig: the grant key reads as the same strings it
@@ -12,23 +13,23 @@ import (
 // session and the screens ask of it.
 func TestGrantFromTheConfig(t *testing.T) {
 	tests := []struct {
-		grant         providers.Grant
+		grant         config.Grant
 		interactive   bool
 		tokenEndpoint bool
 		extra         string
 	}{
-		{providers.GrantClientCredentials, false, true, `token_url = "https://login.example.com/token"`},
-		{providers.GrantAuthorizationCode, true, true, ""},
-		{providers.GrantDeviceCode, true, true, ""},
-		{providers.GrantRefreshToken, false, true, ""},
-		{providers.GrantPassword, false, true, ""},
-		{providers.GrantStatic, false, false, ""},
-		{providers.GrantCustom, false, false, ""},
+		{config.GrantClientCredentials, false, true, `token_url = "https://login.example.com/token"`},
+		{config.GrantAuthorizationCode, true, true, ""},
+		{config.GrantDeviceCode, true, true, ""},
+		{config.GrantRefreshToken, false, true, ""},
+		{config.GrantPassword, false, true, ""},
+		{config.GrantStatic, false, false, ""},
+		{config.GrantCustom, false, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.grant), func(t *testing.T) {
 			text := fmt.Sprintf("[providers.x]\nbase_url = \"https://api.example.com\"\ngrant = %q\n%s\n", string(tt.grant), tt.extra)
-			cfg, err := providers.Parse("k.toml", []byte(text))
+			cfg, err := config.Parse("k.toml", []byte(text))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +48,7 @@ func TestGrantFromTheConfig(t *testing.T) {
 			}
 		})
 	}
-	if providers.Grant("implicit").Known() {
+	if config.Grant("implicit").Known() {
 		t.Error("implicit is not a keyhole grant")
 	}
 }

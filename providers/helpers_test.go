@@ -16,14 +16,15 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
 // resolvedProvider parses text and returns its provider name, resolved
 // against an empty environment.
-func resolvedProvider(t *testing.T, text, name string) *providers.Provider {
+func resolvedProvider(t *testing.T, text, name string) *config.Provider {
 	t.Helper()
-	cfg, err := providers.Parse("test.toml", []byte(text))
+	cfg, err := config.Parse("test.toml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func resolvedProvider(t *testing.T, text, name string) *providers.Provider {
 
 // resolveIn returns cfg's provider name, resolved against an empty
 // environment.
-func resolveIn(t *testing.T, cfg *providers.Config, name string) *providers.Provider {
+func resolveIn(t *testing.T, cfg *config.File, name string) *config.Provider {
 	t.Helper()
 	p, ok := cfg.Provider(name)
 	if !ok {
@@ -168,7 +169,7 @@ func (c *clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
 // demoEnv is a demo server behind httptest, with its config parsed.
 type demoEnv struct {
 	srv *httptest.Server
-	cfg *providers.Config
+	cfg *config.File
 }
 
 // startDemo serves the real demo server on 127.0.0.1, optionally wrapped
@@ -185,7 +186,7 @@ func startDemo(t *testing.T, ttl time.Duration, wrap func(http.Handler) http.Han
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(srv.URL)))
+	cfg, err := config.Parse("demo.toml", []byte(demo.Config(srv.URL)))
 	if err != nil {
 		t.Fatalf("demo config: %v", err)
 	}
@@ -193,7 +194,7 @@ func startDemo(t *testing.T, ttl time.Duration, wrap func(http.Handler) http.Han
 }
 
 // provider returns demo-cc, resolved, after edit.
-func (e *demoEnv) provider(t *testing.T, edit func(*providers.Provider)) *providers.Provider {
+func (e *demoEnv) provider(t *testing.T, edit func(*config.Provider)) *config.Provider {
 	t.Helper()
 	r := resolveIn(t, e.cfg, "demo-cc")
 	if edit != nil {
@@ -229,7 +230,7 @@ func newClient(t *testing.T) *http.Client {
 	return &http.Client{Transport: tr}
 }
 
-func newSession(t *testing.T, p *providers.Provider, now func() time.Time, window time.Duration) *providers.Session {
+func newSession(t *testing.T, p *config.Provider, now func() time.Time, window time.Duration) *providers.Session {
 	t.Helper()
 	s, err := providers.NewSession(p, providers.SessionOptions{Client: newClient(t), Now: now, RefreshBefore: window})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/internal/pemfile"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TLSFileError is a provider's ca_file, cert_file, key_file or
@@ -40,12 +41,6 @@ const (
 	maxDialTimeout      = 30 * time.Second
 	maxHandshakeTimeout = 10 * time.Second
 )
-
-// HasTLSSettings reports whether p sets any of insecure, ca_file,
-// cert_file or key_file: only such a provider needs a transport of its own.
-func (p *Provider) HasTLSSettings() bool {
-	return p.Insecure || p.CAFile != "" || p.CertFile != "" || p.KeyFile != ""
-}
 
 // NewClient is the one way keyhole makes an HTTP client: a copy of base
 // (its Transport, Timeout and Jar; nil base means http.DefaultTransport)
@@ -84,7 +79,7 @@ func showRedirect(*http.Request, []*http.Request) error { return http.ErrUseLast
 // base nil means a client on http.DefaultTransport. A base whose
 // transport is not an *http.Transport cannot carry TLS settings: that is
 // an error for a provider that has some.
-func HTTPClient(p *Provider, base *http.Client) (*http.Client, error) {
+func HTTPClient(p *config.Provider, base *http.Client) (*http.Client, error) {
 	c := NewClient(base)
 	if !p.HasTLSSettings() {
 		return c, nil
@@ -119,7 +114,7 @@ func HTTPClient(p *Provider, base *http.Client) (*http.Client, error) {
 // does, and never applied to loopback hosts such as the built-in demo.
 func NewTransport(timeout time.Duration) *http.Transport {
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		timeout = config.DefaultTimeout
 	}
 	dialer := &net.Dialer{Timeout: min(timeout, maxDialTimeout), KeepAlive: 30 * time.Second}
 	return &http.Transport{
@@ -146,16 +141,16 @@ func capTimeouts(tr *http.Transport, timeout time.Duration) {
 }
 
 // providerTimeout is the provider's timeout, or DefaultTimeout.
-func providerTimeout(p *Provider) time.Duration {
+func providerTimeout(p *config.Provider) time.Duration {
 	if p.Timeout > 0 {
 		return p.Timeout.Std()
 	}
-	return DefaultTimeout
+	return config.DefaultTimeout
 }
 
 // tlsConfig builds p's TLS configuration on a copy of base (nil: Go's
 // defaults).
-func tlsConfig(p *Provider, base *tls.Config) (*tls.Config, error) {
+func tlsConfig(p *config.Provider, base *tls.Config) (*tls.Config, error) {
 	conf := &tls.Config{}
 	if base != nil {
 		conf = base.Clone()
@@ -169,7 +164,7 @@ func tlsConfig(p *Provider, base *tls.Config) (*tls.Config, error) {
 	}
 	// cert_file alone, beside private_key_jwt, only names the certificate
 	// whose thumbprints the assertion carries: it is no TLS credential.
-	if p.KeyFile != "" || (p.CertFile != "" && !certForThumbprint(p)) {
+	if p.KeyFile != "" || (p.CertFile != "" && !config.CertForThumbprint(p)) {
 		cert, err := clientCert(p)
 		if err != nil {
 			return nil, err
@@ -184,7 +179,7 @@ func tlsConfig(p *Provider, base *tls.Config) (*tls.Config, error) {
 
 // rootPool is the system's roots (or base's, when it has its own) plus
 // every certificate in ca_file.
-func rootPool(p *Provider, base *x509.CertPool) (*x509.CertPool, error) {
+func rootPool(p *config.Provider, base *x509.CertPool) (*x509.CertPool, error) {
 	path, data, err := readTLSFile(p, "ca_file", p.CAFile)
 	if err != nil {
 		return nil, err
@@ -213,7 +208,7 @@ func rootPool(p *Provider, base *x509.CertPool) (*x509.CertPool, error) {
 // clientCert loads the client certificate from cert_file and key_file.
 // Configuration validation requires both; each is checked on its own so
 // an error names the file at fault.
-func clientCert(p *Provider) (tls.Certificate, error) {
+func clientCert(p *config.Provider) (tls.Certificate, error) {
 	if p.CertFile == "" || p.KeyFile == "" {
 		key, set := "key_file", "cert_file"
 		if p.CertFile == "" {
@@ -246,14 +241,14 @@ func clientCert(p *Provider) (tls.Certificate, error) {
 
 // tlsFileError names the provider, the config key and the file of what
 // pemfile found wrong.
-func tlsFileError(p *Provider, key, path string, pr *pemfile.Problem) error {
+func tlsFileError(p *config.Provider, key, path string, pr *pemfile.Problem) error {
 	return &TLSFileError{Provider: p.Name, Key: key, File: path, Msg: pr.Msg, Hint: pr.Hint}
 }
 
 // readTLSFile reads one of p's TLS files, where FilePath says it is. Its
 // error names the provider, the key and the path, and says why, without
 // the OS error's repetition of the path.
-func readTLSFile(p *Provider, key, path string) (string, []byte, error) {
+func readTLSFile(p *config.Provider, key, path string) (string, []byte, error) {
 	path, err := p.FilePath(path)
 	if err != nil {
 		return path, nil, &TLSFileError{Provider: p.Name, Key: key, File: path, Msg: err.Error()}

@@ -17,6 +17,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/proxychild"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
@@ -155,7 +156,7 @@ func TestProxyChild(t *testing.T) {
 	// A provider without TLS settings shares the base client's transport
 	// (http.DefaultTransport's), which takes the proxy too.
 	text := "[providers.open]\nbase_url = \"http://plain.example.test\"\ngrant = \"static\"\ntoken = \"t\"\n"
-	cfg, err := providers.Parse("open.toml", []byte(text))
+	cfg, err := config.Parse("open.toml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // testPKI is a test CA, a server certificate it signed for 127.0.0.1 and
@@ -142,7 +143,7 @@ func tlsAPI(t *testing.T, pki *testPKI, clientAuth tls.ClientAuthType) *httptest
 
 // tlsProvider parses a client_credentials provider for srv with extra
 // TOML lines, and resolves it.
-func tlsProvider(t *testing.T, srvURL, extra string) *providers.Provider {
+func tlsProvider(t *testing.T, srvURL, extra string) *config.Provider {
 	t.Helper()
 	text := fmt.Sprintf("[providers.corp]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"id\"\nclient_secret = \"s\"\n%s",
 		srvURL, srvURL+"/token", extra)
@@ -151,7 +152,7 @@ func tlsProvider(t *testing.T, srvURL, extra string) *providers.Provider {
 
 // tokenAndCall gets a token through a session on the provider's own
 // client and calls GET /api/me with it through exchange.Send.
-func tokenAndCall(t *testing.T, p *providers.Provider) (*exchange.Exchange, error) {
+func tokenAndCall(t *testing.T, p *config.Provider) (*exchange.Exchange, error) {
 	t.Helper()
 	client, err := providers.HTTPClient(p, newClient(t))
 	if err != nil {
@@ -347,13 +348,13 @@ func TestConfigNeedsCertAndKeyTogether(t *testing.T) {
 		{`key_file = "k.pem"`, "tls.toml:7: providers.corp.key_file: key_file is set without cert_file"},
 	} {
 		text := "[providers.corp]\nbase_url = \"https://api.example.test\"\ngrant = \"client_credentials\"\ntoken_url = \"https://api.example.test/token\"\nclient_id = \"id\"\nclient_secret = \"s\"\n" + c.line + "\n"
-		_, err := providers.Parse("tls.toml", []byte(text))
+		_, err := config.Parse("tls.toml", []byte(text))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.line, err, c.want)
 		}
 	}
 	text := "[providers.corp]\nbase_url = \"https://api.example.test\"\ngrant = \"static\"\ntoken = \"t\"\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n"
-	if _, err := providers.Parse("tls.toml", []byte(text)); err != nil {
+	if _, err := config.Parse("tls.toml", []byte(text)); err != nil {
 		t.Errorf("both set: %v", err)
 	}
 }
@@ -371,7 +372,7 @@ func TestRelativeTLSFilesAreTakenFromTheConfigFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(t.TempDir()) // not the config's folder: nothing there to find
-	cfg, err := providers.LoadFile(cfgPath)
+	cfg, err := config.LoadFile(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}

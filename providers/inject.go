@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/internal/origin"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // ErrForeignOrigin is returned when a request goes to another origin than
@@ -25,9 +26,9 @@ type Injection struct {
 	Query string
 }
 
-// Injection returns where this provider puts its token: the inject table,
-// else a header "Authorization" with a prefix taken from token_type.
-func (p *Provider) Injection(tokenType string) Injection {
+// InjectionOfType returns where p puts a token of tokenType: the inject
+// table, else a header "Authorization" with a prefix taken from token_type.
+func InjectionOfType(p *config.Provider, tokenType string) Injection {
 	in := Injection{Header: "Authorization"}
 	if p.Inject != nil {
 		if p.Inject.Query != "" {
@@ -97,19 +98,19 @@ func carriesScheme(access, prefix string, derived bool) bool {
 	return ok && strings.TrimSpace(rest) != "" && slices.ContainsFunc(ownSchemes, func(s string) bool { return strings.EqualFold(s, word) })
 }
 
-// InjectionFor is where tok goes: Injection for its type, with no prefix
+// InjectionFor is where p puts tok: InjectionOfType for its type, with no prefix
 // when the token carries its scheme already. A scheme is never doubled.
-func (p *Provider) InjectionFor(tok *Token) Injection {
+func InjectionFor(p *config.Provider, tok *Token) Injection {
 	if tok == nil {
-		return p.Injection("")
+		return InjectionOfType(p, "")
 	}
 	tokenType := tok.Type
-	if p.sendsIDToken() {
+	if p.SendsIDToken() {
 		tokenType = "" // an ID token is a bearer JWT whatever the access token's type
 	}
-	in := p.Injection(tokenType)
+	in := InjectionOfType(p, tokenType)
 	derived := p.Inject == nil || p.Inject.Prefix == nil
-	if in.Query == "" && carriesScheme(p.Sent(tok).Reveal(), in.Prefix, derived) {
+	if in.Query == "" && carriesScheme(Sent(p, tok).Reveal(), in.Prefix, derived) {
 		in.Prefix = ""
 	}
 	return in
@@ -120,13 +121,13 @@ func SameOrigin(base, u *url.URL) bool {
 	return origin.Same(base, u)
 }
 
-// Apply puts tok on req where the provider wants it. A request to another
+// Apply puts tok on req where p wants it. A request to another
 // origin than base_url gets ErrForeignOrigin unless force is set.
-func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, error) {
+func Apply(p *config.Provider, req *http.Request, tok *Token, force bool) (Injection, error) {
 	if tok == nil || tok.Access.IsZero() {
 		return Injection{}, errors.New("no token to send")
 	}
-	sent, err := p.SentToken(tok)
+	sent, err := SentToken(p, tok)
 	if err != nil {
 		return Injection{}, err
 	}
@@ -140,7 +141,7 @@ func (p *Provider) Apply(req *http.Request, tok *Token, force bool) (Injection, 
 	}
 	// A token that already carries its scheme (one vendor issues
 	// "Bearer eyJ...") must not become "Bearer Bearer eyJ...".
-	in := p.InjectionFor(tok)
+	in := InjectionFor(p, tok)
 	if in.Query != "" {
 		req.URL.RawQuery = setQueryParam(req.URL.RawQuery, in.Query, sent.Reveal())
 		return in, nil

@@ -6,13 +6,14 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 func TestInjection(t *testing.T) {
 	tests := []struct {
 		name      string
-		inject    *Inject
+		inject    *config.Inject
 		tokenType string
 		want      Injection
 	}{
@@ -21,16 +22,16 @@ func TestInjection(t *testing.T) {
 		{"default, BEARER with spaces", nil, " BEARER ", Injection{Header: "Authorization", Prefix: "Bearer "}},
 		{"default, no token_type", nil, "", Injection{Header: "Authorization", Prefix: "Bearer "}},
 		{"default, other type as sent", nil, "DPoP", Injection{Header: "Authorization", Prefix: "DPoP "}},
-		{"custom header keeps the scheme", &Inject{Header: "X-Auth"}, "bearer", Injection{Header: "X-Auth", Prefix: "Bearer "}},
-		{"custom header and prefix", &Inject{Header: "X-Auth", Prefix: new("Token ")}, "bearer", Injection{Header: "X-Auth", Prefix: "Token "}},
-		{"empty prefix: raw token", &Inject{Header: "Authorization", Prefix: new("")}, "bearer", Injection{Header: "Authorization", Prefix: ""}},
-		{"prefix alone keeps Authorization", &Inject{Prefix: new("access_token ")}, "", Injection{Header: "Authorization", Prefix: "access_token "}},
-		{"query", &Inject{Query: "access_token"}, "bearer", Injection{Query: "access_token"}},
-		{"empty inject table", &Inject{}, "", Injection{Header: "Authorization", Prefix: "Bearer "}},
+		{"custom header keeps the scheme", &config.Inject{Header: "X-Auth"}, "bearer", Injection{Header: "X-Auth", Prefix: "Bearer "}},
+		{"custom header and prefix", &config.Inject{Header: "X-Auth", Prefix: new("Token ")}, "bearer", Injection{Header: "X-Auth", Prefix: "Token "}},
+		{"empty prefix: raw token", &config.Inject{Header: "Authorization", Prefix: new("")}, "bearer", Injection{Header: "Authorization", Prefix: ""}},
+		{"prefix alone keeps Authorization", &config.Inject{Prefix: new("access_token ")}, "", Injection{Header: "Authorization", Prefix: "access_token "}},
+		{"query", &config.Inject{Query: "access_token"}, "bearer", Injection{Query: "access_token"}},
+		{"empty inject table", &config.Inject{}, "", Injection{Header: "Authorization", Prefix: "Bearer "}},
 	}
 	for _, tt := range tests {
-		p := &Provider{Name: "x", Inject: tt.inject}
-		if got := p.Injection(tt.tokenType); got != tt.want {
+		p := &config.Provider{Name: "x", Inject: tt.inject}
+		if got := InjectionOfType(p, tt.tokenType); got != tt.want {
 			t.Errorf("%s: Injection = %+v, want %+v", tt.name, got, tt.want)
 		}
 	}
@@ -40,7 +41,7 @@ func TestApply(t *testing.T) {
 	const access = "eyJ.abc.def"
 	tests := []struct {
 		name      string
-		inject    *Inject
+		inject    *config.Inject
 		token     string
 		tokenType string
 		target    string
@@ -55,33 +56,33 @@ func TestApply(t *testing.T) {
 			header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization", Prefix: "Bearer "}},
 		{name: "no token_type", token: access, target: "https://api.example.com/x",
 			header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization", Prefix: "Bearer "}},
-		{name: "custom header and prefix", inject: &Inject{Header: "X-Api-Token", Prefix: new("Token ")}, token: access, tokenType: "bearer",
+		{name: "custom header and prefix", inject: &config.Inject{Header: "X-Api-Token", Prefix: new("Token ")}, token: access, tokenType: "bearer",
 			target: "https://api.example.com/x", header: "X-Api-Token", wantValue: "Token " + access, wantIn: Injection{Header: "X-Api-Token", Prefix: "Token "}},
-		{name: "raw, prefix empty", inject: &Inject{Header: "Authorization", Prefix: new("")}, token: access, tokenType: "bearer",
+		{name: "raw, prefix empty", inject: &config.Inject{Header: "Authorization", Prefix: new("")}, token: access, tokenType: "bearer",
 			target: "https://api.example.com/x", header: "Authorization", wantValue: access, wantIn: Injection{Header: "Authorization"}},
 		{name: "token already carries Bearer: never Bearer Bearer", token: "Bearer " + access, tokenType: "bearer",
 			target: "https://api.example.com/x", header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization"}},
 		{name: "token carries lowercase bearer", token: "bearer " + access, target: "https://api.example.com/x",
 			header: "Authorization", wantValue: "bearer " + access, wantIn: Injection{Header: "Authorization"}},
-		{name: "maptable: raw and prefixed", inject: &Inject{Header: "Authorization", Prefix: new("")}, token: "Bearer " + access,
+		{name: "maptable: raw and prefixed", inject: &config.Inject{Header: "Authorization", Prefix: new("")}, token: "Bearer " + access,
 			target: "https://api.example.com/x", header: "Authorization", wantValue: "Bearer " + access, wantIn: Injection{Header: "Authorization"}},
-		{name: "query", inject: &Inject{Query: "access_token"}, token: access, target: "https://api.example.com/x",
+		{name: "query", inject: &config.Inject{Query: "access_token"}, token: access, target: "https://api.example.com/x",
 			header: "Authorization", wantURL: "https://api.example.com/x?access_token=" + url.QueryEscape(access), wantIn: Injection{Query: "access_token"}},
-		{name: "query keeps the user's parameters as written", inject: &Inject{Query: "access_token"}, token: "a b&c",
+		{name: "query keeps the user's parameters as written", inject: &config.Inject{Query: "access_token"}, token: "a b&c",
 			target: "https://api.example.com/x?z=1&a=%2F&filter=a;b", header: "Authorization",
 			wantURL: "https://api.example.com/x?z=1&a=%2F&filter=a;b&access_token=a+b%26c", wantIn: Injection{Query: "access_token"}},
-		{name: "query replaces a token already there", inject: &Inject{Query: "access_token"}, token: access,
+		{name: "query replaces a token already there", inject: &config.Inject{Query: "access_token"}, token: access,
 			target: "https://api.example.com/x?access_token=old&page=2", header: "Authorization",
 			wantURL: "https://api.example.com/x?page=2&access_token=" + url.QueryEscape(access), wantIn: Injection{Query: "access_token"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := &Provider{Name: "x", BaseURL: "https://api.example.com/v1", Inject: tt.inject}
+			p := &config.Provider{Name: "x", BaseURL: "https://api.example.com/v1", Inject: tt.inject}
 			req, err := http.NewRequest("GET", tt.target, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			in, err := p.Apply(req, &Token{Access: secret.New(tt.token), Type: tt.tokenType}, false)
+			in, err := Apply(p, req, &Token{Access: secret.New(tt.token), Type: tt.tokenType}, false)
 			if err != nil {
 				t.Fatalf("Apply: %v", err)
 			}
@@ -109,10 +110,10 @@ func TestApply(t *testing.T) {
 }
 
 func TestApplyReplacesAComposedHeader(t *testing.T) {
-	p := &Provider{Name: "x", BaseURL: "https://api.example.com"}
+	p := &config.Provider{Name: "x", BaseURL: "https://api.example.com"}
 	req, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
 	req.Header.Add("Authorization", "Basic old")
-	if _, err := p.Apply(req, &Token{Access: secret.New("tok")}, false); err != nil {
+	if _, err := Apply(p, req, &Token{Access: secret.New("tok")}, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := req.Header.Values("Authorization"); len(got) != 1 || got[0] != "Bearer tok" {
@@ -147,9 +148,9 @@ func TestApplyOrigin(t *testing.T) {
 		if got := SameOrigin(b, u); got != tt.same {
 			t.Errorf("SameOrigin(%s, %s) = %v, want %v", tt.base, tt.target, got, tt.same)
 		}
-		p := &Provider{Name: "x", BaseURL: tt.base}
+		p := &config.Provider{Name: "x", BaseURL: tt.base}
 		req, _ := http.NewRequest("GET", tt.target, nil)
-		_, err := p.Apply(req, tok, false)
+		_, err := Apply(p, req, tok, false)
 		if tt.same {
 			if err != nil {
 				t.Errorf("Apply(%s → %s) = %v", tt.base, tt.target, err)
@@ -164,17 +165,17 @@ func TestApplyOrigin(t *testing.T) {
 		}
 		// force is the user asking for this one request.
 		req, _ = http.NewRequest("GET", tt.target, nil)
-		if _, err := p.Apply(req, tok, true); err != nil || req.Header.Get("Authorization") != "Bearer tok" {
+		if _, err := Apply(p, req, tok, true); err != nil || req.Header.Get("Authorization") != "Bearer tok" {
 			t.Errorf("forced Apply(%s → %s) = %v, header %q", tt.base, tt.target, err, req.Header.Get("Authorization"))
 		}
 	}
 }
 
 func TestApplyNoToken(t *testing.T) {
-	p := &Provider{Name: "x", BaseURL: "https://api.example.com"}
+	p := &config.Provider{Name: "x", BaseURL: "https://api.example.com"}
 	for _, tok := range []*Token{nil, {}} {
 		req, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
-		if _, err := p.Apply(req, tok, false); err == nil {
+		if _, err := Apply(p, req, tok, false); err == nil {
 			t.Errorf("Apply(%+v) succeeded without a token", tok)
 		}
 		if len(req.Header) != 0 {

@@ -1,28 +1,18 @@
 package providers
 
 import (
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// The tokens inject.token may name.
-const (
-	InjectAccessToken = "access_token"
-	InjectIDToken     = "id_token"
-)
-
-// sendsIDToken reports whether the provider sends the ID token instead of
-// the access token (inject = { token = "id_token" }): some APIs take the
-// OpenID Connect ID token as their credential.
-func (p *Provider) sendsIDToken() bool { return p.Inject != nil && p.Inject.Token == InjectIDToken }
-
-// Sent is the token a request carries: the ID token for inject.token =
+// Sent is the token a request of p carries: the ID token for inject.token =
 // "id_token", else the access token. It is zero when the ID token is
 // wanted and the answer had none (SentToken says why).
-func (p *Provider) Sent(tok *Token) secret.String {
+func Sent(p *config.Provider, tok *Token) secret.String {
 	if tok == nil {
 		return secret.String{}
 	}
-	if p.sendsIDToken() {
+	if p.SendsIDToken() {
 		return tok.ID
 	}
 	return tok.Access
@@ -30,9 +20,9 @@ func (p *Provider) Sent(tok *Token) secret.String {
 
 // SentToken is Sent, or an error naming the key when the ID token is
 // wanted and the token endpoint issued none.
-func (p *Provider) SentToken(tok *Token) (secret.String, error) {
-	sent := p.Sent(tok)
-	if sent.IsZero() && p.sendsIDToken() {
+func SentToken(p *config.Provider, tok *Token) (secret.String, error) {
+	sent := Sent(p, tok)
+	if sent.IsZero() && p.SendsIDToken() {
 		return sent, &TokenError{Provider: p.Name, Description: `inject.token is "id_token", but the token answer carried no id_token`,
 			Hint: "OpenID Connect issues an ID token when scopes include openid; or send the access token (remove inject.token)"}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TestClientsNeverFollowRedirects: whichever way a client is made, with
@@ -161,8 +162,8 @@ func TestClearEndpointsFromTheConfig(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("%s: ClearEndpoints = %q, want %q", c.extra, got, c.want)
 		}
-		if len(c.want) > 0 && !strings.Contains(providers.ClearWarning(got), "plain http") {
-			t.Errorf("%s: warning %q", c.extra, providers.ClearWarning(got))
+		if len(c.want) > 0 && !strings.Contains(config.ClearWarning(got), "plain http") {
+			t.Errorf("%s: warning %q", c.extra, config.ClearWarning(got))
 		}
 	}
 }
@@ -238,8 +239,8 @@ func TestAuthParamsCannotSubvertTheSignIn(t *testing.T) {
 			"inline": head + "auth_params = { prompt = \"consent\", " + key + " = \"evil\" }\n",
 			"table":  head + "\n[providers.x.auth_params]\nprompt = \"consent\"\n" + key + " = \"evil\"\n",
 		} {
-			_, err := providers.Parse("auth.toml", []byte(text))
-			var ce *providers.ConfigError
+			_, err := config.Parse("auth.toml", []byte(text))
+			var ce *config.Error
 			if !errors.As(err, &ce) {
 				t.Errorf("%s %s: %v, want a ConfigError", form, key, err)
 				continue
@@ -253,7 +254,7 @@ func TestAuthParamsCannotSubvertTheSignIn(t *testing.T) {
 			}
 		}
 	}
-	if _, err := providers.Parse("auth.toml", []byte(head+"auth_params = { prompt = \"consent\", scope = \"openid\", nonce = \"n\" }\n")); err != nil {
+	if _, err := config.Parse("auth.toml", []byte(head+"auth_params = { prompt = \"consent\", scope = \"openid\", nonce = \"n\" }\n")); err != nil {
 		t.Errorf("harmless auth_params refused: %v", err)
 	}
 }
@@ -331,7 +332,7 @@ func newHostileAuthServer(t *testing.T) *hostileAuthServer {
 }
 
 // provider is an authorization_code provider that signs in at h.
-func (h *hostileAuthServer) provider(t *testing.T) *providers.Provider {
+func (h *hostileAuthServer) provider(t *testing.T) *config.Provider {
 	t.Helper()
 	return resolvedProvider(t, fmt.Sprintf("[providers.x]\nbase_url = %q\ngrant = \"authorization_code\"\nissuer = %q\nclient_id = \"id\"\n", h.URL, h.URL), "x")
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/ratelimit"
 	"github.com/keyhole-sh/keyhole/providers/assertion"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -51,7 +52,7 @@ type SessionOptions struct {
 // Session gets, holds and hands out one provider's token. It is safe for
 // concurrent use: concurrent callers share one token request.
 type Session struct {
-	p      *Provider
+	p      *config.Provider
 	client *http.Client
 	now    func() time.Time
 	window time.Duration
@@ -107,13 +108,13 @@ const (
 
 // NewSession prepares a session for a resolved provider (see Resolve). It
 // fails with ErrUnsupported for what this build cannot run.
-func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
+func NewSession(p *config.Provider, opts SessionOptions) (*Session, error) {
 	if err := Supported(p); err != nil {
 		return nil, err
 	}
 	s := &Session{p: p, client: opts.Client, now: opts.Now, window: opts.RefreshBefore, store: opts.Store, sleep: opts.Sleep, red: &secret.Redactor{}, dpop: opts.DPoP, tokenOf: opts.TokenOf}
 	if s.store != nil {
-		s.key = p.CacheKey(s.store)
+		s.key = CacheKey(p, s.store)
 	}
 	// Whatever client the caller passed, a redirect from the authorization
 	// server is not followed: on a 307 or 308 Go re-posts the body, client
@@ -133,13 +134,13 @@ func NewSession(p *Provider, opts SessionOptions) (*Session, error) {
 		s.limit = ratelimit.New(rate, s.now, s.sleep)
 	}
 	s.red.Add(p.ClientSecret, p.Password, p.RefreshToken, p.Token, p.SubjectToken)
-	s.red.Add(p.injected...)
+	s.red.Add(p.Injected()...)
 	s.red.AddBasic(secret.New(p.ClientID), p.ClientSecret)
 	return s, nil
 }
 
 // Supported reports whether this build can get a token for p, and why not.
-func Supported(p *Provider) error {
+func Supported(p *config.Provider) error {
 	if !p.Grant.Known() {
 		return fmt.Errorf("%s: grant %s %w", p.Name, p.Grant, ErrUnsupported)
 	}
@@ -147,7 +148,7 @@ func Supported(p *Provider) error {
 }
 
 // Provider is the resolved provider this session serves.
-func (s *Session) Provider() *Provider { return s.p }
+func (s *Session) Provider() *config.Provider { return s.p }
 
 // Redact removes this provider's secrets from text meant for people.
 func (s *Session) Redact(text string) string {
@@ -370,10 +371,10 @@ func (s *Session) tokenError(ctx context.Context, err error) error {
 	return NewNetworkError(s.p.Name, "token request", err, s.Redact)
 }
 
-func tokenHint(e *TokenError, p *Provider) string {
+func tokenHint(e *TokenError, p *config.Provider) string {
 	switch e.Code {
 	case "invalid_client":
-		if h := signedClientHint(p); h != "" {
+		if h := config.SignedClientHint(p); h != "" {
 			return h
 		}
 		return "the token endpoint refused the client: check client_id, client_secret and client_auth (" + cmp.Or(p.ClientAuth, "basic") + ")"

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/providers/assertion"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -26,13 +27,13 @@ func (s *Session) loadSigner() error {
 	}
 	var signer *assertion.Signer
 	switch {
-	case s.p.signsWithKey():
+	case s.p.SignsWithKey():
 		k, err := s.readClientKey()
 		if err != nil {
 			return err
 		}
 		signer = assertion.NewSigner(k)
-	case s.p.ClientAuth == authClientSecretJWT:
+	case s.p.ClientAuth == config.AuthClientSecretJWT:
 		var err error
 		if signer, err = assertion.NewHMAC(sec); err != nil {
 			// A literal secret too short is a config error at load; this
@@ -61,7 +62,7 @@ func (s *Session) readClientKey() (*assertion.Key, error) {
 	if err != nil {
 		return nil, keyFileError(s.p, "client_key_file", path, err)
 	}
-	if s.p.ClientAuth != authPrivateKeyJWT || s.p.CertFile == "" {
+	if s.p.ClientAuth != config.AuthPrivateKeyJWT || s.p.CertFile == "" {
 		return k, nil
 	}
 	certPath, certPEM, err := readTLSFile(s.p, "cert_file", s.p.CertFile)
@@ -76,7 +77,7 @@ func (s *Session) readClientKey() (*assertion.Key, error) {
 
 // keyFileError names the provider, the key and the file of what the
 // assertion package found wrong, never the file's contents.
-func keyFileError(p *Provider, key, path string, err error) error {
+func keyFileError(p *config.Provider, key, path string, err error) error {
 	var pr *assertion.Problem
 	if !errors.As(err, &pr) {
 		return fmt.Errorf("provider %s: %s %s: %w", p.Name, key, path, err)
@@ -137,8 +138,8 @@ func (s *Session) signAssertion(ctx context.Context, sub string, extra map[strin
 // the certificate itself travels in the TLS handshake). It reports whether
 // the provider uses one of them.
 func (s *Session) authenticateSigned(ctx context.Context, form url.Values) (bool, error) {
-	switch s.p.clientAuth() {
-	case authPrivateKeyJWT, authClientSecretJWT:
+	switch clientAuth(s.p) {
+	case config.AuthPrivateKeyJWT, config.AuthClientSecretJWT:
 		a, err := s.signAssertion(ctx, s.p.ClientID, nil)
 		if err != nil {
 			return true, err
@@ -147,7 +148,7 @@ func (s *Session) authenticateSigned(ctx context.Context, form url.Values) (bool
 		form.Set("client_assertion_type", assertion.ClientAssertionType)
 		form.Set("client_assertion", a.Reveal())
 		return true, nil
-	case authTLS, authSelfSignedTLS:
+	case config.AuthTLS, config.AuthSelfSignedTLS:
 		form.Set("client_id", s.p.ClientID)
 		return true, nil
 	}

@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/providers/tokencache"
 )
 
 // pkceProvider is demo-pkce, resolved.
-func (e *demoEnv) pkceProvider(t *testing.T) *providers.Provider {
+func (e *demoEnv) pkceProvider(t *testing.T) *config.Provider {
 	t.Helper()
 	return resolveIn(t, e.cfg, "demo-pkce")
 }
@@ -116,7 +117,7 @@ func TestEditedConfigDoesNotReuseTheCachedToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	session := func(edit func(*providers.Provider)) *providers.Session {
+	session := func(edit func(*config.Provider)) *providers.Session {
 		s, err := providers.NewSession(e.provider(t, edit), providers.SessionOptions{Client: newClient(t), Store: store})
 		if err != nil {
 			t.Fatal(err)
@@ -133,14 +134,14 @@ func TestEditedConfigDoesNotReuseTheCachedToken(t *testing.T) {
 	if tok.Source != providers.SourceCache || e.grants(t, "client_credentials") != 1 {
 		t.Fatalf("an unchanged config did not reuse the cached token: source %s, %d requests", tok.Source, e.grants(t, "client_credentials"))
 	}
-	tok, err = session(func(p *providers.Provider) { p.Scopes = []string{"api:read"} }).Token(context.Background())
+	tok, err = session(func(p *config.Provider) { p.Scopes = []string{"api:read"} }).Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tok.Source == providers.SourceCache || e.grants(t, "client_credentials") != 2 {
 		t.Errorf("a changed scope reused the cached token: source %s, %d requests", tok.Source, e.grants(t, "client_credentials"))
 	}
-	if a, b := e.provider(t, nil).CacheKey(store), e.provider(t, func(p *providers.Provider) { p.ClientID = "other" }).CacheKey(store); a == b {
+	if a, b := providers.CacheKey(e.provider(t, nil), store), providers.CacheKey(e.provider(t, func(p *config.Provider) { p.ClientID = "other" }), store); a == b {
 		t.Error("a changed client_id keeps the cache key")
 	}
 }
@@ -150,7 +151,7 @@ func startDemoServer(t *testing.T, d *demo.Server) *demoEnv {
 	t.Helper()
 	srv := httptest.NewServer(d.Handler())
 	t.Cleanup(srv.Close)
-	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(srv.URL)))
+	cfg, err := config.Parse("demo.toml", []byte(demo.Config(srv.URL)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestRefusedRefreshTokenLeavesTheStore(t *testing.T) {
 		io.WriteString(w, `{"error":"invalid_grant","error_description":"refresh token reused"}`)
 	}))
 	t.Cleanup(srv.Close)
-	p := &providers.Provider{Name: "oidc", Grant: "authorization_code", BaseURL: srv.URL, AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/token", ClientID: "app", ClientAuth: "none"}
+	p := &config.Provider{Name: "oidc", Grant: "authorization_code", BaseURL: srv.URL, AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/token", ClientID: "app", ClientAuth: "none"}
 	dir := t.TempDir()
 	open := func() (*providers.Session, providers.Store) {
 		store, err := tokencache.NewFile(dir)
@@ -202,7 +203,7 @@ func TestRefusedRefreshTokenLeavesTheStore(t *testing.T) {
 	}
 	s, store := open()
 	expired := &providers.Token{Access: secret.New("old-access"), Refresh: secret.New("rt-refused"), Type: "Bearer", Obtained: t0.Add(-2 * time.Hour), Expiry: t0.Add(-time.Hour)}
-	if err := store.Save(p.CacheKey(store), expired); err != nil {
+	if err := store.Save(providers.CacheKey(p, store), expired); err != nil {
 		t.Fatal(err)
 	}
 
@@ -211,7 +212,7 @@ func TestRefusedRefreshTokenLeavesTheStore(t *testing.T) {
 	if !errors.Is(err, providers.ErrNeedsLogin) || !errors.As(err, &te) || te.Code != "invalid_grant" {
 		t.Fatalf("Token with a refused refresh token = %v; want needs-login carrying the server's invalid_grant", err)
 	}
-	stored, err := store.Load(p.CacheKey(store))
+	stored, err := store.Load(providers.CacheKey(p, store))
 	if err != nil || stored == nil {
 		t.Fatalf("the stored record is gone or unreadable: %v, %v", stored, err)
 	}

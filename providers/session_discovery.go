@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // endpoints are the URLs a provider's grants use.
@@ -135,4 +137,37 @@ func (s *Session) fetchMetadata(ctx context.Context, u string) (*metadata, error
 		return nil, &TokenError{Provider: s.p.Name, Status: status, Description: "discovery at " + u + " is not JSON metadata", Hint: "check issuer"}
 	}
 	return &md, nil
+}
+
+// mtlsAliases are RFC 8705 §5's mtls_endpoint_aliases.
+type mtlsAliases struct {
+	TokenEndpoint               string `json:"token_endpoint"`
+	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint"`
+	RevocationEndpoint          string `json:"revocation_endpoint"`
+	IntrospectionEndpoint       string `json:"introspection_endpoint"`
+}
+
+// forClient is md as p's client sees it: with the mTLS endpoint aliases
+// in place of the endpoints they stand for, when the client's certificate
+// is its credential.
+func (md *metadata) forClient(p *config.Provider) *metadata {
+	a := md.MTLSEndpointAliases
+	if a == nil || !p.PresentsCertificate() {
+		return md
+	}
+	out := *md
+	for _, f := range []struct {
+		dst   *string
+		alias string
+	}{
+		{&out.TokenEndpoint, a.TokenEndpoint},
+		{&out.DeviceAuthorizationEndpoint, a.DeviceAuthorizationEndpoint},
+		{&out.RevocationEndpoint, a.RevocationEndpoint},
+		{&out.IntrospectionEndpoint, a.IntrospectionEndpoint},
+	} {
+		if f.alias != "" {
+			*f.dst = f.alias
+		}
+	}
+	return &out
 }

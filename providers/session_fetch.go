@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -82,14 +83,14 @@ func (s *Session) get(ctx context.Context, m mode, held *Token) (*Token, error) 
 		s.forgetRefresh(held)
 	}
 	switch {
-	case refused != nil && (s.p.Interactive() || s.p.Grant == GrantRefreshToken):
+	case refused != nil && (s.p.Interactive() || s.p.Grant == config.GrantRefreshToken):
 		// Falling back to the configured refresh token after a rotated
 		// one was refused would present a used token: servers with reuse
 		// detection revoke the whole grant for that.
 		return nil, &RefreshRefusedError{Provider: s.p.Name, Cause: refused}
 	case s.p.Interactive():
 		return nil, ErrNeedsLogin
-	case m == modeAuto && s.p.Grant == GrantRefreshToken && held != nil && held.Refresh.IsZero():
+	case m == modeAuto && s.p.Grant == config.GrantRefreshToken && held != nil && held.Refresh.IsZero():
 		// A token held with no refresh token: forgetRefresh took it away
 		// when the server refused it, in this run or an earlier one. The
 		// configured refresh token began that chain and is spent too. A

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -44,7 +45,7 @@ func TestSessionClientCredentials(t *testing.T) {
 	for _, auth := range []string{"basic", "post", ""} {
 		t.Run("client_auth="+auth, func(t *testing.T) {
 			env := startDemo(t, ttl, nil)
-			p := env.provider(t, func(p *providers.Provider) { p.ClientAuth = auth })
+			p := env.provider(t, func(p *config.Provider) { p.ClientAuth = auth })
 			clk := newClock(t0)
 			s := newSession(t, p, clk.Now, 30*time.Second)
 			if s.Cached() != nil {
@@ -118,7 +119,7 @@ func TestSessionClientCredentials(t *testing.T) {
 
 func TestSessionRequestedScopes(t *testing.T) {
 	env := startDemo(t, time.Minute, nil)
-	p := env.provider(t, func(p *providers.Provider) { p.Scopes = []string{"api:read"} })
+	p := env.provider(t, func(p *config.Provider) { p.Scopes = []string{"api:read"} })
 	tok, err := newSession(t, p, newClock(t0).Now, 0).Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +201,7 @@ func TestSessionWrongSecret(t *testing.T) {
 	for _, auth := range []string{"basic", "post"} {
 		t.Run(auth, func(t *testing.T) {
 			env := startDemo(t, time.Minute, nil)
-			p := env.provider(t, func(p *providers.Provider) {
+			p := env.provider(t, func(p *config.Provider) {
 				p.ClientAuth = auth
 				p.ClientSecret = secret.New(wrong)
 			})
@@ -266,10 +267,10 @@ func hangingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	return srv, &n
 }
 
-func ccProvider(tokenURL string, timeout time.Duration) *providers.Provider {
-	return &providers.Provider{
+func ccProvider(tokenURL string, timeout time.Duration) *config.Provider {
+	return &config.Provider{
 		Name: "cc", BaseURL: "http://127.0.0.1:1", Grant: "client_credentials", TokenURL: tokenURL,
-		ClientID: "client", ClientSecret: secret.New("client-secret-value-1"), Timeout: providers.Duration(timeout),
+		ClientID: "client", ClientSecret: secret.New("client-secret-value-1"), Timeout: config.Duration(timeout),
 	}
 }
 
@@ -542,31 +543,31 @@ func TestSessionSendsConfiguredParams(t *testing.T) {
 }
 
 func TestSupported(t *testing.T) {
-	base := func(edit func(*providers.Provider)) *providers.Provider {
+	base := func(edit func(*config.Provider)) *config.Provider {
 		p := ccProvider("https://login.example.com/token", 0)
 		edit(p)
 		return p
 	}
 	tests := []struct {
 		name string
-		p    *providers.Provider
+		p    *config.Provider
 		ok   bool
 	}{
-		{"basic", base(func(p *providers.Provider) { p.ClientAuth = "basic" }), true},
-		{"post", base(func(p *providers.Provider) { p.ClientAuth = "post" }), true},
-		{"none", base(func(p *providers.Provider) { p.ClientAuth = "none"; p.ClientSecret = secret.String{} }), true},
-		{"default auth", base(func(p *providers.Provider) {}), true},
-		{"client_auth query", base(func(p *providers.Provider) { p.ClientAuth = "query" }), true},
-		{"client_auth basic_raw", base(func(p *providers.Provider) { p.ClientAuth = "basic_raw" }), true},
-		{"client_secret_cmd", base(func(p *providers.Provider) { p.ClientSecret = secret.String{}; p.ClientSecretCmd = "pass show x" }), true},
-		{"issuer only", base(func(p *providers.Provider) { p.TokenURL = ""; p.Issuer = "https://issuer.example" }), true},
-		{"authorization_code", base(func(p *providers.Provider) { p.Grant = "authorization_code" }), true},
-		{"device_code", base(func(p *providers.Provider) { p.Grant = "device_code" }), true},
-		{"password", base(func(p *providers.Provider) { p.Grant = "password" }), true},
-		{"refresh_token", base(func(p *providers.Provider) { p.Grant = "refresh_token" }), true},
-		{"static", base(func(p *providers.Provider) { p.Grant = "static" }), true},
-		{"custom", base(func(p *providers.Provider) { p.Grant = "custom" }), true},
-		{"implicit (not a keyhole grant)", base(func(p *providers.Provider) { p.Grant = "implicit" }), false},
+		{"basic", base(func(p *config.Provider) { p.ClientAuth = "basic" }), true},
+		{"post", base(func(p *config.Provider) { p.ClientAuth = "post" }), true},
+		{"none", base(func(p *config.Provider) { p.ClientAuth = "none"; p.ClientSecret = secret.String{} }), true},
+		{"default auth", base(func(p *config.Provider) {}), true},
+		{"client_auth query", base(func(p *config.Provider) { p.ClientAuth = "query" }), true},
+		{"client_auth basic_raw", base(func(p *config.Provider) { p.ClientAuth = "basic_raw" }), true},
+		{"client_secret_cmd", base(func(p *config.Provider) { p.ClientSecret = secret.String{}; p.ClientSecretCmd = "pass show x" }), true},
+		{"issuer only", base(func(p *config.Provider) { p.TokenURL = ""; p.Issuer = "https://issuer.example" }), true},
+		{"authorization_code", base(func(p *config.Provider) { p.Grant = "authorization_code" }), true},
+		{"device_code", base(func(p *config.Provider) { p.Grant = "device_code" }), true},
+		{"password", base(func(p *config.Provider) { p.Grant = "password" }), true},
+		{"refresh_token", base(func(p *config.Provider) { p.Grant = "refresh_token" }), true},
+		{"static", base(func(p *config.Provider) { p.Grant = "static" }), true},
+		{"custom", base(func(p *config.Provider) { p.Grant = "custom" }), true},
+		{"implicit (not a keyhole grant)", base(func(p *config.Provider) { p.Grant = "implicit" }), false},
 	}
 	for _, tt := range tests {
 		err := providers.Supported(tt.p)

@@ -8,12 +8,13 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 // standardResponse is RFC 6749 §5.1's shape, as a token_response mapping.
-var standardResponse = TokenResponse{
+var standardResponse = config.TokenResponse{
 	AccessToken:  "access_token",
 	RefreshToken: "refresh_token",
 	ExpiresIn:    "expires_in",
@@ -23,7 +24,7 @@ var standardResponse = TokenResponse{
 
 // mapping is the provider's token_response laid over the standard field
 // names: a vendor that renames one field need not restate the others.
-func (p *Provider) mapping() TokenResponse {
+func mapping(p *config.Provider) config.TokenResponse {
 	m := standardResponse
 	r := p.TokenResponse
 	if r == nil {
@@ -48,8 +49,8 @@ func (p *Provider) mapping() TokenResponse {
 // mapResponse reads a token out of a token endpoint's JSON answer with the
 // provider's mapping. A vendor error inside an HTTP 200 body (an ok test
 // that fails, an error message where a token should be) is a TokenError.
-func (p *Provider) mapResponse(status int, body []byte, obtained time.Time, redact func(string) string) (*Token, error) {
-	m := p.mapping()
+func mapResponse(p *config.Provider, status int, body []byte, obtained time.Time, redact func(string) string) (*Token, error) {
+	m := mapping(p)
 	if !gjson.ValidBytes(body) {
 		return nil, &TokenError{Provider: p.Name, Status: status, Description: "the answer is not JSON: " + snippet(body, redact),
 			Hint: "the token endpoint did not answer JSON: check token_url (an HTML page is often a login page or a proxy)"}

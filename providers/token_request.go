@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 )
 
@@ -23,8 +24,8 @@ const maxTokenBody = 1 << 20
 // "query"), cannot send Basic credentials without URL-escaping them
 // ("basic_raw"), and only reads the standard answer, so a provider with a
 // token_response mapping goes through postToken instead.
-func (p *Provider) usesOAuth2() bool {
-	switch p.clientAuth() {
+func usesOAuth2(p *config.Provider) bool {
+	switch clientAuth(p) {
 	case "", "basic", "post", "none":
 		return p.TokenResponse == nil
 	}
@@ -34,7 +35,7 @@ func (p *Provider) usesOAuth2() bool {
 // clientAuth is client_auth, defaulting to basic for a confidential
 // client and to none for a public one (no secret, no secret command): a
 // public client sending "Basic base64(id:)" confuses some servers.
-func (p *Provider) clientAuth() string {
+func clientAuth(p *config.Provider) string {
 	if p.ClientAuth != "" {
 		return p.ClientAuth
 	}
@@ -47,8 +48,8 @@ func (p *Provider) clientAuth() string {
 // authStyle pins x/oauth2's client authentication. Never auto-detect: on a
 // failure, detection retries with the secret in the other place, sending it
 // twice.
-func (p *Provider) authStyle() oauth2.AuthStyle {
-	if a := p.clientAuth(); a == "post" || a == "none" {
+func authStyle(p *config.Provider) oauth2.AuthStyle {
+	if a := clientAuth(p); a == "post" || a == "none" {
 		return oauth2.AuthStyleInParams
 	}
 	return oauth2.AuthStyleInHeader
@@ -57,7 +58,7 @@ func (p *Provider) authStyle() oauth2.AuthStyle {
 // oauth2Config is the provider as x/oauth2 sees it.
 func (s *Session) oauth2Config(ep endpoints) *oauth2.Config {
 	secret := s.clientSecret().Reveal()
-	if s.p.clientAuth() == "none" {
+	if clientAuth(s.p) == "none" {
 		secret = ""
 	}
 	return &oauth2.Config{
@@ -68,7 +69,7 @@ func (s *Session) oauth2Config(ep endpoints) *oauth2.Config {
 			AuthURL:       ep.auth,
 			TokenURL:      ep.token,
 			DeviceAuthURL: ep.device,
-			AuthStyle:     s.p.authStyle(),
+			AuthStyle:     authStyle(s.p),
 		},
 	}
 }
@@ -90,7 +91,7 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 		return nil, fmt.Errorf("%s: token_url: %w", s.p.Name, err)
 	}
 	form = cloneValues(form)
-	if s.p.clientAuth() == "query" {
+	if clientAuth(s.p) == "query" {
 		// The vendor that wants credentials in the query wants the whole
 		// request there, and an empty body.
 		q := u.Query()
@@ -154,7 +155,7 @@ func (s *Session) roundTrip(req *http.Request, op string) (int, []byte, error) {
 // authorization server, the way client_auth says.
 func (s *Session) authenticate(u *url.URL, form url.Values, header http.Header) {
 	id, sec := s.p.ClientID, s.clientSecret().Reveal()
-	switch s.p.clientAuth() {
+	switch clientAuth(s.p) {
 	case "", "basic":
 		header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(sec))))
 	case "basic_raw":
@@ -182,7 +183,7 @@ func (s *Session) doToken(req *http.Request) (*Token, error) {
 	if status < 200 || status > 299 {
 		return nil, s.errorAnswer(status, data)
 	}
-	tok, err := s.p.mapResponse(status, data, obtained, s.Redact)
+	tok, err := mapResponse(s.p, status, data, obtained, s.Redact)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +206,7 @@ func (s *Session) errorAnswer(status int, body []byte) error {
 	if doc, ok := parseJSON(body); ok {
 		te.Code = doc.Get("error").String()
 		te.Description = doc.Get("error_description").String()
-		if m := s.p.mapping(); m.Error != "" {
+		if m := mapping(s.p); m.Error != "" {
 			if msg := doc.Get(m.Error).String(); msg != "" {
 				te.Description = msg
 			}

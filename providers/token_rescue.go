@@ -66,7 +66,7 @@ func (s *Session) rescue(err error, c *answerCapture, obtained time.Time) (*Toke
 	if errors.As(err, &re) || c.status < 200 || c.status > 299 || len(c.body) == 0 {
 		return nil, false
 	}
-	tok, merr := s.p.mapResponse(c.status, c.body, obtained, s.Redact)
+	tok, merr := mapResponse(s.p, c.status, c.body, obtained, s.Redact)
 	if merr != nil {
 		return nil, false
 	}

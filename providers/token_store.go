@@ -2,10 +2,8 @@ package providers
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"maps"
-	"slices"
+
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // Store keeps tokens between runs and between processes: in memory, in a
@@ -32,65 +30,11 @@ type Store interface {
 	Lock(ctx context.Context, key string) (unlock func(), err error)
 }
 
-// CacheKey is the name a provider's token is stored under in store: its
-// name and a fingerprint of every setting that decides which token the
-// provider gets, and the environment applied to it. Change the client, the scopes, the endpoint or a secret,
-// and the old token is not reused.
-func (p *Provider) CacheKey(store Store) string {
-	return store.Key(p.Name, p.authSettings())
+// CacheKey is the name p's token is stored under in store: its name and
+// a fingerprint of every setting that decides which token the provider
+// gets, and the environment applied to it (config.Provider.AuthSettings).
+// Change the client, the scopes, the endpoint or a secret, and the old
+// token is not reused.
+func CacheKey(p *config.Provider, store Store) string {
+	return store.Key(p.Name, p.AuthSettings())
 }
-
-// authSettings are the settings CacheKey fingerprints, as canonical JSON.
-// Secrets are in them, so that a changed secret also invalidates; the
-// store's Key keeps them from showing in the key.
-func (p *Provider) authSettings() []byte {
-	auth := map[string]any{
-		"grant":          p.Grant,
-		"issuer":         p.Issuer,
-		"token_url":      p.TokenURL,
-		"auth_url":       p.AuthURL,
-		"device_url":     p.DeviceURL,
-		"client_id":      p.ClientID,
-		"client_secret":  p.ClientSecret.Reveal(),
-		"secret_cmd":     p.ClientSecretCmd,
-		"client_auth":    p.ClientAuth,
-		"scopes":         p.Scopes,
-		"audience":       p.Audience,
-		"resource":       p.Resource,
-		"token_params":   sortedPairs(p.TokenParams),
-		"auth_params":    sortedPairs(p.AuthParams),
-		"username":       p.Username,
-		"password":       p.Password.Reveal(),
-		"refresh_token":  p.RefreshToken.Reveal(),
-		"token":          p.Token.Reveal(),
-		"login":          p.Login,
-		"refresh":        p.Refresh,
-		"token_response": p.TokenResponse,
-	}
-	p.exchangeAuthSettings(auth)
-	// Only an environment's tokens carry its name: with none, the key is
-	// what it always was, and the tokens cached before environments
-	// existed are still found.
-	if p.Environment != "" {
-		auth["environment"] = p.Environment
-	}
-	p.addAssertionSettings(auth)
-	// encoding/json sorts map keys, so equal settings give equal bytes.
-	b, err := json.Marshal(auth)
-	if err != nil {
-		// Only a value JSON cannot encode gets here (a NaN inside a login
-		// body); fall back to its printed form, still deterministic.
-		b = []byte(fmtAny(auth))
-	}
-	return b
-}
-
-func sortedPairs(m map[string]string) [][2]string {
-	var out [][2]string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, [2]string{k, m[k]})
-	}
-	return out
-}
-
-func fmtAny(v any) string { return fmt.Sprintf("%#v", v) }

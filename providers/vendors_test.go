@@ -26,6 +26,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // vendor is one seed vendor's emulator served on 127.0.0.1, on a clock it
@@ -94,9 +95,9 @@ func (v *vendor) config(t *testing.T, edit func(string) string) string {
 
 // provider parses config text with providers.Parse and resolves it with an
 // Env made of the emulator's Env() overlaid with override.
-func (v *vendor) provider(t *testing.T, text string, override map[string]string) *providers.Provider {
+func (v *vendor) provider(t *testing.T, text string, override map[string]string) *config.Provider {
 	t.Helper()
-	cfg, err := providers.Parse(v.name+".toml", []byte(text))
+	cfg, err := config.Parse(v.name+".toml", []byte(text))
 	if err != nil {
 		t.Fatalf("%s: Parse: %v\n%s", v.name, err, text)
 	}
@@ -115,7 +116,7 @@ func (v *vendor) provider(t *testing.T, text string, override map[string]string)
 
 // session is a keyhole session on the shared clock, whose Sleep moves the
 // clock instead of waiting.
-func (v *vendor) session(t *testing.T, p *providers.Provider) *providers.Session {
+func (v *vendor) session(t *testing.T, p *config.Provider) *providers.Session {
 	t.Helper()
 	s, err := providers.NewSession(p, providers.SessionOptions{Client: v.client, Now: v.clock.Now, Sleep: v.sleep})
 	if err != nil {
@@ -481,7 +482,7 @@ func TestMaptableDoubleBearer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := p.Apply(r, tok, false); err != nil {
+			if _, err := providers.Apply(p, r, tok, false); err != nil {
 				t.Fatalf("Apply: %v", err)
 			}
 			if got := r.Header.Get("Authorization"); got != issued {

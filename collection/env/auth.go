@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -118,12 +118,12 @@ func mergeAuth(layers []*Env) []*Auth {
 // grantTypes maps the Grant Type values of both tools (JetBrains writes
 // "Client Credentials", httpyac client_credentials) onto keyhole's grants;
 // "" marks one keyhole refuses.
-var grantTypes = map[string]providers.Grant{
-	"authorizationcode":   providers.GrantAuthorizationCode,
-	"clientcredentials":   providers.GrantClientCredentials,
-	"deviceauthorization": providers.GrantDeviceCode,
-	"devicecode":          providers.GrantDeviceCode,
-	"password":            providers.GrantPassword,
+var grantTypes = map[string]config.Grant{
+	"authorizationcode":   config.GrantAuthorizationCode,
+	"clientcredentials":   config.GrantClientCredentials,
+	"deviceauthorization": config.GrantDeviceCode,
+	"devicecode":          config.GrantDeviceCode,
+	"password":            config.GrantPassword,
 	"implicit":            "",
 }
 
@@ -146,7 +146,7 @@ var varRef = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
 // cannot is returned instead: a flow keyhole does not run, a variable the
 // environment does not set, a field missing. That is a note about the
 // file, not an error: the other entries still load.
-func (a *Auth) provider(envName string, vars map[string]string) (*providers.Provider, string) {
+func (a *Auth) provider(envName string, vars map[string]string) (*config.Provider, string) {
 	field := func(name string) (string, error) {
 		v := a.Fields[name]
 		var missing string
@@ -178,7 +178,7 @@ func (a *Auth) provider(envName string, vars map[string]string) (*providers.Prov
 	case grant == "":
 		return nil, "the Implicit grant hands the token over in a URL, which keyhole does not do; use Authorization Code (keyhole adds PKCE)"
 	}
-	p := &providers.Provider{Name: a.ID, Title: a.ID + " (" + PublicFile + ")", Grant: grant, Environment: envName}
+	p := &config.Provider{Name: a.ID, Title: a.ID + " (" + PublicFile + ")", Grant: grant, Environment: envName}
 	for _, f := range []struct {
 		name string
 		into *string
@@ -220,7 +220,7 @@ func (a *Auth) provider(envName string, vars map[string]string) (*providers.Prov
 	default:
 		return nil, fmt.Sprintf("Client Credentials %q is not one of basic, in body, none", a.Fields["Client Credentials"])
 	}
-	if redirect := a.Fields["Redirect URL"]; redirect != "" && grant == providers.GrantAuthorizationCode {
+	if redirect := a.Fields["Redirect URL"]; redirect != "" && grant == config.GrantAuthorizationCode {
 		port, ok := loopbackPort(redirect)
 		if !ok {
 			return nil, fmt.Sprintf("Redirect URL %q is not a loopback address: keyhole receives the sign-in on 127.0.0.1 only (register http://127.0.0.1:PORT with the server)", redirect)
@@ -229,7 +229,7 @@ func (a *Auth) provider(envName string, vars map[string]string) (*providers.Prov
 	}
 	for _, prm := range a.Params {
 		v := prm.Value
-		if prm.InAuth && grant == providers.GrantAuthorizationCode {
+		if prm.InAuth && grant == config.GrantAuthorizationCode {
 			if p.AuthParams == nil {
 				p.AuthParams = map[string]string{}
 			}
@@ -242,7 +242,7 @@ func (a *Auth) provider(envName string, vars map[string]string) (*providers.Prov
 			p.TokenParams[prm.Name] = v
 		}
 	}
-	if err := providers.CheckEnvFileProvider(a.Path, p); err != nil {
+	if err := config.CheckEnvFileProvider(a.Path, p); err != nil {
 		return nil, inFieldNames(err)
 	}
 	return p, ""
@@ -271,8 +271,8 @@ func loopbackPort(raw string) (int, bool) {
 // for each entry that cannot be one: its flow is not one keyhole runs, or
 // a field it needs is missing. Each carries the environment's name, so
 // that its tokens are cached apart from another environment's.
-func (s *Set) Providers(name string, vars map[string]string) ([]*providers.Provider, []Note) {
-	var ps []*providers.Provider
+func (s *Set) Providers(name string, vars map[string]string) ([]*config.Provider, []Note) {
+	var ps []*config.Provider
 	var notes []Note
 	for _, a := range mergeAuth(s.layers(name)) {
 		p, why := a.provider(name, vars)
@@ -289,7 +289,7 @@ func (s *Set) Providers(name string, vars map[string]string) ([]*providers.Provi
 // inFieldNames says a provider's config error in the env file's terms:
 // the message and hint, with keyhole's key names as JetBrains names them.
 func inFieldNames(err error) string {
-	var ce *providers.ConfigError
+	var ce *config.Error
 	if !errors.As(err, &ce) {
 		return err.Error()
 	}

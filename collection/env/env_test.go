@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // jetbrainsPublic is an http-client.env.json as the JetBrains HTTP Client
@@ -142,7 +142,7 @@ func TestAuthProviders(t *testing.T) {
 		t.Fatalf("providers = %d, want api and browser; notes %v", len(ps), notes)
 	}
 	api := ps[0]
-	if api.Name != "api" || api.Grant != providers.GrantClientCredentials || api.ClientID != "dev-client" ||
+	if api.Name != "api" || api.Grant != config.GrantClientCredentials || api.ClientID != "dev-client" ||
 		api.TokenURL != "https://private-dev.example.com/oauth/token" || api.ClientSecret.Reveal() != "s3cret" ||
 		!slices.Equal(api.Scopes, []string{"read", "write"}) || api.ClientAuth != "post" || api.Environment != "dev" {
 		t.Errorf("api = %+v", api)
@@ -151,7 +151,7 @@ func TestAuthProviders(t *testing.T) {
 		t.Errorf("token params = %v: prompt is for the auth request only", api.TokenParams)
 	}
 	browser := ps[1]
-	if browser.Grant != providers.GrantAuthorizationCode || browser.RedirectPort != 8765 || browser.AuthURL == "" {
+	if browser.Grant != config.GrantAuthorizationCode || browser.RedirectPort != 8765 || browser.AuthURL == "" {
 		t.Errorf("browser = %+v", browser)
 	}
 	text := strings.Join(noteTexts(notes), "\n")

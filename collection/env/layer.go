@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // UnknownError is an environment name that neither the config nor an env
@@ -36,7 +36,7 @@ type Layer struct {
 	// Config is the config with the environment applied and the env
 	// files' providers added; nil when there is no config and the env
 	// files add no provider (the built-in demo is used then).
-	Config *providers.Config
+	Config *config.File
 	// Files are the env files read; an empty Set when there are none.
 	Files *Set
 	// Warnings are worth saying whenever the environment is used: an
@@ -54,7 +54,7 @@ type Layer struct {
 
 // Known are the environment names of cfg (nil for none) and of files, the
 // config's first, each once.
-func Known(cfg *providers.Config, files *Set) []string {
+func Known(cfg *config.File, files *Set) []string {
 	var out []string
 	if cfg != nil {
 		out = cfg.EnvironmentNames()
@@ -74,7 +74,7 @@ func Known(cfg *providers.Config, files *Set) []string {
 // $shared values and providers of the env files. An unknown name is an
 // *UnknownError listing the known ones; an env file that cannot be read
 // is an *Error.
-func Build(cfg *providers.Config, name string, dirs ...string) (*Layer, error) {
+func Build(cfg *config.File, name string, dirs ...string) (*Layer, error) {
 	files, err := Find(dirs...)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func Build(cfg *providers.Config, name string, dirs ...string) (*Layer, error) {
 		if !inTOML && !files.Has(name) {
 			return nil, &UnknownError{Name: name, Known: Known(cfg, files)}
 		}
-		l.Danger = providers.DangerousEnv(name, false)
+		l.Danger = config.DangerousEnv(name, false)
 		if cfg != nil && !inTOML {
 			l.Config = cfg.InEnvironment(name)
 		}
@@ -107,7 +107,7 @@ func Build(cfg *providers.Config, name string, dirs ...string) (*Layer, error) {
 }
 
 // tomlEnv finds the environment called name in cfg.
-func tomlEnv(cfg *providers.Config, name string) (*providers.Environment, bool) {
+func tomlEnv(cfg *config.File, name string) (*config.Environment, bool) {
 	if cfg == nil {
 		return nil, false
 	}
@@ -126,7 +126,7 @@ func (l *Layer) addProviders() {
 	if len(ps) == 0 {
 		return
 	}
-	var cfg providers.Config
+	var cfg config.File
 	if l.Config != nil {
 		cfg = *l.Config
 	} else {
@@ -145,7 +145,7 @@ func (l *Layer) addProviders() {
 }
 
 // authPath is where an env-file provider was written, for a message.
-func (l *Layer) authPath(p *providers.Provider) string {
+func (l *Layer) authPath(p *config.Provider) string {
 	for _, f := range l.Files.files() {
 		for _, e := range append([]*Env{f.Shared}, f.Envs...) {
 			if e == nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 const layerConfig = `[providers.api]
@@ -26,7 +26,7 @@ danger = true
 `
 
 func TestLayerOrder(t *testing.T) {
-	cfg, err := providers.Parse("k.toml", []byte(layerConfig))
+	cfg, err := config.Parse("k.toml", []byte(layerConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestLayerOrder(t *testing.T) {
 }
 
 func TestLayerProviders(t *testing.T) {
-	cfg, err := providers.Parse("k.toml", []byte(layerConfig))
+	cfg, err := config.Parse("k.toml", []byte(layerConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestLayerProviders(t *testing.T) {
 	if got := names(l.Config.Providers); !slices.Equal(got, []string{"api", "cc"}) {
 		t.Errorf("providers = %v", got)
 	}
-	if p, _ := l.Config.Provider("api"); p.Grant != providers.GrantStatic {
+	if p, _ := l.Config.Provider("api"); p.Grant != config.GrantStatic {
 		t.Error("the config's provider must win over the env file's of the same name")
 	}
 	if w := strings.Join(l.Warnings, "\n"); !strings.Contains(w, PublicFile+":2: Security.Auth.api not used: the config defines a provider api") {
@@ -115,7 +115,7 @@ func TestLayerProviders(t *testing.T) {
 	}
 }
 
-func names(ps []*providers.Provider) []string {
+func names(ps []*config.Provider) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.Name)

@@ -19,6 +19,7 @@ import (
 	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -166,7 +167,7 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	if r.opts.Danger && !r.opts.Yes && !safeMethod(prep.Method) {
 		return fail(NotSent, fmt.Errorf("%s in environment %q: it is marked dangerous; add --yes to send it", prep.Method, r.opts.Env))
 	}
-	var p *providers.Provider
+	var p *config.Provider
 	var tok *providers.Token
 	eopts := exchange.Options{MaxBody: r.b.MaxBody()}
 	switch {
@@ -175,7 +176,7 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 			return fail(NotSent, errors.New("a relative URL needs a provider: add # @provider NAME above the request, or run with --provider NAME"))
 		}
 		// No provider, no token: the request goes as written.
-		p = &providers.Provider{}
+		p = &config.Provider{}
 	case viaAuth:
 		// The token stands where the request put it; exchange adds none.
 		origin, err := AuthOrigin(prep.Target)

@@ -13,6 +13,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -61,7 +62,7 @@ type Command struct {
 // credential headers, credential query and form parameters, a URL
 // password, anything opts.Redact knows — are masked unless opts.Reveal;
 // Command.Masked says so.
-func Export(p *providers.Provider, r exchange.Request, opts Options) (Command, error) {
+func Export(p *config.Provider, r exchange.Request, opts Options) (Command, error) {
 	r = r.WithVars(p.Vars)
 	method, err := checkMethod(r.Method)
 	if err != nil {
@@ -254,8 +255,8 @@ func headerWord(name, value string) string {
 // injection is where the token goes: the provider's injection for the
 // held token's type (its default without one), with no prefix when the
 // token carries its scheme already, as Provider.Apply does.
-func injection(p *providers.Provider, tok *providers.Token) providers.Injection {
-	return p.InjectionFor(tok)
+func injection(p *config.Provider, tok *providers.Token) providers.Injection {
+	return providers.InjectionFor(p, tok)
 }
 
 // tokenCommand is the keyhole command line that prints the token.
@@ -269,7 +270,7 @@ func tokenCommand(provider, configPath, env string) string {
 // makes a fresh proof for it each time the command runs. A proof is never
 // written into the command: it would be stale in a minute, and it is a
 // secret.
-func dpopInjection(p *providers.Provider, opts Options, in providers.Injection, method string, u *url.URL) (providers.Injection, string) {
+func dpopInjection(p *config.Provider, opts Options, in providers.Injection, method string, u *url.URL) (providers.Injection, string) {
 	if !p.DPoP || in.Header == "" || opts.Token != nil && !strings.EqualFold(providers.Scheme(opts.Token.Type), dpop.Scheme) {
 		return in, ""
 	}

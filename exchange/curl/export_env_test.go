@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/exchange"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TestExportEnvironment: the token command of a provider in an
 // environment asks for that environment's token, and still reads back.
 func TestExportEnvironment(t *testing.T) {
-	p := &providers.Provider{Name: "api", BaseURL: "https://staging.example.com", Environment: "my env"}
+	p := &config.Provider{Name: "api", BaseURL: "https://staging.example.com", Environment: "my env"}
 	c, err := Export(p, exchange.Request{Method: "GET", Target: "/x"}, Options{ConfigPath: "/k.toml"})
 	if err != nil {
 		t.Fatal(err)

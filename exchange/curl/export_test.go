@@ -7,17 +7,18 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 func TestCurlCommand(t *testing.T) {
 	rawPrefix := ""
-	api := &providers.Provider{Name: "api", BaseURL: "https://api.example/v1"}
-	q := &providers.Provider{Name: "q", BaseURL: "https://api.example/v1", Inject: &providers.Inject{Query: "access_token"}}
-	raw := &providers.Provider{Name: "raw", BaseURL: "https://api.example", Inject: &providers.Inject{Header: "X-Api-Token", Prefix: &rawPrefix}}
+	api := &config.Provider{Name: "api", BaseURL: "https://api.example/v1"}
+	q := &config.Provider{Name: "q", BaseURL: "https://api.example/v1", Inject: &config.Inject{Query: "access_token"}}
+	raw := &config.Provider{Name: "raw", BaseURL: "https://api.example", Inject: &config.Inject{Header: "X-Api-Token", Prefix: &rawPrefix}}
 	for _, c := range []struct {
 		name    string
-		p       *providers.Provider
+		p       *config.Provider
 		r       exchange.Request
 		opts    Options
 		want    string
@@ -73,7 +74,7 @@ func TestCurlCommand(t *testing.T) {
 }
 
 func TestCurlCommandRefuses(t *testing.T) {
-	p := &providers.Provider{Name: "api", BaseURL: "https://api.example"}
+	p := &config.Provider{Name: "api", BaseURL: "https://api.example"}
 	for _, r := range []exchange.Request{
 		{Method: "GET X", Target: "/x"},
 		{Target: "ftp://h/x"},

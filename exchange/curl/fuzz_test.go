@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // FuzzParseCurl checks that Parse never panics on any text, and the
@@ -31,9 +32,9 @@ func FuzzParseCurl(f *testing.F) {
 	f.Add("curl h", "HEAD", "https://other.example/x?", "Content-Type", "", "-d", false)
 	f.Add("curl h", "get", "/a/../b/./c#frag", "X", "  padded\t", "line1\nline2\x00", true)
 	f.Fuzz(func(t *testing.T, cmd, method, target, name, value, body string, inQuery bool) {
-		p := &providers.Provider{Name: "odd name's", BaseURL: "https://api.example/v1"}
+		p := &config.Provider{Name: "odd name's", BaseURL: "https://api.example/v1"}
 		if inQuery {
-			p = &providers.Provider{Name: "q", BaseURL: "https://api.example/v1", Inject: &providers.Inject{Query: "access_token"}}
+			p = &config.Provider{Name: "q", BaseURL: "https://api.example/v1", Inject: &config.Inject{Query: "access_token"}}
 		}
 		r, info, err := Parse(cmd)
 		if err == nil {
@@ -50,7 +51,7 @@ func FuzzParseCurl(f *testing.F) {
 // request read is the one written: the token's header and parameter gone
 // (the command fetches them from keyhole), the Content-Type the command
 // spells out added.
-func roundTrip(t *testing.T, p *providers.Provider, r exchange.Request) {
+func roundTrip(t *testing.T, p *config.Provider, r exchange.Request) {
 	t.Helper()
 	c, err := Export(p, r, Options{Reveal: true, ConfigPath: "/cfg/it's.toml"})
 	if err != nil {

@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/exchange"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // The exported command masks credential fields at any depth of a JSON
 // body, with the rule the screen uses (secret.MaskJSON).
 func TestCurlMasksJSONSecrets(t *testing.T) {
-	p := &providers.Provider{Name: "api", BaseURL: "https://api.example"}
+	p := &config.Provider{Name: "api", BaseURL: "https://api.example"}
 	body := `{"client_secret":"abc123", "name":"x", "nested": {"password" : "p@ss", "list": [{"access_token":"tok"}, "client_secret"]}, "token": 5}`
 	c, err := Export(p, exchange.Request{Method: "POST", Target: "/x", Header: []exchange.Field{{Name: "Content-Type", Value: "application/json"}}, Body: body}, Options{})
 	if err != nil {
@@ -37,7 +37,7 @@ func TestCurlMasksJSONSecrets(t *testing.T) {
 }
 
 func TestCurlCarriesTheProvidersTLSSettings(t *testing.T) {
-	p := &providers.Provider{Name: "corp", BaseURL: "https://internal.example", Insecure: true, CAFile: "/etc/ca.pem", CertFile: "/etc/c.pem", KeyFile: "/etc/k.pem"}
+	p := &config.Provider{Name: "corp", BaseURL: "https://internal.example", Insecure: true, CAFile: "/etc/ca.pem", CertFile: "/etc/c.pem", KeyFile: "/etc/k.pem"}
 	c, err := Export(p, exchange.Request{Method: "GET", Target: "/x"}, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/shellword/shelltest"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TestMain fails the package when a test leaves a goroutine behind.
@@ -33,10 +33,10 @@ func TestCurlCommandSendsWhatSendSends(t *testing.T) {
 	rec := exchangetest.NewRecorder(t, nil)
 	base := rec.URL + "/base"
 	empty := ""
-	ps := map[string]*providers.Provider{
+	ps := map[string]*config.Provider{
 		"api":        {Name: "api", BaseURL: base},
-		"q":          {Name: "q", BaseURL: base, Inject: &providers.Inject{Query: "access_token"}},
-		"raw":        {Name: "raw", BaseURL: base, Inject: &providers.Inject{Header: "X-Api-Token", Prefix: &empty}},
+		"q":          {Name: "q", BaseURL: base, Inject: &config.Inject{Query: "access_token"}},
+		"raw":        {Name: "raw", BaseURL: base, Inject: &config.Inject{Header: "X-Api-Token", Prefix: &empty}},
 		"odd name's": {Name: "odd name's", BaseURL: base},
 	}
 	config := filepath.Join(t.TempDir(), "it's a config.toml")

@@ -21,7 +21,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/internal/safefile"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // FileName is the history's file name in keyhole's state folder.
@@ -55,7 +55,7 @@ type History struct {
 // providers.DefaultHistory) and writes nothing.
 func Open(dir string, limit int) (*History, error) {
 	if limit <= 0 {
-		return &History{limit: providers.DefaultHistory}, nil
+		return &History{limit: config.DefaultHistory}, nil
 	}
 	if dir == "" {
 		return nil, errors.New("history: no folder given")

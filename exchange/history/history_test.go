@@ -23,6 +23,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/attack"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -69,8 +70,8 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	hostPort := strings.TrimPrefix(srv.URL, "http://")
-	api := &providers.Provider{Name: "api", BaseURL: srv.URL}
-	q := &providers.Provider{Name: "q", BaseURL: srv.URL, Inject: &providers.Inject{Query: "access_token"}}
+	api := &config.Provider{Name: "api", BaseURL: srv.URL}
+	q := &config.Provider{Name: "q", BaseURL: srv.URL, Inject: &config.Inject{Query: "access_token"}}
 	var red secret.Redactor
 	red.Add(secret.New(registered))
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("client:"+basicPass))
@@ -81,7 +82,7 @@ func TestHistoryKeepsNoSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		p   *providers.Provider
+		p   *config.Provider
 		tok *providers.Token
 		r   exchange.Request
 	}{

@@ -16,7 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/internal/faults"
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -204,7 +204,7 @@ func TestResolverNeverLeavesTheProcess(t *testing.T) {
 
 func TestConfigParsesWithEveryFault(t *testing.T) {
 	s := faults.Start(t)
-	cfg, err := providers.Parse("faults.toml", []byte(s.Config(200*time.Millisecond)))
+	cfg, err := config.Parse("faults.toml", []byte(s.Config(200*time.Millisecond)))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, s.Config(200*time.Millisecond))
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 	oaspec "github.com/keyhole-sh/keyhole/spec"
 )
@@ -19,7 +20,7 @@ func TestConfigPointsAtOpenAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	cfg, err := providers.Parse("demo.toml", []byte(demo.Config(srv.URL())))
+	cfg, err := config.Parse("demo.toml", []byte(demo.Config(srv.URL())))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -111,7 +112,7 @@ func serve(t *testing.T, h http.Handler) *httptest.Server {
 // headers first, then Provider.Apply puts tok where the config says (or
 // withholds it from another origin). The Evidence comes from the request
 // as it went out and the response as it came back.
-func evidenceOf(t *testing.T, p *providers.Provider, tok *providers.Token, target string, header http.Header) doctor.Evidence {
+func evidenceOf(t *testing.T, p *config.Provider, tok *providers.Token, target string, header http.Header) doctor.Evidence {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
@@ -122,7 +123,7 @@ func evidenceOf(t *testing.T, p *providers.Provider, tok *providers.Token, targe
 	}
 	withheld := false
 	if tok != nil {
-		_, err := p.Apply(req, tok, false)
+		_, err := providers.Apply(p, req, tok, false)
 		switch {
 		case errors.Is(err, providers.ErrForeignOrigin):
 			withheld = true

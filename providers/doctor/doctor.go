@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -68,7 +69,7 @@ const (
 type Evidence struct {
 	// Provider is the (resolved) provider the request was made for; nil is
 	// treated as a provider with every default.
-	Provider *providers.Provider
+	Provider *config.Provider
 	// Token is the token held, nil when there was none.
 	Token *providers.Token
 	// Method, URL and Header are the request as sent, after injection.
@@ -157,8 +158,8 @@ type ranked struct {
 // lives for one Diagnose call.
 type doctor struct {
 	ev   Evidence
-	p    *providers.Provider // never nil
-	name string              // provider name for commands, "NAME" when unknown
+	p    *config.Provider // never nil
+	name string           // provider name for commands, "NAME" when unknown
 	now  time.Time
 
 	tok    *providers.Token // may be nil
@@ -192,7 +193,7 @@ type placement struct {
 func newDoctor(ev Evidence) *doctor {
 	d := &doctor{ev: ev, p: ev.Provider, tok: ev.Token, now: ev.Now}
 	if d.p == nil {
-		d.p = &providers.Provider{}
+		d.p = &config.Provider{}
 	}
 	d.name = cmp.Or(d.p.Name, "NAME")
 	if d.now.IsZero() {
@@ -205,8 +206,8 @@ func newDoctor(ev Evidence) *doctor {
 	if d.tok != nil {
 		tokenType = d.tok.Type
 		d.plain = d.tok.Access.Reveal()
-		if d.p != nil && !d.p.Sent(d.tok).IsZero() {
-			d.plain = d.p.Sent(d.tok).Reveal() // the ID token, for inject.token = "id_token"
+		if d.p != nil && !providers.Sent(d.p, d.tok).IsZero() {
+			d.plain = providers.Sent(d.p, d.tok).Reveal() // the ID token, for inject.token = "id_token"
 		}
 		d.bare = d.plain
 		// maptable issues "Bearer eyJ...": what travels after any scheme
@@ -219,7 +220,7 @@ func newDoctor(ev Evidence) *doctor {
 			d.claims, _ = jwt.Parse(d.plain)
 		}
 	}
-	d.want = d.p.Injection(tokenType)
+	d.want = providers.InjectionOfType(d.p, tokenType)
 	d.auth = strings.TrimSpace(d.ev.Header.Get("Authorization"))
 	d.where = d.locate()
 	d.challenges = Challenges(ev.ResponseHeader)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
 )
 
@@ -22,7 +22,7 @@ func FuzzDiagnose(f *testing.F) {
 	f.Add("Basic realm=\"x\", Negotiate abc==", "garbage", "<html>nope</html>", "Bearer Bearer "+plain, "page=2")
 	f.Add("", "", "", "", "")
 	f.Fuzz(func(t *testing.T, challenge, date, body, auth, rawQuery string) {
-		p := &providers.Provider{Name: "x", BaseURL: "https://api.example.com", Scopes: []string{"api:read"}, Audience: "api"}
+		p := &config.Provider{Name: "x", BaseURL: "https://api.example.com", Scopes: []string{"api:read"}, Audience: "api"}
 		tok := newToken(plain, "Bearer", "api:read")
 		h := http.Header{}
 		if auth != "" {

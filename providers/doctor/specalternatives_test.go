@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
 )
 
@@ -42,7 +42,7 @@ func TestDiagnoseSpecAlternatives(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, apiServer{token: plain, needs: tt.needs, scopes: tt.scopes})
-			p := &providers.Provider{Name: "x", Scopes: tt.scopes, BaseURL: srv.URL}
+			p := &config.Provider{Name: "x", Scopes: tt.scopes, BaseURL: srv.URL}
 			ev := evidenceOf(t, p, newToken(plain, "Bearer", tt.scopes...), srv.URL+"/items/7", nil)
 			ev.Operation = oneOf
 			fs := doctor.Diagnose(ev)
@@ -83,7 +83,7 @@ func TestDiagnoseSpecTokenOptional(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, tt.api)
-			p := &providers.Provider{Name: "x", Scopes: []string{"api:read"}, BaseURL: srv.URL}
+			p := &config.Provider{Name: "x", Scopes: []string{"api:read"}, BaseURL: srv.URL}
 			ev := evidenceOf(t, p, newToken(plain, "Bearer", "api:read"), srv.URL+"/items/7", nil)
 			ev.Operation = tt.op
 			fs := doctor.Diagnose(ev)

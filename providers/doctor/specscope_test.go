@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
 )
 
@@ -19,7 +19,7 @@ func TestDiagnoseSpecScopes(t *testing.T) {
 	tests := []struct {
 		name     string
 		api      apiServer
-		p        *providers.Provider
+		p        *config.Provider
 		scopes   []string // the token's
 		op       *doctor.Operation
 		want     string // the first finding's code
@@ -29,37 +29,37 @@ func TestDiagnoseSpecScopes(t *testing.T) {
 	}{
 		{name: "the server agrees", want: doctor.CodeSpecScope,
 			api: apiServer{token: plain, needs: "api:write", scopes: []string{"api:read"}},
-			p:   &providers.Provider{Name: "x", Scopes: []string{"api:read"}}, scopes: []string{"api:read"}, op: deleteItem,
+			p:   &config.Provider{Name: "x", Scopes: []string{"api:read"}}, scopes: []string{"api:read"}, op: deleteItem,
 			causeHas: []string{"the spec says DELETE /items/{id} (deleteItem) needs scope api:write (security scheme oauth); the token has api:read", `WWW-Authenticate agrees (scope="api:write")`},
 			fixHas:   []string{`scopes = ["api:read", "api:write"]`, "press r", "keyhole token x --force"},
 			without:  []string{doctor.CodeInsufficientScope}},
 		{name: "the server names another scope", want: doctor.CodeSpecScope,
 			api: apiServer{token: plain, needs: "api:admin", scopes: []string{"api:read"}},
-			p:   &providers.Provider{Name: "x", Scopes: []string{"api:read"}}, scopes: []string{"api:read"}, op: deleteItem,
+			p:   &config.Provider{Name: "x", Scopes: []string{"api:read"}}, scopes: []string{"api:read"}, op: deleteItem,
 			causeHas: []string{"needs scope api:write", "the server's WWW-Authenticate asks for api:admin, which the spec does not name"},
 			fixHas:   []string{`scopes = ["api:read", "api:write", "api:admin"]`}},
 		{name: "a bare 403: the spec alone explains it", want: doctor.CodeSpecScope,
 			api: apiServer{token: plain, needs: "api:write", scopes: []string{"api:read"}, plain: true},
-			p:   &providers.Provider{Name: "x"}, scopes: []string{"api:read"}, op: deleteItem,
+			p:   &config.Provider{Name: "x"}, scopes: []string{"api:read"}, op: deleteItem,
 			causeHas: []string{"needs scope api:write", "the token has api:read"},
 			fixHas:   []string{`scopes = ["api:write"]`},
 			without:  []string{doctor.CodeUnexplained}},
 		{name: "the config asks, the server did not grant", want: doctor.CodeSpecScope,
 			api: apiServer{token: plain, needs: "api:write", scopes: []string{"api:read"}, plain: true},
-			p:   &providers.Provider{Name: "x", Scopes: []string{"api:read", "api:write"}}, scopes: []string{"api:read"}, op: deleteItem,
+			p:   &config.Provider{Name: "x", Scopes: []string{"api:read", "api:write"}}, scopes: []string{"api:read"}, op: deleteItem,
 			fixHas: []string{"the config already asks for it", "allow api:write for this client at the authorization server"}},
 		{name: "the token carries what the spec says", want: doctor.CodeInsufficientScope,
 			api: apiServer{token: plain, needs: "api:admin", scopes: []string{"api:read", "api:write"}},
-			p:   &providers.Provider{Name: "x", Scopes: []string{"api:read", "api:write"}}, scopes: []string{"api:read", "api:write"}, op: deleteItem,
+			p:   &config.Provider{Name: "x", Scopes: []string{"api:read", "api:write"}}, scopes: []string{"api:read", "api:write"}, op: deleteItem,
 			without: []string{doctor.CodeSpecScope}},
 		{name: "a token whose scopes nobody listed", want: doctor.CodeSpecScope,
 			api: apiServer{token: plain, needs: "api:write", scopes: nil},
-			p:   &providers.Provider{Name: "x"}, op: deleteItem,
+			p:   &config.Provider{Name: "x"}, op: deleteItem,
 			causeHas: []string{"needs scope api:write (security scheme oauth); the token has none keyhole knows of (the server did not list them)"},
 			fixHas:   []string{`scopes = ["api:write"]`}},
 		{name: "a spec's text is made safe", want: doctor.CodeSpecScope,
 			api: apiServer{token: plain, needs: "api:write", scopes: []string{"api:read"}, plain: true},
-			p:   &providers.Provider{Name: "x"}, scopes: []string{"api:read"},
+			p:   &config.Provider{Name: "x"}, scopes: []string{"api:read"},
 			op:       &doctor.Operation{Method: "GET", Path: "/items/\x1b]0;pwned\a", ID: "x\x1b[2J", Scopes: []string{"api:write"}},
 			causeHas: []string{"needs scope api:write"}},
 	}

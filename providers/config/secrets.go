@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"net/url"
@@ -40,7 +40,7 @@ func (p *Provider) customStrings() []customString {
 		strMap(c.key+".headers", c.req.Headers)
 		strMap(c.key+".query", c.req.Query)
 		if c.req.JSON != nil {
-			mapStrings(c.key+".json", c.req.JSON, collect)
+			MapStrings(c.key+".json", c.req.JSON, collect)
 		}
 		strMap(c.key+".form", c.req.Form)
 	}

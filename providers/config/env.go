@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"errors"
@@ -51,7 +51,7 @@ type envTable struct {
 }
 
 // Environment finds an environment by name.
-func (c *Config) Environment(name string) (*Environment, bool) {
+func (c *File) Environment(name string) (*Environment, bool) {
 	for _, e := range c.Environments {
 		if e.Name == name {
 			return e, true
@@ -61,7 +61,7 @@ func (c *Config) Environment(name string) (*Environment, bool) {
 }
 
 // EnvironmentNames are the environments' names, in file order.
-func (c *Config) EnvironmentNames() []string {
+func (c *File) EnvironmentNames() []string {
 	out := make([]string, len(c.Environments))
 	for i, e := range c.Environments {
 		out[i] = e.Name
@@ -74,7 +74,7 @@ func (c *Config) EnvironmentNames() []string {
 // the environment's name (Provider.Environment), so that its tokens are
 // cached apart from other environments'. c itself is not changed. Every
 // override was checked at Parse; the only error is an unknown name.
-func (c *Config) WithEnvironment(name string) (*Config, error) {
+func (c *File) WithEnvironment(name string) (*File, error) {
 	e, ok := c.Environment(name)
 	if !ok {
 		return nil, fmt.Errorf("%s has no environment %q (it has %s)", c.Path, name, orNoneText(c.EnvironmentNames()))
@@ -132,8 +132,8 @@ func decodeOverrides(path string, md *toml.MetaData, envs map[string]*envTable) 
 // environment's providers are copies of c's with its overrides laid over
 // them, then checked as a provider of the file is. An override of a
 // provider the file does not define, or one that leaves a provider
-// invalid, is a ConfigError naming the environment's key.
-func (c *Config) buildEnvironments(data []byte, md *toml.MetaData, envs map[string]*envTable) error {
+// invalid, is a Error naming the environment's key.
+func (c *File) buildEnvironments(data []byte, md *toml.MetaData, envs map[string]*envTable) error {
 	for _, name := range envOrder(*md) {
 		t := envs[name]
 		if t == nil {
@@ -152,7 +152,7 @@ func (c *Config) buildEnvironments(data []byte, md *toml.MetaData, envs map[stri
 				if hint == "" {
 					hint = "the file defines " + orNoneText(c.providerNames())
 				}
-				return &ConfigError{File: c.Path, Line: tomltext.TableLine(data, key), Key: key.String(), Msg: fmt.Sprintf("no provider %q to change", pname), Hint: hint}
+				return &Error{File: c.Path, Line: tomltext.TableLine(data, key), Key: key.String(), Msg: fmt.Sprintf("no provider %q to change", pname), Hint: hint}
 			}
 		}
 		for _, base := range c.Providers {
@@ -175,11 +175,11 @@ func (c *Config) buildEnvironments(data []byte, md *toml.MetaData, envs map[stri
 	return nil
 }
 
-// envProblem turns a provider's ConfigError, found with an environment's
+// envProblem turns a provider's Error, found with an environment's
 // overrides applied, into one about the environment: the key is the
 // override's when the environment sets it, else the override's table.
 func envProblem(err error, data []byte, md *toml.MetaData, tableKey toml.Key, provider string) error {
-	var ce *ConfigError
+	var ce *Error
 	if !errors.As(err, &ce) {
 		return err
 	}
@@ -210,7 +210,7 @@ func (p *Provider) relocate(data []byte, md *toml.MetaData, tableKey toml.Key) {
 	}
 }
 
-func (c *Config) providerNames() []string { return names(c.Providers) }
+func (c *File) providerNames() []string { return names(c.Providers) }
 
 func names(ps []*Provider) []string {
 	out := make([]string, len(ps))
@@ -264,7 +264,7 @@ func (r *CustomRequest) clone() *CustomRequest {
 	c := *r
 	c.Headers, c.Query, c.Form = maps.Clone(r.Headers), maps.Clone(r.Query), maps.Clone(r.Form)
 	if r.JSON != nil {
-		c.JSON, _ = mapStrings("", r.JSON, func(_, s string) string { return s }).(map[string]any)
+		c.JSON, _ = MapStrings("", r.JSON, func(_, s string) string { return s }).(map[string]any)
 	}
 	return &c
 }
@@ -281,7 +281,7 @@ func CheckEnvFileProvider(path string, p *Provider) error {
 // InEnvironment returns a copy of c for an environment c has no table for
 // (one only an env file defines): its providers unchanged but for their
 // Environment, so that their tokens are still cached per environment.
-func (c *Config) InEnvironment(name string) *Config {
+func (c *File) InEnvironment(name string) *File {
 	out := *c
 	out.ActiveEnv = name
 	out.Providers = make([]*Provider, len(c.Providers))

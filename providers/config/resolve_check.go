@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"fmt"
@@ -39,9 +39,9 @@ func (p *Provider) secretFields() []urlField {
 	}
 }
 
-// configError is a ConfigError at one of p's keys.
-func (p *Provider) configError(key, msg, hint string) *ConfigError {
-	e := &ConfigError{File: "config", Key: "providers." + p.Name + "." + key, Msg: msg, Hint: hint}
+// configError is a Error at one of p's keys.
+func (p *Provider) configError(key, msg, hint string) *Error {
+	e := &Error{File: "config", Key: "providers." + p.Name + "." + key, Msg: msg, Hint: hint}
 	if p.src != nil {
 		e.File, e.Line = p.src.path, p.src.lines[key]
 	}
@@ -67,7 +67,7 @@ func (r *Provider) checkResolved(p *Provider) error {
 		if !strings.Contains(f.value, "${") || strings.Contains(f.value, "{{") {
 			continue
 		}
-		if err := checkURL(resolvedURLs[i].value); err != nil {
+		if err := CheckURL(resolvedURLs[i].value); err != nil {
 			vars := strings.Join(braced(varNames(f.value)), ", ")
 			msg := fmt.Sprintf("with %s expanded: %v", vars, err)
 			if r.secretsIn(msg) {

@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"errors"
@@ -36,10 +36,10 @@ func (p *Provider) urlFields() []urlField {
 	return f
 }
 
-// checkURL accepts an absolute http or https URL with a host, and nothing
+// CheckURL accepts an absolute http or https URL with a host, and nothing
 // else: not javascript:, file:, a relative path, or text that is no URL.
 // A token, a client secret or a browser goes where these point.
-func checkURL(raw string) error {
+func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
@@ -78,9 +78,9 @@ func checkURLs(path string, data []byte, p *Provider) error {
 		if f.value == "" || deferred(f.value) {
 			continue
 		}
-		if err := checkURL(f.value); err != nil {
+		if err := CheckURL(f.value); err != nil {
 			key := append(toml.Key{"providers", p.Name}, strings.Split(f.key, ".")...)
-			return &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: err.Error(), Hint: urlHint}
+			return &Error{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: err.Error(), Hint: urlHint}
 		}
 	}
 	return nil

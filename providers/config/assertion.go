@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"cmp"
@@ -15,37 +15,37 @@ import (
 // The client_auth methods that sign a JWT or present a certificate
 // (RFC 7523 §2.2, OpenID Connect Core §9, RFC 8705 §2).
 const (
-	authPrivateKeyJWT   = "private_key_jwt"
-	authClientSecretJWT = "client_secret_jwt"
-	authTLS             = "tls_client_auth"
-	authSelfSignedTLS   = "self_signed_tls_client_auth"
+	AuthPrivateKeyJWT   = "private_key_jwt"
+	AuthClientSecretJWT = "client_secret_jwt"
+	AuthTLS             = "tls_client_auth"
+	AuthSelfSignedTLS   = "self_signed_tls_client_auth"
 )
 
 // GrantJWTBearer is RFC 7523 §2.1's grant: an assertion signed with
 // client_key_file, exchanged for a token.
 const GrantJWTBearer Grant = "jwt_bearer"
 
-// certForThumbprint reports whether cert_file stands alone as the
+// CertForThumbprint reports whether cert_file stands alone as the
 // certificate whose thumbprints a private_key_jwt assertion carries (with
 // key_file too it is also the mTLS certificate).
-func certForThumbprint(p *Provider) bool {
-	return p.ClientAuth == authPrivateKeyJWT && p.CertFile != "" && p.KeyFile == ""
+func CertForThumbprint(p *Provider) bool {
+	return p.ClientAuth == AuthPrivateKeyJWT && p.CertFile != "" && p.KeyFile == ""
 }
 
-// assertsOrPresentsCert reports whether the client authenticates with a
+// AssertsOrPresentsCert reports whether the client authenticates with a
 // signed assertion or its certificate: no secret travels, and x/oauth2 can
 // send neither.
-func (p *Provider) assertsOrPresentsCert() bool {
+func (p *Provider) AssertsOrPresentsCert() bool {
 	switch p.ClientAuth {
-	case authPrivateKeyJWT, authClientSecretJWT, authTLS, authSelfSignedTLS:
+	case AuthPrivateKeyJWT, AuthClientSecretJWT, AuthTLS, AuthSelfSignedTLS:
 		return true
 	}
 	return false
 }
 
-// signsWithKey reports whether the provider signs with client_key_file.
-func (p *Provider) signsWithKey() bool {
-	return p.ClientAuth == authPrivateKeyJWT || p.Grant == GrantJWTBearer
+// SignsWithKey reports whether the provider signs with client_key_file.
+func (p *Provider) SignsWithKey() bool {
+	return p.ClientAuth == AuthPrivateKeyJWT || p.Grant == GrantJWTBearer
 }
 
 // checkAssertion checks the keys of signed client authentication, mTLS
@@ -59,23 +59,23 @@ func checkAssertion(errAt func(toml.Key, string, string) error, key func(...stri
 		return errAt(k, what, hint)
 	}
 	switch p.ClientAuth {
-	case authPrivateKeyJWT:
+	case AuthPrivateKeyJWT:
 		if p.ClientKeyFile == "" {
 			return needs("private_key_jwt needs client_key_file", `client_key_file = "client-key.pem" (PEM, JWK or JWKS; relative to this file)`)
 		}
-	case authClientSecretJWT:
+	case AuthClientSecretJWT:
 		if p.ClientSecret.IsZero() && p.ClientSecretCmd == "" {
 			return needs("client_secret_jwt needs client_secret or client_secret_cmd", "the secret keys the HS256 assertion")
 		}
 		if sec := p.ClientSecret.Reveal(); sec != "" && !strings.Contains(sec, "${") && len(sec) < assertion.MinSecretBytes {
 			return errAt(key("client_secret"), fmt.Sprintf("client_secret_jwt needs a secret of at least %d bytes, this one has %d", assertion.MinSecretBytes, len(sec)), "RFC 7518 §3.2; use private_key_jwt, or ask for a longer secret")
 		}
-	case authTLS, authSelfSignedTLS:
+	case AuthTLS, AuthSelfSignedTLS:
 		if p.CertFile == "" || p.KeyFile == "" {
 			return needs(p.ClientAuth+" needs cert_file and key_file", "the client certificate is the client's credential (RFC 8705)")
 		}
 	}
-	if (p.signsWithKey() || p.ClientAuth == authClientSecretJWT || p.ClientAuth == authTLS || p.ClientAuth == authSelfSignedTLS) && p.ClientID == "" {
+	if (p.SignsWithKey() || p.ClientAuth == AuthClientSecretJWT || p.ClientAuth == AuthTLS || p.ClientAuth == AuthSelfSignedTLS) && p.ClientID == "" {
 		return needs("missing client_id", "the assertion's iss and sub, or the client named beside its certificate")
 	}
 	if p.Grant == GrantJWTBearer {
@@ -86,14 +86,14 @@ func checkAssertion(errAt func(toml.Key, string, string) error, key func(...stri
 			return errAt(key("grant"), "jwt_bearer needs token_url or issuer", `token_url = "https://login.example.com/oauth2/token"`)
 		}
 	}
-	if p.ClientKeyFile != "" && !p.signsWithKey() {
+	if p.ClientKeyFile != "" && !p.SignsWithKey() {
 		return errAt(key("client_key_file"), "client_key_file is set but nothing signs with it", `client_auth = "private_key_jwt" or grant = "jwt_bearer" uses it`)
 	}
 	if p.ClientKeyAlg != "" && !slices.Contains(assertion.KeyAlgs, p.ClientKeyAlg) {
 		return errAt(key("client_key_alg"), fmt.Sprintf("unknown algorithm %q", p.ClientKeyAlg), "allowed: "+strings.Join(assertion.KeyAlgs, ", "))
 	}
 	if a := p.AssertionAudience; a != "" {
-		if !p.signsWithKey() && p.ClientAuth != authClientSecretJWT {
+		if !p.SignsWithKey() && p.ClientAuth != AuthClientSecretJWT {
 			return errAt(key("assertion_audience"), "assertion_audience is set but no assertion is signed", `it goes with client_auth = "private_key_jwt" or "client_secret_jwt", or grant = "jwt_bearer"`)
 		}
 		switch {
@@ -127,54 +127,21 @@ func checkAssertion(errAt func(toml.Key, string, string) error, key func(...stri
 	return nil
 }
 
-// presentsCertificate reports whether the client's certificate is its
+// PresentsCertificate reports whether the client's certificate is its
 // credential (RFC 8705 §2), so the mTLS endpoint aliases apply.
-func (p *Provider) presentsCertificate() bool {
-	return p.ClientAuth == authTLS || p.ClientAuth == authSelfSignedTLS
+func (p *Provider) PresentsCertificate() bool {
+	return p.ClientAuth == AuthTLS || p.ClientAuth == AuthSelfSignedTLS
 }
 
-// mtlsAliases are RFC 8705 §5's mtls_endpoint_aliases.
-type mtlsAliases struct {
-	TokenEndpoint               string `json:"token_endpoint"`
-	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint"`
-	RevocationEndpoint          string `json:"revocation_endpoint"`
-	IntrospectionEndpoint       string `json:"introspection_endpoint"`
-}
-
-// forClient is md as p's client sees it: with the mTLS endpoint aliases
-// in place of the endpoints they stand for, when the client's certificate
-// is its credential.
-func (md *metadata) forClient(p *Provider) *metadata {
-	a := md.MTLSEndpointAliases
-	if a == nil || !p.presentsCertificate() {
-		return md
-	}
-	out := *md
-	for _, f := range []struct {
-		dst   *string
-		alias string
-	}{
-		{&out.TokenEndpoint, a.TokenEndpoint},
-		{&out.DeviceAuthorizationEndpoint, a.DeviceAuthorizationEndpoint},
-		{&out.RevocationEndpoint, a.RevocationEndpoint},
-		{&out.IntrospectionEndpoint, a.IntrospectionEndpoint},
-	} {
-		if f.alias != "" {
-			*f.dst = f.alias
-		}
-	}
-	return &out
-}
-
-// signedClientHint is what to check when the server refuses a client that
+// SignedClientHint is what to check when the server refuses a client that
 // signs or presents a certificate; "" for the other methods.
-func signedClientHint(p *Provider) string {
+func SignedClientHint(p *Provider) string {
 	switch p.ClientAuth {
-	case authPrivateKeyJWT:
+	case AuthPrivateKeyJWT:
 		return "the token endpoint refused the client assertion: check client_id, that client_key_file's key (client_key_id, client_key_alg) is the one registered for it, and assertion_audience (" + cmp.Or(p.AssertionAudience, "token_url") + "; some servers want \"issuer\")"
-	case authClientSecretJWT:
+	case AuthClientSecretJWT:
 		return "the token endpoint refused the client assertion: check client_id, client_secret and assertion_audience (" + cmp.Or(p.AssertionAudience, "token_url") + ")"
-	case authTLS, authSelfSignedTLS:
+	case AuthTLS, AuthSelfSignedTLS:
 		return "the token endpoint refused the client certificate: check client_id and that cert_file is the certificate registered for it"
 	}
 	return ""

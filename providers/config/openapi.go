@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"errors"
@@ -28,7 +28,7 @@ func checkOpenAPI(v string) error {
 		if !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
 			return fmt.Errorf("%s: URLs are not read, only http and https: %q", scheme, v)
 		}
-		return checkURL(strings.ToLower(scheme) + v[len(scheme):])
+		return CheckURL(strings.ToLower(scheme) + v[len(scheme):])
 	}
 	return nil
 }

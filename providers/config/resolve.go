@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"fmt"
@@ -74,7 +74,7 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		out.Headers = strMap(key+".headers", c.Headers)
 		out.Query = strMap(key+".query", c.Query)
 		if c.JSON != nil {
-			out.JSON, _ = mapStrings(key+".json", c.JSON, expanded).(map[string]any)
+			out.JSON, _ = MapStrings(key+".json", c.JSON, expanded).(map[string]any)
 		}
 		out.Form = strMap(key+".form", c.Form)
 		return &out
@@ -112,12 +112,12 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 		str("command", &r.Command[i])
 	}
 	if p.AuthorizationDetails != nil {
-		r.AuthorizationDetails, _ = mapStrings("authorization_details", p.AuthorizationDetails, expanded).([]map[string]any)
+		r.AuthorizationDetails, _ = MapStrings("authorization_details", p.AuthorizationDetails, expanded).([]map[string]any)
 	}
 	r.TokenParams = strMap("token_params", p.TokenParams)
 	r.AuthParams = strMap("auth_params", p.AuthParams)
 	if p.AssertionClaims != nil {
-		r.AssertionClaims, _ = mapStrings("assertion_claims", p.AssertionClaims, expanded).(map[string]any)
+		r.AssertionClaims, _ = MapStrings("assertion_claims", p.AssertionClaims, expanded).(map[string]any)
 	}
 	r.Login = custom("login", p.Login)
 	r.Refresh = custom("refresh", p.Refresh)

@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"fmt"
@@ -15,9 +15,9 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 )
 
-// ConfigError is a problem in the configuration file, located as precisely
+// Error is a problem in the configuration file, located as precisely
 // as the file allows.
-type ConfigError struct {
+type Error struct {
 	File string
 	Line int    // 0 when unknown
 	Key  string // dotted key path, "" when none applies
@@ -25,7 +25,7 @@ type ConfigError struct {
 	Hint string // what is allowed, or a likely fix
 }
 
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
@@ -41,7 +41,7 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-var clientAuths = []string{"basic", "basic_raw", "post", "query", "none", authPrivateKeyJWT, authClientSecretJWT, authTLS, authSelfSignedTLS}
+var clientAuths = []string{"basic", "basic_raw", "post", "query", "none", AuthPrivateKeyJWT, AuthClientSecretJWT, AuthTLS, AuthSelfSignedTLS}
 
 // reservedAuthParams are the authorization request's parameters keyhole
 // sets itself, each a part of what keeps the sign-in safe, with why. From
@@ -60,17 +60,17 @@ var reservedAuthParams = map[string]string{
 	"code_challenge_method": "keyhole always uses PKCE S256",
 }
 
-// reservedAuthParam reports whether k is one of reservedAuthParams.
-func reservedAuthParam(k string) bool {
+// ReservedAuthParam reports whether k is one of reservedAuthParams.
+func ReservedAuthParam(k string) bool {
 	_, ok := reservedAuthParams[strings.ToLower(k)]
 	return ok
 }
 
 // validate checks what decoding cannot: enumerations, required fields and
 // combinations.
-func (c *Config) validate(data []byte) error {
+func (c *File) validate(data []byte) error {
 	errAt := func(key toml.Key, msg, hint string) error {
-		return &ConfigError{File: c.Path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
+		return &Error{File: c.Path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
 	}
 	s := c.Settings
 	if s.Theme != "" && !slices.Contains([]string{"auto", "dark", "light"}, s.Theme) {
@@ -100,20 +100,20 @@ func (c *Config) validate(data []byte) error {
 // (its token goes where the request names), so requireBase is false there.
 func checkProvider(path string, data []byte, p *Provider, requireBase bool) error {
 	errAt := func(key toml.Key, msg, hint string) error {
-		return &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
+		return &Error{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: msg, Hint: hint}
 	}
 	key := func(k ...string) toml.Key { return append(toml.Key{"providers", p.Name}, k...) }
 	if err := applyPreset(path, data, p); err != nil {
 		return err
 	}
 	if p.Grant == "" {
-		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grantNames(), ", ")}
+		return &Error{File: path, Line: p.Line, Key: key().String(), Msg: "missing required key grant", Hint: "allowed: " + strings.Join(grantNames(), ", ")}
 	}
 	if !p.Grant.Known() {
 		return errAt(key("grant"), fmt.Sprintf("unknown grant %q", p.Grant), suggest(string(p.Grant), grantNames()))
 	}
 	if requireBase && p.BaseURL == "" && !strings.HasPrefix(p.Name, "demo-") {
-		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
+		return &Error{File: path, Line: p.Line, Key: key().String(), Msg: "missing required key base_url", Hint: "the API's root URL; request paths are joined to it"}
 	}
 	if err := checkURLs(path, data, p); err != nil {
 		return err
@@ -129,7 +129,7 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 		return errAt(key("client_secret_cmd"), "both client_secret and client_secret_cmd are set", "keep one")
 	}
 	if p.Grant == GrantClientCredentials && p.TokenURL == "" && p.Issuer == "" {
-		return &ConfigError{File: path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
+		return &Error{File: path, Line: p.Line, Key: key().String(), Msg: "client_credentials needs token_url or issuer", Hint: "token_url = \"https://login.example.com/oauth2/token\""}
 	}
 	if err := checkExchange(p, errAt, key); err != nil {
 		return err
@@ -145,7 +145,7 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 	if err := checkAssertion(errAt, key, p); err != nil {
 		return err
 	}
-	if (p.CertFile == "") != (p.KeyFile == "") && !certForThumbprint(p) {
+	if (p.CertFile == "") != (p.KeyFile == "") && !CertForThumbprint(p) {
 		set, missing := "cert_file", "key_file"
 		if p.CertFile == "" {
 			set, missing = "key_file", "cert_file"
@@ -168,7 +168,7 @@ func checkProvider(path string, data []byte, p *Provider, requireBase bool) erro
 			// Point at this entry's [[...requests]] header, not at the
 			// first key of the first entry.
 			k := key("requests")
-			return &ConfigError{File: path, Line: tomltext.ArrayTableLine(data, k, i), Key: k.String(), Msg: fmt.Sprintf("saved request %d has no path", i+1), Hint: `path = "/items"`}
+			return &Error{File: path, Line: tomltext.ArrayTableLine(data, k, i), Key: k.String(), Msg: fmt.Sprintf("saved request %d has no path", i+1), Hint: `path = "/items"`}
 		}
 	}
 	return nil
@@ -182,7 +182,7 @@ func unknownKeyError(path string, data []byte, key toml.Key) error {
 	if hint == "" && len(known) > 0 {
 		hint = "allowed: " + strings.Join(known, ", ")
 	}
-	return &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "unknown key", Hint: hint}
+	return &Error{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "unknown key", Hint: hint}
 }
 
 // knownKeys lists the keys allowed beside key's last element.

@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"errors"
@@ -106,51 +106,13 @@ func TestParseEnvironmentErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("k.toml", []byte(tc.text))
-			var ce *ConfigError
+			var ce *Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want a ConfigError", err)
+				t.Fatalf("err = %v, want a Error", err)
 			}
 			if ce.File != "k.toml" || ce.Line != tc.line || !strings.Contains(ce.Key, tc.key) || !strings.Contains(ce.Error(), tc.msg) {
 				t.Errorf("got %q (line %d, key %q), want line %d key %q and %q", ce.Error(), ce.Line, ce.Key, tc.line, tc.key, tc.msg)
 			}
 		})
-	}
-}
-
-func TestCacheKeyPerEnvironment(t *testing.T) {
-	cfg, err := Parse("k.toml", []byte(envConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := rawKeys{}
-	base, _ := cfg.Provider("other")
-	keys := map[string]string{"": base.CacheKey(store)}
-	for _, env := range []string{"staging", "qa"} {
-		applied, _ := cfg.WithEnvironment(env)
-		p, _ := applied.Provider("other")
-		keys[env] = p.CacheKey(store)
-	}
-	if keys[""] == keys["staging"] || keys["staging"] == keys["qa"] || keys[""] == keys["qa"] {
-		t.Errorf("environments share a cache key: %v", keys)
-	}
-}
-
-// rawKeys is a Store's Key alone, showing the settings it is given.
-type rawKeys struct{ Store }
-
-func (rawKeys) Key(name string, settings []byte) string { return name + " " + string(settings) }
-
-// TestCacheKeyWithoutEnvironmentUnchanged pins the cache key of a
-// provider with no environment to what keyhole used before environments:
-// the tokens cached then must still be found.
-func TestCacheKeyWithoutEnvironmentUnchanged(t *testing.T) {
-	cfg, err := Parse("k.toml", []byte(envConfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := cfg.Provider("other")
-	const before = `other {"audience":"","auth_params":null,"auth_url":"","client_auth":"","client_id":"","client_secret":"","device_url":"","grant":"static","issuer":"","login":null,"password":"","refresh":null,"refresh_token":"","resource":"","scopes":null,"secret_cmd":"","token":"tok","token_params":null,"token_response":null,"token_url":"","username":""}`
-	if got := p.CacheKey(rawKeys{}); got != before {
-		t.Errorf("cache key changed:\n got %s\nwant %s", got, before)
 	}
 }

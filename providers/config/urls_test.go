@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 )
 
 // Every URL key takes only an absolute http(s) URL with a host; anything
-// else is a ConfigError with the file, the line and the key.
+// else is a Error with the file, the line and the key.
 func TestParseRefusesURLsThatAreNone(t *testing.T) {
 	bad := []struct{ value, msg string }{
 		{"javascript://alert(1)", "javascript: is not http or https"},
@@ -53,7 +53,7 @@ func TestParseRefusesURLsThatAreNone(t *testing.T) {
 				}
 				text := head + strings.Replace(k.text, "%s", tomltext.Quote(b.value), 1)
 				_, err := Parse("keyhole.toml", []byte(text))
-				var ce *ConfigError
+				var ce *Error
 				if !errors.As(err, &ce) {
 					t.Fatalf("Parse accepted %s = %q: %v", k.key, b.value, err)
 				}
@@ -134,9 +134,9 @@ login = { url = "${LOGIN}" }
 				env[k] = v
 			}
 			_, err := p.Resolve(mapEnv(env))
-			var ce *ConfigError
+			var ce *Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("Resolve = %v; want a ConfigError", err)
+				t.Fatalf("Resolve = %v; want a Error", err)
 			}
 			if ce.File != "keyhole.toml" || ce.Line != c.line || ce.Key != c.key || !strings.Contains(ce.Msg, c.want) {
 				t.Errorf("error %q; want keyhole.toml:%d, %s, %q", err, c.line, c.key, c.want)

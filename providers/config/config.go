@@ -1,9 +1,11 @@
-// Package providers is where tokens come from: the configuration schema and
-// its loading, the grants, the token and its state, the session that caches
-// and refreshes it, and the way it is attached to a request. It knows
-// nothing about the terminal: everything takes a context.Context and an
-// *http.Client and returns typed errors.
-package providers
+// Package config is the provider configuration as written in keyhole's
+// TOML file: its schema (settings, providers, grants, environments,
+// presets, client authentication, DPoP, PAR and token exchange as
+// configured), its decoding with errors that name file, line and key, and
+// its resolution (${VAR}s, relative paths, presets, environments layered
+// over providers) with the checks and clear-text rules that go with it. It
+// gets no token and knows no session: package providers does that.
+package config
 
 import (
 	"bytes"
@@ -20,8 +22,8 @@ import (
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// Config is a parsed keyhole configuration file.
-type Config struct {
+// File is a parsed keyhole configuration file.
+type File struct {
 	// Path is the file the configuration came from ("" for built-in text).
 	Path string
 	// Settings are the [settings] table with defaults filled in.
@@ -35,7 +37,7 @@ type Config struct {
 }
 
 // Provider finds a provider by name.
-func (c *Config) Provider(name string) (*Provider, bool) {
+func (c *File) Provider(name string) (*Provider, bool) {
 	for _, p := range c.Providers {
 		if p.Name == name {
 			return p, true
@@ -75,7 +77,7 @@ type Provider struct {
 	Name string `toml:"-"`
 	Line int    `toml:"-"`
 	// Environment is the environment applied to the provider, "" for none
-	// (Config.WithEnvironment). It is part of the token's cache key: a
+	// (File.WithEnvironment). It is part of the token's cache key: a
 	// token fetched for staging is never used in production.
 	Environment string `toml:"-"`
 
@@ -95,7 +97,7 @@ type Provider struct {
 	ClientSecretCmd string        `toml:"client_secret_cmd"`
 	ClientAuth      string        `toml:"client_auth"`
 
-	// Signed JWTs (RFC 7523), checked in config_assertion.go: the key that
+	// Signed JWTs (RFC 7523), checked in assertion.go: the key that
 	// signs private_key_jwt's client assertion and the jwt_bearer grant's
 	// assertion (PEM, JWK or JWKS; a relative path is taken from the
 	// config's folder), its kid and algorithm, the assertions' aud
@@ -134,16 +136,17 @@ type Provider struct {
 	KeyFile   string   `toml:"key_file"`
 
 	// DPoP binds the provider's tokens to a key of keyhole's (RFC 9449):
-	// a proof with every token request and every call (config_dpop.go).
-	// DPoPKeyFile is the key, PEM or JWK, made there when missing; without
-	// it the key is kept under the state folder.
+	// a proof with every token request and every call (checked in dpop.go;
+	// package providers makes the proofs). DPoPKeyFile is the key, PEM or
+	// JWK, made there when missing; without it the key is kept under the
+	// state folder.
 	DPoP        bool   `toml:"dpop"`
 	DPoPKeyFile string `toml:"dpop_key_file"`
 
 	Vars     map[string]string `toml:"vars"`
 	Requests []SavedRequest    `toml:"requests"`
 
-	// The exchange grants (config_exchange.go). Command is the command
+	// The exchange grants (exchange.go). Command is the command
 	// grant's program and its arguments, run without a shell.
 	Command []string `toml:"command"`
 	// token_exchange (RFC 8693): the subject token is another provider's
@@ -156,8 +159,8 @@ type Provider struct {
 	ActorProvider      string        `toml:"actor_provider"`
 	ActorTokenType     string        `toml:"actor_token_type"`
 	RequestedTokenType string        `toml:"requested_token_type"`
-	// The authorization request (grant_par.go): PAR pushes it (RFC 9126)
-	// to par_url, else to the endpoint discovery names; authorization_details
+	// The authorization request (package providers' grant_par.go): PAR
+	// pushes it (RFC 9126) to par_url, else to the endpoint discovery names; authorization_details
 	// (RFC 9396) go with it and with the token requests.
 	PAR                  bool             `toml:"par"`
 	PARURL               string           `toml:"par_url"`
@@ -209,37 +212,37 @@ type CustomRequest struct {
 	Form    map[string]string `toml:"form"`
 }
 
-// mapStrings copies a JSON-like value (a login or refresh body) with f
+// MapStrings copies a JSON-like value (a login or refresh body) with f
 // applied to every string in it; f is told the dotted key the string
 // stands under ("login.json.user.name"; key is the value's own). Tables
 // are walked in sorted key order, so f sees the strings in a stable order.
-func mapStrings(key string, v any, f func(key, s string) string) any {
+func MapStrings(key string, v any, f func(key, s string) string) any {
 	switch x := v.(type) {
 	case string:
 		return f(key, x)
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for _, k := range slices.Sorted(maps.Keys(x)) {
-			out[k] = mapStrings(key+"."+k, x[k], f)
+			out[k] = MapStrings(key+"."+k, x[k], f)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = mapStrings(key, e, f)
+			out[i] = MapStrings(key, e, f)
 		}
 		return out
 	case []map[string]any:
 		out := make([]map[string]any, len(x))
 		for i, e := range x {
-			out[i], _ = mapStrings(key, e, f).(map[string]any)
+			out[i], _ = MapStrings(key, e, f).(map[string]any)
 		}
 		return out
 	}
 	return v
 }
 
-// mapStringMap is mapStrings for a table of strings (headers, a query, a
+// mapStringMap is MapStrings for a table of strings (headers, a query, a
 // form); nil stays nil.
 func mapStringMap(key string, m map[string]string, f func(key, s string) string) map[string]string {
 	if m == nil {
@@ -268,7 +271,7 @@ type TokenResponse struct {
 // Inject says where a request carries the token.
 type Inject struct {
 	// Token is which token is sent: "access_token" (the default) or
-	// "id_token" (inject_token.go).
+	// "id_token" (inject.go).
 	Token  string  `toml:"token"`
 	Header string  `toml:"header"`
 	Prefix *string `toml:"prefix"`
@@ -285,15 +288,15 @@ type SavedRequest struct {
 	Body    string            `toml:"body"`
 }
 
-// file is the top level of the TOML document.
-type file struct {
+// document is the top level of the TOML file.
+type document struct {
 	Settings     Settings             `toml:"settings"`
 	Providers    map[string]*Provider `toml:"providers"`
 	Environments map[string]*envTable `toml:"environments"`
 }
 
 // LoadFile reads and validates the configuration at path.
-func LoadFile(path string) (*Config, error) {
+func LoadFile(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -302,10 +305,10 @@ func LoadFile(path string) (*Config, error) {
 }
 
 // Parse decodes and validates configuration text. path names the source in
-// errors. Unknown keys, wrong types and invalid values are ConfigErrors that
+// errors. Unknown keys, wrong types and invalid values are Errors that
 // name the file, the line and the key.
-func Parse(path string, data []byte) (*Config, error) {
-	var f file
+func Parse(path string, data []byte) (*File, error) {
+	var f document
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
 	if err != nil {
 		return nil, decodeError(path, err)
@@ -323,13 +326,13 @@ func Parse(path string, data []byte) (*Config, error) {
 	// leave the user with no providers and no reason why.
 	if t := md.Type("providers"); t != "" && t != "Hash" {
 		key := toml.Key{"providers"}
-		return nil, &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of providers", Hint: "write each one as [providers.NAME]"}
+		return nil, &Error{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of providers", Hint: "write each one as [providers.NAME]"}
 	}
 	if t := md.Type("environments"); t != "" && t != "Hash" {
 		key := toml.Key{"environments"}
-		return nil, &ConfigError{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of environments", Hint: "write each one as [environments.NAME]"}
+		return nil, &Error{File: path, Line: tomltext.KeyLine(data, key), Key: key.String(), Msg: "must be a table of environments", Hint: "write each one as [environments.NAME]"}
 	}
-	cfg := &Config{Path: path, Settings: f.Settings}
+	cfg := &File{Path: path, Settings: f.Settings}
 	for _, key := range md.Keys() {
 		if len(key) != 2 || key[0] != "providers" {
 			continue
@@ -380,13 +383,19 @@ func freeForm(key toml.Key) bool {
 	return len(key) > 4 && key[0] == "providers" && (key[2] == "login" || key[2] == "refresh") && key[3] == "json"
 }
 
-// decodeError turns a toml error into a ConfigError with a position.
+// decodeError turns a toml error into a Error with a position.
 func decodeError(path string, err error) error {
 	pr := tomltext.DecodeProblem(err)
-	return &ConfigError{File: path, Line: pr.Line, Key: pr.Key, Msg: pr.Msg, Hint: pr.Hint}
+	return &Error{File: path, Line: pr.Line, Key: pr.Key, Msg: pr.Msg, Hint: pr.Hint}
 }
 
 // Injected returns the secrets Resolve put into login, refresh and
 // token_params from the environment, and the credentials those send: a
 // redactor that masks the provider's secrets needs them too.
 func (p *Provider) Injected() []secret.String { return slices.Clone(p.injected) }
+
+// HasTLSSettings reports whether p sets any of insecure, ca_file,
+// cert_file or key_file: only such a provider needs a transport of its own.
+func (p *Provider) HasTLSSettings() bool {
+	return p.Insecure || p.CAFile != "" || p.CertFile != "" || p.KeyFile != ""
+}

@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"errors"
@@ -76,7 +76,7 @@ func applyPreset(path string, data []byte, p *Provider) error {
 		if line == 0 {
 			line = p.Line
 		}
-		return &ConfigError{File: path, Line: line, Key: key(k).String(), Msg: msg, Hint: hint}
+		return &Error{File: path, Line: line, Key: key(k).String(), Msg: msg, Hint: hint}
 	}
 	fields, err := preset.For(p.Preset, p.presetParams())
 	var pe *preset.Error
@@ -88,7 +88,7 @@ func applyPreset(path string, data []byte, p *Provider) error {
 		return errAt(pe.Key, pe.Msg, pe.Hint)
 	case errors.As(err, &pe) && p.presetParams().Value(pe.Key) == "":
 		// Missing: point at the table, which is where it goes.
-		return &ConfigError{File: path, Line: p.Line, Key: key(pe.Key).String(), Msg: pe.Msg, Hint: pe.Hint}
+		return &Error{File: path, Line: p.Line, Key: key(pe.Key).String(), Msg: pe.Msg, Hint: pe.Hint}
 	case errors.As(err, &pe):
 		return errAt(pe.Key, pe.Msg, pe.Hint)
 	case err != nil:

@@ -5,36 +5,15 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
-// checkDPoP checks dpop and dpop_key_file. A DPoP-bound token rides in
-// Authorization with the DPoP scheme and a proof beside it, so a provider
-// that puts its token elsewhere cannot use one; and only a token endpoint
-// binds a token to the key of a proof.
-func checkDPoP(p *Provider, errAt func(toml.Key, string, string) error, key func(...string) toml.Key) error {
-	if !p.DPoP {
-		if p.DPoPKeyFile != "" {
-			return errAt(key("dpop_key_file"), "dpop_key_file is set but dpop is not true", "add dpop = true, or remove dpop_key_file")
-		}
-		return nil
-	}
-	if !p.Grant.UsesTokenEndpoint() {
-		return errAt(key("dpop"), fmt.Sprintf("grant %s asks no token endpoint, so no token can be bound to a DPoP key", p.Grant), "DPoP needs a grant that asks a token endpoint (client_credentials, authorization_code, device_code, refresh_token, password)")
-	}
-	if in := p.Inject; in != nil && (in.Query != "" || in.Prefix != nil || in.Header != "" && !strings.EqualFold(in.Header, "Authorization")) {
-		return errAt(key("inject"), "a DPoP-bound token goes in the Authorization header with the DPoP scheme", "remove inject, or dpop = true")
-	}
-	return nil
-}
-
 // dpopHint says what to do about a token endpoint's DPoP error. keyhole
 // answers use_dpop_nonce by itself, once: seeing it means the server
 // refused the proof with its own nonce too.
-func dpopHint(code string, p *Provider) string {
+func dpopHint(code string, p *config.Provider) string {
 	switch {
 	case !p.DPoP:
 		return "the token endpoint wants DPoP proofs (RFC 9449): set dpop = true"
@@ -66,11 +45,11 @@ func (s *Session) DPoPProof(tok *Token, method string, u *url.URL) (secret.Strin
 	return proof, nil
 }
 
-// TokenTypeWarning is TokenTypeWarning for this provider: a DPoP token is
+// TokenTypeWarningFor is TokenTypeWarning for p: a DPoP token is
 // what a provider with dpop = true asks for, and keyhole makes its proofs;
 // a bearer token issued to one is said, for it is bound to no key (RFC
 // 9449 §5: the server chose not to).
-func (p *Provider) TokenTypeWarning(tokenType string) string {
+func TokenTypeWarningFor(p *config.Provider, tokenType string) string {
 	if !p.DPoP {
 		return TokenTypeWarning(tokenType)
 	}

@@ -1,4 +1,4 @@
-package providers
+package config
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 	"github.com/keyhole-sh/keyhole/providers/par"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 	"github.com/keyhole-sh/keyhole/providers/tokenexchange"
 )
 
@@ -83,7 +84,7 @@ func checkTokenExchange(p *Provider, errAt func(toml.Key, string, string) error,
 // checkExchangeRefs checks that every subject_provider and actor_provider
 // names another provider of the file, and that no chain of them comes
 // back to where it started (each would wait for the other's token).
-func (c *Config) checkExchangeRefs(data []byte) error {
+func (c *File) checkExchangeRefs(data []byte) error {
 	byName := map[string]*Provider{}
 	for _, p := range c.Providers {
 		byName[p.Name] = p
@@ -101,7 +102,7 @@ func (c *Config) checkExchangeRefs(data []byte) error {
 		for _, r := range refs(p) {
 			k := toml.Key{"providers", p.Name, r[0]}
 			errAt := func(msg, hint string) error {
-				return &ConfigError{File: c.Path, Line: tomltext.KeyLine(data, k), Key: k.String(), Msg: msg, Hint: hint}
+				return &Error{File: c.Path, Line: tomltext.KeyLine(data, k), Key: k.String(), Msg: msg, Hint: hint}
 			}
 			if byName[r[1]] == nil {
 				return errAt(fmt.Sprintf("no provider %q in this file", r[1]), suggest(r[1], slices.Collect(maps.Keys(byName))))
@@ -129,7 +130,7 @@ func (c *Config) checkExchangeRefs(data []byte) error {
 }
 
 // exchangeAuthSettings adds the exchange grants' keys to the settings a
-// token's cache key fingerprints (authSettings), only when they are set:
+// token's cache key fingerprints (AuthSettings), only when they are set:
 // the keys of every other provider stay what they were.
 func (p *Provider) exchangeAuthSettings(auth map[string]any) {
 	if len(p.Command) > 0 {
@@ -144,4 +145,27 @@ func (p *Provider) exchangeAuthSettings(auth map[string]any) {
 	if p.Grant == GrantTokenExchange {
 		auth["token_exchange"] = []string{p.SubjectProvider, p.SubjectToken.Reveal(), p.SubjectTokenType, p.ActorProvider, p.ActorTokenType, p.RequestedTokenType}
 	}
+}
+
+// ExchangeNote says where a token_exchange provider sends other tokens:
+// the one exception to "a token goes only to its provider's base_url
+// origin" besides a collection's $auth.token. "" for any other provider.
+func (p *Provider) ExchangeNote() string {
+	if p.Grant != GrantTokenExchange {
+		return ""
+	}
+	var names []string
+	for _, n := range []string{p.SubjectProvider, p.ActorProvider} {
+		if n != "" {
+			names = append(names, n+"'s")
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	to := "its token endpoint"
+	if p.TokenURL != "" {
+		to = secret.RedactURL(p.TokenURL)
+	}
+	return "token exchange: sends " + strings.Join(names, " and ") + " token to " + to
 }
