@@ -33,7 +33,7 @@ func sayTokenNotes(e env, sess *providers.Session, tok *providers.Token) {
 		fmt.Fprintln(e.stderr, termtext.Line("keyhole: note: "+name+": "+note))
 	}
 	if tok != nil {
-		if w := sess.Provider().TokenTypeWarning(tok.Type); w != "" {
+		if w := sess.Provider().TokenWarning(tok); w != "" {
 			fmt.Fprintln(e.stderr, termtext.Line("keyhole: warning: "+name+": "+w))
 		}
 	}

@@ -113,7 +113,7 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	if tok != nil {
 		w := providers.TokenTypeWarning(tok.Type)
 		if e.Config != nil {
-			w = e.Config.TokenTypeWarning(tok.Type)
+			w = e.Config.TokenWarning(tok)
 		}
 		if w != "" {
 			v.Warnings = append(v.Warnings, w)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/internal/origin"
+	"github.com/keyhole-sh/keyhole/providers/dpop"
 )
 
 // ErrForeignOrigin is returned when a request goes to another origin than
@@ -104,8 +105,13 @@ func (p *Provider) InjectionFor(tok *Token) Injection {
 		return p.Injection("")
 	}
 	tokenType := tok.Type
-	if p.sendsIDToken() {
+	switch {
+	case p.sendsIDToken():
 		tokenType = "" // an ID token is a bearer JWT whatever the access token's type
+	case p.SendsDPoP(tok):
+		// Bound by cnf.jkt though named Bearer: the DPoP scheme, so that
+		// the transport adds the proof the API will ask for.
+		tokenType = dpop.Scheme
 	}
 	in := p.Injection(tokenType)
 	derived := p.Inject == nil || p.Inject.Prefix == nil

@@ -270,7 +270,7 @@ func tokenCommand(provider, configPath, env string) string {
 // written into the command: it would be stale in a minute, and it is a
 // secret.
 func dpopInjection(p *providers.Provider, opts Options, in providers.Injection, method string, u *url.URL) (providers.Injection, string) {
-	if !p.DPoP || in.Header == "" || opts.Token != nil && !strings.EqualFold(providers.Scheme(opts.Token.Type), dpop.Scheme) {
+	if !p.DPoP || in.Header == "" || opts.Token != nil && !p.SendsDPoP(opts.Token) {
 		return in, ""
 	}
 	if opts.Token == nil {
