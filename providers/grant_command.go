@@ -16,11 +16,12 @@ import (
 // {"accessToken": ..., "expires_on": ...}). The command runs under the
 // provider's timeout, without a shell.
 func (s *Session) commandToken(ctx context.Context) (*Token, error) {
-	source := "command " + strings.Join(s.p.Command, " ")
+	source := "command " + s.p.CommandLine()
 	obtained := s.now()
 	out, err := tokencmd.Run(ctx, s.p.Command, s.timeout())
 	if err != nil {
-		te := &TokenError{Provider: s.p.Name, Source: source, Description: err.Error()}
+		// Not err.Error(): a tokencmd.Error quotes the argv expanded.
+		te := &TokenError{Provider: s.p.Name, Source: source, Description: "the command failed"}
 		var ce *tokencmd.Error
 		if errors.As(err, &ce) {
 			te.Description = ce.Msg
@@ -54,4 +55,35 @@ func (s *Session) commandToken(ctx context.Context) (*Token, error) {
 	}
 	tok.Source = SourceFetched
 	return tok, nil
+}
+
+// CommandLine is the command grant's command line as written in the
+// config, a ${VAR} shown as such and not as its value: an argument may
+// carry a credential (gh's --token ${GH_TOKEN}), and the line is quoted in
+// errors and listings. Resolve keeps the written form; a provider not
+// resolved has only that one.
+func (p *Provider) CommandLine() string {
+	if p.commandWritten != nil {
+		return strings.Join(p.commandWritten, " ")
+	}
+	return strings.Join(p.Command, " ")
+}
+
+// commandSecrets are the values the ${VAR}s of a command as written
+// expand to, to be redacted wherever they might show — the program's own
+// stderr, which keyhole quotes, included: an argument may carry a
+// credential, and only the variable's value is known to be one.
+func commandSecrets(written []string, env Env) []secret.String {
+	var found []secret.String
+	record := func(name string) (string, bool) {
+		v, ok := env(name)
+		if ok && v != "" {
+			found = append(found, secret.New(v))
+		}
+		return v, ok
+	}
+	for _, arg := range written {
+		_, _ = expand(arg, record) // an unset variable is Resolve's error
+	}
+	return found
 }
