@@ -216,11 +216,18 @@ func TestDPoPDoctor(t *testing.T) {
 		setup func(*dpoptest.Server)
 		extra string
 		drop  bool // the provider has no dpop = true
-		want  string
+		// pasted calls with a static provider without dpop holding the
+		// token the dpop provider got.
+		pasted bool
+		want   string
 	}{
 		{name: "proof refused", setup: func(s *dpoptest.Server) { s.APISkew = time.Hour }, want: "the server refused the DPoP proof: invalid_dpop_proof"},
 		{name: "nonce refused", setup: func(s *dpoptest.Server) { s.NonceForever = true }, want: "the server wants a nonce in the DPoP proof: use_dpop_nonce"},
-		{name: "bound token as bearer", setup: func(s *dpoptest.Server) { s.TokenType = "Bearer" }, want: "bound to a DPoP key (cnf.jkt"},
+		// A provider with dpop = true sends a bound token with the DPoP
+		// scheme whatever its token_type (TestDPoPBoundBearerSentAsDPoP);
+		// the same token pasted into a provider without dpop goes as
+		// Bearer, and that is the doctor's.
+		{name: "bound token as bearer", setup: func(s *dpoptest.Server) { s.TokenType = "Bearer" }, pasted: true, want: "bound to a DPoP key (cnf.jkt"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -228,7 +235,14 @@ func TestDPoPDoctor(t *testing.T) {
 			srv := newDPoPServer(t)
 			c.setup(srv)
 			cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, c.extra))
-			r := h.run("call", "--config", cfg, "api", "GET", "/things")
+			args := []string{"call", "--config", cfg, "api", "GET", "/things"}
+			if c.pasted {
+				r := h.run("token", "--config", cfg, "api")
+				r.expect(t, ExitOK, "token api")
+				cfg = h.writeConfig("pasted.toml", fmt.Sprintf("[providers.pasted]\nbase_url = %q\ngrant = \"static\"\ntoken = %q\n", srv.URL, strings.TrimSpace(r.out)))
+				args = []string{"call", "--config", cfg, "pasted", "GET", "/things"}
+			}
+			r := h.run(args...)
 			if r.code == ExitOK || !strings.Contains(r.errOut, c.want) {
 				t.Fatalf("exit %d; stderr lacks %q:\n%s", r.code, c.want, r.errOut)
 			}

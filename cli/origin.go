@@ -34,7 +34,7 @@ func sayTokenNotes(e env, sess *providers.Session, tok *providers.Token) {
 		fmt.Fprintln(e.stderr, termtext.Line("keyhole: note: "+name+": "+note))
 	}
 	if tok != nil {
-		if w := providers.TokenTypeWarningFor(sess.Provider(), tok.Type); w != "" {
+		if w := providers.TokenWarning(sess.Provider(), tok); w != "" {
 			fmt.Fprintln(e.stderr, termtext.Line("keyhole: warning: "+name+": "+w))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // tokenJSON is what token --json prints.
@@ -22,6 +23,10 @@ type tokenJSON struct {
 	ExpiresAt            *string         `json:"expires_at"` // RFC 3339 in UTC; null when unknown
 	Scopes               []string        `json:"scopes"`
 	Source               string          `json:"source"` // cache, fetched or refreshed
+
+	// AccessExpiresAt is the access token's expiry when expires_at is
+	// another's: the ID token's, for inject.token = "id_token".
+	AccessExpiresAt *string `json:"access_token_expires_at,omitempty"`
 }
 
 func newTokenCmd(e env, configPath *string) *cobra.Command {
@@ -73,7 +78,7 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 				_, err = fmt.Fprintln(e.stdout, access)
 				return err
 			}
-			return e.printJSON(tokenOut(sess.Provider().Name, tok))
+			return e.printJSON(tokenOut(sess.Provider(), tok))
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the token and what is known about it as JSON")
@@ -82,9 +87,12 @@ Use keyhole serve-demo for a demo server that outlives it.`,
 	return cmd
 }
 
-func tokenOut(name string, tok *providers.Token) tokenJSON {
+// tokenOut is token --json's answer for p's tok. expires_at is when what
+// p sends stops working: the ID token's exp for inject.token = "id_token",
+// the access token's then in access_token_expires_at.
+func tokenOut(p *config.Provider, tok *providers.Token) tokenJSON {
 	out := tokenJSON{
-		Provider:    name,
+		Provider:    p.Name,
 		AccessToken: tok.Access.Reveal(),
 		IDToken:     tok.ID.Reveal(),
 		TokenType:   tok.Type,
@@ -100,9 +108,17 @@ func tokenOut(name string, tok *providers.Token) tokenJSON {
 	if out.Source == "" {
 		out.Source = string(providers.SourceFetched)
 	}
-	if !tok.Expiry.IsZero() {
-		at := tok.Expiry.UTC().Format(time.RFC3339)
-		out.ExpiresAt = &at
+	rfc3339 := func(t time.Time) *string {
+		if t.IsZero() {
+			return nil
+		}
+		at := t.UTC().Format(time.RFC3339)
+		return &at
+	}
+	sent := providers.SentExpiry(p, tok)
+	out.ExpiresAt = rfc3339(sent)
+	if !sent.Equal(tok.Expiry) {
+		out.AccessExpiresAt = rfc3339(tok.Expiry)
 	}
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/config"
+	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -199,6 +200,11 @@ func attempt(ctx context.Context, client *http.Client, p *config.Provider, tok *
 	defer cancel()
 	tr := newTracer(opts.TraceNow)
 	ctx = httptrace.WithClientTrace(ctx, tr.hooks())
+	// The DPoP proof is made by the client's transport, after the request
+	// below is built: recorded here so that Sent shows the header as it
+	// went (masked like any credential unless revealed).
+	var proof secret.String
+	ctx = dpop.RecordProofs(ctx, func(p secret.String) { proof = p })
 	maxBody := opts.MaxBody
 	if maxBody <= 0 {
 		maxBody = config.DefaultMaxBody
@@ -240,6 +246,11 @@ func attempt(ctx context.Context, client *http.Client, p *config.Provider, tok *
 	start := now()
 	tr.begin()
 	resp, err := client.Do(req)
+	if !proof.IsZero() {
+		// Spelt as RFC 9449 writes it, not canonicalized to "Dpop": the
+		// name people look for in the request as sent.
+		ex.Sent.Header[dpop.Header] = []string{proof.Reveal()}
+	}
 	if err != nil {
 		ex.Err = sendError(p.Name, err, ex.Sent)
 		return

@@ -29,8 +29,8 @@ func (m Model) reopen(e history.Entry) (tea.Model, tea.Cmd) {
 	var hdr []string
 	masked := false
 	for name, vals := range e.RequestHeader {
-		if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Content-Length") {
-			continue // the token is injected on send; the length is computed
+		if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Content-Length") || strings.EqualFold(name, "DPoP") {
+			continue // the token is injected and the DPoP proof made on send; the length is computed
 		}
 		for _, v := range vals {
 			if strings.Contains(v, "••••") {

@@ -40,7 +40,7 @@ func (m *Model) state(e *entry) providers.State {
 	if err == nil && e.Session == nil {
 		err = e.Err
 	}
-	return providers.StateOf(e.tok, e.act, err, m.now, m.opts.RefreshBefore)
+	return providers.StateOf(e.sentTok(), e.act, err, m.now, m.opts.RefreshBefore)
 }
 
 func (m *Model) look(s providers.State) (string, ui.Tone) {
@@ -114,26 +114,29 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	if tok != nil {
 		w := providers.TokenTypeWarning(tok.Type)
 		if e.Config != nil {
-			w = providers.TokenTypeWarningFor(e.Config, tok.Type)
+			w = providers.TokenWarning(e.Config, tok)
 		}
 		if w != "" {
 			v.Warnings = append(v.Warnings, w)
 		}
 	}
-	switch {
-	case tok != nil && !tok.Expiry.IsZero():
+	switch shown := e.sentTok(); {
+	case shown != nil && !shown.Expiry.IsZero():
 		v.HasExpiry = true
-		v.Fraction = tok.FractionLeft(m.now)
-		v.Countdown = durfmt.Clock(tok.Expiry.Sub(m.now))
-		v.ExpiresAt = tok.Expiry.In(m.opts.Location).Format("15:04:05")
-		if tok.Expiry.Sub(m.now) >= 24*time.Hour {
-			v.ExpiresAt = tok.Expiry.In(m.opts.Location).Format("2006-01-02 15:04")
+		v.Fraction = shown.FractionLeft(m.now)
+		v.Countdown = durfmt.Clock(shown.Expiry.Sub(m.now))
+		v.ExpiresAt = shown.Expiry.In(m.opts.Location).Format("15:04:05")
+		if shown.Expiry.Sub(m.now) >= 24*time.Hour {
+			v.ExpiresAt = shown.Expiry.In(m.opts.Location).Format("2006-01-02 15:04")
 		}
 	case tok != nil:
 		v.Expiry = "expiry unknown: the provider sent no expires_in and the token is not a JWT"
 	}
 	if tok != nil {
 		v.Details = tokenDetails(tok, m.redact)
+		if line := m.accessExpiryDetail(tok, e.sentTok()); line != "" {
+			v.Details = append(v.Details, line)
+		}
 		if line := e.dpopDetail(tok); line != "" {
 			v.Details = append(v.Details, line)
 		}

@@ -45,7 +45,7 @@ func (m *Model) wantSpec(e *entry) tea.Cmd {
 	}
 	e.spec = &specState{loading: true}
 	var tok *providers.Token
-	if providers.StateOf(e.tok, e.act, nil, m.now, m.opts.RefreshBefore) == providers.StateValid {
+	if providers.StateOf(e.sentTok(), e.act, nil, m.now, m.opts.RefreshBefore) == providers.StateValid {
 		tok = e.tok
 	}
 	client := e.Client

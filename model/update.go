@@ -356,7 +356,7 @@ func (m Model) sendWith(force bool) (tea.Model, tea.Cmd) {
 	m.sendSeq++
 	m.sending, m.sendCancel, m.sendStart = true, cancel, m.opts.Now()
 	m.notice = ""
-	if st := providers.StateOf(e.tok, e.act, nil, m.now, m.opts.RefreshBefore); st != providers.StateValid && e.act == providers.Idle && (x == nil || !x.viaAuth) {
+	if st := providers.StateOf(e.sentTok(), e.act, nil, m.now, m.opts.RefreshBefore); st != providers.StateValid && e.act == providers.Idle && (x == nil || !x.viaAuth) {
 		e.act = providers.Fetching
 	}
 	opts := exchange.Options{MaxBody: m.opts.MaxBody, Now: m.opts.Now, Timeout: e.Config.Timeout.Std(), ForceToken: force}

@@ -44,6 +44,7 @@ func (s *Session) startAuthCode(ctx context.Context, ep endpoints, opts Authoriz
 		}
 	}
 	authOpts = append(authOpts, s.richOpts()...)
+	authOpts = append(authOpts, s.dpopJKTOpts()...)
 	authOpts = append(authOpts, oauth2.S256ChallengeOption(verifier))
 	authURL := cfg.AuthCodeURL(state, authOpts...)
 	if s.p.PAR {

@@ -16,11 +16,12 @@ import (
 // {"accessToken": ..., "expires_on": ...}). The command runs under the
 // provider's timeout, without a shell.
 func (s *Session) commandToken(ctx context.Context) (*Token, error) {
-	source := "command " + strings.Join(s.p.Command, " ")
+	source := "command " + s.p.CommandLine()
 	obtained := s.now()
 	out, err := tokencmd.Run(ctx, s.p.Command, s.timeout())
 	if err != nil {
-		te := &TokenError{Provider: s.p.Name, Source: source, Description: err.Error()}
+		// Not err.Error(): a tokencmd.Error quotes the argv expanded.
+		te := &TokenError{Provider: s.p.Name, Source: source, Description: "the command failed"}
 		var ce *tokencmd.Error
 		if errors.As(err, &ce) {
 			te.Description = ce.Msg

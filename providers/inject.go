@@ -10,6 +10,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/internal/origin"
 	"github.com/keyhole-sh/keyhole/providers/config"
+	"github.com/keyhole-sh/keyhole/providers/dpop"
 )
 
 // ErrForeignOrigin is returned when a request goes to another origin than
@@ -105,8 +106,13 @@ func InjectionFor(p *config.Provider, tok *Token) Injection {
 		return InjectionOfType(p, "")
 	}
 	tokenType := tok.Type
-	if p.SendsIDToken() {
+	switch {
+	case p.SendsIDToken():
 		tokenType = "" // an ID token is a bearer JWT whatever the access token's type
+	case SendsDPoP(p, tok):
+		// Bound by cnf.jkt though named Bearer: the DPoP scheme, so that
+		// the transport adds the proof the API will ask for.
+		tokenType = dpop.Scheme
 	}
 	in := InjectionOfType(p, tokenType)
 	derived := p.Inject == nil || p.Inject.Prefix == nil

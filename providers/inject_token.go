@@ -2,6 +2,9 @@ package providers
 
 import (
 	"github.com/keyhole-sh/keyhole/providers/config"
+	"time"
+
+	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
@@ -33,4 +36,49 @@ func SentToken(p *config.Provider, tok *Token) (secret.String, error) {
 func idToken(v any) secret.String {
 	s, _ := v.(string)
 	return secret.New(s)
+}
+
+// IDExpiry is the ID token's exp; zero when there is no ID token, it is
+// not a JWT, or it names no exp.
+func (t *Token) IDExpiry() time.Time {
+	if t == nil || t.ID.IsZero() {
+		return time.Time{}
+	}
+	c, err := jwt.Parse(t.ID.Reveal())
+	if err != nil {
+		return time.Time{}
+	}
+	return c.Expiry
+}
+
+// SentExpiry is when the token the provider sends stops working: for
+// inject.token = "id_token" the ID token's exp — an ID token often lives
+// shorter than the access token beside it — else, or when the ID token
+// names no exp, the token's Expiry (the access token's).
+func SentExpiry(p *config.Provider, tok *Token) time.Time {
+	if tok == nil {
+		return time.Time{}
+	}
+	if p.SendsIDToken() {
+		if exp := tok.IDExpiry(); !exp.IsZero() {
+			return exp
+		}
+	}
+	return tok.Expiry
+}
+
+// AsSent is tok with the expiry of what the provider sends (SentExpiry):
+// the token whose countdown and state are shown, and whose expiry decides
+// when a new one is due. tok itself is not changed; nil for nil.
+func AsSent(p *config.Provider, tok *Token) *Token {
+	if tok == nil {
+		return nil
+	}
+	exp := SentExpiry(p, tok)
+	if exp.Equal(tok.Expiry) {
+		return tok
+	}
+	t := *tok
+	t.Expiry = exp
+	return &t
 }

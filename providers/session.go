@@ -242,7 +242,7 @@ func (s *Session) Token(ctx context.Context) (*Token, error) {
 	// replaces the entry. Peek is where the reason is reported.
 	_ = s.load()
 	s.mu.Lock()
-	if s.tok != nil && StateOf(s.tok, Idle, nil, s.now(), s.window) == StateValid {
+	if s.tok != nil && StateOf(AsSent(s.p, s.tok), Idle, nil, s.now(), s.window) == StateValid {
 		t := *s.tok
 		s.mu.Unlock()
 		t.Source = SourceCache

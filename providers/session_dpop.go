@@ -35,7 +35,7 @@ func (s *Session) DPoPProof(tok *Token, method string, u *url.URL) (secret.Strin
 		return secret.String{}, fmt.Errorf("%s: dpop is not true for this provider", s.p.Name)
 	}
 	r := dpop.Request{URL: u}
-	if tok != nil && strings.EqualFold(Scheme(tok.Type), dpop.Scheme) {
+	if SendsDPoP(s.p, tok) {
 		r.Access = tok.Access
 	}
 	proof, err := s.dpop.Proof(strings.ToUpper(method), r)

@@ -26,7 +26,7 @@ func (s *Session) fetch(ctx context.Context, m mode, held *Token) (*Token, error
 		defer unlock()
 		if m == modeAuto {
 			if stored, err := s.store.Load(s.key); err == nil && stored != nil {
-				if !sameToken(stored, held) && StateOf(stored, Idle, nil, s.now(), s.window) == StateValid {
+				if !sameToken(stored, held) && StateOf(AsSent(s.p, stored), Idle, nil, s.now(), s.window) == StateValid {
 					stored.Source = SourceCache
 					return stored, nil
 				}

@@ -271,7 +271,7 @@ func tokenCommand(provider, configPath, env string) string {
 // written into the command: it would be stale in a minute, and it is a
 // secret.
 func dpopInjection(p *config.Provider, opts Options, in providers.Injection, method string, u *url.URL) (providers.Injection, string) {
-	if !p.DPoP || in.Header == "" || opts.Token != nil && !strings.EqualFold(providers.Scheme(opts.Token.Type), dpop.Scheme) {
+	if !p.DPoP || in.Header == "" || opts.Token != nil && !providers.SendsDPoP(p, opts.Token) {
 		return in, ""
 	}
 	if opts.Token == nil {

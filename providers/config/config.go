@@ -189,6 +189,9 @@ type Provider struct {
 	// token_params from the environment, and the credentials those send
 	// (see sentSecrets), to be redacted wherever they might show.
 	injected []secret.String
+	// commandWritten is Command as written, its ${VAR}s unexpanded: what
+	// an error quotes (see CommandLine), as an argument may hold a secret.
+	commandWritten []string
 	// src locates the provider's ${VAR} keys in its file; nil for a
 	// provider not parsed from one.
 	src *source

@@ -107,6 +107,10 @@ func (p *Provider) Resolve(env Env) (*Provider, error) {
 	for i := range r.Scopes {
 		str("scopes", &r.Scopes[i])
 	}
+	if r.commandWritten == nil {
+		r.commandWritten = p.Command
+		r.injected = append(r.injected, commandSecrets(p.Command, env)...)
+	}
 	r.Command = append([]string(nil), p.Command...)
 	for i := range r.Command {
 		str("command", &r.Command[i])

@@ -41,6 +41,16 @@ func (b *Binding) Proof(method string, r Request) (secret.String, error) {
 
 type tokenRequestKey struct{}
 
+type proofSinkKey struct{}
+
+// RecordProofs has the transport hand sink each proof it sends with a
+// request made with ctx, in order, a nonce retry's last: so that the
+// request as it went out can be shown with its DPoP header (masked, as a
+// credential). sink runs on the goroutine that sends the request.
+func RecordProofs(ctx context.Context, sink func(secret.String)) context.Context {
+	return context.WithValue(ctx, proofSinkKey{}, sink)
+}
+
 // TokenRequest marks ctx as a token request's: the transport puts a proof
 // without ath on it (RFC 9449 §5).
 func TokenRequest(ctx context.Context) context.Context {
@@ -122,6 +132,9 @@ func (t *transport) send(req *http.Request, r Request) (*http.Response, error) {
 	proof, err := t.b.Key.Proof(r, t.b.now())
 	if err != nil {
 		return nil, err
+	}
+	if sink, ok := req.Context().Value(proofSinkKey{}).(func(secret.String)); ok && sink != nil {
+		sink(proof)
 	}
 	out := req.Clone(req.Context())
 	out.Body = req.Body

@@ -88,6 +88,13 @@ func TestPresetURLs(t *testing.T) {
 		{"okta", Params{Domain: "dev-1.okta.com", AuthorizationServer: "aus1a2b3c"}, map[string]string{
 			"issuer": "https://dev-1.okta.com/oauth2/aus1a2b3c", "device_url": "https://dev-1.okta.com/oauth2/aus1a2b3c/v1/device/authorize",
 		}},
+		// The org authorization server: no server ID in the path, the
+		// domain itself as issuer.
+		{"okta", Params{Domain: "dev-1.okta.com", AuthorizationServer: "org"}, map[string]string{
+			"issuer": "https://dev-1.okta.com", "auth_url": "https://dev-1.okta.com/oauth2/v1/authorize",
+			"token_url": "https://dev-1.okta.com/oauth2/v1/token", "device_url": "https://dev-1.okta.com/oauth2/v1/device/authorize",
+			"revoke_url": "https://dev-1.okta.com/oauth2/v1/revoke", "introspect_url": "https://dev-1.okta.com/oauth2/v1/introspect",
+		}},
 		{"keycloak", Params{ServerURL: "https://sso.example.com/", Realm: "shop"}, map[string]string{
 			"issuer": "https://sso.example.com/realms/shop", "token_url": "https://sso.example.com/realms/shop/protocol/openid-connect/token",
 			"auth_url": "https://sso.example.com/realms/shop/protocol/openid-connect/auth", "device_url": "https://sso.example.com/realms/shop/protocol/openid-connect/auth/device",

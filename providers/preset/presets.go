@@ -97,25 +97,34 @@ var all = []*Preset{
 		BaseURL: "https://api.example.com", Scopes: []string{"openid", "offline_access"},
 		Doc: map[string]string{
 			"domain":               "the org's host, without https://",
-			"authorization_server": "the custom authorization server's ID (default: default)",
+			"authorization_server": "the custom authorization server's ID (default: default), or org for the org authorization server",
 		},
 		Notes: []string{
-			"The org authorization server (no /oauth2/ID in its URLs) is not this preset's: set its URLs yourself.",
+			`authorization_server = "org" is the org authorization server: its URLs have no server ID (/oauth2/v1/...) and its issuer is the domain itself.`,
 		},
 		fill: func(p Params) []Field {
-			as := p.AuthorizationServer
-			if as == "" {
-				as = "default"
+			host := "https://" + p.Domain
+			// The org authorization server is the org's own: its issuer is
+			// the bare domain and its endpoints sit right under /oauth2/v1,
+			// where a custom server's sit under /oauth2/{id}/v1.
+			iss, root := host, host+"/oauth2"
+			switch p.AuthorizationServer {
+			case "org":
+			case "":
+				iss = host + "/oauth2/default"
+				root = iss
+			default:
+				iss = host + "/oauth2/" + p.AuthorizationServer
+				root = iss
 			}
-			iss := "https://" + p.Domain + "/oauth2/" + as
 			return []Field{
 				{"grant", "authorization_code"},
 				{"issuer", iss},
-				{"auth_url", iss + "/v1/authorize"},
-				{"token_url", iss + "/v1/token"},
-				{"device_url", iss + "/v1/device/authorize"},
-				{"revoke_url", iss + "/v1/revoke"},
-				{"introspect_url", iss + "/v1/introspect"},
+				{"auth_url", root + "/v1/authorize"},
+				{"token_url", root + "/v1/token"},
+				{"device_url", root + "/v1/device/authorize"},
+				{"revoke_url", root + "/v1/revoke"},
+				{"introspect_url", root + "/v1/introspect"},
 			}
 		},
 	},

@@ -17,6 +17,9 @@ var sensitiveHeaders = map[string]bool{
 	"api-key":             true,
 	"x-auth-token":        true,
 	"x-access-token":      true,
+	// A DPoP proof (RFC 9449) is a signed JWT made for one request: a
+	// credential, shown masked like Authorization.
+	"dpop": true,
 }
 
 // SensitiveHeader reports whether a header's value is a credential and must
