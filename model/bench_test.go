@@ -106,35 +106,31 @@ func BenchmarkOpenBigResponseWithASecret(b *testing.B) {
 // BenchmarkKeypressToFrame is one scroll key through Update and the
 // whole screen's View with a 50 MB body loaded: the figure a person feels.
 func BenchmarkKeypressToFrame(b *testing.B) {
-	m := bigModel(b)
-	down, up := press("j"), press("k")
+	alternate(b, bigModel(b), press("j"), press("k"), nil)
+}
+
+// alternate sends one and other in turn through Update and draws the
+// frame, b.Loop times; after, when set, runs after each frame.
+func alternate(b *testing.B, m Model, one, other tea.KeyPressMsg, after func()) {
 	i := 0
 	for b.Loop() {
-		key := down
+		key := one
 		if i%2 == 1 {
-			key = up
+			key = other
 		}
 		i++
 		nm, _ := m.Update(key)
 		m = nm.(Model)
 		_ = m.View()
+		if after != nil {
+			after()
+		}
 	}
 }
 
 // BenchmarkPageDownToFrame is a page down (and back) to frame.
 func BenchmarkPageDownToFrame(b *testing.B) {
-	m := bigModel(b)
-	i := 0
-	for b.Loop() {
-		key := press("pgdown")
-		if i%2 == 1 {
-			key = press("pgup")
-		}
-		i++
-		nm, _ := m.Update(key)
-		m = nm.(Model)
-		_ = m.View()
-	}
+	alternate(b, bigModel(b), press("pgdown"), press("pgup"), nil)
 }
 
 // BenchmarkKeypressToFrameWatched is BenchmarkKeypressToFrame while the
@@ -142,21 +138,9 @@ func BenchmarkPageDownToFrame(b *testing.B) {
 // (published into a slot, as share.Server does, never waiting).
 func BenchmarkKeypressToFrameWatched(b *testing.B) {
 	m := bigModel(b)
-	m.opts.Share = newFakeShare(10)
-	m.watching = 10
-	down, up := press("j"), press("k")
-	i := 0
-	for b.Loop() {
-		key := down
-		if i%2 == 1 {
-			key = up
-		}
-		i++
-		nm, _ := m.Update(key)
-		m = nm.(Model)
-		_ = m.View()
-		m.opts.Share.(*fakeShare).published = nil
-	}
+	fs := newFakeShare(10)
+	m.opts.Share, m.watching = fs, 10
+	alternate(b, m, press("j"), press("k"), func() { fs.published = nil })
 }
 
 // BenchmarkViewerFrame is a viewer drawing a frame of the 50 MB response

@@ -222,27 +222,7 @@ func TestSecretsNeverLeakFromEchoedBodies(t *testing.T) {
 	b := echoBackend(t)
 	r := record(t, b, Options{Label: "echo.toml", Redact: true}, 200, 80)
 	r.send(press("enter"))
-	body := `{"client_secret":"` + typedSecret + `","password":"` + typedPass + `","note":"` + clientSecret + `"}`
-	for _, as := range []string{"json", "text"} {
-		r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken+"&as="+as, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
-		r.send(tea.WindowSizeMsg{Width: 200, Height: 80})
-		r.send(press("ctrl+s"))
-		r.m.setFocus(paneResponse)
-		for range 4 {
-			r.send(press("pgdown"))
-		}
-		r.send(press("p")) // raw
-		r.send(press("p")) // pretty again
-	}
-	// The path filter digs into the JSON answer.
-	r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
-	r.send(press("ctrl+s"))
-	r.m.setFocus(paneResponse)
-	r.send(press("f"))
-	for _, k := range "json" {
-		r.send(press(string(k)))
-	}
-	r.send(press("enter"))
+	echoSession(r, 200, 80)
 	if !strings.Contains(plain(r.m), "client_secret") {
 		t.Fatalf("the filtered body is not on screen:\n%s", plain(r.m))
 	}
@@ -303,4 +283,35 @@ func echoBackend(t *testing.T) *app.Backend {
 	text := fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.echo]\nbase_url = %q\ngrant = \"client_credentials\"\nclient_id = \"echo-client\"\nclient_secret = \"${ECHO_SECRET}\"\ntoken_url = %q\n", api.URL, tokens+"/token")
 	b := configBackend(t, "echo.toml", text, map[string]string{"ECHO_SECRET": clientSecret}, providers.SessionOptions{})
 	return b
+}
+
+// echoSession sends the echo API (echoBackend) a request carrying every
+// credential — the token, an X-Api-Key, an access_token= in the query, a
+// JSON body with client_secret, password and the provider's own client
+// secret typed in — answered as JSON and as text, each scrolled, raw and
+// pretty again; then once more, the answer filtered by the path json.
+// The screen is w×h.
+func echoSession(r *recorder, w, h int) {
+	r.t.Helper()
+	body := `{"client_secret":"` + typedSecret + `","password":"` + typedPass + `","note":"` + clientSecret + `"}`
+	for _, as := range []string{"json", "text"} {
+		r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken+"&as="+as, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
+		r.send(tea.WindowSizeMsg{Width: w, Height: h})
+		r.send(press("ctrl+s"))
+		r.m.setFocus(paneResponse)
+		for range 4 {
+			r.send(press("pgdown"))
+		}
+		r.send(press("p")) // raw
+		r.send(press("p")) // pretty again
+	}
+	// The path filter digs into the JSON answer.
+	r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
+	r.send(press("ctrl+s"))
+	r.m.setFocus(paneResponse)
+	r.send(press("f"))
+	for _, k := range "json" {
+		r.send(press(string(k)))
+	}
+	r.send(press("enter"))
 }

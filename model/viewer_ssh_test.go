@@ -8,76 +8,10 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/keyhole-sh/keyhole/internal/syncbuf"
 	"github.com/keyhole-sh/keyhole/share"
+	"github.com/keyhole-sh/keyhole/share/sharetest"
 )
-
-// sshViewer is a viewer connected through a real SSH client: what its
-// terminal received, and its keyboard.
-type sshViewer struct {
-	out   syncbuf.Buffer
-	keys  io.WriteCloser
-	ended chan struct{}
-}
-
-// watchOverSSH connects a viewer to srv with a w×h terminal, typing the
-// join code.
-func watchOverSSH(t *testing.T, srv *share.Server, w, h int) *sshViewer {
-	t.Helper()
-	code := srv.JoinCode()
-	client, err := gossh.Dial("tcp", srv.Addr(), &gossh.ClientConfig{
-		User: "bob",
-		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
-			return slicesOf(code, len(qs)), nil
-		})},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         5 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { client.Close() })
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := &sshViewer{ended: make(chan struct{})}
-	sess.Stdout, sess.Stderr = &v.out, &v.out
-	if v.keys, err = sess.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { sess.Wait(); close(v.ended) }()
-	return v
-}
-
-func slicesOf(s string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = s
-	}
-	return out
-}
-
-// waitFor waits until the viewer's terminal got want.
-func (v *sshViewer) waitFor(t *testing.T, want string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(v.out.String(), want) {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("the viewer never showed %q; it got:\n%s", want, ansiRE.ReplaceAllString(v.out.String(), ""))
-}
 
 // TestWatchingOverSSH: the presenter's session reaches a viewer through
 // a real SSH server and client — the token, then the answer to a send
@@ -106,15 +40,15 @@ func TestWatchingOverSSH(t *testing.T) {
 		}
 	})
 	wo.m = shared(t, wo.m, srv)
-	v := watchOverSSH(t, srv, 80, 24)
+	v := sharetest.Watch(t, srv.Addr(), sharetest.CodeClient("bob", srv.JoinCode()), 80, 24)
 	<-changed
 	wo.m = update(t, wo.m, SharingChangedMsg{})
 	if wo.m.watching != 1 {
 		t.Fatalf("the presenter counts %d viewers", wo.m.watching)
 	}
-	v.waitFor(t, "alice@test")
+	v.WaitFor(t, "alice@test")
 	wo.m = run(t, wo.m, press("enter"))
-	v.waitFor(t, "client_credentials")
+	v.WaitFor(t, "client_credentials")
 	token := wo.m.active().tok.Access.Reveal()
 	wo.m = update(t, wo.m, press("ctrl+r"))
 	wo.m.composer.SetRequest("GET", "/api/me", "Accept: application/json", "")
@@ -122,11 +56,11 @@ func TestWatchingOverSSH(t *testing.T) {
 	if !strings.Contains(plain(wo.m), token[:20]) {
 		t.Fatalf("the presenter does not show the token it revealed:\n%s", plain(wo.m))
 	}
-	v.waitFor(t, "200 OK")
+	v.WaitFor(t, "200 OK")
 	grants := wo.tokenRequests()
 	sentBefore := wo.m.sendSeq
 	for _, k := range []string{"r", "a", "x", "\x13", "\x12", "\r", "o", "W", "X", "y"} {
-		if _, err := io.WriteString(v.keys, k); err != nil {
+		if _, err := io.WriteString(v.Keys, k); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -135,15 +69,15 @@ func TestWatchingOverSSH(t *testing.T) {
 		t.Errorf("viewer keys reached the presenter: %d token requests (were %d), send %d (was %d)", wo.tokenRequests(), grants, wo.m.sendSeq, sentBefore)
 	}
 	for _, form := range leakForms(token) {
-		if strings.Contains(v.out.String(), form) {
+		if strings.Contains(v.String(), form) {
 			t.Errorf("the viewer's terminal got the token as %q", form)
 		}
 	}
-	if _, err := io.WriteString(v.keys, "q"); err != nil {
+	if _, err := io.WriteString(v.Keys, "q"); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-v.ended:
+	case <-v.Ended:
 	case <-time.After(5 * time.Second):
 		t.Fatal("q did not end the viewer's session")
 	}
@@ -152,18 +86,18 @@ func TestWatchingOverSSH(t *testing.T) {
 		t.Errorf("%d viewers after the only one left", n)
 	}
 	// A second viewer is there when the presenter quits: it reads goodbye.
-	v2 := watchOverSSH(t, srv, 100, 30)
-	v2.waitFor(t, "200 OK")
+	v2 := sharetest.Watch(t, srv.Addr(), sharetest.CodeClient("carol", srv.JoinCode()), 100, 30)
+	v2.WaitFor(t, "200 OK")
 	closed = true
 	if err := srv.Close(GoodbyeQuit); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-v2.ended:
+	case <-v2.Ended:
 	case <-time.After(5 * time.Second):
 		t.Fatal("closing did not end the viewer's session")
 	}
-	if !strings.Contains(v2.out.String(), GoodbyeQuit) {
-		t.Errorf("the viewer did not read goodbye:\n%s", ansiRE.ReplaceAllString(v2.out.String(), ""))
+	if !strings.Contains(v2.String(), GoodbyeQuit) {
+		t.Errorf("the viewer did not read goodbye:\n%s", ansiRE.ReplaceAllString(v2.String(), ""))
 	}
 }

@@ -99,11 +99,10 @@ func viewerScreen(t *testing.T, fs *fakeShare, w, h int, keys ...string) (*Viewe
 	return v, ansiRE.ReplaceAllString(v.View().Content, "")
 }
 
-// TestGoldenViewer: a viewer at 80x24 while the presenter runs at 120x40
-// with a response, following (the response, as the narrow TUI shows after
-// a send) and on its own (tab to the request). Regenerate with
-// go test ./model -run GoldenViewer -update.
-func TestGoldenViewer(t *testing.T) {
+// watchedResponse is the demo shared with one viewer watching, at
+// 120x40, with a token and page 1 of the items in the response pane.
+func watchedResponse(t *testing.T) (*world, *fakeShare) {
+	t.Helper()
 	fs := newFakeShare(1)
 	wo := newWorld(t)
 	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -111,6 +110,15 @@ func TestGoldenViewer(t *testing.T) {
 	wo.m = run(t, wo.m, press("enter"))
 	wo.m.composer.SetRequest("GET", "/api/items?page=1", "Accept: application/json", "")
 	wo.m = run(t, wo.m, press("ctrl+s"))
+	return wo, fs
+}
+
+// TestGoldenViewer: a viewer at 80x24 while the presenter runs at 120x40
+// with a response, following (the response, as the narrow TUI shows after
+// a send) and on its own (tab to the request). Regenerate with
+// go test ./model -run GoldenViewer -update.
+func TestGoldenViewer(t *testing.T) {
+	_, fs := watchedResponse(t)
 	t.Run("Following", func(t *testing.T) {
 		_, screen := viewerScreen(t, fs, 80, 24)
 		golden.RequireEqual(t, screen)
@@ -159,13 +167,7 @@ func TestNothingIsPublishedWhileNoOneWatches(t *testing.T) {
 // presenter's focus and scroll; its own keys detach it, F follows again,
 // q leaves, and no other key does anything.
 func TestViewerFollowsThenGoesItsOwnWay(t *testing.T) {
-	fs := newFakeShare(1)
-	wo := newWorld(t)
-	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	wo.m = shared(t, wo.m, fs)
-	wo.m = run(t, wo.m, press("enter"))
-	wo.m.composer.SetRequest("GET", "/api/items?page=1", "Accept: application/json", "")
-	wo.m = run(t, wo.m, press("ctrl+s"))
+	wo, fs := watchedResponse(t)
 	wo.m.setFocus(paneResponse)
 	for range 3 {
 		wo.m = update(t, wo.m, press("down"))
@@ -331,22 +333,7 @@ func TestViewersNeverSeeWhatThePresenterReveals(t *testing.T) {
 	r := record(t, b, Options{Label: "echo.toml", Redact: false}, 120, 40)
 	r.m = shared(t, r.m, fs)
 	r.send(press("enter"))
-	body := `{"client_secret":"` + typedSecret + `","password":"` + typedPass + `","note":"` + clientSecret + `"}`
-	for _, as := range []string{"json", "text"} {
-		r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken+"&as="+as, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
-		r.send(press("ctrl+s"))
-		r.m.setFocus(paneResponse)
-		r.send(press("pgdown"))
-		r.send(press("p"))
-	}
-	r.m.composer.SetRequest("POST", "/echo?access_token="+queryToken, "X-Api-Key: "+apiKey+"\nContent-Type: application/json", body)
-	r.send(press("ctrl+s"))
-	r.m.setFocus(paneResponse)
-	r.send(press("f"))
-	for _, k := range "json" {
-		r.send(press(string(k)))
-	}
-	r.send(press("enter"))
+	echoSession(r, 120, 40)
 	r.m.setFocus(paneToken)
 	r.send(press("v"))
 	presenter := ansiRE.ReplaceAllString(strings.Join(r.frames, "\n"), "")

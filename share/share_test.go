@@ -18,6 +18,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/keyhole-sh/keyhole/internal/syncbuf"
+	"github.com/keyhole-sh/keyhole/share/sharetest"
 )
 
 // watchModel is a viewer that draws the snapshot it was given and its size.
@@ -66,80 +67,10 @@ func start(t *testing.T, opts Options) *Server {
 	return s
 }
 
-// codeClient is an SSH client config that answers the join code prompt.
-func codeClient(user, code string) *gossh.ClientConfig {
-	return &gossh.ClientConfig{
-		User: user,
-		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
-			out := make([]string, len(qs))
-			for i := range qs {
-				out[i] = code
-			}
-			return out, nil
-		})},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         5 * time.Second,
-	}
-}
-
-// screen is a viewer's session: what it printed so far (its String).
-type screen struct {
-	syncbuf.Buffer
-	client *gossh.Client
-	sess   *gossh.Session
-	stdin  io.WriteCloser
-	ended  chan struct{}
-}
-
-// waitFor waits until the screen shows want.
-func (sc *screen) waitFor(t *testing.T, want string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(sc.String(), want) {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("the viewer never showed %q; it showed %q", want, sc.String())
-}
-
-// waitEnded waits until the viewer's session ends, failing with why if
-// it does not within 5 seconds.
-func (sc *screen) waitEnded(t *testing.T, why string) {
-	t.Helper()
-	select {
-	case <-sc.ended:
-	case <-time.After(5 * time.Second):
-		t.Fatal(why)
-	}
-}
-
 // watch connects a viewer with a 80x24 terminal.
-func watch(t *testing.T, s *Server, cfg *gossh.ClientConfig) *screen {
+func watch(t *testing.T, s *Server, cfg *gossh.ClientConfig) *sharetest.Screen {
 	t.Helper()
-	client, err := gossh.Dial("tcp", s.Addr(), cfg)
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { client.Close() })
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := &screen{client: client, sess: sess, ended: make(chan struct{})}
-	sess.Stdout, sess.Stderr = sc, sc
-	if sc.stdin, err = sess.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { sess.Wait(); close(sc.ended) }()
-	return sc
+	return sharetest.Watch(t, s.Addr(), cfg, 80, 24)
 }
 
 func TestJoinCodeAdmitsAndTheViewerSeesSnapshots(t *testing.T) {
@@ -150,10 +81,10 @@ func TestJoinCodeAdmitsAndTheViewerSeesSnapshots(t *testing.T) {
 		t.Fatalf("join code %q: want XXXX-XXXX-XXXX", code)
 	}
 	s.Publish("first")
-	sc := watch(t, s, codeClient("alice", strings.ToLower(code)))
-	sc.waitFor(t, "watching first at 80x24")
+	sc := watch(t, s, sharetest.CodeClient("alice", strings.ToLower(code)))
+	sc.WaitFor(t, "watching first at 80x24")
 	s.Publish("second")
-	sc.waitFor(t, "second at 80x24")
+	sc.WaitFor(t, "second at 80x24")
 	if vs := s.Viewers(); len(vs) != 1 || vs[0].Who != "join code" || vs[0].User != "alice" {
 		t.Errorf("viewers: %+v", vs)
 	}
@@ -163,7 +94,7 @@ func TestJoinCodeAdmitsAndTheViewerSeesSnapshots(t *testing.T) {
 		t.Error("Changed was not called when a viewer came")
 	}
 	s.Close("the presenter ended the session")
-	sc.waitEnded(t, "the viewer's session did not end when the presenter closed")
+	sc.WaitEnded(t, "the viewer's session did not end when the presenter closed")
 	if !strings.Contains(sc.String(), "the presenter ended the session") {
 		t.Errorf("no goodbye line: %q", sc.String())
 	}
@@ -176,11 +107,11 @@ func TestAWrongCodeClosesTheConnectionAndRepeatsAreRefused(t *testing.T) {
 	var waited []time.Duration
 	s.sleep = func(d time.Duration) { mu.Lock(); waited = append(waited, d); mu.Unlock() }
 	for i := range lockAfter {
-		if _, err := gossh.Dial("tcp", s.Addr(), codeClient("mallory", "AAAA-AAAA-AAAA")); err == nil {
+		if _, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("mallory", "AAAA-AAAA-AAAA")); err == nil {
 			t.Fatalf("attempt %d: a wrong code got in", i)
 		}
 	}
-	if _, err := gossh.Dial("tcp", s.Addr(), codeClient("mallory", s.JoinCode())); err == nil {
+	if _, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("mallory", s.JoinCode())); err == nil {
 		t.Fatal("after repeated failures the right code still got in at once: no lock-out")
 	}
 	mu.Lock()
@@ -189,7 +120,7 @@ func TestAWrongCodeClosesTheConnectionAndRepeatsAreRefused(t *testing.T) {
 	}
 	mu.Unlock()
 	// Another user name from the same address is not locked out.
-	c, err := gossh.Dial("tcp", s.Addr(), codeClient("bob", s.JoinCode()))
+	c, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("bob", s.JoinCode()))
 	if err != nil {
 		t.Fatalf("one user's failures locked out another: %v", err)
 	}
@@ -197,7 +128,7 @@ func TestAWrongCodeClosesTheConnectionAndRepeatsAreRefused(t *testing.T) {
 	mu.Lock()
 	now = now.Add(lockFor + time.Second)
 	mu.Unlock()
-	c, err = gossh.Dial("tcp", s.Addr(), codeClient("mallory", s.JoinCode()))
+	c, err = gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("mallory", s.JoinCode()))
 	if err != nil {
 		t.Fatalf("the lock-out did not end: %v", err)
 	}
@@ -210,10 +141,10 @@ func TestARenewedCodeAdmitsNoOneMore(t *testing.T) {
 	if _, err := s.RenewCode(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := gossh.Dial("tcp", s.Addr(), codeClient("a", old)); err == nil {
+	if _, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("a", old)); err == nil {
 		t.Fatal("the old code still admits")
 	}
-	c, err := gossh.Dial("tcp", s.Addr(), codeClient("a", s.JoinCode()))
+	c, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("a", s.JoinCode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +180,7 @@ func TestAuthorizedKeys(t *testing.T) {
 		t.Fatal("an unknown key got in")
 	}
 	sc := watch(t, s, keyClient(good))
-	sc.waitFor(t, "watching")
+	sc.WaitFor(t, "watching")
 	if vs := s.Viewers(); len(vs) != 1 || vs[0].Who != "carol@laptop" {
 		t.Errorf("viewers: %+v", vs)
 	}
@@ -258,14 +189,14 @@ func TestAuthorizedKeys(t *testing.T) {
 	if _, err := gossh.Dial("tcp", s.Addr(), pw); err == nil {
 		t.Fatal("a password got in")
 	}
-	if _, err := gossh.Dial("tcp", s.Addr(), codeClient("carol", "")); err == nil {
+	if _, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("carol", "")); err == nil {
 		t.Fatal("keyboard-interactive got in")
 	}
 }
 
 func TestNothingButTheViewerRuns(t *testing.T) {
 	s := start(t, Options{})
-	client, err := gossh.Dial("tcp", s.Addr(), codeClient("eve", s.JoinCode()))
+	client, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("eve", s.JoinCode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,10 +245,10 @@ func TestNothingButTheViewerRuns(t *testing.T) {
 
 func TestMaxViewers(t *testing.T) {
 	s := start(t, Options{MaxViewers: 1})
-	a := watch(t, s, codeClient("a", s.JoinCode()))
-	a.waitFor(t, "watching")
-	b := watch(t, s, codeClient("b", s.JoinCode()))
-	b.waitEnded(t, "a second viewer was let in past --max-viewers 1")
+	a := watch(t, s, sharetest.CodeClient("a", s.JoinCode()))
+	a.WaitFor(t, "watching")
+	b := watch(t, s, sharetest.CodeClient("b", s.JoinCode()))
+	b.WaitEnded(t, "a second viewer was let in past --max-viewers 1")
 	if !strings.Contains(b.String(), "1 viewers are watching already") {
 		t.Errorf("the refusal does not say why: %q", b.String())
 	}
@@ -357,11 +288,11 @@ func TestAStalledViewerIsDroppedAndBlocksNoOne(t *testing.T) {
 		once.Do(func() { stuck.w, out = w, stuck })
 		return out
 	}
-	stalled := watch(t, s, codeClient("slow", s.JoinCode()))
-	stalled.waitFor(t, "watching")
+	stalled := watch(t, s, sharetest.CodeClient("slow", s.JoinCode()))
+	stalled.WaitFor(t, "watching")
 	stuck.stuck.Store(true)
-	other := watch(t, s, codeClient("fine", s.JoinCode()))
-	other.waitFor(t, "watching")
+	other := watch(t, s, sharetest.CodeClient("fine", s.JoinCode()))
+	other.WaitFor(t, "watching")
 	published := make(chan struct{})
 	go func() {
 		for i := range 2000 {
@@ -375,12 +306,12 @@ func TestAStalledViewerIsDroppedAndBlocksNoOne(t *testing.T) {
 		t.Fatal("Publish waited for a stalled viewer")
 	}
 	s.Publish("after the stall")
-	other.waitFor(t, "after the stall")
+	other.WaitFor(t, "after the stall")
 	// Frames keep coming, as a presenter's would: the stuck viewer's next
 	// write is the one that never ends.
 	for i := 0; ; i++ {
 		select {
-		case <-stalled.ended:
+		case <-stalled.Ended:
 		case <-time.After(50 * time.Millisecond):
 			if i > 600 {
 				t.Fatal("a viewer that accepts no bytes was never dropped")
@@ -406,7 +337,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := gossh.Dial("tcp", s.Addr(), codeClient("a", s.JoinCode()))
+	client, err := gossh.Dial("tcp", s.Addr(), sharetest.CodeClient("a", s.JoinCode()))
 	if err != nil {
 		t.Fatal(err)
 	}
