@@ -87,16 +87,8 @@ func assertionConfig(t *testing.T, srvURL, keyPEM, body string) *config.Provider
 	if err := os.WriteFile(filepath.Join(dir, "client-key.pem"), []byte(keyPEM), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "keyhole.toml")
 	text := fmt.Sprintf("[providers.jwt]\nbase_url = %q\nissuer = %q\nclient_id = %q\nclient_key_file = \"client-key.pem\"\nscopes = [\"api:read\"]\n%s", srvURL, srvURL, demo.JWTClientID, body)
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.LoadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resolveIn(t, cfg, "jwt")
+	return loadConfigIn(t, dir, text, "jwt")
 }
 
 // tokenAsJWTClient gets p's token from the demo and checks that the

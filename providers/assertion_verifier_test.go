@@ -195,15 +195,7 @@ func (a *assertionServer) authenticate(r *http.Request) error {
 
 func writeConfig(t *testing.T, text string) *config.Provider {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "keyhole.toml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.LoadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resolveIn(t, cfg, "p")
+	return loadConfigIn(t, t.TempDir(), text, "p")
 }
 
 func TestClientSecretJWT(t *testing.T) {
@@ -316,13 +308,7 @@ func TestTLSClientAuth(t *testing.T) {
 			t.Cleanup(issuer.Close)
 
 			text := fmt.Sprintf("[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nissuer = %q\nclient_id = \"app\"\nclient_auth = %q\ncert_file = \"client.crt\"\nkey_file = \"client.key\"\nca_file = \"ca.pem\"\n", issuer.URL, issuer.URL, method)
-			path := filepath.Join(dir, "keyhole.toml")
-			_ = os.WriteFile(path, []byte(text), 0o600)
-			cfg, err := config.LoadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := resolveIn(t, cfg, "p")
+			p := loadConfigIn(t, dir, text, "p")
 			client, err := providers.HTTPClient(p, newClient(t))
 			if err != nil {
 				t.Fatal(err)
