@@ -89,7 +89,7 @@ func (a *App) Close() {
 func (a *App) Config() *config.File { return a.cfg }
 
 // Environment is the environment the configuration has applied
-// (providers.Config.ActiveEnv; "" for none), and whether it is dangerous:
+// (config.File.ActiveEnv; "" for none), and whether it is dangerous:
 // a send that may change something is then confirmed first.
 func (a *App) Environment() (name string, dangerous bool) {
 	if a.cfg == nil || a.cfg.ActiveEnv == "" {

@@ -80,7 +80,7 @@ func (conf loadedConfig) inEnvironment(e env, dirs ...string) (loadedConfig, err
 
 // literalSecrets names the keys of providers that hold a secret written
 // into the file itself rather than taken from a ${VAR}
-// (providers.Provider.LiteralSecrets).
+// (config.Provider.LiteralSecrets).
 func literalSecrets(cfg *config.File) []string {
 	var out []string
 	for _, p := range cfg.Providers {

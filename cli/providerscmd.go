@@ -36,7 +36,7 @@ type providerInfo struct {
 	// Environment is the environment applied (--env); "" for none.
 	Environment string `json:"environment,omitempty"`
 	// Exchange says whose tokens a token_exchange provider sends to its
-	// token endpoint (providers.Provider.ExchangeNote); "" for others.
+	// token endpoint (config.Provider.ExchangeNote); "" for others.
 	Exchange string `json:"exchange,omitempty"`
 }
 

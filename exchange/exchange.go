@@ -116,7 +116,7 @@ type Options struct {
 	// test steps by hand is not: that is why Now is not used. Nil means
 	// time.Now.
 	TraceNow func() time.Time
-	// Timeout bounds each attempt; 0 means providers.DefaultTimeout.
+	// Timeout bounds each attempt; 0 means config.DefaultTimeout.
 	Timeout time.Duration
 	// ForceToken sends the token to a URL outside the provider's base_url
 	// origin; without it such a request goes out with no token.

@@ -36,12 +36,16 @@ type formCapture struct {
 func (c *formCapture) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/oauth2/token" && r.ParseForm() == nil {
-			c.mu.Lock()
-			c.forms = append(c.forms, r.PostForm)
-			c.mu.Unlock()
+			c.add(r.PostForm)
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func (c *formCapture) add(form map[string][]string) {
+	c.mu.Lock()
+	c.forms = append(c.forms, form)
+	c.mu.Unlock()
 }
 
 func (c *formCapture) last(t *testing.T) map[string][]string {
@@ -83,23 +87,19 @@ func assertionConfig(t *testing.T, srvURL, keyPEM, body string) *config.Provider
 	if err := os.WriteFile(filepath.Join(dir, "client-key.pem"), []byte(keyPEM), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "keyhole.toml")
 	text := fmt.Sprintf("[providers.jwt]\nbase_url = %q\nissuer = %q\nclient_id = %q\nclient_key_file = \"client-key.pem\"\nscopes = [\"api:read\"]\n%s", srvURL, srvURL, demo.JWTClientID, body)
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.LoadFile(path)
+	return loadConfigIn(t, dir, text, "jwt")
+}
+
+// tokenAsJWTClient gets p's token from the demo and checks that the
+// demo's API takes it as its JWT client's.
+func tokenAsJWTClient(t *testing.T, env *demoEnv, p *config.Provider) {
+	t.Helper()
+	tok, err := newSession(t, p, nil, 0).Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resolveIn(t, cfg, "jwt")
-}
-
-// callMe calls the demo API with the token: the token is one the demo's
-// API accepts.
-func callMe(t *testing.T, srvURL string, tok *providers.Token) map[string]any {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, srvURL+"/api/me", nil)
+	req, _ := http.NewRequest(http.MethodGet, env.srv.URL+"/api/me", nil)
 	req.Header.Set("Authorization", "Bearer "+tok.Access.Reveal())
 	resp, err := newClient(t).Do(req)
 	if err != nil {
@@ -111,7 +111,9 @@ func callMe(t *testing.T, srvURL string, tok *providers.Token) map[string]any {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/api/me: %d %v", resp.StatusCode, me)
 	}
-	return me
+	if me["sub"] != demo.JWTClientID {
+		t.Errorf("/api/me = %v", me)
+	}
 }
 
 // TestPrivateKeyJWTAgainstDemo gets a client_credentials token with a
@@ -132,14 +134,7 @@ func TestPrivateKeyJWTAgainstDemo(t *testing.T) {
 				body += fmt.Sprintf("client_key_alg = %q\n", tc.alg)
 			}
 			p := assertionConfig(t, env.srv.URL, tc.key, body)
-			s := newSession(t, p, nil, 0)
-			tok, err := s.Token(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if me := callMe(t, env.srv.URL, tok); me["sub"] != demo.JWTClientID {
-				t.Errorf("/api/me = %v", me)
-			}
+			tokenAsJWTClient(t, env, p)
 			form := capture.last(t)
 			if got := form["client_assertion_type"]; len(got) != 1 || got[0] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
 				t.Errorf("client_assertion_type = %v", got)
@@ -248,14 +243,7 @@ func TestJWTBearerAgainstDemo(t *testing.T) {
 	var capture formCapture
 	env := startDemo(t, time.Minute, capture.wrap)
 	p := assertionConfig(t, env.srv.URL, string(demo.JWTClientKey()), "grant = \"jwt_bearer\"\nassertion_audience = \"issuer\"\n[providers.jwt.assertion_claims]\ntenant = \"acme\"\nroles = [\"reader\"]\n")
-	s := newSession(t, p, nil, 0)
-	tok, err := s.Token(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if me := callMe(t, env.srv.URL, tok); me["sub"] != demo.JWTClientID {
-		t.Errorf("/api/me = %v", me)
-	}
+	tokenAsJWTClient(t, env, p)
 	form := capture.last(t)
 	if form["grant_type"][0] != "urn:ietf:params:oauth:grant-type:jwt-bearer" || form["scope"][0] != "api:read" {
 		t.Errorf("form %v", form)
@@ -270,7 +258,7 @@ func TestJWTBearerAgainstDemo(t *testing.T) {
 
 	// A sub the server does not know: op refuses the grant, and says so.
 	p = assertionConfig(t, env.srv.URL, string(demo.JWTClientKey()), "grant = \"jwt_bearer\"\nassertion_audience = \"issuer\"\nassertion_claims = { sub = \"someone-else\" }\n")
-	_, err = newSession(t, p, nil, 0).Token(context.Background())
+	_, err := newSession(t, p, nil, 0).Token(context.Background())
 	var te *providers.TokenError
 	if !errors.As(err, &te) || te.Code != "invalid_grant" || !strings.Contains(te.Description, "assertion was refused") {
 		t.Fatalf("err = %v, want invalid_grant from the server", err)

@@ -120,7 +120,7 @@ type assertionServer struct {
 
 	mu    sync.Mutex
 	seen  map[string]bool
-	forms []map[string][]string
+	forms formCapture
 }
 
 func (a *assertionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -133,9 +133,7 @@ func (a *assertionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse("unreadable form")
 		return
 	}
-	a.mu.Lock()
-	a.forms = append(a.forms, r.PostForm)
-	a.mu.Unlock()
+	a.forms.add(r.PostForm)
 	if err := a.authenticate(r); err != nil {
 		refuse(err.Error())
 		return
@@ -195,27 +193,9 @@ func (a *assertionServer) authenticate(r *http.Request) error {
 	return nil
 }
 
-func (a *assertionServer) lastForm(t *testing.T) map[string][]string {
-	t.Helper()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.forms) == 0 {
-		t.Fatal("no token request arrived")
-	}
-	return a.forms[len(a.forms)-1]
-}
-
 func writeConfig(t *testing.T, text string) *config.Provider {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "keyhole.toml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.LoadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resolveIn(t, cfg, "p")
+	return loadConfigIn(t, t.TempDir(), text, "p")
 }
 
 func TestClientSecretJWT(t *testing.T) {
@@ -241,7 +221,7 @@ func TestClientSecretJWT(t *testing.T) {
 	if _, err := s.Refresh(context.Background()); err != nil {
 		t.Fatalf("second request: %v", err)
 	}
-	h, c := decodeJWT(t, as.lastForm(t)["client_assertion"][0])
+	h, c := decodeJWT(t, as.forms.last(t)["client_assertion"][0])
 	if h["alg"] != "HS256" || c["aud"] != srv.URL+"/token" {
 		t.Errorf("header %v claims %v", h, c)
 	}
@@ -263,7 +243,7 @@ func TestClientSecretJWT(t *testing.T) {
 	if !errors.As(err, &te) || te.Code != "invalid_client" || !strings.Contains(te.Description, "signature mismatch") || te.Provider != "p" {
 		t.Fatalf("err = %v, want the server's invalid_client", err)
 	}
-	if sent := as.lastForm(t)["client_assertion"][0]; strings.Contains(err.Error(), sent) || strings.Contains(err.Error(), wrong) {
+	if sent := as.forms.last(t)["client_assertion"][0]; strings.Contains(err.Error(), sent) || strings.Contains(err.Error(), wrong) {
 		t.Errorf("the assertion or the secret is in %q", err)
 	}
 
@@ -328,13 +308,7 @@ func TestTLSClientAuth(t *testing.T) {
 			t.Cleanup(issuer.Close)
 
 			text := fmt.Sprintf("[providers.p]\nbase_url = %q\ngrant = \"client_credentials\"\nissuer = %q\nclient_id = \"app\"\nclient_auth = %q\ncert_file = \"client.crt\"\nkey_file = \"client.key\"\nca_file = \"ca.pem\"\n", issuer.URL, issuer.URL, method)
-			path := filepath.Join(dir, "keyhole.toml")
-			_ = os.WriteFile(path, []byte(text), 0o600)
-			cfg, err := config.LoadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := resolveIn(t, cfg, "p")
+			p := loadConfigIn(t, dir, text, "p")
 			client, err := providers.HTTPClient(p, newClient(t))
 			if err != nil {
 				t.Fatal(err)
@@ -389,7 +363,7 @@ func TestAuthorizationCodeWithSignedClient(t *testing.T) {
 	if tok.Access.Reveal() != "verified-token" {
 		t.Errorf("token %q", tok.Access.Reveal())
 	}
-	f := as.lastForm(t)
+	f := as.forms.last(t)
 	for k, want := range map[string]string{"grant_type": "authorization_code", "code": "the-code", "client_id": "app"} {
 		if got := f[k]; len(got) != 1 || got[0] != want {
 			t.Errorf("%s = %v, want %s", k, got, want)

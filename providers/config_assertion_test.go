@@ -123,13 +123,7 @@ func TestClientKeyFileErrors(t *testing.T) {
 				_ = os.WriteFile(filepath.Join(dir, name), data, 0o600)
 			}
 			text := "[providers.p]\nbase_url = \"" + srv.URL + "\"\ngrant = \"client_credentials\"\ntoken_url = \"" + srv.URL + "/token\"\nclient_id = \"app\"\nclient_auth = \"private_key_jwt\"\nclient_key_file = \"client-key.pem\"\n" + tc.extra
-			path := filepath.Join(dir, "keyhole.toml")
-			_ = os.WriteFile(path, []byte(text), 0o600)
-			cfg, err := config.LoadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = newSession(t, resolveIn(t, cfg, "p"), nil, 0).Token(context.Background())
+			_, err := newSession(t, loadConfigIn(t, dir, text, "p"), nil, 0).Token(context.Background())
 			if err == nil {
 				t.Fatal("no error")
 			}

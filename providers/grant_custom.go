@@ -40,7 +40,7 @@ func (s *Session) customCall(ctx context.Context, what string, cr *config.Custom
 	defer cancel()
 	fill := s.templater(rt)
 	// Templates are filled only now, so this is where a templated URL
-	// is checked (Parse and Resolve check the others).
+	// is checked (config.Parse and config.Provider.Resolve check the others).
 	target := fill(cr.URL)
 	if err := config.CheckURL(target); err != nil {
 		return nil, fmt.Errorf("%s: %s.url: %s", s.p.Name, what, s.Redact(err.Error()))

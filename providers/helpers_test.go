@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,6 +27,22 @@ import (
 func resolvedProvider(t *testing.T, text, name string) *config.Provider {
 	t.Helper()
 	cfg, err := config.Parse("test.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resolveIn(t, cfg, name)
+}
+
+// loadConfigIn writes text as dir/keyhole.toml, loads it as keyhole does
+// (a relative path in it is taken from dir) and returns its provider
+// name, resolved against an empty environment.
+func loadConfigIn(t *testing.T, dir, text, name string) *config.Provider {
+	t.Helper()
+	path := filepath.Join(dir, "keyhole.toml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,8 +106,9 @@ const (
 	modeForce
 )
 
-// NewSession prepares a session for a resolved provider (see Resolve). It
-// fails with ErrUnsupported for what this build cannot run.
+// NewSession prepares a session for a resolved provider (see
+// config.Provider.Resolve). It fails with ErrUnsupported for what this
+// build cannot run.
 func NewSession(p *config.Provider, opts SessionOptions) (*Session, error) {
 	if err := Supported(p); err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 // discovery gave a session: said once, not on every request.
 type DiscoveryNotes struct {
 	// InClear names the metadata fields ("token_endpoint from
-	// discovery", for ClearWarning) of endpoints
+	// discovery", for config.ClearWarning) of endpoints
 	// discovery gave, and the session uses, that are plain http to a host
 	// that is not loopback.
 	InClear []string

@@ -93,7 +93,7 @@ func (v *vendor) config(t *testing.T, edit func(string) string) string {
 	return text
 }
 
-// provider parses config text with providers.Parse and resolves it with an
+// provider parses config text with config.Parse and resolves it with an
 // Env made of the emulator's Env() overlaid with override.
 func (v *vendor) provider(t *testing.T, text string, override map[string]string) *config.Provider {
 	t.Helper()

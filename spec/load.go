@@ -43,7 +43,7 @@ type Options struct {
 	// costs a sign-in nor sees the token.
 	Authorize func(*http.Request) error
 	// Resolve is the config's rule for a relative path
-	// (providers.Provider.FilePath); nil takes a path as it is.
+	// (config.Provider.FilePath); nil takes a path as it is.
 	Resolve func(string) (string, error)
 	// CacheDir is keyhole's cache folder (CacheDir); "" caches nothing.
 	CacheDir string

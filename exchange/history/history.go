@@ -52,7 +52,7 @@ type History struct {
 // loads the newest limit entries. A line that does not read as an entry is
 // skipped with a note (Notes), not an error. limit is the `history`
 // setting; 0 or less keeps this session's exchanges in memory only (up to
-// providers.DefaultHistory) and writes nothing.
+// config.DefaultHistory) and writes nothing.
 func Open(dir string, limit int) (*History, error) {
 	if limit <= 0 {
 		return &History{limit: config.DefaultHistory}, nil

@@ -34,27 +34,17 @@ func (p *Provider) presetParamFields() []urlField {
 // the schema does not have (a preset that fills one is a bug the tests
 // catch).
 func (p *Provider) presetTarget(key string) *string {
-	switch key {
-	case "grant":
-		return (*string)(&p.Grant)
-	case "base_url":
-		return &p.BaseURL
-	case "issuer":
-		return &p.Issuer
-	case "token_url":
-		return &p.TokenURL
-	case "auth_url":
-		return &p.AuthURL
-	case "device_url":
-		return &p.DeviceURL
-	case "revoke_url":
-		return &p.RevokeURL
-	case "introspect_url":
-		return &p.IntrospectURL
-	case "client_auth":
-		return &p.ClientAuth
-	}
-	return nil
+	return map[string]*string{
+		"grant":          (*string)(&p.Grant),
+		"base_url":       &p.BaseURL,
+		"issuer":         &p.Issuer,
+		"token_url":      &p.TokenURL,
+		"auth_url":       &p.AuthURL,
+		"device_url":     &p.DeviceURL,
+		"revoke_url":     &p.RevokeURL,
+		"introspect_url": &p.IntrospectURL,
+		"client_auth":    &p.ClientAuth,
+	}[key]
 }
 
 // applyPreset fills the keys p's preset gives and p leaves empty, before

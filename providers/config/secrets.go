@@ -2,7 +2,6 @@ package config
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -148,18 +147,5 @@ func (r *Provider) sentSecrets(raw *Provider) []secret.String {
 			}
 		}
 	}
-	return out
-}
-
-// TemplateNames lists the {{name}}s in text, in order, each once, as
-// FillTemplate reads them: what a request still needs from vars.
-func TemplateNames(text string) []string {
-	var out []string
-	fillTemplate(text, func(name string) (string, bool) {
-		if !slices.Contains(out, name) {
-			out = append(out, name)
-		}
-		return "", false
-	})
 	return out
 }

@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // FillTemplate replaces each {{name}} (spaces inside the braces allowed)
 // with its value; a name values does not have stays as written, so the
@@ -38,4 +41,17 @@ func fillTemplate(text string, lookup func(name string) (string, bool)) string {
 	}
 	b.WriteString(text)
 	return b.String()
+}
+
+// TemplateNames lists the {{name}}s in text, in order, each once, as
+// FillTemplate reads them: what a request still needs from vars.
+func TemplateNames(text string) []string {
+	var out []string
+	fillTemplate(text, func(name string) (string, bool) {
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+		return "", false
+	})
+	return out
 }

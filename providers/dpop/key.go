@@ -146,29 +146,25 @@ func Parse(data []byte) (*Key, error) {
 }
 
 func parsePEM(b *pem.Block) (*Key, error) {
+	var parse func([]byte) (any, error)
+	var what string
 	switch b.Type {
 	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
-		if err != nil {
-			return nil, errors.New("a PKCS #8 private key that does not parse")
-		}
-		return newKey(k)
+		parse, what = x509.ParsePKCS8PrivateKey, "a PKCS #8 private key"
 	case "EC PRIVATE KEY":
-		k, err := x509.ParseECPrivateKey(b.Bytes)
-		if err != nil {
-			return nil, errors.New("an EC private key that does not parse")
-		}
-		return newKey(k)
+		parse, what = func(der []byte) (any, error) { return x509.ParseECPrivateKey(der) }, "an EC private key"
 	case "RSA PRIVATE KEY":
-		k, err := x509.ParsePKCS1PrivateKey(b.Bytes)
-		if err != nil {
-			return nil, errors.New("an RSA private key that does not parse")
-		}
-		return newKey(k)
+		parse, what = func(der []byte) (any, error) { return x509.ParsePKCS1PrivateKey(der) }, "an RSA private key"
 	case "ENCRYPTED PRIVATE KEY":
 		return nil, errors.New("an encrypted private key: keyhole cannot ask for its passphrase; decrypt it (openssl pkcs8 -in key.pem -out plain.pem)")
+	default:
+		return nil, fmt.Errorf("a PEM %q block, not a private key", b.Type)
 	}
-	return nil, fmt.Errorf("a PEM %q block, not a private key", b.Type)
+	k, err := parse(b.Bytes)
+	if err != nil {
+		return nil, errors.New(what + " that does not parse")
+	}
+	return newKey(k)
 }
 
 // marshal is the key as a private JWK, the form keyhole writes.

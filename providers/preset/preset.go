@@ -38,19 +38,8 @@ func ParamKeys() []string { return slices.Clone(paramKeys) }
 
 // Value returns the parameter called key (one of ParamKeys).
 func (p Params) Value(key string) string {
-	switch key {
-	case "tenant":
-		return p.Tenant
-	case "cloud":
-		return p.Cloud
-	case "domain":
-		return p.Domain
-	case "authorization_server":
-		return p.AuthorizationServer
-	case "server_url":
-		return p.ServerURL
-	case "realm":
-		return p.Realm
+	if f := p.field(key); f != nil {
+		return *f
 	}
 	return ""
 }
@@ -58,20 +47,22 @@ func (p Params) Value(key string) string {
 // Set sets the parameter called key (one of ParamKeys); another key is
 // ignored.
 func (p *Params) Set(key, value string) {
-	switch key {
-	case "tenant":
-		p.Tenant = value
-	case "cloud":
-		p.Cloud = value
-	case "domain":
-		p.Domain = value
-	case "authorization_server":
-		p.AuthorizationServer = value
-	case "server_url":
-		p.ServerURL = value
-	case "realm":
-		p.Realm = value
+	if f := p.field(key); f != nil {
+		*f = value
 	}
+}
+
+// field is the parameter called key, nil for a key that is not one: the
+// one place a config key is mapped onto its field.
+func (p *Params) field(key string) *string {
+	return map[string]*string{
+		"tenant":               &p.Tenant,
+		"cloud":                &p.Cloud,
+		"domain":               &p.Domain,
+		"authorization_server": &p.AuthorizationServer,
+		"server_url":           &p.ServerURL,
+		"realm":                &p.Realm,
+	}[key]
 }
 
 // Field is one key a preset fills, by its name in a provider's table.

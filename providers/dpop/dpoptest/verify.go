@@ -215,13 +215,19 @@ func Thumbprint(jwk map[string]any) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(sum[:]), nil
 }
 
-func b64int(jwk map[string]any, name string) (*big.Int, error) {
-	s, _ := jwk[name].(string)
-	data, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(data) == 0 {
-		return nil, fmt.Errorf("jwk member %s is not base64url", name)
+// b64ints reads the jwk members names as base64url big-endian integers,
+// in order: an EC key's x and y, an RSA key's n and e.
+func b64ints(jwk map[string]any, names ...string) ([]*big.Int, error) {
+	out := make([]*big.Int, len(names))
+	for i, name := range names {
+		s, _ := jwk[name].(string)
+		data, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil || len(data) == 0 {
+			return nil, fmt.Errorf("jwk member %s is not base64url", name)
+		}
+		out[i] = new(big.Int).SetBytes(data)
 	}
-	return new(big.Int).SetBytes(data), nil
+	return out, nil
 }
 
 func publicKey(jwk map[string]any) (crypto.PublicKey, error) {
@@ -238,25 +244,17 @@ func publicKey(jwk map[string]any) (crypto.PublicKey, error) {
 		default:
 			return nil, fmt.Errorf("curve %v", jwk["crv"])
 		}
-		x, err := b64int(jwk, "x")
+		xy, err := b64ints(jwk, "x", "y")
 		if err != nil {
 			return nil, err
 		}
-		y, err := b64int(jwk, "y")
-		if err != nil {
-			return nil, err
-		}
-		return &ecdsa.PublicKey{Curve: curve, X: x, Y: y}, nil
+		return &ecdsa.PublicKey{Curve: curve, X: xy[0], Y: xy[1]}, nil
 	case "RSA":
-		n, err := b64int(jwk, "n")
+		ne, err := b64ints(jwk, "n", "e")
 		if err != nil {
 			return nil, err
 		}
-		e, err := b64int(jwk, "e")
-		if err != nil {
-			return nil, err
-		}
-		return &rsa.PublicKey{N: n, E: int(e.Int64())}, nil
+		return &rsa.PublicKey{N: ne[0], E: int(ne[1].Int64())}, nil
 	case "OKP":
 		s, _ := jwk["x"].(string)
 		x, err := base64.RawURLEncoding.DecodeString(s)

@@ -82,16 +82,23 @@ func (s *Server) refuse(w http.ResponseWriter, status int, code, desc string) {
 }
 
 // client authenticates client_secret_basic (RFC 6749 §2.3.1: the id and
-// secret form-encoded inside Basic).
-func (s *Server) client(r *http.Request) (string, bool) {
+// secret form-encoded inside Basic) and returns the parsed form with the
+// client's id. A client that does not authenticate is refused here, and
+// ok is false.
+func (s *Server) client(w http.ResponseWriter, r *http.Request) (form url.Values, id string, ok bool) {
 	id, sec, ok := r.BasicAuth()
-	if !ok {
-		return "", false
+	if ok {
+		var err1, err2 error
+		id, err1 = url.QueryUnescape(id)
+		sec, err2 = url.QueryUnescape(sec)
+		want, known := s.Clients[id]
+		ok = err1 == nil && err2 == nil && known && want == sec
 	}
-	id, err1 := url.QueryUnescape(id)
-	sec, err2 := url.QueryUnescape(sec)
-	want, known := s.Clients[id]
-	return id, err1 == nil && err2 == nil && known && want == sec
+	if !ok {
+		s.refuse(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+		return nil, "", false
+	}
+	return r.PostForm, id, true
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
@@ -123,10 +130,8 @@ func (s *Server) handlePAR(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, http.StatusBadRequest, "invalid_request", "the form does not parse")
 		return
 	}
-	form := r.PostForm
-	id, ok := s.client(r)
+	form, id, ok := s.client(w, r)
 	if !ok {
-		s.refuse(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
 		return
 	}
 	if len(r.URL.Query()) > 0 {
@@ -250,10 +255,8 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, http.StatusBadRequest, "invalid_request", "POST a form")
 		return
 	}
-	form := r.PostForm
-	id, ok := s.client(r)
+	form, id, ok := s.client(w, r)
 	if !ok {
-		s.refuse(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
 		return
 	}
 	if err := checkDetails(form); err != nil {
