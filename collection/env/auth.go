@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -139,7 +140,8 @@ func squash(s string) string {
 }
 
 // varRef is a {{name}} reference inside an Auth field.
-var varRef = regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`)
+// Compiled on first use, not at every start of keyhole.
+var varRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{\s*([^{}\s]+)\s*\}\}`) })
 
 // provider makes a keyhole provider of an Auth entry, its {{variables}}
 // filled from vars, for the environment called envName. The reason it
@@ -150,8 +152,8 @@ func (a *Auth) provider(envName string, vars map[string]string) (*config.Provide
 	field := func(name string) (string, error) {
 		v := a.Fields[name]
 		var missing string
-		v = varRef.ReplaceAllStringFunc(v, func(ref string) string {
-			name := varRef.FindStringSubmatch(ref)[1]
+		v = varRef().ReplaceAllStringFunc(v, func(ref string) string {
+			name := varRef().FindStringSubmatch(ref)[1]
 			if val, ok := vars[name]; ok && !strings.HasPrefix(name, "$") {
 				return val
 			}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sync"
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
 )
@@ -306,8 +307,8 @@ func (s *Set) Vars(name string) (vars map[string]string, private map[string]bool
 		}
 	}
 	for k, v := range vars {
-		vars[k] = sharedRef.ReplaceAllStringFunc(v, func(ref string) string {
-			if val, ok := shared[sharedRef.FindStringSubmatch(ref)[1]]; ok {
+		vars[k] = sharedRef().ReplaceAllStringFunc(v, func(ref string) string {
+			if val, ok := shared[sharedRef().FindStringSubmatch(ref)[1]]; ok {
 				return val
 			}
 			return ref
@@ -317,4 +318,5 @@ func (s *Set) Vars(name string) (vars map[string]string, private map[string]bool
 }
 
 // sharedRef is VS Code's reference to a $shared value inside another.
-var sharedRef = regexp.MustCompile(`\{\{\s*\$shared\s+([^{}\s]+)\s*\}\}`)
+// Compiled on first use, not at every start of keyhole.
+var sharedRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{\s*\$shared\s+([^{}\s]+)\s*\}\}`) })

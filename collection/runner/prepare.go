@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
 	"github.com/keyhole-sh/keyhole/collection/vars"
@@ -23,7 +24,10 @@ const maxBodyFile = 64 << 20
 // authRef finds JetBrains' {{$auth.token("id")}} and {{$auth.idToken("id")}}
 // in a header: the request belongs to that provider, and its token goes
 // exactly there.
-var authRef = regexp.MustCompile(`\{\{\s*\$auth\.(?:id)?[tT]oken\(\s*"([^"]*)"\s*\)\s*\}\}`)
+// Compiled on first use, not at every start of keyhole.
+var authRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\{\{\s*\$auth\.(?:id)?[tT]oken\(\s*"([^"]*)"\s*\)\s*\}\}`)
+})
 
 // Owner says which provider a request belongs to, and how it was said:
 // `# @provider NAME`, then a `$auth.token("NAME")` in a header, then the
@@ -35,7 +39,7 @@ func Owner(r httpfile.Request, fallback string) (name string, viaAuth bool) {
 		return r.Provider, authInHeaders(r)
 	}
 	for _, h := range r.Headers {
-		if m := authRef.FindStringSubmatch(h.Value); m != nil {
+		if m := authRef().FindStringSubmatch(h.Value); m != nil {
 			return m[1], true
 		}
 	}
@@ -44,7 +48,7 @@ func Owner(r httpfile.Request, fallback string) (name string, viaAuth bool) {
 
 func authInHeaders(r httpfile.Request) bool {
 	for _, h := range r.Headers {
-		if authRef.MatchString(h.Value) {
+		if authRef().MatchString(h.Value) {
 			return true
 		}
 	}
