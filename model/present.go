@@ -259,8 +259,8 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 	}
 	if d := tok.AuthorizationDetails; d != "" {
 		// The server's JSON, one line, made safe for the terminal; the
-		// pane cuts it at its width.
-		out = append(out, "granted authorization_details "+termtext.Line(d))
+		// pane cuts it at its width, so each type comes first.
+		out = append(out, "granted authorization_details: "+termtext.Line(grantedDetails(d)))
 	}
 	return out
 }
