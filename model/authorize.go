@@ -213,7 +213,10 @@ func claimsText(e *entry) (title, body string) {
 	if e.tok != nil && e.Config != nil && e.Config.SendsIDToken() && !e.tok.ID.IsZero() {
 		return idClaimsText(e.tok)
 	}
-	if e.tok == nil || e.tok.Claims == nil {
+	if e.tok == nil {
+		return "Claims", "There is no token yet: there are no claims to decode."
+	}
+	if e.tok.Claims == nil {
 		return "Claims", "The token is not a JWT: there are no claims to decode.\nIntrospection (i) asks the provider instead, where it has the endpoint."
 	}
 	return "Claims · decoded, NOT verified", prettyJSON(e.tok.Claims.Raw) + "\n\n" + claimTimes(e.tok.Claims)

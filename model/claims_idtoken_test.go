@@ -43,3 +43,23 @@ func TestClaimsShowTheIDTokenSent(t *testing.T) {
 	}
 	r.noLeak(access, id)
 }
+
+// TestClaimsWithoutToken: v on a provider whose token request failed (a
+// command grant whose command exits 3) says there is no token, not that
+// the token is not a JWT.
+func TestClaimsWithoutToken(t *testing.T) {
+	testEnv(t)
+	b := configBackend(t, "k.toml", "[providers.cli]\nbase_url = \"http://127.0.0.1:1\"\ngrant = \"command\"\ncommand = [\"sh\", \"-c\", \"echo not logged in >&2; exit 3\"]\n",
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("enter"))
+	if e := r.m.active(); e.tok != nil || e.err == nil {
+		t.Fatalf("the failing command gave a token, or no error: %v", e.err)
+	}
+	r.m.setFocus(paneToken)
+	r.send(press("v"))
+	screen := plain(r.m)
+	if strings.Contains(screen, "not a JWT") || !strings.Contains(screen, "no token yet") {
+		t.Errorf("the claims view does not say there is no token:\n%s", screen)
+	}
+}
