@@ -206,9 +206,17 @@ func (m *Model) cancelSignIn(name string) {
 	m.notice = "sign-in cancelled"
 }
 
-// claimsText shows the token's JWT claims, marked unverified.
+// claimsText shows the token's JWT claims, marked unverified. With
+// inject.token = "id_token" the ID token is the one sent: its claims come
+// first, the access token's below them.
 func claimsText(e *entry) (title, body string) {
-	if e.tok == nil || e.tok.Claims == nil {
+	if e.tok != nil && e.Config != nil && e.Config.SendsIDToken() && !e.tok.ID.IsZero() {
+		return idClaimsText(e.tok)
+	}
+	if e.tok == nil {
+		return "Claims", "There is no token yet: there are no claims to decode."
+	}
+	if e.tok.Claims == nil {
 		return "Claims", "The token is not a JWT: there are no claims to decode.\nIntrospection (i) asks the provider instead, where it has the endpoint."
 	}
 	return "Claims · decoded, NOT verified", prettyJSON(e.tok.Claims.Raw) + "\n\n" + claimTimes(e.tok.Claims)

@@ -84,6 +84,6 @@ func (m Model) copyCurl() (tea.Model, tea.Cmd) {
 		m.notice = "copy as curl: " + m.composerMask(ui.FieldBody, err.Error())
 		return m, nil
 	}
-	m.notice = "copied as curl; its token comes from $(keyhole token " + e.name + ")"
+	m.notice = "copied as curl; " + curlSources(e.Config, e.tok, e.name)
 	return m, tea.SetClipboard(c.Command)
 }

@@ -35,6 +35,7 @@ func (m Model) copyCurlExpanded(e *entry, r exchange.Request, opts curl.Options)
 		return m, nil
 	}
 	x, p, name := m.newExpansion(e.name, false), e.Config, e.name
+	sources := curlSources(p, e.tok, name) // read here: the Cmd runs off the model
 	return m, func() tea.Msg {
 		out, err := x.expand(context.Background(), r)
 		if err != nil {
@@ -54,7 +55,7 @@ func (m Model) copyCurlExpanded(e *entry, r exchange.Request, opts curl.Options)
 		if err != nil {
 			return curlMsg{notice: "copy as curl: " + out.red.Redact(err.Error())}
 		}
-		return curlMsg{command: c.Command, notice: "copied as curl, its {{variables}} expanded; its token comes from $(keyhole token " + name + ")"}
+		return curlMsg{command: c.Command, notice: "copied as curl, its {{variables}} expanded; " + sources}
 	}
 }
 

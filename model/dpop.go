@@ -10,6 +10,9 @@ import (
 // token is bound to (its cnf.jkt), and whether that is this provider's
 // key, whose proofs keyhole sends with it. "" for a provider without
 // dpop = true holding a token bound to no key. Thumbprints are public.
+// The verdict comes first and the thumbprints last: the pane cuts the line
+// at its width, and a 43-character thumbprint in front would push "press r"
+// off an 80-column screen.
 func (e *entry) dpopDetail(tok *providers.Token) string {
 	jkt := ""
 	if tok.Claims != nil {
@@ -26,15 +29,15 @@ func (e *entry) dpopDetail(tok *providers.Token) string {
 	typed := strings.EqualFold(providers.Scheme(tok.Type), "DPoP")
 	switch {
 	case jkt != "" && own == "":
-		return "DPoP-bound · cnf.jkt " + jkt + " · this provider has no dpop = true, so its calls carry no proof"
+		return "DPoP-bound, but this provider has no dpop = true: its calls carry no proof · cnf.jkt " + jkt
 	case jkt != "" && jkt == own:
-		return "DPoP-bound · cnf.jkt " + jkt + " · this provider's key: each call carries a proof"
+		return "DPoP-bound to this provider's key · cnf.jkt " + jkt + " · each call carries a proof"
 	case jkt != "":
-		return "DPoP-bound · cnf.jkt " + jkt + " · NOT this provider's key (" + own + "): its proofs will be refused; press r for a new token"
+		return "DPoP-bound to another key: press r for a new token (this key's proofs will be refused) · cnf.jkt " + jkt + " · this provider's key " + own
 	case own == "":
 		return ""
 	case typed:
-		return "DPoP-bound (token_type DPoP) · key " + own + ": each call carries a proof"
+		return "DPoP-bound (token_type DPoP) · key " + own + " · each call carries a proof"
 	}
 	return "dpop = true, but this token is bound to no key (token_type " + providers.Scheme(tok.Type) + ") · key " + own
 }

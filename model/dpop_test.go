@@ -32,7 +32,7 @@ func TestDPoPTokenPaneAndSend(t *testing.T) {
 	}
 	own := e.Session.DPoP().Key.Thumbprint()
 	screen := plain(m)
-	if !strings.Contains(screen, "DPoP-bound · cnf.jkt "+own+" · this provider's key") {
+	if !strings.Contains(screen, "DPoP-bound to this provider's key · cnf.jkt "+own) {
 		t.Errorf("the token pane does not show the binding:\n%s", screen)
 	}
 	if strings.Contains(screen, "does not make") {

@@ -119,6 +119,9 @@ func (m *Model) tokenView() (v ui.TokenView) {
 		if w != "" {
 			v.Warnings = append(v.Warnings, w)
 		}
+		if w := e.missingIDToken(); w != "" {
+			v.Warnings = append(v.Warnings, w)
+		}
 	}
 	switch shown := e.sentTok(); {
 	case shown != nil && !shown.Expiry.IsZero():
@@ -259,8 +262,8 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 	}
 	if d := tok.AuthorizationDetails; d != "" {
 		// The server's JSON, one line, made safe for the terminal; the
-		// pane cuts it at its width.
-		out = append(out, "granted authorization_details "+termtext.Line(d))
+		// pane cuts it at its width, so each type comes first.
+		out = append(out, "granted authorization_details: "+termtext.Line(grantedDetails(d)))
 	}
 	return out
 }
@@ -280,6 +283,9 @@ func (m *Model) authPreview() string {
 	value := "••••"
 	if e.tok != nil {
 		value = providers.Sent(e.Config, e.tok).Show(!m.redact)
+		if e.missingIDToken() != "" {
+			value = "(no id_token to send)"
+		}
 	}
 	if in.Query != "" {
 		return termtext.Line("?" + in.Query + "=" + value + " (added)")

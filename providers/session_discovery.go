@@ -130,11 +130,13 @@ func (s *Session) fetchMetadata(ctx context.Context, u string) (*metadata, error
 		return nil, err
 	}
 	if status != http.StatusOK {
-		return nil, &TokenError{Provider: s.p.Name, Status: status, Description: "discovery at " + u + " failed", Body: snippet(body, s.Redact), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}
+		// Source names what answered: without it the error would say the
+		// token endpoint did, which was never asked.
+		return nil, &TokenError{Provider: s.p.Name, Source: "discovery at " + u, Status: status, Description: "no metadata there", Body: snippet(body, s.Redact), Hint: "check issuer, or set token_url (and auth_url, device_url) explicitly"}
 	}
 	var md metadata
 	if err := json.Unmarshal(body, &md); err != nil {
-		return nil, &TokenError{Provider: s.p.Name, Status: status, Description: "discovery at " + u + " is not JSON metadata", Hint: "check issuer"}
+		return nil, &TokenError{Provider: s.p.Name, Source: "discovery at " + u, Status: status, Description: "not JSON metadata", Hint: "check issuer"}
 	}
 	return &md, nil
 }
