@@ -94,7 +94,9 @@ def keys_phase(pres, viewers, n, gap, spread=0.0):
     many seconds."""
     out = {"presenter": [], "viewers": [], "lost": 0}
     pending = ["j", "k"] * ((n + 1) // 2)
-    per_tick = max(1, -(-len(pending) // int(spread))) if spread else len(pending)
+    # With spread: about one key a countdown redraw (a second), so that
+    # the keys last at least spread seconds.
+    per_tick = max(1, len(pending) // int(spread)) if spread else len(pending)
     start = now()
     while pending:
         tick = sync_tick(pres, viewers, gap)
