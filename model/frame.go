@@ -213,5 +213,8 @@ func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bo
 	if e := m.active(); e != nil && e.Session != nil {
 		body = e.Session.Redact(body)
 	}
-	return &boxed{hide.Replace(p.Title()), hide.Replace(body)}
+	// The title's key hints are the presenter's: none of them acts for a
+	// viewer.
+	title := strings.NewReplacer(" · ↑/↓ scroll", "", " · esc closes", "").Replace(p.Title())
+	return &boxed{hide.Replace(title), hide.Replace(body)}
 }

@@ -352,6 +352,9 @@ func TestViewersNeverSeeWhatThePresenterReveals(t *testing.T) {
 			t.Errorf("no viewer frame shows %q: the viewers did not see the session", want)
 		}
 	}
+	if strings.Contains(all, "esc closes") {
+		t.Error("a viewer frame offers the presenter's key (esc closes)")
+	}
 	for i, f := range frames {
 		for _, s := range []string{clientSecret, accessToken, apiKey, queryToken, typedSecret, typedPass} {
 			for _, form := range leakForms(s) {
