@@ -97,7 +97,9 @@ func (c Capture) Secret() bool {
 	case Header:
 		return secret.SensitiveHeader(c.Key)
 	case Body:
-		return c.Key != "" && secret.SensitiveField(lastKey(c.Key))
+		// Before the capture, what the path finds is not known: a path
+		// that does not name its field is taken for a credential's.
+		return c.Key != "" && credentialPath(c.Key, false)
 	}
 	return false
 }

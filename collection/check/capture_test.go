@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/keyhole-sh/keyhole/collection/vars"
 )
 
@@ -97,5 +99,32 @@ func TestCaptureNamesAreVariableNames(t *testing.T) {
 		if (err == nil) != vars.ValidName(name) {
 			t.Errorf("%q: ParseCapture says %v, vars.ValidName %v", name, err, vars.ValidName(name))
 		}
+	}
+}
+
+// TestPathsThatMayEndAtACredential: what a check or a capture finds is
+// masked whole when its path ends at a credential field, or does not say
+// which field it ends at (a pattern, a modifier, a multipath) — found by
+// FuzzParseAssert with "body.*.* != 0", which showed {"u":{"password":…}}'s
+// value.
+func TestPathsThatMayEndAtACredential(t *testing.T) {
+	body := []byte(`{"n":1,"name":"x","items":[{"name":"x","id":2}],"u":{"password":"pw-secret-99"},"a.b":"dot"}`)
+	for _, c := range []struct {
+		path string
+		want bool
+	}{
+		{"u.password", true}, {"u|password", true}, {"*.password", true},
+		{"*.*", true}, {"u.*", true}, {"u.pass*", true}, {"u.passwor?", true}, {"u.@values", true},
+		{"[u.password]", true}, {`{"x":u.password}`, true}, {"{u.password}", true},
+		{"n", false}, {"name", false}, {"items.#", false}, {"items.0.id", false}, {`a\.b`, false},
+		{`items.#(name=="x")`, false}, {`items.#(name=="x").id`, false}, {"u", false},
+	} {
+		r := gjson.GetBytes(body, c.path)
+		if got := credentialPath(c.path, r.IsObject()); got != c.want {
+			t.Errorf("credentialPath(%q) = %v, want %v (it finds %s)", c.path, got, c.want, r.Raw)
+		}
+	}
+	if !(Capture{Subject: Body, Key: "u.*"}).Secret() {
+		t.Error("a capture by a pattern is not taken for a credential")
 	}
 }

@@ -84,7 +84,7 @@ func read(s Subject, name string, resp Response) value {
 		return value{}
 	}
 	r := gjson.GetBytes(resp.Body, name)
-	v := value{exists: r.Exists(), json: r, isJSON: true, secret: secret.SensitiveField(lastKey(name))}
+	v := value{exists: r.Exists(), json: r, isJSON: true, secret: credentialPath(name, r.IsObject())}
 	if r.Type == gjson.String {
 		v.text = r.Str
 	} else {
@@ -93,15 +93,66 @@ func read(s Subject, name string, resp Response) value {
 	return v
 }
 
-// lastKey is the last key of a gjson path, by which a credential field is
-// known ("data.access_token" → "access_token").
-func lastKey(path string) string {
+// pathKey is the field a gjson path ends at ("data.access_token" →
+// "access_token"), and whether the path names it at all: one whose last
+// part is a pattern (*, ?), a modifier (@…) or a query, or that holds a
+// multipath ([…], {…}), may end at any field, a credential's included
+// ("body.*.*" finds {"u":{"password":…}}'s password).
+func pathKey(path string) (key string, named bool) {
+	last := path
 	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == '.' && (i == 0 || path[i-1] != '\\') {
-			return strings.ReplaceAll(path[i+1:], `\`, "")
+		if (path[i] == '.' || path[i] == '|') && (i == 0 || path[i-1] != '\\') {
+			last = path[i+1:]
+			break
 		}
 	}
-	return strings.ReplaceAll(path, `\`, "")
+	if last == "#" {
+		return "#", true // a count
+	}
+	var b strings.Builder
+	for i := 0; i < len(last); i++ {
+		switch c := last[i]; {
+		case c == '\\' && i+1 < len(last):
+			i++
+			b.WriteByte(last[i])
+		case strings.IndexByte("*?@#()[]{}=<>!%", c) >= 0:
+			return "", false
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if unescapedAny(path, "[]{}") {
+		return b.String(), false
+	}
+	return b.String(), true
+}
+
+// unescapedAny reports whether s holds one of chars not escaped by a
+// backslash.
+func unescapedAny(s, chars string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' {
+			i++
+			continue
+		}
+		if strings.IndexByte(chars, s[i]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialPath reports whether what path finds is to be shown masked
+// whole: its field is a credential's, or the path does not name its field
+// — unless what it found is a JSON object, whose own credential fields
+// are masked by name wherever it is shown (secret.MaskJSON), and the path
+// holds no multipath, which can rename them.
+func credentialPath(path string, object bool) bool {
+	key, named := pathKey(path)
+	if named {
+		return secret.SensitiveField(key)
+	}
+	return !object || unescapedAny(path, "[]{}")
 }
 
 // maxShown bounds a found value in an outcome: a line in a report, not
