@@ -284,3 +284,25 @@ func TestEscOnASecondSignInKeepsTheToken(t *testing.T) {
 		t.Errorf("after the cancelled wait ended: state %s", got)
 	}
 }
+
+// TestRevokeWithoutAnEndpointLeavesTheToken: x on a provider with no
+// revocation endpoint sends nothing and forgets nothing: the token stays
+// valid (it was turned into "✗ error" before), and the notice says why.
+func TestRevokeWithoutAnEndpointLeavesTheToken(t *testing.T) {
+	testEnv(t)
+	b := configBackend(t, "static.toml", staticProvider("api", "http://127.0.0.1:9", "static-token-0001", ""), nil, providers.SessionOptions{})
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("enter"))
+	e := r.m.active()
+	if e.tok == nil || r.m.state(e) != providers.StateValid {
+		t.Fatalf("no valid static token: %v", e.err)
+	}
+	r.m.setFocus(paneToken)
+	r.send(press("x"))
+	if got := r.m.state(e); got != providers.StateValid || e.tok == nil || e.err != nil {
+		t.Errorf("x without a revocation endpoint: state %s, err %v", got, e.err)
+	}
+	if screen := plain(r.m); !strings.Contains(screen, "set revoke_url") || strings.Contains(screen, "✗ error") {
+		t.Errorf("the screen does not say why nothing was revoked, or shows an error state:\n%s", screen)
+	}
+}

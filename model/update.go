@@ -72,6 +72,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case revokedMsg:
+		if errors.Is(msg.err, providers.ErrNoEndpoint) {
+			// Nothing was sent and nothing forgotten: the token and its
+			// state stay as they were, and the notice says why.
+			m.notice = msg.err.Error() + ": keyhole can only forget a token this provider cannot revoke"
+			return m, nil
+		}
 		if e := m.entries.named(msg.name); e != nil {
 			// The session knows what it still holds: a revocation that
 			// failed before forgetting anything leaves the token in place.
