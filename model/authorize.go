@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -262,12 +263,13 @@ func (m *Model) syncSignIn() {
 	if e == nil || e.pending == nil {
 		return
 	}
-	body, foot := m.signInLines(e, m.layout().w-2, p.qr)
+	l := m.layout()
+	body, foot := m.signInLines(e, l.w-2, l.bottomH-2, p.qr)
 	p.Popup.(*ui.SignIn).SetContent(body, foot)
 }
 
 // signInLines are the sign-in's lines above and under the paste box.
-func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
+func (m *Model) signInLines(e *entry, w, h int, qr string) (body, foot []string) {
 	st := m.styles
 	p := e.pending
 	line := termtext.Line
@@ -291,7 +293,8 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 		return body, nil
 	}
 	body = append(body, "Open this address in a browser to sign in:")
-	body = append(body, wrapHard(line(p.URL), w)...)
+	urlAt, url := len(body), wrapHard(line(p.URL), w)
+	body = append(body, url...)
 	switch {
 	case p.Opened:
 		body = append(body, st.Good.Render("A browser was opened with it."))
@@ -306,6 +309,14 @@ func (m *Model) signInLines(e *entry, w int, qr string) (body, foot []string) {
 	}
 	body = append(body, "", approving, "", "If the browser cannot reach this machine, it ends on an address starting "+p.Redirect+".", "Paste that address here (enter to type, enter again to send):")
 	foot = []string{"", st.Muted.Render("waits " + left + " more · " + m.signInKeys(p))}
+	// A long address (many scopes, a tenant's parameters) must not push
+	// the paste line and the keys out of a small pane: it is cut, and c
+	// copies it whole (b opens it).
+	if over := len(body) + 1 + len(foot) - h; over > 0 && len(url) > 2 {
+		keep := max(1, len(url)-over-1)
+		cut := append(slices.Clone(url[:keep]), st.Muted.Render("… the address goes on: c copies it whole"))
+		body = slices.Concat(body[:urlAt], cut, body[urlAt+len(url):])
+	}
 	return body, foot
 }
 

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -305,4 +306,32 @@ func TestRevokeWithoutAnEndpointLeavesTheToken(t *testing.T) {
 	if screen := plain(r.m); !strings.Contains(screen, "set revoke_url") || strings.Contains(screen, "✗ error") {
 		t.Errorf("the screen does not say why nothing was revoked, or shows an error state:\n%s", screen)
 	}
+}
+
+// TestALongSignInAddressLeavesThePasteLine: at 80x24 an authorization
+// address of forty scopes would fill the sign-in pane and push the paste
+// line and the keys out of it (seen with Entra ID's addresses); it is cut,
+// saying c copies it whole, and the person still sees where to paste.
+func TestALongSignInAddressLeavesThePasteLine(t *testing.T) {
+	testEnv(t)
+	var scopes []string
+	for i := range 40 {
+		scopes = append(scopes, fmt.Sprintf("%q", fmt.Sprintf("https://graph.example.com/Scope.%02d.ReadWrite.All", i)))
+	}
+	cfg := fmt.Sprintf("[providers.long]\nbase_url = \"http://127.0.0.1:9\"\ngrant = \"authorization_code\"\nauth_url = \"http://127.0.0.1:9/authorize\"\ntoken_url = \"http://127.0.0.1:9/token\"\nclient_id = \"c\"\nscopes = [%s]\n", strings.Join(scopes, ", "))
+	b := configBackend(t, "long.toml", cfg, nil, providers.SessionOptions{})
+	w := &world{t: t, now: fixedNow}
+	m := New(Options{Label: "long.toml", Backend: b, Redact: true, Now: w.clock, Location: time.UTC, OpenURL: func(string) error { return nil }})
+	w.m = update(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	w.selectByName("long")
+	wait := w.startSignIn()
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	screen := plain(w.m)
+	for _, want := range []string{"Open this address", "c copies it whole", "Paste that address here", "esc cancels"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the 80x24 sign-in lacks %q:\n%s", want, screen)
+		}
+	}
+	w.m = update(t, w.m, press("esc"))
+	drainWait(t, wait, 5*time.Second)
 }
