@@ -19,6 +19,7 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/config"
+	"github.com/keyhole-sh/keyhole/providers/doctor"
 	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -134,6 +135,20 @@ type Options struct {
 // a longer one is shown, not slept through.
 const MaxRetryAfter = 60 * time.Second
 
+// proofRefused reports whether a 401 blames the DPoP proof rather than
+// the token (RFC 9449 §7.1, §9: invalid_dpop_proof, use_dpop_nonce, which
+// the transport has already answered once): a new token would be refused
+// the same way.
+func proofRefused(h http.Header) bool {
+	for _, c := range doctor.Challenges(h) {
+		switch c.ErrorCode() {
+		case doctor.CodeDPoPProof, doctor.CodeDPoPNonce:
+			return true
+		}
+	}
+	return false
+}
+
 // Send builds the request for provider p, attaches tok, sends it with
 // client, and reads the response. A 401 to a request that carried a token
 // is retried once with a renewed token, and a 429 once after its
@@ -157,6 +172,9 @@ func Send(ctx context.Context, client *http.Client, p *config.Provider, tok *pro
 		resp := ex.Response
 		switch {
 		case resp == nil || ex.Err != nil:
+			return ex
+		case resp.Status == http.StatusUnauthorized && proofRefused(resp.Header):
+			ex.Notes = append(ex.Notes, "401 refusing the DPoP proof, not the token: not sent again with a new token (! says why)")
 			return ex
 		case resp.Status == http.StatusUnauthorized && !ex.Sent.Token.IsZero() && opts.Renew != nil && !renewed:
 			renewed = true

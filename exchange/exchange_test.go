@@ -233,6 +233,37 @@ func TestSendRenewsTheTokenOnceAfter401(t *testing.T) {
 	}
 }
 
+// TestSendDoesNotRenewForARefusedProof: a 401 that blames the DPoP proof
+// (invalid_dpop_proof, use_dpop_nonce) is not answered with a new token,
+// which the server would refuse the same way; one that blames the token
+// still is.
+func TestSendDoesNotRenewForARefusedProof(t *testing.T) {
+	for _, c := range []struct {
+		challenge string
+		renew     bool
+	}{
+		{`DPoP algs="ES256", error="invalid_dpop_proof", error_description="bad htu"`, false},
+		{`DPoP error="use_dpop_nonce", Bearer realm="api"`, false},
+		{`DPoP error="invalid_token"`, true},
+		{`Bearer error="invalid_token"`, true},
+	} {
+		srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", c.challenge)
+			w.WriteHeader(http.StatusUnauthorized)
+		})
+		p := &config.Provider{Name: "p", BaseURL: srv.URL}
+		renewals := 0
+		renew := func(context.Context) (*providers.Token, error) { renewals++; return exchangetest.Bearer("fresh"), nil }
+		ex := Send(context.Background(), exchangetest.Client(t), p, exchangetest.Bearer("held"), Request{Target: "/x"}, Options{Renew: renew})
+		if got := renewals == 1; got != c.renew || ex.Response == nil || ex.Response.Status != 401 {
+			t.Errorf("%s: renewed %d times (want renewal: %v), response %v", c.challenge, renewals, c.renew, ex.Response)
+		}
+		if !c.renew && (len(ex.Notes) != 1 || !strings.Contains(ex.Notes[0], "DPoP proof")) {
+			t.Errorf("%s: notes %q", c.challenge, ex.Notes)
+		}
+	}
+}
+
 func TestSendWaitsOutRetryAfter(t *testing.T) {
 	var mu sync.Mutex
 	calls := 0
