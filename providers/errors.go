@@ -110,6 +110,10 @@ func networkHint(err error) string {
 		return "TLS verification failed: point ca_file at the server's CA, or check the host name"
 	case clientCertRefused(err.Error()):
 		return "the server wants a TLS client certificate it accepts: set cert_file and key_file, or check they are the ones it expects"
+	case strings.Contains(err.Error(), "proxyconnect"):
+		// Go's transport names a failure to reach the proxy so: the server
+		// was never asked.
+		return "the proxy could not be reached (HTTPS_PROXY or HTTP_PROXY): check it, or set NO_PROXY for this host"
 	case strings.Contains(err.Error(), "connection refused"):
 		return "nothing listens there: is the server running, and is the port right?"
 	case strings.Contains(err.Error(), "unexpected EOF"), strings.Contains(err.Error(), "connection reset by peer"):

@@ -70,6 +70,7 @@ func TestNetworkHint(t *testing.T) {
 		{"hostname", &url.Error{Op: "Get", URL: "u", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"}}, "TLS verification failed"},
 		{"cert verification", &tls.CertificateVerificationError{Err: errors.New("expired")}, "TLS verification failed"},
 		{"refused", errors.New("dial tcp 127.0.0.1:1: connect: connection refused"), "nothing listens"},
+		{"proxy refused", errors.New(`Post "https://github.com/login/device/code": proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused`), "the proxy could not be reached"},
 		{"other", errors.New("EOF"), ""},
 	}
 	for _, tt := range tests {
