@@ -28,8 +28,15 @@ type Error struct {
 	Timeout bool
 }
 
+// Error names the program, not its arguments: an argument may carry a
+// credential (gh's --token ${GH_TOKEN}), and an error travels to screens
+// and logs. Callers that show the command line show it as written.
 func (e *Error) Error() string {
-	return fmt.Sprintf("command %s: %s", strings.Join(e.Argv, " "), e.Msg)
+	name := "(none)"
+	if len(e.Argv) > 0 && e.Argv[0] != "" {
+		name = e.Argv[0]
+	}
+	return fmt.Sprintf("command %s: %s", name, e.Msg)
 }
 
 // Run runs argv with timeout and returns its stdout, trimmed of white space
