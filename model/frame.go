@@ -104,8 +104,8 @@ func (m *Model) frame() *frame {
 			f.signIn = e.name
 		}
 	}
-	if f.signIn != "" {
-		f.token.Expiry = signInHidden
+	if e := m.active(); e != nil && e.pending != nil {
+		f.token.Expiry = signInHidden // the pane says where the sign-in is
 	}
 	if m.op != nil && m.op.shown {
 		f.op = &boxed{"Operation", hide.Replace(m.opView(m.layout().respW - 2))}

@@ -312,7 +312,16 @@ func TestViewersNeverSeeASignInsAddressOrCode(t *testing.T) {
 					t.Errorf("viewer frame %d shows a QR code:\n%s", i, text)
 				}
 			}
-			w.m = update(t, w.m, press("esc"))
+			// Another provider in use while the sign-in waits: its own
+			// token pane, not the sign-in's line.
+			w.m.list.SetActive(0)
+			if e := w.m.active(); e.pending != nil || e.name == name {
+				t.Fatalf("provider 0 is %s, pending %v", e.name, e.pending != nil)
+			}
+			if f := w.m.frame(); f.token.Expiry == signInHidden {
+				t.Errorf("%s's token pane says a sign-in is in progress: it is %s's", w.m.active().name, name)
+			}
+			w.m.cancelSignIn(name)
 			drainWait(t, wait, 5*time.Second)
 		})
 	}
