@@ -102,7 +102,11 @@ func osEnv() env {
 
 // Execute runs keyhole with os.Args and returns the process exit code.
 func Execute() int {
-	return run(context.Background(), os.Args[1:], osEnv())
+	args := os.Args[1:]
+	if opensTUI(args) {
+		prepareTUIStart()
+	}
+	return run(context.Background(), args, osEnv())
 }
 
 func run(ctx context.Context, args []string, e env) int {

@@ -84,7 +84,7 @@ func runShare(ctx context.Context, e env, flagPath string, f shareFlags) error {
 	fmt.Fprintln(e.stderr, shareBanner(srv))
 	opts.Share = srv
 	opts.Notice = shareNotice(srv)
-	p := tea.NewProgram(model.New(opts), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
+	p := tea.NewProgram(model.Starting(opts), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
 	done := make(chan struct{})
 	defer close(done)
 	go func() {

@@ -11,7 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
-	"github.com/mattn/go-runewidth"
 
 	"github.com/keyhole-sh/keyhole/model"
 	"github.com/keyhole-sh/keyhole/providers/config"
@@ -25,17 +24,12 @@ func runTUI(ctx context.Context, e env, flagPath string, forceDemo bool) error {
 	if !isTerminal(e.stdin) || !isTerminal(e.stdout) {
 		return &exitError{code: ExitUsage, err: errNoTerminal}
 	}
-	// The renderer measures each cell of a frame with go-runewidth, which
-	// builds a 2 MB width table on its first non-ASCII rune: about 8 ms
-	// here, inside the first frame (every frame holds box lines). Build it
-	// on another core while the config loads and the model is made.
-	go runewidth.RuneWidth('─')
 	opts, cleanup, err := tuiOptions(e, flagPath, forceDemo)
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
 	defer cleanup()
-	p := tea.NewProgram(model.New(opts), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
+	p := tea.NewProgram(model.Starting(opts), tea.WithContext(ctx), tea.WithFPS(frameRate), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("run the TUI: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -20,9 +21,13 @@ import (
 // safe for concurrent mutation; build it, then share it read-only.
 type Redactor struct {
 	needles [][]byte // longest first, so a secret that contains another is replaced whole
-	// index finds candidate needles by their first four bytes; rebuilt by
-	// Add, nil while there are no needles.
-	index *needleIndex
+	// index finds candidate needles by their first four bytes. Add drops
+	// it and the first Redact after builds it: a session adds its secrets
+	// a few at a time, and every provider of a config gets a Redactor
+	// that most runs never use, while an index costs a 64 KB table.
+	// Atomic, because Redactors are shared read-only and two first
+	// Redacts may meet: both build the same index, one is kept.
+	index atomic.Pointer[needleIndex]
 }
 
 // minSecretLen keeps very short values (an empty password, "x") from
@@ -77,13 +82,24 @@ func (r *Redactor) Merge(others ...*Redactor) *Redactor {
 	return out
 }
 
-// rebuild sorts the needles longest first, drops duplicates and indexes
-// them.
+// rebuild sorts the needles longest first, drops duplicates and drops the
+// index, for the next Redact to build (indexed).
 func (r *Redactor) rebuild() {
 	slices.SortStableFunc(r.needles, func(a, b []byte) int { return len(b) - len(a) })
 	r.needles = slices.CompactFunc(r.needles, bytes.Equal)
 	r.needles = slices.DeleteFunc(r.needles, func(n []byte) bool { return len(n) < minSecretLen })
-	r.index = newNeedleIndex(r.needles)
+	r.index.Store(nil)
+}
+
+// indexed returns the needles' index, built on first use; nil while there
+// are no needles.
+func (r *Redactor) indexed() *needleIndex {
+	if x := r.index.Load(); x != nil || len(r.needles) == 0 {
+		return x
+	}
+	x := newNeedleIndex(r.needles)
+	r.index.Store(x)
+	return x
 }
 
 // Redact returns text with every registered secret, the values of
@@ -102,9 +118,11 @@ func (r *Redactor) Redact(text string) string {
 // masked, so a clean body costs no copy. b is never modified.
 func (r *Redactor) RedactBytes(b []byte) (out []byte, changed bool) {
 	out = b
-	if r != nil && r.index != nil {
-		if x, ok := r.index.replace(out); ok {
-			out, changed = x, true
+	if r != nil {
+		if idx := r.indexed(); idx != nil {
+			if x, ok := idx.replace(out); ok {
+				out, changed = x, true
+			}
 		}
 	}
 	if x, ok := redactParams(out); ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -170,4 +171,37 @@ func FuzzRedactor(f *testing.F) {
 			t.Errorf("Redact(%q) with secret %q = %q", text, sec, out)
 		}
 	})
+}
+
+// TestRedactorAddAfterUse checks that a secret added after a Redact is
+// masked by the next one: the index built for the first is not reused.
+func TestRedactorAddAfterUse(t *testing.T) {
+	var r secret.Redactor
+	r.Add(secret.New("first-secret"))
+	if got := r.Redact("a first-secret b"); got != "a "+secret.Mask+" b" {
+		t.Fatalf("first: %q", got)
+	}
+	r.Add(secret.New("second-secret"))
+	r.AddBasic(secret.New("user"), secret.New("pass-word"))
+	basic := base64.StdEncoding.EncodeToString([]byte("user:pass-word"))
+	got := r.Redact("first-secret second-secret " + basic)
+	if strings.Contains(got, "first-secret") || strings.Contains(got, "second-secret") || strings.Contains(got, basic) {
+		t.Fatalf("after more Adds: %q", got)
+	}
+}
+
+// TestRedactorSharedReadOnly has many goroutines make the first Redact of
+// a Redactor at once (go test -race): it is built, then shared read-only.
+func TestRedactorSharedReadOnly(t *testing.T) {
+	r := &secret.Redactor{}
+	r.Add(secret.New("shared-secret"))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if got := r.Redact("x shared-secret y"); got != "x "+secret.Mask+" y" {
+				t.Errorf("got %q", got)
+			}
+		})
+	}
+	wg.Wait()
 }
