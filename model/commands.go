@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -152,19 +153,29 @@ type peekedMsg struct {
 	err  error
 }
 
+// peekedAllMsg is every session's peekedMsg, in the providers' order.
+type peekedAllMsg []peekedMsg
+
 // peekAll reads every session's stored token, off the UI loop: it is file
-// (or keyring) I/O.
+// (or keyring) I/O. The reads run side by side and come back as one
+// message: one Update and one frame for them all, where a message each
+// made a frame each while the first frame was being drawn.
 func (m *Model) peekAll() tea.Cmd {
-	var cmds []tea.Cmd
+	var peeks []peekedMsg
 	for _, e := range m.entries {
-		if e.Session == nil {
-			continue
+		if e.Session != nil {
+			peeks = append(peeks, peekedMsg{name: e.name, sess: e.Session})
 		}
-		sess, name := e.Session, e.name
-		cmds = append(cmds, func() tea.Msg {
-			tok, err := sess.Peek()
-			return peekedMsg{name: name, sess: sess, tok: tok, err: err}
-		})
 	}
-	return tea.Batch(cmds...)
+	if len(peeks) == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		var wg sync.WaitGroup
+		for i := range peeks {
+			wg.Go(func() { peeks[i].tok, peeks[i].err = peeks[i].sess.Peek() })
+		}
+		wg.Wait()
+		return peekedAllMsg(peeks)
+	}
 }

@@ -61,13 +61,15 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onToken(msg)
 	case pendingMsg:
 		return m.onPending(msg)
-	case peekedMsg:
-		// Matched by session too: a peek of an environment left behind
-		// finds no provider of its own.
-		if e := m.entries.named(msg.name); e != nil && e.Session == msg.sess && e.tok == nil && e.act == providers.Idle {
-			e.tok = msg.tok
-			if msg.err != nil {
-				m.notice = msg.err.Error()
+	case peekedAllMsg:
+		for _, p := range msg {
+			// Matched by session too: a peek of an environment left
+			// behind finds no provider of its own.
+			if e := m.entries.named(p.name); e != nil && e.Session == p.sess && e.tok == nil && e.act == providers.Idle {
+				e.tok = p.tok
+				if p.err != nil {
+					m.notice = p.err.Error()
+				}
 			}
 		}
 		return m, nil
