@@ -110,10 +110,6 @@ func Execute() int {
 }
 
 func run(ctx context.Context, args []string, e env) int {
-	root := newRoot(e, commandsFor(args))
-	root.SetArgs(args)
-	root.SetOut(e.stdout)
-	root.SetErr(e.stderr)
 	// The first Ctrl+C (or SIGTERM) cancels the command's context, so it
 	// can end cleanly; from then on the signals are no longer taken, so a
 	// command stuck where no cancellation reaches (a FIFO nobody writes
@@ -121,14 +117,42 @@ func run(ctx context.Context, args []string, e env) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop)
-	err := fang.Execute(ctx, root,
-		fang.WithVersion(version()),
-		fang.WithErrorHandler(errorHandler(e)),
-	)
+	if configPath, envName, ok := tuiFlags(args); ok {
+		// keyhole alone, or with --config and --env: the TUI, without
+		// building Cobra's command or going through fang, whose work
+		// would come before the first frame. What it has to say on
+		// failing goes through fang as any command's error.
+		e.envFlag = &envName
+		if err := runTUI(ctx, e, configPath, false); err != nil {
+			return printError(ctx, e, err)
+		}
+		return ExitOK
+	}
+	root := newRoot(e, commandsFor(args))
+	root.SetArgs(args)
+	err := execute(ctx, e, root)
 	if err == nil {
 		return ExitOK
 	}
 	return exitCode(err)
+}
+
+// execute runs root through fang, keyhole's errors printed by
+// errorHandler.
+func execute(ctx context.Context, e env, root *cobra.Command) error {
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	return fang.Execute(ctx, root,
+		fang.WithVersion(version()),
+		fang.WithErrorHandler(errorHandler(e)),
+	)
+}
+
+// printError says err as a failed command does, and returns its exit code.
+func printError(ctx context.Context, e env, err error) int {
+	root := &cobra.Command{Use: "keyhole", RunE: func(*cobra.Command, []string) error { return err }}
+	root.SetArgs([]string{})
+	return exitCode(execute(ctx, e, root))
 }
 
 // silentError ends a command with a code and nothing more to say: what
@@ -279,23 +303,38 @@ func version() string {
 }
 
 // opensTUI reports whether args can only open the TUI: none, or only
-// --config and --env with their values. Such a start builds Cobra's root
-// command only, not the tree of subcommands and their flags it would never
-// look at: the TUI's first frame waits for everything done before it.
+// --config and --env with their values. Such a start goes past Cobra and
+// fang (see run): the TUI's first frame waits for everything done before
+// it.
 func opensTUI(args []string) bool {
+	_, _, ok := tuiFlags(args)
+	return ok
+}
+
+// tuiFlags reads the --config and --env of args that can only open the
+// TUI, as Cobra would (the last one given wins); ok is false for any other
+// args.
+func tuiFlags(args []string) (configPath, envName string, ok bool) {
 	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--config" || a == "--env":
+		a := args[i]
+		name, value, inline := strings.Cut(a, "=")
+		if name != "--config" && name != "--env" {
+			return "", "", false
+		}
+		if !inline {
 			if i+1 == len(args) || strings.HasPrefix(args[i+1], "-") {
-				return false
+				return "", "", false
 			}
 			i++
-		case strings.HasPrefix(a, "--config=") || strings.HasPrefix(a, "--env="):
-		default:
-			return false
+			value = args[i]
+		}
+		if name == "--config" {
+			configPath = value
+		} else {
+			envName = value
 		}
 	}
-	return true
+	return configPath, envName, true
 }
 
 // Which subcommands a start builds: all of them, none (the TUI), or the
