@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/exchange/history"
+	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
@@ -75,5 +77,130 @@ func TestTokenPaneShowsTheIDToken(t *testing.T) {
 		if strings.Contains(string(kept), form) {
 			t.Errorf("the history holds the ID token as %q", form)
 		}
+	}
+}
+
+// TestClaimsShowTheIDTokenSent: with inject = { token = "id_token" } the
+// ID token is what the API gets, so v shows its claims — first, and named
+// — and the access token's below; neither token shows whole in any frame.
+func TestClaimsShowTheIDTokenSent(t *testing.T) {
+	testEnv(t)
+	seg := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	access := seg(`{"alg":"RS256"}`) + "." + seg(`{"sub":"u1","kind":"access-claims-0413"}`) + ".c2lnLWE"
+	id := seg(`{"alg":"RS256"}`) + "." + seg(`{"sub":"u1","aud":"c","nonce":"id-claims-0414"}`) + ".c2lnLWk"
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":%q,"id_token":%q,"token_type":"bearer","expires_in":3600}`, access, id)
+	})
+	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.oidc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-0123456789\"\ninject = { token = \"id_token\" }\n", srv.URL, srv.URL+"/token"),
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("enter"))
+	if e := r.m.active(); e.tok == nil {
+		t.Fatalf("no token: %v", e.err)
+	}
+	r.m.setFocus(paneToken)
+	r.send(press("v"))
+	screen := plain(r.m)
+	idAt, accessAt := strings.Index(screen, "id-claims-0414"), strings.Index(screen, "access-claims-0413")
+	if idAt < 0 || !strings.Contains(screen, "ID token (the one sent)") {
+		t.Fatalf("the claims view does not show the ID token's claims:\n%s", screen)
+	}
+	if accessAt >= 0 && accessAt < idAt {
+		t.Errorf("the access token's claims come before the ID token's:\n%s", screen)
+	}
+	r.noLeak(access, id)
+}
+
+// TestClaimsWithoutToken: v on a provider whose token request failed (a
+// command grant whose command exits 3) says there is no token, not that
+// the token is not a JWT.
+func TestClaimsWithoutToken(t *testing.T) {
+	testEnv(t)
+	b := configBackend(t, "k.toml", "[providers.cli]\nbase_url = \"http://127.0.0.1:1\"\ngrant = \"command\"\ncommand = [\"sh\", \"-c\", \"echo not logged in >&2; exit 3\"]\n",
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("enter"))
+	if e := r.m.active(); e.tok != nil || e.err == nil {
+		t.Fatalf("the failing command gave a token, or no error: %v", e.err)
+	}
+	r.m.setFocus(paneToken)
+	r.send(press("v"))
+	screen := plain(r.m)
+	if strings.Contains(screen, "not a JWT") || !strings.Contains(screen, "no token yet") {
+		t.Errorf("the claims view does not say there is no token:\n%s", screen)
+	}
+}
+
+// TestTokenPaneCountsDownTheIDToken: with inject = { token = "id_token" }
+// the token pane's countdown is the ID token's exp (ten minutes), the one
+// sent, not the access token's hour; the access token's expiry stays on
+// screen as a detail; once the ID token has expired the state says so
+// though the access token has not.
+func TestTokenPaneCountsDownTheIDToken(t *testing.T) {
+	testEnv(t)
+	enc := base64.RawURLEncoding.EncodeToString
+	id := enc([]byte(`{"alg":"none"}`)) + "." + enc([]byte(fmt.Sprintf(`{"sub":"person","exp":%d}`, fixedNow.Add(10*time.Minute).Unix()))) + ".sig"
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":"access-tok-Ggg.666","id_token":%q,"token_type":"bearer","expires_in":3600}`, id)
+	})
+	now := fixedNow
+	clock := func() time.Time { return now }
+	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.oidc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-0123456789\"\ninject = { token = \"id_token\" }\n", srv.URL, srv.URL+"/token"),
+		nil, providers.SessionOptions{Now: clock})
+	r := record(t, b, Options{Redact: true, Now: clock}, 160, 40)
+	r.send(press("enter"))
+	if e := r.m.active(); e.tok == nil {
+		t.Fatalf("no token: %v", e.err)
+	}
+	v := r.m.tokenView()
+	if !v.HasExpiry || v.Countdown != durfmt.Clock(10*time.Minute) || v.ExpiresAt != "15:19:26" {
+		t.Errorf("countdown %q, expires %q, want the ID token's ten minutes, to 15:19:26", v.Countdown, v.ExpiresAt)
+	}
+	screen := plain(r.m)
+	if !strings.Contains(screen, "access token expires 16:09:26 (in "+durfmt.Clock(time.Hour)+")") {
+		t.Errorf("the access token's expiry is not on screen:\n%s", screen)
+	}
+	if st := r.m.state(r.m.active()); st != providers.StateValid {
+		t.Errorf("state %v, want valid", st)
+	}
+	now = fixedNow.Add(11 * time.Minute)
+	r.m.now = now
+	if st := r.m.state(r.m.active()); st != providers.StateExpired {
+		t.Errorf("state %v with the ID token expired, want expired", st)
+	}
+}
+
+// TestTokenPaneSaysNoIDToken: with inject = { token = "id_token" } and a
+// token endpoint that answers without one, the token is valid but nothing
+// can be sent: the token pane says so, with what to do, before any send
+// fails, and the Authorization preview does not show an empty credential.
+// At 80×24 as at 120×40.
+func TestTokenPaneSaysNoIDToken(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			testEnv(t)
+			const access = "access-tok-Hhh.777"
+			srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprintf(w, `{"access_token":%q,"token_type":"bearer","expires_in":3600}`, access)
+			})
+			b := configBackend(t, "k.toml", fmt.Sprintf("[providers.oidc]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s3cr3t-0123456789\"\ninject = { token = \"id_token\" }\n", srv.URL, srv.URL+"/token"),
+				nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+			r := record(t, b, Options{Redact: true}, size[0], size[1])
+			r.send(press("enter"))
+			if e := r.m.active(); e.tok == nil {
+				t.Fatalf("no token: %v", e.err)
+			}
+			screen := plain(r.m)
+			if !strings.Contains(screen, "warning: inject.token is") || !strings.Contains(screen, "no id_token") {
+				t.Errorf("the token pane does not say the answer had no ID token:\n%s", screen)
+			}
+			if strings.Contains(screen, "Authorization: Bearer  (added)") {
+				t.Errorf("the preview shows an empty credential:\n%s", screen)
+			}
+			r.noLeak(access)
+		})
 	}
 }
