@@ -1,15 +1,21 @@
 package cli
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/dpop/dpoptest"
+	"github.com/keyhole-sh/keyhole/providers/par/partest"
 )
 
 // dpopConfig is a client_credentials provider with dpop = true on srv,
@@ -276,5 +282,154 @@ func TestDPoPDoctorRequired(t *testing.T) {
 	}
 	if strings.Contains(r.errOut, "Authorization: DPoP") {
 		t.Errorf("the doctor tells to write the scheme by hand:\n%s", r.errOut)
+	}
+}
+
+// TestDPoPBoundBearerSentAsDPoP: a token endpoint that binds its token to
+// the proof's key (a JWT whose cnf.jkt is the key's thumbprint) but calls
+// it token_type=Bearer. A provider with dpop = true sends it with the DPoP
+// scheme and a proof whose ath is the token's hash, as the API demands
+// (RFC 9449 §7.2 refuses a bound token sent as Bearer); no warning says
+// the token is bound to no key; the curl export takes its proof from
+// keyhole dpop.
+func TestDPoPBoundBearerSentAsDPoP(t *testing.T) {
+	h := newHarness(t)
+	srv := dpoptest.NewServer()
+	defer srv.Close()
+	srv.TokenType = "Bearer"
+	cfg := h.writeConfig("keyhole.toml", dpopConfig(srv, ""))
+
+	r := h.run("token", "--config", cfg, "api")
+	r.expect(t, ExitOK, "token api")
+	access := strings.TrimSpace(r.out)
+	if strings.Contains(r.errOut, "bound to no key") {
+		t.Errorf("token warns of a bound token as unbound:\n%s", r.errOut)
+	}
+	keyJKT := dpopThumbprint(t, h, "api")
+	if recs := srv.Records(); len(recs) != 1 || recs[0].Err != nil || recs[0].Proof.JKT != keyJKT {
+		t.Fatalf("token request: want one accepted proof by the provider's key, got %+v", recs)
+	}
+
+	r = h.run("call", "--config", cfg, "api", "GET", "/things")
+	r.expect(t, ExitOK, "call api")
+	if !strings.Contains(r.out, `"ok":true`) {
+		t.Fatalf("call printed %q", r.out)
+	}
+	if strings.Contains(r.errOut, "bound to no key") {
+		t.Errorf("call warns of a bound token as unbound:\n%s", r.errOut)
+	}
+	recs := srv.Records()[1:]
+	if len(recs) != 1 || recs[0].Err != nil {
+		t.Fatalf("API requests: want one accepted, got %+v", recs)
+	}
+	p := recs[0].Proof
+	if p.Claims["htm"] != "GET" || p.Claims["htu"] != srv.URL+"/things" || p.Claims["ath"] != dpoptest.ATH(access) || p.JKT != keyJKT {
+		t.Errorf("API proof claims %v (key %s)", p.Claims, p.JKT)
+	}
+
+	r = h.run("curl", "--config", cfg, "api", "GET", "/things")
+	r.expect(t, ExitOK, "curl api")
+	if !strings.Contains(r.out, "Authorization: DPoP $(") || !strings.Contains(r.out, "dpop api GET") {
+		t.Errorf("the curl export does not send the bound token with DPoP and a proof:\n%s", r.out)
+	}
+	r = h.run("dpop", "--config", cfg, "api", "GET", srv.URL+"/things")
+	r.expect(t, ExitOK, "dpop api")
+	parts := strings.Split(strings.TrimSpace(r.out), ".")
+	if len(parts) != 3 {
+		t.Fatalf("dpop printed %d parts", len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims map[string]any
+	if err != nil || json.Unmarshal(payload, &claims) != nil || claims["ath"] != dpoptest.ATH(access) {
+		t.Errorf("keyhole dpop's proof claims %v (%v), want ath of the bound token", claims, err)
+	}
+}
+
+// dpopThumbprint is the JWK SHA-256 thumbprint of the key keyhole keeps
+// for provider in the harness's state folder.
+func dpopThumbprint(t *testing.T, h *harness, provider string) string {
+	t.Helper()
+	key, made, err := dpop.Load(filepath.Join(h.vars["XDG_STATE_HOME"], "keyhole", "dpop", provider+".jwk"))
+	if err != nil || made {
+		t.Fatalf("the DPoP key of %s: made %v, %v", provider, made, err)
+	}
+	return key.Thumbprint()
+}
+
+// TestDPoPJKTInPushedRequest: with dpop = true and par = true, the pushed
+// authorization request carries dpop_jkt, the thumbprint of the
+// provider's DPoP key (RFC 9449 §10), as the PAR verifier records it; a
+// provider without dpop pushes none.
+func TestDPoPJKTInPushedRequest(t *testing.T) {
+	for _, withDPoP := range []bool{true, false} {
+		v := partest.New(map[string]string{"bank-client": "bank-secret-Hhh.888"})
+		defer v.Close()
+		h := newHarness(t)
+		var opened []string
+		h.open = parBrowser(t, &opened)
+		extra := ""
+		if withDPoP {
+			extra = "dpop = true\n"
+		}
+		cfg := h.writeConfig("k.toml", "[settings]\ntoken_cache = \"file\"\n[providers.bank]\nbase_url = \""+v.URL+"\"\ngrant = \"authorization_code\"\n"+
+			"issuer = \""+v.URL+"\"\nclient_id = \"bank-client\"\nclient_secret = \"bank-secret-Hhh.888\"\npar = true\n"+extra)
+		r := h.run("token", "--config", cfg, "bank")
+		r.expect(t, ExitOK, "token bank")
+		pushes := v.PushedForms()
+		if len(pushes) != 1 {
+			t.Fatalf("dpop %v: %d pushes, refusals %v", withDPoP, len(pushes), v.Refusals())
+		}
+		got := pushes[0]["dpop_jkt"]
+		if !withDPoP {
+			if got != nil {
+				t.Errorf("a provider without dpop pushed dpop_jkt %q", got)
+			}
+			continue
+		}
+		if want := dpopThumbprint(t, h, "bank"); len(got) != 1 || got[0] != want {
+			t.Errorf("pushed dpop_jkt %q, want the key's thumbprint %q", got, want)
+		}
+		if strings.Contains(opened[0], "dpop_jkt") {
+			t.Errorf("the browser saw %s: dpop_jkt belongs in the pushed request", opened[0])
+		}
+	}
+}
+
+// TestDPoPJKTInBrowserURL: with dpop = true and no PAR, the authorization
+// request the demo's authorization endpoint gets in the browser carries
+// dpop_jkt, the thumbprint of the provider's DPoP key; the sign-in still
+// completes. Without dpop there is none.
+func TestDPoPJKTInBrowserURL(t *testing.T) {
+	for _, withDPoP := range []bool{true, false} {
+		h := newHarness(t)
+		var opened []string
+		h.open = pkceBrowser(t, &opened)
+		srv, cfg := h.startDemo(demo.Options{})
+		if withDPoP {
+			text := "[settings]\ntoken_cache = \"file\"\n\n" + strings.Replace(demo.Config(srv.URL()), "[providers.demo-pkce]\n", "[providers.demo-pkce]\ndpop = true\n", 1)
+			if !strings.Contains(text, "dpop = true") {
+				t.Fatal("the demo's config has no [providers.demo-pkce] table")
+			}
+			cfg = h.writeConfig("demo.toml", text)
+		}
+		r := h.run("token", "--config", cfg, "demo-pkce")
+		r.expect(t, ExitOK, "token demo-pkce")
+		if len(opened) != 1 {
+			t.Fatalf("the browser was opened %d times", len(opened))
+		}
+		u, err := url.Parse(opened[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := u.Query()["dpop_jkt"]
+		if !withDPoP {
+			if got != nil {
+				t.Errorf("a provider without dpop sent dpop_jkt %q", got)
+			}
+			continue
+		}
+		if want := dpopThumbprint(t, h, "demo-pkce"); len(got) != 1 || got[0] != want {
+			t.Errorf("dpop_jkt %q in %s, want the key's thumbprint %q", got, opened[0], want)
+		}
 	}
 }

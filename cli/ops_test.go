@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/spec/spectest"
@@ -265,5 +268,101 @@ func TestOpsJSONTokenOptional(t *testing.T) {
 		if !reflect.DeepEqual(got[i].Scopes, []string{"oauth:items:read"}) {
 			t.Errorf("%s: scopes %q", got[i].ID, got[i].Scopes)
 		}
+	}
+}
+
+// TestOpsRanksWordByWord: keyhole ops ranks word by word — every word
+// must match; a word found whole, or at the start of a word, far above
+// scattered letters; a method word to the method; the words together to
+// the operationId — best first, ties to the shorter path, then the
+// spec's order.
+func TestOpsRanksWordByWord(t *testing.T) {
+	h := newHarness(t)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(spectest.Items))
+	}))
+	t.Cleanup(api.Close)
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \""+api.URL+"/openapi.json\"\n"))
+	for _, tc := range []struct {
+		words []string
+		want  []string // the operationIds listed, in order
+		first bool     // only the first of want is checked
+	}{
+		{words: []string{"get", "item"}, want: []string{"getItem"}, first: true},
+		{words: []string{"getitem"}, want: []string{"getItem"}},
+		{words: []string{"item", "get"}, want: []string{"getItem", "listItems"}},
+		{words: []string{"delete"}, want: []string{"deleteItem"}},
+		{words: []string{"items"}, want: []string{"listItems", "createItem", "getItem", "deleteItem"}},
+		{words: []string{"me"}, want: []string{"getMe"}},
+		{words: []string{"gtitm"}, want: []string{"getItem"}},
+		{words: []string{"account"}, want: []string{"getMe"}},
+		{words: []string{"post", "item"}, want: []string{"createItem"}},
+		{words: []string{"me", "delete"}, want: nil},
+		{words: []string{"get", "zebra"}, want: nil},
+	} {
+		r := h.run(append([]string{"--config", cfg, "ops", "st"}, tc.words...)...)
+		r.expect(t, 0, "ops "+strings.Join(tc.words, " "))
+		var got []string
+		for _, l := range strings.Split(strings.TrimSpace(r.out), "\n") {
+			if f := strings.Fields(l); len(f) >= 3 {
+				got = append(got, f[2])
+			}
+		}
+		if tc.first {
+			if len(got) == 0 || got[0] != tc.want[0] {
+				t.Errorf("ops %s: first %q, want %s\n%s", strings.Join(tc.words, " "), got, tc.want[0], r.out)
+			}
+			continue
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("ops %s: %q, want %q\n%s", strings.Join(tc.words, " "), got, tc.want, r.out)
+		}
+	}
+}
+
+// writeCounter counts the writes it is given: each is a system call
+// when stdout is a pipe or a terminal.
+type writeCounter struct {
+	mu     sync.Mutex
+	writes int
+	b      strings.Builder
+}
+
+func (w *writeCounter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes++
+	return w.b.Write(p)
+}
+
+// TestOpsBufferedOutput lists many operations: the table reaches stdout
+// in a few large writes, not one per cell and padding (tabwriter's), which
+// cost a GitHub-sized listing about 14,000 system calls.
+func TestOpsBufferedOutput(t *testing.T) {
+	h := newHarness(t)
+	api := newSpecHost(t)
+	o := spectest.Options{Operations: 400, Schemas: 20, Depth: 3, Version: "3.0.3", Example: 100}
+	h.writeConfig("many.json", string(spectest.JSON(o)))
+	cfg := h.writeConfig("k.toml", staticConfig("st", api.URL, "static-tok-1", "openapi = \"many.json\"\n"))
+
+	e, _, errOut := h.env()
+	stdin, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	e.stdin = stdin
+	out := &writeCounter{}
+	e.stdout = out
+	if code := run(context.Background(), []string{"--config", cfg, "ops", "st"}, e); code != 0 {
+		t.Fatalf("ops: exit %d: %s", code, errOut.String())
+	}
+	text := out.b.String()
+	if n := strings.Count(text, "\n"); n != 400 {
+		t.Fatalf("%d rows, want 400:\n%.500s", n, text)
+	}
+	if most := len(text)/4096 + 2; out.writes > most {
+		t.Errorf("%d rows (%d bytes) in %d writes: want at most %d", 400, len(text), out.writes, most)
 	}
 }

@@ -10,6 +10,35 @@ import (
 	"github.com/keyhole-sh/keyhole/ui/bodyview"
 )
 
+// Moves are the keys that move: between panes, through a list or a body,
+// sideways, and from one search hit to the next. A viewer of a shared
+// session moves with the presenter's keys, so both key maps hold the same
+// Moves, and the body viewer takes its keys from them.
+type Moves struct {
+	NextPane key.Binding
+	PrevPane key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Left     key.Binding
+	Right    key.Binding
+	NextHit  key.Binding
+	PrevHit  key.Binding
+}
+
+// BodyKeys is the body viewer's part of the key map: the response pane
+// (and a viewer's) hands these to it, so the keys the help lists for
+// scrolling and for n/N are the ones it matches.
+func (m Moves) BodyKeys() bodyview.KeyMap {
+	return bodyview.KeyMap{
+		Up: m.Up, Down: m.Down, PageUp: m.PageUp, PageDown: m.PageDown, Top: m.Top, Bottom: m.Bottom,
+		Left: m.Left, Right: m.Right, NextHit: m.NextHit, PrevHit: m.PrevHit,
+	}
+}
+
 // KeyMap is every key keyhole answers to. The help view is generated from
 // it, so the documented keys and the working keys cannot drift apart.
 type KeyMap struct {
@@ -20,24 +49,15 @@ type KeyMap struct {
 	Quit   key.Binding
 
 	// Browsing mode.
-	NextPane key.Binding
-	PrevPane key.Binding
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
-	Select   key.Binding
-	Edit     key.Binding
-	Refresh  key.Binding
-	Help     key.Binding
-	QuitKey  key.Binding
+	Moves
+	Select  key.Binding
+	Edit    key.Binding
+	Refresh key.Binding
+	Help    key.Binding
+	QuitKey key.Binding
 
 	// Response pane (and y in the request pane).
 	Search  key.Binding
-	NextHit key.Binding
-	PrevHit key.Binding
 	Filter  key.Binding
 	Headers key.Binding
 	Raw     key.Binding
@@ -62,8 +82,6 @@ type KeyMap struct {
 	// Request pane matches these, so the help says what the keys do there.
 	FormatBody key.Binding
 	CopyCurl   key.Binding
-	Left       key.Binding
-	Right      key.Binding
 	// PrevMethod and NextMethod move the method picker on the method field.
 	PrevMethod key.Binding
 	NextMethod key.Binding
@@ -116,23 +134,27 @@ func DefaultKeyMap() KeyMap {
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel / leave")),
 		Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 
-		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
-		Select:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select / edit / paste")),
-		Edit:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit field")),
-		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "new token")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		QuitKey:  key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Moves: Moves{
+			NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+			PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+			Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+			Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+			PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+			PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
+			Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+			Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+			Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "scroll sideways")),
+			Right:    key.NewBinding(key.WithKeys("right")),
+			NextHit:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
+			PrevHit:  key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
+		},
+		Select:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select / edit / paste")),
+		Edit:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit field")),
+		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "new token")),
+		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		QuitKey: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 
 		Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the body")),
-		NextHit:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next hit")),
-		PrevHit:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous hit")),
 		Filter:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "JSON path filter")),
 		Headers:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "headers on/off")),
 		Raw:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pretty/raw")),
@@ -149,8 +171,6 @@ func DefaultKeyMap() KeyMap {
 
 		FormatBody: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "format a JSON body")),
 		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-		Left:       key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "scroll sideways")),
-		Right:      key.NewBinding(key.WithKeys("right")),
 		PrevMethod: key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "method")),
 		NextMethod: key.NewBinding(key.WithKeys("right")),
 
@@ -180,16 +200,6 @@ func DefaultKeyMap() KeyMap {
 		Introspect: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "introspect")),
 		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
 		Claims:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "claims")),
-	}
-}
-
-// BodyKeys is the body viewer's part of the key map: the response pane
-// hands these to it, so the keys the help lists for scrolling and for n/N
-// are the ones it matches.
-func (k KeyMap) BodyKeys() bodyview.KeyMap {
-	return bodyview.KeyMap{
-		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
-		Left: k.Left, Right: k.Right, NextHit: k.NextHit, PrevHit: k.PrevHit,
 	}
 }
 
@@ -237,23 +247,12 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 // viewer's own copy of the screen (and detach it from the presenter's),
 // F follows the presenter again.
 type ViewerKeyMap struct {
-	NextPane key.Binding
-	PrevPane key.Binding
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
-	Left     key.Binding
-	Right    key.Binding
-	Search   key.Binding
-	NextHit  key.Binding
-	PrevHit  key.Binding
-	Follow   key.Binding
-	Help     key.Binding
-	Close    key.Binding
-	Quit     key.Binding
+	Moves
+	Search key.Binding
+	Follow key.Binding
+	Help   key.Binding
+	Close  key.Binding
+	Quit   key.Binding
 }
 
 // DefaultViewerKeyMap returns a viewer's keys: the presenter's for moving
@@ -261,10 +260,8 @@ type ViewerKeyMap struct {
 func DefaultViewerKeyMap() ViewerKeyMap {
 	k := DefaultKeyMap()
 	return ViewerKeyMap{
-		NextPane: k.NextPane, PrevPane: k.PrevPane,
-		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
-		Left: k.Left, Right: k.Right,
-		Search: k.Search, NextHit: k.NextHit, PrevHit: k.PrevHit,
+		Moves:  k.Moves,
+		Search: k.Search,
 		Follow: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow the presenter")),
 		Help:   k.Help,
 		Close:  k.Close,
@@ -274,15 +271,7 @@ func DefaultViewerKeyMap() ViewerKeyMap {
 
 // Scroll is the part of the key map a text popup scrolls by.
 func (k ViewerKeyMap) Scroll() KeyMap {
-	return KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom, Close: k.Close, Help: k.Help}
-}
-
-// BodyKeys is the body viewer's part, as KeyMap.BodyKeys.
-func (k ViewerKeyMap) BodyKeys() bodyview.KeyMap {
-	return bodyview.KeyMap{
-		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom,
-		Left: k.Left, Right: k.Right, NextHit: k.NextHit, PrevHit: k.PrevHit,
-	}
+	return KeyMap{Moves: k.Moves, Close: k.Close, Help: k.Help}
 }
 
 // ShortHelp is a viewer's footer line.

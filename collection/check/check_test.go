@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/collection/collectiontest"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 )
 
 // hostileBody is an answer from a server that tries its luck: credentials
@@ -34,7 +35,7 @@ func fetch(t *testing.T) Response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, body := collectiontest.Do(t, req)
+	resp, body := exchangetest.Do(t, req)
 	// The duration is set, not measured: a check of it must not depend on
 	// the machine's speed.
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Duration: 120 * time.Millisecond}

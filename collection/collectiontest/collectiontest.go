@@ -1,6 +1,6 @@
 // Package collectiontest holds what the tests of the collection packages
-// share: a server on 127.0.0.1 that gives every request the same answer,
-// and the exchange with it as a run receives it. Only tests import it.
+// share: a server on 127.0.0.1 that gives every request the same answer
+// (exchangetest.Do reads it as a run receives it). Only tests import it.
 package collectiontest
 
 import (
@@ -35,22 +35,4 @@ func (a Answer) Serve(t testing.TB) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// Do sends req on a transport of its own (closed when the test ends) and
-// returns the response with its body read whole.
-func Do(t testing.TB, req *http.Request) (*http.Response, []byte) {
-	t.Helper()
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	resp, err := (&http.Client{Transport: tr}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/collection/collectiontest"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 )
 
 // login is a hostile login answer: a credential field, a value that looks
@@ -29,7 +30,7 @@ func sent(t *testing.T) map[string]Exchange {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, body := collectiontest.Do(t, req)
+	resp, body := exchangetest.Do(t, req)
 	return map[string]Exchange{"login": {
 		Request:  Message{Header: req.Header, Body: []byte(reqBody)},
 		Response: Message{Header: resp.Header, Body: body},

@@ -21,6 +21,22 @@ func Client(t testing.TB) *http.Client {
 	return &http.Client{Transport: tr}
 }
 
+// Do sends req on a Client of its own and returns the response with its
+// body read whole: the exchange as the code under test would receive it.
+func Do(t testing.TB, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := Client(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
 // Bearer is a bearer token of value v.
 func Bearer(v string) *providers.Token {
 	return &providers.Token{Access: secret.New(v), Type: "bearer"}

@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/internal/emulators"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 )
@@ -60,24 +61,8 @@ type reply struct {
 	body   map[string]any // nil unless the body is a JSON object
 }
 
-// send performs req with the server's client and reads the whole answer.
-func send(t *testing.T, srv *httptest.Server, req *http.Request) reply {
-	t.Helper()
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
-}
-
-// do builds and sends a request: body "" sends none; headers are "K: V".
+// do builds and sends a request and reads the whole answer: body ""
+// sends none; headers are "K: V".
 func do(t *testing.T, srv *httptest.Server, method, path, body string, headers ...string) reply {
 	t.Helper()
 	var rd io.Reader
@@ -92,7 +77,10 @@ func do(t *testing.T, srv *httptest.Server, method, path, body string, headers .
 		k, v, _ := strings.Cut(h, ": ")
 		req.Header.Set(k, v)
 	}
-	return send(t, srv, req)
+	resp, raw := exchangetest.Do(t, req)
+	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &r.body)
+	return r
 }
 
 func form(kv ...string) string {

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/doctor"
@@ -131,17 +131,7 @@ func evidenceOf(t *testing.T, p *config.Provider, tok *providers.Token, target s
 			t.Fatal(err)
 		}
 	}
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := exchangetest.Do(t, req)
 	return doctor.Evidence{
 		Provider: p, Token: tok,
 		Method: req.Method, URL: req.URL, Header: req.Header.Clone(), Withheld: withheld,
