@@ -52,7 +52,7 @@ func (s *storage) StoreDeviceAuthorization(_ context.Context, clientID, deviceCo
 	if code == "" {
 		return errors.New("malformed user code")
 	}
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if key, taken := s.userCodes[code]; taken && s.devices[key] != nil {

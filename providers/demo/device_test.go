@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,25 +191,36 @@ func TestDeviceTokenOnce(t *testing.T) {
 
 func TestDevicePendingAndSlowDown(t *testing.T) {
 	t.Parallel()
-	// Long enough that one hand-made request, even under -race on a busy
-	// machine, comes back well inside it.
+	// The server's clock is the test's: "too soon" and "on time" are said
+	// by it, not by how fast a busy machine carries the requests.
 	const interval = 500 * time.Millisecond
-	_, base := testServer(t, demo.Options{DeviceInterval: interval})
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	wait := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	_, base := testServer(t, demo.Options{DeviceInterval: interval, Now: clock})
 	_, da := deviceAuth(t, base, "api:read")
 
 	// The first poll may come at once; one a full interval later is on time.
 	wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "authorization_pending")
-	time.Sleep(interval)
+	wait(interval)
+	wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "authorization_pending")
+	// A tenth of the interval early is forgiven.
+	wait(interval - interval/10)
 	wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "authorization_pending")
 
 	// Too soon: slow_down, and the interval is now 5.5 s, so a poll one old
 	// interval later is still too soon (RFC 8628 §3.5).
+	wait(interval / 2)
 	m := wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "slow_down")
 	if d, _ := m["error_description"].(string); !strings.Contains(d, "6 s") {
 		t.Errorf("slow_down description %q does not give the new interval (6 s, rounded up)", d)
 	}
-	time.Sleep(interval)
+	wait(interval)
 	wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "slow_down")
+	// The interval is now 10.5 s: a poll that keeps it is on time again.
+	wait(10500 * time.Millisecond)
+	wantPollError(t, base, demo.DeviceClientID, da.DeviceCode, 400, "authorization_pending")
 
 	// Once approved, the answer comes at once, however fast the poll.
 	decideDevice(t, da.VerificationURIComplete, "approve")

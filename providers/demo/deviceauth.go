@@ -55,7 +55,7 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 		return
 	}
 
-	now := time.Now()
+	now := s.store.now()
 	var deviceCode, userCode string
 	for range 16 { // 20^8 codes: a collision is already unlikely twice in a row
 		deviceCode, _ = op.NewDeviceCode(deviceCodeBytes)

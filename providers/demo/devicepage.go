@@ -3,7 +3,6 @@ package demo
 import (
 	"html/template"
 	"net/http"
-	"time"
 )
 
 // The /device page is where the person enters the user code (RFC 8628
@@ -76,7 +75,7 @@ func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 			Message: "That is not a device code: it has 8 letters, like BCDF-GHJK."})
 		return
 	}
-	view, ok := s.store.pendingDevice(code, time.Now())
+	view, ok := s.store.pendingDevice(code, s.store.now())
 	if !ok {
 		s.writeDevicePage(w, http.StatusNotFound, devicePage{Step: "enter", UserCode: raw, Message: notPending})
 		return
@@ -121,7 +120,7 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) {
 			Message: "Choose Approve or Deny."})
 		return
 	}
-	if !s.store.decideDevice(code, approve, time.Now()) {
+	if !s.store.decideDevice(code, approve, s.store.now()) {
 		s.writeDevicePage(w, http.StatusNotFound, devicePage{Step: "enter", UserCode: raw, Message: notPending})
 		return
 	}

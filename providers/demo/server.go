@@ -77,6 +77,10 @@ type Options struct {
 	// but announced as "interval": 1, which a client such as x/oauth2
 	// then keeps to.
 	DeviceInterval time.Duration
+	// Now, if non-nil, is the clock device codes are polled and decided
+	// by, so that a test can say "too soon" and "on time" without racing
+	// the machine's load; time.Now when nil.
+	Now func() time.Time
 	// Log, if non-nil, gets one line per request: time, method, path (query
 	// values other than a few harmless ones masked), status and duration.
 	// Headers and bodies are never logged.
@@ -161,7 +165,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		addr:    addr,
 		log:     newLineLogger(opts.Log),
-		store:   newStorage(keys, ttl, deviceTTL, interval),
+		store:   newStorage(keys, ttl, deviceTTL, interval, opts.Now),
 		keys:    keys,
 		csrfKey: csrfKey,
 		stats:   newStats(),

@@ -31,6 +31,8 @@ type storage struct {
 	tokenTTL       time.Duration
 	deviceTTL      time.Duration
 	deviceInterval time.Duration
+	// now is the clock of device codes (Options.Now).
+	now func() time.Time
 
 	mu           sync.Mutex
 	authRequests map[string]*authRequest  // by ID
@@ -54,8 +56,12 @@ var (
 	_ op.CanGetPrivateClaimsFromRequest = (*storage)(nil)
 )
 
-func newStorage(keys *signingKey, tokenTTL, deviceTTL, deviceInterval time.Duration) *storage {
+func newStorage(keys *signingKey, tokenTTL, deviceTTL, deviceInterval time.Duration, now func() time.Time) *storage {
+	if now == nil {
+		now = time.Now
+	}
 	return &storage{
+		now:            now,
 		clients:        demoClients(),
 		keys:           keys,
 		tokenTTL:       tokenTTL,

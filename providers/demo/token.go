@@ -164,7 +164,7 @@ func (s *Server) deviceExchange(r *http.Request) (*oidc.AccessTokenResponse, err
 	if req.DeviceCode == "" {
 		return nil, oidc.ErrInvalidRequest().WithDescription("The device_code parameter is missing.")
 	}
-	g, err := s.store.pollDevice(req.DeviceCode, clientID, time.Now())
+	g, err := s.store.pollDevice(req.DeviceCode, clientID, s.store.now())
 	if err != nil {
 		return nil, err
 	}
