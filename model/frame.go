@@ -98,7 +98,7 @@ func (m *Model) frame() *frame {
 		resp:   v.respFrame(),
 	}
 	f.token = hideInTokenView(f.token, hide)
-	f.token.Keys = "" // the presenter's keys: none of them acts for a viewer
+	f.token.Keys = nil // the presenter's keys: none of them acts for a viewer
 	for _, e := range m.entries {
 		if e.pending != nil {
 			f.signIn = e.name

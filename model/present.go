@@ -85,7 +85,7 @@ func (m *Model) tokenView() (v ui.TokenView) {
 			}
 			return ui.TokenView{Glyph: m.spinner.View(), State: "starting", Tone: ui.ToneInfo, Heading: heading}
 		}
-		return ui.TokenView{Glyph: "·", State: "none", Tone: ui.ToneMuted, Heading: "no provider selected", Keys: "enter on a provider selects it"}
+		return ui.TokenView{Glyph: "·", State: "none", Tone: ui.ToneMuted, Heading: "no provider selected", Keys: []string{"enter on a provider selects it"}}
 	}
 	st := m.state(e)
 	glyph, tone := m.look(st)
@@ -199,7 +199,7 @@ func safeTokenView(v ui.TokenView) ui.TokenView {
 }
 
 // tokenKeys lists the token pane's keys that apply to this provider.
-func (e *entry) tokenKeys(redact bool) string {
+func (e *entry) tokenKeys(redact bool) []string {
 	keys := []string{"r new token"}
 	if e.Config != nil && e.Config.Interactive() {
 		keys = append([]string{"a sign in"}, keys...)
@@ -207,8 +207,7 @@ func (e *entry) tokenKeys(redact bool) string {
 	if e.tok != nil {
 		keys = append(keys, "x revoke", "i introspect", "c copy", "v claims")
 	}
-	keys = append(keys, "ctrl+r "+map[bool]string{true: "reveal", false: "mask"}[redact])
-	return strings.Join(keys, " · ")
+	return append(keys, "ctrl+r "+map[bool]string{true: "reveal", false: "mask"}[redact])
 }
 
 // tokenErr is why e has no token: its last attempt's error, or why it

@@ -54,3 +54,24 @@ func Fit(s string, w int) string {
 	}
 	return s
 }
+
+// FitList joins items with sep, as many whole ones as fit in w cells, from
+// the first: a list of keys that would be cut mid-word loses its last
+// items instead. The first item is cut to w when even it does not fit.
+func FitList(items []string, sep string, w int) string {
+	if len(items) == 0 {
+		return ""
+	}
+	out := items[0]
+	for _, it := range items[1:] {
+		next := out + sep + it
+		if lipgloss.Width(next) > w {
+			break
+		}
+		out = next
+	}
+	if lipgloss.Width(out) > w {
+		return ansi.Truncate(out, w, "…")
+	}
+	return out
+}

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Help renders the footer and the full help from the key map.
@@ -23,12 +25,33 @@ func NewHelp(st Styles) Help {
 // SetStyles applies light or dark help styles.
 func (h *Help) SetStyles(st Styles) { h.m.Styles = help.DefaultStyles(st.IsDark) }
 
-// Short draws one line of bindings in w columns. It changes nothing: the
-// width is set on a copy.
+// Short draws one line of bindings in w columns. Where they do not all
+// fit, bindings are left out from the right, but not ? (the help, where
+// every one is listed), q or esc: a narrow screen shows fewer keys rather
+// than cutting the way out. It changes nothing: the width is set on a
+// copy.
 func (h Help) Short(bindings []key.Binding, w int) string {
 	m := h.m
+	for lipgloss.Width(m.ShortHelpView(bindings)) > w {
+		i := lastOptional(bindings)
+		if i < 0 {
+			break
+		}
+		bindings = append(bindings[:i:i], bindings[i+1:]...)
+	}
 	m.SetWidth(w)
 	return m.ShortHelpView(bindings)
+}
+
+// lastOptional is the index of the last binding a short line may leave
+// out, -1 when only the help, quit and close bindings are left.
+func lastOptional(bindings []key.Binding) int {
+	for i := len(bindings) - 1; i >= 0; i-- {
+		if !slices.ContainsFunc(bindings[i].Keys(), func(k string) bool { return k == "?" || k == "q" || k == "esc" }) {
+			return i
+		}
+	}
+	return -1
 }
 
 // Full draws every binding of km, grouped, flowing into as many columns as
@@ -88,7 +111,7 @@ func (h *Help) Groups(st Styles, groups []HelpGroup, intro string, w int) string
 		rows = max(rows, len(c))
 	}
 	var out []string
-	out = append(out, st.Muted.Render(Fit(intro, w)), "")
+	out = append(out, st.Muted.Render(ansi.Wordwrap(intro, w, " ")), "")
 	for r := 0; r < rows; r++ {
 		var line strings.Builder
 		for _, c := range columns {

@@ -34,7 +34,9 @@ type TokenView struct {
 	// Warnings are said under the hint, each once: credentials sent in
 	// clear, a token type keyhole cannot prove.
 	Warnings []string
-	Keys     string
+	// Keys are the pane's keys that apply, the most used first: a narrow
+	// pane shows as many whole ones as fit.
+	Keys []string
 }
 
 // TokenPane draws a TokenView. Its keys (r, a, x, i, c, v) act on the
@@ -129,8 +131,8 @@ func (p *TokenPane) View() string {
 		lines = append(lines, st.Warn.Render(ansi.Wordwrap("warning: "+warning, w, " ")))
 	}
 	lines = append(lines, v.Details...)
-	if v.Keys != "" {
-		lines = append(lines, st.Muted.Render(v.Keys))
+	if len(v.Keys) > 0 {
+		lines = append(lines, st.Muted.Render(FitList(v.Keys, " · ", w)))
 	}
 	return strings.Join(lines, "\n")
 }
