@@ -93,6 +93,12 @@ func (m *Model) tokenView() (v ui.TokenView) {
 	parts := []string{e.name}
 	if e.Config != nil {
 		parts = append(parts, string(e.Config.Grant))
+		switch a := e.Config.ClientAuth; a {
+		case config.AuthPrivateKeyJWT, config.AuthClientSecretJWT, config.AuthTLS, config.AuthSelfSignedTLS:
+			// How the client proves itself, where it is not a secret
+			// sent as is: a signed assertion or a certificate.
+			parts = append(parts, a)
+		}
 	}
 	tok := e.tok
 	if tok != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
 // TestTokenPaneShowsTheIDToken: with inject = { token = "id_token" } the
@@ -236,4 +237,43 @@ func TestTokenPaneShowsTheExchange(t *testing.T) {
 		t.Errorf("the token pane does not say where sub's token goes:\n%s", screen)
 	}
 	r.noLeak(subject, exchanged)
+}
+
+// TestTokenPaneNamesTheClientAuthentication: a client that proves itself
+// with a signed assertion or a certificate says so beside its grant; one
+// with a secret does not.
+func TestTokenPaneNamesTheClientAuthentication(t *testing.T) {
+	testEnv(t)
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "demo-jwt.pem")
+	if err := os.WriteFile(keyFile, demo.JWTClientKey(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprintf(`[providers.signed]
+grant = "client_credentials"
+base_url = "https://api.example.com"
+token_url = "https://id.example.com/token"
+client_id = "demo-jwt"
+client_auth = "private_key_jwt"
+client_key_file = %q
+
+[providers.secret]
+grant = "client_credentials"
+base_url = "https://api.example.com"
+token_url = "https://id.example.com/token"
+client_id = "c"
+client_secret = "s"
+client_auth = "post"
+`, keyFile)
+	m := newTestModel(t, configBackend(t, filepath.Join(dir, "k.toml"), text, nil, providers.SessionOptions{}), nil)
+	heading := func(i int) string {
+		m.list.SetActive(i)
+		return m.tokenView().Heading
+	}
+	if signed := heading(0); !strings.Contains(signed, "signed · client_credentials · private_key_jwt") {
+		t.Errorf("signed client's heading %q does not name private_key_jwt", signed)
+	}
+	if secret := heading(1); secret != "secret · client_credentials" {
+		t.Errorf("secret client's heading %q; want no client_auth named", secret)
+	}
 }
