@@ -277,7 +277,7 @@ func (m *Model) signInLines(e *entry, w, h int, qr string) (body, foot []string)
 	if scopes == "" {
 		scopes = "(none asked)"
 	}
-	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)))
+	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)) + detailsAsked(e))
 	left := durfmt.Clock(p.Expires.Sub(m.now))
 	if p.Grant == config.GrantDeviceCode {
 		body = append(body, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
@@ -318,6 +318,20 @@ func (m *Model) signInLines(e *entry, w, h int, qr string) (body, foot []string)
 		body = slices.Concat(body[:urlAt], cut, body[urlAt+len(url):])
 	}
 	return body, foot
+}
+
+// detailsAsked names the types of the authorization_details (RFC 9396)
+// the sign-in asks for, as the consent page will show them: "" when none.
+func detailsAsked(e *entry) string {
+	if e.Config == nil || len(e.Config.AuthorizationDetails) == 0 {
+		return ""
+	}
+	var types []string
+	for _, d := range e.Config.AuthorizationDetails {
+		t, _ := d["type"].(string)
+		types = append(types, termtext.Line(t))
+	}
+	return " and authorization_details of type " + strings.Join(types, ", ")
 }
 
 // signInKeys names the sign-in's keys under its text: c copies the code

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/app"
 	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/par/partest"
 )
 
@@ -65,5 +67,32 @@ func TestGrantedDetailsTypeShowsOnNarrowScreen(t *testing.T) {
 	}
 	if screen := plain(r.m); !strings.Contains(screen, "granted authorization_details: account_information") {
 		t.Errorf("the token pane at 80×24 does not show what was granted:\n%s", screen)
+	}
+}
+
+// TestSignInNamesTheDetailsAsked: the sign-in says which
+// authorization_details it asks for, by type, beside the scopes: the
+// consent page will ask the person about them.
+func TestSignInNamesTheDetailsAsked(t *testing.T) {
+	m := newTestModel(t, configBackend(t, "k.toml", staticConfig("api", "https://api.example.com"), nil, providers.SessionOptions{}), nil)
+	e := &entry{name: "bank", Provider: app.Provider{Config: &config.Provider{Grant: config.GrantAuthorizationCode, AuthorizationDetails: []map[string]any{
+		{"type": "account_information", "actions": []any{"read_balances"}},
+		{"type": "payment\x1b[2Jinitiation"},
+	}}}}
+	e.pending = &providers.Pending{Grant: config.GrantAuthorizationCode, ClientID: "bank-client", Scopes: []string{"openid"},
+		URL: "https://id.example.com/authorize?x=1", Redirect: "http://127.0.0.1:8765/callback", Expires: fixedNow.Add(5 * time.Minute)}
+	body, _ := m.signInLines(e, 100, 30, "")
+	raw := strings.Join(body, "\n")
+	text := ansiRE.ReplaceAllString(raw, "")
+	if !strings.Contains(text, "approving client bank-client for scopes openid and authorization_details of type account_information, payment") {
+		t.Errorf("the sign-in does not name the details asked:\n%s", text)
+	}
+	if strings.Contains(raw, "\x1b[2J") {
+		t.Error("a type from the config reached the screen unsanitized")
+	}
+	e.Config.AuthorizationDetails = nil
+	body, _ = m.signInLines(e, 100, 30, "")
+	if text := ansiRE.ReplaceAllString(strings.Join(body, "\n"), ""); strings.Contains(text, "authorization_details") {
+		t.Errorf("details named where none are asked:\n%s", text)
 	}
 }
