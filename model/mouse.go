@@ -3,9 +3,12 @@ package model
 import tea "charm.land/bubbletea/v2"
 
 // paneAt is the pane drawn at screen cell (x, y), and whether there is one.
-// It follows render's layout: a header line, the top row, the bottom row.
-func (m *Model) paneAt(x, y int) (pane, bool) {
-	l := m.layout()
+func (m *Model) paneAt(x, y int) (pane, bool) { return paneIn(m.layout(), m.lastBottom, x, y) }
+
+// paneIn is the pane at (x, y) in layout l, where lastBottom is the bottom
+// pane shown when only one fits. It follows draw's layout: a header line,
+// the top row, the bottom row.
+func paneIn(l layout, lastBottom pane, x, y int) (pane, bool) {
 	switch {
 	case y < 1 || y >= l.h-1:
 		return 0, false
@@ -15,7 +18,7 @@ func (m *Model) paneAt(x, y int) (pane, bool) {
 		}
 		return paneToken, true
 	case l.single:
-		return m.lastBottom, true
+		return lastBottom, true
 	case x < l.reqW:
 		return paneRequest, true
 	}

@@ -108,8 +108,50 @@ func (v *Viewer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		v.insp.onSearch(msg)
 	case tea.KeyPressMsg:
 		return v, v.onKey(msg)
+	case tea.MouseMsg:
+		return v, v.onMouse(msg)
 	}
 	return v, nil
+}
+
+// onMouse: as on the presenter's screen, a click focuses the pane under
+// the pointer (and puts the list's cursor on a row) and the wheel scrolls
+// what is under it; either makes the view the viewer's own, as a key does.
+// The help takes the wheel while it is open.
+func (v *Viewer) onMouse(msg tea.MouseMsg) tea.Cmd {
+	if v.ownHelp != nil {
+		v.ownHelp.Update(msg)
+		return nil
+	}
+	mouse := msg.Mouse()
+	p, ok := paneIn(v.layout(), v.lastBottom, mouse.X, mouse.Y)
+	if !ok || v.search != nil {
+		return nil
+	}
+	switch msg := msg.(type) {
+	case tea.MouseClickMsg:
+		if msg.Button != tea.MouseLeft {
+			return nil
+		}
+		v.detach()
+		v.setFocus(p)
+		if p == paneProviders {
+			// Rows start under the pane's top border, below the header.
+			v.list.Click(mouse.Y - 2)
+		}
+	case tea.MouseWheelMsg:
+		switch p {
+		case paneResponse:
+			v.detach()
+			v.setFocus(paneResponse)
+			return v.insp.view.Update(msg)
+		case paneProviders:
+			v.detach()
+			v.setFocus(paneProviders)
+			return v.list.Update(msg)
+		}
+	}
+	return nil
 }
 
 func (v *Viewer) setStyles(st ui.Styles) {
@@ -296,6 +338,9 @@ func (v *Viewer) View() tea.View {
 	view := tea.NewView(v.render())
 	view.AltScreen = true
 	view.WindowTitle = "keyhole · watching"
+	// Clicks and the wheel, as on the presenter's screen; terminals still
+	// select text with shift held.
+	view.MouseMode = tea.MouseModeCellMotion
 	return view
 }
 

@@ -217,7 +217,7 @@ func TestViewerFollowsThenGoesItsOwnWay(t *testing.T) {
 		t.Errorf("the viewer's search reached the presenter: %q", wo.m.insp.query)
 	}
 	v.Update(press("?"))
-	if screen := ansiRE.ReplaceAllString(v.View().Content, ""); !strings.Contains(screen, "no key here changes their session") || !strings.Contains(screen, "follow the presenter") {
+	if screen := ansiRE.ReplaceAllString(v.View().Content, ""); !strings.Contains(screen, "no key or click here changes") || !strings.Contains(screen, "follow the presenter") {
 		t.Errorf("? does not show the viewer's help:\n%s", screen)
 	}
 	v.Update(press("esc"))
@@ -376,5 +376,47 @@ func TestViewersNeverSeeWhatThePresenterReveals(t *testing.T) {
 	// The presenter's own screen is as it was: still revealed.
 	if !strings.Contains(plain(r.m), "SECRETS SHOWN") {
 		t.Errorf("publishing changed the presenter's switch:\n%s", plain(r.m))
+	}
+}
+
+// TestViewerTakesTheMouse: the wheel scrolls the viewer's own copy of the
+// response and a click focuses a pane or a provider row, as on the
+// presenter's screen; either makes the view the viewer's own, and none
+// reaches the presenter.
+func TestViewerTakesTheMouse(t *testing.T) {
+	wo, fs := watchedResponse(t)
+	v, _ := viewerScreen(t, fs, 120, 40)
+	if mode := v.View().MouseMode; mode != tea.MouseModeCellMotion {
+		t.Fatalf("the viewer's mouse mode is %v; want cell motion", mode)
+	}
+	top := v.insp.view.TopLine()
+	for range 3 {
+		if _, cmd := v.Update(tea.MouseWheelMsg{X: 100, Y: 20, Button: tea.MouseWheelDown}); cmd != nil {
+			t.Error("the wheel gave the viewer a command")
+		}
+	}
+	if v.follow || v.focus != paneResponse || v.insp.view.TopLine() <= top {
+		t.Errorf("the wheel over the response: following %v, focus %d, line %d (was %d)", v.follow, v.focus, v.insp.view.TopLine(), top)
+	}
+	if wo.m.insp.view.TopLine() != 0 {
+		t.Errorf("the viewer's wheel scrolled the presenter to line %d", wo.m.insp.view.TopLine())
+	}
+	v.Update(tea.MouseClickMsg{X: 10, Y: 20, Button: tea.MouseLeft})
+	if v.focus != paneRequest {
+		t.Errorf("a click on the request focuses pane %d", v.focus)
+	}
+	v.Update(press("F"))
+	v.Update(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft})
+	if v.follow || v.focus != paneProviders || v.list.Cursor() != 2 {
+		t.Errorf("a click on the third provider: following %v, focus %d, cursor %d", v.follow, v.focus, v.list.Cursor())
+	}
+	if wo.m.list.Cursor() != 0 {
+		t.Errorf("the viewer's click moved the presenter's cursor to %d", wo.m.list.Cursor())
+	}
+	// With the help open the wheel scrolls it and a click changes nothing.
+	v.Update(press("?"))
+	v.Update(tea.MouseClickMsg{X: 100, Y: 20, Button: tea.MouseLeft})
+	if v.ownHelp == nil || v.focus != paneProviders {
+		t.Errorf("a click with the help open closed it or moved the focus (%d)", v.focus)
 	}
 }

@@ -88,7 +88,7 @@ func NewViewerHelpPopup(st *Styles, vk ViewerKeyMap) *TextPopup {
 	h := NewHelp(*st)
 	keys := vk.Scroll()
 	help := func(w int) string {
-		return h.Groups(*st, vk.HelpGroups(), "You are watching someone else's keyhole: no key here changes their session.", w)
+		return h.Groups(*st, vk.HelpGroups(), "You are watching someone else's keyhole: no key or click here changes their session. A key, a click or the wheel makes the view your own; F follows again.", w)
 	}
 	return newTextPopup(&keys, "Help", help, keys.Close, keys.Help)
 }
