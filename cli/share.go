@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
 
 	"github.com/keyhole-sh/keyhole/internal/safefile"
@@ -70,7 +69,7 @@ func runShare(ctx context.Context, e env, flagPath string, f shareFlags) error {
 	if f.maxViewers < 1 {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("--max-viewers %d: at least 1", f.maxViewers)}
 	}
-	go runewidth.RuneWidth('─') // as runTUI does
+	warmWidths()
 	opts, cleanup, err := tuiOptions(e, flagPath, false)
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}
@@ -84,7 +83,7 @@ func runShare(ctx context.Context, e env, flagPath string, f shareFlags) error {
 	fmt.Fprintln(e.stderr, shareBanner(srv))
 	opts.Share = srv
 	opts.Notice = shareNotice(srv)
-	p := tea.NewProgram(model.Starting(opts), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
+	p := tea.NewProgram(model.Starting(opts), tea.WithContext(ctx), tea.WithFPS(frameRate), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
 	done := make(chan struct{})
 	defer close(done)
 	go func() {

@@ -13,37 +13,50 @@ import (
 // first flush. Two costs in it are not keyhole's own work, and both are
 // moved out of the first frame's way here.
 const (
-	// startHeapLimit is how far the heap may grow before the collector
-	// runs during the start. A start allocates about 5 MB: with the
-	// default GOGC the collector ran twice before the first frame, for
-	// about 8 ms of clock on the two cores the start needs.
-	startHeapLimit = 64 << 20
-	// startGCPause is how long the collector waits: long past the first
-	// frame, short enough that a session never runs without it.
+	// startGCPercent is GOGC during the start. A start allocates about
+	// 5 MB: with the default GOGC (100, a first collection at 4 MB) the
+	// collector ran twice before the first frame, for about 8 ms of clock
+	// on the two cores the start needs; at 400 the first comes at 16 MB.
+	// A raised GOGC, not the collector off under a memory limit: that
+	// would lower a smaller GOMEMLIMIT's bound, or collect back to back
+	// once the live heap passed the limit.
+	startGCPercent = 400
+	// startGCPause is how long the start's GOGC lasts: long past the
+	// first frame, short enough that a session never runs with it.
 	startGCPause = time.Second
 )
 
-// prepareTUIStart readies a start of the TUI. It builds go-runewidth's
-// width table on another core: Bubble Tea's renderer measures each cell
-// with it, and the 2 MB table is built on the first non-ASCII rune (every
-// keyhole frame has box lines), about 8 ms that fell inside the first
-// frame's flush. And it holds the garbage collector off until startGCPause
-// has passed or the heap reaches startHeapLimit, whichever comes first.
+// prepareTUIStart readies a start of the TUI: it warms the width table
+// (warmWidths) and lets the heap grow further before the first
+// collection until startGCPause has passed.
 func prepareTUIStart() {
-	go runewidth.RuneWidth('─')
-	holdGC(startGCPause, startHeapLimit)
+	warmWidths()
+	holdGC(startGCPause, startGCPercent)
 }
 
-// holdGC holds the garbage collector off for pause or until the heap
-// reaches limit, then puts back the settings it found (GOGC and
-// GOMEMLIMIT included).
-func holdGC(pause time.Duration, limit int64) {
-	gcPercent := debug.SetGCPercent(-1)
-	oldLimit := debug.SetMemoryLimit(limit)
+// warmWidths builds go-runewidth's width table on another core: Bubble
+// Tea's renderer measures each cell with it, and the 2 MB table is built
+// on the first non-ASCII rune (every keyhole frame has box lines), about
+// 8 ms that fell inside the first frame's flush. Building it twice costs
+// nothing: the second call finds it built.
+func warmWidths() { go runewidth.RuneWidth('─') }
+
+// holdGC sets GOGC to percent, unless GOGC is already higher or off, for
+// pause, then puts back what it found. It returns a channel closed once
+// it has.
+func holdGC(pause time.Duration, percent int) <-chan struct{} {
+	done := make(chan struct{})
+	was := debug.SetGCPercent(percent)
+	if was < 0 || was >= percent {
+		debug.SetGCPercent(was)
+		close(done)
+		return done
+	}
 	time.AfterFunc(pause, func() {
-		debug.SetGCPercent(gcPercent)
-		debug.SetMemoryLimit(oldLimit)
+		debug.SetGCPercent(was)
+		close(done)
 	})
+	return done
 }
 
 // frameRate is how often Bubble Tea may draw a frame, its maximum: a frame

@@ -1,39 +1,44 @@
 package cli
 
 import (
-	"math"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"time"
 )
 
-// TestHoldGCPutsTheSettingsBack checks that the collector held off for a
-// TUI's start runs again as it was set, GOGC and GOMEMLIMIT alike.
-func TestHoldGCPutsTheSettingsBack(t *testing.T) {
-	was := debug.SetGCPercent(150)
-	wasLimit := debug.SetMemoryLimit(1 << 40)
-	t.Cleanup(func() { debug.SetGCPercent(was); debug.SetMemoryLimit(wasLimit) })
+// gogc reads GOGC without setting it.
+func gogc() int64 {
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
+}
 
-	holdGC(50*time.Millisecond, 64<<20)
-	if p := debug.SetGCPercent(-1); p != -1 {
-		t.Errorf("during the hold GOGC is %d; want off", p)
+// TestHoldGCPutsGOGCBack: the start's GOGC lasts its pause, then the one
+// found is back; a GOGC already higher (or off) is left as it is.
+func TestHoldGCPutsGOGCBack(t *testing.T) {
+	was := debug.SetGCPercent(150)
+	t.Cleanup(func() { debug.SetGCPercent(was) })
+
+	done := holdGC(time.Hour, 400)
+	if got := gogc(); got != 400 {
+		t.Errorf("during the hold GOGC is %d; want 400", got)
 	}
-	if l := debug.SetMemoryLimit(-1); l != 64<<20 {
-		t.Errorf("during the hold the memory limit is %d; want 64 MiB", l)
+	select {
+	case <-done:
+		t.Fatal("the hold ended before its pause")
+	default:
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		p := debug.SetGCPercent(-1)
-		debug.SetGCPercent(p)
-		if p == 150 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GOGC still %d 5 s after a 50 ms hold; want 150 back", p)
-		}
-		time.Sleep(10 * time.Millisecond)
+
+	debug.SetGCPercent(150)
+	<-holdGC(10*time.Millisecond, 400)
+	if got := gogc(); got != 150 {
+		t.Errorf("after the hold GOGC is %d; want 150 back", got)
 	}
-	if l := debug.SetMemoryLimit(-1); l != 1<<40 || l == math.MaxInt64 {
-		t.Errorf("the memory limit after the hold is %d; want 1 TiB back", l)
+
+	debug.SetGCPercent(1000)
+	<-holdGC(time.Hour, 400)
+	if got := gogc(); got != 1000 {
+		t.Errorf("a higher GOGC became %d; want 1000 kept", got)
 	}
 }

@@ -24,6 +24,9 @@ func runTUI(ctx context.Context, e env, flagPath string, forceDemo bool) error {
 	if !isTerminal(e.stdin) || !isTerminal(e.stdout) {
 		return &exitError{code: ExitUsage, err: errNoTerminal}
 	}
+	// Built already when keyhole alone started this (Execute); not for
+	// keyhole demo.
+	warmWidths()
 	opts, cleanup, err := tuiOptions(e, flagPath, forceDemo)
 	if err != nil {
 		return &exitError{code: ExitUsage, err: err}

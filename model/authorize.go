@@ -328,8 +328,12 @@ func detailsAsked(e *entry) string {
 	}
 	var types []string
 	for _, d := range e.Config.AuthorizationDetails {
-		t, _ := d["type"].(string)
-		types = append(types, termtext.Line(t))
+		if t, _ := d["type"].(string); t != "" && !slices.Contains(types, termtext.Line(t)) {
+			types = append(types, termtext.Line(t))
+		}
+	}
+	if len(types) == 0 {
+		return ""
 	}
 	return " and authorization_details of type " + strings.Join(types, ", ")
 }

@@ -172,10 +172,23 @@ func (m *Model) peekAll() tea.Cmd {
 	}
 	return func() tea.Msg {
 		var wg sync.WaitGroup
+		panicked := make([]any, len(peeks))
 		for i := range peeks {
-			wg.Go(func() { peeks[i].tok, peeks[i].err = peeks[i].sess.Peek() })
+			wg.Go(func() {
+				// A panic here would end the process with the terminal
+				// left raw: Bubble Tea recovers its commands' goroutines,
+				// not those they start. It is raised again below, on the
+				// command's.
+				defer func() { panicked[i] = recoverWithStack(recover()) }()
+				peeks[i].tok, peeks[i].err = peeks[i].sess.Peek()
+			})
 		}
 		wg.Wait()
+		for _, p := range panicked {
+			if p != nil {
+				panic(p)
+			}
+		}
 		return peekedAllMsg(peeks)
 	}
 }

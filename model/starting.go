@@ -1,6 +1,11 @@
 package model
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"fmt"
+	"runtime/debug"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 // Starting returns the program's first model: it builds the real one with
 // New on another goroutine and becomes it as soon as it is built.
@@ -17,8 +22,10 @@ func Starting(opts Options) tea.Model {
 	built := make(chan builtMsg, 1)
 	go func() {
 		defer func() {
-			if r := recover(); r != nil {
-				built <- builtMsg{panicked: r}
+			// Update raises it again: Bubble Tea prints that stack, so
+			// New's goes with the value.
+			if p := recoverWithStack(recover()); p != nil {
+				built <- builtMsg{panicked: p}
 			}
 		}()
 		built <- builtMsg{model: New(opts)}
@@ -67,3 +74,12 @@ func (s *starting) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View draws nothing until the model is built: a frame drawn before that
 // would be replaced by the real one a tick later.
 func (s *starting) View() tea.View { return tea.View{} }
+
+// recoverWithStack is r, a recovered panic value, with the stack of the
+// goroutine that panicked, to raise again on another; nil when r is.
+func recoverWithStack(r any) any {
+	if r == nil {
+		return nil
+	}
+	return fmt.Sprintf("%v\n\npanicked here:\n%s", r, debug.Stack())
+}

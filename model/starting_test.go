@@ -69,3 +69,20 @@ func TestStartingPanicReachesTheProgram(t *testing.T) {
 	s.Update(s.Init()())
 	t.Fatal("no panic")
 }
+
+// TestRecoverWithStack: a panic raised again on another goroutine keeps
+// the value and says where it first happened.
+func TestRecoverWithStack(t *testing.T) {
+	if recoverWithStack(nil) != nil {
+		t.Error("no panic became one")
+	}
+	var got any
+	func() {
+		defer func() { got = recoverWithStack(recover()) }()
+		panic("boom")
+	}()
+	s, _ := got.(string)
+	if !strings.HasPrefix(s, "boom\n") || !strings.Contains(s, "TestRecoverWithStack") {
+		t.Errorf("recoverWithStack gave %q", s)
+	}
+}

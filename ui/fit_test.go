@@ -55,6 +55,11 @@ func TestShortHelpKeepsTheWayOut(t *testing.T) {
 	if got := plainText(h.Short(bindings, 78)); !strings.HasPrefix(got, "tab next pane • ctrl+s send • r new token • ? help") {
 		t.Errorf("at 78 the footer is %q; want the first keys kept, ctrl+r left out", got)
 	}
+	// While typing, ctrl+c is the way out.
+	typing := []key.Binding{b("esc", "cancel / leave"), b("ctrl+s", "send"), b("ctrl+r", "show/mask secrets"), b("ctrl+c", "quit")}
+	if got := plainText(h.Short(typing, 40)); got != "esc cancel / leave • ctrl+c quit" {
+		t.Errorf("the typing footer at 40 is %q; want esc and ctrl+c kept", got)
+	}
 }
 
 func plainText(s string) string { return strings.TrimSpace(ansi.Strip(s)) }

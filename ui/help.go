@@ -27,8 +27,8 @@ func (h *Help) SetStyles(st Styles) { h.m.Styles = help.DefaultStyles(st.IsDark)
 
 // Short draws one line of bindings in w columns. Where they do not all
 // fit, bindings are left out from the right, but not ? (the help, where
-// every one is listed), q or esc: a narrow screen shows fewer keys rather
-// than cutting the way out. It changes nothing: the width is set on a
+// every one is listed), q, ctrl+c or esc: a narrow screen shows fewer
+// keys rather than cutting the way out. It changes nothing: the width is set on a
 // copy.
 func (h Help) Short(bindings []key.Binding, w int) string {
 	m := h.m
@@ -47,7 +47,7 @@ func (h Help) Short(bindings []key.Binding, w int) string {
 // out, -1 when only the help, quit and close bindings are left.
 func lastOptional(bindings []key.Binding) int {
 	for i := len(bindings) - 1; i >= 0; i-- {
-		if !slices.ContainsFunc(bindings[i].Keys(), func(k string) bool { return k == "?" || k == "q" || k == "esc" }) {
+		if !slices.ContainsFunc(bindings[i].Keys(), func(k string) bool { return k == "?" || k == "q" || k == "ctrl+c" || k == "esc" }) {
 			return i
 		}
 	}
