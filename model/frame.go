@@ -108,7 +108,7 @@ func (m *Model) frame() *frame {
 		f.token.Expiry = signInHidden // the pane says where the sign-in is
 	}
 	if m.op != nil && m.op.shown {
-		f.op = &boxed{"Operation", hide.Replace(m.opView(m.layout().respW - 2))}
+		f.op = &boxed{"Operation", hide.Replace(m.opView(m.layout().respW - 2)), false}
 	}
 	if p := m.popups.top(); p != nil && p.kind == popHelp {
 		f.help = true
@@ -199,7 +199,7 @@ func (m *Model) respFrame() respFrame {
 func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bool) *boxed {
 	switch p.kind {
 	case popSignIn:
-		return &boxed{"Sign in", "The " + termtext.Line(p.entry) + " sign-in is in progress on the presenter's screen.\n\nIts address and code are shown only there."}
+		return &boxed{"Sign in", "The " + termtext.Line(p.entry) + " sign-in is in progress on the presenter's screen.\n\nIts address and code are shown only there.", true}
 	case popWatching, popDisconnect:
 		return nil
 	}
@@ -216,5 +216,5 @@ func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bo
 	// The title's key hints are the presenter's: none of them acts for a
 	// viewer.
 	title := strings.NewReplacer(" · ↑/↓ scroll", "", " · esc closes", "").Replace(p.Title())
-	return &boxed{hide.Replace(title), hide.Replace(body)}
+	return &boxed{hide.Replace(title), hide.Replace(body), p.kind == popText}
 }

@@ -29,8 +29,13 @@ type screen struct {
 	reqTitle, respTitle string
 }
 
-// boxed is a popup as draw frames it.
-type boxed struct{ title, body string }
+// boxed is a popup as draw frames it. prose says its body is text a
+// narrower viewer may wrap (claims, an introspection answer, the doctor's
+// why) rather than cut: a table (the picker) is cut.
+type boxed struct {
+	title, body string
+	prose       bool
+}
 
 // draw lays a screen out: the header, the Providers and Token panes, the
 // Request and Response panes (side by side, or the one in view), the

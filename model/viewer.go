@@ -357,21 +357,25 @@ func (v *Viewer) render() string {
 	s.header, s.footer = v.header(l.w), v.footer(l.w)
 	f := v.f
 	if f == nil {
-		s.over = &boxed{"Watching", "Waiting for " + termtext.Line(v.opts.Presenter) + "'s screen…"}
+		s.over = &boxed{"Watching", "Waiting for " + termtext.Line(v.opts.Presenter) + "'s screen…", true}
 		return draw(s)
 	}
 	s.reqTitle, s.respTitle = f.reqTitle, f.respTitle
 	s.list, s.token = v.list.View(), v.token.View()
 	switch {
 	case v.ownHelp != nil:
-		s.over = &boxed{v.ownHelp.Title(), v.ownHelp.View()}
+		s.over = &boxed{v.ownHelp.Title(), v.ownHelp.View(), false}
 	case v.follow && f.help:
 		// The presenter's help, at this size: ? gives the viewer's own.
 		p := ui.NewHelpPopup(v.styles, v.pkeys)
 		p.SetSize(l.w-2, l.h-4)
-		s.over = &boxed{"The presenter's help · ? for yours", p.View()}
+		s.over = &boxed{"The presenter's help · ? for yours", p.View(), false}
 	case v.follow && f.under != nil:
-		s.under = &boxed{f.under.title, cut(f.under.body, l.w-2, l.bottomH-2)}
+		fit := cut
+		if f.under.prose {
+			fit = fold
+		}
+		s.under = &boxed{f.under.title, fit(f.under.body, l.w-2, l.bottomH-2), false}
 	case f.signIn != "" && f.under != nil:
 		s.under = f.under
 	}
@@ -393,6 +397,20 @@ func cut(text string, w, h int) string {
 		lines[i] = ansi.Truncate(line, w, "…")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fold fits text drawn for a wider screen into w×h as cut does, but wraps
+// a long line rather than cutting it: the end of a sentence of the
+// doctor's why is not lost to a narrower viewer.
+func fold(text string, w, h int) string {
+	var lines []string
+	for _, line := range strings.Split(text, "\n") {
+		lines = append(lines, strings.Split(ansi.Wrap(line, w, " "), "\n")...)
+		if len(lines) >= h {
+			break
+		}
+	}
+	return cut(strings.Join(lines, "\n"), w, h)
 }
 
 // header says whose session this is and that it is read-only, and

@@ -420,3 +420,20 @@ func TestViewerTakesTheMouse(t *testing.T) {
 		t.Errorf("a click with the help open closed it or moved the focus (%d)", v.focus)
 	}
 }
+
+// TestNarrowViewerWrapsThePresentersText: a text popup the presenter reads
+// at 120 columns (claims, the doctor's why) reaches an 80-column viewer
+// wrapped, its lines' ends kept; a table (the picker) is cut as before.
+func TestNarrowViewerWrapsThePresentersText(t *testing.T) {
+	wo, fs := watchedResponse(t)
+	long := "The server refused the token because its audience is demo-api while this endpoint wants billing-api; ask for that audience at the end"
+	wo.m.openText("Why", long)
+	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	_, screen := viewerScreen(t, fs, 80, 24)
+	if !strings.Contains(screen, "billing-api") || !strings.Contains(screen, "audience at the end") {
+		t.Errorf("the narrow viewer lost the end of the presenter's line:\n%s", screen)
+	}
+	if got := fold("one two three four five six", 9, 2); got != "one two\nthree" {
+		t.Errorf("fold = %q", got)
+	}
+}
