@@ -108,6 +108,10 @@ type viewer struct {
 type authorizedKey struct {
 	key     gossh.PublicKey
 	comment string
+	// from is the key's from="…" (nil: any address); expires its
+	// expiry-time="…" (zero: never). See authkeys.go.
+	from    []addrPattern
+	expires time.Time
 }
 
 type ctxKey int

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -88,10 +87,11 @@ func (f endFilter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return f, cmd
 }
 
-// publicKey admits a key of the authorized keys file.
+// publicKey admits a key of the authorized keys file, from where its
+// from="…" allows and before its expiry-time.
 func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	for _, k := range s.keys {
-		if ssh.KeysEqual(key, k.key) {
+		if ssh.KeysEqual(key, k.key) && k.admits(ctx.RemoteAddr(), time.Now()) {
 			who := k.comment
 			if who == "" {
 				who = gossh.FingerprintSHA256(k.key)
@@ -140,35 +140,6 @@ func closeConn(ctx ssh.Context) {
 	if c, ok := ctx.Value(ctxConn).(net.Conn); ok {
 		_ = c.Close()
 	}
-}
-
-// readAuthorizedKeys reads an OpenSSH authorized_keys file: its keys and
-// their comments. Options before a key (from="…") are not honoured, and
-// said so: a file written for sshd may mean more than keyhole does.
-func readAuthorizedKeys(path string) ([]authorizedKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("--authorized-keys: %w", err)
-	}
-	var keys []authorizedKey
-	for i, text := range strings.Split(string(data), "\n") {
-		text = strings.TrimSpace(text)
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		key, comment, options, _, err := gossh.ParseAuthorizedKey([]byte(text))
-		if err != nil {
-			return nil, fmt.Errorf("--authorized-keys %s:%d: not an OpenSSH public key", path, i+1)
-		}
-		if len(options) > 0 {
-			return nil, fmt.Errorf("--authorized-keys %s:%d: options before the key (%s) are not supported; remove them", path, i+1, strings.Join(options, ","))
-		}
-		keys = append(keys, authorizedKey{key: key, comment: comment})
-	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("--authorized-keys %s: no key in it", path)
-	}
-	return keys, nil
 }
 
 // hostFingerprint is the SHA256 fingerprint of the host key at path.
