@@ -104,3 +104,38 @@ func TestFromIsHonouredOverSSH(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAuthorizedKeyOption: no option text makes apply or admits panic,
+// and an option apply takes leaves the key admitting only what it says
+// (never an address a from= it holds does not match).
+func FuzzAuthorizedKeyOption(f *testing.F) {
+	for _, s := range []string{`from="10.0.0.0/8,!10.0.0.5"`, `from="192.168.1.*,::1"`, `expiry-time="20261206Z"`, `restrict`, `from="!*"`, `from="?,*"`, `from="[::1]"`, `from="1.2.3.4/0"`, `expiry-time="202612061200"`} {
+		f.Add(s, "10.0.0.5")
+	}
+	f.Fuzz(func(t *testing.T, opt, ip string) {
+		var k authorizedKey
+		if err := k.apply(opt); err != nil {
+			return
+		}
+		addr, err := net.ResolveTCPAddr("tcp", net.JoinHostPort(ip, "22"))
+		if err != nil {
+			return
+		}
+		in := k.admits(addr, time.Now())
+		if in && k.from != nil {
+			ap := addr.AddrPort()
+			found := false
+			for _, p := range k.from {
+				if p.matches(ap.Addr().Unmap()) {
+					if p.negated {
+						t.Fatalf("%s admitted %s, which a negated pattern matches", opt, ip)
+					}
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("%s admitted %s, which no pattern matches", opt, ip)
+			}
+		}
+	})
+}
