@@ -1,6 +1,10 @@
 package model
 
-import tea "charm.land/bubbletea/v2"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/keyhole-sh/keyhole/ui"
+)
 
 // paneAt is the pane drawn at screen cell (x, y), and whether there is one.
 func (m *Model) paneAt(x, y int) (pane, bool) { return paneIn(m.layout(), m.lastBottom, x, y) }
@@ -25,6 +29,17 @@ func paneIn(l layout, lastBottom pane, x, y int) (pane, bool) {
 	return paneResponse, true
 }
 
+// click is a left click's work at row y of pane p: p takes the focus,
+// and on the provider list the row under the pointer takes the cursor.
+// The presenter's screen and a viewer's share it.
+func click(list *ui.ProviderList, setFocus func(pane), p pane, y int) {
+	setFocus(p)
+	if p == paneProviders {
+		// Rows start under the pane's top border, below the header.
+		list.Click(y - 2)
+	}
+}
+
 // onMouse: a click focuses the pane under the pointer (and picks a
 // provider row); the wheel scrolls what is under the pointer.
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
@@ -40,13 +55,8 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.MouseClickMsg:
-		if msg.Button != tea.MouseLeft {
-			return m, nil
-		}
-		m.setFocus(p)
-		if p == paneProviders {
-			// Rows start under the pane's top border, below the header.
-			m.list.Click(mouse.Y - 2)
+		if msg.Button == tea.MouseLeft {
+			click(&m.list, m.setFocus, p, mouse.Y)
 		}
 	case tea.MouseWheelMsg:
 		switch p {

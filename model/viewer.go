@@ -130,14 +130,9 @@ func (v *Viewer) onMouse(msg tea.MouseMsg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case tea.MouseClickMsg:
-		if msg.Button != tea.MouseLeft {
-			return nil
-		}
-		v.detach()
-		v.setFocus(p)
-		if p == paneProviders {
-			// Rows start under the pane's top border, below the header.
-			v.list.Click(mouse.Y - 2)
+		if msg.Button == tea.MouseLeft {
+			v.detach()
+			click(&v.list, v.setFocus, p, mouse.Y)
 		}
 	case tea.MouseWheelMsg:
 		switch p {
