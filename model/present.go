@@ -248,7 +248,8 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 		out = append(out, line)
 	}
 	if c := tok.Claims; c != nil {
-		var parts []string
+		// First, so that a narrow pane, which cuts the line, keeps it.
+		parts := []string{"JWT, unverified"}
 		if len(c.Audience) > 0 {
 			parts = append(parts, "aud "+strings.Join(c.Audience, " "))
 		}
@@ -258,7 +259,6 @@ func tokenDetails(tok *providers.Token, redact bool) []string {
 		if c.Issuer != "" {
 			parts = append(parts, "iss "+c.Issuer)
 		}
-		parts = append(parts, "JWT, unverified")
 		out = append(out, strings.Join(parts, " · "))
 	}
 	out = append(out, "token "+tok.Access.Show(!redact))
