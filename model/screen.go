@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/keyhole-sh/keyhole/ui"
@@ -27,6 +28,18 @@ type screen struct {
 	// frame included.
 	req, resp           func(w int) string
 	reqTitle, respTitle string
+}
+
+// fullScreen is a frame as the presenter's screen and a viewer's both
+// show it: on the alternate screen, under the window title, with clicks
+// and the wheel reported (cell motion: terminals still select text with
+// shift held).
+func fullScreen(content, title string) tea.View {
+	v := tea.NewView(content)
+	v.AltScreen = true
+	v.WindowTitle = title
+	v.MouseMode = tea.MouseModeCellMotion
+	return v
 }
 
 // boxed is a popup as draw frames it. prose says its body is text a

@@ -79,15 +79,7 @@ func (m *Model) sync() {
 }
 
 // View implements tea.Model.
-func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.WindowTitle = "keyhole"
-	// Cell motion reports clicks and the wheel; terminals still select
-	// text with shift held.
-	v.MouseMode = tea.MouseModeCellMotion
-	return v
-}
+func (m Model) View() tea.View { return fullScreen(m.render(), "keyhole") }
 
 func (m *Model) render() string {
 	l := m.layout()

@@ -329,15 +329,7 @@ func (v *Viewer) resize() {
 func (v *Viewer) layout() layout { return layoutFor(v.width, v.height) }
 
 // View implements tea.Model.
-func (v *Viewer) View() tea.View {
-	view := tea.NewView(v.render())
-	view.AltScreen = true
-	view.WindowTitle = "keyhole · watching"
-	// Clicks and the wheel, as on the presenter's screen; terminals still
-	// select text with shift held.
-	view.MouseMode = tea.MouseModeCellMotion
-	return view
-}
+func (v *Viewer) View() tea.View { return fullScreen(v.render(), "keyhole · watching") }
 
 func (v *Viewer) render() string {
 	l := v.layout()
