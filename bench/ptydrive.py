@@ -36,7 +36,7 @@ its token countdown every second; so as not to take that redraw for a
 key's frame, keys are sent only in the 0.6 s after a countdown redraw,
 when the next one is about 0.4 s away; the sizes of the key frames and of
 the countdown redraws are kept, to show the two apart. Between keys the
-driver pauses a random 5-22 ms: Bubble Tea draws on a 60 Hz ticker, and
+driver pauses a random 5-22 ms: Bubble Tea draws on a ticker (60 Hz by default, keyhole 120), and
 keys sent in step with it would all wait the same part of a tick.
 """
 
@@ -269,7 +269,7 @@ def scroll_keys(p, a, tick_sync):
                     continue
                 res[key].append(round(ms, 3))
                 res["bytes"][key].append(n)
-                # A random pause: Bubble Tea draws on a 60 Hz ticker, and
+                # A random pause: Bubble Tea draws on a ticker (60 or 120 Hz), and
                 # keys sent in step with it would all wait the same time.
                 time.sleep(random.uniform(0.005, 0.005 + 1 / 60))
         res[key] = res[key][: a.keys]
