@@ -337,22 +337,17 @@ func tuiFlags(args []string) (configPath, envName string, ok bool) {
 	return configPath, envName, true
 }
 
-// Which subcommands a start builds: all of them, none (the TUI), or the
-// one the command line names.
-const (
-	allCommands = "*"
-	noCommand   = ""
-)
+// allCommands is what commandsFor says when a start builds every
+// subcommand.
+const allCommands = "*"
 
 // commandsFor says which subcommands args need. A start that names one of
 // keyhole's commands first builds that one alone — `keyhole call` does not
 // build the flags of twelve others before it sends — and help, completion
 // or a word keyhole does not know get the whole tree, for their listings
-// and suggestions.
+// and suggestions. (A start that can only open the TUI builds no command
+// at all: see run.)
 func commandsFor(args []string) string {
-	if opensTUI(args) {
-		return noCommand
-	}
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--config" || a == "--env":
@@ -407,7 +402,6 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml)")
 	root.PersistentFlags().StringVar(&envName, "env", "", "environment: an [environments.NAME] of the config or an entry of http-client.env.json (default: $KEYHOLE_ENV)")
 	switch which {
-	case noCommand:
 	case allCommands:
 		for _, name := range commandOrder {
 			root.AddCommand(commandMakers[name](e, &configPath))

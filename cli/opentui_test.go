@@ -64,8 +64,6 @@ func TestCommandsFor(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, noCommand},
-		{[]string{"--config", "k.toml"}, noCommand},
 		{[]string{"call", "demo-cc", "GET", "/api/me"}, "call"},
 		{[]string{"--config", "k.toml", "--env", "prod", "token", "x"}, "token"},
 		{[]string{"--config=k.toml", "run"}, "run"},

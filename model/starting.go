@@ -11,9 +11,10 @@ import (
 // New on another goroutine and becomes it as soon as it is built.
 //
 // Why: a Bubble Tea program draws its first frame on its renderer's first
-// tick, a frame interval (16 ms at 60 fps) after Run starts, and sets the
-// terminal up before that. New (the composer's text areas, the styles,
-// the first layout) takes a few milliseconds of a cold process; built
+// tick, a frame interval (8 ms at the 120 fps keyhole asks for) after Run
+// starts, and sets the terminal up before that. New (the composer's text
+// areas, the styles, the first layout) takes a few milliseconds of a cold
+// process; built
 // while Run sets up and waits for that tick, on the second core, it no
 // longer comes before the first frame. Messages that arrive first (the
 // window size, the colour profile, an early key) are kept and given to
