@@ -110,7 +110,7 @@ func parseFrom(list string) ([]addrPattern, error) {
 			}
 			ap.prefix = pre.Masked()
 		} else {
-			if strings.Trim(p, "0123456789abcdefABCDEF.:*?") != "" {
+			if !addressGlob(p) {
 				return nil, fmt.Errorf("%s is a host name: keyhole matches addresses only (it does no reverse DNS); use the address", p)
 			}
 			ap.glob = strings.ToLower(p)
@@ -118,6 +118,17 @@ func parseFrom(list string) ([]addrPattern, error) {
 		out = append(out, ap)
 	}
 	return out, nil
+}
+
+// addressGlob reports whether p can only be an address pattern: IPv4's
+// digits and dots, or IPv6's hex digits with at least one colon, with *
+// and ?. "cafe" is hex but a host name: !cafe must not be taken for an
+// address that never matches, which would let that host in.
+func addressGlob(p string) bool {
+	if strings.Trim(p, "0123456789.*?") == "" {
+		return true
+	}
+	return strings.Contains(p, ":") && strings.Trim(p, "0123456789abcdefABCDEF.:*?") == ""
 }
 
 // parseExpiry reads expiry-time="…": YYYYMMDD or YYYYMMDDHHMM[SS], in

@@ -44,6 +44,8 @@ func TestAuthorizedKeyOptions(t *testing.T) {
 		{`from="127.0.0.1",expiry-time="20261206Z"`, map[string]bool{"127.0.0.1:1": false}},
 		{`expiry-time="202612071200Z"`, map[string]bool{"127.0.0.1:1": true, "[::ffff:10.0.0.1]:1": true}},
 		{`from="10.0.0.1"`, map[string]bool{"[::ffff:10.0.0.1]:22": true}},
+		{`from="*"`, map[string]bool{"10.9.9.9:1": true, "[::1]:1": true}},
+		{`from="2001:db8::*"`, map[string]bool{"[2001:db8::7]:22": true, "[2001:db9::7]:22": false}},
 	} {
 		keys, err := read(c.opts)
 		if err != nil {
@@ -64,6 +66,7 @@ func TestAuthorizedKeyOptions(t *testing.T) {
 		{`no-pty`, "authorized_keys:2: no-pty: a viewer needs a terminal"},
 		{`from="*.example.com"`, `*.example.com is a host name`},
 		{`from="!evil.example.com,*"`, "evil.example.com is a host name"},
+		{`from="!cafe,*"`, "cafe is a host name"},
 		{`from="10.0.0.0/33"`, "10.0.0.0/33 is not an address/length"},
 		{`from=""`, "an empty pattern"},
 		{`expiry-time="tomorrow"`, `expiry-time="tomorrow": not YYYYMMDD`},
