@@ -135,12 +135,13 @@ func (es entries) index(name string) int {
 // Model is the root model.
 type Model struct {
 	opts Options
-	// keys and styles are shared with every component, which keeps the
-	// pointers: the model is copied on every message, and these are the
-	// largest values it has.
-	keys   *ui.KeyMap
-	styles *ui.Styles
-	help   ui.Help
+	// keys and the panes' styles are shared with every component, which
+	// keeps the pointers: the model is copied on every message, and these
+	// are the largest values it has.
+	keys *ui.KeyMap
+	// panes are the provider list, token pane, composer and inspector,
+	// with the styles and help they share (panes.go).
+	panes
 
 	width, height int
 	now           time.Time
@@ -148,7 +149,6 @@ type Model struct {
 	backend  *app.Backend
 	startErr error
 	entries  entries
-	list     ui.ProviderList
 
 	focus      pane
 	lastBottom pane // the bottom pane shown when only one fits
@@ -157,11 +157,8 @@ type Model struct {
 
 	// popups are drawn over the panes; the one on top gets every key
 	// first (popupKey).
-	popups    popupStack
-	tokenPane ui.TokenPane
-	composer  ui.Composer
-	insp      inspector
-	spinner   spinner.Model
+	popups  popupStack
+	spinner spinner.Model
 
 	// op is the operation last chosen in the picker, nil once another
 	// request is.
@@ -217,15 +214,10 @@ func New(opts Options) Model {
 	m := Model{
 		opts:       opts,
 		keys:       &keys,
-		styles:     &st,
-		help:       ui.NewHelp(st),
+		panes:      newPanes(&st, &keys),
 		now:        opts.Now(),
 		redact:     opts.Redact,
 		lastBottom: paneRequest,
-		list:       ui.NewProviderList(&st, &keys),
-		tokenPane:  ui.NewTokenPane(&st, &keys),
-		composer:   ui.NewComposer(&st, &keys),
-		insp:       newInspector(&st, &keys),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		coll:       &collState{},
 	}

@@ -422,11 +422,3 @@ func (m *Model) cancelAll() {
 	}
 }
 
-func (m *Model) setStyles(st ui.Styles) {
-	m.styles = &st
-	m.help.SetStyles(st)
-	m.list.SetStyles(&st)
-	m.tokenPane.SetStyles(&st)
-	m.composer.SetStyles(&st)
-	m.insp.setStyles(&st)
-}

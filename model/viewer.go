@@ -30,11 +30,10 @@ type ViewerOptions struct {
 // already masked. Its keys move, scroll and search its own copy — which
 // detaches it from the presenter until F — and nothing else.
 type Viewer struct {
-	opts   ViewerOptions
-	keys   ui.ViewerKeyMap
-	pkeys  *ui.KeyMap // what the presenter's components are built with
-	styles *ui.Styles
-	help   ui.Help
+	opts  ViewerOptions
+	keys  ui.ViewerKeyMap
+	pkeys *ui.KeyMap // what the presenter's components are built with
+	panes
 
 	width, height int
 	f             *frame
@@ -47,11 +46,7 @@ type Viewer struct {
 	seenFocus  pane
 	seenBottom pane
 
-	list     ui.ProviderList
-	token    ui.TokenPane
-	composer ui.Composer
-	insp     inspector
-	req      reqFrame
+	req reqFrame
 	// shown is the response the response pane was last given, so that a
 	// frame with the same one keeps the viewer's own place.
 	shown respFrame
@@ -67,12 +62,9 @@ func NewViewer(opts ViewerOptions, first any) *Viewer {
 	st := ui.NewStyles(opts.Theme != "light")
 	pkeys := ui.DefaultKeyMap()
 	v := &Viewer{
-		opts: opts, keys: ui.DefaultViewerKeyMap(), pkeys: &pkeys, styles: &st, help: ui.NewHelp(st),
-		follow:   true,
-		list:     ui.NewProviderList(&st, &pkeys),
-		token:    ui.NewTokenPane(&st, &pkeys),
-		composer: ui.NewComposer(&st, &pkeys),
-		insp:     newInspector(&st, &pkeys),
+		opts: opts, keys: ui.DefaultViewerKeyMap(), pkeys: &pkeys,
+		panes:  newPanes(&st, &pkeys),
+		follow: true,
 	}
 	v.insp.redact = true
 	v.resize()
@@ -147,15 +139,6 @@ func (v *Viewer) onMouse(msg tea.MouseMsg) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-func (v *Viewer) setStyles(st ui.Styles) {
-	v.styles = &st
-	v.help.SetStyles(st)
-	v.list.SetStyles(&st)
-	v.token.SetStyles(&st)
-	v.composer.SetStyles(&st)
-	v.insp.setStyles(&st)
 }
 
 // onKey takes a viewer's key: the help and the search prompt first, then
@@ -244,7 +227,7 @@ func (v *Viewer) adopt(f *frame) {
 	v.f = f
 	v.list.SetItems(f.items)
 	v.list.SetActive(f.active)
-	v.token.SetView(f.token)
+	v.tokenPane.SetView(f.token)
 	if f.req.reqText != v.req.reqText {
 		v.composer.SetRequest(f.req.method, f.req.path, f.req.headers, f.req.body)
 	}
@@ -312,7 +295,7 @@ func (v *Viewer) adoptResponse(r respFrame) {
 func (v *Viewer) resize() {
 	l := v.layout()
 	v.list.SetSize(l.provW-2, l.topH-2)
-	v.token.SetSize(l.tokW-4, l.topH-2)
+	v.tokenPane.SetSize(l.tokW-4, l.topH-2)
 	v.composer.SetSize(l.reqW-2, l.bottomH-2)
 	v.composer.SetContext(v.req.auth, v.req.sent, v.focus == paneRequest)
 	v.insp.prompt = nil
@@ -348,7 +331,7 @@ func (v *Viewer) render() string {
 		return draw(s)
 	}
 	s.reqTitle, s.respTitle = f.reqTitle, f.respTitle
-	s.list, s.token = v.list.View(), v.token.View()
+	s.list, s.token = v.list.View(), v.tokenPane.View()
 	switch {
 	case v.ownHelp != nil:
 		s.over = &boxed{v.ownHelp.Title(), v.ownHelp.View(), false}
