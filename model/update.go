@@ -421,4 +421,3 @@ func (m *Model) cancelAll() {
 		}
 	}
 }
-
