@@ -31,7 +31,13 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	dir := t.TempDir()
+	return harnessIn(t, t.TempDir())
+}
+
+// harnessIn is a harness whose XDG dirs and home are below dir, a
+// folder someone else removes: a test's child process, which ends with
+// os.Exit before any cleanup of its own could run, uses its parent's.
+func harnessIn(t *testing.T, dir string) *harness {
 	return &harness{t: t, dir: dir, vars: map[string]string{
 		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
 		"XDG_STATE_HOME":  filepath.Join(dir, "state"),

@@ -20,7 +20,7 @@ import (
 // and SIGTERM was taken and ignored, and only SIGKILL ended keyhole.
 func TestSecondInterruptEndsAStuckCommand(t *testing.T) {
 	if fifo := os.Getenv("KEYHOLE_SIGNAL_CHILD_FIFO"); fifo != "" {
-		h := newHarness(t)
+		h := harnessIn(t, filepath.Dir(fifo))
 		e, _, _ := h.env()
 		os.Exit(run(context.Background(), []string{"--config", fifo, "providers"}, e))
 	}
