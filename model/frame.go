@@ -108,7 +108,7 @@ func (m *Model) frame() *frame {
 		f.token.Expiry = signInHidden // the pane says where the sign-in is
 	}
 	if m.op != nil && m.op.shown {
-		f.op = &boxed{"Operation", hide.Replace(m.opView(m.layout().respW - 2)), false}
+		f.op = &boxed{title: "Operation", body: hide.Replace(m.opView(m.layout().respW - 2))}
 	}
 	if p := m.popups.top(); p != nil && p.kind == popHelp {
 		f.help = true
@@ -193,13 +193,14 @@ func (m *Model) respFrame() respFrame {
 }
 
 // viewerPopup is the presenter's popup p as viewers see it: drawn masked
-// at the presenter's size (the viewer cuts it to its own), or a line that
+// at the presenter's size (the viewer cuts or folds it to its own; a
+// picker it lays out again), or a line that
 // says a sign-in is under way; nil for what is the presenter's alone (who
 // watches, and the question whether to disconnect them).
 func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bool) *boxed {
 	switch p.kind {
 	case popSignIn:
-		return &boxed{"Sign in", "The " + termtext.Line(p.entry) + " sign-in is in progress on the presenter's screen.\n\nIts address and code are shown only there.", true}
+		return &boxed{title: "Sign in", body: "The " + termtext.Line(p.entry) + " sign-in is in progress on the presenter's screen.\n\nIts address and code are shown only there.", prose: true}
 	case popWatching, popDisconnect:
 		return nil
 	}
@@ -209,12 +210,23 @@ func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bo
 		p.follow(true)
 		defer p.follow(false)
 	}
-	body := p.View()
+	mask := hide.Replace
 	if e := m.active(); e != nil && e.Session != nil {
-		body = e.Session.Redact(body)
+		mask = func(s string) string { return hide.Replace(e.Session.Redact(s)) }
 	}
 	// The title's key hints are the presenter's: none of them acts for a
 	// viewer.
 	title := strings.NewReplacer(" · ↑/↓ scroll", "", " · esc closes", "").Replace(p.Title())
-	return &boxed{hide.Replace(title), hide.Replace(body), p.kind == popText}
+	b := &boxed{title: hide.Replace(title), body: mask(p.View()), prose: p.kind == popText}
+	if pk, ok := p.Popup.(*ui.Picker); ok {
+		// Taken while the masked rows are in place; each viewer lays out
+		// a copy of its own.
+		snap := pk.Snapshot()
+		b.relayout = func(w, h int) string {
+			q := snap.Snapshot()
+			q.SetSize(w, h)
+			return mask(q.View())
+		}
+	}
+	return b
 }

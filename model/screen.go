@@ -48,6 +48,12 @@ func fullScreen(content, title string) tea.View {
 type boxed struct {
 	title, body string
 	prose       bool
+	// relayout, when set, draws the body again for another size: a
+	// viewer narrower or shorter than the presenter gets the presenter's
+	// picker laid out for its screen, its cursor's row and its count in
+	// view, rather than the presenter's cut. Safe to call from several
+	// goroutines.
+	relayout func(w, h int) string
 }
 
 // draw lays a screen out: the header, the Providers and Token panes, the

@@ -94,12 +94,12 @@ func (m *Model) render() string {
 	}
 	s.header, s.footer = m.header(l.w), m.footer(l.w)
 	if p := m.popups.top(); p != nil && p.kind == popHelp {
-		s.over = &boxed{p.Title(), p.View(), false}
+		s.over = &boxed{title: p.Title(), body: p.View()}
 		return draw(s)
 	}
 	s.list, s.token = m.list.View(), m.tokenPane.View()
 	if p := m.popups.bottom(); p != nil {
-		s.under = &boxed{p.Title(), p.View(), false}
+		s.under = &boxed{title: p.Title(), body: p.View()}
 	}
 	if m.op != nil && m.op.shown {
 		// Until an answer comes, the chosen operation is described beside

@@ -327,25 +327,30 @@ func (v *Viewer) render() string {
 	s.header, s.footer = v.header(l.w), v.footer(l.w)
 	f := v.f
 	if f == nil {
-		s.over = &boxed{"Watching", "Waiting for " + termtext.Line(v.opts.Presenter) + "'s screen…", true}
+		s.over = &boxed{title: "Watching", body: "Waiting for " + termtext.Line(v.opts.Presenter) + "'s screen…", prose: true}
 		return draw(s)
 	}
 	s.reqTitle, s.respTitle = f.reqTitle, f.respTitle
 	s.list, s.token = v.list.View(), v.tokenPane.View()
 	switch {
 	case v.ownHelp != nil:
-		s.over = &boxed{v.ownHelp.Title(), v.ownHelp.View(), false}
+		s.over = &boxed{title: v.ownHelp.Title(), body: v.ownHelp.View()}
 	case v.follow && f.help:
 		// The presenter's help, at this size: ? gives the viewer's own.
 		p := ui.NewHelpPopup(v.styles, v.pkeys)
 		p.SetSize(l.w-2, l.h-4)
-		s.over = &boxed{"The presenter's help · ? for yours", p.View(), false}
+		s.over = &boxed{title: "The presenter's help · ? for yours", body: p.View()}
 	case v.follow && f.under != nil:
-		fit := cut
-		if f.under.prose {
-			fit = fold
+		var body string
+		switch w, h := l.w-2, l.bottomH-2; {
+		case f.under.relayout != nil:
+			body = f.under.relayout(w, h)
+		case f.under.prose:
+			body = fold(f.under.body, w, h)
+		default:
+			body = cut(f.under.body, w, h)
 		}
-		s.under = &boxed{f.under.title, fit(f.under.body, l.w-2, l.bottomH-2), false}
+		s.under = &boxed{title: f.under.title, body: body}
 	case f.signIn != "" && f.under != nil:
 		s.under = f.under
 	}

@@ -423,7 +423,7 @@ func TestViewerTakesTheMouse(t *testing.T) {
 
 // TestNarrowViewerWrapsThePresentersText: a text popup the presenter reads
 // at 120 columns (claims, the doctor's why) reaches an 80-column viewer
-// wrapped, its lines' ends kept; a table (the picker) is cut as before.
+// wrapped, its lines' ends kept.
 func TestNarrowViewerWrapsThePresentersText(t *testing.T) {
 	wo, fs := watchedResponse(t)
 	long := "The server refused the token because its audience is demo-api while this endpoint wants billing-api; ask for that audience at the end"
@@ -436,4 +436,45 @@ func TestNarrowViewerWrapsThePresentersText(t *testing.T) {
 	if got := fold("one two three four five six", 9, 2); got != "one two\nthree" {
 		t.Errorf("fold = %q", got)
 	}
+}
+
+// TestNarrowViewerGetsThePickerLaidOut: the presenter's picker, scrolled
+// far down a 40-row screen, reached a 24-row viewer cut to its first
+// lines: the cursor's row and the count were below the cut. The viewer
+// lays the picker out again for its own size.
+func TestNarrowViewerGetsThePickerLaidOut(t *testing.T) {
+	fs := newFakeShare(1)
+	m := manyWorld(t, 1, 30, 120, 40)
+	m = shared(t, m, fs)
+	m = run(t, m, press("enter"))
+	m = run(t, m, press("o"))
+	for range 26 {
+		m = update(t, m, press("down"))
+	}
+	if got := pickerCursorRow(plain(m)); !strings.Contains(got, "request 26") {
+		t.Fatalf("the presenter's cursor is not on request 26: %q", got)
+	}
+	for _, size := range [][2]int{{80, 24}, {100, 30}} {
+		_, screen := viewerScreen(t, fs, size[0], size[1])
+		if got := pickerCursorRow(screen); !strings.Contains(got, "request 26") {
+			t.Errorf("%dx%d: the viewer does not show the presenter's cursor on request 26 (%q):\n%s", size[0], size[1], got, screen)
+		}
+		if !strings.Contains(screen, "of 30 · ") || !strings.Contains(screen, "shown") {
+			t.Errorf("%dx%d: the picker's count line is missing:\n%s", size[0], size[1], screen)
+		}
+	}
+	// Viewers lay the picker out on their own goroutines while the
+	// presenter goes on moving and filtering it (go test -race).
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for range 30 {
+				viewerScreen(t, fs, 80, 24)
+			}
+		})
+	}
+	for _, k := range []string{"up", "r", "e", "q", "backspace", "down", "esc"} {
+		m = update(t, m, press(k))
+	}
+	wg.Wait()
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -115,6 +116,20 @@ func NewPicker(st *Styles, keys PickerKeys, title string, items []PickerItem) *P
 	p.setItems(items)
 	p.refilter()
 	return p
+}
+
+// Snapshot is a copy of the picker as it stands that the picker's later
+// keys and sets do not change (they refill the list in place), to be laid
+// out at another size and drawn elsewhere — a narrower screen watching
+// this one. Only View and SetSize belong on it.
+func (p *Picker) Snapshot() *Picker {
+	q := *p
+	q.shown = slices.Clone(p.shown)
+	q.lines = slices.Clone(p.lines)
+	// The filter's text is edited in place as keys arrive: the copy gets
+	// its own.
+	q.filter.SetValue(p.filter.Value())
+	return &q
 }
 
 // SetRanker makes r the picker's filter in place of its own, which
