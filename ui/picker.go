@@ -335,11 +335,27 @@ func (p *Picker) View() string {
 	if len(p.shown) == 0 && p.query != "" {
 		count = "nothing matches " + fmt.Sprintf("%q", p.query)
 	}
-	if len(p.lines) > h {
-		count += fmt.Sprintf(" · %d–%d shown", p.offset+1, min(len(p.lines), p.offset+h))
+	if first, last := p.rowsOnScreen(); len(p.lines) > h && first >= 0 {
+		count += fmt.Sprintf(" · %d–%d shown", first+1, last+1)
 	}
 	out = append(out, "", st.Muted.Render(Fit(count+" · enter chooses · esc clears the filter, then closes", p.w)))
 	return strings.Join(out, "\n")
+}
+
+// rowsOnScreen are the first and last rows (indexes into shown) among
+// the lines on screen, -1 when there are none: the count speaks of rows,
+// as "N of M" does, not of lines, of which headings are some.
+func (p *Picker) rowsOnScreen() (first, last int) {
+	first, last = -1, -1
+	for i := p.offset; i < len(p.lines) && i < p.offset+p.listHeight(); i++ {
+		if r := p.lines[i].row; r >= 0 {
+			if first < 0 {
+				first = r
+			}
+			last = r
+		}
+	}
+	return first, last
 }
 
 // row draws shown[i]: its source mark, its title and detail with the

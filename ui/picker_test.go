@@ -61,6 +61,21 @@ func TestPickerScrollsWithTheCursor(t *testing.T) {
 		if n := strings.Count(view, "\n") + 1; n > 10 {
 			t.Fatalf("the picker draws %d lines in 10", n)
 		}
+		// The count names the rows on screen, as "N of M" counts rows;
+		// it named lines, headings included.
+		first, last := -1, -1
+		for _, l := range strings.Split(view, "\n") {
+			var r int
+			if _, err := fmt.Sscanf(strings.TrimLeft(l, "> "), "row %d", &r); err == nil {
+				if first < 0 {
+					first = r
+				}
+				last = r
+			}
+		}
+		if want := fmt.Sprintf("50 of 50 · %d–%d shown", first+1, last+1); !strings.Contains(view, want) {
+			t.Fatalf("after %d moves the count does not say %q:\n%s", i, want, view)
+		}
 	}
 	p.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
 	if p.Result() != Dismissed {
