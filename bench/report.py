@@ -86,11 +86,15 @@ ff = load("firstframe.json")
 k, f = ff["keyhole"], ff["floor"]
 rk = statistics.median(k) / statistics.median(f)
 row(1, "start → first frame, 120x40 pty (Providers pane drawn)", rng(k), "floor: " + rng(f), ratio(k, f), "≤ 1.25x floor", verdict(rk <= 1.25))
+if "keyhole_cgo" in ff:
+    row("1", "… both built with cgo, as `go run .` builds", rng(ff["keyhole_cgo"]), "floor: " + rng(ff["floor_cgo"]), ratio(ff["keyhole_cgo"], ff["floor_cgo"]), "—", "—")
 
 # 2. small GET
 sm = hyper("small")
 rk = statistics.median(sm["keyhole"]) / statistics.median(sm["curl"])
 row(2, "`keyhole call` GET /api/me, cached token", rng(sm["keyhole"]), "curl: " + rng(sm["curl"]), ratio(sm["keyhole"], sm["curl"]), "≤ 1.25x curl", verdict(rk <= 1.25))
+if "keyhole_cgo" in sm:
+    row("2", "… keyhole built with cgo, as `go run .` builds", rng(sm["keyhole_cgo"]), "curl: " + rng(sm["curl"]), ratio(sm["keyhole_cgo"], sm["curl"]), "—", "—")
 row("2", "… the same against HTTPie", rng(sm["keyhole"]), "http: " + rng(sm["http"]), ratio(sm["keyhole"], sm["http"]), "—", "—")
 
 # 3. 100 calls
