@@ -165,9 +165,10 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.co
 // keyhole's typed errors carry. On a terminal it is fang's ERROR badge over
 // the error's text, verbatim; elsewhere (a script, a log, a test) it is one
 // plain "keyhole: ..." line and a "hint: ..." line, which neither wrap nor
-// carry escape codes. Either way the text goes through the sanitizer first:
-// an error quotes what a server or the config said, and that must not drive
-// the terminal.
+// carry escape codes. Either way the hint is not said twice when the
+// error's text already holds it (a config error's "did you mean ...?"),
+// and the text goes through the sanitizer first: an error quotes what a
+// server or the config said, and that must not drive the terminal.
 func errorHandler(e env) fang.ErrorHandler {
 	return func(w io.Writer, styles fang.Styles, err error) {
 		var silent *silentError
@@ -180,8 +181,9 @@ func errorHandler(e env) fang.ErrorHandler {
 			printTerminalError(w, styles, err, hint)
 			return
 		}
-		fmt.Fprintf(e.stderr, "keyhole: %s\n", err)
-		if hint != "" {
+		text := err.Error()
+		fmt.Fprintf(e.stderr, "keyhole: %s\n", text)
+		if hint != "" && !strings.Contains(text, hint) {
 			fmt.Fprintf(e.stderr, "hint: %s\n", hint)
 		}
 	}
