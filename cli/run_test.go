@@ -456,3 +456,25 @@ func TestRunConfiguredCollections(t *testing.T) {
 		t.Errorf("%d requests, want 2", n)
 	}
 }
+
+// TestRunHelpExampleRuns: the example of keyhole run --help that names
+// the repository's example collection runs as written (from the
+// repository's root, with no config: the built-in demo). It named
+// examples/items.http, a file that does not exist.
+func TestRunHelpExampleRuns(t *testing.T) {
+	h := newHarness(t)
+	help := h.run("run", "--help")
+	help.expect(t, ExitOK, "run --help")
+	var arg string
+	for line := range strings.Lines(help.out) {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "keyhole" && f[1] == "run" && strings.HasPrefix(f[2], "examples/") {
+			arg = f[2]
+		}
+	}
+	if arg == "" {
+		t.Fatalf("run --help names no example of examples/:\n%s", help.out)
+	}
+	r := h.run("run", filepath.Join("..", filepath.FromSlash(arg)))
+	r.expect(t, ExitOK, "keyhole run "+arg)
+	r.outHas(t, "4 requests: 4 passed")
+}
