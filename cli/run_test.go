@@ -478,3 +478,36 @@ func TestRunHelpExampleRuns(t *testing.T) {
 	r.expect(t, ExitOK, "keyhole run "+arg)
 	r.outHas(t, "4 requests: 4 passed")
 }
+
+// TestRunNetworkFailureWithoutProvider: a request to a full URL that names
+// no provider, whose server hangs up without answering, is reported as
+// "FILE:LINE: request: ..." in the lines, the JSON and the JUnit report;
+// it read "FILE:LINE: : request: ...", the empty provider's name before
+// its colon.
+func TestRunNetworkFailureWithoutProvider(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", srv.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "### hang up\nGET "+srv.URL+"/x\n")
+	junit := filepath.Join(h.dir, "report.xml")
+	r := h.run("--config", cfg, "run", file, "--junit", junit)
+	r.expect(t, ExitNetwork, "a server that hangs up")
+	r.outHas(t, "t.http:2: request: GET "+srv.URL+"/x: ")
+	js := h.run("--config", cfg, "run", file, "--json")
+	js.expect(t, ExitNetwork, "run --json")
+	report, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, out := range map[string]string{"lines": r.out, "stderr": r.errOut, "--json": js.out, "JUnit": string(report)} {
+		if strings.Contains(out, ": : ") || strings.Contains(out, `": request`) {
+			t.Errorf("%s name an empty provider:\n%s", what, out)
+		}
+	}
+}
