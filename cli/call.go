@@ -75,7 +75,7 @@ danger = true) a method other than GET, HEAD or OPTIONS is not sent without
 
 Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 4 for a 4xx, 5 for a 5xx, 2 when no token came, 3 when the network failed,
-1 for a usage or config error.`,
+1 for a usage or config error, 130 when Ctrl+C stopped it.`,
 		Example: `  keyhole call demo-cc GET /api/me
   keyhole call demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
   keyhole call tapkey GET /Owners -i

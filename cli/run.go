@@ -58,7 +58,7 @@ reported with FILE:LINE and not sent; the others run.
 
 Exit codes: 1 for a parse, usage or unresolved-variable error, or when --name
 matches nothing; else 2 or 3 for the first token or network failure; else 6
-when a check failed; else 0.`,
+when a check failed; else 0. 130 when Ctrl+C stopped the run.`,
 		Example: `  keyhole run examples/items/
   keyhole run requests/ --env staging --junit report.xml
   keyhole run --name 'create*' --fail-fast`,
