@@ -65,6 +65,8 @@ a JSON value when the response is JSON, else as a string ("body_encoding":
 -d sets Content-Type: application/json when the body is a JSON object or array,
 else application/x-www-form-urlencoded, as curl does; -H overrides it.
 -d @FILE sends a file as it is, -d @- standard input.
+A -H for the header the token goes in (Authorization, or the inject table's)
+is replaced by the token; a URL of another origin gets it as written.
 
 Response headers that carry credentials (Set-Cookie) are masked in -i and
 --json output.
