@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 )
@@ -41,6 +41,7 @@ func TestInterruptedCommandExits130(t *testing.T) {
 		{"call --json", []string{"--config", static, "call", "api", "GET", "/slow", "--json"}},
 		{"token", []string{"--config", cc, "token", "cc"}},
 		{"run", []string{"--config", static, "run", file}},
+		{"run --json", []string{"--config", static, "run", file, "--json"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e, out, errOut := h.env()
@@ -64,8 +65,19 @@ func TestInterruptedCommandExits130(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("still running after the interrupt")
 			}
-			if strings.Contains(c.name, "json") && out.String() != "" {
-				t.Errorf("--json printed something for no answer: %q", out.String())
+			switch c.name {
+			case "call --json":
+				if out.String() != "" {
+					t.Errorf("--json printed something for no answer: %q", out.String())
+				}
+			case "run --json":
+				// The report's exit code is the process's.
+				var rep struct {
+					Exit int `json:"exit_code"`
+				}
+				if err := json.Unmarshal([]byte(out.String()), &rep); err != nil || rep.Exit != 130 {
+					t.Errorf("run --json: exit_code %d (%v), want 130:\n%s", rep.Exit, err, out.String())
+				}
 			}
 		})
 	}

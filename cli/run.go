@@ -129,8 +129,20 @@ func runRun(ctx context.Context, e env, configPath string, args []string, f runF
 			return &exitError{code: ExitUsage, err: fmt.Errorf("--junit: %w", err)}
 		}
 	}
+	// The report's exit code is the one keyhole exits with (see run's
+	// interrupted), for a CI step that reads the report rather than $?.
+	code := rep.ExitCode()
+	noMatch := f.name != "" && len(rep.Results) == 0
+	switch {
+	case noMatch:
+		code = ExitUsage
+	case code != 0 && ctx.Err() != nil:
+		code = ExitInterrupted
+	}
 	if f.asJSON {
-		if err := e.printJSON(jsonReport(rep)); err != nil {
+		j := jsonReport(rep)
+		j.Exit = code
+		if err := e.printJSON(j); err != nil {
 			return err
 		}
 	}
@@ -140,13 +152,13 @@ func runRun(ctx context.Context, e env, configPath string, args []string, f runF
 	for _, n := range rep.NotRun {
 		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(n))
 	}
-	if f.name != "" && len(rep.Results) == 0 {
+	if noMatch {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("--name %q matches no request", f.name)}
 	}
 	if !f.asJSON {
 		printSummary(e, rep)
 	}
-	if code := rep.ExitCode(); code != 0 {
+	if code != 0 {
 		return &silentError{code: code}
 	}
 	return nil

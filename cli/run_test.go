@@ -511,3 +511,32 @@ func TestRunNetworkFailureWithoutProvider(t *testing.T) {
 		}
 	}
 }
+
+// TestRunJSONExitCodeIsTheProcessExitCode: run --json's exit_code is the
+// code keyhole exits with, for a CI step that reads the report rather
+// than $?. A --name that matched nothing said 0 and exited 1.
+func TestRunJSONExitCodeIsTheProcessExitCode(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "### one\n# @provider api\nGET /a\n\n# @assert status == 201\n")
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"a check fails", nil, 6},
+		{"--name matches nothing", []string{"--name", "zzz*"}, ExitUsage},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := h.run(append([]string{"--config", cfg, "run", file, "--json"}, c.args...)...)
+			r.expect(t, c.code, c.name)
+			var rep struct {
+				Exit *int `json:"exit_code"`
+			}
+			if err := json.Unmarshal([]byte(r.out), &rep); err != nil || rep.Exit == nil || *rep.Exit != c.code {
+				t.Errorf("exit_code in the report is not %d (%v):\n%s", c.code, err, r.out)
+			}
+		})
+	}
+}
