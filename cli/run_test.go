@@ -540,3 +540,25 @@ func TestRunJSONExitCodeIsTheProcessExitCode(t *testing.T) {
 		})
 	}
 }
+
+// TestRunJUnitToAMissingFolderSendsNothing: --junit naming a file in a
+// folder that does not exist (or a folder) is a usage error before any
+// request goes out, naming the file; it ran every request, the POSTs
+// included, then failed on a temporary file's name, the results unsaid.
+func TestRunJUnitToAMissingFolderSendsNothing(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "### create\n# @provider api\nPOST /items\n\n{}\n")
+	for _, junit := range []string{filepath.Join(h.dir, "reports", "junit.xml"), h.dir} {
+		r := h.run("--config", cfg, "run", file, "--junit", junit)
+		r.expect(t, ExitUsage, "--junit "+junit)
+		r.errHas(t, "--junit "+junit+": ")
+		if strings.Contains(r.errOut, ".tmp-") {
+			t.Errorf("the error names a temporary file:\n%s", r.errOut)
+		}
+		if _, n := es.lastRequest(); n != 0 {
+			t.Fatalf("--junit %s: %d requests sent before the report could not be written", junit, n)
+		}
+	}
+}
