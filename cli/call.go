@@ -65,6 +65,8 @@ a JSON value when the response is JSON, else as a string ("body_encoding":
 -d sets Content-Type: application/json when the body is a JSON object or array,
 else application/x-www-form-urlencoded, as curl does; -H overrides it.
 -d @FILE sends a file as it is, -d @- standard input.
+A -H for the header the token goes in (Authorization, or the inject table's)
+is replaced by the token; a URL of another origin gets it as written.
 
 Response headers that carry credentials (Set-Cookie) are masked in -i and
 --json output.
@@ -75,7 +77,7 @@ danger = true) a method other than GET, HEAD or OPTIONS is not sent without
 
 Exit codes: 0 for a 1xx, 2xx or 3xx response (redirects are not followed),
 4 for a 4xx, 5 for a 5xx, 2 when no token came, 3 when the network failed,
-1 for a usage or config error.`,
+1 for a usage or config error, 130 when Ctrl+C stopped it.`,
 		Example: `  keyhole call demo-cc GET /api/me
   keyhole call demo-cc POST /api/items -d '{"name": "Cedar Latch"}'
   keyhole call tapkey GET /Owners -i

@@ -232,3 +232,28 @@ func TestCallBuiltinDemo(t *testing.T) {
 		t.Errorf("the built-in demo wrote to the state folder: %v", entries)
 	}
 }
+
+// TestCallHeaderOfTheTokenIsReplaced pins what call --help and the README
+// say of a -H for the token's header: on the provider's origin the token
+// replaces it; another origin, which gets no token, gets it as written.
+func TestCallHeaderOfTheTokenIsReplaced(t *testing.T) {
+	api, other := newEchoServer(t), newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", api.URL, "tok-1", ""))
+	mine := "Basic dXNlcjpwYXNz"
+	for _, c := range []struct {
+		name, url, want string
+		es              *echoServer
+	}{
+		{"its origin", "/me", "Bearer tok-1", api},
+		{"another origin", other.URL + "/me", mine, other},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h.run("--config", cfg, "call", "api", "GET", c.url, "-H", "Authorization: "+mine).expect(t, ExitOK, c.name)
+			got, _ := c.es.lastRequest()
+			if got == nil || len(got.Header["Authorization"]) != 1 || got.Header["Authorization"][0] != c.want {
+				t.Errorf("Authorization sent: %v, want only %q", got, c.want)
+			}
+		})
+	}
+}

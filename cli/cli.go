@@ -30,6 +30,10 @@ const (
 	ExitUsage   = 1 // usage, config or no-terminal error
 	ExitToken   = 2 // the token endpoint answered but no token came
 	ExitNetwork = 3 // a network failure reaching anything
+	// ExitInterrupted is a command that failed because Ctrl+C or SIGTERM
+	// stopped it: 128+SIGINT, what a shell reports for a command the
+	// signal killed, so that a script tells it from a failure of its own.
+	ExitInterrupted = 130
 )
 
 // exitError carries an exit code through Cobra.
@@ -124,7 +128,7 @@ func run(ctx context.Context, args []string, e env) int {
 		// failing goes through fang as any command's error.
 		e.envFlag = &envName
 		if err := runTUI(ctx, e, configPath, false); err != nil {
-			return printError(ctx, e, err)
+			return interrupted(ctx, printError(ctx, e, err))
 		}
 		return ExitOK
 	}
@@ -134,7 +138,17 @@ func run(ctx context.Context, args []string, e env) int {
 	if err == nil {
 		return ExitOK
 	}
-	return exitCode(err)
+	return interrupted(ctx, exitCode(err))
+}
+
+// interrupted is the exit code of a command that failed with code: a
+// failure that came of an interrupt (whatever it looks like — a request
+// cancelled, a sign-in given up) is ExitInterrupted.
+func interrupted(ctx context.Context, code int) int {
+	if ctx.Err() != nil {
+		return ExitInterrupted
+	}
+	return code
 }
 
 // execute runs root through fang, keyhole's errors printed by
@@ -165,9 +179,10 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.co
 // keyhole's typed errors carry. On a terminal it is fang's ERROR badge over
 // the error's text, verbatim; elsewhere (a script, a log, a test) it is one
 // plain "keyhole: ..." line and a "hint: ..." line, which neither wrap nor
-// carry escape codes. Either way the text goes through the sanitizer first:
-// an error quotes what a server or the config said, and that must not drive
-// the terminal.
+// carry escape codes. Either way the hint is not said twice when the
+// error's text already holds it (a config error's "did you mean ...?"),
+// and the text goes through the sanitizer first: an error quotes what a
+// server or the config said, and that must not drive the terminal.
 func errorHandler(e env) fang.ErrorHandler {
 	return func(w io.Writer, styles fang.Styles, err error) {
 		var silent *silentError
@@ -180,8 +195,9 @@ func errorHandler(e env) fang.ErrorHandler {
 			printTerminalError(w, styles, err, hint)
 			return
 		}
-		fmt.Fprintf(e.stderr, "keyhole: %s\n", err)
-		if hint != "" {
+		text := err.Error()
+		fmt.Fprintf(e.stderr, "keyhole: %s\n", text)
+		if hint != "" && !strings.Contains(text, hint) {
 			fmt.Fprintf(e.stderr, "hint: %s\n", hint)
 		}
 	}

@@ -229,3 +229,31 @@ func TestCurlRefusals(t *testing.T) {
 		t.Errorf("--send-token left the token out:\n%s", r.out)
 	}
 }
+
+// TestCurlBodyAShellCannotCarry: a body from standard input that holds a
+// NUL byte cannot be a shell word (bash drops it, with a warning, and
+// sends another body): keyhole curl says so and prints no command, where
+// it printed one with the NUL inside. A body sent with -d @FILE is read
+// by curl from the file, NUL and all, and stays exportable.
+func TestCurlBodyAShellCannotCarry(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	body := h.writeConfig("body.bin", "a\x00b")
+	f, err := os.Open(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h.stdin = f
+	r := h.run("--config", cfg, "curl", "api", "POST", "/x", "-d", "@-")
+	r.expect(t, ExitUsage, "a NUL in a body from stdin")
+	r.errHas(t, "NUL", "-d @FILE")
+	if r.out != "" {
+		t.Errorf("a command was printed:\n%q", r.out)
+	}
+	h.stdin = nil
+	r = h.run("--config", cfg, "curl", "api", "POST", "/x", "-d", "@"+body)
+	r.expect(t, ExitOK, "a NUL in a body file")
+	r.outHas(t, "--data-binary")
+}

@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -58,8 +60,8 @@ reported with FILE:LINE and not sent; the others run.
 
 Exit codes: 1 for a parse, usage or unresolved-variable error, or when --name
 matches nothing; else 2 or 3 for the first token or network failure; else 6
-when a check failed; else 0.`,
-		Example: `  keyhole run examples/items.http
+when a check failed; else 0. 130 when Ctrl+C stopped the run.`,
+		Example: `  keyhole run examples/items/
   keyhole run requests/ --env staging --junit report.xml
   keyhole run --name 'create*' --fail-fast`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -70,7 +72,7 @@ when a check failed; else 0.`,
 	fl.StringVar(&f.name, "name", "", "run only the requests whose name matches this glob")
 	fl.StringVar(&f.provider, "provider", "", "the provider of requests with a relative URL that name none")
 	fl.BoolVar(&f.asJSON, "json", false, "print the results as JSON")
-	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to this file")
+	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to this file (its folder must exist)")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop at the first request that does not pass")
 	fl.BoolVar(&f.yes, "yes", false, "send to a dangerous environment (prod, production, danger = true)")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "if a sign-in is needed, print its address instead of opening a browser")
@@ -96,6 +98,11 @@ func runRun(ctx context.Context, e env, configPath string, args []string, f runF
 	}
 	if conf, err = conf.inEnvironment(e, dirs...); err != nil {
 		return err
+	}
+	if f.junit != "" {
+		if err := junitWritable(f.junit); err != nil {
+			return &exitError{code: ExitUsage, err: err}
+		}
 	}
 	b := &backend{e: e, conf: conf, app: newApp(e, conf.cfg)}
 	defer b.close()
@@ -126,11 +133,23 @@ func runRun(ctx context.Context, e env, configPath string, args []string, f runF
 			return err
 		}
 		if err := safefile.WritePrivate(f.junit, buf.Bytes()); err != nil {
-			return &exitError{code: ExitUsage, err: fmt.Errorf("--junit: %w", err)}
+			return &exitError{code: ExitUsage, err: fmt.Errorf("--junit %s: %w", f.junit, err)}
 		}
 	}
+	// The report's exit code is the one keyhole exits with (see run's
+	// interrupted), for a CI step that reads the report rather than $?.
+	code := rep.ExitCode()
+	noMatch := f.name != "" && len(rep.Results) == 0
+	switch {
+	case noMatch:
+		code = ExitUsage
+	case code != 0 && ctx.Err() != nil:
+		code = ExitInterrupted
+	}
 	if f.asJSON {
-		if err := e.printJSON(jsonReport(rep)); err != nil {
+		j := jsonReport(rep)
+		j.Exit = code
+		if err := e.printJSON(j); err != nil {
 			return err
 		}
 	}
@@ -140,14 +159,35 @@ func runRun(ctx context.Context, e env, configPath string, args []string, f runF
 	for _, n := range rep.NotRun {
 		fmt.Fprintln(e.stderr, "keyhole: "+termtext.Line(n))
 	}
-	if f.name != "" && len(rep.Results) == 0 {
+	if noMatch {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("--name %q matches no request", f.name)}
 	}
 	if !f.asJSON {
 		printSummary(e, rep)
 	}
-	if code := rep.ExitCode(); code != 0 {
+	if code != 0 {
 		return &silentError{code: code}
+	}
+	return nil
+}
+
+// junitWritable checks, before any request is sent, that the report can
+// go to path: its folder exists and path is not one. Found only after the
+// run, the requests (POSTs included) would have gone out for a report
+// that is never written.
+func junitWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("--junit %s: a folder, not a file", path)
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("--junit %s: no folder %s", path, dir)
+	case err != nil:
+		return fmt.Errorf("--junit %s: %w", path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("--junit %s: %s is not a folder", path, dir)
 	}
 	return nil
 }

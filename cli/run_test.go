@@ -456,3 +456,109 @@ func TestRunConfiguredCollections(t *testing.T) {
 		t.Errorf("%d requests, want 2", n)
 	}
 }
+
+// TestRunHelpExampleRuns: the example of keyhole run --help that names
+// the repository's example collection runs as written (from the
+// repository's root, with no config: the built-in demo). It named
+// examples/items.http, a file that does not exist.
+func TestRunHelpExampleRuns(t *testing.T) {
+	h := newHarness(t)
+	help := h.run("run", "--help")
+	help.expect(t, ExitOK, "run --help")
+	var arg string
+	for line := range strings.Lines(help.out) {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "keyhole" && f[1] == "run" && strings.HasPrefix(f[2], "examples/") {
+			arg = f[2]
+		}
+	}
+	if arg == "" {
+		t.Fatalf("run --help names no example of examples/:\n%s", help.out)
+	}
+	r := h.run("run", filepath.Join("..", filepath.FromSlash(arg)))
+	r.expect(t, ExitOK, "keyhole run "+arg)
+	r.outHas(t, "4 requests: 4 passed")
+}
+
+// TestRunNetworkFailureWithoutProvider: a request to a full URL that names
+// no provider, whose server hangs up without answering, is reported as
+// "FILE:LINE: request: ..." in the lines, the JSON and the JUnit report;
+// it read "FILE:LINE: : request: ...", the empty provider's name before
+// its colon.
+func TestRunNetworkFailureWithoutProvider(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", srv.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "### hang up\nGET "+srv.URL+"/x\n")
+	junit := filepath.Join(h.dir, "report.xml")
+	r := h.run("--config", cfg, "run", file, "--junit", junit)
+	r.expect(t, ExitNetwork, "a server that hangs up")
+	r.outHas(t, "t.http:2: request: GET "+srv.URL+"/x: ")
+	js := h.run("--config", cfg, "run", file, "--json")
+	js.expect(t, ExitNetwork, "run --json")
+	report, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, out := range map[string]string{"lines": r.out, "stderr": r.errOut, "--json": js.out, "JUnit": string(report)} {
+		if strings.Contains(out, ": : ") || strings.Contains(out, `": request`) {
+			t.Errorf("%s name an empty provider:\n%s", what, out)
+		}
+	}
+}
+
+// TestRunJSONExitCodeIsTheProcessExitCode: run --json's exit_code is the
+// code keyhole exits with, for a CI step that reads the report rather
+// than $?. A --name that matched nothing said 0 and exited 1.
+func TestRunJSONExitCodeIsTheProcessExitCode(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "### one\n# @provider api\nGET /a\n\n# @assert status == 201\n")
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"a check fails", nil, 6},
+		{"--name matches nothing", []string{"--name", "zzz*"}, ExitUsage},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := h.run(append([]string{"--config", cfg, "run", file, "--json"}, c.args...)...)
+			r.expect(t, c.code, c.name)
+			var rep struct {
+				Exit *int `json:"exit_code"`
+			}
+			if err := json.Unmarshal([]byte(r.out), &rep); err != nil || rep.Exit == nil || *rep.Exit != c.code {
+				t.Errorf("exit_code in the report is not %d (%v):\n%s", c.code, err, r.out)
+			}
+		})
+	}
+}
+
+// TestRunJUnitToAMissingFolderSendsNothing: --junit naming a file in a
+// folder that does not exist (or a folder) is a usage error before any
+// request goes out, naming the file; it ran every request, the POSTs
+// included, then failed on a temporary file's name, the results unsaid.
+func TestRunJUnitToAMissingFolderSendsNothing(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "### create\n# @provider api\nPOST /items\n\n{}\n")
+	for _, junit := range []string{filepath.Join(h.dir, "reports", "junit.xml"), h.dir} {
+		r := h.run("--config", cfg, "run", file, "--junit", junit)
+		r.expect(t, ExitUsage, "--junit "+junit)
+		r.errHas(t, "--junit "+junit+": ")
+		if strings.Contains(r.errOut, ".tmp-") {
+			t.Errorf("the error names a temporary file:\n%s", r.errOut)
+		}
+		if _, n := es.lastRequest(); n != 0 {
+			t.Fatalf("--junit %s: %d requests sent before the report could not be written", junit, n)
+		}
+	}
+}

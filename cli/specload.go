@@ -46,6 +46,12 @@ func loadSpec(ctx context.Context, e env, b *backend, name string, sess *provide
 		Resolve:     raw.FilePath,
 		CacheDir:    cacheDir,
 	}
+	// The provider's timeout bounds the download when it sets one, as it
+	// bounds its every call; else the spec's own default, long enough for
+	// a big spec on a slow line, not the 30 s of one API call.
+	if r.Timeout > 0 {
+		opts.Timeout = r.Timeout.Std()
+	}
 	if sess != nil {
 		opts.Resolve = r.FilePath
 	}

@@ -305,8 +305,8 @@ func TestTokenNoBrowser(t *testing.T) {
 				time.Sleep(10 * time.Millisecond)
 			}
 			cancel()
-			if code := <-done; code != ExitUsage {
-				t.Errorf("interrupted sign-in: exit %d, want 1", code)
+			if code := <-done; code != ExitInterrupted {
+				t.Errorf("interrupted sign-in: exit %d, want %d", code, ExitInterrupted)
 			}
 			if !strings.Contains(errOut.String(), c.why) || !strings.Contains(errOut.String(), "Open this address in a browser") {
 				t.Errorf("stderr does not say why no browser opened (%q):\n%s", c.why, errOut.String())

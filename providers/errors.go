@@ -80,7 +80,14 @@ type NetworkError struct {
 	Hint string
 }
 
-func (e *NetworkError) Error() string { return fmt.Sprintf("%s: %s: %s", e.Provider, e.Op, e.msg) }
+// Error names the provider, when there is one: a request of a collection
+// to a full URL may go without any.
+func (e *NetworkError) Error() string {
+	if e.Provider == "" {
+		return fmt.Sprintf("%s: %s", e.Op, e.msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.Provider, e.Op, e.msg)
+}
 
 // Unwrap gives errors.Is/As the cause (context.Canceled, *net.OpError...).
 func (e *NetworkError) Unwrap() error { return e.err }

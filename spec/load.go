@@ -24,6 +24,10 @@ import (
 // that would take the memory of the machine.
 const DefaultMaxSize = 128 << 20
 
+// DefaultFetchTimeout bounds a spec URL's download when Options.Timeout
+// is 0: GitHub's 73 MB on a slow line, not a server that never ends.
+const DefaultFetchTimeout = 2 * time.Minute
+
 // ErrUnreachable is wrapped by Load's error when a spec URL could not be
 // reached and no copy of it is cached.
 var ErrUnreachable = errors.New("spec unreachable")
@@ -49,6 +53,10 @@ type Options struct {
 	CacheDir string
 	// MaxSize is the largest spec read, in bytes; 0 is DefaultMaxSize.
 	MaxSize int64
+	// Timeout bounds a spec URL's download, headers and body: a server
+	// that sends a few bytes now and then holds no one for ever. 0 is
+	// DefaultFetchTimeout.
+	Timeout time.Duration
 	// CacheOnly reads a spec URL from the cache and never from the
 	// network (shell completion), and writes nothing there: a URL not
 	// cached is an error. A file is read as always.
@@ -265,7 +273,13 @@ func (s *Spec) fetch(ctx context.Context, ref string, o Options) error {
 	if o.Client == nil {
 		return &Error{File: ref, Reason: "no HTTP client to fetch the spec with"}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ref, nil)
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = DefaultFetchTimeout
+	}
+	fctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(fctx, http.MethodGet, ref, nil)
 	if err != nil {
 		return &Error{File: ref, Reason: err.Error()}
 	}
@@ -296,7 +310,11 @@ func (s *Spec) fetch(ctx context.Context, ref string, o Options) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := fallback("cannot be reached (" + unwrapURLError(err) + ")"); err != nil {
+		why := "cannot be reached (" + unwrapURLError(err) + ")"
+		if fctx.Err() != nil {
+			why = fmt.Sprintf("no answer within %s (the timeout)", timeout)
+		}
+		if err := fallback(why); err != nil {
 			return fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 		return nil
@@ -322,7 +340,19 @@ func (s *Spec) fetch(ctx context.Context, ref string, o Options) error {
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, o.MaxSize+1))
 	if err != nil {
-		return fallback("broke off while sending (" + err.Error() + ")")
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		why := "broke off while sending (" + err.Error() + ")"
+		if fctx.Err() != nil {
+			why = fmt.Sprintf("not sent whole within %s (the timeout)", timeout)
+		}
+		// Not had whole is not had: unreachable, as a server that does
+		// not answer is.
+		if err := fallback(why); err != nil {
+			return fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+		return nil
 	}
 	if int64(len(data)) > o.MaxSize {
 		return &Error{File: ref, Reason: sizeReason(int64(len(data)), o.MaxSize)}

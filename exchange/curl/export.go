@@ -5,6 +5,7 @@
 package curl
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -196,6 +197,11 @@ func Export(p *config.Provider, r exchange.Request, opts Options) (Command, erro
 		lines = append(lines, "--data-binary "+shellword.Quote("@"+opts.BodyFile))
 	case hasBody:
 		body := r.Body
+		if strings.IndexByte(body, 0) >= 0 {
+			// No shell word holds a NUL: bash drops it and sends another
+			// body. curl reads such bytes from a file, whole.
+			return Command{}, errors.New("the body holds a NUL byte, which no shell argument can carry: save it to a file and use -d @FILE")
+		}
 		if !w.reveal && strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") {
 			if masked, changed := secret.MaskQuery(body, ""); changed {
 				body, w.masked = masked, true
