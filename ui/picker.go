@@ -321,7 +321,20 @@ func (p *Picker) View() string {
 		count = "nothing matches " + fmt.Sprintf("%q", p.query)
 	}
 	if len(p.lines) > h {
-		count += fmt.Sprintf(" · %d–%d shown", p.offset+1, min(len(p.lines), p.offset+h))
+		// The range counts rows, as "N of M" does: the headings on
+		// screen are not requests.
+		first, last := -1, -1
+		for i := p.offset; i < len(p.lines) && i < p.offset+h; i++ {
+			if r := p.lines[i].row; r >= 0 {
+				if first < 0 {
+					first = r
+				}
+				last = r
+			}
+		}
+		if first >= 0 {
+			count += fmt.Sprintf(" · %d–%d shown", first+1, last+1)
+		}
 	}
 	out = append(out, "", st.Muted.Render(Fit(count+" · enter chooses · esc clears the filter, then closes", p.w)))
 	return strings.Join(out, "\n")

@@ -1,0 +1,46 @@
+package model
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Screens a person meets in the first minutes, read as they read them.
+
+// pickerRange is the picker's "A–B shown" and the rows (not headings) on
+// screen.
+var pickerRange = regexp.MustCompile(`(\d+) of (\d+) · (\d+)–(\d+) shown`)
+
+// TestPickerRangeCountsRequestsNotHeadings: "20 of 20 · 1–25 shown" read
+// as if there were 25 requests; the range counts the rows drawn, as the
+// "of" does, whichever way the list is scrolled.
+func TestPickerRangeCountsRequestsNotHeadings(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		wo := demoResponse(t, size[0], size[1])
+		wo.m = run(t, wo.m, press("o"))
+		for step := 0; step < 3; step++ {
+			screen := plain(wo.m)
+			rows := 0
+			for _, line := range strings.Split(screen, "\n") {
+				if strings.HasPrefix(line, "│> [") || strings.HasPrefix(line, "│  [") {
+					rows++
+				}
+			}
+			got := pickerRange.FindStringSubmatch(screen)
+			if got == nil {
+				t.Fatalf("%dx%d: no range on the picker:\n%s", size[0], size[1], screen)
+			}
+			first, _ := strconv.Atoi(got[3])
+			last, _ := strconv.Atoi(got[4])
+			total, _ := strconv.Atoi(got[2])
+			if last-first+1 != rows || last > total {
+				t.Errorf("%dx%d: %q with %d rows on screen:\n%s", size[0], size[1], got[0], rows, screen)
+			}
+			for range 12 {
+				wo.m = run(t, wo.m, press("down"))
+			}
+		}
+	}
+}
