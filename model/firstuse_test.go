@@ -1,10 +1,14 @@
 package model
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // Screens a person meets in the first minutes, read as they read them.
@@ -41,6 +45,27 @@ func TestPickerRangeCountsRequestsNotHeadings(t *testing.T) {
 			for range 12 {
 				wo.m = run(t, wo.m, press("down"))
 			}
+		}
+	}
+}
+
+// TestTooSmallSaysSoWithinTheWidth: at 40 columns the notice that the
+// terminal is too small was cut mid-word, losing the terminal's size;
+// it wraps at words, every line within the width.
+func TestTooSmallSaysSoWithinTheWidth(t *testing.T) {
+	wo := newWorld(t)
+	for _, size := range [][2]int{{40, 12}, {30, 20}, {59, 30}} {
+		wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		screen := plain(wo.m)
+		for _, line := range strings.Split(screen, "\n") {
+			if w := lipgloss.Width(line); w > size[0] {
+				t.Errorf("%dx%d: a line %d wide: %q", size[0], size[1], w, line)
+			}
+		}
+		flat := strings.Join(strings.Fields(screen), " ")
+		want := fmt.Sprintf("this terminal is %d×%d.", size[0], size[1])
+		if !strings.Contains(flat, want) || !strings.Contains(flat, "press q to quit") {
+			t.Errorf("%dx%d: the notice lacks %q or how to leave:\n%s", size[0], size[1], want, screen)
 		}
 	}
 }

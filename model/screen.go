@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -56,7 +57,10 @@ type boxed struct {
 func draw(s screen) string {
 	l, st := s.l, s.st
 	if l.w < minWidth || l.h < minHeight {
-		return fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
+		// Wrapped at words: on the narrowest terminals, the ones this
+		// is for, a cut line lost the terminal's own size.
+		msg := fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
+		return ansi.Wrap(msg, max(1, l.w), "")
 	}
 	var body string
 	if s.over != nil {
