@@ -6,9 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/keyhole-sh/keyhole/providers"
+	"github.com/keyhole-sh/keyhole/providers/demo"
 )
 
 // Screens a person meets in the first minutes, read as they read them.
@@ -67,5 +71,47 @@ func TestTooSmallSaysSoWithinTheWidth(t *testing.T) {
 		if !strings.Contains(flat, want) || !strings.Contains(flat, "press q to quit") {
 			t.Errorf("%dx%d: the notice lacks %q or how to leave:\n%s", size[0], size[1], want, screen)
 		}
+	}
+}
+
+// TestSignInFromTheProvidersPane: after enter on an interactive provider
+// the cursor stays in the Providers pane while the Token pane says "press
+// a to sign in"; a did nothing there. It signs in to the provider under
+// the cursor, which becomes the one in use.
+func TestSignInFromTheProvidersPane(t *testing.T) {
+	for _, viaEnter := range []bool{true, false} {
+		w, br := signInWorld(t, demo.Options{})
+		i := -1
+		for j, e := range w.m.entries {
+			if e.name == "demo-pkce" {
+				i = j
+			}
+		}
+		w.m.list.SetCursor(i)
+		if viaEnter {
+			w.m = run(t, w.m, press("enter"))
+			if !strings.Contains(plain(w.m), "press a to sign in") {
+				t.Fatalf("no sign-in hint:\n%s", plain(w.m))
+			}
+		}
+		if w.m.focus != paneProviders {
+			t.Fatalf("focus %v, want the Providers pane", w.m.focus)
+		}
+		nm, cmd := w.m.Update(press("a"))
+		w.m = nm.(Model)
+		if e := w.m.active(); e == nil || e.name != "demo-pkce" || w.m.state(e) != providers.StateAwaitingUser {
+			t.Fatalf("enter first %v: a in the Providers pane did not start demo-pkce's sign-in: state %s", viaEnter, w.m.state(e))
+		}
+		var wait tea.Cmd
+		for _, msg := range drainWait(t, cmd, 5*time.Second) {
+			nm, c := w.m.Update(msg)
+			w.m, wait = nm.(Model), c
+		}
+		if !hasPopup(w.m, popSignIn) {
+			t.Errorf("enter first %v: no sign-in shown:\n%s", viaEnter, plain(w.m))
+		}
+		<-br.opened
+		w.m = update(t, w.m, press("esc"))
+		drainWait(t, wait, 5*time.Second) // the wait ends, and its listener with it
 	}
 }

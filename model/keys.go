@@ -99,6 +99,17 @@ func (m Model) providersKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.selectProvider(m.list.Cursor())
 	case key.Matches(msg, k.Refresh):
 		return m.fetch(m.list.Cursor(), true)
+	case key.Matches(msg, k.Authorize):
+		// The Token pane beside says "press a to sign in" while the
+		// cursor is still here, after enter: a signs in to the provider
+		// under the cursor, used from then on, as enter would.
+		var first tea.Cmd
+		if m.list.Cursor() != m.list.Active() {
+			nm, cmd := m.selectProvider(m.list.Cursor())
+			m, first = nm.(Model), cmd
+		}
+		nm, cmd := m.authorize()
+		return nm, tea.Batch(first, cmd)
 	}
 	return m, m.list.Update(msg)
 }
