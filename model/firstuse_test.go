@@ -115,3 +115,29 @@ func TestSignInFromTheProvidersPane(t *testing.T) {
 		drainWait(t, wait, 5*time.Second) // the wait ends, and its listener with it
 	}
 }
+
+// TestFooterOffersOnlyKeysThatAct: the footer said "r new token" in the
+// Request and Response panes, where r does nothing; it offers r where r
+// acts.
+func TestFooterOffersOnlyKeysThatAct(t *testing.T) {
+	wo := demoResponse(t, 120, 40)
+	for _, tc := range []struct {
+		focus pane
+		r     bool
+	}{{paneProviders, true}, {paneToken, true}, {paneRequest, false}, {paneResponse, false}} {
+		wo.m.setFocus(tc.focus)
+		lines := strings.Split(plain(wo.m), "\n")
+		footer := lines[len(lines)-1]
+		if got := strings.Contains(footer, "r new token"); got != tc.r {
+			t.Errorf("pane %v: footer %q offers r: %v, want %v", tc.focus, footer, got, tc.r)
+		}
+		if tc.r {
+			continue
+		}
+		before := wo.tokenRequests()
+		wo.m = run(t, wo.m, press("r"))
+		if wo.tokenRequests() != before {
+			t.Errorf("pane %v: r fetched a token; then the footer should offer it", tc.focus)
+		}
+	}
+}

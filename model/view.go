@@ -178,6 +178,9 @@ func (m *Model) header(w int) string {
 // mode; "typing" when printable keys go to an input; the notice.
 func (m *Model) footer(w int) string {
 	bindings := m.keys.ShortHelp()
+	if m.focus == paneRequest || m.focus == paneResponse {
+		bindings = m.keys.ExchangeHelp()
+	}
 	mode := ""
 	if m.typing() {
 		bindings = m.keys.TypingHelp()
