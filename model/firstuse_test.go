@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -139,5 +142,47 @@ func TestFooterOffersOnlyKeysThatAct(t *testing.T) {
 		if wo.tokenRequests() != before {
 			t.Errorf("pane %v: r fetched a token; then the footer should offer it", tc.focus)
 		}
+	}
+}
+
+// searchScreen shows body (as contentType) in the response pane at w×h,
+// searches it for query and returns the screen while the prompt is open
+// and after enter.
+func searchScreen(t *testing.T, w, h int, body []byte, contentType, query string) (typing, found string) {
+	t.Helper()
+	wo := newWorld(t)
+	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: h})
+	wo.m = run(t, wo.m, press("enter"))
+	wo.m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {contentType}}, Body: body, Size: int64(len(body))}}
+	wo.m.newBody(buildDocs(body, contentType, document.ModePretty, nil), nil)
+	wo.m.setFocus(paneResponse)
+	wo.m = run(t, wo.m, press("/"))
+	wo.typeText(query)
+	typing = plain(wo.m)
+	wo.m = run(t, wo.m, press("enter"))
+	return typing, plain(wo.m)
+}
+
+// TestSearchCountSaysWhatItKnows: a search stops at document.MaxHits;
+// the prompt said "100000 hits" (cut to "100000 h…" in the prompt's
+// room) and the status "hit 1/100000" for a body with far more. It says
+// "100000+", whole; and one hit is "1 hit".
+func TestSearchCountSaysWhatItKnows(t *testing.T) {
+	big := []byte(strings.Repeat("e e\n", document.MaxHits))
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		typing, found := searchScreen(t, size[0], size[1], big, "text/plain", "e")
+		if !strings.Contains(typing, fmt.Sprintf("%d+ hits", document.MaxHits)) {
+			t.Errorf("%dx%d: the prompt does not say %d+ hits, whole:\n%s", size[0], size[1], document.MaxHits, typing)
+		}
+		if !strings.Contains(found, fmt.Sprintf("hit 1/%d+", document.MaxHits)) {
+			t.Errorf("%dx%d: the status does not count %d+ hits:\n%s", size[0], size[1], document.MaxHits, found)
+		}
+	}
+	typing, found := searchScreen(t, 120, 40, []byte(`{"only": "needle"}`), "application/json", "needle")
+	if !strings.Contains(typing, " 1 hit ") || strings.Contains(typing, "1 hits") {
+		t.Errorf("one hit is not counted as one:\n%s", typing)
+	}
+	if !strings.Contains(found, "hit 1/1 ") {
+		t.Errorf("the status does not count the one hit:\n%s", found)
 	}
 }

@@ -235,8 +235,9 @@ func (p *Prompt) Value() string { return p.input.Value() }
 func (p *Prompt) SetNote(note string) { p.note = note }
 
 // noteRoom is what a prompt's line keeps free after the input for its
-// note ("  42 hits").
-const noteRoom = 11
+// note, the longest a search's count is ("  100000+ hits"): a shorter
+// room cut the count of a big body's search.
+const noteRoom = 14
 
 // SetSize implements Component: a prompt is one line.
 func (p *Prompt) SetSize(w, _ int) {
