@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -184,5 +185,38 @@ func TestSearchCountSaysWhatItKnows(t *testing.T) {
 	}
 	if !strings.Contains(found, "hit 1/1 ") {
 		t.Errorf("the status does not count the one hit:\n%s", found)
+	}
+}
+
+// TestWhyFixWrapsUnderItself: a fix too long for one line went on at
+// two spaces, left of the "fix:" it belongs to (its indent was inside the
+// colour, unseen by the folding); its wrapped lines stand under it.
+func TestWhyFixWrapsUnderItself(t *testing.T) {
+	var specGets atomic.Int32
+	api := specAPI{spec: whySpec, challenge: insufficientWrite, gets: &specGets}.serve(t)
+	m := refusedDelete(t, api)
+	nm, cmd := m.Update(press("!"))
+	m = nm.(Model)
+	for _, out := range drainWait(t, cmd, 10*time.Second) {
+		m = run(t, m, out)
+	}
+	lines := strings.Split(plain(m), "\n")
+	fixes := 0
+	for i, line := range lines {
+		if !strings.HasPrefix(line, "│   fix: ") {
+			continue
+		}
+		fixes++
+		for _, next := range lines[i+1:] {
+			if strings.TrimSpace(strings.Trim(next, "│")) == "" || strings.HasPrefix(strings.TrimLeft(next, "│"), "2. ") {
+				break
+			}
+			if !strings.HasPrefix(next, "│     ") {
+				t.Errorf("a fix's wrapped line stands left of it: %q\n%s", next, plain(m))
+			}
+		}
+	}
+	if fixes == 0 {
+		t.Fatalf("no fix on screen:\n%s", plain(m))
 	}
 }
