@@ -220,3 +220,29 @@ func TestWhyFixWrapsUnderItself(t *testing.T) {
 		t.Fatalf("no fix on screen:\n%s", plain(m))
 	}
 }
+
+// TestEnvPickerLinesUpWhereEachIsWritten: the environment picker drew
+// each name and then where it is written, two spaces on: "no environment
+// the config as written", "staging  config", "prod  config", a ragged
+// column. They stand in one column.
+func TestEnvPickerLinesUpWhereEachIsWritten(t *testing.T) {
+	srv := newEnvServer(t)
+	m := envModel(t, newEnvWiring(t, envConfig(srv.URL)), "staging")
+	m = run(t, m, press("e"))
+	cols := map[string]int{}
+	for _, line := range strings.Split(plain(m), "\n") {
+		for _, name := range []string{"no environment", "staging", "prod"} {
+			at := strings.Index(line, name+" ")
+			if at < 0 || !strings.Contains(line, "config") {
+				continue
+			}
+			cols[name] = lipgloss.Width(line[:strings.Index(line, "config")])
+			if name == "no environment" {
+				cols[name] = lipgloss.Width(line[:strings.Index(line, "the config")])
+			}
+		}
+	}
+	if len(cols) != 3 || cols["staging"] != cols["no environment"] || cols["prod"] != cols["no environment"] {
+		t.Errorf("where each environment is written is not one column: %v\n%s", cols, plain(m))
+	}
+}
