@@ -246,3 +246,21 @@ func TestEnvPickerLinesUpWhereEachIsWritten(t *testing.T) {
 		t.Errorf("where each environment is written is not one column: %v\n%s", cols, plain(m))
 	}
 }
+
+// TestHelpFooterSaysQuestionMarkCloses: over the help the footer offered
+// "? help", and ? closes it; it says "? close", and ? does close it.
+func TestHelpFooterSaysQuestionMarkCloses(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		wo := demoResponse(t, size[0], size[1])
+		wo.m = run(t, wo.m, press("?"))
+		lines := strings.Split(plain(wo.m), "\n")
+		footer := lines[len(lines)-1]
+		if strings.Contains(footer, "? help") || !strings.Contains(footer, "? close") {
+			t.Errorf("%dx%d: the help's footer %q", size[0], size[1], footer)
+		}
+		wo.m = run(t, wo.m, press("?"))
+		if hasPopup(wo.m, popHelp) {
+			t.Errorf("%dx%d: ? did not close the help", size[0], size[1])
+		}
+	}
+}

@@ -68,7 +68,9 @@ func fold(text string, w int) string {
 func NewHelpPopup(st *Styles, keys *KeyMap) *TextPopup {
 	h := NewHelp(*st)
 	help := func(w int) string { return h.Full(*st, *keys, w) }
-	return newTextPopup(keys, "Help", help, keys.Close, keys.Help)
+	// Over the help, ? closes it: the footer says so, not "? help".
+	again := key.NewBinding(key.WithKeys(keys.Help.Keys()...), key.WithHelp(keys.Help.Help().Key, "close"))
+	return newTextPopup(keys, "Help", help, keys.Close, again)
 }
 
 // NewActionTextPopup shows body as NewTextPopup does; each of acts closes
