@@ -264,3 +264,25 @@ func TestHelpFooterSaysQuestionMarkCloses(t *testing.T) {
 		}
 	}
 }
+
+// TestPasteBoxFooterSaysWhatEnterAndEscDo: in the sign-in's paste box the
+// footer said "enter choose • esc close"; enter sends the address and esc
+// leaves the box, the sign-in still waiting. It says so, and esc does so.
+func TestPasteBoxFooterSaysWhatEnterAndEscDo(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	<-br.opened
+	w.m = update(t, w.m, press("enter"))
+	lines := strings.Split(plain(w.m), "\n")
+	footer := lines[len(lines)-1]
+	if !strings.Contains(footer, "enter send the address") || !strings.Contains(footer, "esc leave the box") {
+		t.Errorf("the paste box's footer: %q", footer)
+	}
+	w.m = update(t, w.m, press("esc"))
+	if !hasPopup(w.m, popSignIn) || w.m.state(w.m.active()) != providers.StateAwaitingUser {
+		t.Errorf("esc in the paste box ended the sign-in:\n%s", plain(w.m))
+	}
+	w.m = update(t, w.m, press("esc"))
+	drainWait(t, wait, 5*time.Second)
+}
