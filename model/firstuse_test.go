@@ -15,6 +15,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -285,4 +286,36 @@ func TestPasteBoxFooterSaysWhatEnterAndEscDo(t *testing.T) {
 	}
 	w.m = update(t, w.m, press("esc"))
 	drainWait(t, wait, 5*time.Second)
+}
+
+// TestCurlPasteDropsItsBearerHeader: a pasted curl command's
+// "Authorization: Bearer …" stayed in the composer, above the line of
+// the token keyhole adds, and was not sent; the README says bearer
+// headers are dropped. It is dropped, the status line says so, and the
+// API gets the provider's token alone.
+func TestCurlPasteDropsItsBearerHeader(t *testing.T) {
+	testEnv(t)
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{}`)
+	})
+	b := configBackend(t, "k.toml", staticConfig("api", srv.URL), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("enter"))
+	r.m.setFocus(paneRequest)
+	r.send(tea.PasteMsg{Content: `curl -X POST '` + srv.URL + `/items?x=1' -H 'Content-Type: application/json' -H 'Authorization: Bearer pasted-token-1234567890' -H 'X-Trace: 7' -d '{"n":1}'`})
+	_, _, headers, _ := r.m.composer.Request()
+	if strings.Contains(headers, "pasted-token") || strings.Contains(strings.ToLower(headers), "authorization") {
+		t.Errorf("the composer kept the command's bearer header:\n%s", headers)
+	}
+	if !strings.Contains(headers, "X-Trace: 7") || !strings.Contains(headers, "Content-Type: application/json") {
+		t.Errorf("the composer lost the command's other headers:\n%s", headers)
+	}
+	if !strings.Contains(r.m.notice, "dropped its Authorization: Bearer header") {
+		t.Errorf("the status line does not say the header was dropped: %q", r.m.notice)
+	}
+	r.send(press("ctrl+s"))
+	if sent := srv.Headers("Authorization"); strings.Join(sent, ",") != "Bearer t" {
+		t.Errorf("the API got Authorization %q, want the provider's token alone", sent)
+	}
+	r.noLeak("pasted-token-1234567890")
 }
