@@ -319,3 +319,24 @@ func TestCurlPasteDropsItsBearerHeader(t *testing.T) {
 	}
 	r.noLeak("pasted-token-1234567890")
 }
+
+// TestSecretsShownStaysInTheHeader: from 60 columns to about 70 the
+// header had no room for its flags and dropped them, SECRETS SHOWN
+// included, while ctrl+r showed the token in clear beside it. The label
+// is cut instead, as for an environment.
+func TestSecretsShownStaysInTheHeader(t *testing.T) {
+	wo := newWorld(t)
+	wo.m.opts.Label, wo.m.opts.Demo = "built-in demo (no config file found)", true
+	wo.m = run(t, wo.m, press("enter"))
+	wo.m = run(t, wo.m, press("ctrl+r"))
+	for w := minWidth; w <= 120; w++ {
+		wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: 24})
+		header := firstLine(plain(wo.m))
+		if !strings.Contains(header, "SECRETS SHOWN") {
+			t.Errorf("at %d columns the header does not say secrets are shown: %q", w, header)
+		}
+		if lipgloss.Width(header) > w {
+			t.Errorf("at %d columns the header is %d wide: %q", w, lipgloss.Width(header), header)
+		}
+	}
+}

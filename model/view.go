@@ -162,9 +162,10 @@ func (m *Model) header(w int) string {
 	}
 	right := strings.Join(flags, " · ") + " "
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 && (m.opts.Share != nil || m.env != nil && m.env.Name != "") {
-		// The environment and the sharing mark are never cut off: the
-		// config's label is.
+	if gap < 1 && (m.opts.Share != nil || m.env != nil && m.env.Name != "" || !m.redact) {
+		// The environment, the sharing mark and SECRETS SHOWN are never
+		// cut off: the config's label is. (On a narrow screen the
+		// secrets stood revealed with nothing saying so.)
 		left = ui.Fit(left, max(0, w-lipgloss.Width(right)-1))
 		gap = w - lipgloss.Width(left) - lipgloss.Width(right)
 	}
