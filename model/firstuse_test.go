@@ -340,3 +340,29 @@ func TestSecretsShownStaysInTheHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestDeviceAddressIsNeverCut: the device sign-in said "On any device,
+// open ADDRESS and enter the code" on one line, cut with "…" where it did
+// not fit: a tenant's address at 80 columns, any at 60. The address
+// stands on lines of its own, whole.
+func TestDeviceAddressIsNeverCut(t *testing.T) {
+	const path = "/activate/tenant-with-a-rather-long-name-0123456789/devices"
+	m := signInOpen(t, &deviceIdP{verify: path}, &opener{})
+	addr := m.active().pending.URL
+	if !strings.HasSuffix(addr, path) {
+		t.Fatalf("the sign-in's address is %q", addr)
+	}
+	for _, size := range [][2]int{{120, 40}, {80, 24}, {60, 16}} {
+		m = update(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		var joined strings.Builder
+		for _, line := range strings.Split(plain(m), "\n") {
+			joined.WriteString(strings.TrimSpace(strings.Trim(line, "│")))
+		}
+		if !strings.Contains(joined.String(), addr) {
+			t.Errorf("%dx%d: the device address is not whole on screen:\n%s", size[0], size[1], plain(m))
+		}
+		if !strings.Contains(plain(m), "WDJB-MJHT") {
+			t.Errorf("%dx%d: the user code is not on screen:\n%s", size[0], size[1], plain(m))
+		}
+	}
+}
