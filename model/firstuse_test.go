@@ -366,3 +366,39 @@ func TestDeviceAddressIsNeverCut(t *testing.T) {
 		}
 	}
 }
+
+// TestPickerNoHeadingOverNothing: scrolled so that a group's heading
+// fell on the list's last line, the picker drew it over nothing, its
+// rows below the fold. The line stays blank until they show.
+func TestPickerNoHeadingOverNothing(t *testing.T) {
+	heading := regexp.MustCompile(`^│(Saved requests|OpenAPI|Collection|Variables) ·`)
+	wo := demoResponse(t, 80, 24)
+	for height := minHeight; height <= 40; height++ {
+		wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: 80, Height: height})
+		wo.m = run(t, wo.m, press("o"))
+		pickerHeadingsAbove(t, wo, heading)
+		wo.m = run(t, wo.m, press("esc"))
+	}
+}
+
+// pickerHeadingsAbove scrolls the open picker down row by row and fails
+// when a heading is the list's last line.
+func pickerHeadingsAbove(t *testing.T, wo *world, heading *regexp.Regexp) {
+	t.Helper()
+	for step := range 24 {
+		lines := strings.Split(plain(wo.m), "\n")
+		count := -1
+		for i, line := range lines {
+			if pickerRange.MatchString(line) || strings.Contains(line, " of 20 ·") {
+				count = i
+			}
+		}
+		if count < 2 {
+			t.Fatalf("no count line:\n%s", plain(wo.m))
+		}
+		if last := lines[count-2]; heading.MatchString(last) {
+			t.Errorf("step %d: a heading stands on the list's last line, over nothing:\n%s", step, plain(wo.m))
+		}
+		wo.m = run(t, wo.m, press("down"))
+	}
+}
