@@ -402,3 +402,27 @@ func pickerHeadingsAbove(t *testing.T, wo *world, heading *regexp.Regexp) {
 		wo.m = run(t, wo.m, press("down"))
 	}
 }
+
+// TestRevokeWithoutEndpointSaysItAll: x on a provider with no revocation
+// endpoint said "NAME: revoke: the provider has no such endpoint (set
+// revoke_url): keyhole can only forget a token this provider cannot
+// revoke", cut on the status line even at 120 columns, before it said
+// what became of the token. It fits at 80, and the token stays.
+func TestRevokeWithoutEndpointSaysItAll(t *testing.T) {
+	testEnv(t)
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{}`) })
+	b := configBackend(t, "k.toml", staticConfig("api", srv.URL), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 80, 24)
+	r.send(press("enter"))
+	tok := r.m.active().tok
+	r.m.setFocus(paneToken)
+	r.send(press("x"))
+	lines := strings.Split(plain(r.m), "\n")
+	footer := lines[len(lines)-1]
+	if r.m.notice == "" || !strings.Contains(footer, r.m.notice) || !strings.Contains(footer, "revoke_url") || !strings.Contains(footer, "token kept") {
+		t.Errorf("the status line does not say it all: %q (notice %q)", footer, r.m.notice)
+	}
+	if r.m.active().tok != tok || tok == nil {
+		t.Error("x without a revocation endpoint dropped the token")
+	}
+}
