@@ -426,3 +426,23 @@ func TestRevokeWithoutEndpointSaysItAll(t *testing.T) {
 		t.Error("x without a revocation endpoint dropped the token")
 	}
 }
+
+// TestSignInKeyOnAGrantWithoutOne: a in the Providers pane on a provider
+// with nothing to sign in to says so and leaves the provider in use and
+// the composer as they were.
+func TestSignInKeyOnAGrantWithoutOne(t *testing.T) {
+	w, _ := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	_, path, _, _ := w.m.composer.Request()
+	w.m.list.SetCursor(0) // demo-cc
+	w.m = run(t, w.m, press("a"))
+	if e := w.m.active(); e == nil || e.name != "demo-pkce" {
+		t.Errorf("a on demo-cc changed the provider in use")
+	}
+	if _, now, _, _ := w.m.composer.Request(); now != path {
+		t.Errorf("a on demo-cc replaced the composer: %q, was %q", now, path)
+	}
+	if !strings.Contains(w.m.notice, "demo-cc needs no sign-in") {
+		t.Errorf("notice %q", w.m.notice)
+	}
+}
