@@ -16,6 +16,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
 )
@@ -444,5 +445,37 @@ func TestSignInKeyOnAGrantWithoutOne(t *testing.T) {
 	}
 	if !strings.Contains(w.m.notice, "demo-cc needs no sign-in") {
 		t.Errorf("notice %q", w.m.notice)
+	}
+}
+
+// TestHistoryOfAnotherProviderSaysHowItSends: an exchange reopened from
+// history whose provider this config does not have (the demo's, another
+// config's) said "ctrl+s sends it again", and ctrl+s answered "select a
+// provider first". The status line says the provider is not here, and
+// what ctrl+s will do.
+func TestHistoryOfAnotherProviderSaysHowItSends(t *testing.T) {
+	testEnv(t)
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{}`) })
+	hist, err := history.Open(t.TempDir(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hist.Add(history.Entry{Time: fixedNow, Provider: "demo-cc", Method: "GET", URL: srv.URL + "/api/me", Status: 200, StatusText: "OK"}); err != nil {
+		t.Fatal(err)
+	}
+	b := configBackend(t, "k.toml", staticConfig("api", srv.URL), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	b.History = hist
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("H"))
+	r.send(press("enter"))
+	if strings.Contains(r.m.notice, "ctrl+s sends it again") || !strings.Contains(r.m.notice, "demo-cc is not a provider here") || !strings.Contains(r.m.notice, "select one") {
+		t.Errorf("with no provider in use, the notice is %q", r.m.notice)
+	}
+	r.m.setFocus(paneProviders)
+	r.send(press("enter")) // api, in use
+	r.send(press("H"))
+	r.send(press("enter"))
+	if !strings.Contains(r.m.notice, "ctrl+s sends it with api") {
+		t.Errorf("with api in use, the notice is %q", r.m.notice)
 	}
 }
