@@ -43,6 +43,7 @@ func (m Model) openCapture() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	p, cmd := ui.NewPrompt(m.styles, m.keys, "capture as ", "variable name", suggestedVar(path))
+	p.Suggest()
 	m.open(&popup{Popup: p, kind: popCapture})
 	return m, cmd
 }

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -477,5 +479,44 @@ func TestHistoryOfAnotherProviderSaysHowItSends(t *testing.T) {
 	r.send(press("enter"))
 	if !strings.Contains(r.m.notice, "ctrl+s sends it with api") {
 		t.Errorf("with api in use, the notice is %q", r.m.notice)
+	}
+}
+
+// TestTypingReplacesASuggestedName: s in the Response pane offers
+// "response.json" and the cursor stood after it: typing a name made
+// "response.jsonout.json", and S's name after the request's own
+// ("EchoEcho again"). The first character typed replaces a suggestion;
+// enter takes it as it is, and an editing key keeps it to edit.
+func TestTypingReplacesASuggestedName(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m = run(t, w.m, press("ctrl+s"))
+	w.m.setFocus(paneResponse)
+	dir := t.TempDir()
+	t.Chdir(dir)
+
+	w.m = run(t, w.m, press("s"))
+	w.typeText("out.json")
+	w.m = run(t, w.m, press("enter"))
+	if _, err := os.Stat(filepath.Join(dir, "out.json")); err != nil {
+		t.Errorf("typing a name after s did not save to it: %v; notice %q", err, w.m.notice)
+	}
+
+	w.m = run(t, w.m, press("s"))
+	w.m = run(t, w.m, press("enter")) // the suggestion as it is
+	if _, err := os.Stat(filepath.Join(dir, "response.json")); err != nil {
+		t.Errorf("enter did not take the suggested name: %v; notice %q", err, w.m.notice)
+	}
+
+	w.m = run(t, w.m, press("s"))
+	w.m = run(t, w.m, tea.KeyPressMsg{Code: tea.KeyLeft})
+	w.m = run(t, w.m, tea.KeyPressMsg{Code: tea.KeyLeft})
+	w.m = run(t, w.m, tea.KeyPressMsg{Code: tea.KeyLeft})
+	w.m = run(t, w.m, tea.KeyPressMsg{Code: tea.KeyLeft})
+	w.m = run(t, w.m, tea.KeyPressMsg{Code: tea.KeyLeft})
+	w.typeText("-2")
+	w.m = run(t, w.m, press("enter"))
+	if _, err := os.Stat(filepath.Join(dir, "response-2.json")); err != nil {
+		t.Errorf("editing the suggestion did not keep it: %v; notice %q", err, w.m.notice)
 	}
 }

@@ -339,6 +339,9 @@ func (m Model) openPrompt(kind popupKind, value string) (tea.Model, tea.Cmd) {
 		label, placeholder = "save to ", "file to write"
 	}
 	p, cmd := ui.NewPrompt(m.styles, m.keys, label, placeholder, value)
+	if kind == popSave {
+		p.Suggest() // a file name of keyhole's; the others reopen what was typed
+	}
 	m.open(&popup{Popup: p, kind: kind})
 	return m, cmd
 }
