@@ -520,3 +520,21 @@ func TestTypingReplacesASuggestedName(t *testing.T) {
 		t.Errorf("editing the suggestion did not keep it: %v; notice %q", err, w.m.notice)
 	}
 }
+
+// TestCaptureWithAFilterThatMatchesNothing: C after a path filter that
+// matches nothing said "f first", sending the person to do what they had
+// just done; it says the filter matches nothing.
+func TestCaptureWithAFilterThatMatchesNothing(t *testing.T) {
+	wo := demoResponse(t, 120, 40)
+	wo.m.setFocus(paneResponse)
+	wo.m = run(t, wo.m, press("f"))
+	wo.typeText("nothing.here")
+	wo.m = run(t, wo.m, press("enter"))
+	wo.m = run(t, wo.m, press("C"))
+	if hasPopup(wo.m, popCapture) {
+		t.Fatal("C opened the capture prompt on a filter that matches nothing")
+	}
+	if strings.Contains(wo.m.notice, "f first") || !strings.Contains(wo.m.notice, `nothing matches "nothing.here"`) {
+		t.Errorf("notice %q", wo.m.notice)
+	}
+}
