@@ -538,3 +538,30 @@ func TestCaptureWithAFilterThatMatchesNothing(t *testing.T) {
 		t.Errorf("notice %q", wo.m.notice)
 	}
 }
+
+// TestAuthTokenOfAnotherProviderNamesIt: with demo-cc in use, a header
+// {{$auth.token("demo-pkce")}} before demo-pkce signed in answered "no
+// token, request not sent: needs login … (press a)", naming no provider
+// (a acts on the one in use), and marked demo-pkce failed (✗) rather
+// than needing a login (○). The answer names demo-pkce, which shows
+// needs_login.
+func TestAuthTokenOfAnotherProviderNamesIt(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter")) // demo-cc, in use
+	w.m.composer.SetRequest("GET", "/api/me", `X-Tok: {{$auth.token("demo-pkce")}}`, "")
+	w.m.setFocus(paneRequest)
+	w.m = run(t, w.m, press("ctrl+s"))
+	if w.m.ex == nil || w.m.ex.Err == nil {
+		t.Fatalf("sent without demo-pkce's token: %+v", w.m.ex)
+	}
+	if got := w.m.ex.Err.Error(); !strings.Contains(got, "demo-pkce needs login") {
+		t.Errorf("the answer does not name the provider that needs a login: %q", got)
+	}
+	pkce := w.m.entries.named("demo-pkce")
+	if got := w.m.state(pkce); got != providers.StateNeedsLogin {
+		t.Errorf("demo-pkce is %s, want needs_login", got)
+	}
+	if !strings.Contains(plain(w.m), "demo-pkce needs login") {
+		t.Errorf("the screen does not say demo-pkce needs a login:\n%s", plain(w.m))
+	}
+}
