@@ -565,3 +565,32 @@ func TestAuthTokenOfAnotherProviderNamesIt(t *testing.T) {
 		t.Errorf("the screen does not say demo-pkce needs a login:\n%s", plain(w.m))
 	}
 }
+
+// TestWhyHintNextToTheStatus: a 401's "! explains why" came after the
+// timing breakdown, at the end of the line, and the Response pane cut it
+// ("! expla…") beside the request at 120 columns. It stands next to the
+// status.
+func TestWhyHintNextToTheStatus(t *testing.T) {
+	testEnv(t)
+	srv := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"error":"invalid_token"}`)
+	})
+	b := configBackend(t, "k.toml", staticConfig("api", srv.URL), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 120, 40)
+	r.send(press("enter"))
+	r.m.composer.SetRequest("GET", "/me", "", "")
+	r.m.setFocus(paneRequest)
+	r.send(press("ctrl+s"))
+	if r.m.ex == nil || r.m.ex.Response == nil || r.m.ex.Response.Status != 401 {
+		t.Fatalf("no 401: %+v", r.m.ex)
+	}
+	r.m.ex.Response.Timing.DNS = 1500 * time.Microsecond // as a named host's answer has
+	r.m.ex.Response.Timing.TLS = 42 * time.Millisecond
+	r.send(nil)
+	if screen := plain(r.m); !strings.Contains(screen, "401 Unauthorized · ! explains why") {
+		t.Errorf("the 401's hint is not whole beside its status:\n%s", screen)
+	}
+}

@@ -165,11 +165,13 @@ func (in *inspector) info(st *ui.Styles) string {
 	r := in.resp
 	status := st.Render(statusTone(r.Status), statusWords(r))
 	parts := []string{status}
+	if r.Status == 401 || r.Status == 403 {
+		// Next to the status, before the timing: at the end of the
+		// line a narrow pane cut it ("! expla…").
+		parts = append(parts, st.Warn.Render("! explains why"))
+	}
 	if b := timingBreakdown(r.Timing); b != "" {
 		parts = append(parts, b)
-	}
-	if r.Status == 401 || r.Status == 403 {
-		parts = append(parts, st.Warn.Render("! explains why"))
 	}
 	if d := in.shown; d != nil {
 		mode := " · pretty"
