@@ -21,6 +21,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/demo"
+	"github.com/keyhole-sh/keyhole/ui"
 )
 
 // Screens a person meets in the first minutes, read as they read them.
@@ -552,7 +553,7 @@ func TestAuthTokenOfAnotherProviderNamesIt(t *testing.T) {
 	w.m.setFocus(paneRequest)
 	w.m = run(t, w.m, press("ctrl+s"))
 	if w.m.ex == nil || w.m.ex.Err == nil {
-		t.Fatalf("sent without demo-pkce's token: %+v", w.m.ex)
+		t.Fatal("sent without demo-pkce's token")
 	}
 	if got := w.m.ex.Err.Error(); !strings.Contains(got, "demo-pkce needs login") {
 		t.Errorf("the answer does not name the provider that needs a login: %q", got)
@@ -585,12 +586,40 @@ func TestWhyHintNextToTheStatus(t *testing.T) {
 	r.m.setFocus(paneRequest)
 	r.send(press("ctrl+s"))
 	if r.m.ex == nil || r.m.ex.Response == nil || r.m.ex.Response.Status != 401 {
-		t.Fatalf("no 401: %+v", r.m.ex)
+		t.Fatal("no 401")
 	}
 	r.m.ex.Response.Timing.DNS = 1500 * time.Microsecond // as a named host's answer has
 	r.m.ex.Response.Timing.TLS = 42 * time.Millisecond
 	r.send(nil)
 	if screen := plain(r.m); !strings.Contains(screen, "401 Unauthorized · ! explains why") {
 		t.Errorf("the 401's hint is not whole beside its status:\n%s", screen)
+	}
+}
+
+// TestPasteOnAFieldGoesIn: in the Request pane, text pasted on a field
+// not being edited (a URL on the path, a header) was dropped without a
+// word; only a curl command did anything. It goes in, as after enter.
+func TestPasteOnAFieldGoesIn(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	w.m.composer.SetRequest("GET", "", "Accept: application/json", "")
+	w.m.setFocus(paneRequest)
+	w.m.composer.Field = ui.FieldPath
+	w.m = run(t, w.m, tea.PasteMsg{Content: "/api/items?page=3"})
+	if _, path, _, _ := w.m.composer.Request(); path != "/api/items?page=3" {
+		t.Errorf("the path after a paste on it: %q", path)
+	}
+	if !w.m.composer.Typing() {
+		t.Error("the path is not being edited after the paste")
+	}
+	w.m = run(t, w.m, press("ctrl+s"))
+	if w.m.ex == nil || w.m.ex.Response == nil || w.m.ex.Sent.URL.RawQuery != "page=3" {
+		t.Fatal("the pasted path was not sent")
+	}
+
+	w.m.composer.Field = ui.FieldMethod
+	w.m = run(t, w.m, tea.PasteMsg{Content: "POST"})
+	if !strings.Contains(w.m.notice, "the method takes no paste") {
+		t.Errorf("a paste on the method: notice %q", w.m.notice)
 	}
 }

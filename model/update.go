@@ -136,6 +136,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.importCurl(msg.Content)
 		case m.composer.Typing():
 			return m, m.composer.Update(msg)
+		case m.focus == paneRequest && m.composer.Field != ui.FieldMethod:
+			// Pasted on a field not yet edited, the text went nowhere,
+			// without a word: it goes in, as after enter.
+			start := m.composer.StartTyping()
+			return m, tea.Batch(start, m.composer.Update(msg))
+		case m.focus == paneRequest:
+			m.notice = "the method takes no paste: ↓ to a field, or paste a curl command for the whole request"
 		}
 		return m, nil
 	case tea.KeyPressMsg:
