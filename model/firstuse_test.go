@@ -623,3 +623,40 @@ func TestPasteOnAFieldGoesIn(t *testing.T) {
 		t.Errorf("a paste on the method: notice %q", w.m.notice)
 	}
 }
+
+// TestProvidersPaneSaysMoreAreOutOfSight: with more providers than the
+// pane shows, the ones below (and, scrolled, above) were out of sight
+// with nothing saying so. The title carries ↓ and ↑ while they are.
+func TestProvidersPaneSaysMoreAreOutOfSight(t *testing.T) {
+	testEnv(t)
+	var cfg strings.Builder
+	for i := range 10 {
+		cfg.WriteString(staticConfig(fmt.Sprintf("p%02d", i), "http://127.0.0.1:9"))
+	}
+	b := configBackend(t, "k.toml", cfg.String(), nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	r := record(t, b, Options{Redact: true}, 80, 24)
+	title := func() string {
+		return strings.Split(plain(r.m), "\n")[1]
+	}
+	if got := title(); !strings.Contains(got, "Providers ↓") {
+		t.Errorf("at the top, the title is %q", got)
+	}
+	for range 7 {
+		r.send(press("down"))
+	}
+	if got := title(); !strings.Contains(got, "Providers ↑↓") {
+		t.Errorf("in the middle, the title is %q", got)
+	}
+	for range 5 {
+		r.send(press("down"))
+	}
+	if got := title(); !strings.Contains(got, "Providers ↑ ") || strings.Contains(got, "↓") {
+		t.Errorf("at the bottom, the title is %q", got)
+	}
+
+	few := configBackend(t, "k.toml", staticConfig("one", "http://127.0.0.1:9"), nil, providers.SessionOptions{})
+	r = record(t, few, Options{Redact: true}, 80, 24)
+	if got := title(); strings.ContainsAny(got, "↑↓") {
+		t.Errorf("with every provider in sight, the title is %q", got)
+	}
+}

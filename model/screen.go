@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -21,7 +22,10 @@ type screen struct {
 	// lastBottom is the bottom pane shown when only one fits.
 	lastBottom pane
 	list       string
-	token      string
+	// listTitle is the Providers pane's title, with arrows where
+	// providers are scrolled out of it; "" is the plain title.
+	listTitle string
+	token     string
 	// over is drawn over every pane (the help), under is drawn where the
 	// request and response stand; nil when there is none.
 	over, under *boxed
@@ -67,7 +71,7 @@ func draw(s screen) string {
 		body = ui.Box(st, s.over.title, s.over.body, l.w, l.h-2, true)
 	} else {
 		top := lipgloss.JoinHorizontal(lipgloss.Top,
-			ui.Box(st, "Providers", s.list, l.provW, l.topH, s.focus == paneProviders),
+			ui.Box(st, cmp.Or(s.listTitle, "Providers"), s.list, l.provW, l.topH, s.focus == paneProviders),
 			ui.Box(st, "Token", s.token, l.tokW, l.topH, s.focus == paneToken),
 		)
 		body = top + "\n" + drawBottom(s)

@@ -98,6 +98,7 @@ func (m *Model) render() string {
 		return draw(s)
 	}
 	s.list, s.token = m.list.View(), m.tokenPane.View()
+	s.listTitle = providersTitle(&m.list)
 	if p := m.popups.bottom(); p != nil {
 		s.under = &boxed{p.Title(), p.View(), false}
 	}
@@ -196,4 +197,22 @@ func (m *Model) footer(w int) string {
 		line += m.styles.Warn.Render(termtext.Line(m.notice)) + "  "
 	}
 	return ui.Fit(line+m.help.Short(bindings, max(10, w-lipgloss.Width(line)-1)), w)
+}
+
+// providersTitle is the Providers pane's title, with ↑ and ↓ where
+// providers are scrolled out of the pane: with more than it shows, the
+// ones below (or above) were out of sight with nothing saying so.
+func providersTitle(l *ui.ProviderList) string {
+	title := "Providers"
+	above, below := l.More()
+	if above || below {
+		title += " "
+	}
+	if above {
+		title += "↑"
+	}
+	if below {
+		title += "↓"
+	}
+	return title
 }
