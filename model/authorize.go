@@ -280,7 +280,24 @@ func (m *Model) signInLines(e *entry, w, h int, qr string) (body, foot []string)
 	approving := st.Muted.Render(fmt.Sprintf("approving client %s for scopes %s", line(p.ClientID), line(scopes)) + detailsAsked(e))
 	left := durfmt.Clock(p.Expires.Sub(m.now))
 	if p.Grant == config.GrantDeviceCode {
-		body = append(body, "On any device, open "+st.Bold.Render(line(p.URL))+" and enter the code", "", "    "+st.HeaderMark.Render(line(p.UserCode)), "")
+		// The address on lines of its own, wrapped: after "open" on one
+		// line, a tenant's long address was cut at 80 columns, and any
+		// at 60. The code stands apart below it where the pane has the
+		// room, else it is said first, so that both show.
+		code := st.HeaderMark.Render(line(p.UserCode))
+		url := wrapHard(line(p.URL), w)
+		for i := range url {
+			url[i] = st.Bold.Render(url[i])
+		}
+		if 1+len(url)+2 <= h {
+			body = append(body, "On any device, open this address and enter the code:")
+			body = append(body, url...)
+			body = append(body, "", "    "+code, "")
+		} else {
+			body = append(body, "On any device, enter the code "+code+" at:")
+			body = append(body, url...)
+			body = append(body, "")
+		}
 		if errors.Is(p.OpenErr, webbrowser.ErrNotWebURL) {
 			body = append(body, st.Warn.Render(line("Not opened: "+p.OpenErr.Error()+"; check the address before you open it.")), "")
 		}

@@ -38,11 +38,17 @@ func (m Model) openCapture() (tea.Model, tea.Cmd) {
 	case m.insp.body() == nil:
 		m.notice = "no body to capture from"
 		return m, nil
-	case path == "" || m.insp.filterErr != nil:
+	case path == "":
 		m.notice = "f first: C captures the value under the JSON path filter"
+		return m, nil
+	case m.insp.filterErr != nil:
+		// The filter is there: "f first" sent the person to do what
+		// they had done. The filter's own words say what is wrong.
+		m.notice = "nothing to capture: " + m.insp.filterErr.Error()
 		return m, nil
 	}
 	p, cmd := ui.NewPrompt(m.styles, m.keys, "capture as ", "variable name", suggestedVar(path))
+	p.Suggest()
 	m.open(&popup{Popup: p, kind: popCapture})
 	return m, cmd
 }

@@ -198,6 +198,7 @@ func (m Model) saveStep(p *popup, done bool) (tea.Model, tea.Cmd) {
 // stand.
 func (m Model) savePrompt(kind popupKind, label, placeholder, value string) (tea.Model, tea.Cmd) {
 	p, cmd := ui.NewPrompt(m.styles, m.keys, label, placeholder, value)
+	p.Suggest() // the request's own name, when it has one
 	m.open(&popup{Popup: p, kind: kind})
 	return m, cmd
 }

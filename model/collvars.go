@@ -164,6 +164,21 @@ func hasFilePart(parts []httpfile.BodyPart) bool {
 	return slices.ContainsFunc(parts, func(p httpfile.BodyPart) bool { return p.File != "" })
 }
 
+// namedTokenErr is why $auth.token("id") got no token, masked, and named:
+// the provider in use may be another, and "needs login … (press a)"
+// alone sent the person to it. Needing a login stays that kind of error,
+// so that the provider shows needs_login, not a failure.
+func namedTokenErr(id string, sess *providers.Session, err error) error {
+	if errors.Is(err, providers.ErrNeedsLogin) {
+		return fmt.Errorf("%s %w", id, providers.ErrNeedsLogin)
+	}
+	msg := sess.Redact(err.Error())
+	if !strings.HasPrefix(msg, id+":") {
+		msg = id + ": " + msg
+	}
+	return errors.New(msg)
+}
+
 // expand replaces the {{…}} of r, as collection/runner does for keyhole
 // run. Its errors name the reference and never hold a value.
 func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, error) {
@@ -183,7 +198,7 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 			}
 			tok, err := sess.Token(ctx)
 			if err != nil {
-				out.tokErr = errors.New(sess.Redact(err.Error()))
+				out.tokErr = namedTokenErr(id, sess, err)
 				return secret.String{}, out.tokErr
 			}
 			if idToken {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -166,6 +167,7 @@ func TestResponsePaneAnswersTheKeysItsHelpShows(t *testing.T) {
 // complete, which b opens, and chosen by the test — a hostile one too.
 type deviceIdP struct {
 	complete string
+	verify   string // the verification address's path; /activate if empty
 }
 
 func (d *deviceIdP) handler(t *testing.T) http.Handler {
@@ -176,7 +178,8 @@ func (d *deviceIdP) handler(t *testing.T) http.Handler {
 		}
 		switch {
 		case r.URL.Path == "/device":
-			fmt.Fprintf(w, `{"device_code":"dc-1","user_code":"WDJB-MJHT","verification_uri":"http://%s/activate","verification_uri_complete":%q,"expires_in":600,"interval":5}`, r.Host, d.complete)
+			verify := cmp.Or(d.verify, "/activate")
+			fmt.Fprintf(w, `{"device_code":"dc-1","user_code":"WDJB-MJHT","verification_uri":"http://%s%s","verification_uri_complete":%q,"expires_in":600,"interval":5}`, r.Host, verify, d.complete)
 		case r.URL.Path == "/token" && r.Form.Get("grant_type") == "client_credentials":
 			fmt.Fprint(w, `{"access_token":"cc-token-1","token_type":"Bearer","expires_in":3600}`)
 		case r.URL.Path == "/token":

@@ -32,12 +32,25 @@ func (m Model) importCurl(text string) (tea.Model, tea.Cmd) {
 	if e := m.active(); e != nil && e.Config != nil {
 		target = exchange.RelativeTarget(e.Config.BaseURL, r.Target)
 	}
-	var hdr []string
+	var hdr, dropped []string
 	for _, f := range r.Header {
+		if isBearer(f.Name, f.Value) {
+			// The command's own token: keyhole adds the provider's on
+			// send, and a second Authorization line would stand in the
+			// composer unsent.
+			dropped = append(dropped, "dropped its "+f.Name+": Bearer header (keyhole adds its own token)")
+			continue
+		}
 		hdr = append(hdr, f.Name+": "+f.Value)
 	}
 	m.composer.SetRequest(r.Method, target, strings.Join(hdr, "\n"), r.Body)
 	m.notice = "curl command imported"
+	if len(dropped) > 0 {
+		if info == nil {
+			info = &curl.Info{}
+		}
+		info.Notes = append(dropped, info.Notes...)
+	}
 	if info != nil && len(info.Notes)+len(info.Unknown)+len(info.Ignored) > 0 {
 		var said []string
 		said = append(said, info.Notes...)
@@ -50,6 +63,13 @@ func (m Model) importCurl(text string) (tea.Model, tea.Cmd) {
 		m.notice += ": " + strings.Join(said, "; ")
 	}
 	return m, nil
+}
+
+// isBearer reports whether a header carries a bearer token in
+// Authorization.
+func isBearer(name, value string) bool {
+	scheme, _, _ := strings.Cut(strings.TrimSpace(value), " ")
+	return strings.EqualFold(name, "Authorization") && strings.EqualFold(scheme, "Bearer")
 }
 
 // copyCurl puts the composed request on the clipboard as a curl command

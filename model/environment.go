@@ -103,6 +103,16 @@ func envRows(l *collenv.Layer, known []string) ([]ui.PickerItem, []pick) {
 		items[i] = it
 		picks[i] = pick{env: &names[i]}
 	}
+	// The names padded to the widest, so that where each is written
+	// stands in one column ("staging  config" and "no environment  the
+	// config as written" did not line up).
+	width := 0
+	for _, it := range items {
+		width = max(width, lipgloss.Width(it.Title))
+	}
+	for i := range items {
+		items[i].Title += strings.Repeat(" ", width-lipgloss.Width(items[i].Title))
+	}
 	return items, picks
 }
 

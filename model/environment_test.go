@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -364,7 +365,7 @@ func TestEnvSaysWhatTheEnvFilesSay(t *testing.T) {
 	m = switchEnv(t, m, "staging")
 	m = run(t, m, press("e"))
 	screen := plain(m)
-	if i, j := strings.Index(screen, "prod  config"), strings.Index(screen, "qa  env file"); i < 0 || j < i {
+	if i, j := regexpIndex(`prod +config`, screen), regexpIndex(`qa +env file`, screen); i < 0 || j < i {
 		t.Errorf("the env file's environment is not listed after the config's:\n%s", screen)
 	}
 	m = enterLine(t, m, "qa")
@@ -373,6 +374,14 @@ func TestEnvSaysWhatTheEnvFilesSay(t *testing.T) {
 			t.Errorf("after the switch, notice lacks %q: %q", want, m.notice)
 		}
 	}
+}
+
+// regexpIndex is where expr first matches s, or -1.
+func regexpIndex(expr, s string) int {
+	if at := regexp.MustCompile(expr).FindStringIndex(s); at != nil {
+		return at[0]
+	}
+	return -1
 }
 
 // staticConfig is one static-token provider at base.

@@ -11,6 +11,7 @@ import (
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/exchange/history"
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 )
 
 // reopen shows a past exchange and puts its request in the composer, ready
@@ -45,6 +46,17 @@ func (m Model) reopen(e history.Entry) (tea.Model, tea.Cmd) {
 	m.newBody(docPair{}, nil)
 	m.setFocus(paneResponse)
 	m.notice = "reopened from history; ctrl+s sends it again"
+	if m.entries.index(e.Provider) < 0 && e.Provider != "" {
+		// Sent with a provider this config does not have (another
+		// config, the demo, an environment without it): ctrl+s sends
+		// it with the provider in use, or not at all.
+		m.notice = "reopened from history; " + termtext.Line(e.Provider) + " is not a provider here: "
+		if a := m.active(); a != nil {
+			m.notice += "ctrl+s sends it with " + a.name
+		} else {
+			m.notice += "select one (enter in the Providers pane), then ctrl+s"
+		}
+	}
 	if masked {
 		m.notice += " (masked header values must be typed again)"
 	}

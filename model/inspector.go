@@ -169,6 +169,7 @@ func (in *inspector) showDoc() {
 	}
 	in.view.SetNote(strings.Join(notes, " · "))
 	in.view.SetHits(nil, -1)
+	in.view.SetMoreHits(false)
 }
 
 // onDoc shows a body laid out again (p), keeping the place.
@@ -195,6 +196,7 @@ func (in *inspector) onSearch(msg searchMsg) {
 		hits[i] = bodyview.Hit(h)
 	}
 	in.view.SetHits(hits, -1)
+	in.view.SetMoreHits(len(hits) >= document.MaxHits)
 	if len(hits) > 0 {
 		in.view.GotoHit(in.view.NextHit(1))
 	}
@@ -223,6 +225,7 @@ func (in *inspector) rerunSearch() tea.Cmd {
 	if in.query == "" || in.shown == nil {
 		in.hits = nil
 		in.view.SetHits(nil, -1)
+		in.view.SetMoreHits(false)
 		return nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -336,6 +339,9 @@ func (m Model) openPrompt(kind popupKind, value string) (tea.Model, tea.Cmd) {
 		label, placeholder = "save to ", "file to write"
 	}
 	p, cmd := ui.NewPrompt(m.styles, m.keys, label, placeholder, value)
+	if kind == popSave {
+		p.Suggest() // a file name of keyhole's; the others reopen what was typed
+	}
 	m.open(&popup{Popup: p, kind: kind})
 	return m, cmd
 }

@@ -99,6 +99,22 @@ func (m Model) providersKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.selectProvider(m.list.Cursor())
 	case key.Matches(msg, k.Refresh):
 		return m.fetch(m.list.Cursor(), true)
+	case key.Matches(msg, k.Authorize):
+		// The Token pane beside says "press a to sign in" while the
+		// cursor is still here, after enter: a signs in to the provider
+		// under the cursor, used from then on, as enter would.
+		var first tea.Cmd
+		if i := m.list.Cursor(); i >= 0 && i < len(m.entries) && m.entries[i].Config != nil && !m.entries[i].Config.Interactive() {
+			// Nothing to sign in to: the provider in use stays.
+			m.notice = m.entries[i].name + " needs no sign-in: r gets a new token"
+			return m, nil
+		}
+		if m.list.Cursor() != m.list.Active() {
+			nm, cmd := m.selectProvider(m.list.Cursor())
+			m, first = nm.(Model), cmd
+		}
+		nm, cmd := m.authorize()
+		return nm, tea.Batch(first, cmd)
 	}
 	return m, m.list.Update(msg)
 }

@@ -102,7 +102,7 @@ func (m *Model) syncInspector() {
 	if p != nil && p.kind == popSearch {
 		note := ""
 		if m.insp.query != "" {
-			note = fmt.Sprintf("%d hits", len(m.insp.hits))
+			note = hitsNote(len(m.insp.hits))
 		}
 		p.Popup.(*ui.Prompt).SetNote(note)
 	}
@@ -165,11 +165,13 @@ func (in *inspector) info(st *ui.Styles) string {
 	r := in.resp
 	status := st.Render(statusTone(r.Status), statusWords(r))
 	parts := []string{status}
+	if r.Status == 401 || r.Status == 403 {
+		// Next to the status, before the timing: at the end of the
+		// line a narrow pane cut it ("! expla…").
+		parts = append(parts, st.Warn.Render("! explains why"))
+	}
 	if b := timingBreakdown(r.Timing); b != "" {
 		parts = append(parts, b)
-	}
-	if r.Status == 401 || r.Status == 403 {
-		parts = append(parts, st.Warn.Render("! explains why"))
 	}
 	if d := in.shown; d != nil {
 		mode := " · pretty"
@@ -218,4 +220,16 @@ func statusTone(code int) ui.Tone {
 		return ui.ToneInfo
 	}
 	return ui.ToneGood
+}
+
+// hitsNote is the search prompt's count: "1 hit", "42 hits", and
+// "100000+ hits" when the search stopped at its cap.
+func hitsNote(n int) string {
+	switch {
+	case n == 1:
+		return "1 hit"
+	case n >= document.MaxHits:
+		return fmt.Sprintf("%d+ hits", n)
+	}
+	return fmt.Sprintf("%d hits", n)
 }

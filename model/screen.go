@@ -1,10 +1,12 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/keyhole-sh/keyhole/ui"
 )
@@ -20,7 +22,10 @@ type screen struct {
 	// lastBottom is the bottom pane shown when only one fits.
 	lastBottom pane
 	list       string
-	token      string
+	// listTitle is the Providers pane's title, with arrows where
+	// providers are scrolled out of it; "" is the plain title.
+	listTitle string
+	token     string
 	// over is drawn over every pane (the help), under is drawn where the
 	// request and response stand; nil when there is none.
 	over, under *boxed
@@ -62,14 +67,17 @@ type boxed struct {
 func draw(s screen) string {
 	l, st := s.l, s.st
 	if l.w < minWidth || l.h < minHeight {
-		return fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
+		// Wrapped at words: on the narrowest terminals, the ones this
+		// is for, a cut line lost the terminal's own size.
+		msg := fmt.Sprintf("keyhole needs at least %d×%d; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, l.w, l.h)
+		return ansi.Wrap(msg, max(1, l.w), "")
 	}
 	var body string
 	if s.over != nil {
 		body = ui.Box(st, s.over.title, s.over.body, l.w, l.h-2, true)
 	} else {
 		top := lipgloss.JoinHorizontal(lipgloss.Top,
-			ui.Box(st, "Providers", s.list, l.provW, l.topH, s.focus == paneProviders),
+			ui.Box(st, cmp.Or(s.listTitle, "Providers"), s.list, l.provW, l.topH, s.focus == paneProviders),
 			ui.Box(st, "Token", s.token, l.tokW, l.topH, s.focus == paneToken),
 		)
 		body = top + "\n" + drawBottom(s)

@@ -77,7 +77,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if errors.Is(msg.err, providers.ErrNoEndpoint) {
 			// Nothing was sent and nothing forgotten: the token and its
 			// state stay as they were, and the notice says why.
-			m.notice = msg.err.Error() + ": keyhole can only forget a token this provider cannot revoke"
+			// Short enough for the status line at 80 columns: the longer
+			// one was cut before it said what became of the token.
+			m.notice = msg.name + ": no revocation endpoint (set revoke_url): nothing sent, the token kept"
 			return m, nil
 		}
 		if e := m.entries.named(msg.name); e != nil {
@@ -134,6 +136,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.importCurl(msg.Content)
 		case m.composer.Typing():
 			return m, m.composer.Update(msg)
+		case m.focus == paneRequest && m.composer.Field != ui.FieldMethod:
+			// Pasted on a field not yet edited, the text went nowhere,
+			// without a word: it goes in, as after enter.
+			start := m.composer.StartTyping()
+			return m, tea.Batch(start, m.composer.Update(msg))
+		case m.focus == paneRequest:
+			m.notice = "the method takes no paste: ↓ to a field, or paste a curl command for the whole request"
 		}
 		return m, nil
 	case tea.KeyPressMsg:

@@ -98,6 +98,7 @@ func (m *Model) render() string {
 		return draw(s)
 	}
 	s.list, s.token = m.list.View(), m.tokenPane.View()
+	s.listTitle = providersTitle(&m.list)
 	if p := m.popups.bottom(); p != nil {
 		s.under = &boxed{title: p.Title(), body: p.View()}
 	}
@@ -162,9 +163,10 @@ func (m *Model) header(w int) string {
 	}
 	right := strings.Join(flags, " · ") + " "
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 && (m.opts.Share != nil || m.env != nil && m.env.Name != "") {
-		// The environment and the sharing mark are never cut off: the
-		// config's label is.
+	if gap < 1 && (m.opts.Share != nil || m.env != nil && m.env.Name != "" || !m.redact) {
+		// The environment, the sharing mark and SECRETS SHOWN are never
+		// cut off: the config's label is. (On a narrow screen the
+		// secrets stood revealed with nothing saying so.)
 		left = ui.Fit(left, max(0, w-lipgloss.Width(right)-1))
 		gap = w - lipgloss.Width(left) - lipgloss.Width(right)
 	}
@@ -178,6 +180,9 @@ func (m *Model) header(w int) string {
 // mode; "typing" when printable keys go to an input; the notice.
 func (m *Model) footer(w int) string {
 	bindings := m.keys.ShortHelp()
+	if m.focus == paneRequest || m.focus == paneResponse {
+		bindings = m.keys.ExchangeHelp()
+	}
 	mode := ""
 	if m.typing() {
 		bindings = m.keys.TypingHelp()
@@ -192,4 +197,22 @@ func (m *Model) footer(w int) string {
 		line += m.styles.Warn.Render(termtext.Line(m.notice)) + "  "
 	}
 	return ui.Fit(line+m.help.Short(bindings, max(10, w-lipgloss.Width(line)-1)), w)
+}
+
+// providersTitle is the Providers pane's title, with ↑ and ↓ where
+// providers are scrolled out of the pane: with more than it shows, the
+// ones below (or above) were out of sight with nothing saying so.
+func providersTitle(l *ui.ProviderList) string {
+	title := "Providers"
+	above, below := l.More()
+	if above || below {
+		title += " "
+	}
+	if above {
+		title += "↑"
+	}
+	if below {
+		title += "↓"
+	}
+	return title
 }

@@ -80,7 +80,9 @@ func (m *Model) whyText() (title, body string) {
 			b.WriteString("\n\n")
 		}
 		b.WriteString(st.Bad.Render(fmt.Sprintf("%d. ", i+1)) + termtext.Line(f.Cause) + "\n")
-		b.WriteString(st.Good.Render("   fix: ") + termtext.Line(f.Fix))
+		// The indent stands outside the colour, where the popup's
+		// folding sees it and indents the fix's wrapped lines under it.
+		b.WriteString("   " + st.Good.Render("fix: ") + termtext.Line(f.Fix))
 	}
 	if note != "" {
 		b.WriteString("\n\n" + st.Muted.Render(note))

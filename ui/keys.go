@@ -208,6 +208,13 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.NextPane, k.Send, k.Refresh, k.Redact, k.Help, k.QuitKey}
 }
 
+// ExchangeHelp is the footer line while browsing in the Request or the
+// Response pane: ShortHelp without r, which acts in the Providers and
+// Token panes only (offered there, it did nothing).
+func (k KeyMap) ExchangeHelp() []key.Binding {
+	return []key.Binding{k.NextPane, k.Send, k.Redact, k.Help, k.QuitKey}
+}
+
 // TypingHelp is the footer line while an input has focus: only ctrl-keys
 // and esc act then.
 func (k KeyMap) TypingHelp() []key.Binding {

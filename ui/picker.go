@@ -322,6 +322,12 @@ func (p *Picker) View() string {
 	h := p.listHeight()
 	for i := p.offset; i < len(p.lines) && i < p.offset+h; i++ {
 		l := p.lines[i]
+		if l.row < 0 && i == p.offset+h-1 {
+			// A heading on the last line would stand over nothing:
+			// its rows are below, and scrolling shows it with them.
+			out = append(out, "")
+			continue
+		}
 		if l.row < 0 {
 			out = append(out, st.Bold.Render(Fit(l.heading, p.w)))
 			continue

@@ -68,7 +68,9 @@ func fold(text string, w int) string {
 func NewHelpPopup(st *Styles, keys *KeyMap) *TextPopup {
 	h := NewHelp(*st)
 	help := func(w int) string { return h.Full(*st, *keys, w) }
-	return newTextPopup(keys, "Help", help, keys.Close, keys.Help)
+	// Over the help, ? closes it: the footer says so, not "? help".
+	again := key.NewBinding(key.WithKeys(keys.Help.Keys()...), key.WithHelp(keys.Help.Help().Key, "close"))
+	return newTextPopup(keys, "Help", help, keys.Close, again)
 }
 
 // NewActionTextPopup shows body as NewTextPopup does; each of acts closes
@@ -206,6 +208,11 @@ type Prompt struct {
 	note   string
 	w      int
 	result Result
+	// suggested: the value is keyhole's suggestion (a file name, a
+	// variable's name), drawn selected: the first character typed
+	// replaces it, as in a save dialog; a key that edits keeps it.
+	suggested bool
+	plain     textinput.Styles
 }
 
 // NewPrompt opens a prompt holding value, and the command that starts its
@@ -217,6 +224,42 @@ func NewPrompt(st *Styles, keys *KeyMap, label, placeholder, value string) (*Pro
 	p := &Prompt{st: st, keys: keys, label: label, input: in}
 	p.SetSize(defaultPopupW, 1)
 	return p, p.input.Focus()
+}
+
+// Suggest marks the value as a suggestion: drawn selected, it goes as
+// soon as a character is typed or pasted (typing after it made
+// "response.jsonout.json"); an arrow, backspace or ctrl-key keeps it to
+// edit, and enter takes it as it is.
+func (p *Prompt) Suggest() {
+	if p.input.Value() == "" {
+		return
+	}
+	p.suggested, p.plain = true, p.input.Styles()
+	s := p.plain
+	s.Focused.Text = s.Focused.Text.Reverse(true)
+	p.input.SetStyles(s)
+}
+
+// unsuggest ends the suggestion, replacing the value when the key types.
+func (p *Prompt) unsuggest(msg tea.Msg) {
+	if !p.suggested {
+		return
+	}
+	switch m := msg.(type) {
+	case tea.KeyPressMsg:
+		if key.Matches(m, p.keys.Choose) || key.Matches(m, p.keys.Cancel) {
+			return
+		}
+		if m.Text != "" {
+			p.input.SetValue("")
+		}
+	case tea.PasteMsg:
+		p.input.SetValue("")
+	default:
+		return
+	}
+	p.suggested = false
+	p.input.SetStyles(p.plain)
 }
 
 // Title implements Popup.
@@ -235,8 +278,9 @@ func (p *Prompt) Value() string { return p.input.Value() }
 func (p *Prompt) SetNote(note string) { p.note = note }
 
 // noteRoom is what a prompt's line keeps free after the input for its
-// note ("  42 hits").
-const noteRoom = 11
+// note, the longest a search's count is ("  100000+ hits"): a shorter
+// room cut the count of a big body's search.
+const noteRoom = 14
 
 // SetSize implements Component: a prompt is one line.
 func (p *Prompt) SetSize(w, _ int) {
@@ -255,6 +299,7 @@ func (p *Prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp
 
 // Update implements Component.
 func (p *Prompt) Update(msg tea.Msg) tea.Cmd {
+	p.unsuggest(msg)
 	var cmd tea.Cmd
 	p.result, cmd = editLine(&p.input, msg, p.keys.Choose, p.keys.Cancel)
 	return cmd

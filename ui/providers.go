@@ -77,6 +77,11 @@ func (l *ProviderList) SetFocused(f bool) { l.focused = f }
 // Offset is the first row drawn.
 func (l *ProviderList) Offset() int { return l.offset }
 
+// More reports whether providers lie above and below the rows drawn.
+func (l *ProviderList) More() (above, below bool) {
+	return l.offset > 0, l.offset+l.h < len(l.items)
+}
+
 // Click puts the cursor on the row drawn at line y of the list, if there
 // is one there.
 func (l *ProviderList) Click(y int) {

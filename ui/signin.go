@@ -88,7 +88,11 @@ func (s *SignIn) SetSize(w, h int) {
 // ShortHelp implements help.KeyMap.
 func (s *SignIn) ShortHelp() []key.Binding {
 	if s.pasting {
-		return []key.Binding{s.keys.Choose, s.keys.Close, s.keys.Quit}
+		// In the box enter sends the address and esc leaves the box,
+		// the sign-in still waiting: not "choose" and "close".
+		send := key.NewBinding(key.WithKeys(s.keys.Choose.Keys()...), key.WithHelp(s.keys.Choose.Help().Key, "send the address"))
+		leave := key.NewBinding(key.WithKeys(s.keys.Close.Keys()...), key.WithHelp(s.keys.Close.Help().Key, "leave the box"))
+		return []key.Binding{send, leave, s.keys.Quit}
 	}
 	var out []key.Binding
 	if s.opts.CanPaste {

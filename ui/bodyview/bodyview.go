@@ -47,7 +47,8 @@ type Model struct {
 	xoff int // wrap off: the first column on screen
 
 	hits    []Hit
-	current int // the current hit, or -1
+	current int  // the current hit, or -1
+	more    bool // the search stopped at its cap: there are more hits
 
 	// cache holds what drawing works out once and keeps: line layouts,
 	// and scratch buffers, so that View allocates nothing and changes
@@ -72,7 +73,7 @@ func (v *Model) SetStyles(st *Styles) { v.st = st }
 func (v *Model) SetDocument(lines Lines, kind string) {
 	v.lines, v.kind = lines, kind
 	v.top, v.sub, v.xoff = 0, 0, 0
-	v.hits, v.current = nil, -1
+	v.hits, v.current, v.more = nil, -1, false
 	v.cache = &layoutCache{json: kind == "json"}
 }
 
@@ -127,6 +128,10 @@ func (v *Model) SetStatusRow(on bool) {
 // SetNote sets a few words shown in the status row, before the position,
 // such as "cut at 100 MB" or "100000+ hits".
 func (v *Model) SetNote(note string) { v.note = note }
+
+// SetMoreHits says whether the search stopped at its cap with more hits
+// left: the status counts "hit 3/100000+", not a total it does not know.
+func (v *Model) SetMoreHits(more bool) { v.more = more }
 
 // SetHits sets the search hits to highlight, in document order (as
 // document's Search returns them), and the current one (-1 for none). It

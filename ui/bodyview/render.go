@@ -225,7 +225,11 @@ func (v *Model) statusText(below int) string {
 		if v.current >= 0 {
 			cur = strconv.Itoa(v.current + 1)
 		}
-		parts = append(parts, "hit "+cur+"/"+strconv.Itoa(len(v.hits)))
+		total := strconv.Itoa(len(v.hits))
+		if v.more {
+			total += "+"
+		}
+		parts = append(parts, "hit "+cur+"/"+total)
 	}
 	if !v.wrap && v.xoff > 0 {
 		parts = append(parts, "col "+strconv.Itoa(v.xoff+1))
