@@ -660,3 +660,22 @@ func TestProvidersPaneSaysMoreAreOutOfSight(t *testing.T) {
 		t.Errorf("with every provider in sight, the title is %q", got)
 	}
 }
+
+// TestRefreshAnotherProviderSaysHowItWent: r in the Providers pane acts
+// on the provider under the cursor; when another is in use, the Token
+// pane goes on showing that one, and only the glyph changed: r read as
+// doing nothing. The status line says how it went.
+func TestRefreshAnotherProviderSaysHowItWent(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter")) // demo-cc, in use
+	w.m.list.SetCursor(w.m.entries.index("demo-pkce"))
+	w.m = run(t, w.m, press("r"))
+	if got := w.m.notice; !strings.Contains(got, "demo-pkce: needs_login") {
+		t.Errorf("r on demo-pkce: notice %q", got)
+	}
+	w.m.list.SetCursor(w.m.entries.index("demo-cc"))
+	w.m = run(t, w.m, press("r"))
+	if got := w.m.notice; got != "" {
+		t.Errorf("r on the provider in use (the Token pane says how it went): notice %q", got)
+	}
+}

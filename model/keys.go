@@ -98,7 +98,12 @@ func (m Model) providersKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Select):
 		return m.selectProvider(m.list.Cursor())
 	case key.Matches(msg, k.Refresh):
-		return m.fetch(m.list.Cursor(), true)
+		nm, cmd := m.fetch(m.list.Cursor(), true)
+		m = nm.(Model)
+		if i := m.list.Cursor(); i != m.list.Active() && i >= 0 && i < len(m.entries) && m.entries[i].act != providers.Idle {
+			m.entries[i].tell = true
+		}
+		return m, cmd
 	case key.Matches(msg, k.Authorize):
 		// The Token pane beside says "press a to sign in" while the
 		// cursor is still here, after enter: a signs in to the provider
