@@ -679,3 +679,30 @@ func TestRefreshAnotherProviderSaysHowItWent(t *testing.T) {
 		t.Errorf("r on the provider in use (the Token pane says how it went): notice %q", got)
 	}
 }
+
+// TestEmptyPasteKeepsTheSignIn: enter opens the sign-in's paste box and
+// enter again sends what is in it; with nothing in it, the nothing was
+// sent and the sign-in ended in an error ("the pasted text is not a
+// redirect"), to be started over. An empty box is left, the sign-in still
+// waiting for the address, which then signs in.
+func TestEmptyPasteKeepsTheSignIn(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	authURL := <-br.opened
+	w.m = run(t, w.m, press("enter"))
+	w.m = run(t, w.m, press("enter"))
+	if !hasPopup(w.m, popSignIn) {
+		t.Fatalf("enter on an empty paste box closed the sign-in:\n%s", plain(w.m))
+	}
+	redirect := br.signIn(authURL)
+	w.m = run(t, w.m, press("enter"))
+	w.m = run(t, w.m, tea.PasteMsg{Content: redirect})
+	w.m = run(t, w.m, press("enter"))
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if e := w.m.active(); e.tok == nil || w.m.state(e) != providers.StateValid {
+		t.Errorf("no token after the address was pasted: state %s, err %v", w.m.state(e), e.err)
+	}
+}
