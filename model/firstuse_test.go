@@ -706,3 +706,28 @@ func TestEmptyPasteKeepsTheSignIn(t *testing.T) {
 		t.Errorf("no token after the address was pasted: state %s, err %v", w.m.state(e), e.err)
 	}
 }
+
+// TestFilteredCollectionRowsSayTheirFile: filtered, the picker's rows
+// stand without their headings, and two files' "POST /api/items create"
+// read as one row twice; a file's name typed in the filter matched
+// nothing. Each row names its file, and the name is matched.
+func TestFilteredCollectionRowsSayTheirFile(t *testing.T) {
+	dir := t.TempDir()
+	block := "### create\nPOST http://127.0.0.1:9/api/items\n"
+	writeFile(t, dir, "items.http", block)
+	writeFile(t, dir, "saved.http", block)
+	m := collModel(t, staticConfig("api", "http://127.0.0.1:9"), CollectionOptions{WorkDir: dir}, 120, 40)
+	m = run(t, m, press("o"))
+	m = typeKeys(t, m, "create")
+	screen := plain(m)
+	for _, file := range []string{"create · items.http", "create · saved.http"} {
+		if !strings.Contains(screen, file) {
+			t.Errorf("filtered, no row says %q:\n%s", file, screen)
+		}
+	}
+	m = run(t, m, press("esc"))
+	m = typeKeys(t, m, "saved.http")
+	if screen := plain(m); !strings.Contains(screen, "create · saved.http") || strings.Contains(screen, "items.http") {
+		t.Errorf("the filter saved.http:\n%s", screen)
+	}
+}
