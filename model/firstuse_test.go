@@ -731,3 +731,27 @@ func TestFilteredCollectionRowsSayTheirFile(t *testing.T) {
 		t.Errorf("the filter saved.http:\n%s", screen)
 	}
 }
+
+// TestTooSmallOnlyQuits: on a terminal too small to draw, the screen
+// says "Enlarge it, or press q to quit", but keys went on acting on the
+// panes not drawn: with the picker open q typed into its filter, and x in
+// the Token pane revoked the token out of sight. q quits, and no other
+// key acts.
+func TestTooSmallOnlyQuits(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	tok := w.m.active().tok
+	w.m.setFocus(paneToken)
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	w.m = run(t, w.m, press("x"))
+	if w.m.active().tok != tok {
+		t.Error("x on a screen too small to draw revoked the token")
+	}
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	w.m = run(t, w.m, press("o"))
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	_, cmd := w.m.Update(press("q"))
+	if !quits(t, cmd) {
+		t.Error("q on a screen too small to draw did not quit (with the picker open)")
+	}
+}

@@ -16,6 +16,16 @@ import (
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	m.notice = "" // a notice lasts until the next key
+	if l := m.layout(); l.w < minWidth || l.h < minHeight {
+		// The screen says only "enlarge it, or press q to quit": any
+		// other key acted on panes and inputs not drawn (q typed into a
+		// hidden filter, x revoked a token out of sight).
+		if key.Matches(msg, k.Quit) || key.Matches(msg, k.QuitKey) {
+			m.cancelAll()
+			return m, tea.Quit
+		}
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.cancelAll()
