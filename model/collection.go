@@ -147,7 +147,8 @@ func collRows(st *collState, home string, redact bool) ([]ui.PickerItem, []pick)
 		note("Collection", "unavailable:", e, &collPick{req: -1, title: "Collection · unavailable", note: e})
 	}
 	for _, f := range st.files {
-		group := termtext.Line("Collection · " + relName(home, f.Path))
+		file := termtext.Line(relName(home, f.Path))
+		group := "Collection · " + file
 		for i := range f.Requests {
 			r := &f.Requests[i]
 			target := r.URL
@@ -161,6 +162,11 @@ func collRows(st *collState, home string, redact bool) ([]ui.PickerItem, []pick)
 					{Text: termtext.Line(r.Method), Look: ui.LookMethod, Width: methodW},
 					{Text: termtext.Line(target)},
 					{Text: termtext.Line(r.Name), Name: true},
+					// The file, muted after a dot as a spec row's tags:
+					// filtered, the rows stand without their headings,
+					// and two files' "POST /api/items create" were one
+					// row twice. It is matched too.
+					{Text: file, Look: ui.LookMuted, Prefix: "· "},
 				},
 				// Ranked as a saved request is: the shorter URL first.
 				Tie: len(r.URL) * (spec.MaxOperations + 1),

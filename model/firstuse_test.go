@@ -660,3 +660,98 @@ func TestProvidersPaneSaysMoreAreOutOfSight(t *testing.T) {
 		t.Errorf("with every provider in sight, the title is %q", got)
 	}
 }
+
+// TestRefreshAnotherProviderSaysHowItWent: r in the Providers pane acts
+// on the provider under the cursor; when another is in use, the Token
+// pane goes on showing that one, and only the glyph changed: r read as
+// doing nothing. The status line says how it went.
+func TestRefreshAnotherProviderSaysHowItWent(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter")) // demo-cc, in use
+	w.m.list.SetCursor(w.m.entries.index("demo-pkce"))
+	w.m = run(t, w.m, press("r"))
+	if got := w.m.notice; !strings.Contains(got, "demo-pkce: needs_login") {
+		t.Errorf("r on demo-pkce: notice %q", got)
+	}
+	w.m.list.SetCursor(w.m.entries.index("demo-cc"))
+	w.m = run(t, w.m, press("r"))
+	if got := w.m.notice; got != "" {
+		t.Errorf("r on the provider in use (the Token pane says how it went): notice %q", got)
+	}
+}
+
+// TestEmptyPasteKeepsTheSignIn: enter opens the sign-in's paste box and
+// enter again sends what is in it; with nothing in it, the nothing was
+// sent and the sign-in ended in an error ("the pasted text is not a
+// redirect"), to be started over. An empty box is left, the sign-in still
+// waiting for the address, which then signs in.
+func TestEmptyPasteKeepsTheSignIn(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	authURL := <-br.opened
+	w.m = run(t, w.m, press("enter"))
+	w.m = run(t, w.m, press("enter"))
+	if !hasPopup(w.m, popSignIn) {
+		t.Fatalf("enter on an empty paste box closed the sign-in:\n%s", plain(w.m))
+	}
+	redirect := br.signIn(authURL)
+	w.m = run(t, w.m, press("enter"))
+	w.m = run(t, w.m, tea.PasteMsg{Content: redirect})
+	w.m = run(t, w.m, press("enter"))
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if e := w.m.active(); e.tok == nil || w.m.state(e) != providers.StateValid {
+		t.Errorf("no token after the address was pasted: state %s, err %v", w.m.state(e), e.err)
+	}
+}
+
+// TestFilteredCollectionRowsSayTheirFile: filtered, the picker's rows
+// stand without their headings, and two files' "POST /api/items create"
+// read as one row twice; a file's name typed in the filter matched
+// nothing. Each row names its file, and the name is matched.
+func TestFilteredCollectionRowsSayTheirFile(t *testing.T) {
+	dir := t.TempDir()
+	block := "### create\nPOST http://127.0.0.1:9/api/items\n"
+	writeFile(t, dir, "items.http", block)
+	writeFile(t, dir, "saved.http", block)
+	m := collModel(t, staticConfig("api", "http://127.0.0.1:9"), CollectionOptions{WorkDir: dir}, 120, 40)
+	m = run(t, m, press("o"))
+	m = typeKeys(t, m, "create")
+	screen := plain(m)
+	for _, file := range []string{"create · items.http", "create · saved.http"} {
+		if !strings.Contains(screen, file) {
+			t.Errorf("filtered, no row says %q:\n%s", file, screen)
+		}
+	}
+	m = run(t, m, press("esc"))
+	m = typeKeys(t, m, "saved.http")
+	if screen := plain(m); !strings.Contains(screen, "create · saved.http") || strings.Contains(screen, "items.http") {
+		t.Errorf("the filter saved.http:\n%s", screen)
+	}
+}
+
+// TestTooSmallOnlyQuits: on a terminal too small to draw, the screen
+// says "Enlarge it, or press q to quit", but keys went on acting on the
+// panes not drawn: with the picker open q typed into its filter, and x in
+// the Token pane revoked the token out of sight. q quits, and no other
+// key acts.
+func TestTooSmallOnlyQuits(t *testing.T) {
+	w := newWorld(t)
+	w.m = run(t, w.m, press("enter"))
+	tok := w.m.active().tok
+	w.m.setFocus(paneToken)
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	w.m = run(t, w.m, press("x"))
+	if w.m.active().tok != tok {
+		t.Error("x on a screen too small to draw revoked the token")
+	}
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	w.m = run(t, w.m, press("o"))
+	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	_, cmd := w.m.Update(press("q"))
+	if !quits(t, cmd) {
+		t.Error("q on a screen too small to draw did not quit (with the picker open)")
+	}
+}

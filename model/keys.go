@@ -16,6 +16,16 @@ import (
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	m.notice = "" // a notice lasts until the next key
+	if l := m.layout(); l.w < minWidth || l.h < minHeight {
+		// The screen says only "enlarge it, or press q to quit": any
+		// other key acted on panes and inputs not drawn (q typed into a
+		// hidden filter, x revoked a token out of sight).
+		if key.Matches(msg, k.Quit) || key.Matches(msg, k.QuitKey) {
+			m.cancelAll()
+			return m, tea.Quit
+		}
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.cancelAll()
@@ -98,7 +108,12 @@ func (m Model) providersKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Select):
 		return m.selectProvider(m.list.Cursor())
 	case key.Matches(msg, k.Refresh):
-		return m.fetch(m.list.Cursor(), true)
+		nm, cmd := m.fetch(m.list.Cursor(), true)
+		m = nm.(Model)
+		if i := m.list.Cursor(); i != m.list.Active() && i >= 0 && i < len(m.entries) && m.entries[i].act != providers.Idle {
+			m.entries[i].tell = true
+		}
+		return m, cmd
 	case key.Matches(msg, k.Authorize):
 		// The Token pane beside says "press a to sign in" while the
 		// cursor is still here, after enter: a signs in to the provider

@@ -109,6 +109,10 @@ type entry struct {
 	// spec is the provider's OpenAPI description, once the picker asked
 	// for it.
 	spec *specState
+	// tell: the fetch in flight was asked for with r on this provider
+	// while another is in use: the Token pane shows that other one, so
+	// the status line says how it went.
+	tell bool
 }
 
 // entries are the listed providers, in the config's order.

@@ -225,10 +225,20 @@ func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
 	e.noteDiscovery()
 	if msg.err != nil {
 		e.err = msg.err
-		return m, nil
+	} else {
+		e.tok, e.err = msg.tok, nil
+		m.sayCacheErr(msg.tok)
 	}
-	e.tok, e.err = msg.tok, nil
-	m.sayCacheErr(msg.tok)
+	if e.tell {
+		// r on a provider the Token pane does not show: only its
+		// glyph changed, which read as r doing nothing.
+		e.tell = false
+		if msg.err != nil {
+			m.notice = e.name + ": " + m.state(e).String() + " (enter shows why)"
+		} else {
+			m.notice = e.name + ": new token (enter uses it)"
+		}
+	}
 	return m, nil
 }
 
@@ -331,6 +341,7 @@ func (m Model) fetch(i int, force bool) (tea.Model, tea.Cmd) {
 		e.before = e.err
 	}
 	e.act, e.err, e.cancel = providers.Fetching, nil, cancel
+	e.tell = false // r sets it again, after this
 	if e.tok != nil {
 		e.act = providers.Refreshing
 	}

@@ -121,6 +121,11 @@ func (s *SignIn) Update(msg tea.Msg) tea.Cmd {
 	k, isKey := msg.(tea.KeyPressMsg)
 	if s.pasting {
 		r, cmd := editLine(&s.paste, msg, s.keys.Choose, s.keys.Close)
+		if r == Done && strings.TrimSpace(s.paste.Value()) == "" {
+			// enter on an empty box leaves it: sent, the nothing ended
+			// the sign-in with an error, to be started over.
+			r = Dismissed
+		}
 		if r == Done {
 			text := s.paste.Value()
 			s.pasted = &text
