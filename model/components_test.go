@@ -68,7 +68,7 @@ func hostileAPI(t *testing.T) *httptest.Server {
 func responseKeys(km *ui.KeyMap) map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"Search": &km.Search, "NextHit": &km.NextHit, "PrevHit": &km.PrevHit, "Filter": &km.Filter,
-		"Headers": &km.Headers, "Raw": &km.Raw, "WrapKey": &km.WrapKey, "Yank": &km.Yank,
+		"Headers": &km.Headers, "AllHeaders": &km.AllHeaders, "Raw": &km.Raw, "WrapKey": &km.WrapKey, "Yank": &km.Yank,
 		"Save": &km.Save, "Why": &km.Why, "Documented": &km.Documented, "Check": &km.Check, "Capture": &km.Capture,
 		"Up": &km.Up, "Down": &km.Down, "PageUp": &km.PageUp, "PageDown": &km.PageDown,
 		"Top": &km.Top, "Bottom": &km.Bottom, "Left": &km.Left, "Right": &km.Right,
@@ -401,5 +401,62 @@ func TestRefreshBesideASignInEndsIt(t *testing.T) {
 	}
 	if got := m.state(e); got != providers.StateNeedsLogin {
 		t.Errorf("state after r: %s, want needs_login", got)
+	}
+}
+
+// TestEveryHeaderInAPopup: the pane shows as many headers as a third of
+// it holds, and an API's answer often carries twenty: there was no way to
+// read the rest. enter lists every one, masked as the pane shows them;
+// ctrl+r reveals them there.
+func TestEveryHeaderInAPopup(t *testing.T) {
+	const token = "static-token-4242"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 30 {
+			w.Header().Set(fmt.Sprintf("X-Header-%02d", i), fmt.Sprintf("value %02d", i))
+		}
+		w.Header().Set("X-Echo", "Bearer "+r.Header.Get("Authorization")[len("Bearer "):])
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	testEnv(t)
+	b := configBackend(t, "headers.toml", fmt.Sprintf("[providers.api]\nbase_url = %q\ngrant = \"static\"\ntoken = %q\n", srv.URL, token),
+		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	m := newTestModel(t, b, nil)
+	m = update(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = run(t, m, press("enter"))
+	m.composer.SetRequest("GET", "/items", "", "")
+	m = run(t, m, press("ctrl+s"))
+	m.setFocus(paneResponse)
+	if screen := plain(m); !strings.Contains(screen, "more headers: enter lists them all") {
+		t.Fatalf("the cut header list does not say how to read the rest:\n%s", screen)
+	}
+	m = update(t, m, press("enter"))
+	p := m.popups.top()
+	if p == nil || p.kind != popText || !strings.HasPrefix(p.Title(), "Response headers · 34") {
+		t.Fatalf("enter did not list the headers:\n%s", plain(m))
+	}
+	read := func(m Model) string {
+		for range 40 {
+			m = update(t, m, press("up"))
+		}
+		var all strings.Builder
+		for range 40 {
+			all.WriteString(plain(m))
+			m = update(t, m, press("down"))
+		}
+		return all.String()
+	}
+	text := read(m)
+	for i := range 30 {
+		if h := fmt.Sprintf("X-Header-%02d: value %02d", i, i); !strings.Contains(text, h) {
+			t.Errorf("the list lacks %q", h)
+		}
+	}
+	if strings.Contains(text, token) || !strings.Contains(text, "X-Echo: ••••") {
+		t.Errorf("the masked list shows the token, or not its mask")
+	}
+	m = update(t, m, press("ctrl+r"))
+	if text := read(m); !strings.Contains(text, "X-Echo: Bearer "+token) {
+		t.Errorf("revealed, the list lacks the token")
 	}
 }

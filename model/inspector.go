@@ -402,6 +402,8 @@ func (m Model) inspectorKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.contract(true, true)
 	case key.Matches(msg, k.Capture):
 		return m.openCapture()
+	case key.Matches(msg, k.AllHeaders):
+		return m.openHeaders()
 	case key.Matches(msg, k.Save):
 		if in.body() == nil {
 			m.notice = "no body to save"

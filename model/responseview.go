@@ -2,8 +2,10 @@ package model
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/keyhole-sh/keyhole/exchange"
@@ -66,7 +68,7 @@ func (in *inspector) parts() (top []string, promptLine string, bodyH int) {
 		room := max(1, (h-len(top))/3)
 		if len(lines) > room {
 			more := len(lines) - room + 1
-			lines = append(lines[:room-1], fmt.Sprintf("… %d more headers (h hides them)", more))
+			lines = append(lines[:room-1], fmt.Sprintf("… %d more headers: enter lists them all, h hides them", more))
 		}
 		for _, l := range lines {
 			l = line(l)
@@ -232,4 +234,38 @@ func hitsNote(n int) string {
 		return fmt.Sprintf("%d+ hits", n)
 	}
 	return fmt.Sprintf("%d hits", n)
+}
+
+// openHeaders lists every header of the answer in a popup, scrolled with
+// the arrows: the pane shows as many as a third of it holds (an API's
+// answer often carries twenty). Masked as the pane masks them while
+// redacting; ctrl+r switches it while it is open.
+func (m Model) openHeaders() (tea.Model, tea.Cmd) {
+	in := &m.insp
+	if in.ex == nil || in.ex.Response == nil {
+		m.notice = "no answer yet: ctrl+s sends the request"
+		return m, nil
+	}
+	h := in.ex.Response.Header
+	text := func(reveal bool) string {
+		lines := exchange.HeaderLines(h, providers.Injection{}, secret.String{}, reveal)
+		for i, l := range lines {
+			if !reveal && in.red != nil {
+				l = in.red.Redact(l)
+			}
+			lines[i] = termtext.Line(l)
+		}
+		return strings.Join(lines, "\n")
+	}
+	m.openTextPair(fmt.Sprintf("Response headers · %d", headerCount(h)), text(true), text(false))
+	return m, nil
+}
+
+// headerCount is how many header lines h makes: one a value.
+func headerCount(h http.Header) int {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	return n
 }

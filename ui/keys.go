@@ -68,6 +68,10 @@ type KeyMap struct {
 	History key.Binding
 	Open    key.Binding
 
+	// AllHeaders lists every header of the answer: the pane shows as
+	// many as a third of it holds.
+	AllHeaders key.Binding
+
 	// Environments is e, anywhere while browsing: the environment
 	// picker.
 	Environments key.Binding
@@ -157,6 +161,7 @@ func DefaultKeyMap() KeyMap {
 		Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the body")),
 		Filter:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "JSON path filter")),
 		Headers:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "headers on/off")),
+		AllHeaders: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "every header")),
 		Raw:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pretty/raw")),
 		WrapKey:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap on/off")),
 		Yank:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the body")),
@@ -243,7 +248,7 @@ func (k KeyMap) HelpGroups() []HelpGroup {
 		{"Act", []key.Binding{k.Select, k.Edit, k.Send, k.Cancel}},
 		{"Request pane", []key.Binding{k.PrevMethod, k.FormatBody, k.CopyCurl, k.SaveRequest}},
 		{"Token pane", []key.Binding{k.Refresh, k.Authorize, k.Revoke, k.Introspect, k.Copy, k.Claims}},
-		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check, k.Capture}},
+		{"Response pane", []key.Binding{k.Search, k.NextHit, k.PrevHit, k.Filter, k.Headers, k.AllHeaders, k.Raw, k.WrapKey, k.Yank, k.Save, k.Why, k.Documented, k.Check, k.Capture}},
 		{"Picker (o, H, e)", []key.Binding{k.PickUp, k.PickDown, k.Choose, k.PickBack}},
 		{"Anywhere", []key.Binding{k.Open, k.History, k.Environments, k.Watching, k.Redact, k.Help, k.QuitKey, k.Quit}},
 	}
