@@ -277,3 +277,22 @@ client_auth = "post"
 		t.Errorf("secret client's heading %q; want no client_auth named", secret)
 	}
 }
+
+// TestSentTokenKeepsWhereItCameFrom: a send reuses the token held, which
+// the session reports as from its cache: the pane then said "from cache"
+// of the token it had fetched a moment before.
+func TestSentTokenKeepsWhereItCameFrom(t *testing.T) {
+	wo := newWorld(t)
+	wo.m = run(t, wo.m, press("enter"))
+	if screen := plain(wo.m); !strings.Contains(screen, "· fetched") {
+		t.Fatalf("the token just fetched does not say so:\n%s", screen)
+	}
+	wo.m.composer.SetRequest("GET", "/api/me", "", "")
+	wo.m = run(t, wo.m, press("ctrl+s"))
+	if wo.m.ex == nil || wo.m.ex.Response == nil {
+		t.Fatalf("no answer: %+v", wo.m.ex)
+	}
+	if screen := plain(wo.m); !strings.Contains(screen, "· fetched") || strings.Contains(screen, "from cache") {
+		t.Errorf("after a send with it, the token fetched reads otherwise:\n%s", screen)
+	}
+}

@@ -263,6 +263,12 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case msg.tokErr != nil:
 			e.err = msg.tokErr
+		case msg.tok != nil && e.tok != nil && msg.tok.Access.Equal(e.tok.Access):
+			// The token held was sent: it keeps where it came from
+			// (the session reports a reused token as from its cache,
+			// which read as if the one fetched a minute ago had not
+			// been).
+			e.err = nil
 		case msg.tok != nil:
 			e.tok, e.err = msg.tok, nil
 			m.sayCacheErr(msg.tok)
