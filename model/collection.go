@@ -144,7 +144,7 @@ func collRows(st *collState, home string, redact bool) ([]ui.PickerItem, []pick)
 		note("Collection", "reading the .http files…", "", &collPick{req: -1})
 	}
 	for _, e := range st.errs {
-		note("Collection", "unavailable:", e, &collPick{req: -1, title: "Collection · unavailable", note: e})
+		note("Collection", "unavailable", e, &collPick{req: -1, title: "Collection · unavailable", note: e})
 	}
 	for _, f := range st.files {
 		file := termtext.Line(relName(home, f.Path))
@@ -174,7 +174,7 @@ func collRows(st *collState, home string, redact bool) ([]ui.PickerItem, []pick)
 			picks = append(picks, pick{coll: &collPick{file: f, req: i}})
 		}
 		for _, p := range f.Problems {
-			note(group, "does not parse:", fmt.Sprintf("line %d: %s", p.Line, p.Reason),
+			note(group, "does not parse", fmt.Sprintf("line %d: %s", p.Line, p.Reason),
 				&collPick{file: f, req: -1, title: "Collection · does not parse", note: p.Error()})
 		}
 		if len(f.NotRun) > 0 {
@@ -187,7 +187,7 @@ func collRows(st *collState, home string, redact bool) ([]ui.PickerItem, []pick)
 			if len(f.NotRun) > 1 {
 				what = fmt.Sprintf("%d things", len(f.NotRun))
 			}
-			note(group, "kept, not run:", what+" (enter for the list)",
+			note(group, "kept, not run", what+" (enter for the list)",
 				&collPick{file: f, req: -1, title: "Collection · kept, not run", note: strings.Join(lines, "\n")})
 		}
 	}
