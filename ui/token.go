@@ -132,7 +132,14 @@ func (p *TokenPane) View() string {
 	}
 	lines = append(lines, v.Details...)
 	if len(v.Keys) > 0 {
-		lines = append(lines, st.Muted.Render(FitList(v.Keys, " · ", w)))
+		// The keys stay on the pane's last row: warnings and details
+		// that do not fit give way to them (they pushed the keys out
+		// of a short pane, and nothing said what the pane answers to).
+		rows := strings.Split(strings.Join(lines, "\n"), "\n")
+		if p.h > 1 && len(rows) >= p.h {
+			rows = rows[:p.h-1]
+		}
+		lines = append(rows, st.Muted.Render(FitList(v.Keys, " · ", w)))
 	}
 	return strings.Join(lines, "\n")
 }
