@@ -324,11 +324,24 @@ func (m *Model) signInLines(e *entry, w, h int, qr string) (body, foot []string)
 	default:
 		body = append(body, st.Muted.Render("No browser was opened: open it yourself."))
 	}
-	body = append(body, "", approving, "", "If the browser cannot reach this machine, it ends on an address starting "+p.Redirect+".", "Paste that address here (enter to type, enter again to send):")
 	foot = []string{"", st.Muted.Render("waits " + left + " more · " + m.signInKeys(p))}
 	// A long address (many scopes, a tenant's parameters) must not push
-	// the paste line and the keys out of a small pane: it is cut, and c
+	// the paste line and the keys out of a small pane. The blank lines
+	// and the client and scopes give way first (the address is what a
+	// person without a clipboard must read); then it is cut, and c
 	// copies it whole (b opens it).
+	paste := []string{"If the browser cannot reach this machine, it ends on an address starting " + p.Redirect + ".", "Paste that address here (enter to type, enter again to send):"}
+	switch room := h - len(body) - len(paste) - 1 - len(foot); {
+	case room >= 3:
+		body = append(body, "", approving, "")
+	case room == 2:
+		body = append(body, "", approving)
+	case room == 1:
+		body = append(body, approving)
+	case room < 0:
+		foot = foot[1:] // the blank line over the keys
+	}
+	body = append(body, paste...)
 	if over := len(body) + 1 + len(foot) - h; over > 0 && len(url) > 2 {
 		keep := max(1, len(url)-over-1)
 		cut := append(slices.Clone(url[:keep]), st.Muted.Render("… the address goes on: c copies it whole"))

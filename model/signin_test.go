@@ -313,9 +313,45 @@ func TestRevokeWithoutAnEndpointLeavesTheToken(t *testing.T) {
 // line and the keys out of it (seen with Entra ID's addresses); it is cut,
 // saying c copies it whole, and the person still sees where to paste.
 func TestALongSignInAddressLeavesThePasteLine(t *testing.T) {
+	w, wait := longSignIn(t, 40)
+	screen := plain(w.m)
+	for _, want := range []string{"Open this address", "c copies it whole", "Paste that address here", "esc cancels"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the 80x24 sign-in lacks %q:\n%s", want, screen)
+		}
+	}
+	w.m = update(t, w.m, press("esc"))
+	drainWait(t, wait, 5*time.Second)
+}
+
+// TestASignInAddressIsWholeWhereItCanBe: at 80x24 an address of five
+// lines was cut ("c copies it whole") to keep blank lines and the client
+// and scopes line; without a clipboard the person could not read it. They
+// give way first now.
+func TestASignInAddressIsWholeWhereItCanBe(t *testing.T) {
+	w, wait := longSignIn(t, 3)
+	screen := plain(w.m)
+	if strings.Contains(screen, "c copies it whole") || !strings.Contains(screen, "Paste that address here") {
+		t.Errorf("the 80x24 sign-in cut an address it had the room for, or lost the paste line:\n%s", screen)
+	}
+	var joined strings.Builder
+	for _, l := range strings.Split(screen, "\n") {
+		joined.WriteString(strings.TrimSpace(strings.Trim(l, "│")))
+	}
+	if !strings.Contains(joined.String(), "Scope.02.ReadWrite.All") {
+		t.Errorf("the address's end is not on screen:\n%s", screen)
+	}
+	w.m = update(t, w.m, press("esc"))
+	drainWait(t, wait, 5*time.Second)
+}
+
+// longSignIn is an authorization-code sign-in at 80x24 whose address
+// asks for n long scopes.
+func longSignIn(t *testing.T, n int) (*world, tea.Cmd) {
+	t.Helper()
 	testEnv(t)
 	var scopes []string
-	for i := range 40 {
+	for i := range n {
 		scopes = append(scopes, fmt.Sprintf("%q", fmt.Sprintf("https://graph.example.com/Scope.%02d.ReadWrite.All", i)))
 	}
 	cfg := fmt.Sprintf("[providers.long]\nbase_url = \"http://127.0.0.1:9\"\ngrant = \"authorization_code\"\nauth_url = \"http://127.0.0.1:9/authorize\"\ntoken_url = \"http://127.0.0.1:9/token\"\nclient_id = \"c\"\nscopes = [%s]\n", strings.Join(scopes, ", "))
@@ -326,12 +362,5 @@ func TestALongSignInAddressLeavesThePasteLine(t *testing.T) {
 	w.selectByName("long")
 	wait := w.startSignIn()
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	screen := plain(w.m)
-	for _, want := range []string{"Open this address", "c copies it whole", "Paste that address here", "esc cancels"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the 80x24 sign-in lacks %q:\n%s", want, screen)
-		}
-	}
-	w.m = update(t, w.m, press("esc"))
-	drainWait(t, wait, 5*time.Second)
+	return w, wait
 }
