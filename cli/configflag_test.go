@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -20,24 +21,10 @@ func TestEmptyConfigFlagIsAnError(t *testing.T) {
 		{"--config", "", "--env", "x"},
 	} {
 		r := h.run(args...)
-		r.expect(t, ExitUsage, "keyhole "+quoteArgs(args))
+		r.expect(t, ExitUsage, fmt.Sprintf("keyhole %q", args))
 		r.errHas(t, "--config is empty")
 		if _, n := es.lastRequest(); n != 0 {
-			t.Fatalf("keyhole %s: the default config's server was called", quoteArgs(args))
+			t.Fatalf("keyhole %q: the default config's server was called", args)
 		}
 	}
-}
-
-func quoteArgs(args []string) string {
-	s := ""
-	for i, a := range args {
-		if i > 0 {
-			s += " "
-		}
-		if a == "" {
-			a = `""`
-		}
-		s += a
-	}
-	return s
 }
