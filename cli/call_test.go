@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -255,5 +257,27 @@ func TestCallHeaderOfTheTokenIsReplaced(t *testing.T) {
 				t.Errorf("Authorization sent: %v, want only %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestCallNetworkErrorKeepsItsColon: a URL whose query ends with a
+// credential parameter is masked in a network error, and the ": " between
+// it and the cause stays: the mask took the colon for part of the value
+// ("api_key=•••• EOF").
+func TestCallNetworkErrorKeepsItsColon(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // hangs up without an answer
+		}
+	}))
+	defer srv.Close()
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", srv.URL, "tok-1", ""))
+	r := h.run("--config", cfg, "call", "api", "GET", "/x?api_key=key-SECRET-1")
+	r.expect(t, ExitNetwork, "a server that hangs up")
+	r.errHas(t, "/x?api_key=••••: ")
+	if strings.Contains(r.errOut, "SECRET") {
+		t.Errorf("the key leaked:\n%s", r.errOut)
 	}
 }

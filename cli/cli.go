@@ -345,6 +345,9 @@ func tuiFlags(args []string) (configPath, envName string, ok bool) {
 			value = args[i]
 		}
 		if name == "--config" {
+			if value == "" {
+				return "", "", false // Cobra's path says it is empty
+			}
 			configPath = value
 		} else {
 			envName = value
@@ -416,6 +419,15 @@ server on 127.0.0.1 with a sample API. The configuration is looked up at
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (default: $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml)")
+	// An empty --config is a script's --config "$CFG" with CFG unset, not
+	// a wish for the default: taken for none, the command would run on
+	// whatever config the machine has, or on the built-in demo.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if f := cmd.Flag("config"); f != nil && f.Changed && configPath == "" {
+			return &exitError{code: ExitUsage, err: errors.New("--config is empty: name a file, or leave --config out for $KEYHOLE_CONFIG, then ~/.config/keyhole/config.toml")}
+		}
+		return nil
+	}
 	root.PersistentFlags().StringVar(&envName, "env", "", "environment: an [environments.NAME] of the config or an entry of http-client.env.json (default: $KEYHOLE_ENV)")
 	switch which {
 	case allCommands:

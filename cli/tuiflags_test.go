@@ -15,7 +15,9 @@ func TestTUIFlagsReadAsCobraWould(t *testing.T) {
 		{[]string{"--config", "k.toml"}, "k.toml", "", true},
 		{[]string{"--config=k.toml", "--env", "prod"}, "k.toml", "prod", true},
 		{[]string{"--config=a.toml", "--config", "b.toml"}, "b.toml", "", true},
-		{[]string{"--env=", "--config="}, "", "", true},
+		{[]string{"--env="}, "", "", true},
+		// An empty --config is an error, which Cobra's path says.
+		{[]string{"--env=", "--config="}, "", "", false},
 		{[]string{"--config=x=y.toml"}, "x=y.toml", "", true},
 		{[]string{"--config", "k.toml", "token"}, "", "", false},
 		{[]string{"--configs=k.toml"}, "", "", false},

@@ -166,6 +166,9 @@ func (s *Session) viaOAuth2(ctx context.Context, get func(context.Context) (*oau
 	if err != nil {
 		tok, ok := s.rescue(err, &answer, obtained)
 		if !ok {
+			if answer.tooBig() {
+				return nil, tooBigAnswer(s.p.Name, answer.status)
+			}
 			return nil, s.tokenError(ctx, err)
 		}
 		tok.Source = SourceFetched

@@ -144,11 +144,31 @@ func (s *Session) roundTrip(req *http.Request, op string) (int, []byte, error) {
 		return 0, nil, NewNetworkError(s.p.Name, op, err, s.Redact)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody+1))
 	if err != nil {
 		return 0, nil, NewNetworkError(s.p.Name, op, fmt.Errorf("answer cut off: %w", err), s.Redact)
 	}
+	if len(data) > maxTokenBody {
+		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			// Cut at the cap, a good answer would be read as broken JSON
+			// and blamed on its form.
+			te := tooBigAnswer(s.p.Name, resp.StatusCode)
+			if op != "token request" {
+				te.Source = op
+			}
+			return 0, nil, te
+		}
+		data = data[:maxTokenBody] // an error page: its start says enough
+	}
 	return resp.StatusCode, data, nil
+}
+
+// tooBigAnswer is the error for a successful answer larger than
+// maxTokenBody.
+func tooBigAnswer(provider string, status int) *TokenError {
+	return &TokenError{Provider: provider, Status: status,
+		Description: fmt.Sprintf("the answer is larger than %d MiB, the most keyhole reads from an authorization server", maxTokenBody>>20),
+		Hint:        "check token_url (or issuer): a token answer is a few kilobytes, so this is likely a page that is not the token endpoint"}
 }
 
 // authenticate adds the client's credentials to a request to the

@@ -46,6 +46,13 @@ func (t *teeBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// tooBig reports whether x/oauth2 failed on a successful answer it read
+// only the first maxTokenBody bytes of (all it reads): an answer cut
+// there, blamed on its form otherwise ("cannot parse json").
+func (c *answerCapture) tooBig() bool {
+	return c.status >= 200 && c.status <= 299 && len(c.body) >= maxTokenBody
+}
+
 // capturing returns a client that sends through s.client and records the
 // answer in c.
 func (s *Session) capturing(c *answerCapture) *http.Client {

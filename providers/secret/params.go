@@ -23,6 +23,13 @@ func redactParams(b []byte) ([]byte, bool) {
 		if !SensitiveParam(paramName(b, start, eq)) {
 			continue
 		}
+		if bytes.HasPrefix(b[i:], []byte(Mask)) {
+			// Masked already (a URL masked, then quoted in an error that
+			// is masked again): what follows the mask is the text's own,
+			// such as the ": " before the cause, not the value's.
+			i += len(Mask)
+			continue
+		}
 		end := i
 		for end < len(b) && !valueEnds(b, end) {
 			end++
