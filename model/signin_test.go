@@ -174,6 +174,35 @@ func TestSignInByPastingTheRedirect(t *testing.T) {
 	}
 }
 
+// TestAPasteThatIsNoRedirectKeepsTheSignIn: text that is no redirect at
+// all (half an address, the wrong clipboard) ended the sign-in, to be
+// started over; it is refused and the sign-in waits on, for the address
+// pasted right.
+func TestAPasteThatIsNoRedirectKeepsTheSignIn(t *testing.T) {
+	w, br := signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait := w.startSignIn()
+	redirect := br.signIn(<-br.opened)
+	w.m = update(t, w.m, press("enter"))
+	w.m = update(t, w.m, tea.PasteMsg{Content: "https://example.com/some/other/page"})
+	w.m = update(t, w.m, press("enter"))
+	if e := w.m.active(); e.pending == nil || !hasPopup(w.m, popSignIn) {
+		t.Fatalf("a paste that is no redirect ended the sign-in: %v", e.err)
+	}
+	if !strings.Contains(w.m.notice, "paste the whole address the browser ended on") {
+		t.Errorf("the notice does not say what to paste: %q", w.m.notice)
+	}
+	w.m = update(t, w.m, press("enter"))
+	w.m = update(t, w.m, tea.PasteMsg{Content: redirect})
+	w.m = update(t, w.m, press("enter"))
+	for _, msg := range drainWait(t, wait, 5*time.Second) {
+		w.m = update(t, w.m, msg)
+	}
+	if e := w.m.active(); e.tok == nil {
+		t.Fatalf("the redirect pasted after gave no token: %v", e.err)
+	}
+}
+
 func TestSignInWithDeviceCode(t *testing.T) {
 	w, br := signInWorld(t, demo.Options{DeviceInterval: 10 * time.Millisecond})
 	w.selectByName("demo-device")

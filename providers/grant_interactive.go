@@ -57,10 +57,16 @@ type Pending struct {
 func (p *Pending) CanPaste() bool { return p.paste != nil }
 
 // Paste hands over the URL the browser was redirected to (or its query),
-// for when the loopback listener cannot be reached.
+// for when the loopback listener cannot be reached. Text that is no
+// redirect at all (half an address, the wrong clipboard) is refused here
+// and the sign-in goes on waiting; a redirect is the grant's to check,
+// and one that fails its checks (another sign-in's state) ends it.
 func (p *Pending) Paste(raw string) error {
 	if p.paste == nil {
 		return errors.New("this grant takes no pasted URL")
+	}
+	if _, err := parseRedirect(raw); err != nil {
+		return fmt.Errorf("%w: paste the whole address the browser ended on, starting %s", err, p.Redirect)
 	}
 	select {
 	case p.paste <- raw:
