@@ -134,11 +134,39 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	root := newRoot(e, commandsFor(args))
 	root.SetArgs(args)
+	silent := ExitOK
+	keepSilentFromFang(root, &silent)
 	err := execute(ctx, e, root)
 	if err == nil {
+		if silent != ExitOK {
+			return interrupted(ctx, silent)
+		}
 		return ExitOK
 	}
 	return interrupted(ctx, exitCode(err))
+}
+
+// keepSilentFromFang has every command of c's tree end a silentError (a
+// 4xx answer, a failed check: printed already) by putting its code in
+// *code and returning no error. fang asks the terminal for its background
+// colour before it hands any error to the handler: a round trip on every
+// such call over SSH, and seconds on a terminal that never answers, for
+// an error with nothing to print.
+func keepSilentFromFang(c *cobra.Command, code *int) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			err := run(cmd, args)
+			var se *silentError
+			if errors.As(err, &se) {
+				*code = se.code
+				return nil
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		keepSilentFromFang(sub, code)
+	}
 }
 
 // interrupted is the exit code of a command that failed with code: a
