@@ -87,28 +87,33 @@ func (h *Help) Groups(st Styles, groups []HelpGroup, intro string, w int) string
 	}
 	colW += 3
 	cols := max(1, min(len(blocks), w/colW))
-	// Greedy: fill columns to about the same height, groups kept whole.
-	total := 0
-	for _, b := range blocks {
-		total += len(b) + 1
-	}
-	target := (total + cols - 1) / cols
-	var columns [][]string
-	var cur []string
-	for _, b := range blocks {
-		if len(cur) > 0 && len(cur)+len(b) > target && len(columns) < cols-1 {
-			columns = append(columns, cur)
-			cur = nil
+	// The groups, whole and in order, in at most cols columns, the
+	// tallest as short as it can be: the least height that packing
+	// column by column fits in cols. (Filling to an average height let
+	// one group more tip the rest into the last column.)
+	pack := func(limit int) [][]string {
+		var columns [][]string
+		var cur []string
+		for _, b := range blocks {
+			if len(cur) > 0 && len(cur)+1+len(b) > limit {
+				columns = append(columns, cur)
+				cur = nil
+			}
+			if len(cur) > 0 {
+				cur = append(cur, "")
+			}
+			cur = append(cur, b...)
 		}
-		if len(cur) > 0 {
-			cur = append(cur, "")
-		}
-		cur = append(cur, b...)
+		return append(columns, cur)
 	}
-	columns = append(columns, cur)
 	rows := 0
-	for _, c := range columns {
-		rows = max(rows, len(c))
+	for _, b := range blocks {
+		rows = max(rows, len(b))
+	}
+	columns := pack(rows)
+	for len(columns) > cols {
+		rows++
+		columns = pack(rows)
 	}
 	var out []string
 	out = append(out, st.Muted.Render(ansi.Wordwrap(intro, w, " ")), "")
