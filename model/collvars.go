@@ -225,9 +225,15 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 		return out, fmt.Errorf("not sent: %w", err)
 	}
 	out.red = prep.Redactor()
-	if x.viaAuth {
-		if out.origin, err = runner.AuthOrigin(prep.Target); err != nil {
+	if x.viaAuth || prep.Tokened {
+		// A token in the URL or the body goes by the rule of one in a
+		// header.
+		origin, err := prep.TokenOrigin()
+		if err != nil {
 			return out, fmt.Errorf("not sent: %w", err)
+		}
+		if x.viaAuth {
+			out.origin = origin
 		}
 	}
 	out.req = exchange.Request{Method: prep.Method, Target: prep.Target, Header: prep.Header, Body: prep.Body}

@@ -67,6 +67,17 @@ type Prepared struct {
 	// $auth.token, $processEnv and $dotenv values, secret variables):
 	// every output masks them.
 	Secrets []secret.String
+	// Tokened is set when a $auth.token or $auth.idToken was expanded
+	// anywhere in the request — its URL, a header, its body or a body
+	// file — so that wherever the token stands, TokenOrigin rules where
+	// it may go.
+	Tokened bool
+}
+
+// TokenOrigin checks where a request that holds a token from
+// $auth.token may go (see AuthOrigin), and returns the origin to show.
+func (p *Prepared) TokenOrigin() (string, error) {
+	return AuthOrigin(p.Target)
 }
 
 // Redactor masks the request's secrets.
@@ -81,6 +92,15 @@ func (p *Prepared) Redactor() *secret.Redactor {
 // errors say which part failed and never hold a value.
 func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, error) {
 	p := &Prepared{Method: r.Method}
+	if token := res.Token; token != nil {
+		res.Token = func(id string, idToken bool) (secret.String, error) {
+			v, err := token(id, idToken)
+			if err == nil {
+				p.Tokened = true
+			}
+			return v, err
+		}
+	}
 	expand := func(what, text string) (string, error) {
 		out, err := res.Expand(text)
 		if err != nil {

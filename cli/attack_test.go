@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/attack"
+	"github.com/keyhole-sh/keyhole/internal/proxychild"
+)
+
+// capturingProxy is a proxy of a test's own: it answers every request
+// itself with {} and keeps what each one carried (method, URL, headers
+// and body), so a child process can "reach" made-up hosts and the test
+// can tell what would have left the machine.
+type capturingProxy struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []string
+}
+
+func newCapturingProxy(t *testing.T) *capturingProxy {
+	t.Helper()
+	p := &capturingProxy{}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		p.mu.Lock()
+		p.seen = append(p.seen, fmt.Sprintf("%s %s %v %s", r.Method, r.URL, r.Header, b))
+		p.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{}`)
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+// leaked fails t for every request the proxy saw that carried secret in
+// any of its forms.
+func (p *capturingProxy) leaked(t *testing.T, secret string) {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.seen {
+		for _, form := range attack.LeakForms(secret) {
+			if strings.Contains(s, form) {
+				t.Errorf("the token left for a public host over plain http: %s", s)
+				break
+			}
+		}
+	}
+}
+
+// TestRunAuthTokenOutsideAHeaderKeepsTheOriginRule: a $auth.token in a
+// request's query or body, not in a header, goes by the same rule as one
+// in a header — https, or plain http to loopback only — whether or not
+// the request names a provider. It took no such check: the token went in
+// clear to any host the URL named.
+func TestRunAuthTokenOutsideAHeaderKeepsTheOriginRule(t *testing.T) {
+	proxy := newCapturingProxy(t)
+	proxychild.Run(t, "TestRunAuthTokenOutsideAHeaderChild", "HTTP_PROXY="+proxy.URL, "HTTPS_PROXY="+proxy.URL)
+	proxy.leaked(t, "tok-secret-123")
+}
+
+// TestRunAuthTokenOutsideAHeaderChild is the other half of
+// TestRunAuthTokenOutsideAHeaderKeepsTheOriginRule; on its own it does
+// nothing.
+func TestRunAuthTokenOutsideAHeaderChild(t *testing.T) {
+	proxychild.Child(t)
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	file := h.writeHTTP("t.http", `### query
+GET http://api.example.test/x?access_token={{$auth.token("api")}}
+
+### body
+# @provider api
+POST http://api.example.test/y
+Content-Type: application/json
+
+{"t": "{{$auth.token("api")}}"}
+
+### body file
+# @provider api
+POST http://api.example.test/z
+Content-Type: application/json
+
+<@ ./body.json
+`)
+	h.writeConfig("body.json", `{"t": "{{$auth.token("api")}}"}`)
+	r := h.run("--config", cfg, "run", file)
+	r.expect(t, 1, "three requests refused")
+	if n := strings.Count(r.out, "a token goes over plain http only to a loopback host"); n != 3 {
+		t.Errorf("the refusal is said %d times, want 3:\n%s", n, r.out)
+	}
+	assertNoLeak(t, "run's output", r.out+r.errOut, "tok-secret-123")
+}
