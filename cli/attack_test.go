@@ -98,3 +98,59 @@ Content-Type: application/json
 	}
 	assertNoLeak(t, "run's output", r.out+r.errOut, "tok-secret-123")
 }
+
+// TestRunTokenOriginIsNeverAServersAnswer: a server that answers with
+// the address of the next request (a capture, a response reference)
+// does not choose where a $auth.token goes — not as the whole URL, not as
+// its host or port; a captured value in the path is fine. The token went
+// to whatever https or loopback origin the answer named.
+func TestRunTokenOriginIsNeverAServersAnswer(t *testing.T) {
+	other := newEchoServer(t)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"next": %q, "host": %q, "id": "42"}`, other.URL+"/steal", strings.TrimPrefix(other.URL, "http://"))
+	}))
+	t.Cleanup(api.Close)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", api.URL, "tok-secret-123", ""))
+	file := h.writeHTTP("t.http", `### list
+# @provider api
+GET /list
+
+# @capture next = body.next
+# @capture host = body.host
+# @capture id = body.id
+
+### whole URL
+GET {{next}}
+Authorization: Bearer {{$auth.token("api")}}
+
+### host
+GET http://{{host}}/x
+Authorization: Bearer {{$auth.token("api")}}
+
+### through a file variable
+@to = {{next}}
+GET {{to}}?t={{$auth.token("api")}}
+
+### response reference
+GET {{list.response.body.$.next}}
+Authorization: Bearer {{$auth.token("api")}}
+
+### path
+GET `+api.URL+`/items/{{id}}
+Authorization: Bearer {{$auth.token("api")}}
+`)
+	r := h.run("--config", cfg, "run", file)
+	r.expect(t, 1, "four requests refused")
+	if _, n := other.lastRequest(); n != 0 {
+		t.Errorf("the origin the server named got %d requests", n)
+	}
+	if n := strings.Count(r.out, "the URL's origin comes from a server's answer"); n != 4 {
+		t.Errorf("the refusal is said %d times, want 4:\n%s", n, r.out)
+	}
+	if !strings.Contains(r.out, "PASS  path") {
+		t.Errorf("a captured value in the path is refused:\n%s", r.out)
+	}
+	assertNoLeak(t, "run's output", r.out+r.errOut, "tok-secret-123")
+}

@@ -72,12 +72,54 @@ type Prepared struct {
 	// file — so that wherever the token stands, TokenOrigin rules where
 	// it may go.
 	Tokened bool
+	// servedOrigin is set when a server's answer (a capture, a response
+	// reference) wrote part of the URL's scheme, host or port.
+	servedOrigin bool
 }
 
 // TokenOrigin checks where a request that holds a token from
 // $auth.token may go (see AuthOrigin), and returns the origin to show.
+// The origin must be the file's, or the environment's: one a server
+// answered would let that server send the token wherever it likes.
 func (p *Prepared) TokenOrigin() (string, error) {
+	if p.servedOrigin {
+		return "", errors.New(`the URL's origin comes from a server's answer (a capture or a response reference): a request with {{$auth.token("…")}} goes only to an origin the file or the environment names`)
+	}
 	return AuthOrigin(p.Target)
+}
+
+// servedOrigin reports whether a server's answer wrote any of the scheme,
+// host or port of url once expanded with res. It expands url again with a
+// marker for each such value — a literal variable (a capture: values
+// from the files and the environment are templates) and a response
+// reference — and looks for the marker before the URL's path begins.
+func servedOrigin(url string, res vars.Resolver) bool {
+	const marker = "\x00"
+	probe := res
+	if lookup := res.Vars; lookup != nil {
+		probe.Vars = func(name string) (vars.Value, bool) {
+			v, ok := lookup(name)
+			if ok && v.IsLiteral() {
+				return vars.Literal(marker), true
+			}
+			return v, ok
+		}
+	}
+	probe.Served = func(vars.Value) vars.Value { return vars.Literal(marker) }
+	// The token is in hand already; the probe needs no second one.
+	probe.Token = func(string, bool) (secret.String, error) { return secret.New("token"), nil }
+	out, err := probe.Expand(url)
+	if err != nil {
+		// It expanded a moment ago: refuse rather than guess.
+		return true
+	}
+	text := out.Reveal()
+	i := strings.IndexByte(text, marker[0])
+	if i < 0 {
+		return false
+	}
+	_, rest, ok := strings.Cut(text[:i], "://")
+	return !ok || !strings.ContainsAny(rest, "/?#")
 }
 
 // Redactor masks the request's secrets.
@@ -151,6 +193,9 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 		sep = "\r\n"
 	}
 	p.Body = strings.Join(body, sep)
+	if p.Tokened {
+		p.servedOrigin = servedOrigin(r.URL, res)
+	}
 	red := p.Redactor()
 	p.Shown = red.Redact(secret.RedactURL(p.Target))
 	return p, nil
