@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -153,4 +154,37 @@ Authorization: Bearer {{$auth.token("api")}}
 		t.Errorf("a captured value in the path is refused:\n%s", r.out)
 	}
 	assertNoLeak(t, "run's output", r.out+r.errOut, "tok-secret-123")
+}
+
+// TestDPoPProofQuotedByATokenEndpointIsMasked: a token endpoint that
+// refuses the request and quotes its DPoP header — a proof is a
+// credential — has it masked in every form, on stderr and in --json, as
+// the client secret it quotes beside it. The proof reached the terminal.
+func TestDPoPProofQuotedByATokenEndpointIsMasked(t *testing.T) {
+	var mu sync.Mutex
+	var proofs []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proof := r.Header.Get("DPoP")
+		mu.Lock()
+		proofs = append(proofs, proof)
+		mu.Unlock()
+		_ = r.ParseForm()
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_dpop_proof",
+			"error_description": "refused DPoP: " + proof + " (" + base64.StdEncoding.EncodeToString([]byte(proof)) + ") for " + r.Form.Get("client_secret")})
+	}))
+	t.Cleanup(srv.Close)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", fmt.Sprintf("[settings]\ntoken_cache = \"memory\"\n\n[providers.dp]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"cid\"\nclient_secret = \"s3cr3t-value\"\nclient_auth = \"post\"\ndpop = true\n", srv.URL, srv.URL+"/token"))
+	for _, args := range [][]string{{"token", "dp"}, {"token", "dp", "--json"}, {"call", "dp", "GET", "/x"}} {
+		r := h.run(append([]string{"--config", cfg}, args...)...)
+		r.expect(t, ExitToken, strings.Join(args, " "))
+		r.errHas(t, "refused DPoP: ••••")
+		mu.Lock()
+		seen := append([]string(nil), proofs...)
+		mu.Unlock()
+		if len(seen) == 0 || seen[len(seen)-1] == "" {
+			t.Fatalf("%s: no proof was sent", strings.Join(args, " "))
+		}
+		assertNoLeak(t, strings.Join(args, " "), r.out+r.errOut, append(seen, "s3cr3t-value")...)
+	}
 }
