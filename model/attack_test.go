@@ -29,3 +29,33 @@ func TestAuthTokenOriginIsNeverACapture(t *testing.T) {
 		}
 	}
 }
+
+// TestViewersNeverSeeASecretTheStatusLineRevealed: with secrets shown
+// (ctrl+r), the presenter's status line says a captured credential in
+// full, and the picker (o) lists it; the frame viewers draw carries both
+// masked, as every other text of theirs. They went to viewers as the
+// presenter saw them.
+func TestViewersNeverSeeASecretTheStatusLineRevealed(t *testing.T) {
+	b := echoBackend(t)
+	fs := newFakeShare(1)
+	r := record(t, b, Options{Label: "echo.toml", Redact: false}, 120, 40)
+	r.m = shared(t, r.m, fs)
+	r.send(press("enter"))
+	echoSession(r, 120, 40)
+	r.send(capturedMsg{name: "pass", path: "json.password", value: typedPass, secret: true})
+	if !strings.Contains(r.m.notice, typedPass) {
+		t.Fatalf("the presenter's status line does not show the revealed value: %q", r.m.notice)
+	}
+	// The picker lists the variables, the captured one revealed.
+	r.send(press("o"))
+	if !strings.Contains(plain(r.m), typedPass[:20]) {
+		t.Fatalf("the presenter's picker does not show the revealed value:\n%s", plain(r.m))
+	}
+	for i, f := range audience(t, fs, [2]int{120, 40}) {
+		for _, form := range leakForms(typedPass) {
+			if strings.Contains(f, form) {
+				t.Fatalf("viewer frame %d holds the captured password as %q:\n%s", i, form, ansiRE.ReplaceAllString(f, ""))
+			}
+		}
+	}
+}
