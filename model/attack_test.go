@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -57,5 +58,41 @@ func TestViewersNeverSeeASecretTheStatusLineRevealed(t *testing.T) {
 				t.Fatalf("viewer frame %d holds the captured password as %q:\n%s", i, form, ansiRE.ReplaceAllString(f, ""))
 			}
 		}
+	}
+}
+
+// TestSpecTextInTheComposerCannotReorderTheScreen: an operation whose
+// path, query and header parameters and body example carry a
+// bidirectional override fills the composer with it written out —
+// percent-encoded in the path and query, \u202E in the headers and the
+// body (the same JSON string) — so it cannot reverse what the screen
+// draws after it, for the presenter or a viewer. The text fields drop an
+// escape but kept the override, and drew it.
+func TestSpecTextInTheComposerCannotReorderTheScreen(t *testing.T) {
+	const rlo = "\u202Etxt.exe"
+	spec := `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
+ "paths": {"/up` + rlo + `/{id}": {"post": {"operationId": "upload", "summary": "Upload",
+   "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+     {"name": "q` + rlo + `", "in": "query", "required": true, "schema": {"type": "string"}},
+     {"name": "X-Up` + rlo + `", "in": "header", "schema": {"type": "string"}}],
+   "requestBody": {"content": {"application/json": {"example": {"name` + rlo + `": "` + rlo + `"}}}},
+   "responses": {"200": {"description": "ok"}}}}}}`
+	api := newBrowseAPI(t, func() string { return spec })
+	fs := newFakeShare(1)
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""), 140, 44)
+	m = shared(t, m, fs)
+	m = run(t, m, press("o"))
+	m = run(t, m, press("enter"))
+	if !strings.Contains(plain(m), "Upload") {
+		t.Fatalf("the operation was not chosen:\n%s", plain(m))
+	}
+	checkFrame(t, "the composer", m.View().Content)
+	method, path, headers, body := m.composer.Request()
+	if method != "POST" || path != "/up%E2%80%AEtxt.exe/{{id}}?q%E2%80%AEtxt.exe=" || !strings.Contains(headers, `X-Up\u202Etxt.exe:`) ||
+		!strings.Contains(body, `"name\u202Etxt.exe": "\u202Etxt.exe"`) {
+		t.Errorf("the composer holds %s %q, headers %q, body %q", method, path, headers, body)
+	}
+	for i, f := range audience(t, fs, [2]int{80, 24}, [2]int{140, 44}) {
+		checkFrame(t, fmt.Sprintf("viewer frame %d", i), f)
 	}
 }
