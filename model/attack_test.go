@@ -2,8 +2,12 @@ package model
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/collection"
 )
 
 // TestAuthTokenOriginIsNeverACapture: in the TUI as in keyhole run, a
@@ -94,5 +98,40 @@ func TestSpecTextInTheComposerCannotReorderTheScreen(t *testing.T) {
 	}
 	for i, f := range audience(t, fs, [2]int{80, 24}, [2]int{140, 44}) {
 		checkFrame(t, fmt.Sprintf("viewer frame %d", i), f)
+	}
+}
+
+// TestSaveLiftsAURLPassword: S writes the password of a URL's
+// user:password@ as a {{variable}} whose value goes to the private env
+// file, as it does a Basic Authorization; the .http file reads back to
+// the same URL. The password went into the file teams commit.
+func TestSaveLiftsAURLPassword(t *testing.T) {
+	api := newCollAPI(t)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "items.http", itemsFile)
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m.setFocus(paneRequest)
+	host := strings.TrimPrefix(api.URL, "http://")
+	m.composer.SetRequest("GET", "http://ann:url-pass-9999@"+host+"/items", "", "")
+	m = run(t, m, press("S"))
+	m = enterLine(t, m, "items")
+	m = enterLine(t, m, "with a password")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "url-pass-9999") {
+		t.Fatalf("the .http file holds the URL's password (status %q):\n%s", m.notice, data)
+	}
+	priv, err := os.ReadFile(filepath.Join(dir, "http-client.private.env.json"))
+	if err != nil || !strings.Contains(string(priv), `"url_password": "url-pass-9999"`) {
+		t.Fatalf("the private env file: %v\n%s", err, priv)
+	}
+	f, err := collection.Read(path)
+	if err != nil || len(f.Requests) != 2 {
+		t.Fatalf("read back: %v, %+v", err, f)
+	}
+	if got := f.Requests[1].URL; got != "http://ann:{{url_password}}@"+host+"/items" {
+		t.Errorf("read back: %s", got)
 	}
 }
