@@ -6,11 +6,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/internal/attack"
+	"github.com/keyhole-sh/keyhole/internal/faults"
 	"github.com/keyhole-sh/keyhole/internal/proxychild"
 )
 
@@ -187,4 +190,37 @@ func TestDPoPProofQuotedByATokenEndpointIsMasked(t *testing.T) {
 		}
 		assertNoLeak(t, strings.Join(args, " "), r.out+r.errOut, append(seen, "s3cr3t-value")...)
 	}
+}
+
+// TestRunOriginLineMasksATokenInTheHost: a .http file that puts the
+// $auth.token in the host (https://TOKEN.example.test) has run print the
+// origin the token went to with the token masked, in its line, its JSON
+// and its JUnit file. The origin was printed as it stood. The proxy the
+// child is given refuses every connection: nothing is looked up or
+// reached.
+func TestRunOriginLineMasksATokenInTheHost(t *testing.T) {
+	closed := faults.ClosedURL(t)
+	proxychild.Run(t, "TestRunOriginLineMasksATokenInTheHostChild", "HTTP_PROXY="+closed, "HTTPS_PROXY="+closed)
+}
+
+// TestRunOriginLineMasksATokenInTheHostChild is the other half of
+// TestRunOriginLineMasksATokenInTheHost; on its own it does nothing.
+func TestRunOriginLineMasksATokenInTheHostChild(t *testing.T) {
+	proxychild.Child(t)
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	file := h.writeHTTP("t.http", "### dns\nGET https://{{$auth.token(\"api\")}}.example.test/x\nX-Trace: 1\n")
+	junit := filepath.Join(h.dir, "report.xml")
+	r := h.run("--config", cfg, "run", file, "--junit", junit)
+	r.expect(t, ExitNetwork, "the proxy refuses")
+	if !strings.Contains(r.out, "token sent to https://••••.example.test") {
+		t.Errorf("the origin is not shown masked:\n%s", r.out)
+	}
+	j := h.run("--config", cfg, "run", file, "--json")
+	report, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoLeak(t, "run's output", r.out+r.errOut+j.out+j.errOut+string(report), "tok-secret-123")
 }

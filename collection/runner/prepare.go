@@ -85,7 +85,15 @@ func (p *Prepared) TokenOrigin() (string, error) {
 	if p.servedOrigin {
 		return "", errors.New(`the URL's origin comes from a server's answer (a capture or a response reference): a request with {{$auth.token("…")}} goes only to an origin the file or the environment names`)
 	}
-	return AuthOrigin(p.Target)
+	// Masked: a host may hold a secret of the request's
+	// (https://{{$auth.token("api")}}.example.com), and the origin is
+	// printed.
+	red := p.Redactor()
+	origin, err := AuthOrigin(p.Target)
+	if err != nil {
+		return "", errors.New(red.Redact(err.Error()))
+	}
+	return red.Redact(origin), nil
 }
 
 // servedOrigin reports whether a server's answer wrote any of the scheme,
