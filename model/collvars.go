@@ -256,7 +256,7 @@ func (m *Model) keepAnswer(name string, ex *exchange.Exchange) {
 	}
 	next[name] = vars.Exchange{
 		Request:  runner.RequestSeen(ex),
-		Response: vars.Message{Header: ex.Response.Header, Body: ex.Response.Body},
+		Response: runner.ResponseSeen(ex),
 	}
 	m.answers = next
 }

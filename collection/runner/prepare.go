@@ -260,6 +260,35 @@ func RequestSeen(ex *exchange.Exchange) vars.Message {
 	return vars.Message{Header: h, Body: s.Body}
 }
 
+// ResponseSeen is the response side of ex as a response reference reads
+// it ({{name.response.body.$.x}}): as received, but for the token the
+// request carried, masked wherever the server echoed it back — in the
+// body, in a header. A value the server made (a new token, an id) reads
+// as it came.
+func ResponseSeen(ex *exchange.Exchange) vars.Message {
+	resp := ex.Response
+	red := &secret.Redactor{}
+	red.Add(ex.Sent.Token)
+	if ex.Token != nil {
+		red.Add(ex.Token.Access)
+	}
+	body, _ := red.ReplaceKnown(resp.Body)
+	h, cloned := resp.Header, false
+	for name, vs := range resp.Header {
+		for i, v := range vs {
+			if masked, ok := red.ReplaceKnown([]byte(v)); ok {
+				if !cloned {
+					// The exchange's own header is shown and kept as
+					// received: the masked copy is the reference's.
+					h, cloned = resp.Header.Clone(), true
+				}
+				h[name][i] = string(masked)
+			}
+		}
+	}
+	return vars.Message{Header: h, Body: body}
+}
+
 // AuthOrigin checks where a $auth.token request sends its token: https
 // anywhere, plain http only to a loopback host, and returns the origin to
 // show.

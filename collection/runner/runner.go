@@ -214,12 +214,12 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	}
 	resp := ex.Response
 	res.Status, res.Duration = resp.Status, resp.Duration
-	cr := check.Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Duration: resp.Duration}
+	// Captures, checks and references read the answer with the token the
+	// request carried masked, wherever the server echoed it.
+	seen := ResponseSeen(ex)
+	cr := check.Response{Status: resp.Status, Header: seen.Header, Body: seen.Body, Duration: resp.Duration}
 	if req.Name != "" {
-		r.exchanges[req.Name] = vars.Exchange{
-			Request:  RequestSeen(ex),
-			Response: vars.Message{Header: resp.Header, Body: resp.Body},
-		}
+		r.exchanges[req.Name] = vars.Exchange{Request: RequestSeen(ex), Response: seen}
 	}
 	for _, c := range captures {
 		v, err := c.capture.Value(cr)
