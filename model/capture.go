@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/collection/check"
+	"github.com/keyhole-sh/keyhole/collection/runner"
 	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
@@ -145,7 +146,10 @@ func (m *Model) fileCaptures(from *collOrigin, ex *exchange.Exchange) []string {
 		declared[s] = true
 	}
 	resp := ex.Response
-	cr := check.Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Duration: resp.Duration}
+	// Read as keyhole run reads it: the token the request carried masked
+	// wherever the server echoed it.
+	seen := runner.ResponseSeen(ex)
+	cr := check.Response{Status: resp.Status, Header: seen.Header, Body: seen.Body, Duration: resp.Duration}
 	var said []string
 	for _, d := range from.req.Captures {
 		c, err := check.ParseCapture(d.Text)

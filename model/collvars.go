@@ -225,9 +225,15 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 		return out, fmt.Errorf("not sent: %w", err)
 	}
 	out.red = prep.Redactor()
-	if x.viaAuth {
-		if out.origin, err = runner.AuthOrigin(prep.Target); err != nil {
+	if x.viaAuth || prep.Tokened {
+		// A token in the URL or the body goes by the rule of one in a
+		// header.
+		origin, err := prep.TokenOrigin()
+		if err != nil {
 			return out, fmt.Errorf("not sent: %w", err)
+		}
+		if x.viaAuth {
+			out.origin = origin
 		}
 	}
 	out.req = exchange.Request{Method: prep.Method, Target: prep.Target, Header: prep.Header, Body: prep.Body}
@@ -249,8 +255,8 @@ func (m *Model) keepAnswer(name string, ex *exchange.Exchange) {
 		next = map[string]vars.Exchange{}
 	}
 	next[name] = vars.Exchange{
-		Request:  vars.Message{Header: ex.Sent.Header, Body: ex.Sent.Body},
-		Response: vars.Message{Header: ex.Response.Header, Body: ex.Response.Body},
+		Request:  runner.RequestSeen(ex),
+		Response: runner.ResponseSeen(ex),
 	}
 	m.answers = next
 }

@@ -87,13 +87,16 @@ func (m *Model) frame() *frame {
 	v := *m
 	v.redact, v.insp.redact = true, true
 	hide := v.hiddenFromViewers()
+	mask := m.viewerMask(hide)
 	f := &frame{
 		label: termtext.Line(m.opts.Label), demo: m.opts.Demo, env: m.env,
 		items: m.providerItems(), cursor: m.list.Cursor(), active: m.list.Active(),
 		focus: m.focus, lastBottom: m.lastBottom, single: m.layout().single,
 		token:    v.tokenView(),
 		reqTitle: m.requestTitle(), respTitle: m.responseTitle(),
-		notice: hide.Replace(termtext.Line(m.notice)),
+		// The status line was written for the presenter's screen: with
+		// secrets shown, it may say one (a captured credential).
+		notice: termtext.Line(mask(m.notice)),
 		req:    v.reqFrame(),
 		resp:   v.respFrame(),
 	}
@@ -114,7 +117,7 @@ func (m *Model) frame() *frame {
 		f.help = true
 	}
 	if p := m.popups.bottom(); p != nil {
-		f.under = v.viewerPopup(p, hide, m.redact)
+		f.under = v.viewerPopup(p, hide, mask, m.redact)
 	}
 	return f
 }
@@ -144,6 +147,46 @@ func (m *Model) hiddenFromViewers() *strings.Replacer {
 		}
 	}
 	return strings.NewReplacer(pairs...)
+}
+
+// viewerMask masks, for viewers, a text written for the presenter's
+// screen: the status line, a popup. With secrets masked there, the
+// active provider's redaction is all it takes (and costs a frame no more);
+// with secrets shown (ctrl+r), the text may hold any secret the screen
+// knows — the provider's, the response's, a variable's (the private env
+// file's, a captured credential, which the status line and the picker
+// name) — and all of them are masked.
+func (m *Model) viewerMask(hide *strings.Replacer) func(string) string {
+	e := m.active()
+	if m.redact {
+		if e != nil && e.Session != nil {
+			return func(s string) string { return hide.Replace(e.Session.Redact(s)) }
+		}
+		return hide.Replace
+	}
+	red := m.viewerRedactor()
+	return func(s string) string { return hide.Replace(red.Redact(s)) }
+}
+
+// viewerRedactor knows the secrets viewerMask masks with secrets shown.
+func (m *Model) viewerRedactor() *secret.Redactor {
+	var own secret.Redactor
+	var sess *secret.Redactor
+	name := ""
+	if e := m.active(); e != nil {
+		name = e.name
+		if e.Session != nil {
+			sess = e.Session.Redactor()
+		}
+	}
+	for _, l := range m.varLayers(name) {
+		for _, v := range l.Vars {
+			if v.IsSecret() {
+				own.Add(secret.New(v.Reveal()))
+			}
+		}
+	}
+	return own.Merge(sess, m.insp.red)
 }
 
 // hideInTokenView masks the hidden words in every text of a token view.
@@ -197,7 +240,7 @@ func (m *Model) respFrame() respFrame {
 // picker it lays out again), or a line that
 // says a sign-in is under way; nil for what is the presenter's alone (who
 // watches, and the question whether to disconnect them).
-func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bool) *boxed {
+func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, mask func(string) string, presenterRedact bool) *boxed {
 	switch p.kind {
 	case popSignIn:
 		return &boxed{title: "Sign in", body: "The " + termtext.Line(p.entry) + " sign-in is in progress on the presenter's screen.\n\nIts address and code are shown only there.", prose: true}
@@ -209,10 +252,6 @@ func (m *Model) viewerPopup(p *popup, hide *strings.Replacer, presenterRedact bo
 		// presenter's back.
 		p.follow(true)
 		defer p.follow(false)
-	}
-	mask := hide.Replace
-	if e := m.active(); e != nil && e.Session != nil {
-		mask = func(s string) string { return hide.Replace(e.Session.Redact(s)) }
 	}
 	// The title's key hints are the presenter's: none of them acts for a
 	// viewer.

@@ -70,6 +70,7 @@ func lift(req httpfile.Request) (httpfile.Request, []lifted) {
 		}
 	}
 	form = form || !typed
+	out.URL = liftUserinfo(out.URL, take)
 	if base, query, ok := strings.Cut(out.URL, "?"); ok {
 		out.URL = base + "?" + liftPairs(query, take)
 	}
@@ -84,6 +85,29 @@ func lift(req httpfile.Request) (httpfile.Request, []lifted) {
 		out.Body = []httpfile.BodyPart{part}
 	}
 	return out, found
+}
+
+// liftUserinfo lifts the password of a URL's user:password@ as written
+// (https://ann:{{url_password}}@api.example.com/): like a Basic
+// Authorization, it is a credential.
+func liftUserinfo(u string, take func(name, value string) string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return u
+	}
+	user, pass, ok := strings.Cut(authority[:at], ":")
+	if !ok || pass == "" {
+		return u
+	}
+	return scheme + "://" + user + ":" + take("url_password", pass) + rest[at:]
 }
 
 // liftPairs lifts the credential parameters of name=value pairs.

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/keyhole-sh/keyhole/providers/config"
-	"github.com/keyhole-sh/keyhole/providers/dpop"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
 	"github.com/keyhole-sh/keyhole/providers/par"
 	"github.com/keyhole-sh/keyhole/providers/secret"
@@ -158,7 +157,7 @@ func (s *Session) viaOAuth2(ctx context.Context, get func(context.Context) (*oau
 	if err := s.paceToken(ctx); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(dpop.TokenRequest(ctx), s.timeout())
+	ctx, cancel := context.WithTimeout(s.tokenRequest(ctx), s.timeout())
 	defer cancel()
 	obtained := s.now()
 	var answer answerCapture

@@ -43,6 +43,9 @@ func discoveryNotes(p *config.Provider, md *metadata) DiscoveryNotes {
 		{"device_authorization_endpoint", p.DeviceURL, md.DeviceAuthorizationEndpoint},
 		{"revocation_endpoint", p.RevokeURL, md.RevocationEndpoint},
 		{"introspection_endpoint", p.IntrospectURL, md.IntrospectionEndpoint},
+		// The client authenticates to the PAR endpoint as to the token
+		// endpoint: its secret goes there too.
+		{"pushed_authorization_request_endpoint", p.PARURL, md.PAREndpoint},
 	} {
 		if f.configured == "" && f.discovered != "" && config.InClear(f.discovered) {
 			n.InClear = append(n.InClear, f.field+" from discovery")

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -21,6 +22,18 @@ func dpopHint(code string, p *config.Provider) string {
 		return "the token endpoint refused the proof carrying the nonce it had just sent (dpop = true): check the server's clock and its DPoP settings"
 	}
 	return "the token endpoint refused keyhole's DPoP proof (dpop = true): it may not accept the key's algorithm, or the clocks differ; the server's message says which"
+}
+
+// tokenRequest marks ctx as a token request's, for the DPoP transport to
+// put a proof on it, and has each proof it sends masked from then on: a
+// proof is a credential, and a token endpoint that quotes the request in
+// its error must not put it on a screen or in a log.
+func (s *Session) tokenRequest(ctx context.Context) context.Context {
+	return dpop.RecordProofs(dpop.TokenRequest(ctx), func(proof secret.String) {
+		s.redMu.Lock()
+		defer s.redMu.Unlock()
+		s.red.Add(proof)
+	})
 }
 
 // DPoP is the session's DPoP key and nonces, nil without dpop = true.

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/keyhole-sh/keyhole/providers/config"
-	"github.com/keyhole-sh/keyhole/providers/dpop"
 )
 
 // maxTokenBody caps what is read from a token endpoint: a token answer is a
@@ -84,7 +83,7 @@ func (s *Session) postToken(ctx context.Context, tokenURL string, form url.Value
 	if err := s.paceToken(ctx); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(dpop.TokenRequest(ctx), s.timeout())
+	ctx, cancel := context.WithTimeout(s.tokenRequest(ctx), s.timeout())
 	defer cancel()
 	u, err := url.Parse(tokenURL)
 	if err != nil {

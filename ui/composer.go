@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -90,17 +91,23 @@ func (c *Composer) SetStyles(st *Styles) {
 // SetRequest fills every field. The query gets its own field, a
 // parameter a line, as written: kept raw (not decoded) so that what goes
 // out is exactly what was typed.
+//
+// What fills it may be someone else's text (a spec, a .http file, a
+// config): a bidirectional override or isolate in it would reorder what
+// the terminal draws after it, so each is written out — percent-encoded
+// in the path and the query, as it goes on the wire; as a \uXXXX escape in
+// the headers and the body, the same string in a JSON body.
 func (c *Composer) SetRequest(method, path, headers, body string) {
 	c.Method = strings.ToUpper(method)
 	if c.Method == "" {
 		c.Method = "GET"
 	}
 	p, q, _ := strings.Cut(path, "?")
-	c.path.SetValue(p)
+	c.path.SetValue(spellBidi(p, percentBidi))
 	c.path.CursorEnd()
-	c.query.SetValue(strings.Join(nonEmpty(strings.Split(q, "&")), "\n"))
-	c.headers.SetValue(headers)
-	c.body.SetValue(body)
+	c.query.SetValue(spellBidi(strings.Join(nonEmpty(strings.Split(q, "&")), "\n"), percentBidi))
+	c.headers.SetValue(spellBidi(headers, escapeBidi))
+	c.body.SetValue(spellBidi(body, escapeBidi))
 	// SetValue leaves the cursor, and so the view, at the end: a long
 	// body would show only its closing braces. It starts at the top,
 	// where a body is read from (the query and the headers keep theirs
@@ -108,6 +115,39 @@ func (c *Composer) SetRequest(method, path, headers, body string) {
 	c.body.MoveToBegin()
 	c.relayout()
 }
+
+// isBidi reports the bidirectional overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069): format characters, not controls, so the text fields keep
+// them where they drop an escape.
+func isBidi(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }
+
+// spellBidi writes each bidirectional control of s with spell.
+func spellBidi(s string, spell func(rune) string) string {
+	if !strings.ContainsFunc(s, isBidi) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isBidi(r) {
+			b.WriteString(spell(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// percentBidi is r's UTF-8 percent-encoded: %E2%80%AE.
+func percentBidi(r rune) string {
+	var b strings.Builder
+	for _, c := range []byte(string(r)) {
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// escapeBidi is r as a JSON escape: \u202E.
+func escapeBidi(r rune) string { return fmt.Sprintf("\\u%04X", r) }
 
 // Request returns every field's text; path carries the query field joined
 // back on.

@@ -67,6 +67,67 @@ type Prepared struct {
 	// $auth.token, $processEnv and $dotenv values, secret variables):
 	// every output masks them.
 	Secrets []secret.String
+	// Tokened is set when a $auth.token or $auth.idToken was expanded
+	// anywhere in the request — its URL, a header, its body or a body
+	// file — so that wherever the token stands, TokenOrigin rules where
+	// it may go.
+	Tokened bool
+	// servedOrigin is set when a server's answer (a capture, a response
+	// reference) wrote part of the URL's scheme, host or port.
+	servedOrigin bool
+}
+
+// TokenOrigin checks where a request that holds a token from
+// $auth.token may go (see AuthOrigin), and returns the origin to show.
+// The origin must be the file's, or the environment's: one a server
+// answered would let that server send the token wherever it likes.
+func (p *Prepared) TokenOrigin() (string, error) {
+	if p.servedOrigin {
+		return "", errors.New(`the URL's origin comes from a server's answer (a capture or a response reference): a request with {{$auth.token("…")}} goes only to an origin the file or the environment names`)
+	}
+	// Masked: a host may hold a secret of the request's
+	// (https://{{$auth.token("api")}}.example.com), and the origin is
+	// printed.
+	red := p.Redactor()
+	origin, err := AuthOrigin(p.Target)
+	if err != nil {
+		return "", errors.New(red.Redact(err.Error()))
+	}
+	return red.Redact(origin), nil
+}
+
+// servedOrigin reports whether a server's answer wrote any of the scheme,
+// host or port of url once expanded with res. It expands url again with a
+// marker for each such value — a literal variable (a capture: values
+// from the files and the environment are templates) and a response
+// reference — and looks for the marker before the URL's path begins.
+func servedOrigin(url string, res vars.Resolver) bool {
+	const marker = "\x00"
+	probe := res
+	if lookup := res.Vars; lookup != nil {
+		probe.Vars = func(name string) (vars.Value, bool) {
+			v, ok := lookup(name)
+			if ok && v.IsLiteral() {
+				return vars.Literal(marker), true
+			}
+			return v, ok
+		}
+	}
+	probe.Served = func(vars.Value) vars.Value { return vars.Literal(marker) }
+	// The token is in hand already; the probe needs no second one.
+	probe.Token = func(string, bool) (secret.String, error) { return secret.New("token"), nil }
+	out, err := probe.Expand(url)
+	if err != nil {
+		// It expanded a moment ago: refuse rather than guess.
+		return true
+	}
+	text := out.Reveal()
+	i := strings.IndexByte(text, marker[0])
+	if i < 0 {
+		return false
+	}
+	_, rest, ok := strings.Cut(text[:i], "://")
+	return !ok || !strings.ContainsAny(rest, "/?#")
 }
 
 // Redactor masks the request's secrets.
@@ -81,6 +142,15 @@ func (p *Prepared) Redactor() *secret.Redactor {
 // errors say which part failed and never hold a value.
 func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, error) {
 	p := &Prepared{Method: r.Method}
+	if token := res.Token; token != nil {
+		res.Token = func(id string, idToken bool) (secret.String, error) {
+			v, err := token(id, idToken)
+			if err == nil {
+				p.Tokened = true
+			}
+			return v, err
+		}
+	}
 	expand := func(what, text string) (string, error) {
 		out, err := res.Expand(text)
 		if err != nil {
@@ -131,6 +201,9 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 		sep = "\r\n"
 	}
 	p.Body = strings.Join(body, sep)
+	if p.Tokened {
+		p.servedOrigin = servedOrigin(r.URL, res)
+	}
 	red := p.Redactor()
 	p.Shown = red.Redact(secret.RedactURL(p.Target))
 	return p, nil
@@ -159,6 +232,61 @@ func readBodyFile(dir, name string) ([]byte, error) {
 		return nil, fmt.Errorf("body file %s: %w", name, err)
 	}
 	return data, nil
+}
+
+// RequestSeen is the request side of ex as a request reference reads it
+// ({{name.request.headers.Authorization}}): its body as sent, and its
+// headers with the credentials in them masked — the provider's token
+// keyhole added, whatever a credential header carried, a DPoP proof.
+// Read back as sent, they would carry the token to whatever origin the
+// next request names, past every rule that keeps it on its provider's.
+func RequestSeen(ex *exchange.Exchange) vars.Message {
+	s := ex.Sent
+	red := &secret.Redactor{}
+	red.Add(s.Token)
+	for name, vs := range s.Header {
+		if secret.SensitiveHeader(name) || strings.EqualFold(name, s.Injection.Header) {
+			for _, v := range vs {
+				red.AddFound(secret.CredentialParts(v)...)
+			}
+		}
+	}
+	h := s.Header.Clone()
+	for _, vs := range h {
+		for i, v := range vs {
+			vs[i] = red.Redact(v)
+		}
+	}
+	return vars.Message{Header: h, Body: s.Body}
+}
+
+// ResponseSeen is the response side of ex as a response reference reads
+// it ({{name.response.body.$.x}}): as received, but for the token the
+// request carried, masked wherever the server echoed it back — in the
+// body, in a header. A value the server made (a new token, an id) reads
+// as it came.
+func ResponseSeen(ex *exchange.Exchange) vars.Message {
+	resp := ex.Response
+	red := &secret.Redactor{}
+	red.Add(ex.Sent.Token)
+	if ex.Token != nil {
+		red.Add(ex.Token.Access)
+	}
+	body, _ := red.ReplaceKnown(resp.Body)
+	h, cloned := resp.Header, false
+	for name, vs := range resp.Header {
+		for i, v := range vs {
+			if masked, ok := red.ReplaceKnown([]byte(v)); ok {
+				if !cloned {
+					// The exchange's own header is shown and kept as
+					// received: the masked copy is the reference's.
+					h, cloned = resp.Header.Clone(), true
+				}
+				h[name][i] = string(masked)
+			}
+		}
+	}
+	return vars.Message{Header: h, Body: body}
 }
 
 // AuthOrigin checks where a $auth.token request sends its token: https

@@ -167,6 +167,15 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	if r.opts.Danger && !r.opts.Yes && !safeMethod(prep.Method) {
 		return fail(NotSent, fmt.Errorf("%s in environment %q: it is marked dangerous; add --yes to send it", prep.Method, r.opts.Env))
 	}
+	if prep.Tokened {
+		// A token placed in the URL or the body by $auth.token goes by
+		// the same rule as one in a header, whoever owns the request.
+		origin, err := prep.TokenOrigin()
+		if err != nil {
+			return fail(NotSent, err)
+		}
+		res.Origin = origin
+	}
 	var p *config.Provider
 	var tok *providers.Token
 	eopts := exchange.Options{MaxBody: r.b.MaxBody()}
@@ -178,12 +187,8 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 		// No provider, no token: the request goes as written.
 		p = &config.Provider{}
 	case viaAuth:
-		// The token stands where the request put it; exchange adds none.
-		origin, err := AuthOrigin(prep.Target)
-		if err != nil {
-			return fail(NotSent, err)
-		}
-		res.Origin = origin
+		// The token stands where the request put it (its origin checked
+		// above); exchange adds none.
 		p = sess.Provider()
 	default:
 		p = sess.Provider()
@@ -209,12 +214,12 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	}
 	resp := ex.Response
 	res.Status, res.Duration = resp.Status, resp.Duration
-	cr := check.Response{Status: resp.Status, Header: resp.Header, Body: resp.Body, Duration: resp.Duration}
+	// Captures, checks and references read the answer with the token the
+	// request carried masked, wherever the server echoed it.
+	seen := ResponseSeen(ex)
+	cr := check.Response{Status: resp.Status, Header: seen.Header, Body: seen.Body, Duration: resp.Duration}
 	if req.Name != "" {
-		r.exchanges[req.Name] = vars.Exchange{
-			Request:  vars.Message{Header: ex.Sent.Header, Body: ex.Sent.Body},
-			Response: vars.Message{Header: resp.Header, Body: resp.Body},
-		}
+		r.exchanges[req.Name] = vars.Exchange{Request: RequestSeen(ex), Response: seen}
 	}
 	for _, c := range captures {
 		v, err := c.capture.Value(cr)

@@ -40,6 +40,11 @@ type Resolver struct {
 	// Exchange returns the last exchange of the request named name in this
 	// run, for VS Code's {{name.response.body.$.id}}; false if there is none.
 	Exchange func(name string) (Exchange, bool)
+	// Served, when set, replaces each value a response reference reads
+	// before it is used. A caller that must know which part of a text a
+	// server's answer wrote (the origin a token is sent to) expands it
+	// again with a marker in their place.
+	Served func(Value) Value
 	// Dir is the folder of the .http file: $dotenv reads Dir/.env.
 	Dir string
 	// Getenv reads the process environment for $processEnv.
@@ -217,6 +222,9 @@ func (e *expander) resolve(ref Ref) (piece, error) {
 		v, err = e.token(ref)
 	case Reference:
 		v, err = e.reference(ref)
+		if err == nil && e.r.Served != nil {
+			v = e.r.Served(v)
+		}
 	}
 	if err != nil {
 		var named *Error

@@ -134,6 +134,20 @@ func (r *Redactor) RedactBytes(b []byte) (out []byte, changed bool) {
 	return out, changed
 }
 
+// ReplaceKnown masks the registered secrets alone in b, in every form Add
+// registers, and leaves credential parameters and JSON fields as they
+// are: for text that is used rather than shown (an answer a later request
+// reads a value from). b itself comes back, with changed false, when
+// nothing was masked; b is never modified.
+func (r *Redactor) ReplaceKnown(b []byte) (out []byte, changed bool) {
+	if r != nil {
+		if idx := r.indexed(); idx != nil {
+			return idx.replace(b)
+		}
+	}
+	return b, false
+}
+
 // forms lists the encodings a secret commonly appears in: as is;
 // percent-encoded for a query (space as +) or a path, and as RFC 3986
 // wants it (space as %20), each with upper- and lower-case hex (%2F,

@@ -1,0 +1,137 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyhole-sh/keyhole/collection"
+)
+
+// TestAuthTokenOriginIsNeverACapture: in the TUI as in keyhole run, a
+// captured value (C on a response, an @capture) that makes the URL's
+// host does not choose where a $auth.token goes: the send is refused,
+// nothing dialled. It went to whatever origin the server had answered.
+func TestAuthTokenOriginIsNeverACapture(t *testing.T) {
+	api := newCollAPI(t)
+	other := newCollAPI(t)
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{}, 120, 40)
+	m.setCapture("next", other.URL+"/steal", false)
+	for _, c := range []struct{ url, header string }{
+		{"{{next}}", `Authorization: Bearer {{$auth.token("api")}}`},
+		{"{{next}}?access_token={{$auth.token(\"api\")}}", ""},
+	} {
+		m.composer.SetRequest("GET", c.url, c.header, "")
+		m = settle(t, m)
+		m = run(t, m, press("ctrl+s"))
+		if n := len(other.All()); n != 0 {
+			t.Fatalf("%s: the origin a capture named got %d requests", c.url, n)
+		}
+		if m.ex == nil || m.ex.Err == nil || !strings.Contains(m.ex.Err.Error(), "server's answer") || m.ex.Sent.URL != nil {
+			t.Errorf("%s: not refused: %q %+v", c.url, m.notice, m.ex)
+		}
+	}
+}
+
+// TestViewersNeverSeeASecretTheStatusLineRevealed: with secrets shown
+// (ctrl+r), the presenter's status line says a captured credential in
+// full, and the picker (o) lists it; the frame viewers draw carries both
+// masked, as every other text of theirs. They went to viewers as the
+// presenter saw them.
+func TestViewersNeverSeeASecretTheStatusLineRevealed(t *testing.T) {
+	b := echoBackend(t)
+	fs := newFakeShare(1)
+	r := record(t, b, Options{Label: "echo.toml", Redact: false}, 120, 40)
+	r.m = shared(t, r.m, fs)
+	r.send(press("enter"))
+	echoSession(r, 120, 40)
+	r.send(capturedMsg{name: "pass", path: "json.password", value: typedPass, secret: true})
+	if !strings.Contains(r.m.notice, typedPass) {
+		t.Fatalf("the presenter's status line does not show the revealed value: %q", r.m.notice)
+	}
+	// The picker lists the variables, the captured one revealed.
+	r.send(press("o"))
+	if !strings.Contains(plain(r.m), typedPass[:20]) {
+		t.Fatalf("the presenter's picker does not show the revealed value:\n%s", plain(r.m))
+	}
+	for i, f := range audience(t, fs, [2]int{120, 40}) {
+		for _, form := range leakForms(typedPass) {
+			if strings.Contains(f, form) {
+				t.Fatalf("viewer frame %d holds the captured password as %q:\n%s", i, form, ansiRE.ReplaceAllString(f, ""))
+			}
+		}
+	}
+}
+
+// TestSpecTextInTheComposerCannotReorderTheScreen: an operation whose
+// path, query and header parameters and body example carry a
+// bidirectional override fills the composer with it written out —
+// percent-encoded in the path and query, \u202E in the headers and the
+// body (the same JSON string) — so it cannot reverse what the screen
+// draws after it, for the presenter or a viewer. The text fields drop an
+// escape but kept the override, and drew it.
+func TestSpecTextInTheComposerCannotReorderTheScreen(t *testing.T) {
+	const rlo = "\u202Etxt.exe"
+	spec := `{"openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
+ "paths": {"/up` + rlo + `/{id}": {"post": {"operationId": "upload", "summary": "Upload",
+   "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+     {"name": "q` + rlo + `", "in": "query", "required": true, "schema": {"type": "string"}},
+     {"name": "X-Up` + rlo + `", "in": "header", "schema": {"type": "string"}}],
+   "requestBody": {"content": {"application/json": {"example": {"name` + rlo + `": "` + rlo + `"}}}},
+   "responses": {"200": {"description": "ok"}}}}}}`
+	api := newBrowseAPI(t, func() string { return spec })
+	fs := newFakeShare(1)
+	m := browseModel(t, browseProvider("items", api.URL, api.URL+"/openapi.json", ""), 140, 44)
+	m = shared(t, m, fs)
+	m = run(t, m, press("o"))
+	m = run(t, m, press("enter"))
+	if !strings.Contains(plain(m), "Upload") {
+		t.Fatalf("the operation was not chosen:\n%s", plain(m))
+	}
+	checkFrame(t, "the composer", m.View().Content)
+	method, path, headers, body := m.composer.Request()
+	if method != "POST" || path != "/up%E2%80%AEtxt.exe/{{id}}?q%E2%80%AEtxt.exe=" || !strings.Contains(headers, `X-Up\u202Etxt.exe:`) ||
+		!strings.Contains(body, `"name\u202Etxt.exe": "\u202Etxt.exe"`) {
+		t.Errorf("the composer holds %s %q, headers %q, body %q", method, path, headers, body)
+	}
+	for i, f := range audience(t, fs, [2]int{80, 24}, [2]int{140, 44}) {
+		checkFrame(t, fmt.Sprintf("viewer frame %d", i), f)
+	}
+}
+
+// TestSaveLiftsAURLPassword: S writes the password of a URL's
+// user:password@ as a {{variable}} whose value goes to the private env
+// file, as it does a Basic Authorization; the .http file reads back to
+// the same URL. The password went into the file teams commit.
+func TestSaveLiftsAURLPassword(t *testing.T) {
+	api := newCollAPI(t)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "items.http", itemsFile)
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m.setFocus(paneRequest)
+	host := strings.TrimPrefix(api.URL, "http://")
+	m.composer.SetRequest("GET", "http://ann:url-pass-9999@"+host+"/items", "", "")
+	m = run(t, m, press("S"))
+	m = enterLine(t, m, "items")
+	m = enterLine(t, m, "with a password")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "url-pass-9999") {
+		t.Fatalf("the .http file holds the URL's password (status %q):\n%s", m.notice, data)
+	}
+	priv, err := os.ReadFile(filepath.Join(dir, "http-client.private.env.json"))
+	if err != nil || !strings.Contains(string(priv), `"url_password": "url-pass-9999"`) {
+		t.Fatalf("the private env file: %v\n%s", err, priv)
+	}
+	f, err := collection.Read(path)
+	if err != nil || len(f.Requests) != 2 {
+		t.Fatalf("read back: %v, %+v", err, f)
+	}
+	if got := f.Requests[1].URL; got != "http://ann:{{url_password}}@"+host+"/items" {
+		t.Errorf("read back: %s", got)
+	}
+}
