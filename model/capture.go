@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/collection/check"
-	"github.com/keyhole-sh/keyhole/collection/runner"
 	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
@@ -137,7 +136,7 @@ func (m *Model) setCapture(name, value string, isSecret bool) {
 // fileCaptures runs the # @capture lines of the collection request just
 // answered, as keyhole run does: the requests sent after it see them.
 // What fails is said, not fatal.
-func (m *Model) fileCaptures(from *collOrigin, ex *exchange.Exchange) []string {
+func (m *Model) fileCaptures(from *collOrigin, ex *exchange.Exchange, seen vars.Message) []string {
 	if from == nil || ex == nil || ex.Response == nil || len(from.req.Captures) == 0 {
 		return nil
 	}
@@ -147,8 +146,7 @@ func (m *Model) fileCaptures(from *collOrigin, ex *exchange.Exchange) []string {
 	}
 	resp := ex.Response
 	// Read as keyhole run reads it: the token the request carried masked
-	// wherever the server echoed it.
-	seen := runner.ResponseSeen(ex)
+	// wherever the server echoed it (seen).
 	cr := check.Response{Status: resp.Status, Header: seen.Header, Body: seen.Body, Duration: resp.Duration}
 	var said []string
 	for _, d := range from.req.Captures {

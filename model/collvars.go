@@ -245,8 +245,9 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 // never written into: a command may be reading the one before.
 func (m *Model) exchanges() map[string]vars.Exchange { return m.answers }
 
-// keepAnswer keeps the answer to a named request of the collection.
-func (m *Model) keepAnswer(name string, ex *exchange.Exchange) {
+// keepAnswer keeps the answer to a named request of the collection, as
+// seen (runner.ResponseSeen).
+func (m *Model) keepAnswer(name string, ex *exchange.Exchange, seen vars.Message) {
 	if name == "" || ex == nil || ex.Response == nil {
 		return
 	}
@@ -256,7 +257,7 @@ func (m *Model) keepAnswer(name string, ex *exchange.Exchange) {
 	}
 	next[name] = vars.Exchange{
 		Request:  runner.RequestSeen(ex),
-		Response: runner.ResponseSeen(ex),
+		Response: seen,
 	}
 	m.answers = next
 }

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/exchange/history"
@@ -74,8 +75,11 @@ type sentMsg struct {
 	tokErr error
 	// from is the collection request sent, if the composer came from
 	// one: its answer is kept for response references, and its
-	// # @capture lines run.
+	// # @capture lines run, on seen: the answer with the request's token
+	// masked wherever the server echoed it, made with the message, off
+	// the UI loop (a search of the whole body).
 	from *collOrigin
+	seen vars.Message
 }
 
 // With x, the request's {{…}} are expanded first (see expansion); a

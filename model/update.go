@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/collection/runner"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -281,8 +282,8 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 	}
 	m.newBody(msg.docs, msg.red)
 	if msg.from != nil && msg.ex != nil {
-		m.keepAnswer(msg.from.req.Name, msg.ex)
-		if said := m.fileCaptures(msg.from, msg.ex); len(said) > 0 {
+		m.keepAnswer(msg.from.req.Name, msg.ex, msg.seen)
+		if said := m.fileCaptures(msg.from, msg.ex, msg.seen); len(said) > 0 {
 			m.notice = "@capture: " + msg.red.Redact(strings.Join(said, ", "))
 		}
 	}
@@ -405,6 +406,9 @@ func (m Model) sendWith(force bool) (tea.Model, tea.Cmd) {
 			msg := inner()
 			if sm, ok := msg.(sentMsg); ok {
 				sm.from = from
+				if sm.ex != nil && sm.ex.Response != nil {
+					sm.seen = runner.ResponseSeen(sm.ex)
+				}
 				return sm
 			}
 			return msg
