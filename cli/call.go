@@ -197,7 +197,7 @@ func runCall(ctx context.Context, e env, configPath string, args []string, f cal
 		}
 		return maskErr(ex.Err, sess.Redact)
 	}
-	if err := printResponse(e, resp, f); err != nil {
+	if err := printResponse(e, resp, f, sess.Redact); err != nil {
 		return err
 	}
 	if resp.Truncated {
@@ -238,10 +238,13 @@ func sleepFor(e env) func(context.Context, time.Duration) error {
 }
 
 // printResponse writes the response to stdout as the flags ask.
-func printResponse(e env, resp *exchange.Response, f callFlags) error {
+// The headers (-i, --json) are masked as the TUI masks them: a server that
+// echoes the token, or the client secret, in one of its own does not put
+// it on the terminal or in a log. The body goes as it came.
+func printResponse(e env, resp *exchange.Response, f callFlags, redact func(string) string) error {
 	if f.asJSON {
 		out, flush := e.jsonStdout()
-		if err := writeResponseJSON(out, resp); err != nil {
+		if err := writeResponseJSON(out, resp, redact); err != nil {
 			return err
 		}
 		return flush()
@@ -254,7 +257,7 @@ func printResponse(e env, resp *exchange.Response, f callFlags) error {
 		}
 		fmt.Fprintf(e.stdout, "%s %d %s\n", termtext.Line(proto), resp.Status, termtext.Line(resp.StatusText))
 		for _, line := range exchange.HeaderLines(resp.Header, providers.Injection{}, secret.String{}, false) {
-			fmt.Fprintln(e.stdout, termtext.Line(line))
+			fmt.Fprintln(e.stdout, termtext.Line(redact(line)))
 		}
 		fmt.Fprintln(e.stdout)
 	}

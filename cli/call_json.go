@@ -36,12 +36,12 @@ import (
 // rather than turning the whole text into base64.
 //
 // Headers are masked exactly as -i masks them (exchange.HeaderValue).
-func writeResponseJSON(out io.Writer, resp *exchange.Response) error {
+func writeResponseJSON(out io.Writer, resp *exchange.Response, redact func(string) string) error {
 	w := bufio.NewWriterSize(out, 64<<10)
 	w.WriteString("{\n  \"status\": ")
 	w.WriteString(strconv.Itoa(resp.Status))
 	w.WriteString(",\n  \"headers\": ")
-	writeHeadersJSON(w, resp)
+	writeHeadersJSON(w, resp, redact)
 	w.WriteString(",\n  \"body\": ")
 	body, encoding := resp.Body, ""
 	switch {
@@ -74,7 +74,7 @@ func writeResponseJSON(out io.Writer, resp *exchange.Response) error {
 // per name (values joined with ", "), names sorted, values masked as -i
 // masks them: credential headers, and credential parameters inside any
 // value (a Location's access_token=).
-func writeHeadersJSON(w *bufio.Writer, resp *exchange.Response) {
+func writeHeadersJSON(w *bufio.Writer, resp *exchange.Response, redact func(string) string) {
 	names := slices.Sorted(maps.Keys(resp.Header))
 	if len(names) == 0 {
 		w.WriteString("{}")
@@ -90,7 +90,7 @@ func writeHeadersJSON(w *bufio.Writer, resp *exchange.Response) {
 		w.WriteString(": ")
 		vs := make([]string, len(resp.Header[name]))
 		for j, v := range resp.Header[name] {
-			vs[j] = exchange.HeaderValue(name, v, providers.Injection{}, secret.String{}, false)
+			vs[j] = redact(exchange.HeaderValue(name, v, providers.Injection{}, secret.String{}, false))
 		}
 		writeJSONString(w, []byte(strings.Join(vs, ", ")))
 	}

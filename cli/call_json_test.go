@@ -124,7 +124,7 @@ func TestCallJSONOutputIsUnchanged(t *testing.T) {
 	} {
 		resp := &exchange.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}, "X-A": {"1", "2"}}, Body: []byte(body), Duration: 1234567 * time.Nanosecond}
 		var got bytes.Buffer
-		if err := writeResponseJSON(&got, resp); err != nil {
+		if err := writeResponseJSON(&got, resp, func(s string) string { return s }); err != nil {
 			t.Fatal(err)
 		}
 		old := callJSON{Status: 200, Headers: map[string]string{"Content-Type": "application/json", "X-A": "1, 2"}, TimeMS: 1.2}

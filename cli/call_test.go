@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -279,5 +280,30 @@ func TestCallNetworkErrorKeepsItsColon(t *testing.T) {
 	r.errHas(t, "/x?api_key=••••: ")
 	if strings.Contains(r.errOut, "SECRET") {
 		t.Errorf("the key leaked:\n%s", r.errOut)
+	}
+}
+
+// TestCallHeadersMaskAnEchoedToken: a server that echoes the token in a
+// header of its own put it on the terminal with -i and in --json, where
+// the TUI masks it. The body goes as it came (it is the answer).
+func TestCallHeadersMaskAnEchoedToken(t *testing.T) {
+	const token = "tok-echoed-4711"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Seen-Authorization", r.Header.Get("Authorization"))
+		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", token="`+token+`"`)
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", srv.URL, token, ""))
+	for _, flag := range []string{"-i", "--json"} {
+		r := h.run("--config", cfg, "call", "api", "GET", "/me", flag)
+		r.expect(t, ExitOK, flag)
+		if strings.Contains(r.out, token) {
+			t.Errorf("%s: the echoed token is printed:\n%s", flag, r.out)
+		}
+		if !strings.Contains(r.out, "X-Seen-Authorization") || !strings.Contains(r.out, "••••") {
+			t.Errorf("%s: the headers are not there, masked:\n%s", flag, r.out)
+		}
 	}
 }
