@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
@@ -341,6 +342,21 @@ func TestSecretsShownStaysInTheHeader(t *testing.T) {
 		}
 		if lipgloss.Width(header) > w {
 			t.Errorf("at %d columns the header is %d wide: %q", w, lipgloss.Width(header), header)
+		}
+	}
+	// Shared, in a dangerous environment with a long name, the flags
+	// alone are wider than a narrow screen: cutting the label was not
+	// enough, and the header drew the label alone, no flag at all.
+	wo.m = shared(t, wo.m, newFakeShare(10))
+	wo.m.env = &collenv.Layer{Name: strings.Repeat("production-", 4), Danger: true}
+	for w := minWidth; w <= 120; w++ {
+		wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: 24})
+		header := firstLine(plain(wo.m))
+		if !strings.Contains(header, "SECRETS SHOWN") {
+			t.Errorf("shared, at %d columns the header does not say secrets are shown: %q", w, header)
+		}
+		if lipgloss.Width(header) > w {
+			t.Errorf("shared, at %d columns the header is %d wide: %q", w, lipgloss.Width(header), header)
 		}
 	}
 }
