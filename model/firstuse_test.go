@@ -763,9 +763,24 @@ func TestTooSmallOnlyQuits(t *testing.T) {
 	if w.m.active().tok != tok {
 		t.Error("x on a screen too small to draw revoked the token")
 	}
+	// Nor a paste: on the Request pane it went into a field not drawn (a
+	// curl command replaced the whole request), in the picker into its
+	// filter.
+	w.m.setFocus(paneRequest)
+	_, path, _, _ := w.m.composer.Request()
+	for _, text := range []string{"/api/other", "curl -X DELETE https://api.example/items/1"} {
+		w.m = run(t, w.m, tea.PasteMsg{Content: text})
+		if method, now, _, _ := w.m.composer.Request(); now != path || method != "GET" || w.m.composer.Typing() {
+			t.Errorf("a paste of %q on a screen too small to draw reached the composer: %s %q", text, method, now)
+		}
+	}
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	w.m = run(t, w.m, press("o"))
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	w.m = run(t, w.m, tea.PasteMsg{Content: "items"})
+	if p := w.m.popups.top(); p == nil || p.Popup.(*ui.Picker).Filter() != "" {
+		t.Error("a paste on a screen too small to draw went into the picker's filter")
+	}
 	_, cmd := w.m.Update(press("q"))
 	if !quits(t, cmd) {
 		t.Error("q on a screen too small to draw did not quit (with the picker open)")

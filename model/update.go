@@ -130,6 +130,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.PasteMsg:
 		switch p := m.popups.top(); {
+		case m.tooSmall():
+			// Into a field or a filter not drawn.
 		case p != nil:
 			return m.afterPopup(p, p.Update(msg))
 		case isCurl(msg.Content) && m.focus == paneRequest:

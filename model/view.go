@@ -34,6 +34,14 @@ type layout struct {
 
 func (m *Model) layout() layout { return layoutFor(m.width, m.height) }
 
+// tooSmall reports whether the screen is too small to draw anything but
+// "enlarge it, or press q to quit": no key but q, no paste and no click
+// reaches the panes and inputs it does not draw.
+func (m *Model) tooSmall() bool {
+	l := m.layout()
+	return l.w < minWidth || l.h < minHeight
+}
+
 // layoutFor lays a w×h terminal out; 0×0 is not known yet.
 func layoutFor(w, h int) layout {
 	if w == 0 || h == 0 {
