@@ -235,11 +235,14 @@ func (m Model) onToken(msg tokenMsg) (tea.Model, tea.Cmd) {
 		// r on a provider the Token pane does not show: only its
 		// glyph changed, which read as r doing nothing.
 		e.tell = false
-		if msg.err != nil {
+		switch {
+		case msg.err != nil:
 			m.notice = e.name + ": " + m.state(e).String() + " (enter shows why)"
-		} else {
+		case msg.tok == nil || msg.tok.CacheErr == nil:
 			m.notice = e.name + ": new token (enter uses it)"
 		}
+		// else sayCacheErr's notice stands: it names the provider, and
+		// the next start will want the token again.
 	}
 	return m, nil
 }
