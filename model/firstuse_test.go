@@ -781,6 +781,12 @@ func TestTooSmallOnlyQuits(t *testing.T) {
 	if p := w.m.popups.top(); p == nil || p.Popup.(*ui.Picker).Filter() != "" {
 		t.Error("a paste on a screen too small to draw went into the picker's filter")
 	}
+	// Nor the wheel: it moved the picker's cursor out of sight.
+	at := w.m.popups.top().Popup.(*ui.Picker).Cursor()
+	w.m = update(t, w.m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if now := w.m.popups.top().Popup.(*ui.Picker).Cursor(); now != at {
+		t.Errorf("the wheel on a screen too small to draw moved the picker's cursor from row %d to %d", at, now)
+	}
 	_, cmd := w.m.Update(press("q"))
 	if !quits(t, cmd) {
 		t.Error("q on a screen too small to draw did not quit (with the picker open)")
