@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	collenv "github.com/keyhole-sh/keyhole/collection/env"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
 	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
@@ -341,6 +342,21 @@ func TestSecretsShownStaysInTheHeader(t *testing.T) {
 		}
 		if lipgloss.Width(header) > w {
 			t.Errorf("at %d columns the header is %d wide: %q", w, lipgloss.Width(header), header)
+		}
+	}
+	// Shared, in a dangerous environment with a long name, the flags
+	// alone are wider than a narrow screen: cutting the label was not
+	// enough, and the header drew the label alone, no flag at all.
+	wo.m = shared(t, wo.m, newFakeShare(10))
+	wo.m.env = &collenv.Layer{Name: strings.Repeat("production-", 4), Danger: true}
+	for w := minWidth; w <= 120; w++ {
+		wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: 24})
+		header := firstLine(plain(wo.m))
+		if !strings.Contains(header, "SECRETS SHOWN") {
+			t.Errorf("shared, at %d columns the header does not say secrets are shown: %q", w, header)
+		}
+		if lipgloss.Width(header) > w {
+			t.Errorf("shared, at %d columns the header is %d wide: %q", w, lipgloss.Width(header), header)
 		}
 	}
 }
@@ -747,9 +763,30 @@ func TestTooSmallOnlyQuits(t *testing.T) {
 	if w.m.active().tok != tok {
 		t.Error("x on a screen too small to draw revoked the token")
 	}
+	// Nor a paste: on the Request pane it went into a field not drawn (a
+	// curl command replaced the whole request), in the picker into its
+	// filter.
+	w.m.setFocus(paneRequest)
+	_, path, _, _ := w.m.composer.Request()
+	for _, text := range []string{"/api/other", "curl -X DELETE https://api.example/items/1"} {
+		w.m = run(t, w.m, tea.PasteMsg{Content: text})
+		if method, now, _, _ := w.m.composer.Request(); now != path || method != "GET" || w.m.composer.Typing() {
+			t.Errorf("a paste of %q on a screen too small to draw reached the composer: %s %q", text, method, now)
+		}
+	}
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	w.m = run(t, w.m, press("o"))
 	w.m = update(t, w.m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	w.m = run(t, w.m, tea.PasteMsg{Content: "items"})
+	if p := w.m.popups.top(); p == nil || p.Popup.(*ui.Picker).Filter() != "" {
+		t.Error("a paste on a screen too small to draw went into the picker's filter")
+	}
+	// Nor the wheel: it moved the picker's cursor out of sight.
+	at := w.m.popups.top().Popup.(*ui.Picker).Cursor()
+	w.m = update(t, w.m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if now := w.m.popups.top().Popup.(*ui.Picker).Cursor(); now != at {
+		t.Errorf("the wheel on a screen too small to draw moved the picker's cursor from row %d to %d", at, now)
+	}
 	_, cmd := w.m.Update(press("q"))
 	if !quits(t, cmd) {
 		t.Error("q on a screen too small to draw did not quit (with the picker open)")

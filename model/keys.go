@@ -16,7 +16,7 @@ import (
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	m.notice = "" // a notice lasts until the next key
-	if l := m.layout(); l.w < minWidth || l.h < minHeight {
+	if m.tooSmall() {
 		// The screen says only "enlarge it, or press q to quit": any
 		// other key acted on panes and inputs not drawn (q typed into a
 		// hidden filter, x revoked a token out of sight).

@@ -43,6 +43,9 @@ func click(list *ui.ProviderList, setFocus func(pane), p pane, y int) {
 // onMouse: a click focuses the pane under the pointer (and picks a
 // provider row); the wheel scrolls what is under the pointer.
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	if m.tooSmall() {
+		return m, nil
+	}
 	if top := m.popups.top(); top != nil {
 		// A popup takes the mouse as it takes the keys: the wheel
 		// scrolls it, a click elsewhere does nothing.

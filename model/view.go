@@ -34,6 +34,14 @@ type layout struct {
 
 func (m *Model) layout() layout { return layoutFor(m.width, m.height) }
 
+// tooSmall reports whether the screen is too small to draw anything but
+// "enlarge it, or press q to quit": no key but q, no paste and no click
+// reaches the panes and inputs it does not draw.
+func (m *Model) tooSmall() bool {
+	l := m.layout()
+	return l.w < minWidth || l.h < minHeight
+}
+
 // layoutFor lays a w×h terminal out; 0×0 is not known yet.
 func layoutFor(w, h int) layout {
 	if w == 0 || h == 0 {
@@ -167,7 +175,16 @@ func (m *Model) header(w int) string {
 		// The environment, the sharing mark and SECRETS SHOWN are never
 		// cut off: the config's label is. (On a narrow screen the
 		// secrets stood revealed with nothing saying so.)
-		left = ui.Fit(left, max(0, w-lipgloss.Width(right)-1))
+		if lipgloss.Width(right)+1 >= w {
+			// The flags alone are wider than the screen (shared, in an
+			// environment with a long name): they go without the label,
+			// redaction's flag (SECRETS SHOWN) first, then the sharing
+			// mark and the environment, cut at the end.
+			last := len(flags) - 1
+			flags = append([]string{flags[last]}, flags[:last]...)
+			return ui.Fit(" "+strings.Join(flags, " · "), w)
+		}
+		left = ui.Fit(left, w-lipgloss.Width(right)-1)
 		gap = w - lipgloss.Width(left) - lipgloss.Width(right)
 	}
 	if gap < 1 {

@@ -1,6 +1,9 @@
 package secret
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // redactParams masks the values of sensitive name=value pairs wherever they
 // stand in free text: URLs inside error messages and bodies, form bodies.
@@ -23,7 +26,7 @@ func redactParams(b []byte) ([]byte, bool) {
 		if !SensitiveParam(paramName(b, start, eq)) {
 			continue
 		}
-		if bytes.HasPrefix(b[i:], []byte(Mask)) {
+		if maskedAlready(b, i) {
 			// Masked already (a URL masked, then quoted in an error that
 			// is masked again): what follows the mask is the text's own,
 			// such as the ": " before the cause, not the value's.
@@ -48,6 +51,18 @@ func redactParams(b []byte) ([]byte, bool) {
 		return b, false
 	}
 	return append(out, b[last:]...), true
+}
+
+// maskedAlready reports whether the value at b[i:] is the mask alone. A
+// value that only starts with it goes on with a token's characters (a
+// known secret masked at the start of a longer one): the rest is masked
+// too.
+func maskedAlready(b []byte, i int) bool {
+	if !bytes.HasPrefix(b[i:], []byte(Mask)) {
+		return false
+	}
+	j := i + len(Mask)
+	return j == len(b) || !isNameByte(b[j]) && strings.IndexByte(".~+/=%", b[j]) < 0
 }
 
 // paramName is the name before an '=' at b[start:eq]. A URL inside JSON

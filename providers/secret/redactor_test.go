@@ -205,3 +205,24 @@ func TestRedactorSharedReadOnly(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRedactParamsMaskedAlready: a value masked already keeps what
+// follows it ("api_key=••••: EOF" is not "api_key=•••• EOF"), but a
+// value that only starts with the mask — a known secret that began a
+// longer one — is masked whole, as before.
+func TestRedactParamsMaskedAlready(t *testing.T) {
+	var r secret.Redactor
+	r.Add(secret.New("the-known-secret"))
+	for in, want := range map[string]string{
+		"GET /x?api_key=••••: EOF":                      "GET /x?api_key=••••: EOF",
+		"GET /x?api_key=••••&page=2":                    "GET /x?api_key=••••&page=2",
+		"GET /x?api_key=••••":                           "GET /x?api_key=••••",
+		"GET /x?api_key=••••tail-of-it&page=2":          "GET /x?api_key=••••&page=2",
+		"GET /x?client_secret=the-known-secretMORE2345": "GET /x?client_secret=••••",
+		"GET /x?access_token=••••.eyJzdWIiOiJ4In0.sig":  "GET /x?access_token=••••",
+	} {
+		if got := r.Redact(in); got != want {
+			t.Errorf("Redact(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
