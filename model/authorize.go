@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	webbrowser "github.com/keyhole-sh/keyhole/internal/browser"
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
@@ -330,7 +331,9 @@ func (m *Model) signInLines(e *entry, w, h int, qr string) (body, foot []string)
 	// and the client and scopes give way first (the address is what a
 	// person without a clipboard must read); then it is cut, and c
 	// copies it whole (b opens it).
-	paste := []string{"If the browser cannot reach this machine, it ends on an address starting " + p.Redirect + ".", "Paste that address here (enter to type, enter again to send):"}
+	// Wrapped, not cut: the address it ends on is how the person knows
+	// what to paste.
+	paste := strings.Split(ansi.Wordwrap("If the browser cannot reach this machine, paste here the address it ends on, starting "+p.Redirect+" (enter to type, enter again to send):", w, " "), "\n")
 	switch room := h - len(body) - len(paste) - 1 - len(foot); {
 	case room >= 3:
 		body = append(body, "", approving, "")

@@ -118,7 +118,7 @@ func TestSignInWithAuthorizationCodeAndPKCE(t *testing.T) {
 	wait := w.startSignIn()
 	authURL := <-br.opened
 	screen := plain(w.m)
-	for _, want := range []string{"Sign in · demo-pkce", "Open this address in a browser", "A browser was opened", "approving client demo-pkce", "Paste that address here"} {
+	for _, want := range []string{"Sign in · demo-pkce", "Open this address in a browser", "A browser was opened", "approving client demo-pkce", "paste here the address it ends on"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("sign-in view lacks %q:\n%s", want, screen)
 		}
@@ -324,7 +324,7 @@ func TestRevokeWithoutAnEndpointLeavesTheToken(t *testing.T) {
 func TestALongSignInAddressLeavesThePasteLine(t *testing.T) {
 	w, wait := longSignIn(t, 40)
 	screen := plain(w.m)
-	for _, want := range []string{"Open this address", "c copies it whole", "Paste that address here", "esc cancels"} {
+	for _, want := range []string{"Open this address", "c copies it whole", "paste here the address it ends on", "esc cancels"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the 80x24 sign-in lacks %q:\n%s", want, screen)
 		}
@@ -340,7 +340,7 @@ func TestALongSignInAddressLeavesThePasteLine(t *testing.T) {
 func TestASignInAddressIsWholeWhereItCanBe(t *testing.T) {
 	w, wait := longSignIn(t, 3)
 	screen := plain(w.m)
-	if strings.Contains(screen, "c copies it whole") || !strings.Contains(screen, "Paste that address here") {
+	if strings.Contains(screen, "c copies it whole") || !strings.Contains(screen, "paste here the address it ends on") {
 		t.Errorf("the 80x24 sign-in cut an address it had the room for, or lost the paste line:\n%s", screen)
 	}
 	var joined strings.Builder
@@ -349,6 +349,11 @@ func TestASignInAddressIsWholeWhereItCanBe(t *testing.T) {
 	}
 	if !strings.Contains(joined.String(), "Scope.02.ReadWrite.All") {
 		t.Errorf("the address's end is not on screen:\n%s", screen)
+	}
+	// The address the browser ends on, which the person pastes, is said
+	// whole (it was cut with "…" at 80 columns).
+	if e := w.m.active(); e == nil || e.pending == nil || !strings.Contains(joined.String(), e.pending.Redirect) {
+		t.Errorf("the redirect address is not said whole:\n%s", screen)
 	}
 	w.m = update(t, w.m, press("esc"))
 	drainWait(t, wait, 5*time.Second)
