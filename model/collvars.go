@@ -128,6 +128,9 @@ type expanded struct {
 	red *secret.Redactor
 	// origin is where a $auth.token request sends its token.
 	origin string
+	// tokens are the values $auth.token put in the request: references
+	// read them masked.
+	tokens []secret.String
 	// tokErr is why a token could not be had.
 	tokErr error
 }
@@ -224,7 +227,7 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 	if err != nil {
 		return out, fmt.Errorf("not sent: %w", err)
 	}
-	out.red = prep.Redactor()
+	out.red, out.tokens = prep.Redactor(), prep.Tokens
 	if x.viaAuth || prep.Tokened {
 		// A token in the URL or the body goes by the rule of one in a
 		// header.
@@ -246,8 +249,8 @@ func (x *expansion) expand(ctx context.Context, r exchange.Request) (expanded, e
 func (m *Model) exchanges() map[string]vars.Exchange { return m.answers }
 
 // keepAnswer keeps the answer to a named request of the collection, as
-// seen (runner.ResponseSeen).
-func (m *Model) keepAnswer(name string, ex *exchange.Exchange, seen vars.Message) {
+// references read it (runner.RequestSeen, runner.ResponseSeen).
+func (m *Model) keepAnswer(name string, ex *exchange.Exchange, seen vars.Exchange) {
 	if name == "" || ex == nil || ex.Response == nil {
 		return
 	}
@@ -255,10 +258,7 @@ func (m *Model) keepAnswer(name string, ex *exchange.Exchange, seen vars.Message
 	if next == nil {
 		next = map[string]vars.Exchange{}
 	}
-	next[name] = vars.Exchange{
-		Request:  runner.RequestSeen(ex),
-		Response: seen,
-	}
+	next[name] = seen
 	m.answers = next
 }
 

@@ -74,12 +74,14 @@ type sentMsg struct {
 	tok    *providers.Token
 	tokErr error
 	// from is the collection request sent, if the composer came from
-	// one: its answer is kept for response references, and its
-	// # @capture lines run, on seen: the answer with the request's token
-	// masked wherever the server echoed it, made with the message, off
-	// the UI loop (a search of the whole body).
-	from *collOrigin
-	seen vars.Message
+	// one: the exchange is kept for references, and its # @capture lines
+	// run, on seen: the request and its answer with the request's tokens
+	// masked wherever they stand or the server echoed them, made with
+	// the message, off the UI loop (a search of the whole body). tokens
+	// are the values $auth.token put in the request.
+	from   *collOrigin
+	seen   vars.Exchange
+	tokens []secret.String
 }
 
 // With x, the request's {{…}} are expanded first (see expansion); a
@@ -89,6 +91,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e 
 	return func() tea.Msg {
 		var xred *secret.Redactor
 		var origin string
+		var tokens []secret.String
 		if x != nil {
 			out, err := x.expand(ctx, r)
 			if out.tokErr != nil {
@@ -97,7 +100,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e 
 			if err != nil {
 				return sentMsg{seq: seq, name: name, ex: &exchange.Exchange{Err: err}}
 			}
-			r, xred, origin = out.req, out.red, out.origin
+			r, xred, origin, tokens = out.req, out.red, out.origin, out.tokens
 			// Every {{…}} is expanded: a value that holds braces (a
 			// capture from a server) goes as it stands, never filled
 			// from the provider's vars.
@@ -145,7 +148,7 @@ func sendCmd(ctx context.Context, client *http.Client, hist *history.History, e 
 				ex.Notes = append(ex.Notes, "history: "+err.Error())
 			}
 		}
-		return sentMsg{seq: seq, name: name, ex: ex, docs: docs, red: red, tok: ex.Token}
+		return sentMsg{seq: seq, name: name, ex: ex, docs: docs, red: red, tok: ex.Token, tokens: tokens}
 	}
 }
 

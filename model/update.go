@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/keyhole-sh/keyhole/collection/runner"
+	"github.com/keyhole-sh/keyhole/collection/vars"
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
@@ -244,7 +245,7 @@ func (m Model) onSent(msg sentMsg) (tea.Model, tea.Cmd) {
 	m.newBody(msg.docs, msg.red)
 	if msg.from != nil && msg.ex != nil {
 		m.keepAnswer(msg.from.req.Name, msg.ex, msg.seen)
-		if said := m.fileCaptures(msg.from, msg.ex, msg.seen); len(said) > 0 {
+		if said := m.fileCaptures(msg.from, msg.ex, msg.seen.Response); len(said) > 0 {
 			m.notice = "@capture: " + msg.red.Redact(strings.Join(said, ", "))
 		}
 	}
@@ -368,7 +369,7 @@ func (m Model) sendWith(force bool) (tea.Model, tea.Cmd) {
 			if sm, ok := msg.(sentMsg); ok {
 				sm.from = from
 				if sm.ex != nil && sm.ex.Response != nil {
-					sm.seen = runner.ResponseSeen(sm.ex)
+					sm.seen = vars.Exchange{Request: runner.RequestSeen(sm.ex, sm.tokens...), Response: runner.ResponseSeen(sm.ex, sm.tokens...)}
 				}
 				return sm
 			}

@@ -314,6 +314,7 @@ func (c *Composer) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	defer c.relayout()
+	msg = c.spellTyped(msg)
 	var cmd tea.Cmd
 	switch c.Field {
 	case FieldPath:
@@ -334,6 +335,26 @@ func (c *Composer) Update(msg tea.Msg) tea.Cmd {
 		c.body, cmd = c.body.Update(msg)
 	}
 	return cmd
+}
+
+// spellTyped writes out the bidirectional controls of text pasted or
+// typed into the field being edited, as SetRequest writes them: pasted
+// text is someone else's as often as a spec is.
+func (c *Composer) spellTyped(msg tea.Msg) tea.Msg {
+	spell := escapeBidi
+	if c.Field == FieldPath || c.Field == FieldQuery {
+		spell = percentBidi
+	}
+	switch m := msg.(type) {
+	case tea.PasteMsg:
+		m.Content = spellBidi(m.Content, spell)
+		return m
+	case tea.KeyPressMsg:
+		if strings.ContainsFunc(m.Text, isBidi) {
+			return tea.PasteMsg{Content: spellBidi(m.Text, spell)}
+		}
+	}
+	return msg
 }
 
 // relayout gives each part its rows: the query and the headers as many as

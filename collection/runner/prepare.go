@@ -72,6 +72,10 @@ type Prepared struct {
 	// file — so that wherever the token stands, TokenOrigin rules where
 	// it may go.
 	Tokened bool
+	// Tokens are the values $auth.token and $auth.idToken expanded: the
+	// references of the requests after it read them masked (RequestSeen,
+	// ResponseSeen), wherever they stand.
+	Tokens []secret.String
 	// servedOrigin is set when a server's answer (a capture, a response
 	// reference) wrote part of the URL's scheme, host or port.
 	servedOrigin bool
@@ -147,6 +151,7 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 			v, err := token(id, idToken)
 			if err == nil {
 				p.Tokened = true
+				p.Tokens = append(p.Tokens, v)
 			}
 			return v, err
 		}
@@ -235,15 +240,17 @@ func readBodyFile(dir, name string) ([]byte, error) {
 }
 
 // RequestSeen is the request side of ex as a request reference reads it
-// ({{name.request.headers.Authorization}}): its body as sent, and its
-// headers with the credentials in them masked — the provider's token
-// keyhole added, whatever a credential header carried, a DPoP proof.
-// Read back as sent, they would carry the token to whatever origin the
-// next request names, past every rule that keeps it on its provider's.
-func RequestSeen(ex *exchange.Exchange) vars.Message {
+// ({{name.request.headers.Authorization}}): as sent, with the
+// credentials in it masked — the provider's token keyhole added, tokens
+// (the values $auth.token put anywhere in the request: Prepared.Tokens),
+// whatever a credential header carried, a DPoP proof. Read back as sent,
+// they would carry the token to whatever origin the next request names,
+// past every rule that keeps it on its provider's.
+func RequestSeen(ex *exchange.Exchange, tokens ...secret.String) vars.Message {
 	s := ex.Sent
 	red := &secret.Redactor{}
 	red.Add(s.Token)
+	red.Add(tokens...)
 	for name, vs := range s.Header {
 		if secret.SensitiveHeader(name) || strings.EqualFold(name, s.Injection.Header) {
 			for _, v := range vs {
@@ -257,18 +264,21 @@ func RequestSeen(ex *exchange.Exchange) vars.Message {
 			vs[i] = red.Redact(v)
 		}
 	}
-	return vars.Message{Header: h, Body: s.Body}
+	body, _ := red.ReplaceKnown(s.Body)
+	return vars.Message{Header: h, Body: body}
 }
 
 // ResponseSeen is the response side of ex as a response reference reads
-// it ({{name.response.body.$.x}}): as received, but for the token the
-// request carried, masked wherever the server echoed it back — in the
-// body, in a header. A value the server made (a new token, an id) reads
-// as it came.
-func ResponseSeen(ex *exchange.Exchange) vars.Message {
+// it ({{name.response.body.$.x}}): as received, but for the tokens the
+// request carried (the one keyhole added, and tokens: those $auth.token
+// put in it), masked wherever the server echoed them back — in the body,
+// in a header. A value the server made (a new token, an id) reads as it
+// came.
+func ResponseSeen(ex *exchange.Exchange, tokens ...secret.String) vars.Message {
 	resp := ex.Response
 	red := &secret.Redactor{}
 	red.Add(ex.Sent.Token)
+	red.Add(tokens...)
 	if ex.Token != nil {
 		red.Add(ex.Token.Access)
 	}

@@ -216,10 +216,10 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	res.Status, res.Duration = resp.Status, resp.Duration
 	// Captures, checks and references read the answer with the token the
 	// request carried masked, wherever the server echoed it.
-	seen := ResponseSeen(ex)
+	seen := ResponseSeen(ex, prep.Tokens...)
 	cr := check.Response{Status: resp.Status, Header: seen.Header, Body: seen.Body, Duration: resp.Duration}
 	if req.Name != "" {
-		r.exchanges[req.Name] = vars.Exchange{Request: RequestSeen(ex), Response: seen}
+		r.exchanges[req.Name] = vars.Exchange{Request: RequestSeen(ex, prep.Tokens...), Response: seen}
 	}
 	for _, c := range captures {
 		v, err := c.capture.Value(cr)
