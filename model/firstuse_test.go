@@ -153,9 +153,9 @@ func TestFooterOffersOnlyKeysThatAct(t *testing.T) {
 }
 
 // searchScreen shows body (as contentType) in the response pane at w×h,
-// searches it for query and returns the screen while the prompt is open
-// and after enter.
-func searchScreen(t *testing.T, w, h int, body []byte, contentType, query string) (typing, found string) {
+// presses the keys before, searches it for query and returns the screen
+// while the prompt is open and after enter.
+func searchScreen(t *testing.T, w, h int, body []byte, contentType, query string, before ...string) (typing, found string) {
 	t.Helper()
 	wo := newWorld(t)
 	wo.m = update(t, wo.m, tea.WindowSizeMsg{Width: w, Height: h})
@@ -163,6 +163,9 @@ func searchScreen(t *testing.T, w, h int, body []byte, contentType, query string
 	wo.m.ex = &exchange.Exchange{Response: &exchange.Response{Status: 200, StatusText: "OK", Header: http.Header{"Content-Type": {contentType}}, Body: body, Size: int64(len(body))}}
 	wo.m.newBody(buildDocs(body, contentType, document.ModePretty, nil), nil)
 	wo.m.setFocus(paneResponse)
+	for _, k := range before {
+		wo.m = run(t, wo.m, press(k))
+	}
 	wo.m = run(t, wo.m, press("/"))
 	wo.typeText(query)
 	typing = plain(wo.m)
@@ -191,6 +194,21 @@ func TestSearchCountSaysWhatItKnows(t *testing.T) {
 	}
 	if !strings.Contains(found, "hit 1/1 ") {
 		t.Errorf("the status does not count the one hit:\n%s", found)
+	}
+}
+
+// TestSearchPastTheCapStaysWhereYouRead: at the end of a body with more
+// hits than a search keeps, a search finds the hit on the screen, not
+// the first of the body: the hits kept are counted from the top of the
+// screen. It jumped to line 1, 150,000 lines away.
+func TestSearchPastTheCapStaysWhereYouRead(t *testing.T) {
+	var b strings.Builder
+	for i := range document.MaxHits + 50_000 {
+		fmt.Fprintf(&b, "row %d e\n", i)
+	}
+	_, found := searchScreen(t, 120, 40, []byte(b.String()), "text/plain", "e", "G")
+	if !strings.Contains(found, fmt.Sprintf("row %d e", document.MaxHits+49_990)) || strings.Contains(found, "row 0 e") {
+		t.Errorf("the search left the end of the body:\n%s", found)
 	}
 }
 

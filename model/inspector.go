@@ -90,9 +90,12 @@ type searchMsg struct {
 	hits []document.Hit
 }
 
-func searchCmd(ctx context.Context, seq int, doc *document.Document, query string) tea.Cmd {
+// searchCmd searches doc for query; the hits it keeps when there are
+// too many are those from line on (the top of the screen), where n goes
+// first.
+func searchCmd(ctx context.Context, seq int, doc *document.Document, query string, line int) tea.Cmd {
 	return func() tea.Msg {
-		return searchMsg{seq: seq, hits: doc.Search(ctx, query, true)}
+		return searchMsg{seq: seq, hits: doc.SearchFrom(ctx, query, true, line)}
 	}
 }
 
@@ -230,7 +233,7 @@ func (in *inspector) rerunSearch() tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	in.searchCancel = cancel
-	return searchCmd(ctx, in.searchSeq, in.shown, in.query)
+	return searchCmd(ctx, in.searchSeq, in.shown, in.query, in.view.TopLine())
 }
 
 // search searches for query, as it is typed.

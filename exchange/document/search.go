@@ -31,29 +31,53 @@ type Hit struct {
 // It scans the whole text (tens of milliseconds for 100 MB): call it from
 // a tea.Cmd.
 func (d *Document) Search(ctx context.Context, query string, caseInsensitive bool) []Hit {
+	return d.SearchFrom(ctx, query, caseInsensitive, 0)
+}
+
+// SearchFrom is Search with the MaxHits it keeps counted from line on,
+// then from the top up to line: where the cap cuts a search, it cuts far
+// from where the person is reading, not between them and the hit they
+// want. The hits are in document order all the same.
+func (d *Document) SearchFrom(ctx context.Context, query string, caseInsensitive bool, line int) []Hit {
 	if d == nil || query == "" || len(d.text) < len(query) {
 		return nil
 	}
 	m := newMatcher([]byte(query), caseInsensitive)
+	from := 0
+	if line > 0 && line < d.Len() {
+		from = int(d.starts[line])
+	}
+	after := d.scan(ctx, m, from, len(d.text), MaxHits)
+	if from == 0 || len(after) >= MaxHits || ctx.Err() != nil {
+		return after
+	}
+	before := d.scan(ctx, m, 0, from, MaxHits-len(after))
+	return append(before, after...)
+}
+
+// scan finds the hits of m that start in text[lo:hi], at most most of
+// them.
+func (d *Document) scan(ctx context.Context, m *matcher, lo, hi, most int) []Hit {
+	m.scan[0].next, m.scan[1].next = -1, -1 // a scan before this one went further
 	text := d.text
 	var hits []Hit
-	line := 0
-	for k, checked := m.p, 0; ; k++ {
+	line := d.lineAt(lo, 0)
+	for k, checked := lo+m.p, 0; ; k++ {
 		// k runs over the positions of the anchor byte: the query's rarest
 		// byte, in both cases, found by vectorised IndexByte.
-		if k = m.nextAnchor(text, k); k < 0 {
+		if k = m.nextAnchor(text, k); k < 0 || k-m.p >= hi {
 			return hits
 		}
 		if checked++; checked&0xFFF == 0 && ctx.Err() != nil {
 			return hits
 		}
 		start := k - m.p
-		if start < 0 || start+len(m.q) > len(text) || !m.equal(text[start:start+len(m.q)]) {
+		if start < lo || start+len(m.q) > len(text) || !m.equal(text[start:start+len(m.q)]) {
 			continue
 		}
 		line = d.lineAt(start, line)
 		hits = append(hits, Hit{Line: line, Col: start - int(d.starts[line]), Len: len(m.q)})
-		if len(hits) >= MaxHits {
+		if len(hits) >= most {
 			return hits
 		}
 		k = start + len(m.q) + m.p - 1 // no overlapping hits

@@ -3,6 +3,7 @@ package document
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,6 +83,35 @@ func TestSearchCap(t *testing.T) {
 	got := d.Search(context.Background(), "x", false)
 	if len(got) != MaxHits || got[MaxHits-1].Line != MaxHits-1 {
 		t.Fatalf("%d hits, last %v", len(got), got[len(got)-1])
+	}
+}
+
+// TestSearchFromKeepsTheHitsNearTheReader: past the cap, the hits kept
+// are those from the given line on, then from the top, in document
+// order; below the cap a search from a line finds every hit, as Search
+// does. Search kept the first MaxHits, and n from line 130,000 wrapped to
+// line 0.
+func TestSearchFromKeepsTheHitsNearTheReader(t *testing.T) {
+	const lines = MaxHits + 50_000
+	d := Build([]byte(strings.Repeat("x\n", lines)), "", ModePretty)
+	ctx := context.Background()
+	got := d.SearchFrom(ctx, "x", false, 130_000)
+	if len(got) != MaxHits {
+		t.Fatalf("%d hits", len(got))
+	}
+	// 20,000 from line 130,000 to the end, then 80,000 from the top.
+	if got[0].Line != 0 || got[79_999].Line != 79_999 || got[80_000].Line != 130_000 || got[MaxHits-1].Line != lines-1 {
+		t.Errorf("hits at lines %d, %d, %d, %d", got[0].Line, got[79_999].Line, got[80_000].Line, got[MaxHits-1].Line)
+	}
+	if far := d.SearchFrom(ctx, "x", false, 10); len(far) != MaxHits || far[0].Line != 10 {
+		t.Errorf("from line 10: %d hits, the first at %d", len(far), far[0].Line)
+	}
+	small := Build([]byte("ab x\ncd x x\nx\n"), "", ModePretty)
+	all := small.Search(ctx, "x", false)
+	for line := range 4 {
+		if from := small.SearchFrom(ctx, "x", false, line); !slices.Equal(from, all) {
+			t.Errorf("from line %d: %v, want %v", line, from, all)
+		}
 	}
 }
 
