@@ -8,32 +8,32 @@ import (
 	"strings"
 
 	"charm.land/fang/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
 
-// keepSilentFromFang has every command of c's tree end a silentError (a
-// 4xx answer, a failed check: printed already) by putting its code in
-// *code and returning no error. fang asks the terminal for its background
-// colour before it hands any error to the handler: a round trip on every
-// such call over SSH, and seconds on a terminal that never answers, for
-// an error with nothing to print.
-func keepSilentFromFang(c *cobra.Command, code *int) {
+// keepErrorsFromFang has every command of c's tree report its own
+// failure — printed by report, its exit code put in *code — and return no
+// error to fang. fang asks the terminal for its background colour before
+// it hands any error to its handler, and waits for the answer, twice: a
+// round trip on every failure over SSH, 4 s on a terminal that never
+// answers. Only Cobra's own refusals (an unknown flag, a missing
+// argument), found before a command runs, still go through fang.
+func keepErrorsFromFang(c *cobra.Command, code *int, report func(error) int) {
 	if run := c.RunE; run != nil {
 		c.RunE = func(cmd *cobra.Command, args []string) error {
-			err := run(cmd, args)
-			var se *silentError
-			if errors.As(err, &se) {
-				*code = se.code
-				return nil
+			if err := run(cmd, args); err != nil {
+				*code = report(err)
 			}
-			return err
+			return nil
 		}
 	}
 	for _, sub := range c.Commands() {
-		keepSilentFromFang(sub, code)
+		keepErrorsFromFang(sub, code, report)
 	}
 }
 
@@ -58,11 +58,11 @@ func execute(ctx context.Context, e env, root *cobra.Command) error {
 	)
 }
 
-// printError says err as a failed command does, and returns its exit code.
-func printError(ctx context.Context, e env, err error) int {
-	root := &cobra.Command{Use: "keyhole", RunE: func(*cobra.Command, []string) error { return err }}
-	root.SetArgs([]string{})
-	return exitCode(execute(ctx, e, root))
+// printError says err as a failed command does, and returns its exit
+// code.
+func printError(e env, err error) int {
+	e.printError(colorprofile.NewWriter(e.stderr, environ(e.getenv)), ownErrorStyles(), err)
+	return exitCode(err)
 }
 
 // silentError ends a command with a code and nothing more to say: what
@@ -71,45 +71,68 @@ type silentError struct{ code int }
 
 func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-// errorHandler prints a failed command's error on stderr, with the hint
-// keyhole's typed errors carry. On a terminal it is fang's ERROR badge over
-// the error's text, verbatim; elsewhere (a script, a log, a test) it is one
-// plain "keyhole: ..." line and a "hint: ..." line, which neither wrap nor
-// carry escape codes. Either way the hint is not said twice when the
-// error's text already holds it (a config error's "did you mean ...?"),
-// and the text goes through the sanitizer first: an error quotes what a
-// server or the config said, and that must not drive the terminal.
-func errorHandler(e env) fang.ErrorHandler {
-	return func(w io.Writer, styles fang.Styles, err error) {
-		var silent *silentError
-		if errors.As(err, &silent) {
-			return
-		}
-		hint := termtext.Line(providers.Hint(err))
-		err = shownError{err}
-		if e.tty(e.stderr) {
-			printTerminalError(w, styles, err, hint)
-			return
-		}
-		text := err.Error()
-		fmt.Fprintf(e.stderr, "keyhole: %s\n", text)
-		if hint != "" && !strings.Contains(text, hint) {
-			fmt.Fprintf(e.stderr, "hint: %s\n", hint)
-		}
+// errorStyles are the styles a failure is printed with on a terminal.
+type errorStyles struct {
+	header, flag lipgloss.Style
+}
+
+// ownErrorStyles are fang's error styles, made without asking the
+// terminal anything: the badge's colours are the same on a dark and a
+// light background.
+func ownErrorStyles() errorStyles {
+	cs := fang.DefaultColorScheme(lipgloss.LightDark(true))
+	return errorStyles{
+		header: lipgloss.NewStyle().Foreground(cs.ErrorHeader[0]).Background(cs.ErrorHeader[1]).
+			Bold(true).Padding(0, 1).Margin(1).MarginLeft(2).SetString("ERROR"),
+		flag: lipgloss.NewStyle().Foreground(cs.Flag),
 	}
 }
 
-// printTerminalError writes err under fang's ERROR badge, once and as it
+// errorHandler prints, for fang, the errors that reach it: Cobra's own.
+func errorHandler(e env) fang.ErrorHandler {
+	return func(w io.Writer, styles fang.Styles, err error) {
+		e.printError(w, errorStyles{header: styles.ErrorHeader, flag: styles.Program.Flag}, err)
+	}
+}
+
+// printError prints a failed command's error on stderr, with the hint
+// keyhole's typed errors carry. On a terminal it is fang's ERROR badge
+// over the error's text, verbatim; elsewhere (a script, a log, a test) it
+// is one plain "keyhole: ..." line and a "hint: ..." line, which neither
+// wrap nor carry escape codes. Either way the hint is not said twice when
+// the error's text already holds it (a config error's "did you mean
+// ...?"), and the text goes through the sanitizer first: an error quotes
+// what a server or the config said, and that must not drive the terminal.
+// A silentError has nothing to print.
+func (e env) printError(w io.Writer, styles errorStyles, err error) {
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return
+	}
+	hint := termtext.Line(providers.Hint(err))
+	err = shownError{err}
+	if e.tty(e.stderr) {
+		printTerminalError(w, styles, err, hint)
+		return
+	}
+	text := err.Error()
+	fmt.Fprintf(e.stderr, "keyhole: %s\n", text)
+	if hint != "" && !strings.Contains(text, hint) {
+		fmt.Fprintf(e.stderr, "hint: %s\n", hint)
+	}
+}
+
+// printTerminalError writes err under the ERROR badge, once and as it
 // is: fang's own handler title-cases the first word (a config path became
 // /Tmp/Work/Bad-Cfg.toml), wraps it at the terminal's width and adds a full
 // stop. The hint gets its own line unless the text already says it, as a
 // config error's "(quote the value)" does.
-func printTerminalError(w io.Writer, styles fang.Styles, err error, hint string) {
+func printTerminalError(w io.Writer, styles errorStyles, err error, hint string) {
 	text := err.Error()
-	fmt.Fprintln(w, styles.ErrorHeader.String())
+	fmt.Fprintln(w, styles.header.String())
 	fmt.Fprintf(w, "  %s\n", text)
 	if isUsageError(text) {
-		fmt.Fprintf(w, "\n  Try %s for usage.\n", styles.Program.Flag.Render("--help"))
+		fmt.Fprintf(w, "\n  Try %s for usage.\n", styles.flag.Render("--help"))
 	}
 	if hint != "" && !strings.Contains(text, hint) {
 		fmt.Fprintf(w, "\n  hint: %s\n", hint)
