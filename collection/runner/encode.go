@@ -1,0 +1,68 @@
+package runner
+
+import (
+	"strings"
+
+	"github.com/keyhole-sh/keyhole/exchange"
+)
+
+// encodeTarget percent-encodes what a URL written in a .http file may
+// hold but a request line may not: spaces (`$filter=Name eq 'Ann'`),
+// characters outside ASCII and the few ASCII ones RFC 3986 leaves out
+// ("<>\^`{|}). Both tools encode them so before sending; a % already
+// there is left alone, as they leave it, so `%20` is sent as written.
+// The scheme and host are not touched: only what follows the host.
+func encodeTarget(target string) string {
+	from := 0
+	if exchange.HasScheme(target) {
+		from = strings.Index(target, "://") + 3
+		if j := strings.IndexAny(target[from:], "/?#"); j >= 0 {
+			from += j
+		} else {
+			return target
+		}
+	}
+	if strings.IndexFunc(target[from:], func(r rune) bool { return !plainURLByte(r) }) < 0 {
+		return target
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(target) + 16)
+	b.WriteString(target[:from])
+	for i := from; i < len(target); i++ {
+		c := target[i]
+		if plainURLByte(rune(c)) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&0xf])
+	}
+	return b.String()
+}
+
+// plainURLByte: a character a URL carries as it is.
+func plainURLByte(c rune) bool {
+	return c > ' ' && c < 0x7f && !strings.ContainsRune("\"<>\\^`{|}", c)
+}
+
+// formBody joins the lines of an application/x-www-form-urlencoded body
+// as VS Code documents: a line starting with & continues the line before
+// it (`name=foo` then `&password=bar` is one form), and a line's
+// indentation is not part of the form.
+func formBody(body string) string {
+	lines := strings.Split(body, "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " \t")
+		if i > 0 && !strings.HasPrefix(t, "&") {
+			b.WriteByte('\n')
+		}
+		if strings.HasPrefix(t, "&") {
+			l = strings.TrimRight(t, " \t")
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
