@@ -27,15 +27,16 @@ func TestRunSendsSpacesInAURLEncoded(t *testing.T) {
 }
 
 // TestRunJoinsFormLines: VS Code's form body, one field a line with the
-// next starting with &, is one form; indented lines too.
+// next starting with & (or the one before ending in it), is one form;
+// indented lines too.
 func TestRunJoinsFormLines(t *testing.T) {
 	es := newEchoServer(t)
 	h := newHarness(t)
-	file := h.writeHTTP("t.http", "POST "+es.URL+"/token\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials\n&client_id=web\n    &scope=read write\n")
+	file := h.writeHTTP("t.http", "POST "+es.URL+"/token\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials\n&client_id=web\n    &scope=read write&\n  audience=api\n")
 	r := h.run("run", file)
 	r.expect(t, ExitOK, "a form over three lines")
 	got, _ := es.lastRequest()
-	if want := "grant_type=client_credentials&client_id=web&scope=read write"; got == nil || got.Body != want {
+	if want := "grant_type=client_credentials&client_id=web&scope=read write&audience=api"; got == nil || got.Body != want {
 		t.Errorf("sent body %+v, want %q", got, want)
 	}
 }

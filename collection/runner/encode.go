@@ -49,20 +49,23 @@ func plainURLByte(c rune) bool {
 
 // formBody joins the lines of an application/x-www-form-urlencoded body
 // as VS Code documents: a line starting with & continues the line before
-// it (`name=foo` then `&password=bar` is one form), and a line's
-// indentation is not part of the form.
+// it (`name=foo` then `&password=bar` is one form), and so does a line
+// after one ending in & (a newline inside a form is never a field's). An
+// &-line's indentation is not part of the form.
 func formBody(body string) string {
 	lines := strings.Split(body, "\n")
 	var b strings.Builder
+	joined := false // the line before ended in &
 	for i, l := range lines {
 		t := strings.TrimLeft(l, " \t")
-		if i > 0 && !strings.HasPrefix(t, "&") {
+		amp := strings.HasPrefix(t, "&")
+		if amp || joined {
+			l = strings.TrimRight(t, " \t")
+		} else if i > 0 {
 			b.WriteByte('\n')
 		}
-		if strings.HasPrefix(t, "&") {
-			l = strings.TrimRight(t, " \t")
-		}
 		b.WriteString(l)
+		joined = strings.HasSuffix(strings.TrimRight(l, " \t"), "&")
 	}
 	return b.String()
 }

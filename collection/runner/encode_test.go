@@ -24,6 +24,7 @@ func TestFormBody(t *testing.T) {
 		{"a=1&b=2", "a=1&b=2"},
 		{"a=1\n&b=2\n  &c=3  ", "a=1&b=2&c=3"},
 		{"a=1\nb=2", "a=1\nb=2"},
+		{"a=1&\n  b=2&\nc=3", "a=1&b=2&c=3"},
 	} {
 		if got := formBody(c.in); got != c.want {
 			t.Errorf("formBody(%q) = %q, want %q", c.in, got, c.want)
