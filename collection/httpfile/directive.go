@@ -4,7 +4,7 @@ import "strings"
 
 // keyholeDirectives are the directives keyhole runs. They are read in the
 // body too (a line `# @assert status == 200` after a JSON body is not
-// JSON), where other comment lines are body text, as JetBrains reads them.
+// JSON), where other comment lines are left out, as both tools leave them.
 var keyholeDirectives = map[string]bool{
 	"name": true, "provider": true, "capture": true, "assert": true, "secret": true,
 }

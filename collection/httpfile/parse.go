@@ -17,9 +17,10 @@ import (
 // blank lines, comments (# or //) holding directives (# @name x), file
 // variables (@name = value) and pre-request handlers; then the request
 // line (a method or none, for GET; the URL; a version or none), with
-// indented ?/& lines continuing the URL; headers up to a blank line, with comments between them; then
-// the body up to the next ### or a response handler, response reference
-// or output redirect, after which nothing more is the request's.
+// indented lines and ?/& lines continuing the URL; headers up to a blank
+// line; then the body up to the next ### or a response handler, response
+// reference or output redirect, after which nothing more is the
+// request's. Comment lines are left out wherever they stand.
 func Parse(path string, src []byte) *File {
 	f := &File{Path: path}
 	p := &parser{f: f, seen: make(map[string]bool)}
