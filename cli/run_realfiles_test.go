@@ -74,3 +74,23 @@ GET {{Api_HostAddress}}{{listPath}}
 		t.Errorf("last request %+v (%d sent), want GET /api/lists/1 second", got, n)
 	}
 }
+
+// TestRunRefusesAHostWithoutAScheme: "127.0.0.1:PORT/path" is a host,
+// which the tools would send over http (JetBrains) or https (VS Code):
+// keyhole says so rather than send it as a path under the provider's
+// base_url.
+func TestRunRefusesAHostWithoutAScheme(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	host := strings.TrimPrefix(es.URL, "http://")
+	file := h.writeHTTP("t.http", "GET "+host+"/api/urls HTTP/1.1\n")
+	r := h.run("--config", cfg, "run", "--provider", "api", file)
+	r.expect(t, 1, "a host without a scheme")
+	if _, n := es.lastRequest(); n != 0 {
+		t.Errorf("%d requests were sent, want none", n)
+	}
+	if want := "names the host " + host + " without a scheme"; !strings.Contains(r.out+r.errOut, want) {
+		t.Errorf("output lacks %q:\n%s%s", want, r.out, r.errOut)
+	}
+}

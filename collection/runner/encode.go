@@ -42,6 +42,26 @@ func encodeTarget(target string) string {
 	return b.String()
 }
 
+// schemelessHost is the host a URL names without a scheme
+// ("localhost:3000/items", "127.0.0.1:1378/api"): JetBrains would send it
+// over http and VS Code over https, and keyhole would take it for a path
+// under a provider's base_url. Only a host with a port, or localhost, is
+// told from a path; "" when the target is none of those.
+func schemelessHost(target string) string {
+	if strings.HasPrefix(target, "/") || exchange.HasScheme(target) {
+		return ""
+	}
+	host := target
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	name, port, ok := strings.Cut(host, ":")
+	if strings.EqualFold(host, "localhost") || ok && name != "" && port != "" && strings.Trim(port, "0123456789") == "" {
+		return host
+	}
+	return ""
+}
+
 // plainURLByte: a character a URL carries as it is.
 func plainURLByte(c rune) bool {
 	return c > ' ' && c < 0x7f && !strings.ContainsRune("\"<>\\^`{|}", c)

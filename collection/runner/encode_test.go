@@ -31,3 +31,21 @@ func TestFormBody(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemelessHost(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"127.0.0.1:1378/api/urls", "127.0.0.1:1378"},
+		{"localhost:3000", "localhost:3000"},
+		{"localhost/items", "localhost"},
+		{"api.example.com:8443/v1?x=1", "api.example.com:8443"},
+		{"/items", ""},
+		{"items/1", ""},
+		{"v1.0/items", ""},
+		{"http://localhost:3000/x", ""},
+		{"a:b/c", ""},
+	} {
+		if got := schemelessHost(c.in); got != c.want {
+			t.Errorf("schemelessHost(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
