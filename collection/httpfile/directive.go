@@ -10,7 +10,8 @@ var keyholeDirectives = map[string]bool{
 }
 
 // directiveName splits a comment's text into `@word` and the rest, or
-// says it is a plain comment.
+// says it is a plain comment. A directive follows one # (or //), as both
+// tools read them: `## @id the seeded customer` is prose.
 func directiveName(c string) (name, rest string, ok bool) {
 	c = strings.TrimLeft(c, " \t")
 	if !strings.HasPrefix(c, "@") {
@@ -45,6 +46,11 @@ func (p *parser) directive(r *Request, l line, c string, outsideBody bool) bool 
 		return true
 	}
 	if !keyholeDirectives[name] {
+		if strings.HasPrefix(strings.TrimLeft(rest, " \t"), "=") {
+			// `# @host = …`: a file variable commented out, not a
+			// directive of any tool.
+			return true
+		}
 		if outsideBody {
 			p.notRun("@"+name, l, "directive @"+name)
 		}

@@ -150,3 +150,30 @@ Content-Type: text/plain
 		t.Errorf("a body of a variable line alone is %q, want it kept", got)
 	}
 }
+
+// TestCommentsThatAreNotDirectives: prose after ## that mentions a
+// variable, and a file variable commented out, are comments, not
+// directives of another tool to report as not run; a directive of one
+// is still reported.
+func TestCommentsThatAreNotDirectives(t *testing.T) {
+	src := `##########################################
+## Variables:                           ##
+##  @orderId   an order seeded for tests ##
+##########################################
+#@host= http://localhost:3333/
+// @token = abc
+
+@orderId = 42
+
+###
+# @no-redirect
+GET https://example.com/orders/{{orderId}}
+`
+	f := Parse("c.http", []byte(src))
+	if len(f.Problems) > 0 || len(f.Requests) != 1 {
+		t.Fatalf("%d requests, problems %v", len(f.Requests), f.Problems)
+	}
+	if want := []NotRun{{11, "directive @no-redirect"}}; !reflect.DeepEqual(f.NotRun, want) {
+		t.Errorf("NotRun %v, want %v", f.NotRun, want)
+	}
+}
