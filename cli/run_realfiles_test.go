@@ -28,7 +28,7 @@ func TestRunSendsSpacesInAURLEncoded(t *testing.T) {
 
 // TestRunJoinsFormLines: VS Code's form body, one field a line with the
 // next starting with & (or the one before ending in it), is one form;
-// indented lines too.
+// indented lines too; a space in a value goes encoded, as VS Code sends it.
 func TestRunJoinsFormLines(t *testing.T) {
 	es := newEchoServer(t)
 	h := newHarness(t)
@@ -36,7 +36,7 @@ func TestRunJoinsFormLines(t *testing.T) {
 	r := h.run("run", file)
 	r.expect(t, ExitOK, "a form over three lines")
 	got, _ := es.lastRequest()
-	if want := "grant_type=client_credentials&client_id=web&scope=read write&audience=api"; got == nil || got.Body != want {
+	if want := "grant_type=client_credentials&client_id=web&scope=read%20write&audience=api"; got == nil || got.Body != want {
 		t.Errorf("sent body %+v, want %q", got, want)
 	}
 }

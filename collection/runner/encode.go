@@ -22,15 +22,20 @@ func encodeTarget(target string) string {
 			return target
 		}
 	}
-	if strings.IndexFunc(target[from:], func(r rune) bool { return !plainURLByte(r) }) < 0 {
-		return target
+	return target[:from] + percentEncode(target[from:])
+}
+
+// percentEncode writes every byte of s that a URL does not carry as it is
+// (plainURLByte) as %XX; a % already there stays.
+func percentEncode(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !plainURLByte(r) }) < 0 {
+		return s
 	}
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
-	b.Grow(len(target) + 16)
-	b.WriteString(target[:from])
-	for i := from; i < len(target); i++ {
-		c := target[i]
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if plainURLByte(rune(c)) {
 			b.WriteByte(c)
 			continue
@@ -71,7 +76,9 @@ func plainURLByte(c rune) bool {
 // as VS Code documents: a line starting with & continues the line before
 // it (`name=foo` then `&password=bar` is one form), and so does a line
 // after one ending in & (a newline inside a form is never a field's). An
-// &-line's indentation is not part of the form.
+// &-line's indentation is not part of the form. What a form may not hold
+// as it is (`scope=openid profile`) is percent-encoded, as VS Code sends
+// it; a %XX already written stays.
 func formBody(body string) string {
 	lines := strings.Split(body, "\n")
 	var b strings.Builder
@@ -87,5 +94,5 @@ func formBody(body string) string {
 		b.WriteString(l)
 		joined = strings.HasSuffix(strings.TrimRight(l, " \t"), "&")
 	}
-	return b.String()
+	return percentEncode(b.String())
 }

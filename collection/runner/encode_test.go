@@ -23,8 +23,9 @@ func TestFormBody(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"a=1&b=2", "a=1&b=2"},
 		{"a=1\n&b=2\n  &c=3  ", "a=1&b=2&c=3"},
-		{"a=1\nb=2", "a=1\nb=2"},
+		{"a=1\nb=2", "a=1%0Ab=2"},
 		{"a=1&\n  b=2&\nc=3", "a=1&b=2&c=3"},
+		{"scope=openid profile&name=Zoë&x=a%20b+c", "scope=openid%20profile&name=Zo%C3%AB&x=a%20b+c"},
 	} {
 		if got := formBody(c.in); got != c.want {
 			t.Errorf("formBody(%q) = %q, want %q", c.in, got, c.want)
