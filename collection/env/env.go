@@ -8,6 +8,7 @@
 package env
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -84,6 +85,8 @@ func (n Note) String() string {
 // or an environment that is not an object, is an *Error with the line;
 // anything else keyhole does not use is a Note.
 func Parse(path string, data []byte, private bool) (*File, error) {
+	// Visual Studio writes the file with a byte order mark; JSON has none.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	root, err := readTree(path, data)
 	if err != nil {
 		return nil, err
@@ -91,6 +94,11 @@ func Parse(path string, data []byte, private bool) (*File, error) {
 	f := &File{Path: path, Private: private}
 	for i, name := range root.keys {
 		v := root.vals[i]
+		if name == "$schema" && v.kind == scalar {
+			// The JSON Schema an editor checks the file against.
+			f.note(v.line, "$schema names the file's JSON Schema, not an environment: not used")
+			continue
+		}
 		if v.kind != object {
 			return nil, &Error{Path: path, Line: v.line, Msg: fmt.Sprintf("environment %q must be an object of variables, not %s", name, v.kind)}
 		}

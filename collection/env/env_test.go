@@ -212,6 +212,26 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseAsEditorsWriteIt: a byte order mark (Visual Studio's) and a
+// "$schema" key (for the editor's checks) do not stop the file from being
+// read.
+func TestParseAsEditorsWriteIt(t *testing.T) {
+	f, err := Parse("f.json", []byte("\ufeff{\n  \"$schema\": \"./env.schema.json\",\n  \"dev\": {\"baseUrl\": \"http://localhost:5000\"}\n}\n"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Set{Public: f}
+	if names := s.Names(); !slices.Equal(names, []string{"dev"}) {
+		t.Errorf("environments %q, want dev", names)
+	}
+	if vars, _ := s.Vars("dev"); vars["baseUrl"] != "http://localhost:5000" {
+		t.Errorf("dev's vars %v", vars)
+	}
+	if notes := noteTexts(s.Notes()); len(notes) != 1 || !strings.Contains(notes[0], "f.json:2: $schema") {
+		t.Errorf("notes %q, want one for $schema at line 2", notes)
+	}
+}
+
 func noteTexts(notes []Note) []string {
 	var out []string
 	for _, n := range notes {

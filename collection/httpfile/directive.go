@@ -4,13 +4,14 @@ import "strings"
 
 // keyholeDirectives are the directives keyhole runs. They are read in the
 // body too (a line `# @assert status == 200` after a JSON body is not
-// JSON), where other comment lines are body text, as JetBrains reads them.
+// JSON), where other comment lines are left out, as both tools leave them.
 var keyholeDirectives = map[string]bool{
 	"name": true, "provider": true, "capture": true, "assert": true, "secret": true,
 }
 
 // directiveName splits a comment's text into `@word` and the rest, or
-// says it is a plain comment.
+// says it is a plain comment. A directive follows one # (or //), as both
+// tools read them: `## @id the seeded customer` is prose.
 func directiveName(c string) (name, rest string, ok bool) {
 	c = strings.TrimLeft(c, " \t")
 	if !strings.HasPrefix(c, "@") {
@@ -45,6 +46,11 @@ func (p *parser) directive(r *Request, l line, c string, outsideBody bool) bool 
 		return true
 	}
 	if !keyholeDirectives[name] {
+		if strings.HasPrefix(strings.TrimLeft(rest, " \t"), "=") {
+			// `# @host = …`: a file variable commented out, not a
+			// directive of any tool.
+			return true
+		}
 		if outsideBody {
 			p.notRun("@"+name, l, "directive @"+name)
 		}

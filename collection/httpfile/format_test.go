@@ -78,11 +78,12 @@ func TestCheck(t *testing.T) {
 			r.Headers = []Header{{Name: "A", Value: "b"}}
 			r.Body = []BodyPart{{Text: "{\n  \"a\": 1\n}"}}
 		}, ""},
-		{"space in URL", func(r *Request) { r.URL = "https://example.com/a b" }, "would not read back"},
+		{"comment after the URL", func(r *Request) { r.URL = "https://example.com/a # b" }, "would not read back"},
 		{"newline in a header value", func(r *Request) { r.Headers = []Header{{Name: "A", Value: "b\nC: d"}} }, "headers"},
 		{"separator in the body", func(r *Request) { r.Body = []BodyPart{{Text: "a\n### b"}} }, "body"},
 		{"handler in the body", func(r *Request) { r.Body = []BodyPart{{Text: "a\n> b"}} }, "body"},
 		{"trailing comment in the body", func(r *Request) { r.Body = []BodyPart{{Text: "a\n# b"}} }, "body"},
+		{"comment line in the body", func(r *Request) { r.Body = []BodyPart{{Text: "a\n// b\nc"}} }, "body"},
 		{"newline in the name", func(r *Request) { r.Name = "a\nb" }, "would not read back"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

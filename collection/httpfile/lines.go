@@ -46,7 +46,7 @@ func isBlank(s string) bool {
 	return strings.TrimSpace(s) == ""
 }
 
-// commentText is the text after a comment's `#`s or `//`, and whether s
+// commentText is the text after a comment's `#` or `//`, and whether s
 // is a comment line at all. Both tools take either marker, indented or
 // not.
 func commentText(s string) (string, bool) {
@@ -55,7 +55,7 @@ func commentText(s string) (string, bool) {
 	case strings.HasPrefix(t, "//"):
 		return t[2:], true
 	case strings.HasPrefix(t, "#"):
-		return strings.TrimLeft(t, "#"), true
+		return t[1:], true
 	}
 	return "", false
 }

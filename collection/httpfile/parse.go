@@ -17,13 +17,19 @@ import (
 // blank lines, comments (# or //) holding directives (# @name x), file
 // variables (@name = value) and pre-request handlers; then the request
 // line (a method or none, for GET; the URL; a version or none), with
-// indented ?/& lines continuing the URL; headers up to a blank line, with comments between them; then
-// the body up to the next ### or a response handler, response reference
-// or output redirect, after which nothing more is the request's.
+// indented lines and ?/& lines continuing the URL; headers up to a blank
+// line; then the body up to the next ### or a response handler, response
+// reference or output redirect, after which nothing more is the
+// request's. Comment lines are left out wherever they stand.
 func Parse(path string, src []byte) *File {
 	f := &File{Path: path}
 	p := &parser{f: f, seen: make(map[string]bool)}
 	lines := splitLines(string(src))
+	if len(lines) > 0 {
+		// Visual Studio writes its .http files with a byte order mark:
+		// without this the first line would not read as what it is.
+		lines[0].text = strings.TrimPrefix(lines[0].text, byteOrderMark)
+	}
 	// One request a block, at most: one allocation for them all.
 	blocks := 1
 	for _, l := range lines {
@@ -48,6 +54,9 @@ func Parse(path string, src []byte) *File {
 	}
 	return f
 }
+
+// byteOrderMark is U+FEFF in UTF-8, as editors on Windows start a file.
+const byteOrderMark = "\ufeff"
 
 // parser holds what is shared between the blocks of one file.
 type parser struct {
@@ -90,11 +99,14 @@ func (p *parser) block(lines []line, end int) {
 		lines = lines[1:]
 	}
 	state := statePre
-	var text []string // body lines not yet made a part
-	textLine := 0
+	var text []line // body lines not yet made a part
 	flush := func() {
 		if len(text) > 0 {
-			r.Body = append(r.Body, BodyPart{Text: strings.Join(text, "\n"), Line: textLine})
+			texts := make([]string, len(text))
+			for i, t := range text {
+				texts[i] = t.text
+			}
+			r.Body = append(r.Body, BodyPart{Text: strings.Join(texts, "\n"), Line: text[0].num})
 			text = text[:0]
 		}
 	}
@@ -119,6 +131,12 @@ func (p *parser) block(lines []line, end int) {
 			if t := strings.TrimLeft(l.text, " \t"); isInclude(t) {
 				i = p.script(lines, i, "<", t[1:], "pre-request handler")
 				continue
+			}
+			if what := otherRequest(l.text); what != "" {
+				// Another protocol, or another file's requests: kept,
+				// not run, and the block is not a request keyhole sends.
+				p.notRun(what, l, what+" "+quote(strings.TrimSpace(l.text)))
+				return
 			}
 			if isTail(l.text) {
 				// A handler with no request before it: kept, not run.
@@ -167,8 +185,12 @@ func (p *parser) block(lines []line, end int) {
 				}
 				continue
 			}
-			if c, ok := commentText(l.text); ok && isKeyholeDirective(c) {
-				if !p.directive(&r, l, c, false) {
+			if c, ok := commentText(l.text); ok {
+				// Both tools take a line starting with # or // for a
+				// comment in the body too, and do not send it: a
+				// template's `// CreateTodoListCommand` above its JSON
+				// would make the JSON invalid.
+				if isKeyholeDirective(c) && !p.directive(&r, l, c, false) {
 					return
 				}
 				continue
@@ -178,10 +200,7 @@ func (p *parser) block(lines []line, end int) {
 				r.Body = append(r.Body, part)
 				continue
 			}
-			if len(text) == 0 {
-				textLine = l.num
-			}
-			text = append(text, l.text)
+			text = append(text, l)
 		case stateTail:
 			if i, fine = p.tail(&r, lines, i); !fine {
 				return
@@ -194,22 +213,45 @@ func (p *parser) block(lines []line, end int) {
 	// Only the last part can end in such lines: consecutive body lines
 	// make one part, and a file part ends a text part.
 	text = trimBody(text)
+	text = p.trailingVars(text)
 	flush()
 	p.f.Requests = append(p.f.Requests, r)
 }
 
-// trimBody drops the blank and comment lines that end a body, as VS Code
-// does (JetBrains drops the blank ones): they space the file out or talk
-// about the next request. A body of only those is no body.
-func trimBody(text []string) []string {
+// trimBody drops the blank lines that end a body, as both tools do: they
+// space the file out. A body of only those is no body. (Comment lines
+// never reach a body.)
+func trimBody(text []line) []line {
 	n := len(text)
-	for n > 0 {
-		if _, comment := commentText(text[n-1]); !comment && !isBlank(text[n-1]) {
-			break
-		}
+	for n > 0 && isBlank(text[n-1].text) {
 		n--
 	}
 	return text[:n]
+}
+
+// trailingVars takes the `@name = value` lines that end a body, set off
+// from it by a blank line, as file variables: VS Code reads such a line
+// as a variable wherever it stands, and people write the next request's
+// variables there. It returns the body without them. Right after the
+// blank line that starts the body, such lines are the body.
+func (p *parser) trailingVars(text []line) []line {
+	n := len(text)
+	var found []Var
+	for n > 0 {
+		v, ok := variable(text[n-1])
+		if !ok {
+			break
+		}
+		found = append(found, v)
+		n--
+	}
+	if len(found) == 0 || n == 0 || !isBlank(text[n-1].text) {
+		return text
+	}
+	for i := len(found) - 1; i >= 0; i-- {
+		p.f.Vars = append(p.f.Vars, found[i])
+	}
+	return trimBody(text[:n])
 }
 
 // variable reads a file variable, `@name = value` (the value trimmed;

@@ -19,8 +19,17 @@ func requestLine(r *Request, lines []line, i int) (int, string) {
 	r.Line = lines[i].num
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(lines[i].text))
-	for i+1 < len(lines) && isContinuation(lines[i+1].text) {
-		i++
+	for {
+		// Comments may stand between the lines of a URL, as VS Code
+		// drops them before it reads the request.
+		j := i + 1
+		for j < len(lines) && isPlainComment(lines[j].text) {
+			j++
+		}
+		if j == len(lines) || !isContinuation(lines[j].text) {
+			break
+		}
+		i = j
 		b.WriteString(strings.TrimSpace(lines[i].text))
 	}
 	s := b.String()
@@ -29,7 +38,8 @@ func requestLine(r *Request, lines []line, i int) (int, string) {
 	if j := strings.IndexAny(s, " \t"); j >= 0 {
 		word, rest = s[:j], strings.TrimLeft(s[j:], " \t")
 	}
-	switch up := strings.ToUpper(word); {
+	up := strings.ToUpper(word)
+	switch {
 	case methods[up] && rest == "":
 		return i, "request line " + quote(s) + " has a method and no URL"
 	case methods[up]:
@@ -41,24 +51,67 @@ func requestLine(r *Request, lines []line, i int) (int, string) {
 		r.Method = "GET"
 		r.URL, r.Version = splitVersion(s)
 	}
-	if reason := checkURL(r.URL); reason != "" {
+	// After a method, the URL may hold spaces (`$filter=Name eq 'x'`): both
+	// tools take the rest of the line and encode them. A URL alone may
+	// not, or a line of prose would pass for one.
+	if reason := checkURL(r.URL, methods[up]); reason != "" {
 		return i, "request line " + quote(s) + ": " + reason
 	}
 	return i, ""
 }
 
 // isContinuation: a line continuing the request line's URL. VS Code takes
-// any line starting with ? or & (indented or not); JetBrains documents
-// indented ones, also for a long path.
+// any line starting with ? or & (indented or not); JetBrains any indented
+// line (`    client_id=spa&` after a URL ending in ?). An indented line
+// that reads as something else — a comment, a header, a handler, a body
+// file — is that.
 func isContinuation(s string) bool {
 	t := strings.TrimLeft(s, " \t")
-	if t == "" {
+	switch {
+	case t == "":
+		return false
+	case t[0] == '?' || t[0] == '&':
+		return true
+	case len(t) == len(s):
 		return false
 	}
-	if t[0] == '?' || t[0] == '&' {
+	if _, comment := commentText(t); comment {
+		return false
+	}
+	return !looksLikeHeader(t) && !isTail(t) && !isInclude(t)
+}
+
+// isPlainComment: a comment line that holds no directive.
+func isPlainComment(s string) bool {
+	c, ok := commentText(s)
+	if !ok {
+		return false
+	}
+	_, _, directive := directiveName(c)
+	return !directive
+}
+
+// looksLikeHeader: `Name: value`, the name a token as HTTP has it.
+func looksLikeHeader(t string) bool {
+	name, _, ok := strings.Cut(t, ":")
+	if !ok || name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenChar(name[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isTokenChar: a character of an HTTP token (RFC 9110's tchar).
+func isTokenChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
 		return true
 	}
-	return len(t) < len(s) && t[0] == '/'
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // splitVersion cuts a trailing version off a URL. The version is the
@@ -117,25 +170,61 @@ func isWord(s string) bool {
 	return s != ""
 }
 
-// checkURL refuses what cannot be a URL: a space outside {{…}} (a URL
-// has none; `{{$randomInt 1 10}}` does), a control character, or a bare word with nothing of
-// a URL in it (a line of prose with no comment marker).
-func checkURL(u string) string {
+// checkURL refuses what cannot be a URL: a control character; a space
+// outside {{…}} (`{{$randomInt 1 10}}` holds some) unless spaces is set,
+// and then a comment after one, which the tools would send as part of
+// the URL; or a first word with nothing of a URL in it (a line of prose
+// with no comment marker).
+func checkURL(u string, spaces bool) string {
 	var why string
+	first := -1 // the first space outside {{…}}
 	indexOutsideBraces(u, func(i, depth int) bool {
 		switch {
-		case depth == 0 && (u[i] == ' ' || u[i] == '\t'):
-			why = "a URL has no spaces (expected [METHOD] URL [HTTP/VERSION])"
 		case u[i] < 0x20 || u[i] == 0x7f:
 			why = "a URL has no control characters"
+		case depth > 0 || u[i] != ' ' && u[i] != '\t':
+		case !spaces:
+			why = "a URL has no spaces (expected [METHOD] URL [HTTP/VERSION])"
+		default:
+			if first < 0 {
+				first = i
+			}
+			if t := strings.TrimLeft(u[i:], " \t"); strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") {
+				why = "a comment after the URL would be sent as part of it: put it on a line of its own"
+			}
 		}
 		return why != ""
 	})
 	if why != "" {
 		return why
 	}
+	if first >= 0 {
+		u = u[:first]
+	}
 	if !strings.ContainsAny(u, "/.:?") && !strings.Contains(u, "{{") {
 		return "not a request line (expected [METHOD] URL [HTTP/VERSION])"
+	}
+	return ""
+}
+
+// otherRequest names what a line starts that keyhole does not send, or
+// is "": JetBrains' GraphQL, WebSocket and gRPC requests, and its
+// `import FILE` and `run FILE|#name` lines, which bring in and run
+// requests of their own.
+func otherRequest(s string) string {
+	t := strings.TrimSpace(s)
+	word, rest, _ := strings.Cut(t, " ")
+	if rest == "" {
+		word, rest, _ = strings.Cut(t, "\t")
+	}
+	if strings.TrimSpace(rest) == "" {
+		return ""
+	}
+	switch up := strings.ToUpper(word); {
+	case up == "GRAPHQL" || up == "WEBSOCKET" || up == "GRPC":
+		return up + " request"
+	case word == "import" || word == "run":
+		return word + " line"
 	}
 	return ""
 }

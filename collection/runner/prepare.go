@@ -168,6 +168,7 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 	if p.Target, err = expand("URL", r.URL); err != nil {
 		return nil, err
 	}
+	p.Target = encodeTarget(p.Target)
 	for _, h := range r.Headers {
 		v, err := expand("header "+h.Name, h.Value)
 		if err != nil {
@@ -206,6 +207,9 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 		sep = "\r\n"
 	}
 	p.Body = strings.Join(body, sep)
+	if formEncoded(p.Header) && !hasFilePart(r.Body) {
+		p.Body = formBody(p.Body)
+	}
 	if p.Tokened {
 		p.servedOrigin = servedOrigin(r.URL, res)
 	}
@@ -219,6 +223,27 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 func multipart(h []exchange.Field) bool {
 	for _, f := range h {
 		if strings.EqualFold(f.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(f.Value)), "multipart/") {
+			return true
+		}
+	}
+	return false
+}
+
+// formEncoded reports whether the body is an HTML form's, whose lines
+// starting with & are one form with the line before (formBody).
+func formEncoded(h []exchange.Field) bool {
+	for _, f := range h {
+		if strings.EqualFold(f.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(f.Value)), "application/x-www-form-urlencoded") {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFilePart: the body includes a file, sent as it is.
+func hasFilePart(parts []httpfile.BodyPart) bool {
+	for _, p := range parts {
+		if p.File != "" {
 			return true
 		}
 	}

@@ -70,14 +70,23 @@ func ResultText(r gjson.Result) string {
 }
 
 // JSONPath turns the JSONPath VS Code's references take ($.data[0].id,
-// $['a.b'], $.items[*].id) into a gjson path, and returns the last key it
+// $['a.b'], $.items[*].id, or data[0].id without the $) into a gjson path, and returns the last key it
 // names ("" for an index), by which a credential field is known. Filters,
 // slices and recursive descent are errors: gjson has other ways to say
 // them, and a path that silently found something else would be worse.
 func JSONPath(p string) (path, last string, err error) {
 	rest, ok := strings.CutPrefix(p, "$")
-	if !ok {
+	switch {
+	case ok:
+	case p == "" || p[0] == '/':
 		return "", "", fmt.Errorf("%s is not a JSONPath: write $.field (XPath is not supported)", p)
+	case p[0] == '[':
+		rest = p
+	default:
+		// VS Code's JSONPath library reads a path without its $ from the
+		// root: {{login.response.body.access_token}} is $.access_token,
+		// and files are written so.
+		rest = "." + p
 	}
 	var parts []string
 	for rest != "" {

@@ -58,6 +58,8 @@ func TestResponseReferences(t *testing.T) {
 		{"{{login.response.body.$.nothing}}", "null", "null"},
 		{"{{login.response.body.$.next}}", "{{$processEnv HOME}}", "{{$processEnv HOME}}"},
 		{"{{login.response.body.$.access_token}}", "tok-7f3a9c1e", "••••"},
+		{"{{login.response.body.access_token}}", "tok-7f3a9c1e", "••••"},
+		{"{{login.response.body.user.tags[0]}}", "a", "a"},
 		{"{{login.response.body.*}}", loginBody, loginBody},
 		{"{{login.response.body.$}}", loginBody, loginBody},
 		{"{{login.response.headers.location}}", "/users/42", "/users/42"},
@@ -99,13 +101,17 @@ func TestJSONPath(t *testing.T) {
 		{"$['x.y']", `x\.y`, "x.y"},
 		{`$["a|b"].c`, `a\|b.c`, "c"},
 		{"$.clientSecret", "clientSecret", "clientSecret"},
+		// Without the $, from the root, as VS Code reads it.
+		{"access_token", "access_token", "access_token"},
+		{"data[0].id", "data.0.id", "id"},
+		{"['a.b']", `a\.b`, "a.b"},
 	} {
 		path, last, err := JSONPath(tc.in)
 		if err != nil || path != tc.path || last != tc.last {
 			t.Errorf("JSONPath(%q) = %q %q %v, want %q %q", tc.in, path, last, err, tc.path, tc.last)
 		}
 	}
-	for _, bad := range []string{"a.b", "$.", "$.a.", "$[", "$[x]", "$['a'", "$..a"} {
+	for _, bad := range []string{"//a/b", "", "a.", "$.", "$.a.", "$[", "$[x]", "$['a'", "$..a"} {
 		if _, _, err := JSONPath(bad); err == nil {
 			t.Errorf("JSONPath(%q) gave no error", bad)
 		}
