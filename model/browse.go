@@ -45,6 +45,11 @@ func specRows(e *entry, redact bool) ([]ui.PickerItem, []pick) {
 		return []ui.PickerItem{{Group: group, Source: "spec", Title: "unavailable (enter for the whole reason):", Detail: why}},
 			[]pick{{provider: e.name, note: why}}
 	}
+	if why := st.s.Index.Empty(); why != "" {
+		why = termtext.Line(why)
+		return []ui.PickerItem{{Group: group, Source: "spec", Title: "no operations (enter for why):", Detail: why}},
+			[]pick{{provider: e.name, note: why, empty: true}}
+	}
 	ops := st.s.Index.Operations
 	byTag := map[string][]int{}
 	var tags []string

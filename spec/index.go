@@ -67,6 +67,10 @@ func buildIndex(file string, data []byte, lines bool) (*Index, error) {
 		return nil, d.errAt("/openapi", v, fmt.Sprintf("OpenAPI %s is not read: want 3.0.x or 3.1.x", v.Raw))
 	}
 	ix := &Index{Version: strings.Clone(v.Str), Title: strings.Clone(root.Get("info.title").String()), Servers: serverURLs(root.Get("servers"))}
+	root.Get("webhooks").ForEach(func(k, _ gjson.Result) bool {
+		ix.Webhooks = append(ix.Webhooks, strings.Clone(k.String()))
+		return true
+	})
 	paths := root.Get("paths")
 	if !paths.Exists() {
 		return ix, nil // 3.1 allows a document of webhooks or components only
@@ -77,6 +81,7 @@ func buildIndex(file string, data []byte, lines bool) (*Index, error) {
 	defaultSecurity := root.Get("security")
 	var err error
 	paths.ForEach(func(k, item gjson.Result) bool {
+		ix.Paths++
 		err = d.pathItem(ix, k.String(), item, defaultSecurity)
 		return err == nil
 	})

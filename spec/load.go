@@ -391,7 +391,7 @@ func unwrapURLError(err error) string {
 
 // indexFormat changes whenever Index's fields do, so an index cached by
 // another keyhole is not misread.
-const indexFormat = 2
+const indexFormat = 3
 
 type cachedIndex struct {
 	Format int    `json:"format"`
