@@ -36,3 +36,42 @@ webhooks:
 		t.Errorf("call @newPet: exit %d, stderr %q", r.code, r.errOut)
 	}
 }
+
+// TestCallSplitSpec: a spec split into files, as DigitalOcean publishes
+// its own (each operation in a file of its own, its parameters in a
+// shared one), lists its operations with their ids, and call @id sends
+// one filled from -p.
+func TestCallSplitSpec(t *testing.T) {
+	h := newHarness(t)
+	api := newEchoServer(t)
+	h.writeConfig("spec/openapi.yaml", `openapi: 3.0.3
+info: {title: Split, version: "1"}
+paths:
+  /v2/droplets/{droplet_id}:
+    get:
+      $ref: resources/droplets/get.yml
+`)
+	h.writeConfig("spec/resources/droplets/get.yml", `operationId: droplets_get
+summary: Retrieve a droplet
+parameters:
+  - $ref: '../../shared/parameters.yml#/droplet_id'
+  - $ref: '../../shared/parameters.yml#/per_page'
+responses:
+  "200": {description: ok}
+`)
+	h.writeConfig("spec/shared/parameters.yml", `droplet_id: {name: droplet_id, in: path, required: true, schema: {type: integer}}
+per_page: {name: per_page, in: query, required: true, schema: {type: integer}}
+`)
+	cfg := h.writeConfig("k.toml", staticConfig("do", api.URL, "static-tok-1", "openapi = \"spec/openapi.yaml\"\n"))
+	r := h.run("--config", cfg, "ops", "do")
+	r.expect(t, 0, "ops do")
+	if !strings.Contains(r.out, "GET  /v2/droplets/{droplet_id}  droplets_get  Retrieve a droplet") {
+		t.Errorf("ops: %q", r.out)
+	}
+	r = h.run("--config", cfg, "call", "do", "@droplets_get", "-p", "droplet_id=42", "-p", "per_page=5")
+	r.expect(t, 0, "call @droplets_get")
+	got, _ := sentTo(t, api, 1)
+	if got.Method != "GET" || got.RequestURI != "/v2/droplets/42?per_page=5" {
+		t.Errorf("sent %s %s", got.Method, got.RequestURI)
+	}
+}

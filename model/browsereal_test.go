@@ -1,6 +1,8 @@
 package model
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,5 +28,52 @@ func TestBrowserWebhooksOnlySpecSaysWhy(t *testing.T) {
 	m = run(t, m, press("enter"))
 	if screen := plain(m); !hasPopup(m, popText) || !strings.Contains(screen, "OpenAPI spec · hooks") || !strings.Contains(screen, "the requests the API sends to you") {
 		t.Errorf("enter on the row shows no reason:\n%s", screen)
+	}
+}
+
+// TestBrowserSplitSpec: a spec split into files (each operation in a file
+// of its own, its parameters in a shared one, its body's example in
+// another) lists its operations by id in the picker, and choosing one
+// fills the composer from those files.
+func TestBrowserSplitSpec(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"openapi.yaml": `openapi: 3.0.3
+info: {title: Split, version: "1"}
+paths:
+  /items/{item_id}:
+    put:
+      $ref: resources/put.yml
+`,
+		"resources/put.yml": `operationId: putItem
+summary: Replace an item
+parameters:
+  - $ref: '../shared/parameters.yml#/item_id'
+requestBody:
+  content:
+    application/json:
+      schema: {type: object, properties: {name: {type: string}}}
+      examples:
+        one: {value: {$ref: 'examples/item.json'}}
+responses:
+  "200": {description: ok}
+`,
+		"resources/examples/item.json": `{"name": "lamp"}`,
+		"shared/parameters.yml":        "item_id: {name: item_id, in: path, required: true, schema: {type: integer}}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	api := newBrowseAPI(t, func() string { return "{}" })
+	m := browseModel(t, browseProvider("split", api.URL, filepath.Join(dir, "openapi.yaml"), ""), 120, 40)
+	m = chooseOpRow(t, m, "putitem")
+	method, path, _, body := m.composer.Request()
+	if method != "PUT" || path != "/items/{{item_id}}" || !strings.Contains(body, `"name": "lamp"`) {
+		t.Errorf("composer: %s %s\n%s\n%s", method, path, body, plain(m))
 	}
 }

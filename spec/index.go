@@ -138,7 +138,7 @@ func (d *doc) resolve(ref string) (gjson.Result, error) {
 		return d.root, nil
 	}
 	if !strings.HasPrefix(ref, "#/") {
-		return gjson.Result{}, fmt.Errorf("$ref %q points outside this document, which keyhole does not follow", ref)
+		return gjson.Result{}, fmt.Errorf("$ref %q points to another document, which keyhole follows only from a spec file to files in its folder: download the spec's files and point openapi at the main one, or bundle them into one (npx @redocly/cli bundle SPEC -o bundled.yaml)", ref)
 	}
 	cur, at := d.root, ""
 	for _, tok := range strings.Split(ref[2:], "/") {

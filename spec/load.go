@@ -82,10 +82,11 @@ type Spec struct {
 	// parsing the spec.
 	Downloaded, Revalidated, IndexCached bool
 
-	data  []byte // the spec as read
-	yaml  bool   // data is YAML, converted to JSON for the index
-	hash  string // of data
-	cache *cache
+	data    []byte // the spec as read
+	yaml    bool   // data is YAML, converted to JSON for the index
+	bundled bool   // data is a split spec's files joined (bundle), as JSON
+	hash    string // of data
+	cache   *cache
 
 	once   sync.Once
 	parsed *doc       // the JSON form, parsed on the first Skeleton
@@ -152,7 +153,7 @@ func (s *Spec) index() error {
 		}
 		_ = s.cache.write("json-"+s.hash+".json", js)
 	}
-	ix, err := buildIndex(s.Location, js, !s.yaml)
+	ix, err := buildIndex(s.Location, js, !s.yaml && !s.bundled)
 	if err != nil {
 		return err
 	}
@@ -208,6 +209,18 @@ func (s *Spec) readFile(ref string, o Options) error {
 		return &Error{File: path, Reason: sizeReason(int64(len(data)), o.MaxSize)}
 	}
 	s.data, s.Location = data, path
+	if hasFileRefs(data) {
+		// A split spec: its files joined into one document, which is
+		// what the index, its cache key and the skeleton then read.
+		js, note, err := bundle(path, data, o.MaxSize)
+		if err != nil {
+			return err
+		}
+		s.data, s.bundled = js, true
+		if note != "" {
+			s.Notes = append(s.Notes, note)
+		}
+	}
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package spec
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -117,5 +120,193 @@ func TestSkeletonShapes(t *testing.T) {
 				t.Errorf("body %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// writeFiles writes files (path → text) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// splitSpec is a description split into files as DigitalOcean's is: the
+// operations themselves in files of their own, their parameters in a
+// shared file reached by ../, the schema in a JSON file whose tree
+// refers to itself, back to the main file, and an example in a file.
+var splitSpec = map[string]string{
+	"api/openapi.yaml": `openapi: 3.0.3
+info: {title: Split, version: "1"}
+paths:
+  /items/{item_id}:
+    get:
+      $ref: resources/items/get.yml
+    put:
+      $ref: "resources/items/put.yml"
+components:
+  schemas:
+    Tag: {type: string, example: blue}
+`,
+	"api/resources/items/get.yml": `operationId: getItem
+summary: One item
+tags: [Items]
+parameters:
+  - $ref: '../../shared/parameters.yml#/item_id'
+  - $ref: '../../shared/parameters.yml#/per_page'
+responses:
+  "200":
+    description: the item
+    content:
+      application/json:
+        schema:
+          $ref: 'models/item.json#/Item'
+`,
+	"api/resources/items/put.yml": `operationId: putItem
+parameters:
+  - $ref: '../../shared/parameters.yml#/item_id'
+requestBody:
+  required: true
+  content:
+    application/json:
+      schema:
+        $ref: 'models/item.json#/Item'
+      examples:
+        one:
+          value:
+            $ref: 'examples/item.json'
+`,
+	"api/resources/items/models/item.json": `{"Item": {"type": "object", "required": ["name"], "properties": {
+  "name": {"type": "string"},
+  "tag": {"$ref": "../../../openapi.yaml#/components/schemas/Tag"},
+  "children": {"type": "array", "items": {"$ref": "#/Item"}}}}}`,
+	"api/resources/items/examples/item.json": `{"name": "lamp", "tag": "red"}`,
+	"api/shared/parameters.yml": `item_id:
+  name: item_id
+  in: path
+  required: true
+  schema: {type: integer}
+per_page:
+  name: per_page
+  in: query
+  required: true
+  schema: {type: integer, minimum: 1}
+`,
+}
+
+// TestSplitSpec: a spec split into files is read whole — each operation
+// kept in a file of its own listed with its id and parameters, the
+// request body's example and schema taken from theirs, a cycle across
+// files cut, a $ref back into the main file kept — and the response
+// checked against the schema of another file.
+func TestSplitSpec(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, splitSpec)
+	s, err := Load(context.Background(), filepath.Join(dir, "api", "openapi.yaml"), Options{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Notes) != 0 {
+		t.Errorf("notes: %q", s.Notes)
+	}
+	get, ok := s.Index.Find("getItem")
+	if !ok || get.Summary != "One item" || len(get.Parameters) != 2 || get.Parameters[0].Name != "item_id" || get.Parameters[1].Type != "integer" {
+		t.Fatalf("getItem from its own file: %+v (ok %v); all: %+v", get, ok, s.Index.Operations)
+	}
+	f, err := Fill(get, []Value{{"item_id", "42"}, {"per_page", "5"}}, false)
+	if err != nil || f.Target != "/items/42?per_page=5" {
+		t.Errorf("Fill: %+v, %v", f, err)
+	}
+	put, ok := s.Index.Find("putItem")
+	if !ok || put.Body == nil || !put.Body.Required {
+		t.Fatalf("putItem: %+v", put)
+	}
+	if body := s.Skeleton(put).Body; !strings.Contains(body, `"name": "lamp"`) {
+		t.Errorf("the example kept in a file: body %s", body)
+	}
+	// The schema as the skeleton writes it when no example is given: the
+	// tag from the main file, the children cut where the tree repeats (any value: null).
+	d := s.doc()
+	schema, err := d.resolve("#" + put.Pointer + "/requestBody/content/application~1json/schema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &builder{d: d, seen: map[string]bool{}}
+	b.value(schema, 0, 0)
+	if got := b.out.String(); got != `{"name":"","tag":"blue","children":[null]}` {
+		t.Errorf("schema skeleton %s", got)
+	}
+	r, ok := s.Response(get, 200, "application/json")
+	if !ok || !r.HasSchema() {
+		t.Fatalf("no documented 200: %+v", r)
+	}
+	if res := r.Validate([]byte(`{"name": "lamp", "tag": "red", "children": [{"name": "bulb"}]}`), nil); len(res.Findings) != 0 {
+		t.Errorf("a matching body: %v", res.Findings)
+	}
+	if res := r.Validate([]byte(`{"tag": 3}`), nil); len(res.Findings) != 2 {
+		t.Errorf("a body without name and with a number for tag: %v", res.Findings)
+	}
+}
+
+// TestSplitSpecFilesLeftOut: a file the spec names that is missing, or
+// that lies outside the spec's folder, is not read; the rest of the spec
+// is, and a note says which $ref was not followed and why. An
+// extension's $refs (x-…) are left as written without a word.
+func TestSplitSpecFilesLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"secret.yml": "token: s3cret\n",
+		"api/openapi.yaml": `openapi: 3.1.0
+info: {title: Split, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      x-codeSamples:
+        - $ref: samples/getA.php
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '../secret.yml#/token'}
+  /b:
+    post:
+      operationId: postB
+      requestBody:
+        content:
+          application/json:
+            example: {$ref: 'examples/missing.json'}
+            schema: {type: object, properties: {n: {type: integer}}}
+`,
+	})
+	s, err := Load(context.Background(), filepath.Join(dir, "api", "openapi.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Index.Operations) != 2 {
+		t.Fatalf("operations: %+v", s.Index.Operations)
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "2 $refs to other files were not followed") || !strings.Contains(s.Notes[0], "is outside the spec's folder") {
+		t.Errorf("notes: %q", s.Notes)
+	}
+	for _, n := range s.Notes {
+		if strings.Contains(n, "s3cret") || strings.Contains(n, "getA.php") {
+			t.Errorf("note %q", n)
+		}
+	}
+	op, _ := s.Index.Find("postB")
+	if body := s.Skeleton(op).Body; strings.Contains(body, "$ref") || !strings.Contains(body, `"n": 0`) {
+		t.Errorf("body %s", body)
+	}
+	op, _ = s.Index.Find("getA")
+	if r, ok := s.Response(op, 200, ""); !ok || strings.Contains(r.Schema, "s3cret") {
+		t.Errorf("the response's schema: %+v", r)
 	}
 }
