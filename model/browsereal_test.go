@@ -77,3 +77,35 @@ responses:
 		t.Errorf("composer: %s %s\n%s\n%s", method, path, body, plain(m))
 	}
 }
+
+// TestBrowserSpecNoteShown: what loading the spec had to say — here, that
+// a file the split spec names is missing — reaches the status line, as
+// ops puts it on stderr, rather than being kept unseen.
+func TestBrowserSpecNoteShown(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "openapi.yaml")
+	if err := os.WriteFile(path, []byte(`openapi: 3.0.3
+info: {title: Split, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: 'models/items.yml'}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api := newBrowseAPI(t, func() string { return "{}" })
+	m := browseModel(t, browseProvider("split", api.URL, path, ""), 120, 40)
+	m = run(t, m, press("o"))
+	if !strings.Contains(m.notice, `a $ref to another file was not followed`) || !strings.Contains(m.notice, "models/items.yml") {
+		t.Errorf("status line: %q", m.notice)
+	}
+	if lines := specLines(m); len(lines) != 1 {
+		t.Errorf("operations: %q", lines)
+	}
+}
