@@ -208,7 +208,15 @@ func (d *doc) pathItem(ix *Index, path string, item gjson.Result, defaultSecurit
 			return false
 		}
 		var o Operation
-		o, err = d.operation(pointer+"/"+k.String(), method, path, op, shared, pathServers, defaultSecurity)
+		at := pointer + "/" + k.String()
+		// An operation written as a $ref (not OpenAPI, but what split
+		// specs such as DigitalOcean's do) is read where it points, and
+		// known by that pointer; one to another document is an error
+		// that says what to do, not an operation without a name.
+		if op, at, err = d.derefOperation(at, op); err != nil {
+			return false
+		}
+		o, err = d.operation(at, method, path, op, shared, pathServers, defaultSecurity)
 		if err == nil {
 			ix.Operations = append(ix.Operations, o)
 		}
@@ -269,6 +277,23 @@ func (d *doc) operation(pointer, method, path string, op gjson.Result, shared []
 		o.Body = &Body{Required: rb.Get("required").Bool(), ContentType: contentType(rb.Get("content"))}
 	}
 	return o, nil
+}
+
+// derefOperation follows an operation's $refs within the document: what
+// they point at, and its pointer.
+func (d *doc) derefOperation(pointer string, op gjson.Result) (gjson.Result, string, error) {
+	for range 16 {
+		ref := op.Get("$ref")
+		if !ref.Exists() {
+			return op, pointer, nil
+		}
+		next, err := d.resolve(ref.String())
+		if err != nil {
+			return op, pointer, d.errAt(pointer+"/$ref", ref, err.Error())
+		}
+		op, pointer = next, strings.TrimPrefix(ref.String(), "#")
+	}
+	return op, pointer, d.errAt(pointer+"/$ref", op, "$ref chain longer than 16 (a cycle?)")
 }
 
 // parameters reads a parameters array, each entry's $ref followed.

@@ -310,3 +310,36 @@ paths:
 		t.Errorf("the response's schema: %+v", r)
 	}
 }
+
+// TestOperationRef: an operation written as a $ref is read where it
+// points — listed with its id, its body skeleton found — and one that
+// points to another document, as a split spec fetched by URL has, is an
+// error that says what to do, not an operation without a name.
+func TestOperationRef(t *testing.T) {
+	s := loadDoc(t, `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+ "paths": {"/items": {"post": {"$ref": "#/x-operations/createItem"}}},
+ "x-operations": {"createItem": {"operationId": "createItem", "summary": "Create",
+   "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string", "example": "lamp"}}}}}},
+   "responses": {"201": {"description": "made", "content": {"application/json": {"schema": {"type": "object", "required": ["id"]}}}}}}}}`)
+	op, ok := s.Index.Find("createItem")
+	if !ok || op.Method != "POST" || op.Path != "/items" || op.Body == nil {
+		t.Fatalf("operations: %+v", s.Index.Operations)
+	}
+	if body := s.Skeleton(op).Body; !strings.Contains(body, `"name": "lamp"`) {
+		t.Errorf("body %s", body)
+	}
+	if r, ok := s.Response(op, 201, ""); !ok || len(r.Validate([]byte(`{}`), nil).Findings) != 1 {
+		t.Errorf("the documented 201 is not checked: %+v", r)
+	}
+	_, err := Parse("https://api.example.com/openapi.yaml", []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /v2/droplets:
+    get:
+      $ref: resources/droplets/list.yml
+`))
+	if err == nil || !strings.Contains(err.Error(), `/paths/~1v2~1droplets/get/$ref: $ref "resources/droplets/list.yml" points to another document`) ||
+		!strings.Contains(err.Error(), "download the spec's files") {
+		t.Errorf("err = %v", err)
+	}
+}
