@@ -343,3 +343,24 @@ paths:
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestNullableIn31: a description that says 3.1 but writes 3.0's
+// nullable, as OpenAI's does, is taken at its word: a null there is no
+// finding, while a null where nothing allows it still is.
+func TestNullableIn31(t *testing.T) {
+	s := loadDoc(t, `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+ "paths": {"/r": {"get": {"operationId": "getR", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+   "type": "object", "properties": {
+     "stop": {"type": "string", "nullable": true},
+     "choice": {"nullable": true, "oneOf": [{"type": "string"}, {"type": "array"}]},
+     "user": {"type": "string"}}}}}}}}}}}`)
+	op, _ := s.Index.Find("getR")
+	r, ok := s.Response(op, 200, "application/json")
+	if !ok {
+		t.Fatal("no documented 200")
+	}
+	res := r.Validate([]byte(`{"stop": null, "choice": null, "user": null}`), nil)
+	if len(res.Findings) != 1 || res.Findings[0].Path != "$.user" {
+		t.Errorf("findings %v, want one, at $.user", res.Findings)
+	}
+}
