@@ -108,7 +108,7 @@ func bundle(path string, data []byte, max int64) ([]byte, string, error) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil, "", &Error{File: path, Reason: "empty file"}
 	}
-	c := converter{file: main, limit: int(min(max, 1<<30)), refs: b}
+	c := converter{file: main, limit: b.limit(), refs: b}
 	c.out.Grow(len(data))
 	if err := c.node(root.Content[0], 0); err != nil {
 		return nil, "", err
@@ -167,6 +167,7 @@ func (c *converter) inline(n *yaml.Node, ref string, depth int) (done bool, err 
 		}
 		return false, nil
 	}
+	c.limit = b.limit()
 	key := file + "#" + frag
 	if b.open[key] {
 		c.out.WriteString("{}")
@@ -179,6 +180,14 @@ func (c *converter) inline(n *yaml.Node, ref string, depth int) (done bool, err 
 	c.file = outer
 	delete(b.open, key)
 	return true, err
+}
+
+// limit is how much JSON the files read so far may write: ten times
+// their size, as for a YAML file's aliases, so that $refs that fan out
+// (a to b twice, b to c twice, …) fail rather than fill the memory.
+// DigitalOcean's 3.8 MB of files join into 13.7 MB.
+func (b *bundler) limit() int {
+	return int(min(b.max, 1<<30, 10*b.read+1<<20))
 }
 
 // load reads and parses one file of the spec, once.

@@ -2,10 +2,12 @@ package spec
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Constructs met in published descriptions, each in a spec of our own.
@@ -362,5 +364,34 @@ func TestNullableIn31(t *testing.T) {
 	res := r.Validate([]byte(`{"stop": null, "choice": null, "user": null}`), nil)
 	if len(res.Findings) != 1 || res.Findings[0].Path != "$.user" {
 		t.Errorf("findings %v, want one, at $.user", res.Findings)
+	}
+}
+
+// TestSplitSpecFanOut: files whose $refs fan out (each list names the
+// next twice, thirty deep) fail with a reason rather than writing two to
+// the thirtieth copies.
+func TestSplitSpecFanOut(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, "l%d: [{$ref: '#/l%d'}, {$ref: '#/l%d'}]\n", i, i+1, i+1)
+	}
+	b.WriteString("l30: {type: string}\n")
+	writeFiles(t, dir, map[string]string{
+		"fan.yml":      b.String(),
+		"openapi.yaml": "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\ncomponents: {schemas: {X: {$ref: 'fan.yml#/l0'}}}\n",
+	})
+	done := make(chan error, 1)
+	go func() {
+		_, err := Load(context.Background(), filepath.Join(dir, "openapi.yaml"), Options{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "expand to more than ten times the size of the spec's files") {
+			t.Errorf("err = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no answer in 10 s")
 	}
 }

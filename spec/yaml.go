@@ -74,6 +74,9 @@ func (c *converter) node(n *yaml.Node, depth int) error {
 		return c.fail(n, fmt.Sprintf("nests deeper than %d levels", MaxNesting))
 	}
 	if c.out.Len() > c.limit {
+		if c.refs != nil {
+			return c.fail(n, "aliases and $refs expand to more than ten times the size of the spec's files")
+		}
 		return c.fail(n, "aliases expand to more than ten times the file's size")
 	}
 	switch n.Kind {
