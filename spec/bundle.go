@@ -74,6 +74,7 @@ type bundler struct {
 	// says why for the first of them.
 	missed int
 	first  string
+	looked []joinedFile // the files read or looked for, for the cache
 }
 
 // errTooLarge is the one failure that stops a bundle: the files together
@@ -99,21 +100,28 @@ func (b *bundler) note() string {
 // is written out. A cycle across files is cut with {} (any value), as
 // the skeleton cuts one.
 func bundle(path string, data []byte, max int64) ([]byte, string, error) {
+	js, note, _, err := bundleFiles(path, data, max)
+	return js, note, err
+}
+
+// bundleFiles is bundle that also says which files it read or looked
+// for, for the cache to know when to join again.
+func bundleFiles(path string, data []byte, max int64) ([]byte, string, []joinedFile, error) {
 	main := filepath.Clean(path)
 	b := &bundler{dir: filepath.Dir(main), main: main, files: map[string]*yaml.Node{}, read: int64(len(data)), max: max, open: map[string]bool{}}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, "", yamlError(path, err)
+		return nil, "", nil, yamlError(path, err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return nil, "", &Error{File: path, Reason: "empty file"}
+		return nil, "", nil, &Error{File: path, Reason: "empty file"}
 	}
 	c := converter{file: main, limit: b.limit(), refs: b}
-	c.out.Grow(len(data))
+	c.out.Grow(4 * len(data))
 	if err := c.node(root.Content[0], 0); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	return c.out.Bytes(), b.note(), nil
+	return c.out.Bytes(), b.note(), b.looked, nil
 }
 
 // refTarget is the value of a mapping's $ref, when it has one.
@@ -204,6 +212,7 @@ func (b *bundler) load(file string) (*yaml.Node, error) {
 	}
 	f, err := safefile.Open(file, os.O_RDONLY, 0)
 	if err != nil {
+		b.looked = append(b.looked, joinedFile{Path: file, Size: -1})
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
@@ -211,6 +220,9 @@ func (b *bundler) load(file string) (*yaml.Node, error) {
 		return nil, fmt.Errorf("cannot read %s: %s", file, strings.TrimPrefix(err.Error(), file+": "))
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil {
+		b.looked = append(b.looked, joinedFile{Path: file, Size: fi.Size(), MTime: fi.ModTime().UnixNano()})
+	}
 	data, err := io.ReadAll(io.LimitReader(f, b.max-b.read+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", file, err)

@@ -212,7 +212,7 @@ func (s *Spec) readFile(ref string, o Options) error {
 	if hasFileRefs(data) {
 		// A split spec: its files joined into one document, which is
 		// what the index, its cache key and the skeleton then read.
-		js, note, err := bundle(path, data, o.MaxSize)
+		js, note, err := s.join(path, data, o.MaxSize)
 		if err != nil {
 			return err
 		}

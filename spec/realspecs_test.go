@@ -395,3 +395,72 @@ func TestSplitSpecFanOut(t *testing.T) {
 		t.Fatal("no answer in 10 s")
 	}
 }
+
+// TestSplitSpecJoinCached: a split spec is joined once and kept: loaded
+// again with no file changed, the join comes from the cache; a file
+// changed, or one missing before that is there now, joins it anew.
+func TestSplitSpecJoinCached(t *testing.T) {
+	dir, cacheDir := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, splitSpec)
+	main := filepath.Join(dir, "api", "openapi.yaml")
+	load := func() *Spec {
+		t.Helper()
+		s, err := Load(context.Background(), main, Options{CacheDir: cacheDir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	summary := func(s *Spec) string {
+		op, _ := s.Index.Find("getItem")
+		if op == nil {
+			return ""
+		}
+		return op.Summary
+	}
+	if got := summary(load()); got != "One item" {
+		t.Fatalf("summary %q", got)
+	}
+	// What the cache holds is what a second load reads: marked, the mark
+	// shows.
+	joins, _ := filepath.Glob(filepath.Join(cacheDir, "specs", "join-*.json"))
+	if len(joins) != 1 {
+		t.Fatalf("cached joins: %q", joins)
+	}
+	b, err := os.ReadFile(joins[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(joins[0], []byte(strings.Replace(string(b), `"One item"`, `"From the cache"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(load()); got != "From the cache" {
+		t.Errorf("nothing changed, summary %q: the join was not taken from the cache", got)
+	}
+	// A file of the spec changed: joined anew.
+	get := filepath.Join(dir, "api", "resources", "items", "get.yml")
+	writeFiles(t, dir, map[string]string{"api/resources/items/get.yml": strings.Replace(splitSpec["api/resources/items/get.yml"], "One item", "The item", 1)})
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(get, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(load()); got != "The item" {
+		t.Errorf("after a file changed, summary %q", got)
+	}
+	// A file missing at the join, there now: joined anew.
+	example := filepath.Join(dir, "api", "resources", "items", "examples", "item.json")
+	if err := os.Remove(example); err != nil {
+		t.Fatal(err)
+	}
+	s := load()
+	put, _ := s.Index.Find("putItem")
+	if body := s.Skeleton(put).Body; strings.Contains(body, "lamp") || len(s.Notes) != 1 {
+		t.Errorf("example removed: body %s, notes %q", body, s.Notes)
+	}
+	writeFiles(t, dir, map[string]string{"api/resources/items/examples/item.json": `{"name": "desk"}`})
+	s = load()
+	put, _ = s.Index.Find("putItem")
+	if body := s.Skeleton(put).Body; !strings.Contains(body, "desk") || len(s.Notes) != 0 {
+		t.Errorf("example back: body %s, notes %q", body, s.Notes)
+	}
+}
