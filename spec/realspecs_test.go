@@ -464,3 +464,31 @@ func TestSplitSpecJoinCached(t *testing.T) {
 		t.Errorf("example back: body %s, notes %q", body, s.Notes)
 	}
 }
+
+// TestSkeletonForm: an operation whose only body is a URL-encoded form,
+// as Twilio's and Stripe's writes are, gets a form skeleton: its required
+// fields as name=value, in order, a plain example or enum value filled
+// in and escaped; with none required, its fields.
+func TestSkeletonForm(t *testing.T) {
+	s := loadDoc(t, `{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+ "components": {"schemas": {"Message": {"type": "object", "required": ["To", "Body"], "properties": {
+   "To": {"type": "string", "example": "+15558675310"},
+   "StatusCallback": {"type": "string", "format": "uri"},
+   "Body": {"type": "string"},
+   "Sid": {"type": "string", "readOnly": true}}}}},
+ "paths": {
+  "/Messages.json": {"post": {"operationId": "CreateMessage",
+    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Message"}}}}}},
+  "/v1/customers": {"post": {"operationId": "PostCustomers",
+    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+      "email": {"type": "string"}, "tax_exempt": {"type": "string", "enum": ["none", "exempt"]}, "metadata": {"type": "object"}}}}}}}}}}`)
+	for id, want := range map[string]string{
+		"CreateMessage": "To=%2B15558675310&Body=",
+		"PostCustomers": "email=&tax_exempt=none&metadata=",
+	} {
+		sk := skeletonOf(t, s, id)
+		if sk.ContentType != "application/x-www-form-urlencoded" || sk.Body != want {
+			t.Errorf("%s: %s %q, want %q", id, sk.ContentType, sk.Body, want)
+		}
+	}
+}

@@ -19,8 +19,8 @@ type Skeleton struct {
 	Headers []string
 	// ContentType is the request body's media type, "" with no body.
 	ContentType string
-	// Body is an indented JSON body in the request schema's shape, ""
-	// when the operation takes no JSON body.
+	// Body is an indented JSON body in the request schema's shape, or
+	// a form's name=value pairs; "" when the operation takes neither.
 	Body string
 }
 
@@ -54,7 +54,8 @@ func (s *Spec) Skeleton(op *Operation) Skeleton {
 	d := s.doc()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d == nil || !isJSON(op.Body.ContentType) {
+	form := isForm(op.Body.ContentType)
+	if d == nil || !isJSON(op.Body.ContentType) && !form {
 		return sk
 	}
 	rb, err := d.resolve("#" + op.Pointer + "/requestBody")
@@ -65,6 +66,10 @@ func (s *Spec) Skeleton(op *Operation) Skeleton {
 		return sk
 	}
 	media := rb.Get("content." + gjson.Escape(op.Body.ContentType))
+	if form {
+		sk.Body = formSkeleton(d, media)
+		return sk
+	}
 	sk.Body = bodySkeleton(d, media)
 	return sk
 }
