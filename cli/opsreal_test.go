@@ -75,3 +75,41 @@ per_page: {name: per_page, in: query, required: true, schema: {type: integer}}
 		t.Errorf("sent %s %s", got.Method, got.RequestURI)
 	}
 }
+
+// TestOpsOpenAPI32: a 3.2 description is read as the 3.1 it extends,
+// its QUERY operations and additionalOperations listed with their
+// methods, and call @id sends them.
+func TestOpsOpenAPI32(t *testing.T) {
+	h := newHarness(t)
+	api := newEchoServer(t)
+	h.writeConfig("openapi.yaml", `openapi: 3.2.0
+info: {title: Search, version: "1"}
+paths:
+  /items:
+    query:
+      operationId: queryItems
+      summary: Search with a body
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+    additionalOperations:
+      LINK:
+        operationId: linkItems
+        summary: Link two items
+`)
+	cfg := h.writeConfig("k.toml", staticConfig("s", api.URL, "static-tok-1", "openapi = \"openapi.yaml\"\n"))
+	r := h.run("--config", cfg, "ops", "s")
+	r.expect(t, 0, "ops s")
+	for _, want := range []string{"QUERY  /items  queryItems  Search with a body", "LINK   /items  linkItems   Link two items"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("ops lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = h.run("--config", cfg, "call", "s", "@queryItems", "-d", `{"q": "lamp"}`)
+	r.expect(t, 0, "call @queryItems")
+	got, hdr := sentTo(t, api, 1)
+	if got.Method != "QUERY" || got.RequestURI != "/items" || got.Body != `{"q": "lamp"}` || hdr.Get("Content-Type") != "application/json" {
+		t.Errorf("sent %s %s %q (%s)", got.Method, got.RequestURI, got.Body, hdr.Get("Content-Type"))
+	}
+}

@@ -28,13 +28,13 @@ const swaggerHint = "Swagger 2.0 is not read: convert it to OpenAPI 3 with `npx 
 // keyhole start.)
 func method(key string) (string, bool) {
 	switch key {
-	case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+	case "get", "put", "post", "delete", "options", "head", "patch", "trace", "query":
 		return strings.ToUpper(key), true
 	}
 	return "", false
 }
 
-// BuildIndex lists the operations of the OpenAPI 3.0 or 3.1 document in
+// BuildIndex lists the operations of the OpenAPI 3.0, 3.1 or 3.2 document in
 // data, which must be JSON (YAMLToJSON converts YAML first). file names
 // the spec in errors. It makes one pass over the bytes: no document model
 // is built, and a $ref is only followed where the index needs what it
@@ -61,10 +61,12 @@ func buildIndex(file string, data []byte, lines bool) (*Index, error) {
 	}
 	v := root.Get("openapi")
 	if !v.Exists() {
-		return nil, d.errAt("", root, "not an OpenAPI document: no openapi key (want openapi: 3.0.x or 3.1.x)")
+		return nil, d.errAt("", root, "not an OpenAPI document: no openapi key (want openapi: 3.0.x, 3.1.x or 3.2.x)")
 	}
-	if v.Type != gjson.String || !(strings.HasPrefix(v.Str, "3.0") || strings.HasPrefix(v.Str, "3.1")) {
-		return nil, d.errAt("/openapi", v, fmt.Sprintf("OpenAPI %s is not read: want 3.0.x or 3.1.x", v.Raw))
+	// 3.2 is read as 3.1, which it extends: its QUERY method and
+	// additionalOperations listed, the rest of what it adds unread.
+	if v.Type != gjson.String || !(strings.HasPrefix(v.Str, "3.0") || strings.HasPrefix(v.Str, "3.1") || strings.HasPrefix(v.Str, "3.2")) {
+		return nil, d.errAt("/openapi", v, fmt.Sprintf("OpenAPI %s is not read: want 3.0.x, 3.1.x or 3.2.x", v.Raw))
 	}
 	ix := &Index{Version: strings.Clone(v.Str), Title: strings.Clone(root.Get("info.title").String()), Servers: serverURLs(root.Get("servers"))}
 	root.Get("webhooks").ForEach(func(k, _ gjson.Result) bool {
@@ -198,28 +200,38 @@ func (d *doc) pathItem(ix *Index, path string, item gjson.Result, defaultSecurit
 		return err
 	}
 	pathServers := serverURLs(item.Get("servers"))
-	item.ForEach(func(k, op gjson.Result) bool {
-		method, ok := method(k.String())
-		if !ok {
-			return true
-		}
+	add := func(method, at string, op gjson.Result) error {
 		if len(ix.Operations) >= MaxOperations {
-			err = d.errAt(pointer, op, fmt.Sprintf("more than %d operations: too many to list", MaxOperations))
-			return false
+			return d.errAt(pointer, op, fmt.Sprintf("more than %d operations: too many to list", MaxOperations))
 		}
-		var o Operation
-		at := pointer + "/" + k.String()
 		// An operation written as a $ref (not OpenAPI, but what split
 		// specs such as DigitalOcean's do) is read where it points, and
 		// known by that pointer; one to another document is an error
 		// that says what to do, not an operation without a name.
-		if op, at, err = d.derefOperation(at, op); err != nil {
-			return false
+		op, at, err := d.derefOperation(at, op)
+		if err != nil {
+			return err
 		}
-		o, err = d.operation(at, method, path, op, shared, pathServers, defaultSecurity)
+		o, err := d.operation(at, method, path, op, shared, pathServers, defaultSecurity)
 		if err == nil {
 			ix.Operations = append(ix.Operations, o)
 		}
+		return err
+	}
+	item.ForEach(func(k, op gjson.Result) bool {
+		if k.Str == "additionalOperations" {
+			// 3.2's other methods (LINK, PURGE…), named as sent.
+			op.ForEach(func(m, op gjson.Result) bool {
+				err = add(strings.Clone(m.String()), pointer+"/additionalOperations/"+pointerEscape(m.String()), op)
+				return err == nil
+			})
+			return err == nil
+		}
+		method, ok := method(k.String())
+		if !ok {
+			return true
+		}
+		err = add(method, pointer+"/"+k.String(), op)
 		return err == nil
 	})
 	return err
@@ -411,31 +423,4 @@ func serverURLs(servers gjson.Result) []string {
 		}
 	}
 	return out
-}
-
-// contentType picks a request body's media type: JSON when offered, else
-// the first.
-func contentType(content gjson.Result) string {
-	first, json := "", ""
-	content.ForEach(func(k, _ gjson.Result) bool {
-		name := k.String()
-		if first == "" {
-			first = name
-		}
-		if isJSON(name) {
-			json = name
-			return false
-		}
-		return true
-	})
-	if json != "" {
-		return strings.Clone(json)
-	}
-	return strings.Clone(first)
-}
-
-func isJSON(mediaType string) bool {
-	mt, _, _ := strings.Cut(mediaType, ";")
-	mt = strings.TrimSpace(strings.ToLower(mt))
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }

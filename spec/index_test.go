@@ -97,7 +97,7 @@ func TestBrokenSpecs(t *testing.T) {
 		{"bad yaml", "openapi: 3.0.0\npaths:\n  /a: [\n", "x:3: not valid YAML: did not find expected node content"},
 		{"not an object", `["openapi"]`, "x: not an OpenAPI document: want a JSON or YAML object at the top"},
 		{"no openapi", `{"info": {}}`, "x: not an OpenAPI document: no openapi key"},
-		{"openapi 4", `{"openapi": "4.0.0"}`, `x:1:13: /openapi: OpenAPI "4.0.0" is not read: want 3.0.x or 3.1.x`},
+		{"openapi 4", `{"openapi": "4.0.0"}`, `x:1:13: /openapi: OpenAPI "4.0.0" is not read: want 3.0.x, 3.1.x or 3.2.x`},
 		{"openapi number", `{"openapi": 3.1}`, `x:1:13: /openapi: OpenAPI 3.1 is not read`},
 		{"paths list", `{"openapi": "3.1.0", "paths": []}`, "x:1:31: /paths: want an object of paths"},
 		{"operation string", `{"openapi": "3.1.0", "paths": {"/a": {"get": "x"}}}`, "x:1:46: /paths/~1a/get: want an operation object"},

@@ -59,7 +59,7 @@ type Body struct {
 // Index is what one pass over a spec finds: enough to list, filter and
 // fill the composer without building the full document model.
 type Index struct {
-	// Version is the document's openapi field (3.0.x or 3.1.x).
+	// Version is the document's openapi field (3.0.x, 3.1.x or 3.2.x).
 	Version string `json:"version"`
 	Title   string `json:"title,omitempty"`
 	// Servers are the document's server URLs.
@@ -102,5 +102,5 @@ func (ix *Index) Empty() string {
 	case ix.Paths == 0:
 		return "the spec lists no operation: it has no paths"
 	}
-	return fmt.Sprintf("the spec lists no operation: its %d paths have no get, put, post, delete, options, head, patch or trace", ix.Paths)
+	return fmt.Sprintf("the spec lists no operation: its %d paths have no get, put, post, delete, options, head, patch, trace or query", ix.Paths)
 }
