@@ -113,3 +113,29 @@ paths:
 		t.Errorf("sent %s %s %q (%s)", got.Method, got.RequestURI, got.Body, hdr.Get("Content-Type"))
 	}
 }
+
+// TestCallPathKeyWithQuery: an operation whose path key carries a query,
+// as OpenAI's beta /responses do ("/responses/{response_id}?beta=true"),
+// is sent with its path parameter in the path and the key's query as a
+// query, not as "%3Fbeta=true" inside the last segment; its summary,
+// written over several lines, is listed on one.
+func TestCallPathKeyWithQuery(t *testing.T) {
+	h := newHarness(t)
+	api := newEchoServer(t)
+	h.writeConfig("openapi.json", `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+ "paths": {"/responses/{response_id}?beta=true": {"get": {"operationId": "beta_getResponse",
+   "summary": "Retrieves a model response\nwith the given ID.\n",
+   "parameters": [{"name": "response_id", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "include", "in": "query", "schema": {"type": "string"}}]}}}}`)
+	cfg := h.writeConfig("k.toml", staticConfig("ai", api.URL, "static-tok-1", "openapi = \"openapi.json\"\n"))
+	r := h.run("--config", cfg, "ops", "ai")
+	r.expect(t, 0, "ops ai")
+	if !strings.Contains(r.out, "beta_getResponse  Retrieves a model response with the given ID.\n") {
+		t.Errorf("ops: %q", r.out)
+	}
+	r = h.run("--config", cfg, "call", "ai", "@beta_getResponse", "-p", "response_id=resp_1", "-p", "include=usage")
+	r.expect(t, 0, "call @beta_getResponse")
+	if got, _ := sentTo(t, api, 1); got.RequestURI != "/responses/resp_1?beta=true&include=usage" {
+		t.Errorf("sent %s %s", got.Method, got.RequestURI)
+	}
+}

@@ -235,7 +235,13 @@ func (m Model) onOp(msg opMsg) (tea.Model, tea.Cmd) {
 	target := msg.place.Prefix + sk.Path
 	c.foreign = msg.place.Foreign
 	if len(sk.Query) > 0 {
-		target += "?" + strings.Join(sk.Query, "&")
+		// After the query a path key may carry as written (OpenAI's
+		// "/responses?beta=true").
+		sep := "?"
+		if strings.Contains(sk.Path, "?") {
+			sep = "&"
+		}
+		target += sep + strings.Join(sk.Query, "&")
 	}
 	hdr := []string{"Accept: application/json"}
 	if sk.ContentType != "" {

@@ -109,3 +109,20 @@ paths:
 		t.Errorf("operations: %q", lines)
 	}
 }
+
+// TestBrowserPathKeyWithQuery: choosing an operation whose path key
+// carries a query ("/responses/{response_id}?beta=true") puts its
+// required query parameters after that query, with &, not a second ?.
+func TestBrowserPathKeyWithQuery(t *testing.T) {
+	api := newBrowseAPI(t, func() string {
+		return `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+ "paths": {"/responses/{response_id}?beta=true": {"get": {"operationId": "beta_getResponse", "summary": "Retrieve",
+   "parameters": [{"name": "response_id", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "include", "in": "query", "required": true, "schema": {"type": "string"}}]}}}}`
+	})
+	m := browseModel(t, browseProvider("ai", api.URL, api.URL+"/openapi.json", ""), 120, 40)
+	m = chooseOpRow(t, m, "beta")
+	if method, path, _, _ := m.composer.Request(); method != "GET" || path != "/responses/{{response_id}}?beta=true&include=" {
+		t.Errorf("composer: %s %s", method, path)
+	}
+}

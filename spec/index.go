@@ -250,7 +250,9 @@ func (d *doc) operation(pointer, method, path string, op gjson.Result, shared []
 		case "operationId":
 			o.ID = strings.Clone(v.String())
 		case "summary":
-			o.Summary = strings.Clone(v.String())
+			// One line, as the list shows it: OpenAI's summaries run
+			// over several.
+			o.Summary = strings.Clone(strings.Join(strings.Fields(v.String()), " "))
 		case "deprecated":
 			o.Deprecated = v.Bool()
 		case "tags":

@@ -404,7 +404,7 @@ func unwrapURLError(err error) string {
 
 // indexFormat changes whenever Index's fields do, so an index cached by
 // another keyhole is not misread.
-const indexFormat = 3
+const indexFormat = 4
 
 type cachedIndex struct {
 	Format int    `json:"format"`

@@ -492,3 +492,31 @@ func TestSkeletonForm(t *testing.T) {
 		}
 	}
 }
+
+// TestPathKeyWithQuery: a path key that carries a query, as OpenAI's spec
+// keys its beta /responses ("/responses/{response_id}?beta=true"), is
+// filled with its path parameter substituted in the path, not inside an
+// escaped "?", the key's query sent before the parameters'; and a request
+// sent there is matched to it. A summary written over several lines is
+// listed on one.
+func TestPathKeyWithQuery(t *testing.T) {
+	s := loadDoc(t, `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+ "paths": {"/responses/{response_id}?beta=true": {"get": {"operationId": "beta_getResponse",
+   "summary": "Retrieves a model response\nwith the given ID.\n",
+   "parameters": [{"name": "response_id", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "include", "in": "query", "required": true, "schema": {"type": "string"}}]}}}}`)
+	op, _ := s.Index.Find("beta_getResponse")
+	if op == nil || op.Summary != "Retrieves a model response with the given ID." {
+		t.Fatalf("operation %+v", op)
+	}
+	f, err := Fill(op, []Value{{"response_id", "resp 1"}, {"include", "a&b"}}, false)
+	if err != nil || f.Target != "/responses/resp%201?beta=true&include=a%26b" {
+		t.Errorf("Fill: %q, %v", f.Target, err)
+	}
+	if got, ok := s.Index.Route("GET", "https://api.example.com/responses/resp_1?beta=true"); !ok || got.ID != "beta_getResponse" {
+		t.Errorf("Route: %+v, %v", got, ok)
+	}
+	if sk := s.Skeleton(op); sk.Path != "/responses/{{response_id}}?beta=true" || len(sk.Query) != 1 {
+		t.Errorf("skeleton %+v", sk)
+	}
+}
