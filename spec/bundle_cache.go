@@ -41,6 +41,24 @@ func (f joinedFile) unchanged() bool {
 	return err == nil && fi.Mode().IsRegular() && fi.Size() == f.Size && fi.ModTime().UnixNano() == f.MTime
 }
 
+// joinSplit replaces s.data, read from the spec file at path, by the join
+// of its files when it has $refs to others: what the index, its cache key
+// and the skeleton then read. A $ref not followed is noted.
+func (s *Spec) joinSplit(path string, max int64) error {
+	if !hasFileRefs(s.data) {
+		return nil
+	}
+	js, note, err := s.join(path, s.data, max)
+	if err != nil {
+		return err
+	}
+	s.data, s.bundled = js, true
+	if note != "" {
+		s.Notes = append(s.Notes, note)
+	}
+	return nil
+}
+
 // join is bundle through the cache: the joined document kept from last
 // time when no file it read has changed since, else joined anew and
 // kept.

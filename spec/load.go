@@ -209,19 +209,7 @@ func (s *Spec) readFile(ref string, o Options) error {
 		return &Error{File: path, Reason: sizeReason(int64(len(data)), o.MaxSize)}
 	}
 	s.data, s.Location = data, path
-	if hasFileRefs(data) {
-		// A split spec: its files joined into one document, which is
-		// what the index, its cache key and the skeleton then read.
-		js, note, err := s.join(path, data, o.MaxSize)
-		if err != nil {
-			return err
-		}
-		s.data, s.bundled = js, true
-		if note != "" {
-			s.Notes = append(s.Notes, note)
-		}
-	}
-	return nil
+	return s.joinSplit(path, o.MaxSize)
 }
 
 // readAllInto is io.ReadAll into buf's spare capacity: a file that did
