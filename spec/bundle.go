@@ -64,12 +64,13 @@ func skipBytes(data []byte, i int, set string) int {
 
 // bundler reads the files a split spec joins.
 type bundler struct {
-	dir   string                // the main file's folder: nothing outside it is read
-	main  string                // the main file, cleaned
-	files map[string]*yaml.Node // each file read, parsed, by its cleaned path
-	read  int64                 // bytes read in all, the main file's included
-	max   int64                 // the spec size limit, for all the files together
-	open  map[string]bool       // the $refs being written out ("file#pointer"), for cycles
+	dir     string                // the main file's folder: nothing outside it is read
+	realDir string                // dir with its symbolic links resolved
+	main    string                // the main file, cleaned
+	files   map[string]*yaml.Node // each file read, parsed, by its cleaned path
+	read    int64                 // bytes read in all, the main file's included
+	max     int64                 // the spec size limit, for all the files together
+	open    map[string]bool       // the $refs being written out ("file#pointer"), for cycles
 	// missed counts the $refs to files that could not be read, first
 	// says why for the first of them.
 	missed int
@@ -109,6 +110,10 @@ func bundle(path string, data []byte, max int64) ([]byte, string, error) {
 func bundleFiles(path string, data []byte, max int64) ([]byte, string, []joinedFile, error) {
 	main := filepath.Clean(path)
 	b := &bundler{dir: filepath.Dir(main), main: main, files: map[string]*yaml.Node{}, read: int64(len(data)), max: max, open: map[string]bool{}}
+	b.realDir = b.dir
+	if real, err := filepath.EvalSymlinks(b.dir); err == nil {
+		b.realDir = real
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, "", nil, yamlError(path, err)
@@ -203,9 +208,16 @@ func (b *bundler) load(file string) (*yaml.Node, error) {
 	if n, ok := b.files[file]; ok {
 		return n, nil
 	}
-	rel, err := filepath.Rel(b.dir, file)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if !within(b.dir, file) {
 		return nil, fmt.Errorf("%s is outside the spec's folder %s, which keyhole does not read", file, b.dir)
+	}
+	// A folder on the way may be a link out of the spec's folder (a
+	// downloaded spec's "shared -> ~/.ssh"): where the file really is
+	// must be inside too. (The file itself being a link is refused when
+	// it is opened.)
+	if real, err := filepath.EvalSymlinks(filepath.Dir(file)); err == nil && !within(b.realDir, real) {
+		b.looked = append(b.looked, joinedFile{Path: file, Size: -1})
+		return nil, fmt.Errorf("%s is outside the spec's folder %s through a symbolic link, which keyhole does not follow", file, b.dir)
 	}
 	if len(b.files) >= maxSplitFiles {
 		return nil, fmt.Errorf("the spec joins more than %d files", maxSplitFiles)
@@ -239,6 +251,12 @@ func (b *bundler) load(file string) (*yaml.Node, error) {
 	}
 	b.files[file] = root.Content[0]
 	return root.Content[0], nil
+}
+
+// within reports whether path lies in dir or below it.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // pointerNode is what a JSON pointer (RFC 6901, as a URI fragment: its

@@ -520,3 +520,38 @@ func TestPathKeyWithQuery(t *testing.T) {
 		t.Errorf("skeleton %+v", sk)
 	}
 }
+
+// TestSplitSpecLinkOut: a folder of a split spec that is a symbolic link
+// out of the spec's folder (a downloaded "shared" pointing at the home
+// folder) is not followed: what lies there stays out of the skeleton.
+func TestSplitSpecLinkOut(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"home/secrets.yml": "key: s3cret-value\n",
+		"api/openapi.yaml": `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: postA
+      requestBody:
+        content:
+          application/json:
+            example: {$ref: 'shared/secrets.yml'}
+`,
+	})
+	if err := os.Symlink(filepath.Join(dir, "home"), filepath.Join(dir, "api", "shared")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	s, err := Load(context.Background(), filepath.Join(dir, "api", "openapi.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, _ := s.Index.Find("postA")
+	if body := s.Skeleton(op).Body; strings.Contains(body, "s3cret") {
+		t.Errorf("the skeleton read through the link: %s", body)
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "through a symbolic link") {
+		t.Errorf("notes: %q", s.Notes)
+	}
+}
