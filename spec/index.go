@@ -65,6 +65,11 @@ func buildIndex(file string, data []byte, lines bool) (*Index, error) {
 	}
 	// 3.2 is read as 3.1, which it extends: its QUERY method and
 	// additionalOperations listed, the rest of what it adds unread.
+	if v.Type == gjson.Number {
+		// YAML's "openapi: 3.1", unquoted, is a number: "OpenAPI 3.1 is
+		// not read" would send the person looking for the wrong fault.
+		return nil, d.errAt("/openapi", v, fmt.Sprintf("openapi is the number %s, not a version string: write openapi: \"%s.0\" (quoted in YAML)", v.Raw, v.Raw))
+	}
 	if v.Type != gjson.String || !(strings.HasPrefix(v.Str, "3.0") || strings.HasPrefix(v.Str, "3.1") || strings.HasPrefix(v.Str, "3.2")) {
 		return nil, d.errAt("/openapi", v, fmt.Sprintf("OpenAPI %s is not read: want 3.0.x, 3.1.x or 3.2.x", v.Raw))
 	}

@@ -98,7 +98,7 @@ func TestBrokenSpecs(t *testing.T) {
 		{"not an object", `["openapi"]`, "x: not an OpenAPI document: want a JSON or YAML object at the top"},
 		{"no openapi", `{"info": {}}`, "x: not an OpenAPI document: no openapi key"},
 		{"openapi 4", `{"openapi": "4.0.0"}`, `x:1:13: /openapi: OpenAPI "4.0.0" is not read: want 3.0.x, 3.1.x or 3.2.x`},
-		{"openapi number", `{"openapi": 3.1}`, `x:1:13: /openapi: OpenAPI 3.1 is not read`},
+		{"openapi number", `{"openapi": 3.1}`, `x:1:13: /openapi: openapi is the number 3.1, not a version string`},
 		{"paths list", `{"openapi": "3.1.0", "paths": []}`, "x:1:31: /paths: want an object of paths"},
 		{"operation string", `{"openapi": "3.1.0", "paths": {"/a": {"get": "x"}}}`, "x:1:46: /paths/~1a/get: want an operation object"},
 		{"parameter without name", `{"openapi": "3.1.0", "paths": {"/a": {"get": {"parameters": [{"in": "query"}]}}}}`, "/paths/~1a/get/parameters/0: a parameter needs a name and an in"},

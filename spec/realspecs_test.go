@@ -555,3 +555,13 @@ paths:
 		t.Errorf("notes: %q", s.Notes)
 	}
 }
+
+// TestVersionUnquoted: "openapi: 3.1" left unquoted in YAML is the number
+// 3.1, which is no version string; the error says so and how to write
+// it, rather than "OpenAPI 3.1 is not read".
+func TestVersionUnquoted(t *testing.T) {
+	_, err := Parse("a.yaml", []byte("openapi: 3.1\ninfo: {title: t, version: \"1\"}\npaths: {}\n"))
+	if err == nil || !strings.Contains(err.Error(), `a.yaml: /openapi: openapi is the number 3.1, not a version string: write openapi: "3.1.0" (quoted in YAML)`) {
+		t.Errorf("openapi: 3.1 → %v", err)
+	}
+}
