@@ -145,6 +145,9 @@ func parseParams(params []string) ([]spec.Value, error) {
 // unknownOperation says that id is not in the spec, and which operationId
 // the ranking puts first for it.
 func unknownOperation(ix *spec.Index, name, id string) error {
+	if why := ix.Empty(); why != "" {
+		return fmt.Errorf("unknown operation @%s: %s", id, why)
+	}
 	// The same name in another case is the likeliest slip; else the
 	// ranking's best.
 	for _, op := range ix.Operations {

@@ -88,6 +88,11 @@ func runOps(ctx context.Context, e env, configPath, name string, words []string,
 	if err != nil {
 		return err
 	}
+	// An empty list needs a word, on stderr: a spec of webhooks only,
+	// or of no paths, is not a keyhole that lost them.
+	if why := s.Index.Empty(); why != "" {
+		fmt.Fprintf(e.stderr, "keyhole: %s: %s\n", termtext.Line(name), termtext.Line(why))
+	}
 	matches := s.Index.Match(words)
 	if asJSON {
 		return printOpsJSON(e, matches)

@@ -45,6 +45,11 @@ func specRows(e *entry, redact bool) ([]ui.PickerItem, []pick) {
 		return []ui.PickerItem{{Group: group, Source: "spec", Title: "unavailable (enter for the whole reason):", Detail: why}},
 			[]pick{{provider: e.name, note: why}}
 	}
+	if why := st.s.Index.Empty(); why != "" {
+		why = termtext.Line(why)
+		return []ui.PickerItem{{Group: group, Source: "spec", Title: "no operations (enter for why):", Detail: why}},
+			[]pick{{provider: e.name, note: why, empty: true}}
+	}
 	ops := st.s.Index.Operations
 	byTag := map[string][]int{}
 	var tags []string
@@ -230,7 +235,13 @@ func (m Model) onOp(msg opMsg) (tea.Model, tea.Cmd) {
 	target := msg.place.Prefix + sk.Path
 	c.foreign = msg.place.Foreign
 	if len(sk.Query) > 0 {
-		target += "?" + strings.Join(sk.Query, "&")
+		// After the query a path key may carry as written (OpenAI's
+		// "/responses?beta=true").
+		sep := "?"
+		if strings.Contains(sk.Path, "?") {
+			sep = "&"
+		}
+		target += sep + strings.Join(sk.Query, "&")
 	}
 	hdr := []string{"Accept: application/json"}
 	if sk.ContentType != "" {

@@ -24,8 +24,10 @@ type pick struct {
 	saved    *config.SavedRequest
 	hist     *history.Entry
 	op       *spec.Operation
-	// note is the spec's error in full, shown when its row is chosen.
-	note string
+	// note is the spec's error in full, shown when its row is chosen;
+	// or, when empty is set, why a spec that loaded lists no operation.
+	note  string
+	empty bool
 	// env is an environment picker's row: the environment's name, ""
 	// for none.
 	env *string
@@ -219,7 +221,11 @@ func (m Model) choose(p pick) (tea.Model, tea.Cmd) {
 			for _, l := range strings.Split(p.note, "\n") {
 				lines = append(lines, wrap(l, m.layout().w-2)...)
 			}
-			m.openText("OpenAPI spec unavailable · "+p.provider, strings.Join(lines, "\n"))
+			title := "OpenAPI spec unavailable · "
+			if p.empty {
+				title = "OpenAPI spec · "
+			}
+			m.openText(title+p.provider, strings.Join(lines, "\n"))
 		} else {
 			m.notice = "the spec is still loading: o again in a moment"
 		}

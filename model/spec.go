@@ -3,10 +3,12 @@ package model
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/spec"
@@ -97,6 +99,12 @@ func (m Model) onSpec(msg specMsg) (tea.Model, tea.Cmd) {
 	e.spec = &specState{s: msg.s, err: msg.err}
 	if msg.s != nil {
 		e.spec.notes = msg.s.Notes
+		// What the load had to say (a cached copy used, a file of a
+		// split spec not read) goes to the status line, as ops puts
+		// it on stderr.
+		if len(msg.s.Notes) > 0 {
+			m.notice = termtext.Line(maskFor(e, strings.Join(msg.s.Notes, "; "), m.redact))
+		}
 	}
 	if p := m.popups.find(popRequests); p != nil && p.follow != nil {
 		p.follow(m.redact)

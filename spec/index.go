@@ -28,13 +28,13 @@ const swaggerHint = "Swagger 2.0 is not read: convert it to OpenAPI 3 with `npx 
 // keyhole start.)
 func method(key string) (string, bool) {
 	switch key {
-	case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+	case "get", "put", "post", "delete", "options", "head", "patch", "trace", "query":
 		return strings.ToUpper(key), true
 	}
 	return "", false
 }
 
-// BuildIndex lists the operations of the OpenAPI 3.0 or 3.1 document in
+// BuildIndex lists the operations of the OpenAPI 3.0, 3.1 or 3.2 document in
 // data, which must be JSON (YAMLToJSON converts YAML first). file names
 // the spec in errors. It makes one pass over the bytes: no document model
 // is built, and a $ref is only followed where the index needs what it
@@ -61,12 +61,23 @@ func buildIndex(file string, data []byte, lines bool) (*Index, error) {
 	}
 	v := root.Get("openapi")
 	if !v.Exists() {
-		return nil, d.errAt("", root, "not an OpenAPI document: no openapi key (want openapi: 3.0.x or 3.1.x)")
+		return nil, d.errAt("", root, "not an OpenAPI document: no openapi key (want openapi: 3.0.x, 3.1.x or 3.2.x)")
 	}
-	if v.Type != gjson.String || !(strings.HasPrefix(v.Str, "3.0") || strings.HasPrefix(v.Str, "3.1")) {
-		return nil, d.errAt("/openapi", v, fmt.Sprintf("OpenAPI %s is not read: want 3.0.x or 3.1.x", v.Raw))
+	// 3.2 is read as 3.1, which it extends: its QUERY method and
+	// additionalOperations listed, the rest of what it adds unread.
+	if v.Type == gjson.Number {
+		// YAML's "openapi: 3.1", unquoted, is a number: "OpenAPI 3.1 is
+		// not read" would send the person looking for the wrong fault.
+		return nil, d.errAt("/openapi", v, fmt.Sprintf("openapi is the number %s, not a version string: write openapi: \"%s.0\" (quoted in YAML)", v.Raw, v.Raw))
+	}
+	if v.Type != gjson.String || !(strings.HasPrefix(v.Str, "3.0") || strings.HasPrefix(v.Str, "3.1") || strings.HasPrefix(v.Str, "3.2")) {
+		return nil, d.errAt("/openapi", v, fmt.Sprintf("OpenAPI %s is not read: want 3.0.x, 3.1.x or 3.2.x", v.Raw))
 	}
 	ix := &Index{Version: strings.Clone(v.Str), Title: strings.Clone(root.Get("info.title").String()), Servers: serverURLs(root.Get("servers"))}
+	root.Get("webhooks").ForEach(func(k, _ gjson.Result) bool {
+		ix.Webhooks = append(ix.Webhooks, strings.Clone(k.String()))
+		return true
+	})
 	paths := root.Get("paths")
 	if !paths.Exists() {
 		return ix, nil // 3.1 allows a document of webhooks or components only
@@ -77,6 +88,7 @@ func buildIndex(file string, data []byte, lines bool) (*Index, error) {
 	defaultSecurity := root.Get("security")
 	var err error
 	paths.ForEach(func(k, item gjson.Result) bool {
+		ix.Paths++
 		err = d.pathItem(ix, k.String(), item, defaultSecurity)
 		return err == nil
 	})
@@ -133,7 +145,7 @@ func (d *doc) resolve(ref string) (gjson.Result, error) {
 		return d.root, nil
 	}
 	if !strings.HasPrefix(ref, "#/") {
-		return gjson.Result{}, fmt.Errorf("$ref %q points outside this document, which keyhole does not follow", ref)
+		return gjson.Result{}, fmt.Errorf("$ref %q points to another document, which keyhole follows only from a spec file to files in its folder: download the spec's files and point openapi at the main one, or bundle them into one (npx @redocly/cli bundle SPEC -o bundled.yaml)", ref)
 	}
 	cur, at := d.root, ""
 	for _, tok := range strings.Split(ref[2:], "/") {
@@ -193,20 +205,38 @@ func (d *doc) pathItem(ix *Index, path string, item gjson.Result, defaultSecurit
 		return err
 	}
 	pathServers := serverURLs(item.Get("servers"))
+	add := func(method, at string, op gjson.Result) error {
+		if len(ix.Operations) >= MaxOperations {
+			return d.errAt(pointer, op, fmt.Sprintf("more than %d operations: too many to list", MaxOperations))
+		}
+		// An operation written as a $ref (not OpenAPI, but what split
+		// specs such as DigitalOcean's do) is read where it points, and
+		// known by that pointer; one to another document is an error
+		// that says what to do, not an operation without a name.
+		op, at, err := d.derefOperation(at, op)
+		if err != nil {
+			return err
+		}
+		o, err := d.operation(at, method, path, op, shared, pathServers, defaultSecurity)
+		if err == nil {
+			ix.Operations = append(ix.Operations, o)
+		}
+		return err
+	}
 	item.ForEach(func(k, op gjson.Result) bool {
+		if k.Str == "additionalOperations" {
+			// 3.2's other methods (LINK, PURGE…), named as sent.
+			op.ForEach(func(m, op gjson.Result) bool {
+				err = add(strings.Clone(m.String()), pointer+"/additionalOperations/"+pointerEscape(m.String()), op)
+				return err == nil
+			})
+			return err == nil
+		}
 		method, ok := method(k.String())
 		if !ok {
 			return true
 		}
-		if len(ix.Operations) >= MaxOperations {
-			err = d.errAt(pointer, op, fmt.Sprintf("more than %d operations: too many to list", MaxOperations))
-			return false
-		}
-		var o Operation
-		o, err = d.operation(pointer+"/"+k.String(), method, path, op, shared, pathServers, defaultSecurity)
-		if err == nil {
-			ix.Operations = append(ix.Operations, o)
-		}
+		err = add(method, pointer+"/"+k.String(), op)
 		return err == nil
 	})
 	return err
@@ -225,7 +255,9 @@ func (d *doc) operation(pointer, method, path string, op gjson.Result, shared []
 		case "operationId":
 			o.ID = strings.Clone(v.String())
 		case "summary":
-			o.Summary = strings.Clone(v.String())
+			// One line, as the list shows it: OpenAI's summaries run
+			// over several.
+			o.Summary = strings.Clone(strings.Join(strings.Fields(v.String()), " "))
 		case "deprecated":
 			o.Deprecated = v.Bool()
 		case "tags":
@@ -264,6 +296,23 @@ func (d *doc) operation(pointer, method, path string, op gjson.Result, shared []
 		o.Body = &Body{Required: rb.Get("required").Bool(), ContentType: contentType(rb.Get("content"))}
 	}
 	return o, nil
+}
+
+// derefOperation follows an operation's $refs within the document: what
+// they point at, and its pointer.
+func (d *doc) derefOperation(pointer string, op gjson.Result) (gjson.Result, string, error) {
+	for range 16 {
+		ref := op.Get("$ref")
+		if !ref.Exists() {
+			return op, pointer, nil
+		}
+		next, err := d.resolve(ref.String())
+		if err != nil {
+			return op, pointer, d.errAt(pointer+"/$ref", ref, err.Error())
+		}
+		op, pointer = next, strings.TrimPrefix(ref.String(), "#")
+	}
+	return op, pointer, d.errAt(pointer+"/$ref", op, "$ref chain longer than 16 (a cycle?)")
 }
 
 // parameters reads a parameters array, each entry's $ref followed.
@@ -381,31 +430,4 @@ func serverURLs(servers gjson.Result) []string {
 		}
 	}
 	return out
-}
-
-// contentType picks a request body's media type: JSON when offered, else
-// the first.
-func contentType(content gjson.Result) string {
-	first, json := "", ""
-	content.ForEach(func(k, _ gjson.Result) bool {
-		name := k.String()
-		if first == "" {
-			first = name
-		}
-		if isJSON(name) {
-			json = name
-			return false
-		}
-		return true
-	})
-	if json != "" {
-		return strings.Clone(json)
-	}
-	return strings.Clone(first)
-}
-
-func isJSON(mediaType string) bool {
-	mt, _, _ := strings.Cut(mediaType, ";")
-	mt = strings.TrimSpace(strings.ToLower(mt))
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }

@@ -82,10 +82,11 @@ type Spec struct {
 	// parsing the spec.
 	Downloaded, Revalidated, IndexCached bool
 
-	data  []byte // the spec as read
-	yaml  bool   // data is YAML, converted to JSON for the index
-	hash  string // of data
-	cache *cache
+	data    []byte // the spec as read
+	yaml    bool   // data is YAML, converted to JSON for the index
+	bundled bool   // data is a split spec's files joined (bundle), as JSON
+	hash    string // of data
+	cache   *cache
 
 	once   sync.Once
 	parsed *doc       // the JSON form, parsed on the first Skeleton
@@ -152,7 +153,7 @@ func (s *Spec) index() error {
 		}
 		_ = s.cache.write("json-"+s.hash+".json", js)
 	}
-	ix, err := buildIndex(s.Location, js, !s.yaml)
+	ix, err := buildIndex(s.Location, js, !s.yaml && !s.bundled)
 	if err != nil {
 		return err
 	}
@@ -208,7 +209,7 @@ func (s *Spec) readFile(ref string, o Options) error {
 		return &Error{File: path, Reason: sizeReason(int64(len(data)), o.MaxSize)}
 	}
 	s.data, s.Location = data, path
-	return nil
+	return s.joinSplit(path, o.MaxSize)
 }
 
 // readAllInto is io.ReadAll into buf's spare capacity: a file that did
@@ -391,7 +392,7 @@ func unwrapURLError(err error) string {
 
 // indexFormat changes whenever Index's fields do, so an index cached by
 // another keyhole is not misread.
-const indexFormat = 2
+const indexFormat = 4
 
 type cachedIndex struct {
 	Format int    `json:"format"`

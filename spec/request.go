@@ -97,8 +97,11 @@ func Fill(op *Operation, values []Value, hasBody bool) (Filled, error) {
 		f.Header = append(f.Header, Header{"Cookie", strings.Join(cookies, "; ")})
 	}
 	f.Target = path
-	if len(order) > 0 {
-		var q []string
+	var q []string
+	if fixed := pathQuery(op.Path); fixed != "" {
+		q = append(q, fixed)
+	}
+	if len(q) > 0 || len(order) > 0 {
 		for _, name := range order {
 			for _, v := range query[name] {
 				q = append(q, url.QueryEscape(name)+"="+url.QueryEscape(v))
@@ -113,7 +116,7 @@ func Fill(op *Operation, values []Value, hasBody bool) (Filled, error) {
 // as one segment: a value cannot add a segment (a '/'), a query (a '?') or
 // climb out of the path ("..").
 func fillPath(op *Operation, given map[string][]string) (string, error) {
-	path := op.Path
+	path, _, _ := strings.Cut(op.Path, "?")
 	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
 		return "", &UsageError{fmt.Sprintf("@%s: the spec's path %q does not start with one /", op.ID, path)}
 	}
@@ -124,6 +127,31 @@ func fillPath(op *Operation, given map[string][]string) (string, error) {
 		}
 		return segment(vals[len(vals)-1]), nil
 	})
+}
+
+// pathQuery is the query a path key carries as written — OpenAI's spec
+// keys a second /responses as "/responses?beta=true" — sent before the
+// parameters', each pair escaped; "" when there is none.
+func pathQuery(path string) string {
+	_, query, ok := strings.Cut(path, "?")
+	if !ok || query == "" {
+		return ""
+	}
+	var out []string
+	for _, pair := range strings.Split(query, "&") {
+		if pair == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if v, err := url.QueryUnescape(value); err == nil {
+			value = v
+		}
+		out = append(out, url.QueryEscape(name)+"="+url.QueryEscape(value))
+	}
+	return strings.Join(out, "&")
 }
 
 // literal escapes the spec's own text of a path, keeping its slashes.

@@ -49,7 +49,10 @@ func (ix *Index) Route(method, target string) (*Operation, bool) {
 			if op.Method != method {
 				continue
 			}
-			if score, ok := matchTemplate(splitPath(op.Path), segs); ok && score > bestScore {
+			// A path key's own query (OpenAI's "/responses?beta=true")
+			// is not part of the path matched.
+			tmpl, _, _ := strings.Cut(op.Path, "?")
+			if score, ok := matchTemplate(splitPath(tmpl), segs); ok && score > bestScore {
 				best, bestScore = op, score
 			}
 		}

@@ -19,8 +19,8 @@ type Skeleton struct {
 	Headers []string
 	// ContentType is the request body's media type, "" with no body.
 	ContentType string
-	// Body is an indented JSON body in the request schema's shape, ""
-	// when the operation takes no JSON body.
+	// Body is an indented JSON body in the request schema's shape, or
+	// a form's name=value pairs; "" when the operation takes neither.
 	Body string
 }
 
@@ -54,7 +54,8 @@ func (s *Spec) Skeleton(op *Operation) Skeleton {
 	d := s.doc()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d == nil || !isJSON(op.Body.ContentType) {
+	form := isForm(op.Body.ContentType)
+	if d == nil || !isJSON(op.Body.ContentType) && !form {
 		return sk
 	}
 	rb, err := d.resolve("#" + op.Pointer + "/requestBody")
@@ -65,6 +66,10 @@ func (s *Spec) Skeleton(op *Operation) Skeleton {
 		return sk
 	}
 	media := rb.Get("content." + gjson.Escape(op.Body.ContentType))
+	if form {
+		sk.Body = formSkeleton(d, media)
+		return sk
+	}
 	sk.Body = bodySkeleton(d, media)
 	return sk
 }
@@ -90,20 +95,16 @@ func templatePath(path string) string {
 // bodySkeleton is the JSON for a media type object: its example, its
 // first examples entry, else a value built from its schema.
 func bodySkeleton(d *doc, media gjson.Result) string {
-	var raw string
-	if ex := media.Get("example"); ex.Exists() {
-		raw = ex.Raw
-	} else if exs := media.Get("examples"); exs.IsObject() {
+	raw, ok := exampleValue(d, media.Get("example"))
+	if exs := media.Get("examples"); !ok && exs.IsObject() {
 		exs.ForEach(func(_, e gjson.Result) bool {
 			if e, err := d.deref("", e); err == nil {
-				if v := e.Get("value"); v.Exists() {
-					raw = v.Raw
-				}
+				raw, ok = exampleValue(d, e.Get("value"))
 			}
-			return false
+			return !ok // an externalValue or a value elsewhere: the next one
 		})
 	}
-	if raw == "" {
+	if !ok {
 		b := &builder{d: d, seen: map[string]bool{}}
 		b.value(media.Get("schema"), 0, 0)
 		raw = b.out.String()
@@ -113,6 +114,25 @@ func bodySkeleton(d *doc, media gjson.Result) string {
 		return raw
 	}
 	return out.String()
+}
+
+// exampleValue is an example's JSON. Published specs write a value kept
+// in another file as {"$ref": "examples/x.json"}, which their tools
+// inline; keyhole follows such a $ref within the document and takes one
+// it cannot follow for no example (ok false), rather than offering the
+// reference itself as the body.
+func exampleValue(d *doc, v gjson.Result) (string, bool) {
+	if !v.Exists() {
+		return "", false
+	}
+	if ref := v.Get("$ref"); ref.Type == gjson.String && len(v.Map()) == 1 {
+		t, err := d.resolve(ref.Str)
+		if err != nil {
+			return "", false
+		}
+		v = t
+	}
+	return v.Raw, true
 }
 
 // builder writes a value in a schema's shape.
@@ -149,7 +169,10 @@ func (b *builder) value(s gjson.Result, refs, nest int) {
 		return
 	}
 	for _, k := range []string{"example", "default", "const"} {
-		if v := s.Get(k); v.Exists() {
+		// A null example or default (OpenAI's "default: null" beside
+		// "nullable") says the value may be left out, not its shape:
+		// the shape is written instead, unless null is all there is.
+		if v := s.Get(k); v.Exists() && (v.Type != gjson.Null || typeOf(s) == "null") {
 			b.out.WriteString(v.Raw)
 			return
 		}
@@ -168,7 +191,17 @@ func (b *builder) value(s gjson.Result, refs, nest int) {
 	}
 	for _, k := range []string{"oneOf", "anyOf"} {
 		if branches := s.Get(k); branches.IsArray() && len(branches.Array()) > 0 {
-			b.value(firstNonNull(b, branches.Array()), refs, nest)
+			br := firstNonNull(b, branches.Array())
+			// Beside an object's own properties the branches only
+			// add to it (oneOf: [{required: [a]}, {required: [b]}]):
+			// the object is written, with what the branch adds.
+			if s.Get("properties").Exists() {
+				if t, ok := b.deref(br, refs); ok && (typeOf(t) == "object" || typeOf(t) == "") {
+					b.object([]gjson.Result{s, t}, refs+1, nest)
+					return
+				}
+			}
+			b.value(br, refs, nest)
 			return
 		}
 	}
@@ -180,7 +213,7 @@ func (b *builder) value(s gjson.Result, refs, nest int) {
 	case "string":
 		b.out.WriteString(stringFor(s.Get("format").String()))
 	case "integer", "number":
-		b.out.WriteString("0")
+		b.out.WriteString(numberFor(s))
 	case "boolean":
 		b.out.WriteString("false")
 	default:
@@ -208,6 +241,8 @@ func (b *builder) follow(ref string) (gjson.Result, bool) {
 // is not an object (a string with a format, say) is the value itself.
 func (b *builder) allOf(s, all gjson.Result, refs, nest int) {
 	parts := []gjson.Result{s}
+	var choice gjson.Result // a branch that is a oneOf or anyOf
+	props := s.Get("properties").Exists()
 	for _, br := range all.Array() {
 		br, ok := b.deref(br, refs)
 		if !ok {
@@ -217,7 +252,18 @@ func (b *builder) allOf(s, all gjson.Result, refs, nest int) {
 			b.value(br, refs+1, nest)
 			return
 		}
+		if br.Get("oneOf").Exists() || br.Get("anyOf").Exists() {
+			choice = br
+		}
+		props = props || br.Get("properties").Exists() || br.Get("allOf").Exists()
 		parts = append(parts, br)
+	}
+	// allOf: [{$ref: Choice}, {nullable: true}], as OpenAI writes a
+	// nullable reference: the value is the choice's, not an object of
+	// no properties.
+	if choice.Exists() && !props {
+		b.value(choice, refs+1, nest)
+		return
 	}
 	b.object(parts, refs+1, nest)
 }

@@ -8,6 +8,8 @@
 package spec
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/keyhole-sh/keyhole/internal/rank"
@@ -57,12 +59,17 @@ type Body struct {
 // Index is what one pass over a spec finds: enough to list, filter and
 // fill the composer without building the full document model.
 type Index struct {
-	// Version is the document's openapi field (3.0.x or 3.1.x).
+	// Version is the document's openapi field (3.0.x, 3.1.x or 3.2.x).
 	Version string `json:"version"`
 	Title   string `json:"title,omitempty"`
 	// Servers are the document's server URLs.
 	Servers    []string    `json:"servers,omitempty"`
 	Operations []Operation `json:"operations"`
+	// Webhooks name the 3.1 webhooks: requests the API sends, which are
+	// not listed, but which say why a list may be empty.
+	Webhooks []string `json:"webhooks,omitempty"`
+	// Paths counts the path items, operations or not.
+	Paths int `json:"paths,omitempty"`
 
 	rankOnce sync.Once
 	ranked   *rank.Set // what Match ranks, one candidate per operation
@@ -76,4 +83,24 @@ func (ix *Index) Find(id string) (*Operation, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Empty says why the index lists no operation, for a person who expected
+// some (an empty list without a word reads as a bug); "" when it lists
+// any.
+func (ix *Index) Empty() string {
+	switch {
+	case len(ix.Operations) > 0:
+		return ""
+	case len(ix.Webhooks) > 0:
+		names := ix.Webhooks
+		more := ""
+		if len(names) > 3 {
+			names, more = names[:3], ", …"
+		}
+		return fmt.Sprintf("the spec lists no operation to send: it has only webhooks (%s%s), the requests the API sends to you", strings.Join(names, ", "), more)
+	case ix.Paths == 0:
+		return "the spec lists no operation: it has no paths"
+	}
+	return fmt.Sprintf("the spec lists no operation: its %d paths have no get, put, post, delete, options, head, patch, trace or query", ix.Paths)
 }

@@ -209,11 +209,14 @@ func (vs *validator) check(v any, schema gjson.Result, path string, root gjson.R
 			return // 3.0: a $ref's siblings are ignored
 		}
 	}
-	if v == nil && vs.v30 && kw.Get("nullable").Bool() {
+	if v == nil && kw.Get("nullable").Bool() {
 		// 3.0's nullable lets null through whatever else the schema
 		// says, as kin-openapi reads it: GitHub's description marks
 		// fields nullable beside an enum without null, or an allOf with
-		// no type, and its API sends null there.
+		// no type, and its API sends null there. 3.1 dropped the
+		// keyword, but descriptions that say 3.1 still write it
+		// (OpenAI's, a hundred times): it means nothing else there, and
+		// what its author meant is what the API sends.
 		return
 	}
 	vs.checkType(v, kw, path)

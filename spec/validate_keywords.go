@@ -35,7 +35,7 @@ func (vs *validator) checkType(v any, schema keywords, path string) {
 	} else {
 		names = []string{t.String()}
 	}
-	if v == nil && vs.v30 && schema.Get("nullable").Bool() {
+	if v == nil && schema.Get("nullable").Bool() {
 		return
 	}
 	for _, n := range names {

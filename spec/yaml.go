@@ -60,6 +60,9 @@ type converter struct {
 	out   bytes.Buffer
 	limit int
 	pairs int // mapping pairs visited, merged ones included
+	// refs, when set, writes out each $ref to another file of a split
+	// spec (bundle); file is then the one being converted.
+	refs *bundler
 }
 
 func (c *converter) fail(n *yaml.Node, reason string) error {
@@ -71,6 +74,9 @@ func (c *converter) node(n *yaml.Node, depth int) error {
 		return c.fail(n, fmt.Sprintf("nests deeper than %d levels", MaxNesting))
 	}
 	if c.out.Len() > c.limit {
+		if c.refs != nil {
+			return c.fail(n, "aliases and $refs expand to more than ten times the size of the spec's files")
+		}
 		return c.fail(n, "aliases expand to more than ten times the file's size")
 	}
 	switch n.Kind {
@@ -95,6 +101,11 @@ func (c *converter) node(n *yaml.Node, depth int) error {
 		c.out.WriteByte(']')
 		return nil
 	case yaml.MappingNode:
+		if ref, ok := refTarget(n); ok && c.refs != nil {
+			if done, err := c.inline(n, ref, depth); done || err != nil {
+				return err
+			}
+		}
 		c.out.WriteByte('{')
 		if err := c.mapping(n, depth, map[string]bool{}, true); err != nil {
 			return err
@@ -145,7 +156,15 @@ func (c *converter) mapping(n *yaml.Node, depth int, seen map[string]bool, first
 		first = false
 		writeJSONString(&c.out, k.Value)
 		c.out.WriteByte(':')
-		if err := c.node(v, depth+1); err != nil {
+		refs := c.refs
+		if strings.HasPrefix(k.Value, "x-") {
+			// An extension's $refs (Dropbox Sign's code samples in
+			// .php files) are its tools', not OpenAPI's: as written.
+			c.refs = nil
+		}
+		err := c.node(v, depth+1)
+		c.refs = refs
+		if err != nil {
 			return err
 		}
 	}
