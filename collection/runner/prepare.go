@@ -213,6 +213,11 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 	if p.Tokened {
 		p.servedOrigin = servedOrigin(r.URL, res)
 	}
+	// The URL and a form go with their secrets encoded as keyhole encodes
+	// them, a form the Redactor's own list of encodings may lack
+	// (`open sesame!` goes as `open%20sesame!`): mask that one too.
+	p.Secrets = append(p.Secrets, encodedForms(p.Secrets)...)
+	p.Tokens = append(p.Tokens, encodedForms(p.Tokens)...)
 	red := p.Redactor()
 	p.Shown = red.Redact(secret.RedactURL(p.Target))
 	return p, nil
