@@ -91,9 +91,12 @@ func isPlainComment(s string) bool {
 	return !directive
 }
 
-// looksLikeHeader: `Name: value`, the name a token as HTTP has it.
+// looksLikeHeader: `Name: value`, the name a token as HTTP has it. A
+// blank before the colon is allowed, as header allows it: `X-Key : v` is
+// a header, and its value must not go in the URL.
 func looksLikeHeader(t string) bool {
 	name, _, ok := strings.Cut(t, ":")
+	name = strings.TrimRight(name, " \t")
 	if !ok || name == "" {
 		return false
 	}
