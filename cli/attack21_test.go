@@ -3,6 +3,9 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/keyhole-sh/keyhole/internal/faults"
+	"github.com/keyhole-sh/keyhole/internal/proxychild"
 )
 
 // TestRunMasksASecretAsItIsEncodedInTheURL: a private env value with a
@@ -24,6 +27,34 @@ func TestRunMasksASecretAsItIsEncodedInTheURL(t *testing.T) {
 	for _, leak := range []string{"open sesame", "open%20sesame", "sesame"} {
 		if strings.Contains(r.out+r.errOut, leak) {
 			t.Errorf("the secret leaked as %q:\n%s%s", leak, r.out, r.errOut)
+		}
+	}
+}
+
+// TestRunAuthTokenRefusesANonASCIIHost: a $auth.token request to a host
+// written with a Cyrillic "а" (https://аpi.example.test) is not sent: the
+// origin run prints would pass for the Latin https://api.example.test,
+// while the token goes to the xn-- name dialled. It was printed so and
+// sent. The proxy the child is given refuses every connection: nothing is
+// looked up or reached.
+func TestRunAuthTokenRefusesANonASCIIHost(t *testing.T) {
+	closed := faults.ClosedURL(t)
+	proxychild.Run(t, "TestRunAuthTokenRefusesANonASCIIHostChild", "HTTP_PROXY="+closed, "HTTPS_PROXY="+closed)
+}
+
+// TestRunAuthTokenRefusesANonASCIIHostChild is the other half of
+// TestRunAuthTokenRefusesANonASCIIHost; on its own it does nothing.
+func TestRunAuthTokenRefusesANonASCIIHostChild(t *testing.T) {
+	proxychild.Child(t)
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	for _, host := range []string{"\u0430pi.example.test", "api.ex%D0%B0mple.test"} {
+		file := h.writeHTTP("t.http", "GET https://"+host+"/x\nAuthorization: Bearer {{$auth.token(\"api\")}}\n")
+		r := h.run("--config", cfg, "run", file)
+		r.expect(t, ExitUsage, "a host not in ASCII")
+		if strings.Contains(r.out, "token sent to") || !strings.Contains(r.out+r.errOut, "a token goes only to a host written in ASCII") {
+			t.Errorf("%s: not refused as it should be:\n%s%s", host, r.out, r.errOut)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
 	"github.com/keyhole-sh/keyhole/collection/vars"
@@ -338,6 +339,12 @@ func AuthOrigin(target string) (string, error) {
 		return "", errors.New(`a request with {{$auth.token("…")}} needs a full URL: the token goes to the origin it names`)
 	}
 	origin := u.Scheme + "://" + u.Host
+	if strings.IndexFunc(u.Host, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+		// The host is dialled in its xn-- form; shown as written, a
+		// Cyrillic "а" in "аpi.example.com" would pass for the Latin
+		// one in the origin the person checks.
+		return "", fmt.Errorf("%s: a token goes only to a host written in ASCII; write an international name in its xn-- form, the one dialled", origin)
+	}
 	switch u.Scheme {
 	case "https":
 		return origin, nil
