@@ -64,14 +64,15 @@ func skipBytes(data []byte, i int, set string) int {
 
 // bundler reads the files a split spec joins.
 type bundler struct {
-	dir     string                // the main file's folder: nothing outside it is read
-	realDir string                // dir with its symbolic links resolved
-	root    *os.Root              // dir, the files opened in it: nil when it cannot be opened
-	main    string                // the main file, cleaned
-	files   map[string]*yaml.Node // each file read, parsed, by its cleaned path
-	read    int64                 // bytes read in all, the main file's included
-	max     int64                 // the spec size limit, for all the files together
-	open    map[string]bool       // the $refs being written out ("file#pointer"), for cycles
+	dir      string                // the main file's folder: nothing outside it is read
+	realDir  string                // dir with its symbolic links resolved
+	root     *os.Root              // dir, the files opened in it: nil when it cannot be opened
+	realRoot *os.Root              // realDir, for a link on the way os.Root does not follow
+	main     string                // the main file, cleaned
+	files    map[string]*yaml.Node // each file read, parsed, by its cleaned path
+	read     int64                 // bytes read in all, the main file's included
+	max      int64                 // the spec size limit, for all the files together
+	open     map[string]bool       // the $refs being written out ("file#pointer"), for cycles
 	// missed counts the $refs to files that could not be read, first
 	// says why for the first of them.
 	missed int
@@ -117,6 +118,10 @@ func bundleFiles(path string, data []byte, max int64) ([]byte, string, []joinedF
 	}
 	if root, err := os.OpenRoot(b.dir); err == nil {
 		b.root = root
+		defer root.Close()
+	}
+	if root, err := os.OpenRoot(b.realDir); err == nil {
+		b.realRoot = root
 		defer root.Close()
 	}
 	var root yaml.Node
@@ -266,8 +271,20 @@ func (b *bundler) openFile(file string) (*os.File, error) {
 	if err == nil {
 		return f, nil
 	}
-	if real, rerr := filepath.EvalSymlinks(filepath.Dir(file)); rerr == nil && !within(b.realDir, real) {
+	real, rerr := filepath.EvalSymlinks(filepath.Dir(file))
+	if rerr == nil && !within(b.realDir, real) {
 		return nil, fmt.Errorf("%s is outside the spec's folder %s through a symbolic link, which keyhole does not follow", file, b.dir)
+	}
+	if rerr == nil && b.realRoot != nil {
+		// os.Root follows no link with an absolute target, even one
+		// that leads inside ("shared -> /home/ann/api/common"): the file
+		// is opened where the link leads, from the folder's real place,
+		// and again no folder on the way may lead out of it.
+		if inner, err := filepath.Rel(b.realDir, filepath.Join(real, filepath.Base(file))); err == nil {
+			if f, err := safefile.OpenIn(b.realRoot, inner); err == nil {
+				return f, nil
+			}
+		}
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -69,3 +69,27 @@ func TestSplitSpecFolderSwappedForALink(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitSpecLinkInsideWithAnAbsoluteTarget: a folder of a split spec
+// that is a link to another folder inside the spec's, written with an
+// absolute target (as `ln -s "$PWD/common" shared` makes it), is
+// followed: os.Root, which opens the files, follows no absolute link.
+func TestSplitSpecLinkInsideWithAnAbsoluteTarget(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"api/common/x.yml": "value: inside-value\n",
+		"api/openapi.yaml": "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\ncomponents:\n  examples:\n    e: {$ref: 'shared/x.yml'}\n",
+	})
+	if err := os.Symlink(filepath.Join(dir, "api", "common"), filepath.Join(dir, "api", "shared")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	path := filepath.Join(dir, "api", "openapi.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, note, err := bundle(path, data, 1<<20)
+	if err != nil || note != "" || !strings.Contains(string(js), "inside-value") {
+		t.Errorf("joined %s, note %q, error %v; want the file through the link", js, note, err)
+	}
+}
