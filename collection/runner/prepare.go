@@ -65,16 +65,18 @@ type Prepared struct {
 	Header        []exchange.Field
 	Body          string
 	// Secrets are the secret values the request holds (tokens put in by
-	// $auth.token, $processEnv and $dotenv values, secret variables):
-	// every output masks them.
+	// $auth.token, $processEnv and $dotenv values, secret variables), and
+	// each as a URL or a form sends it, percent-encoded: every output
+	// masks them.
 	Secrets []secret.String
 	// Tokened is set when a $auth.token or $auth.idToken was expanded
 	// anywhere in the request — its URL, a header, its body or a body
 	// file — so that wherever the token stands, TokenOrigin rules where
 	// it may go.
 	Tokened bool
-	// Tokens are the values $auth.token and $auth.idToken expanded: the
-	// references of the requests after it read them masked (RequestSeen,
+	// Tokens are the values $auth.token and $auth.idToken expanded (and
+	// each as a URL or a form sends it, percent-encoded): the references
+	// of the requests after it read them masked (RequestSeen,
 	// ResponseSeen), wherever they stand.
 	Tokens []secret.String
 	// servedOrigin is set when a server's answer (a capture, a response
