@@ -64,13 +64,15 @@ func skipBytes(data []byte, i int, set string) int {
 
 // bundler reads the files a split spec joins.
 type bundler struct {
-	dir     string                // the main file's folder: nothing outside it is read
-	realDir string                // dir with its symbolic links resolved
-	main    string                // the main file, cleaned
-	files   map[string]*yaml.Node // each file read, parsed, by its cleaned path
-	read    int64                 // bytes read in all, the main file's included
-	max     int64                 // the spec size limit, for all the files together
-	open    map[string]bool       // the $refs being written out ("file#pointer"), for cycles
+	dir      string                // the main file's folder: nothing outside it is read
+	realDir  string                // dir with its symbolic links resolved
+	root     *os.Root              // dir, the files opened in it: nil when it cannot be opened
+	realRoot *os.Root              // realDir, for a link on the way os.Root does not follow
+	main     string                // the main file, cleaned
+	files    map[string]*yaml.Node // each file read, parsed, by its cleaned path
+	read     int64                 // bytes read in all, the main file's included
+	max      int64                 // the spec size limit, for all the files together
+	open     map[string]bool       // the $refs being written out ("file#pointer"), for cycles
 	// missed counts the $refs to files that could not be read, first
 	// says why for the first of them.
 	missed int
@@ -113,6 +115,14 @@ func bundleFiles(path string, data []byte, max int64) ([]byte, string, []joinedF
 	b.realDir = b.dir
 	if real, err := filepath.EvalSymlinks(b.dir); err == nil {
 		b.realDir = real
+	}
+	if root, err := os.OpenRoot(b.dir); err == nil {
+		b.root = root
+		defer root.Close()
+	}
+	if root, err := os.OpenRoot(b.realDir); err == nil {
+		b.realRoot = root
+		defer root.Close()
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -222,14 +232,10 @@ func (b *bundler) load(file string) (*yaml.Node, error) {
 	if len(b.files) >= maxSplitFiles {
 		return nil, fmt.Errorf("the spec joins more than %d files", maxSplitFiles)
 	}
-	f, err := safefile.Open(file, os.O_RDONLY, 0)
+	f, err := b.openFile(file)
 	if err != nil {
 		b.looked = append(b.looked, joinedFile{Path: file, Size: -1})
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("cannot read %s: %s", file, strings.TrimPrefix(err.Error(), file+": "))
+		return nil, err
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil {
@@ -251,6 +257,40 @@ func (b *bundler) load(file string) (*yaml.Node, error) {
 	}
 	b.files[file] = root.Content[0]
 	return root.Content[0], nil
+}
+
+// openFile opens file, within the spec's folder, in b.root: a folder on the
+// way swapped for a link out of the spec's folder after the look in load
+// is refused by the open itself.
+func (b *bundler) openFile(file string) (*os.File, error) {
+	rel, err := filepath.Rel(b.dir, file)
+	if err != nil || b.root == nil {
+		return nil, fmt.Errorf("cannot read %s: the spec's folder cannot be opened", file)
+	}
+	f, err := safefile.OpenIn(b.root, rel)
+	if err == nil {
+		return f, nil
+	}
+	real, rerr := filepath.EvalSymlinks(filepath.Dir(file))
+	if rerr == nil && !within(b.realDir, real) {
+		return nil, fmt.Errorf("%s is outside the spec's folder %s through a symbolic link, which keyhole does not follow", file, b.dir)
+	}
+	if rerr == nil && b.realRoot != nil {
+		// os.Root follows no link with an absolute target, even one
+		// that leads inside ("shared -> /home/ann/api/common"): the file
+		// is opened where the link leads, from the folder's real place,
+		// and again no folder on the way may lead out of it.
+		if inner, err := filepath.Rel(b.realDir, filepath.Join(real, filepath.Base(file))); err == nil {
+			if f, err := safefile.OpenIn(b.realRoot, inner); err == nil {
+				return f, nil
+			}
+		}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return nil, fmt.Errorf("cannot read %s: %s", file, strings.TrimPrefix(err.Error(), rel+": "))
 }
 
 // within reports whether path lies in dir or below it.

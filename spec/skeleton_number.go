@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/tidwall/gjson"
@@ -27,13 +28,16 @@ func numberFor(s gjson.Result) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// bound is a schema's minimum or maximum and whether it is exclusive.
+// bound is a schema's minimum or maximum and whether it is exclusive. A
+// bound past what a float64 holds (1e400) reads as infinite and bounds
+// nothing a request can send: it is none, or the skeleton would say
+// +Inf, which is not JSON.
 func bound(s gjson.Result, inclusive, exclusive string) (*float64, bool) {
-	if e := s.Get(exclusive); e.Type == gjson.Number {
+	if e := s.Get(exclusive); e.Type == gjson.Number && !math.IsInf(e.Num, 0) {
 		n := e.Num
 		return &n, true
 	}
-	if b := s.Get(inclusive); b.Type == gjson.Number {
+	if b := s.Get(inclusive); b.Type == gjson.Number && !math.IsInf(b.Num, 0) {
 		n := b.Num
 		return &n, s.Get(exclusive).Type == gjson.True
 	}

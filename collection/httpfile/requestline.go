@@ -11,8 +11,9 @@ var methods = map[string]bool{
 	"HEAD": true, "OPTIONS": true, "TRACE": true, "CONNECT": true,
 }
 
-// requestLine reads the request line at lines[i] and the query lines that
-// continue it (`  ?a=1`, `  &b=2`, or an indented `/more/path`), filling
+// requestLine reads the request line at lines[i] and the lines that
+// continue it (`?a=1`, `&b=2`, or any indented line isContinuation
+// takes: `  /more/path`, `    client_id=spa&`), filling
 // r's Line, Method, URL and Version. It returns the index of the last
 // line it used, or a reason the line is not a request line.
 func requestLine(r *Request, lines []line, i int) (int, string) {
@@ -91,9 +92,12 @@ func isPlainComment(s string) bool {
 	return !directive
 }
 
-// looksLikeHeader: `Name: value`, the name a token as HTTP has it.
+// looksLikeHeader: `Name: value`, the name a token as HTTP has it. A
+// blank before the colon is allowed, as header allows it: `X-Key : v` is
+// a header, and its value must not go in the URL.
 func looksLikeHeader(t string) bool {
 	name, _, ok := strings.Cut(t, ":")
+	name = strings.TrimRight(name, " \t")
 	if !ok || name == "" {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/providers/secret"
 )
 
 // encodeTarget percent-encodes what a URL written in a .http file may
@@ -65,6 +66,18 @@ func schemelessHost(target string) string {
 		return host
 	}
 	return ""
+}
+
+// encodedForms are the values in vals that percentEncode changes, as it
+// writes them: the forms in which a secret leaves in a URL or a form.
+func encodedForms(vals []secret.String) []secret.String {
+	var out []secret.String
+	for _, v := range vals {
+		if e := percentEncode(v.Reveal()); e != v.Reveal() {
+			out = append(out, secret.New(e))
+		}
+	}
+	return out
 }
 
 // plainURLByte: a character a URL carries as it is.

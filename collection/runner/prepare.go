@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/keyhole-sh/keyhole/collection/httpfile"
 	"github.com/keyhole-sh/keyhole/collection/vars"
@@ -64,16 +65,18 @@ type Prepared struct {
 	Header        []exchange.Field
 	Body          string
 	// Secrets are the secret values the request holds (tokens put in by
-	// $auth.token, $processEnv and $dotenv values, secret variables):
-	// every output masks them.
+	// $auth.token, $processEnv and $dotenv values, secret variables), and
+	// each as a URL or a form sends it, percent-encoded: every output
+	// masks them.
 	Secrets []secret.String
 	// Tokened is set when a $auth.token or $auth.idToken was expanded
 	// anywhere in the request — its URL, a header, its body or a body
 	// file — so that wherever the token stands, TokenOrigin rules where
 	// it may go.
 	Tokened bool
-	// Tokens are the values $auth.token and $auth.idToken expanded: the
-	// references of the requests after it read them masked (RequestSeen,
+	// Tokens are the values $auth.token and $auth.idToken expanded (and
+	// each as a URL or a form sends it, percent-encoded): the references
+	// of the requests after it read them masked (RequestSeen,
 	// ResponseSeen), wherever they stand.
 	Tokens []secret.String
 	// servedOrigin is set when a server's answer (a capture, a response
@@ -213,6 +216,11 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 	if p.Tokened {
 		p.servedOrigin = servedOrigin(r.URL, res)
 	}
+	// The URL and a form go with their secrets encoded as keyhole encodes
+	// them, a form the Redactor's own list of encodings may lack
+	// (`open sesame!` goes as `open%20sesame!`): mask that one too.
+	p.Secrets = append(p.Secrets, encodedForms(p.Secrets)...)
+	p.Tokens = append(p.Tokens, encodedForms(p.Tokens)...)
 	red := p.Redactor()
 	p.Shown = red.Redact(secret.RedactURL(p.Target))
 	return p, nil
@@ -333,6 +341,12 @@ func AuthOrigin(target string) (string, error) {
 		return "", errors.New(`a request with {{$auth.token("…")}} needs a full URL: the token goes to the origin it names`)
 	}
 	origin := u.Scheme + "://" + u.Host
+	if strings.IndexFunc(u.Host, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+		// The host is dialled in its xn-- form; shown as written, a
+		// Cyrillic "а" in "аpi.example.com" would pass for the Latin
+		// one in the origin the person checks.
+		return "", fmt.Errorf("%s: a token goes only to a host written in ASCII; write an international name in its xn-- form, the one dialled", origin)
+	}
 	switch u.Scheme {
 	case "https":
 		return origin, nil

@@ -39,6 +39,12 @@ func Open(path string, flag int, perm fs.FileMode) (*os.File, error) {
 		}
 		return nil, err
 	}
+	return regular(f, path)
+}
+
+// regular returns f, opened at path, if it is a regular file; else it
+// closes f and says what it is.
+func regular(f *os.File, path string) (*os.File, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		_ = f.Close()
