@@ -126,14 +126,14 @@ func run(ctx context.Context, args []string, e env) int {
 		// failing goes through fang as any command's error.
 		e.envFlag = &envName
 		if err := runTUI(ctx, e, configPath, false); err != nil {
-			return interrupted(ctx, printError(e, err))
+			return interrupted(ctx, reportError(e, err))
 		}
 		return ExitOK
 	}
 	root := newRoot(e, commandsFor(args))
 	root.SetArgs(args)
 	silent := ExitOK
-	keepErrorsFromFang(root, &silent, func(err error) int { return printError(e, err) })
+	keepErrorsFromFang(root, &silent, func(err error) int { return reportError(e, err) })
 	err := execute(ctx, e, root)
 	if err == nil {
 		if silent != ExitOK {

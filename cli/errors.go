@@ -58,9 +58,9 @@ func execute(ctx context.Context, e env, root *cobra.Command) error {
 	)
 }
 
-// printError says err as a failed command does, and returns its exit
+// reportError says err as a failed command does, and returns its exit
 // code.
-func printError(e env, err error) int {
+func reportError(e env, err error) int {
 	e.printError(colorprofile.NewWriter(e.stderr, environ(e.getenv)), ownErrorStyles(), err)
 	return exitCode(err)
 }
@@ -116,9 +116,9 @@ func (e env) printError(w io.Writer, styles errorStyles, err error) {
 		return
 	}
 	text := err.Error()
-	fmt.Fprintf(e.stderr, "keyhole: %s\n", text)
+	fmt.Fprintf(w, "keyhole: %s\n", text)
 	if hint != "" && !strings.Contains(text, hint) {
-		fmt.Fprintf(e.stderr, "hint: %s\n", hint)
+		fmt.Fprintf(w, "hint: %s\n", hint)
 	}
 }
 
