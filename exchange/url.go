@@ -45,6 +45,12 @@ func ResolveURL(base, target string) (*url.URL, error) {
 	if base == "" {
 		return nil, fmt.Errorf("path %q needs the provider's base_url, which is not set", red.Redact(target))
 	}
+	if strings.HasPrefix(target, "//") {
+		// A URL parser reads //host/x as a host and a path: joined, the
+		// host would be dropped without a word, and /x sent where
+		// //host/x was shown.
+		return nil, fmt.Errorf("path %q starts with //, which names a host: write the full URL (https://…), or one / for a path under the provider's base_url", red.Redact(target))
+	}
 	b, err := url.Parse(base)
 	if err != nil {
 		return nil, fmt.Errorf("base_url: %w", err)

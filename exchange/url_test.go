@@ -88,6 +88,13 @@ func TestResolveURLErrors(t *testing.T) {
 	if _, err := ResolveURL("https://h", "/x%zz"); err == nil {
 		t.Error("bad path escape accepted")
 	}
+	// A path starting with // names a host: joined, the host was dropped
+	// without a word and /x went out, not the //evil.test/x shown.
+	for _, target := range []string{"//evil.test/x", "///x", " //evil.test"} {
+		if u, err := ResolveURL("https://h/api", target); err == nil || !strings.Contains(err.Error(), "names a host") {
+			t.Errorf("ResolveURL(%q) = %v, %v; want it refused", target, u, err)
+		}
+	}
 	// A full URL that does not parse: the error must not echo a token in
 	// it, nor a password in its userinfo, whole or a piece of it (a '/'
 	// in the password makes Go quote what comes before as the port).

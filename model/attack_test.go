@@ -163,3 +163,24 @@ func TestReferencesNeverCarryAnAuthToken(t *testing.T) {
 		t.Fatalf("the token reached another origin: %s", sent)
 	}
 }
+
+// TestAHostWithoutASchemeIsNotSent: a .http request to
+// "127.0.0.1:PORT/path" (a host, which JetBrains sends over http and
+// VS Code over https) is refused in the TUI as keyhole run refuses it,
+// saying to write the scheme. It went as a path under the provider's
+// base_url.
+func TestAHostWithoutASchemeIsNotSent(t *testing.T) {
+	api := newCollAPI(t)
+	dir := t.TempDir()
+	host := strings.TrimPrefix(api.URL, "http://")
+	writeFile(t, dir, "bare.http", "### bare\n# @provider api\nGET "+host+"/items\n")
+	m := collModel(t, staticProvider("api", api.URL, "tok-api-1111", ""), CollectionOptions{WorkDir: dir}, 120, 40)
+	m = chooseRow(t, m, "bare")
+	m = run(t, m, press("ctrl+s"))
+	if n := len(api.All()); n != 0 {
+		t.Fatalf("%d requests sent, want none", n)
+	}
+	if !strings.Contains(m.notice, host+" is a host: write http:// or https://") {
+		t.Errorf("not refused as it should be: %q", m.notice)
+	}
+}

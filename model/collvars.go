@@ -293,6 +293,12 @@ func authRefOwner(headers []exchange.Field) (string, bool) {
 // placed there and nowhere else. by is the entry to send with; nil when
 // the request cannot go, the status line saying why.
 func (m *Model) sendExpansion(e *entry, r exchange.Request) (x *expansion, by *entry) {
+	if host := runner.SchemelessHost(strings.TrimSpace(r.Target)); host != "" {
+		// As keyhole run refuses it: the tools would send it to that
+		// host (over http or https: they differ), not as a path.
+		m.notice = "not sent: " + host + " is a host: write http:// or https:// before it"
+		return nil, nil
+	}
 	refs, err := composedRefs(r.Target, headerText(r.Header), r.Body)
 	if err != nil {
 		m.notice = "not sent: " + err.Error()

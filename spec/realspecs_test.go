@@ -519,6 +519,11 @@ func TestPathKeyWithQuery(t *testing.T) {
 	if sk := s.Skeleton(op); sk.Path != "/responses/{{response_id}}?beta=true" || len(sk.Query) != 1 {
 		t.Errorf("skeleton %+v", sk)
 	}
+	// A flag in the key goes as a flag: ?beta= is another query to some
+	// servers.
+	if got := pathQuery("/responses?beta&v=2"); got != "beta&v=2" {
+		t.Errorf("pathQuery with a flag: %q", got)
+	}
 }
 
 // TestSplitSpecLinkOut: a folder of a split spec that is a symbolic link

@@ -142,9 +142,15 @@ func pathQuery(path string) string {
 		if pair == "" {
 			continue
 		}
-		name, value, _ := strings.Cut(pair, "=")
+		name, value, hasValue := strings.Cut(pair, "=")
 		if n, err := url.QueryUnescape(name); err == nil {
 			name = n
+		}
+		if !hasValue {
+			// A flag (?beta) goes as a flag: beta= is another query to
+			// some servers.
+			out = append(out, url.QueryEscape(name))
+			continue
 		}
 		if v, err := url.QueryUnescape(value); err == nil {
 			value = v

@@ -48,12 +48,12 @@ func percentEncode(s string) string {
 	return b.String()
 }
 
-// schemelessHost is the host a URL names without a scheme
+// SchemelessHost is the host a URL names without a scheme
 // ("localhost:3000/items", "127.0.0.1:1378/api"): JetBrains would send it
 // over http and VS Code over https, and keyhole would take it for a path
 // under a provider's base_url. Only a host with a port, or localhost, is
 // told from a path; "" when the target is none of those.
-func schemelessHost(target string) string {
+func SchemelessHost(target string) string {
 	if strings.HasPrefix(target, "/") || exchange.HasScheme(target) {
 		return ""
 	}

@@ -45,8 +45,8 @@ func TestSchemelessHost(t *testing.T) {
 		{"http://localhost:3000/x", ""},
 		{"a:b/c", ""},
 	} {
-		if got := schemelessHost(c.in); got != c.want {
-			t.Errorf("schemelessHost(%q) = %q, want %q", c.in, got, c.want)
+		if got := SchemelessHost(c.in); got != c.want {
+			t.Errorf("SchemelessHost(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

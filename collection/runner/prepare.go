@@ -172,6 +172,9 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 		return nil, err
 	}
 	p.Target = encodeTarget(p.Target)
+	if host := SchemelessHost(p.Target); host != "" {
+		return nil, fmt.Errorf("the URL names the host %s without a scheme: write http:// or https:// before it (the tools differ: JetBrains would use http, VS Code https)", p.Redactor().Redact(host))
+	}
 	for _, h := range r.Headers {
 		v, err := expand("header "+h.Name, h.Value)
 		if err != nil {

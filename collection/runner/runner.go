@@ -164,9 +164,6 @@ func (r *run) one(ctx context.Context, f *httpfile.File, req httpfile.Request) R
 	r.red.Add(prep.Secrets...)
 	res.URL = prep.Shown
 	res.Method = prep.Method
-	if host := schemelessHost(prep.Target); host != "" {
-		return fail(NotSent, fmt.Errorf("the URL names the host %s without a scheme: write http:// or https:// before it (the tools differ: JetBrains would use http, VS Code https)", r.red.Redact(host)))
-	}
 	if r.opts.Danger && !r.opts.Yes && !safeMethod(prep.Method) {
 		return fail(NotSent, fmt.Errorf("%s in environment %q: it is marked dangerous; add --yes to send it", prep.Method, r.opts.Env))
 	}
