@@ -94,3 +94,23 @@ func TestRunRefusesAHostWithoutAScheme(t *testing.T) {
 		t.Errorf("output lacks %q:\n%s%s", want, r.out, r.errOut)
 	}
 }
+
+// TestRunRefusesAHeaderValueWithALineBreak: a header whose value holds a
+// line break once its {{…}} are expanded ($processEnv of a value with a
+// newline in it) is not sent, and says which header: net/http refused it
+// on the way out, and run counted it a network failure (exit 3).
+func TestRunRefusesAHeaderValueWithALineBreak(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	h.vars["TWO_LINES"] = "a\r\nInjected: yes"
+	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	file := h.writeHTTP("t.http", "### crlf\n# @provider api\nGET /x\nX-Note: {{$processEnv TWO_LINES}}\n")
+	r := h.run("--config", cfg, "run", file)
+	r.expect(t, ExitUsage, "a header value with a line break")
+	if _, n := es.lastRequest(); n != 0 {
+		t.Errorf("%d requests were sent, want none", n)
+	}
+	if !strings.Contains(r.out+r.errOut, "header X-Note: its value holds a line break") {
+		t.Errorf("the output does not say which header:\n%s%s", r.out, r.errOut)
+	}
+}

@@ -184,6 +184,12 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 		if err != nil {
 			return nil, err
 		}
+		if strings.ContainsAny(v, "\r\n\x00") {
+			// A variable's value (an env var, a capture) brought it:
+			// a request line cannot carry it, and net/http refuses it
+			// on the way out, which would read as a network failure.
+			return nil, fmt.Errorf("header %s: its value holds a line break or a NUL once its {{…}} are expanded", p.Redactor().Redact(name))
+		}
 		p.Header = append(p.Header, exchange.Field{Name: name, Value: v})
 	}
 	var body []string
