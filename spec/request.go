@@ -120,29 +120,20 @@ func fillPath(op *Operation, given map[string][]string) (string, error) {
 	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
 		return "", &UsageError{fmt.Sprintf("@%s: the spec's path %q does not start with one /", op.ID, path)}
 	}
-	filled, err := expand(path, literal, func(name string) (string, error) {
+	return expand(path, literal, func(name string) (string, error) {
 		vals := given[name]
 		if len(vals) == 0 {
 			return "", &UsageError{fmt.Sprintf("@%s needs its path parameter %q: add -p %s=VALUE", op.ID, name, name)}
 		}
-		return segment(vals[len(vals)-1]), nil
-	})
-	if err != nil {
-		return "", err
-	}
-	// A value beside the spec's own text can still make a dot segment
-	// ("/{id}." with an empty id is "/."), which a server resolves to
-	// another path than the one shown: written escaped, as a value of
-	// "." or ".." alone is. (Values add no "/": the segments are the
-	// path's.)
-	shape := strings.Split(path, "/")
-	segs := strings.Split(filled, "/")
-	for i, seg := range segs {
-		if (seg == "." || seg == "..") && i < len(shape) && shape[i] != seg {
-			segs[i] = strings.Repeat("%2E", len(seg))
+		v := vals[len(vals)-1]
+		if v == "" {
+			// Empty, the path is another one: /items/{id} is /items/,
+			// the collection; /{id}/ is //, a host; /{id}. is /., which
+			// a server resolves elsewhere.
+			return "", &UsageError{fmt.Sprintf("@%s: its path parameter %q is empty: add -p %s=VALUE", op.ID, name, name)}
 		}
-	}
-	return strings.Join(segs, "/"), nil
+		return segment(v), nil
+	})
 }
 
 // pathQuery is the query a path key carries as written — OpenAI's spec
