@@ -4,12 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
-
-	collenv "github.com/keyhole-sh/keyhole/collection/env"
-	"github.com/keyhole-sh/keyhole/exchange/history"
-	"github.com/keyhole-sh/keyhole/providers"
-	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
 // TestSendMasksASecretAsItWasEncoded: a private env value with a space
@@ -22,26 +16,7 @@ func TestSendMasksASecretAsItWasEncoded(t *testing.T) {
 	writeFile(t, dir, "items.http", "### echo\n# @name echo\nGET "+api.URL+"/echo?who={{who}}\n")
 	writeFile(t, dir, "http-client.env.json", `{"dev": {}}`)
 	writeFile(t, dir, "http-client.private.env.json", `{"dev": {"who": "open sesame!"}}`)
-	cfg := staticProvider("api", api.URL, "tok-api-1111", "")
-	parsed, err := config.Parse("coll.toml", []byte(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := collenv.Build(parsed, "dev", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	testEnv(t)
-	b := configBackend(t, "coll.toml", cfg, nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
-	hist, err := history.Open(t.TempDir(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.History = hist
-	rec := record(t, b, Options{Redact: true, Environment: env, Collection: CollectionOptions{WorkDir: dir}}, 120, 40)
-	rec.send(press("enter"))
-	rec.m = chooseRow(t, rec.m, "echo")
-	rec.send(press("ctrl+s"))
+	rec, hist := sendEchoInDev(t, dir, staticProvider("api", api.URL, "tok-api-1111", ""))
 	reqs := api.All()
 	if len(reqs) != 1 || reqs[0].Query != "who=open%20sesame!" {
 		t.Fatalf("sent %+v: %q", reqs, rec.m.notice)

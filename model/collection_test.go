@@ -170,26 +170,7 @@ func TestSendExpandsEveryVariable(t *testing.T) {
 	writeFile(t, dir, "items.http", "@host = {{base}}\n\n### echo\n# @name echo\nGET {{host}}/echo/{{$uuid}}?who={{who}}\nX-Key: {{api_key}}\n")
 	writeFile(t, dir, "http-client.env.json", `{"dev": {"who": "devs"}}`)
 	writeFile(t, dir, "http-client.private.env.json", `{"dev": {"api_key": "pk-private-9876543"}}`)
-	cfg := staticProvider("api", api.URL, "tok-api-1111", fmt.Sprintf("vars = { base = %q }", api.URL))
-	parsed, err := config.Parse("coll.toml", []byte(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := collenv.Build(parsed, "dev", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	testEnv(t)
-	b := configBackend(t, "coll.toml", cfg, nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
-	hist, err := history.Open(t.TempDir(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.History = hist
-	rec := record(t, b, Options{Redact: true, Environment: env, Collection: CollectionOptions{WorkDir: dir}}, 120, 40)
-	rec.send(press("enter"))
-	rec.m = chooseRow(t, rec.m, "echo")
-	rec.send(press("ctrl+s"))
+	rec, hist := sendEchoInDev(t, dir, staticProvider("api", api.URL, "tok-api-1111", fmt.Sprintf("vars = { base = %q }", api.URL)))
 
 	reqs := api.All()
 	if len(reqs) != 1 {
@@ -492,4 +473,31 @@ func TestABodyFileIsReadAtSend(t *testing.T) {
 			t.Errorf("request %d sent %s, want %s", i, got[i].Body, want)
 		}
 	}
+}
+
+// sendEchoInDev starts keyhole on cfg with the environment "dev" of the
+// env files in dir and a history of its own, chooses the collection's
+// request "echo" and sends it; it returns the recording and the history.
+func sendEchoInDev(t *testing.T, dir, cfg string) (*recorder, *history.History) {
+	t.Helper()
+	parsed, err := config.Parse("coll.toml", []byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := collenv.Build(parsed, "dev", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testEnv(t)
+	b := configBackend(t, "coll.toml", cfg, nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
+	hist, err := history.Open(t.TempDir(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.History = hist
+	rec := record(t, b, Options{Redact: true, Environment: env, Collection: CollectionOptions{WorkDir: dir}}, 120, 40)
+	rec.send(press("enter"))
+	rec.m = chooseRow(t, rec.m, "echo")
+	rec.send(press("ctrl+s"))
+	return rec, hist
 }

@@ -215,11 +215,11 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 		body = append(body, text)
 	}
 	sep := "\n"
-	if multipart(p.Header) {
+	if contentType(p.Header, "multipart/") {
 		sep = "\r\n"
 	}
 	p.Body = strings.Join(body, sep)
-	if formEncoded(p.Header) && !hasFilePart(r.Body) {
+	if contentType(p.Header, "application/x-www-form-urlencoded") && !hasFilePart(r.Body) {
 		p.Body = formBody(p.Body)
 	}
 	if p.Tokened {
@@ -235,22 +235,13 @@ func Prepare(r httpfile.Request, res vars.Resolver, dir string) (*Prepared, erro
 	return p, nil
 }
 
-// multipart reports whether the body is multipart, which both tools send
-// with CRLF line endings.
-func multipart(h []exchange.Field) bool {
+// contentType reports whether the request's Content-Type starts with
+// prefix (lower case): a multipart body goes with CRLF line endings, as
+// both tools send it; an HTML form's lines starting with & are one form
+// with the line before (formBody).
+func contentType(h []exchange.Field, prefix string) bool {
 	for _, f := range h {
-		if strings.EqualFold(f.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(f.Value)), "multipart/") {
-			return true
-		}
-	}
-	return false
-}
-
-// formEncoded reports whether the body is an HTML form's, whose lines
-// starting with & are one form with the line before (formBody).
-func formEncoded(h []exchange.Field) bool {
-	for _, f := range h {
-		if strings.EqualFold(f.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(f.Value)), "application/x-www-form-urlencoded") {
+		if strings.EqualFold(f.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(f.Value)), prefix) {
 			return true
 		}
 	}
