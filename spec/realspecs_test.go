@@ -70,11 +70,15 @@ func TestSkeletonExampleRefs(t *testing.T) {
 			"c": {"value": {"email": "c@example.com"}}}}`, `{"email":"c@example.com"}`},
 		{"only elsewhere", `{` + schema + `, "examples": {"a": {"$ref": "#/components/examples/Create"}}}`, `{"email":"user@example.com"}`},
 		{"within the document", `{` + schema + `, "example": {"$ref": "#/components/schemas/Sample/example"}}`, `{"email":"doc@example.com"}`},
+		{"a reference to a reference", `{` + schema + `, "example": {"$ref": "#/components/schemas/Alias/example"}}`, `{"email":"doc@example.com"}`},
+		{"a cycle", `{` + schema + `, "example": {"$ref": "#/components/schemas/Loop/example"}}`, `{"email":"user@example.com"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := bodyOf(t, "3.0.3", tc.media, `{
   "examples": {"Create": {"summary": "s", "value": {"$ref": "examples/json/Create.json"}}},
-  "schemas": {"Sample": {"example": {"email": "doc@example.com"}}}}`)
+  "schemas": {"Sample": {"example": {"email": "doc@example.com"}},
+    "Alias": {"example": {"$ref": "#/components/schemas/Sample/example"}},
+    "Loop": {"example": {"$ref": "#/components/schemas/Loop/example"}}}}`)
 			if got != tc.want {
 				t.Errorf("body %s, want %s", got, tc.want)
 			}

@@ -118,21 +118,28 @@ func bodySkeleton(d *doc, media gjson.Result) string {
 
 // exampleValue is an example's JSON. Published specs write a value kept
 // in another file as {"$ref": "examples/x.json"}, which their tools
-// inline; keyhole follows such a $ref within the document and takes one
-// it cannot follow for no example (ok false), rather than offering the
-// reference itself as the body.
+// inline; keyhole follows such a $ref within the document — and the $ref
+// it lands on, up to skeletonRefDepth of them — and takes one it cannot
+// follow (elsewhere, a cycle, too deep) for no example (ok false), rather
+// than offering the reference itself as the body.
 func exampleValue(d *doc, v gjson.Result) (string, bool) {
 	if !v.Exists() {
 		return "", false
 	}
-	if ref := v.Get("$ref"); ref.Type == gjson.String && len(v.Map()) == 1 {
+	for refs := 0; ; refs++ {
+		ref := v.Get("$ref")
+		if ref.Type != gjson.String || len(v.Map()) != 1 {
+			return v.Raw, true
+		}
+		if refs == skeletonRefDepth {
+			return "", false
+		}
 		t, err := d.resolve(ref.Str)
 		if err != nil {
 			return "", false
 		}
 		v = t
 	}
-	return v.Raw, true
 }
 
 // builder writes a value in a schema's shape.
