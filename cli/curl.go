@@ -70,7 +70,7 @@ keyhole --config demo.toml curl ... instead.`,
 			if _, builtin, err := b.provider(args[0]); err != nil {
 				return err
 			} else if builtin {
-				return &exitError{code: ExitUsage, err: fmt.Errorf("%s is the built-in demo, which lives only inside one keyhole process, so a curl command cannot reach it: run keyhole serve-demo > demo.toml in another terminal and use keyhole --config demo.toml curl %s ...", args[0], args[0])}
+				return &exitError{code: ExitUsage, err: fmt.Errorf("%s is the built-in demo, which lives only inside one keyhole process, so a curl command cannot reach it: run keyhole serve-demo > demo.toml in another terminal and use keyhole --config demo.toml curl %s METHOD PATH", args[0], args[0])}
 			}
 			// The command needs only where the request goes and where the
 			// token rides: a ${VAR} for a secret may be unset here (it is

@@ -24,12 +24,11 @@ const (
 
 // layout is the size of every pane, frames included.
 type layout struct {
-	w, h            int
-	provW, tokW     int
-	topH, bottomH   int
-	reqW, respW     int
-	single          bool // one bottom pane at a time
-	bodyH, contentW int
+	w, h          int
+	provW, tokW   int
+	topH, bottomH int
+	reqW, respW   int
+	single        bool // one bottom pane at a time
 }
 
 func (m *Model) layout() layout { return layoutFor(m.width, m.height) }

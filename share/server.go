@@ -91,7 +91,6 @@ type Server struct {
 	nextID  int
 	viewers map[int]*viewer
 	latest  any
-	goodbye string
 	closing bool
 	wg      sync.WaitGroup
 }

@@ -63,7 +63,6 @@ func (h *Help) Full(st Styles, km KeyMap, w int) string {
 // Groups draws the bindings of groups under intro, as Full does; a
 // binding that is switched off (W while nothing is shared) is left out.
 func (h *Help) Groups(st Styles, groups []HelpGroup, intro string, w int) string {
-	type entry struct{ key, desc string }
 	var blocks [][]string // each group: its title, then its lines
 	keyW := 0
 	for _, g := range groups {

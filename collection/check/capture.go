@@ -31,10 +31,10 @@ func ParseCapture(text string) (Capture, error) {
 	name, path, ok := strings.Cut(text, "=")
 	name, path = strings.TrimSpace(name), strings.TrimSpace(path)
 	if !ok {
-		return Capture{}, errors.New("@capture is written NAME = PATH (id = body.id, loc = header.Location)")
+		return Capture{}, errors.New("@capture is written NAME = PATH, as id = body.id or loc = header.Location")
 	}
 	if !vars.ValidName(name) {
-		return Capture{}, fmt.Errorf("%q cannot name a variable: letters, digits, _ - .", name)
+		return Capture{}, fmt.Errorf("%q cannot name a variable: a name holds letters, digits and _ - . only", name)
 	}
 	if path == "" {
 		return Capture{}, fmt.Errorf("@capture %s needs a path after =", name)

@@ -67,9 +67,7 @@ func Parse(cmd string) (exchange.Request, *Info, error) {
 		}
 		p.note("ignored what follows the curl command: %s", shown)
 	}
-	for _, r := range sp.Redirects {
-		p.info.Ignored = append(p.info.Ignored, r)
-	}
+	p.info.Ignored = append(p.info.Ignored, sp.Redirects...)
 	if sp.Lenient {
 		p.note("read a backslash followed by spaces at the end of a line as a line continuation")
 	}

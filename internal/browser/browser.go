@@ -39,7 +39,7 @@ func Check(raw string) error {
 	case "":
 		return fmt.Errorf("%w: the address is not absolute", ErrNotWebURL)
 	default:
-		return fmt.Errorf("%w, not %s:", ErrNotWebURL, strings.ToLower(u.Scheme))
+		return fmt.Errorf("%w, not %s: addresses", ErrNotWebURL, strings.ToLower(u.Scheme))
 	}
 	if u.Opaque != "" || u.Host == "" {
 		return fmt.Errorf("%w: the address has no host", ErrNotWebURL)

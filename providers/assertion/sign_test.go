@@ -53,7 +53,7 @@ func TestSignClaimsAndHeader(t *testing.T) {
 				t.Fatal(err)
 			}
 			a2, _ := s.Sign(c, now)
-			jws, err := jose.ParseSigned(a1.Reveal(), []jose.SignatureAlgorithm{tc.alg})
+			jws, err := jose.ParseSignedCompact(a1.Reveal(), []jose.SignatureAlgorithm{tc.alg})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func TestSignClaimsAndHeader(t *testing.T) {
 				t.Errorf("iat %v exp %v", got["iat"], got["exp"])
 			}
 			var other map[string]any
-			jws2, _ := jose.ParseSigned(a2.Reveal(), []jose.SignatureAlgorithm{tc.alg})
+			jws2, _ := jose.ParseSignedCompact(a2.Reveal(), []jose.SignatureAlgorithm{tc.alg})
 			_ = json.Unmarshal(jws2.UnsafePayloadWithoutVerification(), &other)
 			if got["jti"] == "" || got["jti"] == other["jti"] {
 				t.Errorf("jti %v then %v: want unique", got["jti"], other["jti"])

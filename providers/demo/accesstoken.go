@@ -23,7 +23,7 @@ var (
 // whole seconds and the token is valid through its last second. Whether
 // it was revoked is the storage's to say, by the returned jti.
 func (k *signingKey) verifyAccessToken(raw string, now time.Time) (*oidc.AccessTokenClaims, error) {
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil || len(jws.Signatures) != 1 {
 		return nil, errTokenMalformed
 	}

@@ -153,7 +153,7 @@ func TestDiscovery(t *testing.T) {
 	if err := json.Unmarshal(body, &set); err != nil || len(set.Keys) != 1 {
 		t.Fatalf("jwks: %v, %s", err, body)
 	}
-	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.ES256})
+	jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,12 +34,11 @@ type Server struct {
 	// Refresh issues refresh tokens, bound to the proof's key.
 	Refresh bool
 
-	mu      sync.Mutex
-	seen    map[string]bool   // jti already used: a replay is refused
-	bound   map[string]string // access token → jkt
-	proofs  []Record
-	issued  int
-	refused []string
+	mu     sync.Mutex
+	seen   map[string]bool   // jti already used: a replay is refused
+	bound  map[string]string // access token → jkt
+	proofs []Record
+	issued int
 }
 
 // Record is one request that came with a proof, or should have.

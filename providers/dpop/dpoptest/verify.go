@@ -244,11 +244,23 @@ func publicKey(jwk map[string]any) (crypto.PublicKey, error) {
 		default:
 			return nil, fmt.Errorf("curve %v", jwk["crv"])
 		}
-		xy, err := b64ints(jwk, "x", "y")
-		if err != nil {
-			return nil, err
+		// RFC 7518 §6.2.1: x and y are each the curve's full size; the
+		// point must lie on the curve (ParseUncompressedPublicKey checks).
+		size := (curve.Params().BitSize + 7) / 8
+		point := []byte{4}
+		for _, name := range []string{"x", "y"} {
+			s, _ := jwk[name].(string)
+			c, err := base64.RawURLEncoding.DecodeString(s)
+			if err != nil || len(c) != size {
+				return nil, fmt.Errorf("jwk member %s is not a %v coordinate", name, jwk["crv"])
+			}
+			point = append(point, c...)
 		}
-		return &ecdsa.PublicKey{Curve: curve, X: xy[0], Y: xy[1]}, nil
+		k, err := ecdsa.ParseUncompressedPublicKey(curve, point)
+		if err != nil {
+			return nil, fmt.Errorf("jwk: %w", err)
+		}
+		return k, nil
 	case "RSA":
 		ne, err := b64ints(jwk, "n", "e")
 		if err != nil {
