@@ -74,9 +74,7 @@ func TestRunAuthTokenOutsideAHeaderKeepsTheOriginRule(t *testing.T) {
 // nothing.
 func TestRunAuthTokenOutsideAHeaderChild(t *testing.T) {
 	proxychild.Child(t)
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	_, h, cfg := apiAtEcho(t, "tok-secret-123")
 	file := h.writeHTTP("t.http", `### query
 GET http://api.example.test/x?access_token={{$auth.token("api")}}
 
@@ -215,9 +213,7 @@ func TestRunOriginLineMasksATokenInTheHost(t *testing.T) {
 // TestRunOriginLineMasksATokenInTheHost; on its own it does nothing.
 func TestRunOriginLineMasksATokenInTheHostChild(t *testing.T) {
 	proxychild.Child(t)
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	_, h, cfg := apiAtEcho(t, "tok-secret-123")
 	file := h.writeHTTP("t.http", "### dns\nGET https://{{$auth.token(\"api\")}}.example.test/x\nX-Trace: 1\n")
 	junit := filepath.Join(h.dir, "report.xml")
 	r := h.run("--config", cfg, "run", file, "--junit", junit)
@@ -352,9 +348,7 @@ func TestRunAuthTokenRefusesANonASCIIHost(t *testing.T) {
 // TestRunAuthTokenRefusesANonASCIIHost; on its own it does nothing.
 func TestRunAuthTokenRefusesANonASCIIHostChild(t *testing.T) {
 	proxychild.Child(t)
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	_, h, cfg := apiAtEcho(t, "tok-secret-123")
 	for _, host := range []string{"\u0430pi.example.test", "api.ex%D0%B0mple.test"} {
 		file := h.writeHTTP("t.http", "GET https://"+host+"/x\nAuthorization: Bearer {{$auth.token(\"api\")}}\n")
 		r := h.run("--config", cfg, "run", file)

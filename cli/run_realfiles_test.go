@@ -71,9 +71,7 @@ GET {{Api_HostAddress}}{{listPath}}
 // keyhole says so rather than send it as a path under the provider's
 // base_url.
 func TestRunRefusesAHostWithoutAScheme(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	es, h, cfg := apiAtEcho(t, "tok-1")
 	host := strings.TrimPrefix(es.URL, "http://")
 	r, _, n := runEcho(t, h, es, "GET "+host+"/api/urls HTTP/1.1\n", 1, "a host without a scheme", "--config", cfg, "run", "--provider", "api")
 	if n != 0 {
