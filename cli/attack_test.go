@@ -74,9 +74,7 @@ func TestRunAuthTokenOutsideAHeaderKeepsTheOriginRule(t *testing.T) {
 // nothing.
 func TestRunAuthTokenOutsideAHeaderChild(t *testing.T) {
 	proxychild.Child(t)
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	_, h, cfg := apiAtEcho(t, "tok-secret-123")
 	file := h.writeHTTP("t.http", `### query
 GET http://api.example.test/x?access_token={{$auth.token("api")}}
 
@@ -192,6 +190,15 @@ func TestDPoPProofQuotedByATokenEndpointIsMasked(t *testing.T) {
 	}
 }
 
+// runBehindClosedProxy runs the test named child in a child process whose
+// proxy refuses every connection: a made-up host name is neither looked
+// up nor reached, whatever the child's run dials.
+func runBehindClosedProxy(t *testing.T, child string) {
+	t.Helper()
+	closed := faults.ClosedURL(t)
+	proxychild.Run(t, child, "HTTP_PROXY="+closed, "HTTPS_PROXY="+closed)
+}
+
 // TestRunOriginLineMasksATokenInTheHost: a .http file that puts the
 // $auth.token in the host (https://TOKEN.example.test) has run print the
 // origin the token went to with the token masked, in its line, its JSON
@@ -199,17 +206,14 @@ func TestDPoPProofQuotedByATokenEndpointIsMasked(t *testing.T) {
 // child is given refuses every connection: nothing is looked up or
 // reached.
 func TestRunOriginLineMasksATokenInTheHost(t *testing.T) {
-	closed := faults.ClosedURL(t)
-	proxychild.Run(t, "TestRunOriginLineMasksATokenInTheHostChild", "HTTP_PROXY="+closed, "HTTPS_PROXY="+closed)
+	runBehindClosedProxy(t, "TestRunOriginLineMasksATokenInTheHostChild")
 }
 
 // TestRunOriginLineMasksATokenInTheHostChild is the other half of
 // TestRunOriginLineMasksATokenInTheHost; on its own it does nothing.
 func TestRunOriginLineMasksATokenInTheHostChild(t *testing.T) {
 	proxychild.Child(t)
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-secret-123", ""))
+	_, h, cfg := apiAtEcho(t, "tok-secret-123")
 	file := h.writeHTTP("t.http", "### dns\nGET https://{{$auth.token(\"api\")}}.example.test/x\nX-Trace: 1\n")
 	junit := filepath.Join(h.dir, "report.xml")
 	r := h.run("--config", cfg, "run", file, "--junit", junit)
@@ -305,4 +309,52 @@ func TestRunEchoOfAnAuthTokenIsMasked(t *testing.T) {
 	other := newEchoServer(t)
 	runTheft(t, api.URL, other, "### first\nGET "+api.URL+"/me\nAuthorization: Bearer {{$auth.token(\"api\")}}\n\n"+
 		"### second\nPOST "+other.URL+"/steal\nX-Stolen: {{first.response.headers.X-Echo}}\n\n{{first.response.body.$.seen}}\n")
+}
+
+// TestRunMasksASecretAsItIsEncodedInTheURL: a private env value with a
+// space and a '!' goes percent-encoded in the URL's query; the URL run
+// prints masks it as sent, not only as written.
+func TestRunMasksASecretAsItIsEncodedInTheURL(t *testing.T) {
+	es := newEchoServer(t)
+	h := newHarness(t)
+	cfg := h.writeConfig("k.toml", "[settings]\ntoken_cache = \"memory\"\n")
+	file := h.writeHTTP("api/t.http", "GET {{host}}/x?q={{key}}\n\n###\n\nPOST {{host}}/f\nContent-Type: application/x-www-form-urlencoded\n\nq={{key}}\n")
+	h.writeConfig("api/http-client.env.json", `{"b": {"host": "`+es.URL+`"}}`)
+	h.writeConfig("api/http-client.private.env.json", `{"b": {"key": "open sesame!"}}`)
+	r := h.run("--config", cfg, "run", file, "--env", "b", "--json")
+	r.expect(t, ExitOK, "a secret with a space")
+	got, n := es.lastRequest()
+	if n != 2 || got.Body != "q=open%20sesame!" {
+		t.Fatalf("%d requests, last %+v", n, got)
+	}
+	for _, leak := range []string{"open sesame", "open%20sesame", "sesame"} {
+		if strings.Contains(r.out+r.errOut, leak) {
+			t.Errorf("the secret leaked as %q:\n%s%s", leak, r.out, r.errOut)
+		}
+	}
+}
+
+// TestRunAuthTokenRefusesANonASCIIHost: a $auth.token request to a host
+// written with a Cyrillic "а" (https://аpi.example.test) is not sent: the
+// origin run prints would pass for the Latin https://api.example.test,
+// while the token goes to the xn-- name dialled. It was printed so and
+// sent. The proxy the child is given refuses every connection: nothing is
+// looked up or reached.
+func TestRunAuthTokenRefusesANonASCIIHost(t *testing.T) {
+	runBehindClosedProxy(t, "TestRunAuthTokenRefusesANonASCIIHostChild")
+}
+
+// TestRunAuthTokenRefusesANonASCIIHostChild is the other half of
+// TestRunAuthTokenRefusesANonASCIIHost; on its own it does nothing.
+func TestRunAuthTokenRefusesANonASCIIHostChild(t *testing.T) {
+	proxychild.Child(t)
+	_, h, cfg := apiAtEcho(t, "tok-secret-123")
+	for _, host := range []string{"\u0430pi.example.test", "api.ex%D0%B0mple.test"} {
+		file := h.writeHTTP("t.http", "GET https://"+host+"/x\nAuthorization: Bearer {{$auth.token(\"api\")}}\n")
+		r := h.run("--config", cfg, "run", file)
+		r.expect(t, ExitUsage, "a host not in ASCII")
+		if strings.Contains(r.out, "token sent to") || !strings.Contains(r.out+r.errOut, "a token goes only to a host written in ASCII") {
+			t.Errorf("%s: not refused as it should be:\n%s%s", host, r.out, r.errOut)
+		}
+	}
 }

@@ -236,9 +236,7 @@ func TestCurlRefusals(t *testing.T) {
 // it printed one with the NUL inside. A body sent with -d @FILE is read
 // by curl from the file, NUL and all, and stays exportable.
 func TestCurlBodyAShellCannotCarry(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	_, h, cfg := apiAtEcho(t, "tok-1")
 	body := h.writeConfig("body.bin", "a\x00b")
 	f, err := os.Open(body)
 	if err != nil {

@@ -214,3 +214,12 @@ func (es *echoServer) lastRequest() (*echoed, int) {
 func staticConfig(name, base, token string, extra string) string {
 	return "[settings]\ntoken_cache = \"memory\"\n\n[providers." + name + "]\nbase_url = \"" + base + "\"\ngrant = \"static\"\ntoken = \"" + token + "\"\n" + extra
 }
+
+// apiAtEcho is the set-up most run tests start from: an echo server, a
+// harness, and k.toml with one static-token provider, api, on the server.
+func apiAtEcho(t *testing.T, token string) (*echoServer, *harness, string) {
+	t.Helper()
+	es := newEchoServer(t)
+	h := newHarness(t)
+	return es, h, h.writeConfig("k.toml", staticConfig("api", es.URL, token, ""))
+}

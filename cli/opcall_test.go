@@ -20,6 +20,20 @@ func sentTo(t *testing.T, es *echoServer, n int) (*echoed, http.Header) {
 	return last, http.Header(last.Header)
 }
 
+// refusedUsage fails t unless r is a usage error (what names the run)
+// whose stderr says want, and api got no request from it: sent in all,
+// as before the run.
+func refusedUsage(t *testing.T, r result, what, want string, api *echoServer, sent int) {
+	t.Helper()
+	r.expect(t, ExitUsage, what)
+	if !strings.Contains(r.errOut, want) {
+		t.Errorf("%s: stderr %q, want %q", what, r.errOut, want)
+	}
+	if _, n := api.lastRequest(); n != sent {
+		t.Errorf("%s: the API got %d requests, want %d", what, n, sent)
+	}
+}
+
 // opCallSpec is a hostile spec of the tests' own: an operationId with an
 // escape sequence, a server of its own on uploads (another origin), and
 // parameters in every place.
@@ -141,12 +155,9 @@ func TestCallOperationUsage(t *testing.T) {
 	}
 	// The spec's escape sequence never reaches the terminal.
 	r := h.run("--config", cfg, "call", "st", "@uploadFile")
-	r.expect(t, ExitUsage, "@uploadFile")
-	if strings.Contains(r.errOut, "\x1b") || !strings.Contains(r.errOut, "did you mean @uploadFile") {
+	refusedUsage(t, r, "@uploadFile", "did you mean @uploadFile", api, 0)
+	if strings.Contains(r.errOut, "\x1b") {
 		t.Errorf("stderr %q", r.errOut)
-	}
-	if _, n := api.lastRequest(); n != 0 {
-		t.Errorf("the API got %d requests", n)
 	}
 }
 
@@ -197,14 +208,7 @@ func TestCurlOperation(t *testing.T) {
 			t.Errorf("curl lacks %q:\n%s", want, r.out)
 		}
 	}
-	r = h.run("--config", cfg, "curl", "st", "@searchItems")
-	r.expect(t, ExitUsage, "curl without q")
-	if !strings.Contains(r.errOut, `needs its query parameter "q"`) {
-		t.Errorf("stderr %s", r.errOut)
-	}
-	if _, n := api.lastRequest(); n != 0 {
-		t.Errorf("curl sent %d requests", n)
-	}
+	refusedUsage(t, h.run("--config", cfg, "curl", "st", "@searchItems"), "curl without q", `needs its query parameter "q"`, api, 0)
 }
 
 // TestCallOperationPrivateSpec: a spec URL on base_url's origin is fetched
@@ -275,14 +279,7 @@ func TestCallOperationVars(t *testing.T) {
 	// Without the var, it is still a usage error naming it.
 	cfg = h.writeConfig("k2.toml", staticConfig("st", api.URL+"/v1", "static-tok-1",
 		"openapi = \"shop.json\"\n\n[providers.st.vars]\nother = \"x\"\n"))
-	r = h.run("--config", cfg, "call", "st", "@getItem")
-	r.expect(t, ExitUsage, "no var id")
-	if !strings.Contains(r.errOut, `needs its path parameter "id"`) {
-		t.Errorf("stderr %s", r.errOut)
-	}
-	if _, n := api.lastRequest(); n != 3 {
-		t.Errorf("the API got %d requests, want 3", n)
-	}
+	refusedUsage(t, h.run("--config", cfg, "call", "st", "@getItem"), "no var id", `needs its path parameter "id"`, api, 3)
 }
 
 // placeSpec is a spec with the document's servers given and one

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -25,9 +26,7 @@ webhooks:
       responses:
         "200": {description: ok}
 `)
-	cfg := h.writeConfig("k.toml", staticConfig("st", "https://api.example.com", "static-tok-1", "openapi = \"hooks.yaml\"\n"))
-	r := h.run("--config", cfg, "ops", "st")
-	r.expect(t, 0, "ops st")
+	cfg, r := opsOn(t, h, "st", "https://api.example.com", "hooks.yaml")
 	if r.out != "" || !strings.Contains(r.errOut, "st: the spec lists no operation to send: it has only webhooks (newPet)") {
 		t.Errorf("ops on a spec of webhooks only: stdout %q, stderr %q", r.out, r.errOut)
 	}
@@ -62,15 +61,11 @@ responses:
 	h.writeConfig("spec/shared/parameters.yml", `droplet_id: {name: droplet_id, in: path, required: true, schema: {type: integer}}
 per_page: {name: per_page, in: query, required: true, schema: {type: integer}}
 `)
-	cfg := h.writeConfig("k.toml", staticConfig("do", api.URL, "static-tok-1", "openapi = \"spec/openapi.yaml\"\n"))
-	r := h.run("--config", cfg, "ops", "do")
-	r.expect(t, 0, "ops do")
+	cfg, r := opsOn(t, h, "do", api.URL, "spec/openapi.yaml")
 	if !strings.Contains(r.out, "GET  /v2/droplets/{droplet_id}  droplets_get  Retrieve a droplet") {
 		t.Errorf("ops: %q", r.out)
 	}
-	r = h.run("--config", cfg, "call", "do", "@droplets_get", "-p", "droplet_id=42", "-p", "per_page=5")
-	r.expect(t, 0, "call @droplets_get")
-	got, _ := sentTo(t, api, 1)
+	got, _ := callOp(t, h, cfg, api, "do", "@droplets_get", "-p", "droplet_id=42", "-p", "per_page=5")
 	if got.Method != "GET" || got.RequestURI != "/v2/droplets/42?per_page=5" {
 		t.Errorf("sent %s %s", got.Method, got.RequestURI)
 	}
@@ -98,17 +93,13 @@ paths:
         operationId: linkItems
         summary: Link two items
 `)
-	cfg := h.writeConfig("k.toml", staticConfig("s", api.URL, "static-tok-1", "openapi = \"openapi.yaml\"\n"))
-	r := h.run("--config", cfg, "ops", "s")
-	r.expect(t, 0, "ops s")
+	cfg, r := opsOn(t, h, "s", api.URL, "openapi.yaml")
 	for _, want := range []string{"QUERY  /items  queryItems  Search with a body", "LINK   /items  linkItems   Link two items"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("ops lacks %q:\n%s", want, r.out)
 		}
 	}
-	r = h.run("--config", cfg, "call", "s", "@queryItems", "-d", `{"q": "lamp"}`)
-	r.expect(t, 0, "call @queryItems")
-	got, hdr := sentTo(t, api, 1)
+	got, hdr := callOp(t, h, cfg, api, "s", "@queryItems", "-d", `{"q": "lamp"}`)
 	if got.Method != "QUERY" || got.RequestURI != "/items" || got.Body != `{"q": "lamp"}` || hdr.Get("Content-Type") != "application/json" {
 		t.Errorf("sent %s %s %q (%s)", got.Method, got.RequestURI, got.Body, hdr.Get("Content-Type"))
 	}
@@ -127,15 +118,30 @@ func TestCallPathKeyWithQuery(t *testing.T) {
    "summary": "Retrieves a model response\nwith the given ID.\n",
    "parameters": [{"name": "response_id", "in": "path", "required": true, "schema": {"type": "string"}},
                   {"name": "include", "in": "query", "schema": {"type": "string"}}]}}}}`)
-	cfg := h.writeConfig("k.toml", staticConfig("ai", api.URL, "static-tok-1", "openapi = \"openapi.json\"\n"))
-	r := h.run("--config", cfg, "ops", "ai")
-	r.expect(t, 0, "ops ai")
+	cfg, r := opsOn(t, h, "ai", api.URL, "openapi.json")
 	if !strings.Contains(r.out, "beta_getResponse  Retrieves a model response with the given ID.\n") {
 		t.Errorf("ops: %q", r.out)
 	}
-	r = h.run("--config", cfg, "call", "ai", "@beta_getResponse", "-p", "response_id=resp_1", "-p", "include=usage")
-	r.expect(t, 0, "call @beta_getResponse")
-	if got, _ := sentTo(t, api, 1); got.RequestURI != "/responses/resp_1?beta=true&include=usage" {
+	if got, _ := callOp(t, h, cfg, api, "ai", "@beta_getResponse", "-p", "response_id=resp_1", "-p", "include=usage"); got.RequestURI != "/responses/resp_1?beta=true&include=usage" {
 		t.Errorf("sent %s %s", got.Method, got.RequestURI)
 	}
+}
+
+// opsOn writes a config of one provider, name, at base with a static
+// token and spec (a file of the harness's folder) as its openapi, and
+// runs ops name, which must exit 0; it returns the config and the run.
+func opsOn(t *testing.T, h *harness, name, base, spec string) (cfg string, r result) {
+	t.Helper()
+	cfg = h.writeConfig("k.toml", staticConfig(name, base, "static-tok-1", "openapi = \""+spec+"\"\n"))
+	r = h.run("--config", cfg, "ops", name)
+	r.expect(t, 0, "ops "+name)
+	return cfg, r
+}
+
+// callOp runs call name op args... on cfg, which must exit 0, and returns
+// the one request api got.
+func callOp(t *testing.T, h *harness, cfg string, api *echoServer, name, op string, args ...string) (*echoed, http.Header) {
+	t.Helper()
+	h.run(append([]string{"--config", cfg, "call", name, op}, args...)...).expect(t, 0, "call "+op)
+	return sentTo(t, api, 1)
 }

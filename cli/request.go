@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/config"
 )
@@ -112,9 +113,7 @@ func withheldNote(p *config.Provider, u *url.URL) string {
 // or a newline into the request line or the curl command.
 func validMethod(m string) (string, error) {
 	m = strings.ToUpper(strings.TrimSpace(m))
-	if m == "" || strings.IndexFunc(m, func(r rune) bool {
-		return !strings.ContainsRune("!#$%&'*+-.^_`|~", r) && (r < '0' || r > '9') && (r < 'A' || r > 'Z')
-	}) >= 0 {
+	if !httptoken.Valid(m) {
 		return "", &exitError{code: ExitUsage, err: fmt.Errorf("%q is not an HTTP method", m)}
 	}
 	return m, nil

@@ -14,10 +14,7 @@ import (
 func TestRunSendsSpacesInAURLEncoded(t *testing.T) {
 	es := newEchoServer(t)
 	h := newHarness(t)
-	file := h.writeHTTP("t.http", "@base = "+es.URL+"\n\nGET {{base}}/odata/people?$filter=Name eq 'Ann Lee'&tag=a%20b HTTP/1.1\n")
-	r := h.run("run", file)
-	r.expect(t, ExitOK, "a URL with spaces")
-	got, n := es.lastRequest()
+	r, got, n := runEcho(t, h, es, "@base = "+es.URL+"\n\nGET {{base}}/odata/people?$filter=Name eq 'Ann Lee'&tag=a%20b HTTP/1.1\n", ExitOK, "a URL with spaces", "run")
 	if n != 1 {
 		t.Fatalf("%d requests reached the server, want 1:\n%s%s", n, r.out, r.errOut)
 	}
@@ -32,10 +29,7 @@ func TestRunSendsSpacesInAURLEncoded(t *testing.T) {
 func TestRunJoinsFormLines(t *testing.T) {
 	es := newEchoServer(t)
 	h := newHarness(t)
-	file := h.writeHTTP("t.http", "POST "+es.URL+"/token\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials\n&client_id=web\n    &scope=read write&\n  audience=api\n")
-	r := h.run("run", file)
-	r.expect(t, ExitOK, "a form over three lines")
-	got, _ := es.lastRequest()
+	_, got, _ := runEcho(t, h, es, "POST "+es.URL+"/token\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials\n&client_id=web\n    &scope=read write&\n  audience=api\n", ExitOK, "a form over three lines", "run")
 	if want := "grant_type=client_credentials&client_id=web&scope=read%20write&audience=api"; got == nil || got.Body != want {
 		t.Errorf("sent body %+v, want %q", got, want)
 	}
@@ -47,7 +41,7 @@ func TestRunJoinsFormLines(t *testing.T) {
 func TestRunCommentedTemplateBody(t *testing.T) {
 	es := newEchoServer(t)
 	h := newHarness(t)
-	file := h.writeHTTP("t.http", "\ufeff@Api_HostAddress = "+es.URL+`
+	r, got, n := runEcho(t, h, es, "\ufeff@Api_HostAddress = "+es.URL+`
 
 POST {{Api_HostAddress}}/api/lists
 Content-Type: application/json
@@ -63,13 +57,10 @@ Content-Type: application/json
 ###
 
 GET {{Api_HostAddress}}{{listPath}}
-`)
-	r := h.run("run", file, "--json")
-	r.expect(t, ExitOK, "a template's requests")
+`, ExitOK, "a template's requests", "run", "--json")
 	if strings.Count(r.out, `"outcome"`) != 2 {
 		t.Errorf("want two results:\n%s", r.out)
 	}
-	got, n := es.lastRequest()
 	if n != 2 || got.RequestURI != "/api/lists/1" {
 		t.Errorf("last request %+v (%d sent), want GET /api/lists/1 second", got, n)
 	}
@@ -80,14 +71,10 @@ GET {{Api_HostAddress}}{{listPath}}
 // keyhole says so rather than send it as a path under the provider's
 // base_url.
 func TestRunRefusesAHostWithoutAScheme(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	es, h, cfg := apiAtEcho(t, "tok-1")
 	host := strings.TrimPrefix(es.URL, "http://")
-	file := h.writeHTTP("t.http", "GET "+host+"/api/urls HTTP/1.1\n")
-	r := h.run("--config", cfg, "run", "--provider", "api", file)
-	r.expect(t, 1, "a host without a scheme")
-	if _, n := es.lastRequest(); n != 0 {
+	r, _, n := runEcho(t, h, es, "GET "+host+"/api/urls HTTP/1.1\n", 1, "a host without a scheme", "--config", cfg, "run", "--provider", "api")
+	if n != 0 {
 		t.Errorf("%d requests were sent, want none", n)
 	}
 	if want := "names the host " + host + " without a scheme"; !strings.Contains(r.out+r.errOut, want) {
@@ -104,13 +91,22 @@ func TestRunRefusesAHeaderValueWithALineBreak(t *testing.T) {
 	h := newHarness(t)
 	h.vars["TWO_LINES"] = "a\r\nInjected: yes"
 	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
-	file := h.writeHTTP("t.http", "### crlf\n# @provider api\nGET /x\nX-Note: {{$processEnv TWO_LINES}}\n")
-	r := h.run("--config", cfg, "run", file)
-	r.expect(t, ExitUsage, "a header value with a line break")
-	if _, n := es.lastRequest(); n != 0 {
+	r, _, n := runEcho(t, h, es, "### crlf\n# @provider api\nGET /x\nX-Note: {{$processEnv TWO_LINES}}\n", ExitUsage, "a header value with a line break", "--config", cfg, "run")
+	if n != 0 {
 		t.Errorf("%d requests were sent, want none", n)
 	}
 	if !strings.Contains(r.out+r.errOut, "header X-Note: its value holds a line break") {
 		t.Errorf("the output does not say which header:\n%s%s", r.out, r.errOut)
 	}
+}
+
+// runEcho writes text as t.http and runs keyhole with args, then the
+// file; the run must exit code. It returns the run, the last request es
+// got, and how many it got.
+func runEcho(t *testing.T, h *harness, es *echoServer, text string, code int, what string, args ...string) (result, *echoed, int) {
+	t.Helper()
+	r := h.run(append(args, h.writeHTTP("t.http", text))...)
+	r.expect(t, code, what)
+	got, n := es.lastRequest()
+	return r, got, n
 }

@@ -73,9 +73,7 @@ func TestRunExitCodes(t *testing.T) {
 }
 
 func TestRunParseProblemIsReportedAndTheOthersRun(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	_, h, cfg := apiAtEcho(t, "tok-1")
 	file := h.writeHTTP("t.http", "### bad\nNOT A REQUEST LINE AT ALL\n\n### good\n# @provider api\nGET /ok\n")
 	r := h.run("--config", cfg, "run", file)
 	r.expect(t, 1, "a block that does not parse")
@@ -88,9 +86,7 @@ func TestRunParseProblemIsReportedAndTheOthersRun(t *testing.T) {
 }
 
 func TestRunNameGlob(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	_, h, cfg := apiAtEcho(t, "tok-1")
 	file := h.writeHTTP("t.http", "### create item\n# @provider api\nPOST /a\n\n### read item\n# @provider api\nGET /b\n")
 	r := h.run("--config", cfg, "run", file, "--name", "read*")
 	r.expect(t, ExitOK, "--name read*")
@@ -103,9 +99,7 @@ func TestRunNameGlob(t *testing.T) {
 // A capture feeds the next request, and VS Code's response reference
 // reads a named request's answer.
 func TestRunCapturesAndResponseReferences(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	_, h, cfg := apiAtEcho(t, "tok-1")
 	file := h.writeHTTP("t.http", `### first
 # @provider api
 POST /first
@@ -179,9 +173,7 @@ func TestRunAuthTokenGoesExactlyWhereItStands(t *testing.T) {
 }
 
 func TestRunJSONAndJUnit(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	_, h, cfg := apiAtEcho(t, "tok-1")
 	file := h.writeHTTP("suite.http", "### ok\n# @provider api\nGET /a\n\n# @assert status == 200\n\n### bad\n# @provider api\nGET /b\n\n# @assert status == 404\n# @assert body.method == \"GET\"\n")
 	junit := filepath.Join(h.dir, "out", "report.xml")
 	os.MkdirAll(filepath.Dir(junit), 0o700)
@@ -362,9 +354,7 @@ func TestRunAuthIDToken(t *testing.T) {
 // The JUnit file is written whole and private, and never through a link
 // planted at its path: the link is replaced, its target left alone.
 func TestRunJUnitFileIsPrivateAndFollowsNoLink(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	_, h, cfg := apiAtEcho(t, "tok-1")
 	file := h.writeHTTP("t.http", "# @provider api\nGET /a\n")
 	junit := filepath.Join(h.dir, "report.xml")
 	h.run("--config", cfg, "run", file, "--junit", junit).expect(t, ExitOK, "--junit")
@@ -516,9 +506,7 @@ func TestRunNetworkFailureWithoutProvider(t *testing.T) {
 // code keyhole exits with, for a CI step that reads the report rather
 // than $?. A --name that matched nothing said 0 and exited 1.
 func TestRunJSONExitCodeIsTheProcessExitCode(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	_, h, cfg := apiAtEcho(t, "tok-1")
 	file := h.writeHTTP("t.http", "### one\n# @provider api\nGET /a\n\n# @assert status == 201\n")
 	for _, c := range []struct {
 		name string
@@ -546,9 +534,7 @@ func TestRunJSONExitCodeIsTheProcessExitCode(t *testing.T) {
 // request goes out, naming the file; it ran every request, the POSTs
 // included, then failed on a temporary file's name, the results unsaid.
 func TestRunJUnitToAMissingFolderSendsNothing(t *testing.T) {
-	es := newEchoServer(t)
-	h := newHarness(t)
-	cfg := h.writeConfig("k.toml", staticConfig("api", es.URL, "tok-1", ""))
+	es, h, cfg := apiAtEcho(t, "tok-1")
 	file := h.writeHTTP("t.http", "### create\n# @provider api\nPOST /items\n\n{}\n")
 	for _, junit := range []string{filepath.Join(h.dir, "reports", "junit.xml"), h.dir} {
 		r := h.run("--config", cfg, "run", file, "--junit", junit)

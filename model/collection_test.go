@@ -184,13 +184,7 @@ func TestSendExpandsEveryVariable(t *testing.T) {
 		t.Errorf("Authorization %q, want the provider's token", r.Header.Get("Authorization"))
 	}
 	rec.noLeak("pk-private-9876543")
-	list := hist.List()
-	if len(list) != 1 {
-		t.Fatalf("history holds %d entries", len(list))
-	}
-	if data, _ := json.Marshal(list[0]); strings.Contains(string(data), "pk-private-9876543") {
-		t.Errorf("history holds the private env file's value: %s", data)
-	}
+	oneEntryWithout(t, hist, "pk-private-9876543")
 
 	// An unset variable: refused, named, nothing sent.
 	rec.m.composer.SetRequest("GET", "/items/{{nowhere}}", "", "")
@@ -472,6 +466,20 @@ func TestABodyFileIsReadAtSend(t *testing.T) {
 		if got[i].Body != want {
 			t.Errorf("request %d sent %s, want %s", i, got[i].Body, want)
 		}
+	}
+}
+
+// oneEntryWithout fails t unless hist holds exactly one entry, the send
+// just made, and that entry does not hold value: a private env file's
+// value is never written to history.
+func oneEntryWithout(t *testing.T, hist *history.History, value string) {
+	t.Helper()
+	list := hist.List()
+	if len(list) != 1 {
+		t.Fatalf("history holds %d entries", len(list))
+	}
+	if data, _ := json.Marshal(list[0]); strings.Contains(string(data), value) {
+		t.Errorf("history holds the private env file's value: %s", data)
 	}
 }
 

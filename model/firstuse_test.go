@@ -293,10 +293,7 @@ func TestHelpFooterSaysQuestionMarkCloses(t *testing.T) {
 // footer said "enter choose • esc close"; enter sends the address and esc
 // leaves the box, the sign-in still waiting. It says so, and esc does so.
 func TestPasteBoxFooterSaysWhatEnterAndEscDo(t *testing.T) {
-	w, br := signInWorld(t, demo.Options{})
-	w.selectByName("demo-pkce")
-	wait := w.startSignIn()
-	<-br.opened
+	w, _, wait, _ := pkceSignIn(t)
 	w.m = update(t, w.m, press("enter"))
 	lines := strings.Split(plain(w.m), "\n")
 	footer := lines[len(lines)-1]
@@ -714,10 +711,7 @@ func TestRefreshAnotherProviderSaysHowItWent(t *testing.T) {
 // redirect"), to be started over. An empty box is left, the sign-in still
 // waiting for the address, which then signs in.
 func TestEmptyPasteKeepsTheSignIn(t *testing.T) {
-	w, br := signInWorld(t, demo.Options{})
-	w.selectByName("demo-pkce")
-	wait := w.startSignIn()
-	authURL := <-br.opened
+	w, br, wait, authURL := pkceSignIn(t)
 	w.m = run(t, w.m, press("enter"))
 	w.m = run(t, w.m, press("enter"))
 	if !hasPopup(w.m, popSignIn) {

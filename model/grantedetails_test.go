@@ -33,38 +33,38 @@ func TestGrantedDetails(t *testing.T) {
 // grants (RFC 9396 §7) show in the token pane, from the verifier's
 // answer to a client_credentials request that asked for them.
 func TestTokenPaneShowsGrantedDetails(t *testing.T) {
-	testEnv(t)
-	v := partest.New(map[string]string{"bank-client": "bank-secret-Jjj.000"})
-	t.Cleanup(v.Close)
-	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.bank]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"bank-client\"\nclient_secret = \"bank-secret-Jjj.000\"\n\n"+
-		"  [[providers.bank.authorization_details]]\n  type = \"account_information\"\n  actions = [\"read_balances\"]\n", v.URL, v.URL+"/token"),
-		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
-	r := record(t, b, Options{Redact: true}, 160, 40)
-	r.send(press("enter"))
-	if e := r.m.active(); e.tok == nil {
-		t.Fatalf("no token: %v (refused %v)", e.err, v.Refusals())
-	}
+	r := bankToken(t, "  actions = [\"read_balances\"]\n", 160, 40)
 	if screen := plain(r.m); !strings.Contains(screen, `granted authorization_details: account_information {"actions":["read_balances"]}`) {
 		t.Errorf("the token pane does not show the granted details:\n%s", screen)
 	}
 	r.noLeak("bank-secret-Jjj.000")
 }
 
-// TestGrantedDetailsTypeShowsOnNarrowScreen: on an 80×24 terminal the
-// token pane cuts the granted authorization_details at 58 columns; the
-// type, which says what was granted, comes first so that it stays.
-func TestGrantedDetailsTypeShowsOnNarrowScreen(t *testing.T) {
+// bankToken starts keyhole at width×height on a client_credentials
+// provider, bank, whose token endpoint is partest's verifier, asking for
+// authorization_details of type account_information (details is the rest
+// of that table, in TOML); it returns the recording once the token came.
+func bankToken(t *testing.T, details string, width, height int) *recorder {
+	t.Helper()
 	testEnv(t)
 	v := partest.New(map[string]string{"bank-client": "bank-secret-Jjj.000"})
 	t.Cleanup(v.Close)
 	b := configBackend(t, "k.toml", fmt.Sprintf("[providers.bank]\nbase_url = %q\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"bank-client\"\nclient_secret = \"bank-secret-Jjj.000\"\n\n"+
-		"  [[providers.bank.authorization_details]]\n  type = \"account_information\"\n  actions = [\"list_accounts\", \"read_balances\"]\n  locations = [\"https://api.bank.example/accounts\"]\n", v.URL, v.URL+"/token"),
+		"  [[providers.bank.authorization_details]]\n  type = \"account_information\"\n"+details, v.URL, v.URL+"/token"),
 		nil, providers.SessionOptions{Now: func() time.Time { return fixedNow }})
-	r := record(t, b, Options{Redact: true}, 80, 24)
+	r := record(t, b, Options{Redact: true}, width, height)
 	r.send(press("enter"))
 	if e := r.m.active(); e.tok == nil {
 		t.Fatalf("no token: %v (refused %v)", e.err, v.Refusals())
 	}
+	return r
+}
+
+// TestGrantedDetailsTypeShowsOnNarrowScreen: on an 80×24 terminal the
+// token pane cuts the granted authorization_details at 58 columns; the
+// type, which says what was granted, comes first so that it stays.
+func TestGrantedDetailsTypeShowsOnNarrowScreen(t *testing.T) {
+	r := bankToken(t, "  actions = [\"list_accounts\", \"read_balances\"]\n  locations = [\"https://api.bank.example/accounts\"]\n", 80, 24)
 	if screen := plain(r.m); !strings.Contains(screen, "granted authorization_details: account_information") {
 		t.Errorf("the token pane at 80×24 does not show what was granted:\n%s", screen)
 	}

@@ -71,6 +71,18 @@ func signInWorld(t *testing.T, opts demo.Options) (*world, *browser) {
 	return w, br
 }
 
+// pkceSignIn starts a sign-in on the demo's demo-pkce as a person would
+// (select it, press a in the token pane) and waits for the browser to be
+// opened: it returns the world, the browser, the sign-in's wait and the
+// address the browser was given.
+func pkceSignIn(t *testing.T) (w *world, br *browser, wait tea.Cmd, authURL string) {
+	t.Helper()
+	w, br = signInWorld(t, demo.Options{})
+	w.selectByName("demo-pkce")
+	wait = w.startSignIn()
+	return w, br, wait, <-br.opened
+}
+
 func (w *world) selectByName(name string) {
 	w.t.Helper()
 	for i, e := range w.m.entries {
@@ -156,10 +168,8 @@ func TestSignInWithAuthorizationCodeAndPKCE(t *testing.T) {
 // clipboard) is refused first, and the sign-in waits on: it ended the
 // sign-in, to be started over.
 func TestSignInByPastingTheRedirect(t *testing.T) {
-	w, br := signInWorld(t, demo.Options{})
-	w.selectByName("demo-pkce")
-	wait := w.startSignIn()
-	redirect := br.signIn(<-br.opened)
+	w, br, wait, authURL := pkceSignIn(t)
+	redirect := br.signIn(authURL)
 	w.m = update(t, w.m, press("enter"))
 	if !w.m.typing() || !hasPopup(w.m, popSignIn) {
 		t.Fatal("enter in the token pane did not open the paste box")
@@ -202,10 +212,7 @@ func TestSignInWithDeviceCode(t *testing.T) {
 }
 
 func TestEscCancelsASignIn(t *testing.T) {
-	w, br := signInWorld(t, demo.Options{})
-	w.selectByName("demo-pkce")
-	wait := w.startSignIn()
-	<-br.opened
+	w, _, wait, _ := pkceSignIn(t)
 	w.m = update(t, w.m, press("esc"))
 	e := w.m.active()
 	if e.pending != nil || w.m.state(e) == providers.StateAwaitingUser {
@@ -261,10 +268,8 @@ func TestRevokeIntrospectClaimsCopy(t *testing.T) {
 // attempt leaves the token and its state as they were: valid, not
 // "✗ error · cancelled".
 func TestEscOnASecondSignInKeepsTheToken(t *testing.T) {
-	w, br := signInWorld(t, demo.Options{})
-	w.selectByName("demo-pkce")
-	wait := w.startSignIn()
-	redirect := br.signIn(<-br.opened)
+	w, br, wait, authURL := pkceSignIn(t)
+	redirect := br.signIn(authURL)
 	go func() {
 		if resp, err := http.Get(redirect); err == nil {
 			resp.Body.Close()

@@ -22,11 +22,7 @@ func readTestdata(t *testing.T, name string) []byte {
 // loadTestdata loads a testdata spec through Load, without a cache.
 func loadTestdata(t *testing.T, name string) *Spec {
 	t.Helper()
-	s, err := Load(context.Background(), filepath.Join("testdata", name), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return loadFile(t, filepath.Join("testdata", name), Options{})
 }
 
 // loadDoc writes doc to a file of its own and loads it through Load.
@@ -36,7 +32,14 @@ func loadDoc(t *testing.T, doc string) *Spec {
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(context.Background(), path, Options{})
+	return loadFile(t, path, Options{})
+}
+
+// loadFile loads the spec at path through Load with o; t fails if it
+// cannot.
+func loadFile(t *testing.T, path string, o Options) *Spec {
+	t.Helper()
+	s, err := Load(context.Background(), path, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,10 +214,7 @@ per_page:
 func TestSplitSpec(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, splitSpec)
-	s, err := Load(context.Background(), filepath.Join(dir, "api", "openapi.yaml"), Options{CacheDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadFile(t, filepath.Join(dir, "api", "openapi.yaml"), Options{CacheDir: t.TempDir()})
 	if len(s.Notes) != 0 {
 		t.Errorf("notes: %q", s.Notes)
 	}
@@ -292,10 +289,7 @@ paths:
             schema: {type: object, properties: {n: {type: integer}}}
 `,
 	})
-	s, err := Load(context.Background(), filepath.Join(dir, "api", "openapi.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadFile(t, filepath.Join(dir, "api", "openapi.yaml"), Options{})
 	if len(s.Index.Operations) != 2 {
 		t.Fatalf("operations: %+v", s.Index.Operations)
 	}
@@ -552,10 +546,7 @@ paths:
 	if err := os.Symlink(filepath.Join(dir, "home"), filepath.Join(dir, "api", "shared")); err != nil {
 		t.Skip("no symbolic links here:", err)
 	}
-	s, err := Load(context.Background(), filepath.Join(dir, "api", "openapi.yaml"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := loadFile(t, filepath.Join(dir, "api", "openapi.yaml"), Options{})
 	op, _ := s.Index.Find("postA")
 	if body := s.Skeleton(op).Body; strings.Contains(body, "s3cret") {
 		t.Errorf("the skeleton read through the link: %s", body)

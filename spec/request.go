@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 )
 
 // Value is one parameter value given for an operation (keyhole call's
@@ -78,7 +80,8 @@ func Fill(op *Operation, values []Value, hasBody bool) (Filled, error) {
 			}
 			query[p.Name] = append(query[p.Name], vals...)
 		case "header":
-			if !validHeaderName(p.Name) {
+			// A spec's parameter name must not break the request's headers.
+			if !httptoken.Valid(p.Name) {
 				return f, &UsageError{fmt.Sprintf("@%s: header parameter %q is not a valid header name", op.ID, p.Name)}
 			}
 			for _, v := range vals {
@@ -202,18 +205,4 @@ func known(op *Operation) string {
 		names[i] = p.Name
 	}
 	return " (it has " + strings.Join(names, ", ") + ")"
-}
-
-// validHeaderName reports whether name is an HTTP token (RFC 9110 §5.6.2),
-// so that a spec's parameter name cannot break the request's headers.
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, r := range name {
-		if !strings.ContainsRune("!#$%&'*+-.^_`|~", r) && (r < '0' || r > '9') && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
-			return false
-		}
-	}
-	return true
 }

@@ -2,6 +2,8 @@ package httpfile
 
 import (
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 )
 
 // methods are the methods both tools know; a request line may also be a
@@ -97,25 +99,7 @@ func isPlainComment(s string) bool {
 // a header, and its value must not go in the URL.
 func looksLikeHeader(t string) bool {
 	name, _, ok := strings.Cut(t, ":")
-	name = strings.TrimRight(name, " \t")
-	if !ok || name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if !isTokenChar(name[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// isTokenChar: a character of an HTTP token (RFC 9110's tchar).
-func isTokenChar(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+	return ok && httptoken.Valid(strings.TrimRight(name, " \t"))
 }
 
 // splitVersion cuts a trailing version off a URL. The version is the

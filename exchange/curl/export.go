@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyhole-sh/keyhole/exchange"
 	"github.com/keyhole-sh/keyhole/exchange/document"
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/config"
@@ -81,7 +82,7 @@ func Export(p *config.Provider, r exchange.Request, opts Options) (Command, erro
 	}
 	headers := make([]exchange.Field, 0, len(r.Header))
 	for _, h := range r.Header {
-		if !httpToken(h.Name) {
+		if !httptoken.Valid(h.Name) {
 			return Command{}, fmt.Errorf("header name %q is not a valid HTTP field name", h.Name)
 		}
 		if strings.ContainsAny(h.Value, "\r\n") {
@@ -312,24 +313,10 @@ func checkMethod(m string) (string, error) {
 	if m == "" {
 		return "GET", nil
 	}
-	if !httpToken(m) {
+	if !httptoken.Valid(m) {
 		return "", fmt.Errorf("%q is not an HTTP method", m)
 	}
 	return m, nil
-}
-
-// httpToken reports whether s is an RFC 9110 token (a method or field name).
-func httpToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // trimHTTPBlanks trims spaces and tabs, the blanks HTTP allows around a field

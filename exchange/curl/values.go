@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyhole-sh/keyhole/exchange"
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 	"github.com/keyhole-sh/keyhole/internal/shellword"
 	"github.com/keyhole-sh/keyhole/providers/secret"
 )
@@ -72,7 +73,7 @@ func (p *parser) header(as string, w shellword.Word) error {
 		remove = trimHTTPBlanks(value) == ""
 	}
 	name, value = trimHTTPBlanks(name), trimHTTPBlanks(value)
-	if !httpToken(name) {
+	if !httptoken.Valid(name) {
 		return fmt.Errorf("%s: %q is not a header name", as, clip(name))
 	}
 	if strings.ContainsAny(value, "\r\n") {

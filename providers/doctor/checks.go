@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keyhole-sh/keyhole/internal/durfmt"
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 	"github.com/keyhole-sh/keyhole/internal/tomltext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
@@ -159,7 +160,7 @@ func (d *doctor) checkScheme() {
 // with. "" when neither says, or when the server accepts what was sent.
 func (d *doctor) expectedScheme(sent string) (string, string) {
 	if d.tok != nil {
-		if t := strings.TrimSpace(d.tok.Type); schemeWord(t) {
+		if t := strings.TrimSpace(d.tok.Type); httptoken.Valid(t) {
 			return providers.Scheme(t), "the provider issued token_type=" + t
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 	"github.com/keyhole-sh/keyhole/providers"
 	"github.com/keyhole-sh/keyhole/providers/config"
 	"github.com/keyhole-sh/keyhole/providers/jwt"
@@ -212,7 +213,7 @@ func newDoctor(ev Evidence) *doctor {
 		d.bare = d.plain
 		// maptable issues "Bearer eyJ...": what travels after any scheme
 		// is the part to look for.
-		if i := strings.IndexByte(d.plain, ' '); i > 0 && schemeWord(d.plain[:i]) {
+		if i := strings.IndexByte(d.plain, ' '); i > 0 && httptoken.Valid(d.plain[:i]) {
 			d.bare = strings.TrimSpace(d.plain[i+1:])
 		}
 		d.claims = d.tok.Claims

@@ -53,19 +53,6 @@ func (d *doctor) clock(t time.Time) string {
 	return t.Format("15:04:05")
 }
 
-// schemeWord reports whether s can be an auth-scheme: one token.
-func schemeWord(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // ignorableScope reports whether servers commonly grant a scope without
 // listing it in the answer: OIDC's own scopes and Azure's "<resource>/.default",
 // which the token response replaces with the permissions it stands for.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/keyhole-sh/keyhole/internal/httptoken"
 )
 
 // Challenge is one authentication challenge from a WWW-Authenticate header
@@ -174,7 +176,7 @@ func (p *parser) skip(match func(byte) bool) {
 // token reads a run of tchars (RFC 9110 §5.6.2), possibly empty.
 func (p *parser) token() string {
 	start := p.i
-	p.skip(isTchar)
+	p.skip(httptoken.Char)
 	return p.s[start:p.i]
 }
 
@@ -262,15 +264,6 @@ func quoteString(v string) string {
 }
 
 func isOWS(c byte) bool { return c == ' ' || c == '\t' }
-
-// isTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
-func isTchar(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
 
 // isToken68 reports whether c may appear in a token68 before its
 // trailing "=" padding (RFC 9110 §11.2).
