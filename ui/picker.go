@@ -405,7 +405,7 @@ func (p *Picker) row(i int) string {
 		return 0
 	}
 	if it.Parts != nil {
-		return mark + Fit(src+p.partsRow(it, text, marked, base)+p.markOf(it), p.w-2)
+		return mark + p.fitRow(src+p.partsRow(it, text, marked, base)+p.markOf(it), it)
 	}
 	var b strings.Builder
 	start := 0
@@ -418,7 +418,21 @@ func (p *Picker) row(i int) string {
 	if start < len(text) {
 		b.WriteString(looks[class(start)].Render(text[start:]))
 	}
-	return mark + Fit(src+b.String()+p.markOf(it), p.w-2)
+	return mark + p.fitRow(src+b.String()+p.markOf(it), it)
+}
+
+// fitRow fits a row's drawing into the list's width. While a filter hides
+// the headings, the row's group is said at its right end, muted: two rows
+// that read alike ("POST /api/items Create an item") from two providers
+// or two files are told apart. The group never costs the row its text:
+// where both do not fit, the group is left out.
+func (p *Picker) fitRow(text string, it PickerItem) string {
+	w := p.w - 2
+	group := "  " + it.Group
+	if p.query == "" || it.Group == "" || lipgloss.Width(text)+lipgloss.Width(group) > w {
+		return Fit(text, w)
+	}
+	return Fit(text, w-lipgloss.Width(group)) + p.st.Muted.Render(group)
 }
 
 // markOf draws an item's Mark.

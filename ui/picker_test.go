@@ -23,6 +23,27 @@ func typeInto(p *Picker, s string) {
 	}
 }
 
+// TestPickerGroupNeverCostsTheText: a filtered row says its group only
+// where the row's own text still fits whole beside it.
+func TestPickerGroupNeverCostsTheText(t *testing.T) {
+	st := NewStyles(true)
+	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
+	typeInto(p, "itms pg")
+	for _, tc := range []struct {
+		w         int
+		withGroup bool
+	}{{60, true}, {48, false}} {
+		p.SetSize(tc.w, 12)
+		row := strings.TrimSpace(strings.Split(ansi.Strip(p.View()), "\n")[1])
+		if !strings.Contains(row, "List items  GET /api/items?page=1") || strings.Contains(row, "…") {
+			t.Errorf("width %d: the row's text is cut: %q", tc.w, row)
+		}
+		if strings.HasSuffix(row, "Saved · a") != tc.withGroup {
+			t.Errorf("width %d: group shown %v, want %v: %q", tc.w, !tc.withGroup, tc.withGroup, row)
+		}
+	}
+}
+
 func TestPickerFiltersFuzzilyBestFirst(t *testing.T) {
 	st := NewStyles(true)
 	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
@@ -35,8 +56,12 @@ func TestPickerFiltersFuzzilyBestFirst(t *testing.T) {
 	}
 	typeInto(p, "itms pg")
 	view = ansi.Strip(p.View())
-	if !strings.Contains(view, "> [saved] List items") || strings.Contains(view, "Who am I") || strings.Contains(view, "Saved · a") {
+	if !strings.Contains(view, "> [saved] List items") || strings.Contains(view, "Who am I") || strings.Contains(view, "\nSaved · a") {
 		t.Errorf("itms pg: want List items first, no heading, no Who am I:\n%s", view)
+	}
+	// Without its heading, a row says its group at its end.
+	if row := strings.Split(view, "\n")[1]; !strings.HasSuffix(strings.TrimSpace(row), "Saved · a") {
+		t.Errorf("a filtered row without its group: %q", row)
 	}
 	p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	if i, ok := p.Chosen(); !ok || i != 1 || p.Result() != Done {
