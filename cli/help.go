@@ -288,12 +288,12 @@ func subcommand(c *cobra.Command, name string) *cobra.Command {
 // commands lists c's subcommands, by name, with what each does; help is
 // listed, a hidden command is not.
 func (h helpPrinter) commands(c *cobra.Command) []string {
-	var rows [][2]string
+	var rows []row
 	for _, sub := range c.Commands() {
 		if sub.Hidden || !sub.IsAvailableCommand() && sub.Name() != "help" {
 			continue
 		}
-		rows = append(rows, [2]string{termtext.Line(sub.Name()), termtext.Line(sub.Short)})
+		rows = append(rows, row{key: termtext.Line(sub.Name()), text: termtext.Line(sub.Short)})
 	}
 	return h.columns(rows, keyWidth(rows), h.s.command)
 }
@@ -309,8 +309,8 @@ func hasShorthand(fs *pflag.FlagSet) bool {
 // flag's shorthand first (or room for one, when short says others have
 // one), the kind of value it takes, and its default where that says
 // something.
-func flagRows(fs *pflag.FlagSet, short bool) [][2]string {
-	var rows [][2]string
+func flagRows(fs *pflag.FlagSet, short bool) []row {
+	var rows []row
 	fs.VisitAll(func(f *pflag.Flag) {
 		if f.Hidden {
 			return
@@ -329,41 +329,51 @@ func flagRows(fs *pflag.FlagSet, short bool) [][2]string {
 		if value != "" {
 			name += " " + value
 		}
+		r := row{key: termtext.Line(name), text: termtext.Text(usage)}
 		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "0s" && d != "[]" {
-			usage += " (default " + d + ")"
+			r.def = termtext.Line("(default " + d + ")")
 		}
-		rows = append(rows, [2]string{termtext.Line(name), termtext.Text(usage)})
+		rows = append(rows, r)
 	})
 	return rows
 }
 
-// keyWidth is the width of the widest first column of rows.
-func keyWidth(rows [][2]string) int {
+// row is an item of a section: a command or a flag, what it does, and
+// the flag's default.
+type row struct{ key, text, def string }
+
+// keyWidth is the width of the widest key of rows.
+func keyWidth(rows []row) int {
 	w := 0
 	for _, r := range rows {
-		w = max(w, ansi.StringWidth(r[0]))
+		w = max(w, ansi.StringWidth(r.key))
 	}
 	return w
 }
 
-// columns lays rows out in two columns: the first, keyWidth wide, styled
-// with key (its leading spaces left plain); the second wrapped to the
-// width, a default at its end dimmed.
-func (h helpPrinter) columns(rows [][2]string, keyWidth int, key lipgloss.Style) []string {
+// columns lays rows out in two columns: the keys, keyWidth wide, styled
+// with key (a key's leading spaces left plain); and their texts, wrapped
+// to the width, a default dimmed at the end and never broken.
+func (h helpPrinter) columns(rows []row, keyWidth int, key lipgloss.Style) []string {
 	textWidth := max(h.width-itemIndent-keyWidth-columnGap, minTextWidth)
 	pad := strings.Repeat(" ", itemIndent+keyWidth+columnGap)
 	var out []string
 	for _, r := range rows {
-		name := strings.TrimLeft(r[0], " ")
-		first := strings.Repeat(" ", itemIndent+len(r[0])-len(name)) + key.Render(name) +
-			strings.Repeat(" ", keyWidth-ansi.StringWidth(r[0])+columnGap)
+		name := strings.TrimLeft(r.key, " ")
+		first := strings.Repeat(" ", itemIndent+len(r.key)-len(name)) + key.Render(name) +
+			strings.Repeat(" ", keyWidth-ansi.StringWidth(r.key)+columnGap)
+		lines := strings.Split(r.text, "\n")
 		var parts []string
-		for _, l := range strings.Split(r[1], "\n") {
-			parts = append(parts, wrap(l, textWidth)...)
+		for i, l := range lines {
+			words := strings.Fields(l)
+			if i == len(lines)-1 && r.def != "" {
+				words = append(words, r.def)
+			}
+			parts = append(parts, fill("", words, textWidth)...)
 		}
 		for i, p := range parts {
-			if before, def, ok := strings.Cut(p, "(default "); ok && i == len(parts)-1 {
-				p = before + h.s.dim.Render("(default "+def)
+			if i == len(parts)-1 && r.def != "" {
+				p = strings.TrimSuffix(p, r.def) + h.s.dim.Render(r.def)
 			}
 			if i == 0 {
 				out = append(out, first+p)
@@ -376,17 +386,21 @@ func (h helpPrinter) columns(rows [][2]string, keyWidth int, key lipgloss.Style)
 }
 
 // wrap breaks s at its spaces into lines no wider than width, keeping its
-// leading indent on each; a line that fits is returned as it is, and a
-// word wider than width gets a line of its own.
+// leading indent on each; a line that fits is returned as it is.
 func wrap(s string, width int) []string {
 	if ansi.StringWidth(s) <= width {
 		return []string{s}
 	}
 	body := strings.TrimLeft(s, " ")
-	indent := s[:len(s)-len(body)]
+	return fill(s[:len(s)-len(body)], strings.Fields(body), width)
+}
+
+// fill lays words out in lines no wider than width, each starting with
+// indent; a word wider than that gets a line of its own.
+func fill(indent string, words []string, width int) []string {
 	var lines []string
 	cur := ""
-	for _, word := range strings.Fields(body) {
+	for _, word := range words {
 		if cur != "" && ansi.StringWidth(indent+cur+" "+word) > width {
 			lines = append(lines, indent+cur)
 			cur = ""
