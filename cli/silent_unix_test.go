@@ -21,9 +21,9 @@ import (
 )
 
 // TestAFailureAsksTheTerminalNothing: a command that fails on a
-// terminal says so without asking the terminal anything first. fang asks
-// it for its background colour (OSC 11) before it hands an error on, and
-// waits for the answer, twice: a round trip on every failure over SSH,
+// terminal says so without asking the terminal anything first. fang asked
+// it for its background colour (OSC 11) before it handed an error on, and
+// waited for the answer, twice: a round trip on every failure over SSH,
 // 4 s on a terminal that never answers — for a call answered 404 (exit 4,
 // the body said, nothing more to say), a broken config, the TUI's broken
 // config. Here keyhole runs on a pseudo-terminal that answers nothing.
