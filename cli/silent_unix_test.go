@@ -119,6 +119,11 @@ func TestHelpAsksTheTerminalNothing(t *testing.T) {
 			if coloured := bytes.Contains(out, []byte("\x1b[38;")); coloured != c.colour {
 				t.Errorf("coloured: %v, want %v: %q", coloured, c.colour, out)
 			}
+			for _, line := range bytes.Split(out, []byte("\r\n")) {
+				if c.code == ExitOK && bytes.HasSuffix(line, []byte(" ")) {
+					t.Errorf("a line of help ends in spaces: %q", line)
+				}
+			}
 		})
 	}
 }
