@@ -121,9 +121,9 @@ func run(ctx context.Context, args []string, e env) int {
 	context.AfterFunc(ctx, stop)
 	if configPath, envName, ok := tuiFlags(args); ok {
 		// keyhole alone, or with --config and --env: the TUI, without
-		// building Cobra's command or going through fang, whose work
-		// would come before the first frame. What it has to say on
-		// failing goes through fang as any command's error.
+		// building Cobra's command, whose work would come before the
+		// first frame. What it has to say on failing is printed as any
+		// command's error.
 		e.envFlag = &envName
 		if err := runTUI(ctx, e, configPath, false); err != nil {
 			return interrupted(ctx, reportError(e, err))
@@ -132,16 +132,10 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	root := newRoot(e, commandsFor(args))
 	root.SetArgs(args)
-	silent := ExitOK
-	keepErrorsFromFang(root, &silent, func(err error) int { return reportError(e, err) })
-	err := execute(ctx, e, root)
-	if err == nil {
-		if silent != ExitOK {
-			return interrupted(ctx, silent)
-		}
-		return ExitOK
+	if err := execute(ctx, e, root); err != nil {
+		return interrupted(ctx, reportError(e, err))
 	}
-	return interrupted(ctx, exitCode(err))
+	return ExitOK
 }
 
 // commandMakers build keyhole's commands, by name; commandOrder is the
@@ -205,9 +199,8 @@ func version() string {
 }
 
 // opensTUI reports whether args can only open the TUI: none, or only
-// --config and --env with their values. Such a start goes past Cobra and
-// fang (see run): the TUI's first frame waits for everything done before
-// it.
+// --config and --env with their values. Such a start goes past Cobra
+// (see run): the TUI's first frame waits for everything done before it.
 func opensTUI(args []string) bool {
 	_, _, ok := tuiFlags(args)
 	return ok

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"charm.land/fang/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
@@ -15,27 +14,6 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 	"github.com/keyhole-sh/keyhole/providers"
 )
-
-// keepErrorsFromFang has every command of c's tree report its own
-// failure — printed by report, its exit code put in *code — and return no
-// error to fang. fang asks the terminal for its background colour before
-// it hands any error to its handler, and waits for the answer, twice: a
-// round trip on every failure over SSH, 4 s on a terminal that never
-// answers. Only Cobra's own refusals (an unknown flag, a missing
-// argument), found before a command runs, still go through fang.
-func keepErrorsFromFang(c *cobra.Command, code *int, report func(error) int) {
-	if run := c.RunE; run != nil {
-		c.RunE = func(cmd *cobra.Command, args []string) error {
-			if err := run(cmd, args); err != nil {
-				*code = report(err)
-			}
-			return nil
-		}
-	}
-	for _, sub := range c.Commands() {
-		keepErrorsFromFang(sub, code, report)
-	}
-}
 
 // interrupted is the exit code of a command that failed with code: a
 // failure that came of an interrupt (whatever it looks like — a request
@@ -47,16 +25,36 @@ func interrupted(ctx context.Context, code int) int {
 	return code
 }
 
-// execute runs root through fang, keyhole's errors printed by
-// errorHandler.
+// execute runs root's command line with Cobra alone: keyhole prints its
+// help (printHelp) and every error (printError) itself, neither asking the
+// terminal anything. A refusal of Cobra's (an unknown flag or command, a
+// missing argument) comes back as a *refusal naming the command refused.
 func execute(ctx context.Context, e env, root *cobra.Command) error {
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	return fang.Execute(ctx, root,
-		fang.WithVersion(version()),
-		fang.WithErrorHandler(errorHandler(e)),
-	)
+	root.SilenceErrors = true // printError says it
+	root.SilenceUsage = true  // a refusal points to --help rather than printing it all
+	root.Version = version()
+	e.setHelp(root)
+	root.AddCommand(newManCmd(e))
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil && isUsageError(err.Error()) {
+		if cmd == nil {
+			cmd = root
+		}
+		return &refusal{err: err, command: cmd.CommandPath()}
+	}
+	return err
 }
+
+// refusal is Cobra's refusal of a command line, before any command ran.
+type refusal struct {
+	err     error
+	command string // the command refused, for its --help: "keyhole call"
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
 
 // reportError says err as a failed command does, and returns its exit
 // code.
@@ -76,63 +74,64 @@ type errorStyles struct {
 	header, flag lipgloss.Style
 }
 
-// ownErrorStyles are fang's error styles, made without asking the
-// terminal anything: the badge's colours are the same on a dark and a
+// ownErrorStyles are the styles of a failure on a terminal, made without
+// asking it anything: the badge's colours are the same on a dark and a
 // light background.
 func ownErrorStyles() errorStyles {
-	cs := fang.DefaultColorScheme(lipgloss.LightDark(true))
 	return errorStyles{
-		header: lipgloss.NewStyle().Foreground(cs.ErrorHeader[0]).Background(cs.ErrorHeader[1]).
+		header: lipgloss.NewStyle().Foreground(lipgloss.Color(badgeFg)).Background(lipgloss.Color(badgeBg)).
 			Bold(true).Padding(0, 1).Margin(1).MarginLeft(2).SetString("ERROR"),
-		flag: lipgloss.NewStyle().Foreground(cs.Flag),
-	}
-}
-
-// errorHandler prints, for fang, the errors that reach it: Cobra's own.
-func errorHandler(e env) fang.ErrorHandler {
-	return func(w io.Writer, styles fang.Styles, err error) {
-		e.printError(w, errorStyles{header: styles.ErrorHeader, flag: styles.Program.Flag}, err)
+		flag: lipgloss.NewStyle().Foreground(lipgloss.Color(flagColor)),
 	}
 }
 
 // printError prints a failed command's error on stderr, with the hint
-// keyhole's typed errors carry. On a terminal it is fang's ERROR badge
-// over the error's text, verbatim; elsewhere (a script, a log, a test) it
-// is one plain "keyhole: ..." line and a "hint: ..." line, which neither
-// wrap nor carry escape codes. Either way the hint is not said twice when
-// the error's text already holds it (a config error's "did you mean
-// ...?"), and the text goes through the sanitizer first: an error quotes
-// what a server or the config said, and that must not drive the terminal.
-// A silentError has nothing to print.
+// keyhole's typed errors carry. On a terminal it is an ERROR badge over
+// the error's text, verbatim; elsewhere (a script, a log, a test) it is
+// one plain "keyhole: ..." line and a "hint: ..." line, which neither wrap
+// nor carry escape codes. Either way the hint is not said twice when the
+// error's text already holds it (a config error's "did you mean ...?"),
+// and the text goes through the sanitizer first: an error quotes what a
+// server or the config said, and that must not drive the terminal. A
+// refusal of Cobra's also says where the command's help is. A silentError
+// has nothing to print.
 func (e env) printError(w io.Writer, styles errorStyles, err error) {
 	var silent *silentError
 	if errors.As(err, &silent) {
 		return
 	}
 	hint := termtext.Line(providers.Hint(err))
+	var help string
+	if r := (*refusal)(nil); errors.As(err, &r) {
+		help = termtext.Line(r.command + " --help")
+	}
 	err = shownError{err}
 	if e.tty(e.stderr) {
-		printTerminalError(w, styles, err, hint)
+		printTerminalError(w, styles, err, hint, help)
 		return
 	}
 	text := err.Error()
 	fmt.Fprintf(w, "keyhole: %s\n", text)
+	if help != "" {
+		fmt.Fprintf(w, "Try '%s' for usage.\n", help)
+	}
 	if hint != "" && !strings.Contains(text, hint) {
 		fmt.Fprintf(w, "hint: %s\n", hint)
 	}
 }
 
 // printTerminalError writes err under the ERROR badge, once and as it
-// is: fang's own handler title-cases the first word (a config path became
-// /Tmp/Work/Bad-Cfg.toml), wraps it at the terminal's width and adds a full
-// stop. The hint gets its own line unless the text already says it, as a
-// config error's "(quote the value)" does.
-func printTerminalError(w io.Writer, styles errorStyles, err error, hint string) {
+// is, neither title-cased (a config path would become
+// /Tmp/Work/Bad-Cfg.toml), nor wrapped, nor given a full stop. The hint
+// gets its own line unless the text already says it, as a config error's
+// "(quote the value)" does; help, when not empty, is the command line that
+// shows the refused command's help.
+func printTerminalError(w io.Writer, styles errorStyles, err error, hint, help string) {
 	text := err.Error()
 	fmt.Fprintln(w, styles.header.String())
 	fmt.Fprintf(w, "  %s\n", text)
-	if isUsageError(text) {
-		fmt.Fprintf(w, "\n  Try %s for usage.\n", styles.flag.Render("--help"))
+	if help != "" {
+		fmt.Fprintf(w, "\n  Try %s for usage.\n", styles.flag.Render(help))
 	}
 	if hint != "" && !strings.Contains(text, hint) {
 		fmt.Fprintf(w, "\n  hint: %s\n", hint)
@@ -140,10 +139,15 @@ func printTerminalError(w io.Writer, styles errorStyles, err error, hint string)
 	fmt.Fprintln(w)
 }
 
-// isUsageError reports whether Cobra refused the command line itself, as
-// fang tells them apart.
+// isUsageError reports whether text is Cobra's (or pflag's) refusal of a
+// command line: an unknown or malformed flag, an unknown command, too few
+// or too many arguments. Cobra gives them no type of their own
+// (https://github.com/spf13/cobra/pull/2266), so their words tell them.
 func isUsageError(text string) bool {
-	for _, prefix := range []string{"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "unknown command", "invalid argument"} {
+	for _, prefix := range []string{
+		"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "bad flag syntax:",
+		"unknown command", "invalid argument", "requires at least", "accepts ",
+	} {
 		if strings.HasPrefix(text, prefix) {
 			return true
 		}

@@ -31,8 +31,8 @@ const (
 	PayloadShownWhole = PayloadShown + "cm0gLXJmIH4K␇"
 )
 
-// OwnSGR matches the styling keyhole itself puts on a terminal (fang's
-// error styling, the TUI's colours): colours only, no other sequence.
+// OwnSGR matches the styling keyhole itself puts on a terminal (the error
+// badge, help's colours, the TUI's): colours only, no other sequence.
 var OwnSGR = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 
 // PayloadColour is the payload's own colour code, which keyhole never
