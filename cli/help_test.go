@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -188,6 +190,36 @@ func TestVersionFlag(t *testing.T) {
 		r.expect(t, ExitOK, flag)
 		if want := "keyhole version " + version() + "\n"; r.out != want || r.errOut != "" {
 			t.Errorf("%s: stdout %q, stderr %q; want stdout %q", flag, r.out, r.errOut, want)
+		}
+	}
+}
+
+// TestHelpColumnsFitANarrowTerminal: on a terminal too narrow for a flag
+// and its description side by side (40 columns, call's flags), each
+// description goes under its flag rather than past the terminal's edge,
+// where the terminal would break it across the flags' column; every word
+// is still said. Wide enough (50 columns), the two columns stay.
+func TestHelpColumnsFitANarrowTerminal(t *testing.T) {
+	e, _, _ := newHarness(t).env()
+	call := subcommand(newRoot(e, "call"), "call")
+	own, global := flagRows(call.LocalFlags(), true), flagRows(call.InheritedFlags(), true)
+	rows := append(own, global...)
+	for _, width := range []int{40, 50, 80} {
+		h := helpPrinter{width: width}
+		lines := h.columns(rows, keyWidth(rows), lipgloss.NewStyle())
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > width && len(strings.Fields(l)) > 1 {
+				t.Errorf("width %d: a line of %d columns: %q", width, w, l)
+			}
+		}
+		said := oneLine(strings.Join(lines, "\n"))
+		for _, r := range rows {
+			if !strings.Contains(said, oneLine(r.key)) || !strings.Contains(said, oneLine(r.text+" "+r.def)) {
+				t.Errorf("width %d: %q (%s) is not said whole:\n%s", width, r.key, r.text, strings.Join(lines, "\n"))
+			}
+		}
+		if two := strings.HasPrefix(lines[0], "    -d, --data string  "); two != (width > 40) {
+			t.Errorf("width %d: the description beside its flag: %v:\n%s", width, two, strings.Join(lines, "\n"))
 		}
 	}
 }
