@@ -429,7 +429,7 @@ func (p *Picker) row(i int) string {
 func (p *Picker) fitRow(text string, it PickerItem) string {
 	w := p.w - 2
 	group := "  " + it.Group
-	if p.query == "" || it.Group == "" || lipgloss.Width(text)+lipgloss.Width(group) > w {
+	if !p.filtering() || it.Group == "" || lipgloss.Width(text)+lipgloss.Width(group) > w {
 		return Fit(text, w)
 	}
 	return Fit(text, w-lipgloss.Width(group)) + p.st.Muted.Render(group)
