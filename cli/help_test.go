@@ -75,15 +75,19 @@ func TestEveryCommandsHelpShowsItAll(t *testing.T) {
 				t.Errorf("%s lacks the example line %q:\n%s", what, line, out)
 			}
 		}
-		c.Flags().VisitAll(func(f *pflag.Flag) {
-			name := "--" + f.Name
-			if f.Shorthand != "" {
-				name = "-" + f.Shorthand + ", " + name
-			}
-			if !f.Hidden && !strings.Contains(out, "    "+name) {
-				t.Errorf("%s lacks the flag %s:\n%s", what, name, out)
-			}
-		})
+		// LocalFlags and InheritedFlags, not Flags: before a command runs,
+		// its Flags hold none of the persistent ones (--config, --env).
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.InheritedFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				name := "--" + f.Name
+				if f.Shorthand != "" {
+					name = "-" + f.Shorthand + ", " + name
+				}
+				if !f.Hidden && !strings.Contains(out, "    "+name) {
+					t.Errorf("%s lacks the flag %s:\n%s", what, name, out)
+				}
+			})
+		}
 	}
 	walk(root)
 }
