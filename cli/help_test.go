@@ -227,3 +227,20 @@ func TestHelpColumnsFitANarrowTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestManDescriptionKeepsItsParagraphs: the manual page's DESCRIPTION has
+// root's paragraphs, each whole: roff.Text makes every line of its text a
+// paragraph of its own, and man showed "...shows its state", a blank
+// line, then "and a live countdown to expiry...".
+func TestManDescriptionKeepsItsParagraphs(t *testing.T) {
+	r := newHarness(t).run("man")
+	r.expect(t, ExitOK, "man")
+	_, desc, _ := strings.Cut(r.out, ".SH DESCRIPTION\n")
+	desc, _, _ = strings.Cut(desc, ".SH ")
+	if n := strings.Count(desc, ".PP\n"); n != 1 {
+		t.Errorf("DESCRIPTION has %d paragraph breaks, want 1 (two paragraphs):\n%s", n, desc)
+	}
+	if !strings.Contains(desc, "shows its state and a live countdown to expiry") {
+		t.Errorf("a paragraph is broken at its source's line ends:\n%s", desc)
+	}
+}
