@@ -141,12 +141,14 @@ func printTerminalError(w io.Writer, styles errorStyles, err error, hint, help s
 
 // isUsageError reports whether text is Cobra's (or pflag's) refusal of a
 // command line: an unknown or malformed flag, an unknown command, too few
-// or too many arguments. Cobra gives them no type of their own
+// or too many arguments, flags of a group (call's --pretty and --raw) set
+// together or not at all. Cobra gives them no type of their own
 // (https://github.com/spf13/cobra/pull/2266), so their words tell them.
 func isUsageError(text string) bool {
 	for _, prefix := range []string{
 		"flag needs an argument:", "unknown flag:", "unknown shorthand flag:", "bad flag syntax:",
 		"unknown command", "invalid argument", "requires at least", "accepts ",
+		"if any flags in the group", "at least one of the flags in the group", "required flag(s)",
 	} {
 		if strings.HasPrefix(text, prefix) {
 			return true

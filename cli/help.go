@@ -67,8 +67,9 @@ func (e env) setHelp(c *cobra.Command) {
 // rather than through a library that asks the terminal for its background
 // colour first and waits for the answer (seconds on a terminal that never
 // answers, a round trip over SSH): its colours read on a dark and a light
-// background alike, and go through colorprofile, so that NO_COLOR, a dumb
-// TERM, a pipe or a file get plain text. No line is padded to a width.
+// background alike, and go through colorprofile, so that a dumb TERM, a
+// pipe or a file get plain text, and NO_COLOR no colour (bold stays, as
+// no-color.org allows). No line is padded to a width.
 func (e env) printHelp(w io.Writer, c *cobra.Command) {
 	out := colorprofile.NewWriter(w, environ(e.getenv))
 	h := helpPrinter{w: out, s: ownHelpStyles(), width: e.helpWidth(w)}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -73,15 +75,19 @@ func TestEveryCommandsHelpShowsItAll(t *testing.T) {
 				t.Errorf("%s lacks the example line %q:\n%s", what, line, out)
 			}
 		}
-		c.Flags().VisitAll(func(f *pflag.Flag) {
-			name := "--" + f.Name
-			if f.Shorthand != "" {
-				name = "-" + f.Shorthand + ", " + name
-			}
-			if !f.Hidden && !strings.Contains(out, "    "+name) {
-				t.Errorf("%s lacks the flag %s:\n%s", what, name, out)
-			}
-		})
+		// LocalFlags and InheritedFlags, not Flags: before a command runs,
+		// its Flags hold none of the persistent ones (--config, --env).
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.InheritedFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				name := "--" + f.Name
+				if f.Shorthand != "" {
+					name = "-" + f.Shorthand + ", " + name
+				}
+				if !f.Hidden && !strings.Contains(out, "    "+name) {
+					t.Errorf("%s lacks the flag %s:\n%s", what, name, out)
+				}
+			})
+		}
 	}
 	walk(root)
 }
@@ -189,5 +195,52 @@ func TestVersionFlag(t *testing.T) {
 		if want := "keyhole version " + version() + "\n"; r.out != want || r.errOut != "" {
 			t.Errorf("%s: stdout %q, stderr %q; want stdout %q", flag, r.out, r.errOut, want)
 		}
+	}
+}
+
+// TestHelpColumnsFitANarrowTerminal: on a terminal too narrow for a flag
+// and its description side by side (40 columns, call's flags), each
+// description goes under its flag rather than past the terminal's edge,
+// where the terminal would break it across the flags' column; every word
+// is still said. Wide enough (50 columns), the two columns stay.
+func TestHelpColumnsFitANarrowTerminal(t *testing.T) {
+	e, _, _ := newHarness(t).env()
+	call := subcommand(newRoot(e, "call"), "call")
+	own, global := flagRows(call.LocalFlags(), true), flagRows(call.InheritedFlags(), true)
+	rows := append(own, global...)
+	for _, width := range []int{40, 50, 80} {
+		h := helpPrinter{width: width}
+		lines := h.columns(rows, keyWidth(rows), lipgloss.NewStyle())
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > width && len(strings.Fields(l)) > 1 {
+				t.Errorf("width %d: a line of %d columns: %q", width, w, l)
+			}
+		}
+		said := oneLine(strings.Join(lines, "\n"))
+		for _, r := range rows {
+			if !strings.Contains(said, oneLine(r.key)) || !strings.Contains(said, oneLine(r.text+" "+r.def)) {
+				t.Errorf("width %d: %q (%s) is not said whole:\n%s", width, r.key, r.text, strings.Join(lines, "\n"))
+			}
+		}
+		if two := strings.HasPrefix(lines[0], "    -d, --data string  "); two != (width > 40) {
+			t.Errorf("width %d: the description beside its flag: %v:\n%s", width, two, strings.Join(lines, "\n"))
+		}
+	}
+}
+
+// TestManDescriptionKeepsItsParagraphs: the manual page's DESCRIPTION has
+// root's paragraphs, each whole: roff.Text makes every line of its text a
+// paragraph of its own, and man showed "...shows its state", a blank
+// line, then "and a live countdown to expiry...".
+func TestManDescriptionKeepsItsParagraphs(t *testing.T) {
+	r := newHarness(t).run("man")
+	r.expect(t, ExitOK, "man")
+	_, desc, _ := strings.Cut(r.out, ".SH DESCRIPTION\n")
+	desc, _, _ = strings.Cut(desc, ".SH ")
+	if n := strings.Count(desc, ".PP\n"); n != 1 {
+		t.Errorf("DESCRIPTION has %d paragraph breaks, want 1 (two paragraphs):\n%s", n, desc)
+	}
+	if !strings.Contains(desc, "shows its state and a live countdown to expiry") {
+		t.Errorf("a paragraph is broken at its source's line ends:\n%s", desc)
 	}
 }

@@ -13,7 +13,8 @@ import (
 const (
 	itemIndent   = 4  // where a section's items start
 	columnGap    = 2  // between an item and its description
-	minTextWidth = 24 // a description narrower than this is not wrapped to it
+	minTextWidth = 24 // a description narrower than this goes under its item
+	underIndent  = 8  // where a description under its item starts
 )
 
 // helpPrinter writes help's lines.
@@ -103,15 +104,32 @@ func keyWidth(rows []row) int {
 
 // columns lays rows out in two columns: the keys, keyWidth wide, styled
 // with key (a key's leading spaces left plain); and their texts, wrapped
-// to the width, a default dimmed at the end and never broken.
+// to the width, a default dimmed at the end and never broken. Where the
+// width leaves a text less than minTextWidth beside its key (a narrow
+// terminal), each text goes under its key instead, wrapped to the width:
+// lines wider than the terminal would be broken by it across the keys'
+// column. Under, every key starts at the section's indent.
 func (h helpPrinter) columns(rows []row, keyWidth int, key lipgloss.Style) []string {
-	textWidth := max(h.width-itemIndent-keyWidth-columnGap, minTextWidth)
+	textWidth := h.width - itemIndent - keyWidth - columnGap
 	pad := strings.Repeat(" ", itemIndent+keyWidth+columnGap)
+	under := textWidth < minTextWidth
+	if under {
+		pad = strings.Repeat(" ", underIndent)
+		textWidth = max(h.width-underIndent, 1)
+	}
 	var out []string
 	for _, r := range rows {
 		name := strings.TrimLeft(r.key, " ")
-		first := strings.Repeat(" ", itemIndent+len(r.key)-len(name)) + key.Render(name) +
-			strings.Repeat(" ", keyWidth-ansi.StringWidth(r.key)+columnGap)
+		var first string
+		if under {
+			// A key's leading spaces line the long flags up with those
+			// after a shorthand; under, they would line it up with texts.
+			out = append(out, strings.Repeat(" ", itemIndent)+key.Render(name))
+			first = pad
+		} else {
+			first = strings.Repeat(" ", itemIndent+len(r.key)-len(name)) + key.Render(name) +
+				strings.Repeat(" ", keyWidth-ansi.StringWidth(r.key)+columnGap)
+		}
 		lines := strings.Split(r.text, "\n")
 		var parts []string
 		for i, l := range lines {
@@ -125,9 +143,12 @@ func (h helpPrinter) columns(rows []row, keyWidth int, key lipgloss.Style) []str
 			if i == len(parts)-1 && r.def != "" {
 				p = strings.TrimSuffix(p, r.def) + h.s.dim.Render(r.def)
 			}
-			if i == 0 {
+			switch {
+			case i == 0 && under && p == "":
+				// no text: the key's line says it all
+			case i == 0:
 				out = append(out, first+p)
-			} else {
+			default:
 				out = append(out, pad+p)
 			}
 		}

@@ -8,7 +8,7 @@ import (
 
 // TestRefusalsSayWhereHelpIs: a command line Cobra refuses (an unknown
 // flag or command, a flag without its value or with a bad one, an
-// argument missing) exits 1 with one "keyhole: ..." line and where the
+// argument missing, two flags that exclude each other) exits 1 with one "keyhole: ..." line and where the
 // refused command's help is; nothing on stdout.
 func TestRefusalsSayWhereHelpIs(t *testing.T) {
 	for _, c := range []struct {
@@ -24,6 +24,7 @@ func TestRefusalsSayWhereHelpIs(t *testing.T) {
 		{[]string{"share", "--max-viewers", "many"}, `invalid argument "many" for "--max-viewers" flag`, "keyhole share --help"},
 		{[]string{"ops"}, "requires at least 1 arg(s), only received 0", "keyhole ops --help"},
 		{[]string{"version", "extra"}, `unknown command "extra" for "keyhole version"`, "keyhole version --help"},
+		{[]string{"call", "demo-cc", "GET", "/x", "--pretty", "--raw"}, "if any flags in the group [pretty raw] are set none of the others can be", "keyhole call --help"},
 	} {
 		r := newHarness(t).run(c.args...)
 		what := strings.Join(c.args, " ")

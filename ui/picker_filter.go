@@ -11,7 +11,7 @@ import (
 func (p *Picker) refilter() {
 	p.query = p.filter.Value()
 	p.shown, p.marks, p.lines = p.shown[:0], nil, p.lines[:0]
-	if strings.TrimSpace(p.query) == "" {
+	if !p.filtering() {
 		group := ""
 		for i, it := range p.items {
 			if it.Group != "" && (i == 0 || it.Group != group) {
@@ -32,6 +32,10 @@ func (p *Picker) refilter() {
 	p.cursor, p.offset = 0, 0
 	p.scroll()
 }
+
+// filtering reports whether the filter's text ranks the rows, hiding
+// the headings: spaces alone do not.
+func (p *Picker) filtering() bool { return strings.TrimSpace(p.query) != "" }
 
 // ranked are the rows that match the filter's text, best first: the
 // ranker's, else fuzzy's over each row's text.

@@ -44,6 +44,34 @@ func TestPickerGroupNeverCostsTheText(t *testing.T) {
 	}
 }
 
+// TestPickerSaysAGroupOnce: a row names its group at its end only while
+// the headings are hidden, never under its heading too; a filter of
+// spaces only keeps the headings (it matches nothing to rank), so the
+// rows under them name no group. They did, each row under its heading.
+func TestPickerSaysAGroupOnce(t *testing.T) {
+	st := NewStyles(true)
+	for _, typed := range []string{"", " ", "  ", "item"} {
+		p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
+		p.SetSize(70, 12)
+		typeInto(p, typed)
+		view := ansi.Strip(p.View())
+		headings := strings.Contains(view, "\nSaved · a")
+		if headings != (strings.TrimSpace(typed) == "") {
+			t.Errorf("filter %q: headings shown %v:\n%s", typed, headings, view)
+		}
+		grouped := 0
+		for _, line := range strings.Split(view, "\n") {
+			line = strings.TrimSpace(line)
+			if strings.Contains(line, "[saved]") && strings.HasSuffix(line, "Saved · b") {
+				grouped++
+			}
+		}
+		if want := !headings; (grouped > 0) != want {
+			t.Errorf("filter %q: %d rows name their group, want some: %v:\n%s", typed, grouped, want, view)
+		}
+	}
+}
+
 func TestPickerFiltersFuzzilyBestFirst(t *testing.T) {
 	st := NewStyles(true)
 	p := NewPicker(&st, DefaultKeyMap().PickerKeys(), "Requests", pickerItems())
