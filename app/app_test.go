@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/keyhole-sh/keyhole/app"
+	"github.com/keyhole-sh/keyhole/exchange/history"
 	"github.com/keyhole-sh/keyhole/providers/config"
 )
 
@@ -175,5 +177,33 @@ func TestNoDemoAfterClose(t *testing.T) {
 	a.Close()
 	if _, err := a.Backend(context.Background()); err == nil {
 		t.Error("the demo started after Close")
+	}
+}
+
+// TestBackendLeavesTheHistoryUnread: the backend prepares the history
+// but does not parse it — a history of hundreds of exchanges would be
+// read while the first frame is drawn — and what is on disk is there once
+// History.Load has run.
+func TestBackendLeavesTheHistoryUnread(t *testing.T) {
+	opts, stateDir := options(t)
+	earlier, err := history.Open(stateDir, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := earlier.Add(history.Entry{Time: time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC), Method: "GET", URL: "https://h.test/earlier"}); err != nil {
+		t.Fatal(err)
+	}
+	b := backend(t, nil, opts)
+	if b.History == nil {
+		t.Fatal("the backend has no history")
+	}
+	if b.History.Loaded() || len(b.History.List()) != 0 {
+		t.Fatalf("the backend read the history at start: %d entries", len(b.History.List()))
+	}
+	if err := b.History.Load(); err != nil {
+		t.Fatal(err)
+	}
+	if l := b.History.List(); len(l) != 1 || l[0].URL != "https://h.test/earlier" {
+		t.Errorf("after Load: %+v", l)
 	}
 }

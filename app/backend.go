@@ -110,9 +110,11 @@ func (a *App) Names() ([]string, error) {
 
 // Backend makes every provider ready: the config's, with the token store
 // token_cache asks for, or with no config the built-in demo's, the demo
-// started now and its tokens kept in memory. It opens the history too; a
-// history that cannot open is said in Notice, not an error. It may take
-// seconds (a locked keyring, the demo's start): call it off the UI loop.
+// started now and its tokens kept in memory. It prepares the history too
+// (History.Load reads it, later: a long history is not parsed before the
+// first frame); a history that cannot be prepared is said in Notice, not
+// an error. It may take seconds (a locked keyring, the demo's start):
+// call it off the UI loop.
 func (a *App) Backend(context.Context) (*Backend, error) {
 	cfg := a.cfg
 	var store providers.Store
@@ -150,8 +152,8 @@ func (a *App) Backend(context.Context) (*Backend, error) {
 	return b, nil
 }
 
-// openHistory opens the exchange history under the state folder, bounded
-// by the history setting.
+// openHistory prepares the exchange history under the state folder,
+// bounded by the history setting; its file is read by History.Load.
 func (a *App) openHistory(s config.Settings) (*history.History, error) {
 	dir, err := tokencache.StateDir(a.opts.Getenv)
 	if err != nil {
@@ -161,5 +163,5 @@ func (a *App) openHistory(s config.Settings) (*history.History, error) {
 	if s.History != nil {
 		limit = *s.History
 	}
-	return history.Open(dir, limit)
+	return history.Prepare(dir, limit)
 }

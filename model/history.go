@@ -14,6 +14,39 @@ import (
 	"github.com/keyhole-sh/keyhole/internal/termtext"
 )
 
+// historyLoadedMsg says the history file has been read (History.Load).
+type historyLoadedMsg struct{ err error }
+
+// readHistory asks, once, for the history file to be read off the UI
+// loop. The backend only prepares the history: the first clock tick asks
+// for it (a long history is parsed after the first frame, not beside
+// it), or an H before that; a send reads it itself (History.Add). nil when
+// there is nothing to read or it has been asked for.
+func (m *Model) readHistory() tea.Cmd {
+	if m.historyAsked || m.backend == nil || m.backend.History == nil || m.backend.History.Loaded() {
+		return nil
+	}
+	m.historyAsked = true
+	h := m.backend.History
+	return func() tea.Msg { return historyLoadedMsg{err: h.Load()} }
+}
+
+// onHistoryLoaded says why a history could not be read, and opens the
+// picker an H asked for while it was being read, unless another popup
+// has opened since.
+func (m Model) onHistoryLoaded(msg historyLoadedMsg) (tea.Model, tea.Cmd) {
+	wanted := m.historyWanted
+	m.historyWanted = false
+	if msg.err != nil {
+		m.notice = termtext.Line(msg.err.Error())
+		return m, nil
+	}
+	if wanted && m.popups.top() == nil {
+		return m.openHistory()
+	}
+	return m, nil
+}
+
 // reopen shows a past exchange and puts its request in the composer, ready
 // to send again. History keeps secrets masked: a header it masked must be
 // typed again (the token itself is added on send, as always).

@@ -153,6 +153,10 @@ type Model struct {
 	backend  *app.Backend
 	startErr error
 	entries  entries
+	// historyAsked is set once the history file's read has been asked
+	// for (readHistory); historyWanted is an H pressed before it was
+	// read: the picker opens once it is.
+	historyAsked, historyWanted bool
 
 	focus      pane
 	lastBottom pane // the bottom pane shown when only one fits

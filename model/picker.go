@@ -155,12 +155,18 @@ func pathMask(e *entry, target string) string {
 }
 
 // openHistory opens the picker on history, newest first, under a heading
-// for each day. History.List reads memory only: the file was loaded when
-// the backend started.
+// for each day. History.List reads memory only: the file is read off the
+// UI loop (readHistory); an H before that asks for it and opens the
+// picker once it has been read.
 func (m Model) openHistory() (tea.Model, tea.Cmd) {
 	if m.backend == nil || m.backend.History == nil {
 		m.notice = "no history here"
 		return m, nil
+	}
+	if !m.backend.History.Loaded() {
+		m.historyWanted = true
+		m.notice = "reading the history…"
+		return m, m.readHistory()
 	}
 	entries := m.backend.History.List()
 	if len(entries) == 0 {

@@ -39,7 +39,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		m.now = m.opts.Now()
-		return m.refreshExpiring(tick())
+		return m.refreshExpiring(tea.Batch(tick(), m.readHistory()))
 	case spinner.TickMsg:
 		if !m.inFlight() {
 			return m, nil
@@ -49,6 +49,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case backendMsg:
 		return m.onBackend(msg)
+	case historyLoadedMsg:
+		return m.onHistoryLoaded(msg)
 	case SharingChangedMsg:
 		return m.onSharingChanged()
 	case envSwitchedMsg:

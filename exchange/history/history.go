@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -41,21 +42,40 @@ type History struct {
 	path, lockPath string // "" when nothing goes to disk
 	limit          int
 
+	// loaded is set once the file has been read (Load); it is read
+	// without mu, which a Load parsing a long file holds for a while.
+	loaded atomic.Bool
+
 	mu      sync.Mutex
 	entries []Entry // oldest first
 	onDisk  int     // lines in the file, as far as this process knows
 	notes   []string
 }
 
-// Open opens the history in dir (keyhole's state folder), creating
-// the folder with mode 0700 if needed and tightening a looser one, and
-// loads the newest limit entries. A line that does not read as an entry is
-// skipped with a note (Notes), not an error. limit is the `history`
-// setting; 0 or less keeps this session's exchanges in memory only (up to
-// config.DefaultHistory) and writes nothing.
+// Open opens the history in dir and loads it: Prepare, then Load.
 func Open(dir string, limit int) (*History, error) {
+	h, err := Prepare(dir, limit)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.Load(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Prepare makes the history in dir (keyhole's state folder) ready without
+// reading it: it creates the folder with mode 0700 if needed and tightens
+// a looser one. Load reads the file, and Add loads it first if it has not
+// been: a start does not pay for parsing a long history before it draws.
+// limit is the `history` setting; 0 or less keeps this session's
+// exchanges in memory only (up to config.DefaultHistory) and writes
+// nothing.
+func Prepare(dir string, limit int) (*History, error) {
 	if limit <= 0 {
-		return &History{limit: config.DefaultHistory}, nil
+		h := &History{limit: config.DefaultHistory}
+		h.loaded.Store(true)
+		return h, nil
 	}
 	if dir == "" {
 		return nil, errors.New("history: no folder given")
@@ -67,26 +87,45 @@ func Open(dir string, limit int) (*History, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	h := &History{path: filepath.Join(abs, FileName), lockPath: filepath.Join(abs, "history.lock"), limit: limit}
 	if err := tighten(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
+	return &History{path: filepath.Join(abs, FileName), lockPath: filepath.Join(abs, "history.lock"), limit: limit}, nil
+}
+
+// Load reads the newest limit entries from the file, once. A line that
+// does not read as an entry is skipped with a note (Notes), not an error.
+// It does I/O: call it off the UI loop.
+func (h *History) Load() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.loadLocked()
+}
+
+// Loaded reports whether the file has been read (always, for a history
+// kept in memory only). It does not wait for a Load under way.
+func (h *History) Loaded() bool { return h.loaded.Load() }
+
+// loadLocked is Load, h.mu held.
+func (h *History) loadLocked() error {
+	if h.loaded.Load() {
+		return nil
+	}
 	unlock, err := h.lock()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer unlock()
 	entries, raw, lines, notes, err := h.read()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	h.entries, h.notes, h.onDisk = entries, notes, lines
+	h.loaded.Store(true)
 	if h.onDisk > h.compactAt() {
-		if err := h.rewrite(raw); err != nil {
-			return nil, err
-		}
+		return h.rewrite(raw)
 	}
-	return h, nil
+	return nil
 }
 
 // tighten makes the folder ours alone, as the token cache does: the
@@ -119,7 +158,8 @@ func (h *History) Notes() []string {
 // Path is the history file, "" when nothing is written.
 func (h *History) Path() string { return h.path }
 
-// List returns the entries, newest first.
+// List returns the entries, newest first. It reads memory only: before
+// Load, it has what this session added.
 func (h *History) List() []Entry {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -145,6 +185,11 @@ func (h *History) Add(e Entry) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	// The file is read before the first append: the entries kept in
+	// memory and the count that decides a compaction must be the file's.
+	if err := h.loadLocked(); err != nil {
+		return err
+	}
 	h.entries = append(h.entries, e)
 	if n := len(h.entries) - h.limit; n > 0 {
 		h.entries = append([]Entry(nil), h.entries[n:]...)

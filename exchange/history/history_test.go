@@ -302,3 +302,78 @@ func TestHistoryBodies(t *testing.T) {
 		t.Errorf("entry = %+v", e)
 	}
 }
+
+// TestPrepareReadsNothing: Prepare leaves the file unread — a long history
+// is not parsed before the first frame — Load reads it once, and an Add
+// before any Load reads it first, so that neither the entries in memory
+// nor the count that decides a compaction miss what the file held.
+func TestPrepareReadsNothing(t *testing.T) {
+	dir := t.TempDir()
+	old, err := Open(dir, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC)
+	for i := range 5 {
+		if err := old.Add(Entry{Time: start.Add(time.Duration(i) * time.Second), Method: "GET", URL: fmt.Sprint("https://h/", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	h, err := Prepare(dir, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Loaded() || len(h.List()) != 0 {
+		t.Fatalf("Prepare read the file: loaded %v, %d entries", h.Loaded(), len(h.List()))
+	}
+	if err := h.Load(); err != nil || !h.Loaded() {
+		t.Fatalf("Load: %v, loaded %v", err, h.Loaded())
+	}
+	if l := h.List(); len(l) != 4 || l[0].URL != "https://h/4" {
+		t.Errorf("after Load: %+v", l)
+	}
+
+	// Add before Load: the file's entries are there too, and the sixth
+	// line on disk (limit 4 compacts past 5) rewrites the file.
+	h2, err := Prepare(dir, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h2.Add(Entry{Time: start.Add(time.Minute), Method: "GET", URL: "https://h/new"}); err != nil {
+		t.Fatal(err)
+	}
+	if l := h2.List(); len(l) != 4 || l[0].URL != "https://h/new" || l[1].URL != "https://h/4" {
+		t.Errorf("Add before Load: %+v", l)
+	}
+	if n := historyFileLines(t, filepath.Join(dir, FileName)); n > 5 {
+		t.Errorf("the file has %d lines: not compacted", n)
+	}
+}
+
+// TestLoadRefusesALinkPrepareDidNot: what Open refused (a history file
+// that is a symbolic link) Load refuses now; Prepare, which reads
+// nothing, lets it by, and an Add says so rather than append through it.
+func TestLoadRefusesALinkPrepareDidNot(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.WriteFile(target, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, FileName)); err != nil {
+		t.Skip(err)
+	}
+	h, err := Prepare(dir, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Load(); err == nil {
+		t.Error("Load read the history through a symbolic link")
+	}
+	if err := h.Add(Entry{Time: time.Now(), Method: "GET", URL: "https://h/x"}); err == nil {
+		t.Error("Add wrote the history through a symbolic link")
+	}
+	if b, _ := os.ReadFile(target); len(b) != 0 {
+		t.Errorf("the link's target was written: %q", b)
+	}
+}
