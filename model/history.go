@@ -37,6 +37,9 @@ func (m *Model) readHistory() tea.Cmd {
 func (m Model) onHistoryLoaded(msg historyLoadedMsg) (tea.Model, tea.Cmd) {
 	wanted := m.historyWanted
 	m.historyWanted = false
+	if m.notice == readingHistory {
+		m.notice = ""
+	}
 	if msg.err != nil {
 		m.notice = termtext.Line(msg.err.Error())
 		return m, nil
@@ -46,6 +49,9 @@ func (m Model) onHistoryLoaded(msg historyLoadedMsg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
+// readingHistory is what an H says while the history is being read.
+const readingHistory = "reading the history…"
 
 // reopen shows a past exchange and puts its request in the composer, ready
 // to send again. History keeps secrets masked: a header it masked must be

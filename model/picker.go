@@ -165,7 +165,7 @@ func (m Model) openHistory() (tea.Model, tea.Cmd) {
 	}
 	if !m.backend.History.Loaded() {
 		m.historyWanted = true
-		m.notice = "reading the history…"
+		m.notice = readingHistory
 		return m, m.readHistory()
 	}
 	entries := m.backend.History.List()
