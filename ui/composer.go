@@ -52,6 +52,9 @@ type Composer struct {
 	// masked is what each field shows while not typed in; "" shows the
 	// field as it is.
 	masked [fieldCount]string
+	// blanks are the query's, the headers' and the body's text areas
+	// drawn empty (keepBlanks).
+	blanks [3]blankView
 
 	// The rows each part gets, set by relayout.
 	queryH, headerH, bodyH, sentH int
@@ -86,6 +89,7 @@ func (c *Composer) SetStyles(st *Styles) {
 	c.query.SetStyles(textarea.DefaultStyles(st.IsDark))
 	c.headers.SetStyles(textarea.DefaultStyles(st.IsDark))
 	c.body.SetStyles(textarea.DefaultStyles(st.IsDark))
+	c.keepBlanks()
 }
 
 // SetRequest fills every field. The query gets its own field, a
@@ -385,6 +389,7 @@ func (c *Composer) relayout() {
 	c.query.SetHeight(c.queryH)
 	c.headers.SetHeight(c.headerH)
 	c.body.SetHeight(c.bodyH)
+	c.keepBlanks()
 }
 
 // View implements Component: the fields, the line the token will be sent
@@ -421,9 +426,9 @@ func (c *Composer) View() string {
 	}
 	lines = append(lines, st.FieldFocused.Render(methodMark)+st.Method.Render(Fit(c.Method, 7))+st.FieldFocused.Render(pathMark)+shown(FieldPath, c.path.View, 1))
 	lines = append(lines, label(FieldQuery, "Query"))
-	lines = append(lines, indent(shown(FieldQuery, c.query.View, c.queryH), "  "))
+	lines = append(lines, indent(shown(FieldQuery, c.blankOr(0, &c.query), c.queryH), "  "))
 	lines = append(lines, label(FieldHeaders, "Headers"))
-	lines = append(lines, indent(shown(FieldHeaders, c.headers.View, c.headerH), "  "))
+	lines = append(lines, indent(shown(FieldHeaders, c.blankOr(1, &c.headers), c.headerH), "  "))
 	if c.auth != "" {
 		lines = append(lines, "  "+st.Muted.Render(c.auth))
 	}
@@ -432,7 +437,7 @@ func (c *Composer) View() string {
 		bodyLabel += "  " + st.Muted.Render(c.note)
 	}
 	lines = append(lines, bodyLabel)
-	lines = append(lines, indent(shown(FieldBody, c.body.View, c.bodyH), "  "))
+	lines = append(lines, indent(shown(FieldBody, c.blankOr(2, &c.body), c.bodyH), "  "))
 	if c.sentH > 1 {
 		lines = append(lines, st.Field.Render("  Sent"))
 		for _, s := range c.sent[:c.sentH-1] {
