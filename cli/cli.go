@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/keyhole-sh/keyhole/internal/tuistart"
 	"io"
 	"os"
 	"os/signal"
@@ -207,32 +208,9 @@ func opensTUI(args []string) bool {
 }
 
 // tuiFlags reads the --config and --env of args that can only open the
-// TUI, as Cobra would (the last one given wins); ok is false for any other
-// args.
+// TUI (tuistart.Flags).
 func tuiFlags(args []string) (configPath, envName string, ok bool) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, value, inline := strings.Cut(a, "=")
-		if name != "--config" && name != "--env" {
-			return "", "", false
-		}
-		if !inline {
-			if i+1 == len(args) || strings.HasPrefix(args[i+1], "-") {
-				return "", "", false
-			}
-			i++
-			value = args[i]
-		}
-		if name == "--config" {
-			if value == "" {
-				return "", "", false // Cobra's path says it is empty
-			}
-			configPath = value
-		} else {
-			envName = value
-		}
-	}
-	return configPath, envName, true
+	return tuistart.Flags(args)
 }
 
 // allCommands is what commandsFor says when a start builds every

@@ -26,18 +26,19 @@ const (
 	startGCPause = time.Second
 )
 
-// prepareTUIStart readies a start of the TUI: it warms the width table
-// (warmWidths) and lets the heap grow further before the first
-// collection until startGCPause has passed.
+// prepareTUIStart readies a start of the TUI: it lets the heap grow
+// further before the first collection until startGCPause has passed.
+// (The width table is under way already: internal/tuistart starts it
+// during the package inits.)
 func prepareTUIStart() {
-	warmWidths()
 	holdGC(startGCPause, startGCPercent)
 }
 
-// warmWidths builds go-runewidth's width table on another core: Bubble
-// Tea's renderer measures each cell with it, and the 2 MB table is built
-// on the first non-ASCII rune (every keyhole frame has box lines), about
-// 8 ms that fell inside the first frame's flush. Building it twice costs
+// warmWidths builds go-runewidth's width table on another core, for a
+// start of the TUI that internal/tuistart could not tell from its command
+// line (keyhole demo): Bubble Tea's renderer measures each cell with it,
+// and the 2 MB table is built on the first non-ASCII rune, about 7 ms
+// inside the first frame's flush otherwise. Building it twice costs
 // nothing: the second call finds it built.
 func warmWidths() { go runewidth.RuneWidth('─') }
 
