@@ -39,7 +39,7 @@ func TestHistoryIsReadAfterTheFirstFrame(t *testing.T) {
 	if hist.Loaded() {
 		t.Fatal("the backend's start read the history")
 	}
-	m = run(t, m, tickMsg(fixedNow))
+	run(t, m, tickMsg(fixedNow))
 	if !hist.Loaded() {
 		t.Fatal("the clock ticked and the history was not read")
 	}
