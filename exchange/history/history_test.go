@@ -148,11 +148,8 @@ func TestHistoryBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC)
 	for i := range 23 {
-		if err := h.Add(Entry{Time: start.Add(time.Duration(i) * time.Second), Method: "GET", URL: fmt.Sprint("https://h/", i)}); err != nil {
-			t.Fatal(err)
-		}
+		addNumbered(t, h, i)
 		if n := historyFileLines(t, filepath.Join(dir, FileName)); n > 5 {
 			t.Fatalf("after %d adds the file has %d lines, more than 1.25 × 4", i+1, n)
 		}
@@ -313,12 +310,10 @@ func TestPrepareReadsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC)
 	for i := range 5 {
-		if err := old.Add(Entry{Time: start.Add(time.Duration(i) * time.Second), Method: "GET", URL: fmt.Sprint("https://h/", i)}); err != nil {
-			t.Fatal(err)
-		}
+		addNumbered(t, old, i)
 	}
+	start := time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC)
 
 	h, err := Prepare(dir, 4)
 	if err != nil {
@@ -375,5 +370,15 @@ func TestLoadRefusesALinkPrepareDidNot(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(target); len(b) != 0 {
 		t.Errorf("the link's target was written: %q", b)
+	}
+}
+
+// addNumbered adds the i-th of a run of entries a second apart, its URL
+// ending in i.
+func addNumbered(t *testing.T, h *History, i int) {
+	t.Helper()
+	start := time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC)
+	if err := h.Add(Entry{Time: start.Add(time.Duration(i) * time.Second), Method: "GET", URL: fmt.Sprint("https://h/", i)}); err != nil {
+		t.Fatal(err)
 	}
 }
