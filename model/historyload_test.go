@@ -39,6 +39,9 @@ func TestHistoryIsReadAfterTheFirstFrame(t *testing.T) {
 	if hist.Loaded() {
 		t.Fatal("the backend's start read the history")
 	}
+	if ticked := update(t, m, tickMsg(fixedNow)); !ticked.historyAsked {
+		t.Error("a tick asked for the history's read and forgot it had: every tick would ask again")
+	}
 	run(t, m, tickMsg(fixedNow))
 	if !hist.Loaded() {
 		t.Fatal("the clock ticked and the history was not read")

@@ -39,7 +39,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		m.now = m.opts.Now()
-		return m.refreshExpiring(tea.Batch(tick(), m.readHistory()))
+		read := m.readHistory() // before m is copied as the receiver below
+		return m.refreshExpiring(tea.Batch(tick(), read))
 	case spinner.TickMsg:
 		if !m.inFlight() {
 			return m, nil
